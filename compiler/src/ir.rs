@@ -1,0 +1,382 @@
+//! The typed IR: what a kernel computes, with every name resolved to a column
+//! index, every implicit cast made explicit and every value's type and
+//! nullability known. Both back ends consume it: `codegen` (Cranelift) and
+//! `interp` (the interpreted twin on Arrow's compute kernels).
+//!
+//! Invariants the analyzer guarantees and the back ends rely on:
+//! - the operands of a `Binary` node have the same type (casts are explicit);
+//!   comparisons yield `Boolean`; `Div` is only on `Float64` (Spark's `/`);
+//! - `And`/`Or`/`Not` operands and `Case` conditions are `Boolean`;
+//! - `Like`/`RLike` patterns are literals, known at compile time;
+//! - `ty` is never `Struct` inside a kernel.
+
+use std::fmt;
+
+use crate::types::{DataType, Scalar};
+
+/// A typed, resolved expression.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TExpr {
+    pub kind: TExprKind,
+    pub ty: DataType,
+    pub nullable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TExprKind {
+    /// The value of input column `i` of the current step.
+    Column(usize),
+    Literal(Scalar),
+    Unary { op: UnaryOp, arg: Box<TExpr> },
+    Binary { op: BinaryOp, left: Box<TExpr>, right: Box<TExpr> },
+    IsNull(Box<TExpr>),
+    IsNotNull(Box<TExpr>),
+    /// SQL `LIKE` with `%`, `_` and `\` escapes; `case_insensitive` for ILIKE.
+    Like { arg: Box<TExpr>, pattern: String, negated: bool, case_insensitive: bool },
+    /// `RLIKE`/`REGEXP`: true when the regex matches anywhere in the string.
+    RLike { arg: Box<TExpr>, pattern: String, negated: bool },
+    /// `arg [NOT] IN (list)`, list items of the same type as `arg`; SQL's
+    /// null rules (no match and a null in the list gives null).
+    InList { arg: Box<TExpr>, list: Vec<TExpr>, negated: bool },
+    /// Searched CASE: the first branch whose condition is true; evaluation is
+    /// lazy (a branch not taken never raises an error), as in Spark.
+    Case { branches: Vec<(TExpr, TExpr)>, otherwise: Option<Box<TExpr>> },
+    /// ANSI cast: an invalid or overflowing value is an error.
+    Cast { arg: Box<TExpr> },
+    /// The first non-null argument, evaluated lazily.
+    Coalesce(Vec<TExpr>),
+    Call { func: ScalarFunc, args: Vec<TExpr> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    /// Arithmetic negation; overflow (of the minimum integer) is an error.
+    Neg,
+    /// Boolean NOT (null stays null).
+    Not,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    /// Spark's `/`: always on doubles here; a zero divisor is an error.
+    Div,
+    /// `%` (remainder, sign of the dividend); a zero divisor is an error.
+    Mod,
+    Eq,
+    NotEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    /// `<=>`: null-safe equality, never null.
+    EqNullSafe,
+    /// Kleene AND; the right side is not evaluated where the left is false.
+    And,
+    /// Kleene OR; the right side is not evaluated where the left is true.
+    Or,
+}
+
+impl BinaryOp {
+    pub fn is_comparison(self) -> bool {
+        use BinaryOp::*;
+        matches!(self, Eq | NotEq | Lt | LtEq | Gt | GtEq | EqNullSafe)
+    }
+
+    pub fn is_arithmetic(self) -> bool {
+        use BinaryOp::*;
+        matches!(self, Add | Sub | Mul | Div | Mod)
+    }
+
+    pub fn symbol(self) -> &'static str {
+        use BinaryOp::*;
+        match self {
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Div => "/",
+            Mod => "%",
+            Eq => "=",
+            NotEq => "!=",
+            Lt => "<",
+            LtEq => "<=",
+            Gt => ">",
+            GtEq => ">=",
+            EqNullSafe => "<=>",
+            And => "AND",
+            Or => "OR",
+        }
+    }
+}
+
+/// Scalar functions. Argument types are fixed by the analyzer:
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScalarFunc {
+    /// (string) -> string
+    Lower,
+    /// (string) -> string
+    Upper,
+    /// (string) -> int: length in characters.
+    Length,
+    /// (string, int pos [, int len]) -> string; 1-based, in characters, Spark's
+    /// rules for pos <= 0.
+    Substring,
+    /// (string, ...) -> string; null if any argument is null.
+    Concat,
+    /// (string) -> string: strips spaces at both ends.
+    Trim,
+    LTrim,
+    RTrim,
+    /// (numeric) -> same type; abs of the minimum integer is an error.
+    Abs,
+    /// (double, int scale) -> double, HALF_UP as Spark's `round`.
+    Round,
+    /// (double) -> bigint
+    Floor,
+    /// (double) -> bigint
+    Ceil,
+    /// (double) -> double (NaN for negative input, as Spark).
+    Sqrt,
+    /// (string) -> timestamp: parses `yyyy-MM-dd[ HH:mm:ss[.SSSSSS]]`; an
+    /// unparseable string is an error under ANSI.
+    ToTimestamp,
+    /// (timestamp) -> timestamp truncated to the unit; the unit is the
+    /// first argument, a string literal ('year', 'month', 'day', 'hour', ...).
+    DateTrunc,
+    /// (timestamp | date) -> int
+    Year,
+    Month,
+    DayOfMonth,
+    Hour,
+    Minute,
+    Second,
+}
+
+impl ScalarFunc {
+    pub fn name(self) -> &'static str {
+        use ScalarFunc::*;
+        match self {
+            Lower => "lower",
+            Upper => "upper",
+            Length => "length",
+            Substring => "substring",
+            Concat => "concat",
+            Trim => "trim",
+            LTrim => "ltrim",
+            RTrim => "rtrim",
+            Abs => "abs",
+            Round => "round",
+            Floor => "floor",
+            Ceil => "ceil",
+            Sqrt => "sqrt",
+            ToTimestamp => "to_timestamp",
+            DateTrunc => "date_trunc",
+            Year => "year",
+            Month => "month",
+            DayOfMonth => "dayofmonth",
+            Hour => "hour",
+            Minute => "minute",
+            Second => "second",
+        }
+    }
+}
+
+/// One column a pipeline reads: its type and whether it may hold nulls.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ColumnType {
+    pub ty: DataType,
+    pub nullable: bool,
+}
+
+/// A fused pipeline: one loop over the rows of an input batch, through the
+/// steps in order, into the sink. Each step's expressions read the columns
+/// the previous step produced (the first step reads the input batch).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PipelineSpec {
+    pub input: Vec<ColumnType>,
+    pub steps: Vec<Step>,
+    pub sink: PipelineSink,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Keep the rows where the predicate is true (null and false drop them).
+    Filter(TExpr),
+    /// Replace the current columns with these.
+    Project(Vec<TExpr>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PipelineSink {
+    /// Emit the surviving rows with the final columns, as a RecordBatch.
+    Collect,
+    /// Update a hash-aggregate table with the surviving rows.
+    Aggregate(AggSpec),
+}
+
+/// A hash aggregate with grouping sets (a plain GROUP BY has one set holding
+/// every key; CUBE and ROLLUP have several). Keys and aggregate arguments are
+/// expressions over the pipeline's final columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggSpec {
+    pub keys: Vec<TExpr>,
+    /// Each set is a bitmask over `keys` (bit i set: key i is grouped; clear:
+    /// rolled up, i.e. null in this set's rows). With more than one set the
+    /// table holds a hidden `Int64` key after the real ones, Spark's
+    /// grouping id: bit (n-1-i) set when key i is rolled up.
+    pub grouping_sets: Vec<u64>,
+    pub aggs: Vec<AggCall>,
+}
+
+impl AggSpec {
+    /// Whether the table carries the hidden grouping-id key.
+    pub fn has_grouping_id(&self) -> bool {
+        self.grouping_sets.len() > 1
+    }
+
+    /// Spark's grouping id of a set.
+    pub fn grouping_id(&self, set: u64) -> i64 {
+        let n = self.keys.len();
+        let mut id = 0i64;
+        for i in 0..n {
+            if set & (1 << i) == 0 {
+                id |= 1 << (n - 1 - i);
+            }
+        }
+        id
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggCall {
+    pub func: AggFunc,
+    /// `None` only for `CountStar`.
+    pub arg: Option<TExpr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AggFunc {
+    /// count(*): rows. Result bigint, never null.
+    CountStar,
+    /// count(x): non-null values. Result bigint, never null.
+    Count,
+    /// sum: bigint for integer input (overflow is an error), double for double.
+    /// Null when no non-null value was seen.
+    Sum,
+    /// min/max of the argument's type; NaN is greater than every number.
+    Min,
+    Max,
+    /// avg: double; null when no non-null value was seen.
+    Avg,
+}
+
+impl AggFunc {
+    pub fn name(self) -> &'static str {
+        match self {
+            AggFunc::CountStar | AggFunc::Count => "count",
+            AggFunc::Sum => "sum",
+            AggFunc::Min => "min",
+            AggFunc::Max => "max",
+            AggFunc::Avg => "avg",
+        }
+    }
+
+    /// The result type for an argument of type `arg`.
+    pub fn result_type(self, arg: Option<&DataType>) -> DataType {
+        match (self, arg) {
+            (AggFunc::CountStar | AggFunc::Count, _) => DataType::Int64,
+            (AggFunc::Avg, _) => DataType::Float64,
+            (AggFunc::Sum, Some(t)) if t.is_integer() => DataType::Int64,
+            (AggFunc::Sum, _) => DataType::Float64,
+            (AggFunc::Min | AggFunc::Max, Some(t)) => t.clone(),
+            (AggFunc::Min | AggFunc::Max, None) => DataType::Null,
+        }
+    }
+}
+
+impl TExpr {
+    pub fn new(kind: TExprKind, ty: DataType, nullable: bool) -> Self {
+        TExpr { kind, ty, nullable }
+    }
+
+    pub fn column(i: usize, ty: DataType, nullable: bool) -> Self {
+        TExpr::new(TExprKind::Column(i), ty, nullable)
+    }
+
+    pub fn literal(v: Scalar) -> Self {
+        let ty = v.data_type();
+        let nullable = v.is_null();
+        TExpr::new(TExprKind::Literal(v), ty, nullable)
+    }
+
+    /// The direct children, in evaluation order.
+    pub fn children(&self) -> Vec<&TExpr> {
+        use TExprKind::*;
+        match &self.kind {
+            Column(_) | Literal(_) => vec![],
+            Unary { arg, .. } | IsNull(arg) | IsNotNull(arg) | Cast { arg } => vec![arg],
+            Like { arg, .. } | RLike { arg, .. } => vec![arg],
+            Binary { left, right, .. } => vec![left, right],
+            InList { arg, list, .. } => std::iter::once(arg.as_ref()).chain(list.iter()).collect(),
+            Case { branches, otherwise } => {
+                let mut v: Vec<&TExpr> = branches.iter().flat_map(|(c, r)| [c, r]).collect();
+                if let Some(o) = otherwise {
+                    v.push(o);
+                }
+                v
+            }
+            Coalesce(args) | Call { args, .. } => args.iter().collect(),
+        }
+    }
+}
+
+/// SQL-like text of an expression, used in errors (`[ARITHMETIC_OVERFLOW] ...
+/// in (a + b)`), in `explain` and in the names of unnamed output columns.
+impl fmt::Display for TExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use TExprKind::*;
+        match &self.kind {
+            Column(i) => write!(f, "#{i}"),
+            Literal(v) => write!(f, "{v}"),
+            Unary { op: UnaryOp::Neg, arg } => write!(f, "(- {arg})"),
+            Unary { op: UnaryOp::Not, arg } => write!(f, "(NOT {arg})"),
+            Binary { op, left, right } => write!(f, "({left} {} {right})", op.symbol()),
+            IsNull(a) => write!(f, "({a} IS NULL)"),
+            IsNotNull(a) => write!(f, "({a} IS NOT NULL)"),
+            Like { arg, pattern, negated, case_insensitive } => write!(
+                f,
+                "({arg} {}{} '{pattern}')",
+                if *negated { "NOT " } else { "" },
+                if *case_insensitive { "ILIKE" } else { "LIKE" }
+            ),
+            RLike { arg, pattern, negated } => {
+                write!(f, "({arg} {}RLIKE '{pattern}')", if *negated { "NOT " } else { "" })
+            }
+            InList { arg, list, negated } => {
+                let items: Vec<String> = list.iter().map(|e| e.to_string()).collect();
+                write!(f, "({arg} {}IN ({}))", if *negated { "NOT " } else { "" }, items.join(", "))
+            }
+            Case { branches, otherwise } => {
+                f.write_str("CASE")?;
+                for (c, r) in branches {
+                    write!(f, " WHEN {c} THEN {r}")?;
+                }
+                if let Some(o) = otherwise {
+                    write!(f, " ELSE {o}")?;
+                }
+                f.write_str(" END")
+            }
+            Cast { arg } => write!(f, "CAST({arg} AS {})", self.ty.spark_name().to_uppercase()),
+            Coalesce(args) => {
+                let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
+                write!(f, "coalesce({})", items.join(", "))
+            }
+            Call { func, args } => {
+                let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
+                write!(f, "{}({})", func.name(), items.join(", "))
+            }
+        }
+    }
+}

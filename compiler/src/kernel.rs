@@ -1,0 +1,95 @@
+//! The kernel interface both back ends implement, the switch between them,
+//! and the per-query compile cache.
+//!
+//! A kernel runs one fused pipeline ([`PipelineSpec`]) over one Arrow batch
+//! (or a morsel of one). It keeps no state between calls, so the runtime runs
+//! it on many morsels at once; an aggregate kernel updates the table it is
+//! given, one table per worker.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+
+use crate::agg_table::AggTable;
+use crate::error::Result;
+use crate::ir::PipelineSpec;
+
+/// How kernels run: compiled by Cranelift, or by the interpreted twin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExecMode {
+    Jit,
+    Interpret,
+}
+
+impl ExecMode {
+    /// `SQLC_EXEC=jit|interpret` (jit when unset or unrecognised).
+    pub fn from_env() -> Self {
+        match std::env::var("SQLC_EXEC").as_deref() {
+            Ok("interpret") | Ok("interpreted") | Ok("interp") => ExecMode::Interpret,
+            _ => ExecMode::Jit,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ExecMode::Jit => "jit",
+            ExecMode::Interpret => "interpreted",
+        }
+    }
+}
+
+/// What `explain` shows of a kernel.
+#[derive(Clone, Debug)]
+pub struct KernelExplain {
+    pub mode: ExecMode,
+    /// The Cranelift IR of the compiled function (empty when interpreted).
+    pub clif: String,
+    /// The machine code's disassembly, when available (empty otherwise).
+    pub asm: String,
+    pub compile_time: Duration,
+    /// Parts of the spec the kernel hands to the interpreted twin, with why.
+    pub fallbacks: Vec<String>,
+}
+
+pub trait Kernel: Send + Sync + std::fmt::Debug {
+    fn spec(&self) -> &PipelineSpec;
+
+    /// The schema of [`Kernel::collect`]'s batches.
+    fn output_schema(&self) -> &SchemaRef;
+
+    /// For a `Collect` sink: the rows that pass every filter, with the final
+    /// columns. `batch`'s columns must have the spec's input types.
+    fn collect(&self, batch: &RecordBatch) -> Result<RecordBatch>;
+
+    /// For an `Aggregate` sink: updates `table` (built from the spec's
+    /// [`crate::agg_table::TableLayout`]) with the rows that pass.
+    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()>;
+
+    fn explain(&self) -> KernelExplain;
+}
+
+/// Compiles a pipeline for the given mode. `output` names and types the
+/// columns of a `Collect` sink (ignored for aggregates).
+pub fn compile(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result<Arc<dyn Kernel>> {
+    match mode {
+        ExecMode::Jit => crate::codegen::compile(spec, output),
+        ExecMode::Interpret => crate::interp::compile(spec, output),
+    }
+}
+
+/// [`compile`], memoised by plan: a query's kernels are compiled once, and a
+/// query started again with the same plan reuses them.
+pub fn compile_cached(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result<Arc<dyn Kernel>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<dyn Kernel>>>> = OnceLock::new();
+    let key = format!("{mode:?}|{spec:?}|{output:?}");
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(k) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(k.clone());
+    }
+    let k = compile(spec, output, mode)?;
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, k.clone());
+    Ok(k)
+}

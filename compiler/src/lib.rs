@@ -1,0 +1,16 @@
+//! sqlc's compiler: types, expressions, the SQL front end, the logical plan,
+//! the typed IR, Cranelift code generation and the interpreted twin.
+//! It never does I/O.
+
+pub mod agg_table;
+pub mod codegen;
+pub mod error;
+pub mod interp;
+pub mod ir;
+pub mod kernel;
+pub mod scalar_fns;
+pub mod types;
+
+pub use error::{Error, Result};
+pub use kernel::{compile, compile_cached, ExecMode, Kernel, KernelExplain};
+pub use types::{DataType, Field, Scalar, Schema};

@@ -1,0 +1,262 @@
+//! sqlc's value types, and how they map to Arrow.
+//!
+//! The set follows Spark SQL's: boolean, int, bigint, double, string, binary,
+//! timestamp (microseconds since the epoch, UTC), date (days since the epoch)
+//! and the type of a bare `NULL`. Structs appear only as results (the
+//! `window` column); kernels see their fields as separate columns.
+
+use std::fmt;
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType as ArrowType, Field as ArrowField, Fields, TimeUnit};
+
+/// A value's type. Nullability is carried beside it (see [`Field`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DataType {
+    Null,
+    Boolean,
+    Int32,
+    Int64,
+    Float64,
+    Utf8,
+    Binary,
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    Timestamp,
+    /// Days since 1970-01-01.
+    Date,
+    Struct(Arc<[Field]>),
+}
+
+impl DataType {
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, DataType::Int32 | DataType::Int64 | DataType::Float64)
+    }
+
+    pub fn is_integer(&self) -> bool {
+        matches!(self, DataType::Int32 | DataType::Int64)
+    }
+
+    /// Fixed-width types live in one 8-byte (or smaller) machine word.
+    pub fn is_fixed_width(&self) -> bool {
+        !matches!(self, DataType::Utf8 | DataType::Binary | DataType::Struct(_))
+    }
+
+    pub fn is_string_like(&self) -> bool {
+        matches!(self, DataType::Utf8 | DataType::Binary)
+    }
+
+    /// The name Spark prints (in `print_schema`, `DESCRIBE` and errors).
+    pub fn spark_name(&self) -> String {
+        match self {
+            DataType::Null => "void".into(),
+            DataType::Boolean => "boolean".into(),
+            DataType::Int32 => "int".into(),
+            DataType::Int64 => "bigint".into(),
+            DataType::Float64 => "double".into(),
+            DataType::Utf8 => "string".into(),
+            DataType::Binary => "binary".into(),
+            DataType::Timestamp => "timestamp".into(),
+            DataType::Date => "date".into(),
+            DataType::Struct(fields) => {
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}:{}", f.name, f.data_type.spark_name()))
+                    .collect();
+                format!("struct<{}>", inner.join(","))
+            }
+        }
+    }
+
+    pub fn to_arrow(&self) -> ArrowType {
+        match self {
+            DataType::Null => ArrowType::Null,
+            DataType::Boolean => ArrowType::Boolean,
+            DataType::Int32 => ArrowType::Int32,
+            DataType::Int64 => ArrowType::Int64,
+            DataType::Float64 => ArrowType::Float64,
+            DataType::Utf8 => ArrowType::Utf8,
+            DataType::Binary => ArrowType::Binary,
+            DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            DataType::Date => ArrowType::Date32,
+            DataType::Struct(fields) => {
+                ArrowType::Struct(Fields::from(fields.iter().map(Field::to_arrow).collect::<Vec<_>>()))
+            }
+        }
+    }
+
+    /// The sqlc type of an Arrow type, or `None` when sqlc has no such type.
+    /// Narrow integers widen, large strings narrow, any timestamp unit maps to
+    /// microseconds (the reader converts the values).
+    pub fn from_arrow(t: &ArrowType) -> Option<DataType> {
+        Some(match t {
+            ArrowType::Null => DataType::Null,
+            ArrowType::Boolean => DataType::Boolean,
+            ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 => DataType::Int32,
+            ArrowType::UInt8 | ArrowType::UInt16 => DataType::Int32,
+            ArrowType::Int64 | ArrowType::UInt32 => DataType::Int64,
+            ArrowType::Float16 | ArrowType::Float32 | ArrowType::Float64 => DataType::Float64,
+            ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => DataType::Utf8,
+            ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => DataType::Binary,
+            ArrowType::Timestamp(_, _) => DataType::Timestamp,
+            ArrowType::Date32 | ArrowType::Date64 => DataType::Date,
+            ArrowType::Struct(fields) => DataType::Struct(
+                fields
+                    .iter()
+                    .map(|f| Field::from_arrow(f))
+                    .collect::<Option<Vec<_>>>()?
+                    .into(),
+            ),
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.spark_name())
+    }
+}
+
+/// A named, typed column that may or may not hold nulls.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Field {
+    pub name: String,
+    pub data_type: DataType,
+    pub nullable: bool,
+}
+
+impl Field {
+    pub fn new(name: impl Into<String>, data_type: DataType, nullable: bool) -> Self {
+        Field { name: name.into(), data_type, nullable }
+    }
+
+    pub fn to_arrow(&self) -> ArrowField {
+        ArrowField::new(&self.name, self.data_type.to_arrow(), self.nullable)
+    }
+
+    pub fn from_arrow(f: &ArrowField) -> Option<Field> {
+        Some(Field::new(f.name(), DataType::from_arrow(f.data_type())?, f.is_nullable()))
+    }
+}
+
+/// An ordered list of fields. Name look-up is case-insensitive, as in Spark.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Schema {
+    pub fields: Vec<Field>,
+}
+
+impl Schema {
+    pub fn new(fields: Vec<Field>) -> Self {
+        Schema { fields }
+    }
+
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Indexes of every field whose name matches `name` ignoring ASCII case.
+    pub fn matches(&self, name: &str) -> Vec<usize> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.name.eq_ignore_ascii_case(name))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn to_arrow(&self) -> arrow::datatypes::SchemaRef {
+        Arc::new(arrow::datatypes::Schema::new(
+            self.fields.iter().map(Field::to_arrow).collect::<Vec<_>>(),
+        ))
+    }
+
+    /// Converts an Arrow schema; the error names the first field sqlc cannot hold.
+    pub fn from_arrow(s: &arrow::datatypes::Schema) -> Result<Schema, String> {
+        s.fields()
+            .iter()
+            .map(|f| {
+                Field::from_arrow(f)
+                    .ok_or_else(|| format!("column `{}` has type {} which sqlc does not support", f.name(), f.data_type()))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Schema::new)
+    }
+
+    /// Spark's `printSchema()` text.
+    pub fn tree_string(&self) -> String {
+        let mut out = String::from("root\n");
+        fn walk(out: &mut String, fields: &[Field], depth: usize) {
+            for f in fields {
+                out.push_str(&" |   ".repeat(depth));
+                out.push_str(&format!(
+                    " |-- {}: {} (nullable = {})\n",
+                    f.name,
+                    match &f.data_type {
+                        DataType::Struct(_) => "struct".to_string(),
+                        t => t.spark_name(),
+                    },
+                    f.nullable
+                ));
+                if let DataType::Struct(inner) = &f.data_type {
+                    walk(out, inner, depth + 1);
+                }
+            }
+        }
+        walk(&mut out, &self.fields, 0);
+        out
+    }
+}
+
+/// A single typed value: literals, and keys read back from state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Null,
+    Boolean(bool),
+    Int32(i32),
+    Int64(i64),
+    Float64(f64),
+    Utf8(String),
+    Binary(Vec<u8>),
+    Timestamp(i64),
+    Date(i32),
+}
+
+impl Scalar {
+    pub fn data_type(&self) -> DataType {
+        match self {
+            Scalar::Null => DataType::Null,
+            Scalar::Boolean(_) => DataType::Boolean,
+            Scalar::Int32(_) => DataType::Int32,
+            Scalar::Int64(_) => DataType::Int64,
+            Scalar::Float64(_) => DataType::Float64,
+            Scalar::Utf8(_) => DataType::Utf8,
+            Scalar::Binary(_) => DataType::Binary,
+            Scalar::Timestamp(_) => DataType::Timestamp,
+            Scalar::Date(_) => DataType::Date,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Scalar::Null)
+    }
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Null => f.write_str("NULL"),
+            Scalar::Boolean(b) => write!(f, "{}", if *b { "true" } else { "false" }),
+            Scalar::Int32(v) => write!(f, "{v}"),
+            Scalar::Int64(v) => write!(f, "{v}L"),
+            Scalar::Float64(v) => write!(f, "{v:?}D"),
+            Scalar::Utf8(s) => write!(f, "'{}'", s.replace('\'', "\\'")),
+            Scalar::Binary(b) => write!(f, "X'{}'", b.iter().map(|x| format!("{x:02X}")).collect::<String>()),
+            Scalar::Timestamp(us) => write!(f, "TIMESTAMP '{}'", crate::scalar_fns::format_timestamp(*us)),
+            Scalar::Date(d) => write!(f, "DATE '{}'", crate::scalar_fns::format_date(*d)),
+        }
+    }
+}
