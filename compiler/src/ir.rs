@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use std::sync::Arc;
+
 use crate::types::{DataType, Scalar};
 
 /// A typed, resolved expression.
@@ -24,8 +26,9 @@ pub struct TExpr {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum TExprKind {
-    /// The value of input column `i` of the current step.
-    Column(usize),
+    /// The value of column `index` of the current step's input; `name` is
+    /// for messages and `explain` only.
+    Column { index: usize, name: Arc<str> },
     Literal(Scalar),
     Unary { op: UnaryOp, arg: Box<TExpr> },
     Binary { op: BinaryOp, left: Box<TExpr>, right: Box<TExpr> },
@@ -301,8 +304,8 @@ impl TExpr {
         TExpr { kind, ty, nullable }
     }
 
-    pub fn column(i: usize, ty: DataType, nullable: bool) -> Self {
-        TExpr::new(TExprKind::Column(i), ty, nullable)
+    pub fn column(index: usize, name: &str, ty: DataType, nullable: bool) -> Self {
+        TExpr::new(TExprKind::Column { index, name: name.into() }, ty, nullable)
     }
 
     pub fn literal(v: Scalar) -> Self {
@@ -315,7 +318,7 @@ impl TExpr {
     pub fn children(&self) -> Vec<&TExpr> {
         use TExprKind::*;
         match &self.kind {
-            Column(_) | Literal(_) => vec![],
+            Column { .. } | Literal(_) => vec![],
             Unary { arg, .. } | IsNull(arg) | IsNotNull(arg) | Cast { arg } => vec![arg],
             Like { arg, .. } | RLike { arg, .. } => vec![arg],
             Binary { left, right, .. } => vec![left, right],
@@ -338,7 +341,7 @@ impl fmt::Display for TExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use TExprKind::*;
         match &self.kind {
-            Column(i) => write!(f, "#{i}"),
+            Column { name, .. } => write!(f, "{name}"),
             Literal(v) => write!(f, "{v}"),
             Unary { op: UnaryOp::Neg, arg } => write!(f, "(- {arg})"),
             Unary { op: UnaryOp::Not, arg } => write!(f, "(NOT {arg})"),
