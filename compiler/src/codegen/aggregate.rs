@@ -1,0 +1,426 @@
+//! The aggregate sink: per surviving row and grouping set, hash the key as
+//! [`crate::agg_table::hash`] does, probe the [`RawTable`] inline (linear
+//! probing), insert a missing group through [`sqlc_agg_insert`], and update
+//! the accumulators in place.
+//!
+//! [`RawTable`]: crate::agg_table::RawTable
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{types, InstBuilder, Value};
+
+use crate::agg_table::{
+    hash, raw_offsets as raw, sqlc_agg_insert, sqlc_agg_minmax_str, AccKind, TableLayout,
+};
+use crate::agg_table::{ACC_WIDTH, CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
+use crate::error::Result;
+use crate::ir::AggSpec;
+use crate::types::DataType;
+
+use super::abi::CTX_TABLE;
+use super::gen::{Gen, Val};
+use super::pipeline::Env;
+use super::sites::SiteKind;
+
+/// One key as the table stores it: its null flag (i8) and its slot's words
+/// (zero when null): the encoded value, or a string's address and length.
+#[derive(Clone, Copy)]
+enum Key {
+    Fixed { null: Value, enc: Value },
+    Str { null: Value, ptr: Value, len: Value },
+}
+
+impl Key {
+    fn null(&self) -> Value {
+        match self {
+            Key::Fixed { null, .. } | Key::Str { null, .. } => *null,
+        }
+    }
+}
+
+/// Code generation state of the aggregate sink.
+pub struct AggSink {
+    table: Value,
+    layout: TableLayout,
+}
+
+impl AggSink {
+    /// Set up in the kernel's entry block.
+    pub fn new(g: &mut Gen, spec: &AggSpec) -> Result<Self> {
+        let layout = TableLayout::new(spec)?;
+        let ctx = g.ctx;
+        let table = g.load(types::I64, ctx, CTX_TABLE);
+        Ok(AggSink { table, layout })
+    }
+
+    /// The per-row code: keys and arguments once, then each grouping set.
+    pub fn emit_row(&mut self, g: &mut Gen, spec: &AggSpec, env: &Env) -> Result<()> {
+        let mut keys = Vec::with_capacity(spec.keys.len());
+        for k in &spec.keys {
+            let v = g.expr(k, env)?;
+            keys.push(encode(g, v, &k.ty));
+        }
+        let mut args = Vec::with_capacity(spec.aggs.len());
+        for a in &spec.aggs {
+            args.push(match &a.arg {
+                Some(e) => Some((g.expr(e, env)?, e.ty.clone())),
+                None => None,
+            });
+        }
+        for &set in &spec.grouping_sets {
+            let mut set_keys: Vec<Key> = Vec::with_capacity(keys.len() + 1);
+            for (i, k) in keys.iter().enumerate() {
+                set_keys.push(if set & (1 << i) != 0 {
+                    *k
+                } else {
+                    null_key(g, &spec.keys[i].ty)
+                });
+            }
+            if spec.has_grouping_id() {
+                let (null, enc) = (g.i8c(0), g.i64c(spec.grouping_id(set)));
+                set_keys.push(Key::Fixed { null, enc });
+            }
+            let h = key_hash(g, &set_keys);
+            let group = self.find_or_insert(g, h, &set_keys);
+            self.update(g, spec, group, &args)?;
+        }
+        Ok(())
+    }
+
+    /// Probes for the key; on a miss inserts it. Returns the group (i64).
+    fn find_or_insert(&self, g: &mut Gen, h: Value, keys: &[Key]) -> Value {
+        let t = self.table;
+        let l = &self.layout;
+        let slots = g.load(types::I64, t, raw::SLOTS);
+        let mask = g.load(types::I64, t, raw::MASK);
+        let hashes = g.load(types::I64, t, raw::HASHES);
+        let rows = g.load(types::I64, t, raw::KEYS);
+        let arena = g.load(types::I64, t, raw::ARENA);
+        let null_words = null_words(g, keys);
+
+        let probe = g.b.create_block();
+        let idx = g.b.append_block_param(probe, types::I64);
+        let check = g.b.create_block();
+        let next = g.b.create_block();
+        let miss = g.b.create_block();
+        let hit = g.b.create_block();
+        let group = g.b.append_block_param(hit, types::I64);
+        let start = g.b.ins().band(h, mask);
+        g.b.ins().jump(probe, &[start.into()]);
+
+        g.b.switch_to_block(probe);
+        let at = g.b.ins().ishl_imm_u(idx, 2);
+        let at = g.b.ins().iadd(slots, at);
+        let s = g.b.ins().uload32(super::gen::mem(), at, 0);
+        let empty = g.b.ins().icmp_imm_u(IntCC::Equal, s, EMPTY_SLOT as i64);
+        g.b.ins().brif(empty, miss, &[], check, &[]);
+
+        g.b.switch_to_block(check);
+        let at = g.b.ins().ishl_imm_u(s, 3);
+        let at = g.b.ins().iadd(hashes, at);
+        let stored = g.load(types::I64, at, 0);
+        let same = g.b.ins().icmp(IntCC::Equal, stored, h);
+        let cmp = g.b.create_block();
+        g.b.ins().brif(same, cmp, &[], next, &[]);
+        g.b.switch_to_block(cmp);
+        let row = g.b.ins().imul_imm_s(s, l.key_width as i64);
+        let row = g.b.ins().iadd(rows, row);
+        for (w, nw) in null_words.iter().enumerate() {
+            let stored = g.load(types::I64, row, 8 * w as i32);
+            let eq = g.b.ins().icmp(IntCC::Equal, stored, *nw);
+            let ok = g.b.create_block();
+            g.b.ins().brif(eq, ok, &[], next, &[]);
+            g.b.switch_to_block(ok);
+        }
+        for (k, key) in keys.iter().enumerate() {
+            let o = l.key_offsets[k] as i32;
+            let eq = match *key {
+                Key::Fixed { enc, .. } => {
+                    let stored = g.load(types::I64, row, o);
+                    g.b.ins().icmp(IntCC::Equal, stored, enc)
+                }
+                Key::Str { ptr, len, .. } => {
+                    let off = g.load(types::I64, row, o);
+                    let slen = g.load(types::I64, row, o + 8);
+                    let sp = g.b.ins().iadd(arena, off);
+                    g.bytes_eq(sp, slen, ptr, len)
+                }
+            };
+            let ok = g.b.create_block();
+            g.b.ins().brif(eq, ok, &[], next, &[]);
+            g.b.switch_to_block(ok);
+        }
+        g.b.ins().jump(hit, &[s.into()]);
+
+        g.b.switch_to_block(next);
+        let i1 = g.b.ins().iadd_imm_s(idx, 1);
+        let i1 = g.b.ins().band(i1, mask);
+        g.b.ins().jump(probe, &[i1.into()]);
+
+        // A new group: the probe row on the stack, then the Rust insert.
+        g.b.switch_to_block(miss);
+        let slot = g.stack_slot(l.key_width.max(8) as u32);
+        let p = g.b.ins().stack_addr(types::I64, slot, 0);
+        for (w, nw) in null_words.iter().enumerate() {
+            g.store(*nw, p, 8 * w as i32);
+        }
+        for (k, key) in keys.iter().enumerate() {
+            let o = l.key_offsets[k] as i32;
+            match *key {
+                Key::Fixed { enc, .. } => g.store(enc, p, o),
+                Key::Str { ptr, len, .. } => {
+                    g.store(ptr, p, o);
+                    g.store(len, p, o + 8);
+                }
+            }
+        }
+        let ng = g
+            .call(
+                sqlc_agg_insert as *const () as usize,
+                &[t, h, p],
+                Some(types::I64),
+            )
+            .expect("the helper returns a value");
+        g.b.ins().jump(hit, &[ng.into()]);
+
+        g.b.switch_to_block(hit);
+        group
+    }
+
+    /// Updates every accumulator of `group` with this row's arguments.
+    fn update(
+        &self,
+        g: &mut Gen,
+        spec: &AggSpec,
+        group: Value,
+        args: &[Option<(Val, DataType)>],
+    ) -> Result<()> {
+        let t = self.table;
+        let width = self.layout.acc_width() as i64;
+        for (i, kind) in self.layout.accs.iter().enumerate() {
+            // Reloaded per accumulator: a string min/max call may reallocate.
+            let accs = g.load(types::I64, t, raw::ACCS);
+            let base = g.b.ins().imul_imm_s(group, width);
+            let base = g.b.ins().iadd(accs, base);
+            let o = (i * ACC_WIDTH) as i32;
+            let arg = args[i].as_ref();
+            if matches!(arg, Some((_, DataType::Null))) && !matches!(kind, AccKind::Count) {
+                continue; // always null: nothing to add
+            }
+            // 1 when the argument counts (non-null, or count(*)).
+            let valid = match arg.and_then(|(v, _)| v.null()) {
+                Some(n) => g.bool_not(n),
+                None => g.i8c(1),
+            };
+            let valid = if matches!(arg, Some((_, DataType::Null))) {
+                g.i8c(0)
+            } else {
+                valid
+            };
+            let inc = g.b.ins().uextend(types::I64, valid);
+            match kind {
+                AccKind::Count => {
+                    let c = g.load(types::I64, base, o);
+                    let c = g.b.ins().iadd(c, inc);
+                    g.store(c, base, o);
+                }
+                AccKind::SumInt => {
+                    let (v, _) = arg.expect("sum has an argument");
+                    let x = g.to_i64(v.v()?);
+                    let z = g.i64c(0);
+                    let x = g.b.ins().select(valid, x, z);
+                    let s = g.load(types::I64, base, o);
+                    let (s, of) = g.b.ins().sadd_overflow(s, x);
+                    let call = &spec.aggs[i];
+                    let text = format!(
+                        "{}({})",
+                        call.func.name(),
+                        call.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()
+                    );
+                    let site = g.site_text(text, SiteKind::Overflow("long overflow"));
+                    g.raise_if(of, site, None);
+                    g.store(s, base, o);
+                    bump(g, base, o + 8, inc);
+                }
+                AccKind::SumFloat => {
+                    let (v, ty) = arg.expect("sum/avg has an argument");
+                    let x = v.v()?;
+                    let x = if *ty == DataType::Float64 {
+                        x
+                    } else {
+                        g.b.ins().fcvt_from_sint(types::F64, x)
+                    };
+                    let z = g.b.ins().f64const(0.0);
+                    let x = g.b.ins().select(valid, x, z);
+                    let s = g.load(types::F64, base, o);
+                    let s = g.b.ins().fadd(s, x);
+                    g.store(s, base, o);
+                    bump(g, base, o + 8, inc);
+                }
+                AccKind::MinFixed | AccKind::MaxFixed => {
+                    let (v, ty) = arg.expect("min/max has an argument");
+                    let Key::Fixed { enc, .. } = encode(g, *v, ty) else {
+                        continue;
+                    };
+                    let cur = g.load(types::I64, base, o);
+                    let n = g.load(types::I64, base, o + 8);
+                    let first = g.b.ins().icmp_imm_s(IntCC::Equal, n, 0);
+                    let (a, b) = if *kind == AccKind::MinFixed {
+                        (enc, cur)
+                    } else {
+                        (cur, enc)
+                    };
+                    let better = match ty {
+                        DataType::Float64 => {
+                            let fa = g.from_bits(a, types::F64);
+                            let fb = g.from_bits(b, types::F64);
+                            g.f64_lt(fa, fb)
+                        }
+                        DataType::Boolean => g.b.ins().icmp(IntCC::UnsignedLessThan, a, b),
+                        _ => g.b.ins().icmp(IntCC::SignedLessThan, a, b),
+                    };
+                    let take = g.b.ins().bor(first, better);
+                    let take = g.b.ins().band(take, valid);
+                    let nv = g.b.ins().select(take, enc, cur);
+                    g.store(nv, base, o);
+                    let n = g.b.ins().iadd(n, inc);
+                    g.store(n, base, o + 8);
+                }
+                AccKind::MinStr | AccKind::MaxStr => {
+                    let (v, _) = arg.expect("min/max has an argument");
+                    self.minmax_str(g, group, i, base, o, *v, valid, *kind == AccKind::MaxStr)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// String min/max: compared inline with the current value, the Rust
+    /// helper called only to store a better one.
+    #[allow(clippy::too_many_arguments)]
+    fn minmax_str(
+        &self,
+        g: &mut Gen,
+        group: Value,
+        i: usize,
+        base: Value,
+        o: i32,
+        v: Val,
+        valid: Value,
+        is_max: bool,
+    ) -> Result<()> {
+        let (p, l) = v.bytes()?;
+        let store = g.b.create_block();
+        let compare = g.b.create_block();
+        let done = g.b.create_block();
+        let go = g.b.create_block();
+        g.b.ins().brif(valid, go, &[], done, &[]);
+        g.b.switch_to_block(go);
+        let off = g.load(types::I64, base, o);
+        let len = g.load(types::I64, base, o + 8);
+        let unset = g.b.ins().icmp_imm_u(IntCC::Equal, len, UNSET_STR as i64);
+        g.b.ins().brif(unset, store, &[], compare, &[]);
+        g.b.switch_to_block(compare);
+        let arena = g.load(types::I64, self.table, raw::ARENA);
+        let cp = g.b.ins().iadd(arena, off);
+        let c = g.bytes_cmp(p, l, cp, len);
+        let cc = if is_max {
+            IntCC::SignedGreaterThan
+        } else {
+            IntCC::SignedLessThan
+        };
+        let better = g.b.ins().icmp_imm_s(cc, c, 0);
+        g.b.ins().brif(better, store, &[], done, &[]);
+        g.b.switch_to_block(store);
+        let (acc, max) = (g.i64c(i as i64), g.i64c(is_max as i64));
+        g.call(
+            sqlc_agg_minmax_str as *const () as usize,
+            &[self.table, group, acc, p, l, max],
+            None,
+        );
+        g.b.ins().jump(done, &[]);
+        g.b.switch_to_block(done);
+        Ok(())
+    }
+}
+
+/// `*(base + o) += inc`.
+fn bump(g: &mut Gen, base: Value, o: i32, inc: Value) {
+    let n = g.load(types::I64, base, o);
+    let n = g.b.ins().iadd(n, inc);
+    g.store(n, base, o);
+}
+
+/// A key value as the table stores it.
+fn encode(g: &mut Gen, v: Val, ty: &DataType) -> Key {
+    let null = g.null_flag(v.null());
+    let zero = g.i64c(0);
+    match v {
+        Val::Str { ptr, len, .. } => {
+            let ptr = g.b.ins().select(null, zero, ptr);
+            let len = g.b.ins().select(null, zero, len);
+            Key::Str { null, ptr, len }
+        }
+        Val::Fixed { v, .. } => {
+            let enc = match ty {
+                DataType::Null => return null_key(g, ty),
+                DataType::Boolean => g.b.ins().uextend(types::I64, v),
+                DataType::Float64 => {
+                    let bits = g.bits(v);
+                    let z = g.b.ins().f64const(0.0);
+                    let is_zero = g.b.ins().fcmp(FloatCC::Equal, v, z);
+                    let is_nan = g.b.ins().fcmp(FloatCC::Unordered, v, v);
+                    let canon = g.i64c(CANONICAL_NAN as i64);
+                    let e = g.b.ins().select(is_zero, zero, bits);
+                    g.b.ins().select(is_nan, canon, e)
+                }
+                _ => g.to_i64(v),
+            };
+            let enc = g.b.ins().select(null, zero, enc);
+            Key::Fixed { null, enc }
+        }
+    }
+}
+
+/// A rolled-up (null) key of type `ty`.
+fn null_key(g: &mut Gen, ty: &DataType) -> Key {
+    let (null, z) = (g.i8c(1), g.i64c(0));
+    if ty.is_string_like() {
+        Key::Str {
+            null,
+            ptr: z,
+            len: z,
+        }
+    } else {
+        Key::Fixed { null, enc: z }
+    }
+}
+
+/// The key row's null bytes as i64 words (one byte per key, padded to 8).
+fn null_words(g: &mut Gen, keys: &[Key]) -> Vec<Value> {
+    let mut words = Vec::new();
+    for chunk in keys.chunks(8) {
+        let mut w = g.i64c(0);
+        for (j, k) in chunk.iter().enumerate() {
+            let n = g.b.ins().uextend(types::I64, k.null());
+            let n = g.b.ins().ishl_imm_u(n, 8 * j as i64);
+            w = g.b.ins().bor(w, n);
+        }
+        words.push(w);
+    }
+    words
+}
+
+/// The hash of a key, as [`hash`] computes it.
+fn key_hash(g: &mut Gen, keys: &[Key]) -> Value {
+    let mut h = g.i64c(hash::SEED as i64);
+    let mark = g.i64c(hash::NULL_MARK as i64);
+    for k in keys {
+        let if_null = g.hash_combine(h, mark);
+        let if_val = match *k {
+            Key::Fixed { enc, .. } => g.hash_combine(h, enc),
+            Key::Str { ptr, len, .. } => g.hash_bytes(h, ptr, len),
+        };
+        h = g.b.ins().select(k.null(), if_null, if_val);
+    }
+    g.hash_finish(h)
+}

@@ -1,0 +1,359 @@
+//! The collect sink: the kernel writes a selection vector and the computed
+//! output columns; pass-through columns are gathered afterwards with
+//! Arrow's `take`, vectorized. Both halves live here: the code generation
+//! ([`CollectSink`]) and the Rust that prepares the buffers and assembles
+//! the `RecordBatch` ([`OutputBuffers`]).
+
+use std::sync::Arc;
+
+use arrow::array::{
+    Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array,
+    Int64Array, NullArray, StringArray, TimestampMicrosecondArray, UInt32Array,
+};
+use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow::datatypes::{DataType as ArrowType, SchemaRef, TimestampMicrosecondType};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use cranelift_codegen::ir::{types, InstBuilder, Value};
+
+use crate::error::{Error, Result};
+use crate::ir::{PipelineSpec, Step};
+use crate::types::DataType;
+
+use super::abi::*;
+use super::gen::{clif_type, Gen, Val};
+use super::helpers;
+use super::pipeline::{analyze, Env};
+
+/// Where one output column comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutCol {
+    /// Input column `i`, unchanged: gathered with `take`.
+    Input(usize),
+    /// Written by the kernel into `OutView` number `out`.
+    Computed {
+        out: usize,
+        slot: usize,
+        ty: DataType,
+        nullable: bool,
+    },
+}
+
+/// The collect sink's plan and code generation state.
+#[derive(Debug)]
+pub struct CollectSink {
+    pub cols: Vec<OutCol>,
+    views: Vec<(Value, Value, Value)>,
+    sel: Option<Value>,
+}
+
+impl CollectSink {
+    /// Plans the outputs of `spec`, which must have as many final columns as
+    /// `output` has fields.
+    pub fn plan(spec: &PipelineSpec, output: &SchemaRef) -> Result<Self> {
+        let (_, sources) = analyze(spec);
+        let mut types: Vec<DataType> = spec.input.iter().map(|c| c.ty.clone()).collect();
+        for s in &spec.steps {
+            if let Step::Project(es) = s {
+                types = es.iter().map(|e| e.ty.clone()).collect();
+            }
+        }
+        if types.len() != output.fields().len() {
+            return Err(Error::Codegen(format!(
+                "the pipeline produces {} columns but the output schema has {}",
+                types.len(),
+                output.fields().len()
+            )));
+        }
+        let mut cols = Vec::with_capacity(types.len());
+        let mut outs = 0;
+        for (slot, (src, ty)) in sources.iter().zip(types).enumerate() {
+            cols.push(match src {
+                Some(i) => OutCol::Input(*i),
+                None => {
+                    outs += 1;
+                    OutCol::Computed {
+                        out: outs - 1,
+                        slot,
+                        ty,
+                        nullable: false,
+                    }
+                }
+            });
+        }
+        Ok(CollectSink {
+            cols,
+            views: Vec::new(),
+            sel: None,
+        })
+    }
+
+    /// The final columns the kernel must have values for.
+    pub fn computed_slots(&self) -> Vec<usize> {
+        self.cols
+            .iter()
+            .filter_map(|c| match c {
+                OutCol::Computed { slot, .. } => Some(*slot),
+                OutCol::Input(_) => None,
+            })
+            .collect()
+    }
+
+    /// Loads the output pointers in the entry block.
+    pub fn setup(&mut self, g: &mut Gen) {
+        let ctx = g.ctx;
+        self.sel = Some(g.load(types::I64, ctx, CTX_SEL));
+        let outs = g.load(types::I64, ctx, CTX_OUTS);
+        for c in &self.cols {
+            if let OutCol::Computed { out, .. } = c {
+                let at = OV_SIZE * *out as i32;
+                let v = g.load(types::I64, outs, at + OV_VALUES);
+                let n = g.load(types::I64, outs, at + OV_VALIDITY);
+                let s = g.load(types::I64, outs, at + OV_STRS);
+                self.views.push((v, n, s));
+            }
+        }
+    }
+
+    /// Writes output row `k` (input row `row`).
+    pub fn emit_row(&mut self, g: &mut Gen, env: &Env, row: Value, k: Value) -> Result<()> {
+        let sel = self
+            .sel
+            .ok_or_else(|| Error::Codegen("collect sink not set up".into()))?;
+        let at = g.b.ins().ishl_imm_u(k, 2);
+        let at = g.b.ins().iadd(sel, at);
+        g.b.ins().istore32(super::gen::mem(), row, at, 0);
+        for c in self.cols.iter_mut() {
+            let OutCol::Computed {
+                out,
+                slot,
+                ty,
+                nullable,
+            } = c
+            else {
+                continue;
+            };
+            let (values, validity, strs) = self.views[*out];
+            let v = env
+                .get(*slot)
+                .and_then(|s| s.val)
+                .ok_or_else(|| Error::Codegen(format!("output column {slot} has no value")))?;
+            if let Some(n) = v.null() {
+                *nullable = true;
+                let ok = g.bool_not(n);
+                let at = g.b.ins().iadd(validity, k);
+                g.b.ins().store(super::gen::mem(), ok, at, 0);
+            }
+            match v {
+                Val::Str { ptr, len, null } => {
+                    let len = match null {
+                        Some(n) => {
+                            let z = g.i64c(0);
+                            g.b.ins().select(n, z, len)
+                        }
+                        None => len,
+                    };
+                    let ctx = g.ctx;
+                    g.call(
+                        helpers::sqlc_out_str as *const () as usize,
+                        &[ctx, strs, ptr, len],
+                        None,
+                    );
+                }
+                Val::Fixed { v, .. } => {
+                    if *ty == DataType::Null {
+                        continue;
+                    }
+                    let w = clif_type(ty).bytes() as i64;
+                    let at = g.b.ins().imul_imm_s(k, w);
+                    let at = g.b.ins().iadd(values, at);
+                    g.b.ins().store(super::gen::mem(), v, at, 0);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The buffers one call of a collect kernel writes into.
+pub struct OutputBuffers {
+    pub sel: Vec<u32>,
+    /// Per computed column: its values and its validity bytes (empty when
+    /// the column cannot be null).
+    bufs: Vec<(Buf, Vec<u8>)>,
+    pub views: Vec<OutView>,
+}
+
+enum Buf {
+    B(Vec<u8>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+    F64(Vec<f64>),
+    Str(Box<OutStr>),
+    None,
+}
+
+impl OutputBuffers {
+    /// Buffers for up to `rows` output rows.
+    pub fn new(cols: &[OutCol], rows: usize) -> Self {
+        let mut bufs = Vec::new();
+        for c in cols {
+            let OutCol::Computed { ty, nullable, .. } = c else {
+                continue;
+            };
+            let b = match ty {
+                DataType::Boolean => Buf::B(vec![0; rows]),
+                DataType::Int32 | DataType::Date => Buf::I32(vec![0; rows]),
+                DataType::Int64 | DataType::Timestamp => Buf::I64(vec![0; rows]),
+                DataType::Float64 => Buf::F64(vec![0.0; rows]),
+                DataType::Utf8 | DataType::Binary => {
+                    Buf::Str(Box::new(OutStr::with_capacity(rows)))
+                }
+                _ => Buf::None,
+            };
+            bufs.push((
+                b,
+                if *nullable {
+                    vec![0u8; rows]
+                } else {
+                    Vec::new()
+                },
+            ));
+        }
+        // The views point into the vectors' heap memory, which stays put
+        // when `bufs` itself moves.
+        let views = bufs
+            .iter_mut()
+            .map(|(b, v)| {
+                let (values, strs) = match b {
+                    Buf::B(x) => (x.as_mut_ptr(), std::ptr::null_mut()),
+                    Buf::I32(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
+                    Buf::I64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
+                    Buf::F64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
+                    Buf::Str(s) => (std::ptr::null_mut(), &mut **s as *mut OutStr),
+                    Buf::None => (std::ptr::null_mut(), std::ptr::null_mut()),
+                };
+                let validity = if v.is_empty() {
+                    std::ptr::null_mut()
+                } else {
+                    v.as_mut_ptr()
+                };
+                OutView {
+                    values,
+                    validity,
+                    strs,
+                }
+            })
+            .collect();
+        OutputBuffers {
+            sel: vec![0; rows],
+            bufs,
+            views,
+        }
+    }
+
+    /// Assembles the output batch of `k` rows.
+    pub fn finish(
+        self,
+        cols: &[OutCol],
+        k: usize,
+        batch: &RecordBatch,
+        output: &SchemaRef,
+    ) -> Result<RecordBatch> {
+        let OutputBuffers { mut sel, bufs, .. } = self;
+        sel.truncate(k);
+        let all = k == batch.num_rows();
+        let indices = UInt32Array::from(sel);
+        let mut computed = bufs.into_iter();
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(cols.len());
+        for (c, field) in cols.iter().zip(output.fields()) {
+            let a = match c {
+                OutCol::Input(i) => {
+                    let col = batch.column(*i);
+                    if all {
+                        col.clone()
+                    } else {
+                        arrow::compute::take(col.as_ref(), &indices, None)?
+                    }
+                }
+                OutCol::Computed { .. } => {
+                    let (b, valid) = computed
+                        .next()
+                        .ok_or_else(|| Error::Codegen("missing output buffer".into()))?;
+                    build(b, valid, k, field.data_type())?
+                }
+            };
+            arrays.push(conform(a, field.data_type()));
+        }
+        let opts = RecordBatchOptions::new().with_row_count(Some(k));
+        Ok(RecordBatch::try_new_with_options(
+            output.clone(),
+            arrays,
+            &opts,
+        )?)
+    }
+}
+
+fn nulls(valid: &[u8], k: usize) -> Option<NullBuffer> {
+    if valid.is_empty() {
+        return None;
+    }
+    let n = NullBuffer::new(BooleanBuffer::collect_bool(k, |i| valid[i] != 0));
+    (n.null_count() > 0).then_some(n)
+}
+
+fn build(b: Buf, valid: Vec<u8>, k: usize, t: &ArrowType) -> Result<ArrayRef> {
+    let nb = nulls(&valid, k);
+    Ok(match b {
+        Buf::B(v) => Arc::new(BooleanArray::new(
+            BooleanBuffer::collect_bool(k, |i| v[i] != 0),
+            nb,
+        )),
+        Buf::I32(mut v) => {
+            v.truncate(k);
+            if *t == ArrowType::Date32 {
+                Arc::new(Date32Array::new(ScalarBuffer::from(v), nb))
+            } else {
+                Arc::new(Int32Array::new(ScalarBuffer::from(v), nb))
+            }
+        }
+        Buf::I64(mut v) => {
+            v.truncate(k);
+            if let ArrowType::Timestamp(_, tz) = t {
+                Arc::new(
+                    TimestampMicrosecondArray::new(ScalarBuffer::from(v), nb)
+                        .with_timezone_opt(tz.clone()),
+                )
+            } else {
+                Arc::new(Int64Array::new(ScalarBuffer::from(v), nb))
+            }
+        }
+        Buf::F64(mut v) => {
+            v.truncate(k);
+            Arc::new(Float64Array::new(ScalarBuffer::from(v), nb))
+        }
+        Buf::Str(s) => {
+            let OutStr { offsets, bytes } = *s;
+            let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+            let values = Buffer::from_vec(bytes);
+            if *t == ArrowType::Binary {
+                Arc::new(BinaryArray::try_new(offsets, values, nb)?)
+            } else {
+                Arc::new(StringArray::try_new(offsets, values, nb)?)
+            }
+        }
+        Buf::None => Arc::new(NullArray::new(k)),
+    })
+}
+
+/// Gives a timestamp array the output field's time zone (inputs may carry
+/// any); other arrays are returned as they are.
+fn conform(a: ArrayRef, t: &ArrowType) -> ArrayRef {
+    match (a.data_type(), t) {
+        (ArrowType::Timestamp(_, from), ArrowType::Timestamp(_, to)) if from != to => Arc::new(
+            a.as_primitive::<TimestampMicrosecondType>()
+                .clone()
+                .with_timezone_opt(to.clone()),
+        ),
+        _ => a,
+    }
+}

@@ -1,0 +1,210 @@
+//! Scalar functions: trims, length and the arithmetic ones inline; those
+//! that build strings, parse or do calendar arithmetic through helpers.
+
+use cranelift_codegen::ir::{types, InstBuilder};
+
+use crate::error::{Error, Result};
+use crate::ir::{ScalarFunc, TExpr};
+use crate::scalar_fns::DatePart;
+use crate::types::DataType;
+
+use super::abi::CTX_RET_LEN;
+use super::gen::{Gen, Val};
+use super::helpers::{self, part_code, ParseAs};
+use super::pipeline::Env;
+use super::sites::SiteKind;
+
+impl Gen<'_> {
+    /// `func(args)`, `e` being the call.
+    pub fn call_fn(
+        &mut self,
+        e: &TExpr,
+        func: ScalarFunc,
+        args: &[TExpr],
+        env: &Env,
+    ) -> Result<Val> {
+        use ScalarFunc::*;
+        let arity = |n: usize| -> Result<()> {
+            if args.len() < n {
+                return Err(Error::Codegen(format!(
+                    "{} needs {n} arguments",
+                    func.name()
+                )));
+            }
+            Ok(())
+        };
+        arity(if func == DateTrunc { 2 } else { 1 })?;
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            vals.push(self.expr(a, env)?);
+        }
+        let mut null = None;
+        for v in &vals {
+            null = self.or_null(null, v.null());
+        }
+        let a0 = vals[0];
+        let ty0 = &args[0].ty;
+        if args.iter().any(|a| a.ty == DataType::Null) && !matches!(func, Concat) {
+            return Ok(self.null_of(&e.ty));
+        }
+        match func {
+            Lower | Upper => self.guard_null(null, &e.ty, |g| {
+                let (p, l) = a0.bytes()?;
+                let (ctx, up) = (g.ctx, g.i64c((func == Upper) as i64));
+                Ok(g.str_call(
+                    helpers::sqlc_change_case as *const () as usize,
+                    &[ctx, p, l, up],
+                ))
+            }),
+            Length => {
+                let (p, l) = a0.bytes()?;
+                let n = if *ty0 == DataType::Utf8 {
+                    self.char_count(p, l)
+                } else {
+                    l
+                };
+                Ok(Val::Fixed {
+                    v: self.b.ins().ireduce(types::I32, n),
+                    null,
+                })
+            }
+            Trim | LTrim | RTrim => {
+                let (p, l) = a0.bytes()?;
+                let (ptr, len) = self.trim_spaces(p, l, func != RTrim, func != LTrim);
+                Ok(Val::Str { ptr, len, null })
+            }
+            Substring => {
+                let pos = self.to_i64(
+                    vals.get(1)
+                        .ok_or_else(|| Error::Codegen("substring needs a position".into()))?
+                        .v()?,
+                );
+                let (len, has) = match vals.get(2) {
+                    Some(v) => (self.to_i64(v.v()?), 1),
+                    None => (self.i64c(0), 0),
+                };
+                self.guard_null(null, &e.ty, |g| {
+                    let (p, l) = a0.bytes()?;
+                    let (ctx, has) = (g.ctx, g.i64c(has));
+                    Ok(g.str_call(
+                        helpers::sqlc_substring as *const () as usize,
+                        &[ctx, p, l, pos, len, has],
+                    ))
+                })
+            }
+            Concat => {
+                if args.iter().any(|a| a.ty == DataType::Null) {
+                    return Ok(self.null_of(&e.ty));
+                }
+                self.guard_null(null, &e.ty, |g| {
+                    let slot = g.stack_slot(16 * vals.len() as u32);
+                    let base = g.b.ins().stack_addr(types::I64, slot, 0);
+                    for (i, v) in vals.iter().enumerate() {
+                        let (p, l) = v.bytes()?;
+                        g.store(p, base, 16 * i as i32);
+                        g.store(l, base, 16 * i as i32 + 8);
+                    }
+                    let (ctx, n) = (g.ctx, g.i64c(vals.len() as i64));
+                    Ok(g.str_call(helpers::sqlc_concat as *const () as usize, &[ctx, base, n]))
+                })
+            }
+            Abs => self.abs(e, a0, ty0),
+            Floor | Ceil => self.floor_ceil(a0, ty0, func == Ceil),
+            Sqrt => {
+                let x = a0.v()?;
+                Ok(Val::Fixed {
+                    v: self.b.ins().sqrt(x),
+                    null,
+                })
+            }
+            Round => {
+                let x = a0.v()?;
+                let scale = match vals.get(1) {
+                    Some(s) => self.to_i64(s.v()?),
+                    None => self.i64c(0),
+                };
+                let r = self
+                    .call(
+                        helpers::sqlc_round as *const () as usize,
+                        &[x, scale],
+                        Some(types::F64),
+                    )
+                    .expect("the helper returns a value");
+                Ok(Val::Fixed { v: r, null })
+            }
+            ToTimestamp => match ty0 {
+                DataType::Utf8 => {
+                    let site = self.site(
+                        e,
+                        SiteKind::InvalidCast {
+                            from: DataType::Utf8,
+                            to: DataType::Timestamp,
+                        },
+                    );
+                    self.guard_null(null, &e.ty, |g| {
+                        let (p, l) = a0.bytes()?;
+                        let (ctx, site, kind) =
+                            (g.ctx, g.i64c(site), g.i64c(ParseAs::Timestamp as i64));
+                        let r = g
+                            .call(
+                                helpers::sqlc_parse as *const () as usize,
+                                &[ctx, site, kind, p, l],
+                                Some(types::I64),
+                            )
+                            .expect("the helper returns a value");
+                        g.check_failed();
+                        Ok(Val::Fixed { v: r, null: None })
+                    })
+                }
+                t => self.cast(e, a0, t, &DataType::Timestamp),
+            },
+            DateTrunc => {
+                let ts = vals[1].v()?;
+                self.guard_null(null, &e.ty, |g| {
+                    let (p, l) = a0.bytes()?;
+                    let ctx = g.ctx;
+                    let r = g
+                        .call(
+                            helpers::sqlc_date_trunc as *const () as usize,
+                            &[ctx, p, l, ts],
+                            Some(types::I64),
+                        )
+                        .expect("the helper returns a value");
+                    let n = g.load(types::I64, ctx, CTX_RET_LEN);
+                    let n = g.b.ins().ireduce(types::I8, n);
+                    Ok(Val::Fixed {
+                        v: r,
+                        null: Some(n),
+                    })
+                })
+            }
+            Year | Month | DayOfMonth | Hour | Minute | Second => {
+                let part = match func {
+                    Year => DatePart::Year,
+                    Month => DatePart::Month,
+                    DayOfMonth => DatePart::Day,
+                    Hour => DatePart::Hour,
+                    Minute => DatePart::Minute,
+                    _ => DatePart::Second,
+                };
+                self.guard_null(null, &e.ty, |g| {
+                    let x = a0.v()?;
+                    let f = if *ty0 == DataType::Date {
+                        helpers::sqlc_date_part as *const () as usize
+                    } else {
+                        helpers::sqlc_ts_part as *const () as usize
+                    };
+                    let x = g.to_i64(x);
+                    let p = g.i64c(part_code(part));
+                    let r = g
+                        .call(f, &[x, p], Some(types::I64))
+                        .expect("the helper returns a value");
+                    Ok(Val::Fixed {
+                        v: g.b.ins().ireduce(types::I32, r),
+                        null: None,
+                    })
+                })
+            }
+        }
+    }
+}

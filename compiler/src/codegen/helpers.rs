@@ -1,0 +1,323 @@
+//! The `extern "C"` Rust functions kernels call: for what is costly anyway
+//! (LIKE, regexes, parsing, formatting, calendar arithmetic, string
+//! functions that build new strings) and for cold paths (raising errors).
+//! Every argument and result is a `u64`/`i64`/`f64` (no narrow integers
+//! cross the boundary). Semantics come from [`crate::scalar_fns`].
+//!
+//! # Safety
+//! Kernels call these with the `KernelCtx` of the running call (valid and
+//! used by this thread only) and with (address, length) pairs that name
+//! readable bytes of the batch, of the kernel's literals or of the ctx's
+//! arena. None of them panics on data (a panic here would abort).
+
+use std::borrow::Cow;
+
+use crate::error::Error;
+use crate::scalar_fns::{self, DatePart, LikeMatcher};
+use crate::types::{DataType, Scalar};
+
+use super::abi::{KernelCtx, OutStr};
+use super::sites::SiteKind;
+
+/// # Safety
+/// `ptr` must name `len` readable bytes (any address when `len` is 0).
+unsafe fn bytes<'a>(ptr: *const u8, len: u64) -> &'a [u8] {
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: the caller's contract.
+    unsafe { std::slice::from_raw_parts(ptr, len as usize) }
+}
+
+/// # Safety
+/// As [`bytes`]. Invalid UTF-8 (only possible from Binary data) is replaced.
+unsafe fn text<'a>(ptr: *const u8, len: u64) -> Cow<'a, str> {
+    // SAFETY: the caller's contract.
+    String::from_utf8_lossy(unsafe { bytes(ptr, len) })
+}
+
+/// # Safety
+/// `ctx` must be the running call's ctx.
+unsafe fn ctx<'a, 'b>(ctx: *mut KernelCtx<'b>) -> &'a mut KernelCtx<'b> {
+    // SAFETY: the kernel passes its own ctx, which outlives the call.
+    unsafe { &mut *ctx }
+}
+
+/// Records the error of `site`, `bits` being the offending value.
+pub unsafe extern "C" fn sqlc_raise(c: *mut KernelCtx, site: u64, bits: u64) {
+    // SAFETY: see the module's contract.
+    let c = unsafe { ctx(c) };
+    let e = match c.sites.get(site as usize) {
+        Some(s) => s.error_bits(bits),
+        None => Error::Codegen(format!("unknown error site {site}")),
+    };
+    c.fail(e);
+}
+
+/// LIKE through the kernel's prebuilt matcher: 1 on a match.
+pub unsafe extern "C" fn sqlc_like(m: *const LikeMatcher, ptr: *const u8, len: u64) -> u64 {
+    // SAFETY: `m` is a matcher the kernel owns; the bytes are a Utf8 value.
+    unsafe { (*m).matches(&text(ptr, len)) as u64 }
+}
+
+/// RLIKE through the kernel's compiled regex: 1 when it matches anywhere.
+pub unsafe extern "C" fn sqlc_rlike(r: *const regex::Regex, ptr: *const u8, len: u64) -> u64 {
+    // SAFETY: `r` is a regex the kernel owns; the bytes are a Utf8 value.
+    unsafe { (*r).is_match(&text(ptr, len)) as u64 }
+}
+
+/// Java's `%` on doubles (the sign of the dividend).
+pub extern "C" fn sqlc_fmod(a: f64, b: f64) -> f64 {
+    a % b
+}
+
+/// Spark's `round(x, scale)`, HALF_UP.
+pub extern "C" fn sqlc_round(v: f64, scale: i64) -> f64 {
+    scalar_fns::round_half_up(v, scale.clamp(i32::MIN as i64, i32::MAX as i64) as i32)
+}
+
+/// What [`sqlc_parse`] parses a string as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum ParseAs {
+    Boolean = 0,
+    Int32 = 1,
+    Int64 = 2,
+    Float64 = 3,
+    Timestamp = 4,
+    Date = 5,
+}
+
+impl ParseAs {
+    pub fn of(t: &DataType) -> Option<ParseAs> {
+        Some(match t {
+            DataType::Boolean => ParseAs::Boolean,
+            DataType::Int32 => ParseAs::Int32,
+            DataType::Int64 => ParseAs::Int64,
+            DataType::Float64 => ParseAs::Float64,
+            DataType::Timestamp => ParseAs::Timestamp,
+            DataType::Date => ParseAs::Date,
+            _ => return None,
+        })
+    }
+}
+
+/// CAST(string AS ...) and `to_timestamp`: the value's bits (integers
+/// sign-extended, doubles as bits); a malformed string fails with the error
+/// of `site`, naming the string.
+pub unsafe extern "C" fn sqlc_parse(
+    c: *mut KernelCtx,
+    site: u64,
+    kind: u64,
+    ptr: *const u8,
+    len: u64,
+) -> u64 {
+    // SAFETY: see the module's contract.
+    let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
+    let r = match kind {
+        0 => scalar_fns::parse_bool(&s).map(|b| b as u64),
+        1 => scalar_fns::parse_i32(&s).map(|v| v as i64 as u64),
+        2 => scalar_fns::parse_i64(&s).map(|v| v as u64),
+        3 => scalar_fns::parse_f64(&s).map(f64::to_bits),
+        4 => scalar_fns::parse_timestamp(&s).map(|v| v as u64),
+        _ => scalar_fns::parse_date(&s).map(|v| v as i64 as u64),
+    };
+    match r {
+        Some(v) => v,
+        None => {
+            let e = match c.sites.get(site as usize) {
+                Some(site) => site.error(Scalar::Utf8(s.into_owned()).to_string()),
+                None => Error::Codegen(format!("unknown error site {site}")),
+            };
+            c.fail(e);
+            0
+        }
+    }
+}
+
+/// CAST(double AS TIMESTAMP): NaN and infinities are malformed, values out
+/// of range overflow.
+pub unsafe extern "C" fn sqlc_f64_to_ts(c: *mut KernelCtx, site: u64, v: f64) -> i64 {
+    if let Some(us) = scalar_fns::f64_to_timestamp(v) {
+        return us;
+    }
+    // SAFETY: see the module's contract.
+    let c = unsafe { ctx(c) };
+    let e = match c.sites.get(site as usize) {
+        Some(s) => {
+            let mut s = s.clone();
+            if !v.is_finite() {
+                s.kind = SiteKind::InvalidCast {
+                    from: DataType::Float64,
+                    to: DataType::Timestamp,
+                };
+            }
+            s.error_bits(v.to_bits())
+        }
+        None => Error::Codegen(format!("unknown error site {site}")),
+    };
+    c.fail(e);
+    0
+}
+
+/// CAST(... AS STRING) of a fixed-width value given as bits; `kind` as
+/// [`ParseAs`]. Returns the string's address, its length in `ret_len`.
+pub unsafe extern "C" fn sqlc_format(c: *mut KernelCtx, kind: u64, bits: u64) -> u64 {
+    let s = match kind {
+        0 => (if bits != 0 { "true" } else { "false" }).to_string(),
+        1 | 2 => (bits as i64).to_string(),
+        3 => scalar_fns::format_f64(f64::from_bits(bits)),
+        4 => scalar_fns::format_timestamp(bits as i64),
+        _ => scalar_fns::format_date(bits as i64 as i32),
+    };
+    // SAFETY: see the module's contract.
+    unsafe { ctx(c) }.ret_str(s.as_bytes())
+}
+
+/// CAST(binary AS STRING): the bytes as UTF-8, invalid sequences replaced.
+pub unsafe extern "C" fn sqlc_binary_to_utf8(c: *mut KernelCtx, ptr: *const u8, len: u64) -> u64 {
+    // SAFETY: see the module's contract.
+    let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
+    match s {
+        // Valid already: the same bytes.
+        Cow::Borrowed(_) => {
+            c.ret_len = len;
+            ptr as u64
+        }
+        Cow::Owned(s) => c.ret_str(s.as_bytes()),
+    }
+}
+
+/// `lower` (`upper != 0`: `upper`).
+pub unsafe extern "C" fn sqlc_change_case(
+    c: *mut KernelCtx,
+    ptr: *const u8,
+    len: u64,
+    upper: u64,
+) -> u64 {
+    // SAFETY: see the module's contract.
+    let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
+    let out = if s.is_ascii() {
+        if upper != 0 {
+            s.to_ascii_uppercase()
+        } else {
+            s.to_ascii_lowercase()
+        }
+    } else if upper != 0 {
+        s.to_uppercase()
+    } else {
+        s.to_lowercase()
+    };
+    c.ret_str(out.as_bytes())
+}
+
+/// `substring(s, pos[, len])`: a part of the input (no copy).
+pub unsafe extern "C" fn sqlc_substring(
+    c: *mut KernelCtx,
+    ptr: *const u8,
+    len: u64,
+    pos: i64,
+    sub_len: i64,
+    has_len: u64,
+) -> u64 {
+    // SAFETY: see the module's contract.
+    let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
+    let sub_len = (has_len != 0).then_some(sub_len);
+    match &s {
+        Cow::Borrowed(b) => {
+            let sub = scalar_fns::substring(b, pos, sub_len);
+            c.ret_len = sub.len() as u64;
+            sub.as_ptr() as u64
+        }
+        Cow::Owned(o) => {
+            let sub = scalar_fns::substring(o, pos, sub_len).to_string();
+            c.ret_str(sub.as_bytes())
+        }
+    }
+}
+
+/// `concat`: `parts` holds `n` (address, length) pairs, none null.
+pub unsafe extern "C" fn sqlc_concat(c: *mut KernelCtx, parts: *const u64, n: u64) -> u64 {
+    // SAFETY: see the module's contract; `parts` is a stack slot of 2n words.
+    let (c, pairs) = unsafe { (ctx(c), std::slice::from_raw_parts(parts, 2 * n as usize)) };
+    let mut out = Vec::new();
+    for p in pairs.chunks_exact(2) {
+        // SAFETY: each pair names a string value.
+        out.extend_from_slice(unsafe { bytes(p[0] as *const u8, p[1]) });
+    }
+    c.ret_str(&out)
+}
+
+/// `date_trunc(unit, ts)`; an unknown unit gives null (`ret_len` = 1).
+pub unsafe extern "C" fn sqlc_date_trunc(
+    c: *mut KernelCtx,
+    ptr: *const u8,
+    len: u64,
+    ts: i64,
+) -> i64 {
+    // SAFETY: see the module's contract.
+    let (c, unit) = unsafe { (ctx(c), text(ptr, len)) };
+    match scalar_fns::date_trunc(&unit, ts) {
+        Some(v) => {
+            c.ret_len = 0;
+            v
+        }
+        None => {
+            c.ret_len = 1;
+            0
+        }
+    }
+}
+
+fn part(p: u64) -> DatePart {
+    match p {
+        0 => DatePart::Year,
+        1 => DatePart::Month,
+        2 => DatePart::Day,
+        3 => DatePart::Hour,
+        4 => DatePart::Minute,
+        _ => DatePart::Second,
+    }
+}
+
+/// The number of a [`DatePart`] for [`sqlc_ts_part`]/[`sqlc_date_part`].
+pub fn part_code(p: DatePart) -> i64 {
+    match p {
+        DatePart::Year => 0,
+        DatePart::Month => 1,
+        DatePart::Day => 2,
+        DatePart::Hour => 3,
+        DatePart::Minute => 4,
+        DatePart::Second => 5,
+    }
+}
+
+pub extern "C" fn sqlc_ts_part(us: i64, p: u64) -> i64 {
+    scalar_fns::timestamp_part(us, part(p)) as i64
+}
+
+pub extern "C" fn sqlc_date_part(days: i64, p: u64) -> i64 {
+    scalar_fns::date_part(days as i32, part(p)) as i64
+}
+
+/// Appends one value to a string output column (`len` 0 for a null).
+pub unsafe extern "C" fn sqlc_out_str(
+    c: *mut KernelCtx,
+    out: *mut OutStr,
+    ptr: *const u8,
+    len: u64,
+) {
+    // SAFETY: `out` is the builder of the column, owned by the running call.
+    let (c, out) = unsafe { (ctx(c), &mut *out) };
+    // SAFETY: see the module's contract.
+    out.bytes.extend_from_slice(unsafe { bytes(ptr, len) });
+    match i32::try_from(out.bytes.len()) {
+        Ok(end) => out.offsets.push(end),
+        Err(_) => {
+            out.offsets.push(0);
+            c.fail(Error::Arrow(
+                "a string output column exceeds 2 GiB in one batch".into(),
+            ));
+        }
+    }
+}

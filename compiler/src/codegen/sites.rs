@@ -1,0 +1,93 @@
+//! Error sites: every place in a kernel that can raise a runtime error gets
+//! an index into a table built at compile time, holding the failing
+//! expression's text and what kind of error it raises. The kernel passes the
+//! index (and the offending value's bits) to a helper, which builds the
+//! [`Error`].
+
+use crate::error::Error;
+use crate::types::{DataType, Scalar};
+
+/// What a site raises.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SiteKind {
+    /// `[ARITHMETIC_OVERFLOW]` with Spark's detail (`integer overflow`, ...).
+    Overflow(&'static str),
+    DivideByZero,
+    /// A value out of the target type's range (the value's type is `from`).
+    CastOverflow {
+        from: DataType,
+        to: DataType,
+    },
+    /// A malformed value (a string that does not parse, a NaN timestamp).
+    InvalidCast {
+        from: DataType,
+        to: DataType,
+    },
+}
+
+/// One entry of a kernel's error table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorSite {
+    /// The failing expression's Display text.
+    pub expr: String,
+    pub kind: SiteKind,
+}
+
+impl ErrorSite {
+    /// The error, given the offending value's text (for casts).
+    pub fn error(&self, value: String) -> Error {
+        let expr = self.expr.clone();
+        let up = |t: &DataType| t.spark_name().to_uppercase();
+        match &self.kind {
+            SiteKind::Overflow(detail) => Error::Overflow {
+                expr,
+                detail: detail.to_string(),
+            },
+            SiteKind::DivideByZero => Error::DivideByZero { expr },
+            SiteKind::CastOverflow { from, to } => Error::CastOverflow {
+                expr,
+                value,
+                from: up(from),
+                to: up(to),
+            },
+            SiteKind::InvalidCast { from, to } => Error::InvalidCast {
+                expr,
+                value,
+                from: up(from),
+                to: up(to),
+            },
+        }
+    }
+
+    /// The error for a fixed-width value passed as its 64 bits (integers
+    /// sign-extended, doubles as their bits).
+    pub fn error_bits(&self, bits: u64) -> Error {
+        let from = match &self.kind {
+            SiteKind::CastOverflow { from, .. } | SiteKind::InvalidCast { from, .. } => from,
+            _ => return self.error(String::new()),
+        };
+        self.error(value_text(from, bits))
+    }
+}
+
+/// Spark's SQL text of a value (`123`, `123L`, `1.0E20D`, `'abc'`).
+pub fn value_text(ty: &DataType, bits: u64) -> String {
+    let s = match ty {
+        DataType::Boolean => Scalar::Boolean(bits != 0),
+        DataType::Int32 => Scalar::Int32(bits as i64 as i32),
+        DataType::Int64 => Scalar::Int64(bits as i64),
+        DataType::Float64 => Scalar::Float64(f64::from_bits(bits)),
+        DataType::Timestamp => Scalar::Timestamp(bits as i64),
+        DataType::Date => Scalar::Date(bits as i64 as i32),
+        _ => Scalar::Null,
+    };
+    s.to_string()
+}
+
+/// Spark's detail text for an integer overflow of a type.
+pub fn overflow_detail(ty: &DataType) -> &'static str {
+    match ty {
+        DataType::Int32 | DataType::Date => "integer overflow",
+        _ => "long overflow",
+    }
+}
