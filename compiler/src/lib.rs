@@ -3,11 +3,15 @@
 //! It never does I/O.
 
 pub mod agg_table;
+pub mod builder;
 pub mod codegen;
 pub mod error;
+pub mod expr;
 pub mod interp;
 pub mod ir;
 pub mod kernel;
+pub mod plan;
+pub mod resolve;
 pub mod scalar_fns;
 pub mod types;
 
