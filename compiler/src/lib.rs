@@ -10,6 +10,7 @@ pub mod expr;
 pub mod interp;
 pub mod ir;
 pub mod kernel;
+pub mod physical;
 pub mod plan;
 pub mod resolve;
 pub mod scalar_fns;

@@ -5,3 +5,4 @@
 pub mod error;
 
 pub use error::{Error, Result};
+pub mod exec;
