@@ -8,6 +8,7 @@ pub mod codegen;
 pub mod error;
 pub mod expr;
 pub mod interp;
+pub mod interval;
 pub mod ir;
 pub mod kernel;
 pub mod physical;
