@@ -387,23 +387,28 @@ fn speed() {
             1.0 / s
         );
     }
-    for _ in 0..2 {
-        let (t, c) = (Instant::now(), thread_cpu());
+    // One thread, best of five (the machine is shared).
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let c = thread_cpu();
         for p in gen.producer(dir.path()).unwrap() {
             p.unwrap();
         }
-        let (s, cpu) = (t.elapsed().as_secs_f64(), thread_cpu() - c);
-        println!(
-            "producer (one thread): 1M rows, wall {s:.3}s, cpu {cpu:.3}s ({:.1}M rows/s of cpu)",
-            1.0 / cpu
-        );
+        best = best.min(thread_cpu() - c);
     }
-    let (t, c) = (Instant::now(), thread_cpu());
-    let b = gen.batches(65_536).unwrap();
-    let (s, cpu) = (t.elapsed().as_secs_f64(), thread_cpu() - c);
     println!(
-        "batches: {} batches, wall {s:.3}s, cpu {cpu:.3}s ({:.1}M rows/s of cpu)",
-        b.len(),
-        1.0 / cpu
+        "producer (one thread): 1M rows to 80 files, cpu {best:.3}s ({:.1}M rows/s)",
+        1.0 / best
+    );
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let c = thread_cpu();
+        let b = gen.batches(65_536).unwrap();
+        best = best.min(thread_cpu() - c);
+        assert_eq!(b.len(), 16);
+    }
+    println!(
+        "batches (one thread): 1M rows, cpu {best:.3}s ({:.1}M rows/s)",
+        1.0 / best
     );
 }

@@ -209,7 +209,7 @@ impl Iterator for FileRows<'_> {
         let user = r.range(0, USERS.len() as i64) as usize;
         let mut xyz = [0i64; 3];
         for (slot, mu) in xyz.iter_mut().zip([0.0, 0.0, 9.8]) {
-            *slot = (r.gauss(mu, 1.5) * 1e9).round_ties_even() as i64;
+            *slot = round(r.gauss(mu, 1.5) * 1e9);
         }
         let corrupt = if p.corrupt_rate > 0.0 && r.unit() < p.corrupt_rate {
             Some(r.next_u64())
@@ -231,44 +231,123 @@ impl Iterator for FileRows<'_> {
     }
 }
 
+/// A line under construction, on the stack: no capacity checks per piece.
+struct Line {
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl Line {
+    #[inline(always)]
+    fn put(&mut self, s: &[u8]) {
+        self.buf[self.len..self.len + s.len()].copy_from_slice(s);
+        self.len += s.len();
+    }
+
+    /// Short variable-length pieces: a byte loop beats a `memcpy` call.
+    #[inline(always)]
+    fn put_short(&mut self, s: &[u8]) {
+        for &b in s {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn put_u64(&mut self, v: u64) {
+        let n = num_digits(v);
+        write_digits(v, &mut self.buf[self.len..self.len + n]);
+        self.len += n;
+    }
+
+    fn put_i64(&mut self, v: i64) {
+        if v < 0 {
+            self.put(b"-");
+        }
+        self.put_u64(v.unsigned_abs());
+    }
+
+    /// `v / 10^9` as a plain decimal without trailing zeros (`-1.25`,
+    /// `0.0`, `10.000000001`).
+    fn put_scaled(&mut self, v: i64) {
+        if v < 0 {
+            self.put(b"-");
+        }
+        let a = v.unsigned_abs();
+        self.put_u64(a / 1_000_000_000);
+        let mut frac = a % 1_000_000_000;
+        if frac == 0 {
+            self.put(b".0");
+            return;
+        }
+        let mut width = 9;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        // Prefix a 1 so the leading zeros come out too, then make it the point.
+        let at = self.len;
+        self.put_u64(frac + 10u64.pow(width));
+        self.buf[at] = b'.';
+    }
+}
+
+/// Nearest integer, ties away from zero, without a libm call (`f64::round`
+/// is one on baseline x86-64). Saturates like `as`.
+#[inline(always)]
+fn round(y: f64) -> i64 {
+    let t = y as i64;
+    let f = y - t as f64;
+    if f >= 0.5 {
+        t.saturating_add(1)
+    } else if f <= -0.5 {
+        t.saturating_sub(1)
+    } else {
+        t
+    }
+}
+
 /// Appends the row's JSON line (keys in the script's order) and a newline;
 /// a corrupt row's line is cut at a random point first, as the script does.
-pub(crate) fn push_line(buf: &mut Vec<u8>, row: &Row) {
-    let start = buf.len();
+pub(crate) fn push_line(out: &mut Vec<u8>, row: &Row) {
+    let mut l = Line {
+        buf: [0; 512],
+        len: 0,
+    };
     let (model, device) = DEVICES[row.device];
-    buf.extend_from_slice(b"{\"Arrival_Time\":");
-    push_i64(buf, row.arrival_ms);
-    buf.extend_from_slice(b",\"Creation_Time\":");
-    push_i64(buf, row.creation_ns);
-    buf.extend_from_slice(b",\"Device\":\"");
-    buf.extend_from_slice(device.as_bytes());
-    buf.extend_from_slice(b"\",\"Index\":");
-    push_i64(buf, row.index);
-    buf.extend_from_slice(b",\"Model\":\"");
-    buf.extend_from_slice(model.as_bytes());
-    buf.extend_from_slice(b"\",\"User\":\"");
-    buf.extend_from_slice(USERS[row.user].as_bytes());
+    l.put(b"{\"Arrival_Time\":");
+    l.put_i64(row.arrival_ms);
+    l.put(b",\"Creation_Time\":");
+    l.put_i64(row.creation_ns);
+    l.put(b",\"Device\":\"");
+    l.put_short(device.as_bytes());
+    l.put(b"\",\"Index\":");
+    l.put_i64(row.index);
+    l.put(b",\"Model\":\"");
+    l.put_short(model.as_bytes());
+    l.put(b"\",\"User\":\"");
+    l.put_short(USERS[row.user].as_bytes());
     match GT[row.gt] {
         Some(g) => {
-            buf.extend_from_slice(b"\",\"gt\":\"");
-            buf.extend_from_slice(g.as_bytes());
-            buf.extend_from_slice(b"\",\"x\":");
+            l.put(b"\",\"gt\":\"");
+            l.put_short(g.as_bytes());
+            l.put(b"\",\"x\":");
         }
-        None => buf.extend_from_slice(b"\",\"gt\":null,\"x\":"),
+        None => l.put(b"\",\"gt\":null,\"x\":"),
     }
-    push_scaled(buf, row.xyz[0]);
-    buf.extend_from_slice(b",\"y\":");
-    push_scaled(buf, row.xyz[1]);
-    buf.extend_from_slice(b",\"z\":");
-    push_scaled(buf, row.xyz[2]);
-    buf.push(b'}');
+    l.put_scaled(row.xyz[0]);
+    l.put(b",\"y\":");
+    l.put_scaled(row.xyz[1]);
+    l.put(b",\"z\":");
+    l.put_scaled(row.xyz[2]);
+    l.put(b"}");
     if let Some(draw) = row.corrupt {
         // Python: line[:randrange(1, len(line) - 1)]
-        let len = (buf.len() - start) as u64;
-        let cut = 1 + ((draw as u128 * (len - 2) as u128) >> 64) as usize;
-        buf.truncate(start + cut);
+        let len = l.len as u64;
+        l.len = 1 + ((draw as u128 * (len - 2) as u128) >> 64) as usize;
     }
-    buf.push(b'\n');
+    l.put(b"\n");
+    out.extend_from_slice(&l.buf[..l.len]);
 }
 
 const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -277,58 +356,34 @@ const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Writes `v`'s decimal digits right-aligned into `tmp`; returns the start.
-fn digits(mut v: u64, tmp: &mut [u8; 20]) -> usize {
-    let mut i = tmp.len();
+/// Decimal digits in `v` (at least 1).
+#[inline(always)]
+fn num_digits(v: u64) -> usize {
+    let mut n = 1;
+    let mut p = 10u64;
+    while n < 20 && v >= p {
+        n += 1;
+        p = p.wrapping_mul(10);
+    }
+    n
+}
+
+/// Fills `out` (exactly `num_digits(v)` long) with `v`'s decimal digits.
+#[inline(always)]
+fn write_digits(mut v: u64, out: &mut [u8]) {
+    let mut i = out.len();
     while v >= 100 {
         let d = (v % 100) as usize * 2;
         v /= 100;
         i -= 2;
-        tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+        out[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
     }
     if v >= 10 {
         let d = v as usize * 2;
-        i -= 2;
-        tmp[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+        out[i - 2..i].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
     } else {
-        i -= 1;
-        tmp[i] = b'0' + v as u8;
+        out[i - 1] = b'0' + v as u8;
     }
-    i
-}
-
-pub(crate) fn push_i64(buf: &mut Vec<u8>, v: i64) {
-    if v < 0 {
-        buf.push(b'-');
-    }
-    let mut tmp = [0u8; 20];
-    let i = digits(v.unsigned_abs(), &mut tmp);
-    buf.extend_from_slice(&tmp[i..]);
-}
-
-/// Writes `v / 10^9` as a plain decimal without trailing zeros (`-1.25`,
-/// `0.0`, `10.000000001`).
-pub(crate) fn push_scaled(buf: &mut Vec<u8>, v: i64) {
-    if v < 0 {
-        buf.push(b'-');
-    }
-    let a = v.unsigned_abs();
-    push_i64(buf, (a / 1_000_000_000) as i64);
-    buf.push(b'.');
-    let mut frac = a % 1_000_000_000;
-    if frac == 0 {
-        buf.push(b'0');
-        return;
-    }
-    let mut width = 9;
-    while frac % 10 == 0 {
-        frac /= 10;
-        width -= 1;
-    }
-    let mut tmp = [0u8; 20];
-    let i = digits(frac, &mut tmp);
-    buf.extend(std::iter::repeat_n(b'0', width - (tmp.len() - i)));
-    buf.extend_from_slice(&tmp[i..]);
 }
 
 #[cfg(test)]
@@ -336,9 +391,12 @@ mod tests {
     use super::*;
 
     fn scaled(v: i64) -> String {
-        let mut b = Vec::new();
-        push_scaled(&mut b, v);
-        String::from_utf8(b).unwrap()
+        let mut l = Line {
+            buf: [0; 512],
+            len: 0,
+        };
+        l.put_scaled(v);
+        String::from_utf8(l.buf[..l.len].to_vec()).unwrap()
     }
 
     #[test]
@@ -351,6 +409,23 @@ mod tests {
         assert_eq!(scaled(9_800_000_000), "9.8");
         for v in [-123_456_789_012i64, 7, 999_999_999, 1_000_000_000, 42_000] {
             assert_eq!(scaled(v).parse::<f64>().unwrap(), v as f64 / 1e9);
+        }
+    }
+
+    #[test]
+    fn rounding() {
+        for (y, want) in [
+            (2.5, 3),
+            (-2.5, -3),
+            (1.4999, 1),
+            (-0.2, 0),
+            (1e300, i64::MAX),
+            (-7.0, -7),
+        ] {
+            assert_eq!(round(y), want, "{y}");
+        }
+        for v in [0u64, 9, 10, 99, 100, 999_999_999, 10_u64.pow(19), u64::MAX] {
+            assert_eq!(num_digits(v), v.to_string().len());
         }
     }
 
@@ -368,9 +443,15 @@ mod tests {
             i64::MAX,
             START_NS,
         ] {
-            let mut b = Vec::new();
-            push_i64(&mut b, v);
-            assert_eq!(String::from_utf8(b).unwrap(), v.to_string());
+            let mut l = Line {
+                buf: [0; 512],
+                len: 0,
+            };
+            l.put_i64(v);
+            assert_eq!(
+                String::from_utf8(l.buf[..l.len].to_vec()).unwrap(),
+                v.to_string()
+            );
         }
     }
 
