@@ -2,6 +2,8 @@
 //! sinks and queries. It never parses SQL: it runs the plans the compiler
 //! builds.
 
+pub mod datagen;
+pub mod display;
 pub mod error;
 
 pub use error::{Error, Result};
