@@ -65,7 +65,7 @@ pub fn scalar_at(a: &dyn Array, i: usize) -> Scalar {
         ArrowType::Date32 => get!(Date32Array).map(Scalar::Date),
         ArrowType::Struct(_) => {
             let s = a.as_struct();
-            let parts: Vec<String> = s.columns().iter().map(|c| crate::display::value_string(c.as_ref(), i)).collect();
+            let parts: Vec<String> = s.columns().iter().map(|c| crate::display::pretty_value(c.as_ref(), i)).collect();
             Some(Scalar::Utf8(format!("{{{}}}", parts.join(", "))))
         }
         _ => None,
