@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod gen;
+pub mod gen_expr;
 pub mod oracle;
 pub mod oracle_sink;
 
