@@ -42,7 +42,15 @@ pub const INPUT_TYPES: [DataType; 6] = [
     DataType::Timestamp,
 ];
 
-const VALUE_TYPES: [DataType; 6] = INPUT_TYPES;
+const VALUE_TYPES: [DataType; 7] = [
+    DataType::Int32,
+    DataType::Int64,
+    DataType::Float64,
+    DataType::Boolean,
+    DataType::Utf8,
+    DataType::Timestamp,
+    DataType::Date,
+];
 
 pub const STRINGS: &[&str] = &[
     "",
@@ -156,6 +164,7 @@ impl Gen {
                 3e9,
             ])),
             DataType::Utf8 => Scalar::Utf8(r.pick(STRINGS).to_string()),
+            DataType::Date => Scalar::Date(*r.pick(&[0, -1, 19_782, -719_162, 2_932_896])),
             _ => Scalar::Timestamp(*r.pick(&[
                 0,
                 -1,

@@ -129,9 +129,13 @@ impl Gen {
                     d,
                 ),
                 5 if *ty == T::Int32 => {
-                    if self.rng.chance(0.4) {
+                    if self.rng.chance(0.3) {
                         let s = self.expr(&T::Utf8, d);
                         self.call(F::Length, vec![s], T::Int32)
+                    } else if self.rng.chance(0.3) {
+                        let f = *self.rng.pick(&[F::Year, F::Month, F::DayOfMonth]);
+                        let t = self.expr(&T::Date, d);
+                        self.call(f, vec![t], T::Int32)
                     } else {
                         let f = *self.rng.pick(&[
                             F::Year,
@@ -212,8 +216,13 @@ impl Gen {
                 ),
                 _ => self.conditional(ty, d),
             },
+            T::Date => match choice {
+                0..=3 => self.cast_from(&[T::Utf8, T::Timestamp], ty, d),
+                _ => self.conditional(ty, d),
+            },
             _ => match choice {
-                0 | 1 => self.cast_from(&[T::Float64, T::Utf8], ty, d),
+                0 => self.cast_from(&[T::Float64, T::Utf8], ty, d),
+                1 => self.cast_from(&[T::Int32, T::Int64, T::Date], ty, d),
                 2 => {
                     let s = self.expr(&T::Utf8, d);
                     self.call(F::ToTimestamp, vec![s], T::Timestamp)

@@ -149,7 +149,11 @@ pub fn cast(v: &Scalar, to: &DataType) -> R {
         }
         (S::Int32(x), T::Timestamp) => S::Timestamp(*x as i64 * us_per_s),
         (S::Int64(x), T::Timestamp) => S::Timestamp(x.saturating_mul(us_per_s)),
-        (S::Date(d), T::Timestamp) => S::Timestamp(*d as i64 * 86_400 * us_per_s),
+        (S::Date(d), T::Timestamp) => S::Timestamp(
+            (*d as i64)
+                .checked_mul(86_400 * us_per_s)
+                .ok_or(CAST_OVERFLOW)?,
+        ),
         _ => return Err("UNSUPPORTED_CAST"),
     })
 }
