@@ -65,6 +65,8 @@ fn spec_exprs(spec: &PipelineSpec) -> Vec<&TExpr> {
 }
 
 impl InterpKernel {
+    /// Prepares `spec` (patterns, casts, table layout); `output` is the
+    /// schema of a `Collect` sink's batches.
     pub fn new(spec: &PipelineSpec, output: SchemaRef) -> Result<Self> {
         let start = Instant::now();
         let eval = Evaluator::new(spec_exprs(spec))?;
