@@ -223,10 +223,10 @@ fn update_accs(
             }
             (AccKind::MinFixed | AccKind::MaxFixed, Some(Values::Fixed(v))) => {
                 let x = v[i].unwrap_or(0);
-                let ty = layout.arg_types[a].clone().unwrap_or(DataType::Null);
+                let ty = layout.arg_types[a].as_ref().unwrap_or(&DataType::Null);
                 let acc = table.acc_row_mut(g);
                 let (cur, n) = (read_u64(acc, o), read_u64(acc, o + 8));
-                let ord = compare_encoded(&ty, x, cur);
+                let ord = compare_encoded(ty, x, cur);
                 let better = if *kind == AccKind::MinFixed {
                     ord.is_lt()
                 } else {

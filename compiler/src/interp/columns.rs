@@ -24,6 +24,7 @@ pub struct Cols {
 }
 
 impl Cols {
+    /// Columns of `len` rows each.
     pub fn new(arrays: Vec<ArrayRef>, len: usize) -> Self {
         Cols { arrays, len }
     }
@@ -87,14 +88,17 @@ pub fn downcast<T: Array + 'static>(a: &dyn Array) -> Result<&T> {
     })
 }
 
+/// [`downcast`] to a primitive array.
 pub fn prim<T: ArrowPrimitiveType>(a: &dyn Array) -> Result<&PrimitiveArray<T>> {
     downcast::<PrimitiveArray<T>>(a)
 }
 
+/// [`downcast`] to a boolean array.
 pub fn bools(a: &dyn Array) -> Result<&BooleanArray> {
     downcast::<BooleanArray>(a)
 }
 
+/// [`downcast`] to a string array.
 pub fn strings(a: &dyn Array) -> Result<&StringArray> {
     downcast::<StringArray>(a)
 }
@@ -157,6 +161,7 @@ pub fn mask_and_not(a: &BooleanArray, b: &BooleanArray) -> BooleanArray {
     BooleanArray::new(a.values() & &!b.values(), None)
 }
 
+/// A null-free mask of `n` true values.
 pub fn all_true(n: usize) -> BooleanArray {
     BooleanArray::new(BooleanBuffer::new_set(n), None)
 }

@@ -100,6 +100,10 @@ pub fn call(
     } else {
         eval_chain(ev, args, cols)?
     };
+    if vals.is_empty() && func == Concat {
+        let out: StringArray = std::iter::repeat_n(Some(""), cols.len).collect();
+        return Ok(Arc::new(out));
+    }
     let a0 = arg(&vals, 0, e)?;
     Ok(match func {
         Lower => map_strings(&a0, str::to_lowercase)?,

@@ -5,6 +5,26 @@
 //! that raises one (a binary search over prefixes of the batch) and reports
 //! that row's error, as a loop that stops at the first failing row would;
 //! for an aggregate, the rows before it are applied to the table.
+//!
+//! Within a row, sub-expressions are evaluated where and in the order
+//! Spark's generated code evaluates them, which decides which error (if
+//! any) a row raises:
+//! - `AND`/`OR`: the right side only where the left does not decide;
+//! - `CASE`: each condition only on rows no earlier branch took, each value
+//!   only on the rows its condition took;
+//! - `COALESCE`: an argument only where all before it are null;
+//! - `IN`: the value, then the items in order, only where the value is not
+//!   null and no earlier item matched;
+//! - `+ - *` and comparisons (not `<=>`): the right side only where the
+//!   left is not null;
+//! - `/` and `%`: the divisor first; the dividend only where the divisor is
+//!   not null; a zero divisor fails before the dividend is evaluated when
+//!   neither side is nullable, else after it and only where it is not null;
+//! - function calls: arguments in order, each only where those before are
+//!   not null (`concat` evaluates all); `date_trunc` with an unknown unit
+//!   literal is null without evaluating its timestamp;
+//! - a filter's predicate before the next step; an aggregate's keys, then
+//!   its arguments, then the table updates (grouping sets in order).
 
 mod aggregate;
 mod arith;
@@ -65,6 +85,8 @@ fn spec_exprs(spec: &PipelineSpec) -> Vec<&TExpr> {
 }
 
 impl InterpKernel {
+    /// Prepares `spec` (patterns, casts, table layout); `output` is the
+    /// schema of a `Collect` sink's batches.
     pub fn new(spec: &PipelineSpec, output: SchemaRef) -> Result<Self> {
         let start = Instant::now();
         let eval = Evaluator::new(spec_exprs(spec))?;

@@ -1,6 +1,7 @@
 //! Proleptic Gregorian calendar arithmetic on days and microseconds since
 //! the epoch (UTC), as Spark's `java.time` based functions compute it.
 
+/// Microseconds in a second, minute, hour and day.
 pub const MICROS_PER_SECOND: i64 = 1_000_000;
 pub const MICROS_PER_MINUTE: i64 = 60 * MICROS_PER_SECOND;
 pub const MICROS_PER_HOUR: i64 = 60 * MICROS_PER_MINUTE;
@@ -31,10 +32,12 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Whether `y` is a leap year (proleptic Gregorian).
 pub fn is_leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
 
+/// Days in month `m` (1-12) of year `y`; 0 for an invalid month.
 pub fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -36,6 +36,7 @@ pub fn parse_i64(s: &str) -> Option<i64> {
     }
 }
 
+/// As [`parse_i64`], within the int range.
 pub fn parse_i32(s: &str) -> Option<i32> {
     parse_i64(s).and_then(|v| i32::try_from(v).ok())
 }

@@ -4,6 +4,9 @@
 #![allow(dead_code)]
 
 pub mod gen;
+pub mod gen_expr;
+pub mod oracle;
+pub mod oracle_sink;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
