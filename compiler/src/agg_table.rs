@@ -134,7 +134,9 @@ impl TableLayout {
             off += match t {
                 DataType::Utf8 | DataType::Binary => 16,
                 DataType::Struct(_) => {
-                    return Err(Error::Unsupported("grouping by a struct column is not supported".into()))
+                    return Err(Error::Unsupported(
+                        "grouping by a struct column is not supported".into(),
+                    ))
                 }
                 _ => 8,
             };
@@ -147,7 +149,9 @@ impl TableLayout {
             let kind = match (call.func, &arg_ty) {
                 (AggFunc::CountStar | AggFunc::Count, _) => AccKind::Count,
                 (AggFunc::Sum, Some(t)) if t.is_integer() => AccKind::SumInt,
-                (AggFunc::Sum | AggFunc::Avg, Some(t)) if t.is_numeric() || *t == DataType::Null => {
+                (AggFunc::Sum | AggFunc::Avg, Some(t))
+                    if t.is_numeric() || *t == DataType::Null =>
+                {
                     AccKind::SumFloat
                 }
                 (AggFunc::Min, Some(t)) if t.is_string_like() => AccKind::MinStr,
@@ -160,7 +164,9 @@ impl TableLayout {
                         reason: format!(
                             "the argument of {} requires a numeric type, not {}",
                             f.name(),
-                            t.as_ref().map(|t| t.spark_name()).unwrap_or_else(|| "nothing".into())
+                            t.as_ref()
+                                .map(|t| t.spark_name())
+                                .unwrap_or_else(|| "nothing".into())
                         ),
                     })
                 }
@@ -169,7 +175,14 @@ impl TableLayout {
             funcs.push((call.func, call.func.result_type(arg_ty.as_ref())));
             arg_types.push(arg_ty);
         }
-        Ok(TableLayout { key_types, key_offsets, key_width: off, accs, funcs, arg_types })
+        Ok(TableLayout {
+            key_types,
+            key_offsets,
+            key_width: off,
+            accs,
+            funcs,
+            arg_types,
+        })
     }
 
     pub fn acc_width(&self) -> usize {
@@ -181,7 +194,8 @@ impl TableLayout {
         let mut row = vec![0u8; self.acc_width()];
         for (i, k) in self.accs.iter().enumerate() {
             if matches!(k, AccKind::MinStr | AccKind::MaxStr) {
-                row[i * ACC_WIDTH + 8..i * ACC_WIDTH + 16].copy_from_slice(&UNSET_STR.to_le_bytes());
+                row[i * ACC_WIDTH + 8..i * ACC_WIDTH + 16]
+                    .copy_from_slice(&UNSET_STR.to_le_bytes());
             }
         }
         row
@@ -246,7 +260,9 @@ unsafe impl Sync for AggTable {}
 
 impl std::fmt::Debug for AggTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AggTable").field("groups", &self.len()).finish()
+        f.debug_struct("AggTable")
+            .field("groups", &self.len())
+            .finish()
     }
 }
 
@@ -368,7 +384,9 @@ impl AggTable {
             if t.is_string_like() {
                 let (ao, al) = read_pair(mine, o);
                 let (bo, bl) = read_pair(row, o);
-                if al != bl || self.arena_bytes(ao, al) != &other_arena[bo as usize..(bo + bl) as usize] {
+                if al != bl
+                    || self.arena_bytes(ao, al) != &other_arena[bo as usize..(bo + bl) as usize]
+                {
                     return false;
                 }
             } else if mine[o..o + 8] != row[o..o + 8] {
@@ -380,7 +398,12 @@ impl AggTable {
 
     /// Finds the group of a stored-form key row (strings in `other_arena`),
     /// inserting it if absent. Returns (group, inserted).
-    pub fn find_or_insert_stored(&mut self, hash: u64, row: &[u8], other_arena: &[u8]) -> (usize, bool) {
+    pub fn find_or_insert_stored(
+        &mut self,
+        hash: u64,
+        row: &[u8],
+        other_arena: &[u8],
+    ) -> (usize, bool) {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
         loop {
@@ -401,7 +424,8 @@ impl AggTable {
                 let o = self.layout.key_offsets[k];
                 let (bo, bl) = read_pair(row, o);
                 let off = self.arena.len() as u64;
-                self.arena.extend_from_slice(&other_arena[bo as usize..(bo + bl) as usize]);
+                self.arena
+                    .extend_from_slice(&other_arena[bo as usize..(bo + bl) as usize]);
                 write_pair(&mut key, o, off, bl);
             }
         }
@@ -411,7 +435,10 @@ impl AggTable {
     /// Appends a group (key already in stored form) and indexes it.
     fn push_group(&mut self, hash: u64, key: &[u8]) -> usize {
         let g = self.hashes.len();
-        assert!(g < EMPTY_SLOT as usize - 1, "an aggregate table holds at most 2^32-2 groups");
+        assert!(
+            g < EMPTY_SLOT as usize - 1,
+            "an aggregate table holds at most 2^32-2 groups"
+        );
         self.hashes.push(hash);
         self.keys.extend_from_slice(key);
         self.accs.extend_from_slice(&self.init);
@@ -454,7 +481,8 @@ impl AggTable {
                 let o = self.layout.key_offsets[k];
                 let (ptr, len) = read_pair(probe, o);
                 // SAFETY: the caller promises (ptr, len) names readable bytes.
-                let bytes = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+                let bytes =
+                    unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
                 let off = self.arena.len() as u64;
                 self.arena.extend_from_slice(bytes);
                 write_pair(&mut key, o, off, len);
@@ -486,10 +514,15 @@ impl AggTable {
     }
 
     /// Merges the given groups of `other` into this table.
-    pub fn merge_groups(&mut self, other: &AggTable, groups: impl IntoIterator<Item = usize>) -> Result<Vec<usize>> {
+    pub fn merge_groups(
+        &mut self,
+        other: &AggTable,
+        groups: impl IntoIterator<Item = usize>,
+    ) -> Result<Vec<usize>> {
         let mut touched = Vec::new();
         for og in groups {
-            let (g, _) = self.find_or_insert_stored(other.hashes[og], other.key_row(og), &other.arena);
+            let (g, _) =
+                self.find_or_insert_stored(other.hashes[og], other.key_row(og), &other.arena);
             self.combine_accs(g, other, og)?;
             touched.push(g);
         }
@@ -547,7 +580,9 @@ impl AggTable {
                     write_u64(dst, o + 8, n + sb);
                 }
                 AccKind::MinStr | AccKind::MaxStr => {
-                    let Some(theirs) = other.acc_str(og, i) else { continue };
+                    let Some(theirs) = other.acc_str(og, i) else {
+                        continue;
+                    };
                     let take = match self.acc_str(g, i) {
                         None => true,
                         Some(mine) => {
@@ -575,8 +610,11 @@ impl AggTable {
         let mut fresh = AggTable::with_capacity(layout, self.len());
         for g in 0..self.len() {
             if keep(self, g) {
-                let (ng, _) = fresh.find_or_insert_stored(self.hashes[g], self.key_row(g), &self.arena);
-                fresh.combine_accs(ng, self, g).expect("copying a group cannot overflow");
+                let (ng, _) =
+                    fresh.find_or_insert_stored(self.hashes[g], self.key_row(g), &self.arena);
+                fresh
+                    .combine_accs(ng, self, g)
+                    .expect("copying a group cannot overflow");
             }
         }
         *self = fresh;
@@ -610,7 +648,12 @@ impl AggTable {
         for (i, kind) in l.accs.iter().enumerate() {
             let o = i * ACC_WIDTH;
             let (func, ty) = &l.funcs[i];
-            let pair = |g: usize| (read_u64(self.acc_row(g), o), read_u64(self.acc_row(g), o + 8));
+            let pair = |g: usize| {
+                (
+                    read_u64(self.acc_row(g), o),
+                    read_u64(self.acc_row(g), o + 8),
+                )
+            };
             out.push(match kind {
                 AccKind::Count => fixed_array(ty, groups.iter().map(|&g| Some(pair(g).0))),
                 AccKind::SumInt => fixed_array(
@@ -641,7 +684,9 @@ impl AggTable {
                         (n > 0).then_some(v)
                     }),
                 ),
-                AccKind::MinStr | AccKind::MaxStr => bytes_array(ty, groups.iter().map(|&g| self.acc_str(g, i))),
+                AccKind::MinStr | AccKind::MaxStr => {
+                    bytes_array(ty, groups.iter().map(|&g| self.acc_str(g, i)))
+                }
             });
         }
         out

@@ -11,7 +11,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// SQL text that does not parse. `line`/`column` are 1-based, 0 if unknown.
     #[error("[PARSE_SYNTAX_ERROR] {message} (line {line}, column {column})")]
-    Parse { message: String, line: u64, column: u64 },
+    Parse {
+        message: String,
+        line: u64,
+        column: u64,
+    },
 
     #[error("[UNRESOLVED_COLUMN] A column or function parameter with name `{name}` cannot be resolved. Did you mean one of the following? [{candidates}]")]
     UnresolvedColumn { name: String, candidates: String },
@@ -46,10 +50,20 @@ pub enum Error {
     DivideByZero { expr: String },
 
     #[error("[CAST_INVALID_INPUT] The value {value} of the type \"{from}\" cannot be cast to \"{to}\" because it is malformed, in {expr}.")]
-    InvalidCast { expr: String, value: String, from: String, to: String },
+    InvalidCast {
+        expr: String,
+        value: String,
+        from: String,
+        to: String,
+    },
 
     #[error("[CAST_OVERFLOW] The value {value} of the type \"{from}\" cannot be cast to \"{to}\" due to an overflow, in {expr}.")]
-    CastOverflow { expr: String, value: String, from: String, to: String },
+    CastOverflow {
+        expr: String,
+        value: String,
+        from: String,
+        to: String,
+    },
 
     #[error("Arrow error: {0}")]
     Arrow(String),

@@ -28,27 +28,58 @@ pub struct TExpr {
 pub enum TExprKind {
     /// The value of column `index` of the current step's input; `name` is
     /// for messages and `explain` only.
-    Column { index: usize, name: Arc<str> },
+    Column {
+        index: usize,
+        name: Arc<str>,
+    },
     Literal(Scalar),
-    Unary { op: UnaryOp, arg: Box<TExpr> },
-    Binary { op: BinaryOp, left: Box<TExpr>, right: Box<TExpr> },
+    Unary {
+        op: UnaryOp,
+        arg: Box<TExpr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<TExpr>,
+        right: Box<TExpr>,
+    },
     IsNull(Box<TExpr>),
     IsNotNull(Box<TExpr>),
     /// SQL `LIKE` with `%`, `_` and `\` escapes; `case_insensitive` for ILIKE.
-    Like { arg: Box<TExpr>, pattern: String, negated: bool, case_insensitive: bool },
+    Like {
+        arg: Box<TExpr>,
+        pattern: String,
+        negated: bool,
+        case_insensitive: bool,
+    },
     /// `RLIKE`/`REGEXP`: true when the regex matches anywhere in the string.
-    RLike { arg: Box<TExpr>, pattern: String, negated: bool },
+    RLike {
+        arg: Box<TExpr>,
+        pattern: String,
+        negated: bool,
+    },
     /// `arg [NOT] IN (list)`, list items of the same type as `arg`; SQL's
     /// null rules (no match and a null in the list gives null).
-    InList { arg: Box<TExpr>, list: Vec<TExpr>, negated: bool },
+    InList {
+        arg: Box<TExpr>,
+        list: Vec<TExpr>,
+        negated: bool,
+    },
     /// Searched CASE: the first branch whose condition is true; evaluation is
     /// lazy (a branch not taken never raises an error), as in Spark.
-    Case { branches: Vec<(TExpr, TExpr)>, otherwise: Option<Box<TExpr>> },
+    Case {
+        branches: Vec<(TExpr, TExpr)>,
+        otherwise: Option<Box<TExpr>>,
+    },
     /// ANSI cast: an invalid or overflowing value is an error.
-    Cast { arg: Box<TExpr> },
+    Cast {
+        arg: Box<TExpr>,
+    },
     /// The first non-null argument, evaluated lazily.
     Coalesce(Vec<TExpr>),
-    Call { func: ScalarFunc, args: Vec<TExpr> },
+    Call {
+        func: ScalarFunc,
+        args: Vec<TExpr>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -305,7 +336,14 @@ impl TExpr {
     }
 
     pub fn column(index: usize, name: &str, ty: DataType, nullable: bool) -> Self {
-        TExpr::new(TExprKind::Column { index, name: name.into() }, ty, nullable)
+        TExpr::new(
+            TExprKind::Column {
+                index,
+                name: name.into(),
+            },
+            ty,
+            nullable,
+        )
     }
 
     pub fn literal(v: Scalar) -> Self {
@@ -323,7 +361,10 @@ impl TExpr {
             Like { arg, .. } | RLike { arg, .. } => vec![arg],
             Binary { left, right, .. } => vec![left, right],
             InList { arg, list, .. } => std::iter::once(arg.as_ref()).chain(list.iter()).collect(),
-            Case { branches, otherwise } => {
+            Case {
+                branches,
+                otherwise,
+            } => {
                 let mut v: Vec<&TExpr> = branches.iter().flat_map(|(c, r)| [c, r]).collect();
                 if let Some(o) = otherwise {
                     v.push(o);
@@ -343,25 +384,52 @@ impl fmt::Display for TExpr {
         match &self.kind {
             Column { name, .. } => write!(f, "{name}"),
             Literal(v) => write!(f, "{v}"),
-            Unary { op: UnaryOp::Neg, arg } => write!(f, "(- {arg})"),
-            Unary { op: UnaryOp::Not, arg } => write!(f, "(NOT {arg})"),
+            Unary {
+                op: UnaryOp::Neg,
+                arg,
+            } => write!(f, "(- {arg})"),
+            Unary {
+                op: UnaryOp::Not,
+                arg,
+            } => write!(f, "(NOT {arg})"),
             Binary { op, left, right } => write!(f, "({left} {} {right})", op.symbol()),
             IsNull(a) => write!(f, "({a} IS NULL)"),
             IsNotNull(a) => write!(f, "({a} IS NOT NULL)"),
-            Like { arg, pattern, negated, case_insensitive } => write!(
+            Like {
+                arg,
+                pattern,
+                negated,
+                case_insensitive,
+            } => write!(
                 f,
                 "({arg} {}{} '{pattern}')",
                 if *negated { "NOT " } else { "" },
                 if *case_insensitive { "ILIKE" } else { "LIKE" }
             ),
-            RLike { arg, pattern, negated } => {
-                write!(f, "({arg} {}RLIKE '{pattern}')", if *negated { "NOT " } else { "" })
+            RLike {
+                arg,
+                pattern,
+                negated,
+            } => {
+                write!(
+                    f,
+                    "({arg} {}RLIKE '{pattern}')",
+                    if *negated { "NOT " } else { "" }
+                )
             }
             InList { arg, list, negated } => {
                 let items: Vec<String> = list.iter().map(|e| e.to_string()).collect();
-                write!(f, "({arg} {}IN ({}))", if *negated { "NOT " } else { "" }, items.join(", "))
+                write!(
+                    f,
+                    "({arg} {}IN ({}))",
+                    if *negated { "NOT " } else { "" },
+                    items.join(", ")
+                )
             }
-            Case { branches, otherwise } => {
+            Case {
+                branches,
+                otherwise,
+            } => {
                 f.write_str("CASE")?;
                 for (c, r) in branches {
                     write!(f, " WHEN {c} THEN {r}")?;

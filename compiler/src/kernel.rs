@@ -82,7 +82,11 @@ pub fn compile(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result
 
 /// [`compile`], memoised by plan: a query's kernels are compiled once, and a
 /// query started again with the same plan reuses them.
-pub fn compile_cached(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result<Arc<dyn Kernel>> {
+pub fn compile_cached(
+    spec: &PipelineSpec,
+    output: SchemaRef,
+    mode: ExecMode,
+) -> Result<Arc<dyn Kernel>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<dyn Kernel>>>> = OnceLock::new();
     let key = format!("{mode:?}|{spec:?}|{output:?}");
     let cache = CACHE.get_or_init(Default::default);
@@ -90,6 +94,9 @@ pub fn compile_cached(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) ->
         return Ok(k.clone());
     }
     let k = compile(spec, output, mode)?;
-    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, k.clone());
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, k.clone());
     Ok(k)
 }

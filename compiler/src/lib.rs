@@ -3,11 +3,17 @@
 //! It never does I/O.
 
 pub mod agg_table;
+pub mod builder;
 pub mod codegen;
 pub mod error;
+pub mod expr;
 pub mod interp;
+pub mod interval;
 pub mod ir;
 pub mod kernel;
+pub mod physical;
+pub mod plan;
+pub mod resolve;
 pub mod scalar_fns;
 pub mod types;
 

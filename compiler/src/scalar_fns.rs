@@ -4,74 +4,34 @@
 //! functions, parsing and calendar arithmetic. One definition, so the two
 //! back ends cannot drift apart. Spark 4 (ANSI mode, UTC session time zone).
 
-/// A LIKE pattern compiled once per kernel: `%lit%`, `lit%`, `%lit` and
-/// exact patterns go through memchr's substring finder; others through a
-/// regex. Matching is on the whole string, as SQL's LIKE.
-#[derive(Debug, Clone)]
-pub struct LikeMatcher {
-    // filled by the implementation
-    _private: (),
-}
+mod calendar;
+mod format;
+mod like;
+mod parse;
+#[cfg(test)]
+mod tests;
 
-impl LikeMatcher {
-    /// Spark's LIKE: `%` any sequence, `_` any one character, `\` escapes
-    /// the next character; `case_insensitive` for ILIKE.
-    pub fn new(_pattern: &str, _case_insensitive: bool) -> Result<LikeMatcher, String> {
-        todo!("scalar_fns::LikeMatcher::new")
-    }
-
-    pub fn matches(&self, _s: &str) -> bool {
-        todo!("scalar_fns::LikeMatcher::matches")
-    }
-}
-
-/// Spark's CAST(string AS BIGINT/INT/DOUBLE/BOOLEAN/TIMESTAMP/DATE): the
-/// string is trimmed of whitespace; `None` means malformed (an ANSI error)
-/// or out of range.
-pub fn parse_i64(_s: &str) -> Option<i64> {
-    todo!()
-}
-pub fn parse_i32(_s: &str) -> Option<i32> {
-    todo!()
-}
-/// Accepts what Java's Double.parseDouble accepts, plus `NaN`, `Infinity`,
-/// `-Infinity`, `inf` (case-insensitive), as Spark does.
-pub fn parse_f64(_s: &str) -> Option<f64> {
-    todo!()
-}
-/// `true/t/yes/y/1` and `false/f/no/n/0`, case-insensitive.
-pub fn parse_bool(_s: &str) -> Option<bool> {
-    todo!()
-}
-/// `yyyy-MM-dd`, `yyyy-MM-dd HH:mm:ss[.fraction]`, `T` instead of the space,
-/// an optional trailing `Z`; microseconds since the epoch, UTC.
-pub fn parse_timestamp(_s: &str) -> Option<i64> {
-    todo!()
-}
-/// `yyyy-MM-dd` (a timestamp string is cut to its date); days since the epoch.
-pub fn parse_date(_s: &str) -> Option<i32> {
-    todo!()
-}
-
-/// CAST(timestamp AS STRING): `yyyy-MM-dd HH:mm:ss[.ffffff]`, the fraction
-/// without trailing zeros, omitted when zero.
-pub fn format_timestamp(_us: i64) -> String {
-    todo!()
-}
-/// CAST(date AS STRING): `yyyy-MM-dd`.
-pub fn format_date(_days: i32) -> String {
-    todo!()
-}
-/// CAST(double AS STRING): Java's `Double.toString` (`1.0`, `1.0E10`,
-/// `1.0E-5`, `NaN`, `Infinity`, `-0.0`).
-pub fn format_f64(_v: f64) -> String {
-    todo!()
-}
+pub use calendar::{
+    civil_from_days, days_from_civil, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
+    MICROS_PER_SECOND,
+};
+pub use format::{format_date, format_f64, format_timestamp};
+pub use like::LikeMatcher;
+pub use parse::{parse_bool, parse_date, parse_f64, parse_i32, parse_i64, parse_timestamp};
 
 /// CAST(double AS TIMESTAMP): seconds to microseconds, truncated toward zero;
 /// `None` for NaN, infinities and out-of-range values (ANSI errors).
-pub fn f64_to_timestamp(_secs: f64) -> Option<i64> {
-    todo!()
+pub fn f64_to_timestamp(secs: f64) -> Option<i64> {
+    if !secs.is_finite() {
+        return None;
+    }
+    let us = secs * MICROS_PER_SECOND as f64;
+    // Spark's DoubleExactNumeric.toLong: floor/ceil within the long range.
+    if us.floor() <= i64::MAX as f64 && us.ceil() >= i64::MIN as f64 {
+        Some(us as i64)
+    } else {
+        None
+    }
 }
 
 /// Calendar fields of a timestamp (µs, UTC).
@@ -84,32 +44,143 @@ pub enum DatePart {
     Minute,
     Second,
 }
-pub fn timestamp_part(_us: i64, _part: DatePart) -> i32 {
-    todo!()
+
+/// A calendar field of a timestamp (µs since the epoch, UTC).
+pub fn timestamp_part(us: i64, part: DatePart) -> i32 {
+    let (days, tod) = calendar::split_micros(us);
+    match part {
+        DatePart::Year | DatePart::Month | DatePart::Day => date_part_i64(days, part),
+        DatePart::Hour => (tod / MICROS_PER_HOUR) as i32,
+        DatePart::Minute => (tod / MICROS_PER_MINUTE % 60) as i32,
+        DatePart::Second => (tod / MICROS_PER_SECOND % 60) as i32,
+    }
 }
-pub fn date_part(_days: i32, _part: DatePart) -> i32 {
-    todo!()
+
+fn date_part_i64(days: i64, part: DatePart) -> i32 {
+    let (y, m, d) = civil_from_days(days);
+    match part {
+        DatePart::Year => y as i32,
+        DatePart::Month => m as i32,
+        DatePart::Day => d as i32,
+        // A date is at midnight.
+        DatePart::Hour | DatePart::Minute | DatePart::Second => 0,
+    }
 }
+
+/// A calendar field of a date (days since the epoch); time fields are 0.
+pub fn date_part(days: i32, part: DatePart) -> i32 {
+    date_part_i64(days as i64, part)
+}
+
 /// Spark's `date_trunc(unit, ts)`: units YEAR/YYYY/YY, QUARTER, MONTH/MM/MON,
 /// WEEK (Monday), DAY/DD, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND,
 /// case-insensitive. `None` for an unknown unit (Spark returns null).
-pub fn date_trunc(_unit: &str, _us: i64) -> Option<i64> {
-    todo!()
+pub fn date_trunc(unit: &str, us: i64) -> Option<i64> {
+    let floor_to = |q: i64| us.div_euclid(q) * q;
+    let (days, _) = calendar::split_micros(us);
+    let (y, m, _) = civil_from_days(days);
+    let day_start = |d: i64| d * MICROS_PER_DAY;
+    Some(match unit.to_ascii_uppercase().as_str() {
+        "YEAR" | "YYYY" | "YY" => day_start(days_from_civil(y, 1, 1)),
+        "QUARTER" => day_start(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1)),
+        "MONTH" | "MM" | "MON" => day_start(days_from_civil(y, m, 1)),
+        // 1970-01-01 was a Thursday: Monday-based weekday is (days + 3) mod 7.
+        "WEEK" => day_start(days - (days + 3).rem_euclid(7)),
+        "DAY" | "DD" => floor_to(MICROS_PER_DAY),
+        "HOUR" => floor_to(MICROS_PER_HOUR),
+        "MINUTE" => floor_to(MICROS_PER_MINUTE),
+        "SECOND" => floor_to(MICROS_PER_SECOND),
+        "MILLISECOND" => floor_to(1000),
+        "MICROSECOND" => us,
+        _ => return None,
+    })
 }
 
 /// Spark's `round(x, scale)` on doubles: HALF_UP, through the decimal value
-/// (round(2.5) = 3.0, round(-2.5) = -3.0); NaN and infinities unchanged.
-pub fn round_half_up(_v: f64, _scale: i32) -> f64 {
-    todo!()
+/// Java's `Double.toString` gives (round(2.5) = 3.0, round(-2.5) = -3.0,
+/// round(2.675, 2) = 2.68); NaN and infinities unchanged; -0.0 becomes 0.0.
+pub fn round_half_up(v: f64, scale: i32) -> f64 {
+    if !v.is_finite() {
+        return v;
+    }
+    if v == 0.0 {
+        return 0.0;
+    }
+    let (digits, exp) = format::shortest_digits(v);
+    let neg = v < 0.0;
+    // Digit i weighs 10^(exp - i); keep those weighing at least 10^-scale.
+    let keep = exp as i64 + scale as i64 + 1;
+    let n = digits.len() as i64;
+    if keep >= n {
+        return v + 0.0;
+    }
+    let unit_exp = -(scale as i64);
+    let rounded: Option<(String, i64)> = if keep < 0 {
+        None
+    } else {
+        let mut kept: Vec<u8> = digits.as_bytes()[..keep as usize].to_vec();
+        if digits.as_bytes()[keep as usize] >= b'5' {
+            // Increment the kept digits, carrying.
+            let mut i = kept.len();
+            loop {
+                if i == 0 {
+                    kept.insert(0, b'1');
+                    break;
+                }
+                i -= 1;
+                if kept[i] == b'9' {
+                    kept[i] = b'0';
+                } else {
+                    kept[i] += 1;
+                    break;
+                }
+            }
+        }
+        if kept.iter().all(|&d| d == b'0') || kept.is_empty() {
+            None
+        } else {
+            Some((String::from_utf8(kept).unwrap_or_default(), unit_exp))
+        }
+    };
+    match rounded {
+        None => 0.0,
+        Some((mant, e)) => {
+            let s = format!("{}{mant}e{e}", if neg { "-" } else { "" });
+            s.parse().unwrap_or(v)
+        }
+    }
 }
 
 /// Spark's `substring(s, pos, len)`: 1-based in characters; pos 0 acts as 1;
 /// negative pos counts from the end; a negative len gives "".
-pub fn substring(_s: &str, _pos: i64, _len: Option<i64>) -> &str {
-    todo!()
+pub fn substring(s: &str, pos: i64, len: Option<i64>) -> &str {
+    let n = s.chars().count() as i64;
+    let start = if pos > 0 {
+        pos - 1
+    } else if pos < 0 {
+        n + pos
+    } else {
+        0
+    };
+    let end = match len {
+        Some(l) => start.saturating_add(l),
+        None => i64::MAX,
+    };
+    let start = start.max(0);
+    if start >= end || start >= n {
+        return "";
+    }
+    let end = end.min(n);
+    let byte_at = |c: i64| {
+        s.char_indices()
+            .nth(c as usize)
+            .map(|(b, _)| b)
+            .unwrap_or(s.len())
+    };
+    &s[byte_at(start)..byte_at(end)]
 }
 
 /// `length(s)`: characters, not bytes.
-pub fn char_length(_s: &str) -> i32 {
-    todo!()
+pub fn char_length(s: &str) -> i32 {
+    s.chars().count() as i32
 }

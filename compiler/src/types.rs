@@ -38,7 +38,10 @@ impl DataType {
 
     /// Fixed-width types live in one 8-byte (or smaller) machine word.
     pub fn is_fixed_width(&self) -> bool {
-        !matches!(self, DataType::Utf8 | DataType::Binary | DataType::Struct(_))
+        !matches!(
+            self,
+            DataType::Utf8 | DataType::Binary | DataType::Struct(_)
+        )
     }
 
     pub fn is_string_like(&self) -> bool {
@@ -78,9 +81,9 @@ impl DataType {
             DataType::Binary => ArrowType::Binary,
             DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             DataType::Date => ArrowType::Date32,
-            DataType::Struct(fields) => {
-                ArrowType::Struct(Fields::from(fields.iter().map(Field::to_arrow).collect::<Vec<_>>()))
-            }
+            DataType::Struct(fields) => ArrowType::Struct(Fields::from(
+                fields.iter().map(Field::to_arrow).collect::<Vec<_>>(),
+            )),
         }
     }
 
@@ -127,7 +130,11 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: impl Into<String>, data_type: DataType, nullable: bool) -> Self {
-        Field { name: name.into(), data_type, nullable }
+        Field {
+            name: name.into(),
+            data_type,
+            nullable,
+        }
     }
 
     pub fn to_arrow(&self) -> ArrowField {
@@ -135,7 +142,11 @@ impl Field {
     }
 
     pub fn from_arrow(f: &ArrowField) -> Option<Field> {
-        Some(Field::new(f.name(), DataType::from_arrow(f.data_type())?, f.is_nullable()))
+        Some(Field::new(
+            f.name(),
+            DataType::from_arrow(f.data_type())?,
+            f.is_nullable(),
+        ))
     }
 }
 
@@ -179,8 +190,13 @@ impl Schema {
         s.fields()
             .iter()
             .map(|f| {
-                Field::from_arrow(f)
-                    .ok_or_else(|| format!("column `{}` has type {} which sqlc does not support", f.name(), f.data_type()))
+                Field::from_arrow(f).ok_or_else(|| {
+                    format!(
+                        "column `{}` has type {} which sqlc does not support",
+                        f.name(),
+                        f.data_type()
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Schema::new)
@@ -254,8 +270,16 @@ impl fmt::Display for Scalar {
             Scalar::Int64(v) => write!(f, "{v}L"),
             Scalar::Float64(v) => write!(f, "{v:?}D"),
             Scalar::Utf8(s) => write!(f, "'{}'", s.replace('\'', "\\'")),
-            Scalar::Binary(b) => write!(f, "X'{}'", b.iter().map(|x| format!("{x:02X}")).collect::<String>()),
-            Scalar::Timestamp(us) => write!(f, "TIMESTAMP '{}'", crate::scalar_fns::format_timestamp(*us)),
+            Scalar::Binary(b) => write!(
+                f,
+                "X'{}'",
+                b.iter().map(|x| format!("{x:02X}")).collect::<String>()
+            ),
+            Scalar::Timestamp(us) => write!(
+                f,
+                "TIMESTAMP '{}'",
+                crate::scalar_fns::format_timestamp(*us)
+            ),
             Scalar::Date(d) => write!(f, "DATE '{}'", crate::scalar_fns::format_date(*d)),
         }
     }

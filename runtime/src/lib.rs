@@ -2,6 +2,18 @@
 //! sinks and queries. It never parses SQL: it runs the plans the compiler
 //! builds.
 
+pub mod batch;
+pub mod catalog;
+pub mod checker;
+pub mod connector;
+pub mod datagen;
+pub mod display;
 pub mod error;
+pub mod exec;
+pub mod query;
+pub mod row;
+pub mod sink;
+pub mod source;
+pub mod writer;
 
 pub use error::{Error, Result};

@@ -1,0 +1,129 @@
+//! Kernel benchmarks on 1M in-memory rows of the activity schema, each run
+//! compiled (JIT) and interpreted, plus compile time per kernel:
+//! (a) filter `gt LIKE '%stairs%' AND gt IS NOT NULL`, (b) projection
+//! `x*x + y*y + z*z`, (c) `GROUP BY gt` count, (d) `GROUP BY gt, model` avg
+//! of x, y, z, (e) the fused pipeline filter → project → aggregate.
+//!
+//!     cargo bench --bench kernels
+//!
+//! After criterion's report it prints each case's JIT/interpreter ratio.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, Criterion};
+use sqlc::arrow::record_batch::RecordBatch;
+use sqlc::datagen::ActivityGen;
+use sqlc::{DataFrame, ExecMode, Session};
+use sqlc_compiler::agg_table::AggTable;
+use sqlc_compiler::physical::{plan_physical, PhysPlan};
+use sqlc_compiler::Kernel;
+
+const ROWS: usize = 1_000_000;
+
+struct Case {
+    name: &'static str,
+    build: fn(&DataFrame) -> DataFrame,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case { name: "a_filter_like", build: |df| df.filter("gt LIKE '%stairs%' AND gt IS NOT NULL").unwrap() },
+        Case { name: "b_project_arith", build: |df| df.select_expr(["x*x + y*y + z*z AS m"]).unwrap() },
+        Case { name: "c_group_by_gt_count", build: |df| df.group_by(["gt"]).count().unwrap() },
+        Case {
+            name: "d_group_by_gt_model_avg",
+            build: |df| df.group_by(["gt", "model"]).avg(["x", "y", "z"]).unwrap(),
+        },
+        Case {
+            name: "e_fused_filter_project_agg",
+            build: |df| {
+                df.filter("gt IS NOT NULL AND x > 0")
+                    .unwrap()
+                    .select_expr(["gt", "x*x + y*y + z*z AS m"])
+                    .unwrap()
+                    .group_by(["gt"])
+                    .avg(["m"])
+                    .unwrap()
+            },
+        },
+    ]
+}
+
+/// The plan's first kernel (the one that reads the scan).
+fn leaf_kernel(p: &PhysPlan) -> (Arc<dyn Kernel>, bool) {
+    match p {
+        PhysPlan::HashAggregate { kernel, input, .. } if matches!(**input, PhysPlan::Scan { .. }) => (kernel.clone(), true),
+        PhysPlan::Pipeline { kernel, input } if matches!(**input, PhysPlan::Scan { .. }) => (kernel.clone(), false),
+        p => leaf_kernel(p.children()[0]),
+    }
+}
+
+fn run(kernel: &Arc<dyn Kernel>, is_agg: bool, batches: &[RecordBatch], layout: Option<&PhysPlan>) -> usize {
+    if is_agg {
+        let PhysPlan::HashAggregate { layout, .. } = find_agg(layout.unwrap()) else { unreachable!() };
+        let mut t = AggTable::new(layout.clone());
+        for b in batches {
+            kernel.aggregate(b, &mut t).unwrap();
+        }
+        t.len()
+    } else {
+        batches.iter().map(|b| kernel.collect(b).unwrap().num_rows()).sum()
+    }
+}
+
+fn find_agg(p: &PhysPlan) -> &PhysPlan {
+    match p {
+        PhysPlan::HashAggregate { .. } => p,
+        p => find_agg(p.children()[0]),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let batches = ActivityGen { rows: ROWS, ..ActivityGen::default() }.batches(64 * 1024).unwrap();
+    let spark = Session::builder().create();
+    let df = spark.create_data_frame(batches.clone()).unwrap();
+    let mut ratios = Vec::new();
+    for case in cases() {
+        let q = (case.build)(&df);
+        let mut per_mode = Vec::new();
+        for mode in [ExecMode::Jit, ExecMode::Interpret] {
+            let t = Instant::now();
+            let phys = plan_physical(q.plan(), mode).unwrap();
+            let planned = t.elapsed();
+            let (kernel, is_agg) = leaf_kernel(&phys);
+            let compile = kernel.explain().compile_time;
+            let mut g = c.benchmark_group(case.name);
+            g.sample_size(10).measurement_time(Duration::from_secs(3)).throughput(criterion::Throughput::Elements(ROWS as u64));
+            g.bench_function(mode.name(), |b| b.iter(|| run(&kernel, is_agg, &batches, Some(&phys))));
+            g.finish();
+            // One timed run outside criterion for the ratio.
+            let t = Instant::now();
+            for _ in 0..3 {
+                run(&kernel, is_agg, &batches, Some(&phys));
+            }
+            per_mode.push(t.elapsed() / 3);
+            if mode == ExecMode::Jit {
+                println!("{}: compile {:.3} ms (planning incl. compile {:.3} ms)", case.name, compile.as_secs_f64() * 1e3, planned.as_secs_f64() * 1e3);
+            }
+        }
+        ratios.push((case.name, per_mode[0], per_mode[1]));
+    }
+    println!("\n{:<30} {:>12} {:>12} {:>8}", "case (1M rows)", "jit", "interpreted", "speedup");
+    for (name, jit, interp) in ratios {
+        println!(
+            "{:<30} {:>9.2} ms {:>9.2} ms {:>7.1}x",
+            name,
+            jit.as_secs_f64() * 1e3,
+            interp.as_secs_f64() * 1e3,
+            interp.as_secs_f64() / jit.as_secs_f64()
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

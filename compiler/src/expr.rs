@@ -1,0 +1,315 @@
+//! Logical expressions as the user wrote them — names not yet resolved,
+//! types not yet known. The SQL front end and the DataFrame API both build
+//! these; [`crate::resolve`] turns them into the typed IR.
+
+use std::fmt;
+
+use crate::ir::{BinaryOp, UnaryOp};
+use crate::types::{DataType, Scalar};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A column by name, optionally qualified (`t.gt`); matched ignoring case.
+    Column {
+        qualifier: Option<String>,
+        name: String,
+    },
+    Literal(Scalar),
+    /// `*` or `t.*`.
+    Wildcard {
+        qualifier: Option<String>,
+    },
+    Unary {
+        op: UnaryOp,
+        arg: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    IsNull(Box<Expr>),
+    IsNotNull(Box<Expr>),
+    Like {
+        arg: Box<Expr>,
+        pattern: Box<Expr>,
+        negated: bool,
+        case_insensitive: bool,
+    },
+    RLike {
+        arg: Box<Expr>,
+        pattern: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        arg: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    Between {
+        arg: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    Case {
+        operand: Option<Box<Expr>>,
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
+    Cast {
+        arg: Box<Expr>,
+        to: DataType,
+    },
+    /// A call by name: scalar, aggregate (`count`, `avg`, …) or `window`.
+    Function {
+        name: String,
+        args: Vec<Expr>,
+        distinct: bool,
+    },
+    /// `count(*)`'s argument.
+    Star,
+    /// An interval literal, in microseconds (`INTERVAL '30' MINUTE`).
+    Interval(i64),
+    Alias(Box<Expr>, String),
+}
+
+impl Expr {
+    pub fn col(name: &str) -> Expr {
+        match name.split_once('.') {
+            Some((q, n)) if !q.is_empty() && !n.is_empty() && n != "*" => Expr::Column {
+                qualifier: Some(q.to_string()),
+                name: n.to_string(),
+            },
+            _ if name == "*" => Expr::Wildcard { qualifier: None },
+            _ => Expr::Column {
+                qualifier: None,
+                name: name.to_string(),
+            },
+        }
+    }
+
+    pub fn lit(v: Scalar) -> Expr {
+        Expr::Literal(v)
+    }
+
+    pub fn alias(self, name: &str) -> Expr {
+        Expr::Alias(Box::new(self.unalias()), name.to_string())
+    }
+
+    pub fn unalias(self) -> Expr {
+        match self {
+            Expr::Alias(e, _) => *e,
+            e => e,
+        }
+    }
+
+    pub fn binary(self, op: BinaryOp, right: Expr) -> Expr {
+        Expr::Binary {
+            op,
+            left: Box::new(self),
+            right: Box::new(right),
+        }
+    }
+
+    pub fn call(name: &str, args: Vec<Expr>) -> Expr {
+        Expr::Function {
+            name: name.to_string(),
+            args,
+            distinct: false,
+        }
+    }
+
+    /// The output column name Spark gives this expression when it has no
+    /// alias: a column keeps the name as written, others print as SQL.
+    pub fn output_name(&self) -> String {
+        match self {
+            Expr::Alias(_, n) => n.clone(),
+            Expr::Column { name, .. } => name.clone(),
+            e => e.to_string(),
+        }
+    }
+
+    /// True if an aggregate function call appears anywhere inside.
+    pub fn contains_aggregate(&self) -> bool {
+        let mut found = false;
+        self.visit(&mut |e| {
+            if let Expr::Function { name, .. } = e {
+                if crate::resolve::is_aggregate_name(name) {
+                    found = true;
+                }
+            }
+        });
+        found
+    }
+
+    /// Calls `f` on this expression and every sub-expression, parents first.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Column { .. }
+            | Expr::Literal(_)
+            | Expr::Wildcard { .. }
+            | Expr::Star
+            | Expr::Interval(_) => {}
+            Expr::Unary { arg, .. }
+            | Expr::IsNull(arg)
+            | Expr::IsNotNull(arg)
+            | Expr::Cast { arg, .. } => arg.visit(f),
+            Expr::Alias(arg, _) => arg.visit(f),
+            Expr::Binary { left, right, .. } => {
+                left.visit(f);
+                right.visit(f);
+            }
+            Expr::Like { arg, pattern, .. } | Expr::RLike { arg, pattern, .. } => {
+                arg.visit(f);
+                pattern.visit(f);
+            }
+            Expr::InList { arg, list, .. } => {
+                arg.visit(f);
+                list.iter().for_each(|e| e.visit(f));
+            }
+            Expr::Between { arg, low, high, .. } => {
+                arg.visit(f);
+                low.visit(f);
+                high.visit(f);
+            }
+            Expr::Case {
+                operand,
+                branches,
+                otherwise,
+            } => {
+                if let Some(o) = operand {
+                    o.visit(f);
+                }
+                for (c, r) in branches {
+                    c.visit(f);
+                    r.visit(f);
+                }
+                if let Some(o) = otherwise {
+                    o.visit(f);
+                }
+            }
+            Expr::Function { args, .. } => args.iter().for_each(|e| e.visit(f)),
+        }
+    }
+}
+
+/// Spark-like SQL text: the default name of an unaliased output column.
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Column {
+                qualifier: Some(q),
+                name,
+            } => write!(f, "{q}.{name}"),
+            Expr::Column {
+                qualifier: None,
+                name,
+            } => f.write_str(name),
+            Expr::Literal(Scalar::Utf8(s)) => f.write_str(s),
+            Expr::Literal(Scalar::Int64(v)) => write!(f, "{v}"),
+            Expr::Literal(Scalar::Float64(v)) => write!(f, "{v:?}"),
+            Expr::Literal(v) => write!(f, "{v}"),
+            Expr::Wildcard { qualifier: Some(q) } => write!(f, "{q}.*"),
+            Expr::Wildcard { qualifier: None } | Expr::Star => f.write_str("*"),
+            Expr::Unary {
+                op: UnaryOp::Neg,
+                arg,
+            } => write!(f, "(- {arg})"),
+            Expr::Unary {
+                op: UnaryOp::Not,
+                arg,
+            } => write!(f, "(NOT {arg})"),
+            Expr::Binary { op, left, right } => write!(f, "({left} {} {right})", op.symbol()),
+            Expr::IsNull(a) => write!(f, "({a} IS NULL)"),
+            Expr::IsNotNull(a) => write!(f, "({a} IS NOT NULL)"),
+            Expr::Like {
+                arg,
+                pattern,
+                negated,
+                case_insensitive,
+            } => {
+                let op = if *case_insensitive { "ilike" } else { "LIKE" };
+                if *negated {
+                    write!(f, "(NOT {arg} {op} {pattern})")
+                } else {
+                    write!(f, "{arg} {op} {pattern}")
+                }
+            }
+            Expr::RLike {
+                arg,
+                pattern,
+                negated,
+            } => {
+                write!(
+                    f,
+                    "{}RLIKE({arg}, {pattern})",
+                    if *negated { "NOT " } else { "" }
+                )
+            }
+            Expr::InList { arg, list, negated } => {
+                let items: Vec<String> = list.iter().map(|e| e.to_string()).collect();
+                write!(
+                    f,
+                    "({}{arg} IN ({}))",
+                    if *negated { "NOT " } else { "" },
+                    items.join(", ")
+                )
+            }
+            Expr::Between {
+                arg,
+                low,
+                high,
+                negated,
+            } => {
+                write!(
+                    f,
+                    "({arg} {}BETWEEN {low} AND {high})",
+                    if *negated { "NOT " } else { "" }
+                )
+            }
+            Expr::Case {
+                operand,
+                branches,
+                otherwise,
+            } => {
+                f.write_str("CASE")?;
+                if let Some(o) = operand {
+                    write!(f, " {o}")?;
+                }
+                for (c, r) in branches {
+                    write!(f, " WHEN {c} THEN {r}")?;
+                }
+                if let Some(o) = otherwise {
+                    write!(f, " ELSE {o}")?;
+                }
+                f.write_str(" END")
+            }
+            Expr::Cast { arg, to } => {
+                write!(f, "CAST({arg} AS {})", to.spark_name().to_uppercase())
+            }
+            Expr::Function {
+                name,
+                args,
+                distinct,
+            } => {
+                let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
+                let name = name.to_lowercase();
+                let items = if name == "count" && matches!(args.as_slice(), [Expr::Star]) {
+                    vec!["1".to_string()]
+                } else {
+                    items
+                };
+                write!(
+                    f,
+                    "{name}({}{})",
+                    if *distinct { "DISTINCT " } else { "" },
+                    items.join(", ")
+                )
+            }
+            Expr::Interval(us) => write!(f, "INTERVAL '{}' MICROSECOND", us),
+            Expr::Alias(e, n) => write!(f, "{e} AS {n}"),
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! The aggregate sink: keys and arguments are evaluated as arrays, then the
+//! table is updated row by row through [`AggTable`]'s Rust API, with the
+//! same key rows, hash and accumulator updates as the JIT's inline code.
+//!
+//! Key hash: starting from [`hash::SEED`], each key (the hidden grouping id
+//! last) is mixed in with [`hash::combine`] — its encoded `u64` for a
+//! fixed-width value, [`hash::NULL_MARK`] for a null (or rolled-up) key — or
+//! [`hash::combine_bytes`] for a string; then [`hash::finish`].
+
+use arrow::array::{ArrayRef, BinaryArray};
+use arrow::datatypes::{
+    DataType as A, Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+};
+
+use super::columns::{bools, internal, prim, strings};
+use crate::agg_table::{
+    compare_encoded, encode_f64, hash, read_u64, write_u64, AccKind, AggTable, TableLayout,
+    ACC_WIDTH,
+};
+use crate::error::{Error, Result};
+use crate::ir::{AggFunc, AggSpec};
+use crate::types::DataType;
+
+/// One column of values, read the way the table stores it.
+enum Values<'a> {
+    /// Encoded fixed-width values (see [`crate::agg_table::encode_f64`]).
+    Fixed(Vec<Option<u64>>),
+    Bytes(Vec<Option<&'a [u8]>>),
+}
+
+impl Values<'_> {
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            Values::Fixed(v) => v[i].is_none(),
+            Values::Bytes(v) => v[i].is_none(),
+        }
+    }
+}
+
+/// Reads an array as stored values: booleans 0/1, integers, dates and
+/// timestamps sign-extended, doubles through `encode_f64`.
+fn values(a: &ArrayRef) -> Result<Values<'_>> {
+    let a = a.as_ref();
+    Ok(match a.data_type() {
+        A::Boolean => Values::Fixed(bools(a)?.iter().map(|v| v.map(u64::from)).collect()),
+        A::Int32 => Values::Fixed(
+            prim::<Int32Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as i64 as u64))
+                .collect(),
+        ),
+        A::Int64 => Values::Fixed(
+            prim::<Int64Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as u64))
+                .collect(),
+        ),
+        A::Float64 => Values::Fixed(
+            prim::<Float64Type>(a)?
+                .iter()
+                .map(|v| v.map(encode_f64))
+                .collect(),
+        ),
+        A::Date32 => Values::Fixed(
+            prim::<Date32Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as i64 as u64))
+                .collect(),
+        ),
+        A::Timestamp(..) => Values::Fixed(
+            prim::<TimestampMicrosecondType>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as u64))
+                .collect(),
+        ),
+        A::Utf8 => Values::Bytes(strings(a)?.iter().map(|v| v.map(str::as_bytes)).collect()),
+        A::Binary => Values::Bytes(super::columns::downcast::<BinaryArray>(a)?.iter().collect()),
+        A::Null => Values::Fixed(vec![None; a.len()]),
+        t => return Err(internal(format!("aggregate over {t}"))),
+    })
+}
+
+/// The evaluated keys and arguments of one batch.
+pub struct AggInputs {
+    pub len: usize,
+    pub keys: Vec<ArrayRef>,
+    /// `None` for count(*).
+    pub args: Vec<Option<ArrayRef>>,
+}
+
+/// Updates `table` with every row of `inputs`, in row order (grouping sets
+/// in spec order within a row). Stops at the first error (a `sum` overflow),
+/// leaving the rows before it applied, as the JIT does.
+pub fn update(
+    spec: &AggSpec,
+    layout: &TableLayout,
+    inputs: &AggInputs,
+    table: &mut AggTable,
+) -> Result<()> {
+    let keys = inputs.keys.iter().map(values).collect::<Result<Vec<_>>>()?;
+    let args = inputs
+        .args
+        .iter()
+        .map(|a| a.as_ref().map(values).transpose())
+        .collect::<Result<Vec<_>>>()?;
+    // Sums read the raw (not encoded) doubles and integers.
+    let sums: Vec<Option<Vec<Option<f64>>>> = layout
+        .accs
+        .iter()
+        .zip(&inputs.args)
+        .map(|(k, a)| match (k, a) {
+            (AccKind::SumFloat, Some(a)) => float_values(a).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<Result<_>>()?;
+    let gids: Vec<i64> = spec
+        .grouping_sets
+        .iter()
+        .map(|&s| spec.grouping_id(s))
+        .collect();
+    let mut row = vec![0u8; layout.key_width];
+    let mut scratch: Vec<u8> = Vec::new();
+    for i in 0..inputs.len {
+        for (s, &set) in spec.grouping_sets.iter().enumerate() {
+            row.fill(0);
+            scratch.clear();
+            let mut h = hash::SEED;
+            for (k, vals) in keys.iter().enumerate() {
+                let o = layout.key_offsets[k];
+                let grouped = set & (1u64 << k) != 0;
+                match vals {
+                    Values::Fixed(v) => match v[i].filter(|_| grouped) {
+                        Some(x) => {
+                            write_u64(&mut row, o, x);
+                            h = hash::combine(h, x);
+                        }
+                        None => {
+                            row[k] = 1;
+                            h = hash::combine(h, hash::NULL_MARK);
+                        }
+                    },
+                    Values::Bytes(v) => match v[i].filter(|_| grouped) {
+                        Some(b) => {
+                            write_u64(&mut row, o, scratch.len() as u64);
+                            write_u64(&mut row, o + 8, b.len() as u64);
+                            scratch.extend_from_slice(b);
+                            h = hash::combine_bytes(h, b);
+                        }
+                        None => {
+                            row[k] = 1;
+                            h = hash::combine(h, hash::NULL_MARK);
+                        }
+                    },
+                }
+            }
+            if spec.has_grouping_id() {
+                let g = gids[s] as u64;
+                write_u64(&mut row, layout.key_offsets[keys.len()], g);
+                h = hash::combine(h, g);
+            }
+            let (g, _) = table.find_or_insert_stored(hash::finish(h), &row, &scratch);
+            update_accs(spec, layout, table, g, i, &args, &sums)?;
+        }
+    }
+    Ok(())
+}
+
+fn float_values(a: &ArrayRef) -> Result<Vec<Option<f64>>> {
+    let a = a.as_ref();
+    Ok(match a.data_type() {
+        A::Float64 => prim::<Float64Type>(a)?.iter().collect(),
+        A::Int32 => prim::<Int32Type>(a)?
+            .iter()
+            .map(|v| v.map(f64::from))
+            .collect(),
+        A::Int64 => prim::<Int64Type>(a)?
+            .iter()
+            .map(|v| v.map(|x| x as f64))
+            .collect(),
+        A::Null => vec![None; a.len()],
+        t => return Err(internal(format!("sum/avg over {t}"))),
+    })
+}
+
+fn update_accs(
+    spec: &AggSpec,
+    layout: &TableLayout,
+    table: &mut AggTable,
+    g: usize,
+    i: usize,
+    args: &[Option<Values>],
+    sums: &[Option<Vec<Option<f64>>>],
+) -> Result<()> {
+    for (a, kind) in layout.accs.iter().enumerate() {
+        let o = a * ACC_WIDTH;
+        let arg = args[a].as_ref();
+        if arg.is_some_and(|v| v.is_null(i)) {
+            continue;
+        }
+        match (kind, arg) {
+            (AccKind::Count, _) => {
+                let acc = table.acc_row_mut(g);
+                write_u64(acc, o, read_u64(acc, o).wrapping_add(1));
+            }
+            (AccKind::SumInt, Some(Values::Fixed(v))) => {
+                let x = v[i].unwrap_or(0) as i64;
+                let acc = table.acc_row_mut(g);
+                let sum =
+                    (read_u64(acc, o) as i64)
+                        .checked_add(x)
+                        .ok_or_else(|| Error::Overflow {
+                            expr: agg_name(spec, a),
+                            detail: "long overflow".into(),
+                        })?;
+                write_u64(acc, o, sum as u64);
+                write_u64(acc, o + 8, read_u64(acc, o + 8) + 1);
+            }
+            (AccKind::SumFloat, _) => {
+                let x = sums[a].as_ref().and_then(|s| s[i]).unwrap_or(0.0);
+                let acc = table.acc_row_mut(g);
+                write_u64(acc, o, (f64::from_bits(read_u64(acc, o)) + x).to_bits());
+                write_u64(acc, o + 8, read_u64(acc, o + 8) + 1);
+            }
+            (AccKind::MinFixed | AccKind::MaxFixed, Some(Values::Fixed(v))) => {
+                let x = v[i].unwrap_or(0);
+                let ty = layout.arg_types[a].as_ref().unwrap_or(&DataType::Null);
+                let acc = table.acc_row_mut(g);
+                let (cur, n) = (read_u64(acc, o), read_u64(acc, o + 8));
+                let ord = compare_encoded(ty, x, cur);
+                let better = if *kind == AccKind::MinFixed {
+                    ord.is_lt()
+                } else {
+                    ord.is_gt()
+                };
+                if n == 0 || better {
+                    write_u64(acc, o, x);
+                }
+                write_u64(acc, o + 8, n + 1);
+            }
+            (AccKind::MinStr | AccKind::MaxStr, Some(Values::Bytes(v))) => {
+                let b = v[i].unwrap_or_default();
+                let better = match table.acc_str(g, a) {
+                    None => true,
+                    Some(cur) if *kind == AccKind::MinStr => b < cur,
+                    Some(cur) => b > cur,
+                };
+                if better {
+                    table.set_acc_str(g, a, b);
+                }
+            }
+            (k, _) => return Err(internal(format!("accumulator {k:?} with its argument"))),
+        }
+    }
+    Ok(())
+}
+
+/// `sum(x)` as the error names it.
+fn agg_name(spec: &AggSpec, a: usize) -> String {
+    let call = &spec.aggs[a];
+    match &call.arg {
+        Some(x) if call.func != AggFunc::CountStar => format!("{}({x})", call.func.name()),
+        _ => format!("{}(*)", call.func.name()),
+    }
+}

@@ -1,0 +1,230 @@
+//! `+ - * / %` and negation with ANSI semantics: integer overflow and a
+//! zero divisor are errors; `/` and `%` evaluate the divisor first, as Spark.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, Float64Array, PrimitiveArray};
+use arrow::compute::kernels::arity::{binary, try_binary, try_unary, unary};
+use arrow::datatypes::{ArrowPrimitiveType, Float64Type, Int32Type, Int64Type};
+use arrow::error::ArrowError;
+
+use super::columns::{internal, prim, valid_mask, Cols};
+use super::expr::Evaluator;
+use crate::error::{Error, Result};
+use crate::ir::{BinaryOp, TExpr};
+use crate::types::DataType;
+
+/// Spark's overflow message for a type.
+pub fn overflow_detail(ty: &DataType) -> &'static str {
+    if *ty == DataType::Int32 {
+        "integer overflow"
+    } else {
+        "long overflow"
+    }
+}
+
+/// Maps the sentinel errors of the closures below to sqlc's errors.
+fn map_err(e: &TExpr, err: ArrowError) -> Error {
+    match err {
+        ArrowError::ArithmeticOverflow(_) => Error::Overflow {
+            expr: e.to_string(),
+            detail: overflow_detail(&e.ty).into(),
+        },
+        ArrowError::DivideByZero => Error::DivideByZero {
+            expr: e.to_string(),
+        },
+        other => other.into(),
+    }
+}
+
+fn overflow() -> ArrowError {
+    ArrowError::ArithmeticOverflow(String::new())
+}
+
+fn int_op<T>(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<ArrayRef>
+where
+    T: ArrowPrimitiveType,
+    T::Native: num_ops::CheckedInt,
+{
+    use num_ops::CheckedInt;
+    let (l, r) = (prim::<T>(l.as_ref())?, prim::<T>(r.as_ref())?);
+    let out: PrimitiveArray<T> = match op {
+        BinaryOp::Add => try_binary(l, r, |a, b| a.add_checked(b).ok_or_else(overflow)),
+        BinaryOp::Sub => try_binary(l, r, |a, b| a.sub_checked(b).ok_or_else(overflow)),
+        BinaryOp::Mul => try_binary(l, r, |a, b| a.mul_checked(b).ok_or_else(overflow)),
+        // Java's `%`: the sign of the dividend; MIN % -1 is 0.
+        BinaryOp::Mod => try_binary(l, r, |a, b| a.rem_java(b).ok_or(ArrowError::DivideByZero)),
+        _ => return Err(internal(format!("integer operator {}", op.symbol()))),
+    }
+    .map_err(|err| map_err(e, err))?;
+    Ok(Arc::new(out))
+}
+
+/// Integer helpers over i32 and i64.
+mod num_ops {
+    pub trait CheckedInt: Copy {
+        fn add_checked(self, o: Self) -> Option<Self>;
+        fn sub_checked(self, o: Self) -> Option<Self>;
+        fn mul_checked(self, o: Self) -> Option<Self>;
+        fn rem_java(self, o: Self) -> Option<Self>;
+    }
+    macro_rules! imp {
+        ($t:ty) => {
+            impl CheckedInt for $t {
+                fn add_checked(self, o: Self) -> Option<Self> {
+                    self.checked_add(o)
+                }
+                fn sub_checked(self, o: Self) -> Option<Self> {
+                    self.checked_sub(o)
+                }
+                fn mul_checked(self, o: Self) -> Option<Self> {
+                    self.checked_mul(o)
+                }
+                fn rem_java(self, o: Self) -> Option<Self> {
+                    (o != 0).then(|| self.wrapping_rem(o))
+                }
+            }
+        };
+    }
+    imp!(i32);
+    imp!(i64);
+}
+
+/// `l op r` for `+ - * %` (operands already evaluated, same type as `e`).
+pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<ArrayRef> {
+    match e.ty {
+        DataType::Int32 => int_op::<Int32Type>(e, op, l, r),
+        DataType::Int64 => int_op::<Int64Type>(e, op, l, r),
+        DataType::Float64 => {
+            let (a, b) = (
+                prim::<Float64Type>(l.as_ref())?,
+                prim::<Float64Type>(r.as_ref())?,
+            );
+            let out: Float64Array = match op {
+                BinaryOp::Add => binary(a, b, |x, y| x + y)?,
+                BinaryOp::Sub => binary(a, b, |x, y| x - y)?,
+                BinaryOp::Mul => binary(a, b, |x, y| x * y)?,
+                BinaryOp::Div => binary(a, b, |x, y| x / y)?,
+                BinaryOp::Mod => binary(a, b, |x, y| x % y)?,
+                _ => return Err(internal(format!("double operator {}", op.symbol()))),
+            };
+            Ok(Arc::new(out))
+        }
+        DataType::Null => Ok(arrow::array::new_null_array(
+            &arrow::datatypes::DataType::Null,
+            l.len(),
+        )),
+        ref t => Err(Error::Unsupported(format!("arithmetic on {t} in {e}"))),
+    }
+}
+
+/// Spark's `/` and `%`: the divisor first; where it is null the dividend is
+/// not evaluated. A zero divisor is an error, checked before the dividend is
+/// evaluated when neither side can be null, after it (and only where it is
+/// not null) otherwise.
+pub fn div_mod(
+    ev: &Evaluator,
+    e: &TExpr,
+    op: BinaryOp,
+    left: &TExpr,
+    right: &TExpr,
+    cols: &Cols,
+) -> Result<ArrayRef> {
+    let r = ev.eval(right, cols)?;
+    let l = if !left.nullable && !right.nullable {
+        check_zero(e, &r, None)?;
+        ev.eval(left, cols)?
+    } else {
+        let l = ev.eval_unless_null(left, &r, cols)?;
+        check_zero(e, &r, Some(&l))?;
+        l
+    };
+    arith(e, op, &l, &r)
+}
+
+/// Fails if a divisor is zero on a row where it (and the dividend, if
+/// given) is not null.
+fn check_zero(e: &TExpr, r: &ArrayRef, l: Option<&ArrayRef>) -> Result<()> {
+    let live = match l {
+        Some(l) => super::columns::mask_and(&valid_mask(l.as_ref()), &valid_mask(r.as_ref())),
+        None => valid_mask(r.as_ref()),
+    };
+    let zero_at = |i: usize| -> Result<bool> {
+        Ok(match r.data_type() {
+            arrow::datatypes::DataType::Int32 => prim::<Int32Type>(r.as_ref())?.value(i) == 0,
+            arrow::datatypes::DataType::Int64 => prim::<Int64Type>(r.as_ref())?.value(i) == 0,
+            arrow::datatypes::DataType::Float64 => prim::<Float64Type>(r.as_ref())?.value(i) == 0.0,
+            _ => false,
+        })
+    };
+    for i in live.values().set_indices() {
+        if zero_at(i)? {
+            return Err(Error::DivideByZero {
+                expr: e.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Unary minus; the minimum integer overflows.
+pub fn negate(e: &TExpr, a: &ArrayRef) -> Result<ArrayRef> {
+    int_unary(e, a, |x| x.neg_checked(), |x: f64| -x)
+}
+
+/// `abs`; the minimum integer overflows.
+pub fn abs(e: &TExpr, a: &ArrayRef) -> Result<ArrayRef> {
+    int_unary(e, a, |x| x.abs_checked(), f64::abs)
+}
+
+fn int_unary(
+    e: &TExpr,
+    a: &ArrayRef,
+    f: impl Fn(&dyn IntUnary) -> Option<i64> + Copy,
+    g: impl Fn(f64) -> f64,
+) -> Result<ArrayRef> {
+    let err = |err| map_err(e, err);
+    Ok(match e.ty {
+        DataType::Int32 => Arc::new(
+            try_unary::<_, _, Int32Type>(prim::<Int32Type>(a.as_ref())?, |x| {
+                f(&x).map(|v| v as i32).ok_or_else(overflow)
+            })
+            .map_err(err)?,
+        ),
+        DataType::Int64 => Arc::new(
+            try_unary::<_, _, Int64Type>(prim::<Int64Type>(a.as_ref())?, |x| {
+                f(&x).ok_or_else(overflow)
+            })
+            .map_err(err)?,
+        ),
+        DataType::Float64 => Arc::new(unary::<_, _, Float64Type>(
+            prim::<Float64Type>(a.as_ref())?,
+            g,
+        )),
+        ref t => return Err(Error::Unsupported(format!("{e} on {t}"))),
+    })
+}
+
+/// An integer of either width, for the unary helpers.
+pub trait IntUnary {
+    fn neg_checked(&self) -> Option<i64>;
+    fn abs_checked(&self) -> Option<i64>;
+}
+
+impl IntUnary for i32 {
+    fn neg_checked(&self) -> Option<i64> {
+        self.checked_neg().map(i64::from)
+    }
+    fn abs_checked(&self) -> Option<i64> {
+        self.checked_abs().map(i64::from)
+    }
+}
+
+impl IntUnary for i64 {
+    fn neg_checked(&self) -> Option<i64> {
+        self.checked_neg()
+    }
+    fn abs_checked(&self) -> Option<i64> {
+        self.checked_abs()
+    }
+}

@@ -1,0 +1,300 @@
+//! ANSI `CAST`: malformed strings raise CAST_INVALID_INPUT, values out of
+//! the target's range CAST_OVERFLOW (Spark 4 with `spark.sql.ansi.enabled`).
+
+use std::sync::Arc;
+
+use arrow::array::{
+    new_null_array, Array, ArrayRef, BinaryArray, BooleanArray, Float64Array, Int32Array,
+    Int64Array, PrimitiveArray, StringArray,
+};
+use arrow::datatypes::{
+    ArrowPrimitiveType, Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+};
+
+use super::columns::{bools, downcast, prim, strings, timestamps};
+use crate::error::{Error, Result};
+use crate::ir::TExpr;
+use crate::scalar_fns as sf;
+use crate::types::DataType;
+
+use DataType as T;
+
+/// Whether sqlc can cast `from` to `to`.
+pub fn supported(from: &DataType, to: &DataType) -> bool {
+    if from == to || *from == T::Null {
+        return true;
+    }
+    matches!(
+        (from, to),
+        (
+            T::Boolean | T::Int32 | T::Int64 | T::Float64 | T::Utf8,
+            T::Boolean | T::Int32 | T::Int64 | T::Float64
+        ) | (T::Timestamp, T::Int32 | T::Int64 | T::Float64 | T::Date)
+            | (_, T::Utf8)
+            | (
+                T::Utf8 | T::Date | T::Int32 | T::Int64 | T::Float64,
+                T::Timestamp
+            )
+            | (T::Utf8, T::Date)
+            | (T::Utf8, T::Binary)
+    ) && !matches!(from, T::Struct(_))
+}
+
+/// Whether the cast can raise an error on some value.
+pub fn can_fail(from: &DataType, to: &DataType) -> bool {
+    if from == to || *from == T::Null || *to == T::Utf8 {
+        return false;
+    }
+    matches!(
+        (from, to),
+        (T::Utf8, _)
+            | (T::Int64, T::Int32)
+            | (T::Float64, T::Int32 | T::Int64 | T::Timestamp)
+            | (T::Timestamp, T::Int32)
+            | (T::Date, T::Timestamp)
+    )
+}
+
+/// How Spark shows a value in a cast error: `'abc'`, `1.0E20D`, `10L`.
+fn shown(v: impl std::fmt::Display, ty: &DataType) -> String {
+    match ty {
+        T::Utf8 => format!("'{v}'"),
+        T::Int64 => format!("{v}L"),
+        T::Float64 => format!("{v}D"),
+        _ => v.to_string(),
+    }
+}
+
+struct Ctx<'a> {
+    e: &'a TExpr,
+    from: &'a DataType,
+}
+
+impl Ctx<'_> {
+    fn invalid(&self, v: impl std::fmt::Display) -> Error {
+        Error::InvalidCast {
+            expr: self.e.to_string(),
+            value: shown(v, self.from),
+            from: self.from.spark_name().to_uppercase(),
+            to: self.e.ty.spark_name().to_uppercase(),
+        }
+    }
+
+    fn overflow(&self, v: impl std::fmt::Display) -> Error {
+        Error::CastOverflow {
+            expr: self.e.to_string(),
+            value: shown(v, self.from),
+            from: self.from.spark_name().to_uppercase(),
+            to: self.e.ty.spark_name().to_uppercase(),
+        }
+    }
+}
+
+fn map_prim<I: ArrowPrimitiveType, O: ArrowPrimitiveType>(
+    a: &dyn Array,
+    f: impl Fn(I::Native) -> Result<O::Native>,
+) -> Result<PrimitiveArray<O>> {
+    prim::<I>(a)?
+        .iter()
+        .map(|v| v.map(&f).transpose())
+        .collect()
+}
+
+fn map_str<O: ArrowPrimitiveType>(
+    a: &dyn Array,
+    f: impl Fn(&str) -> Result<O::Native>,
+) -> Result<PrimitiveArray<O>> {
+    strings(a)?.iter().map(|v| v.map(&f).transpose()).collect()
+}
+
+fn to_strings<I: ArrowPrimitiveType>(
+    a: &dyn Array,
+    f: impl Fn(I::Native) -> String,
+) -> Result<ArrayRef> {
+    let out: StringArray = prim::<I>(a)?.iter().map(|v| v.map(&f)).collect();
+    Ok(Arc::new(out))
+}
+
+/// Spark's `DoubleExactNumeric.toLong`/`toInt`: floor and ceil within range,
+/// then truncation toward zero.
+fn f64_to_i64(x: f64) -> Option<i64> {
+    (x.floor() <= i64::MAX as f64 && x.ceil() >= i64::MIN as f64).then_some(x as i64)
+}
+
+fn f64_to_i32(x: f64) -> Option<i32> {
+    (x.floor() <= i32::MAX as f64 && x.ceil() >= i32::MIN as f64).then_some(x as i32)
+}
+
+/// `CAST(a AS e.ty)`, `a` being of type `from`.
+pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
+    let to = &e.ty;
+    if from == to {
+        return Ok(a.clone());
+    }
+    if *from == T::Null {
+        return Ok(new_null_array(&to.to_arrow(), a.len()));
+    }
+    let c = Ctx { e, from };
+    let a = a.as_ref();
+    let secs = |us: i64| us.div_euclid(sf::MICROS_PER_SECOND);
+    Ok(match (from, to) {
+        // ---- to string ----
+        (T::Boolean, T::Utf8) => {
+            let out: StringArray = bools(a)?
+                .iter()
+                .map(|v| v.map(|b| if b { "true" } else { "false" }))
+                .collect();
+            Arc::new(out)
+        }
+        (T::Int32, T::Utf8) => to_strings::<Int32Type>(a, |v| v.to_string())?,
+        (T::Int64, T::Utf8) => to_strings::<Int64Type>(a, |v| v.to_string())?,
+        (T::Float64, T::Utf8) => to_strings::<Float64Type>(a, sf::format_f64)?,
+        (T::Timestamp, T::Utf8) => to_strings::<TimestampMicrosecondType>(a, sf::format_timestamp)?,
+        (T::Date, T::Utf8) => to_strings::<Date32Type>(a, sf::format_date)?,
+        (T::Binary, T::Utf8) => {
+            let out: StringArray = downcast::<BinaryArray>(a)?
+                .iter()
+                .map(|v| v.map(|b| String::from_utf8_lossy(b).into_owned()))
+                .collect();
+            Arc::new(out)
+        }
+        (T::Utf8, T::Binary) => {
+            let out: BinaryArray = strings(a)?.iter().map(|v| v.map(str::as_bytes)).collect();
+            Arc::new(out)
+        }
+        // ---- to boolean ----
+        (T::Int32, T::Boolean) => Arc::new(
+            prim::<Int32Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x != 0))
+                .collect::<BooleanArray>(),
+        ),
+        (T::Int64, T::Boolean) => Arc::new(
+            prim::<Int64Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x != 0))
+                .collect::<BooleanArray>(),
+        ),
+        (T::Float64, T::Boolean) => Arc::new(
+            prim::<Float64Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x != 0.0))
+                .collect::<BooleanArray>(),
+        ),
+        (T::Utf8, T::Boolean) => {
+            let out: BooleanArray = strings(a)?
+                .iter()
+                .map(|v| {
+                    v.map(|s| sf::parse_bool(s).ok_or_else(|| c.invalid(s)))
+                        .transpose()
+                })
+                .collect::<Result<_>>()?;
+            Arc::new(out)
+        }
+        // ---- to int ----
+        (T::Boolean, T::Int32) => Arc::new(
+            bools(a)?
+                .iter()
+                .map(|v| v.map(i32::from))
+                .collect::<Int32Array>(),
+        ),
+        (T::Int64, T::Int32) => Arc::new(map_prim::<Int64Type, Int32Type>(a, |x| {
+            i32::try_from(x).map_err(|_| c.overflow(x))
+        })?),
+        (T::Float64, T::Int32) => Arc::new(map_prim::<Float64Type, Int32Type>(a, |x| {
+            f64_to_i32(x).ok_or_else(|| c.overflow(sf::format_f64(x)))
+        })?),
+        (T::Utf8, T::Int32) => Arc::new(map_str::<Int32Type>(a, |s| {
+            sf::parse_i32(s).ok_or_else(|| c.invalid(s))
+        })?),
+        (T::Timestamp, T::Int32) => {
+            Arc::new(map_prim::<TimestampMicrosecondType, Int32Type>(a, |us| {
+                i32::try_from(secs(us)).map_err(|_| c.overflow(sf::format_timestamp(us)))
+            })?)
+        }
+        // ---- to bigint ----
+        (T::Boolean, T::Int64) => Arc::new(
+            bools(a)?
+                .iter()
+                .map(|v| v.map(i64::from))
+                .collect::<Int64Array>(),
+        ),
+        (T::Int32, T::Int64) => Arc::new(map_prim::<Int32Type, Int64Type>(a, |x| Ok(x as i64))?),
+        (T::Float64, T::Int64) => Arc::new(map_prim::<Float64Type, Int64Type>(a, |x| {
+            f64_to_i64(x).ok_or_else(|| c.overflow(sf::format_f64(x)))
+        })?),
+        (T::Utf8, T::Int64) => Arc::new(map_str::<Int64Type>(a, |s| {
+            sf::parse_i64(s).ok_or_else(|| c.invalid(s))
+        })?),
+        (T::Timestamp, T::Int64) => {
+            Arc::new(map_prim::<TimestampMicrosecondType, Int64Type>(a, |us| {
+                Ok(secs(us))
+            })?)
+        }
+        // ---- to double ----
+        (T::Boolean, T::Float64) => Arc::new(
+            bools(a)?
+                .iter()
+                .map(|v| v.map(|b| if b { 1.0 } else { 0.0 }))
+                .collect::<Float64Array>(),
+        ),
+        (T::Int32, T::Float64) => {
+            Arc::new(map_prim::<Int32Type, Float64Type>(a, |x| Ok(x as f64))?)
+        }
+        (T::Int64, T::Float64) => {
+            Arc::new(map_prim::<Int64Type, Float64Type>(a, |x| Ok(x as f64))?)
+        }
+        (T::Utf8, T::Float64) => Arc::new(map_str::<Float64Type>(a, |s| {
+            sf::parse_f64(s).ok_or_else(|| c.invalid(s))
+        })?),
+        (T::Timestamp, T::Float64) => Arc::new(map_prim::<TimestampMicrosecondType, Float64Type>(
+            a,
+            |us| Ok(us as f64 / sf::MICROS_PER_SECOND as f64),
+        )?),
+        // ---- to timestamp ----
+        (T::Utf8, T::Timestamp) => timestamps(map_str::<TimestampMicrosecondType>(a, |s| {
+            sf::parse_timestamp(s).ok_or_else(|| c.invalid(s))
+        })?),
+        (T::Date, T::Timestamp) => {
+            timestamps(map_prim::<Date32Type, TimestampMicrosecondType>(a, |d| {
+                (d as i64)
+                    .checked_mul(sf::MICROS_PER_DAY)
+                    .ok_or_else(|| c.overflow(sf::format_date(d)))
+            })?)
+        }
+        (T::Float64, T::Timestamp) => {
+            timestamps(map_prim::<Float64Type, TimestampMicrosecondType>(a, |x| {
+                if !x.is_finite() {
+                    return Err(c.invalid(sf::format_f64(x)));
+                }
+                sf::f64_to_timestamp(x).ok_or_else(|| c.overflow(sf::format_f64(x)))
+            })?)
+        }
+        // Spark's SECONDS.toMicros saturates.
+        (T::Int32, T::Timestamp) => {
+            timestamps(map_prim::<Int32Type, TimestampMicrosecondType>(a, |x| {
+                Ok((x as i64) * sf::MICROS_PER_SECOND)
+            })?)
+        }
+        (T::Int64, T::Timestamp) => {
+            timestamps(map_prim::<Int64Type, TimestampMicrosecondType>(a, |x| {
+                Ok(x.saturating_mul(sf::MICROS_PER_SECOND))
+            })?)
+        }
+        // ---- to date ----
+        (T::Utf8, T::Date) => Arc::new(map_str::<Date32Type>(a, |s| {
+            sf::parse_date(s).ok_or_else(|| c.invalid(s))
+        })?),
+        (T::Timestamp, T::Date) => {
+            Arc::new(map_prim::<TimestampMicrosecondType, Date32Type>(a, |us| {
+                Ok(us.div_euclid(sf::MICROS_PER_DAY) as i32)
+            })?)
+        }
+        _ => {
+            return Err(Error::TypeMismatch {
+                expr: e.to_string(),
+                reason: format!("cannot cast {} to {}", from.spark_name(), to.spark_name()),
+            })
+        }
+    })
+}

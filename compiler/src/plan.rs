@@ -1,0 +1,298 @@
+//! The logical plan, shared by SQL and the DataFrame API. Nodes are built
+//! resolved: every expression is already typed IR over its input's columns,
+//! and every node knows its output schema — so a bad name or type is reported
+//! where the user wrote it, as Spark reports it eagerly.
+
+use std::fmt::{self, Write};
+use std::sync::Arc;
+
+use crate::ir::{AggCall, TExpr};
+use crate::types::Schema;
+
+/// Identifies a relation the runtime provides (a file source, a memory
+/// table, a static table). The compiler never looks inside.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SourceId(pub u64);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JoinType {
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+    LeftSemi,
+    LeftAnti,
+}
+
+impl JoinType {
+    /// Spark's names: inner, left/left_outer/leftouter, right…, full/outer…,
+    /// semi/left_semi, anti/left_anti.
+    pub fn parse(how: &str) -> Option<JoinType> {
+        Some(match how.to_ascii_lowercase().replace('_', "").as_str() {
+            "inner" => JoinType::Inner,
+            "left" | "leftouter" => JoinType::LeftOuter,
+            "right" | "rightouter" => JoinType::RightOuter,
+            "full" | "outer" | "fullouter" => JoinType::FullOuter,
+            "semi" | "leftsemi" => JoinType::LeftSemi,
+            "anti" | "leftanti" => JoinType::LeftAnti,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortKey {
+    pub expr: TExpr,
+    pub ascending: bool,
+    pub nulls_first: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlanNode {
+    Scan {
+        source: SourceId,
+        name: String,
+        streaming: bool,
+    },
+    Filter {
+        input: Arc<Plan>,
+        predicate: TExpr,
+    },
+    Project {
+        input: Arc<Plan>,
+        exprs: Vec<TExpr>,
+    },
+    /// Output: the keys, then (with several grouping sets) the grouping id
+    /// column `spark_grouping_id`, then the aggregates.
+    Aggregate {
+        input: Arc<Plan>,
+        keys: Vec<TExpr>,
+        grouping_sets: Vec<u64>,
+        aggs: Vec<AggCall>,
+    },
+    /// Equi-join on key pairs; output: the left columns then the right ones
+    /// (only the left for semi and anti joins).
+    Join {
+        left: Arc<Plan>,
+        right: Arc<Plan>,
+        how: JoinType,
+        left_keys: Vec<TExpr>,
+        right_keys: Vec<TExpr>,
+    },
+    Sort {
+        input: Arc<Plan>,
+        keys: Vec<SortKey>,
+    },
+    Limit {
+        input: Arc<Plan>,
+        n: usize,
+    },
+    /// Event-time watermark on column `column`, `delay_us` behind the max.
+    Watermark {
+        input: Arc<Plan>,
+        column: usize,
+        delay_us: i64,
+    },
+    /// Keep the first row of each key (drop_duplicates / DISTINCT).
+    Deduplicate {
+        input: Arc<Plan>,
+        keys: Vec<usize>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub node: PlanNode,
+    pub schema: Schema,
+    /// Per output column, the relation name it can be qualified with
+    /// (`t.gt`), if any.
+    pub qualifiers: Vec<Option<String>>,
+}
+
+impl Plan {
+    pub fn new(node: PlanNode, schema: Schema) -> Arc<Plan> {
+        let qualifiers = vec![None; schema.len()];
+        Arc::new(Plan {
+            node,
+            schema,
+            qualifiers,
+        })
+    }
+
+    pub fn with_qualifiers(
+        node: PlanNode,
+        schema: Schema,
+        qualifiers: Vec<Option<String>>,
+    ) -> Arc<Plan> {
+        Arc::new(Plan {
+            node,
+            schema,
+            qualifiers,
+        })
+    }
+
+    /// The same plan, every column qualified by `alias` (`FROM t AS a`).
+    pub fn aliased(self: &Arc<Plan>, alias: &str) -> Arc<Plan> {
+        let mut p = (**self).clone();
+        p.qualifiers = vec![Some(alias.to_string()); p.schema.len()];
+        Arc::new(p)
+    }
+
+    pub fn inputs(&self) -> Vec<&Arc<Plan>> {
+        match &self.node {
+            PlanNode::Scan { .. } => vec![],
+            PlanNode::Filter { input, .. }
+            | PlanNode::Project { input, .. }
+            | PlanNode::Aggregate { input, .. }
+            | PlanNode::Sort { input, .. }
+            | PlanNode::Limit { input, .. }
+            | PlanNode::Watermark { input, .. }
+            | PlanNode::Deduplicate { input, .. } => vec![input],
+            PlanNode::Join { left, right, .. } => vec![left, right],
+        }
+    }
+
+    /// A plan is streaming when any of its scans is.
+    pub fn is_streaming(&self) -> bool {
+        match &self.node {
+            PlanNode::Scan { streaming, .. } => *streaming,
+            _ => self.inputs().iter().any(|p| p.is_streaming()),
+        }
+    }
+
+    /// Every scan in the plan, left to right.
+    pub fn scans(&self) -> Vec<(SourceId, bool)> {
+        let mut out = Vec::new();
+        fn walk(p: &Plan, out: &mut Vec<(SourceId, bool)>) {
+            if let PlanNode::Scan {
+                source, streaming, ..
+            } = &p.node
+            {
+                out.push((source.clone(), *streaming));
+            }
+            for i in p.inputs() {
+                walk(i, out);
+            }
+        }
+        walk(self, &mut out);
+        out
+    }
+
+    /// The indented tree `explain` prints.
+    pub fn display_tree(&self) -> String {
+        let mut out = String::new();
+        self.fmt_tree(&mut out, 0);
+        out
+    }
+
+    fn fmt_tree(&self, out: &mut String, depth: usize) {
+        let pad = if depth == 0 {
+            String::new()
+        } else {
+            format!("{}+- ", "   ".repeat(depth - 1))
+        };
+        let names: Vec<&str> = self.schema.fields.iter().map(|f| f.name.as_str()).collect();
+        let list = |v: &[TExpr]| {
+            v.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let line = match &self.node {
+            PlanNode::Scan {
+                name, streaming, ..
+            } => {
+                format!(
+                    "{}Scan {name} [{}]",
+                    if *streaming { "Streaming" } else { "" },
+                    names.join(", ")
+                )
+            }
+            PlanNode::Filter { predicate, .. } => format!("Filter {predicate}"),
+            PlanNode::Project { exprs, .. } => {
+                let items: Vec<String> = exprs
+                    .iter()
+                    .zip(&names)
+                    .map(|(e, n)| {
+                        if e.to_string() == *n {
+                            n.to_string()
+                        } else {
+                            format!("{e} AS {n}")
+                        }
+                    })
+                    .collect();
+                format!("Project [{}]", items.join(", "))
+            }
+            PlanNode::Aggregate {
+                keys,
+                grouping_sets,
+                aggs,
+                ..
+            } => {
+                let aggs: Vec<String> = aggs
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}({})",
+                            a.func.name(),
+                            a.arg.as_ref().map(|e| e.to_string()).unwrap_or("*".into())
+                        )
+                    })
+                    .collect();
+                let sets = if grouping_sets.len() > 1 {
+                    format!(" sets={grouping_sets:?}")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "Aggregate keys=[{}]{sets} aggs=[{}]",
+                    list(keys),
+                    aggs.join(", ")
+                )
+            }
+            PlanNode::Join {
+                how,
+                left_keys,
+                right_keys,
+                ..
+            } => {
+                format!(
+                    "Join {how:?} [{}] = [{}]",
+                    list(left_keys),
+                    list(right_keys)
+                )
+            }
+            PlanNode::Sort { keys, .. } => {
+                let k: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{} {}", k.expr, if k.ascending { "ASC" } else { "DESC" }))
+                    .collect();
+                format!("Sort [{}]", k.join(", "))
+            }
+            PlanNode::Limit { n, .. } => format!("Limit {n}"),
+            PlanNode::Watermark {
+                column, delay_us, ..
+            } => {
+                format!(
+                    "EventTimeWatermark {}, delay {} ms",
+                    names[*column],
+                    delay_us / 1000
+                )
+            }
+            PlanNode::Deduplicate { keys, .. } => {
+                let k: Vec<&str> = keys.iter().map(|&i| names[i]).collect();
+                format!("Deduplicate [{}]", k.join(", "))
+            }
+        };
+        let _ = writeln!(out, "{pad}{line}");
+        for i in self.inputs() {
+            i.fmt_tree(out, depth + 1);
+        }
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display_tree())
+    }
+}

@@ -1,0 +1,702 @@
+//! Name resolution and type checking: a logical [`Expr`] over a plan's
+//! columns becomes typed IR, with Spark's implicit casts made explicit.
+
+use crate::error::{Error, Result};
+use crate::expr::Expr;
+use crate::ir::{BinaryOp, ScalarFunc, TExpr, TExprKind, UnaryOp};
+use crate::plan::Plan;
+use crate::types::{DataType, Scalar};
+
+const AGGREGATES: &[&str] = &["count", "sum", "avg", "mean", "min", "max"];
+
+pub fn is_aggregate_name(name: &str) -> bool {
+    AGGREGATES.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
+
+/// The columns an expression may name: a plan's output.
+pub struct Scope<'a> {
+    pub plan: &'a Plan,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(plan: &'a Plan) -> Self {
+        Scope { plan }
+    }
+
+    /// The index of a column, case-insensitively, honouring a qualifier.
+    pub fn lookup(&self, qualifier: Option<&str>, name: &str) -> Result<usize> {
+        let fields = &self.plan.schema.fields;
+        if let Some(i) = crate::builder::agg_ref_index(name).filter(|&i| i < fields.len()) {
+            return Ok(i);
+        }
+        let hits: Vec<usize> = (0..fields.len())
+            .filter(|&i| fields[i].name.eq_ignore_ascii_case(name))
+            .filter(|&i| match qualifier {
+                None => true,
+                Some(q) => self.plan.qualifiers[i]
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(q)),
+            })
+            .collect();
+        let shown = |i: usize| match &self.plan.qualifiers[i] {
+            Some(q) => format!("`{q}`.`{}`", fields[i].name),
+            None => format!("`{}`", fields[i].name),
+        };
+        match hits.as_slice() {
+            [i] => Ok(*i),
+            [] => Err(Error::UnresolvedColumn {
+                name: match qualifier {
+                    Some(q) => format!("{q}`.`{name}"),
+                    None => name.to_string(),
+                },
+                candidates: (0..fields.len()).map(shown).collect::<Vec<_>>().join(", "),
+            }),
+            many => Err(Error::AmbiguousColumn {
+                name: name.to_string(),
+                candidates: many
+                    .iter()
+                    .map(|&i| shown(i))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    pub fn column(&self, i: usize) -> TExpr {
+        let f = &self.plan.schema.fields[i];
+        TExpr::column(i, &f.name, f.data_type.clone(), f.nullable)
+    }
+}
+
+/// Resolves a scalar (non-aggregate) expression.
+pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
+    match e {
+        Expr::Alias(inner, _) => resolve(inner, scope),
+        Expr::Column { qualifier, name } => {
+            Ok(scope.column(scope.lookup(qualifier.as_deref(), name)?))
+        }
+        Expr::Literal(v) => Ok(TExpr::literal(v.clone())),
+        Expr::Wildcard { .. } | Expr::Star => Err(Error::Unsupported(format!(
+            "`{e}` is only allowed in a select list or in count(*)"
+        ))),
+        Expr::Interval(_) => Err(Error::Unsupported(format!(
+            "an interval ({e}) is only allowed in a watermark delay or a window duration"
+        ))),
+        Expr::Unary {
+            op: UnaryOp::Neg,
+            arg,
+        } => {
+            let a = resolve(arg, scope)?;
+            let a = if a.ty == DataType::Utf8 || a.ty == DataType::Null {
+                cast(a, DataType::Float64)?
+            } else {
+                a
+            };
+            if !a.ty.is_numeric() {
+                return Err(mismatch(
+                    e,
+                    format!("the operand of - must be numeric, not {}", a.ty),
+                ));
+            }
+            Ok(TExpr::new(
+                TExprKind::Unary {
+                    op: UnaryOp::Neg,
+                    arg: Box::new(a.clone()),
+                },
+                a.ty,
+                a.nullable,
+            ))
+        }
+        Expr::Unary {
+            op: UnaryOp::Not,
+            arg,
+        } => {
+            let a = boolean(resolve(arg, scope)?, e)?;
+            let n = a.nullable;
+            Ok(TExpr::new(
+                TExprKind::Unary {
+                    op: UnaryOp::Not,
+                    arg: Box::new(a),
+                },
+                DataType::Boolean,
+                n,
+            ))
+        }
+        Expr::Binary { op, left, right } => {
+            binary(*op, resolve(left, scope)?, resolve(right, scope)?, e)
+        }
+        Expr::IsNull(a) => Ok(TExpr::new(
+            TExprKind::IsNull(Box::new(resolve(a, scope)?)),
+            DataType::Boolean,
+            false,
+        )),
+        Expr::IsNotNull(a) => Ok(TExpr::new(
+            TExprKind::IsNotNull(Box::new(resolve(a, scope)?)),
+            DataType::Boolean,
+            false,
+        )),
+        Expr::Like {
+            arg,
+            pattern,
+            negated,
+            case_insensitive,
+        } => {
+            let a = string_arg(resolve(arg, scope)?, e)?;
+            let pattern = literal_string(pattern, e)?;
+            crate::scalar_fns::LikeMatcher::new(&pattern, *case_insensitive).map_err(|reason| {
+                Error::InvalidRegex {
+                    pattern: pattern.clone(),
+                    reason,
+                }
+            })?;
+            let n = a.nullable;
+            let kind = TExprKind::Like {
+                arg: Box::new(a),
+                pattern,
+                negated: *negated,
+                case_insensitive: *case_insensitive,
+            };
+            Ok(TExpr::new(kind, DataType::Boolean, n))
+        }
+        Expr::RLike {
+            arg,
+            pattern,
+            negated,
+        } => {
+            let a = string_arg(resolve(arg, scope)?, e)?;
+            let pattern = literal_string(pattern, e)?;
+            regex::Regex::new(&pattern).map_err(|err| Error::InvalidRegex {
+                pattern: pattern.clone(),
+                reason: err.to_string(),
+            })?;
+            let n = a.nullable;
+            Ok(TExpr::new(
+                TExprKind::RLike {
+                    arg: Box::new(a),
+                    pattern,
+                    negated: *negated,
+                },
+                DataType::Boolean,
+                n,
+            ))
+        }
+        Expr::InList { arg, list, negated } => {
+            let a = resolve(arg, scope)?;
+            let items = list
+                .iter()
+                .map(|x| resolve(x, scope))
+                .collect::<Result<Vec<_>>>()?;
+            let ty = items.iter().try_fold(a.ty.clone(), |t, x| {
+                comparison_type(&t, &x.ty)
+                    .ok_or_else(|| mismatch(e, format!("cannot compare {t} with {}", x.ty)))
+            })?;
+            let nullable = a.nullable || items.iter().any(|x| x.nullable);
+            let a = cast(a, ty.clone())?;
+            let items = items
+                .into_iter()
+                .map(|x| cast(x, ty.clone()))
+                .collect::<Result<Vec<_>>>()?;
+            let kind = TExprKind::InList {
+                arg: Box::new(a),
+                list: items,
+                negated: *negated,
+            };
+            Ok(TExpr::new(kind, DataType::Boolean, nullable))
+        }
+        Expr::Between {
+            arg,
+            low,
+            high,
+            negated,
+        } => {
+            let a = resolve(arg, scope)?;
+            let ge = binary(BinaryOp::GtEq, a.clone(), resolve(low, scope)?, e)?;
+            let le = binary(BinaryOp::LtEq, a, resolve(high, scope)?, e)?;
+            let both = binary(BinaryOp::And, ge, le, e)?;
+            Ok(if *negated { not(both) } else { both })
+        }
+        Expr::Case {
+            operand,
+            branches,
+            otherwise,
+        } => {
+            let operand = operand.as_ref().map(|o| resolve(o, scope)).transpose()?;
+            let mut conds = Vec::new();
+            let mut results = Vec::new();
+            for (c, r) in branches {
+                let c = resolve(c, scope)?;
+                let c = match &operand {
+                    Some(o) => binary(BinaryOp::Eq, o.clone(), c, e)?,
+                    None => boolean(c, e)?,
+                };
+                conds.push(c);
+                results.push(resolve(r, scope)?);
+            }
+            let other = otherwise.as_ref().map(|o| resolve(o, scope)).transpose()?;
+            let all: Vec<&TExpr> = results.iter().chain(other.iter()).collect();
+            let ty = common_type_of(&all, e)?;
+            let nullable = other.is_none() || all.iter().any(|r| r.nullable);
+            let results = results
+                .into_iter()
+                .map(|r| cast(r, ty.clone()))
+                .collect::<Result<Vec<_>>>()?;
+            let other = other.map(|o| cast(o, ty.clone())).transpose()?;
+            let kind = TExprKind::Case {
+                branches: conds.into_iter().zip(results).collect(),
+                otherwise: other.map(Box::new),
+            };
+            Ok(TExpr::new(kind, ty, nullable))
+        }
+        Expr::Cast { arg, to } => cast(resolve(arg, scope)?, to.clone()),
+        Expr::Function {
+            name,
+            args,
+            distinct,
+        } => {
+            if is_aggregate_name(name) || name.eq_ignore_ascii_case("window") {
+                return Err(Error::Unsupported(format!(
+                    "[UNSUPPORTED_EXPR_FOR_OPERATOR] `{e}` is not allowed here: aggregate functions belong in a \
+                     select list with GROUP BY (or in agg()), not in WHERE or a scalar expression"
+                )));
+            }
+            if *distinct {
+                return Err(Error::Unsupported(format!(
+                    "DISTINCT is only allowed in aggregate functions: {e}"
+                )));
+            }
+            function(name, args, scope, e)
+        }
+    }
+}
+
+fn mismatch(e: &Expr, reason: String) -> Error {
+    Error::TypeMismatch {
+        expr: e.to_string(),
+        reason,
+    }
+}
+
+fn not(e: TExpr) -> TExpr {
+    let n = e.nullable;
+    TExpr::new(
+        TExprKind::Unary {
+            op: UnaryOp::Not,
+            arg: Box::new(e),
+        },
+        DataType::Boolean,
+        n,
+    )
+}
+
+fn boolean(a: TExpr, e: &Expr) -> Result<TExpr> {
+    match a.ty {
+        DataType::Boolean => Ok(a),
+        DataType::Null => cast(a, DataType::Boolean),
+        _ => Err(mismatch(
+            e,
+            format!("requires a boolean, not {} ({a})", a.ty),
+        )),
+    }
+}
+
+fn string_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
+    match a.ty {
+        DataType::Utf8 => Ok(a),
+        DataType::Null
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::Float64
+        | DataType::Boolean
+        | DataType::Timestamp
+        | DataType::Date => cast(a, DataType::Utf8),
+        _ => Err(mismatch(e, format!("requires a string, not {}", a.ty))),
+    }
+}
+
+fn literal_string(p: &Expr, e: &Expr) -> Result<String> {
+    match p {
+        Expr::Literal(Scalar::Utf8(s)) => Ok(s.clone()),
+        _ => Err(Error::Unsupported(format!(
+            "the pattern of `{e}` must be a string literal"
+        ))),
+    }
+}
+
+fn numeric_rank(t: &DataType) -> Option<u8> {
+    match t {
+        DataType::Int32 => Some(1),
+        DataType::Int64 => Some(2),
+        DataType::Float64 => Some(3),
+        _ => None,
+    }
+}
+
+/// The type two operands of a comparison are cast to, as Spark's ANSI
+/// coercion picks it; `None` when they cannot be compared.
+pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
+    use DataType::*;
+    if a == b {
+        return Some(a.clone());
+    }
+    Some(match (a, b) {
+        (Null, t) | (t, Null) => t.clone(),
+        (x, y) if x.is_numeric() && y.is_numeric() => {
+            if numeric_rank(x) > numeric_rank(y) {
+                x.clone()
+            } else {
+                y.clone()
+            }
+        }
+        (Utf8, t) | (t, Utf8) if t.is_numeric() => {
+            if t.is_integer() {
+                Int64
+            } else {
+                Float64
+            }
+        }
+        (Utf8, Boolean) | (Boolean, Utf8) => Boolean,
+        (Utf8, Timestamp) | (Timestamp, Utf8) | (Date, Timestamp) | (Timestamp, Date) => Timestamp,
+        (Utf8, Date) | (Date, Utf8) => Date,
+        _ => return None,
+    })
+}
+
+/// The type results of CASE/COALESCE branches are cast to.
+fn common_type_of(items: &[&TExpr], e: &Expr) -> Result<DataType> {
+    let mut ty = DataType::Null;
+    for x in items {
+        ty = match (&ty, &x.ty) {
+            (a, b) if a == b => a.clone(),
+            (DataType::Utf8, t) | (t, DataType::Utf8) if t.is_fixed_width() => DataType::Utf8,
+            (a, b) => comparison_type(a, b)
+                .ok_or_else(|| mismatch(e, format!("cannot combine {a} and {b}")))?,
+        };
+    }
+    Ok(ty)
+}
+
+fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
+    use BinaryOp::*;
+    let nullable = l.nullable || r.nullable;
+    match op {
+        And | Or => {
+            let (l, r) = (boolean(l, e)?, boolean(r, e)?);
+            Ok(TExpr::new(
+                TExprKind::Binary {
+                    op,
+                    left: Box::new(l),
+                    right: Box::new(r),
+                },
+                DataType::Boolean,
+                nullable,
+            ))
+        }
+        Eq | NotEq | Lt | LtEq | Gt | GtEq | EqNullSafe => {
+            let ty = comparison_type(&l.ty, &r.ty)
+                .ok_or_else(|| mismatch(e, format!("cannot compare {} with {}", l.ty, r.ty)))?;
+            let ty = if ty == DataType::Null {
+                DataType::Boolean
+            } else {
+                ty
+            };
+            let (l, r) = (cast(l, ty.clone())?, cast(r, ty)?);
+            let nullable = op != EqNullSafe && nullable;
+            Ok(TExpr::new(
+                TExprKind::Binary {
+                    op,
+                    left: Box::new(l),
+                    right: Box::new(r),
+                },
+                DataType::Boolean,
+                nullable,
+            ))
+        }
+        Add | Sub | Mul | Mod | Div => {
+            let num = |t: &DataType| match t {
+                DataType::Utf8 | DataType::Null => Some(DataType::Float64),
+                t if t.is_numeric() => Some(t.clone()),
+                _ => None,
+            };
+            let (Some(lt), Some(rt)) = (num(&l.ty), num(&r.ty)) else {
+                return Err(mismatch(
+                    e,
+                    format!(
+                        "the operands of {} must be numeric, not {} and {}",
+                        op.symbol(),
+                        l.ty,
+                        r.ty
+                    ),
+                ));
+            };
+            let ty = if op == Div {
+                DataType::Float64
+            } else if l.ty == DataType::Null && r.ty.is_numeric() {
+                r.ty.clone()
+            } else if r.ty == DataType::Null && l.ty.is_numeric() {
+                l.ty.clone()
+            } else {
+                comparison_type(&lt, &rt).unwrap_or(DataType::Float64)
+            };
+            let (l, r) = (cast(l, ty.clone())?, cast(r, ty.clone())?);
+            Ok(TExpr::new(
+                TExprKind::Binary {
+                    op,
+                    left: Box::new(l),
+                    right: Box::new(r),
+                },
+                ty,
+                nullable,
+            ))
+        }
+    }
+}
+
+/// Whether Spark (ANSI) allows casting `from` to `to`.
+pub fn can_cast(from: &DataType, to: &DataType) -> bool {
+    use DataType::*;
+    if from == to || *from == Null {
+        return true;
+    }
+    match (from, to) {
+        (Struct(_), _) | (_, Struct(_)) | (_, Null) => false,
+        (_, Utf8) => true,
+        (Utf8, _) => true,
+        (Binary, _) | (_, Binary) => false,
+        (Boolean, t) | (t, Boolean) => t.is_numeric(),
+        (a, b) if a.is_numeric() && b.is_numeric() => true,
+        (Timestamp, Date) | (Date, Timestamp) => true,
+        (Timestamp, t) | (t, Timestamp) => t.is_numeric(),
+        (Date, _) | (_, Date) => false,
+        _ => false,
+    }
+}
+
+/// An explicit cast, or `e` itself when it already has type `to`. Casting a
+/// null literal gives a typed null literal.
+pub fn cast(e: TExpr, to: DataType) -> Result<TExpr> {
+    if e.ty == to {
+        return Ok(e);
+    }
+    if !can_cast(&e.ty, &to) {
+        return Err(Error::TypeMismatch {
+            expr: format!("CAST({e} AS {})", to.spark_name().to_uppercase()),
+            reason: format!("cannot cast {} to {}", e.ty, to),
+        });
+    }
+    if let TExprKind::Literal(Scalar::Null) = e.kind {
+        return Ok(TExpr::new(TExprKind::Literal(Scalar::Null), to, true));
+    }
+    let n = e.nullable;
+    Ok(TExpr::new(TExprKind::Cast { arg: Box::new(e) }, to, n))
+}
+
+fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr> {
+    use ScalarFunc as F;
+    let lname = name.to_ascii_lowercase();
+    let argv = args
+        .iter()
+        .map(|a| resolve(a, scope))
+        .collect::<Result<Vec<_>>>()?;
+    let arity = |lo: usize, hi: usize| -> Result<()> {
+        if argv.len() < lo || argv.len() > hi {
+            Err(Error::Unsupported(format!(
+                "[WRONG_NUM_ARGS] The `{lname}` requires {} parameters but the actual number is {}.",
+                if lo == hi { lo.to_string() } else { format!("[{lo}, {hi}]") },
+                argv.len()
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    let nullable = argv.iter().any(|a| a.nullable);
+    let call = |func: F, args: Vec<TExpr>, ty: DataType, nullable: bool| {
+        Ok(TExpr::new(TExprKind::Call { func, args }, ty, nullable))
+    };
+    match lname.as_str() {
+        "lower" | "lcase" | "upper" | "ucase" | "trim" | "ltrim" | "rtrim" => {
+            arity(1, 1)?;
+            let f = match lname.as_str() {
+                "lower" | "lcase" => F::Lower,
+                "upper" | "ucase" => F::Upper,
+                "trim" => F::Trim,
+                "ltrim" => F::LTrim,
+                _ => F::RTrim,
+            };
+            call(
+                f,
+                vec![string_arg(argv[0].clone(), e)?],
+                DataType::Utf8,
+                nullable,
+            )
+        }
+        "length" | "char_length" | "character_length" | "len" => {
+            arity(1, 1)?;
+            call(
+                F::Length,
+                vec![string_arg(argv[0].clone(), e)?],
+                DataType::Int32,
+                nullable,
+            )
+        }
+        "substring" | "substr" => {
+            arity(2, 3)?;
+            let mut a = vec![string_arg(argv[0].clone(), e)?];
+            for x in &argv[1..] {
+                a.push(cast(x.clone(), DataType::Int32)?);
+            }
+            call(F::Substring, a, DataType::Utf8, nullable)
+        }
+        "concat" => {
+            let a = argv
+                .into_iter()
+                .map(|x| string_arg(x, e))
+                .collect::<Result<Vec<_>>>()?;
+            call(F::Concat, a, DataType::Utf8, nullable)
+        }
+        "abs" => {
+            arity(1, 1)?;
+            let a = numeric_arg(argv[0].clone(), e)?;
+            let ty = a.ty.clone();
+            call(F::Abs, vec![a], ty, nullable)
+        }
+        "floor" | "ceil" | "ceiling" => {
+            arity(1, 1)?;
+            let a = numeric_arg(argv[0].clone(), e)?;
+            if a.ty.is_integer() {
+                return cast(a, DataType::Int64);
+            }
+            let f = if lname == "floor" { F::Floor } else { F::Ceil };
+            call(f, vec![a], DataType::Int64, nullable)
+        }
+        "sqrt" => {
+            arity(1, 1)?;
+            let a = cast(numeric_arg(argv[0].clone(), e)?, DataType::Float64)?;
+            call(F::Sqrt, vec![a], DataType::Float64, nullable)
+        }
+        "round" => {
+            arity(1, 2)?;
+            let scale = match args.get(1) {
+                None => 0,
+                Some(Expr::Literal(Scalar::Int64(s))) => *s as i32,
+                Some(Expr::Literal(Scalar::Int32(s))) => *s,
+                Some(_) => {
+                    return Err(Error::Unsupported(format!(
+                        "the scale of `{e}` must be an integer literal"
+                    )))
+                }
+            };
+            let a = numeric_arg(argv[0].clone(), e)?;
+            if a.ty.is_integer() && scale >= 0 {
+                return Ok(a);
+            }
+            let a = cast(a, DataType::Float64)?;
+            call(
+                F::Round,
+                vec![a, TExpr::literal(Scalar::Int32(scale))],
+                DataType::Float64,
+                nullable,
+            )
+        }
+        "to_timestamp" => {
+            arity(1, 1)?;
+            let a = argv[0].clone();
+            if a.ty == DataType::Timestamp || a.ty == DataType::Date {
+                return cast(a, DataType::Timestamp);
+            }
+            call(
+                F::ToTimestamp,
+                vec![string_arg(a, e)?],
+                DataType::Timestamp,
+                nullable,
+            )
+        }
+        "date_trunc" => {
+            arity(2, 2)?;
+            let unit = literal_string(&args[0], e)?;
+            let ts = timestamp_arg(argv[1].clone(), e)?;
+            call(
+                F::DateTrunc,
+                vec![TExpr::literal(Scalar::Utf8(unit)), ts],
+                DataType::Timestamp,
+                true,
+            )
+        }
+        "year" | "month" | "day" | "dayofmonth" | "hour" | "minute" | "second" => {
+            arity(1, 1)?;
+            let f = match lname.as_str() {
+                "year" => F::Year,
+                "month" => F::Month,
+                "day" | "dayofmonth" => F::DayOfMonth,
+                "hour" => F::Hour,
+                "minute" => F::Minute,
+                _ => F::Second,
+            };
+            let a = argv[0].clone();
+            let a = if a.ty == DataType::Date && matches!(f, F::Year | F::Month | F::DayOfMonth) {
+                a
+            } else {
+                timestamp_arg(a, e)?
+            };
+            call(f, vec![a], DataType::Int32, nullable)
+        }
+        "coalesce" | "ifnull" | "nvl" => {
+            if argv.is_empty() || (lname != "coalesce" && argv.len() != 2) {
+                return Err(Error::Unsupported(format!(
+                    "[WRONG_NUM_ARGS] `{lname}` needs {} arguments",
+                    if lname == "coalesce" {
+                        "at least 1"
+                    } else {
+                        "2"
+                    }
+                )));
+            }
+            let refs: Vec<&TExpr> = argv.iter().collect();
+            let ty = common_type_of(&refs, e)?;
+            let nullable = argv.iter().all(|a| a.nullable);
+            let a = argv
+                .into_iter()
+                .map(|x| cast(x, ty.clone()))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(TExpr::new(TExprKind::Coalesce(a), ty, nullable))
+        }
+        "isnull" => {
+            arity(1, 1)?;
+            Ok(TExpr::new(
+                TExprKind::IsNull(Box::new(argv[0].clone())),
+                DataType::Boolean,
+                false,
+            ))
+        }
+        "isnotnull" => {
+            arity(1, 1)?;
+            Ok(TExpr::new(
+                TExprKind::IsNotNull(Box::new(argv[0].clone())),
+                DataType::Boolean,
+                false,
+            ))
+        }
+        _ => Err(Error::UnknownFunction(name.to_string())),
+    }
+}
+
+fn numeric_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
+    match a.ty {
+        ref t if t.is_numeric() => Ok(a),
+        DataType::Null | DataType::Utf8 => cast(a, DataType::Float64),
+        _ => Err(mismatch(
+            e,
+            format!("requires a numeric argument, not {}", a.ty),
+        )),
+    }
+}
+
+fn timestamp_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
+    match a.ty {
+        DataType::Timestamp => Ok(a),
+        DataType::Date | DataType::Utf8 | DataType::Null => cast(a, DataType::Timestamp),
+        _ => Err(mismatch(
+            e,
+            format!("requires a timestamp argument, not {}", a.ty),
+        )),
+    }
+}

@@ -1,0 +1,24 @@
+//! Batch queries (`df.collect()`, `session.sql(..)`): the plan runs once over
+//! everything its static and memory relations hold now, on the same compiled
+//! kernels streaming queries use.
+
+use arrow::record_batch::RecordBatch;
+use sqlc_compiler::physical::plan_physical;
+use sqlc_compiler::plan::Plan;
+use sqlc_compiler::ExecMode;
+
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::exec::{BatchInput, Emit, Executor};
+
+pub fn execute(plan: &Plan, catalog: &Catalog, mode: ExecMode, partitions: usize) -> Result<Vec<RecordBatch>> {
+    if plan.is_streaming() {
+        return Err(Error::Unsupported(
+            "Queries with streaming sources must be executed with writeStream.start()".into(),
+        ));
+    }
+    let phys = plan_physical(plan, mode)?;
+    let data = catalog.static_inputs(plan)?;
+    let mut exec = Executor::new(phys, partitions);
+    exec.run(&BatchInput { data: &data, emit: Emit::All, watermark_us: None })
+}

@@ -1,0 +1,112 @@
+//! The relations a session knows: static tables read into memory, memory
+//! tables written by memory sinks, streaming source definitions, and temp
+//! views (named plans). Plans refer to relations by [`SourceId`]; names are
+//! looked up case-insensitively, as in Spark.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use arrow::record_batch::RecordBatch;
+use sqlc_compiler::builder;
+use sqlc_compiler::plan::{Plan, SourceId};
+use sqlc_compiler::{Error as CompileError, Schema};
+
+use crate::error::{Error, Result};
+use crate::sink::MemoryTable;
+use crate::connector::SourceDef;
+
+/// What a [`SourceId`] stands for.
+#[derive(Clone, Debug)]
+pub enum Relation {
+    /// Rows read once (`spark.read`), or built in memory.
+    Static { name: String, batches: Arc<Vec<RecordBatch>> },
+    /// A memory sink's table: its last committed batch.
+    Memory { name: String, table: Arc<MemoryTable> },
+    /// A streaming source; each query that reads it opens its own instance.
+    Stream { name: String, def: SourceDef },
+}
+
+impl Relation {
+    pub fn name(&self) -> &str {
+        match self {
+            Relation::Static { name, .. } | Relation::Memory { name, .. } | Relation::Stream { name, .. } => name,
+        }
+    }
+
+    /// The rows a batch query sees now; streams have none to give.
+    pub fn batches(&self) -> Result<Arc<Vec<RecordBatch>>> {
+        match self {
+            Relation::Static { batches, .. } => Ok(batches.clone()),
+            Relation::Memory { table, .. } => Ok(table.snapshot()),
+            Relation::Stream { .. } => Err(Error::Unsupported(
+                "Queries with streaming sources must be executed with writeStream.start()".into(),
+            )),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    next_id: AtomicU64,
+    relations: RwLock<HashMap<u64, Relation>>,
+    /// Lower-cased name → plan (temp views, memory tables, named tables).
+    names: RwLock<HashMap<String, Arc<Plan>>>,
+}
+
+impl Catalog {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Catalog::default())
+    }
+
+    /// Registers a relation and returns a plan that scans it.
+    pub fn add(&self, rel: Relation, schema: Schema) -> Arc<Plan> {
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
+        let streaming = matches!(rel, Relation::Stream { .. });
+        let name = rel.name().to_string();
+        self.relations.write().unwrap_or_else(|e| e.into_inner()).insert(id, rel);
+        builder::scan(SourceId(id), &name, schema, streaming)
+    }
+
+    pub fn relation(&self, id: &SourceId) -> Option<Relation> {
+        self.relations.read().unwrap_or_else(|e| e.into_inner()).get(&id.0).cloned()
+    }
+
+    /// Names a plan (`create_or_replace_temp_view`, a memory table).
+    pub fn set_name(&self, name: &str, plan: Arc<Plan>) {
+        self.names.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_ascii_lowercase(), plan);
+    }
+
+    pub fn drop_name(&self, name: &str) -> bool {
+        self.names.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_ascii_lowercase()).is_some()
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<Arc<Plan>> {
+        self.names.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_ascii_lowercase()).cloned()
+    }
+
+    pub fn table_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.names.read().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The rows of every static or memory relation a plan scans, as of now.
+    pub fn static_inputs(&self, plan: &Plan) -> Result<HashMap<SourceId, Vec<RecordBatch>>> {
+        let mut out = HashMap::new();
+        for (id, streaming) in plan.scans() {
+            if streaming {
+                continue;
+            }
+            let rel = self.relation(&id).ok_or_else(|| Error::Unsupported(format!("unknown relation {id:?}")))?;
+            out.insert(id, rel.batches()?.as_ref().clone());
+        }
+        Ok(out)
+    }
+}
+
+impl sqlc_compiler::sql::Catalog for Catalog {
+    fn table(&self, name: &str) -> sqlc_compiler::Result<Arc<Plan>> {
+        self.lookup(name).ok_or_else(|| CompileError::TableNotFound(name.to_string()))
+    }
+}

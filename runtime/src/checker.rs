@@ -1,0 +1,161 @@
+//! Spark's rules for which streaming queries can run, and in which output
+//! modes (its `UnsupportedOperationChecker`), checked at `start()` so a query
+//! that cannot run never starts. Errors carry Spark's reasons.
+
+use sqlc_compiler::plan::{JoinType, Plan, PlanNode};
+
+use crate::error::{Error, Result};
+use crate::sink::OutputMode;
+
+fn unsupported(msg: impl Into<String>) -> Error {
+    Error::Unsupported(msg.into())
+}
+
+/// Checks a streaming plan against the output mode.
+pub fn check_streaming(plan: &Plan, mode: OutputMode) -> Result<()> {
+    let mut aggs = Vec::new();
+    collect_streaming_aggregates(plan, &mut aggs);
+    if aggs.len() > 1 {
+        return Err(unsupported(
+            "Multiple streaming aggregations are not supported with streaming DataFrames/Datasets",
+        ));
+    }
+    match (aggs.first(), mode) {
+        (None, OutputMode::Complete) => {
+            return Err(Error::OutputMode {
+                mode: "complete".into(),
+                reason: "This output mode is not supported for no streaming aggregations on streaming DataFrames/DataSets."
+                    .into(),
+            })
+        }
+        (Some(agg), OutputMode::Append) if !aggregates_on_watermark(agg) => {
+            return Err(Error::OutputMode {
+                mode: "append".into(),
+                reason: "This output mode is not supported for streaming aggregations without watermark on \
+                         streaming DataFrames/DataSets."
+                    .into(),
+            })
+        }
+        _ => {}
+    }
+    walk(plan, mode)
+}
+
+/// The aggregates whose input is a stream.
+fn collect_streaming_aggregates<'a>(p: &'a Plan, out: &mut Vec<&'a Plan>) {
+    if let PlanNode::Aggregate { input, .. } = &p.node {
+        if input.is_streaming() {
+            out.push(p);
+        }
+    }
+    for i in p.inputs() {
+        collect_streaming_aggregates(i, out);
+    }
+}
+
+/// Whether an aggregate groups by the event-time column of a watermark below
+/// it (directly, or through a `window` on it), so its groups can be finalised.
+fn aggregates_on_watermark(agg: &Plan) -> bool {
+    let PlanNode::Aggregate { input, keys, .. } = &agg.node else { return false };
+    let mut wm_cols = Vec::new();
+    fn find(p: &Plan, out: &mut Vec<String>) {
+        if let PlanNode::Watermark { column, .. } = &p.node {
+            out.push(p.schema.fields[*column].name.to_ascii_lowercase());
+        }
+        for i in p.inputs() {
+            find(i, out);
+        }
+    }
+    find(input, &mut wm_cols);
+    let mut names = Vec::new();
+    for k in keys {
+        collect_column_names(k, &mut names);
+    }
+    names.iter().any(|n| wm_cols.contains(n) || n == "window")
+}
+
+fn collect_column_names(e: &sqlc_compiler::ir::TExpr, out: &mut Vec<String>) {
+    if let sqlc_compiler::ir::TExprKind::Column { name, .. } = &e.kind {
+        out.push(name.to_ascii_lowercase());
+    }
+    for c in e.children() {
+        collect_column_names(c, out);
+    }
+}
+
+/// Whether a streaming aggregate sits somewhere below `p`.
+fn streaming_agg_below(p: &Plan) -> bool {
+    p.inputs()
+        .iter()
+        .any(|i| (matches!(i.node, PlanNode::Aggregate { .. }) && i.is_streaming()) || streaming_agg_below(i))
+}
+
+/// Operator-by-operator rules.
+fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
+    if !p.is_streaming() {
+        return Ok(());
+    }
+    let agg_below = streaming_agg_below(p);
+    match &p.node {
+        PlanNode::Sort { .. } if !(agg_below && mode == OutputMode::Complete) => {
+            return Err(unsupported(
+                "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated \
+                 DataFrame/Dataset in Complete output mode",
+            ))
+        }
+        PlanNode::Limit { .. } => {
+            return Err(unsupported("Limits are not supported on streaming DataFrames/Datasets"));
+        }
+        PlanNode::Deduplicate { .. } if agg_below && mode != OutputMode::Append => {
+            return Err(unsupported(format!(
+                "dropDuplicates after a streaming aggregation is not supported in {mode} output mode"
+            )))
+        }
+        PlanNode::Join { left, right, how, .. } => {
+            let (ls, rs) = (left.is_streaming(), right.is_streaming());
+            if agg_below {
+                return Err(unsupported("A join after a streaming aggregation is not supported"));
+            }
+            if ls && rs {
+                if mode != OutputMode::Append {
+                    return Err(unsupported(format!(
+                        "Join between two streaming DataFrames/Datasets is not supported in {} output mode, only in Append output mode",
+                        capitalize(mode)
+                    )));
+                }
+                return Err(unsupported("Stream-stream joins are not supported yet"));
+            }
+            if ls && matches!(how, JoinType::RightOuter | JoinType::FullOuter) {
+                return Err(unsupported(format!(
+                    "{} join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right is not supported",
+                    join_name(*how)
+                )));
+            }
+            if rs && !matches!(how, JoinType::Inner | JoinType::RightOuter) {
+                return Err(unsupported(format!(
+                    "{} join with a streaming DataFrame/Dataset on the right and a static DataFrame/DataSet on the left is not supported",
+                    join_name(*how)
+                )));
+            }
+        }
+        _ => {}
+    }
+    p.inputs().iter().try_for_each(|i| walk(i, mode))
+}
+
+fn join_name(how: JoinType) -> &'static str {
+    match how {
+        JoinType::Inner => "Inner",
+        JoinType::LeftOuter => "LeftOuter",
+        JoinType::RightOuter => "RightOuter",
+        JoinType::FullOuter => "FullOuter",
+        JoinType::LeftSemi => "LeftSemi",
+        JoinType::LeftAnti => "LeftAnti",
+    }
+}
+
+fn capitalize(mode: OutputMode) -> String {
+    let s = mode.to_string();
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}

@@ -1,0 +1,132 @@
+//! Functions that build columns, as `pyspark.sql.functions`.
+
+use sqlc_compiler::expr::Expr;
+use sqlc_compiler::Scalar;
+
+use crate::column::Column;
+use crate::error::Result;
+
+/// A column by name (`col("gt")`, `col("t.gt")`, `col("*")`).
+pub fn col(name: &str) -> Column {
+    Column::from(name)
+}
+
+/// A literal: `lit(5)`, `lit("walk")`, `lit(0.5)`, `lit(true)`.
+pub fn lit(v: impl Into<Lit>) -> Column {
+    Column::from_expr(Expr::Literal(v.into().0))
+}
+
+/// A literal value, for [`lit`].
+pub struct Lit(pub Scalar);
+
+impl From<&str> for Lit {
+    fn from(s: &str) -> Self {
+        Lit(Scalar::Utf8(s.into()))
+    }
+}
+impl From<String> for Lit {
+    fn from(s: String) -> Self {
+        Lit(Scalar::Utf8(s))
+    }
+}
+impl From<i32> for Lit {
+    fn from(v: i32) -> Self {
+        Lit(Scalar::Int32(v))
+    }
+}
+impl From<i64> for Lit {
+    fn from(v: i64) -> Self {
+        Lit(Scalar::Int64(v))
+    }
+}
+impl From<f64> for Lit {
+    fn from(v: f64) -> Self {
+        Lit(Scalar::Float64(v))
+    }
+}
+impl From<bool> for Lit {
+    fn from(v: bool) -> Self {
+        Lit(Scalar::Boolean(v))
+    }
+}
+
+/// A Spark SQL expression string: `expr("gt like '%stairs%'")`.
+pub fn expr(sql: &str) -> Result<Column> {
+    Ok(Column::from_expr(sqlc_compiler::sql::parse_expr(sql)?))
+}
+
+fn call(name: &str, args: Vec<Column>) -> Column {
+    Column::from_expr(Expr::call(name, args.into_iter().map(|c| c.expr).collect()))
+}
+
+fn agg_arg(c: Column) -> Expr {
+    match c.expr {
+        Expr::Wildcard { qualifier: None } => Expr::Star,
+        e => e,
+    }
+}
+
+/// `count("*")` counts rows; `count(col)` counts non-null values.
+pub fn count(c: impl Into<Column>) -> Column {
+    Column::from_expr(Expr::call("count", vec![agg_arg(c.into())]))
+}
+pub fn sum(c: impl Into<Column>) -> Column {
+    call("sum", vec![c.into()])
+}
+pub fn avg(c: impl Into<Column>) -> Column {
+    call("avg", vec![c.into()])
+}
+pub fn mean(c: impl Into<Column>) -> Column {
+    call("avg", vec![c.into()])
+}
+pub fn min(c: impl Into<Column>) -> Column {
+    call("min", vec![c.into()])
+}
+pub fn max(c: impl Into<Column>) -> Column {
+    call("max", vec![c.into()])
+}
+
+macro_rules! unary_fns {
+    ($($f:ident),*) => {$(
+        #[doc = concat!("Spark's `", stringify!($f), "`.")]
+        pub fn $f(c: impl Into<Column>) -> Column {
+            call(stringify!($f), vec![c.into()])
+        }
+    )*};
+}
+unary_fns!(lower, upper, length, trim, ltrim, rtrim, abs, floor, ceil, sqrt, to_timestamp, year, month, dayofmonth, hour, minute, second);
+
+pub fn round(c: impl Into<Column>, scale: i32) -> Column {
+    call("round", vec![c.into(), lit(scale)])
+}
+pub fn substring(c: impl Into<Column>, pos: i32, len: i32) -> Column {
+    call("substring", vec![c.into(), lit(pos), lit(len)])
+}
+pub fn concat<I, C>(cols: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    call("concat", cols.into_iter().map(Into::into).collect())
+}
+pub fn coalesce<I, C>(cols: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    call("coalesce", cols.into_iter().map(Into::into).collect())
+}
+/// `date_trunc("hour", col("event_time"))`.
+pub fn date_trunc(unit: &str, c: impl Into<Column>) -> Column {
+    call("date_trunc", vec![lit(unit), c.into()])
+}
+
+/// A tumbling event-time window: `window(col("event_time"), "10 minutes")`.
+pub fn window(time_col: impl Into<Column>, duration: &str) -> Column {
+    call("window", vec![time_col.into(), lit(duration)])
+}
+
+/// A sliding event-time window: `window_sliding(col("t"), "10 minutes", "5 minutes")`.
+pub fn window_sliding(time_col: impl Into<Column>, duration: &str, slide: &str) -> Column {
+    call("window", vec![time_col.into(), lit(duration), lit(slide)])
+}

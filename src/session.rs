@@ -1,0 +1,200 @@
+//! `Session`: the entry point, as PySpark's `SparkSession`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use arrow::record_batch::RecordBatch;
+use sqlc_compiler::{ExecMode, Schema};
+use sqlc_runtime::catalog::{Catalog, Relation};
+use sqlc_runtime::query::StreamingQueryManager;
+
+use crate::dataframe::DataFrame;
+use crate::error::{Error, Result};
+use crate::reader::{DataFrameReader, DataStreamReader};
+
+/// Spark's default for `spark.sql.shuffle.partitions`.
+const DEFAULT_SHUFFLE_PARTITIONS: usize = 200;
+
+/// A session: its configuration, its tables and views, and the streaming
+/// queries it started. Cheap to clone (a handle).
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    app_name: String,
+    conf: RuntimeConfig,
+    catalog: Arc<Catalog>,
+    streams: StreamingQueryManager,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Session({})", self.inner.app_name)
+    }
+}
+
+/// `spark.conf`: string settings, set and read at run time.
+#[derive(Default)]
+pub struct RuntimeConfig {
+    map: RwLock<HashMap<String, String>>,
+}
+
+impl RuntimeConfig {
+    /// `conf().set("spark.sql.shuffle.partitions", 5)`.
+    pub fn set(&self, key: &str, value: impl ToString) -> &Self {
+        self.map.write().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), value.to_string());
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    pub fn unset(&self, key: &str) {
+        self.map.write().unwrap_or_else(|e| e.into_inner()).remove(key);
+    }
+}
+
+pub struct SessionBuilder {
+    app_name: String,
+    config: Vec<(String, String)>,
+}
+
+impl SessionBuilder {
+    pub fn app_name(mut self, name: &str) -> Self {
+        self.app_name = name.to_string();
+        self
+    }
+
+    /// Accepted for PySpark compatibility (`local[2]`); sqlc uses every core.
+    pub fn master(self, _master: &str) -> Self {
+        self
+    }
+
+    pub fn config(mut self, key: &str, value: impl ToString) -> Self {
+        self.config.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// The process's shared session (created on first use), with this
+    /// builder's settings applied, as `getOrCreate` does.
+    pub fn get_or_create(self) -> Session {
+        static DEFAULT: OnceLock<Mutex<Option<Session>>> = OnceLock::new();
+        let mut slot = DEFAULT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        let s = slot.get_or_insert_with(|| Session::with_name(&self.app_name)).clone();
+        for (k, v) in &self.config {
+            s.conf().set(k, v);
+        }
+        s
+    }
+
+    /// A session of its own, sharing nothing with others (for tests and
+    /// for applications that want isolation).
+    pub fn create(self) -> Session {
+        let s = Session::with_name(&self.app_name);
+        for (k, v) in &self.config {
+            s.conf().set(k, v);
+        }
+        s
+    }
+}
+
+impl Session {
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder { app_name: "sqlc".into(), config: Vec::new() }
+    }
+
+    fn with_name(name: &str) -> Session {
+        Session {
+            inner: Arc::new(Inner {
+                app_name: name.to_string(),
+                conf: RuntimeConfig::default(),
+                catalog: Catalog::new(),
+                streams: StreamingQueryManager::new(),
+            }),
+        }
+    }
+
+    /// A new session with its own tables and queries.
+    pub fn new_session(&self) -> Session {
+        Session::with_name(&self.inner.app_name)
+    }
+
+    pub fn app_name(&self) -> &str {
+        &self.inner.app_name
+    }
+
+    pub fn conf(&self) -> &RuntimeConfig {
+        &self.inner.conf
+    }
+
+    pub fn read(&self) -> DataFrameReader {
+        DataFrameReader::new(self.clone())
+    }
+
+    pub fn read_stream(&self) -> DataStreamReader {
+        DataStreamReader::new(self.clone())
+    }
+
+    /// The streaming queries this session started.
+    pub fn streams(&self) -> &StreamingQueryManager {
+        &self.inner.streams
+    }
+
+    /// Runs a SQL query over the session's tables, views and memory tables.
+    /// A memory table shows its query's last committed batch.
+    pub fn sql(&self, query: &str) -> Result<DataFrame> {
+        let plan = sqlc_compiler::sql::plan_query(query, self.inner.catalog.as_ref())?;
+        Ok(DataFrame::new(self.clone(), plan))
+    }
+
+    /// A table, view or memory table by name.
+    pub fn table(&self, name: &str) -> Result<DataFrame> {
+        let plan = self.inner.catalog.lookup(name).ok_or_else(|| sqlc_compiler::Error::TableNotFound(name.into()))?;
+        Ok(DataFrame::new(self.clone(), plan))
+    }
+
+    /// A DataFrame over batches already in memory.
+    pub fn create_data_frame(&self, batches: Vec<RecordBatch>) -> Result<DataFrame> {
+        let Some(first) = batches.first() else {
+            return Err(Error::Unsupported("create_data_frame needs at least one batch (for its schema)".into()));
+        };
+        let schema = Schema::from_arrow(&first.schema()).map_err(Error::Unsupported)?;
+        let plan =
+            self.inner.catalog.add(Relation::Static { name: "memory".into(), batches: Arc::new(batches) }, schema);
+        Ok(DataFrame::new(self.clone(), plan))
+    }
+
+    /// Stops every streaming query of the session.
+    pub fn stop(&self) -> Result<()> {
+        Ok(self.inner.streams.stop_all()?)
+    }
+
+    pub(crate) fn catalog(&self) -> &Arc<Catalog> {
+        &self.inner.catalog
+    }
+
+    pub(crate) fn shuffle_partitions(&self) -> Result<usize> {
+        match self.conf().get("spark.sql.shuffle.partitions") {
+            None => Ok(DEFAULT_SHUFFLE_PARTITIONS),
+            Some(v) => v.trim().parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                Error::Runtime(sqlc_runtime::Error::BadOption {
+                    name: "spark.sql.shuffle.partitions".into(),
+                    value: v,
+                    reason: "expected a positive integer".into(),
+                })
+            }),
+        }
+    }
+
+    /// `SQLC_EXEC`, or the session's `sqlc.exec` setting (`jit`|`interpret`).
+    pub(crate) fn exec_mode(&self) -> ExecMode {
+        match self.conf().get("sqlc.exec").as_deref() {
+            Some("interpret") | Some("interpreted") => ExecMode::Interpret,
+            Some("jit") => ExecMode::Jit,
+            _ => ExecMode::from_env(),
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `df.write_stream()`: PySpark's DataStreamWriter.
+
+use std::sync::Arc;
+
+use arrow::record_batch::RecordBatch;
+use sqlc_runtime::query::{StreamingQuery, Trigger};
+use sqlc_runtime::row::Row;
+use sqlc_runtime::sink::OutputMode;
+use sqlc_runtime::writer::{self, WriterConfig};
+
+use crate::dataframe::DataFrame;
+use crate::error::{Error, Result};
+
+pub struct DataStreamWriter {
+    df: DataFrame,
+    cfg: WriterConfig,
+    /// A bad setting, reported by `start()` (the builder methods chain).
+    error: Option<Error>,
+}
+
+impl DataStreamWriter {
+    pub(crate) fn new(df: DataFrame) -> Self {
+        DataStreamWriter { df, cfg: WriterConfig::default(), error: None }
+    }
+
+    pub fn query_name(mut self, name: &str) -> Self {
+        self.cfg.query_name = Some(name.to_string());
+        self
+    }
+
+    /// memory, console, foreach, foreachBatch, …
+    pub fn format(mut self, f: &str) -> Self {
+        self.cfg.format = Some(f.to_string());
+        self
+    }
+
+    /// "append", "update" or "complete".
+    pub fn output_mode(mut self, mode: &str) -> Self {
+        match OutputMode::parse(mode) {
+            Ok(m) => self.cfg.output_mode = Some(m),
+            Err(e) => self.error = self.error.or(Some(e.into())),
+        }
+        self
+    }
+
+    pub fn trigger(mut self, t: Trigger) -> Self {
+        self.cfg.trigger = t;
+        self
+    }
+
+    /// `trigger(processingTime="5 seconds")`.
+    pub fn processing_time(mut self, interval: &str) -> Self {
+        match Trigger::processing_time(interval) {
+            Ok(t) => self.cfg.trigger = t,
+            Err(e) => self.error = self.error.or(Some(e.into())),
+        }
+        self
+    }
+
+    pub fn option(mut self, key: &str, value: impl ToString) -> Self {
+        self.cfg.options.insert(key.to_string(), value.to_string());
+        self
+    }
+
+    /// Calls `f` for every output row (at least once per row).
+    pub fn foreach(mut self, f: impl FnMut(&Row) -> sqlc_runtime::Result<()> + Send + 'static) -> Self {
+        self.cfg.foreach = Some(Box::new(f));
+        self.cfg.format = Some("foreach".into());
+        self
+    }
+
+    /// Calls `f` with each batch's rows as a DataFrame, and the batch id.
+    pub fn foreach_batch(mut self, mut f: impl FnMut(DataFrame, u64) -> Result<()> + Send + 'static) -> Self {
+        let session = self.df.session().clone();
+        let schema = self.df.schema().to_arrow();
+        self.cfg.foreach_batch = Some(Box::new(move |rows: &[RecordBatch], id: u64| {
+            let rows = if rows.is_empty() { vec![RecordBatch::new_empty(schema.clone())] } else { rows.to_vec() };
+            let df = session.create_data_frame(rows).map_err(|e| sqlc_runtime::Error::Unsupported(e.to_string()))?;
+            f(df, id).map_err(|e| sqlc_runtime::Error::Unsupported(e.to_string()))
+        }));
+        self.cfg.format = Some("foreachBatch".into());
+        self
+    }
+
+    /// Starts the query; returns at once.
+    pub fn start(mut self) -> Result<StreamingQuery> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let session = self.df.session().clone();
+        self.cfg.exec_mode = Some(session.exec_mode());
+        let plan = Arc::clone(self.df.plan());
+        Ok(writer::start(&plan, session.catalog(), session.streams(), self.cfg, session.shuffle_partitions()?)?)
+    }
+}

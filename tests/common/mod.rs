@@ -1,0 +1,183 @@
+//! Shared by the integration tests: the activity data Spark's answers were
+//! computed on, and comparison of results with those answers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+use sqlc::arrow::array::{Array, AsArray};
+use sqlc::arrow::datatypes::{DataType as ArrowType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
+use sqlc::arrow::record_batch::RecordBatch;
+use sqlc::{ExecMode, Session};
+
+/// Keep in sync with `tests/spark/expected.py`.
+pub const DATA_ARGS: [&str; 6] = ["--rows", "20000", "--files", "8", "--seed", "7"];
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Generates a data directory with `../shared/data/gen_activity.py` once per
+/// argument list (cached under `target/test-data`), and returns it.
+pub fn shared_data(args: &[&str]) -> PathBuf {
+    let name = args.join("_").replace("--", "");
+    let dir = root().join("target").join("test-data").join(&name);
+    if dir.join("_done").exists() {
+        return dir;
+    }
+    let tmp = root().join("target").join("test-data").join(format!(".{name}.{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let script = root().join("..").join("shared").join("data").join("gen_activity.py");
+    let status = Command::new("python3").arg(&script).arg(&tmp).args(args).status().expect("python3 runs");
+    assert!(status.success(), "{} failed", script.display());
+    std::fs::write(tmp.join("_done"), b"").unwrap();
+    if std::fs::rename(&tmp, &dir).is_err() {
+        // Another test process made it first.
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    dir
+}
+
+/// The data Spark's expected answers were computed on.
+pub fn activity_data() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| shared_data(&DATA_ARGS)).clone()
+}
+
+pub fn session(mode: ExecMode) -> Session {
+    let s = Session::builder().app_name("test").create();
+    s.conf().set("spark.sql.shuffle.partitions", 5);
+    s.conf().set("sqlc.exec", if mode == ExecMode::Jit { "jit" } else { "interpret" });
+    s
+}
+
+pub const MODES: [ExecMode; 2] = [ExecMode::Jit, ExecMode::Interpret];
+
+/// An expected answer: its column names and rows (JSON objects).
+pub struct Expected {
+    pub columns: Vec<String>,
+    pub rows: Vec<Map<String, Value>>,
+}
+
+pub fn load_expected(path: &Path) -> Expected {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let columns = header["columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let rows = lines.map(|l| serde_json::from_str::<Value>(l).unwrap().as_object().unwrap().clone()).collect();
+    Expected { columns, rows }
+}
+
+/// Timestamps as Python's `str(datetime)` prints them (how the expected
+/// answers were written).
+fn py_timestamp(us: i64) -> String {
+    let secs = us.div_euclid(1_000_000);
+    let micros = us.rem_euclid(1_000_000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let base = format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+    if micros == 0 {
+        base
+    } else {
+        format!("{base}.{micros:06}")
+    }
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn cell(a: &dyn Array, i: usize) -> Value {
+    if a.is_null(i) {
+        return Value::Null;
+    }
+    match a.data_type() {
+        ArrowType::Boolean => Value::Bool(a.as_boolean().value(i)),
+        ArrowType::Int32 => Value::from(a.as_primitive::<Int32Type>().value(i)),
+        ArrowType::Int64 => Value::from(a.as_primitive::<Int64Type>().value(i)),
+        ArrowType::Float64 => {
+            let v = a.as_primitive::<Float64Type>().value(i);
+            serde_json::Number::from_f64(v).map(Value::Number).unwrap_or_else(|| Value::String(v.to_string()))
+        }
+        ArrowType::Utf8 => Value::String(a.as_string::<i32>().value(i).to_string()),
+        ArrowType::Timestamp(_, _) => Value::String(py_timestamp(a.as_primitive::<TimestampMicrosecondType>().value(i))),
+        ArrowType::Struct(fields) => {
+            let s = a.as_struct();
+            let mut m = Map::new();
+            for (f, c) in fields.iter().zip(s.columns()) {
+                m.insert(f.name().clone(), cell(c.as_ref(), i));
+            }
+            Value::Object(m)
+        }
+        t => panic!("no JSON form for {t}"),
+    }
+}
+
+pub fn to_json_rows(batches: &[RecordBatch]) -> Vec<Map<String, Value>> {
+    let mut out = Vec::new();
+    for b in batches {
+        for i in 0..b.num_rows() {
+            let mut m = Map::new();
+            for (f, c) in b.schema().fields().iter().zip(b.columns()) {
+                m.insert(f.name().clone(), cell(c.as_ref(), i));
+            }
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// A sort key for a row that does not depend on the last digits of doubles
+/// (sums of doubles depend on the order they are added in).
+fn sort_key(r: &Map<String, Value>) -> String {
+    let mut keys: Vec<&String> = r.keys().collect();
+    keys.sort();
+    keys.iter()
+        .map(|k| match &r[*k] {
+            Value::Number(n) if n.is_f64() => format!("{k}={:.6e}", n.as_f64().unwrap()),
+            v => format!("{k}={v}"),
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1e-300)
+        }
+        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w))),
+        _ => a == b,
+    }
+}
+
+/// Asserts that `batches` hold exactly the expected rows (in order when
+/// `ordered`), doubles equal to 1e-9 relative.
+pub fn assert_matches(what: &str, batches: &[RecordBatch], columns: &[String], expected: &Expected, ordered: bool) {
+    assert_eq!(columns, expected.columns.as_slice(), "{what}: column names");
+    let mut got = to_json_rows(batches);
+    let mut want = expected.rows.clone();
+    assert_eq!(got.len(), want.len(), "{what}: row count");
+    if !ordered {
+        got.sort_by_key(sort_key);
+        want.sort_by_key(sort_key);
+    }
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        let same = g.len() == w.len() && g.iter().all(|(k, v)| w.get(k).is_some_and(|x| close(v, x)));
+        assert!(same, "{what}: row {i} differs\n  got:  {g:?}\n  want: {w:?}");
+    }
+}

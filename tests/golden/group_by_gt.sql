@@ -1,0 +1,1 @@
+SELECT gt, count(*) AS count FROM activity GROUP BY gt

@@ -1,0 +1,1 @@
+SELECT gt, model, count(*) AS n FROM activity GROUP BY ROLLUP(gt, model)

@@ -1,0 +1,1 @@
+SELECT Index, lower(Device) AS l, upper(gt) AS u, length(Device) AS len, substring(Device, 2, 3) AS sub, concat(Model, '-', User) AS c, trim(concat('  ', User, ' ')) AS t, Device LIKE 's3%' AS s3, Device RLIKE '_[12]$' AS rl FROM activity WHERE Index % 89 = 0

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Computes Spark's answers to the seed chapter's examples on the shared test
+data, and writes them as JSON lines under tests/data/expected/. Run by hand
+(CI does not run Spark):
+
+    python3 -m venv /tmp/spark && /tmp/spark/bin/pip install pyspark
+    /tmp/spark/bin/python tests/spark/expected.py
+
+The data is what tests/common generates: ../shared/data/gen_activity.py
+with the arguments in DATA_ARGS below.
+"""
+import json, os, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OUT = os.path.join(ROOT, "tests", "data", "expected")
+GEN = os.path.join(ROOT, "..", "shared", "data", "gen_activity.py")
+# Keep in sync with tests/common/mod.rs.
+DATA_ARGS = ["--rows", "20000", "--files", "8", "--seed", "7"]
+
+from pyspark.sql import SparkSession
+from pyspark.sql.functions import expr, col, window
+
+
+def rows_json(df):
+    out = []
+    for r in df.collect():
+        d = r.asDict(recursive=True)
+        for k, v in list(d.items()):
+            if isinstance(v, dict):
+                d[k] = {kk: (str(vv) if vv is not None else None) for kk, vv in v.items()}
+            elif v is not None and not isinstance(v, (int, float, str, bool)):
+                d[k] = str(v)
+        out.append(d)
+    return out
+
+
+def save(name, df, out_dir=OUT, keep_order=False):
+    rows = rows_json(df)
+    if not keep_order:
+        rows.sort(key=lambda d: json.dumps(d, sort_keys=True))
+    with open(os.path.join(out_dir, name + ".jsonl"), "w") as f:
+        f.write(json.dumps({"columns": df.columns}) + "\n")
+        for r in rows:
+            f.write(json.dumps(r, sort_keys=True) + "\n")
+    print(name, len(rows), "rows")
+
+
+def run_stream(spark, df, name, mode):
+    q = df.writeStream.queryName(name).format("memory").outputMode(mode).start()
+    q.processAllAvailable()
+    q.stop()
+    return spark.sql(f"SELECT * FROM {name}")
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    data = tempfile.mkdtemp(prefix="sqlc-spark-")
+    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
+    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    static = spark.read.json(data)
+    schema_lines = [f"{f.name} {f.dataType.simpleString()} {f.nullable}" for f in static.schema.fields]
+    with open(os.path.join(OUT, "schema.txt"), "w") as f:
+        f.write("\n".join(schema_lines) + "\n")
+    streaming = spark.readStream.schema(static.schema).option("maxFilesPerTrigger", 1).json(data)
+
+    # Example 1: counts by gt, complete mode.
+    save("ex1_activity_counts", run_stream(spark, streaming.groupBy("gt").count(), "ex1", "complete"))
+    # Example 2: stairs rows, append mode.
+    ex2 = (streaming.withColumn("stairs", expr("gt like '%stairs%'"))
+           .where("stairs").where("gt is not null")
+           .select("gt", "model", "arrival_time", "creation_time"))
+    save("ex2_stairs", run_stream(spark, ex2, "ex2", "append"))
+    # Example 3: cube avg.
+    ex3 = (streaming.cube("gt", "model").avg()
+           .drop("avg(Arrival_time)").drop("avg(Creation_Time)").drop("avg(Index)"))
+    save("ex3_cube", run_stream(spark, ex3, "ex3", "complete"))
+    # Example 4: cube joined with static averages.
+    hist = static.groupBy("gt", "model").avg()
+    ex4 = (streaming.cube("gt", "model").avg().drop("avg(Arrival_time)").drop("avg(Creation_Time)")
+           .drop("avg(Index)").join(hist, ["gt", "model"]))
+    save("ex4_cube_join", run_stream(spark, ex4, "ex4", "complete"))
+    # Golden queries: tests/golden/NAME.sql over the static table
+    # `activity`, answers in tests/golden/NAME.expected.jsonl.
+    static.createOrReplaceTempView("activity")
+    golden = os.path.join(ROOT, "tests", "golden")
+    for f in sorted(os.listdir(golden)):
+        if f.endswith(".sql"):
+            sql = open(os.path.join(golden, f)).read()
+            save(f[:-4] + ".expected", spark.sql(sql), golden, keep_order="ORDER BY" in sql.upper())
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()
