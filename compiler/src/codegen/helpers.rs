@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use crate::error::Error;
 use crate::scalar_fns::{self, DatePart, LikeMatcher};
-use crate::types::{DataType, Scalar};
+use crate::types::DataType;
 
 use super::abi::{KernelCtx, OutStr};
 use super::sites::SiteKind;
@@ -126,7 +126,7 @@ pub unsafe extern "C" fn sqlc_parse(
         Some(v) => v,
         None => {
             let e = match c.sites.get(site as usize) {
-                Some(site) => site.error(Scalar::Utf8(s.into_owned()).to_string()),
+                Some(site) => site.error(super::sites::string_text(&s)),
                 None => Error::Codegen(format!("unknown error site {site}")),
             };
             c.fail(e);
