@@ -255,8 +255,9 @@ impl Gen<'_> {
         let v = self.expr(arg, env)?;
         let (p, l) = v.bytes()?;
         let m = self.i64c(addr);
+        let utf8 = self.i64c((arg.ty == DataType::Utf8) as i64);
         let r = self
-            .call(f, &[m, p, l], Some(types::I64))
+            .call(f, &[m, p, l, utf8], Some(types::I64))
             .expect("the helper returns a value");
         let mut r = self.b.ins().ireduce(types::I8, r);
         if negated {
