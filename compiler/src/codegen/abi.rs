@@ -126,16 +126,16 @@ impl StrArena {
         if bytes.is_empty() {
             return ALL_VALID.as_ptr();
         }
-        let fits = self
-            .chunks
-            .last()
-            .is_some_and(|c| c.capacity() - c.len() >= bytes.len());
-        if !fits {
-            let last = self.chunks.last().map_or(0, |c| c.capacity());
-            self.chunks
-                .push(Vec::with_capacity((last * 2).max(bytes.len()).max(4096)));
-        }
-        let chunk = self.chunks.last_mut().expect("a chunk was just ensured");
+        let chunk = match self.chunks.last_mut() {
+            Some(c) if c.capacity() - c.len() >= bytes.len() => c,
+            last => {
+                let cap = last.map_or(0, |c| c.capacity());
+                self.chunks
+                    .push(Vec::with_capacity((cap * 2).max(bytes.len()).max(4096)));
+                let n = self.chunks.len();
+                &mut self.chunks[n - 1]
+            }
+        };
         let start = chunk.len();
         // Within capacity: no reallocation, earlier strings stay where they are.
         chunk.extend_from_slice(bytes);
