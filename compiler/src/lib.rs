@@ -13,6 +13,7 @@ pub mod kernel;
 pub mod plan;
 pub mod resolve;
 pub mod scalar_fns;
+pub mod sql;
 pub mod types;
 
 pub use error::{Error, Result};
