@@ -19,6 +19,7 @@ mod query;
 mod rewrite;
 mod select;
 mod types;
+mod values;
 
 use std::sync::Arc;
 
