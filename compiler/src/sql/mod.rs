@@ -84,3 +84,29 @@ fn shorten(s: &str) -> String {
         None => s.to_string(),
     }
 }
+
+/// Parses a DDL schema string, as `read_stream().schema("gt STRING, x
+/// DOUBLE")` and `from_json` take it: comma-separated `name TYPE [NOT NULL]`.
+pub fn parse_ddl_schema(text: &str) -> Result<crate::types::Schema> {
+    let cols = parser::parse_all(text, |p| p.parse_comma_separated(|p| p.parse_column_def()))?;
+    let mut fields = Vec::with_capacity(cols.len());
+    for c in cols {
+        let not_null = c
+            .options
+            .iter()
+            .any(|o| matches!(o.option, sqlparser::ast::ColumnOption::NotNull));
+        fields.push(crate::types::Field::new(
+            expr::ident(&c.name),
+            types::data_type(&c.data_type)?,
+            !not_null,
+        ));
+    }
+    Ok(crate::types::Schema::new(fields))
+}
+
+/// Parses a SQL type name (`double`, `BIGINT`, `timestamp`), as
+/// `Column::cast` takes it.
+pub fn parse_type_name(text: &str) -> Result<crate::types::DataType> {
+    let t = parser::parse_all(text, |p| p.parse_data_type())?;
+    types::data_type(&t)
+}
