@@ -27,6 +27,10 @@ pub enum Error {
     #[error("[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for {format} at {path}. It must be specified manually.")]
     CannotInferSchema { format: String, path: PathBuf },
 
+    /// A streaming file source created without a schema.
+    #[error("Schema must be specified when creating a streaming source DataFrame. If some files already exist in the directory, then depending on the file format you may be able to create a static DataFrame on that directory with 'spark.read.load(directory)' and infer schema from it. (path: {0})")]
+    StreamingSchemaRequired(PathBuf),
+
     #[error("invalid value for option '{name}': '{value}' ({reason})")]
     BadOption { name: String, value: String, reason: String },
 

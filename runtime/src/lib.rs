@@ -3,5 +3,6 @@
 //! builds.
 
 pub mod error;
+pub mod source;
 
 pub use error::{Error, Result};
