@@ -501,6 +501,35 @@ fn glob_filter_and_recursive_lookup() {
         ),
         [1, 3]
     );
+    // A glob in the last path component, as spark.read.json("dir/*.json").
+    let (_, b) = read_files(
+        FileFormat::Json,
+        dir.path().join("*.json"),
+        None,
+        &Options::new(),
+    )
+    .unwrap();
+    assert_eq!(int64s(&b, "v"), [Some(1)]);
+    let (_, b) = read_files(
+        FileFormat::Json,
+        dir.path().join("{a.json,s*}"),
+        None,
+        &Options::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        int64s(&b, "v"),
+        [Some(1), Some(3)],
+        "a matching directory is read"
+    );
+    let err = read_files(
+        FileFormat::Json,
+        dir.path().join("*.csv"),
+        None,
+        &Options::new(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::PathNotFound(_)), "{err:?}");
 }
 
 /// Decode throughput on the example data: 1M rows in 80 files (about 184

@@ -149,6 +149,15 @@ fn streaming_without_limits_takes_everything_new() {
         (0..12).collect::<Vec<_>>()
     );
     assert_eq!(next_batch(&mut src, &mut prev), None);
+    // A glob source takes only matching files, including ones that appear later.
+    let glob = dir.path().join("q*.json");
+    let schema = activity_schema();
+    let mut src =
+        FileStreamSource::new(FileFormat::Json, &glob, Some(&schema), &Options::new()).unwrap();
+    let mut prev = None;
+    assert_eq!(next_batch(&mut src, &mut prev), None);
+    activity_file(dir.path(), "q0.json", 100, 2, 50);
+    assert_eq!(next_batch(&mut src, &mut prev).unwrap(), [100, 101]);
 }
 
 #[test]

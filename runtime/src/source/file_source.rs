@@ -77,13 +77,19 @@ impl FileStreamSource {
         schema: Option<&Schema>,
         options: &Options,
     ) -> Result<Self> {
-        let path = path.into();
+        // Absolute, so that the log of taken files means the same after a restart.
+        let path = std::path::absolute(path.into()).map_err(|e| Error::io(".", e))?;
         let schema = match (schema, format) {
             (Some(s), _) => as_nullable(s),
             (None, FileFormat::Text) => text_schema(),
             (None, _) => return Err(Error::StreamingSchemaRequired(path)),
         };
-        if !path.exists() {
+        // The directory must exist (a glob in the last component may match nothing yet).
+        let glob = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains(['*', '?', '[', '{']));
+        if !path.exists() && !(glob && path.parent().is_some_and(Path::is_dir)) {
             return Err(Error::PathNotFound(path));
         }
         // Build a decoder once so that bad options and schemas fail now.
@@ -183,7 +189,15 @@ impl Source for FileStreamSource {
     }
 
     fn latest_offset(&mut self) -> Result<Option<Offset>> {
-        let listed = list_files(&self.path, &self.listing)?;
+        let listed = match list_files(&self.path, &self.listing) {
+            // A glob that matches nothing yet.
+            Err(Error::PathNotFound(_))
+                if self.path.parent().is_some_and(Path::is_dir) && !self.path.exists() =>
+            {
+                vec![]
+            }
+            other => other?,
+        };
         let new = listed
             .into_iter()
             .filter(|f| self.seen.is_new(&f.path, f.modified_ms))
@@ -235,10 +249,6 @@ impl Source for FileStreamSource {
     }
 
     fn description(&self) -> String {
-        format!("FileStreamSource[{}]", display(&self.path))
+        format!("FileStreamSource[{}]", self.path.display())
     }
-}
-
-fn display(p: &Path) -> String {
-    p.display().to_string()
 }
