@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, PrimitiveArray, StringArray};
 use arrow::datatypes::{
-    ArrowPrimitiveType, DataType as ArrowType, Date32Type, Field as ArrowField, Float64Type, Int32Type,
-    Int64Type, Schema as ArrowSchema, TimestampMicrosecondType,
+    ArrowPrimitiveType, DataType as ArrowType, Date32Type, Field as ArrowField, Float64Type,
+    Int32Type, Int64Type, Schema as ArrowSchema, TimestampMicrosecondType,
 };
 use arrow::record_batch::RecordBatch;
 use sqlc_compiler::types::{DataType, Field, Schema};
@@ -42,7 +42,11 @@ pub struct CsvFormat {
 impl CsvFormat {
     /// Reads the options, with Spark's defaults.
     pub fn from_options(options: &Options) -> Result<Self> {
-        let sep_key = if options.contains("sep") { "sep" } else { "delimiter" };
+        let sep_key = if options.contains("sep") {
+            "sep"
+        } else {
+            "delimiter"
+        };
         Ok(CsvFormat {
             header: options.get_bool("header", false)?,
             sep: options.get_char(sep_key, b',')?,
@@ -64,7 +68,10 @@ impl CsvFormat {
             let next = line.get(i + 1).copied();
             i += 1;
             if in_quotes {
-                if c == self.escape && self.escape != self.quote && (next == Some(self.quote) || next == Some(c)) {
+                if c == self.escape
+                    && self.escape != self.quote
+                    && (next == Some(self.quote) || next == Some(c))
+                {
                     cur.push(next.unwrap_or(c));
                     i += 1;
                 } else if c == self.quote && next == Some(self.quote) {
@@ -126,7 +133,11 @@ pub fn header_names(fields: &[String]) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let dup = fields.iter().filter(|f| f.eq_ignore_ascii_case(name)).count() > 1;
+            let dup = fields
+                .iter()
+                .filter(|f| f.eq_ignore_ascii_case(name))
+                .count()
+                > 1;
             if name.is_empty() {
                 format!("_c{i}")
             } else if dup {
@@ -145,7 +156,13 @@ pub fn first_record(data: &[u8], format: &CsvFormat) -> Option<Vec<String>> {
 
 /// Infers the types of the first `width` columns from the lines of
 /// `data[block]`; `skip_header` drops the block's first non-blank line.
-pub fn infer_block(data: &[u8], block: Range<usize>, format: &CsvFormat, width: usize, skip_header: bool) -> Vec<CsvType> {
+pub fn infer_block(
+    data: &[u8],
+    block: Range<usize>,
+    format: &CsvFormat,
+    width: usize,
+    skip_header: bool,
+) -> Vec<CsvType> {
     let mut types = vec![CsvType::Null; width];
     let mut skip = skip_header;
     for line in lines(&data[block]).filter(|l| !is_blank(l)) {
@@ -181,7 +198,10 @@ impl CsvReader {
         if let Some(i) = corrupt_index {
             data_fields.remove(i);
         }
-        if let Some(f) = data_fields.iter().find(|f| matches!(f.data_type, DataType::Struct(_))) {
+        if let Some(f) = data_fields
+            .iter()
+            .find(|f| matches!(f.data_type, DataType::Struct(_)))
+        {
             return Err(Error::Unsupported(format!(
                 "CSV data source does not support {} data type (column `{}`)",
                 f.data_type, f.name
@@ -199,7 +219,12 @@ impl CsvReader {
 
     /// Decodes the lines of `data[block]`, part of the file at `path`; the
     /// block at offset 0 starts with the header if there is one.
-    pub fn decode_block(&self, path: &Path, data: &[u8], block: Range<usize>) -> Result<Vec<RecordBatch>> {
+    pub fn decode_block(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: Range<usize>,
+    ) -> Result<Vec<RecordBatch>> {
         let header = self.format.header && block.start == 0;
         if let Some(batches) = self.fast(&data[block.clone()], header) {
             return Ok(batches);
@@ -212,7 +237,9 @@ impl CsvReader {
         if width == 0 {
             return None;
         }
-        let strings: Vec<ArrowField> = (0..width).map(|i| ArrowField::new(format!("c{i}"), ArrowType::Utf8, true)).collect();
+        let strings: Vec<ArrowField> = (0..width)
+            .map(|i| ArrowField::new(format!("c{i}"), ArrowType::Utf8, true))
+            .collect();
         let mut decoder = arrow::csv::ReaderBuilder::new(Arc::new(ArrowSchema::new(strings)))
             .with_header(header)
             .with_delimiter(self.format.sep)
@@ -220,13 +247,18 @@ impl CsvReader {
             .with_escape(self.format.escape)
             .with_batch_size(BATCH_ROWS)
             .build_decoder();
-        let expected = lines(bytes).filter(|l| !is_blank(l)).count().saturating_sub(usize::from(header));
+        let expected = lines(bytes)
+            .filter(|l| !is_blank(l))
+            .count()
+            .saturating_sub(usize::from(header));
         let (mut out, mut rows, mut rest) = (Vec::new(), 0, bytes);
         loop {
             let n = decoder.decode(rest).ok()?;
             rest = &rest[n..];
             if n == 0 || decoder.capacity() == 0 {
-                let Some(batch) = decoder.flush().ok()? else { break };
+                let Some(batch) = decoder.flush().ok()? else {
+                    break;
+                };
                 rows += batch.num_rows();
                 out.push(self.convert(&batch)?);
             }
@@ -242,7 +274,10 @@ impl CsvReader {
             columns.push(self.convert_column(col.as_string::<i32>(), &f.data_type)?);
         }
         if let Some(i) = self.corrupt_index {
-            columns.insert(i, arrow::array::new_null_array(&ArrowType::Utf8, strings.num_rows()));
+            columns.insert(
+                i,
+                arrow::array::new_null_array(&ArrowType::Utf8, strings.num_rows()),
+            );
         }
         RecordBatch::try_new(self.arrow_schema.clone(), columns).ok()
     }
@@ -251,16 +286,23 @@ impl CsvReader {
         let f = &self.format;
         Some(match t {
             DataType::Utf8 if f.null_value.is_empty() => Arc::new(col.clone()),
-            DataType::Utf8 => Arc::new(col.iter().map(|v| v.filter(|s| !f.is_null(s))).collect::<StringArray>()),
-            DataType::Boolean => {
-                Arc::new(col.iter().map(|v| self.value(v, parse_bool)).collect::<Option<BooleanArray>>()?)
-            }
+            DataType::Utf8 => Arc::new(
+                col.iter()
+                    .map(|v| v.filter(|s| !f.is_null(s)))
+                    .collect::<StringArray>(),
+            ),
+            DataType::Boolean => Arc::new(
+                col.iter()
+                    .map(|v| self.value(v, parse_bool))
+                    .collect::<Option<BooleanArray>>()?,
+            ),
             DataType::Int32 => Arc::new(self.primitive::<Int32Type>(col, parse_int)?),
             DataType::Int64 => Arc::new(self.primitive::<Int64Type>(col, parse_long)?),
             DataType::Float64 => Arc::new(self.primitive::<Float64Type>(col, parse_double)?),
-            DataType::Timestamp => {
-                Arc::new(self.primitive::<TimestampMicrosecondType>(col, parse_timestamp)?.with_timezone("UTC"))
-            }
+            DataType::Timestamp => Arc::new(
+                self.primitive::<TimestampMicrosecondType>(col, parse_timestamp)?
+                    .with_timezone("UTC"),
+            ),
             DataType::Date => Arc::new(self.primitive::<Date32Type>(col, parse_date)?),
             DataType::Null => Arc::new(arrow::array::NullArray::new(col.len())),
             DataType::Binary | DataType::Struct(_) => return None,
@@ -284,7 +326,13 @@ impl CsvReader {
         col.iter().map(|v| self.value(v, &parse)).collect()
     }
 
-    fn careful(&self, path: &Path, data: &[u8], block: Range<usize>, header: bool) -> Result<Vec<RecordBatch>> {
+    fn careful(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: Range<usize>,
+        header: bool,
+    ) -> Result<Vec<RecordBatch>> {
         let mut rows = RowsBuilder::new(&self.schema);
         let mut out = Vec::new();
         let mut skip = header;
@@ -294,7 +342,11 @@ impl CsvReader {
             }
             let tokens = self.format.split(line);
             let mut reason = (tokens.len() != self.data_fields.len()).then(|| {
-                format!("expected {} fields, found {}", self.data_fields.len(), tokens.len())
+                format!(
+                    "expected {} fields, found {}",
+                    self.data_fields.len(),
+                    tokens.len()
+                )
             });
             let mut cells: Vec<Cell> = self
                 .data_fields
@@ -303,7 +355,12 @@ impl CsvReader {
                 .map(|(i, f)| {
                     let token = tokens.get(i).map_or("", String::as_str);
                     self.format.cell(token, &f.data_type).unwrap_or_else(|| {
-                        reason.get_or_insert_with(|| format!("field `{}`: cannot read '{token}' as {}", f.name, f.data_type));
+                        reason.get_or_insert_with(|| {
+                            format!(
+                                "field `{}`: cannot read '{token}' as {}",
+                                f.name, f.data_type
+                            )
+                        });
                         Cell::Null
                     })
                 })
@@ -311,10 +368,16 @@ impl CsvReader {
             let corrupt = match (reason, self.mode) {
                 (None, _) => Cell::Null,
                 (Some(reason), ParseMode::FailFast) => {
-                    return Err(malformed(path, line_number(data, block.start, index), reason));
+                    return Err(malformed(
+                        path,
+                        line_number(data, block.start, index),
+                        reason,
+                    ));
                 }
                 (Some(_), ParseMode::DropMalformed) => continue,
-                (Some(_), ParseMode::Permissive) => Cell::Str(String::from_utf8_lossy(line).into_owned()),
+                (Some(_), ParseMode::Permissive) => {
+                    Cell::Str(String::from_utf8_lossy(line).into_owned())
+                }
             };
             if let Some(i) = self.corrupt_index {
                 cells.insert(i, corrupt);
@@ -338,9 +401,40 @@ mod tests {
     #[test]
     fn splits_like_spark() {
         let f = CsvFormat::from_options(&Options::new()).unwrap();
-        assert_eq!(f.split(b"a,\"b,c\",\"d\"\"e\",\"f\\\"g\","), ["a", "b,c", "d\"e", "f\"g", ""]);
+        assert_eq!(
+            f.split(b"a,\"b,c\",\"d\"\"e\",\"f\\\"g\","),
+            ["a", "b,c", "d\"e", "f\"g", ""]
+        );
         let tab = CsvFormat::from_options(&Options::new().with("delimiter", "\\t")).unwrap();
         assert_eq!(tab.split(b"a\tb"), ["a", "b"]);
-        assert_eq!(header_names(&["a".into(), "".into(), "A".into()]), ["a0", "_c1", "A2"]);
+        assert_eq!(
+            header_names(&["a".into(), "".into(), "A".into()]),
+            ["a0", "_c1", "A2"]
+        );
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn fast_and_careful_paths_agree() {
+        let schema = Schema::new(vec![
+            Field::new("i", DataType::Int32, true),
+            Field::new("d", DataType::Float64, true),
+            Field::new("s", DataType::Utf8, true),
+            Field::new("t", DataType::Timestamp, true),
+            Field::new("b", DataType::Boolean, true),
+        ]);
+        let r = CsvReader::new(&schema, &Options::new().with("header", "true")).unwrap();
+        let data =
+            b"i,d,s,t,b\n1,2.5,\"a,b\",2020-01-01 00:00:00,true\n,,,,\n-3,NaN,\"q\"\"\",,FALSE\n";
+        let fast = r.fast(data, true).expect("clean data takes the fast path");
+        let careful = r
+            .careful(Path::new("t"), data, 0..data.len(), true)
+            .unwrap();
+        assert_eq!(fast[0].num_rows(), 3);
+        assert_eq!(fast, careful);
     }
 }

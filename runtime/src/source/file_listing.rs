@@ -37,7 +37,10 @@ impl ListingOptions {
             Some(p) => Some(Glob::new(p, "pathGlobFilter")?),
             None => None,
         };
-        Ok(ListingOptions { glob, recursive: options.get_bool("recursiveFileLookup", false)? })
+        Ok(ListingOptions {
+            glob,
+            recursive: options.get_bool("recursiveFileLookup", false)?,
+        })
     }
 }
 
@@ -45,26 +48,57 @@ impl ListingOptions {
 /// names starting with `.` or `_` (except `_`-names holding `=`, which are
 /// partition directories), and in-progress copies ending in `._COPYING_`.
 pub fn is_hidden(name: &str) -> bool {
-    (name.starts_with('_') && !name.contains('=')) || name.starts_with('.') || name.ends_with("._COPYING_")
+    (name.starts_with('_') && !name.contains('='))
+        || name.starts_with('.')
+        || name.ends_with("._COPYING_")
 }
 
 /// Lists the data files under `path`, sorted by path. A file path lists just
-/// that file. Without `recursive`, subdirectories are not read (sqlc does not
-/// discover partition directories). A missing path is
+/// that file. A glob in the last component (`data/*.json`) lists the
+/// matching entries of its directory (files, and the files in matching
+/// directories). Without `recursive`, subdirectories are not read (sqlc
+/// does not discover partition directories). A missing path is
 /// [`Error::PathNotFound`].
 pub fn list_files(path: &Path, options: &ListingOptions) -> Result<Vec<FileStatus>> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::PathNotFound(path.into())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return list_glob(path, options),
         Err(e) => return Err(Error::io(path, e)),
     };
     let mut out = Vec::new();
     if meta.is_file() {
         out.push(status(path, &meta));
     } else {
-        walk(path, options, &mut out)?;
+        walk(path, options, None, &mut out)?;
         out.sort_by(|a, b| a.path.cmp(&b.path));
     }
+    Ok(out)
+}
+
+/// Lists a path whose last component is a glob, or fails as not found.
+fn list_glob(path: &Path, options: &ListingOptions) -> Result<Vec<FileStatus>> {
+    let not_found = || Error::PathNotFound(path.into());
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(not_found)?;
+    if !name.contains(['*', '?', '[', '{']) {
+        return Err(not_found());
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(not_found());
+    }
+    let glob = Glob::new(name, "path")?;
+    let mut out = Vec::new();
+    walk(parent, options, Some(&glob), &mut out)?;
+    if out.is_empty() {
+        return Err(not_found());
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
@@ -74,16 +108,27 @@ fn status(path: &Path, meta: &std::fs::Metadata) -> FileStatus {
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_millis() as i64);
-    FileStatus { path: path.to_path_buf(), size: meta.len(), modified_ms }
+    FileStatus {
+        path: path.to_path_buf(),
+        size: meta.len(),
+        modified_ms,
+    }
 }
 
-fn walk(dir: &Path, options: &ListingOptions, out: &mut Vec<FileStatus>) -> Result<()> {
+/// Adds the files under `dir`; `only`, at the top level, keeps the entries
+/// whose names match it (a path glob).
+fn walk(
+    dir: &Path,
+    options: &ListingOptions,
+    only: Option<&Glob>,
+    out: &mut Vec<FileStatus>,
+) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if is_hidden(&name) {
+        if is_hidden(&name) || only.is_some_and(|g| !g.matches(&name)) {
             continue;
         }
         let path = entry.path();
@@ -94,8 +139,8 @@ fn walk(dir: &Path, options: &ListingOptions, out: &mut Vec<FileStatus>) -> Resu
             Err(e) => return Err(Error::io(&path, e)),
         };
         if meta.is_dir() {
-            if options.recursive {
-                walk(&path, options, out)?;
+            if options.recursive || only.is_some() {
+                walk(&path, options, None, out)?;
             }
         } else if options.glob.as_ref().is_none_or(|g| g.matches(&name)) {
             out.push(status(&path, &meta));
@@ -120,12 +165,19 @@ pub struct SeenFiles {
 impl SeenFiles {
     /// An empty map. `file_name_only` keys files by name instead of full path.
     pub fn new(max_age_ms: i64, file_name_only: bool) -> Self {
-        SeenFiles { max_age_ms, file_name_only, map: HashMap::new(), latest_ms: 0, last_purge_ms: 0 }
+        SeenFiles {
+            max_age_ms,
+            file_name_only,
+            map: HashMap::new(),
+            latest_ms: 0,
+            last_purge_ms: 0,
+        }
     }
 
     fn key(&self, path: &Path) -> String {
         if self.file_name_only {
-            path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         } else {
             path.to_string_lossy().into_owned()
         }

@@ -71,14 +71,25 @@ impl FileStreamSource {
     /// A source of the `format` files appearing under `path`. The schema is
     /// required, as in Spark, except for text (always `value string`). Bad
     /// options are reported here rather than at the first batch.
-    pub fn new(format: FileFormat, path: impl Into<PathBuf>, schema: Option<&Schema>, options: &Options) -> Result<Self> {
-        let path = path.into();
+    pub fn new(
+        format: FileFormat,
+        path: impl Into<PathBuf>,
+        schema: Option<&Schema>,
+        options: &Options,
+    ) -> Result<Self> {
+        // Absolute, so that the log of taken files means the same after a restart.
+        let path = std::path::absolute(path.into()).map_err(|e| Error::io(".", e))?;
         let schema = match (schema, format) {
             (Some(s), _) => as_nullable(s),
             (None, FileFormat::Text) => text_schema(),
             (None, _) => return Err(Error::StreamingSchemaRequired(path)),
         };
-        if !path.exists() {
+        // The directory must exist (a glob in the last component may match nothing yet).
+        let glob = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains(['*', '?', '[', '{']));
+        if !path.exists() && !(glob && path.parent().is_some_and(Path::is_dir)) {
             return Err(Error::PathNotFound(path));
         }
         // Build a decoder once so that bad options and schemas fail now.
@@ -95,7 +106,11 @@ impl FileStreamSource {
         let latest_first = options.get_bool("latestFirst", false)?;
         let max_age = options.get_duration_ms("maxFileAge", "7d")?;
         // As Spark: with latestFirst and a limit, maxFileAge is ignored.
-        let max_age = if latest_first && (max_files.is_some() || max_bytes.is_some()) { i64::MAX } else { max_age as i64 };
+        let max_age = if latest_first && (max_files.is_some() || max_bytes.is_some()) {
+            i64::MAX
+        } else {
+            max_age as i64
+        };
         Ok(FileStreamSource {
             format,
             seen: SeenFiles::new(max_age, options.get_bool("fileNameOnly", false)?),
@@ -153,12 +168,13 @@ impl FileStreamSource {
             (None, Some(max)) => {
                 // Spark's takeFilesUntilMax: the first file, then while they fit.
                 let mut total = 0u64;
-                new.iter().take_while(|f| {
-                    total = total.saturating_add(f.size);
-                    total <= max
-                })
-                .count()
-                .max(1)
+                new.iter()
+                    .take_while(|f| {
+                        total = total.saturating_add(f.size);
+                        total <= max
+                    })
+                    .count()
+                    .max(1)
             }
             (None, None) => new.len(),
         };
@@ -173,8 +189,19 @@ impl Source for FileStreamSource {
     }
 
     fn latest_offset(&mut self) -> Result<Option<Offset>> {
-        let listed = list_files(&self.path, &self.listing)?;
-        let new = listed.into_iter().filter(|f| self.seen.is_new(&f.path, f.modified_ms)).collect();
+        let listed = match list_files(&self.path, &self.listing) {
+            // A glob that matches nothing yet.
+            Err(Error::PathNotFound(_))
+                if self.path.parent().is_some_and(Path::is_dir) && !self.path.exists() =>
+            {
+                vec![]
+            }
+            other => other?,
+        };
+        let new = listed
+            .into_iter()
+            .filter(|f| self.seen.is_new(&f.path, f.modified_ms))
+            .collect();
         let batch = self.select(new);
         for f in &batch {
             self.seen.add(&f.path, f.modified_ms);
@@ -186,7 +213,11 @@ impl Source for FileStreamSource {
         let id = self.current.map_or(0, |c| c + 1);
         let entries = batch
             .into_iter()
-            .map(|f| FileEntry { path: f.path, timestamp_ms: f.modified_ms, batch_id: id })
+            .map(|f| FileEntry {
+                path: f.path,
+                timestamp_ms: f.modified_ms,
+                batch_id: id,
+            })
             .collect();
         self.log.insert(id, entries);
         self.current = Some(id);
@@ -194,7 +225,10 @@ impl Source for FileStreamSource {
     }
 
     fn get_batch(&mut self, start: Option<&Offset>, end: &Offset) -> Result<Vec<RecordBatch>> {
-        let from = start.map(Self::log_offset).transpose()?.map_or(0, |s| s + 1);
+        let from = start
+            .map(Self::log_offset)
+            .transpose()?
+            .map_or(0, |s| s + 1);
         let to = Self::log_offset(end)?;
         let mut paths = Vec::new();
         for id in from..=to {
@@ -215,10 +249,6 @@ impl Source for FileStreamSource {
     }
 
     fn description(&self) -> String {
-        format!("FileStreamSource[{}]", display(&self.path))
+        format!("FileStreamSource[{}]", self.path.display())
     }
-}
-
-fn display(p: &Path) -> String {
-    p.display().to_string()
 }

@@ -10,7 +10,10 @@ enum Token {
     Literal(char),
     Any,
     AnyRun,
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     Alternatives(Vec<Vec<Token>>),
 }
 
@@ -154,7 +157,10 @@ mod tests {
 
     #[test]
     fn bad_patterns() {
-        assert!(matches!(Glob::new("[abc", "pathGlobFilter"), Err(Error::BadOption { .. })));
+        assert!(matches!(
+            Glob::new("[abc", "pathGlobFilter"),
+            Err(Error::BadOption { .. })
+        ));
         assert!(Glob::new("{a,b", "pathGlobFilter").is_err());
         assert!(Glob::new("[z-a]", "pathGlobFilter").is_err());
     }

@@ -11,20 +11,18 @@
 //! timestamp, boolean or string, and a column takes the narrowest type that
 //! holds all its values.
 
-use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use sqlc_compiler::types::{DataType, Field, Schema};
 
 use super::json::malformed;
+use super::json_scan::{check_line, scan_line, Mode, Stop};
 use super::lines::{is_blank, line_number, lines};
 use super::options::ParseMode;
-use super::parse::{is_plain_date, parse_bool, parse_double, parse_int, parse_long, parse_timestamp};
+use super::parse::{
+    is_plain_date, parse_bool, parse_double, parse_int, parse_long, parse_timestamp,
+};
 use crate::error::{Error, Result};
 
 /// The type inferred so far for a JSON value.
@@ -35,7 +33,65 @@ pub enum JsonType {
     Long,
     Double,
     Str,
-    Struct(BTreeMap<String, JsonType>),
+    Struct(JsonFields),
+}
+
+/// The fields of a JSON object type, in the order first seen. Look-ups take
+/// a hint, the position after the previous field: records usually list their
+/// fields in the same order, so most look-ups compare one name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JsonFields(Vec<(String, JsonType)>);
+
+impl JsonFields {
+    /// No fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The position of field `name`, trying `hint` first.
+    pub fn position(&self, name: &[u8], hint: usize) -> Option<usize> {
+        match self.0.get(hint) {
+            Some((k, _)) if k.as_bytes() == name => Some(hint),
+            _ => self.0.iter().position(|(k, _)| k.as_bytes() == name),
+        }
+    }
+
+    /// Adds a field of type null; returns its position.
+    pub fn push(&mut self, name: &str) -> usize {
+        self.0.push((name.to_string(), JsonType::Null));
+        self.0.len() - 1
+    }
+
+    /// The type of the field at `i`.
+    pub fn type_mut(&mut self, i: usize) -> &mut JsonType {
+        &mut self.0[i].1
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The type of field `name`.
+    pub fn get(&self, name: &str) -> Option<&JsonType> {
+        self.position(name.as_bytes(), 0).map(|i| &self.0[i].1)
+    }
+
+    fn merge(&mut self, other: JsonFields) {
+        for (k, t) in other.0 {
+            let i = self
+                .position(k.as_bytes(), 0)
+                .unwrap_or_else(|| self.push(&k));
+            self.0[i].1.merge(t);
+        }
+    }
+
+    /// The fields sorted by name, as Spark orders inferred fields.
+    fn sorted(&self) -> Vec<&(String, JsonType)> {
+        let mut v: Vec<_> = self.0.iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
 }
 
 impl JsonType {
@@ -45,11 +101,7 @@ impl JsonType {
         match (&mut *self, other) {
             (_, Null) => {}
             (Null, o) => *self = o,
-            (Struct(a), Struct(b)) => {
-                for (k, t) in b {
-                    a.entry(k).or_insert(Null).merge(t);
-                }
-            }
+            (Struct(a), Struct(b)) => a.merge(b),
             (Long, Double) => *self = Double,
             (Double, Long) => {}
             (a, b) if *a == b => {}
@@ -69,9 +121,12 @@ impl JsonType {
     }
 }
 
-fn struct_fields(m: &BTreeMap<String, JsonType>) -> Option<Vec<Field>> {
-    let fields: Vec<Field> =
-        m.iter().filter_map(|(k, t)| Some(Field::new(k.clone(), t.to_data_type()?, true))).collect();
+fn struct_fields(m: &JsonFields) -> Option<Vec<Field>> {
+    let fields: Vec<Field> = m
+        .sorted()
+        .into_iter()
+        .filter_map(|(k, t)| Some(Field::new(k.clone(), t.to_data_type()?, true)))
+        .collect();
     (!fields.is_empty()).then_some(fields)
 }
 
@@ -79,7 +134,7 @@ fn struct_fields(m: &BTreeMap<String, JsonType>) -> Option<Vec<Field>> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct JsonInference {
     /// The merged fields of the top-level objects.
-    pub fields: BTreeMap<String, JsonType>,
+    pub fields: JsonFields,
     /// Whether a malformed line was seen (PERMISSIVE mode only).
     pub corrupt: bool,
 }
@@ -87,14 +142,19 @@ pub struct JsonInference {
 impl JsonInference {
     /// Nothing seen yet.
     pub fn new() -> Self {
-        JsonInference { fields: BTreeMap::new(), corrupt: false }
+        JsonInference {
+            fields: JsonFields::new(),
+            corrupt: false,
+        }
     }
 
     /// Merges the inference of later lines.
     pub fn merge(&mut self, other: JsonInference) {
         let mut mine = JsonType::Struct(std::mem::take(&mut self.fields));
         mine.merge(JsonType::Struct(other.fields));
-        let JsonType::Struct(fields) = mine else { unreachable!("a struct merged with a struct") };
+        let JsonType::Struct(fields) = mine else {
+            unreachable!("a struct merged with a struct")
+        };
         self.fields = fields;
         self.corrupt |= other.corrupt;
     }
@@ -118,159 +178,53 @@ impl Default for JsonInference {
 }
 
 /// Infers the fields of the JSON lines in `data[block]` of the file at `path`.
-pub fn infer_json_block(path: &Path, data: &[u8], block: Range<usize>, mode: ParseMode) -> Result<JsonInference> {
-    let mut root = JsonType::Struct(BTreeMap::new());
+pub fn infer_json_block(
+    path: &Path,
+    data: &[u8],
+    block: Range<usize>,
+    mode: ParseMode,
+) -> Result<JsonInference> {
+    let mut fields = JsonFields::new();
     let mut corrupt = false;
-    let ctx = Ctx { array_field: RefCell::new(None), bad_root: Cell::new(false) };
     for (index, line) in lines(&data[block.clone()]).enumerate() {
         if is_blank(line) {
             continue;
         }
-        // Check first, so a malformed line adds nothing to the schema.
-        let mut reason = serde_json::from_slice::<IgnoredAny>(line).err().map(|e| e.to_string());
-        if reason.is_none() {
-            ctx.bad_root.set(false);
-            let mut de = serde_json::Deserializer::from_slice(line);
-            let seed = Merge { slot: &mut root, name: "", root: true, ctx: &ctx };
-            if let Err(e) = seed.deserialize(&mut de) {
-                if let Some(field) = ctx.array_field.borrow_mut().take() {
-                    return Err(Error::Unsupported(format!(
-                        "{}:{}: field `{field}` holds a JSON array, and sqlc does not support array \
-                         columns yet; give a schema without it to skip the field",
-                        path.display(),
-                        line_number(data, block.start, index)
-                    )));
-                }
-                reason = Some(e.to_string());
-            } else if ctx.bad_root.get() {
-                reason = Some("the line is not a JSON object".into());
+        // Most lines fit the schema so far; others are checked before they
+        // may change it, so that a malformed line adds nothing.
+        let outcome = match scan_line(line, &mut fields, Mode::Frozen) {
+            Err(Stop::Change | Stop::Array(_)) => match check_line(line) {
+                Ok(()) => scan_line(line, &mut fields, Mode::Grow),
+                Err(reason) => Err(Stop::Malformed(reason)),
+            },
+            other => other,
+        };
+        match outcome {
+            Ok(()) => {}
+            Err(Stop::Array(field)) => {
+                return Err(Error::Unsupported(format!(
+                    "{}:{}: field `{field}` holds a JSON array, and sqlc does not support array \
+                     columns yet; give a schema without it to skip the field",
+                    path.display(),
+                    line_number(data, block.start, index)
+                )));
             }
-        }
-        if let Some(reason) = reason {
-            match mode {
+            Err(Stop::Change) => unreachable!("only frozen scans stop for a change"),
+            Err(Stop::Malformed(reason)) => match mode {
                 ParseMode::Permissive => corrupt = true,
                 ParseMode::DropMalformed => {}
                 ParseMode::FailFast => {
                     let line = line_number(data, block.start, index);
-                    return Err(malformed(path, line, format!("{reason} (during schema inference)")));
+                    return Err(malformed(
+                        path,
+                        line,
+                        format!("{reason} (during schema inference)"),
+                    ));
                 }
-            }
+            },
         }
     }
-    let JsonType::Struct(fields) = root else { unreachable!("the root stays a struct") };
     Ok(JsonInference { fields, corrupt })
-}
-
-struct Ctx {
-    /// Set when an array is met: the field holding it.
-    array_field: RefCell<Option<String>>,
-    /// Set when the top level of a line is not an object (or array of them).
-    bad_root: Cell<bool>,
-}
-
-/// Merges the type of one JSON value into `slot`, without building the value.
-struct Merge<'a> {
-    slot: &'a mut JsonType,
-    name: &'a str,
-    root: bool,
-    ctx: &'a Ctx,
-}
-
-impl Merge<'_> {
-    fn scalar<E>(self, t: JsonType) -> std::result::Result<(), E> {
-        if self.root {
-            self.ctx.bad_root.set(true);
-        } else {
-            self.slot.merge(t);
-        }
-        Ok(())
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Merge<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Merge<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
-        self.scalar(JsonType::Bool)
-    }
-    fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
-        self.scalar(JsonType::Long)
-    }
-    fn visit_u64<E>(self, v: u64) -> std::result::Result<(), E> {
-        // Spark makes a decimal of an integer beyond bigint; sqlc a double.
-        self.scalar(if v > i64::MAX as u64 { JsonType::Double } else { JsonType::Long })
-    }
-    fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
-        self.scalar(JsonType::Double)
-    }
-    fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
-        self.scalar(JsonType::Str)
-    }
-    fn visit_unit<E>(self) -> std::result::Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        if *self.slot == JsonType::Null {
-            *self.slot = JsonType::Struct(BTreeMap::new());
-        }
-        let JsonType::Struct(fields) = self.slot else {
-            // An object where other values were seen: a string.
-            self.slot.merge(JsonType::Str);
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(());
-        };
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            if !fields.contains_key(key.as_ref()) {
-                fields.insert(key.to_string(), JsonType::Null);
-            }
-            let slot = fields.get_mut(key.as_ref()).expect("inserted above");
-            map.next_value_seed(Merge { slot, name: &key, root: false, ctx: self.ctx })?;
-        }
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        if self.root {
-            // A top-level array of objects is several records.
-            while seq.next_element_seed(Merge { slot: &mut *self.slot, name: "", root: true, ctx: self.ctx })?.is_some() {}
-            return Ok(());
-        }
-        *self.ctx.array_field.borrow_mut() = Some(self.name.to_string());
-        Err(de::Error::custom("arrays are not supported"))
-    }
-}
-
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_str(KeySeed)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a field name")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
 }
 
 /// The type inferred so far for a CSV column, narrowest first.
@@ -338,7 +292,10 @@ mod tests {
 
     fn infer(text: &str, mode: ParseMode) -> Result<Schema> {
         let data = text.as_bytes();
-        Ok(infer_json_block(Path::new("t.json"), data, 0..data.len(), mode)?.into_schema("_corrupt_record"))
+        Ok(
+            infer_json_block(Path::new("t.json"), data, 0..data.len(), mode)?
+                .into_schema("_corrupt_record"),
+        )
     }
 
     #[test]
@@ -372,23 +329,37 @@ mod tests {
             Err(Error::MalformedRecord { line, .. }) => assert_eq!(line, 2),
             other => panic!("{other:?}"),
         }
-        assert_eq!(infer("5\n{\"a\":1}", ParseMode::Permissive).unwrap().len(), 2);
+        assert_eq!(
+            infer("5\n{\"a\":1}", ParseMode::Permissive).unwrap().len(),
+            2
+        );
     }
 
     #[test]
     fn json_arrays_are_unsupported() {
-        let e = infer("{\"a\":1}\n{\"tags\":[1,2]}", ParseMode::Permissive).unwrap_err().to_string();
-        assert!(e.contains("t.json:2") && e.contains("`tags`") && e.contains("array"), "{e}");
+        let e = infer("{\"a\":1}\n{\"tags\":[1,2]}", ParseMode::Permissive)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("t.json:2") && e.contains("`tags`") && e.contains("array"),
+            "{e}"
+        );
     }
 
     #[test]
     fn csv_types() {
-        let t = |vals: &[&str]| vals.iter().fold(CsvType::Null, |t, v| t.merge(CsvType::of(v)));
+        let t = |vals: &[&str]| {
+            vals.iter()
+                .fold(CsvType::Null, |t, v| t.merge(CsvType::of(v)))
+        };
         assert_eq!(t(&["1", "2"]), CsvType::Int);
         assert_eq!(t(&["1", "30000000000"]), CsvType::Long);
         assert_eq!(t(&["1", "2.5"]), CsvType::Double);
         assert_eq!(t(&["true", "False"]), CsvType::Bool);
-        assert_eq!(t(&["2020-01-01", "2020-01-01 10:00:00"]), CsvType::Timestamp);
+        assert_eq!(
+            t(&["2020-01-01", "2020-01-01 10:00:00"]),
+            CsvType::Timestamp
+        );
         assert_eq!(t(&["2020-01-01"]), CsvType::Date);
         assert_eq!(t(&["1", "true"]), CsvType::Str);
         assert_eq!(t(&[]).to_data_type(), DataType::Utf8);

@@ -19,12 +19,11 @@ use arrow::datatypes::{DataType as ArrowType, SchemaRef};
 use arrow::json::reader::Decoder;
 use arrow::json::ReaderBuilder;
 use arrow::record_batch::RecordBatch;
-use serde::de::IgnoredAny;
 use sqlc_compiler::types::{DataType, Schema};
 
 use super::json_tape::SparkJsonDecoders;
 use super::json_value::convert_line;
-use super::lines::{is_blank, line_number, lines};
+use super::lines::{is_blank, line_number, lines, lines_at};
 use super::options::{Options, ParseMode};
 use super::rows::{Cell, RowsBuilder};
 use crate::error::{Error, Result};
@@ -74,10 +73,18 @@ impl JsonReader {
     }
 
     /// Decodes the lines in `data[block]`, part of the file at `path`.
-    pub fn decode_block(&self, path: &Path, data: &[u8], block: std::ops::Range<usize>) -> Result<Vec<RecordBatch>> {
+    pub fn decode_block(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: std::ops::Range<usize>,
+    ) -> Result<Vec<RecordBatch>> {
         let bytes = &data[block.clone()];
         if let Some(batches) = self.fast(bytes) {
-            return batches.into_iter().map(|b| self.with_corrupt(b, &[])).collect();
+            return batches
+                .into_iter()
+                .map(|b| self.with_corrupt(b, &[]))
+                .collect();
         }
         match self.careful(path, data, block.clone())? {
             Some(batches) => Ok(batches),
@@ -112,51 +119,99 @@ impl JsonReader {
         (rows == expected).then_some(out)
     }
 
-    /// Path 2: `None` if a well-formed line did not decode.
-    fn careful(&self, path: &Path, data: &[u8], block: std::ops::Range<usize>) -> Result<Option<Vec<RecordBatch>>> {
-        let mut decoder = self.decoder()?;
-        let mut out = Vec::new();
-        // (row in the pending batch, raw line) of malformed lines.
-        let mut corrupt: Vec<(usize, String)> = Vec::new();
-        for (index, line) in lines(&data[block.clone()]).enumerate() {
+    /// Path 2: `None` if a well-formed line did not decode. Runs of good
+    /// lines go to the decoder in one piece; a malformed line in PERMISSIVE
+    /// mode becomes an empty object, whose row gets the raw line.
+    fn careful(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: std::ops::Range<usize>,
+    ) -> Result<Option<Vec<RecordBatch>>> {
+        let bytes = &data[block.clone()];
+        let mut st = Pending {
+            decoder: self.decoder()?,
+            out: Vec::new(),
+            corrupt: Vec::new(),
+        };
+        let mut run: Option<usize> = None;
+        for (index, (offset, line)) in lines_at(bytes).enumerate() {
             if is_blank(line) {
                 continue;
             }
-            match check_line(line) {
+            let reason = match check_line(line) {
+                Ok(true) => {
+                    run.get_or_insert(offset);
+                    continue;
+                }
                 Ok(false) => return Ok(None),
-                Ok(true) => match decoder.decode(line) {
-                    Ok(n) if n == line.len() && !decoder.has_partial_record() => {}
-                    _ => return Ok(None),
-                },
-                Err(reason) => match self.mode {
-                    ParseMode::FailFast => {
-                        return Err(malformed(path, line_number(data, block.start, index), reason));
-                    }
-                    ParseMode::DropMalformed => continue,
-                    ParseMode::Permissive => {
-                        if decoder.decode(b"{}").is_err() {
-                            return Ok(None);
-                        }
-                        corrupt.push((decoder.len() - 1, String::from_utf8_lossy(line).into_owned()));
-                    }
-                },
+                Err(reason) => reason,
+            };
+            if let Some(start) = run.take() {
+                if !self.feed(&mut st, &bytes[start..offset])? {
+                    return Ok(None);
+                }
             }
-            if decoder.len() >= BATCH_ROWS {
-                let Ok(Some(batch)) = decoder.flush() else { return Ok(None) };
-                out.push(self.with_corrupt(batch, &corrupt)?);
-                corrupt.clear();
+            match self.mode {
+                ParseMode::FailFast => {
+                    return Err(malformed(
+                        path,
+                        line_number(data, block.start, index),
+                        reason,
+                    ))
+                }
+                ParseMode::DropMalformed => {}
+                ParseMode::Permissive => {
+                    if !self.feed(&mut st, b"{}")? {
+                        return Ok(None);
+                    }
+                    st.corrupt.push((
+                        st.decoder.len() - 1,
+                        String::from_utf8_lossy(line).into_owned(),
+                    ));
+                }
             }
         }
-        match decoder.flush() {
-            Ok(Some(batch)) => out.push(self.with_corrupt(batch, &corrupt)?),
+        if let Some(start) = run {
+            if !self.feed(&mut st, &bytes[start..])? {
+                return Ok(None);
+            }
+        }
+        match st.decoder.flush() {
+            Ok(Some(batch)) => st.out.push(self.with_corrupt(batch, &st.corrupt)?),
             Ok(None) => {}
             Err(_) => return Ok(None),
         }
-        Ok(Some(out))
+        Ok(Some(st.out))
+    }
+
+    /// Feeds whole records to the pending decoder, flushing full batches;
+    /// `false` if they do not decode.
+    fn feed(&self, st: &mut Pending, mut bytes: &[u8]) -> Result<bool> {
+        while !bytes.is_empty() {
+            let Ok(n) = st.decoder.decode(bytes) else {
+                return Ok(false);
+            };
+            bytes = &bytes[n..];
+            if !bytes.is_empty() {
+                // The batch is full.
+                let Ok(Some(batch)) = st.decoder.flush() else {
+                    return Ok(false);
+                };
+                st.out.push(self.with_corrupt(batch, &st.corrupt)?);
+                st.corrupt.clear();
+            }
+        }
+        Ok(!st.decoder.has_partial_record())
     }
 
     /// Path 3: record by record.
-    fn by_value(&self, path: &Path, data: &[u8], block: std::ops::Range<usize>) -> Result<Vec<RecordBatch>> {
+    fn by_value(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: std::ops::Range<usize>,
+    ) -> Result<Vec<RecordBatch>> {
         let mut rows = RowsBuilder::new(&self.schema);
         let mut out = Vec::new();
         let width = self.data_schema.len();
@@ -172,12 +227,18 @@ impl JsonReader {
                 }
                 Err(bad) => match self.mode {
                     ParseMode::FailFast => {
-                        return Err(malformed(path, line_number(data, block.start, index), bad.reason));
+                        return Err(malformed(
+                            path,
+                            line_number(data, block.start, index),
+                            bad.reason,
+                        ));
                     }
                     ParseMode::DropMalformed => {}
                     ParseMode::Permissive => {
                         let cells = bad.partial.unwrap_or_else(|| vec![Cell::Null; width]);
-                        rows.push(self.row(cells, Cell::Str(String::from_utf8_lossy(line).into_owned())));
+                        rows.push(
+                            self.row(cells, Cell::Str(String::from_utf8_lossy(line).into_owned())),
+                        );
                     }
                 },
             }
@@ -222,15 +283,25 @@ impl JsonReader {
     }
 }
 
+/// The careful path's decoder and what it has produced.
+struct Pending {
+    decoder: Decoder,
+    out: Vec<RecordBatch>,
+    /// (row in the pending batch, raw line) of malformed lines.
+    corrupt: Vec<(usize, String)>,
+}
+
 /// The position of the corrupt-record column in `schema`, checking its type
 /// as Spark does.
 pub fn corrupt_column_index(schema: &Schema, options: &Options) -> Result<Option<usize>> {
     let name = options.corrupt_column();
     match schema.fields.iter().position(|f| f.name == name) {
-        Some(i) if schema.fields[i].data_type != DataType::Utf8 => Err(Error::Unsupported(format!(
-            "The field for corrupt records must be string type and nullable: `{name}` is {}",
-            schema.fields[i].data_type
-        ))),
+        Some(i) if schema.fields[i].data_type != DataType::Utf8 => {
+            Err(Error::Unsupported(format!(
+                "The field for corrupt records must be string type and nullable: `{name}` is {}",
+                schema.fields[i].data_type
+            )))
+        }
         found => Ok(found),
     }
 }
@@ -238,15 +309,81 @@ pub fn corrupt_column_index(schema: &Schema, options: &Options) -> Result<Option
 /// Whether `line` is well-formed JSON: `Ok(true)` for an object, `Ok(false)`
 /// for a top-level array (rows only the careful path reads), else why not.
 fn check_line(line: &[u8]) -> std::result::Result<bool, String> {
-    serde_json::from_slice::<IgnoredAny>(line).map_err(|e| e.to_string())?;
-    match line.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Ok(true),
-        Some(b'[') => Ok(false),
-        _ => Err("the line is not a JSON object".into()),
-    }
+    super::json_scan::check_line(line)?;
+    Ok(line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'))
 }
 
 /// The FAILFAST error for a record.
 pub fn malformed(path: &Path, line: u64, reason: impl Into<String>) -> Error {
-    Error::MalformedRecord { path: path.to_path_buf(), line, reason: reason.into() }
+    Error::MalformedRecord {
+        path: path.to_path_buf(),
+        line,
+        reason: reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlc_compiler::types::Field;
+
+    fn schema() -> Schema {
+        Schema::new(vec![
+            Field::new("a", DataType::Int64, true),
+            Field::new("b", DataType::Utf8, true),
+            Field::new("c", DataType::Float64, true),
+            Field::new("d", DataType::Boolean, true),
+            Field::new(
+                "s",
+                DataType::Struct(vec![Field::new("t", DataType::Timestamp, true)].into()),
+                true,
+            ),
+        ])
+    }
+
+    const GOOD: &str =
+        "{\"a\":1,\"b\":\"x\",\"c\":1.5,\"d\":true,\"s\":{\"t\":\"2020-01-01T00:00:00Z\"}}\n\
+        \n{\"a\":null,\"b\":7,\"c\":2,\"s\":null,\"extra\":[1]}\r\n{}\n";
+
+    #[test]
+    fn the_three_paths_agree_on_good_data() {
+        let r = JsonReader::new(&schema(), &Options::new()).unwrap();
+        let data = GOOD.as_bytes();
+        let fast = r.fast(data).expect("good data takes the fast path");
+        let careful = r
+            .careful(Path::new("t"), data, 0..data.len())
+            .unwrap()
+            .expect("no type errors");
+        let by_value = r.by_value(Path::new("t"), data, 0..data.len()).unwrap();
+        let fast = arrow::compute::concat_batches(&r.data_arrow, &fast).unwrap();
+        assert_eq!(fast.num_rows(), 3);
+        assert_eq!(
+            fast,
+            arrow::compute::concat_batches(&r.arrow_schema, &careful).unwrap()
+        );
+        assert_eq!(
+            fast,
+            arrow::compute::concat_batches(&r.arrow_schema, &by_value).unwrap()
+        );
+    }
+
+    #[test]
+    fn lines_that_are_not_one_record_leave_the_fast_path() {
+        let r = JsonReader::new(&schema(), &Options::new()).unwrap();
+        assert!(r.fast(b"{\"a\":1}\n{\"a\":").is_none());
+        assert!(
+            r.fast(b"{\"a\":\n1}\n").is_none(),
+            "a record over two lines is two bad lines"
+        );
+        assert!(r.fast(b"[{\"a\":1},{\"a\":2}]\n").is_none());
+        assert!(r.fast(b"{\"a\":\"1\"}\n").is_none());
+        let rows = r
+            .decode_block(Path::new("t"), b"[{\"a\":1},{\"a\":2}]\n", 0..18)
+            .unwrap();
+        assert_eq!(
+            rows[0].num_rows(),
+            2,
+            "a top-level array is several rows, as in Spark"
+        );
+    }
 }

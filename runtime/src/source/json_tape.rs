@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder};
 use arrow::datatypes::{
-    ArrowPrimitiveType, DataType as ArrowType, Date32Type, FieldRef, Float64Type, Int32Type, Int64Type,
-    TimeUnit, TimestampMicrosecondType,
+    ArrowPrimitiveType, DataType as ArrowType, Date32Type, FieldRef, Float64Type, Int32Type,
+    Int64Type, TimeUnit, TimestampMicrosecondType,
 };
 use arrow::error::ArrowError;
 use arrow::json::reader::{ArrayDecoder, DecoderContext, DecoderFactory, Tape, TapeElement};
@@ -35,7 +35,9 @@ impl DecoderFactory for SparkJsonDecoders {
             ArrowType::Int64 => Some(Box::new(Prim::<Int64Type>::new(t, int64))),
             ArrowType::Float64 => Some(Box::new(Prim::<Float64Type>::new(t, float64))),
             ArrowType::Timestamp(TimeUnit::Microsecond, _) => {
-                Some(Box::new(Prim::<TimestampMicrosecondType>::new(t, timestamp)))
+                Some(Box::new(Prim::<TimestampMicrosecondType>::new(
+                    t, timestamp,
+                )))
             }
             ArrowType::Date32 => Some(Box::new(Prim::<Date32Type>::new(t, date))),
             ArrowType::Boolean => Some(Box::new(Bool)),
@@ -60,7 +62,8 @@ impl<P: ArrowPrimitiveType> Prim<P> {
 
 impl<P: ArrowPrimitiveType> ArrayDecoder for Prim<P> {
     fn decode(&mut self, tape: &Tape<'_>, pos: &[u32]) -> Result<ArrayRef, ArrowError> {
-        let mut b = PrimitiveBuilder::<P>::with_capacity(pos.len()).with_data_type(self.data_type.clone());
+        let mut b =
+            PrimitiveBuilder::<P>::with_capacity(pos.len()).with_data_type(self.data_type.clone());
         for &p in pos {
             match tape.get(p) {
                 TapeElement::Null => b.append_null(),
@@ -93,7 +96,10 @@ fn int64(tape: &Tape<'_>, p: u32) -> Result<i64, ArrowError> {
 }
 
 fn int32(tape: &Tape<'_>, p: u32) -> Result<i32, ArrowError> {
-    int64(tape, p).ok().and_then(|v| i32::try_from(v).ok()).ok_or_else(|| tape.error(p, "int"))
+    int64(tape, p)
+        .ok()
+        .and_then(|v| i32::try_from(v).ok())
+        .ok_or_else(|| tape.error(p, "int"))
 }
 
 fn float64(tape: &Tape<'_>, p: u32) -> Result<f64, ArrowError> {
@@ -114,9 +120,11 @@ fn timestamp(tape: &Tape<'_>, p: u32) -> Result<i64, ArrowError> {
     match tape.get(p) {
         TapeElement::String(idx) => parse_timestamp(tape.get_string(idx)),
         // A JSON integer is seconds since the epoch, as in Spark.
-        TapeElement::Number(idx) => {
-            tape.get_string(idx).parse::<i64>().ok().and_then(|s| s.checked_mul(1_000_000))
-        }
+        TapeElement::Number(idx) => tape
+            .get_string(idx)
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| s.checked_mul(1_000_000)),
         _ => None,
     }
     .ok_or_else(|| tape.error(p, "timestamp"))
@@ -201,6 +209,9 @@ mod tests {
         assert_eq!(s.as_string::<i32>().value(1), "true");
         let ts = ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
         let t = decode(ts, r#"{"v":"1970-01-01T00:00:01Z"} {"v":2}"#).unwrap();
-        assert_eq!(t.as_primitive::<TimestampMicrosecondType>().values(), &[1_000_000, 2_000_000]);
+        assert_eq!(
+            t.as_primitive::<TimestampMicrosecondType>().values(),
+            &[1_000_000, 2_000_000]
+        );
     }
 }

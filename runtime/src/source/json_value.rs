@@ -23,14 +23,19 @@ pub struct BadRecord {
 
 /// Converts one line holding a JSON record to rows of `fields`.
 pub fn convert_line(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, BadRecord> {
-    let value: Value =
-        serde_json::from_slice(line).map_err(|e| BadRecord { partial: None, reason: e.to_string() })?;
+    let value: Value = serde_json::from_slice(line).map_err(|e| BadRecord {
+        partial: None,
+        reason: e.to_string(),
+    })?;
     match value {
         Value::Object(map) => {
             let (cells, error) = convert_fields(&map, fields);
             match error {
                 None => Ok(vec![cells]),
-                Some(reason) => Err(BadRecord { partial: Some(cells), reason }),
+                Some(reason) => Err(BadRecord {
+                    partial: Some(cells),
+                    reason,
+                }),
             }
         }
         Value::Array(items) => items
@@ -40,11 +45,20 @@ pub fn convert_line(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, Bad
                     (cells, None) => Ok(cells),
                     (_, Some(reason)) => Err(reason),
                 },
-                other => Err(format!("expected an object in the top-level array, found {}", kind(other))),
+                other => Err(format!(
+                    "expected an object in the top-level array, found {}",
+                    kind(other)
+                )),
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|reason| BadRecord { partial: None, reason }),
-        other => Err(BadRecord { partial: None, reason: format!("expected a JSON object, found {}", kind(&other)) }),
+            .map_err(|reason| BadRecord {
+                partial: None,
+                reason,
+            }),
+        other => Err(BadRecord {
+            partial: None,
+            reason: format!("expected a JSON object, found {}", kind(&other)),
+        }),
     }
 }
 
@@ -87,14 +101,20 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
         // `as_i64` is `Some` only for an integer token that fits, as Jackson's
         // VALUE_NUMBER_INT with `getLongValue`.
         (DataType::Int64, Value::Number(n)) => n.as_i64().map(Cell::I64),
-        (DataType::Int32, Value::Number(n)) => n.as_i64().and_then(|i| i32::try_from(i).ok()).map(Cell::I32),
+        (DataType::Int32, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|i| i32::try_from(i).ok())
+            .map(Cell::I32),
         (DataType::Float64, Value::Number(n)) => n.as_f64().map(Cell::F64),
         (DataType::Float64, Value::String(s)) => json_special_double(s).map(Cell::F64),
         (DataType::Utf8, Value::String(s)) => Some(Cell::Str(s.clone())),
         (DataType::Utf8, other) => Some(Cell::Str(other.to_string())),
         (DataType::Binary, Value::String(s)) => decode_base64(s).map(Cell::Bin),
         (DataType::Timestamp, Value::String(s)) => parse_timestamp(s).map(Cell::Ts),
-        (DataType::Timestamp, Value::Number(n)) => n.as_i64().and_then(|s| s.checked_mul(1_000_000)).map(Cell::Ts),
+        (DataType::Timestamp, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|s| s.checked_mul(1_000_000))
+            .map(Cell::Ts),
         (DataType::Date, Value::String(s)) => parse_date(s).map(Cell::Date),
         (DataType::Struct(fields), Value::Object(map)) => {
             let mut cells = Vec::with_capacity(fields.len());
@@ -140,7 +160,14 @@ mod tests {
     #[test]
     fn good_records() {
         let rows = convert_line(br#"{"a":1,"b":{"x":[1]},"c":2}"#, &fields()).unwrap();
-        assert_eq!(rows, vec![vec![Cell::I64(1), Cell::Str(r#"{"x":[1]}"#.into()), Cell::F64(2.0)]]);
+        assert_eq!(
+            rows,
+            vec![vec![
+                Cell::I64(1),
+                Cell::Str(r#"{"x":[1]}"#.into()),
+                Cell::F64(2.0)
+            ]]
+        );
         let rows = convert_line(br#"[{"a":1},{"c":"NaN"}]"#, &fields()).unwrap();
         assert_eq!(rows.len(), 2);
         assert!(matches!(rows[1][2], Cell::F64(v) if v.is_nan()));
@@ -149,7 +176,10 @@ mod tests {
     #[test]
     fn bad_records_keep_partial_results() {
         let bad = convert_line(br#"{"a":"1","b":"x"}"#, &fields()).unwrap_err();
-        assert_eq!(bad.partial, Some(vec![Cell::Null, Cell::Str("x".into()), Cell::Null]));
+        assert_eq!(
+            bad.partial,
+            Some(vec![Cell::Null, Cell::Str("x".into()), Cell::Null])
+        );
         assert!(bad.reason.contains("field `a`"), "{}", bad.reason);
         let bad = convert_line(br#"{"a":1"#, &fields()).unwrap_err();
         assert!(bad.partial.is_none());

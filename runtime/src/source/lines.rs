@@ -24,23 +24,28 @@ pub fn split_blocks(data: &[u8], target: usize) -> Vec<Range<usize>> {
 /// The lines of `block`, without their `\n` or `\r\n`. A final line without a
 /// newline is included if it is not empty.
 pub fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = block;
+    lines_at(block).map(|(_, line)| line)
+}
+
+/// The lines of `block` with the offset where each starts.
+pub fn lines_at(block: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut at = 0;
     std::iter::from_fn(move || {
-        if rest.is_empty() {
+        if at >= block.len() {
             return None;
         }
-        let (line, next) = match memchr::memchr(b'\n', rest) {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
-            None => (rest, &rest[rest.len()..]),
-        };
-        rest = next;
-        Some(line.strip_suffix(b"\r").unwrap_or(line))
+        let start = at;
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        at = end + 1;
+        let line = &block[start..end];
+        Some((start, line.strip_suffix(b"\r").unwrap_or(line)))
     })
 }
 
 /// Whether a line holds only JSON whitespace.
 pub fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    line.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 /// The 1-based line number in the file of line `index` of the block that
@@ -59,9 +64,14 @@ mod tests {
         let blocks = split_blocks(data, 3);
         assert_eq!(blocks, vec![0..5, 5..15, 15..16]);
         assert!(split_blocks(b"", 3).is_empty());
-        let all: Vec<&[u8]> = blocks.iter().flat_map(|r| lines(&data[r.clone()])).collect();
+        let all: Vec<&[u8]> = blocks
+            .iter()
+            .flat_map(|r| lines(&data[r.clone()]))
+            .collect();
         assert_eq!(all, vec![&b"aaaa"[..], b"bb", b"cccccc", b"d"]);
         assert_eq!(line_number(data, 5, 1), 3);
+        let at: Vec<usize> = lines_at(b"ab\r\n\ncd").map(|(i, _)| i).collect();
+        assert_eq!(at, [0, 4, 5]);
     }
 
     #[test]

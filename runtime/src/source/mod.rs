@@ -19,6 +19,7 @@ pub mod file_source;
 mod glob;
 pub mod infer;
 pub mod json;
+mod json_scan;
 mod json_tape;
 mod json_value;
 mod lines;

@@ -19,9 +19,10 @@ use crate::error::{Error, Result};
 pub fn canonical_type(t: &ArrowType) -> Option<DataType> {
     match t {
         ArrowType::Dictionary(_, values) => canonical_type(values),
-        ArrowType::Decimal32(..) | ArrowType::Decimal64(..) | ArrowType::Decimal128(..) | ArrowType::Decimal256(..) => {
-            Some(DataType::Float64)
-        }
+        ArrowType::Decimal32(..)
+        | ArrowType::Decimal64(..)
+        | ArrowType::Decimal128(..)
+        | ArrowType::Decimal256(..) => Some(DataType::Float64),
         ArrowType::Struct(fields) => Some(DataType::Struct(
             fields
                 .iter()
@@ -55,7 +56,9 @@ pub fn canonical_schema(schema: &ArrowSchema, what: &str) -> Result<Schema> {
 pub fn as_nullable(schema: &Schema) -> Schema {
     fn field(f: &Field) -> Field {
         let t = match &f.data_type {
-            DataType::Struct(inner) => DataType::Struct(inner.iter().map(field).collect::<Vec<_>>().into()),
+            DataType::Struct(inner) => {
+                DataType::Struct(inner.iter().map(field).collect::<Vec<_>>().into())
+            }
             t => t.clone(),
         };
         Field::new(f.name.clone(), t, true)
@@ -71,7 +74,10 @@ pub fn normalize_array(array: &ArrayRef, target: &DataType, what: &str) -> Resul
         return Ok(Arc::clone(array));
     }
     let fail = |e: &dyn std::fmt::Display| {
-        Error::Unsupported(format!("{what}: cannot read {} as {target}: {e}", array.data_type()))
+        Error::Unsupported(format!(
+            "{what}: cannot read {} as {target}: {e}",
+            array.data_type()
+        ))
     };
     if !canonical_type(array.data_type()).is_some_and(|from| compatible(&from, target)) {
         return Err(Error::Unsupported(format!(
@@ -104,10 +110,16 @@ pub fn normalize_array(array: &ArrayRef, target: &DataType, what: &str) -> Resul
                 .map(|(f, c)| normalize_array(c, &f.data_type, &format!("{what}.{}", f.name)))
                 .collect::<Result<Vec<_>>>()?;
             let arrow_fields: Fields = fields.iter().map(Field::to_arrow).collect();
-            Ok(Arc::new(StructArray::try_new(arrow_fields, children, s.nulls().cloned()).map_err(|e| fail(&e))?))
+            Ok(Arc::new(
+                StructArray::try_new(arrow_fields, children, s.nulls().cloned())
+                    .map_err(|e| fail(&e))?,
+            ))
         }
         _ => {
-            let options = CastOptions { safe: false, ..Default::default() };
+            let options = CastOptions {
+                safe: false,
+                ..Default::default()
+            };
             cast_with_options(array, &to, &options).map_err(|e| fail(&e))
         }
     }
@@ -118,9 +130,13 @@ pub fn normalize_array(array: &ArrayRef, target: &DataType, what: &str) -> Resul
 fn compatible(from: &DataType, to: &DataType) -> bool {
     match (from, to) {
         (DataType::Null, _) => true,
-        (DataType::Int32, DataType::Int64 | DataType::Float64) | (DataType::Int64, DataType::Float64) => true,
+        (DataType::Int32, DataType::Int64 | DataType::Float64)
+        | (DataType::Int64, DataType::Float64) => true,
         (DataType::Struct(a), DataType::Struct(b)) => {
-            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.name == y.name && compatible(&x.data_type, &y.data_type))
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|(x, y)| x.name == y.name && compatible(&x.data_type, &y.data_type))
         }
         (a, b) => a == b,
     }
@@ -139,11 +155,25 @@ mod tests {
         assert_eq!(n.data_type(), &ArrowType::Int32);
         assert!(n.is_null(1));
         let s: ArrayRef = Arc::new(LargeStringArray::from(vec!["x"]));
-        assert_eq!(normalize_array(&s, &DataType::Utf8, "c").unwrap().as_string::<i32>().value(0), "x");
-        let t: ArrayRef = Arc::new(TimestampNanosecondArray::from(vec![1_500_000_000i64]).with_timezone("Europe/Paris"));
+        assert_eq!(
+            normalize_array(&s, &DataType::Utf8, "c")
+                .unwrap()
+                .as_string::<i32>()
+                .value(0),
+            "x"
+        );
+        let t: ArrayRef = Arc::new(
+            TimestampNanosecondArray::from(vec![1_500_000_000i64]).with_timezone("Europe/Paris"),
+        );
         let t = normalize_array(&t, &DataType::Timestamp, "c").unwrap();
-        assert_eq!(t.data_type(), &ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())));
-        assert_eq!(t.as_primitive::<TimestampMicrosecondType>().value(0), 1_500_000);
+        assert_eq!(
+            t.data_type(),
+            &ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+        );
+        assert_eq!(
+            t.as_primitive::<TimestampMicrosecondType>().value(0),
+            1_500_000
+        );
         assert!(normalize_array(&s, &DataType::Int64, "c").is_err());
     }
 
@@ -156,7 +186,14 @@ mod tests {
         let c = canonical_schema(&s, "f").unwrap();
         assert_eq!(c.fields[0], Field::new("a", DataType::Int32, true));
         assert_eq!(c.fields[1].data_type, DataType::Float64);
-        let bad = ArrowSchema::new(vec![arrow::datatypes::Field::new("u", ArrowType::UInt64, true)]);
-        assert!(canonical_schema(&bad, "f").unwrap_err().to_string().contains("`u`"));
+        let bad = ArrowSchema::new(vec![arrow::datatypes::Field::new(
+            "u",
+            ArrowType::UInt64,
+            true,
+        )]);
+        assert!(canonical_schema(&bad, "f")
+            .unwrap_err()
+            .to_string()
+            .contains("`u`"));
     }
 }

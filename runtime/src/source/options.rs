@@ -40,7 +40,8 @@ impl Options {
     /// Sets `key` (any case) to `value`, replacing an earlier value.
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
         let key = key.into();
-        self.entries.insert(key.to_ascii_lowercase(), (key, value.into()));
+        self.entries
+            .insert(key.to_ascii_lowercase(), (key, value.into()));
         self
     }
 
@@ -52,7 +53,9 @@ impl Options {
 
     /// The value of `key`, ignoring case.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.get(&key.to_ascii_lowercase()).map(|(_, v)| v.as_str())
+        self.entries
+            .get(&key.to_ascii_lowercase())
+            .map(|(_, v)| v.as_str())
     }
 
     /// Whether `key` is set, ignoring case.
@@ -66,8 +69,15 @@ impl Options {
     }
 
     fn bad(&self, key: &str, value: &str, reason: impl Into<String>) -> Error {
-        let name = self.entries.get(&key.to_ascii_lowercase()).map_or(key, |(k, _)| k.as_str());
-        Error::BadOption { name: name.to_string(), value: value.to_string(), reason: reason.into() }
+        let name = self
+            .entries
+            .get(&key.to_ascii_lowercase())
+            .map_or(key, |(k, _)| k.as_str());
+        Error::BadOption {
+            name: name.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
     }
 
     /// A string option, or `default`.
@@ -99,7 +109,9 @@ impl Options {
     /// A positive byte size such as `1048576`, `10m`, `512k` or `1g` (binary
     /// units, as Spark's `byteStringAsBytes`), if set.
     pub fn get_byte_size(&self, key: &str) -> Result<Option<u64>> {
-        let Some(v) = self.get(key) else { return Ok(None) };
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
         let s = v.trim().to_ascii_lowercase();
         let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         let (num, unit) = s.split_at(split);
@@ -112,9 +124,17 @@ impl Options {
             "p" | "pb" => 50,
             _ => return Err(self.bad(key, v, "must be a size such as 1048576, 512k, 10m or 1g")),
         };
-        match num.parse::<u64>().ok().and_then(|n| n.checked_mul(1u64 << shift)) {
+        match num
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(1u64 << shift))
+        {
             Some(n) if n > 0 => Ok(Some(n)),
-            _ => Err(self.bad(key, v, "must be a positive size such as 1048576, 512k, 10m or 1g")),
+            _ => Err(self.bad(
+                key,
+                v,
+                "must be a positive size such as 1048576, 512k, 10m or 1g",
+            )),
         }
     }
 
@@ -131,16 +151,30 @@ impl Options {
             "" | "ms" => num.parse().ok(),
             "s" => num.parse::<u64>().ok().and_then(|n| n.checked_mul(1000)),
             "m" | "min" => num.parse::<u64>().ok().and_then(|n| n.checked_mul(60_000)),
-            "h" => num.parse::<u64>().ok().and_then(|n| n.checked_mul(3_600_000)),
-            "d" => num.parse::<u64>().ok().and_then(|n| n.checked_mul(86_400_000)),
+            "h" => num
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| n.checked_mul(3_600_000)),
+            "d" => num
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| n.checked_mul(86_400_000)),
             _ => None,
         };
-        ms.ok_or_else(|| self.bad(key, v, "must be a duration such as 7d, 12h, 30m, 10s or 500ms"))
+        ms.ok_or_else(|| {
+            self.bad(
+                key,
+                v,
+                "must be a duration such as 7d, 12h, 30m, 10s or 500ms",
+            )
+        })
     }
 
     /// A single ASCII character (`\t` is accepted for a tab), or `default`.
     pub fn get_char(&self, key: &str, default: u8) -> Result<u8> {
-        let Some(v) = self.get(key) else { return Ok(default) };
+        let Some(v) = self.get(key) else {
+            return Ok(default);
+        };
         match v {
             "\\t" => Ok(b'\t'),
             "\\n" => Ok(b'\n'),
@@ -188,8 +222,14 @@ mod tests {
     fn keys_are_case_insensitive_and_keep_their_spelling_in_errors() {
         let o = Options::new().with("MaxFilesPerTrigger", "0");
         assert!(o.contains("maxfilespertrigger"));
-        let e = o.get_positive_int("maxFilesPerTrigger").unwrap_err().to_string();
-        assert!(e.contains("'MaxFilesPerTrigger'") && e.contains("'0'"), "{e}");
+        let e = o
+            .get_positive_int("maxFilesPerTrigger")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("'MaxFilesPerTrigger'") && e.contains("'0'"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -203,7 +243,10 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        assert_eq!(o.get_byte_size("maxbytespertrigger").unwrap(), Some(10 << 20));
+        assert_eq!(
+            o.get_byte_size("maxbytespertrigger").unwrap(),
+            Some(10 << 20)
+        );
         assert_eq!(o.get_duration_ms("maxFileAge", "7d").unwrap(), 7_200_000);
         assert_eq!(o.get_duration_ms("other", "7d").unwrap(), 7 * 86_400_000);
         assert!(o.get_bool("latestFirst", false).unwrap());
@@ -214,10 +257,19 @@ mod tests {
 
     #[test]
     fn bad_values_are_errors() {
-        let o: Options = [("a", "yes"), ("b", "10x"), ("c", "-1"), ("mode", "lenient"), ("d", "ab")]
-            .into_iter()
-            .collect();
-        assert!(matches!(o.get_bool("a", false), Err(Error::BadOption { .. })));
+        let o: Options = [
+            ("a", "yes"),
+            ("b", "10x"),
+            ("c", "-1"),
+            ("mode", "lenient"),
+            ("d", "ab"),
+        ]
+        .into_iter()
+        .collect();
+        assert!(matches!(
+            o.get_bool("a", false),
+            Err(Error::BadOption { .. })
+        ));
         assert!(o.get_byte_size("b").is_err());
         assert!(o.get_positive_int("c").is_err());
         assert!(o.get_duration_ms("b", "7d").is_err());

@@ -21,7 +21,8 @@ fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
 
 /// The sqlc schema of the Parquet file `data` (from its footer).
 pub fn parquet_schema(path: &Path, data: Bytes) -> Result<Schema> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
     canonical_schema(builder.schema(), &path.display().to_string())
 }
 
@@ -35,12 +36,16 @@ pub struct ParquetReader {
 impl ParquetReader {
     /// A reader producing batches of `schema`.
     pub fn new(schema: &Schema) -> Self {
-        ParquetReader { schema: schema.clone(), arrow_schema: schema.to_arrow() }
+        ParquetReader {
+            schema: schema.clone(),
+            arrow_schema: schema.to_arrow(),
+        }
     }
 
     /// Reads the file `data` (from `path`).
     pub fn decode_file(&self, path: &Path, data: Bytes) -> Result<Vec<RecordBatch>> {
-        let builder = ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
         let file_fields = builder.schema().fields().clone();
         // For each output field, the file's top-level column holding it.
         let sources: Vec<Option<usize>> = self
@@ -51,7 +56,11 @@ impl ParquetReader {
                 file_fields
                     .iter()
                     .position(|c| c.name() == &f.name)
-                    .or_else(|| file_fields.iter().position(|c| c.name().eq_ignore_ascii_case(&f.name)))
+                    .or_else(|| {
+                        file_fields
+                            .iter()
+                            .position(|c| c.name().eq_ignore_ascii_case(&f.name))
+                    })
             })
             .collect();
         let mut roots: Vec<usize> = sources.iter().flatten().copied().collect();
@@ -80,8 +89,13 @@ impl ParquetReader {
                     }
                 })
                 .collect::<Result<Vec<ArrayRef>>>()?;
-            let options = arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(batch.num_rows()));
-            out.push(RecordBatch::try_new_with_options(self.arrow_schema.clone(), columns, &options)?);
+            let options = arrow::record_batch::RecordBatchOptions::new()
+                .with_row_count(Some(batch.num_rows()));
+            out.push(RecordBatch::try_new_with_options(
+                self.arrow_schema.clone(),
+                columns,
+                &options,
+            )?);
         }
         Ok(out)
     }

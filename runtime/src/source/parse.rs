@@ -24,7 +24,9 @@ pub fn parse_double(s: &str) -> Option<f64> {
         return Some(v);
     }
     // Rust also reads "inf" and "nan" in any case; Java does not.
-    if t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') {
+    if t.bytes()
+        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
+    {
         return None;
     }
     t.parse().ok()
@@ -68,7 +70,9 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 /// the epoch; without an offset the time is UTC.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
     let utc: Tz = "+00:00".parse().ok()?;
-    string_to_datetime(&utc, s.trim()).ok().map(|t| t.timestamp_micros())
+    string_to_datetime(&utc, s.trim())
+        .ok()
+        .map(|t| t.timestamp_micros())
 }
 
 /// A `yyyy-MM-dd` date as days since the epoch.
@@ -83,7 +87,9 @@ pub fn is_plain_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && parse_date(s).is_some()
 }
 

@@ -95,9 +95,14 @@ impl MappedFile {
             // while mapped: producers write data files elsewhere (or under a
             // hidden name) and rename them into place, as Spark requires of
             // file-source input, so a file's bytes do not change once listed.
-            Some(Arc::new(unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?))
+            Some(Arc::new(
+                unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?,
+            ))
         };
-        Ok(MappedFile { path: path.to_path_buf(), map })
+        Ok(MappedFile {
+            path: path.to_path_buf(),
+            map,
+        })
     }
 
     /// The file's bytes.
@@ -107,7 +112,9 @@ impl MappedFile {
 
     /// The file's bytes as `Bytes`, sharing the mapping.
     pub fn shared_bytes(&self) -> Bytes {
-        self.map.as_ref().map_or_else(Bytes::new, |m| Bytes::from_owner(SharedMap(Arc::clone(m))))
+        self.map
+            .as_ref()
+            .map_or_else(Bytes::new, |m| Bytes::from_owner(SharedMap(Arc::clone(m))))
     }
 }
 
@@ -146,15 +153,30 @@ fn par_blocks<T: Send>(
     let units: Vec<(usize, Range<usize>)> = files
         .iter()
         .enumerate()
-        .flat_map(|(i, file)| split_blocks(file.bytes(), BLOCK_BYTES).into_iter().map(move |r| (i, r)))
+        .flat_map(|(i, file)| {
+            split_blocks(file.bytes(), BLOCK_BYTES)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
         .collect();
-    let results: Vec<Result<T>> = units.into_par_iter().map(|(i, r)| f(&files[i], r)).collect();
+    let results: Vec<Result<T>> = units
+        .into_par_iter()
+        .map(|(i, r)| f(&files[i], r))
+        .collect();
     results.into_iter().collect()
 }
 
 /// Infers the schema of `files`; `root` is the path the user gave.
-pub fn infer_schema(format: FileFormat, root: &Path, files: &[MappedFile], options: &Options) -> Result<Schema> {
-    let cannot = || Error::CannotInferSchema { format: format.name().into(), path: root.into() };
+pub fn infer_schema(
+    format: FileFormat,
+    root: &Path,
+    files: &[MappedFile],
+    options: &Options,
+) -> Result<Schema> {
+    let cannot = || Error::CannotInferSchema {
+        format: format.name().into(),
+        path: root.into(),
+    };
     match format {
         FileFormat::Text => Ok(text_schema()),
         _ if files.is_empty() => Err(cannot()),
@@ -178,13 +200,25 @@ pub fn infer_schema(format: FileFormat, root: &Path, files: &[MappedFile], optio
             let mut types = vec![CsvType::Str; names.len()];
             if format.infer_schema {
                 let header = format.header;
-                let parts =
-                    par_blocks(files, |f, r| Ok(infer_block(f.bytes(), r.clone(), &format, names.len(), header && r.start == 0)))?;
-                types = parts.into_iter().fold(vec![CsvType::Null; names.len()], |acc, p| {
-                    acc.into_iter().zip(p).map(|(a, b)| a.merge(b)).collect()
-                });
+                let parts = par_blocks(files, |f, r| {
+                    Ok(infer_block(
+                        f.bytes(),
+                        r.clone(),
+                        &format,
+                        names.len(),
+                        header && r.start == 0,
+                    ))
+                })?;
+                types = parts
+                    .into_iter()
+                    .fold(vec![CsvType::Null; names.len()], |acc, p| {
+                        acc.into_iter().zip(p).map(|(a, b)| a.merge(b)).collect()
+                    });
             }
-            let fields = names.into_iter().zip(types).map(|(n, t)| sqlc_compiler::types::Field::new(n, t.to_data_type(), true));
+            let fields = names
+                .into_iter()
+                .zip(types)
+                .map(|(n, t)| sqlc_compiler::types::Field::new(n, t.to_data_type(), true));
             Ok(Schema::new(fields.collect()))
         }
         FileFormat::Parquet => parquet_schema(&files[0].path, files[0].shared_bytes()),
@@ -192,7 +226,12 @@ pub fn infer_schema(format: FileFormat, root: &Path, files: &[MappedFile], optio
 }
 
 /// Decodes `files` into batches of `schema`, in file order.
-pub fn decode_files(format: FileFormat, schema: &Schema, files: &[MappedFile], options: &Options) -> Result<Vec<RecordBatch>> {
+pub fn decode_files(
+    format: FileFormat,
+    schema: &Schema,
+    files: &[MappedFile],
+    options: &Options,
+) -> Result<Vec<RecordBatch>> {
     let parts: Vec<Vec<RecordBatch>> = match format {
         FileFormat::Json => {
             let reader = JsonReader::new(schema, options)?;
@@ -205,17 +244,26 @@ pub fn decode_files(format: FileFormat, schema: &Schema, files: &[MappedFile], o
         FileFormat::Text => {
             let reader = TextReader::new(schema, options)?;
             if reader.whole_text {
-                files.iter().map(|f| reader.decode_whole(f.bytes()).map(|b| vec![b])).collect::<Result<_>>()?
+                files
+                    .iter()
+                    .map(|f| reader.decode_whole(f.bytes()).map(|b| vec![b]))
+                    .collect::<Result<_>>()?
             } else {
                 par_blocks(files, |f, r| reader.decode_lines(&f.bytes()[r]))?
             }
         }
         FileFormat::Parquet => {
             let reader = ParquetReader::new(schema);
-            let results: Vec<Result<Vec<RecordBatch>>> =
-                files.par_iter().map(|f| reader.decode_file(&f.path, f.shared_bytes())).collect();
+            let results: Vec<Result<Vec<RecordBatch>>> = files
+                .par_iter()
+                .map(|f| reader.decode_file(&f.path, f.shared_bytes()))
+                .collect();
             results.into_iter().collect::<Result<_>>()?
         }
     };
-    Ok(parts.into_iter().flatten().filter(|b| b.num_rows() > 0).collect())
+    Ok(parts
+        .into_iter()
+        .flatten()
+        .filter(|b| b.num_rows() > 0)
+        .collect())
 }

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder,
-    NullArray, StringBuilder, StructArray, TimestampMicrosecondBuilder,
+    ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder,
+    Int64Builder, NullArray, StringBuilder, StructArray, TimestampMicrosecondBuilder,
 };
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::Fields;
@@ -42,7 +42,11 @@ enum Column {
     Bin(BinaryBuilder),
     Ts(TimestampMicrosecondBuilder),
     Date(Date32Builder),
-    Struct { fields: Vec<Field>, children: Vec<Column>, valid: Vec<bool> },
+    Struct {
+        fields: Vec<Field>,
+        children: Vec<Column>,
+        valid: Vec<bool>,
+    },
 }
 
 impl Column {
@@ -55,7 +59,9 @@ impl Column {
             DataType::Float64 => Column::F64(Float64Builder::new()),
             DataType::Utf8 => Column::Str(StringBuilder::new()),
             DataType::Binary => Column::Bin(BinaryBuilder::new()),
-            DataType::Timestamp => Column::Ts(TimestampMicrosecondBuilder::new().with_timezone("UTC")),
+            DataType::Timestamp => {
+                Column::Ts(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
+            }
             DataType::Date => Column::Date(Date32Builder::new()),
             DataType::Struct(fields) => Column::Struct {
                 fields: fields.to_vec(),
@@ -77,7 +83,12 @@ impl Column {
             (Column::Bin(b), Cell::Bin(v)) => b.append_value(v),
             (Column::Ts(b), Cell::Ts(v)) => b.append_value(v),
             (Column::Date(b), Cell::Date(v)) => b.append_value(v),
-            (Column::Struct { children, valid, .. }, Cell::Struct(cells)) if cells.len() == children.len() => {
+            (
+                Column::Struct {
+                    children, valid, ..
+                },
+                Cell::Struct(cells),
+            ) if cells.len() == children.len() => {
                 for (c, v) in children.iter_mut().zip(cells) {
                     c.push(v);
                 }
@@ -98,7 +109,9 @@ impl Column {
             Column::Bin(b) => b.append_null(),
             Column::Ts(b) => b.append_null(),
             Column::Date(b) => b.append_null(),
-            Column::Struct { children, valid, .. } => {
+            Column::Struct {
+                children, valid, ..
+            } => {
                 children.iter_mut().for_each(Column::push_null);
                 valid.push(false);
             }
@@ -116,7 +129,11 @@ impl Column {
             Column::Bin(b) => Arc::new(b.finish()),
             Column::Ts(b) => Arc::new(b.finish()),
             Column::Date(b) => Arc::new(b.finish()),
-            Column::Struct { fields, children, valid } => {
+            Column::Struct {
+                fields,
+                children,
+                valid,
+            } => {
                 let arrow_fields: Fields = fields.iter().map(Field::to_arrow).collect();
                 let arrays: Vec<ArrayRef> = children.iter_mut().map(Column::finish).collect();
                 let nulls = NullBuffer::from(std::mem::take(valid));
@@ -138,7 +155,11 @@ impl RowsBuilder {
     pub fn new(schema: &Schema) -> Self {
         RowsBuilder {
             schema: schema.to_arrow(),
-            columns: schema.fields.iter().map(|f| Column::new(&f.data_type)).collect(),
+            columns: schema
+                .fields
+                .iter()
+                .map(|f| Column::new(&f.data_type))
+                .collect(),
             rows: 0,
         }
     }
@@ -167,7 +188,11 @@ impl RowsBuilder {
         let arrays = self.columns.iter_mut().map(Column::finish).collect();
         let options = RecordBatchOptions::new().with_row_count(Some(self.rows));
         self.rows = 0;
-        Ok(RecordBatch::try_new_with_options(self.schema.clone(), arrays, &options)?)
+        Ok(RecordBatch::try_new_with_options(
+            self.schema.clone(),
+            arrays,
+            &options,
+        )?)
     }
 }
 
@@ -185,7 +210,11 @@ mod tests {
             Field::new("t", DataType::Timestamp, true),
         ]);
         let mut b = RowsBuilder::new(&schema);
-        b.push(vec![Cell::Str("x".into()), Cell::Struct(vec![Cell::I64(1)]), Cell::Ts(5)]);
+        b.push(vec![
+            Cell::Str("x".into()),
+            Cell::Struct(vec![Cell::I64(1)]),
+            Cell::Ts(5),
+        ]);
         b.push(vec![Cell::Null, Cell::Null, Cell::Null]);
         let batch = b.finish().unwrap();
         assert_eq!(batch.schema(), schema.to_arrow());

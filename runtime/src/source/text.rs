@@ -35,7 +35,10 @@ impl TextReader {
                 schema.fields.iter().map(|f| format!("{}: {}", f.name, f.data_type)).collect::<Vec<_>>().join(", ")
             )));
         }
-        Ok(TextReader { arrow_schema: schema.to_arrow(), whole_text: options.get_bool("wholetext", false)? })
+        Ok(TextReader {
+            arrow_schema: schema.to_arrow(),
+            whole_text: options.get_bool("wholetext", false)?,
+        })
     }
 
     /// One row per line of `bytes` (whole lines).
@@ -65,6 +68,9 @@ impl TextReader {
     }
 
     fn batch(&self, builder: &mut StringBuilder) -> Result<RecordBatch> {
-        Ok(RecordBatch::try_new(self.arrow_schema.clone(), vec![Arc::new(builder.finish())])?)
+        Ok(RecordBatch::try_new(
+            self.arrow_schema.clone(),
+            vec![Arc::new(builder.finish())],
+        )?)
     }
 }
