@@ -16,9 +16,18 @@ fn agg(func: AggFunc, arg: Option<TExpr>) -> AggCall {
 }
 
 /// Compiles an aggregate pipeline and runs it over `batches` into a new table.
-fn run(input: &arrow::array::RecordBatch, steps: Vec<Step>, spec: AggSpec, batches: &[arrow::array::RecordBatch]) -> sqlc_compiler::Result<AggTable> {
+fn run(
+    input: &arrow::array::RecordBatch,
+    steps: Vec<Step>,
+    spec: AggSpec,
+    batches: &[arrow::array::RecordBatch],
+) -> sqlc_compiler::Result<AggTable> {
     let layout = Arc::new(TableLayout::new(&spec).unwrap());
-    let p = PipelineSpec { input: input_of(input), steps, sink: PipelineSink::Aggregate(spec) };
+    let p = PipelineSpec {
+        input: input_of(input),
+        steps,
+        sink: PipelineSink::Aggregate(spec),
+    };
     let k = compile(&p, input.schema());
     let mut t = AggTable::new(layout);
     for b in batches {
@@ -90,19 +99,55 @@ struct Acc {
 #[test]
 fn group_by_mixed_keys_matches_rust() {
     let n = 300;
-    let words = ["", "a", "stairs_up", "stairs_down_long_name", "walk", "bike"];
+    let words = [
+        "",
+        "a",
+        "stairs_up",
+        "stairs_down_long_name",
+        "walk",
+        "bike",
+    ];
     let mut s = Vec::new();
     let mut i = Vec::new();
     let mut d = Vec::new();
     let mut x = Vec::new();
     let mut y = Vec::new();
-    let doubles = [0.0, -0.0, f64::NAN, f64::from_bits(0x7ff8_0000_0000_0042), 1.5, -2.25];
+    let doubles = [
+        0.0,
+        -0.0,
+        f64::NAN,
+        f64::from_bits(0x7ff8_0000_0000_0042),
+        1.5,
+        -2.25,
+    ];
     for r in 0..n {
-        s.push(if r % 7 == 3 { None } else { Some(words[r % words.len()].to_string()) });
-        i.push(if r % 5 == 1 { None } else { Some((r % 3) as i32 - 1) });
-        d.push(if r % 11 == 2 { None } else { Some(doubles[r % doubles.len()]) });
-        x.push(if r % 4 == 0 { None } else if r % 13 == 0 { Some(1000) } else { Some(r as i64 * 37 % 101 - 50) });
-        y.push(if r % 9 == 0 { None } else { Some(doubles[(r / 2) % doubles.len()] * r as f64) });
+        s.push(if r % 7 == 3 {
+            None
+        } else {
+            Some(words[r % words.len()].to_string())
+        });
+        i.push(if r % 5 == 1 {
+            None
+        } else {
+            Some((r % 3) as i32 - 1)
+        });
+        d.push(if r % 11 == 2 {
+            None
+        } else {
+            Some(doubles[r % doubles.len()])
+        });
+        x.push(if r % 4 == 0 {
+            None
+        } else if r % 13 == 0 {
+            Some(1000)
+        } else {
+            Some(r as i64 * 37 % 101 - 50)
+        });
+        y.push(if r % 9 == 0 {
+            None
+        } else {
+            Some(doubles[(r / 2) % doubles.len()] * r as f64)
+        });
     }
     let b = batch(vec![
         ("s", Arc::new(StringArray::from(s.clone())) as ArrayRef),
@@ -115,9 +160,17 @@ fn group_by_mixed_keys_matches_rust() {
     let xc = col(3, "x", DataType::Int64, true);
     let yc = col(4, "y", DataType::Float64, true);
     // Drop the rows where x is 1000 (keeping nulls).
-    let steps = vec![Step::Filter(not(bin(BinaryOp::EqNullSafe, xc.clone(), i64l(1000))))];
+    let steps = vec![Step::Filter(not(bin(
+        BinaryOp::EqNullSafe,
+        xc.clone(),
+        i64l(1000),
+    )))];
     let spec = AggSpec {
-        keys: vec![sc.clone(), col(1, "i", DataType::Int32, true), col(2, "d", DataType::Float64, true)],
+        keys: vec![
+            sc.clone(),
+            col(1, "i", DataType::Int32, true),
+            col(2, "d", DataType::Float64, true),
+        ],
         grouping_sets: vec![0b111],
         aggs: vec![
             agg(AggFunc::CountStar, None),
@@ -169,7 +222,11 @@ fn group_by_mixed_keys_matches_rust() {
     let cols = t.to_arrow(&groups);
     let mut got: BTreeMap<Key, Acc> = BTreeMap::new();
     for g in 0..t.len() {
-        let key = (strs(&cols[0])[g].clone(), ints(&cols[1])[g].map(|v| v as i32), floats(&cols[2])[g].map(encode_f64));
+        let key = (
+            strs(&cols[0])[g].clone(),
+            ints(&cols[1])[g].map(|v| v as i32),
+            floats(&cols[2])[g].map(encode_f64),
+        );
         let avg = floats(&cols[8])[g];
         let acc = Acc {
             rows: ints(&cols[3])[g].unwrap(),
@@ -185,7 +242,11 @@ fn group_by_mixed_keys_matches_rust() {
             smax: strs(&cols[13])[g].clone(),
         };
         let w = &want[&key];
-        assert_eq!(avg, (w.count > 0).then(|| w.avg_sum / w.count as f64), "avg of {key:?}");
+        assert_eq!(
+            avg,
+            (w.count > 0).then(|| w.avg_sum / w.count as f64),
+            "avg of {key:?}"
+        );
         // Hash and stored key agree with the Rust side.
         let scalars: Vec<Scalar> = (0..3).map(|k| t.key_scalar(g, k)).collect();
         assert_eq!(t.hash_of(g), rust_hash(&scalars), "hash of {scalars:?}");
@@ -206,7 +267,10 @@ fn group_by_mixed_keys_matches_rust() {
         let scalars: Vec<Scalar> = (0..3).map(|k| t.key_scalar(g, k)).collect();
         let mut arena = Vec::new();
         let row = stored_row(&layout, &scalars, &mut arena);
-        assert_eq!(t.find_or_insert_stored(rust_hash(&scalars), &row, &arena), (g, false));
+        assert_eq!(
+            t.find_or_insert_stored(rust_hash(&scalars), &row, &arena),
+            (g, false)
+        );
     }
 }
 
@@ -218,15 +282,36 @@ fn cube_and_rollup_grouping_ids() {
         ("a", Arc::new(StringArray::from(a.clone())) as ArrayRef),
         ("b", Arc::new(Int64Array::from(bv.clone()))),
     ]);
-    let keys = vec![col(0, "a", DataType::Utf8, true), col(1, "b", DataType::Int64, true)];
+    let keys = vec![
+        col(0, "a", DataType::Utf8, true),
+        col(1, "b", DataType::Int64, true),
+    ];
     // ROLLUP(a, b): (a, b), (a), ().
-    let spec = AggSpec { keys: keys.clone(), grouping_sets: vec![0b11, 0b01, 0b00], aggs: vec![agg(AggFunc::CountStar, None)] };
-    assert_eq!((spec.grouping_id(0b11), spec.grouping_id(0b01), spec.grouping_id(0b00)), (0, 1, 3));
+    let spec = AggSpec {
+        keys: keys.clone(),
+        grouping_sets: vec![0b11, 0b01, 0b00],
+        aggs: vec![agg(AggFunc::CountStar, None)],
+    };
+    assert_eq!(
+        (
+            spec.grouping_id(0b11),
+            spec.grouping_id(0b01),
+            spec.grouping_id(0b00)
+        ),
+        (0, 1, 3)
+    );
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     let groups: Vec<usize> = (0..t.len()).collect();
     let cols = t.to_arrow(&groups);
     let mut got: Vec<(Option<String>, Option<i64>, i64, i64)> = (0..t.len())
-        .map(|g| (strs(&cols[0])[g].clone(), ints(&cols[1])[g], ints(&cols[2])[g].unwrap(), ints(&cols[3])[g].unwrap()))
+        .map(|g| {
+            (
+                strs(&cols[0])[g].clone(),
+                ints(&cols[1])[g],
+                ints(&cols[2])[g].unwrap(),
+                ints(&cols[3])[g].unwrap(),
+            )
+        })
         .collect();
     got.sort();
     let s = |x: &str| Some(x.to_string());
@@ -245,14 +330,21 @@ fn cube_and_rollup_grouping_ids() {
     assert_eq!(got, want);
 
     // CUBE(a, b): four sets; the hidden id tells the two all-null keys apart.
-    let spec = AggSpec { keys, grouping_sets: vec![0b11, 0b10, 0b01, 0b00], aggs: vec![agg(AggFunc::CountStar, None)] };
+    let spec = AggSpec {
+        keys,
+        grouping_sets: vec![0b11, 0b10, 0b01, 0b00],
+        aggs: vec![agg(AggFunc::CountStar, None)],
+    };
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     let groups: Vec<usize> = (0..t.len()).collect();
     let cols = t.to_arrow(&groups);
     let ids: Vec<i64> = ints(&cols[2]).into_iter().map(Option::unwrap).collect();
     assert_eq!(ids.iter().filter(|&&i| i == 2).count(), 3); // by b: 1, 2, null
     assert_eq!(ids.iter().filter(|&&i| i == 3).count(), 1);
-    let total: i64 = (0..t.len()).filter(|&g| ids[g] == 3).map(|g| ints(&cols[3])[g].unwrap()).sum();
+    let total: i64 = (0..t.len())
+        .filter(|&g| ids[g] == 3)
+        .map(|g| ints(&cols[3])[g].unwrap())
+        .sum();
     assert_eq!(total, 5);
     for g in 0..t.len() {
         let scalars: Vec<Scalar> = (0..3).map(|k| t.key_scalar(g, k)).collect();
@@ -266,7 +358,11 @@ fn many_groups_grow_the_table_and_global_aggregates() {
     let v: Vec<Option<i64>> = (0..n).map(|r| Some(r % 5000)).collect();
     let b = batch(vec![("k", Arc::new(Int64Array::from(v)) as ArrayRef)]);
     let k = col(0, "k", DataType::Int64, false);
-    let spec = AggSpec { keys: vec![k.clone()], grouping_sets: vec![1], aggs: vec![agg(AggFunc::Sum, Some(k.clone()))] };
+    let spec = AggSpec {
+        keys: vec![k.clone()],
+        grouping_sets: vec![1],
+        aggs: vec![agg(AggFunc::Sum, Some(k.clone()))],
+    };
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     assert_eq!(t.len(), 5000);
     let cols = t.to_arrow(&(0..t.len()).collect::<Vec<_>>());
@@ -279,27 +375,68 @@ fn many_groups_grow_the_table_and_global_aggregates() {
         grouping_sets: vec![0],
         aggs: vec![agg(AggFunc::CountStar, None), agg(AggFunc::Max, Some(k))],
     };
-    let t = run(&b, vec![], spec, &[b.clone(), b.slice(0, 0), b.slice(5, 10)]).unwrap();
+    let t = run(
+        &b,
+        vec![],
+        spec,
+        &[b.clone(), b.slice(0, 0), b.slice(5, 10)],
+    )
+    .unwrap();
     assert_eq!(t.len(), 1);
     let cols = t.to_arrow(&[0]);
-    assert_eq!((ints(&cols[0]), ints(&cols[1])), (vec![Some(n + 10)], vec![Some(4999)]));
+    assert_eq!(
+        (ints(&cols[0]), ints(&cols[1])),
+        (vec![Some(n + 10)], vec![Some(4999)])
+    );
 }
 
 #[test]
 fn sum_overflow_is_an_error() {
-    let b = batch(vec![("x", Arc::new(Int64Array::from(vec![Some(i64::MAX), None, Some(1)])) as ArrayRef)]);
+    let b = batch(vec![(
+        "x",
+        Arc::new(Int64Array::from(vec![Some(i64::MAX), None, Some(1)])) as ArrayRef,
+    )]);
     let x = col(0, "x", DataType::Int64, true);
-    let spec = AggSpec { keys: vec![], grouping_sets: vec![0], aggs: vec![agg(AggFunc::Sum, Some(x))] };
+    let spec = AggSpec {
+        keys: vec![],
+        grouping_sets: vec![0],
+        aggs: vec![agg(AggFunc::Sum, Some(x))],
+    };
     let err = run(&b, vec![], spec, &[b.clone()]).unwrap_err();
-    assert_eq!(err, Error::Overflow { expr: "sum(x)".into(), detail: "long overflow".into() });
+    assert_eq!(
+        err,
+        Error::Overflow {
+            expr: "sum(x)".into(),
+            detail: "long overflow".into()
+        }
+    );
 }
 
 #[test]
 fn keys_of_every_fixed_type_and_an_expression_key() {
     let b = batch(vec![
-        ("f", Arc::new(arrow::array::BooleanArray::from(vec![Some(true), None, Some(false), Some(true)])) as ArrayRef),
-        ("d", Arc::new(arrow::array::Date32Array::from(vec![Some(-3), Some(-3), None, Some(-3)]))),
-        ("x", Arc::new(Int32Array::from(vec![Some(4), Some(5), Some(6), Some(14)]))),
+        (
+            "f",
+            Arc::new(arrow::array::BooleanArray::from(vec![
+                Some(true),
+                None,
+                Some(false),
+                Some(true),
+            ])) as ArrayRef,
+        ),
+        (
+            "d",
+            Arc::new(arrow::array::Date32Array::from(vec![
+                Some(-3),
+                Some(-3),
+                None,
+                Some(-3),
+            ])),
+        ),
+        (
+            "x",
+            Arc::new(Int32Array::from(vec![Some(4), Some(5), Some(6), Some(14)])),
+        ),
     ]);
     let x = col(2, "x", DataType::Int32, true);
     let spec = AggSpec {
@@ -309,7 +446,10 @@ fn keys_of_every_fixed_type_and_an_expression_key() {
             bin(BinaryOp::Mod, x.clone(), i32l(10)),
         ],
         grouping_sets: vec![0b111],
-        aggs: vec![agg(AggFunc::Min, Some(x.clone())), agg(AggFunc::Avg, Some(x))],
+        aggs: vec![
+            agg(AggFunc::Min, Some(x.clone())),
+            agg(AggFunc::Avg, Some(x)),
+        ],
     };
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     assert_eq!(t.len(), 3);
@@ -318,7 +458,10 @@ fn keys_of_every_fixed_type_and_an_expression_key() {
         assert_eq!(t.hash_of(g), rust_hash(&scalars));
         if scalars[0] == Scalar::Boolean(true) {
             let cols = t.to_arrow(&[g]);
-            assert_eq!((ints(&cols[3]), floats(&cols[4])), (vec![Some(4)], vec![Some(9.0)]));
+            assert_eq!(
+                (ints(&cols[3]), floats(&cols[4])),
+                (vec![Some(4)], vec![Some(9.0)])
+            );
         }
     }
 }

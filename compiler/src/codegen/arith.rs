@@ -11,84 +11,106 @@ use crate::types::DataType;
 
 use super::gen::{Gen, Val};
 use super::helpers;
+use super::pipeline::Env;
 use super::sites::{overflow_detail, SiteKind};
 
 impl Gen<'_> {
-    /// `l op r` for an arithmetic operator, operands of type `ty`.
+    /// `l op r` for `+`, `-` and `*`, operands of type `ty`.
     pub fn arith(&mut self, e: &TExpr, op: BinaryOp, l: Val, r: Val, ty: &DataType) -> Result<Val> {
         let null = self.or_null(l.null(), r.null());
-        if *ty == DataType::Null || e.ty == DataType::Null {
-            return Ok(self.null_of(&e.ty));
-        }
         let (a, b) = (l.v()?, r.v()?);
-        let v = match ty {
-            DataType::Float64 => match op {
-                BinaryOp::Add => self.b.ins().fadd(a, b),
-                BinaryOp::Sub => self.b.ins().fsub(a, b),
-                BinaryOp::Mul => self.b.ins().fmul(a, b),
-                BinaryOp::Div | BinaryOp::Mod => {
-                    let z = self.b.ins().f64const(0.0);
-                    let zero = self.b.ins().fcmp(FloatCC::Equal, b, z);
-                    let zero = self.and_valid(zero, null);
-                    let site = self.site(e, SiteKind::DivideByZero);
-                    self.raise_if(zero, site, None);
-                    if op == BinaryOp::Div {
-                        self.b.ins().fdiv(a, b)
-                    } else {
-                        self.call(
-                            helpers::sqlc_fmod as *const () as usize,
-                            &[a, b],
-                            Some(types::F64),
-                        )
-                        .expect("the helper returns a value")
-                    }
-                }
-                _ => return Err(not_arith(op)),
-            },
-            DataType::Int32 | DataType::Int64 | DataType::Timestamp | DataType::Date => {
-                self.int_arith(e, op, a, b, null, ty)?
+        let v = match (ty, op) {
+            (DataType::Float64, BinaryOp::Add) => self.b.ins().fadd(a, b),
+            (DataType::Float64, BinaryOp::Sub) => self.b.ins().fsub(a, b),
+            (DataType::Float64, BinaryOp::Mul) => self.b.ins().fmul(a, b),
+            (DataType::Int32 | DataType::Int64 | DataType::Timestamp | DataType::Date, _) => {
+                let (v, overflow) = match op {
+                    BinaryOp::Add => self.b.ins().sadd_overflow(a, b),
+                    BinaryOp::Sub => self.b.ins().ssub_overflow(a, b),
+                    BinaryOp::Mul => self.b.ins().smul_overflow(a, b),
+                    _ => return Err(not_arith(op)),
+                };
+                let check = self.and_valid(overflow, null);
+                let site = self.site(e, SiteKind::Overflow(overflow_detail(ty)));
+                self.raise_if(check, site, None);
+                v
             }
-            t => return Err(Error::Codegen(format!("no arithmetic on type {t}"))),
+            _ => return Err(not_arith(op)),
         };
         Ok(Val::Fixed { v, null })
     }
 
-    fn int_arith(
+    /// `/` and `%` in Spark's order: the divisor first; the dividend only
+    /// where the divisor is not null; a zero divisor fails before the
+    /// dividend is evaluated when neither side is nullable, else after it
+    /// and only where it is not null.
+    pub fn div_mod(
         &mut self,
         e: &TExpr,
         op: BinaryOp,
-        a: Value,
-        b: Value,
-        null: Option<Value>,
-        ty: &DataType,
-    ) -> Result<Value> {
-        let (v, overflow) = match op {
-            BinaryOp::Add => self.b.ins().sadd_overflow(a, b),
-            BinaryOp::Sub => self.b.ins().ssub_overflow(a, b),
-            BinaryOp::Mul => self.b.ins().smul_overflow(a, b),
-            BinaryOp::Mod => {
-                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
-                let check = self.and_valid(zero, null);
-                let site = self.site(e, SiteKind::DivideByZero);
-                self.raise_if(check, site, None);
-                // x % -1 is 0 (also for the minimum, where the hardware traps);
-                // the divisor of a null row may be 0: divide by 1 instead.
-                let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
-                let bad = self.b.ins().bor(zero, m1);
-                let cty = self.b.func.dfg.value_type(b);
-                let one = self.b.ins().iconst(cty, 1);
-                let safe = self.b.ins().select(bad, one, b);
-                let rem = self.b.ins().srem(a, safe);
-                let z = self.b.ins().iconst(cty, 0);
-                return Ok(self.b.ins().select(m1, z, rem));
+        left: &TExpr,
+        right: &TExpr,
+        env: &Env,
+    ) -> Result<Val> {
+        let r = self.expr(right, env)?;
+        if right.ty == DataType::Null || left.ty == DataType::Null {
+            if right.ty != DataType::Null {
+                self.expr(left, env)?;
             }
-            // Spark's `/` is on doubles; the analyzer casts integers first.
-            _ => return Err(not_arith(op)),
-        };
-        let check = self.and_valid(overflow, null);
-        let site = self.site(e, SiteKind::Overflow(overflow_detail(ty)));
-        self.raise_if(check, site, None);
-        Ok(v)
+            return Ok(self.null_of(&e.ty));
+        }
+        let ty = &left.ty;
+        let site = self.site(e, SiteKind::DivideByZero);
+        let early = !left.nullable && !right.nullable;
+        if early {
+            let zero = self.is_zero(r.v()?, ty);
+            let check = self.and_valid(zero, r.null());
+            self.raise_if(check, site, None);
+        }
+        self.strict_after(&e.ty, r, left, env, |g, l| {
+            let null = g.or_null(l.null(), r.null());
+            let (a, b) = (l.v()?, r.v()?);
+            let zero = g.is_zero(b, ty);
+            if !early {
+                let check = g.and_valid(zero, null);
+                g.raise_if(check, site, None);
+            }
+            let v = match (ty, op) {
+                (DataType::Float64, BinaryOp::Div) => g.b.ins().fdiv(a, b),
+                (DataType::Float64, _) => g
+                    .call(
+                        helpers::sqlc_fmod as *const () as usize,
+                        &[a, b],
+                        Some(types::F64),
+                    )
+                    .expect("the helper returns a value"),
+                (DataType::Int32 | DataType::Int64, BinaryOp::Mod) => {
+                    // x % -1 is 0 (also for the minimum, where the hardware
+                    // traps); a zero divisor on a null row divides by 1.
+                    let m1 = g.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
+                    let bad = g.b.ins().bor(zero, m1);
+                    let cty = g.b.func.dfg.value_type(b);
+                    let one = g.b.ins().iconst(cty, 1);
+                    let safe = g.b.ins().select(bad, one, b);
+                    let rem = g.b.ins().srem(a, safe);
+                    let z = g.b.ins().iconst(cty, 0);
+                    g.b.ins().select(m1, z, rem)
+                }
+                // Spark's `/` is on doubles; the analyzer casts integers first.
+                _ => return Err(not_arith(op)),
+            };
+            Ok(Val::Fixed { v, null })
+        })
+    }
+
+    /// `v == 0` for an integer or a double (-0.0 included), as an i8.
+    fn is_zero(&mut self, v: Value, ty: &DataType) -> Value {
+        if *ty == DataType::Float64 {
+            let z = self.b.ins().f64const(0.0);
+            self.b.ins().fcmp(FloatCC::Equal, v, z)
+        } else {
+            self.b.ins().icmp_imm_s(IntCC::Equal, v, 0)
+        }
     }
 
     /// Unary minus; the minimum integer overflows.

@@ -14,8 +14,24 @@ use super::gen::{clif_type, Gen, Val};
 use super::helpers::{self, ParseAs};
 use super::sites::SiteKind;
 
-const MICROS_PER_SECOND: i64 = 1_000_000;
-const MICROS_PER_DAY: i64 = 86_400_000_000;
+const MICROS_PER_SECOND: i64 = crate::scalar_fns::MICROS_PER_SECOND;
+const MICROS_PER_DAY: i64 = crate::scalar_fns::MICROS_PER_DAY;
+
+/// Whether CAST(from AS to) can raise an error on some value.
+pub fn cast_can_fail(from: &DataType, to: &DataType) -> bool {
+    use DataType::*;
+    if from == to || *from == Null || *to == Utf8 {
+        return false;
+    }
+    matches!(
+        (from, to),
+        (Utf8, _)
+            | (Int64, Int32)
+            | (Float64, Int32 | Int64 | Timestamp)
+            | (Timestamp, Int32)
+            | (Date, Timestamp)
+    )
+}
 
 impl Gen<'_> {
     /// CAST(v AS to), `v` of type `from`; `e` is the cast (for errors).
@@ -84,7 +100,7 @@ impl Gen<'_> {
                     })
                 })
             }
-            (Boolean, Int32 | Int64 | Date) => fixed(self.b.ins().uextend(clif_type(to), v.v()?)),
+            (Boolean, Int32 | Int64) => fixed(self.b.ins().uextend(clif_type(to), v.v()?)),
             (Boolean, Float64) => {
                 let x = self.b.ins().uextend(types::I32, v.v()?);
                 fixed(self.b.ins().fcvt_from_sint(types::F64, x))
@@ -98,7 +114,7 @@ impl Gen<'_> {
             }
             (Int64, Int32) => {
                 let x = v.v()?;
-                fixed(self.narrow_to_i32(e, x, null, from, to))
+                fixed(self.narrow_to_i32(e, x, x, null, from, to))
             }
             (Float64, Int32 | Int64) => {
                 let x = v.v()?;
@@ -126,9 +142,19 @@ impl Gen<'_> {
                 self.raise_if(bad, site, Some(bits));
                 fixed(self.b.ins().fcvt_to_sint_sat(clif_type(to), x))
             }
-            (Int32 | Int64, Timestamp) => {
+            (Int32, Timestamp) => {
                 let x = self.to_i64(v.v()?);
-                fixed(self.checked_scale(e, x, MICROS_PER_SECOND, null, from, to, v.v()?))
+                fixed(self.b.ins().imul_imm_s(x, MICROS_PER_SECOND))
+            }
+            // Spark's SECONDS.toMicros saturates.
+            (Int64, Timestamp) => {
+                let x = v.v()?;
+                let k = self.i64c(MICROS_PER_SECOND);
+                let (r, of) = self.b.ins().smul_overflow(x, k);
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+                let (min, max) = (self.i64c(i64::MIN), self.i64c(i64::MAX));
+                let sat = self.b.ins().select(neg, min, max);
+                fixed(self.b.ins().select(of, sat, r))
             }
             (Date, Timestamp) => {
                 let x = self.to_i64(v.v()?);
@@ -159,7 +185,7 @@ impl Gen<'_> {
             (Timestamp, Int64) => fixed(self.floor_div(v.v()?, MICROS_PER_SECOND)),
             (Timestamp, Int32) => {
                 let secs = self.floor_div(v.v()?, MICROS_PER_SECOND);
-                fixed(self.narrow_to_i32(e, secs, null, from, to))
+                fixed(self.narrow_to_i32(e, secs, v.v()?, null, from, to))
             }
             (Timestamp, Float64) => {
                 let f = self.b.ins().fcvt_from_sint(types::F64, v.v()?);
@@ -170,11 +196,10 @@ impl Gen<'_> {
                 let days = self.floor_div(v.v()?, MICROS_PER_DAY);
                 fixed(self.b.ins().ireduce(types::I32, days))
             }
-            _ => Err(Error::Unsupported(format!(
-                "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast \"{}\" to \"{}\" in {e}",
-                from.spark_name().to_uppercase(),
-                to.spark_name().to_uppercase()
-            ))),
+            _ => Err(Error::TypeMismatch {
+                expr: e.to_string(),
+                reason: format!("cannot cast {} to {}", from.spark_name(), to.spark_name()),
+            }),
         }
     }
 
@@ -234,11 +259,13 @@ impl Gen<'_> {
         self.b.ins().isub(q, neg)
     }
 
-    /// An i64 into an i32, out of range raising CAST_OVERFLOW.
+    /// An i64 into an i32, out of range raising CAST_OVERFLOW naming `orig`.
+    #[allow(clippy::too_many_arguments)]
     fn narrow_to_i32(
         &mut self,
         e: &TExpr,
         x: Value,
+        orig: Value,
         null: Option<Value>,
         from: &DataType,
         to: &DataType,
@@ -260,7 +287,7 @@ impl Gen<'_> {
                 to: to.clone(),
             },
         );
-        self.raise_if(bad, site, Some(x));
+        self.raise_if(bad, site, Some(orig));
         self.b.ins().ireduce(types::I32, x)
     }
 

@@ -1,16 +1,18 @@
 //! The collect sink: the kernel writes a selection vector and the computed
 //! output columns; pass-through columns are gathered afterwards with
-//! Arrow's `take`, vectorized. Both halves live here: the code generation
+//! Arrow's filter kernel, vectorized. Both halves live here: the code generation
 //! ([`CollectSink`]) and the Rust that prepares the buffers and assembles
 //! the `RecordBatch` ([`OutputBuffers`]).
 
 use std::sync::Arc;
 
+use arrow::array::BooleanBufferBuilder;
 use arrow::array::{
     Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array,
-    Int64Array, NullArray, StringArray, TimestampMicrosecondArray, UInt32Array,
+    Int64Array, NullArray, StringArray, TimestampMicrosecondArray,
 };
 use arrow::buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow::compute::FilterBuilder;
 use arrow::datatypes::{DataType as ArrowType, SchemaRef, TimestampMicrosecondType};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use cranelift_codegen::ir::{types, InstBuilder, Value};
@@ -27,7 +29,7 @@ use super::pipeline::{analyze, Env};
 /// Where one output column comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum OutCol {
-    /// Input column `i`, unchanged: gathered with `take`.
+    /// Input column `i`, unchanged: gathered by Arrow's filter kernel.
     Input(usize),
     /// Written by the kernel into `OutView` number `out`.
     Computed {
@@ -261,20 +263,27 @@ impl OutputBuffers {
     ) -> Result<RecordBatch> {
         let OutputBuffers { mut sel, bufs, .. } = self;
         sel.truncate(k);
-        let all = k == batch.num_rows();
-        let indices = UInt32Array::from(sel);
+        let rows = batch.num_rows();
+        // Pass-through columns: one filter, its strategy chosen once.
+        let pass_through = cols.iter().any(|c| matches!(c, OutCol::Input(_)));
+        let predicate = (pass_through && k < rows).then(|| {
+            let mut mask = BooleanBufferBuilder::new(rows);
+            mask.append_n(rows, false);
+            for &i in &sel {
+                mask.set_bit(i as usize, true);
+            }
+            FilterBuilder::new(&BooleanArray::new(mask.finish(), None))
+                .optimize()
+                .build()
+        });
         let mut computed = bufs.into_iter();
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(cols.len());
         for (c, field) in cols.iter().zip(output.fields()) {
             let a = match c {
-                OutCol::Input(i) => {
-                    let col = batch.column(*i);
-                    if all {
-                        col.clone()
-                    } else {
-                        arrow::compute::take(col.as_ref(), &indices, None)?
-                    }
-                }
+                OutCol::Input(i) => match &predicate {
+                    None => batch.column(*i).clone(),
+                    Some(p) => p.filter(batch.column(*i).as_ref())?,
+                },
                 OutCol::Computed { .. } => {
                     let (b, valid) = computed
                         .next()

@@ -2,10 +2,10 @@
 //! blocks where evaluation is lazy: AND/OR, CASE, COALESCE, IN), leaving the
 //! builder in the block where the result is available.
 
-use cranelift_codegen::ir::{types, InstBuilder};
+use cranelift_codegen::ir::{types, Block, InstBuilder};
 
 use crate::error::{Error, Result};
-use crate::ir::{BinaryOp, TExpr, TExprKind, UnaryOp};
+use crate::ir::{BinaryOp, ScalarFunc, TExpr, TExprKind, UnaryOp};
 use crate::scalar_fns::LikeMatcher;
 use crate::types::{DataType, Scalar};
 
@@ -50,14 +50,29 @@ impl Gen<'_> {
                 left,
                 right,
             } => self.and_or(false, left, right, env),
-            Binary { op, left, right } => {
+            Binary {
+                op: op @ (BinaryOp::Div | BinaryOp::Mod),
+                left,
+                right,
+            } => self.div_mod(e, *op, left, right, env),
+            Binary {
+                op: BinaryOp::EqNullSafe,
+                left,
+                right,
+            } => {
                 let l = self.expr(left, env)?;
                 let r = self.expr(right, env)?;
-                if op.is_comparison() {
-                    self.compare(*op, l, r, &left.ty)
-                } else {
-                    self.arith(e, *op, l, r, &left.ty)
-                }
+                self.compare(BinaryOp::EqNullSafe, l, r, &left.ty)
+            }
+            Binary { op, left, right } => {
+                let ty = &left.ty;
+                self.strict(&e.ty, &[left, right], env, |g, v| {
+                    if op.is_comparison() {
+                        g.compare(*op, v[0], v[1], ty)
+                    } else {
+                        g.arith(e, *op, v[0], v[1], ty)
+                    }
+                })
             }
             IsNull(a) | IsNotNull(a) => {
                 let v = self.expr(a, env)?;
@@ -126,6 +141,79 @@ impl Gen<'_> {
         }
     }
 
+    /// Evaluates `args` in order, each only where those before are not null
+    /// (as Spark's generated code for null-intolerant operators), then `f`
+    /// on their values. A bare NULL argument makes the result null without
+    /// evaluating the rest. An argument that cannot raise an error is
+    /// evaluated without a branch (the result is the same).
+    pub fn strict(
+        &mut self,
+        ty: &DataType,
+        args: &[&TExpr],
+        env: &Env,
+        f: impl FnOnce(&mut Self, &[Val]) -> Result<Val>,
+    ) -> Result<Val> {
+        let mut merge = None;
+        let mut vals = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            let v = self.expr(a, env)?;
+            vals.push(v);
+            if a.ty == DataType::Null {
+                let nv = self.null_of(ty);
+                return Ok(self.end_strict(merge, nv, ty));
+            }
+            if let Some(n) = v.null() {
+                if args[i + 1..].iter().any(|e| can_fail(e)) {
+                    let m = match merge {
+                        Some(m) => m,
+                        None => *merge.insert(self.merge_block(ty)),
+                    };
+                    let nv = self.null_of(ty);
+                    let nargs = self.merge_args(nv);
+                    let cont = self.b.create_block();
+                    self.b.ins().brif(n, m, &nargs, cont, &[]);
+                    self.b.switch_to_block(cont);
+                }
+            }
+        }
+        let r = f(self, &vals)?;
+        Ok(self.end_strict(merge, r, ty))
+    }
+
+    /// [`Gen::strict`] for one more argument after an evaluated value `first`.
+    pub fn strict_after(
+        &mut self,
+        ty: &DataType,
+        first: Val,
+        next: &TExpr,
+        env: &Env,
+        f: impl FnOnce(&mut Self, Val) -> Result<Val>,
+    ) -> Result<Val> {
+        let mut merge = None;
+        if let (Some(n), true) = (first.null(), can_fail(next)) {
+            let m = self.merge_block(ty);
+            merge = Some(m);
+            let nv = self.null_of(ty);
+            let nargs = self.merge_args(nv);
+            let cont = self.b.create_block();
+            self.b.ins().brif(n, m, &nargs, cont, &[]);
+            self.b.switch_to_block(cont);
+        }
+        let v = self.expr(next, env)?;
+        let r = f(self, v)?;
+        Ok(self.end_strict(merge, r, ty))
+    }
+
+    fn end_strict(&mut self, merge: Option<Block>, v: Val, ty: &DataType) -> Val {
+        match merge {
+            None => v,
+            Some(m) => {
+                self.jump_merge(m, v);
+                self.enter_merge(m, ty)
+            }
+        }
+    }
+
     /// A literal of type `ty` (a NULL literal takes the expression's type).
     fn literal(&mut self, s: &Scalar, ty: &DataType) -> Val {
         let v = match s {
@@ -167,8 +255,9 @@ impl Gen<'_> {
         let v = self.expr(arg, env)?;
         let (p, l) = v.bytes()?;
         let m = self.i64c(addr);
+        let utf8 = self.i64c((arg.ty == DataType::Utf8) as i64);
         let r = self
-            .call(f, &[m, p, l], Some(types::I64))
+            .call(f, &[m, p, l, utf8], Some(types::I64))
             .expect("the helper returns a value");
         let mut r = self.b.ins().ireduce(types::I8, r);
         if negated {
@@ -306,4 +395,28 @@ impl Gen<'_> {
         }
         Ok(r)
     }
+}
+
+/// Whether evaluating `e` may raise a runtime error on some row (for the
+/// generated code: conservative).
+pub fn can_fail(e: &TExpr) -> bool {
+    use TExprKind::*;
+    let own = match &e.kind {
+        Unary {
+            op: UnaryOp::Neg, ..
+        } => e.ty != DataType::Float64,
+        Binary { op, .. } => match op {
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => e.ty != DataType::Float64,
+            BinaryOp::Div | BinaryOp::Mod => true,
+            _ => false,
+        },
+        Cast { arg } => super::cast::cast_can_fail(&arg.ty, &e.ty),
+        Call { func, .. } => match func {
+            ScalarFunc::Abs => e.ty != DataType::Float64,
+            ScalarFunc::ToTimestamp => true,
+            _ => false,
+        },
+        _ => false,
+    };
+    own || e.children().into_iter().any(can_fail)
 }

@@ -4,9 +4,9 @@
 use cranelift_codegen::ir::{types, InstBuilder};
 
 use crate::error::{Error, Result};
-use crate::ir::{ScalarFunc, TExpr};
+use crate::ir::{ScalarFunc, TExpr, TExprKind};
 use crate::scalar_fns::DatePart;
-use crate::types::DataType;
+use crate::types::{DataType, Scalar};
 
 use super::abi::CTX_RET_LEN;
 use super::gen::{Gen, Val};
@@ -15,7 +15,8 @@ use super::pipeline::Env;
 use super::sites::SiteKind;
 
 impl Gen<'_> {
-    /// `func(args)`, `e` being the call.
+    /// `func(args)`, `e` being the call: arguments in order, each only
+    /// where those before are not null (`concat` evaluates all of them).
     pub fn call_fn(
         &mut self,
         e: &TExpr,
@@ -23,30 +24,77 @@ impl Gen<'_> {
         args: &[TExpr],
         env: &Env,
     ) -> Result<Val> {
-        use ScalarFunc::*;
-        let arity = |n: usize| -> Result<()> {
-            if args.len() < n {
-                return Err(Error::Codegen(format!(
-                    "{} needs {n} arguments",
-                    func.name()
-                )));
+        // An unknown unit literal: null, the timestamp not even evaluated.
+        if let (ScalarFunc::DateTrunc, Some(TExprKind::Literal(Scalar::Utf8(unit)))) =
+            (func, args.first().map(|a| &a.kind))
+        {
+            if crate::scalar_fns::date_trunc(unit, 0).is_none() {
+                return Ok(self.null_of(&e.ty));
             }
-            Ok(())
-        };
-        arity(if func == DateTrunc { 2 } else { 1 })?;
+        }
+        if func == ScalarFunc::Concat {
+            return self.concat(e, args, env);
+        }
+        let need = if func == ScalarFunc::DateTrunc { 2 } else { 1 };
+        if args.len() < need {
+            return Err(Error::Codegen(format!(
+                "{} needs {need} arguments",
+                func.name()
+            )));
+        }
+        let refs: Vec<&TExpr> = args.iter().collect();
+        self.strict(&e.ty, &refs, env, |g, vals| g.apply_fn(e, func, args, vals))
+    }
+
+    /// `concat`: null if any argument is null; every argument evaluated.
+    fn concat(&mut self, e: &TExpr, args: &[TExpr], env: &Env) -> Result<Val> {
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
             vals.push(self.expr(a, env)?);
+        }
+        if args.iter().any(|a| a.ty == DataType::Null) {
+            return Ok(self.null_of(&e.ty));
+        }
+        if vals.is_empty() {
+            let (ptr, len) = self.owned_bytes(b"");
+            return Ok(Val::Str {
+                ptr,
+                len,
+                null: None,
+            });
         }
         let mut null = None;
         for v in &vals {
             null = self.or_null(null, v.null());
         }
+        self.guard_null(null, &e.ty, |g| {
+            let slot = g.stack_slot(16 * vals.len() as u32);
+            let base = g.b.ins().stack_addr(types::I64, slot, 0);
+            for (i, v) in vals.iter().enumerate() {
+                let (p, l) = v.bytes()?;
+                g.store(p, base, 16 * i as i32);
+                g.store(l, base, 16 * i as i32 + 8);
+            }
+            let (ctx, n) = (g.ctx, g.i64c(vals.len() as i64));
+            Ok(g.str_call(helpers::sqlc_concat as *const () as usize, &[ctx, base, n]))
+        })
+    }
+
+    /// A function other than `concat` on evaluated, non-bare-NULL arguments.
+    fn apply_fn(
+        &mut self,
+        e: &TExpr,
+        func: ScalarFunc,
+        args: &[TExpr],
+        vals: &[Val],
+    ) -> Result<Val> {
+        use ScalarFunc::*;
+        let mut null = None;
+        for v in vals {
+            null = self.or_null(null, v.null());
+        }
         let a0 = vals[0];
         let ty0 = &args[0].ty;
-        if args.iter().any(|a| a.ty == DataType::Null) && !matches!(func, Concat) {
-            return Ok(self.null_of(&e.ty));
-        }
         match func {
             Lower | Upper => self.guard_null(null, &e.ty, |g| {
                 let (p, l) = a0.bytes()?;
@@ -92,22 +140,7 @@ impl Gen<'_> {
                     ))
                 })
             }
-            Concat => {
-                if args.iter().any(|a| a.ty == DataType::Null) {
-                    return Ok(self.null_of(&e.ty));
-                }
-                self.guard_null(null, &e.ty, |g| {
-                    let slot = g.stack_slot(16 * vals.len() as u32);
-                    let base = g.b.ins().stack_addr(types::I64, slot, 0);
-                    for (i, v) in vals.iter().enumerate() {
-                        let (p, l) = v.bytes()?;
-                        g.store(p, base, 16 * i as i32);
-                        g.store(l, base, 16 * i as i32 + 8);
-                    }
-                    let (ctx, n) = (g.ctx, g.i64c(vals.len() as i64));
-                    Ok(g.str_call(helpers::sqlc_concat as *const () as usize, &[ctx, base, n]))
-                })
-            }
+            Concat => Err(Error::Codegen("concat is lowered by Gen::concat".into())),
             Abs => self.abs(e, a0, ty0),
             Floor | Ceil => self.floor_ceil(a0, ty0, func == Ceil),
             Sqrt => {

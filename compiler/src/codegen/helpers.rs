@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use crate::error::Error;
 use crate::scalar_fns::{self, DatePart, LikeMatcher};
-use crate::types::{DataType, Scalar};
+use crate::types::DataType;
 
 use super::abi::{KernelCtx, OutStr};
 use super::sites::SiteKind;
@@ -33,7 +33,12 @@ unsafe fn bytes<'a>(ptr: *const u8, len: u64) -> &'a [u8] {
 /// As [`bytes`]. Invalid UTF-8 (only possible from Binary data) is replaced.
 unsafe fn text<'a>(ptr: *const u8, len: u64) -> Cow<'a, str> {
     // SAFETY: the caller's contract.
-    String::from_utf8_lossy(unsafe { bytes(ptr, len) })
+    let b = unsafe { bytes(ptr, len) };
+    // The fast check first: Utf8 values are valid, only Binary may not be.
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    }
 }
 
 /// # Safety
@@ -54,16 +59,42 @@ pub unsafe extern "C" fn sqlc_raise(c: *mut KernelCtx, site: u64, bits: u64) {
     c.fail(e);
 }
 
-/// LIKE through the kernel's prebuilt matcher: 1 on a match.
-pub unsafe extern "C" fn sqlc_like(m: *const LikeMatcher, ptr: *const u8, len: u64) -> u64 {
-    // SAFETY: `m` is a matcher the kernel owns; the bytes are a Utf8 value.
-    unsafe { (*m).matches(&text(ptr, len)) as u64 }
+/// # Safety
+/// As [`bytes`], and the bytes must be valid UTF-8 when `utf8 != 0`.
+unsafe fn text_of<'a>(ptr: *const u8, len: u64, utf8: u64) -> Cow<'a, str> {
+    if utf8 != 0 {
+        // SAFETY: a Utf8 value is valid UTF-8: Arrow's string arrays
+        // guarantee it, literals are Rust strings, and every string a
+        // kernel makes comes from `str` operations (a Binary value becomes
+        // Utf8 only through `sqlc_binary_to_utf8`, which validates).
+        unsafe { Cow::Borrowed(std::str::from_utf8_unchecked(bytes(ptr, len))) }
+    } else {
+        // SAFETY: the caller's contract.
+        unsafe { text(ptr, len) }
+    }
+}
+
+/// LIKE through the kernel's prebuilt matcher: 1 on a match. `utf8` is 1
+/// for a Utf8 value (0 for Binary, which is checked).
+pub unsafe extern "C" fn sqlc_like(
+    m: *const LikeMatcher,
+    ptr: *const u8,
+    len: u64,
+    utf8: u64,
+) -> u64 {
+    // SAFETY: `m` is a matcher the kernel owns; see `text_of`.
+    unsafe { (*m).matches(&text_of(ptr, len, utf8)) as u64 }
 }
 
 /// RLIKE through the kernel's compiled regex: 1 when it matches anywhere.
-pub unsafe extern "C" fn sqlc_rlike(r: *const regex::Regex, ptr: *const u8, len: u64) -> u64 {
-    // SAFETY: `r` is a regex the kernel owns; the bytes are a Utf8 value.
-    unsafe { (*r).is_match(&text(ptr, len)) as u64 }
+pub unsafe extern "C" fn sqlc_rlike(
+    r: *const regex::Regex,
+    ptr: *const u8,
+    len: u64,
+    utf8: u64,
+) -> u64 {
+    // SAFETY: `r` is a regex the kernel owns; see `text_of`.
+    unsafe { (*r).is_match(&text_of(ptr, len, utf8)) as u64 }
 }
 
 /// Java's `%` on doubles (the sign of the dividend).
@@ -126,7 +157,7 @@ pub unsafe extern "C" fn sqlc_parse(
         Some(v) => v,
         None => {
             let e = match c.sites.get(site as usize) {
-                Some(site) => site.error(Scalar::Utf8(s.into_owned()).to_string()),
+                Some(site) => site.error(super::sites::string_text(&s)),
                 None => Error::Codegen(format!("unknown error site {site}")),
             };
             c.fail(e);

@@ -5,7 +5,8 @@
 //! [`Error`].
 
 use crate::error::Error;
-use crate::types::{DataType, Scalar};
+use crate::scalar_fns;
+use crate::types::DataType;
 
 /// What a site raises.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,18 +71,23 @@ impl ErrorSite {
     }
 }
 
-/// Spark's SQL text of a value (`123`, `123L`, `1.0E20D`, `'abc'`).
+/// How Spark shows a value in a cast error (`123`, `123L`, `1.0E20D`,
+/// `2024-01-01 00:00:00`), given its bits.
 pub fn value_text(ty: &DataType, bits: u64) -> String {
-    let s = match ty {
-        DataType::Boolean => Scalar::Boolean(bits != 0),
-        DataType::Int32 => Scalar::Int32(bits as i64 as i32),
-        DataType::Int64 => Scalar::Int64(bits as i64),
-        DataType::Float64 => Scalar::Float64(f64::from_bits(bits)),
-        DataType::Timestamp => Scalar::Timestamp(bits as i64),
-        DataType::Date => Scalar::Date(bits as i64 as i32),
-        _ => Scalar::Null,
-    };
-    s.to_string()
+    match ty {
+        DataType::Boolean => (bits != 0).to_string(),
+        DataType::Int32 => (bits as i64 as i32).to_string(),
+        DataType::Int64 => format!("{}L", bits as i64),
+        DataType::Float64 => format!("{}D", scalar_fns::format_f64(f64::from_bits(bits))),
+        DataType::Timestamp => scalar_fns::format_timestamp(bits as i64),
+        DataType::Date => scalar_fns::format_date(bits as i64 as i32),
+        _ => "NULL".into(),
+    }
+}
+
+/// How Spark shows a string in a cast error.
+pub fn string_text(s: &str) -> String {
+    format!("'{s}'")
 }
 
 /// Spark's detail text for an integer overflow of a type.
