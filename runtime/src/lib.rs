@@ -9,6 +9,11 @@ pub mod connector;
 pub mod datagen;
 pub mod display;
 pub mod error;
+pub mod exec;
+pub mod query;
+pub mod row;
+pub mod sink;
 pub mod source;
+pub mod writer;
 
 pub use error::{Error, Result};
