@@ -80,7 +80,7 @@ fn find_agg(p: &PhysPlan) -> &PhysPlan {
 }
 
 fn bench(c: &mut Criterion) {
-    let batches = ActivityGen { rows: ROWS, ..ActivityGen::default() }.batches(64 * 1024).unwrap();
+    let batches = ActivityGen { rows: ROWS as u64, ..ActivityGen::default() }.batches(64 * 1024).unwrap();
     let spark = Session::builder().create();
     let df = spark.create_data_frame(batches.clone()).unwrap();
     let mut ratios = Vec::new();

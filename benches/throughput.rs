@@ -24,7 +24,7 @@ fn data(rows: usize, files: usize) -> PathBuf {
     if !dir.join("_done").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        ActivityGen { rows, files, ..ActivityGen::default() }.write_dir(&dir).unwrap();
+        ActivityGen { rows: rows as u64, files, ..ActivityGen::default() }.write_dir(&dir).unwrap();
         std::fs::write(dir.join("_done"), b"").unwrap();
     }
     dir

@@ -26,7 +26,7 @@ fn main() -> sqlc::Result<()> {
     let interval = Duration::from_millis(arg("--interval-ms", 250));
     let dir = std::env::temp_dir().join(format!("sqlc-activity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| sqlc_err(&dir, e))?;
-    let gen = ActivityGen { rows: rows as usize, files, ..ActivityGen::default() };
+    let gen = ActivityGen { rows, files, ..ActivityGen::default() };
 
     // The first file, so the static read below can infer the schema, as the
     // seed does with `spark.read.json(...)`.

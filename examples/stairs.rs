@@ -15,7 +15,7 @@ fn arg(name: &str, default: usize) -> usize {
 
 fn main() -> sqlc::Result<()> {
     let dir = std::env::temp_dir().join(format!("sqlc-stairs-{}", std::process::id()));
-    let gen = ActivityGen { rows: arg("--rows", 200_000), files: arg("--files", 20), ..ActivityGen::default() };
+    let gen = ActivityGen { rows: arg("--rows", 200_000) as u64, files: arg("--files", 20), ..ActivityGen::default() };
     gen.write_dir(&dir)?;
 
     let spark = Session::builder().app_name("stairs").get_or_create();

@@ -6,7 +6,7 @@ use sqlc_compiler::expr::Expr;
 use sqlc_compiler::ir::{BinaryOp, UnaryOp};
 use sqlc_compiler::{DataType, Scalar};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// An expression over a DataFrame's columns: `col("x") * 2`,
 /// `col("gt").is_not_null()`, `expr("gt like '%stairs%'")`.
@@ -126,17 +126,7 @@ impl Column {
 
 /// A Spark SQL type name as `cast` takes it.
 pub(crate) fn parse_type_name(name: &str) -> Result<DataType> {
-    Ok(match name.trim().to_ascii_lowercase().as_str() {
-        "boolean" | "bool" => DataType::Boolean,
-        "int" | "integer" | "smallint" | "tinyint" | "short" | "byte" => DataType::Int32,
-        "bigint" | "long" => DataType::Int64,
-        "double" | "float" | "real" => DataType::Float64,
-        "string" | "varchar" | "text" => DataType::Utf8,
-        "binary" => DataType::Binary,
-        "timestamp" | "timestamp_ltz" | "timestamp_ntz" => DataType::Timestamp,
-        "date" => DataType::Date,
-        other => return Err(Error::Unsupported(format!("unknown type name '{other}' in cast"))),
-    })
+    Ok(sqlc_compiler::sql::parse_type_name(name)?)
 }
 
 /// A string names a column, as in PySpark's `df.select("gt")`.

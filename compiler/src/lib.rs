@@ -15,6 +15,7 @@ pub mod physical;
 pub mod plan;
 pub mod resolve;
 pub mod scalar_fns;
+pub mod sql;
 pub mod types;
 
 pub use error::{Error, Result};

@@ -36,34 +36,35 @@ fn check(
     let interp = run(&spec, std::slice::from_ref(&batch), ExecMode::Interpret);
     prop_assert!(
         !matches!(interp, Outcome::Panic(_)),
-        "interpreter panicked: {interp:?}\nspec: {spec:#?}"
+        "interpreter panicked: {interp:?}\n{}",
+        support::show_spec(&spec)
     );
     let other = run(&spec, std::slice::from_ref(&batch), other_mode());
     prop_assert_eq!(
         &interp,
         &other,
-        "interpreter vs {:?}\nspec: {:#?}\nbatch: {:?}",
+        "interpreter vs {:?}\n{}batch: {:?}",
         other_mode(),
-        spec,
-        batch
+        support::show_spec(&spec),
+        support::rows_of(batch.columns(), batch.num_rows())
     );
     // Column at a time must equal row at a time (errors: the first failing row's).
     let rowwise = run(&spec, &per_row(&batch), ExecMode::Interpret);
     prop_assert_eq!(
         &interp,
         &rowwise,
-        "batch vs row at a time\nspec: {:#?}\nbatch: {:?}",
-        spec,
-        batch
+        "batch vs row at a time\n{}batch: {:?}",
+        support::show_spec(&spec),
+        support::rows_of(batch.columns(), batch.num_rows())
     );
     // And the reference evaluator, written from Spark's generated code.
     let reference = support::oracle_sink::run(&spec, std::slice::from_ref(&batch));
     prop_assert_eq!(
         &interp,
         &reference,
-        "interpreter vs reference\nspec: {:#?}\nbatch: {:?}",
-        spec,
-        batch
+        "interpreter vs reference\n{}batch: {:?}",
+        support::show_spec(&spec),
+        support::rows_of(batch.columns(), batch.num_rows())
     );
     Ok(())
 }
@@ -206,4 +207,56 @@ fn empty_batches_give_nothing() {
         }
     }
     let _ = Arc::new(0);
+}
+
+/// Not a check: runs many random pipelines against the other back end and
+/// prints, per kind of disagreement, the smallest example. For triage:
+/// `cargo test --release -p sqlc-compiler --test differential -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn disagreement_survey() {
+    use proptest::strategy::ValueTree;
+    use std::collections::BTreeMap;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = (any::<u64>(), batch_strategy(12));
+    let mut found: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut total = 0;
+    for case in 0..20_000 {
+        let Ok(tree) = strategy.new_tree(&mut runner) else {
+            continue;
+        };
+        let (seed, (rows, nullable)) = tree.current();
+        let mut g = Gen {
+            rng: Rng::new(seed),
+            cols: vec![],
+        };
+        let spec = g.pipeline(input_types(nullable), case % 2 == 0);
+        let batch = make_batch(&rows, nullable);
+        let a = run(&spec, std::slice::from_ref(&batch), ExecMode::Interpret);
+        let b = run(&spec, std::slice::from_ref(&batch), other_mode());
+        if a == b {
+            continue;
+        }
+        total += 1;
+        let kind = |o: &Outcome| match o {
+            Outcome::Rows(_) => "rows".to_string(),
+            Outcome::Error(c) => c.to_string(),
+            Outcome::Panic(p) => format!("panic: {}", p.lines().next().unwrap_or("")),
+        };
+        let key = format!("interpreter {} / {:?} {}", kind(&a), other_mode(), kind(&b));
+        let text = format!(
+            "{}rows: {:?}\ninterpreter: {a:?}\nother: {b:?}\n",
+            support::show_spec(&spec),
+            support::rows_of(batch.columns(), batch.num_rows())
+        );
+        let e = found.entry(key).or_insert((0, text.clone()));
+        e.0 += 1;
+        if text.len() < e.1.len() {
+            e.1 = text;
+        }
+    }
+    println!("{total} disagreements in 20000 cases");
+    for (k, (n, ex)) in &found {
+        println!("=== {k}: {n} cases; smallest:\n{ex}");
+    }
 }

@@ -22,6 +22,8 @@ pub fn root() -> PathBuf {
 /// Generates a data directory with `../shared/data/gen_activity.py` once per
 /// argument list (cached under `target/test-data`), and returns it.
 pub fn shared_data(args: &[&str]) -> PathBuf {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let name = args.join("_").replace("--", "");
     let dir = root().join("target").join("test-data").join(&name);
     if dir.join("_done").exists() {

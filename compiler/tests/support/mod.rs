@@ -156,6 +156,10 @@ fn cell(a: &ArrayRef, i: usize) -> String {
     if a.is_null(i) {
         return "NULL".into();
     }
+    if let Some(t) = a.as_any().downcast_ref::<TimestampMicrosecondArray>() {
+        // Arrow's display cannot resolve the "UTC" zone without chrono-tz.
+        return t.value(i).to_string();
+    }
     if let Some(f) = a.as_any().downcast_ref::<Float64Array>() {
         let v = f.value(i);
         return if v.is_nan() {
@@ -254,4 +258,49 @@ pub fn other_mode() -> ExecMode {
 /// `batch` split into single-row batches.
 pub fn per_row(batch: &RecordBatch) -> Vec<RecordBatch> {
     (0..batch.num_rows()).map(|i| batch.slice(i, 1)).collect()
+}
+
+/// A pipeline as SQL-like text, for failure messages.
+pub fn show_spec(spec: &PipelineSpec) -> String {
+    let mut out = String::new();
+    let input: Vec<String> = spec
+        .input
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("c{i} {}{}", c.ty, if c.nullable { "" } else { " NOT NULL" }))
+        .collect();
+    out.push_str(&format!("INPUT {}\n", input.join(", ")));
+    for s in &spec.steps {
+        match s {
+            Step::Filter(e) => out.push_str(&format!("FILTER {e}\n")),
+            Step::Project(es) => {
+                let items: Vec<String> = es
+                    .iter()
+                    .map(|e| format!("{e} (nullable: {})", e.nullable))
+                    .collect();
+                out.push_str(&format!("PROJECT {}\n", items.join(", ")))
+            }
+        }
+    }
+    if let PipelineSink::Aggregate(a) = &spec.sink {
+        let keys: Vec<String> = a.keys.iter().map(|k| k.to_string()).collect();
+        let aggs: Vec<String> = a
+            .aggs
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}({})",
+                    c.func.name(),
+                    c.arg.as_ref().map(|x| x.to_string()).unwrap_or("*".into())
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "GROUP BY {} SETS {:?} AGG {}\n",
+            keys.join(", "),
+            a.grouping_sets,
+            aggs.join(", ")
+        ));
+    }
+    out
 }

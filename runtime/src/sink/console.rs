@@ -44,3 +44,46 @@ impl Sink for ConsoleSink {
         "org.apache.spark.sql.execution.streaming.ConsoleTable$".into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use arrow::array::{Int64Array, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn prints_each_batch_under_its_header_as_show_does() {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("gt", DataType::Utf8, true),
+            Field::new("count", DataType::Int64, false),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![Arc::new(StringArray::from(vec![Some("walk"), None])), Arc::new(Int64Array::from(vec![3, 12]))],
+        )
+        .unwrap();
+        let buf = Buf::default();
+        let mut sink = ConsoleSink::to_writer(20, 20, Box::new(buf.clone()));
+        sink.add_batch(7, &schema, vec![batch], OutputMode::Complete).unwrap();
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        let want = "-------------------------------------------\nBatch: 7\n-------------------------------------------\n\
+                    +----+-----+\n|  gt|count|\n+----+-----+\n|walk|    3|\n|NULL|   12|\n+----+-----+\n\n";
+        assert_eq!(text, want);
+    }
+}

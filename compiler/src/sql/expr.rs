@@ -1,0 +1,357 @@
+//! sqlparser's expression AST → sqlc's logical [`Expr`], shaped so that
+//! `Expr::output_name()` prints Spark's column names (`a != b` becomes
+//! `NOT (a = b)` as in Spark, `x IS TRUE` becomes `x <=> true`, …).
+
+use sqlparser::ast::{
+    BinaryOperator as Op, CastKind, CeilFloorKind, DateTimeField, DuplicateTreatment,
+    Expr as SqlExpr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, InTarget,
+    ObjectName, ObjectNamePart, TrimWhereField, UnaryOperator,
+};
+
+use super::values::{interval, negative_literal, numeric_ident, typed_string, value};
+use crate::error::{Error, Result};
+use crate::expr::Expr;
+use crate::ir::{BinaryOp, UnaryOp};
+use crate::types::Scalar;
+
+/// An identifier's text as the user wrote it: backquotes removed, a doubled
+/// backquote inside is one.
+pub fn ident(id: &Ident) -> String {
+    match id.quote_style {
+        Some('`') => id.value.replace("``", "`"),
+        _ => id.value.clone(),
+    }
+}
+
+/// The parts of a dotted name (`db.t`).
+pub fn object_name(n: &ObjectName) -> Result<Vec<String>> {
+    n.0.iter()
+        .map(|p| match p {
+            ObjectNamePart::Identifier(id) => Ok(ident(id)),
+            ObjectNamePart::Function(_) => Err(unsupported("a function in a name", n)),
+        })
+        .collect()
+}
+
+pub(crate) fn unsupported(what: &str, e: &dyn std::fmt::Display) -> Error {
+    Error::Unsupported(format!(
+        "[UNSUPPORTED_FEATURE] {what} is not supported: `{e}`"
+    ))
+}
+
+fn boxed(e: &SqlExpr) -> Result<Box<Expr>> {
+    convert(e).map(Box::new)
+}
+
+fn not(e: Expr) -> Expr {
+    Expr::Unary {
+        op: UnaryOp::Not,
+        arg: Box::new(e),
+    }
+}
+
+fn binary(op: BinaryOp, l: Expr, r: Expr) -> Expr {
+    l.binary(op, r)
+}
+
+fn call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::call(name, args)
+}
+
+/// Converts one expression.
+pub fn convert(e: &SqlExpr) -> Result<Expr> {
+    Ok(match e {
+        SqlExpr::Identifier(id) => match numeric_ident(id, false) {
+            Some(lit) => lit?,
+            None => Expr::Column {
+                qualifier: None,
+                name: ident(id),
+            },
+        },
+        SqlExpr::CompoundIdentifier(parts) => match parts.as_slice() {
+            [q, n] => Expr::Column {
+                qualifier: Some(ident(q)),
+                name: ident(n),
+            },
+            _ => return Err(unsupported("a name with more than two parts", e)),
+        },
+        SqlExpr::Value(v) => value(v, false)?,
+        SqlExpr::TypedString(t) => typed_string(t)?,
+        SqlExpr::Interval(i) => Expr::Interval(interval(i)?),
+        SqlExpr::Nested(inner) => convert(inner)?,
+        SqlExpr::UnaryOp { op, expr } => match op {
+            UnaryOperator::Minus => negative_literal(expr).unwrap_or_else(|| {
+                Ok(Expr::Unary {
+                    op: UnaryOp::Neg,
+                    arg: boxed(expr)?,
+                })
+            })?,
+            UnaryOperator::Plus => convert(expr)?,
+            UnaryOperator::Not | UnaryOperator::BangNot => not(convert(expr)?),
+            _ => return Err(unsupported(&format!("the operator {op}"), e)),
+        },
+        SqlExpr::BinaryOp { left, op, right } => {
+            let (l, r) = (convert(left)?, convert(right)?);
+            let op = match op {
+                Op::Plus => BinaryOp::Add,
+                Op::Minus => BinaryOp::Sub,
+                Op::Multiply => BinaryOp::Mul,
+                Op::Divide => BinaryOp::Div,
+                Op::Modulo => BinaryOp::Mod,
+                Op::Eq => BinaryOp::Eq,
+                // Spark parses `a != b` and `a <> b` as NOT (a = b)
+                Op::NotEq => return Ok(not(binary(BinaryOp::Eq, l, r))),
+                Op::Lt => BinaryOp::Lt,
+                Op::LtEq => BinaryOp::LtEq,
+                Op::Gt => BinaryOp::Gt,
+                Op::GtEq => BinaryOp::GtEq,
+                Op::Spaceship => BinaryOp::EqNullSafe,
+                Op::And => BinaryOp::And,
+                Op::Or => BinaryOp::Or,
+                Op::StringConcat => return Ok(call("concat", vec![l, r])),
+                _ => return Err(unsupported(&format!("the operator {op}"), e)),
+            };
+            binary(op, l, r)
+        }
+        SqlExpr::IsNull(a) => Expr::IsNull(boxed(a)?),
+        SqlExpr::IsNotNull(a) => Expr::IsNotNull(boxed(a)?),
+        SqlExpr::IsUnknown(a) => Expr::IsNull(boxed(a)?),
+        SqlExpr::IsNotUnknown(a) => Expr::IsNotNull(boxed(a)?),
+        SqlExpr::IsTrue(a) => null_safe_eq(a, true)?,
+        SqlExpr::IsFalse(a) => null_safe_eq(a, false)?,
+        SqlExpr::IsNotTrue(a) => not(null_safe_eq(a, true)?),
+        SqlExpr::IsNotFalse(a) => not(null_safe_eq(a, false)?),
+        SqlExpr::IsDistinctFrom(a, b) => {
+            not(binary(BinaryOp::EqNullSafe, convert(a)?, convert(b)?))
+        }
+        SqlExpr::IsNotDistinctFrom(a, b) => binary(BinaryOp::EqNullSafe, convert(a)?, convert(b)?),
+        SqlExpr::In {
+            expr,
+            target: InTarget::List(list),
+            negated,
+            ..
+        } => {
+            let in_list = Expr::InList {
+                arg: boxed(expr)?,
+                list: list.iter().map(convert).collect::<Result<_>>()?,
+                negated: false,
+            };
+            // Spark: NOT IN is NOT (x IN (…))
+            if *negated {
+                not(in_list)
+            } else {
+                in_list
+            }
+        }
+        SqlExpr::In { .. } => return Err(unsupported("IN with a subquery", e)),
+        SqlExpr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => Expr::Between {
+            arg: boxed(expr)?,
+            low: boxed(low)?,
+            high: boxed(high)?,
+            negated: *negated,
+        },
+        SqlExpr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        }
+        | SqlExpr::ILike {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => {
+            if *any {
+                return Err(unsupported("LIKE ANY", e));
+            }
+            if let Some(esc) = escape_char {
+                if !matches!(convert(esc)?, Expr::Literal(Scalar::Utf8(s)) if s == "\\") {
+                    return Err(unsupported("a LIKE escape character other than '\\'", e));
+                }
+            }
+            Expr::Like {
+                arg: boxed(expr)?,
+                pattern: boxed(pattern)?,
+                negated: *negated,
+                case_insensitive: matches!(e, SqlExpr::ILike { .. }),
+            }
+        }
+        SqlExpr::RLike {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => Expr::RLike {
+            arg: boxed(expr)?,
+            pattern: boxed(pattern)?,
+            negated: *negated,
+        },
+        SqlExpr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => Expr::Case {
+            operand: operand.as_deref().map(boxed).transpose()?,
+            branches: conditions
+                .iter()
+                .map(|w| Ok((convert(&w.condition)?, convert(&w.result)?)))
+                .collect::<Result<_>>()?,
+            otherwise: else_result.as_deref().map(boxed).transpose()?,
+        },
+        SqlExpr::Cast {
+            kind: CastKind::Cast | CastKind::DoubleColon,
+            expr,
+            data_type,
+            format: None,
+        } => Expr::Cast {
+            arg: boxed(expr)?,
+            to: super::types::data_type(data_type)?,
+        },
+        SqlExpr::Cast { kind, .. } => {
+            let what = match kind {
+                CastKind::TryCast | CastKind::SafeCast => "TRY_CAST",
+                _ => "CAST … FORMAT",
+            };
+            return Err(unsupported(what, e));
+        }
+        SqlExpr::Extract { field, expr, .. } => {
+            let name = match field {
+                DateTimeField::Year => "year",
+                DateTimeField::Month => "month",
+                DateTimeField::Day => "day",
+                DateTimeField::Hour => "hour",
+                DateTimeField::Minute => "minute",
+                DateTimeField::Second => "second",
+                _ => return Err(unsupported(&format!("EXTRACT({field})"), e)),
+            };
+            call(name, vec![convert(expr)?])
+        }
+        SqlExpr::Ceil { expr, field } | SqlExpr::Floor { expr, field } => {
+            let name = if matches!(e, SqlExpr::Ceil { .. }) {
+                "ceil"
+            } else {
+                "floor"
+            };
+            let mut args = vec![convert(expr)?];
+            match field {
+                CeilFloorKind::DateTimeField(DateTimeField::NoDateTime) => {}
+                CeilFloorKind::Scale(v) => args.push(value(v, false)?),
+                CeilFloorKind::DateTimeField(_) => {
+                    return Err(unsupported(&format!("{name} to a date/time field"), e))
+                }
+            }
+            call(name, args)
+        }
+        SqlExpr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            shorthand,
+            ..
+        } => {
+            let mut args = vec![convert(expr)?];
+            args.push(match substring_from {
+                Some(f) => convert(f)?,
+                None => Expr::Literal(Scalar::Int32(1)),
+            });
+            if let Some(n) = substring_for {
+                args.push(convert(n)?);
+            }
+            call(if *shorthand { "substr" } else { "substring" }, args)
+        }
+        SqlExpr::Trim {
+            trim_where,
+            trim_what: None,
+            expr,
+            trim_characters: None,
+        } => {
+            let name = match trim_where {
+                None | Some(TrimWhereField::Both) => "trim",
+                Some(TrimWhereField::Leading) => "ltrim",
+                Some(TrimWhereField::Trailing) => "rtrim",
+            };
+            call(name, vec![convert(expr)?])
+        }
+        SqlExpr::Trim { .. } => return Err(unsupported("TRIM of given characters", e)),
+        SqlExpr::Position { expr, r#in } => call("position", vec![convert(expr)?, convert(r#in)?]),
+        SqlExpr::Function(f) => function(f)?,
+        SqlExpr::Wildcard(_) => Expr::Wildcard { qualifier: None },
+        SqlExpr::QualifiedWildcard(name, _) => Expr::Wildcard {
+            qualifier: Some(object_name(name)?.join(".")),
+        },
+        SqlExpr::Subquery(_) | SqlExpr::Exists { .. } => {
+            return Err(unsupported("a subquery in an expression", e))
+        }
+        SqlExpr::Lambda(_) => return Err(unsupported("a lambda function", e)),
+        SqlExpr::Array(_) | SqlExpr::Map(_) | SqlExpr::Struct { .. } | SqlExpr::Tuple(_) => {
+            return Err(unsupported("a complex-type value (array, map, struct)", e))
+        }
+        SqlExpr::CompoundFieldAccess { .. } | SqlExpr::JsonAccess { .. } => {
+            return Err(unsupported("field and element access", e))
+        }
+        _ => return Err(unsupported("this expression", e)),
+    })
+}
+
+fn null_safe_eq(a: &SqlExpr, v: bool) -> Result<Expr> {
+    Ok(binary(
+        BinaryOp::EqNullSafe,
+        convert(a)?,
+        Expr::Literal(Scalar::Boolean(v)),
+    ))
+}
+
+fn function(f: &Function) -> Result<Expr> {
+    let name = match object_name(&f.name)?.as_slice() {
+        [n] => n.clone(),
+        _ => return Err(unsupported("a qualified function name", &f.name)),
+    };
+    if f.over.is_some() {
+        return Err(unsupported("a window function (OVER …)", f));
+    }
+    if f.filter.is_some() {
+        return Err(unsupported("an aggregate FILTER (WHERE …) clause", f));
+    }
+    if !f.within_group.is_empty()
+        || f.null_treatment.is_some()
+        || !matches!(f.parameters, FunctionArguments::None)
+    {
+        return Err(unsupported("this form of function call", f));
+    }
+    let (args, distinct) = match &f.args {
+        FunctionArguments::None => (vec![], false),
+        FunctionArguments::Subquery(_) => {
+            return Err(unsupported("a subquery as a function argument", f))
+        }
+        FunctionArguments::List(list) => {
+            if !list.clauses.is_empty() {
+                return Err(unsupported("a clause inside a function call", f));
+            }
+            let args = list
+                .args
+                .iter()
+                .map(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => convert(e),
+                    FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => Ok(Expr::Star),
+                    _ => Err(unsupported("this function argument", a)),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let distinct = matches!(list.duplicate_treatment, Some(DuplicateTreatment::Distinct));
+            (args, distinct)
+        }
+    };
+    Ok(Expr::Function {
+        name,
+        args,
+        distinct,
+    })
+}

@@ -1,0 +1,283 @@
+//! A query → a resolved plan: WITH (CTEs), the body, ORDER BY, LIMIT, and
+//! the FROM clause (tables, aliases, subqueries, joins).
+
+use std::sync::Arc;
+
+use sqlparser::ast::{
+    Expr as SqlExpr, Join, JoinConstraint, JoinOperator, LimitClause, Query, SetExpr, TableAlias,
+    TableFactor, TableWithJoins,
+};
+
+use super::expr::{convert, ident, object_name, unsupported};
+use super::order::{self, order_keys};
+use super::rewrite::column_ref;
+use super::Catalog;
+use crate::builder;
+use crate::error::{Error, Result};
+use crate::expr::Expr;
+use crate::plan::{JoinType, Plan};
+use crate::types::Scalar;
+
+/// Plans queries against a catalog, with the CTEs in scope.
+pub struct Planner<'a> {
+    catalog: &'a dyn Catalog,
+    /// CTEs visible here, innermost last.
+    ctes: Vec<(String, Arc<Plan>)>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(catalog: &'a dyn Catalog) -> Self {
+        Planner {
+            catalog,
+            ctes: Vec::new(),
+        }
+    }
+
+    /// Plans a query; its CTEs are visible in it and in later CTEs only.
+    pub fn query(&mut self, q: &Query) -> Result<Arc<Plan>> {
+        let depth = self.ctes.len();
+        let out = self.query_in_scope(q);
+        self.ctes.truncate(depth);
+        out
+    }
+
+    fn query_in_scope(&mut self, q: &Query) -> Result<Arc<Plan>> {
+        if q.fetch.is_some()
+            || !q.locks.is_empty()
+            || q.for_clause.is_some()
+            || q.settings.is_some()
+            || q.format_clause.is_some()
+            || !q.pipe_operators.is_empty()
+        {
+            return Err(unsupported(
+                "this query clause (FETCH, FOR, SETTINGS, FORMAT, |>)",
+                q,
+            ));
+        }
+        if let Some(with) = &q.with {
+            if with.recursive {
+                return Err(unsupported("WITH RECURSIVE", with));
+            }
+            for cte in &with.cte_tables {
+                let plan = self.query(&cte.query)?;
+                let name = ident(&cte.alias.name);
+                let plan = self.alias(plan, &cte.alias)?;
+                self.ctes.push((name, plan));
+            }
+        }
+        let keys = order_keys(q.order_by.as_ref())?;
+        let plan = match q.body.as_ref() {
+            SetExpr::Select(s) => self.select(s, &keys)?,
+            SetExpr::Query(inner) => {
+                let plan = self.query(inner)?;
+                let items: Vec<Expr> = (0..plan.schema.len())
+                    .map(|i| column_ref(&plan, i))
+                    .collect();
+                order::apply(plan, &keys, &items, false, &|_| {
+                    Err(Error::Unsupported(
+                        "ORDER BY on a parenthesized query must name its output columns".into(),
+                    ))
+                })?
+            }
+            SetExpr::SetOperation { op, .. } => {
+                return Err(Error::Unsupported(format!(
+                    "[UNSUPPORTED_FEATURE] set operations ({op}) are not supported: sqlc plans one SELECT"
+                )))
+            }
+            SetExpr::Values(_) => return Err(unsupported("VALUES", &q.body)),
+            other => return Err(unsupported("this query body", other)),
+        };
+        match &q.limit_clause {
+            None => Ok(plan),
+            Some(LimitClause::LimitOffset {
+                limit,
+                offset: None,
+                limit_by,
+            }) if limit_by.is_empty() => match limit {
+                None => Ok(plan),
+                Some(n) => Ok(builder::limit(&plan, limit_value(n)?)),
+            },
+            Some(l) => Err(unsupported("OFFSET (or LIMIT BY)", l)),
+        }
+    }
+
+    /// The relation FROM produces.
+    pub fn from(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
+        match from {
+            [t] => self.table_with_joins(t),
+            [] => Err(Error::Unsupported(
+                "[UNSUPPORTED_FEATURE] a SELECT without FROM is not supported".into(),
+            )),
+            _ => Err(Error::Unsupported(
+                "[UNSUPPORTED_FEATURE] a comma-separated FROM list (an implicit cross join) is not supported; use JOIN … ON or USING".into(),
+            )),
+        }
+    }
+
+    fn table_with_joins(&mut self, t: &TableWithJoins) -> Result<Arc<Plan>> {
+        let mut left = self.factor(&t.relation)?;
+        for j in &t.joins {
+            let right = self.factor(&j.relation)?;
+            left = join(&left, &right, j)?;
+        }
+        Ok(left)
+    }
+
+    fn factor(&mut self, f: &TableFactor) -> Result<Arc<Plan>> {
+        match f {
+            TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                with_hints,
+                version: None,
+                with_ordinality: false,
+                partitions,
+                json_path: None,
+                sample: None,
+                index_directives,
+                inheritance: None,
+            } if with_hints.is_empty() && partitions.is_empty() && index_directives.is_empty() => {
+                let parts = object_name(name)?;
+                let cte = match parts.as_slice() {
+                    [one] => self
+                        .ctes
+                        .iter()
+                        .rev()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(one))
+                        .map(|(_, p)| p.clone()),
+                    _ => None,
+                };
+                let plan = match cte {
+                    Some(p) => p,
+                    None => self.catalog.table(&parts.join("."))?,
+                };
+                match alias {
+                    Some(a) => self.alias(plan, a),
+                    None => Ok(qualified(plan, parts.last().map_or("", |s| s.as_str()))),
+                }
+            }
+            TableFactor::Derived {
+                lateral: false,
+                subquery,
+                alias,
+                sample: None,
+            } => {
+                let plan = self.query(subquery)?;
+                match alias {
+                    Some(a) => self.alias(plan, a),
+                    None => Ok(plan),
+                }
+            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
+                let plan = self.table_with_joins(table_with_joins)?;
+                match alias {
+                    Some(a) => self.alias(plan, a),
+                    None => Ok(plan),
+                }
+            }
+            other => Err(unsupported("this FROM item", other)),
+        }
+    }
+
+    /// `AS a` or `AS a (c1, c2)`: renames the columns, qualifies them by `a`.
+    fn alias(&self, plan: Arc<Plan>, a: &TableAlias) -> Result<Arc<Plan>> {
+        let name = ident(&a.name);
+        if a.columns.is_empty() {
+            return Ok(qualified(plan, &name));
+        }
+        let n = plan.schema.len();
+        if a.columns.len() != n {
+            return Err(Error::Unsupported(format!(
+                "[ASSIGNMENT_ARITY_MISMATCH] the alias {a} names {} columns but the relation has {n}",
+                a.columns.len()
+            )));
+        }
+        let exprs: Vec<Expr> = a
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| column_ref(&plan, i).alias(&ident(&c.name)))
+            .collect();
+        Ok(builder::project(&plan, &exprs)?.aliased(&name))
+    }
+}
+
+/// `plan` with every column qualified by `name`, unless it already is.
+fn qualified(plan: Arc<Plan>, name: &str) -> Arc<Plan> {
+    let already = plan
+        .qualifiers
+        .iter()
+        .all(|q| q.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(name)));
+    if already {
+        plan
+    } else {
+        plan.aliased(name)
+    }
+}
+
+fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
+    use JoinOperator as J;
+    let (how, constraint) = match &j.join_operator {
+        J::Join(c) | J::Inner(c) => (JoinType::Inner, c),
+        J::Left(c) | J::LeftOuter(c) => (JoinType::LeftOuter, c),
+        J::Right(c) | J::RightOuter(c) => (JoinType::RightOuter, c),
+        J::FullOuter(c) => (JoinType::FullOuter, c),
+        J::Semi(c) | J::LeftSemi(c) => (JoinType::LeftSemi, c),
+        J::Anti(c) | J::LeftAnti(c) => (JoinType::LeftAnti, c),
+        J::CrossJoin(_) => {
+            return Err(Error::Unsupported(
+                "[UNSUPPORTED_FEATURE] CROSS JOIN is not supported: only equi-joins (JOIN … ON a = b, or USING) are"
+                    .into(),
+            ))
+        }
+        _ => return Err(unsupported("this kind of join", j)),
+    };
+    if j.global {
+        return Err(unsupported("GLOBAL JOIN", j));
+    }
+    match constraint {
+        JoinConstraint::On(e) => builder::join_on(left, right, &convert(e)?, how),
+        JoinConstraint::Using(cols) => {
+            let names = cols
+                .iter()
+                .map(|c| {
+                    object_name(c)?
+                        .pop()
+                        .ok_or_else(|| unsupported("an empty USING column", c))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            builder::join_using(left, right, &names, how)
+        }
+        JoinConstraint::Natural => {
+            let names: Vec<String> = left
+                .schema
+                .fields
+                .iter()
+                .filter(|f| !right.schema.matches(&f.name).is_empty())
+                .map(|f| f.name.clone())
+                .collect();
+            if names.is_empty() {
+                return Err(unsupported("a NATURAL JOIN without common columns", j));
+            }
+            builder::join_using(left, right, &names, how)
+        }
+        JoinConstraint::UsingAlias(..) => Err(unsupported("USING … AS", j)),
+        JoinConstraint::None => Err(Error::Unsupported(format!(
+            "[UNSUPPORTED_FEATURE] a join without ON or USING (a cross join) is not supported: `{j}`"
+        ))),
+    }
+}
+
+fn limit_value(e: &SqlExpr) -> Result<usize> {
+    match convert(e)? {
+        Expr::Literal(Scalar::Int32(n)) if n >= 0 => Ok(n as usize),
+        Expr::Literal(Scalar::Int64(n)) if n >= 0 => Ok(n as usize),
+        other => Err(Error::Unsupported(format!(
+            "[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE_OR_NOT_INTEGER] The limit `{other}` must be a non-negative integer literal"
+        ))),
+    }
+}

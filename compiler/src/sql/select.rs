@@ -1,0 +1,140 @@
+//! One SELECT block: FROM → WHERE → GROUP BY / aggregates / HAVING (or a
+//! projection) → DISTINCT → ORDER BY, built with [`crate::builder`] exactly
+//! as the DataFrame API builds the same query.
+
+use std::sync::Arc;
+
+use sqlparser::ast::{Distinct, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind};
+
+use super::expr::{convert, ident, object_name, unsupported};
+use super::group::grouping;
+use super::order::{self, OrderKey};
+use super::query::Planner;
+use super::rewrite::{name_item, substitute_aliases};
+use crate::builder;
+use crate::error::Result;
+use crate::expr::Expr;
+use crate::plan::Plan;
+
+/// A select-list item: an expression with an optional alias, `*` or `t.*`;
+/// `spark_names` names unaliased items as Spark's select list does.
+pub fn item(item: &SelectItem, spark_names: bool) -> Result<Expr> {
+    Ok(match item {
+        SelectItem::UnnamedExpr(e) if spark_names => name_item(convert(e)?),
+        SelectItem::UnnamedExpr(e) => convert(e)?,
+        SelectItem::ExprWithAlias { expr, alias } => convert(expr)?.alias(&ident(alias)),
+        SelectItem::ExprWithAliases { .. } => {
+            return Err(unsupported("a multi-column alias", item))
+        }
+        SelectItem::Wildcard(opts) => {
+            if opts.opt_ilike.is_some()
+                || opts.opt_exclude.is_some()
+                || opts.opt_except.is_some()
+                || opts.opt_replace.is_some()
+                || opts.opt_rename.is_some()
+                || opts.opt_alias.is_some()
+            {
+                return Err(unsupported("* with EXCEPT/REPLACE/EXCLUDE", item));
+            }
+            Expr::Wildcard { qualifier: None }
+        }
+        SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
+            Expr::Wildcard {
+                qualifier: Some(object_name(n)?.join(".")),
+            }
+        }
+        SelectItem::QualifiedWildcard(..) => {
+            return Err(unsupported("this qualified wildcard", item))
+        }
+    })
+}
+
+fn reject_unsupported(s: &Select) -> Result<()> {
+    let clause = if s.top.is_some() {
+        "TOP"
+    } else if s.into.is_some() {
+        "SELECT … INTO"
+    } else if !s.lateral_views.is_empty() {
+        "LATERAL VIEW"
+    } else if s.prewhere.is_some() {
+        "PREWHERE"
+    } else if !s.connect_by.is_empty() {
+        "CONNECT BY"
+    } else if !s.cluster_by.is_empty() {
+        "CLUSTER BY"
+    } else if !s.distribute_by.is_empty() {
+        "DISTRIBUTE BY"
+    } else if !s.sort_by.is_empty() {
+        "SORT BY"
+    } else if !s.named_window.is_empty() {
+        "WINDOW"
+    } else if s.qualify.is_some() {
+        "QUALIFY"
+    } else if s.value_table_mode.is_some() {
+        "SELECT AS VALUE/STRUCT"
+    } else if s.exclude.is_some() {
+        "EXCLUDE"
+    } else if s.select_modifiers.is_some() {
+        "this SELECT modifier"
+    } else {
+        return Ok(());
+    };
+    Err(unsupported(&format!("the {clause} clause"), s))
+}
+
+impl Planner<'_> {
+    /// Plans one SELECT, sorted by `order` (the enclosing query's ORDER BY).
+    pub fn select(&mut self, s: &Select, order: &[OrderKey]) -> Result<Arc<Plan>> {
+        reject_unsupported(s)?;
+        let input = self.from(&s.from)?;
+        let input = match &s.selection {
+            Some(w) => builder::filter(&input, &convert(w)?)?,
+            None => input,
+        };
+        let items = if s.projection.is_empty() && s.flavor == SelectFlavor::FromFirstNoSelect {
+            vec![Expr::Wildcard { qualifier: None }]
+        } else {
+            s.projection
+                .iter()
+                .map(|i| item(i, true))
+                .collect::<Result<Vec<_>>>()?
+        };
+        let items = builder::expand_wildcards(&input, &items)?;
+        let grouping = grouping(&s.group_by, &items, &input)?;
+        let having = s
+            .having
+            .as_ref()
+            .map(|h| convert(h).map(|h| substitute_aliases(&h, &items)))
+            .transpose()?;
+        let aggregate =
+            grouping.is_some() || having.is_some() || items.iter().any(Expr::contains_aggregate);
+        let build = |extra: &[Expr]| -> Result<Arc<Plan>> {
+            let all: Vec<Expr> = items.iter().chain(extra).cloned().collect();
+            if !aggregate {
+                return builder::project(&input, &all);
+            }
+            let (keys, sets) = match &grouping {
+                Some(g) => (g.keys.as_slice(), g.sets.clone()),
+                None => (&[][..], None),
+            };
+            builder::aggregate_having(&input, keys, sets, &all, having.as_ref())
+        };
+        let out = build(&[])?;
+        let out = match &s.distinct {
+            None | Some(Distinct::All) => out,
+            Some(Distinct::Distinct) => builder::deduplicate(&out, &[])?,
+            Some(Distinct::On(exprs)) => {
+                let names = exprs
+                    .iter()
+                    .map(|e| match convert(e)? {
+                        Expr::Column { name, .. } => Ok(name),
+                        other => Err(unsupported("DISTINCT ON an expression", &other)),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                builder::deduplicate(&out, &names)?
+            }
+        };
+        let distinct = matches!(s.distinct, Some(Distinct::Distinct | Distinct::On(_)));
+        order::apply(out, order, &items, distinct, &build)
+    }
+}

@@ -1,0 +1,440 @@
+//! Reading CSV with Spark's defaults and options (`header`, `sep` or
+//! `delimiter`, `quote`, `escape`, `nullValue`, `inferSchema`, `mode`).
+//! As Spark without `multiLine`, a record is a line, and blank lines are
+//! skipped; the header is the first line of each file.
+//!
+//! Fast path: Arrow's CSV decoder splits a block into string columns, which
+//! are then converted with Spark's rules. If the decoder fails, a line is not
+//! a record, or a value does not convert, the block is read line by line
+//! with the malformed-record modes (partial results kept in PERMISSIVE).
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, PrimitiveArray, StringArray};
+use arrow::datatypes::{
+    ArrowPrimitiveType, DataType as ArrowType, Date32Type, Field as ArrowField, Float64Type,
+    Int32Type, Int64Type, Schema as ArrowSchema, TimestampMicrosecondType,
+};
+use arrow::record_batch::RecordBatch;
+use sqlc_compiler::types::{DataType, Field, Schema};
+
+use super::infer::CsvType;
+use super::json::{corrupt_column_index, malformed, BATCH_ROWS};
+use super::lines::{line_number, lines};
+use super::options::{Options, ParseMode};
+use super::parse::{parse_bool, parse_date, parse_double, parse_int, parse_long, parse_timestamp};
+use super::rows::{Cell, RowsBuilder};
+use crate::error::{Error, Result};
+
+/// The CSV dialect options.
+#[derive(Clone, Debug)]
+pub struct CsvFormat {
+    pub header: bool,
+    pub sep: u8,
+    pub quote: u8,
+    pub escape: u8,
+    pub null_value: String,
+    pub infer_schema: bool,
+}
+
+impl CsvFormat {
+    /// Reads the options, with Spark's defaults.
+    pub fn from_options(options: &Options) -> Result<Self> {
+        let sep_key = if options.contains("sep") {
+            "sep"
+        } else {
+            "delimiter"
+        };
+        Ok(CsvFormat {
+            header: options.get_bool("header", false)?,
+            sep: options.get_char(sep_key, b',')?,
+            quote: options.get_char("quote", b'"')?,
+            escape: options.get_char("escape", b'\\')?,
+            null_value: options.get_str("nullValue", "").to_string(),
+            infer_schema: options.get_bool("inferSchema", false)?,
+        })
+    }
+
+    /// Splits one line into its fields, unquoting them.
+    pub fn split(&self, line: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = Vec::new();
+        let (mut in_quotes, mut field_start) = (false, true);
+        let mut i = 0;
+        while i < line.len() {
+            let c = line[i];
+            let next = line.get(i + 1).copied();
+            i += 1;
+            if in_quotes {
+                if c == self.escape
+                    && self.escape != self.quote
+                    && (next == Some(self.quote) || next == Some(c))
+                {
+                    cur.push(next.unwrap_or(c));
+                    i += 1;
+                } else if c == self.quote && next == Some(self.quote) {
+                    cur.push(c);
+                    i += 1;
+                } else if c == self.quote {
+                    in_quotes = false;
+                } else {
+                    cur.push(c);
+                }
+            } else if c == self.sep {
+                out.push(String::from_utf8_lossy(&std::mem::take(&mut cur)).into_owned());
+                field_start = true;
+            } else if c == self.quote && field_start {
+                in_quotes = true;
+                field_start = false;
+            } else {
+                cur.push(c);
+                field_start = false;
+            }
+        }
+        out.push(String::from_utf8_lossy(&cur).into_owned());
+        out
+    }
+
+    fn is_null(&self, s: &str) -> bool {
+        s.is_empty() || s == self.null_value
+    }
+
+    /// Converts one field to `t` with Spark's CSV rules.
+    fn cell(&self, s: &str, t: &DataType) -> Option<Cell> {
+        if self.is_null(s) {
+            return Some(Cell::Null);
+        }
+        Some(match t {
+            DataType::Null => Cell::Null,
+            DataType::Boolean => Cell::Bool(parse_bool(s)?),
+            DataType::Int32 => Cell::I32(parse_int(s)?),
+            DataType::Int64 => Cell::I64(parse_long(s)?),
+            DataType::Float64 => Cell::F64(parse_double(s)?),
+            DataType::Utf8 => Cell::Str(s.to_string()),
+            DataType::Binary => Cell::Bin(s.as_bytes().to_vec()),
+            DataType::Timestamp => Cell::Ts(parse_timestamp(s)?),
+            DataType::Date => Cell::Date(parse_date(s)?),
+            DataType::Struct(_) => return None,
+        })
+    }
+}
+
+/// Whether a line is skipped: empty after trimming, as Spark's CSV reader.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|&b| b <= b' ')
+}
+
+/// The column names of a header line, made safe as Spark does: empty names
+/// become `_c<i>`, and repeated names get their index appended.
+pub fn header_names(fields: &[String]) -> Vec<String> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let dup = fields
+                .iter()
+                .filter(|f| f.eq_ignore_ascii_case(name))
+                .count()
+                > 1;
+            if name.is_empty() {
+                format!("_c{i}")
+            } else if dup {
+                format!("{name}{i}")
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
+/// The first non-blank line of `data`, split into fields.
+pub fn first_record(data: &[u8], format: &CsvFormat) -> Option<Vec<String>> {
+    lines(data).find(|l| !is_blank(l)).map(|l| format.split(l))
+}
+
+/// Infers the types of the first `width` columns from the lines of
+/// `data[block]`; `skip_header` drops the block's first non-blank line.
+pub fn infer_block(
+    data: &[u8],
+    block: Range<usize>,
+    format: &CsvFormat,
+    width: usize,
+    skip_header: bool,
+) -> Vec<CsvType> {
+    let mut types = vec![CsvType::Null; width];
+    let mut skip = skip_header;
+    for line in lines(&data[block]).filter(|l| !is_blank(l)) {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        for (t, v) in types.iter_mut().zip(format.split(line)) {
+            if !format.is_null(&v) && *t != CsvType::Str {
+                *t = t.merge(CsvType::of(&v));
+            }
+        }
+    }
+    types
+}
+
+/// A CSV reader for one schema and set of options.
+#[derive(Debug, Clone)]
+pub struct CsvReader {
+    format: CsvFormat,
+    schema: Schema,
+    arrow_schema: arrow::datatypes::SchemaRef,
+    data_fields: Vec<Field>,
+    corrupt_index: Option<usize>,
+    mode: ParseMode,
+}
+
+impl CsvReader {
+    /// A reader producing batches of `schema`; fields match CSV columns by
+    /// position, except the corrupt-record column.
+    pub fn new(schema: &Schema, options: &Options) -> Result<Self> {
+        let corrupt_index = corrupt_column_index(schema, options)?;
+        let mut data_fields = schema.fields.clone();
+        if let Some(i) = corrupt_index {
+            data_fields.remove(i);
+        }
+        if let Some(f) = data_fields
+            .iter()
+            .find(|f| matches!(f.data_type, DataType::Struct(_)))
+        {
+            return Err(Error::Unsupported(format!(
+                "CSV data source does not support {} data type (column `{}`)",
+                f.data_type, f.name
+            )));
+        }
+        Ok(CsvReader {
+            format: CsvFormat::from_options(options)?,
+            arrow_schema: schema.to_arrow(),
+            schema: schema.clone(),
+            data_fields,
+            corrupt_index,
+            mode: options.parse_mode()?,
+        })
+    }
+
+    /// Decodes the lines of `data[block]`, part of the file at `path`; the
+    /// block at offset 0 starts with the header if there is one.
+    pub fn decode_block(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: Range<usize>,
+    ) -> Result<Vec<RecordBatch>> {
+        let header = self.format.header && block.start == 0;
+        if let Some(batches) = self.fast(&data[block.clone()], header) {
+            return Ok(batches);
+        }
+        self.careful(path, data, block, header)
+    }
+
+    fn fast(&self, bytes: &[u8], header: bool) -> Option<Vec<RecordBatch>> {
+        let width = self.data_fields.len();
+        if width == 0 {
+            return None;
+        }
+        let strings: Vec<ArrowField> = (0..width)
+            .map(|i| ArrowField::new(format!("c{i}"), ArrowType::Utf8, true))
+            .collect();
+        let mut decoder = arrow::csv::ReaderBuilder::new(Arc::new(ArrowSchema::new(strings)))
+            .with_header(header)
+            .with_delimiter(self.format.sep)
+            .with_quote(self.format.quote)
+            .with_escape(self.format.escape)
+            .with_batch_size(BATCH_ROWS)
+            .build_decoder();
+        let expected = lines(bytes)
+            .filter(|l| !is_blank(l))
+            .count()
+            .saturating_sub(usize::from(header));
+        let (mut out, mut rows, mut rest) = (Vec::new(), 0, bytes);
+        loop {
+            let n = decoder.decode(rest).ok()?;
+            rest = &rest[n..];
+            if n == 0 || decoder.capacity() == 0 {
+                let Some(batch) = decoder.flush().ok()? else {
+                    break;
+                };
+                rows += batch.num_rows();
+                out.push(self.convert(&batch)?);
+            }
+        }
+        (rows == expected).then_some(out)
+    }
+
+    /// Converts a batch of string columns to the schema, or `None` if a value
+    /// does not convert.
+    fn convert(&self, strings: &RecordBatch) -> Option<RecordBatch> {
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(self.schema.len());
+        for (f, col) in self.data_fields.iter().zip(strings.columns()) {
+            columns.push(self.convert_column(col.as_string::<i32>(), &f.data_type)?);
+        }
+        if let Some(i) = self.corrupt_index {
+            columns.insert(
+                i,
+                arrow::array::new_null_array(&ArrowType::Utf8, strings.num_rows()),
+            );
+        }
+        RecordBatch::try_new(self.arrow_schema.clone(), columns).ok()
+    }
+
+    fn convert_column(&self, col: &StringArray, t: &DataType) -> Option<ArrayRef> {
+        let f = &self.format;
+        Some(match t {
+            DataType::Utf8 if f.null_value.is_empty() => Arc::new(col.clone()),
+            DataType::Utf8 => Arc::new(
+                col.iter()
+                    .map(|v| v.filter(|s| !f.is_null(s)))
+                    .collect::<StringArray>(),
+            ),
+            DataType::Boolean => Arc::new(
+                col.iter()
+                    .map(|v| self.value(v, parse_bool))
+                    .collect::<Option<BooleanArray>>()?,
+            ),
+            DataType::Int32 => Arc::new(self.primitive::<Int32Type>(col, parse_int)?),
+            DataType::Int64 => Arc::new(self.primitive::<Int64Type>(col, parse_long)?),
+            DataType::Float64 => Arc::new(self.primitive::<Float64Type>(col, parse_double)?),
+            DataType::Timestamp => Arc::new(
+                self.primitive::<TimestampMicrosecondType>(col, parse_timestamp)?
+                    .with_timezone("UTC"),
+            ),
+            DataType::Date => Arc::new(self.primitive::<Date32Type>(col, parse_date)?),
+            DataType::Null => Arc::new(arrow::array::NullArray::new(col.len())),
+            DataType::Binary | DataType::Struct(_) => return None,
+        })
+    }
+
+    /// `Some(None)` for a null, `Some(Some(v))` for a value, `None` if the
+    /// text does not convert.
+    fn value<T>(&self, v: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
+        match v {
+            Some(s) if !self.format.is_null(s) => parse(s).map(Some),
+            _ => Some(None),
+        }
+    }
+
+    fn primitive<T: ArrowPrimitiveType>(
+        &self,
+        col: &StringArray,
+        parse: impl Fn(&str) -> Option<T::Native>,
+    ) -> Option<PrimitiveArray<T>> {
+        col.iter().map(|v| self.value(v, &parse)).collect()
+    }
+
+    fn careful(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: Range<usize>,
+        header: bool,
+    ) -> Result<Vec<RecordBatch>> {
+        let mut rows = RowsBuilder::new(&self.schema);
+        let mut out = Vec::new();
+        let mut skip = header;
+        for (index, line) in lines(&data[block.clone()]).enumerate() {
+            if is_blank(line) || std::mem::take(&mut skip) {
+                continue;
+            }
+            let tokens = self.format.split(line);
+            let mut reason = (tokens.len() != self.data_fields.len()).then(|| {
+                format!(
+                    "expected {} fields, found {}",
+                    self.data_fields.len(),
+                    tokens.len()
+                )
+            });
+            let mut cells: Vec<Cell> = self
+                .data_fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let token = tokens.get(i).map_or("", String::as_str);
+                    self.format.cell(token, &f.data_type).unwrap_or_else(|| {
+                        reason.get_or_insert_with(|| {
+                            format!(
+                                "field `{}`: cannot read '{token}' as {}",
+                                f.name, f.data_type
+                            )
+                        });
+                        Cell::Null
+                    })
+                })
+                .collect();
+            let corrupt = match (reason, self.mode) {
+                (None, _) => Cell::Null,
+                (Some(reason), ParseMode::FailFast) => {
+                    return Err(malformed(
+                        path,
+                        line_number(data, block.start, index),
+                        reason,
+                    ));
+                }
+                (Some(_), ParseMode::DropMalformed) => continue,
+                (Some(_), ParseMode::Permissive) => {
+                    Cell::Str(String::from_utf8_lossy(line).into_owned())
+                }
+            };
+            if let Some(i) = self.corrupt_index {
+                cells.insert(i, corrupt);
+            }
+            rows.push(cells);
+            if rows.len() >= BATCH_ROWS {
+                out.push(rows.finish()?);
+            }
+        }
+        if !rows.is_empty() {
+            out.push(rows.finish()?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_spark() {
+        let f = CsvFormat::from_options(&Options::new()).unwrap();
+        assert_eq!(
+            f.split(b"a,\"b,c\",\"d\"\"e\",\"f\\\"g\","),
+            ["a", "b,c", "d\"e", "f\"g", ""]
+        );
+        let tab = CsvFormat::from_options(&Options::new().with("delimiter", "\\t")).unwrap();
+        assert_eq!(tab.split(b"a\tb"), ["a", "b"]);
+        assert_eq!(
+            header_names(&["a".into(), "".into(), "A".into()]),
+            ["a0", "_c1", "A2"]
+        );
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn fast_and_careful_paths_agree() {
+        let schema = Schema::new(vec![
+            Field::new("i", DataType::Int32, true),
+            Field::new("d", DataType::Float64, true),
+            Field::new("s", DataType::Utf8, true),
+            Field::new("t", DataType::Timestamp, true),
+            Field::new("b", DataType::Boolean, true),
+        ]);
+        let r = CsvReader::new(&schema, &Options::new().with("header", "true")).unwrap();
+        let data =
+            b"i,d,s,t,b\n1,2.5,\"a,b\",2020-01-01 00:00:00,true\n,,,,\n-3,NaN,\"q\"\"\",,FALSE\n";
+        let fast = r.fast(data, true).expect("clean data takes the fast path");
+        let careful = r
+            .careful(Path::new("t"), data, 0..data.len(), true)
+            .unwrap();
+        assert_eq!(fast[0].num_rows(), 3);
+        assert_eq!(fast, careful);
+    }
+}

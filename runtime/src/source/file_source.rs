@@ -1,0 +1,254 @@
+//! The streaming file source (Spark's `FileStreamSource`): each trigger
+//! lists the directory, takes the files not taken before, oldest first by
+//! modification time (ties by name; newest first with `latestFirst`), at
+//! most `maxFilesPerTrigger` files or about `maxBytesPerTrigger` bytes (at
+//! least one file), and records them as the next entry of its log. Offsets
+//! are positions in that log, `{"logOffset": N}`; the files of each entry
+//! are what a checkpoint persists (Spark's `sources/0/N`) and gives back
+//! with [`FileStreamSource::restore`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use arrow::record_batch::RecordBatch;
+use serde_json::{json, Value};
+use sqlc_compiler::types::Schema;
+
+use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
+use super::normalize::as_nullable;
+use super::options::Options;
+use super::read::{decode_files, map_files, FileFormat};
+use super::text::text_schema;
+use super::{Offset, Source};
+use crate::error::{Error, Result};
+
+/// A file taken by a batch, as a checkpoint records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    /// Modification time when taken, milliseconds since the epoch.
+    pub timestamp_ms: i64,
+    /// The log offset (source batch) that took it.
+    pub batch_id: u64,
+}
+
+impl FileEntry {
+    /// The entry as Spark writes it in a source log line:
+    /// `{"path": .., "timestamp": .., "batchId": ..}`.
+    pub fn to_json(&self) -> Value {
+        json!({"path": self.path.to_string_lossy(), "timestamp": self.timestamp_ms, "batchId": self.batch_id})
+    }
+
+    /// Reads an entry written by [`FileEntry::to_json`].
+    pub fn from_json(v: &Value) -> Result<FileEntry> {
+        let bad = || Error::Unsupported(format!("not a file source log entry: {v}"));
+        Ok(FileEntry {
+            path: PathBuf::from(v.get("path").and_then(Value::as_str).ok_or_else(bad)?),
+            timestamp_ms: v.get("timestamp").and_then(Value::as_i64).ok_or_else(bad)?,
+            batch_id: v.get("batchId").and_then(Value::as_u64).ok_or_else(bad)?,
+        })
+    }
+}
+
+/// A source of the files that appear in a directory.
+pub struct FileStreamSource {
+    format: FileFormat,
+    path: PathBuf,
+    schema: Schema,
+    options: Options,
+    listing: ListingOptions,
+    max_files: Option<usize>,
+    max_bytes: Option<u64>,
+    latest_first: bool,
+    seen: SeenFiles,
+    /// Files taken, by log offset.
+    log: BTreeMap<u64, Vec<FileEntry>>,
+    /// The last log offset planned.
+    current: Option<u64>,
+}
+
+impl FileStreamSource {
+    /// A source of the `format` files appearing under `path`. The schema is
+    /// required, as in Spark, except for text (always `value string`). Bad
+    /// options are reported here rather than at the first batch.
+    pub fn new(
+        format: FileFormat,
+        path: impl Into<PathBuf>,
+        schema: Option<&Schema>,
+        options: &Options,
+    ) -> Result<Self> {
+        // Absolute, so that the log of taken files means the same after a restart.
+        let path = std::path::absolute(path.into()).map_err(|e| Error::io(".", e))?;
+        let schema = match (schema, format) {
+            (Some(s), _) => as_nullable(s),
+            (None, FileFormat::Text) => text_schema(),
+            (None, _) => return Err(Error::StreamingSchemaRequired(path)),
+        };
+        // The directory must exist (a glob in the last component may match nothing yet).
+        let glob = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains(['*', '?', '[', '{']));
+        if !path.exists() && !(glob && path.parent().is_some_and(Path::is_dir)) {
+            return Err(Error::PathNotFound(path));
+        }
+        // Build a decoder once so that bad options and schemas fail now.
+        decode_files(format, &schema, &[], options)?;
+        let max_files = options.get_positive_int("maxFilesPerTrigger")?;
+        let max_bytes = options.get_byte_size("maxBytesPerTrigger")?;
+        if let (Some(_), Some(b)) = (max_files, max_bytes) {
+            return Err(Error::BadOption {
+                name: "maxBytesPerTrigger".into(),
+                value: options.get("maxBytesPerTrigger").unwrap_or_default().into(),
+                reason: format!("options 'maxFilesPerTrigger' and 'maxBytesPerTrigger' can't be both set ({b} bytes)"),
+            });
+        }
+        let latest_first = options.get_bool("latestFirst", false)?;
+        let max_age = options.get_duration_ms("maxFileAge", "7d")?;
+        // As Spark: with latestFirst and a limit, maxFileAge is ignored.
+        let max_age = if latest_first && (max_files.is_some() || max_bytes.is_some()) {
+            i64::MAX
+        } else {
+            max_age as i64
+        };
+        Ok(FileStreamSource {
+            format,
+            seen: SeenFiles::new(max_age, options.get_bool("fileNameOnly", false)?),
+            listing: ListingOptions::from_options(options)?,
+            path,
+            schema,
+            options: options.clone(),
+            max_files,
+            max_bytes,
+            latest_first,
+            log: BTreeMap::new(),
+            current: None,
+        })
+    }
+
+    /// The offset of log entry `log_offset`.
+    pub fn offset(log_offset: u64) -> Offset {
+        json!({ "logOffset": log_offset })
+    }
+
+    /// The log entry an offset names.
+    pub fn log_offset(offset: &Offset) -> Result<u64> {
+        offset
+            .get("logOffset")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| Error::Unsupported(format!("not a file source offset: {offset}")))
+    }
+
+    /// The files taken by log entry `log_offset`, for the checkpoint to persist.
+    pub fn files_for_batch(&self, log_offset: u64) -> Option<&[FileEntry]> {
+        self.log.get(&log_offset).map(Vec::as_slice)
+    }
+
+    /// Restores the log from a checkpoint: each entry's files count as taken,
+    /// and planning continues after the last entry.
+    pub fn restore(&mut self, entries: impl IntoIterator<Item = (u64, Vec<FileEntry>)>) {
+        for (id, files) in entries {
+            for f in &files {
+                self.seen.add(&f.path, f.timestamp_ms);
+            }
+            self.current = Some(self.current.map_or(id, |c| c.max(id)));
+            self.log.insert(id, files);
+        }
+        self.seen.purge();
+    }
+
+    /// The files to take now, in order.
+    fn select(&self, mut new: Vec<FileStatus>) -> Vec<FileStatus> {
+        new.sort_by(|a, b| (a.modified_ms, &a.path).cmp(&(b.modified_ms, &b.path)));
+        if self.latest_first {
+            new.reverse();
+        }
+        let take = match (self.max_files, self.max_bytes) {
+            (Some(n), _) => n,
+            (None, Some(max)) => {
+                // Spark's takeFilesUntilMax: the first file, then while they fit.
+                let mut total = 0u64;
+                new.iter()
+                    .take_while(|f| {
+                        total = total.saturating_add(f.size);
+                        total <= max
+                    })
+                    .count()
+                    .max(1)
+            }
+            (None, None) => new.len(),
+        };
+        new.truncate(take);
+        new
+    }
+}
+
+impl Source for FileStreamSource {
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn latest_offset(&mut self) -> Result<Option<Offset>> {
+        let listed = match list_files(&self.path, &self.listing) {
+            // A glob that matches nothing yet.
+            Err(Error::PathNotFound(_))
+                if self.path.parent().is_some_and(Path::is_dir) && !self.path.exists() =>
+            {
+                vec![]
+            }
+            other => other?,
+        };
+        let new = listed
+            .into_iter()
+            .filter(|f| self.seen.is_new(&f.path, f.modified_ms))
+            .collect();
+        let batch = self.select(new);
+        for f in &batch {
+            self.seen.add(&f.path, f.modified_ms);
+        }
+        self.seen.purge();
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let id = self.current.map_or(0, |c| c + 1);
+        let entries = batch
+            .into_iter()
+            .map(|f| FileEntry {
+                path: f.path,
+                timestamp_ms: f.modified_ms,
+                batch_id: id,
+            })
+            .collect();
+        self.log.insert(id, entries);
+        self.current = Some(id);
+        Ok(Some(Self::offset(id)))
+    }
+
+    fn get_batch(&mut self, start: Option<&Offset>, end: &Offset) -> Result<Vec<RecordBatch>> {
+        let from = start
+            .map(Self::log_offset)
+            .transpose()?
+            .map_or(0, |s| s + 1);
+        let to = Self::log_offset(end)?;
+        let mut paths = Vec::new();
+        for id in from..=to {
+            let files = self.log.get(&id).ok_or_else(|| {
+                Error::Unsupported(format!(
+                    "{}: the files of source batch {id} are unknown; restore the source log from the checkpoint first",
+                    self.description()
+                ))
+            })?;
+            paths.extend(files.iter().map(|f| f.path.clone()));
+        }
+        let files = map_files(&paths)?;
+        decode_files(self.format, &self.schema, &files, &self.options)
+    }
+
+    fn commit(&mut self, end: &Offset) -> Result<()> {
+        Self::log_offset(end).map(|_| ())
+    }
+
+    fn description(&self) -> String {
+        format!("FileStreamSource[{}]", self.path.display())
+    }
+}

@@ -1,0 +1,367 @@
+//! Schema inference, as Spark's `JsonInferSchema` and `CSVInferSchema`.
+//!
+//! JSON: every record is read (Spark's `samplingRatio` 1.0); fields are
+//! sorted by name; integers are bigint, reals double, int+real double,
+//! booleans boolean, strings string, fields only ever null string, other
+//! conflicts string; nested objects are structs; arrays are not supported.
+//! Malformed lines are skipped, and in PERMISSIVE mode make a
+//! `_corrupt_record` string column (at its sorted place).
+//!
+//! CSV: each value is typed as int, bigint, double, date (`yyyy-MM-dd`),
+//! timestamp, boolean or string, and a column takes the narrowest type that
+//! holds all its values.
+
+use std::ops::Range;
+use std::path::Path;
+
+use sqlc_compiler::types::{DataType, Field, Schema};
+
+use super::json::malformed;
+use super::json_scan::{check_line, scan_line, Mode, Stop};
+use super::lines::{is_blank, line_number, lines};
+use super::options::ParseMode;
+use super::parse::{
+    is_plain_date, parse_bool, parse_double, parse_int, parse_long, parse_timestamp,
+};
+use crate::error::{Error, Result};
+
+/// The type inferred so far for a JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JsonType {
+    Null,
+    Bool,
+    Long,
+    Double,
+    Str,
+    Struct(JsonFields),
+}
+
+/// The fields of a JSON object type, in the order first seen. Look-ups take
+/// a hint, the position after the previous field: records usually list their
+/// fields in the same order, so most look-ups compare one name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JsonFields(Vec<(String, JsonType)>);
+
+impl JsonFields {
+    /// No fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The position of field `name`, trying `hint` first.
+    pub fn position(&self, name: &[u8], hint: usize) -> Option<usize> {
+        match self.0.get(hint) {
+            Some((k, _)) if k.as_bytes() == name => Some(hint),
+            _ => self.0.iter().position(|(k, _)| k.as_bytes() == name),
+        }
+    }
+
+    /// Adds a field of type null; returns its position.
+    pub fn push(&mut self, name: &str) -> usize {
+        self.0.push((name.to_string(), JsonType::Null));
+        self.0.len() - 1
+    }
+
+    /// The type of the field at `i`.
+    pub fn type_mut(&mut self, i: usize) -> &mut JsonType {
+        &mut self.0[i].1
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The type of field `name`.
+    pub fn get(&self, name: &str) -> Option<&JsonType> {
+        self.position(name.as_bytes(), 0).map(|i| &self.0[i].1)
+    }
+
+    fn merge(&mut self, other: JsonFields) {
+        for (k, t) in other.0 {
+            let i = self
+                .position(k.as_bytes(), 0)
+                .unwrap_or_else(|| self.push(&k));
+            self.0[i].1.merge(t);
+        }
+    }
+
+    /// The fields sorted by name, as Spark orders inferred fields.
+    fn sorted(&self) -> Vec<&(String, JsonType)> {
+        let mut v: Vec<_> = self.0.iter().collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+}
+
+impl JsonType {
+    /// Widens `self` to hold `other` too (Spark's `compatibleType`).
+    pub fn merge(&mut self, other: JsonType) {
+        use JsonType::*;
+        match (&mut *self, other) {
+            (_, Null) => {}
+            (Null, o) => *self = o,
+            (Struct(a), Struct(b)) => a.merge(b),
+            (Long, Double) => *self = Double,
+            (Double, Long) => {}
+            (a, b) if *a == b => {}
+            _ => *self = Str,
+        }
+    }
+
+    fn to_data_type(&self) -> Option<DataType> {
+        Some(match self {
+            JsonType::Null | JsonType::Str => DataType::Utf8,
+            JsonType::Bool => DataType::Boolean,
+            JsonType::Long => DataType::Int64,
+            JsonType::Double => DataType::Float64,
+            // Spark drops fields that are only ever empty objects.
+            JsonType::Struct(m) => DataType::Struct(struct_fields(m)?.into()),
+        })
+    }
+}
+
+fn struct_fields(m: &JsonFields) -> Option<Vec<Field>> {
+    let fields: Vec<Field> = m
+        .sorted()
+        .into_iter()
+        .filter_map(|(k, t)| Some(Field::new(k.clone(), t.to_data_type()?, true)))
+        .collect();
+    (!fields.is_empty()).then_some(fields)
+}
+
+/// What inference found in some lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonInference {
+    /// The merged fields of the top-level objects.
+    pub fields: JsonFields,
+    /// Whether a malformed line was seen (PERMISSIVE mode only).
+    pub corrupt: bool,
+}
+
+impl JsonInference {
+    /// Nothing seen yet.
+    pub fn new() -> Self {
+        JsonInference {
+            fields: JsonFields::new(),
+            corrupt: false,
+        }
+    }
+
+    /// Merges the inference of later lines.
+    pub fn merge(&mut self, other: JsonInference) {
+        let mut mine = JsonType::Struct(std::mem::take(&mut self.fields));
+        mine.merge(JsonType::Struct(other.fields));
+        let JsonType::Struct(fields) = mine else {
+            unreachable!("a struct merged with a struct")
+        };
+        self.fields = fields;
+        self.corrupt |= other.corrupt;
+    }
+
+    /// The schema: fields sorted by name, and the corrupt-record column if a
+    /// malformed line was seen.
+    pub fn into_schema(self, corrupt_column: &str) -> Schema {
+        let mut fields = struct_fields(&self.fields).unwrap_or_default();
+        if self.corrupt && !fields.iter().any(|f| f.name == corrupt_column) {
+            let at = fields.partition_point(|f| f.name.as_str() < corrupt_column);
+            fields.insert(at, Field::new(corrupt_column, DataType::Utf8, true));
+        }
+        Schema::new(fields)
+    }
+}
+
+impl Default for JsonInference {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Infers the fields of the JSON lines in `data[block]` of the file at `path`.
+pub fn infer_json_block(
+    path: &Path,
+    data: &[u8],
+    block: Range<usize>,
+    mode: ParseMode,
+) -> Result<JsonInference> {
+    let mut fields = JsonFields::new();
+    let mut corrupt = false;
+    for (index, line) in lines(&data[block.clone()]).enumerate() {
+        if is_blank(line) {
+            continue;
+        }
+        // Most lines fit the schema so far; others are checked before they
+        // may change it, so that a malformed line adds nothing.
+        let outcome = match scan_line(line, &mut fields, Mode::Frozen) {
+            Err(Stop::Change | Stop::Array(_)) => match check_line(line) {
+                Ok(()) => scan_line(line, &mut fields, Mode::Grow),
+                Err(reason) => Err(Stop::Malformed(reason)),
+            },
+            other => other,
+        };
+        match outcome {
+            Ok(()) => {}
+            Err(Stop::Array(field)) => {
+                return Err(Error::Unsupported(format!(
+                    "{}:{}: field `{field}` holds a JSON array, and sqlc does not support array \
+                     columns yet; give a schema without it to skip the field",
+                    path.display(),
+                    line_number(data, block.start, index)
+                )));
+            }
+            Err(Stop::Change) => unreachable!("only frozen scans stop for a change"),
+            Err(Stop::Malformed(reason)) => match mode {
+                ParseMode::Permissive => corrupt = true,
+                ParseMode::DropMalformed => {}
+                ParseMode::FailFast => {
+                    let line = line_number(data, block.start, index);
+                    return Err(malformed(
+                        path,
+                        line,
+                        format!("{reason} (during schema inference)"),
+                    ));
+                }
+            },
+        }
+    }
+    Ok(JsonInference { fields, corrupt })
+}
+
+/// The type inferred so far for a CSV column, narrowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CsvType {
+    Null,
+    Int,
+    Long,
+    Double,
+    Date,
+    Timestamp,
+    Bool,
+    Str,
+}
+
+impl CsvType {
+    /// The type of one CSV value (already known not to be null).
+    pub fn of(s: &str) -> CsvType {
+        if parse_int(s).is_some() {
+            CsvType::Int
+        } else if parse_long(s).is_some() {
+            CsvType::Long
+        } else if parse_double(s).is_some() {
+            CsvType::Double
+        } else if is_plain_date(s) {
+            CsvType::Date
+        } else if parse_timestamp(s).is_some() {
+            CsvType::Timestamp
+        } else if parse_bool(s).is_some() {
+            CsvType::Bool
+        } else {
+            CsvType::Str
+        }
+    }
+
+    /// The narrowest type holding values of both (Spark's `compatibleType`).
+    pub fn merge(self, other: CsvType) -> CsvType {
+        use CsvType::*;
+        match (self, other) {
+            (Null, t) | (t, Null) => t,
+            (a, b) if a == b => a,
+            (Int | Long | Double, Int | Long | Double) => self.max(other),
+            (Date | Timestamp, Date | Timestamp) => Timestamp,
+            _ => Str,
+        }
+    }
+
+    /// The column type; a column of only nulls is a string.
+    pub fn to_data_type(self) -> DataType {
+        match self {
+            CsvType::Null | CsvType::Str => DataType::Utf8,
+            CsvType::Int => DataType::Int32,
+            CsvType::Long => DataType::Int64,
+            CsvType::Double => DataType::Float64,
+            CsvType::Date => DataType::Date,
+            CsvType::Timestamp => DataType::Timestamp,
+            CsvType::Bool => DataType::Boolean,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn infer(text: &str, mode: ParseMode) -> Result<Schema> {
+        let data = text.as_bytes();
+        Ok(
+            infer_json_block(Path::new("t.json"), data, 0..data.len(), mode)?
+                .into_schema("_corrupt_record"),
+        )
+    }
+
+    #[test]
+    fn json_types_like_spark() {
+        let s = infer(
+            "{\"b\":1,\"a\":\"x\",\"n\":null}\n\n{\"b\":2.5,\"c\":true,\"o\":{\"z\":1,\"y\":{}}}\n{\"c\":3}\n",
+            ParseMode::Permissive,
+        )
+        .unwrap();
+        let nested = DataType::Struct(vec![Field::new("z", DataType::Int64, true)].into());
+        assert_eq!(
+            s,
+            Schema::new(vec![
+                Field::new("a", DataType::Utf8, true),
+                Field::new("b", DataType::Float64, true),
+                Field::new("c", DataType::Utf8, true),
+                Field::new("n", DataType::Utf8, true),
+                Field::new("o", nested, true),
+            ])
+        );
+    }
+
+    #[test]
+    fn json_malformed_lines() {
+        let text = "{\"a\":1}\n{\"a\":\n[{\"b\":1}]\n";
+        let s = infer(text, ParseMode::Permissive).unwrap();
+        let names: Vec<&str> = s.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["_corrupt_record", "a", "b"]);
+        assert_eq!(infer(text, ParseMode::DropMalformed).unwrap().len(), 2);
+        match infer(text, ParseMode::FailFast) {
+            Err(Error::MalformedRecord { line, .. }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            infer("5\n{\"a\":1}", ParseMode::Permissive).unwrap().len(),
+            2
+        );
+    }
+
+    #[test]
+    fn json_arrays_are_unsupported() {
+        let e = infer("{\"a\":1}\n{\"tags\":[1,2]}", ParseMode::Permissive)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("t.json:2") && e.contains("`tags`") && e.contains("array"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn csv_types() {
+        let t = |vals: &[&str]| {
+            vals.iter()
+                .fold(CsvType::Null, |t, v| t.merge(CsvType::of(v)))
+        };
+        assert_eq!(t(&["1", "2"]), CsvType::Int);
+        assert_eq!(t(&["1", "30000000000"]), CsvType::Long);
+        assert_eq!(t(&["1", "2.5"]), CsvType::Double);
+        assert_eq!(t(&["true", "False"]), CsvType::Bool);
+        assert_eq!(
+            t(&["2020-01-01", "2020-01-01 10:00:00"]),
+            CsvType::Timestamp
+        );
+        assert_eq!(t(&["2020-01-01"]), CsvType::Date);
+        assert_eq!(t(&["1", "true"]), CsvType::Str);
+        assert_eq!(t(&[]).to_data_type(), DataType::Utf8);
+    }
+}

@@ -1,0 +1,389 @@
+//! Reading JSON lines with a known schema, with Spark's malformed-record
+//! modes. Each block of lines goes through up to three paths:
+//!
+//! 1. fast: Arrow's JSON decoder over the whole block, with Spark's strict
+//!    value rules ([`super::json_tape`]); taken when every line is one good
+//!    record (the decoder's row count equals the non-blank line count);
+//! 2. careful: each line is checked to be well-formed JSON first; good lines
+//!    still go through Arrow's decoder, malformed ones are handled by mode
+//!    (a PERMISSIVE row is all nulls but the corrupt-record column);
+//! 3. by value: if a well-formed line still fails to decode (a value of the
+//!    wrong type), the block is converted record by record
+//!    ([`super::json_value`]), keeping Spark's partial results.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{new_null_array, Array, ArrayRef, StringArray};
+use arrow::datatypes::{DataType as ArrowType, SchemaRef};
+use arrow::json::reader::Decoder;
+use arrow::json::ReaderBuilder;
+use arrow::record_batch::RecordBatch;
+use sqlc_compiler::types::{DataType, Schema};
+
+use super::json_tape::SparkJsonDecoders;
+use super::json_value::convert_line;
+use super::lines::{is_blank, line_number, lines, lines_at};
+use super::options::{Options, ParseMode};
+use super::rows::{Cell, RowsBuilder};
+use crate::error::{Error, Result};
+
+/// Rows per batch a reader emits (at most).
+pub const BATCH_ROWS: usize = 8192;
+
+/// A JSON-lines reader for one schema and set of options.
+#[derive(Debug, Clone)]
+pub struct JsonReader {
+    /// The schema of the batches, with the corrupt-record column if any.
+    schema: Schema,
+    arrow_schema: SchemaRef,
+    /// The schema without the corrupt-record column: what the data holds.
+    data_schema: Schema,
+    data_arrow: SchemaRef,
+    corrupt_index: Option<usize>,
+    mode: ParseMode,
+}
+
+impl JsonReader {
+    /// A reader producing batches of `schema`. If `schema` has a field named
+    /// as `columnNameOfCorruptRecord`, it receives malformed lines.
+    pub fn new(schema: &Schema, options: &Options) -> Result<Self> {
+        let mode = options.parse_mode()?;
+        let corrupt_index = corrupt_column_index(schema, options)?;
+        let mut data_schema = schema.clone();
+        if let Some(i) = corrupt_index {
+            data_schema.fields.remove(i);
+        }
+        Ok(JsonReader {
+            arrow_schema: schema.to_arrow(),
+            schema: schema.clone(),
+            data_arrow: data_schema.to_arrow(),
+            data_schema,
+            corrupt_index,
+            mode,
+        })
+    }
+
+    fn decoder(&self) -> Result<Decoder> {
+        Ok(ReaderBuilder::new(self.data_arrow.clone())
+            .with_batch_size(BATCH_ROWS)
+            .with_coerce_primitive(true)
+            .with_decoder_factory(Arc::new(SparkJsonDecoders))
+            .build_decoder()?)
+    }
+
+    /// Decodes the lines in `data[block]`, part of the file at `path`.
+    pub fn decode_block(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: std::ops::Range<usize>,
+    ) -> Result<Vec<RecordBatch>> {
+        let bytes = &data[block.clone()];
+        if let Some(batches) = self.fast(bytes) {
+            return batches
+                .into_iter()
+                .map(|b| self.with_corrupt(b, &[]))
+                .collect();
+        }
+        match self.careful(path, data, block.clone())? {
+            Some(batches) => Ok(batches),
+            None => self.by_value(path, data, block),
+        }
+    }
+
+    /// Path 1, or `None` if the block needs more care.
+    fn fast(&self, bytes: &[u8]) -> Option<Vec<RecordBatch>> {
+        let expected = lines(bytes).filter(|l| !is_blank(l)).count();
+        let mut decoder = self.decoder().ok()?;
+        let mut out = Vec::new();
+        let mut rows = 0;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let n = decoder.decode(rest).ok()?;
+            rest = &rest[n..];
+            if !rest.is_empty() {
+                // The decoder stopped because a batch is full.
+                let batch = decoder.flush().ok()??;
+                rows += batch.num_rows();
+                out.push(batch);
+            }
+        }
+        if decoder.has_partial_record() {
+            return None;
+        }
+        if let Some(batch) = decoder.flush().ok()? {
+            rows += batch.num_rows();
+            out.push(batch);
+        }
+        (rows == expected).then_some(out)
+    }
+
+    /// Path 2: `None` if a well-formed line did not decode. Runs of good
+    /// lines go to the decoder in one piece; a malformed line in PERMISSIVE
+    /// mode becomes an empty object, whose row gets the raw line.
+    fn careful(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: std::ops::Range<usize>,
+    ) -> Result<Option<Vec<RecordBatch>>> {
+        let bytes = &data[block.clone()];
+        let mut st = Pending {
+            decoder: self.decoder()?,
+            out: Vec::new(),
+            corrupt: Vec::new(),
+        };
+        let mut run: Option<usize> = None;
+        for (index, (offset, line)) in lines_at(bytes).enumerate() {
+            if is_blank(line) {
+                continue;
+            }
+            let reason = match check_line(line) {
+                Ok(true) => {
+                    run.get_or_insert(offset);
+                    continue;
+                }
+                Ok(false) => return Ok(None),
+                Err(reason) => reason,
+            };
+            if let Some(start) = run.take() {
+                if !self.feed(&mut st, &bytes[start..offset])? {
+                    return Ok(None);
+                }
+            }
+            match self.mode {
+                ParseMode::FailFast => {
+                    return Err(malformed(
+                        path,
+                        line_number(data, block.start, index),
+                        reason,
+                    ))
+                }
+                ParseMode::DropMalformed => {}
+                ParseMode::Permissive => {
+                    if !self.feed(&mut st, b"{}")? {
+                        return Ok(None);
+                    }
+                    st.corrupt.push((
+                        st.decoder.len() - 1,
+                        String::from_utf8_lossy(line).into_owned(),
+                    ));
+                }
+            }
+        }
+        if let Some(start) = run {
+            if !self.feed(&mut st, &bytes[start..])? {
+                return Ok(None);
+            }
+        }
+        match st.decoder.flush() {
+            Ok(Some(batch)) => st.out.push(self.with_corrupt(batch, &st.corrupt)?),
+            Ok(None) => {}
+            Err(_) => return Ok(None),
+        }
+        Ok(Some(st.out))
+    }
+
+    /// Feeds whole records to the pending decoder, flushing full batches;
+    /// `false` if they do not decode.
+    fn feed(&self, st: &mut Pending, mut bytes: &[u8]) -> Result<bool> {
+        while !bytes.is_empty() {
+            let Ok(n) = st.decoder.decode(bytes) else {
+                return Ok(false);
+            };
+            bytes = &bytes[n..];
+            if !bytes.is_empty() {
+                // The batch is full.
+                let Ok(Some(batch)) = st.decoder.flush() else {
+                    return Ok(false);
+                };
+                st.out.push(self.with_corrupt(batch, &st.corrupt)?);
+                st.corrupt.clear();
+            }
+        }
+        Ok(!st.decoder.has_partial_record())
+    }
+
+    /// Path 3: record by record.
+    fn by_value(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: std::ops::Range<usize>,
+    ) -> Result<Vec<RecordBatch>> {
+        let mut rows = RowsBuilder::new(&self.schema);
+        let mut out = Vec::new();
+        let width = self.data_schema.len();
+        for (index, line) in lines(&data[block.clone()]).enumerate() {
+            if is_blank(line) {
+                continue;
+            }
+            match convert_line(line, &self.data_schema.fields) {
+                Ok(records) => {
+                    for cells in records {
+                        rows.push(self.row(cells, Cell::Null));
+                    }
+                }
+                Err(bad) => match self.mode {
+                    ParseMode::FailFast => {
+                        return Err(malformed(
+                            path,
+                            line_number(data, block.start, index),
+                            bad.reason,
+                        ));
+                    }
+                    ParseMode::DropMalformed => {}
+                    ParseMode::Permissive => {
+                        let cells = bad.partial.unwrap_or_else(|| vec![Cell::Null; width]);
+                        rows.push(
+                            self.row(cells, Cell::Str(String::from_utf8_lossy(line).into_owned())),
+                        );
+                    }
+                },
+            }
+            if rows.len() >= BATCH_ROWS {
+                out.push(rows.finish()?);
+            }
+        }
+        if !rows.is_empty() {
+            out.push(rows.finish()?);
+        }
+        Ok(out)
+    }
+
+    /// A full row from the data cells and the corrupt-record cell.
+    fn row(&self, mut cells: Vec<Cell>, corrupt: Cell) -> Vec<Cell> {
+        if let Some(i) = self.corrupt_index {
+            cells.insert(i, corrupt);
+        }
+        cells
+    }
+
+    /// Adds the corrupt-record column to a decoded batch: the raw lines at
+    /// the given rows, null elsewhere.
+    fn with_corrupt(&self, batch: RecordBatch, corrupt: &[(usize, String)]) -> Result<RecordBatch> {
+        let Some(index) = self.corrupt_index else {
+            return Ok(batch);
+        };
+        let n = batch.num_rows();
+        let column: ArrayRef = if corrupt.is_empty() {
+            new_null_array(&ArrowType::Utf8, n)
+        } else {
+            let mut values: Vec<Option<&str>> = vec![None; n];
+            for (row, text) in corrupt {
+                values[*row] = Some(text);
+            }
+            Arc::new(StringArray::from(values))
+        };
+        let mut columns = batch.columns().to_vec();
+        columns.insert(index, column);
+        debug_assert!(columns.iter().all(|c| c.len() == n));
+        Ok(RecordBatch::try_new(self.arrow_schema.clone(), columns)?)
+    }
+}
+
+/// The careful path's decoder and what it has produced.
+struct Pending {
+    decoder: Decoder,
+    out: Vec<RecordBatch>,
+    /// (row in the pending batch, raw line) of malformed lines.
+    corrupt: Vec<(usize, String)>,
+}
+
+/// The position of the corrupt-record column in `schema`, checking its type
+/// as Spark does.
+pub fn corrupt_column_index(schema: &Schema, options: &Options) -> Result<Option<usize>> {
+    let name = options.corrupt_column();
+    match schema.fields.iter().position(|f| f.name == name) {
+        Some(i) if schema.fields[i].data_type != DataType::Utf8 => {
+            Err(Error::Unsupported(format!(
+                "The field for corrupt records must be string type and nullable: `{name}` is {}",
+                schema.fields[i].data_type
+            )))
+        }
+        found => Ok(found),
+    }
+}
+
+/// Whether `line` is well-formed JSON: `Ok(true)` for an object, `Ok(false)`
+/// for a top-level array (rows only the careful path reads), else why not.
+fn check_line(line: &[u8]) -> std::result::Result<bool, String> {
+    super::json_scan::check_line(line)?;
+    Ok(line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'))
+}
+
+/// The FAILFAST error for a record.
+pub fn malformed(path: &Path, line: u64, reason: impl Into<String>) -> Error {
+    Error::MalformedRecord {
+        path: path.to_path_buf(),
+        line,
+        reason: reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlc_compiler::types::Field;
+
+    fn schema() -> Schema {
+        Schema::new(vec![
+            Field::new("a", DataType::Int64, true),
+            Field::new("b", DataType::Utf8, true),
+            Field::new("c", DataType::Float64, true),
+            Field::new("d", DataType::Boolean, true),
+            Field::new(
+                "s",
+                DataType::Struct(vec![Field::new("t", DataType::Timestamp, true)].into()),
+                true,
+            ),
+        ])
+    }
+
+    const GOOD: &str =
+        "{\"a\":1,\"b\":\"x\",\"c\":1.5,\"d\":true,\"s\":{\"t\":\"2020-01-01T00:00:00Z\"}}\n\
+        \n{\"a\":null,\"b\":7,\"c\":2,\"s\":null,\"extra\":[1]}\r\n{}\n";
+
+    #[test]
+    fn the_three_paths_agree_on_good_data() {
+        let r = JsonReader::new(&schema(), &Options::new()).unwrap();
+        let data = GOOD.as_bytes();
+        let fast = r.fast(data).expect("good data takes the fast path");
+        let careful = r
+            .careful(Path::new("t"), data, 0..data.len())
+            .unwrap()
+            .expect("no type errors");
+        let by_value = r.by_value(Path::new("t"), data, 0..data.len()).unwrap();
+        let fast = arrow::compute::concat_batches(&r.data_arrow, &fast).unwrap();
+        assert_eq!(fast.num_rows(), 3);
+        assert_eq!(
+            fast,
+            arrow::compute::concat_batches(&r.arrow_schema, &careful).unwrap()
+        );
+        assert_eq!(
+            fast,
+            arrow::compute::concat_batches(&r.arrow_schema, &by_value).unwrap()
+        );
+    }
+
+    #[test]
+    fn lines_that_are_not_one_record_leave_the_fast_path() {
+        let r = JsonReader::new(&schema(), &Options::new()).unwrap();
+        assert!(r.fast(b"{\"a\":1}\n{\"a\":").is_none());
+        assert!(
+            r.fast(b"{\"a\":\n1}\n").is_none(),
+            "a record over two lines is two bad lines"
+        );
+        assert!(r.fast(b"[{\"a\":1},{\"a\":2}]\n").is_none());
+        assert!(r.fast(b"{\"a\":\"1\"}\n").is_none());
+        let rows = r
+            .decode_block(Path::new("t"), b"[{\"a\":1},{\"a\":2}]\n", 0..18)
+            .unwrap();
+        assert_eq!(
+            rows[0].num_rows(),
+            2,
+            "a top-level array is several rows, as in Spark"
+        );
+    }
+}

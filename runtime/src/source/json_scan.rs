@@ -1,0 +1,468 @@
+//! A validating JSON scanner that types values without building them: the
+//! engine of JSON schema inference, and the well-formedness check of the
+//! JSON reader's careful path. It accepts exactly RFC 8259 JSON text (valid
+//! UTF-8 in strings, no control characters, a bounded depth).
+//!
+//! Inference merges each line's types into the schema so far. A line that
+//! turns out malformed must add nothing, so a line is first scanned with the
+//! schema frozen; only if it would change the schema is it validated and
+//! then scanned again with the schema growing. Changes are rare once the
+//! first lines are seen, so most lines are scanned once.
+
+use super::infer::{JsonFields, JsonType};
+
+/// How a scan treats the types it sees.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Only check well-formedness.
+    Check,
+    /// Check, and stop with [`Stop::Change`] where the schema would change.
+    Frozen,
+    /// Check and merge types into the schema.
+    Grow,
+}
+
+/// Why a scan stopped.
+#[derive(Debug, PartialEq)]
+pub enum Stop {
+    /// The line is malformed (or not an object); the reason, with its column.
+    Malformed(String),
+    /// The line would change the schema (frozen scans only).
+    Change,
+    /// A field holds an array (sqlc has no array type); its name.
+    Array(String),
+}
+
+const MAX_DEPTH: usize = 128;
+
+/// Scans one line whose top level must be an object or an array of objects,
+/// merging the fields of those objects into `root` by `mode`.
+pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<(), Stop> {
+    let mut s = Scanner {
+        b: line,
+        i: 0,
+        mode,
+    };
+    s.ws();
+    match s.peek() {
+        Some(b'{') => s.object(Some(root), 0)?,
+        Some(b'[') => {
+            s.i += 1;
+            s.ws();
+            if s.peek() == Some(b']') {
+                s.i += 1;
+            } else {
+                loop {
+                    s.ws();
+                    match s.peek() {
+                        Some(b'{') => s.object(Some(&mut *root), 1)?,
+                        Some(b'n') => s.literal(b"null")?,
+                        _ => return Err(s.error("expected an object in the top-level array")),
+                    }
+                    if !s.list_next(b']')? {
+                        break;
+                    }
+                }
+            }
+        }
+        _ => return Err(s.error("expected a JSON object")),
+    }
+    s.ws();
+    if s.i < s.b.len() {
+        return Err(s.error("trailing characters"));
+    }
+    Ok(())
+}
+
+/// Whether `line` is well-formed JSON with an object (or array) at the top.
+pub fn check_line(line: &[u8]) -> Result<(), String> {
+    match scan_line(line, &mut JsonFields::new(), Mode::Check) {
+        Err(Stop::Malformed(m)) => Err(m),
+        _ => Ok(()),
+    }
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+    mode: Mode,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn error(&self, what: &str) -> Stop {
+        match self.peek() {
+            None => Stop::Malformed(format!("{what}, found the end of the line")),
+            Some(c) => Stop::Malformed(format!(
+                "{what} at column {}, found '{}'",
+                self.i + 1,
+                c.escape_ascii()
+            )),
+        }
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), Stop> {
+        if self.b[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            Err(self.error("invalid literal"))
+        }
+    }
+
+    /// After a list or object element: `true` if another follows.
+    fn list_next(&mut self, close: u8) -> Result<bool, Stop> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => Err(self.error(if close == b']' {
+                "expected ',' or ']'"
+            } else {
+                "expected ',' or '}'"
+            })),
+        }
+    }
+
+    /// Merges `t` into `slot` by the scan's mode.
+    fn merge(&self, slot: Option<&mut JsonType>, t: JsonType) -> Result<(), Stop> {
+        match (slot, self.mode) {
+            (None, _) | (_, Mode::Check) => Ok(()),
+            (Some(slot), Mode::Grow) => {
+                slot.merge(t);
+                Ok(())
+            }
+            (Some(slot), Mode::Frozen) => {
+                let mut merged = slot.clone();
+                merged.merge(t);
+                if merged == *slot {
+                    Ok(())
+                } else {
+                    Err(Stop::Change)
+                }
+            }
+        }
+    }
+
+    /// Scans one value into `slot` (`None`: check only); `name` is its field.
+    fn value(
+        &mut self,
+        slot: Option<&mut JsonType>,
+        name: &[u8],
+        depth: usize,
+    ) -> Result<(), Stop> {
+        self.ws();
+        match self.peek() {
+            Some(b'{') => {
+                let slot = slot.filter(|_| self.mode != Mode::Check);
+                match slot {
+                    Some(JsonType::Struct(fields)) => self.object(Some(fields), depth + 1),
+                    Some(JsonType::Null) if self.mode == Mode::Frozen => Err(Stop::Change),
+                    Some(slot @ JsonType::Null) => {
+                        *slot = JsonType::Struct(JsonFields::new());
+                        let JsonType::Struct(fields) = slot else {
+                            unreachable!("just set")
+                        };
+                        self.object(Some(fields), depth + 1)
+                    }
+                    // An object where other values were seen: the field is a string.
+                    Some(slot) => {
+                        self.merge(Some(slot), JsonType::Str)?;
+                        self.object(None, depth + 1)
+                    }
+                    None => self.object(None, depth + 1),
+                }
+            }
+            Some(b'[') => {
+                if self.mode != Mode::Check && slot.is_some() {
+                    return Err(Stop::Array(String::from_utf8_lossy(name).into_owned()));
+                }
+                self.array(depth + 1)
+            }
+            Some(b'"') => {
+                self.string(false)?;
+                self.merge(slot, JsonType::Str)
+            }
+            Some(b't') => {
+                self.literal(b"true")?;
+                self.merge(slot, JsonType::Bool)
+            }
+            Some(b'f') => {
+                self.literal(b"false")?;
+                self.merge(slot, JsonType::Bool)
+            }
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => {
+                let t = self.number()?;
+                self.merge(slot, t)
+            }
+            _ => Err(self.error("expected a value")),
+        }
+    }
+
+    fn object(&mut self, mut fields: Option<&mut JsonFields>, depth: usize) -> Result<(), Stop> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.i += 1; // '{'
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(());
+        }
+        let mut hint = 0;
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.error("expected a field name"));
+            }
+            let key = self.string(fields.is_some() && self.mode != Mode::Check)?;
+            self.ws();
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected ':'"));
+            }
+            self.i += 1;
+            let slot = match fields.as_deref_mut() {
+                Some(f) if self.mode != Mode::Check => {
+                    let i = match f.position(key.bytes(), hint) {
+                        Some(i) => i,
+                        None if self.mode == Mode::Frozen => return Err(Stop::Change),
+                        None => f.push(&key.to_string()),
+                    };
+                    hint = i + 1;
+                    Some(f.type_mut(i))
+                }
+                _ => None,
+            };
+            self.value(slot, key.bytes(), depth)?;
+            if !self.list_next(b'}')? {
+                return Ok(());
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), Stop> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.i += 1; // '['
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.value(None, b"", depth)?;
+            if !self.list_next(b']')? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Scans a string; returns its text if `want_text` (else "").
+    fn string(&mut self, want_text: bool) -> Result<Key<'a>, Stop> {
+        let start = self.i + 1;
+        let mut j = start;
+        let (mut escaped, mut ascii) = (false, true);
+        loop {
+            match self.b.get(j) {
+                None => {
+                    self.i = j;
+                    return Err(self.error("unterminated string"));
+                }
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    match self.b.get(j + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
+                        Some(b'u')
+                            if self
+                                .b
+                                .get(j + 2..j + 6)
+                                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+                        {
+                            j += 6
+                        }
+                        _ => {
+                            self.i = j;
+                            return Err(self.error("invalid escape"));
+                        }
+                    }
+                }
+                Some(c) if *c < 0x20 => {
+                    self.i = j;
+                    return Err(self.error("control character in a string"));
+                }
+                Some(c) => {
+                    ascii &= *c < 0x80;
+                    j += 1;
+                }
+            }
+        }
+        let raw = &self.b[start..j];
+        self.i = j + 1;
+        if !ascii && std::str::from_utf8(raw).is_err() {
+            return Err(Stop::Malformed(format!(
+                "invalid UTF-8 in a string at column {start}"
+            )));
+        }
+        if !escaped || !want_text {
+            return Ok(Key::Raw(raw));
+        }
+        match serde_json::from_slice::<String>(&self.b[start - 1..=j]) {
+            Ok(s) => Ok(Key::Owned(s)),
+            Err(e) => Err(Stop::Malformed(e.to_string())),
+        }
+    }
+
+    /// Scans a number: bigint if an integer that fits, else double.
+    fn number(&mut self) -> Result<JsonType, Stop> {
+        let start = self.i;
+        let digits = |s: &mut Self| {
+            let from = s.i;
+            while s.peek().is_some_and(|c| c.is_ascii_digit()) {
+                s.i += 1;
+            }
+            s.i - from
+        };
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(self.error("invalid number")),
+        }
+        let mut real = false;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            real = true;
+            if digits(self) == 0 {
+                return Err(self.error("expected a digit"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            real = true;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.error("expected a digit"));
+            }
+        }
+        let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or_default();
+        // Spark makes a decimal of an integer beyond bigint; sqlc a double.
+        Ok(if real || text.parse::<i64>().is_err() {
+            JsonType::Double
+        } else {
+            JsonType::Long
+        })
+    }
+}
+
+/// A string's text: its raw bytes (valid UTF-8) when it has no escapes or
+/// the text is not needed, else the unescaped text.
+enum Key<'a> {
+    Raw(&'a [u8]),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Key::Raw(b) => b,
+            Key::Owned(s) => s.as_bytes(),
+        }
+    }
+}
+
+impl std::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(self.bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_exactly_json() {
+        let good = [
+            r#"{"a":1,"b":[1,{"c":null}],"d":"\u00e9\n","e":-0.5e-3,"f":true}"#,
+            r#"  {} "#,
+            r#"[{"a":1},null,{"b":2}]"#,
+            r#"[]"#,
+        ];
+        for g in good {
+            assert_eq!(check_line(g.as_bytes()), Ok(()), "{g}");
+            assert!(serde_json::from_str::<serde_json::Value>(g).is_ok());
+        }
+        let bad = [
+            r#"{"a":1"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":"x\q"}"#,
+            "{\"a\":\"x\ty\"}",
+            r#"{"a":1} x"#,
+            r#"{"a":tru}"#,
+            r#"{a:1}"#,
+            r#"{"a":1,}"#,
+            r#"17"#,
+            r#"[1]"#,
+            r#"{"a":NaN}"#,
+        ];
+        for b in bad {
+            assert!(check_line(b.as_bytes()).is_err(), "{b}");
+        }
+        assert!(check_line(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']).is_err());
+        assert!(check_line(&[b'['; 300]).is_err());
+    }
+
+    #[test]
+    fn frozen_scans_stop_before_changing_the_schema() {
+        let mut root = JsonFields::new();
+        assert_eq!(
+            scan_line(br#"{"a":1}"#, &mut root, Mode::Frozen),
+            Err(Stop::Change)
+        );
+        assert!(root.is_empty());
+        scan_line(br#"{"a":1,"o":{"x":"s"}}"#, &mut root, Mode::Grow).unwrap();
+        assert_eq!(
+            scan_line(br#"{"a":2,"o":{"x":"t"}}"#, &mut root, Mode::Frozen),
+            Ok(())
+        );
+        assert_eq!(
+            scan_line(br#"{"a":2.5}"#, &mut root, Mode::Frozen),
+            Err(Stop::Change)
+        );
+        assert_eq!(
+            scan_line(br#"{"a":2,"l":[1]}"#, &mut root, Mode::Frozen),
+            Err(Stop::Change)
+        );
+        scan_line(br#"{"l":null}"#, &mut root, Mode::Grow).unwrap();
+        assert_eq!(
+            scan_line(br#"{"l":[1]}"#, &mut root, Mode::Grow),
+            Err(Stop::Array("l".into()))
+        );
+        assert_eq!(root.get("a"), Some(&JsonType::Long));
+    }
+}

@@ -1,0 +1,189 @@
+//! Converting one JSON record to a row, record by record, with Spark's rules
+//! (`JacksonParser` and `FailureSafeParser`): the careful path of the JSON
+//! reader. The same rules as the fast path's decoders (`json_tape`), plus
+//! what only a record-at-a-time reader can do: a field of the wrong type
+//! makes the record malformed but keeps the fields that did convert (Spark's
+//! partial results), objects and arrays read into a string column as their
+//! JSON text, and a top-level array of objects is several rows.
+
+use serde_json::{Map, Value};
+use sqlc_compiler::types::{DataType, Field};
+
+use super::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
+use super::rows::Cell;
+
+/// A record that is not a row of the schema.
+#[derive(Debug)]
+pub struct BadRecord {
+    /// The fields that did convert (one row), if the record was an object.
+    pub partial: Option<Vec<Cell>>,
+    /// Why, for FAILFAST's error.
+    pub reason: String,
+}
+
+/// Converts one line holding a JSON record to rows of `fields`.
+pub fn convert_line(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, BadRecord> {
+    let value: Value = serde_json::from_slice(line).map_err(|e| BadRecord {
+        partial: None,
+        reason: e.to_string(),
+    })?;
+    match value {
+        Value::Object(map) => {
+            let (cells, error) = convert_fields(&map, fields);
+            match error {
+                None => Ok(vec![cells]),
+                Some(reason) => Err(BadRecord {
+                    partial: Some(cells),
+                    reason,
+                }),
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Object(map) => match convert_fields(map, fields) {
+                    (cells, None) => Ok(cells),
+                    (_, Some(reason)) => Err(reason),
+                },
+                other => Err(format!(
+                    "expected an object in the top-level array, found {}",
+                    kind(other)
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|reason| BadRecord {
+                partial: None,
+                reason,
+            }),
+        other => Err(BadRecord {
+            partial: None,
+            reason: format!("expected a JSON object, found {}", kind(&other)),
+        }),
+    }
+}
+
+/// The row of a top-level object: each field converted, a field that does
+/// not convert left null, and the first such failure returned.
+fn convert_fields(map: &Map<String, Value>, fields: &[Field]) -> (Vec<Cell>, Option<String>) {
+    let mut error = None;
+    let cells = fields
+        .iter()
+        .map(|f| match map.get(&f.name) {
+            None => Cell::Null,
+            Some(v) => convert(v, &f.data_type).unwrap_or_else(|e| {
+                error.get_or_insert_with(|| format!("field `{}`: {e}", f.name));
+                Cell::Null
+            }),
+        })
+        .collect();
+    (cells, error)
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Converts one JSON value to a cell of type `t`.
+pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
+    if v.is_null() {
+        return Ok(Cell::Null);
+    }
+    let cell = match (t, v) {
+        (DataType::Null, _) => Some(Cell::Null),
+        (DataType::Boolean, Value::Bool(b)) => Some(Cell::Bool(*b)),
+        // `as_i64` is `Some` only for an integer token that fits, as Jackson's
+        // VALUE_NUMBER_INT with `getLongValue`.
+        (DataType::Int64, Value::Number(n)) => n.as_i64().map(Cell::I64),
+        (DataType::Int32, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|i| i32::try_from(i).ok())
+            .map(Cell::I32),
+        (DataType::Float64, Value::Number(n)) => n.as_f64().map(Cell::F64),
+        (DataType::Float64, Value::String(s)) => json_special_double(s).map(Cell::F64),
+        (DataType::Utf8, Value::String(s)) => Some(Cell::Str(s.clone())),
+        (DataType::Utf8, other) => Some(Cell::Str(other.to_string())),
+        (DataType::Binary, Value::String(s)) => decode_base64(s).map(Cell::Bin),
+        (DataType::Timestamp, Value::String(s)) => parse_timestamp(s).map(Cell::Ts),
+        (DataType::Timestamp, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|s| s.checked_mul(1_000_000))
+            .map(Cell::Ts),
+        (DataType::Date, Value::String(s)) => parse_date(s).map(Cell::Date),
+        (DataType::Struct(fields), Value::Object(map)) => {
+            let mut cells = Vec::with_capacity(fields.len());
+            for f in fields.iter() {
+                let cell = match map.get(&f.name) {
+                    None => Cell::Null,
+                    Some(v) => convert(v, &f.data_type).map_err(|e| format!("{}.{e}", f.name))?,
+                };
+                cells.push(cell);
+            }
+            Some(Cell::Struct(cells))
+        }
+        _ => None,
+    };
+    cell.ok_or_else(|| format!("cannot read {} {} as {}", kind(v), short(v), t.spark_name()))
+}
+
+fn short(v: &Value) -> String {
+    let mut s = v.to_string();
+    if s.len() > 40 {
+        let mut end = 40;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Vec<Field> {
+        vec![
+            Field::new("a", DataType::Int64, true),
+            Field::new("b", DataType::Utf8, true),
+            Field::new("c", DataType::Float64, true),
+        ]
+    }
+
+    #[test]
+    fn good_records() {
+        let rows = convert_line(br#"{"a":1,"b":{"x":[1]},"c":2}"#, &fields()).unwrap();
+        assert_eq!(
+            rows,
+            vec![vec![
+                Cell::I64(1),
+                Cell::Str(r#"{"x":[1]}"#.into()),
+                Cell::F64(2.0)
+            ]]
+        );
+        let rows = convert_line(br#"[{"a":1},{"c":"NaN"}]"#, &fields()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(matches!(rows[1][2], Cell::F64(v) if v.is_nan()));
+    }
+
+    #[test]
+    fn bad_records_keep_partial_results() {
+        let bad = convert_line(br#"{"a":"1","b":"x"}"#, &fields()).unwrap_err();
+        assert_eq!(
+            bad.partial,
+            Some(vec![Cell::Null, Cell::Str("x".into()), Cell::Null])
+        );
+        assert!(bad.reason.contains("field `a`"), "{}", bad.reason);
+        let bad = convert_line(br#"{"a":1"#, &fields()).unwrap_err();
+        assert!(bad.partial.is_none());
+        assert!(convert_line(b"17", &fields()).is_err());
+        assert!(convert_line(br#"{"a":1.0}"#, &fields()).is_err());
+    }
+}

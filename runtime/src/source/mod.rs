@@ -1,0 +1,69 @@
+//! Sources: where a query's rows come from. A streaming [`Source`] is
+//! modelled on Spark's: the engine asks it for the latest offset, writes that
+//! offset to its offset log, asks for the rows between the previous offset
+//! and it, and commits it once the batch is done.
+//!
+//! This module holds the file sources: JSON lines, CSV, text and Parquet,
+//! read once ([`read_files`], Spark's `spark.read`) or as a stream of new
+//! files ([`FileStreamSource`], Spark's `spark.readStream`), with Spark's
+//! options ([`Options`]) and malformed-record modes ([`ParseMode`]).
+
+use arrow::record_batch::RecordBatch;
+use sqlc_compiler::types::Schema;
+
+use crate::error::Result;
+
+pub mod csv;
+pub mod file_listing;
+pub mod file_source;
+mod glob;
+pub mod infer;
+pub mod json;
+mod json_scan;
+mod json_tape;
+mod json_value;
+mod lines;
+pub mod normalize;
+pub mod options;
+pub mod parquet;
+mod parse;
+pub mod read;
+mod rows;
+pub mod text;
+
+pub use file_listing::{list_files, FileStatus, ListingOptions};
+pub use file_source::{FileEntry, FileStreamSource};
+pub use options::{Options, ParseMode};
+pub use read::{decode_files, map_files, read_files, FileFormat, MappedFile};
+
+/// A position in a source's data, as written to the offset log. Each source
+/// defines its form; the file source's is `{"logOffset": N}`.
+pub type Offset = serde_json::Value;
+
+/// A streaming source (Spark's `Source` with admission control folded in:
+/// each source applies its own per-trigger limits when planning a batch).
+pub trait Source: Send {
+    /// The schema of every batch the source returns.
+    fn schema(&self) -> &Schema;
+
+    /// Plans the next batch: the offset it ends at, or `None` if there is
+    /// nothing new since the last planned batch. Called once per trigger; the
+    /// engine writes the offset to its offset log before reading the batch.
+    fn latest_offset(&mut self) -> Result<Option<Offset>>;
+
+    /// The rows after `start` (exclusive; `None` for the beginning) up to
+    /// `end` (inclusive). The same offsets always give the same rows, so a
+    /// batch can be replayed after a restart.
+    fn get_batch(&mut self, start: Option<&Offset>, end: &Offset) -> Result<Vec<RecordBatch>>;
+
+    /// Tells the source that everything up to `end` is processed and
+    /// committed; it will not be asked for it again.
+    fn commit(&mut self, end: &Offset) -> Result<()>;
+
+    /// Releases resources when the query stops.
+    fn stop(&mut self) {}
+
+    /// A short description for progress reports, such as
+    /// `FileStreamSource[/data/activity]`.
+    fn description(&self) -> String;
+}

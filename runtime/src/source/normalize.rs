@@ -1,0 +1,199 @@
+//! Converting Arrow data to sqlc's canonical types: every batch a source
+//! emits uses exactly `DataType::to_arrow()` of its schema (Int32, Int64,
+//! Float64, Utf8, Binary, Boolean, Timestamp(µs, "UTC"), Date32, and structs
+//! of those). Narrow integers widen, large and view strings become Utf8, any
+//! timestamp unit or zone becomes microseconds in UTC (naive timestamps are
+//! taken as UTC), dictionaries are decoded, and decimals become doubles.
+
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, StructArray, TimestampMicrosecondArray};
+use arrow::compute::kernels::cast::{cast, cast_with_options, CastOptions};
+use arrow::compute::unary;
+use arrow::datatypes::{DataType as ArrowType, Fields, Int64Type, Schema as ArrowSchema, TimeUnit};
+use sqlc_compiler::types::{DataType, Field, Schema};
+
+use crate::error::{Error, Result};
+
+/// The sqlc type that holds values of an Arrow type, if any.
+pub fn canonical_type(t: &ArrowType) -> Option<DataType> {
+    match t {
+        ArrowType::Dictionary(_, values) => canonical_type(values),
+        ArrowType::Decimal32(..)
+        | ArrowType::Decimal64(..)
+        | ArrowType::Decimal128(..)
+        | ArrowType::Decimal256(..) => Some(DataType::Float64),
+        ArrowType::Struct(fields) => Some(DataType::Struct(
+            fields
+                .iter()
+                .map(|f| Some(Field::new(f.name(), canonical_type(f.data_type())?, true)))
+                .collect::<Option<Vec<_>>>()?
+                .into(),
+        )),
+        t => DataType::from_arrow(t),
+    }
+}
+
+/// The sqlc schema of a file's Arrow schema, every field nullable (as
+/// Spark's file sources make them). `what` names the file in errors.
+pub fn canonical_schema(schema: &ArrowSchema, what: &str) -> Result<Schema> {
+    schema
+        .fields()
+        .iter()
+        .map(|f| match canonical_type(f.data_type()) {
+            Some(t) => Ok(Field::new(f.name(), t, true)),
+            None => Err(Error::Unsupported(format!(
+                "{what}: column `{}` has type {} which sqlc does not support",
+                f.name(),
+                f.data_type()
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Schema::new)
+}
+
+/// `schema` with every field, at every depth, nullable.
+pub fn as_nullable(schema: &Schema) -> Schema {
+    fn field(f: &Field) -> Field {
+        let t = match &f.data_type {
+            DataType::Struct(inner) => {
+                DataType::Struct(inner.iter().map(field).collect::<Vec<_>>().into())
+            }
+            t => t.clone(),
+        };
+        Field::new(f.name.clone(), t, true)
+    }
+    Schema::new(schema.fields.iter().map(field).collect())
+}
+
+/// Converts `array` to the canonical Arrow type of `target`. Fails if the
+/// values cannot be read as that type; `what` names the column in errors.
+pub fn normalize_array(array: &ArrayRef, target: &DataType, what: &str) -> Result<ArrayRef> {
+    let to = target.to_arrow();
+    if array.data_type() == &to {
+        return Ok(Arc::clone(array));
+    }
+    let fail = |e: &dyn std::fmt::Display| {
+        Error::Unsupported(format!(
+            "{what}: cannot read {} as {target}: {e}",
+            array.data_type()
+        ))
+    };
+    if !canonical_type(array.data_type()).is_some_and(|from| compatible(&from, target)) {
+        return Err(Error::Unsupported(format!(
+            "{what}: the file holds {} which cannot be read as {target}",
+            array.data_type()
+        )));
+    }
+    match (array.data_type(), target) {
+        (ArrowType::Dictionary(_, values), _) => {
+            let plain = cast(array, values).map_err(|e| fail(&e))?;
+            normalize_array(&plain, target, what)
+        }
+        // By hand: Arrow's cast would parse the zone names, which needs chrono-tz.
+        (ArrowType::Timestamp(unit, _), DataType::Timestamp) => {
+            let raw = cast(array, &ArrowType::Int64).map_err(|e| fail(&e))?;
+            let scale: fn(i64) -> i64 = match unit {
+                TimeUnit::Second => |v| v.saturating_mul(1_000_000),
+                TimeUnit::Millisecond => |v| v.saturating_mul(1_000),
+                TimeUnit::Microsecond => |v| v,
+                TimeUnit::Nanosecond => |v| v.div_euclid(1_000),
+            };
+            let micros: TimestampMicrosecondArray = unary(raw.as_primitive::<Int64Type>(), scale);
+            Ok(Arc::new(micros.with_timezone("UTC")))
+        }
+        (ArrowType::Struct(_), DataType::Struct(fields)) => {
+            let s = array.as_struct();
+            let children = fields
+                .iter()
+                .zip(s.columns())
+                .map(|(f, c)| normalize_array(c, &f.data_type, &format!("{what}.{}", f.name)))
+                .collect::<Result<Vec<_>>>()?;
+            let arrow_fields: Fields = fields.iter().map(Field::to_arrow).collect();
+            Ok(Arc::new(
+                StructArray::try_new(arrow_fields, children, s.nulls().cloned())
+                    .map_err(|e| fail(&e))?,
+            ))
+        }
+        _ => {
+            let options = CastOptions {
+                safe: false,
+                ..Default::default()
+            };
+            cast_with_options(array, &to, &options).map_err(|e| fail(&e))
+        }
+    }
+}
+
+/// Whether data of sqlc type `from` may be read as `to` (the same type, or
+/// a wider number).
+fn compatible(from: &DataType, to: &DataType) -> bool {
+    match (from, to) {
+        (DataType::Null, _) => true,
+        (DataType::Int32, DataType::Int64 | DataType::Float64)
+        | (DataType::Int64, DataType::Float64) => true,
+        (DataType::Struct(a), DataType::Struct(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|(x, y)| x.name == y.name && compatible(&x.data_type, &y.data_type))
+        }
+        (a, b) => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Int16Array, LargeStringArray, TimestampNanosecondArray};
+    use arrow::datatypes::TimestampMicrosecondType;
+
+    #[test]
+    fn canonical_arrays() {
+        let a: ArrayRef = Arc::new(Int16Array::from(vec![Some(1), None]));
+        let n = normalize_array(&a, &DataType::Int32, "c").unwrap();
+        assert_eq!(n.data_type(), &ArrowType::Int32);
+        assert!(n.is_null(1));
+        let s: ArrayRef = Arc::new(LargeStringArray::from(vec!["x"]));
+        assert_eq!(
+            normalize_array(&s, &DataType::Utf8, "c")
+                .unwrap()
+                .as_string::<i32>()
+                .value(0),
+            "x"
+        );
+        let t: ArrayRef = Arc::new(
+            TimestampNanosecondArray::from(vec![1_500_000_000i64]).with_timezone("Europe/Paris"),
+        );
+        let t = normalize_array(&t, &DataType::Timestamp, "c").unwrap();
+        assert_eq!(
+            t.data_type(),
+            &ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+        );
+        assert_eq!(
+            t.as_primitive::<TimestampMicrosecondType>().value(0),
+            1_500_000
+        );
+        assert!(normalize_array(&s, &DataType::Int64, "c").is_err());
+    }
+
+    #[test]
+    fn schemas() {
+        let s = ArrowSchema::new(vec![
+            arrow::datatypes::Field::new("a", ArrowType::UInt16, false),
+            arrow::datatypes::Field::new("b", ArrowType::Decimal128(10, 2), true),
+        ]);
+        let c = canonical_schema(&s, "f").unwrap();
+        assert_eq!(c.fields[0], Field::new("a", DataType::Int32, true));
+        assert_eq!(c.fields[1].data_type, DataType::Float64);
+        let bad = ArrowSchema::new(vec![arrow::datatypes::Field::new(
+            "u",
+            ArrowType::UInt64,
+            true,
+        )]);
+        assert!(canonical_schema(&bad, "f")
+            .unwrap_err()
+            .to_string()
+            .contains("`u`"));
+    }
+}

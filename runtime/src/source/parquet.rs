@@ -1,0 +1,102 @@
+//! Reading Parquet files with `parquet::arrow`, converted to sqlc's
+//! canonical types. Columns are matched to the schema by name, ignoring
+//! case (Spark's default); a column the file lacks reads as nulls.
+
+use std::path::Path;
+
+use arrow::array::{new_null_array, ArrayRef};
+use arrow::record_batch::RecordBatch;
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+use sqlc_compiler::types::Schema;
+
+use super::json::BATCH_ROWS;
+use super::normalize::{canonical_schema, normalize_array};
+use crate::error::{Error, Result};
+
+fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Parquet(format!("{}: {e}", path.display()))
+}
+
+/// The sqlc schema of the Parquet file `data` (from its footer).
+pub fn parquet_schema(path: &Path, data: Bytes) -> Result<Schema> {
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
+    canonical_schema(builder.schema(), &path.display().to_string())
+}
+
+/// A Parquet reader for one schema.
+#[derive(Debug, Clone)]
+pub struct ParquetReader {
+    schema: Schema,
+    arrow_schema: arrow::datatypes::SchemaRef,
+}
+
+impl ParquetReader {
+    /// A reader producing batches of `schema`.
+    pub fn new(schema: &Schema) -> Self {
+        ParquetReader {
+            schema: schema.clone(),
+            arrow_schema: schema.to_arrow(),
+        }
+    }
+
+    /// Reads the file `data` (from `path`).
+    pub fn decode_file(&self, path: &Path, data: Bytes) -> Result<Vec<RecordBatch>> {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
+        let file_fields = builder.schema().fields().clone();
+        // For each output field, the file's top-level column holding it.
+        let sources: Vec<Option<usize>> = self
+            .schema
+            .fields
+            .iter()
+            .map(|f| {
+                file_fields
+                    .iter()
+                    .position(|c| c.name() == &f.name)
+                    .or_else(|| {
+                        file_fields
+                            .iter()
+                            .position(|c| c.name().eq_ignore_ascii_case(&f.name))
+                    })
+            })
+            .collect();
+        let mut roots: Vec<usize> = sources.iter().flatten().copied().collect();
+        roots.sort_unstable();
+        roots.dedup();
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
+        let reader = builder
+            .with_projection(mask)
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| parquet_error(path, e))?;
+        let mut out = Vec::new();
+        for batch in reader {
+            let batch = batch.map_err(|e| parquet_error(path, e))?;
+            let columns = self
+                .schema
+                .fields
+                .iter()
+                .zip(&sources)
+                .map(|(f, src)| match src {
+                    None => Ok(new_null_array(&f.data_type.to_arrow(), batch.num_rows())),
+                    Some(i) => {
+                        let at = roots.binary_search(i).expect("projected");
+                        let what = format!("{}: column `{}`", path.display(), f.name);
+                        normalize_array(batch.column(at), &f.data_type, &what)
+                    }
+                })
+                .collect::<Result<Vec<ArrayRef>>>()?;
+            let options = arrow::record_batch::RecordBatchOptions::new()
+                .with_row_count(Some(batch.num_rows()));
+            out.push(RecordBatch::try_new_with_options(
+                self.arrow_schema.clone(),
+                columns,
+                &options,
+            )?);
+        }
+        Ok(out)
+    }
+}

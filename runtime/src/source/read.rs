@@ -1,0 +1,269 @@
+//! Reading a set of files of one format: mapping them into memory, inferring
+//! their schema, and decoding them in parallel (rayon) into batches. Used by
+//! static reads ([`read_files`]) and by the streaming file source.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use arrow::record_batch::RecordBatch;
+use bytes::Bytes;
+use memmap2::Mmap;
+use rayon::prelude::*;
+use sqlc_compiler::types::Schema;
+
+use super::csv::{first_record, header_names, infer_block, CsvFormat, CsvReader};
+use super::file_listing::{list_files, ListingOptions};
+use super::infer::{infer_json_block, CsvType, JsonInference};
+use super::json::JsonReader;
+use super::lines::split_blocks;
+use super::normalize::as_nullable;
+use super::options::Options;
+use super::parquet::{parquet_schema, ParquetReader};
+use super::text::{text_schema, TextReader};
+use crate::error::{Error, Result};
+
+/// Bytes of a file decoded as one unit of parallel work.
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// A file format a file source reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileFormat {
+    Json,
+    Csv,
+    Text,
+    Parquet,
+}
+
+impl FileFormat {
+    /// The name Spark uses, upper-cased as in its messages (`JSON`, `CSV`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::Json => "JSON",
+            FileFormat::Csv => "CSV",
+            FileFormat::Text => "TEXT",
+            FileFormat::Parquet => "PARQUET",
+        }
+    }
+}
+
+impl FromStr for FileFormat {
+    type Err = Error;
+
+    /// `json`, `csv`, `text` or `parquet`, any case.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "json" => Ok(FileFormat::Json),
+            "csv" => Ok(FileFormat::Csv),
+            "text" => Ok(FileFormat::Text),
+            "parquet" => Ok(FileFormat::Parquet),
+            _ => Err(Error::Unsupported(format!(
+                "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {s}. sqlc's file sources are json, csv, text and parquet"
+            ))),
+        }
+    }
+}
+
+/// A file mapped into memory (an empty file is not mapped).
+pub struct MappedFile {
+    pub path: PathBuf,
+    map: Option<Arc<Mmap>>,
+}
+
+/// Lets `Bytes` share a mapping without copying it.
+struct SharedMap(Arc<Mmap>);
+
+impl AsRef<[u8]> for SharedMap {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl MappedFile {
+    /// Maps the file at `path`.
+    pub fn open(path: &Path) -> Result<MappedFile> {
+        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::PathNotFound(path.into()),
+            _ => Error::io(path, e),
+        })?;
+        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let map = if len == 0 {
+            None // mapping an empty file fails on some systems
+        } else {
+            // SAFETY: the mapping is only read, and the file is not modified
+            // while mapped: producers write data files elsewhere (or under a
+            // hidden name) and rename them into place, as Spark requires of
+            // file-source input, so a file's bytes do not change once listed.
+            Some(Arc::new(
+                unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?,
+            ))
+        };
+        Ok(MappedFile {
+            path: path.to_path_buf(),
+            map,
+        })
+    }
+
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        self.map.as_deref().map_or(&[], |m| &m[..])
+    }
+
+    /// The file's bytes as `Bytes`, sharing the mapping.
+    pub fn shared_bytes(&self) -> Bytes {
+        self.map
+            .as_ref()
+            .map_or_else(Bytes::new, |m| Bytes::from_owner(SharedMap(Arc::clone(m))))
+    }
+}
+
+/// Maps each of `paths`.
+pub fn map_files(paths: &[PathBuf]) -> Result<Vec<MappedFile>> {
+    paths.iter().map(|p| MappedFile::open(p)).collect()
+}
+
+/// Reads the files at `path` (a directory or a single file) in one go, as
+/// Spark's `spark.read.format(format).load(path)`: with `user_schema`, or
+/// else a schema inferred from the data. Returns the schema and the batches.
+pub fn read_files(
+    format: FileFormat,
+    path: impl AsRef<Path>,
+    user_schema: Option<&Schema>,
+    options: &Options,
+) -> Result<(Schema, Vec<RecordBatch>)> {
+    let path = path.as_ref();
+    let listed = list_files(path, &ListingOptions::from_options(options)?)?;
+    let paths: Vec<PathBuf> = listed.into_iter().map(|f| f.path).collect();
+    let files = map_files(&paths)?;
+    let schema = match user_schema {
+        Some(s) => as_nullable(s),
+        None => infer_schema(format, path, &files, options)?,
+    };
+    let batches = decode_files(format, &schema, &files, options)?;
+    Ok((schema, batches))
+}
+
+/// Runs `f` over every block of every file in parallel; returns the results
+/// in file and block order, or the first error in that order.
+fn par_blocks<T: Send>(
+    files: &[MappedFile],
+    f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let units: Vec<(usize, Range<usize>)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(i, file)| {
+            split_blocks(file.bytes(), BLOCK_BYTES)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
+        .collect();
+    let results: Vec<Result<T>> = units
+        .into_par_iter()
+        .map(|(i, r)| f(&files[i], r))
+        .collect();
+    results.into_iter().collect()
+}
+
+/// Infers the schema of `files`; `root` is the path the user gave.
+pub fn infer_schema(
+    format: FileFormat,
+    root: &Path,
+    files: &[MappedFile],
+    options: &Options,
+) -> Result<Schema> {
+    let cannot = || Error::CannotInferSchema {
+        format: format.name().into(),
+        path: root.into(),
+    };
+    match format {
+        FileFormat::Text => Ok(text_schema()),
+        _ if files.is_empty() => Err(cannot()),
+        FileFormat::Json => {
+            let mode = options.parse_mode()?;
+            let parts = par_blocks(files, |f, r| infer_json_block(&f.path, f.bytes(), r, mode))?;
+            let mut all = JsonInference::new();
+            parts.into_iter().for_each(|p| all.merge(p));
+            Ok(all.into_schema(options.corrupt_column()))
+        }
+        FileFormat::Csv => {
+            let format = CsvFormat::from_options(options)?;
+            let Some(first) = files.iter().find_map(|f| first_record(f.bytes(), &format)) else {
+                return Ok(Schema::default());
+            };
+            let names = if format.header {
+                header_names(&first)
+            } else {
+                (0..first.len()).map(|i| format!("_c{i}")).collect()
+            };
+            let mut types = vec![CsvType::Str; names.len()];
+            if format.infer_schema {
+                let header = format.header;
+                let parts = par_blocks(files, |f, r| {
+                    Ok(infer_block(
+                        f.bytes(),
+                        r.clone(),
+                        &format,
+                        names.len(),
+                        header && r.start == 0,
+                    ))
+                })?;
+                types = parts
+                    .into_iter()
+                    .fold(vec![CsvType::Null; names.len()], |acc, p| {
+                        acc.into_iter().zip(p).map(|(a, b)| a.merge(b)).collect()
+                    });
+            }
+            let fields = names
+                .into_iter()
+                .zip(types)
+                .map(|(n, t)| sqlc_compiler::types::Field::new(n, t.to_data_type(), true));
+            Ok(Schema::new(fields.collect()))
+        }
+        FileFormat::Parquet => parquet_schema(&files[0].path, files[0].shared_bytes()),
+    }
+}
+
+/// Decodes `files` into batches of `schema`, in file order.
+pub fn decode_files(
+    format: FileFormat,
+    schema: &Schema,
+    files: &[MappedFile],
+    options: &Options,
+) -> Result<Vec<RecordBatch>> {
+    let parts: Vec<Vec<RecordBatch>> = match format {
+        FileFormat::Json => {
+            let reader = JsonReader::new(schema, options)?;
+            par_blocks(files, |f, r| reader.decode_block(&f.path, f.bytes(), r))?
+        }
+        FileFormat::Csv => {
+            let reader = CsvReader::new(schema, options)?;
+            par_blocks(files, |f, r| reader.decode_block(&f.path, f.bytes(), r))?
+        }
+        FileFormat::Text => {
+            let reader = TextReader::new(schema, options)?;
+            if reader.whole_text {
+                files
+                    .iter()
+                    .map(|f| reader.decode_whole(f.bytes()).map(|b| vec![b]))
+                    .collect::<Result<_>>()?
+            } else {
+                par_blocks(files, |f, r| reader.decode_lines(&f.bytes()[r]))?
+            }
+        }
+        FileFormat::Parquet => {
+            let reader = ParquetReader::new(schema);
+            let results: Vec<Result<Vec<RecordBatch>>> = files
+                .par_iter()
+                .map(|f| reader.decode_file(&f.path, f.shared_bytes()))
+                .collect();
+            results.into_iter().collect::<Result<_>>()?
+        }
+    };
+    Ok(parts
+        .into_iter()
+        .flatten()
+        .filter(|b| b.num_rows() > 0)
+        .collect())
+}
