@@ -47,6 +47,8 @@ pub struct CollectSink {
     sel: Option<Value>,
     /// Set once a loop was generated: which columns are nullable is fixed.
     frozen: bool,
+    /// Whether some step filters (else every row is output, in order).
+    has_filter: bool,
 }
 
 impl CollectSink {
@@ -88,6 +90,7 @@ impl CollectSink {
             views: Vec::new(),
             sel: None,
             frozen: false,
+            has_filter: spec.steps.iter().any(|s| matches!(s, Step::Filter(_))),
         })
     }
 
@@ -116,7 +119,8 @@ impl CollectSink {
     /// Loads the output pointers in the entry block.
     pub fn setup(&mut self, g: &mut Gen) {
         let ctx = g.ctx;
-        if self.needs_mask() {
+        // Without a filter every row is output: nothing to mark.
+        if self.needs_mask() && self.has_filter {
             self.sel = Some(g.load(types::I64, ctx, CTX_SEL));
         }
         let outs = g.load(types::I64, ctx, CTX_OUTS);
