@@ -49,6 +49,9 @@ unsafe fn ctx<'a, 'b>(ctx: *mut KernelCtx<'b>) -> &'a mut KernelCtx<'b> {
 }
 
 /// Records the error of `site`, `bits` being the offending value.
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_raise(c: *mut KernelCtx, site: u64, bits: u64) {
     // SAFETY: see the module's contract.
     let c = unsafe { ctx(c) };
@@ -76,6 +79,9 @@ unsafe fn text_of<'a>(ptr: *const u8, len: u64, utf8: u64) -> Cow<'a, str> {
 
 /// LIKE through the kernel's prebuilt matcher: 1 on a match. `utf8` is 1
 /// for a Utf8 value (0 for Binary, which is checked).
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_like(
     m: *const LikeMatcher,
     ptr: *const u8,
@@ -87,6 +93,9 @@ pub unsafe extern "C" fn sqlc_like(
 }
 
 /// RLIKE through the kernel's compiled regex: 1 when it matches anywhere.
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_rlike(
     r: *const regex::Regex,
     ptr: *const u8,
@@ -136,6 +145,9 @@ impl ParseAs {
 /// CAST(string AS ...) and `to_timestamp`: the value's bits (integers
 /// sign-extended, doubles as bits); a malformed string fails with the error
 /// of `site`, naming the string.
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_parse(
     c: *mut KernelCtx,
     site: u64,
@@ -168,6 +180,9 @@ pub unsafe extern "C" fn sqlc_parse(
 
 /// CAST(double AS TIMESTAMP): NaN and infinities are malformed, values out
 /// of range overflow.
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_f64_to_ts(c: *mut KernelCtx, site: u64, v: f64) -> i64 {
     if let Some(us) = scalar_fns::f64_to_timestamp(v) {
         return us;
@@ -193,6 +208,9 @@ pub unsafe extern "C" fn sqlc_f64_to_ts(c: *mut KernelCtx, site: u64, v: f64) ->
 
 /// CAST(... AS STRING) of a fixed-width value given as bits; `kind` as
 /// [`ParseAs`]. Returns the string's address, its length in `ret_len`.
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_format(c: *mut KernelCtx, kind: u64, bits: u64) -> u64 {
     let s = match kind {
         0 => (if bits != 0 { "true" } else { "false" }).to_string(),
@@ -206,6 +224,9 @@ pub unsafe extern "C" fn sqlc_format(c: *mut KernelCtx, kind: u64, bits: u64) ->
 }
 
 /// CAST(binary AS STRING): the bytes as UTF-8, invalid sequences replaced.
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_binary_to_utf8(c: *mut KernelCtx, ptr: *const u8, len: u64) -> u64 {
     // SAFETY: see the module's contract.
     let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
@@ -220,6 +241,9 @@ pub unsafe extern "C" fn sqlc_binary_to_utf8(c: *mut KernelCtx, ptr: *const u8, 
 }
 
 /// `lower` (`upper != 0`: `upper`).
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_change_case(
     c: *mut KernelCtx,
     ptr: *const u8,
@@ -243,6 +267,9 @@ pub unsafe extern "C" fn sqlc_change_case(
 }
 
 /// `substring(s, pos[, len])`: a part of the input (no copy).
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_substring(
     c: *mut KernelCtx,
     ptr: *const u8,
@@ -268,6 +295,9 @@ pub unsafe extern "C" fn sqlc_substring(
 }
 
 /// `concat`: `parts` holds `n` (address, length) pairs, none null.
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_concat(c: *mut KernelCtx, parts: *const u64, n: u64) -> u64 {
     // SAFETY: see the module's contract; `parts` is a stack slot of 2n words.
     let (c, pairs) = unsafe { (ctx(c), std::slice::from_raw_parts(parts, 2 * n as usize)) };
@@ -280,6 +310,9 @@ pub unsafe extern "C" fn sqlc_concat(c: *mut KernelCtx, parts: *const u64, n: u6
 }
 
 /// `date_trunc(unit, ts)`; an unknown unit gives null (`ret_len` = 1).
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_date_trunc(
     c: *mut KernelCtx,
     ptr: *const u8,
@@ -332,6 +365,9 @@ pub extern "C" fn sqlc_date_part(days: i64, p: u64) -> i64 {
 }
 
 /// Appends one value to a string output column (`len` 0 for a null).
+///
+/// # Safety
+/// The module's contract: a running call's ctx, readable (address, length) pairs.
 pub unsafe extern "C" fn sqlc_out_str(
     c: *mut KernelCtx,
     out: *mut OutStr,
