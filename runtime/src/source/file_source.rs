@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use sqlc_compiler::types::Schema;
 
 use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
-use super::normalize::as_nullable;
+use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
 use super::read::{decode_files, map_files, FileFormat};
 use super::text::text_schema;
@@ -84,6 +84,7 @@ impl FileStreamSource {
             (None, FileFormat::Text) => text_schema(),
             (None, _) => return Err(Error::StreamingSchemaRequired(path)),
         };
+        check_unique_names(&schema)?;
         // The directory must exist (a glob in the last component may match nothing yet).
         let glob = path
             .file_name()
