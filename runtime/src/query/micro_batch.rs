@@ -69,6 +69,12 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         OutputMode::Complete => Emit::All,
         OutputMode::Update | OutputMode::Append => Emit::Updated,
     };
+    if trigger == Trigger::AvailableNow {
+        // Everything there now, and nothing that arrives later.
+        for s in sources.iter_mut() {
+            s.source.prepare_for_trigger_available_now()?;
+        }
+    }
     let mut batch_id: u64 = 0;
     let mut watermark: Option<i64> = None;
     let mut last_trigger: Option<Instant> = None;
