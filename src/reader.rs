@@ -59,7 +59,9 @@ impl ReaderState {
 }
 
 fn relation_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 /// `session.read()`: reads a static table.
@@ -67,7 +69,12 @@ pub struct DataFrameReader(ReaderState);
 
 impl DataFrameReader {
     pub(crate) fn new(session: Session) -> Self {
-        DataFrameReader(ReaderState { session, format: None, schema: None, options: Vec::new() })
+        DataFrameReader(ReaderState {
+            session,
+            format: None,
+            schema: None,
+            options: Vec::new(),
+        })
     }
 
     pub fn format(mut self, f: &str) -> Self {
@@ -91,8 +98,12 @@ impl DataFrameReader {
         let format = st.format.unwrap_or_else(|| "parquet".into());
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
         let path = path.as_ref();
-        let (schema, batches) = connector::read_static(&format, path, schema.as_ref(), &st.options)?;
-        let rel = Relation::Static { name: relation_name(path), batches: Arc::new(batches) };
+        let (schema, batches) =
+            connector::read_static(&format, path, schema.as_ref(), &st.options)?;
+        let rel = Relation::Static {
+            name: relation_name(path),
+            batches: Arc::new(batches),
+        };
         let plan = st.session.catalog().add(rel, schema);
         Ok(DataFrame::new(st.session, plan))
     }
@@ -116,7 +127,12 @@ pub struct DataStreamReader(ReaderState);
 
 impl DataStreamReader {
     pub(crate) fn new(session: Session) -> Self {
-        DataStreamReader(ReaderState { session, format: None, schema: None, options: Vec::new() })
+        DataStreamReader(ReaderState {
+            session,
+            format: None,
+            schema: None,
+            options: Vec::new(),
+        })
     }
 
     pub fn format(mut self, f: &str) -> Self {
@@ -143,7 +159,10 @@ impl DataStreamReader {
         let def = SourceDef::new(&format, path, schema, &st.options)?;
         let name = path.map(relation_name).unwrap_or_else(|| format.clone());
         let schema = def.schema().clone();
-        let plan = st.session.catalog().add(Relation::Stream { name, def }, schema);
+        let plan = st
+            .session
+            .catalog()
+            .add(Relation::Stream { name, def }, schema);
         Ok(DataFrame::new(st.session, plan))
     }
 

@@ -69,9 +69,19 @@ pub fn expand_wildcards(input: &Plan, exprs: &[Expr]) -> Result<Vec<Expr>> {
                     };
                     if keep {
                         any = true;
-                        out.push(Expr::Column {
-                            qualifier: q.clone(),
-                            name: f.name.clone(),
+                        out.push(if column_name_is_unique(input, &f.name) {
+                            Expr::Column {
+                                qualifier: q.clone(),
+                                name: f.name.clone(),
+                            }
+                        } else {
+                            // `*` over duplicate names (a join's two `avg(x)`)
+                            // refers by position, as Spark's star does.
+                            Expr::Column {
+                                qualifier: None,
+                                name: format!("#agg{i}"),
+                            }
+                            .alias(&f.name)
                         });
                     }
                 }
@@ -409,7 +419,17 @@ impl Rewriter<'_> {
     }
 }
 
-/// Resolves a `#aggN` reference produced by [`Rewriter`].
+fn column_name_is_unique(plan: &Plan, name: &str) -> bool {
+    plan.schema
+        .fields
+        .iter()
+        .filter(|f| f.name.eq_ignore_ascii_case(name))
+        .count()
+        == 1
+}
+
+/// Resolves a positional `#aggN` reference (column N of the input), as
+/// [`Rewriter`] and `*` over duplicate names produce them.
 pub(crate) fn agg_ref_index(name: &str) -> Option<usize> {
     name.strip_prefix("#agg")?.parse().ok()
 }

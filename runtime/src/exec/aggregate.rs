@@ -42,14 +42,19 @@ pub fn partition_of(hash: u64, partitions: usize) -> usize {
 impl AggState {
     pub fn new(layout: &Arc<TableLayout>, spec: &AggSpec, partitions: usize) -> Self {
         let partitions = partitions.max(1);
-        let mut tables: Vec<AggTable> = (0..partitions).map(|_| AggTable::new(layout.clone())).collect();
+        let mut tables: Vec<AggTable> = (0..partitions)
+            .map(|_| AggTable::new(layout.clone()))
+            .collect();
         if spec.keys.is_empty() && !spec.has_grouping_id() {
             // A global aggregate has its one group even before any row: an
             // empty input still gives `count(*) = 0`, as in Spark.
             let h = hash::finish(hash::SEED);
             tables[partition_of(h, partitions)].find_or_insert_stored(h, &[], &[]);
         }
-        AggState { touched: vec![Vec::new(); partitions], partitions: tables }
+        AggState {
+            touched: vec![Vec::new(); partitions],
+            partitions: tables,
+        }
     }
 
     pub fn num_groups(&self) -> usize {
@@ -66,7 +71,12 @@ impl AggState {
 
     /// Runs the kernel over `batches` (one partial table per worker) and
     /// merges the partials into the state, partitions in parallel.
-    pub fn update(&mut self, kernel: &Arc<dyn Kernel>, layout: &Arc<TableLayout>, batches: &[RecordBatch]) -> Result<()> {
+    pub fn update(
+        &mut self,
+        kernel: &Arc<dyn Kernel>,
+        layout: &Arc<TableLayout>,
+        batches: &[RecordBatch],
+    ) -> Result<()> {
         let partials: Vec<AggTable> = batches
             .par_iter()
             .filter(|b| b.num_rows() > 0)
