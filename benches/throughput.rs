@@ -10,18 +10,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+#[path = "../examples/common/args.rs"]
+mod args;
+
+use args::arg;
 use sqlc::datagen::ActivityGen;
 use sqlc::functions::expr;
 use sqlc::{DataFrame, ExecMode, Session};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn data(rows: usize, files: usize) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -102,8 +97,8 @@ fn run(
 }
 
 fn main() {
-    let rows = arg("--rows", 1_000_000);
-    let files = arg("--files", 80);
+    let rows: usize = arg("--rows", 1_000_000);
+    let files: usize = arg("--files", 80);
     let dir = data(rows, files);
     let bytes = dir_bytes(&dir);
     println!(

@@ -8,22 +8,17 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "common/args.rs"]
+mod args;
+
+use args::arg;
 use sqlc::datagen::ActivityGen;
 use sqlc::Session;
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() -> sqlc::Result<()> {
-    let rows = arg("--rows", 400_000);
-    let files = arg("--files", 40) as usize;
-    let interval = Duration::from_millis(arg("--interval-ms", 250));
+    let rows: u64 = arg("--rows", 400_000);
+    let files: usize = arg("--files", 40);
+    let interval = Duration::from_millis(arg("--interval-ms", 250u64));
     let dir = std::env::temp_dir().join(format!("sqlc-activity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| sqlc_err(&dir, e))?;
     let gen = ActivityGen {

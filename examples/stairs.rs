@@ -4,18 +4,13 @@
 //!
 //!     cargo run --release --example stairs -- [--rows N] [--files K]
 
+#[path = "common/args.rs"]
+mod args;
+
+use args::arg;
 use sqlc::datagen::ActivityGen;
 use sqlc::functions::expr;
 use sqlc::Session;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() -> sqlc::Result<()> {
     let dir = std::env::temp_dir().join(format!("sqlc-stairs-{}", std::process::id()));

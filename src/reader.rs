@@ -64,10 +64,48 @@ fn relation_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+/// The builder methods both readers share.
+macro_rules! reader_methods {
+    () => {
+        pub fn format(mut self, f: &str) -> Self {
+            self.0.format = Some(f.to_string());
+            self
+        }
+
+        /// The schema: an sqlc [`Schema`] or a DDL string.
+        pub fn schema(mut self, s: impl Into<SchemaArg>) -> Self {
+            self.0.schema = Some(s.into());
+            self
+        }
+
+        /// An option; numbers and booleans are given as PySpark gives them
+        /// (`option("maxFilesPerTrigger", 1)`).
+        pub fn option(mut self, key: &str, value: impl ToString) -> Self {
+            self.0.option(key, value);
+            self
+        }
+
+        pub fn json(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("json").load(path)
+        }
+        pub fn csv(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("csv").load(path)
+        }
+        pub fn text(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("text").load(path)
+        }
+        pub fn parquet(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("parquet").load(path)
+        }
+    };
+}
+
 /// `session.read()`: reads a static table.
 pub struct DataFrameReader(ReaderState);
 
 impl DataFrameReader {
+    reader_methods!();
+
     pub(crate) fn new(session: Session) -> Self {
         DataFrameReader(ReaderState {
             session,
@@ -75,22 +113,6 @@ impl DataFrameReader {
             schema: None,
             options: Vec::new(),
         })
-    }
-
-    pub fn format(mut self, f: &str) -> Self {
-        self.0.format = Some(f.to_string());
-        self
-    }
-
-    pub fn schema(mut self, s: impl Into<SchemaArg>) -> Self {
-        self.0.schema = Some(s.into());
-        self
-    }
-
-    /// An option; numbers and booleans are given as PySpark gives them.
-    pub fn option(mut self, key: &str, value: impl ToString) -> Self {
-        self.0.option(key, value);
-        self
     }
 
     pub fn load(self, path: impl AsRef<Path>) -> Result<DataFrame> {
@@ -107,25 +129,14 @@ impl DataFrameReader {
         let plan = st.session.catalog().add(rel, schema);
         Ok(DataFrame::new(st.session, plan))
     }
-
-    pub fn json(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("json").load(path)
-    }
-    pub fn csv(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("csv").load(path)
-    }
-    pub fn text(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("text").load(path)
-    }
-    pub fn parquet(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("parquet").load(path)
-    }
 }
 
 /// `session.read_stream()`: declares a streaming source.
 pub struct DataStreamReader(ReaderState);
 
 impl DataStreamReader {
+    reader_methods!();
+
     pub(crate) fn new(session: Session) -> Self {
         DataStreamReader(ReaderState {
             session,
@@ -133,22 +144,6 @@ impl DataStreamReader {
             schema: None,
             options: Vec::new(),
         })
-    }
-
-    pub fn format(mut self, f: &str) -> Self {
-        self.0.format = Some(f.to_string());
-        self
-    }
-
-    pub fn schema(mut self, s: impl Into<SchemaArg>) -> Self {
-        self.0.schema = Some(s.into());
-        self
-    }
-
-    /// `option("maxFilesPerTrigger", 1)`.
-    pub fn option(mut self, key: &str, value: impl ToString) -> Self {
-        self.0.option(key, value);
-        self
     }
 
     /// A source without a path (socket, rate, kafka) or with one.
@@ -168,17 +163,5 @@ impl DataStreamReader {
 
     pub fn load(self, path: impl AsRef<Path>) -> Result<DataFrame> {
         self.load_source(Some(path.as_ref()))
-    }
-    pub fn json(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("json").load(path)
-    }
-    pub fn csv(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("csv").load(path)
-    }
-    pub fn text(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("text").load(path)
-    }
-    pub fn parquet(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("parquet").load(path)
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use sqlc::functions::expr;
-use sqlc::{DataFrame, ExecMode, Session};
+use sqlc::{DataFrame, ExecMode, Session, StreamingQuery};
 
 fn activity_stream(spark: &Session, dir: &std::path::Path) -> DataFrame {
     let static_df = spark.read().json(dir).unwrap();
@@ -18,6 +18,20 @@ fn activity_stream(spark: &Session, dir: &std::path::Path) -> DataFrame {
         .option("maxFilesPerTrigger", 1)
         .json(dir)
         .unwrap()
+}
+
+/// Runs `df` into the memory table `name` until every file is processed;
+/// returns the query and `SELECT * FROM name`.
+fn drain(spark: &Session, df: &DataFrame, name: &str, mode: &str) -> (StreamingQuery, DataFrame) {
+    let q = df
+        .write_stream()
+        .query_name(name)
+        .format("memory")
+        .output_mode(mode)
+        .start()
+        .unwrap();
+    q.process_all_available().unwrap();
+    (q, spark.sql(&format!("SELECT * FROM {name}")).unwrap())
 }
 
 fn stairs(streaming: &DataFrame) -> DataFrame {
@@ -41,15 +55,7 @@ fn example_1_counts_match_spark() {
             .group_by(["gt"])
             .count()
             .unwrap();
-        let q = counts
-            .write_stream()
-            .query_name("activity_counts")
-            .format("memory")
-            .output_mode("complete")
-            .start()
-            .unwrap();
-        q.process_all_available().unwrap();
-        let df = spark.sql("SELECT * FROM activity_counts").unwrap();
+        let (q, df) = drain(&spark, &counts, "activity_counts", "complete");
         assert_matches(
             &format!("example 1 ({})", mode.name()),
             &df.collect().unwrap(),
@@ -78,15 +84,12 @@ fn example_2_stairs_match_spark() {
     let expected = load_expected(&root().join("tests/data/expected/ex2_stairs.jsonl"));
     for mode in MODES {
         let spark = session(mode);
-        let q = stairs(&activity_stream(&spark, &activity_data()))
-            .write_stream()
-            .query_name("stairs")
-            .format("memory")
-            .output_mode("append")
-            .start()
-            .unwrap();
-        q.process_all_available().unwrap();
-        let df = spark.sql("SELECT * FROM stairs").unwrap();
+        let (q, df) = drain(
+            &spark,
+            &stairs(&activity_stream(&spark, &activity_data())),
+            "stairs",
+            "append",
+        );
         // Column names as the query wrote them (`model`, though the data says `Model`).
         assert_eq!(
             df.columns(),
@@ -346,15 +349,12 @@ fn example_3_cube_matches_spark() {
     let expected = load_expected(&root().join("tests/data/expected/ex3_cube.jsonl"));
     for mode in MODES {
         let spark = session(mode);
-        let q = cube_avg(&activity_stream(&spark, &activity_data()))
-            .write_stream()
-            .query_name("cube")
-            .format("memory")
-            .output_mode("complete")
-            .start()
-            .unwrap();
-        q.process_all_available().unwrap();
-        let df = spark.sql("SELECT * FROM cube").unwrap();
+        let (q, df) = drain(
+            &spark,
+            &cube_avg(&activity_stream(&spark, &activity_data())),
+            "cube",
+            "complete",
+        );
         // Two rows have both keys null: the grand total and the null class's total.
         assert_matches(
             &format!("example 3 ({})", mode.name()),
@@ -380,15 +380,7 @@ fn example_4_cube_joined_with_static_averages_matches_spark() {
         let joined = cube_avg(&activity_stream(&spark, &activity_data()))
             .join(&history, ["gt", "model"], "inner")
             .unwrap();
-        let q = joined
-            .write_stream()
-            .query_name("cube_join")
-            .format("memory")
-            .output_mode("complete")
-            .start()
-            .unwrap();
-        q.process_all_available().unwrap();
-        let df = spark.sql("SELECT * FROM cube_join").unwrap();
+        let (q, df) = drain(&spark, &joined, "cube_join", "complete");
         // The equi-join drops the rows whose keys are null.
         assert_matches(
             &format!("example 4 ({})", mode.name()),

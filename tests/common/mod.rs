@@ -114,7 +114,7 @@ fn py_timestamp(us: i64) -> String {
     let micros = us.rem_euclid(1_000_000);
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = sqlc_compiler::scalar_fns::calendar::civil_from_days(days);
     let base = format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
         sod / 3600,
@@ -126,19 +126,6 @@ fn py_timestamp(us: i64) -> String {
     } else {
         format!("{base}.{micros:06}")
     }
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 fn cell(a: &dyn Array, i: usize) -> Value {
