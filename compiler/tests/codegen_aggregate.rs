@@ -465,3 +465,64 @@ fn keys_of_every_fixed_type_and_an_expression_key() {
         }
     }
 }
+
+#[test]
+fn string_keys_of_every_length_hash_and_compare_exactly() {
+    // For each length, a base string and variants differing in one byte.
+    let mut keys: Vec<String> = Vec::new();
+    for len in 0..=24usize {
+        let base: String = (0..len).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+        keys.push(base.clone());
+        for pos in 0..len {
+            let mut v = base.clone().into_bytes();
+            v[pos] = b'Z';
+            keys.push(String::from_utf8(v).unwrap());
+        }
+    }
+    // Every key twice, sliced so the string offsets do not start at zero.
+    let col_: Vec<Option<&str>> = std::iter::once(Some("pad"))
+        .chain(keys.iter().chain(keys.iter()).map(|s| Some(s.as_str())))
+        .collect();
+    let b = batch(vec![("s", Arc::new(StringArray::from(col_)) as ArrayRef)]);
+    let b = b.slice(1, b.num_rows() - 1);
+    let s = col(0, "s", DataType::Utf8, true);
+    let spec = AggSpec {
+        keys: vec![s.clone()],
+        grouping_sets: vec![1],
+        aggs: vec![agg(AggFunc::CountStar, None)],
+    };
+    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    assert_eq!(t.len(), keys.len());
+    let cols = t.to_arrow(&(0..t.len()).collect::<Vec<_>>());
+    for g in 0..t.len() {
+        let k = t.key_scalar(g, 0);
+        assert_eq!(t.hash_of(g), rust_hash(&[k]), "group {g}");
+        assert_eq!(ints(&cols[1])[g], Some(2));
+    }
+    // Equality and ordering against every other key of the same length.
+    let l: Vec<Option<&str>> = keys.iter().map(|s| Some(s.as_str())).collect();
+    let r: Vec<Option<&str>> = keys.iter().rev().map(|s| Some(s.as_str())).collect();
+    let b = batch(vec![
+        ("l", Arc::new(StringArray::from(l.clone())) as ArrayRef),
+        ("r", Arc::new(StringArray::from(r.clone()))),
+    ]);
+    let (lc, rc) = (
+        col(0, "l", DataType::Utf8, false),
+        col(1, "r", DataType::Utf8, false),
+    );
+    let out = project(
+        &b,
+        vec![
+            bin(BinaryOp::Eq, lc.clone(), rc.clone()),
+            bin(BinaryOp::Lt, lc.clone(), rc.clone()),
+            bin(BinaryOp::Eq, lc.clone(), lc),
+        ],
+    )
+    .unwrap();
+    for i in 0..keys.len() {
+        let (a, z) = (l[i].unwrap(), r[i].unwrap());
+        assert_eq!(bools(out.column(0))[i], Some(a == z), "{a:?} = {z:?}");
+        assert_eq!(bools(out.column(1))[i], Some(a < z), "{a:?} < {z:?}");
+        assert_eq!(bools(out.column(2))[i], Some(true));
+    }
+}

@@ -273,3 +273,34 @@ fn print_like_code() {
     let k = sqlc_compiler::compile(&spec, schema_of(&[like.clone()]), ExecMode::Jit).unwrap();
     println!("{}\n{}", k.explain().clif, k.explain().asm);
 }
+
+#[test]
+#[ignore]
+fn filter_project_only() {
+    let n = 2_000_000;
+    let b = data(n);
+    let gt = col(0, "gt", DataType::Utf8, true);
+    let model = col(1, "model", DataType::Utf8, true);
+    let x = col(2, "x", DataType::Float64, true);
+    let t = col(3, "t", DataType::Int64, true);
+    let es = vec![gt, model, bin(BinaryOp::Mul, x.clone(), f64l(2.0)), t];
+    let spec = PipelineSpec {
+        input: input_of(&b),
+        steps: vec![
+            Step::Filter(bin(BinaryOp::Gt, x, f64l(0.0))),
+            Step::Project(es.clone()),
+        ],
+        sink: PipelineSink::Collect,
+    };
+    let mode = if std::env::var("MODE").is_ok() {
+        ExecMode::Interpret
+    } else {
+        ExecMode::Jit
+    };
+    let k = sqlc_compiler::compile(&spec, schema_of(&es), mode).unwrap();
+    for _ in 0..3 {
+        time(&format!("filter+project [{}]", mode.name()), n, || {
+            k.collect(&b).unwrap().num_rows()
+        });
+    }
+}

@@ -6,9 +6,10 @@
 //! [`ERR`] after recording a runtime error in the ctx.
 //!
 //! - `ctx.columns` points to one [`ColumnView`] per input column.
-//! - `Collect`: the kernel writes the index of each surviving row into
-//!   `ctx.sel` and, for each output column that is not a pass-through of an
-//!   input column, its value into the [`OutView`] of `ctx.outs` (indexed by
+//! - `Collect`: the kernel sets bit `row` of the bitmap `ctx.sel` for each
+//!   surviving row (when some output column is a pass-through of an input
+//!   column: those are gathered afterwards) and, for each other output
+//!   column, writes its value into the [`OutView`] of `ctx.outs` (indexed by
 //!   the output row): fixed-width values at `values + k * width` (booleans as
 //!   one byte), a validity byte (1 = valid) at `validity + k`, strings through
 //!   the `sqlc_out_str` helper.
@@ -125,16 +126,16 @@ impl StrArena {
         if bytes.is_empty() {
             return ALL_VALID.as_ptr();
         }
-        let fits = self
-            .chunks
-            .last()
-            .is_some_and(|c| c.capacity() - c.len() >= bytes.len());
-        if !fits {
-            let last = self.chunks.last().map_or(0, |c| c.capacity());
-            self.chunks
-                .push(Vec::with_capacity((last * 2).max(bytes.len()).max(4096)));
-        }
-        let chunk = self.chunks.last_mut().expect("a chunk was just ensured");
+        let chunk = match self.chunks.last_mut() {
+            Some(c) if c.capacity() - c.len() >= bytes.len() => c,
+            last => {
+                let cap = last.map_or(0, |c| c.capacity());
+                self.chunks
+                    .push(Vec::with_capacity((cap * 2).max(bytes.len()).max(4096)));
+                let n = self.chunks.len();
+                &mut self.chunks[n - 1]
+            }
+        };
         let start = chunk.len();
         // Within capacity: no reallocation, earlier strings stay where they are.
         chunk.extend_from_slice(bytes);
@@ -147,7 +148,8 @@ impl StrArena {
 pub struct KernelCtx<'a> {
     pub columns: *const ColumnView,
     pub outs: *const OutView,
-    pub sel: *mut u32,
+    /// Collect: the selection bitmap, one bit per input row (or null).
+    pub sel: *mut u8,
     pub table: *mut AggTable,
     /// Length of the string a helper just returned.
     pub ret_len: u64,

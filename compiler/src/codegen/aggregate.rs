@@ -12,7 +12,7 @@ use crate::agg_table::{
     hash, raw_offsets as raw, sqlc_agg_insert, sqlc_agg_minmax_str, AccKind, TableLayout,
 };
 use crate::agg_table::{ACC_WIDTH, CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ir::AggSpec;
 use crate::types::DataType;
 
@@ -173,13 +173,11 @@ impl AggSink {
                 }
             }
         }
-        let ng = g
-            .call(
-                sqlc_agg_insert as *const () as usize,
-                &[t, h, p],
-                Some(types::I64),
-            )
-            .expect("the helper returns a value");
+        let ng = g.call_value(
+            sqlc_agg_insert as *const () as usize,
+            &[t, h, p],
+            types::I64,
+        );
         g.b.ins().jump(hit, &[ng.into()]);
 
         g.b.switch_to_block(hit);
@@ -224,7 +222,7 @@ impl AggSink {
                     g.store(c, base, o);
                 }
                 AccKind::SumInt => {
-                    let (v, _) = arg.expect("sum has an argument");
+                    let (v, _) = arg.ok_or_else(no_arg)?;
                     let x = g.to_i64(v.v()?);
                     let z = g.i64c(0);
                     let x = g.b.ins().select(valid, x, z);
@@ -242,7 +240,7 @@ impl AggSink {
                     bump(g, base, o + 8, inc);
                 }
                 AccKind::SumFloat => {
-                    let (v, ty) = arg.expect("sum/avg has an argument");
+                    let (v, ty) = arg.ok_or_else(no_arg)?;
                     let x = v.v()?;
                     let x = if *ty == DataType::Float64 {
                         x
@@ -257,7 +255,7 @@ impl AggSink {
                     bump(g, base, o + 8, inc);
                 }
                 AccKind::MinFixed | AccKind::MaxFixed => {
-                    let (v, ty) = arg.expect("min/max has an argument");
+                    let (v, ty) = arg.ok_or_else(no_arg)?;
                     let Key::Fixed { enc, .. } = encode(g, *v, ty) else {
                         continue;
                     };
@@ -286,7 +284,7 @@ impl AggSink {
                     g.store(n, base, o + 8);
                 }
                 AccKind::MinStr | AccKind::MaxStr => {
-                    let (v, _) = arg.expect("min/max has an argument");
+                    let (v, _) = arg.ok_or_else(no_arg)?;
                     self.minmax_str(g, group, i, base, o, *v, valid, *kind == AccKind::MaxStr)?;
                 }
             }
@@ -341,6 +339,10 @@ impl AggSink {
         g.b.switch_to_block(done);
         Ok(())
     }
+}
+
+fn no_arg() -> Error {
+    Error::Codegen("an aggregate other than count(*) needs an argument".into())
 }
 
 /// `*(base + o) += inc`.

@@ -77,13 +77,11 @@ impl Gen<'_> {
             }
             let v = match (ty, op) {
                 (DataType::Float64, BinaryOp::Div) => g.b.ins().fdiv(a, b),
-                (DataType::Float64, _) => g
-                    .call(
-                        helpers::sqlc_fmod as *const () as usize,
-                        &[a, b],
-                        Some(types::F64),
-                    )
-                    .expect("the helper returns a value"),
+                (DataType::Float64, _) => g.call_value(
+                    helpers::sqlc_fmod as *const () as usize,
+                    &[a, b],
+                    types::F64,
+                ),
                 (DataType::Int32 | DataType::Int64, BinaryOp::Mod) => {
                     // x % -1 is 0 (also for the minimum, where the hardware
                     // traps); a zero divisor on a null row divides by 1.

@@ -86,13 +86,11 @@ impl Gen<'_> {
                 self.guard_null(null, to, |g| {
                     let (p, l) = v.bytes()?;
                     let (ctx, site, kind) = (g.ctx, g.i64c(site), g.i64c(kind));
-                    let bits = g
-                        .call(
-                            helpers::sqlc_parse as *const () as usize,
-                            &[ctx, site, kind, p, l],
-                            Some(types::I64),
-                        )
-                        .expect("the helper returns a value");
+                    let bits = g.call_value(
+                        helpers::sqlc_parse as *const () as usize,
+                        &[ctx, site, kind, p, l],
+                        types::I64,
+                    );
                     g.check_failed();
                     Ok(Val::Fixed {
                         v: g.from_bits(bits, clif_type(to)),
@@ -171,13 +169,11 @@ impl Gen<'_> {
                 self.guard_null(null, to, |g| {
                     let x = v.v()?;
                     let (ctx, site) = (g.ctx, g.i64c(site));
-                    let r = g
-                        .call(
-                            helpers::sqlc_f64_to_ts as *const () as usize,
-                            &[ctx, site, x],
-                            Some(types::I64),
-                        )
-                        .expect("the helper returns a value");
+                    let r = g.call_value(
+                        helpers::sqlc_f64_to_ts as *const () as usize,
+                        &[ctx, site, x],
+                        types::I64,
+                    );
                     g.check_failed();
                     Ok(Val::Fixed { v: r, null: None })
                 })
@@ -225,9 +221,7 @@ impl Gen<'_> {
 
     /// Calls a helper returning a string (address; length in `ctx.ret_len`).
     pub fn str_call(&mut self, f: usize, args: &[Value]) -> Val {
-        let ptr = self
-            .call(f, args, Some(types::I64))
-            .expect("the helper returns a value");
+        let ptr = self.call_value(f, args, types::I64);
         let ctx = self.ctx;
         let len = self.load(types::I64, ctx, CTX_RET_LEN);
         Val::Str {

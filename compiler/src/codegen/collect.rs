@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use arrow::array::BooleanBufferBuilder;
 use arrow::array::{
     Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array,
     Int64Array, NullArray, StringArray, TimestampMicrosecondArray,
@@ -100,10 +99,17 @@ impl CollectSink {
             .collect()
     }
 
+    /// Whether the kernel must mark the surviving rows (for pass-through columns).
+    pub fn needs_mask(&self) -> bool {
+        needs_mask(&self.cols)
+    }
+
     /// Loads the output pointers in the entry block.
     pub fn setup(&mut self, g: &mut Gen) {
         let ctx = g.ctx;
-        self.sel = Some(g.load(types::I64, ctx, CTX_SEL));
+        if self.needs_mask() {
+            self.sel = Some(g.load(types::I64, ctx, CTX_SEL));
+        }
         let outs = g.load(types::I64, ctx, CTX_OUTS);
         for c in &self.cols {
             if let OutCol::Computed { out, .. } = c {
@@ -118,12 +124,18 @@ impl CollectSink {
 
     /// Writes output row `k` (input row `row`).
     pub fn emit_row(&mut self, g: &mut Gen, env: &Env, row: Value, k: Value) -> Result<()> {
-        let sel = self
-            .sel
-            .ok_or_else(|| Error::Codegen("collect sink not set up".into()))?;
-        let at = g.b.ins().ishl_imm_u(k, 2);
-        let at = g.b.ins().iadd(sel, at);
-        g.b.ins().istore32(super::gen::mem(), row, at, 0);
+        if let Some(sel) = self.sel {
+            // sel[row / 8] |= 1 << (row % 8)
+            let byte = g.b.ins().ushr_imm_u(row, 3);
+            let at = g.b.ins().iadd(sel, byte);
+            let old = g.b.ins().uload8(types::I32, super::gen::mem(), at, 0);
+            let bit = g.b.ins().band_imm_u(row, 7);
+            let bit = g.b.ins().ireduce(types::I32, bit);
+            let one = g.b.ins().iconst(types::I32, 1);
+            let bit = g.b.ins().ishl(one, bit);
+            let new = g.b.ins().bor(old, bit);
+            g.b.ins().istore8(super::gen::mem(), new, at, 0);
+        }
         for c in self.cols.iter_mut() {
             let OutCol::Computed {
                 out,
@@ -178,7 +190,8 @@ impl CollectSink {
 
 /// The buffers one call of a collect kernel writes into.
 pub struct OutputBuffers {
-    pub sel: Vec<u32>,
+    /// The selection bitmap (empty when every column is computed).
+    pub sel: Vec<u8>,
     /// Per computed column: its values and its validity bytes (empty when
     /// the column cannot be null).
     bufs: Vec<(Buf, Vec<u8>)>,
@@ -203,10 +216,11 @@ impl OutputBuffers {
                 continue;
             };
             let b = match ty {
-                DataType::Boolean => Buf::B(vec![0; rows]),
-                DataType::Int32 | DataType::Date => Buf::I32(vec![0; rows]),
-                DataType::Int64 | DataType::Timestamp => Buf::I64(vec![0; rows]),
-                DataType::Float64 => Buf::F64(vec![0.0; rows]),
+                // Not initialized: the kernel writes rows 0..k (see `finish`).
+                DataType::Boolean => Buf::B(Vec::with_capacity(rows)),
+                DataType::Int32 | DataType::Date => Buf::I32(Vec::with_capacity(rows)),
+                DataType::Int64 | DataType::Timestamp => Buf::I64(Vec::with_capacity(rows)),
+                DataType::Float64 => Buf::F64(Vec::with_capacity(rows)),
                 DataType::Utf8 | DataType::Binary => {
                     Buf::Str(Box::new(OutStr::with_capacity(rows)))
                 }
@@ -215,7 +229,7 @@ impl OutputBuffers {
             bufs.push((
                 b,
                 if *nullable {
-                    vec![0u8; rows]
+                    Vec::with_capacity(rows)
                 } else {
                     Vec::new()
                 },
@@ -234,7 +248,7 @@ impl OutputBuffers {
                     Buf::Str(s) => (std::ptr::null_mut(), &mut **s as *mut OutStr),
                     Buf::None => (std::ptr::null_mut(), std::ptr::null_mut()),
                 };
-                let validity = if v.is_empty() {
+                let validity = if v.capacity() == 0 {
                     std::ptr::null_mut()
                 } else {
                     v.as_mut_ptr()
@@ -247,32 +261,51 @@ impl OutputBuffers {
             })
             .collect();
         OutputBuffers {
-            sel: vec![0; rows],
+            sel: if needs_mask(cols) {
+                vec![0; rows.div_ceil(8)]
+            } else {
+                Vec::new()
+            },
             bufs,
             views,
         }
     }
 
     /// Assembles the output batch of `k` rows.
-    pub fn finish(
+    ///
+    /// # Safety
+    /// The kernel must have written output rows `0..k` of every computed
+    /// column (values, and validity bytes where the column is nullable),
+    /// `k` being at most the number of rows the buffers were made for.
+    pub unsafe fn finish(
         self,
         cols: &[OutCol],
         k: usize,
         batch: &RecordBatch,
         output: &SchemaRef,
     ) -> Result<RecordBatch> {
-        let OutputBuffers { mut sel, bufs, .. } = self;
-        sel.truncate(k);
+        let OutputBuffers { sel, mut bufs, .. } = self;
+        for (b, valid) in bufs.iter_mut() {
+            // SAFETY: the caller's contract: rows 0..k are initialized and
+            // within the capacity every vector was created with.
+            unsafe {
+                match b {
+                    Buf::B(v) => v.set_len(k),
+                    Buf::I32(v) => v.set_len(k),
+                    Buf::I64(v) => v.set_len(k),
+                    Buf::F64(v) => v.set_len(k),
+                    Buf::Str(_) | Buf::None => {}
+                }
+                if valid.capacity() > 0 {
+                    valid.set_len(k);
+                }
+            }
+        }
         let rows = batch.num_rows();
         // Pass-through columns: one filter, its strategy chosen once.
-        let pass_through = cols.iter().any(|c| matches!(c, OutCol::Input(_)));
-        let predicate = (pass_through && k < rows).then(|| {
-            let mut mask = BooleanBufferBuilder::new(rows);
-            mask.append_n(rows, false);
-            for &i in &sel {
-                mask.set_bit(i as usize, true);
-            }
-            FilterBuilder::new(&BooleanArray::new(mask.finish(), None))
+        let predicate = (needs_mask(cols) && k < rows).then(|| {
+            let mask = BooleanBuffer::new(Buffer::from_vec(sel), 0, rows);
+            FilterBuilder::new(&BooleanArray::new(mask, None))
                 .optimize()
                 .build()
         });
@@ -302,8 +335,12 @@ impl OutputBuffers {
     }
 }
 
+fn needs_mask(cols: &[OutCol]) -> bool {
+    cols.iter().any(|c| matches!(c, OutCol::Input(_)))
+}
+
 fn nulls(valid: &[u8], k: usize) -> Option<NullBuffer> {
-    if valid.is_empty() {
+    if valid.len() < k || valid.is_empty() {
         return None;
     }
     let n = NullBuffer::new(BooleanBuffer::collect_bool(k, |i| valid[i] != 0));
@@ -317,16 +354,14 @@ fn build(b: Buf, valid: Vec<u8>, k: usize, t: &ArrowType) -> Result<ArrayRef> {
             BooleanBuffer::collect_bool(k, |i| v[i] != 0),
             nb,
         )),
-        Buf::I32(mut v) => {
-            v.truncate(k);
+        Buf::I32(v) => {
             if *t == ArrowType::Date32 {
                 Arc::new(Date32Array::new(ScalarBuffer::from(v), nb))
             } else {
                 Arc::new(Int32Array::new(ScalarBuffer::from(v), nb))
             }
         }
-        Buf::I64(mut v) => {
-            v.truncate(k);
+        Buf::I64(v) => {
             if let ArrowType::Timestamp(_, tz) = t {
                 Arc::new(
                     TimestampMicrosecondArray::new(ScalarBuffer::from(v), nb)
@@ -336,10 +371,7 @@ fn build(b: Buf, valid: Vec<u8>, k: usize, t: &ArrowType) -> Result<ArrayRef> {
                 Arc::new(Int64Array::new(ScalarBuffer::from(v), nb))
             }
         }
-        Buf::F64(mut v) => {
-            v.truncate(k);
-            Arc::new(Float64Array::new(ScalarBuffer::from(v), nb))
-        }
+        Buf::F64(v) => Arc::new(Float64Array::new(ScalarBuffer::from(v), nb)),
         Buf::Str(s) => {
             let OutStr { offsets, bytes } = *s;
             let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));

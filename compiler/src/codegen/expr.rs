@@ -256,9 +256,7 @@ impl Gen<'_> {
         let (p, l) = v.bytes()?;
         let m = self.i64c(addr);
         let utf8 = self.i64c((arg.ty == DataType::Utf8) as i64);
-        let r = self
-            .call(f, &[m, p, l, utf8], Some(types::I64))
-            .expect("the helper returns a value");
+        let r = self.call_value(f, &[m, p, l, utf8], types::I64);
         let mut r = self.b.ins().ireduce(types::I8, r);
         if negated {
             r = self.bool_not(r);

@@ -156,13 +156,11 @@ impl Gen<'_> {
                     Some(s) => self.to_i64(s.v()?),
                     None => self.i64c(0),
                 };
-                let r = self
-                    .call(
-                        helpers::sqlc_round as *const () as usize,
-                        &[x, scale],
-                        Some(types::F64),
-                    )
-                    .expect("the helper returns a value");
+                let r = self.call_value(
+                    helpers::sqlc_round as *const () as usize,
+                    &[x, scale],
+                    types::F64,
+                );
                 Ok(Val::Fixed { v: r, null })
             }
             ToTimestamp => match ty0 {
@@ -178,13 +176,11 @@ impl Gen<'_> {
                         let (p, l) = a0.bytes()?;
                         let (ctx, site, kind) =
                             (g.ctx, g.i64c(site), g.i64c(ParseAs::Timestamp as i64));
-                        let r = g
-                            .call(
-                                helpers::sqlc_parse as *const () as usize,
-                                &[ctx, site, kind, p, l],
-                                Some(types::I64),
-                            )
-                            .expect("the helper returns a value");
+                        let r = g.call_value(
+                            helpers::sqlc_parse as *const () as usize,
+                            &[ctx, site, kind, p, l],
+                            types::I64,
+                        );
                         g.check_failed();
                         Ok(Val::Fixed { v: r, null: None })
                     })
@@ -196,13 +192,11 @@ impl Gen<'_> {
                 self.guard_null(null, &e.ty, |g| {
                     let (p, l) = a0.bytes()?;
                     let ctx = g.ctx;
-                    let r = g
-                        .call(
-                            helpers::sqlc_date_trunc as *const () as usize,
-                            &[ctx, p, l, ts],
-                            Some(types::I64),
-                        )
-                        .expect("the helper returns a value");
+                    let r = g.call_value(
+                        helpers::sqlc_date_trunc as *const () as usize,
+                        &[ctx, p, l, ts],
+                        types::I64,
+                    );
                     let n = g.load(types::I64, ctx, CTX_RET_LEN);
                     let n = g.b.ins().ireduce(types::I8, n);
                     Ok(Val::Fixed {
@@ -229,9 +223,7 @@ impl Gen<'_> {
                     };
                     let x = g.to_i64(x);
                     let p = g.i64c(part_code(part));
-                    let r = g
-                        .call(f, &[x, p], Some(types::I64))
-                        .expect("the helper returns a value");
+                    let r = g.call_value(f, &[x, p], types::I64);
                     Ok(Val::Fixed {
                         v: g.b.ins().ireduce(types::I32, r),
                         null: None,

@@ -178,6 +178,15 @@ impl<'a> Gen<'a> {
         self.b.inst_results(inst).first().copied()
     }
 
+    /// Calls a helper that returns one value of type `ret`.
+    pub fn call_value(&mut self, addr: usize, args: &[Value], ret: Type) -> Value {
+        match self.call(addr, args, Some(ret)) {
+            Some(v) => v,
+            // The signature has one result: the call has one.
+            None => self.zero(ret),
+        }
+    }
+
     /// Adds an error site for `e`.
     pub fn site(&mut self, e: &TExpr, kind: SiteKind) -> i64 {
         self.site_text(e.to_string(), kind)

@@ -239,7 +239,14 @@ impl Kernel for JitKernel {
         ctx.outs = bufs.views.as_ptr();
         let k = self.run(&mut ctx, rows)?;
         drop(ctx);
-        bufs.finish(plan, k as usize, batch, &self.output)
+        if k as usize > rows {
+            return Err(Error::Codegen(format!(
+                "a kernel selected {k} of {rows} rows"
+            )));
+        }
+        // SAFETY: the kernel returned normally having selected `k` rows, so
+        // it wrote output rows 0..k of every computed column (see `abi`).
+        unsafe { bufs.finish(plan, k as usize, batch, &self.output) }
     }
 
     fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()> {

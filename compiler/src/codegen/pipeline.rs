@@ -233,7 +233,7 @@ pub fn gen_pipeline(
                 .collect();
             load(g, &mut env, refs_of(&exprs))?;
             agg.as_mut()
-                .expect("an aggregate sink was set up")
+                .ok_or_else(|| Error::Codegen("the aggregate sink was not set up".into()))?
                 .emit_row(g, a, &env)?;
         }
         (PipelineSink::Collect, None) => {

@@ -11,27 +11,38 @@ use super::gen::{mem, Gen};
 
 impl Gen<'_> {
     /// Byte equality of two strings, as an i8: lengths, then 8-byte words,
-    /// then the tail bytes.
+    /// the last (possibly overlapping) word, or a short string's bytes
+    /// packed into one word.
     pub fn bytes_eq(&mut self, ap: Value, al: Value, bp: Value, bl: Value) -> Value {
         let done = self.b.create_block();
         self.b.append_block_param(done, types::I8);
+        let same = self.b.create_block();
+        let small = self.b.create_block();
         let hdr = self.b.create_block();
         let i = self.b.append_block_param(hdr, types::I64);
         let word = self.b.create_block();
-        let tail = self.b.create_block();
-        let ti = self.b.append_block_param(tail, types::I64);
-        let tb = self.b.create_block();
-        let (zero, zero8, one8) = (self.i64c(0), self.i8c(0), self.i8c(1));
+        let last = self.b.create_block();
+        let (zero, zero8) = (self.i64c(0), self.i8c(0));
 
         let same_len = self.b.ins().icmp(IntCC::Equal, al, bl);
         self.b
             .ins()
-            .brif(same_len, hdr, &[zero.into()], done, &[zero8.into()]);
+            .brif(same_len, same, &[], done, &[zero8.into()]);
+
+        self.b.switch_to_block(same);
+        let short = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, al, 8);
+        self.b.ins().brif(short, small, &[], hdr, &[zero.into()]);
+
+        self.b.switch_to_block(small);
+        let wa = self.load_small(ap, al);
+        let wb = self.load_small(bp, al);
+        let eq = self.b.ins().icmp(IntCC::Equal, wa, wb);
+        self.b.ins().jump(done, &[eq.into()]);
 
         self.b.switch_to_block(hdr);
         let i8_ = self.b.ins().iadd_imm_s(i, 8);
         let fits = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, i8_, al);
-        self.b.ins().brif(fits, word, &[], tail, &[i.into()]);
+        self.b.ins().brif(fits, word, &[], last, &[]);
 
         self.b.switch_to_block(word);
         let pa = self.b.ins().iadd(ap, i);
@@ -43,23 +54,63 @@ impl Gen<'_> {
             .ins()
             .brif(same, hdr, &[i8_.into()], done, &[zero8.into()]);
 
-        self.b.switch_to_block(tail);
-        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, ti, al);
-        self.b.ins().brif(more, tb, &[], done, &[one8.into()]);
-
-        self.b.switch_to_block(tb);
-        let pa = self.b.ins().iadd(ap, ti);
-        let pb = self.b.ins().iadd(bp, ti);
-        let ba = self.b.ins().uload8(types::I32, mem(), pa, 0);
-        let bb = self.b.ins().uload8(types::I32, mem(), pb, 0);
-        let same = self.b.ins().icmp(IntCC::Equal, ba, bb);
-        let ti1 = self.b.ins().iadd_imm_s(ti, 1);
-        self.b
-            .ins()
-            .brif(same, tail, &[ti1.into()], done, &[zero8.into()]);
+        // The last 8 bytes (overlapping the words already compared).
+        self.b.switch_to_block(last);
+        let pa = self.b.ins().iadd(ap, al);
+        let pb = self.b.ins().iadd(bp, al);
+        let wa = self.load(types::I64, pa, -8);
+        let wb = self.load(types::I64, pb, -8);
+        let eq = self.b.ins().icmp(IntCC::Equal, wa, wb);
+        self.b.ins().jump(done, &[eq.into()]);
 
         self.b.switch_to_block(done);
         self.b.block_params(done)[0]
+    }
+
+    /// The `n` bytes (`n` < 8) at `p`, packed little-endian into an i64,
+    /// reading no byte outside them: two overlapping 4-byte loads, or the
+    /// first, middle and last bytes.
+    fn load_small(&mut self, p: Value, n: Value) -> Value {
+        let done = self.b.create_block();
+        let w = self.b.append_block_param(done, types::I64);
+        let some = self.b.create_block();
+        let small = self.b.create_block();
+        let mid = self.b.create_block();
+        let zero = self.i64c(0);
+        self.b.ins().brif(n, some, &[], done, &[zero.into()]);
+
+        self.b.switch_to_block(some);
+        let lt4 = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, n, 4);
+        self.b.ins().brif(lt4, small, &[], mid, &[]);
+
+        self.b.switch_to_block(small);
+        let m = self.b.ins().ushr_imm_u(n, 1);
+        let n1 = self.b.ins().iadd_imm_s(n, -1);
+        let b0 = self.b.ins().uload8(types::I64, mem(), p, 0);
+        let pm = self.b.ins().iadd(p, m);
+        let bm = self.b.ins().uload8(types::I64, mem(), pm, 0);
+        let pl = self.b.ins().iadd(p, n1);
+        let bl = self.b.ins().uload8(types::I64, mem(), pl, 0);
+        let sm = self.b.ins().ishl_imm_u(m, 3);
+        let bm = self.b.ins().ishl(bm, sm);
+        let sl = self.b.ins().ishl_imm_u(n1, 3);
+        let bl = self.b.ins().ishl(bl, sl);
+        let x = self.b.ins().bor(b0, bm);
+        let x = self.b.ins().bor(x, bl);
+        self.b.ins().jump(done, &[x.into()]);
+
+        self.b.switch_to_block(mid);
+        let lo = self.b.ins().uload32(mem(), p, 0);
+        let pe = self.b.ins().iadd(p, n);
+        let hi = self.b.ins().uload32(mem(), pe, -4);
+        let sh = self.b.ins().iadd_imm_s(n, -4);
+        let sh = self.b.ins().ishl_imm_u(sh, 3);
+        let hi = self.b.ins().ishl(hi, sh);
+        let x = self.b.ins().bor(lo, hi);
+        self.b.ins().jump(done, &[x.into()]);
+
+        self.b.switch_to_block(done);
+        w
     }
 
     /// Bytewise ordering of two strings: -1, 0 or 1 as an i64.
@@ -144,19 +195,19 @@ impl Gen<'_> {
     }
 
     /// [`hash::combine_bytes`]: 8-byte little-endian words, the tail packed
-    /// into one word (if any), then the length.
+    /// into one word (if any), then the length. The tail of a string of 8
+    /// bytes or more is read as its last 8 bytes, shifted.
     pub fn hash_bytes(&mut self, h0: Value, p: Value, n: Value) -> Value {
         let hdr = self.b.create_block();
         let h = self.b.append_block_param(hdr, types::I64);
         let i = self.b.append_block_param(hdr, types::I64);
         let word = self.b.create_block();
-        let tailchk = self.b.create_block();
-        let tl = self.b.create_block();
-        let w = self.b.append_block_param(tl, types::I64);
-        let j = self.b.append_block_param(tl, types::I64);
-        let sh = self.b.append_block_param(tl, types::I64);
-        let tb = self.b.create_block();
-        let tdone = self.b.create_block();
+        let tail = self.b.create_block();
+        let tailw = self.b.create_block();
+        let big = self.b.create_block();
+        let small = self.b.create_block();
+        let fin = self.b.create_block();
+        let w = self.b.append_block_param(fin, types::I64);
         let done = self.b.create_block();
         let hd = self.b.append_block_param(done, types::I64);
         let zero = self.i64c(0);
@@ -165,7 +216,7 @@ impl Gen<'_> {
         self.b.switch_to_block(hdr);
         let i8_ = self.b.ins().iadd_imm_s(i, 8);
         let fits = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, i8_, n);
-        self.b.ins().brif(fits, word, &[], tailchk, &[]);
+        self.b.ins().brif(fits, word, &[], tail, &[]);
 
         self.b.switch_to_block(word);
         let a = self.b.ins().iadd(p, i);
@@ -173,31 +224,31 @@ impl Gen<'_> {
         let h2 = self.hash_combine(h, x);
         self.b.ins().jump(hdr, &[h2.into(), i8_.into()]);
 
-        self.b.switch_to_block(tailchk);
-        let some = self.b.ins().icmp(IntCC::UnsignedLessThan, i, n);
-        let zero = self.i64c(0);
-        self.b.ins().brif(
-            some,
-            tl,
-            &[zero.into(), i.into(), zero.into()],
-            done,
-            &[h.into()],
-        );
+        self.b.switch_to_block(tail);
+        let rem = self.b.ins().isub(n, i);
+        self.b.ins().brif(rem, tailw, &[], done, &[h.into()]);
 
-        self.b.switch_to_block(tl);
-        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, j, n);
-        self.b.ins().brif(more, tb, &[], tdone, &[]);
+        self.b.switch_to_block(tailw);
+        let long = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, n, 8);
+        self.b.ins().brif(long, big, &[], small, &[]);
 
-        self.b.switch_to_block(tb);
-        let a = self.b.ins().iadd(p, j);
-        let byte = self.b.ins().uload8(types::I64, mem(), a, 0);
-        let byte = self.b.ins().ishl(byte, sh);
-        let w2 = self.b.ins().bor(w, byte);
-        let j1 = self.b.ins().iadd_imm_s(j, 1);
-        let sh8 = self.b.ins().iadd_imm_s(sh, 8);
-        self.b.ins().jump(tl, &[w2.into(), j1.into(), sh8.into()]);
+        self.b.switch_to_block(big);
+        let pe = self.b.ins().iadd(p, n);
+        let x = self.load(types::I64, pe, -8);
+        let eight = self.i64c(8);
+        let sh = self.b.ins().isub(eight, rem);
+        let sh = self.b.ins().ishl_imm_u(sh, 3);
+        let x = self.b.ins().ushr(x, sh);
+        self.b.ins().jump(fin, &[x.into()]);
 
-        self.b.switch_to_block(tdone);
+        self.b.switch_to_block(small);
+        let x = self.load_small(p, n);
+        self.b.ins().jump(fin, &[x.into()]);
+
+        self.b.switch_to_block(fin);
         let h3 = self.hash_combine(h, w);
         self.b.ins().jump(done, &[h3.into()]);
 

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch,
+    StringArray,
+};
 use arrow::datatypes::{
     Field as AField, Float64Type, Int32Type, Int64Type, Schema as ASchema, SchemaRef,
 };
@@ -192,4 +195,20 @@ pub fn strs(a: &ArrayRef) -> Vec<Option<String>> {
 
 pub fn nulls(a: &ArrayRef) -> usize {
     a.null_count()
+}
+
+pub fn i32s(v: Vec<Option<i32>>) -> ArrayRef {
+    Arc::new(Int32Array::from(v))
+}
+pub fn i64s(v: Vec<Option<i64>>) -> ArrayRef {
+    Arc::new(Int64Array::from(v))
+}
+pub fn f64s(v: Vec<Option<f64>>) -> ArrayRef {
+    Arc::new(Float64Array::from(v))
+}
+pub fn bs(v: Vec<Option<bool>>) -> ArrayRef {
+    Arc::new(BooleanArray::from(v))
+}
+pub fn ss(v: Vec<Option<&str>>) -> ArrayRef {
+    Arc::new(StringArray::from(v))
 }
