@@ -126,6 +126,8 @@ impl Expr {
         match self {
             Expr::Alias(_, n) => n.clone(),
             Expr::Column { name, .. } => name.clone(),
+            // Spark names a cast of a column after the column.
+            Expr::Cast { arg, .. } if matches!(**arg, Expr::Column { .. }) => arg.output_name(),
             e => e.to_string(),
         }
     }

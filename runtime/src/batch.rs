@@ -26,6 +26,7 @@ pub fn execute(
     let data = catalog.static_inputs(plan)?;
     let mut exec = Executor::new(phys, partitions);
     exec.run(&BatchInput {
+        batch_id: 0,
         data: &data,
         emit: Emit::All,
         watermark_us: None,

@@ -31,6 +31,8 @@ pub struct AggState {
     pub partitions: Vec<AggTable>,
     /// Per partition, the groups the last batch changed.
     touched: Vec<Vec<usize>>,
+    /// The batch id of the last update: the state's version.
+    version: Option<u64>,
 }
 
 /// The partition a key hash belongs to (the high half of the hash, so it is
@@ -54,6 +56,7 @@ impl AggState {
         AggState {
             touched: vec![Vec::new(); partitions],
             partitions: tables,
+            version: None,
         }
     }
 
@@ -65,6 +68,11 @@ impl AggState {
         self.partitions.iter().map(AggTable::memory_bytes).sum()
     }
 
+    /// The id of the batch the state was last updated by.
+    pub fn version(&self) -> Option<u64> {
+        self.version
+    }
+
     pub fn num_updated(&self) -> usize {
         self.touched.iter().map(Vec::len).sum()
     }
@@ -73,6 +81,7 @@ impl AggState {
     /// merges the partials into the state, partitions in parallel.
     pub fn update(
         &mut self,
+        batch_id: u64,
         kernel: &Arc<dyn Kernel>,
         layout: &Arc<TableLayout>,
         batches: &[RecordBatch],
@@ -113,6 +122,7 @@ impl AggState {
                 Ok(touched)
             })
             .collect::<Result<Vec<_>>>()?;
+        self.version = Some(batch_id);
         Ok(())
     }
 

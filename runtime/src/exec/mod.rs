@@ -23,6 +23,9 @@ use crate::error::{Error, Result};
 
 /// What one run of the plan sees.
 pub struct BatchInput<'a> {
+    /// The micro-batch's id (0 for a batch query): the version stateful
+    /// operators record.
+    pub batch_id: u64,
     /// The rows each source contributes to this batch.
     pub data: &'a HashMap<SourceId, Vec<RecordBatch>>,
     /// Which groups stateful aggregates emit.
@@ -185,7 +188,7 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let OpState::Aggregate(agg) = st else {
                 unreachable!("operator ids are unique")
             };
-            agg.update(kernel, layout, &batches)?;
+            agg.update(input.batch_id, kernel, layout, &batches)?;
             agg.emit(schema, input.emit)
         }
         PhysPlan::HashJoin {

@@ -173,6 +173,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         let t_get = t_get.elapsed();
         let t_add = Instant::now();
         let out = exec.run(&BatchInput {
+            batch_id,
             data: &data,
             emit,
             watermark_us: watermark,
