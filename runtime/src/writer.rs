@@ -78,6 +78,24 @@ pub fn start(
         .clone()
         .unwrap_or_else(|| "parquet".into())
         .to_ascii_lowercase();
+    let exec_mode = cfg.exec_mode.unwrap_or_else(ExecMode::from_env);
+    let phys = plan_physical(plan, exec_mode)?;
+    let mut sources = Vec::new();
+    for (id, streaming) in plan.scans() {
+        if !streaming {
+            continue;
+        }
+        match catalog.relation(&id) {
+            Some(Relation::Stream { def, .. }) => sources.push((id, def.open()?)),
+            _ => {
+                return Err(Error::Unsupported(format!(
+                    "relation {id:?} is not a stream"
+                )))
+            }
+        }
+    }
+    // The sink last: a memory sink registers its table, which only a query
+    // that compiled and opened its sources should do.
     let sink: Box<dyn Sink> = match format.as_str() {
         "memory" => {
             let name = cfg
@@ -115,22 +133,6 @@ pub fn start(
             )))
         }
     };
-    let exec_mode = cfg.exec_mode.unwrap_or_else(ExecMode::from_env);
-    let phys = plan_physical(plan, exec_mode)?;
-    let mut sources = Vec::new();
-    for (id, streaming) in plan.scans() {
-        if !streaming {
-            continue;
-        }
-        match catalog.relation(&id) {
-            Some(Relation::Stream { def, .. }) => sources.push((id, def.open()?)),
-            _ => {
-                return Err(Error::Unsupported(format!(
-                    "relation {id:?} is not a stream"
-                )))
-            }
-        }
-    }
     let spec = QuerySpec {
         name: cfg.query_name.clone(),
         plan: phys,
