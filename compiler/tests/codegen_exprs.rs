@@ -509,3 +509,52 @@ fn explain_has_clif_and_machine_code() {
     let wrong = batch(vec![("a", i64s(vec![Some(1)]))]);
     assert!(k.collect(&wrong).is_err());
 }
+
+#[test]
+fn null_free_batches_take_the_fast_loop_with_the_same_results() {
+    // One kernel, nullable inputs: a batch with nulls (general loop) and
+    // one without (the loop that assumes no nulls); a CASE without ELSE
+    // still yields nulls in both.
+    let a = col(0, "a", DataType::Int64, true);
+    let s = col(1, "s", DataType::Utf8, true);
+    let exprs = vec![
+        bin(BinaryOp::Add, a.clone(), i64l(1)),
+        case(
+            vec![(bin(BinaryOp::Gt, a.clone(), i64l(2)), s.clone())],
+            None,
+        ),
+        TExpr::new(
+            TExprKind::IsNull(Box::new(a.clone())),
+            DataType::Boolean,
+            false,
+        ),
+    ];
+    let with_nulls = batch(vec![
+        ("a", i64s(vec![Some(1), None, Some(3)])),
+        ("s", ss(vec![None, Some("b"), Some("c")])),
+    ]);
+    let without = batch(vec![
+        ("a", i64s(vec![Some(1), Some(5), Some(3)])),
+        ("s", ss(vec![Some("a"), Some("b"), Some("c")])),
+    ]);
+    let spec = PipelineSpec {
+        input: input_of(&with_nulls),
+        steps: vec![
+            Step::Filter(bin(BinaryOp::NotEq, a.clone(), i64l(3))),
+            Step::Project(exprs.clone()),
+        ],
+        sink: PipelineSink::Collect,
+    };
+    let k = compile(&spec, schema_of(&exprs));
+    let out = k.collect(&with_nulls).unwrap();
+    assert_eq!(ints(out.column(0)), vec![Some(2)]);
+    assert_eq!(strs(out.column(1)), vec![None]);
+    assert_eq!(bools(out.column(2)), vec![Some(false)]);
+    let out = k.collect(&without).unwrap();
+    assert_eq!(ints(out.column(0)), vec![Some(2), Some(6)]);
+    assert_eq!(strs(out.column(1)), vec![None, Some("b".into())]);
+    assert_eq!(bools(out.column(2)), vec![Some(false), Some(false)]);
+    assert_eq!(out.column(0).null_count(), 0);
+    // The generated code holds both loops.
+    assert!(k.explain().clif.matches("icmp ult").count() >= 2);
+}

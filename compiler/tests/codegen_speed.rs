@@ -147,8 +147,9 @@ fn jit_vs_interpreter() {
             let t0 = Instant::now();
             let k = sqlc_compiler::compile(&spec, out, mode).unwrap();
             let ct = t0.elapsed();
+            let lines = k.explain().clif.lines().count();
             let l = format!(
-                "{label} [{}] (compile {:.2} ms)",
+                "{label} [{}] (compile {:.2} ms, {lines} clif lines)",
                 mode.name(),
                 ct.as_secs_f64() * 1e3
             );
@@ -302,5 +303,51 @@ fn filter_project_only() {
         time(&format!("filter+project [{}]", mode.name()), n, || {
             k.collect(&b).unwrap().num_rows()
         });
+    }
+}
+
+#[test]
+#[ignore]
+fn project_arith_only() {
+    let n = 1_000_000;
+    let f = |k: f64| -> ArrayRef {
+        Arc::new((0..n).map(|i| Some(i as f64 * k)).collect::<Float64Array>())
+    };
+    let b = batch(vec![("x", f(0.5)), ("y", f(0.25)), ("z", f(2.0))]);
+    let c = |i: usize, nm: &str| col(i, nm, DataType::Float64, true);
+    let sq = |e: TExpr| bin(BinaryOp::Mul, e.clone(), e);
+    let m = bin(
+        BinaryOp::Add,
+        bin(BinaryOp::Add, sq(c(0, "x")), sq(c(1, "y"))),
+        sq(c(2, "z")),
+    );
+    let spec = PipelineSpec {
+        input: input_of(&b),
+        steps: vec![Step::Project(vec![m.clone()])],
+        sink: PipelineSink::Collect,
+    };
+    for mode in [ExecMode::Jit, ExecMode::Interpret] {
+        let k = sqlc_compiler::compile(&spec, schema_of(&[m.clone()]), mode).unwrap();
+        for _ in 0..3 {
+            time(&format!("x*x+y*y+z*z [{}]", mode.name()), n, || {
+                k.collect(&b).unwrap().num_rows()
+            });
+        }
+        let parts: Vec<_> = (0..n)
+            .step_by(65536)
+            .map(|o| b.slice(o, 65536.min(n - o)))
+            .collect();
+        for _ in 0..3 {
+            time(
+                &format!("x*x+y*y+z*z 64K batches [{}]", mode.name()),
+                n,
+                || {
+                    parts
+                        .iter()
+                        .map(|p| k.collect(p).unwrap().num_rows())
+                        .sum::<usize>()
+                },
+            );
+        }
     }
 }

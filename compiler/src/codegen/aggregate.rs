@@ -25,14 +25,27 @@ use super::sites::SiteKind;
 /// (zero when null): the encoded value, or a string's address and length.
 #[derive(Clone, Copy)]
 enum Key {
-    Fixed { null: Value, enc: Value },
-    Str { null: Value, ptr: Value, len: Value },
+    Fixed {
+        null: Value,
+        enc: Value,
+    },
+    Str {
+        null: Value,
+        ptr: Value,
+        len: Value,
+    },
+    /// Null by construction (a rolled-up key, or of type NULL): hashed as
+    /// null, compared through the null bytes only. `null` is the constant 1.
+    Null {
+        null: Value,
+        string: bool,
+    },
 }
 
 impl Key {
     fn null(&self) -> Value {
         match self {
-            Key::Fixed { null, .. } | Key::Str { null, .. } => *null,
+            Key::Fixed { null, .. } | Key::Str { null, .. } | Key::Null { null, .. } => *null,
         }
     }
 }
@@ -53,7 +66,7 @@ impl AggSink {
     }
 
     /// The per-row code: keys and arguments once, then each grouping set.
-    pub fn emit_row(&mut self, g: &mut Gen, spec: &AggSpec, env: &Env) -> Result<()> {
+    pub fn emit_row(&self, g: &mut Gen, spec: &AggSpec, env: &Env) -> Result<()> {
         let mut keys = Vec::with_capacity(spec.keys.len());
         for k in &spec.keys {
             let v = g.expr(k, env)?;
@@ -144,6 +157,8 @@ impl AggSink {
                     let sp = g.b.ins().iadd(arena, off);
                     g.bytes_eq(sp, slen, ptr, len)
                 }
+                // The null bytes matched: the stored key is null too.
+                Key::Null { .. } => continue,
             };
             let ok = g.b.create_block();
             g.b.ins().brif(eq, ok, &[], next, &[]);
@@ -170,6 +185,13 @@ impl AggSink {
                 Key::Str { ptr, len, .. } => {
                     g.store(ptr, p, o);
                     g.store(len, p, o + 8);
+                }
+                Key::Null { string, .. } => {
+                    let z = g.i64c(0);
+                    g.store(z, p, o);
+                    if string {
+                        g.store(z, p, o + 8);
+                    }
                 }
             }
         }
@@ -385,15 +407,9 @@ fn encode(g: &mut Gen, v: Val, ty: &DataType) -> Key {
 
 /// A rolled-up (null) key of type `ty`.
 fn null_key(g: &mut Gen, ty: &DataType) -> Key {
-    let (null, z) = (g.i8c(1), g.i64c(0));
-    if ty.is_string_like() {
-        Key::Str {
-            null,
-            ptr: z,
-            len: z,
-        }
-    } else {
-        Key::Fixed { null, enc: z }
+    Key::Null {
+        null: g.i8c(1),
+        string: ty.is_string_like(),
     }
 }
 
@@ -421,6 +437,10 @@ fn key_hash(g: &mut Gen, keys: &[Key]) -> Value {
         let if_val = match *k {
             Key::Fixed { enc, .. } => g.hash_combine(h, enc),
             Key::Str { ptr, len, .. } => g.hash_bytes(h, ptr, len),
+            Key::Null { .. } => {
+                h = if_null;
+                continue;
+            }
         };
         h = g.b.ins().select(k.null(), if_null, if_val);
     }

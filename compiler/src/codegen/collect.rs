@@ -45,6 +45,8 @@ pub struct CollectSink {
     pub cols: Vec<OutCol>,
     views: Vec<(Value, Value, Value)>,
     sel: Option<Value>,
+    /// Set once a loop was generated: which columns are nullable is fixed.
+    frozen: bool,
 }
 
 impl CollectSink {
@@ -85,6 +87,7 @@ impl CollectSink {
             cols,
             views: Vec::new(),
             sel: None,
+            frozen: false,
         })
     }
 
@@ -97,6 +100,12 @@ impl CollectSink {
                 OutCol::Input(_) => None,
             })
             .collect()
+    }
+
+    /// Fixes which columns are nullable: a later loop over the same buffers
+    /// writes the validity of those columns too (1 where it has no null).
+    pub fn freeze(&mut self) {
+        self.frozen = true;
     }
 
     /// Whether the kernel must mark the surviving rows (for pass-through columns).
@@ -151,9 +160,20 @@ impl CollectSink {
                 .get(*slot)
                 .and_then(|s| s.val)
                 .ok_or_else(|| Error::Codegen(format!("output column {slot} has no value")))?;
-            if let Some(n) = v.null() {
-                *nullable = true;
-                let ok = g.bool_not(n);
+            let ok = match (v.null(), *nullable) {
+                (Some(_), false) if self.frozen => {
+                    return Err(Error::Codegen(format!(
+                        "output column {slot} can be null only in the null-free loop"
+                    )))
+                }
+                (Some(n), _) => {
+                    *nullable = true;
+                    Some(g.bool_not(n))
+                }
+                (None, true) => Some(g.i8c(1)),
+                (None, false) => None,
+            };
+            if let Some(ok) = ok {
                 let at = g.b.ins().iadd(validity, k);
                 g.b.ins().store(super::gen::mem(), ok, at, 0);
             }

@@ -90,15 +90,7 @@ impl Gen<'_> {
                 negated,
                 case_insensitive,
             } => {
-                let m = LikeMatcher::new(pattern, *case_insensitive).map_err(|reason| {
-                    Error::InvalidRegex {
-                        pattern: pattern.clone(),
-                        reason,
-                    }
-                })?;
-                let m = Box::new(m);
-                let addr = &*m as *const LikeMatcher as i64;
-                self.owned.likes.push(m);
+                let addr = self.like_matcher(pattern, *case_insensitive)?;
                 self.match_call(
                     helpers::sqlc_like as *const () as usize,
                     addr,
@@ -112,13 +104,7 @@ impl Gen<'_> {
                 pattern,
                 negated,
             } => {
-                let r = regex::Regex::new(pattern).map_err(|err| Error::InvalidRegex {
-                    pattern: pattern.clone(),
-                    reason: err.to_string(),
-                })?;
-                let r = Box::new(r);
-                let addr = &*r as *const regex::Regex as i64;
-                self.owned.regexes.push(r);
+                let addr = self.regex(pattern)?;
                 self.match_call(
                     helpers::sqlc_rlike as *const () as usize,
                     addr,
@@ -241,6 +227,39 @@ impl Gen<'_> {
             }
         };
         Val::Fixed { v, null: None }
+    }
+
+    /// The address of the kernel's matcher for a LIKE pattern (built once).
+    fn like_matcher(&mut self, pattern: &str, ci: bool) -> Result<i64> {
+        let key = (pattern.to_string(), ci);
+        if let Some(a) = self.owned.like_index.get(&key) {
+            return Ok(*a);
+        }
+        let m = LikeMatcher::new(pattern, ci).map_err(|reason| Error::InvalidRegex {
+            pattern: pattern.to_string(),
+            reason,
+        })?;
+        let m = Box::new(m);
+        let addr = &*m as *const LikeMatcher as i64;
+        self.owned.likes.push(m);
+        self.owned.like_index.insert(key, addr);
+        Ok(addr)
+    }
+
+    /// The address of the kernel's compiled regex for an RLIKE pattern.
+    fn regex(&mut self, pattern: &str) -> Result<i64> {
+        if let Some(a) = self.owned.regex_index.get(pattern) {
+            return Ok(*a);
+        }
+        let r = regex::Regex::new(pattern).map_err(|err| Error::InvalidRegex {
+            pattern: pattern.to_string(),
+            reason: err.to_string(),
+        })?;
+        let r = Box::new(r);
+        let addr = &*r as *const regex::Regex as i64;
+        self.owned.regexes.push(r);
+        self.owned.regex_index.insert(pattern.to_string(), addr);
+        Ok(addr)
     }
 
     /// LIKE/RLIKE: a helper call with the kernel-owned matcher at `addr`.

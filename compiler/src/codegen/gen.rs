@@ -80,6 +80,10 @@ pub struct Owned {
     pub bytes: Vec<Box<[u8]>>,
     pub likes: Vec<Box<LikeMatcher>>,
     pub regexes: Vec<Box<regex::Regex>>,
+    /// The address of the matcher of each (pattern, case-insensitive).
+    pub like_index: HashMap<(String, bool), i64>,
+    /// The address of the regex of each pattern.
+    pub regex_index: HashMap<String, i64>,
 }
 
 /// Memory flags for the kernel's loads and stores: never trapping (every
