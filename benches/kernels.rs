@@ -28,9 +28,18 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     vec![
-        Case { name: "a_filter_like", build: |df| df.filter("gt LIKE '%stairs%' AND gt IS NOT NULL").unwrap() },
-        Case { name: "b_project_arith", build: |df| df.select_expr(["x*x + y*y + z*z AS m"]).unwrap() },
-        Case { name: "c_group_by_gt_count", build: |df| df.group_by(["gt"]).count().unwrap() },
+        Case {
+            name: "a_filter_like",
+            build: |df| df.filter("gt LIKE '%stairs%' AND gt IS NOT NULL").unwrap(),
+        },
+        Case {
+            name: "b_project_arith",
+            build: |df| df.select_expr(["x*x + y*y + z*z AS m"]).unwrap(),
+        },
+        Case {
+            name: "c_group_by_gt_count",
+            build: |df| df.group_by(["gt"]).count().unwrap(),
+        },
         Case {
             name: "d_group_by_gt_model_avg",
             build: |df| df.group_by(["gt", "model"]).avg(["x", "y", "z"]).unwrap(),
@@ -53,22 +62,38 @@ fn cases() -> Vec<Case> {
 /// The plan's first kernel (the one that reads the scan).
 fn leaf_kernel(p: &PhysPlan) -> (Arc<dyn Kernel>, bool) {
     match p {
-        PhysPlan::HashAggregate { kernel, input, .. } if matches!(**input, PhysPlan::Scan { .. }) => (kernel.clone(), true),
-        PhysPlan::Pipeline { kernel, input } if matches!(**input, PhysPlan::Scan { .. }) => (kernel.clone(), false),
+        PhysPlan::HashAggregate { kernel, input, .. }
+            if matches!(**input, PhysPlan::Scan { .. }) =>
+        {
+            (kernel.clone(), true)
+        }
+        PhysPlan::Pipeline { kernel, input } if matches!(**input, PhysPlan::Scan { .. }) => {
+            (kernel.clone(), false)
+        }
         p => leaf_kernel(p.children()[0]),
     }
 }
 
-fn run(kernel: &Arc<dyn Kernel>, is_agg: bool, batches: &[RecordBatch], layout: Option<&PhysPlan>) -> usize {
+fn run(
+    kernel: &Arc<dyn Kernel>,
+    is_agg: bool,
+    batches: &[RecordBatch],
+    layout: Option<&PhysPlan>,
+) -> usize {
     if is_agg {
-        let PhysPlan::HashAggregate { layout, .. } = find_agg(layout.unwrap()) else { unreachable!() };
+        let PhysPlan::HashAggregate { layout, .. } = find_agg(layout.unwrap()) else {
+            unreachable!()
+        };
         let mut t = AggTable::new(layout.clone());
         for b in batches {
             kernel.aggregate(b, &mut t).unwrap();
         }
         t.len()
     } else {
-        batches.iter().map(|b| kernel.collect(b).unwrap().num_rows()).sum()
+        batches
+            .iter()
+            .map(|b| kernel.collect(b).unwrap().num_rows())
+            .sum()
     }
 }
 
@@ -80,7 +105,12 @@ fn find_agg(p: &PhysPlan) -> &PhysPlan {
 }
 
 fn bench(c: &mut Criterion) {
-    let batches = ActivityGen { rows: ROWS as u64, ..ActivityGen::default() }.batches(64 * 1024).unwrap();
+    let batches = ActivityGen {
+        rows: ROWS as u64,
+        ..ActivityGen::default()
+    }
+    .batches(64 * 1024)
+    .unwrap();
     let spark = Session::builder().create();
     let df = spark.create_data_frame(batches.clone()).unwrap();
     let mut ratios = Vec::new();
@@ -94,8 +124,12 @@ fn bench(c: &mut Criterion) {
             let (kernel, is_agg) = leaf_kernel(&phys);
             let compile = kernel.explain().compile_time;
             let mut g = c.benchmark_group(case.name);
-            g.sample_size(10).measurement_time(Duration::from_secs(3)).throughput(criterion::Throughput::Elements(ROWS as u64));
-            g.bench_function(mode.name(), |b| b.iter(|| run(&kernel, is_agg, &batches, Some(&phys))));
+            g.sample_size(10)
+                .measurement_time(Duration::from_secs(3))
+                .throughput(criterion::Throughput::Elements(ROWS as u64));
+            g.bench_function(mode.name(), |b| {
+                b.iter(|| run(&kernel, is_agg, &batches, Some(&phys)))
+            });
             g.finish();
             // One timed run outside criterion for the ratio.
             let t = Instant::now();
@@ -104,12 +138,20 @@ fn bench(c: &mut Criterion) {
             }
             per_mode.push(t.elapsed() / 3);
             if mode == ExecMode::Jit {
-                println!("{}: compile {:.3} ms (planning incl. compile {:.3} ms)", case.name, compile.as_secs_f64() * 1e3, planned.as_secs_f64() * 1e3);
+                println!(
+                    "{}: compile {:.3} ms (planning incl. compile {:.3} ms)",
+                    case.name,
+                    compile.as_secs_f64() * 1e3,
+                    planned.as_secs_f64() * 1e3
+                );
             }
         }
         ratios.push((case.name, per_mode[0], per_mode[1]));
     }
-    println!("\n{:<30} {:>12} {:>12} {:>8}", "case (1M rows)", "jit", "interpreted", "speedup");
+    println!(
+        "\n{:<30} {:>12} {:>12} {:>8}",
+        "case (1M rows)", "jit", "interpreted", "speedup"
+    );
     for (name, jit, interp) in ratios {
         println!(
             "{:<30} {:>9.2} ms {:>9.2} ms {:>7.1}x",

@@ -10,35 +10,62 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+#[path = "../examples/common/args.rs"]
+mod args;
+
+use args::arg;
 use sqlc::datagen::ActivityGen;
 use sqlc::functions::expr;
 use sqlc::{DataFrame, ExecMode, Session};
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
 fn data(rows: usize, files: usize) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("bench-data").join(format!("activity-{rows}-{files}"));
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-data")
+        .join(format!("activity-{rows}-{files}"));
     if !dir.join("_done").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        ActivityGen { rows: rows as u64, files, ..ActivityGen::default() }.write_dir(&dir).unwrap();
+        ActivityGen {
+            rows: rows as u64,
+            files,
+            ..ActivityGen::default()
+        }
+        .write_dir(&dir)
+        .unwrap();
         std::fs::write(dir.join("_done"), b"").unwrap();
     }
     dir
 }
 
 fn dir_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum()
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum()
 }
 
-fn run(name: &str, dir: &Path, mode: ExecMode, max_files: Option<usize>, build: fn(&DataFrame) -> DataFrame, output: &str, rows: usize, bytes: u64) {
+fn run(
+    name: &str,
+    dir: &Path,
+    mode: ExecMode,
+    max_files: Option<usize>,
+    build: fn(&DataFrame) -> DataFrame,
+    output: &str,
+    rows: usize,
+    bytes: u64,
+) {
     let t0 = Instant::now();
     let spark = Session::builder().create();
     spark.conf().set("spark.sql.shuffle.partitions", 5);
-    spark.conf().set("sqlc.exec", if mode == ExecMode::Jit { "jit" } else { "interpret" });
+    spark.conf().set(
+        "sqlc.exec",
+        if mode == ExecMode::Jit {
+            "jit"
+        } else {
+            "interpret"
+        },
+    );
     let static_df = spark.read().json(dir).unwrap();
     let session_and_schema = t0.elapsed();
     let mut reader = spark.read_stream().schema(static_df.schema());
@@ -47,7 +74,13 @@ fn run(name: &str, dir: &Path, mode: ExecMode, max_files: Option<usize>, build: 
     }
     let streaming = reader.json(dir).unwrap();
     let t = Instant::now();
-    let q = build(&streaming).write_stream().query_name("bench").format("memory").output_mode(output).start().unwrap();
+    let q = build(&streaming)
+        .write_stream()
+        .query_name("bench")
+        .format("memory")
+        .output_mode(output)
+        .start()
+        .unwrap();
     q.process_all_available().unwrap();
     let secs = t.elapsed().as_secs_f64();
     let batches = q.recent_progress().len();
@@ -64,11 +97,14 @@ fn run(name: &str, dir: &Path, mode: ExecMode, max_files: Option<usize>, build: 
 }
 
 fn main() {
-    let rows = arg("--rows", 1_000_000);
-    let files = arg("--files", 80);
+    let rows: usize = arg("--rows", 1_000_000);
+    let files: usize = arg("--files", 80);
     let dir = data(rows, files);
     let bytes = dir_bytes(&dir);
-    println!("{rows} rows, {files} files, {:.1} MB of JSON", bytes as f64 / 1e6);
+    println!(
+        "{rows} rows, {files} files, {:.1} MB of JSON",
+        bytes as f64 / 1e6
+    );
     let ex1: fn(&DataFrame) -> DataFrame = |df| df.group_by(["gt"]).count().unwrap();
     let ex2: fn(&DataFrame) -> DataFrame = |df| {
         df.with_column("stairs", expr("gt like '%stairs%'").unwrap())
@@ -82,8 +118,26 @@ fn main() {
     };
     for mode in [ExecMode::Jit, ExecMode::Interpret] {
         for max_files in [Some(1), None] {
-            run("example 1", &dir, mode, max_files, ex1, "complete", rows, bytes);
-            run("example 2", &dir, mode, max_files, ex2, "append", rows, bytes);
+            run(
+                "example 1",
+                &dir,
+                mode,
+                max_files,
+                ex1,
+                "complete",
+                rows,
+                bytes,
+            );
+            run(
+                "example 2",
+                &dir,
+                mode,
+                max_files,
+                ex2,
+                "append",
+                rows,
+                bytes,
+            );
         }
     }
 }

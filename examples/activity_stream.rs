@@ -8,25 +8,24 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "common/args.rs"]
+mod args;
+
+use args::arg;
 use sqlc::datagen::ActivityGen;
 use sqlc::Session;
 
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() -> sqlc::Result<()> {
-    let rows = arg("--rows", 400_000);
-    let files = arg("--files", 40) as usize;
-    let interval = Duration::from_millis(arg("--interval-ms", 250));
+    let rows: u64 = arg("--rows", 400_000);
+    let files: usize = arg("--files", 40);
+    let interval = Duration::from_millis(arg("--interval-ms", 250u64));
     let dir = std::env::temp_dir().join(format!("sqlc-activity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| sqlc_err(&dir, e))?;
-    let gen = ActivityGen { rows, files, ..ActivityGen::default() };
+    let gen = ActivityGen {
+        rows,
+        files,
+        ..ActivityGen::default()
+    };
 
     // The first file, so the static read below can infer the schema, as the
     // seed does with `spark.read.json(...)`.
@@ -36,10 +35,18 @@ fn main() -> sqlc::Result<()> {
     let static_df = spark.read().json(&dir)?;
     static_df.print_schema();
 
-    let streaming = spark.read_stream().schema(static_df.schema()).option("maxFilesPerTrigger", 1).json(&dir)?;
+    let streaming = spark
+        .read_stream()
+        .schema(static_df.schema())
+        .option("maxFilesPerTrigger", 1)
+        .json(&dir)?;
     let counts = streaming.group_by(["gt"]).count()?;
-    let query =
-        counts.write_stream().query_name("activity_counts").format("memory").output_mode("complete").start()?;
+    let query = counts
+        .write_stream()
+        .query_name("activity_counts")
+        .format("memory")
+        .output_mode("complete")
+        .start()?;
 
     // The producer: one file per interval.
     let producer = {
@@ -57,12 +64,18 @@ fn main() -> sqlc::Result<()> {
     while !producer.is_finished() {
         std::thread::sleep(Duration::from_secs(1));
         println!("after {:.0} s:", started.elapsed().as_secs_f64());
-        spark.sql("SELECT * FROM activity_counts ORDER BY gt")?.show()?;
+        spark
+            .sql("SELECT * FROM activity_counts ORDER BY gt")?
+            .show()?;
     }
-    producer.join().expect("the producer thread does not panic")?;
+    producer
+        .join()
+        .expect("the producer thread does not panic")?;
     query.process_all_available()?;
     println!("all {rows} rows processed:");
-    spark.sql("SELECT * FROM activity_counts ORDER BY gt")?.show()?;
+    spark
+        .sql("SELECT * FROM activity_counts ORDER BY gt")?
+        .show()?;
     if let Some(p) = query.last_progress() {
         println!("last batch: {}", p.to_json());
     }

@@ -25,11 +25,15 @@ impl Column {
     }
 
     fn bin(self, op: BinaryOp, other: impl Into<Column>) -> Column {
-        Column { expr: self.expr.binary(op, other.into().expr) }
+        Column {
+            expr: self.expr.binary(op, other.into().expr),
+        }
     }
 
     pub fn alias(self, name: &str) -> Column {
-        Column { expr: self.expr.alias(name) }
+        Column {
+            expr: self.expr.alias(name),
+        }
     }
 
     /// Same as [`Column::alias`], as PySpark's `name`.
@@ -66,10 +70,14 @@ impl Column {
         self.bin(BinaryOp::Or, other)
     }
     pub fn is_null(self) -> Column {
-        Column { expr: Expr::IsNull(Box::new(self.expr)) }
+        Column {
+            expr: Expr::IsNull(Box::new(self.expr)),
+        }
     }
     pub fn is_not_null(self) -> Column {
-        Column { expr: Expr::IsNotNull(Box::new(self.expr)) }
+        Column {
+            expr: Expr::IsNotNull(Box::new(self.expr)),
+        }
     }
     pub fn like(self, pattern: &str) -> Column {
         Column {
@@ -116,11 +124,21 @@ impl Column {
     /// `cast("double")`, `cast("timestamp")`, … (Spark SQL type names).
     pub fn cast(self, to: &str) -> Result<Column> {
         let ty = parse_type_name(to)?;
-        Ok(Column { expr: Expr::Cast { arg: Box::new(self.expr), to: ty } })
+        Ok(Column {
+            expr: Expr::Cast {
+                arg: Box::new(self.expr),
+                to: ty,
+            },
+        })
     }
     /// Logical NOT (PySpark's `~col`).
     pub fn not(self) -> Column {
-        Column { expr: Expr::Unary { op: UnaryOp::Not, arg: Box::new(self.expr) } }
+        Column {
+            expr: Expr::Unary {
+                op: UnaryOp::Not,
+                arg: Box::new(self.expr),
+            },
+        }
     }
 }
 
@@ -132,7 +150,9 @@ pub(crate) fn parse_type_name(name: &str) -> Result<DataType> {
 /// A string names a column, as in PySpark's `df.select("gt")`.
 impl From<&str> for Column {
     fn from(name: &str) -> Self {
-        Column { expr: Expr::col(name) }
+        Column {
+            expr: Expr::col(name),
+        }
     }
 }
 
@@ -152,7 +172,9 @@ macro_rules! literal_from {
     ($t:ty, $v:ident => $e:expr) => {
         impl From<$t> for Column {
             fn from($v: $t) -> Self {
-                Column { expr: Expr::Literal($e) }
+                Column {
+                    expr: Expr::Literal($e),
+                }
             }
         }
     };
@@ -182,7 +204,12 @@ arith!(Rem, rem, BinaryOp::Mod);
 impl ops::Neg for Column {
     type Output = Column;
     fn neg(self) -> Column {
-        Column { expr: Expr::Unary { op: UnaryOp::Neg, arg: Box::new(self.expr) } }
+        Column {
+            expr: Expr::Unary {
+                op: UnaryOp::Neg,
+                arg: Box::new(self.expr),
+            },
+        }
     }
 }
 

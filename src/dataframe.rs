@@ -25,8 +25,13 @@ pub struct DataFrame {
 
 impl std::fmt::Debug for DataFrame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let cols: Vec<String> =
-            self.plan.schema.fields.iter().map(|c| format!("{}: {}", c.name, c.data_type)).collect();
+        let cols: Vec<String> = self
+            .plan
+            .schema
+            .fields
+            .iter()
+            .map(|c| format!("{}: {}", c.name, c.data_type))
+            .collect();
         write!(f, "DataFrame[{}]", cols.join(", "))
     }
 }
@@ -94,10 +99,18 @@ pub struct SortKey {
 
 impl SortKey {
     pub fn asc(c: impl Into<Column>) -> Self {
-        SortKey { col: c.into(), ascending: true, nulls_first: None }
+        SortKey {
+            col: c.into(),
+            ascending: true,
+            nulls_first: None,
+        }
     }
     pub fn desc(c: impl Into<Column>) -> Self {
-        SortKey { col: c.into(), ascending: false, nulls_first: None }
+        SortKey {
+            col: c.into(),
+            ascending: false,
+            nulls_first: None,
+        }
     }
     pub fn nulls_first(mut self) -> Self {
         self.nulls_first = Some(true);
@@ -129,7 +142,10 @@ impl DataFrame {
     }
 
     fn derive(&self, plan: Arc<Plan>) -> DataFrame {
-        DataFrame { session: self.session.clone(), plan }
+        DataFrame {
+            session: self.session.clone(),
+            plan,
+        }
     }
 
     pub fn session(&self) -> &Session {
@@ -145,7 +161,12 @@ impl DataFrame {
     }
 
     pub fn columns(&self) -> Vec<String> {
-        self.plan.schema.fields.iter().map(|f| f.name.clone()).collect()
+        self.plan
+            .schema
+            .fields
+            .iter()
+            .map(|f| f.name.clone())
+            .collect()
     }
 
     pub fn is_streaming(&self) -> bool {
@@ -203,19 +224,30 @@ impl DataFrame {
             .iter()
             .enumerate()
             .filter(|(_, f)| !skip(&f.name))
-            .map(|(i, f)| Expr::Column { qualifier: self.plan.qualifiers[i].clone(), name: f.name.clone() })
+            .map(|(i, f)| Expr::Column {
+                qualifier: self.plan.qualifiers[i].clone(),
+                name: f.name.clone(),
+            })
             .collect()
     }
 
     /// Adds a column, or replaces the one with that name.
     pub fn with_column(&self, name: &str, c: Column) -> Result<DataFrame> {
-        let exists = self.plan.schema.fields.iter().any(|f| f.name.eq_ignore_ascii_case(name));
+        let exists = self
+            .plan
+            .schema
+            .fields
+            .iter()
+            .any(|f| f.name.eq_ignore_ascii_case(name));
         let mut exprs = Vec::new();
         for (i, f) in self.plan.schema.fields.iter().enumerate() {
             exprs.push(if f.name.eq_ignore_ascii_case(name) {
                 c.expr.clone().alias(name)
             } else {
-                Expr::Column { qualifier: self.plan.qualifiers[i].clone(), name: f.name.clone() }
+                Expr::Column {
+                    qualifier: self.plan.qualifiers[i].clone(),
+                    name: f.name.clone(),
+                }
             });
         }
         if !exists {
@@ -258,7 +290,11 @@ impl DataFrame {
         I: IntoIterator<Item = C>,
         C: Into<Column>,
     {
-        GroupedData::new(self.clone(), cols.into_iter().map(|c| c.into().expr).collect(), None)
+        GroupedData::new(
+            self.clone(),
+            cols.into_iter().map(|c| c.into().expr).collect(),
+            None,
+        )
     }
 
     /// Grouping sets of every subset of `cols`.
@@ -281,7 +317,10 @@ impl DataFrame {
     {
         let keys: Vec<Expr> = cols.into_iter().map(|c| c.into().expr).collect();
         let n = keys.len().min(63);
-        let sets = (0..=n).rev().map(|k| if k == 0 { 0 } else { u64::MAX >> (64 - k) }).collect();
+        let sets = (0..=n)
+            .rev()
+            .map(|k| if k == 0 { 0 } else { u64::MAX >> (64 - k) })
+            .collect();
         GroupedData::new(self.clone(), keys, Some(sets))
     }
 
@@ -370,7 +409,12 @@ impl DataFrame {
     /// Runs a batch query and returns its rows.
     pub fn collect(&self) -> Result<Vec<RecordBatch>> {
         let parts = self.session.shuffle_partitions()?;
-        Ok(sqlc_runtime::batch::execute(&self.plan, self.session.catalog(), self.session.exec_mode(), parts)?)
+        Ok(sqlc_runtime::batch::execute(
+            &self.plan,
+            self.session.catalog(),
+            self.session.exec_mode(),
+            parts,
+        )?)
     }
 
     pub fn collect_rows(&self) -> Result<Vec<Row>> {
@@ -384,7 +428,12 @@ impl DataFrame {
     /// The table `show(n, truncate)` prints.
     pub fn show_string(&self, n: usize, truncate: usize) -> Result<String> {
         let rows = self.limit(n + 1).collect()?;
-        Ok(sqlc_runtime::display::show_string(&self.plan.schema.to_arrow(), &rows, n, truncate))
+        Ok(sqlc_runtime::display::show_string(
+            &self.plan.schema.to_arrow(),
+            &rows,
+            n,
+            truncate,
+        ))
     }
 
     /// Prints the first 20 rows as Spark's `show()` does.

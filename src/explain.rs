@@ -24,7 +24,12 @@ pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
             x.compile_time.as_secs_f64() * 1e3
         );
         let spec = k.spec();
-        let inputs: Vec<String> = spec.input.iter().enumerate().map(|(i, c)| format!("#{i}: {}", c.ty)).collect();
+        let inputs: Vec<String> = spec
+            .input
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("#{i}: {}", c.ty))
+            .collect();
         let _ = writeln!(out, "input: [{}]", inputs.join(", "));
         for s in &spec.steps {
             match s {
@@ -42,7 +47,13 @@ pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
             let aggs: Vec<String> = a
                 .aggs
                 .iter()
-                .map(|c| format!("{}({})", c.func.name(), c.arg.as_ref().map(|e| e.to_string()).unwrap_or("*".into())))
+                .map(|c| {
+                    format!(
+                        "{}({})",
+                        c.func.name(),
+                        c.arg.as_ref().map(|e| e.to_string()).unwrap_or("*".into())
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 out,

@@ -94,7 +94,25 @@ macro_rules! unary_fns {
         }
     )*};
 }
-unary_fns!(lower, upper, length, trim, ltrim, rtrim, abs, floor, ceil, sqrt, to_timestamp, year, month, dayofmonth, hour, minute, second);
+unary_fns!(
+    lower,
+    upper,
+    length,
+    trim,
+    ltrim,
+    rtrim,
+    abs,
+    floor,
+    ceil,
+    sqrt,
+    to_timestamp,
+    year,
+    month,
+    dayofmonth,
+    hour,
+    minute,
+    second
+);
 
 pub fn round(c: impl Into<Column>, scale: i32) -> Column {
     call("round", vec![c.into(), lit(scale)])

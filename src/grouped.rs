@@ -33,7 +33,9 @@ impl GroupedData {
 
     /// Rows per group, in a column named `count`.
     pub fn count(&self) -> Result<DataFrame> {
-        self.agg([Column::from_expr(Expr::call("count", vec![Expr::Star]).alias("count"))])
+        self.agg([Column::from_expr(
+            Expr::call("count", vec![Expr::Star]).alias("count"),
+        )])
     }
 
     /// `func(col)` for each column named, or for every numeric column when
@@ -55,7 +57,11 @@ impl GroupedData {
                 .map(|f| f.name.clone())
                 .collect();
         }
-        self.agg(names.iter().map(|n| Column::from_expr(Expr::call(func, vec![Expr::col(n)]))))
+        self.agg(
+            names
+                .iter()
+                .map(|n| Column::from_expr(Expr::call(func, vec![Expr::col(n)]))),
+        )
     }
 
     pub fn avg<I, S>(&self, cols: I) -> Result<DataFrame>

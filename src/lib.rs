@@ -42,6 +42,8 @@ pub use reader::{DataFrameReader, DataStreamReader, SchemaArg};
 pub use session::{RuntimeConfig, Session, SessionBuilder};
 pub use sqlc_compiler::{DataType, ExecMode, Field, Scalar, Schema};
 pub use sqlc_runtime::datagen;
-pub use sqlc_runtime::query::{QueryProgress, QueryStatus, StreamingQuery, StreamingQueryManager, Trigger};
+pub use sqlc_runtime::query::{
+    QueryProgress, QueryStatus, StreamingQuery, StreamingQueryManager, Trigger,
+};
 pub use sqlc_runtime::row::Row;
 pub use stream_writer::DataStreamWriter;

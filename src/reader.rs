@@ -59,31 +59,60 @@ impl ReaderState {
 }
 
 fn relation_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The builder methods both readers share.
+macro_rules! reader_methods {
+    () => {
+        pub fn format(mut self, f: &str) -> Self {
+            self.0.format = Some(f.to_string());
+            self
+        }
+
+        /// The schema: an sqlc [`Schema`] or a DDL string.
+        pub fn schema(mut self, s: impl Into<SchemaArg>) -> Self {
+            self.0.schema = Some(s.into());
+            self
+        }
+
+        /// An option; numbers and booleans are given as PySpark gives them
+        /// (`option("maxFilesPerTrigger", 1)`).
+        pub fn option(mut self, key: &str, value: impl ToString) -> Self {
+            self.0.option(key, value);
+            self
+        }
+
+        pub fn json(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("json").load(path)
+        }
+        pub fn csv(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("csv").load(path)
+        }
+        pub fn text(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("text").load(path)
+        }
+        pub fn parquet(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+            self.format("parquet").load(path)
+        }
+    };
 }
 
 /// `session.read()`: reads a static table.
 pub struct DataFrameReader(ReaderState);
 
 impl DataFrameReader {
+    reader_methods!();
+
     pub(crate) fn new(session: Session) -> Self {
-        DataFrameReader(ReaderState { session, format: None, schema: None, options: Vec::new() })
-    }
-
-    pub fn format(mut self, f: &str) -> Self {
-        self.0.format = Some(f.to_string());
-        self
-    }
-
-    pub fn schema(mut self, s: impl Into<SchemaArg>) -> Self {
-        self.0.schema = Some(s.into());
-        self
-    }
-
-    /// An option; numbers and booleans are given as PySpark gives them.
-    pub fn option(mut self, key: &str, value: impl ToString) -> Self {
-        self.0.option(key, value);
-        self
+        DataFrameReader(ReaderState {
+            session,
+            format: None,
+            schema: None,
+            options: Vec::new(),
+        })
     }
 
     pub fn load(self, path: impl AsRef<Path>) -> Result<DataFrame> {
@@ -91,23 +120,14 @@ impl DataFrameReader {
         let format = st.format.unwrap_or_else(|| "parquet".into());
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
         let path = path.as_ref();
-        let (schema, batches) = connector::read_static(&format, path, schema.as_ref(), &st.options)?;
-        let rel = Relation::Static { name: relation_name(path), batches: Arc::new(batches) };
+        let (schema, batches) =
+            connector::read_static(&format, path, schema.as_ref(), &st.options)?;
+        let rel = Relation::Static {
+            name: relation_name(path),
+            batches: Arc::new(batches),
+        };
         let plan = st.session.catalog().add(rel, schema);
         Ok(DataFrame::new(st.session, plan))
-    }
-
-    pub fn json(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("json").load(path)
-    }
-    pub fn csv(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("csv").load(path)
-    }
-    pub fn text(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("text").load(path)
-    }
-    pub fn parquet(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("parquet").load(path)
     }
 }
 
@@ -115,24 +135,15 @@ impl DataFrameReader {
 pub struct DataStreamReader(ReaderState);
 
 impl DataStreamReader {
+    reader_methods!();
+
     pub(crate) fn new(session: Session) -> Self {
-        DataStreamReader(ReaderState { session, format: None, schema: None, options: Vec::new() })
-    }
-
-    pub fn format(mut self, f: &str) -> Self {
-        self.0.format = Some(f.to_string());
-        self
-    }
-
-    pub fn schema(mut self, s: impl Into<SchemaArg>) -> Self {
-        self.0.schema = Some(s.into());
-        self
-    }
-
-    /// `option("maxFilesPerTrigger", 1)`.
-    pub fn option(mut self, key: &str, value: impl ToString) -> Self {
-        self.0.option(key, value);
-        self
+        DataStreamReader(ReaderState {
+            session,
+            format: None,
+            schema: None,
+            options: Vec::new(),
+        })
     }
 
     /// A source without a path (socket, rate, kafka) or with one.
@@ -143,23 +154,14 @@ impl DataStreamReader {
         let def = SourceDef::new(&format, path, schema, &st.options)?;
         let name = path.map(relation_name).unwrap_or_else(|| format.clone());
         let schema = def.schema().clone();
-        let plan = st.session.catalog().add(Relation::Stream { name, def }, schema);
+        let plan = st
+            .session
+            .catalog()
+            .add(Relation::Stream { name, def }, schema);
         Ok(DataFrame::new(st.session, plan))
     }
 
     pub fn load(self, path: impl AsRef<Path>) -> Result<DataFrame> {
         self.load_source(Some(path.as_ref()))
-    }
-    pub fn json(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("json").load(path)
-    }
-    pub fn csv(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("csv").load(path)
-    }
-    pub fn text(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("text").load(path)
-    }
-    pub fn parquet(self, path: impl AsRef<Path>) -> Result<DataFrame> {
-        self.format("parquet").load(path)
     }
 }

@@ -44,16 +44,26 @@ pub struct RuntimeConfig {
 impl RuntimeConfig {
     /// `conf().set("spark.sql.shuffle.partitions", 5)`.
     pub fn set(&self, key: &str, value: impl ToString) -> &Self {
-        self.map.write().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), value.to_string());
+        self.map
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), value.to_string());
         self
     }
 
     pub fn get(&self, key: &str) -> Option<String> {
-        self.map.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+        self.map
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
     }
 
     pub fn unset(&self, key: &str) {
-        self.map.write().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.map
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
     }
 }
 
@@ -82,8 +92,13 @@ impl SessionBuilder {
     /// builder's settings applied, as `getOrCreate` does.
     pub fn get_or_create(self) -> Session {
         static DEFAULT: OnceLock<Mutex<Option<Session>>> = OnceLock::new();
-        let mut slot = DEFAULT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        let s = slot.get_or_insert_with(|| Session::with_name(&self.app_name)).clone();
+        let mut slot = DEFAULT
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let s = slot
+            .get_or_insert_with(|| Session::with_name(&self.app_name))
+            .clone();
         for (k, v) in &self.config {
             s.conf().set(k, v);
         }
@@ -103,7 +118,10 @@ impl SessionBuilder {
 
 impl Session {
     pub fn builder() -> SessionBuilder {
-        SessionBuilder { app_name: "sqlc".into(), config: Vec::new() }
+        SessionBuilder {
+            app_name: "sqlc".into(),
+            config: Vec::new(),
+        }
     }
 
     fn with_name(name: &str) -> Session {
@@ -152,18 +170,29 @@ impl Session {
 
     /// A table, view or memory table by name.
     pub fn table(&self, name: &str) -> Result<DataFrame> {
-        let plan = self.inner.catalog.lookup(name).ok_or_else(|| sqlc_compiler::Error::TableNotFound(name.into()))?;
+        let plan = self
+            .inner
+            .catalog
+            .lookup(name)
+            .ok_or_else(|| sqlc_compiler::Error::TableNotFound(name.into()))?;
         Ok(DataFrame::new(self.clone(), plan))
     }
 
     /// A DataFrame over batches already in memory.
     pub fn create_data_frame(&self, batches: Vec<RecordBatch>) -> Result<DataFrame> {
         let Some(first) = batches.first() else {
-            return Err(Error::Unsupported("create_data_frame needs at least one batch (for its schema)".into()));
+            return Err(Error::Unsupported(
+                "create_data_frame needs at least one batch (for its schema)".into(),
+            ));
         };
         let schema = Schema::from_arrow(&first.schema()).map_err(Error::Unsupported)?;
-        let plan =
-            self.inner.catalog.add(Relation::Static { name: "memory".into(), batches: Arc::new(batches) }, schema);
+        let plan = self.inner.catalog.add(
+            Relation::Static {
+                name: "memory".into(),
+                batches: Arc::new(batches),
+            },
+            schema,
+        );
         Ok(DataFrame::new(self.clone(), plan))
     }
 
@@ -179,13 +208,18 @@ impl Session {
     pub(crate) fn shuffle_partitions(&self) -> Result<usize> {
         match self.conf().get("spark.sql.shuffle.partitions") {
             None => Ok(DEFAULT_SHUFFLE_PARTITIONS),
-            Some(v) => v.trim().parse::<usize>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                Error::Runtime(sqlc_runtime::Error::BadOption {
-                    name: "spark.sql.shuffle.partitions".into(),
-                    value: v,
-                    reason: "expected a positive integer".into(),
-                })
-            }),
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| {
+                    Error::Runtime(sqlc_runtime::Error::BadOption {
+                        name: "spark.sql.shuffle.partitions".into(),
+                        value: v,
+                        reason: "expected a positive integer".into(),
+                    })
+                }),
         }
     }
 

@@ -20,7 +20,11 @@ pub struct DataStreamWriter {
 
 impl DataStreamWriter {
     pub(crate) fn new(df: DataFrame) -> Self {
-        DataStreamWriter { df, cfg: WriterConfig::default(), error: None }
+        DataStreamWriter {
+            df,
+            cfg: WriterConfig::default(),
+            error: None,
+        }
     }
 
     pub fn query_name(mut self, name: &str) -> Self {
@@ -63,19 +67,31 @@ impl DataStreamWriter {
     }
 
     /// Calls `f` for every output row (at least once per row).
-    pub fn foreach(mut self, f: impl FnMut(&Row) -> sqlc_runtime::Result<()> + Send + 'static) -> Self {
+    pub fn foreach(
+        mut self,
+        f: impl FnMut(&Row) -> sqlc_runtime::Result<()> + Send + 'static,
+    ) -> Self {
         self.cfg.foreach = Some(Box::new(f));
         self.cfg.format = Some("foreach".into());
         self
     }
 
     /// Calls `f` with each batch's rows as a DataFrame, and the batch id.
-    pub fn foreach_batch(mut self, mut f: impl FnMut(DataFrame, u64) -> Result<()> + Send + 'static) -> Self {
+    pub fn foreach_batch(
+        mut self,
+        mut f: impl FnMut(DataFrame, u64) -> Result<()> + Send + 'static,
+    ) -> Self {
         let session = self.df.session().clone();
         let schema = self.df.schema().to_arrow();
         self.cfg.foreach_batch = Some(Box::new(move |rows: &[RecordBatch], id: u64| {
-            let rows = if rows.is_empty() { vec![RecordBatch::new_empty(schema.clone())] } else { rows.to_vec() };
-            let df = session.create_data_frame(rows).map_err(|e| sqlc_runtime::Error::Unsupported(e.to_string()))?;
+            let rows = if rows.is_empty() {
+                vec![RecordBatch::new_empty(schema.clone())]
+            } else {
+                rows.to_vec()
+            };
+            let df = session
+                .create_data_frame(rows)
+                .map_err(|e| sqlc_runtime::Error::Unsupported(e.to_string()))?;
             f(df, id).map_err(|e| sqlc_runtime::Error::Unsupported(e.to_string()))
         }));
         self.cfg.format = Some("foreachBatch".into());
@@ -90,6 +106,12 @@ impl DataStreamWriter {
         let session = self.df.session().clone();
         self.cfg.exec_mode = Some(session.exec_mode());
         let plan = Arc::clone(self.df.plan());
-        Ok(writer::start(&plan, session.catalog(), session.streams(), self.cfg, session.shuffle_partitions()?)?)
+        Ok(writer::start(
+            &plan,
+            session.catalog(),
+            session.streams(),
+            self.cfg,
+            session.shuffle_partitions()?,
+        )?)
     }
 }

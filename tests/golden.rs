@@ -21,7 +21,12 @@ fn golden_queries_match_spark() {
     let mut failures = Vec::new();
     for mode in MODES {
         let spark = session(mode);
-        spark.read().json(&data).unwrap().create_or_replace_temp_view("activity").unwrap();
+        spark
+            .read()
+            .json(&data)
+            .unwrap()
+            .create_or_replace_temp_view("activity")
+            .unwrap();
         for case in &cases {
             let name = case.file_stem().unwrap().to_string_lossy().to_string();
             let sql = std::fs::read_to_string(case).unwrap();
@@ -30,13 +35,27 @@ fn golden_queries_match_spark() {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let df = spark.sql(&sql).unwrap_or_else(|e| panic!("{what}: {e}"));
                 let batches = df.collect().unwrap_or_else(|e| panic!("{what}: {e}"));
-                assert_matches(&what, &batches, &df.columns(), &expected, sql.to_uppercase().contains("ORDER BY"));
+                assert_matches(
+                    &what,
+                    &batches,
+                    &df.columns(),
+                    &expected,
+                    sql.to_uppercase().contains("ORDER BY"),
+                );
             }));
             if let Err(e) = result {
-                let msg = e.downcast_ref::<String>().cloned().unwrap_or_else(|| "panic".into());
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_else(|| "panic".into());
                 failures.push(msg);
             }
         }
     }
-    assert!(failures.is_empty(), "{} golden failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

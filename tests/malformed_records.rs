@@ -8,7 +8,16 @@ use sqlc::{ExecMode, Scalar};
 
 /// 4000 rows in 4 files, about 2% of lines cut short.
 fn corrupt_data() -> std::path::PathBuf {
-    shared_data(&["--rows", "4000", "--files", "4", "--seed", "11", "--corrupt-rate", "0.02"])
+    shared_data(&[
+        "--rows",
+        "4000",
+        "--files",
+        "4",
+        "--seed",
+        "11",
+        "--corrupt-rate",
+        "0.02",
+    ])
 }
 
 fn count_lines(dir: &std::path::Path) -> (usize, usize) {
@@ -39,9 +48,17 @@ fn permissive_keeps_corrupt_lines_in_corrupt_record() {
     let df = spark.read().json(&dir).unwrap();
     // Inference adds `_corrupt_record`, in its sorted place, as Spark does.
     assert_eq!(df.columns()[0], "Arrival_Time");
-    assert!(df.columns().contains(&"_corrupt_record".to_string()), "{:?}", df.columns());
+    assert!(
+        df.columns().contains(&"_corrupt_record".to_string()),
+        "{:?}",
+        df.columns()
+    );
     assert_eq!(df.count().unwrap(), good + bad);
-    let corrupt = df.filter("_corrupt_record IS NOT NULL").unwrap().count().unwrap();
+    let corrupt = df
+        .filter("_corrupt_record IS NOT NULL")
+        .unwrap()
+        .count()
+        .unwrap();
     assert_eq!(corrupt, bad);
 }
 
@@ -51,9 +68,20 @@ fn dropmalformed_drops_and_failfast_fails_naming_the_file_and_line() {
     let (good, _) = count_lines(&dir);
     let spark = session(ExecMode::Jit);
     let schema = spark.read().json(&activity_data()).unwrap().schema();
-    let df = spark.read().schema(&schema).option("mode", "DROPMALFORMED").json(&dir).unwrap();
+    let df = spark
+        .read()
+        .schema(&schema)
+        .option("mode", "DROPMALFORMED")
+        .json(&dir)
+        .unwrap();
     assert_eq!(df.count().unwrap(), good);
-    let err = spark.read().schema(&schema).option("mode", "FAILFAST").json(&dir).unwrap_err().to_string();
+    let err = spark
+        .read()
+        .schema(&schema)
+        .option("mode", "FAILFAST")
+        .json(&dir)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("FAILFAST") && err.contains(".json:"), "{err}");
 }
 
@@ -64,17 +92,64 @@ fn a_stream_with_malformed_lines_counts_them_as_spark_does() {
     for mode in MODES {
         let spark = session(mode);
         let schema = spark.read().json(&activity_data()).unwrap().schema();
-        // PERMISSIVE without `_corrupt_record`: the corrupt lines become rows
-        // of nulls (null gt), which example 1 counts under null.
-        let stream = spark.read_stream().schema(&schema).option("maxFilesPerTrigger", 1).json(&dir).unwrap();
-        let q = stream.group_by(["gt"]).count().unwrap().write_stream().format("memory").query_name("c").output_mode("complete").start().unwrap();
+        // PERMISSIVE without `_corrupt_record`: every line is a row.
+        let stream = spark
+            .read_stream()
+            .schema(&schema)
+            .option("maxFilesPerTrigger", 1)
+            .json(&dir)
+            .unwrap();
+        let q = stream
+            .group_by(["gt"])
+            .count()
+            .unwrap()
+            .write_stream()
+            .format("memory")
+            .query_name("c")
+            .output_mode("complete")
+            .start()
+            .unwrap();
         q.process_all_available().unwrap();
-        let total = spark.sql("SELECT sum(count) AS n FROM c").unwrap().collect_rows().unwrap();
-        assert_eq!(total[0].get(0), Some(&Scalar::Int64((good + bad) as i64)), "{mode:?}");
+        let total = spark
+            .sql("SELECT sum(count) AS n FROM c")
+            .unwrap()
+            .collect_rows()
+            .unwrap();
+        assert_eq!(
+            total[0].get(0),
+            Some(&Scalar::Int64((good + bad) as i64)),
+            "{mode:?}"
+        );
+        // Spark keeps what parsed of a cut line (its `gt` when the cut came
+        // after it), so the groups match Spark's own answer exactly.
+        let expected = load_expected(&root().join("tests/data/expected/ex1_corrupt_counts.jsonl"));
+        let df = spark.sql("SELECT * FROM c").unwrap();
+        let what = format!("corrupt counts ({})", mode.name());
+        assert_matches(
+            &what,
+            &df.collect().unwrap(),
+            &df.columns(),
+            &expected,
+            false,
+        );
         q.stop().unwrap();
         // FAILFAST: the query stops with the error in exception().
-        let stream = spark.read_stream().schema(&schema).option("mode", "FAILFAST").json(&dir).unwrap();
-        let q = stream.group_by(["gt"]).count().unwrap().write_stream().format("memory").query_name("f").output_mode("complete").start().unwrap();
+        let stream = spark
+            .read_stream()
+            .schema(&schema)
+            .option("mode", "FAILFAST")
+            .json(&dir)
+            .unwrap();
+        let q = stream
+            .group_by(["gt"])
+            .count()
+            .unwrap()
+            .write_stream()
+            .format("memory")
+            .query_name("f")
+            .output_mode("complete")
+            .start()
+            .unwrap();
         let err = q.process_all_available().unwrap_err().to_string();
         assert!(err.contains("Malformed records"), "{err}");
         assert!(q.exception().is_some());

@@ -11,7 +11,12 @@ use sqlc::{DataFrame, ExecMode, Row, Session, Trigger};
 
 fn stream(spark: &Session, max_files: usize) -> DataFrame {
     let schema = spark.read().json(&activity_data()).unwrap().schema();
-    spark.read_stream().schema(&schema).option("maxFilesPerTrigger", max_files).json(&activity_data()).unwrap()
+    spark
+        .read_stream()
+        .schema(&schema)
+        .option("maxFilesPerTrigger", max_files)
+        .json(&activity_data())
+        .unwrap()
 }
 
 #[test]
@@ -28,10 +33,21 @@ fn available_now_processes_everything_in_bounded_batches_then_stops() {
         .trigger(Trigger::AvailableNow)
         .start()
         .unwrap();
-    assert!(q.await_termination(Some(Duration::from_secs(60))).unwrap(), "ends by itself");
-    let sizes: Vec<u64> = q.recent_progress().iter().map(|p| p.num_input_rows).collect();
+    assert!(
+        q.await_termination(Some(Duration::from_secs(60))).unwrap(),
+        "ends by itself"
+    );
+    let sizes: Vec<u64> = q
+        .recent_progress()
+        .iter()
+        .map(|p| p.num_input_rows)
+        .collect();
     assert_eq!(sizes, vec![7500, 7500, 5000], "3 files, 3 files, 2 files");
-    let total = spark.sql("SELECT sum(count) AS n FROM users").unwrap().collect_rows().unwrap();
+    let total = spark
+        .sql("SELECT sum(count) AS n FROM users")
+        .unwrap()
+        .collect_rows()
+        .unwrap();
     assert_eq!(total[0].get(0), Some(&sqlc::Scalar::Int64(20_000)));
     assert!(spark.streams().active().is_empty());
 }
@@ -71,9 +87,18 @@ fn foreach_and_foreach_batch_see_every_row_once_with_batch_ids_in_order() {
     q.process_all_available().unwrap();
     q.stop().unwrap();
     let rows = rows.lock().unwrap();
-    let expected = spark.read().json(&activity_data()).unwrap().filter("gt = 'bike'").unwrap().count().unwrap();
+    let expected = spark
+        .read()
+        .json(&activity_data())
+        .unwrap()
+        .filter("gt = 'bike'")
+        .unwrap()
+        .count()
+        .unwrap();
     assert_eq!(rows.len(), expected);
-    assert!(rows.iter().all(|r| r.get_as("gt") == Some(&sqlc::Scalar::Utf8("bike".into()))));
+    assert!(rows
+        .iter()
+        .all(|r| r.get_as("gt") == Some(&sqlc::Scalar::Utf8("bike".into()))));
 
     let seen: Arc<Mutex<Vec<(u64, usize)>>> = Arc::default();
     let sink = seen.clone();
@@ -94,7 +119,12 @@ fn foreach_and_foreach_batch_see_every_row_once_with_batch_ids_in_order() {
 #[test]
 fn a_failing_query_stops_alone_with_its_error() {
     let spark = session(ExecMode::Jit);
-    let good = stream(&spark, 1).write_stream().format("memory").query_name("good").start().unwrap();
+    let good = stream(&spark, 1)
+        .write_stream()
+        .format("memory")
+        .query_name("good")
+        .start()
+        .unwrap();
     // An ANSI error inside a batch: a division by zero on every row.
     let bad = stream(&spark, 1)
         .select_expr(["Index / (Index - Index) AS boom"])
@@ -104,16 +134,31 @@ fn a_failing_query_stops_alone_with_its_error() {
         .query_name("bad")
         .start()
         .unwrap();
-    let err = bad.await_termination(Some(Duration::from_secs(60))).unwrap_err().to_string();
+    let err = bad
+        .await_termination(Some(Duration::from_secs(60)))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("DIVIDE_BY_ZERO"), "{err}");
-    assert!(bad.exception().unwrap().to_string().contains("DIVIDE_BY_ZERO"));
+    assert!(bad
+        .exception()
+        .unwrap()
+        .to_string()
+        .contains("DIVIDE_BY_ZERO"));
     assert!(!bad.is_active());
     good.process_all_available().unwrap();
     assert!(good.is_active(), "the other query keeps running");
-    let active: Vec<String> = spark.streams().active().iter().map(|q| q.id().to_string()).collect();
+    let active: Vec<String> = spark
+        .streams()
+        .active()
+        .iter()
+        .map(|q| q.id().to_string())
+        .collect();
     assert_eq!(active, vec![good.id().to_string()]);
     assert!(spark.streams().get(good.id()).is_some());
-    assert!(spark.streams().await_any_termination(Some(Duration::from_secs(5))).is_err());
+    assert!(spark
+        .streams()
+        .await_any_termination(Some(Duration::from_secs(5)))
+        .is_err());
     good.stop().unwrap();
 }
 
@@ -133,7 +178,20 @@ fn progress_and_status_carry_sparks_fields() {
         .unwrap();
     q.process_all_available().unwrap();
     let p = q.last_progress().unwrap().to_json();
-    for field in ["id", "runId", "name", "timestamp", "batchId", "numInputRows", "inputRowsPerSecond", "processedRowsPerSecond", "durationMs", "stateOperators", "sources", "sink"] {
+    for field in [
+        "id",
+        "runId",
+        "name",
+        "timestamp",
+        "batchId",
+        "numInputRows",
+        "inputRowsPerSecond",
+        "processedRowsPerSecond",
+        "durationMs",
+        "stateOperators",
+        "sources",
+        "sink",
+    ] {
         assert!(p.get(field).is_some(), "progress has {field}: {p}");
     }
     assert_eq!(p["name"], "p");
@@ -146,8 +204,18 @@ fn progress_and_status_carry_sparks_fields() {
     q.stop().unwrap();
     assert_eq!(q.status().message, "Stopped");
     // A second query with the name of an active one is refused.
-    let a = stream(&spark, 1).write_stream().format("memory").query_name("dup").start().unwrap();
-    let err = stream(&spark, 1).write_stream().format("memory").query_name("dup").start().unwrap_err();
+    let a = stream(&spark, 1)
+        .write_stream()
+        .format("memory")
+        .query_name("dup")
+        .start()
+        .unwrap();
+    let err = stream(&spark, 1)
+        .write_stream()
+        .format("memory")
+        .query_name("dup")
+        .start()
+        .unwrap_err();
     assert!(err.to_string().contains("already active"), "{err}");
     a.stop().unwrap();
 }
@@ -157,7 +225,16 @@ fn sql_sees_memory_tables_static_tables_and_views() {
     let spark = session(ExecMode::Jit);
     let static_df = spark.read().json(&activity_data()).unwrap();
     static_df.create_or_replace_temp_view("history").unwrap();
-    let q = stream(&spark, 8).group_by(["gt"]).count().unwrap().write_stream().format("memory").query_name("live_counts").output_mode("complete").start().unwrap();
+    let q = stream(&spark, 8)
+        .group_by(["gt"])
+        .count()
+        .unwrap()
+        .write_stream()
+        .format("memory")
+        .query_name("live_counts")
+        .output_mode("complete")
+        .start()
+        .unwrap();
     q.process_all_available().unwrap();
     let joined = spark
         .sql(

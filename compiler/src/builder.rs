@@ -69,9 +69,19 @@ pub fn expand_wildcards(input: &Plan, exprs: &[Expr]) -> Result<Vec<Expr>> {
                     };
                     if keep {
                         any = true;
-                        out.push(Expr::Column {
-                            qualifier: q.clone(),
-                            name: f.name.clone(),
+                        out.push(if column_name_is_unique(input, &f.name) {
+                            Expr::Column {
+                                qualifier: q.clone(),
+                                name: f.name.clone(),
+                            }
+                        } else {
+                            // `*` over duplicate names (a join's two `avg(x)`)
+                            // refers by position, as Spark's star does.
+                            Expr::Column {
+                                qualifier: None,
+                                name: format!("#agg{i}"),
+                            }
+                            .alias(&f.name)
                         });
                     }
                 }
@@ -238,7 +248,25 @@ impl Rewriter<'_> {
     }
 
     fn rewrite(&mut self, e: &Expr) -> Result<Expr> {
-        let scope = Scope::new(self.input);
+        let mut err = None;
+        let out = e.transform(&mut |x| {
+            if err.is_some() {
+                return Some(x.clone());
+            }
+            match self.replace(x) {
+                Ok(r) => r,
+                Err(e) => {
+                    err = Some(e);
+                    Some(x.clone())
+                }
+            }
+        });
+        err.map_or(Ok(out), Err)
+    }
+
+    /// The replacement for one node: a column reference for a group key or
+    /// an aggregate call; `None` to look inside it.
+    fn replace(&mut self, e: &Expr) -> Result<Option<Expr>> {
         if let Expr::Function {
             name,
             args,
@@ -246,97 +274,27 @@ impl Rewriter<'_> {
         } = e
         {
             if resolve::is_aggregate_name(name) {
-                return self.aggregate_call(e, name, args, *distinct);
+                return self.aggregate_call(e, name, args, *distinct).map(Some);
             }
         }
-        if !e.contains_aggregate() && !matches!(e, Expr::Literal(_)) {
-            if let Ok(t) = resolve(e, &scope) {
-                if let Some(i) = self.tkeys.iter().position(|k| *k == t) {
-                    return Ok(Self::col(i));
-                }
-                if let Expr::Column { .. } = e {
-                    return Err(Error::Unsupported(format!(
-                        "[MISSING_AGGREGATION] The non-aggregating expression `{e}` is based on columns which are \
-                         not participating in the GROUP BY clause. Add the columns to the GROUP BY, or wrap them \
-                         in an aggregate function such as first() or any_value()."
-                    )));
-                }
-            }
+        if matches!(e, Expr::Literal(_) | Expr::Alias(..)) || e.contains_aggregate() {
+            return Ok(None);
         }
-        Ok(match e {
-            Expr::Column { .. } => {
-                resolve(e, &scope)?;
-                return Err(Error::Unsupported(format!(
-                    "[MISSING_AGGREGATION] The non-aggregating expression `{e}` is not in the GROUP BY clause"
-                )));
-            }
-            Expr::Alias(inner, n) => Expr::Alias(Box::new(self.rewrite(inner)?), n.clone()),
-            Expr::Unary { op, arg } => Expr::Unary {
-                op: *op,
-                arg: Box::new(self.rewrite(arg)?),
+        let scope = Scope::new(self.input);
+        match resolve(e, &scope) {
+            Ok(t) => match self.tkeys.iter().position(|k| *k == t) {
+                Some(i) => Ok(Some(Self::col(i))),
+                None if matches!(e, Expr::Column { .. }) => Err(Error::Unsupported(format!(
+                    "[MISSING_AGGREGATION] The non-aggregating expression `{e}` is based on columns which are \
+                     not participating in the GROUP BY clause. Add the columns to the GROUP BY, or wrap them \
+                     in an aggregate function such as first() or any_value()."
+                ))),
+                None => Ok(None),
             },
-            Expr::Binary { op, left, right } => Expr::Binary {
-                op: *op,
-                left: Box::new(self.rewrite(left)?),
-                right: Box::new(self.rewrite(right)?),
-            },
-            Expr::IsNull(a) => Expr::IsNull(Box::new(self.rewrite(a)?)),
-            Expr::IsNotNull(a) => Expr::IsNotNull(Box::new(self.rewrite(a)?)),
-            Expr::Cast { arg, to } => Expr::Cast {
-                arg: Box::new(self.rewrite(arg)?),
-                to: to.clone(),
-            },
-            Expr::Function {
-                name,
-                args,
-                distinct,
-            } => Expr::Function {
-                name: name.clone(),
-                args: args
-                    .iter()
-                    .map(|a| self.rewrite(a))
-                    .collect::<Result<_>>()?,
-                distinct: *distinct,
-            },
-            Expr::Case {
-                operand,
-                branches,
-                otherwise,
-            } => Expr::Case {
-                operand: operand
-                    .as_ref()
-                    .map(|o| self.rewrite(o).map(Box::new))
-                    .transpose()?,
-                branches: branches
-                    .iter()
-                    .map(|(c, r)| Ok((self.rewrite(c)?, self.rewrite(r)?)))
-                    .collect::<Result<_>>()?,
-                otherwise: otherwise
-                    .as_ref()
-                    .map(|o| self.rewrite(o).map(Box::new))
-                    .transpose()?,
-            },
-            Expr::InList { arg, list, negated } => Expr::InList {
-                arg: Box::new(self.rewrite(arg)?),
-                list: list
-                    .iter()
-                    .map(|a| self.rewrite(a))
-                    .collect::<Result<_>>()?,
-                negated: *negated,
-            },
-            Expr::Between {
-                arg,
-                low,
-                high,
-                negated,
-            } => Expr::Between {
-                arg: Box::new(self.rewrite(arg)?),
-                low: Box::new(self.rewrite(low)?),
-                high: Box::new(self.rewrite(high)?),
-                negated: *negated,
-            },
-            other => other.clone(),
-        })
+            // A bare column that does not resolve: report it as such.
+            Err(err) if matches!(e, Expr::Column { .. }) => Err(err),
+            Err(_) => Ok(None),
+        }
     }
 
     fn aggregate_call(
@@ -409,7 +367,17 @@ impl Rewriter<'_> {
     }
 }
 
-/// Resolves a `#aggN` reference produced by [`Rewriter`].
+fn column_name_is_unique(plan: &Plan, name: &str) -> bool {
+    plan.schema
+        .fields
+        .iter()
+        .filter(|f| f.name.eq_ignore_ascii_case(name))
+        .count()
+        == 1
+}
+
+/// Resolves a positional `#aggN` reference (column N of the input), as
+/// [`Rewriter`] and `*` over duplicate names produce them.
 pub(crate) fn agg_ref_index(name: &str) -> Option<usize> {
     name.strip_prefix("#agg")?.parse().ok()
 }

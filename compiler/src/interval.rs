@@ -6,7 +6,10 @@
 /// any case).
 fn unit_micros(unit: &str) -> Option<i64> {
     let u = unit.to_ascii_lowercase();
-    let u = u.strip_suffix('s').filter(|s| !s.is_empty() && *s != "m" && *s != "u").unwrap_or(&u);
+    let u = u
+        .strip_suffix('s')
+        .filter(|s| !s.is_empty() && *s != "m" && *s != "u")
+        .unwrap_or(&u);
     Some(match u {
         "microsecond" | "us" | "micro" => 1,
         "millisecond" | "ms" | "milli" => 1_000,
@@ -26,7 +29,10 @@ pub fn parse_duration_us(text: &str) -> Option<i64> {
         Some(p) if p.eq_ignore_ascii_case("interval") => t[8..].trim(),
         _ => t,
     };
-    let cleaned: String = t.chars().map(|c| if c == '\'' || c == '"' { ' ' } else { c }).collect();
+    let cleaned: String = t
+        .chars()
+        .map(|c| if c == '\'' || c == '"' { ' ' } else { c })
+        .collect();
     let mut tokens: Vec<String> = Vec::new();
     for word in cleaned.split_whitespace() {
         // Split "10s" / "500ms" into number and unit.
@@ -65,7 +71,10 @@ mod tests {
         assert_eq!(parse_duration_us("30 seconds"), Some(30_000_000));
         assert_eq!(parse_duration_us("500 milliseconds"), Some(500_000));
         assert_eq!(parse_duration_us("INTERVAL 10 MINUTES"), Some(600_000_000));
-        assert_eq!(parse_duration_us("interval '30' minute"), Some(1_800_000_000));
+        assert_eq!(
+            parse_duration_us("interval '30' minute"),
+            Some(1_800_000_000)
+        );
         assert_eq!(parse_duration_us("1 hour 30 minutes"), Some(5_400_000_000));
         assert_eq!(parse_duration_us("5s"), Some(5_000_000));
         assert_eq!(parse_duration_us("0 seconds"), Some(0));

@@ -20,9 +20,17 @@ use crate::types::Schema;
 /// query (depth-first), so their state can be found again after a restart.
 #[derive(Debug)]
 pub enum PhysPlan {
-    Scan { source: SourceId, name: String, streaming: bool, schema: SchemaRef },
+    Scan {
+        source: SourceId,
+        name: String,
+        streaming: bool,
+        schema: SchemaRef,
+    },
     /// A fused filter/project pipeline.
-    Pipeline { input: Box<PhysPlan>, kernel: Arc<dyn Kernel> },
+    Pipeline {
+        input: Box<PhysPlan>,
+        kernel: Arc<dyn Kernel>,
+    },
     /// A hash aggregate whose kernel also runs the pipeline below it.
     HashAggregate {
         id: usize,
@@ -41,18 +49,34 @@ pub enum PhysPlan {
         right_keys: Arc<dyn Kernel>,
         schema: SchemaRef,
     },
-    Sort { input: Box<PhysPlan>, keys: Arc<dyn Kernel>, order: Vec<(bool, bool)> },
-    Limit { input: Box<PhysPlan>, n: usize },
-    Watermark { id: usize, input: Box<PhysPlan>, column: usize, delay_us: i64 },
-    Deduplicate { id: usize, input: Box<PhysPlan>, keys: Vec<usize> },
+    Sort {
+        input: Box<PhysPlan>,
+        keys: Arc<dyn Kernel>,
+        order: Vec<(bool, bool)>,
+    },
+    Limit {
+        input: Box<PhysPlan>,
+        n: usize,
+    },
+    Watermark {
+        id: usize,
+        input: Box<PhysPlan>,
+        column: usize,
+        delay_us: i64,
+    },
+    Deduplicate {
+        id: usize,
+        input: Box<PhysPlan>,
+        keys: Vec<usize>,
+    },
 }
 
 impl PhysPlan {
     pub fn schema(&self) -> SchemaRef {
         match self {
-            PhysPlan::Scan { schema, .. } | PhysPlan::HashAggregate { schema, .. } | PhysPlan::HashJoin { schema, .. } => {
-                schema.clone()
-            }
+            PhysPlan::Scan { schema, .. }
+            | PhysPlan::HashAggregate { schema, .. }
+            | PhysPlan::HashJoin { schema, .. } => schema.clone(),
             PhysPlan::Pipeline { kernel, .. } => kernel.output_schema().clone(),
             PhysPlan::Sort { input, .. }
             | PhysPlan::Limit { input, .. }
@@ -81,8 +105,14 @@ impl PhysPlan {
         fn walk(p: &PhysPlan, out: &mut Vec<(String, Arc<dyn Kernel>)>) {
             match p {
                 PhysPlan::Pipeline { kernel, .. } => out.push(("pipeline".into(), kernel.clone())),
-                PhysPlan::HashAggregate { id, kernel, .. } => out.push((format!("hash aggregate #{id}"), kernel.clone())),
-                PhysPlan::HashJoin { left_keys, right_keys, .. } => {
+                PhysPlan::HashAggregate { id, kernel, .. } => {
+                    out.push((format!("hash aggregate #{id}"), kernel.clone()))
+                }
+                PhysPlan::HashJoin {
+                    left_keys,
+                    right_keys,
+                    ..
+                } => {
                     out.push(("join keys (left)".into(), left_keys.clone()));
                     out.push(("join keys (right)".into(), right_keys.clone()));
                 }
@@ -103,13 +133,21 @@ impl PhysPlan {
         fn walk(p: &PhysPlan, depth: usize, out: &mut String) {
             let pad = "  ".repeat(depth);
             let line = match p {
-                PhysPlan::Scan { name, streaming, .. } => {
+                PhysPlan::Scan {
+                    name, streaming, ..
+                } => {
                     format!("{}Scan {name}", if *streaming { "Streaming" } else { "" })
                 }
                 PhysPlan::Pipeline { kernel, .. } => {
-                    format!("Pipeline [{}] ({})", steps_summary(kernel.spec()), kernel.explain().mode.name())
+                    format!(
+                        "Pipeline [{}] ({})",
+                        steps_summary(kernel.spec()),
+                        kernel.explain().mode.name()
+                    )
                 }
-                PhysPlan::HashAggregate { id, kernel, spec, .. } => format!(
+                PhysPlan::HashAggregate {
+                    id, kernel, spec, ..
+                } => format!(
                     "HashAggregate #{id} keys={} sets={} aggs={} [{}] ({})",
                     spec.keys.len(),
                     spec.grouping_sets.len(),
@@ -120,10 +158,20 @@ impl PhysPlan {
                 PhysPlan::HashJoin { how, .. } => format!("HashJoin {how:?}"),
                 PhysPlan::Sort { .. } => "Sort".into(),
                 PhysPlan::Limit { n, .. } => format!("Limit {n}"),
-                PhysPlan::Watermark { id, column, delay_us, .. } => {
-                    format!("Watermark #{id} column={column} delay={}ms", delay_us / 1000)
+                PhysPlan::Watermark {
+                    id,
+                    column,
+                    delay_us,
+                    ..
+                } => {
+                    format!(
+                        "Watermark #{id} column={column} delay={}ms",
+                        delay_us / 1000
+                    )
                 }
-                PhysPlan::Deduplicate { id, keys, .. } => format!("Deduplicate #{id} keys={keys:?}"),
+                PhysPlan::Deduplicate { id, keys, .. } => {
+                    format!("Deduplicate #{id} keys={keys:?}")
+                }
             };
             let _ = writeln!(out, "{pad}{line}");
             for c in p.children() {
@@ -151,7 +199,14 @@ fn steps_summary(spec: &PipelineSpec) -> String {
 }
 
 fn column_types(schema: &Schema) -> Vec<ColumnType> {
-    schema.fields.iter().map(|f| ColumnType { ty: f.data_type.clone(), nullable: f.nullable }).collect()
+    schema
+        .fields
+        .iter()
+        .map(|f| ColumnType {
+            ty: f.data_type.clone(),
+            nullable: f.nullable,
+        })
+        .collect()
 }
 
 /// Plans a resolved query, compiling its kernels in `mode`.
@@ -185,23 +240,49 @@ fn fuse_chain(plan: &Plan) -> (Vec<Step>, &Plan) {
 fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
     let out_schema = plan.schema.to_arrow();
     Ok(match &plan.node {
-        PlanNode::Scan { source, name, streaming } => {
-            PhysPlan::Scan { source: source.clone(), name: name.clone(), streaming: *streaming, schema: out_schema }
-        }
+        PlanNode::Scan {
+            source,
+            name,
+            streaming,
+        } => PhysPlan::Scan {
+            source: source.clone(),
+            name: name.clone(),
+            streaming: *streaming,
+            schema: out_schema,
+        },
         PlanNode::Filter { .. } | PlanNode::Project { .. } => {
             let (steps, below) = fuse_chain(plan);
-            let spec = PipelineSpec { input: column_types(&below.schema), steps, sink: PipelineSink::Collect };
+            let spec = PipelineSpec {
+                input: column_types(&below.schema),
+                steps,
+                sink: PipelineSink::Collect,
+            };
             let kernel = compile_cached(&spec, out_schema, mode)?;
-            PhysPlan::Pipeline { input: Box::new(build(below, mode, next_id)?), kernel }
+            PhysPlan::Pipeline {
+                input: Box::new(build(below, mode, next_id)?),
+                kernel,
+            }
         }
-        PlanNode::Aggregate { input, keys, grouping_sets, aggs } => {
+        PlanNode::Aggregate {
+            input,
+            keys,
+            grouping_sets,
+            aggs,
+        } => {
             let id = *next_id;
             *next_id += 1;
             let (steps, below) = fuse_chain(input);
-            let agg = AggSpec { keys: keys.clone(), grouping_sets: grouping_sets.clone(), aggs: aggs.clone() };
+            let agg = AggSpec {
+                keys: keys.clone(),
+                grouping_sets: grouping_sets.clone(),
+                aggs: aggs.clone(),
+            };
             let layout = Arc::new(TableLayout::new(&agg)?);
-            let spec =
-                PipelineSpec { input: column_types(&below.schema), steps, sink: PipelineSink::Aggregate(agg.clone()) };
+            let spec = PipelineSpec {
+                input: column_types(&below.schema),
+                steps,
+                sink: PipelineSink::Aggregate(agg.clone()),
+            };
             let kernel = compile_cached(&spec, out_schema.clone(), mode)?;
             PhysPlan::HashAggregate {
                 id,
@@ -212,7 +293,13 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                 schema: out_schema,
             }
         }
-        PlanNode::Join { left, right, how, left_keys, right_keys } => {
+        PlanNode::Join {
+            left,
+            right,
+            how,
+            left_keys,
+            right_keys,
+        } => {
             let lk = key_kernel(&left.schema, left_keys, mode)?;
             let rk = key_kernel(&right.schema, right_keys, mode)?;
             PhysPlan::HashJoin {
@@ -228,18 +315,38 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             let exprs: Vec<TExpr> = keys.iter().map(|k: &SortKey| k.expr.clone()).collect();
             let kernel = key_kernel(&input.schema, &exprs, mode)?;
             let order = keys.iter().map(|k| (k.ascending, k.nulls_first)).collect();
-            PhysPlan::Sort { input: Box::new(build(input, mode, next_id)?), keys: kernel, order }
+            PhysPlan::Sort {
+                input: Box::new(build(input, mode, next_id)?),
+                keys: kernel,
+                order,
+            }
         }
-        PlanNode::Limit { input, n } => PhysPlan::Limit { input: Box::new(build(input, mode, next_id)?), n: *n },
-        PlanNode::Watermark { input, column, delay_us } => {
+        PlanNode::Limit { input, n } => PhysPlan::Limit {
+            input: Box::new(build(input, mode, next_id)?),
+            n: *n,
+        },
+        PlanNode::Watermark {
+            input,
+            column,
+            delay_us,
+        } => {
             let id = *next_id;
             *next_id += 1;
-            PhysPlan::Watermark { id, input: Box::new(build(input, mode, next_id)?), column: *column, delay_us: *delay_us }
+            PhysPlan::Watermark {
+                id,
+                input: Box::new(build(input, mode, next_id)?),
+                column: *column,
+                delay_us: *delay_us,
+            }
         }
         PlanNode::Deduplicate { input, keys } => {
             let id = *next_id;
             *next_id += 1;
-            PhysPlan::Deduplicate { id, input: Box::new(build(input, mode, next_id)?), keys: keys.clone() }
+            PhysPlan::Deduplicate {
+                id,
+                input: Box::new(build(input, mode, next_id)?),
+                keys: keys.clone(),
+            }
         }
     })
 }

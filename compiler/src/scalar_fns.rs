@@ -4,7 +4,7 @@
 //! functions, parsing and calendar arithmetic. One definition, so the two
 //! back ends cannot drift apart. Spark 4 (ANSI mode, UTC session time zone).
 
-mod calendar;
+pub mod calendar;
 mod format;
 mod like;
 mod parse;

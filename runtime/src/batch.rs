@@ -11,7 +11,12 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::exec::{BatchInput, Emit, Executor};
 
-pub fn execute(plan: &Plan, catalog: &Catalog, mode: ExecMode, partitions: usize) -> Result<Vec<RecordBatch>> {
+pub fn execute(
+    plan: &Plan,
+    catalog: &Catalog,
+    mode: ExecMode,
+    partitions: usize,
+) -> Result<Vec<RecordBatch>> {
     if plan.is_streaming() {
         return Err(Error::Unsupported(
             "Queries with streaming sources must be executed with writeStream.start()".into(),
@@ -20,5 +25,10 @@ pub fn execute(plan: &Plan, catalog: &Catalog, mode: ExecMode, partitions: usize
     let phys = plan_physical(plan, mode)?;
     let data = catalog.static_inputs(plan)?;
     let mut exec = Executor::new(phys, partitions);
-    exec.run(&BatchInput { data: &data, emit: Emit::All, watermark_us: None })
+    exec.run(&BatchInput {
+        batch_id: 0,
+        data: &data,
+        emit: Emit::All,
+        watermark_us: None,
+    })
 }

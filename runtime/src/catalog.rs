@@ -12,17 +12,23 @@ use sqlc_compiler::builder;
 use sqlc_compiler::plan::{Plan, SourceId};
 use sqlc_compiler::{Error as CompileError, Schema};
 
+use crate::connector::SourceDef;
 use crate::error::{Error, Result};
 use crate::sink::MemoryTable;
-use crate::connector::SourceDef;
 
 /// What a [`SourceId`] stands for.
 #[derive(Clone, Debug)]
 pub enum Relation {
     /// Rows read once (`spark.read`), or built in memory.
-    Static { name: String, batches: Arc<Vec<RecordBatch>> },
+    Static {
+        name: String,
+        batches: Arc<Vec<RecordBatch>>,
+    },
     /// A memory sink's table: its last committed batch.
-    Memory { name: String, table: Arc<MemoryTable> },
+    Memory {
+        name: String,
+        table: Arc<MemoryTable>,
+    },
     /// A streaming source; each query that reads it opens its own instance.
     Stream { name: String, def: SourceDef },
 }
@@ -30,7 +36,9 @@ pub enum Relation {
 impl Relation {
     pub fn name(&self) -> &str {
         match self {
-            Relation::Static { name, .. } | Relation::Memory { name, .. } | Relation::Stream { name, .. } => name,
+            Relation::Static { name, .. }
+            | Relation::Memory { name, .. }
+            | Relation::Stream { name, .. } => name,
         }
     }
 
@@ -64,29 +72,53 @@ impl Catalog {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst) + 1;
         let streaming = matches!(rel, Relation::Stream { .. });
         let name = rel.name().to_string();
-        self.relations.write().unwrap_or_else(|e| e.into_inner()).insert(id, rel);
+        self.relations
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, rel);
         builder::scan(SourceId(id), &name, schema, streaming)
     }
 
     pub fn relation(&self, id: &SourceId) -> Option<Relation> {
-        self.relations.read().unwrap_or_else(|e| e.into_inner()).get(&id.0).cloned()
+        self.relations
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id.0)
+            .cloned()
     }
 
     /// Names a plan (`create_or_replace_temp_view`, a memory table).
     pub fn set_name(&self, name: &str, plan: Arc<Plan>) {
-        self.names.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_ascii_lowercase(), plan);
+        self.names
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_ascii_lowercase(), plan);
     }
 
     pub fn drop_name(&self, name: &str) -> bool {
-        self.names.write().unwrap_or_else(|e| e.into_inner()).remove(&name.to_ascii_lowercase()).is_some()
+        self.names
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&name.to_ascii_lowercase())
+            .is_some()
     }
 
     pub fn lookup(&self, name: &str) -> Option<Arc<Plan>> {
-        self.names.read().unwrap_or_else(|e| e.into_inner()).get(&name.to_ascii_lowercase()).cloned()
+        self.names
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&name.to_ascii_lowercase())
+            .cloned()
     }
 
     pub fn table_names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.names.read().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect();
+        let mut v: Vec<String> = self
+            .names
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .cloned()
+            .collect();
         v.sort();
         v
     }
@@ -98,7 +130,9 @@ impl Catalog {
             if streaming {
                 continue;
             }
-            let rel = self.relation(&id).ok_or_else(|| Error::Unsupported(format!("unknown relation {id:?}")))?;
+            let rel = self
+                .relation(&id)
+                .ok_or_else(|| Error::Unsupported(format!("unknown relation {id:?}")))?;
             out.insert(id, rel.batches()?.as_ref().clone());
         }
         Ok(out)
@@ -107,6 +141,7 @@ impl Catalog {
 
 impl sqlc_compiler::sql::Catalog for Catalog {
     fn table(&self, name: &str) -> sqlc_compiler::Result<Arc<Plan>> {
-        self.lookup(name).ok_or_else(|| CompileError::TableNotFound(name.to_string()))
+        self.lookup(name)
+            .ok_or_else(|| CompileError::TableNotFound(name.to_string()))
     }
 }

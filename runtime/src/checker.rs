@@ -56,7 +56,9 @@ fn collect_streaming_aggregates<'a>(p: &'a Plan, out: &mut Vec<&'a Plan>) {
 /// Whether an aggregate groups by the event-time column of a watermark below
 /// it (directly, or through a `window` on it), so its groups can be finalised.
 fn aggregates_on_watermark(agg: &Plan) -> bool {
-    let PlanNode::Aggregate { input, keys, .. } = &agg.node else { return false };
+    let PlanNode::Aggregate { input, keys, .. } = &agg.node else {
+        return false;
+    };
     let mut wm_cols = Vec::new();
     fn find(p: &Plan, out: &mut Vec<String>) {
         if let PlanNode::Watermark { column, .. } = &p.node {
@@ -85,9 +87,9 @@ fn collect_column_names(e: &sqlc_compiler::ir::TExpr, out: &mut Vec<String>) {
 
 /// Whether a streaming aggregate sits somewhere below `p`.
 fn streaming_agg_below(p: &Plan) -> bool {
-    p.inputs()
-        .iter()
-        .any(|i| (matches!(i.node, PlanNode::Aggregate { .. }) && i.is_streaming()) || streaming_agg_below(i))
+    p.inputs().iter().any(|i| {
+        (matches!(i.node, PlanNode::Aggregate { .. }) && i.is_streaming()) || streaming_agg_below(i)
+    })
 }
 
 /// Operator-by-operator rules.
@@ -113,8 +115,8 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
         }
         PlanNode::Join { left, right, how, .. } => {
             let (ls, rs) = (left.is_streaming(), right.is_streaming());
-            if agg_below {
-                return Err(unsupported("A join after a streaming aggregation is not supported"));
+            if agg_below && ls && rs {
+                return Err(unsupported("A stream-stream join after a streaming aggregation is not supported"));
             }
             if ls && rs {
                 if mode != OutputMode::Append {
@@ -157,5 +159,7 @@ fn join_name(how: JoinType) -> &'static str {
 fn capitalize(mode: OutputMode) -> String {
     let s = mode.to_string();
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }

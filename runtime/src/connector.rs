@@ -49,15 +49,30 @@ pub struct SourceDef {
 impl SourceDef {
     /// Checks the format, path, schema and options now, as Spark's
     /// `readStream…load()` does, so mistakes surface before `start()`.
-    pub fn new(format: &str, path: Option<&Path>, schema: Option<Schema>, options: &[(String, String)]) -> Result<Self> {
+    pub fn new(
+        format: &str,
+        path: Option<&Path>,
+        schema: Option<Schema>,
+        options: &[(String, String)],
+    ) -> Result<Self> {
         let format = file_format(format)?;
         let path = path
-            .ok_or_else(|| Error::Unsupported(format!("a {} stream needs a path", format.name().to_lowercase())))?
+            .ok_or_else(|| {
+                Error::Unsupported(format!(
+                    "a {} stream needs a path",
+                    format.name().to_lowercase()
+                ))
+            })?
             .to_path_buf();
         let options = options_of(options);
         let probe = FileStreamSource::new(format, &path, schema.as_ref(), &options)?;
         let schema = probe.schema().clone();
-        Ok(SourceDef { format, path, schema, options })
+        Ok(SourceDef {
+            format,
+            path,
+            schema,
+            options,
+        })
     }
 
     pub fn schema(&self) -> &Schema {
@@ -65,6 +80,11 @@ impl SourceDef {
     }
 
     pub fn open(&self) -> Result<Box<dyn Source>> {
-        Ok(Box::new(FileStreamSource::new(self.format, &self.path, Some(&self.schema), &self.options)?))
+        Ok(Box::new(FileStreamSource::new(
+            self.format,
+            &self.path,
+            Some(&self.schema),
+            &self.options,
+        )?))
     }
 }

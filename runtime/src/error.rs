@@ -14,7 +14,10 @@ pub enum Error {
     Compile(#[from] sqlc_compiler::Error),
 
     #[error("I/O error on {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("[PATH_NOT_FOUND] Path does not exist: {0}")]
     PathNotFound(PathBuf),
@@ -22,7 +25,11 @@ pub enum Error {
     /// A record that does not parse, in FAILFAST mode (or one that cannot be
     /// parsed at all). `line` is 1-based.
     #[error("[MALFORMED_RECORD_IN_PARSING] Malformed records are detected in record parsing: {path}:{line}: {reason}. Parse Mode: FAILFAST. To process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.")]
-    MalformedRecord { path: PathBuf, line: u64, reason: String },
+    MalformedRecord {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
 
     #[error("[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for {format} at {path}. It must be specified manually.")]
     CannotInferSchema { format: String, path: PathBuf },
@@ -32,7 +39,11 @@ pub enum Error {
     StreamingSchemaRequired(PathBuf),
 
     #[error("invalid value for option '{name}': '{value}' ({reason})")]
-    BadOption { name: String, value: String, reason: String },
+    BadOption {
+        name: String,
+        value: String,
+        reason: String,
+    },
 
     /// An output mode the query cannot support, with Spark's reason.
     #[error("Invalid streaming output mode: {mode}. {reason}")]
@@ -55,7 +66,10 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 use std::fmt;
 
 use arrow::array::{
-    Array, AsArray, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, StringArray,
-    TimestampMicrosecondArray,
+    Array, AsArray, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array,
+    StringArray, TimestampMicrosecondArray,
 };
 use arrow::datatypes::{DataType as ArrowType, SchemaRef};
 use arrow::record_batch::RecordBatch;
@@ -20,7 +20,14 @@ pub struct Row {
 impl Row {
     pub fn from_batch(b: &RecordBatch) -> Vec<Row> {
         (0..b.num_rows())
-            .map(|i| Row { schema: b.schema(), values: b.columns().iter().map(|c| scalar_at(c.as_ref(), i)).collect() })
+            .map(|i| Row {
+                schema: b.schema(),
+                values: b
+                    .columns()
+                    .iter()
+                    .map(|c| scalar_at(c.as_ref(), i))
+                    .collect(),
+            })
             .collect()
     }
 
@@ -30,15 +37,24 @@ impl Row {
 
     /// The value of a column by name (case-insensitive, as in Spark).
     pub fn get_as(&self, name: &str) -> Option<&Scalar> {
-        let i = self.schema.fields().iter().position(|f| f.name().eq_ignore_ascii_case(name))?;
+        let i = self
+            .schema
+            .fields()
+            .iter()
+            .position(|f| f.name().eq_ignore_ascii_case(name))?;
         self.values.get(i)
     }
 }
 
 impl fmt::Display for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> =
-            self.schema.fields().iter().zip(&self.values).map(|(fl, v)| format!("{}={v}", fl.name())).collect();
+        let parts: Vec<String> = self
+            .schema
+            .fields()
+            .iter()
+            .zip(&self.values)
+            .map(|(fl, v)| format!("{}={v}", fl.name()))
+            .collect();
         write!(f, "Row({})", parts.join(", "))
     }
 }
@@ -65,7 +81,11 @@ pub fn scalar_at(a: &dyn Array, i: usize) -> Scalar {
         ArrowType::Date32 => get!(Date32Array).map(Scalar::Date),
         ArrowType::Struct(_) => {
             let s = a.as_struct();
-            let parts: Vec<String> = s.columns().iter().map(|c| crate::display::pretty_value(c.as_ref(), i)).collect();
+            let parts: Vec<String> = s
+                .columns()
+                .iter()
+                .map(|c| crate::display::pretty_value(c.as_ref(), i))
+                .collect();
             Some(Scalar::Utf8(format!("{{{}}}", parts.join(", "))))
         }
         _ => None,

@@ -13,7 +13,10 @@ use crate::catalog::{Catalog, Relation};
 use crate::checker::check_streaming;
 use crate::error::{Error, Result};
 use crate::query::{new_uuid, QuerySpec, StreamingQuery, StreamingQueryManager, Trigger};
-use crate::sink::{BatchFn, RowFn, ConsoleSink, ForeachBatchSink, ForeachSink, MemorySink, MemoryTable, OutputMode, Sink};
+use crate::sink::{
+    BatchFn, ConsoleSink, ForeachBatchSink, ForeachSink, MemorySink, MemoryTable, OutputMode,
+    RowFn, Sink,
+};
 
 /// What `write_stream()` collected.
 #[derive(Default)]
@@ -31,7 +34,10 @@ pub struct WriterConfig {
 
 impl WriterConfig {
     fn option(&self, name: &str) -> Option<&str> {
-        self.options.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.options
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     fn usize_option(&self, name: &str, default: usize) -> Result<usize> {
@@ -54,7 +60,9 @@ pub fn start(
     partitions: usize,
 ) -> Result<StreamingQuery> {
     if !plan.is_streaming() {
-        return Err(Error::Unsupported("'writeStream' can be called only on streaming Dataset/DataFrame".into()));
+        return Err(Error::Unsupported(
+            "'writeStream' can be called only on streaming Dataset/DataFrame".into(),
+        ));
     }
     let mode = cfg.output_mode.unwrap_or(OutputMode::Append);
     check_streaming(plan, mode)?;
@@ -65,7 +73,29 @@ pub fn start(
             )));
         }
     }
-    let format = cfg.format.clone().unwrap_or_else(|| "parquet".into()).to_ascii_lowercase();
+    let format = cfg
+        .format
+        .clone()
+        .unwrap_or_else(|| "parquet".into())
+        .to_ascii_lowercase();
+    let exec_mode = cfg.exec_mode.unwrap_or_else(ExecMode::from_env);
+    let phys = plan_physical(plan, exec_mode)?;
+    let mut sources = Vec::new();
+    for (id, streaming) in plan.scans() {
+        if !streaming {
+            continue;
+        }
+        match catalog.relation(&id) {
+            Some(Relation::Stream { def, .. }) => sources.push((id, def.open()?)),
+            _ => {
+                return Err(Error::Unsupported(format!(
+                    "relation {id:?} is not a stream"
+                )))
+            }
+        }
+    }
+    // The sink last: a memory sink registers its table, which only a query
+    // that compiled and opened its sources should do.
     let sink: Box<dyn Sink> = match format.as_str() {
         "memory" => {
             let name = cfg
@@ -103,18 +133,6 @@ pub fn start(
             )))
         }
     };
-    let exec_mode = cfg.exec_mode.unwrap_or_else(ExecMode::from_env);
-    let phys = plan_physical(plan, exec_mode)?;
-    let mut sources = Vec::new();
-    for (id, streaming) in plan.scans() {
-        if !streaming {
-            continue;
-        }
-        match catalog.relation(&id) {
-            Some(Relation::Stream { def, .. }) => sources.push((id, def.open()?)),
-            _ => return Err(Error::Unsupported(format!("relation {id:?} is not a stream"))),
-        }
-    }
     let spec = QuerySpec {
         name: cfg.query_name.clone(),
         plan: phys,

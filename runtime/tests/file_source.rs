@@ -278,3 +278,18 @@ fn streaming_requires_a_schema_except_for_text() {
     assert_eq!(rows(&text.get_batch(None, &end).unwrap()), 2);
     assert!(text.description().starts_with("FileStreamSource["));
 }
+
+#[test]
+fn available_now_serves_only_the_files_present_when_prepared() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        activity_file(dir.path(), &format!("p{i}.json"), i * 10, 10, i as u64);
+    }
+    let mut src = stream(dir.path(), Options::new().with("maxFilesPerTrigger", "2"));
+    src.prepare_for_trigger_available_now().unwrap();
+    activity_file(dir.path(), "late.json", 100, 10, 1);
+    let mut prev = None;
+    let sizes: Vec<usize> =
+        std::iter::from_fn(|| next_batch(&mut src, &mut prev).map(|r| r.len())).collect();
+    assert_eq!(sizes, [20, 10], "late.json came after the snapshot");
+}

@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 use sqlc::arrow::array::{Array, AsArray};
-use sqlc::arrow::datatypes::{DataType as ArrowType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
+use sqlc::arrow::datatypes::{
+    DataType as ArrowType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+};
 use sqlc::arrow::record_batch::RecordBatch;
 use sqlc::{ExecMode, Session};
 
@@ -29,11 +31,23 @@ pub fn shared_data(args: &[&str]) -> PathBuf {
     if dir.join("_done").exists() {
         return dir;
     }
-    let tmp = root().join("target").join("test-data").join(format!(".{name}.{}", std::process::id()));
+    let tmp = root()
+        .join("target")
+        .join("test-data")
+        .join(format!(".{name}.{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
-    let script = root().join("..").join("shared").join("data").join("gen_activity.py");
-    let status = Command::new("python3").arg(&script).arg(&tmp).args(args).status().expect("python3 runs");
+    let script = root()
+        .join("..")
+        .join("shared")
+        .join("data")
+        .join("gen_activity.py");
+    let status = Command::new("python3")
+        .arg(&script)
+        .arg(&tmp)
+        .args(args)
+        .status()
+        .expect("python3 runs");
     assert!(status.success(), "{} failed", script.display());
     std::fs::write(tmp.join("_done"), b"").unwrap();
     if std::fs::rename(&tmp, &dir).is_err() {
@@ -52,7 +66,14 @@ pub fn activity_data() -> PathBuf {
 pub fn session(mode: ExecMode) -> Session {
     let s = Session::builder().app_name("test").create();
     s.conf().set("spark.sql.shuffle.partitions", 5);
-    s.conf().set("sqlc.exec", if mode == ExecMode::Jit { "jit" } else { "interpret" });
+    s.conf().set(
+        "sqlc.exec",
+        if mode == ExecMode::Jit {
+            "jit"
+        } else {
+            "interpret"
+        },
+    );
     s
 }
 
@@ -68,8 +89,21 @@ pub fn load_expected(path: &Path) -> Expected {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut lines = text.lines();
     let header: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
-    let columns = header["columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-    let rows = lines.map(|l| serde_json::from_str::<Value>(l).unwrap().as_object().unwrap().clone()).collect();
+    let columns = header["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let rows = lines
+        .map(|l| {
+            serde_json::from_str::<Value>(l)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .clone()
+        })
+        .collect();
     Expected { columns, rows }
 }
 
@@ -80,26 +114,18 @@ fn py_timestamp(us: i64) -> String {
     let micros = us.rem_euclid(1_000_000);
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let base = format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+    let (y, m, d) = sqlc_compiler::scalar_fns::calendar::civil_from_days(days);
+    let base = format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        sod / 3600,
+        sod / 60 % 60,
+        sod % 60
+    );
     if micros == 0 {
         base
     } else {
         format!("{base}.{micros:06}")
     }
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 fn cell(a: &dyn Array, i: usize) -> Value {
@@ -112,10 +138,14 @@ fn cell(a: &dyn Array, i: usize) -> Value {
         ArrowType::Int64 => Value::from(a.as_primitive::<Int64Type>().value(i)),
         ArrowType::Float64 => {
             let v = a.as_primitive::<Float64Type>().value(i);
-            serde_json::Number::from_f64(v).map(Value::Number).unwrap_or_else(|| Value::String(v.to_string()))
+            serde_json::Number::from_f64(v)
+                .map(Value::Number)
+                .unwrap_or_else(|| Value::String(v.to_string()))
         }
         ArrowType::Utf8 => Value::String(a.as_string::<i32>().value(i).to_string()),
-        ArrowType::Timestamp(_, _) => Value::String(py_timestamp(a.as_primitive::<TimestampMicrosecondType>().value(i))),
+        ArrowType::Timestamp(_, _) => Value::String(py_timestamp(
+            a.as_primitive::<TimestampMicrosecondType>().value(i),
+        )),
         ArrowType::Struct(fields) => {
             let s = a.as_struct();
             let mut m = Map::new();
@@ -162,14 +192,22 @@ fn close(a: &Value, b: &Value) -> bool {
             let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
             x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1e-300)
         }
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w))),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
+        }
         _ => a == b,
     }
 }
 
 /// Asserts that `batches` hold exactly the expected rows (in order when
 /// `ordered`), doubles equal to 1e-9 relative.
-pub fn assert_matches(what: &str, batches: &[RecordBatch], columns: &[String], expected: &Expected, ordered: bool) {
+pub fn assert_matches(
+    what: &str,
+    batches: &[RecordBatch],
+    columns: &[String],
+    expected: &Expected,
+    ordered: bool,
+) {
     assert_eq!(columns, expected.columns.as_slice(), "{what}: column names");
     let mut got = to_json_rows(batches);
     let mut want = expected.rows.clone();
@@ -179,7 +217,11 @@ pub fn assert_matches(what: &str, batches: &[RecordBatch], columns: &[String], e
         want.sort_by_key(sort_key);
     }
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-        let same = g.len() == w.len() && g.iter().all(|(k, v)| w.get(k).is_some_and(|x| close(v, x)));
-        assert!(same, "{what}: row {i} differs\n  got:  {g:?}\n  want: {w:?}");
+        let same =
+            g.len() == w.len() && g.iter().all(|(k, v)| w.get(k).is_some_and(|x| close(v, x)));
+        assert!(
+            same,
+            "{what}: row {i} differs\n  got:  {g:?}\n  want: {w:?}"
+        );
     }
 }

@@ -93,5 +93,29 @@ def main():
     spark.stop()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not os.environ.get("SQLC_EXPECTED_ONLY"):
     main()
+    corrupt_counts()
+
+
+def corrupt_counts():
+    """Example 1 over data with malformed lines (PERMISSIVE, a given schema
+    without `_corrupt_record`): Spark keeps what parsed of a cut line."""
+    data = tempfile.mkdtemp(prefix="sqlc-spark-corrupt-")
+    subprocess.check_call([sys.executable, GEN, data] + CORRUPT_ARGS)
+    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    clean = tempfile.mkdtemp(prefix="sqlc-spark-clean-")
+    subprocess.check_call([sys.executable, GEN, clean] + DATA_ARGS)
+    schema = spark.read.json(clean).schema
+    stream = spark.readStream.schema(schema).option("maxFilesPerTrigger", 1).json(data)
+    save("ex1_corrupt_counts", run_stream(spark, stream.groupBy("gt").count(), "exc", "complete"))
+    spark.stop()
+
+
+# Keep in sync with tests/malformed_records.rs.
+CORRUPT_ARGS = ["--rows", "4000", "--files", "4", "--seed", "11", "--corrupt-rate", "0.02"]
+
+if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "corrupt":
+    corrupt_counts()

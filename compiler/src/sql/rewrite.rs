@@ -56,90 +56,9 @@ pub fn substitute_aliases(e: &Expr, items: &[Expr]) -> Expr {
     })
 }
 
-/// Rebuilds `e` bottom-up where `f` returns a replacement (parents first; a
-/// replaced node's children are not visited).
+/// Rebuilds `e` where `f` returns a replacement (see [`Expr::transform`]).
 pub fn transform(e: &Expr, f: &mut dyn FnMut(&Expr) -> Option<Expr>) -> Expr {
-    if let Some(r) = f(e) {
-        return r;
-    }
-    let mut t = |x: &Expr| transform(x, f);
-    match e {
-        Expr::Column { .. }
-        | Expr::Literal(_)
-        | Expr::Wildcard { .. }
-        | Expr::Star
-        | Expr::Interval(_) => e.clone(),
-        Expr::Unary { op, arg } => Expr::Unary {
-            op: *op,
-            arg: Box::new(t(arg)),
-        },
-        Expr::Binary { op, left, right } => Expr::Binary {
-            op: *op,
-            left: Box::new(t(left)),
-            right: Box::new(t(right)),
-        },
-        Expr::IsNull(a) => Expr::IsNull(Box::new(t(a))),
-        Expr::IsNotNull(a) => Expr::IsNotNull(Box::new(t(a))),
-        Expr::Like {
-            arg,
-            pattern,
-            negated,
-            case_insensitive,
-        } => Expr::Like {
-            arg: Box::new(t(arg)),
-            pattern: Box::new(t(pattern)),
-            negated: *negated,
-            case_insensitive: *case_insensitive,
-        },
-        Expr::RLike {
-            arg,
-            pattern,
-            negated,
-        } => Expr::RLike {
-            arg: Box::new(t(arg)),
-            pattern: Box::new(t(pattern)),
-            negated: *negated,
-        },
-        Expr::InList { arg, list, negated } => Expr::InList {
-            arg: Box::new(t(arg)),
-            list: list.iter().map(&mut t).collect(),
-            negated: *negated,
-        },
-        Expr::Between {
-            arg,
-            low,
-            high,
-            negated,
-        } => Expr::Between {
-            arg: Box::new(t(arg)),
-            low: Box::new(t(low)),
-            high: Box::new(t(high)),
-            negated: *negated,
-        },
-        Expr::Case {
-            operand,
-            branches,
-            otherwise,
-        } => Expr::Case {
-            operand: operand.as_ref().map(|o| Box::new(t(o))),
-            branches: branches.iter().map(|(c, r)| (t(c), t(r))).collect(),
-            otherwise: otherwise.as_ref().map(|o| Box::new(t(o))),
-        },
-        Expr::Cast { arg, to } => Expr::Cast {
-            arg: Box::new(t(arg)),
-            to: to.clone(),
-        },
-        Expr::Function {
-            name,
-            args,
-            distinct,
-        } => Expr::Function {
-            name: name.clone(),
-            args: args.iter().map(&mut t).collect(),
-            distinct: *distinct,
-        },
-        Expr::Alias(inner, n) => Expr::Alias(Box::new(t(inner)), n.clone()),
-    }
+    e.transform(f)
 }
 
 /// Equal as Spark would match them: the same expression up to the case of

@@ -31,6 +31,8 @@ pub struct AggState {
     pub partitions: Vec<AggTable>,
     /// Per partition, the groups the last batch changed.
     touched: Vec<Vec<usize>>,
+    /// The batch id of the last update: the state's version.
+    version: Option<u64>,
 }
 
 /// The partition a key hash belongs to (the high half of the hash, so it is
@@ -42,14 +44,20 @@ pub fn partition_of(hash: u64, partitions: usize) -> usize {
 impl AggState {
     pub fn new(layout: &Arc<TableLayout>, spec: &AggSpec, partitions: usize) -> Self {
         let partitions = partitions.max(1);
-        let mut tables: Vec<AggTable> = (0..partitions).map(|_| AggTable::new(layout.clone())).collect();
+        let mut tables: Vec<AggTable> = (0..partitions)
+            .map(|_| AggTable::new(layout.clone()))
+            .collect();
         if spec.keys.is_empty() && !spec.has_grouping_id() {
             // A global aggregate has its one group even before any row: an
             // empty input still gives `count(*) = 0`, as in Spark.
             let h = hash::finish(hash::SEED);
             tables[partition_of(h, partitions)].find_or_insert_stored(h, &[], &[]);
         }
-        AggState { touched: vec![Vec::new(); partitions], partitions: tables }
+        AggState {
+            touched: vec![Vec::new(); partitions],
+            partitions: tables,
+            version: None,
+        }
     }
 
     pub fn num_groups(&self) -> usize {
@@ -60,13 +68,24 @@ impl AggState {
         self.partitions.iter().map(AggTable::memory_bytes).sum()
     }
 
+    /// The id of the batch the state was last updated by.
+    pub fn version(&self) -> Option<u64> {
+        self.version
+    }
+
     pub fn num_updated(&self) -> usize {
         self.touched.iter().map(Vec::len).sum()
     }
 
     /// Runs the kernel over `batches` (one partial table per worker) and
     /// merges the partials into the state, partitions in parallel.
-    pub fn update(&mut self, kernel: &Arc<dyn Kernel>, layout: &Arc<TableLayout>, batches: &[RecordBatch]) -> Result<()> {
+    pub fn update(
+        &mut self,
+        batch_id: u64,
+        kernel: &Arc<dyn Kernel>,
+        layout: &Arc<TableLayout>,
+        batches: &[RecordBatch],
+    ) -> Result<()> {
         let partials: Vec<AggTable> = batches
             .par_iter()
             .filter(|b| b.num_rows() > 0)
@@ -103,6 +122,7 @@ impl AggState {
                 Ok(touched)
             })
             .collect::<Result<Vec<_>>>()?;
+        self.version = Some(batch_id);
         Ok(())
     }
 

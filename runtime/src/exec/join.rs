@@ -22,30 +22,50 @@ pub struct HashedSide {
     converter: RowConverter,
 }
 
-fn key_rows(kernel: &Arc<dyn Kernel>, batch: &RecordBatch, converter: &RowConverter) -> Result<(Rows, Vec<bool>)> {
+fn key_rows(
+    kernel: &Arc<dyn Kernel>,
+    batch: &RecordBatch,
+    converter: &RowConverter,
+) -> Result<(Rows, Vec<bool>)> {
     let keys = kernel.collect(batch)?;
-    let valid: Vec<bool> =
-        (0..batch.num_rows()).map(|i| keys.columns().iter().all(|c| c.is_valid(i))).collect();
+    let valid: Vec<bool> = (0..batch.num_rows())
+        .map(|i| keys.columns().iter().all(|c| c.is_valid(i)))
+        .collect();
     Ok((converter.convert_columns(keys.columns())?, valid))
 }
 
 fn converter_for(kernel: &Arc<dyn Kernel>) -> Result<RowConverter> {
-    let fields = kernel.output_schema().fields().iter().map(|f| SortField::new(f.data_type().clone())).collect();
+    let fields = kernel
+        .output_schema()
+        .fields()
+        .iter()
+        .map(|f| SortField::new(f.data_type().clone()))
+        .collect();
     Ok(RowConverter::new(fields)?)
 }
 
 impl HashedSide {
-    pub fn build(schema: &SchemaRef, batches: &[RecordBatch], keys: &Arc<dyn Kernel>) -> Result<Self> {
+    pub fn build(
+        schema: &SchemaRef,
+        batches: &[RecordBatch],
+        keys: &Arc<dyn Kernel>,
+    ) -> Result<Self> {
         let batch = concat_batches(schema, batches)?;
         let converter = converter_for(keys)?;
         let (rows, valid) = key_rows(keys, &batch, &converter)?;
         let mut map: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
         for i in 0..batch.num_rows() {
             if valid[i] {
-                map.entry(rows.row(i).as_ref().into()).or_default().push(i as u32);
+                map.entry(rows.row(i).as_ref().into())
+                    .or_default()
+                    .push(i as u32);
             }
         }
-        Ok(HashedSide { batch, map, converter })
+        Ok(HashedSide {
+            batch,
+            map,
+            converter,
+        })
     }
 
     /// Joins `left` batches against this side.
@@ -62,7 +82,11 @@ impl HashedSide {
         let (mut li, mut ri): (Vec<Option<u32>>, Vec<Option<u32>>) = (Vec::new(), Vec::new());
         let mut right_matched = vec![false; self.batch.num_rows()];
         for i in 0..left.num_rows() {
-            let hits = if valid[i] { self.map.get(rows.row(i).as_ref()) } else { None };
+            let hits = if valid[i] {
+                self.map.get(rows.row(i).as_ref())
+            } else {
+                None
+            };
             match (how, hits) {
                 (JoinType::LeftSemi, Some(_)) => li.push(Some(i as u32)),
                 (JoinType::LeftAnti, None) => li.push(Some(i as u32)),
@@ -113,7 +137,13 @@ impl HashedSide {
         let cols = cols
             .into_iter()
             .zip(out.fields())
-            .map(|(c, f)| if c.data_type() == f.data_type() { c } else { arrow::compute::cast(&c, f.data_type()).unwrap_or(c) })
+            .map(|(c, f)| {
+                if c.data_type() == f.data_type() {
+                    c
+                } else {
+                    arrow::compute::cast(&c, f.data_type()).unwrap_or(c)
+                }
+            })
             .collect();
         Ok(vec![RecordBatch::try_new(out.clone(), cols)?])
     }

@@ -23,6 +23,9 @@ use crate::error::{Error, Result};
 
 /// What one run of the plan sees.
 pub struct BatchInput<'a> {
+    /// The micro-batch's id (0 for a batch query): the version stateful
+    /// operators record.
+    pub batch_id: u64,
     /// The rows each source contributes to this batch.
     pub data: &'a HashMap<SourceId, Vec<RecordBatch>>,
     /// Which groups stateful aggregates emit.
@@ -42,8 +45,15 @@ pub struct OperatorMetrics {
 
 enum OpState {
     Aggregate(AggState),
-    Watermark { max_event_us: Option<i64>, delay_us: i64 },
-    Dedup { seen: std::collections::HashSet<OwnedRow>, converter: RowConverter, updated: u64 },
+    Watermark {
+        max_event_us: Option<i64>,
+        delay_us: i64,
+    },
+    Dedup {
+        seen: std::collections::HashSet<OwnedRow>,
+        converter: RowConverter,
+        updated: u64,
+    },
 }
 
 /// Runs one query's physical plan batch after batch.
@@ -65,7 +75,12 @@ fn is_static(p: &PhysPlan) -> bool {
 
 impl Executor {
     pub fn new(plan: PhysPlan, partitions: usize) -> Self {
-        Executor { plan, partitions: partitions.max(1), state: HashMap::new(), static_sides: HashMap::new() }
+        Executor {
+            plan,
+            partitions: partitions.max(1),
+            state: HashMap::new(),
+            static_sides: HashMap::new(),
+        }
     }
 
     pub fn plan(&self) -> &PhysPlan {
@@ -74,7 +89,11 @@ impl Executor {
 
     /// Runs the plan on one batch's input.
     pub fn run(&mut self, input: &BatchInput) -> Result<Vec<RecordBatch>> {
-        let mut ctx = Ctx { partitions: self.partitions, state: &mut self.state, statics: &mut self.static_sides };
+        let mut ctx = Ctx {
+            partitions: self.partitions,
+            state: &mut self.state,
+            statics: &mut self.static_sides,
+        };
         let out = eval(&self.plan, input, &mut ctx)?;
         Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
     }
@@ -85,7 +104,10 @@ impl Executor {
         self.state
             .values()
             .filter_map(|s| match s {
-                OpState::Watermark { max_event_us: Some(m), delay_us } => Some(m - delay_us),
+                OpState::Watermark {
+                    max_event_us: Some(m),
+                    delay_us,
+                } => Some(m - delay_us),
                 _ => None,
             })
             .min()
@@ -106,7 +128,10 @@ impl Executor {
                     operator: "dedupe".into(),
                     num_rows_total: seen.len() as u64,
                     num_rows_updated: *updated,
-                    memory_used_bytes: seen.iter().map(|r| r.row().as_ref().len() as u64 + 32).sum(),
+                    memory_used_bytes: seen
+                        .iter()
+                        .map(|r| r.row().as_ref().len() as u64 + 32)
+                        .sum(),
                 }),
                 OpState::Watermark { .. } => None,
             })
@@ -135,21 +160,45 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             }
             Ok(batches)
         }
-        PhysPlan::Pipeline { input: child, kernel } => {
+        PhysPlan::Pipeline {
+            input: child,
+            kernel,
+        } => {
             let batches = eval(child, input, ctx)?;
-            let out: Vec<RecordBatch> =
-                batches.par_iter().map(|b| kernel.collect(b).map_err(Error::from)).collect::<Result<_>>()?;
+            let out: Vec<RecordBatch> = batches
+                .par_iter()
+                .map(|b| kernel.collect(b).map_err(Error::from))
+                .collect::<Result<_>>()?;
             Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
         }
-        PhysPlan::HashAggregate { id, input: child, kernel, spec, layout, schema } => {
+        PhysPlan::HashAggregate {
+            id,
+            input: child,
+            kernel,
+            spec,
+            layout,
+            schema,
+        } => {
             let batches = eval(child, input, ctx)?;
             let partitions = ctx.partitions;
-            let st = ctx.state.entry(*id).or_insert_with(|| OpState::Aggregate(AggState::new(layout, spec, partitions)));
-            let OpState::Aggregate(agg) = st else { unreachable!("operator ids are unique") };
-            agg.update(kernel, layout, &batches)?;
+            let st = ctx
+                .state
+                .entry(*id)
+                .or_insert_with(|| OpState::Aggregate(AggState::new(layout, spec, partitions)));
+            let OpState::Aggregate(agg) = st else {
+                unreachable!("operator ids are unique")
+            };
+            agg.update(input.batch_id, kernel, layout, &batches)?;
             agg.emit(schema, input.emit)
         }
-        PhysPlan::HashJoin { left, right, how, left_keys, right_keys, schema } => {
+        PhysPlan::HashJoin {
+            left,
+            right,
+            how,
+            left_keys,
+            right_keys,
+            schema,
+        } => {
             let key = right.as_ref() as *const PhysPlan as usize;
             let side = match ctx.statics.get(&key) {
                 Some(s) => s.clone(),
@@ -165,7 +214,11 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let lb = eval(left, input, ctx)?;
             side.probe(&left.schema(), &lb, left_keys, *how, schema)
         }
-        PhysPlan::Sort { input: child, keys, order } => {
+        PhysPlan::Sort {
+            input: child,
+            keys,
+            order,
+        } => {
             let batches = eval(child, input, ctx)?;
             let schema = child.schema();
             let all = concat_batches(&schema, &batches)?;
@@ -179,12 +232,18 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 .zip(order)
                 .map(|(c, (asc, nulls_first))| SortColumn {
                     values: c.clone(),
-                    options: Some(SortOptions { descending: !asc, nulls_first: *nulls_first }),
+                    options: Some(SortOptions {
+                        descending: !asc,
+                        nulls_first: *nulls_first,
+                    }),
                 })
                 .collect();
             let idx = lexsort_to_indices(&cols, None)?;
-            let cols: Vec<ArrayRef> =
-                all.columns().iter().map(|c| take(c.as_ref(), &idx, None)).collect::<Result<_, _>>()?;
+            let cols: Vec<ArrayRef> = all
+                .columns()
+                .iter()
+                .map(|c| take(c.as_ref(), &idx, None))
+                .collect::<Result<_, _>>()?;
             Ok(vec![RecordBatch::try_new(schema, cols)?])
         }
         PhysPlan::Limit { input: child, n } => {
@@ -200,7 +259,12 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             }
             Ok(out)
         }
-        PhysPlan::Watermark { id, input: child, column, delay_us } => {
+        PhysPlan::Watermark {
+            id,
+            input: child,
+            column,
+            delay_us,
+        } => {
             let batches = eval(child, input, ctx)?;
             let mut max = None;
             for b in &batches {
@@ -213,7 +277,10 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                     max = max.max(arrow::compute::max(v));
                 }
             }
-            let st = ctx.state.entry(*id).or_insert(OpState::Watermark { max_event_us: None, delay_us: *delay_us });
+            let st = ctx.state.entry(*id).or_insert(OpState::Watermark {
+                max_event_us: None,
+                delay_us: *delay_us,
+            });
             if let OpState::Watermark { max_event_us, .. } = st {
                 *max_event_us = (*max_event_us).max(max);
             }
@@ -227,17 +294,35 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 None => Ok(batches),
             }
         }
-        PhysPlan::Deduplicate { id, input: child, keys } => {
+        PhysPlan::Deduplicate {
+            id,
+            input: child,
+            keys,
+        } => {
             let batches = eval(child, input, ctx)?;
             let schema = child.schema();
             let st = match ctx.state.entry(*id) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => {
-                    let fields = keys.iter().map(|&k| SortField::new(schema.field(k).data_type().clone())).collect();
-                    v.insert(OpState::Dedup { seen: Default::default(), converter: RowConverter::new(fields)?, updated: 0 })
+                    let fields = keys
+                        .iter()
+                        .map(|&k| SortField::new(schema.field(k).data_type().clone()))
+                        .collect();
+                    v.insert(OpState::Dedup {
+                        seen: Default::default(),
+                        converter: RowConverter::new(fields)?,
+                        updated: 0,
+                    })
                 }
             };
-            let OpState::Dedup { seen, converter, updated } = st else { unreachable!("operator ids are unique") };
+            let OpState::Dedup {
+                seen,
+                converter,
+                updated,
+            } = st
+            else {
+                unreachable!("operator ids are unique")
+            };
             *updated = 0;
             let mut out = Vec::new();
             for b in batches {
@@ -251,8 +336,11 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                     }
                 }
                 let idx = arrow::array::UInt32Array::from(keep);
-                let cols: Vec<ArrayRef> =
-                    b.columns().iter().map(|c| take(c.as_ref(), &idx, None)).collect::<Result<_, _>>()?;
+                let cols: Vec<ArrayRef> = b
+                    .columns()
+                    .iter()
+                    .map(|c| take(c.as_ref(), &idx, None))
+                    .collect::<Result<_, _>>()?;
                 out.push(RecordBatch::try_new(schema.clone(), cols)?);
             }
             Ok(out)
@@ -263,7 +351,12 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
 /// The rows of `b` whose event time (column `col`) is not behind `wm`.
 fn drop_late(b: &RecordBatch, col: usize, wm: i64) -> Result<RecordBatch> {
     let c = b.column(col);
-    let Some(ts) = c.as_any().downcast_ref::<TimestampMicrosecondArray>() else { return Ok(b.clone()) };
-    let keep: arrow::array::BooleanArray = ts.iter().map(|v| Some(v.is_some_and(|v| v >= wm))).collect();
+    let Some(ts) = c.as_any().downcast_ref::<TimestampMicrosecondArray>() else {
+        return Ok(b.clone());
+    };
+    let keep: arrow::array::BooleanArray = ts
+        .iter()
+        .map(|v| Some(v.is_some_and(|v| v >= wm)))
+        .collect();
     Ok(arrow::compute::filter_record_batch(b, &keep)?)
 }

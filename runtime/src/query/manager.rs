@@ -17,13 +17,24 @@ impl StreamingQueryManager {
     }
 
     pub fn register(&self, q: StreamingQuery) {
-        self.inner.0.lock().unwrap_or_else(|e| e.into_inner()).push(q);
+        self.inner
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(q);
         self.inner.1.notify_all();
     }
 
     /// The queries still running.
     pub fn active(&self) -> Vec<StreamingQuery> {
-        self.inner.0.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|q| q.is_active()).cloned().collect()
+        self.inner
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|q| q.is_active())
+            .cloned()
+            .collect()
     }
 
     /// An active query by id.
@@ -41,7 +52,12 @@ impl StreamingQueryManager {
     pub fn await_any_termination(&self, timeout: Option<Duration>) -> Result<bool> {
         let deadline = timeout.map(|t| Instant::now() + t);
         loop {
-            let all: Vec<StreamingQuery> = self.inner.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let all: Vec<StreamingQuery> = self
+                .inner
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             if let Some(done) = all.iter().find(|q| !q.is_active()) {
                 return done.await_termination(None);
             }

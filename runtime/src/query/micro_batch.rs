@@ -56,19 +56,43 @@ pub(super) fn run(spec: QuerySpec, shared: Arc<Shared>) {
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
-    let QuerySpec { name: _, plan, sources, static_inputs, mut sink, output_mode, trigger, partitions } = spec;
+    let QuerySpec {
+        name: _,
+        plan,
+        sources,
+        static_inputs,
+        mut sink,
+        output_mode,
+        trigger,
+        partitions,
+    } = spec;
     let schema: SchemaRef = plan.schema();
     let mut exec = Executor::new(plan, partitions);
-    let mut sources: Vec<SourceState> =
-        sources.into_iter().map(|(id, source)| SourceState { id, source, committed: None }).collect();
+    let mut sources: Vec<SourceState> = sources
+        .into_iter()
+        .map(|(id, source)| SourceState {
+            id,
+            source,
+            committed: None,
+        })
+        .collect();
     let emit = match output_mode {
         OutputMode::Complete => Emit::All,
         OutputMode::Update | OutputMode::Append => Emit::Updated,
     };
+    if trigger == Trigger::AvailableNow {
+        // Everything there now, and nothing that arrives later.
+        for s in sources.iter_mut() {
+            s.source.prepare_for_trigger_available_now()?;
+        }
+    }
     let mut batch_id: u64 = 0;
     let mut watermark: Option<i64> = None;
     let mut last_trigger: Option<Instant> = None;
@@ -138,7 +162,9 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         let mut source_rows = Vec::with_capacity(sources.len());
         for (s, end) in sources.iter_mut().zip(&ends) {
             let rows = match end {
-                Some(end) if Some(end) != s.committed.as_ref() => s.source.get_batch(s.committed.as_ref(), end)?,
+                Some(end) if Some(end) != s.committed.as_ref() => {
+                    s.source.get_batch(s.committed.as_ref(), end)?
+                }
                 _ => Vec::new(),
             };
             source_rows.push(rows.iter().map(|b| b.num_rows() as u64).sum::<u64>());
@@ -146,7 +172,12 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         }
         let t_get = t_get.elapsed();
         let t_add = Instant::now();
-        let out = exec.run(&BatchInput { data: &data, emit, watermark_us: watermark })?;
+        let out = exec.run(&BatchInput {
+            batch_id,
+            data: &data,
+            emit,
+            watermark_us: watermark,
+        })?;
         let num_output_rows = out.iter().map(|b| b.num_rows() as u64).sum();
         sink.add_batch(batch_id, &schema, out, output_mode)?;
         let t_add = t_add.elapsed();

@@ -89,12 +89,20 @@ impl StreamingQuery {
             changed: Condvar::new(),
         });
         let s2 = shared.clone();
-        let thread_name = format!("stream-{}", spec.name.clone().unwrap_or_else(|| shared.id[..8].to_string()));
+        let thread_name = format!(
+            "stream-{}",
+            spec.name
+                .clone()
+                .unwrap_or_else(|| shared.id[..8].to_string())
+        );
         let handle = std::thread::Builder::new()
             .name(thread_name)
             .spawn(move || micro_batch::run(spec, s2))
             .map_err(|e| Error::io("<thread>", e))?;
-        Ok(StreamingQuery { shared, thread: Arc::new(Mutex::new(Some(handle))) })
+        Ok(StreamingQuery {
+            shared,
+            thread: Arc::new(Mutex::new(Some(handle))),
+        })
     }
 
     /// The id, which survives restarts from a checkpoint.
@@ -130,7 +138,10 @@ impl StreamingQuery {
     /// The error that stopped the query, if one did.
     pub fn exception(&self) -> Option<Error> {
         let st = self.shared.lock();
-        st.exception.as_ref().map(|m| Error::QueryFailed { name: self.shared.label(), message: m.clone() })
+        st.exception.as_ref().map(|m| Error::QueryFailed {
+            name: self.shared.label(),
+            message: m.clone(),
+        })
     }
 
     /// Stops the query after its current batch and waits for its thread.
@@ -151,18 +162,32 @@ impl StreamingQuery {
         let mut st = self.shared.lock();
         while !st.terminated {
             match deadline {
-                None => st = self.shared.changed.wait(st).unwrap_or_else(|e| e.into_inner()),
+                None => {
+                    st = self
+                        .shared
+                        .changed
+                        .wait(st)
+                        .unwrap_or_else(|e| e.into_inner())
+                }
                 Some(d) => {
                     let now = Instant::now();
                     if now >= d {
                         return Ok(false);
                     }
-                    st = self.shared.changed.wait_timeout(st, d - now).unwrap_or_else(|e| e.into_inner()).0;
+                    st = self
+                        .shared
+                        .changed
+                        .wait_timeout(st, d - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
                 }
             }
         }
         match &st.exception {
-            Some(m) => Err(Error::QueryFailed { name: self.shared.label(), message: m.clone() }),
+            Some(m) => Err(Error::QueryFailed {
+                name: self.shared.label(),
+                message: m.clone(),
+            }),
             None => Ok(true),
         }
     }
@@ -175,10 +200,17 @@ impl StreamingQuery {
         let target = st.polls_started + 1;
         self.shared.changed.notify_all();
         while st.last_idle_poll < target && !st.terminated {
-            st = self.shared.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+            st = self
+                .shared
+                .changed
+                .wait(st)
+                .unwrap_or_else(|e| e.into_inner());
         }
         match &st.exception {
-            Some(m) => Err(Error::QueryFailed { name: self.shared.label(), message: m.clone() }),
+            Some(m) => Err(Error::QueryFailed {
+                name: self.shared.label(),
+                message: m.clone(),
+            }),
             None => Ok(()),
         }
     }
@@ -191,11 +223,23 @@ pub fn new_uuid() -> String {
     let mut bytes = [0u8; 16];
     for chunk in bytes.chunks_mut(8) {
         let mut h = RandomState::new().build_hasher();
-        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
         chunk.copy_from_slice(&h.finish().to_le_bytes());
     }
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

@@ -86,7 +86,11 @@ pub struct QueryStatus {
 
 impl Default for QueryStatus {
     fn default() -> Self {
-        QueryStatus { message: "Initializing sources".into(), is_data_available: false, is_trigger_active: false }
+        QueryStatus {
+            message: "Initializing sources".into(),
+            is_data_available: false,
+            is_trigger_active: false,
+        }
     }
 }
 

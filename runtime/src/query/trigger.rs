@@ -36,7 +36,12 @@ impl Trigger {
 
     /// `'availableNow'`, `'once'`, or a processing-time interval.
     pub fn parse(text: &str) -> Result<Trigger> {
-        match text.trim().to_ascii_lowercase().replace(['_', '-', ' '], "").as_str() {
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['_', '-', ' '], "")
+            .as_str()
+        {
             "availablenow" => Ok(Trigger::AvailableNow),
             "once" => Ok(Trigger::Once),
             _ => Trigger::processing_time(text),

@@ -23,12 +23,22 @@ impl ConsoleSink {
     }
 
     pub fn to_writer(num_rows: usize, truncate: usize, out: Box<dyn Write + Send>) -> Self {
-        ConsoleSink { num_rows, truncate, out }
+        ConsoleSink {
+            num_rows,
+            truncate,
+            out,
+        }
     }
 }
 
 impl Sink for ConsoleSink {
-    fn add_batch(&mut self, batch_id: u64, schema: &SchemaRef, rows: Vec<RecordBatch>, _mode: OutputMode) -> Result<()> {
+    fn add_batch(
+        &mut self,
+        batch_id: u64,
+        schema: &SchemaRef,
+        rows: Vec<RecordBatch>,
+        _mode: OutputMode,
+    ) -> Result<()> {
         let text = format!(
             "{}{}\n",
             display::console_batch_header(batch_id),
@@ -75,12 +85,16 @@ mod tests {
         ]));
         let batch = RecordBatch::try_new(
             schema.clone(),
-            vec![Arc::new(StringArray::from(vec![Some("walk"), None])), Arc::new(Int64Array::from(vec![3, 12]))],
+            vec![
+                Arc::new(StringArray::from(vec![Some("walk"), None])),
+                Arc::new(Int64Array::from(vec![3, 12])),
+            ],
         )
         .unwrap();
         let buf = Buf::default();
         let mut sink = ConsoleSink::to_writer(20, 20, Box::new(buf.clone()));
-        sink.add_batch(7, &schema, vec![batch], OutputMode::Complete).unwrap();
+        sink.add_batch(7, &schema, vec![batch], OutputMode::Complete)
+            .unwrap();
         let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
         let want = "-------------------------------------------\nBatch: 7\n-------------------------------------------\n\
                     +----+-----+\n|  gt|count|\n+----+-----+\n|walk|    3|\n|NULL|   12|\n+----+-----+\n\n";

@@ -24,7 +24,13 @@ impl ForeachSink {
 }
 
 impl Sink for ForeachSink {
-    fn add_batch(&mut self, _batch_id: u64, _schema: &SchemaRef, rows: Vec<RecordBatch>, _mode: OutputMode) -> Result<()> {
+    fn add_batch(
+        &mut self,
+        _batch_id: u64,
+        _schema: &SchemaRef,
+        rows: Vec<RecordBatch>,
+        _mode: OutputMode,
+    ) -> Result<()> {
         for b in &rows {
             for r in Row::from_batch(b) {
                 (self.f)(&r)?;
@@ -49,7 +55,13 @@ impl ForeachBatchSink {
 }
 
 impl Sink for ForeachBatchSink {
-    fn add_batch(&mut self, batch_id: u64, _schema: &SchemaRef, rows: Vec<RecordBatch>, _mode: OutputMode) -> Result<()> {
+    fn add_batch(
+        &mut self,
+        batch_id: u64,
+        _schema: &SchemaRef,
+        rows: Vec<RecordBatch>,
+        _mode: OutputMode,
+    ) -> Result<()> {
         (self.f)(&rows, batch_id)
     }
 

@@ -25,16 +25,26 @@ struct Snapshot {
 
 impl MemoryTable {
     pub fn new(schema: SchemaRef) -> Arc<Self> {
-        Arc::new(MemoryTable { schema, inner: RwLock::new(Snapshot::default()) })
+        Arc::new(MemoryTable {
+            schema,
+            inner: RwLock::new(Snapshot::default()),
+        })
     }
 
     /// The rows as of the last committed batch.
     pub fn snapshot(&self) -> Arc<Vec<RecordBatch>> {
-        self.inner.read().unwrap_or_else(|e| e.into_inner()).batches.clone()
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .batches
+            .clone()
     }
 
     pub fn last_batch_id(&self) -> Option<u64> {
-        self.inner.read().unwrap_or_else(|e| e.into_inner()).last_batch_id
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .last_batch_id
     }
 
     pub fn num_rows(&self) -> usize {
@@ -51,12 +61,21 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn new(table: Arc<MemoryTable>) -> Self {
-        MemorySink { table, per_batch: Vec::new() }
+        MemorySink {
+            table,
+            per_batch: Vec::new(),
+        }
     }
 }
 
 impl Sink for MemorySink {
-    fn add_batch(&mut self, batch_id: u64, _schema: &SchemaRef, rows: Vec<RecordBatch>, mode: OutputMode) -> Result<()> {
+    fn add_batch(
+        &mut self,
+        batch_id: u64,
+        _schema: &SchemaRef,
+        rows: Vec<RecordBatch>,
+        mode: OutputMode,
+    ) -> Result<()> {
         let batches = match mode {
             OutputMode::Complete => {
                 self.per_batch.clear();
@@ -65,7 +84,10 @@ impl Sink for MemorySink {
             OutputMode::Append | OutputMode::Update => {
                 self.per_batch.retain(|(id, _)| *id < batch_id);
                 self.per_batch.push((batch_id, rows));
-                self.per_batch.iter().flat_map(|(_, b)| b.iter().cloned()).collect()
+                self.per_batch
+                    .iter()
+                    .flat_map(|(_, b)| b.iter().cloned())
+                    .collect()
             }
         };
         let mut snap = self.table.inner.write().unwrap_or_else(|e| e.into_inner());

@@ -57,7 +57,13 @@ impl fmt::Display for OutputMode {
 pub trait Sink: Send {
     /// Writes batch `batch_id`'s rows. Called once per batch, in order; a
     /// batch id seen before (a rerun after a restart) must replace, not add.
-    fn add_batch(&mut self, batch_id: u64, schema: &SchemaRef, rows: Vec<RecordBatch>, mode: OutputMode) -> Result<()>;
+    fn add_batch(
+        &mut self,
+        batch_id: u64,
+        schema: &SchemaRef,
+        rows: Vec<RecordBatch>,
+        mode: OutputMode,
+    ) -> Result<()>;
 
     /// What progress reports show as the sink's description.
     fn description(&self) -> String;

@@ -57,11 +57,17 @@ impl CsvFormat {
         })
     }
 
-    /// Splits one line into its fields, unquoting them.
-    pub fn split(&self, line: &[u8]) -> Vec<String> {
+    /// Splits one line into its fields, unquoting them; an empty field that
+    /// was not quoted is `None` (always null, while `""` is an empty string
+    /// unless `nullValue` is empty, as in Spark).
+    pub fn split(&self, line: &[u8]) -> Vec<Option<String>> {
         let mut out = Vec::new();
         let mut cur = Vec::new();
-        let (mut in_quotes, mut field_start) = (false, true);
+        let (mut in_quotes, mut field_start, mut quoted) = (false, true, false);
+        let finish = |cur: &mut Vec<u8>, quoted: bool| {
+            (quoted || !cur.is_empty())
+                .then(|| String::from_utf8_lossy(&std::mem::take(cur)).into_owned())
+        };
         let mut i = 0;
         while i < line.len() {
             let c = line[i];
@@ -83,29 +89,28 @@ impl CsvFormat {
                     cur.push(c);
                 }
             } else if c == self.sep {
-                out.push(String::from_utf8_lossy(&std::mem::take(&mut cur)).into_owned());
-                field_start = true;
+                out.push(finish(&mut cur, quoted));
+                (field_start, quoted) = (true, false);
             } else if c == self.quote && field_start {
-                in_quotes = true;
-                field_start = false;
+                (in_quotes, quoted, field_start) = (true, true, false);
             } else {
                 cur.push(c);
                 field_start = false;
             }
         }
-        out.push(String::from_utf8_lossy(&cur).into_owned());
+        out.push(finish(&mut cur, quoted));
         out
     }
 
-    fn is_null(&self, s: &str) -> bool {
-        s.is_empty() || s == self.null_value
+    fn is_null(&self, v: Option<&str>) -> bool {
+        v.is_none_or(|s| s == self.null_value)
     }
 
     /// Converts one field to `t` with Spark's CSV rules.
-    fn cell(&self, s: &str, t: &DataType) -> Option<Cell> {
-        if self.is_null(s) {
+    fn cell(&self, v: Option<&str>, t: &DataType) -> Option<Cell> {
+        let Some(s) = v.filter(|_| !self.is_null(v)) else {
             return Some(Cell::Null);
-        }
+        };
         Some(match t {
             DataType::Null => Cell::Null,
             DataType::Boolean => Cell::Bool(parse_bool(s)?),
@@ -151,7 +156,14 @@ pub fn header_names(fields: &[String]) -> Vec<String> {
 
 /// The first non-blank line of `data`, split into fields.
 pub fn first_record(data: &[u8], format: &CsvFormat) -> Option<Vec<String>> {
-    lines(data).find(|l| !is_blank(l)).map(|l| format.split(l))
+    let line = lines(data).find(|l| !is_blank(l))?;
+    Some(
+        format
+            .split(line)
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect(),
+    )
 }
 
 /// Infers the types of the first `width` columns from the lines of
@@ -170,7 +182,7 @@ pub fn infer_block(
             continue;
         }
         for (t, v) in types.iter_mut().zip(format.split(line)) {
-            if !format.is_null(&v) && *t != CsvType::Str {
+            if let Some(v) = v.filter(|v| *t != CsvType::Str && !format.is_null(Some(v))) {
                 *t = t.merge(CsvType::of(&v));
             }
         }
@@ -234,7 +246,12 @@ impl CsvReader {
 
     fn fast(&self, bytes: &[u8], header: bool) -> Option<Vec<RecordBatch>> {
         let width = self.data_fields.len();
-        if width == 0 {
+        // Arrow reads `""` as null; with a `nullValue`, Spark as "".
+        let quote_pair = [self.format.quote; 2];
+        if width == 0
+            || (!self.format.null_value.is_empty()
+                && memchr::memmem::find(bytes, &quote_pair).is_some())
+        {
             return None;
         }
         let strings: Vec<ArrowField> = (0..width)
@@ -288,7 +305,7 @@ impl CsvReader {
             DataType::Utf8 if f.null_value.is_empty() => Arc::new(col.clone()),
             DataType::Utf8 => Arc::new(
                 col.iter()
-                    .map(|v| v.filter(|s| !f.is_null(s)))
+                    .map(|v| v.filter(|s| !f.is_null(Some(s))))
                     .collect::<StringArray>(),
             ),
             DataType::Boolean => Arc::new(
@@ -313,7 +330,7 @@ impl CsvReader {
     /// text does not convert.
     fn value<T>(&self, v: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
         match v {
-            Some(s) if !self.format.is_null(s) => parse(s).map(Some),
+            Some(s) if !self.format.is_null(Some(s)) => parse(s).map(Some),
             _ => Some(None),
         }
     }
@@ -353,12 +370,14 @@ impl CsvReader {
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
-                    let token = tokens.get(i).map_or("", String::as_str);
+                    let token = tokens.get(i).and_then(Option::as_deref);
                     self.format.cell(token, &f.data_type).unwrap_or_else(|| {
                         reason.get_or_insert_with(|| {
                             format!(
-                                "field `{}`: cannot read '{token}' as {}",
-                                f.name, f.data_type
+                                "field `{}`: cannot read '{}' as {}",
+                                f.name,
+                                token.unwrap_or_default(),
+                                f.data_type
                             )
                         });
                         Cell::Null
@@ -403,10 +422,17 @@ mod tests {
         let f = CsvFormat::from_options(&Options::new()).unwrap();
         assert_eq!(
             f.split(b"a,\"b,c\",\"d\"\"e\",\"f\\\"g\","),
-            ["a", "b,c", "d\"e", "f\"g", ""]
+            ["a", "b,c", "d\"e", "f\"g"]
+                .map(|s| Some(s.to_string()))
+                .into_iter()
+                .chain([None])
+                .collect::<Vec<_>>()
         );
         let tab = CsvFormat::from_options(&Options::new().with("delimiter", "\\t")).unwrap();
-        assert_eq!(tab.split(b"a\tb"), ["a", "b"]);
+        assert_eq!(
+            tab.split(b"a\t\t\"\""),
+            [Some("a".into()), None, Some("".into())]
+        );
         assert_eq!(
             header_names(&["a".into(), "".into(), "A".into()]),
             ["a0", "_c1", "A2"]

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use sqlc_compiler::types::Schema;
 
 use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
-use super::normalize::as_nullable;
+use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
 use super::read::{decode_files, map_files, FileFormat};
 use super::text::text_schema;
@@ -65,6 +65,8 @@ pub struct FileStreamSource {
     log: BTreeMap<u64, Vec<FileEntry>>,
     /// The last log offset planned.
     current: Option<u64>,
+    /// With the available-now trigger, the files listed when it was prepared.
+    available_now: Option<Vec<FileStatus>>,
 }
 
 impl FileStreamSource {
@@ -84,6 +86,7 @@ impl FileStreamSource {
             (None, FileFormat::Text) => text_schema(),
             (None, _) => return Err(Error::StreamingSchemaRequired(path)),
         };
+        check_unique_names(&schema)?;
         // The directory must exist (a glob in the last component may match nothing yet).
         let glob = path
             .file_name()
@@ -96,11 +99,11 @@ impl FileStreamSource {
         decode_files(format, &schema, &[], options)?;
         let max_files = options.get_positive_int("maxFilesPerTrigger")?;
         let max_bytes = options.get_byte_size("maxBytesPerTrigger")?;
-        if let (Some(_), Some(b)) = (max_files, max_bytes) {
+        if max_files.is_some() && max_bytes.is_some() {
             return Err(Error::BadOption {
                 name: "maxBytesPerTrigger".into(),
                 value: options.get("maxBytesPerTrigger").unwrap_or_default().into(),
-                reason: format!("options 'maxFilesPerTrigger' and 'maxBytesPerTrigger' can't be both set ({b} bytes)"),
+                reason: "options 'maxFilesPerTrigger' and 'maxBytesPerTrigger' can't be both set at the same time".into(),
             });
         }
         let latest_first = options.get_bool("latestFirst", false)?;
@@ -109,7 +112,7 @@ impl FileStreamSource {
         let max_age = if latest_first && (max_files.is_some() || max_bytes.is_some()) {
             i64::MAX
         } else {
-            max_age as i64
+            i64::try_from(max_age).unwrap_or(i64::MAX)
         };
         Ok(FileStreamSource {
             format,
@@ -123,6 +126,7 @@ impl FileStreamSource {
             latest_first,
             log: BTreeMap::new(),
             current: None,
+            available_now: None,
         })
     }
 
@@ -157,6 +161,19 @@ impl FileStreamSource {
         self.seen.purge();
     }
 
+    /// The files under the source's path now.
+    fn list(&self) -> Result<Vec<FileStatus>> {
+        match list_files(&self.path, &self.listing) {
+            // A glob that matches nothing yet.
+            Err(Error::PathNotFound(_))
+                if self.path.parent().is_some_and(Path::is_dir) && !self.path.exists() =>
+            {
+                Ok(vec![])
+            }
+            other => other,
+        }
+    }
+
     /// The files to take now, in order.
     fn select(&self, mut new: Vec<FileStatus>) -> Vec<FileStatus> {
         new.sort_by(|a, b| (a.modified_ms, &a.path).cmp(&(b.modified_ms, &b.path)));
@@ -188,15 +205,15 @@ impl Source for FileStreamSource {
         &self.schema
     }
 
+    fn prepare_for_trigger_available_now(&mut self) -> Result<()> {
+        self.available_now = Some(self.list()?);
+        Ok(())
+    }
+
     fn latest_offset(&mut self) -> Result<Option<Offset>> {
-        let listed = match list_files(&self.path, &self.listing) {
-            // A glob that matches nothing yet.
-            Err(Error::PathNotFound(_))
-                if self.path.parent().is_some_and(Path::is_dir) && !self.path.exists() =>
-            {
-                vec![]
-            }
-            other => other?,
+        let listed = match &self.available_now {
+            Some(files) => files.clone(),
+            None => self.list()?,
         };
         let new = listed
             .into_iter()

@@ -33,6 +33,9 @@ pub enum JsonType {
     Long,
     Double,
     Str,
+    /// An array (of anything): sqlc has no array type, so a field that only
+    /// holds arrays cannot be inferred; with other values it is a string.
+    Array,
     Struct(JsonFields),
 }
 
@@ -109,25 +112,35 @@ impl JsonType {
         }
     }
 
-    fn to_data_type(&self) -> Option<DataType> {
-        Some(match self {
+    /// The column type: `None` for a struct without fields (Spark drops
+    /// fields that are only ever empty objects), `Err` with the dotted path
+    /// of a field that only holds arrays.
+    fn to_data_type(&self) -> std::result::Result<Option<DataType>, String> {
+        Ok(Some(match self {
             JsonType::Null | JsonType::Str => DataType::Utf8,
             JsonType::Bool => DataType::Boolean,
             JsonType::Long => DataType::Int64,
             JsonType::Double => DataType::Float64,
-            // Spark drops fields that are only ever empty objects.
-            JsonType::Struct(m) => DataType::Struct(struct_fields(m)?.into()),
-        })
+            JsonType::Array => return Err(String::new()),
+            JsonType::Struct(m) => match struct_fields(m)? {
+                Some(fields) => DataType::Struct(fields.into()),
+                None => return Ok(None),
+            },
+        }))
     }
 }
 
-fn struct_fields(m: &JsonFields) -> Option<Vec<Field>> {
-    let fields: Vec<Field> = m
-        .sorted()
-        .into_iter()
-        .filter_map(|(k, t)| Some(Field::new(k.clone(), t.to_data_type()?, true)))
-        .collect();
-    (!fields.is_empty()).then_some(fields)
+fn struct_fields(m: &JsonFields) -> std::result::Result<Option<Vec<Field>>, String> {
+    let mut fields = Vec::new();
+    for (k, t) in m.sorted() {
+        match t.to_data_type() {
+            Ok(Some(dt)) => fields.push(Field::new(k.clone(), dt, true)),
+            Ok(None) => {}
+            Err(inner) if inner.is_empty() => return Err(k.clone()),
+            Err(inner) => return Err(format!("{k}.{inner}")),
+        }
+    }
+    Ok((!fields.is_empty()).then_some(fields))
 }
 
 /// What inference found in some lines.
@@ -160,14 +173,22 @@ impl JsonInference {
     }
 
     /// The schema: fields sorted by name, and the corrupt-record column if a
-    /// malformed line was seen.
-    pub fn into_schema(self, corrupt_column: &str) -> Schema {
-        let mut fields = struct_fields(&self.fields).unwrap_or_default();
+    /// malformed line was seen. Fails if a field only holds arrays; `path`
+    /// names the data in that error.
+    pub fn into_schema(self, corrupt_column: &str, path: &Path) -> Result<Schema> {
+        let fields = struct_fields(&self.fields).map_err(|field| {
+            Error::Unsupported(format!(
+                "{}: field `{field}` holds JSON arrays, and sqlc does not support array columns yet; \
+                 give a schema without it to skip the field",
+                path.display()
+            ))
+        })?;
+        let mut fields = fields.unwrap_or_default();
         if self.corrupt && !fields.iter().any(|f| f.name == corrupt_column) {
             let at = fields.partition_point(|f| f.name.as_str() < corrupt_column);
             fields.insert(at, Field::new(corrupt_column, DataType::Utf8, true));
         }
-        Schema::new(fields)
+        Ok(Schema::new(fields))
     }
 }
 
@@ -193,7 +214,7 @@ pub fn infer_json_block(
         // Most lines fit the schema so far; others are checked before they
         // may change it, so that a malformed line adds nothing.
         let outcome = match scan_line(line, &mut fields, Mode::Frozen) {
-            Err(Stop::Change | Stop::Array(_)) => match check_line(line) {
+            Err(Stop::Change) => match check_line(line) {
                 Ok(()) => scan_line(line, &mut fields, Mode::Grow),
                 Err(reason) => Err(Stop::Malformed(reason)),
             },
@@ -201,14 +222,6 @@ pub fn infer_json_block(
         };
         match outcome {
             Ok(()) => {}
-            Err(Stop::Array(field)) => {
-                return Err(Error::Unsupported(format!(
-                    "{}:{}: field `{field}` holds a JSON array, and sqlc does not support array \
-                     columns yet; give a schema without it to skip the field",
-                    path.display(),
-                    line_number(data, block.start, index)
-                )));
-            }
             Err(Stop::Change) => unreachable!("only frozen scans stop for a change"),
             Err(Stop::Malformed(reason)) => match mode {
                 ParseMode::Permissive => corrupt = true,
@@ -294,7 +307,7 @@ mod tests {
         let data = text.as_bytes();
         Ok(
             infer_json_block(Path::new("t.json"), data, 0..data.len(), mode)?
-                .into_schema("_corrupt_record"),
+                .into_schema("_corrupt_record", Path::new("t.json"))?,
         )
     }
 
@@ -337,11 +350,11 @@ mod tests {
 
     #[test]
     fn json_arrays_are_unsupported() {
-        let e = infer("{\"a\":1}\n{\"tags\":[1,2]}", ParseMode::Permissive)
+        let e = infer("{\"a\":1}\n{\"o\":{\"tags\":[1,2]}}", ParseMode::Permissive)
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("t.json:2") && e.contains("`tags`") && e.contains("array"),
+            e.contains("t.json") && e.contains("`o.tags`") && e.contains("array"),
             "{e}"
         );
     }

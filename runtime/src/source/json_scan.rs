@@ -29,8 +29,6 @@ pub enum Stop {
     Malformed(String),
     /// The line would change the schema (frozen scans only).
     Change,
-    /// A field holds an array (sqlc has no array type); its name.
-    Array(String),
 }
 
 const MAX_DEPTH: usize = 128;
@@ -159,13 +157,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Scans one value into `slot` (`None`: check only); `name` is its field.
-    fn value(
-        &mut self,
-        slot: Option<&mut JsonType>,
-        name: &[u8],
-        depth: usize,
-    ) -> Result<(), Stop> {
+    /// Scans one value into `slot` (`None`: check only).
+    fn value(&mut self, slot: Option<&mut JsonType>, depth: usize) -> Result<(), Stop> {
         self.ws();
         match self.peek() {
             Some(b'{') => {
@@ -189,9 +182,7 @@ impl<'a> Scanner<'a> {
                 }
             }
             Some(b'[') => {
-                if self.mode != Mode::Check && slot.is_some() {
-                    return Err(Stop::Array(String::from_utf8_lossy(name).into_owned()));
-                }
+                self.merge(slot, JsonType::Array)?;
                 self.array(depth + 1)
             }
             Some(b'"') => {
@@ -249,7 +240,7 @@ impl<'a> Scanner<'a> {
                 }
                 _ => None,
             };
-            self.value(slot, key.bytes(), depth)?;
+            self.value(slot, depth)?;
             if !self.list_next(b'}')? {
                 return Ok(());
             }
@@ -267,7 +258,7 @@ impl<'a> Scanner<'a> {
             return Ok(());
         }
         loop {
-            self.value(None, b"", depth)?;
+            self.value(None, depth)?;
             if !self.list_next(b']')? {
                 return Ok(());
             }
@@ -458,10 +449,13 @@ mod tests {
             scan_line(br#"{"a":2,"l":[1]}"#, &mut root, Mode::Frozen),
             Err(Stop::Change)
         );
-        scan_line(br#"{"l":null}"#, &mut root, Mode::Grow).unwrap();
+        scan_line(br#"{"l":[1]}"#, &mut root, Mode::Grow).unwrap();
+        assert_eq!(root.get("l"), Some(&JsonType::Array));
+        scan_line(br#"{"l":"s"}"#, &mut root, Mode::Grow).unwrap();
         assert_eq!(
-            scan_line(br#"{"l":[1]}"#, &mut root, Mode::Grow),
-            Err(Stop::Array("l".into()))
+            root.get("l"),
+            Some(&JsonType::Str),
+            "arrays and strings make a string"
         );
         assert_eq!(root.get("a"), Some(&JsonType::Long));
     }

@@ -60,6 +60,14 @@ pub trait Source: Send {
     /// committed; it will not be asked for it again.
     fn commit(&mut self, end: &Offset) -> Result<()>;
 
+    /// Called once before a query runs with the available-now trigger: the
+    /// source then serves only the data available at this point (still in
+    /// batches of its per-trigger limits), as Spark's
+    /// `SupportsTriggerAvailableNow`.
+    fn prepare_for_trigger_available_now(&mut self) -> Result<()> {
+        Ok(())
+    }
+
     /// Releases resources when the query stops.
     fn stop(&mut self) {}
 

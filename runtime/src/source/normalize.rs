@@ -52,6 +52,29 @@ pub fn canonical_schema(schema: &ArrowSchema, what: &str) -> Result<Schema> {
         .map(Schema::new)
 }
 
+/// Fails if two columns (or two fields of a struct) have the same name
+/// ignoring case, as Spark does with its default `spark.sql.caseSensitive`.
+pub fn check_unique_names(schema: &Schema) -> Result<()> {
+    fn check(fields: &[Field]) -> Result<()> {
+        for (i, f) in fields.iter().enumerate() {
+            if fields[..i]
+                .iter()
+                .any(|g| g.name.eq_ignore_ascii_case(&f.name))
+            {
+                return Err(Error::Unsupported(format!(
+                    "[COLUMN_ALREADY_EXISTS] The column `{}` already exists. Choose another name or rename the existing column.",
+                    f.name.to_lowercase()
+                )));
+            }
+            if let DataType::Struct(inner) = &f.data_type {
+                check(inner)?;
+            }
+        }
+        Ok(())
+    }
+    check(&schema.fields)
+}
+
 /// `schema` with every field, at every depth, nullable.
 pub fn as_nullable(schema: &Schema) -> Schema {
     fn field(f: &Field) -> Field {

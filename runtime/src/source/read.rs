@@ -18,7 +18,7 @@ use super::file_listing::{list_files, ListingOptions};
 use super::infer::{infer_json_block, CsvType, JsonInference};
 use super::json::JsonReader;
 use super::lines::split_blocks;
-use super::normalize::as_nullable;
+use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
 use super::parquet::{parquet_schema, ParquetReader};
 use super::text::{text_schema, TextReader};
@@ -140,6 +140,7 @@ pub fn read_files(
         Some(s) => as_nullable(s),
         None => infer_schema(format, path, &files, options)?,
     };
+    check_unique_names(&schema)?;
     let batches = decode_files(format, &schema, &files, options)?;
     Ok((schema, batches))
 }
@@ -185,7 +186,7 @@ pub fn infer_schema(
             let parts = par_blocks(files, |f, r| infer_json_block(&f.path, f.bytes(), r, mode))?;
             let mut all = JsonInference::new();
             parts.into_iter().for_each(|p| all.merge(p));
-            Ok(all.into_schema(options.corrupt_column()))
+            all.into_schema(options.corrupt_column(), root)
         }
         FileFormat::Csv => {
             let format = CsvFormat::from_options(options)?;
