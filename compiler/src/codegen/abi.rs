@@ -61,12 +61,19 @@ pub struct ColumnView {
     pub validity_mask: u64,
 }
 
+/// Size in bytes of a `ColumnView`.
 pub const CV_SIZE: i32 = std::mem::size_of::<ColumnView>() as i32;
+/// Byte offset of `ColumnView::values`.
 pub const CV_VALUES: i32 = offset_of!(ColumnView, values) as i32;
+/// Byte offset of `ColumnView::offsets`.
 pub const CV_OFFSETS: i32 = offset_of!(ColumnView, offsets) as i32;
+/// Byte offset of `ColumnView::values_bit_offset`.
 pub const CV_VALUES_BIT: i32 = offset_of!(ColumnView, values_bit_offset) as i32;
+/// Byte offset of `ColumnView::validity`.
 pub const CV_VALIDITY: i32 = offset_of!(ColumnView, validity) as i32;
+/// Byte offset of `ColumnView::validity_bit_offset`.
 pub const CV_VALIDITY_BIT: i32 = offset_of!(ColumnView, validity_bit_offset) as i32;
+/// Byte offset of `ColumnView::validity_mask`.
 pub const CV_VALIDITY_MASK: i32 = offset_of!(ColumnView, validity_mask) as i32;
 
 /// Where a `Collect` kernel writes one computed output column.
@@ -81,9 +88,13 @@ pub struct OutView {
     pub strs: *mut OutStr,
 }
 
+/// Size in bytes of a `OutView`.
 pub const OV_SIZE: i32 = std::mem::size_of::<OutView>() as i32;
+/// Byte offset of `OutView::values`.
 pub const OV_VALUES: i32 = offset_of!(OutView, values) as i32;
+/// Byte offset of `OutView::validity`.
 pub const OV_VALIDITY: i32 = offset_of!(OutView, validity) as i32;
+/// Byte offset of `OutView::strs`.
 pub const OV_STRS: i32 = offset_of!(OutView, strs) as i32;
 
 /// A string output column being built: Arrow offsets and bytes.
@@ -94,6 +105,7 @@ pub struct OutStr {
 }
 
 impl OutStr {
+    /// An empty column with room for `rows` offsets.
     pub fn with_capacity(rows: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
@@ -163,15 +175,23 @@ pub struct KernelCtx<'a> {
     pub error: Option<Error>,
 }
 
+/// Byte offset of `KernelCtx::columns`.
 pub const CTX_COLUMNS: i32 = offset_of!(KernelCtx<'static>, columns) as i32;
+/// Byte offset of `KernelCtx::outs`.
 pub const CTX_OUTS: i32 = offset_of!(KernelCtx<'static>, outs) as i32;
+/// Byte offset of `KernelCtx::sel`.
 pub const CTX_SEL: i32 = offset_of!(KernelCtx<'static>, sel) as i32;
+/// Byte offset of `KernelCtx::table`.
 pub const CTX_TABLE: i32 = offset_of!(KernelCtx<'static>, table) as i32;
+/// Byte offset of `KernelCtx::ret_len`.
 pub const CTX_RET_LEN: i32 = offset_of!(KernelCtx<'static>, ret_len) as i32;
+/// Byte offset of `KernelCtx::failed`.
 pub const CTX_FAILED: i32 = offset_of!(KernelCtx<'static>, failed) as i32;
+/// Byte offset of `KernelCtx::arena_reset`.
 pub const CTX_ARENA_RESET: i32 = offset_of!(KernelCtx<'static>, arena_reset) as i32;
 
 impl<'a> KernelCtx<'a> {
+    /// A ctx reading `columns`, raising errors from `sites`.
     pub fn new(columns: &[ColumnView], sites: &'a [ErrorSite]) -> Self {
         KernelCtx {
             columns: columns.as_ptr(),

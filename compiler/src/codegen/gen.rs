@@ -37,6 +37,7 @@ pub enum Val {
 }
 
 impl Val {
+    /// The null flag (`None`: never null).
     pub fn null(&self) -> Option<Value> {
         match self {
             Val::Fixed { null, .. } | Val::Str { null, .. } => *null,
@@ -92,6 +93,7 @@ pub fn mem() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
 
+/// The code generator of one kernel function.
 pub struct Gen<'a> {
     pub b: FunctionBuilder<'a>,
     /// The `*mut KernelCtx` parameter.
@@ -103,6 +105,7 @@ pub struct Gen<'a> {
 }
 
 impl<'a> Gen<'a> {
+    /// A generator over `b`, `ctx` being the kernel's ctx parameter.
     pub fn new(b: FunctionBuilder<'a>, ctx: Value, call_conv: CallConv) -> Self {
         Gen {
             b,
@@ -130,18 +133,22 @@ impl<'a> Gen<'a> {
         (sites, owned)
     }
 
+    /// An i64 constant.
     pub fn i64c(&mut self, v: i64) -> Value {
         self.b.ins().iconst(types::I64, v)
     }
 
+    /// An i8 constant.
     pub fn i8c(&mut self, v: i64) -> Value {
         self.b.ins().iconst(types::I8, v)
     }
 
+    /// A load of `ty` at `p + off`.
     pub fn load(&mut self, ty: Type, p: Value, off: i32) -> Value {
         self.b.ins().load(ty, mem(), p, off)
     }
 
+    /// A store of `v` at `p + off`.
     pub fn store(&mut self, v: Value, p: Value, off: i32) {
         self.b.ins().store(mem(), v, p, off);
     }
@@ -286,6 +293,7 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Zero of a Cranelift type.
     pub fn zero(&mut self, ty: Type) -> Value {
         if ty == types::F64 {
             self.b.ins().f64const(0.0)
@@ -326,6 +334,7 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Jumps to a merge block with `v`.
     pub fn jump_merge(&mut self, blk: Block, v: Val) {
         let args = self.merge_args(v);
         self.b.ins().jump(blk, &args);
@@ -355,8 +364,7 @@ impl<'a> Gen<'a> {
             .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 3))
     }
 
-    /// Booleans as i8 from an `icmp`/`fcmp` result (already i8): identity;
-    /// kept for readability where a comparison feeds a value.
+    /// Logical NOT of a boolean `i8` (0/1).
     pub fn bool_not(&mut self, v: Value) -> Value {
         self.b.ins().bxor_imm_u(v, 1)
     }

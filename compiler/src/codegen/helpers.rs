@@ -129,6 +129,7 @@ pub enum ParseAs {
 }
 
 impl ParseAs {
+    /// The kind for a target type (`None` if strings do not parse into it).
     pub fn of(t: &DataType) -> Option<ParseAs> {
         Some(match t {
             DataType::Boolean => ParseAs::Boolean,
