@@ -44,17 +44,7 @@ pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
         }
         if let PipelineSink::Aggregate(a) = &spec.sink {
             let keys: Vec<String> = a.keys.iter().map(|e| e.to_string()).collect();
-            let aggs: Vec<String> = a
-                .aggs
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{}({})",
-                        c.func.name(),
-                        c.arg.as_ref().map(|e| e.to_string()).unwrap_or("*".into())
-                    )
-                })
-                .collect();
+            let aggs: Vec<String> = a.aggs.iter().map(|c| c.to_string()).collect();
             let _ = writeln!(
                 out,
                 "aggregate keys=[{}] sets={:?} aggs=[{}]",

@@ -451,3 +451,13 @@ impl fmt::Display for TExpr {
         }
     }
 }
+
+/// `func(arg)`, `count(*)` for `CountStar`.
+impl fmt::Display for AggCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.arg {
+            Some(a) => write!(f, "{}({a})", self.func.name()),
+            None => write!(f, "{}(*)", self.func.name()),
+        }
+    }
+}

@@ -229,16 +229,7 @@ impl Plan {
                 aggs,
                 ..
             } => {
-                let aggs: Vec<String> = aggs
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "{}({})",
-                            a.func.name(),
-                            a.arg.as_ref().map(|e| e.to_string()).unwrap_or("*".into())
-                        )
-                    })
-                    .collect();
+                let aggs: Vec<String> = aggs.iter().map(|a| a.to_string()).collect();
                 let sets = if grouping_sets.len() > 1 {
                     format!(" sets={grouping_sets:?}")
                 } else {

@@ -284,17 +284,7 @@ pub fn show_spec(spec: &PipelineSpec) -> String {
     }
     if let PipelineSink::Aggregate(a) = &spec.sink {
         let keys: Vec<String> = a.keys.iter().map(|k| k.to_string()).collect();
-        let aggs: Vec<String> = a
-            .aggs
-            .iter()
-            .map(|c| {
-                format!(
-                    "{}({})",
-                    c.func.name(),
-                    c.arg.as_ref().map(|x| x.to_string()).unwrap_or("*".into())
-                )
-            })
-            .collect();
+        let aggs: Vec<String> = a.aggs.iter().map(|c| c.to_string()).collect();
         out.push_str(&format!(
             "GROUP BY {} SETS {:?} AGG {}\n",
             keys.join(", "),

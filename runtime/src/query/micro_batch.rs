@@ -87,10 +87,14 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         OutputMode::Complete => Emit::All,
         OutputMode::Update | OutputMode::Append => Emit::Updated,
     };
-    if trigger == Trigger::AvailableNow {
-        // Everything there now, and nothing that arrives later.
-        for s in sources.iter_mut() {
-            s.source.prepare_for_trigger_available_now()?;
+    for s in sources.iter_mut() {
+        match trigger {
+            // Everything there now, and nothing that arrives later, in
+            // batches of the sources' limits.
+            Trigger::AvailableNow => s.source.prepare_for_trigger_available_now()?,
+            // Everything there now, in one batch.
+            Trigger::Once => s.source.ignore_rate_limits(),
+            Trigger::ProcessingTime(_) => {}
         }
     }
     let mut batch_id: u64 = 0;

@@ -205,6 +205,11 @@ impl Source for FileStreamSource {
         &self.schema
     }
 
+    fn ignore_rate_limits(&mut self) {
+        self.max_files = None;
+        self.max_bytes = None;
+    }
+
     fn prepare_for_trigger_available_now(&mut self) -> Result<()> {
         self.available_now = Some(self.list()?);
         Ok(())

@@ -68,6 +68,11 @@ pub trait Source: Send {
         Ok(())
     }
 
+    /// Called once before a query runs with the once trigger: the next
+    /// batch takes everything available, ignoring per-trigger limits
+    /// (`maxFilesPerTrigger`, …), as Spark's `Trigger.Once` does.
+    fn ignore_rate_limits(&mut self) {}
+
     /// Releases resources when the query stops.
     fn stop(&mut self) {}
 
