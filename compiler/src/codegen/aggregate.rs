@@ -251,12 +251,7 @@ impl AggSink {
                     let s = g.load(types::I64, base, o);
                     let (s, of) = g.b.ins().sadd_overflow(s, x);
                     let call = &spec.aggs[i];
-                    let text = format!(
-                        "{}({})",
-                        call.func.name(),
-                        call.arg.as_ref().map(|a| a.to_string()).unwrap_or_default()
-                    );
-                    let site = g.site_text(text, SiteKind::Overflow("long overflow"));
+                    let site = g.site_text(call.to_string(), SiteKind::Overflow("long overflow"));
                     g.raise_if(of, site, None);
                     g.store(s, base, o);
                     bump(g, base, o + 8, inc);
