@@ -427,7 +427,7 @@ impl DataFrame {
 
     /// The table `show(n, truncate)` prints.
     pub fn show_string(&self, n: usize, truncate: usize) -> Result<String> {
-        let rows = self.limit(n + 1).collect()?;
+        let rows = self.limit(n.saturating_add(1)).collect()?;
         Ok(sqlc_runtime::display::show_string(
             &self.plan.schema.to_arrow(),
             &rows,
