@@ -65,14 +65,36 @@ pub enum StatementKind {
     Query { query: String },
 }
 
+/// A script that does not parse: the error, and the statement it is in
+/// (its number and first line) when it is in one.
+#[derive(Debug)]
+pub struct ScriptError {
+    pub statement: Option<(usize, String)>,
+    pub error: Error,
+}
+
+impl std::fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.statement {
+            Some((n, first)) => write!(f, "{} in statement {n}: {first}", self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
 /// Splits `script` into statements (respecting strings and comments) and
 /// parses each one.
-pub fn parse_script(script: &str) -> Result<Vec<ScriptStatement>> {
+pub fn parse_script(script: &str) -> std::result::Result<Vec<ScriptStatement>, ScriptError> {
     let dialect = SparkDialect::new();
     let tokens = Tokenizer::new(&dialect, script)
         .with_unescape(false)
         .tokenize_with_location()
-        .map_err(|e| parse_error(ParserError::TokenizerError(e.to_string()), script))?;
+        .map_err(|e| ScriptError {
+            statement: None,
+            error: parse_error(ParserError::TokenizerError(e.to_string()), script),
+        })?;
     let lines = LineIndex::new(script);
     let mut out = Vec::new();
     let mut start: Option<Location> = None;
@@ -132,10 +154,17 @@ fn padded(at: Location, text: &str) -> String {
     s
 }
 
-fn statement(number: usize, at: Location, text: &str) -> Result<ScriptStatement> {
+fn statement(
+    number: usize,
+    at: Location,
+    text: &str,
+) -> std::result::Result<ScriptStatement, ScriptError> {
     let full = padded(at, text);
     let first_line = text.lines().next().unwrap_or("").trim().to_string();
-    let kind = parse_statement(&full)?;
+    let kind = parse_statement(&full).map_err(|error| ScriptError {
+        statement: Some((number, first_line.clone())),
+        error,
+    })?;
     Ok(ScriptStatement {
         number,
         line: at.line,

@@ -82,6 +82,7 @@ pub fn run(a: &RunArgs) -> Result<(), Failure> {
     let opts = RunOptions {
         available_now: a.available_now,
         output: a.output,
+        explain: false,
     };
     let mut progress = Progress::new(a.quiet, a.progress_json.as_deref()).map_err(|e| {
         Failure::Script(format!("error: --progress-json: cannot open the file: {e}"))
@@ -117,6 +118,7 @@ pub fn explain(a: &ExplainArgs) -> Result<(), Failure> {
     let opts = RunOptions {
         available_now: true,
         output: OutputFormat::Table,
+        explain: true,
     };
     let (_, dfs) = check(&statements, &a.common, &opts)?;
     for (st, df) in statements.iter().zip(dfs).skip(first) {
@@ -135,6 +137,7 @@ pub fn sql(a: &SqlArgs) -> Result<(), Failure> {
     let opts = RunOptions {
         available_now: true,
         output: a.output,
+        explain: false,
     };
     let mut progress =
         Progress::new(true, None).map_err(|e| Failure::Script(format!("error: {e}")))?;

@@ -36,6 +36,8 @@ pub enum Pass {
 pub struct RunOptions {
     pub available_now: bool,
     pub output: OutputFormat,
+    /// Only explaining: a SELECT may read a stream.
+    pub explain: bool,
 }
 
 /// Reads `path`, replaces `${NAME}` by `vars`, and parses it.
@@ -48,7 +50,26 @@ pub fn load(path: &Path, vars: &[(String, String)]) -> Result<Vec<ScriptStatemen
 /// Replaces `${NAME}` by `vars` in `text`, and parses it.
 pub fn parse(text: &str, vars: &[(String, String)]) -> Result<Vec<ScriptStatement>, Failure> {
     let text = substitute(text, vars)?;
-    parse_script(&text).map_err(|e| Failure::Script(format!("error: {e}")))
+    parse_script(&text).map_err(|e| {
+        let (line, column, msg) = position(&e.error, 0, 0);
+        let mut m = format!("error: line {line}, column {column}: {msg}");
+        if let Some((n, first)) = e.statement {
+            m.push_str(&format!("\n  in statement {n}: {first}"));
+        }
+        Failure::Script(m)
+    })
+}
+
+/// The position an error names (else `line`, `column`), and its message.
+fn position(e: &sqlc_compiler::Error, line: u64, column: u64) -> (u64, u64, String) {
+    match e {
+        sqlc_compiler::Error::Parse {
+            message,
+            line: l,
+            column: c,
+        } if *l > 0 => (*l, *c, format!("[PARSE_SYNTAX_ERROR] {message}")),
+        other => (line, column, other.to_string()),
+    }
 }
 
 fn substitute(text: &str, vars: &[(String, String)]) -> Result<String, Failure> {
@@ -78,17 +99,10 @@ fn substitute(text: &str, vars: &[(String, String)]) -> Result<String, Failure> 
 
 /// The error message for `e`, raised by `st`: where, then what.
 pub fn describe(st: &ScriptStatement, e: &sqlc::Error) -> String {
-    use sqlc_compiler::Error as C;
-    let parse = match e {
-        sqlc::Error::Compile(c) | sqlc::Error::Runtime(sqlc_runtime::Error::Compile(c)) => Some(c),
-        _ => None,
-    };
-    let (line, column, msg) = match parse {
-        Some(C::Parse {
-            message,
-            line,
-            column,
-        }) if *line > 0 => (*line, *column, format!("[PARSE_SYNTAX_ERROR] {message}")),
+    let (line, column, msg) = match e {
+        sqlc::Error::Compile(c) | sqlc::Error::Runtime(sqlc_runtime::Error::Compile(c)) => {
+            position(c, st.line, st.column)
+        }
         _ => (st.line, st.column, e.to_string()),
     };
     format!(
@@ -200,7 +214,7 @@ impl Exec<'_> {
             }
             StatementKind::Query { query } => {
                 let df = s.sql(query)?;
-                if df.is_streaming() {
+                if df.is_streaming() && !self.opts.explain {
                     return Err(bad("Queries with streaming sources must be executed with writeStream.start(): use CREATE SINK … AS SELECT".into()));
                 }
                 Ok(Some(df))
@@ -224,13 +238,14 @@ impl Exec<'_> {
             .cloned()
             .unwrap_or_else(|| "append".into());
         let mode = OutputMode::parse(&mode_text)?;
+        let trigger = match opts.get("trigger") {
+            Some(t) => Trigger::parse(t)?,
+            None => Trigger::default(),
+        };
         let trigger = if self.opts.available_now {
             Trigger::AvailableNow
         } else {
-            match opts.get("trigger") {
-                Some(t) => Trigger::parse(t)?,
-                None => Trigger::default(),
-            }
+            trigger
         };
         if !df.is_streaming() {
             return Err(bad(format!("CREATE SINK {name}: its query reads no source (CREATE SOURCE); use CREATE VIEW or SELECT for static tables")));
