@@ -406,6 +406,7 @@ mod tests {
     fn errors_have_script_positions() {
         let e = parse_script("SELECT 1;\nCREATE SINK s WITH (format = 'memory') AS SELEC 1")
             .unwrap_err();
-        assert!(matches!(e, Error::Parse { line: 2, .. }), "{e}");
+        assert!(matches!(e.error, Error::Parse { line: 2, .. }), "{e}");
+        assert_eq!(e.statement.map(|s| s.0), Some(2));
     }
 }
