@@ -170,15 +170,19 @@ pub fn gen(a: &GenArgs) -> Result<(), Failure> {
     })?;
     let every = Duration::from_micros(us as u64);
     interrupt::install();
+    let mut producer = g.producer(&a.dir).map_err(io)?;
     let mut next = Instant::now();
-    for path in g.producer(&a.dir).map_err(io)? {
-        if interrupt::interrupted() {
+    while let Some(path) = producer.next() {
+        eprintln!("wrote {}", path.map_err(io)?.display());
+        if producer.remaining() == 0 {
             break;
         }
-        eprintln!("wrote {}", path.map_err(io)?.display());
         next += every;
         while Instant::now() < next && !interrupt::interrupted() {
             std::thread::sleep((next - Instant::now()).min(Duration::from_millis(100)));
+        }
+        if interrupt::interrupted() {
+            break;
         }
     }
     Ok(())
