@@ -17,6 +17,7 @@ mod order;
 mod parser;
 mod query;
 mod rewrite;
+pub mod script;
 mod select;
 mod types;
 mod values;

@@ -1,0 +1,412 @@
+//! SQL scripts: statements separated by `;`, with the streaming DDL
+//! RisingWave and Flink users know (`CREATE SOURCE`, `CREATE TABLE`,
+//! `CREATE VIEW`, `CREATE SINK … AS SELECT`) and Spark's option names.
+//!
+//! As DataFusion's `DFParser` does for `CREATE EXTERNAL TABLE`, the leading
+//! keywords pick the statement, and sqlparser's own `parse_column_def`,
+//! `parse_expr` and `parse_query` parse its pieces. Every statement keeps
+//! its position in the script; the SQL texts it hands on (queries,
+//! computed columns) are padded so that errors in them carry positions in
+//! the script too.
+
+use sqlparser::ast::{ColumnDef, Expr as SqlExpr, Value};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token, Tokenizer};
+
+use super::dialect::SparkDialect;
+use super::parser::{parse_error, parser};
+use crate::error::{Error, Result};
+use crate::expr::Expr;
+use crate::types::Schema;
+
+/// One statement of a script and where it starts.
+#[derive(Clone, Debug)]
+pub struct ScriptStatement {
+    /// 1-based number of the statement in the script.
+    pub number: usize,
+    /// 1-based line and column of its first token.
+    pub line: u64,
+    pub column: u64,
+    /// The statement's first line, for messages.
+    pub first_line: String,
+    pub kind: StatementKind,
+}
+
+/// What a statement declares or runs. SQL texts are padded with newlines
+/// and spaces so that positions in them are positions in the script.
+#[derive(Clone, Debug)]
+pub enum StatementKind {
+    /// `CREATE SOURCE name (columns) WITH (options)`: a streaming read.
+    Source {
+        name: String,
+        schema: Option<Schema>,
+        /// `name AS expr` columns: (name, expression text).
+        computed: Vec<(String, String)>,
+        /// `WATERMARK FOR col AS col - INTERVAL …`: (column, delay in µs).
+        watermark: Option<(String, i64)>,
+        options: Vec<(String, String)>,
+    },
+    /// `CREATE TABLE name [(columns)] WITH (options)`: a static read.
+    Table {
+        name: String,
+        schema: Option<Schema>,
+        options: Vec<(String, String)>,
+    },
+    /// `CREATE VIEW name AS SELECT …`.
+    View { name: String, query: String },
+    /// `CREATE SINK name [WITH (options)] AS SELECT …`.
+    Sink {
+        name: String,
+        options: Vec<(String, String)>,
+        query: String,
+    },
+    /// Any other statement: a query to run (`SELECT …`, `WITH …`, …).
+    Query { query: String },
+}
+
+/// A script that does not parse: the error, and the statement it is in
+/// (its number and first line) when it is in one.
+#[derive(Debug)]
+pub struct ScriptError {
+    pub statement: Option<(usize, String)>,
+    pub error: Error,
+}
+
+impl std::fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.statement {
+            Some((n, first)) => write!(f, "{} in statement {n}: {first}", self.error),
+            None => write!(f, "{}", self.error),
+        }
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+/// Splits `script` into statements (respecting strings and comments) and
+/// parses each one.
+pub fn parse_script(script: &str) -> std::result::Result<Vec<ScriptStatement>, ScriptError> {
+    let dialect = SparkDialect::new();
+    let tokens = Tokenizer::new(&dialect, script)
+        .with_unescape(false)
+        .tokenize_with_location()
+        .map_err(|e| ScriptError {
+            statement: None,
+            error: parse_error(ParserError::TokenizerError(e.to_string()), script),
+        })?;
+    let lines = LineIndex::new(script);
+    let mut out = Vec::new();
+    let mut start: Option<Location> = None;
+    for t in &tokens {
+        match &t.token {
+            Token::Whitespace(_) => {}
+            Token::SemiColon => {
+                if let Some(s) = start.take() {
+                    let text = &script[lines.offset(s)..lines.offset(t.span.start)];
+                    out.push(statement(out.len() + 1, s, text)?);
+                }
+            }
+            _ => {
+                if start.is_none() {
+                    start = Some(t.span.start);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        let text = script[lines.offset(s)..].trim_end();
+        out.push(statement(out.len() + 1, s, text)?);
+    }
+    Ok(out)
+}
+
+/// Byte offsets of line starts, to turn (line, column) into offsets.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    fn offset(&self, loc: Location) -> usize {
+        let Some(&line_start) = self.starts.get((loc.line as usize).saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[line_start..];
+        rest.char_indices()
+            .nth((loc.column as usize).saturating_sub(1))
+            .map(|(i, _)| line_start + i)
+            .unwrap_or(self.text.len())
+    }
+}
+
+/// `text` preceded by the newlines and spaces that put it at `at`.
+fn padded(at: Location, text: &str) -> String {
+    let mut s = "\n".repeat((at.line as usize).saturating_sub(1));
+    s.push_str(&" ".repeat((at.column as usize).saturating_sub(1)));
+    s.push_str(text);
+    s
+}
+
+fn statement(
+    number: usize,
+    at: Location,
+    text: &str,
+) -> std::result::Result<ScriptStatement, ScriptError> {
+    let full = padded(at, text);
+    let first_line = text.lines().next().unwrap_or("").trim().to_string();
+    let kind = parse_statement(&full).map_err(|error| ScriptError {
+        statement: Some((number, first_line.clone())),
+        error,
+    })?;
+    Ok(ScriptStatement {
+        number,
+        line: at.line,
+        column: at.column,
+        first_line,
+        kind,
+    })
+}
+
+fn word_is(p: &Parser, n: usize, w: &str) -> bool {
+    matches!(&p.peek_nth_token(n).token, Token::Word(x) if x.value.eq_ignore_ascii_case(w) && x.quote_style.is_none())
+}
+
+fn parse_statement(full: &str) -> Result<StatementKind> {
+    let mut p = parser(full)?;
+    let err = |e| parse_error(e, full);
+    let is_create = word_is(&p, 0, "CREATE");
+    let what = ["SOURCE", "TABLE", "VIEW", "SINK"]
+        .into_iter()
+        .find(|w| word_is(&p, 1, w));
+    let (true, Some(what)) = (is_create, what) else {
+        // Anything else is a query for the session (checked when planned).
+        return Ok(StatementKind::Query {
+            query: full.to_string(),
+        });
+    };
+    p.next_token();
+    p.next_token();
+    let name = p.parse_identifier().map_err(err)?.value;
+    let kind = match what {
+        "SOURCE" => {
+            let cols = if p.peek_token().token == Token::LParen {
+                source_columns(&mut p).map_err(err)?
+            } else {
+                SourceColumns::default()
+            };
+            let options = with_options(&mut p).map_err(err)?;
+            let watermark = match cols.watermark {
+                Some((c, e)) => Some((c, watermark_delay(&e)?)),
+                None => None,
+            };
+            StatementKind::Source {
+                name,
+                schema: schema_of(&cols.columns)?,
+                computed: cols.computed,
+                watermark,
+                options,
+            }
+        }
+        "TABLE" => {
+            let columns = if p.consume_token(&Token::LParen) {
+                let c = p
+                    .parse_comma_separated(|p| p.parse_column_def())
+                    .map_err(err)?;
+                p.expect_token(&Token::RParen).map_err(err)?;
+                c
+            } else {
+                Vec::new()
+            };
+            let options = with_options(&mut p).map_err(err)?;
+            StatementKind::Table {
+                name,
+                schema: schema_of(&columns)?,
+                options,
+            }
+        }
+        "VIEW" => {
+            p.expect_keyword(Keyword::AS).map_err(err)?;
+            StatementKind::View {
+                name,
+                query: rest_query(&mut p, full)?,
+            }
+        }
+        _ => {
+            let options = if word_is(&p, 0, "WITH") {
+                with_options(&mut p).map_err(err)?
+            } else {
+                Vec::new()
+            };
+            p.expect_keyword(Keyword::AS).map_err(err)?;
+            StatementKind::Sink {
+                name,
+                options,
+                query: rest_query(&mut p, full)?,
+            }
+        }
+    };
+    end(&p)?;
+    Ok(kind)
+}
+
+/// The query from the parser's position to the end of the statement,
+/// checked to parse, and padded to its position.
+fn rest_query(p: &mut Parser, full: &str) -> Result<String> {
+    let at = p.peek_token().span.start;
+    let text = &full[LineIndex::new(full).offset(at)..];
+    p.parse_query().map_err(|e| parse_error(e, full))?;
+    Ok(padded(at, text))
+}
+
+fn end(p: &Parser) -> Result<()> {
+    let next = p.peek_token();
+    if next.token == Token::EOF {
+        return Ok(());
+    }
+    Err(Error::Parse {
+        message: format!("Syntax error at or near '{}': extra input", next.token),
+        line: next.span.start.line,
+        column: next.span.start.column,
+    })
+}
+
+#[derive(Default)]
+struct SourceColumns {
+    columns: Vec<ColumnDef>,
+    computed: Vec<(String, String)>,
+    watermark: Option<(String, SqlExpr)>,
+}
+
+/// `( col TYPE, name AS expr, WATERMARK FOR col AS expr, … )`.
+fn source_columns(p: &mut Parser) -> std::result::Result<SourceColumns, ParserError> {
+    let mut out = SourceColumns::default();
+    p.expect_token(&Token::LParen)?;
+    loop {
+        if word_is(p, 0, "WATERMARK") && word_is(p, 1, "FOR") {
+            p.next_token();
+            p.next_token();
+            let col = p.parse_identifier()?.value;
+            p.expect_keyword(Keyword::AS)?;
+            out.watermark = Some((col, p.parse_expr()?));
+        } else if matches!(p.peek_nth_token(1).token, Token::Word(ref w) if w.keyword == Keyword::AS)
+        {
+            let name = p.parse_identifier()?.value;
+            p.next_token();
+            let e = p.parse_expr()?;
+            out.computed.push((name, e.to_string()));
+        } else {
+            out.columns.push(p.parse_column_def()?);
+        }
+        if !p.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    p.expect_token(&Token::RParen)?;
+    Ok(out)
+}
+
+/// `WITH (key = value, …)`; keys may be dotted, values are literals or
+/// names, kept as written (strings without their quotes).
+fn with_options(p: &mut Parser) -> std::result::Result<Vec<(String, String)>, ParserError> {
+    p.expect_keyword(Keyword::WITH)?;
+    p.expect_token(&Token::LParen)?;
+    let mut out = Vec::new();
+    if p.consume_token(&Token::RParen) {
+        return Ok(out);
+    }
+    loop {
+        let key = p.parse_object_name(false)?.to_string();
+        p.expect_token(&Token::Eq)?;
+        let at = p.peek_token();
+        let value = match p.parse_expr()? {
+            SqlExpr::Value(v) => match v.value {
+                Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => s.replace("''", "'"),
+                Value::Number(n, _) => n.to_string(),
+                Value::Boolean(b) => b.to_string(),
+                other => other.to_string(),
+            },
+            SqlExpr::Identifier(i) => i.value,
+            SqlExpr::UnaryOp { op, expr } => format!("{op}{expr}"),
+            other => {
+                return Err(ParserError::ParserError(format!(
+                    "option {key}: expected a literal value, found {other} at Line: {}, Column: {}",
+                    at.span.start.line, at.span.start.column
+                )))
+            }
+        };
+        out.push((key, value));
+        if !p.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    p.expect_token(&Token::RParen)?;
+    Ok(out)
+}
+
+fn schema_of(cols: &[ColumnDef]) -> Result<Option<Schema>> {
+    if cols.is_empty() {
+        return Ok(None);
+    }
+    let ddl = cols
+        .iter()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    super::parse_ddl_schema(&ddl).map(Some)
+}
+
+/// The delay of `col - INTERVAL '30' MINUTE` (or of a bare interval).
+fn watermark_delay(e: &SqlExpr) -> Result<i64> {
+    let interval = match e {
+        SqlExpr::BinaryOp {
+            op: sqlparser::ast::BinaryOperator::Minus,
+            right,
+            ..
+        } => right.as_ref(),
+        other => other,
+    };
+    match super::parse_expr(&interval.to_string()) {
+        Ok(Expr::Interval(us)) if us >= 0 => Ok(us),
+        _ => Err(Error::Unsupported(format!(
+            "WATERMARK: expected `column - INTERVAL '…' unit`, found `{e}`"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_positions() {
+        let s = "-- c; x\nCREATE SOURCE a (x BIGINT, t AS x + 1, WATERMARK FOR t AS t - INTERVAL '30' MINUTE)\n WITH (format = 'json', path = 'a;b', maxFilesPerTrigger = 1);\n/* ; */ SELECT ';' FROM a";
+        let st = parse_script(s).unwrap();
+        assert_eq!(st.len(), 2);
+        assert_eq!((st[0].line, st[0].column), (2, 1));
+        assert_eq!((st[1].line, st[1].column), (4, 9));
+        match &st[0].kind {
+            StatementKind::Source {
+                options, watermark, ..
+            } => {
+                assert_eq!(options[1], ("path".into(), "a;b".into()));
+                assert_eq!(watermark.as_ref().unwrap().1, 1_800_000_000);
+            }
+            k => panic!("{k:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_have_script_positions() {
+        let e = parse_script("SELECT 1;\nCREATE SINK s WITH (format = 'memory') AS SELEC 1")
+            .unwrap_err();
+        assert!(matches!(e.error, Error::Parse { line: 2, .. }), "{e}");
+        assert_eq!(e.statement.map(|s| s.0), Some(2));
+    }
+}

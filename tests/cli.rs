@@ -1,0 +1,237 @@
+//! The `sqlc` command line: the example scripts against Spark's answers,
+//! script errors (exit 2, nothing started), `explain` and `gen`.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::{Map, Value};
+
+fn sqlc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sqlc"))
+        .args(args)
+        .output()
+        .expect("sqlc runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `examples/sql/NAME.sql` as a one-shot job; the rows its SELECT printed.
+fn run_example(name: &str) -> Vec<Map<String, Value>> {
+    let script = root().join("examples/sql").join(format!("{name}.sql"));
+    let data = format!("data={}", activity_data().display());
+    let o = sqlc(&[
+        "run",
+        script.to_str().unwrap(),
+        "--available-now",
+        "--quiet",
+        "--output",
+        "json",
+        "--var",
+        &data,
+    ]);
+    assert!(o.status.success(), "{name}: {}", stderr(&o));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .clone()
+        })
+        .collect()
+}
+
+fn key(r: &Map<String, Value>) -> String {
+    r.iter()
+        .map(|(k, v)| match v {
+            Value::Number(n) if n.is_f64() => format!("{k}={:.6e}", n.as_f64().unwrap()),
+            v => format!("{k}={v}"),
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs())
+        }
+        _ => a == b,
+    }
+}
+
+/// The rows equal Spark's answer in `expected` (any order, doubles to 1e-9).
+fn assert_rows(name: &str, mut got: Vec<Map<String, Value>>, expected: &str) {
+    let want = load_expected(&root().join("tests/data/expected").join(expected));
+    let mut want = want.rows;
+    assert_eq!(got.len(), want.len(), "{name}: row count");
+    got.sort_by_key(key);
+    want.sort_by_key(key);
+    for (g, w) in got.iter().zip(&want) {
+        let ok = g.len() == w.len() && g.iter().all(|(k, v)| w.get(k).is_some_and(|x| same(v, x)));
+        assert!(ok, "{name}: got {g:?}, want {w:?}");
+    }
+}
+
+#[test]
+fn example_1_counts_match_spark() {
+    assert_rows("ex1", run_example("ex1"), "ex1_activity_counts.jsonl");
+}
+
+#[test]
+fn example_2_stairs_match_spark() {
+    assert_rows("ex2", run_example("ex2"), "ex2_stairs.jsonl");
+}
+
+#[test]
+fn example_3_cube_matches_spark() {
+    assert_rows("ex3", run_example("ex3"), "ex3_cube.jsonl");
+}
+
+#[test]
+fn example_4_cube_join_matches_spark() {
+    assert_rows("ex4", run_example("ex4"), "ex4_cube_join.jsonl");
+}
+
+const SOURCE: &str = "CREATE SOURCE activity (gt STRING, model STRING, x DOUBLE)\n  WITH (format = 'json', path = '${data}', maxFilesPerTrigger = 1);\n";
+
+/// Runs a script that must fail before starting anything: exit 2, a short
+/// message containing `needles`, and no progress file written.
+fn script_error(body: &str, needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("bad.sql");
+    std::fs::write(&script, format!("{SOURCE}{body}")).unwrap();
+    let progress = dir.path().join("progress.jsonl");
+    let data = format!("data={}", activity_data().display());
+    let o = sqlc(&[
+        "run",
+        script.to_str().unwrap(),
+        "--available-now",
+        "--var",
+        &data,
+        "--progress-json",
+        progress.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{body}: {err}");
+    assert!(err.lines().count() <= 2, "{err}");
+    for n in needles {
+        assert!(err.contains(n), "{body}: `{n}` not in {err}");
+    }
+    assert!(o.stdout.is_empty(), "{body}: printed {:?}", o.stdout);
+    let written = std::fs::read_to_string(&progress).unwrap_or_default();
+    assert!(written.is_empty(), "{body}: a query ran: {written}");
+}
+
+#[test]
+fn unknown_column_is_a_script_error() {
+    script_error(
+        "CREATE VIEW v AS SELECT gt FROM activity;\nCREATE SINK c WITH (outputMode = 'complete')\nAS SELECT gtx, count(*) FROM activity GROUP BY gtx;\n",
+        &["UNRESOLVED_COLUMN", "gtx", "line 4", "statement 3"],
+    );
+}
+
+#[test]
+fn bad_option_value_is_a_script_error() {
+    script_error(
+        "CREATE SINK c WITH (outputMode = 'complete', trigger = 'sometimes')\nAS SELECT gt, count(*) FROM activity GROUP BY gt;\n",
+        &["trigger", "sometimes", "statement 2"],
+    );
+}
+
+#[test]
+fn append_on_an_aggregation_without_watermark_is_a_script_error() {
+    script_error(
+        "CREATE SINK ok WITH (outputMode = 'append') AS SELECT gt FROM activity;\nCREATE SINK c WITH (outputMode = 'append')\nAS SELECT gt, count(*) FROM activity GROUP BY gt;\n",
+        &["append", "watermark", "statement 3"],
+    );
+}
+
+#[test]
+fn syntax_error_names_line_and_column() {
+    script_error(
+        "CREATE SINK c WITH (outputMode = 'complete')\nAS SELECT gt, count(*) FROM activity GROUP BYY gt;\n",
+        &["PARSE_SYNTAX_ERROR", "line 4, column 38", "statement 2"],
+    );
+}
+
+#[test]
+fn missing_path_is_a_script_error() {
+    script_error(
+        "CREATE TABLE h WITH (format = 'json', path = '/no/such/dir');\n",
+        &["PATH_NOT_FOUND", "statement 2"],
+    );
+}
+
+#[test]
+fn explain_shows_cranelift_ir() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = dir.path().join("init.sql");
+    std::fs::write(&init, SOURCE).unwrap();
+    let data = format!("data={}", activity_data().display());
+    let o = sqlc(&[
+        "explain",
+        "-e",
+        "SELECT gt, count(*) AS count FROM activity GROUP BY gt",
+        "--init",
+        init.to_str().unwrap(),
+        "--var",
+        &data,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("-- Cranelift IR --"));
+}
+
+#[test]
+fn gen_writes_files_and_sql_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("data");
+    let o = sqlc(&[
+        "gen",
+        "activity",
+        out.to_str().unwrap(),
+        "--rows",
+        "1000",
+        "--files",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = std::fs::read_dir(&out).unwrap().count();
+    assert_eq!(files, 3);
+    let init = dir.path().join("init.sql");
+    std::fs::write(
+        &init,
+        "CREATE TABLE t WITH (format = 'json', path = '${d}');",
+    )
+    .unwrap();
+    let var = format!("d={}", out.display());
+    let o = sqlc(&[
+        "sql",
+        "-e",
+        "SELECT count(*) AS n FROM t",
+        "--init",
+        init.to_str().unwrap(),
+        "--var",
+        &var,
+        "--output",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "n\n1000\n");
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    let o = sqlc(&["run", "x.sql", "--output", "xml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = sqlc(&["run", "/no/such/script.sql"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read"));
+}
