@@ -209,7 +209,16 @@ pub fn assert_matches(
     ordered: bool,
 ) {
     assert_eq!(columns, expected.columns.as_slice(), "{what}: column names");
-    let mut got = to_json_rows(batches);
+    assert_rows_match(what, to_json_rows(batches), expected, ordered);
+}
+
+/// Asserts that rows (as JSON objects) are exactly the expected ones.
+pub fn assert_rows_match(
+    what: &str,
+    mut got: Vec<Map<String, Value>>,
+    expected: &Expected,
+    ordered: bool,
+) {
     let mut want = expected.rows.clone();
     assert_eq!(got.len(), want.len(), "{what}: row count");
     if !ordered {
