@@ -101,8 +101,7 @@ fn is_decimal(s: &str) -> bool {
 /// Spark's string unescaping (`unescapeSQLString`): `\n`, `\t`, `\0`, `\b`,
 /// `\r`, `\Z`, `\uXXXX`, `\UXXXXXXXX`, octal `\ooo`; `\%` and `\_` keep their
 /// backslash (they are LIKE escapes); any other `\c` is `c`. `raw` is the text
-/// between the quotes as written. A doubled quote (`'it''s'`) is, as in
-/// Spark, two adjacent literals: `its`.
+/// between the quotes as written; a doubled quote (`'it''s'`) is one quote.
 pub fn unescape(raw: &str, quote: char) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let mut out = String::with_capacity(raw.len());
@@ -110,6 +109,7 @@ pub fn unescape(raw: &str, quote: char) -> String {
     while i < chars.len() {
         let c = chars[i];
         if c == quote && chars.get(i + 1) == Some(&quote) {
+            out.push(quote);
             i += 2;
             continue;
         }
@@ -402,7 +402,7 @@ mod tests {
         assert_eq!(unescape(r"a\tb\'c\\d", '\''), "a\tb'c\\d");
         assert_eq!(unescape(r"50\%", '\''), r"50\%");
         assert_eq!(unescape(r"\u0041\101", '\''), "AA");
-        assert_eq!(unescape("it''s", '\''), "its");
+        assert_eq!(unescape("it''s", '\''), "it's");
     }
 
     #[test]
