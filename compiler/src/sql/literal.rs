@@ -261,6 +261,9 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
                 ("-", hm) => (-1, hm),
                 _ => return None,
             };
+            if !hm.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+                return None;
+            }
             let (h, m) = match hm.split_once(':') {
                 Some((h, m)) => (h, m),
                 None if hm.len() == 4 => hm.split_at(2),
@@ -337,7 +340,10 @@ pub fn interval_value(value: &str, unit: &str) -> Result<i64> {
         frac_digits.parse().map_err(|_| bad("not a number"))?
     };
     let scale = 10i128.pow(frac_digits.len() as u32);
-    let total = int * per as i128 + frac_val * per as i128 / scale;
+    let total = int
+        .checked_mul(per as i128)
+        .and_then(|t| t.checked_add(frac_val * per as i128 / scale))
+        .ok_or_else(|| bad("too large"))?;
     let total = if neg { -total } else { total };
     i64::try_from(total).map_err(|_| bad("too large"))
 }

@@ -426,3 +426,21 @@ fn expression_errors() {
         "PARSE_SYNTAX_ERROR"
     );
 }
+
+proptest::proptest! {
+    /// Whatever the text, parsing returns (an expression or an error).
+    #[test]
+    fn parse_expr_never_panics(s in "[a-zA-Z0-9 '\"`.,()*+/%<>=!:_é\\-\\\\]{0,40}") {
+        let _ = parse_expr(&s);
+        let _ = parse_select_item(&s);
+    }
+
+    /// Malformed typed literals and intervals are errors, not panics.
+    #[test]
+    fn typed_literals_never_panic(s in "[0-9 :.TZUTC+é\\-a-z]{0,30}") {
+        for kind in ["TIMESTAMP", "DATE", "INTERVAL", "TIMESTAMP_LTZ"] {
+            let _ = parse_expr(&format!("{kind} '{s}'"));
+        }
+        let _ = parse_expr(&format!("INTERVAL '{s}' SECOND"));
+    }
+}
