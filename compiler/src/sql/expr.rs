@@ -149,12 +149,20 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
             negated,
             low,
             high,
-        } => Expr::Between {
-            arg: boxed(expr)?,
-            low: boxed(low)?,
-            high: boxed(high)?,
-            negated: *negated,
-        },
+        } => {
+            let between = Expr::Between {
+                arg: boxed(expr)?,
+                low: boxed(low)?,
+                high: boxed(high)?,
+                negated: false,
+            };
+            // Spark: NOT BETWEEN is NOT (x BETWEEN …)
+            if *negated {
+                not(between)
+            } else {
+                between
+            }
+        }
         SqlExpr::Like {
             negated,
             any,
@@ -263,9 +271,11 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
                 Some(f) => convert(f)?,
                 None => Expr::Literal(Scalar::Int32(1)),
             });
-            if let Some(n) = substring_for {
-                args.push(convert(n)?);
-            }
+            // Spark's default length, which it prints: substr(x, 2, 2147483647)
+            args.push(match substring_for {
+                Some(n) => convert(n)?,
+                None => Expr::Literal(Scalar::Int32(i32::MAX)),
+            });
             call(if *shorthand { "substr" } else { "substring" }, args)
         }
         SqlExpr::Trim {

@@ -101,8 +101,7 @@ fn is_decimal(s: &str) -> bool {
 /// Spark's string unescaping (`unescapeSQLString`): `\n`, `\t`, `\0`, `\b`,
 /// `\r`, `\Z`, `\uXXXX`, `\UXXXXXXXX`, octal `\ooo`; `\%` and `\_` keep their
 /// backslash (they are LIKE escapes); any other `\c` is `c`. `raw` is the text
-/// between the quotes as written. A doubled quote (`'it''s'`) is, as in
-/// Spark, two adjacent literals: `its`.
+/// between the quotes as written; a doubled quote (`'it''s'`) is one quote.
 pub fn unescape(raw: &str, quote: char) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let mut out = String::with_capacity(raw.len());
@@ -110,6 +109,7 @@ pub fn unescape(raw: &str, quote: char) -> String {
     while i < chars.len() {
         let c = chars[i];
         if c == quote && chars.get(i + 1) == Some(&quote) {
+            out.push(quote);
             i += 2;
             continue;
         }
@@ -261,6 +261,9 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
                 ("-", hm) => (-1, hm),
                 _ => return None,
             };
+            if !hm.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+                return None;
+            }
             let (h, m) = match hm.split_once(':') {
                 Some((h, m)) => (h, m),
                 None if hm.len() == 4 => hm.split_at(2),
@@ -337,7 +340,10 @@ pub fn interval_value(value: &str, unit: &str) -> Result<i64> {
         frac_digits.parse().map_err(|_| bad("not a number"))?
     };
     let scale = 10i128.pow(frac_digits.len() as u32);
-    let total = int * per as i128 + frac_val * per as i128 / scale;
+    let total = int
+        .checked_mul(per as i128)
+        .and_then(|t| t.checked_add(frac_val * per as i128 / scale))
+        .ok_or_else(|| bad("too large"))?;
     let total = if neg { -total } else { total };
     i64::try_from(total).map_err(|_| bad("too large"))
 }
@@ -402,7 +408,7 @@ mod tests {
         assert_eq!(unescape(r"a\tb\'c\\d", '\''), "a\tb'c\\d");
         assert_eq!(unescape(r"50\%", '\''), r"50\%");
         assert_eq!(unescape(r"\u0041\101", '\''), "AA");
-        assert_eq!(unescape("it''s", '\''), "its");
+        assert_eq!(unescape("it''s", '\''), "it's");
     }
 
     #[test]

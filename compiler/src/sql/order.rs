@@ -159,10 +159,13 @@ pub fn apply(
         .enumerate()
         .map(|(j, e)| Expr::Alias(Box::new(e), hidden_name(j)))
         .collect();
-    if !hidden.is_empty() && distinct {
+    if let (Some(h), true) = (hidden.first(), distinct) {
+        // after DISTINCT only the output can be sorted on: Spark's error is
+        // the key's failure to resolve there
+        let key = h.clone().unalias();
+        resolve(&key, &Scope::new(&out))?;
         return Err(Error::Unsupported(format!(
-            "[MISSING_ATTRIBUTES] ORDER BY `{}` must appear in the select list when SELECT DISTINCT is used",
-            hidden[0].clone().unalias()
+            "[MISSING_ATTRIBUTES] ORDER BY `{key}` must appear in the select list when SELECT DISTINCT is used"
         )));
     }
     let width = out.schema.len();

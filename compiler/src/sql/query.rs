@@ -166,7 +166,8 @@ impl<'a> Planner<'a> {
                 let plan = self.query(subquery)?;
                 match alias {
                     Some(a) => self.alias(plan, a),
-                    None => Ok(plan),
+                    // as Spark: the subquery's qualifiers do not reach outside
+                    None => Ok(unqualified(plan)),
                 }
             }
             TableFactor::NestedJoin {
@@ -217,6 +218,16 @@ fn qualified(plan: Arc<Plan>, name: &str) -> Arc<Plan> {
     } else {
         plan.aliased(name)
     }
+}
+
+/// `plan` with no column qualified.
+fn unqualified(plan: Arc<Plan>) -> Arc<Plan> {
+    if plan.qualifiers.iter().all(Option::is_none) {
+        return plan;
+    }
+    let mut p = (*plan).clone();
+    p.qualifiers = vec![None; p.schema.len()];
+    Arc::new(p)
 }
 
 fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {

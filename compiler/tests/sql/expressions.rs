@@ -36,6 +36,7 @@ fn parses_columns_and_literals() {
     );
     assert_eq!(e("\"dq\""), lit(Scalar::Utf8("dq".into())));
     assert_eq!(e("'a' 'b'"), lit(Scalar::Utf8("ab".into())));
+    assert_eq!(e("'it''s'"), lit(Scalar::Utf8("it's".into())));
     assert_eq!(e("TRUE"), lit(Scalar::Boolean(true)));
     assert_eq!(e("false"), lit(Scalar::Boolean(false)));
     assert_eq!(e("NULL"), lit(Scalar::Null));
@@ -197,7 +198,13 @@ fn parses_predicates() {
         negated,
     };
     assert_eq!(e("a BETWEEN 1 AND 2"), between(false));
-    assert_eq!(e("a NOT BETWEEN 1 AND 2"), between(true));
+    assert_eq!(
+        e("a NOT BETWEEN 1 AND 2"),
+        Expr::Unary {
+            op: UnaryOp::Not,
+            arg: Box::new(between(false))
+        }
+    );
 }
 
 #[test]
@@ -306,7 +313,7 @@ fn parses_functions() {
     );
     assert_eq!(
         e("substr(x, 2)"),
-        Expr::call("substr", vec![col("x"), int(2)])
+        Expr::call("substr", vec![col("x"), int(2), int(i32::MAX)])
     );
     assert_eq!(e("TRIM(x)"), Expr::call("trim", vec![col("x")]));
     assert_eq!(e("CEIL(x)"), Expr::call("ceil", vec![col("x")]));
@@ -419,4 +426,22 @@ fn expression_errors() {
         parse_expr("99999999999999999999L").unwrap_err().class(),
         "PARSE_SYNTAX_ERROR"
     );
+}
+
+proptest::proptest! {
+    /// Whatever the text, parsing returns (an expression or an error).
+    #[test]
+    fn parse_expr_never_panics(s in "[a-zA-Z0-9 '\"`.,()*+/%<>=!:_é\\-\\\\]{0,40}") {
+        let _ = parse_expr(&s);
+        let _ = parse_select_item(&s);
+    }
+
+    /// Malformed typed literals and intervals are errors, not panics.
+    #[test]
+    fn typed_literals_never_panic(s in "[0-9 :.TZUTC+é\\-a-z]{0,30}") {
+        for kind in ["TIMESTAMP", "DATE", "INTERVAL", "TIMESTAMP_LTZ"] {
+            let _ = parse_expr(&format!("{kind} '{s}'"));
+        }
+        let _ = parse_expr(&format!("INTERVAL '{s}' SECOND"));
+    }
 }
