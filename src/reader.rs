@@ -85,6 +85,17 @@ macro_rules! reader_methods {
             self
         }
 
+        /// Several options at once (PySpark's `options(**kwargs)`).
+        pub fn options<K: AsRef<str>, V: ToString>(
+            mut self,
+            pairs: impl IntoIterator<Item = (K, V)>,
+        ) -> Self {
+            for (k, v) in pairs {
+                self.0.option(k.as_ref(), v);
+            }
+            self
+        }
+
         pub fn json(self, path: impl AsRef<Path>) -> Result<DataFrame> {
             self.format("json").load(path)
         }

@@ -346,6 +346,18 @@ impl TExpr {
         )
     }
 
+    pub fn binary(op: BinaryOp, left: TExpr, right: TExpr, ty: DataType, nullable: bool) -> Self {
+        TExpr::new(
+            TExprKind::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            },
+            ty,
+            nullable,
+        )
+    }
+
     pub fn literal(v: Scalar) -> Self {
         let ty = v.data_type();
         let nullable = v.is_null();

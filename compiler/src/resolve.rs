@@ -381,15 +381,7 @@ fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
     match op {
         And | Or => {
             let (l, r) = (boolean(l, e)?, boolean(r, e)?);
-            Ok(TExpr::new(
-                TExprKind::Binary {
-                    op,
-                    left: Box::new(l),
-                    right: Box::new(r),
-                },
-                DataType::Boolean,
-                nullable,
-            ))
+            Ok(TExpr::binary(op, l, r, DataType::Boolean, nullable))
         }
         Eq | NotEq | Lt | LtEq | Gt | GtEq | EqNullSafe => {
             let ty = comparison_type(&l.ty, &r.ty)
@@ -401,15 +393,7 @@ fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
             };
             let (l, r) = (cast(l, ty.clone())?, cast(r, ty)?);
             let nullable = op != EqNullSafe && nullable;
-            Ok(TExpr::new(
-                TExprKind::Binary {
-                    op,
-                    left: Box::new(l),
-                    right: Box::new(r),
-                },
-                DataType::Boolean,
-                nullable,
-            ))
+            Ok(TExpr::binary(op, l, r, DataType::Boolean, nullable))
         }
         Add | Sub | Mul | Mod | Div => {
             let num = |t: &DataType| match t {
@@ -438,15 +422,7 @@ fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
                 comparison_type(&lt, &rt).unwrap_or(DataType::Float64)
             };
             let (l, r) = (cast(l, ty.clone())?, cast(r, ty.clone())?);
-            Ok(TExpr::new(
-                TExprKind::Binary {
-                    op,
-                    left: Box::new(l),
-                    right: Box::new(r),
-                },
-                ty,
-                nullable,
-            ))
+            Ok(TExpr::binary(op, l, r, ty, nullable))
         }
     }
 }

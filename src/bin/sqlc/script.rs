@@ -156,14 +156,11 @@ impl Exec<'_> {
                 if let Some(schema) = schema {
                     r = r.schema(schema);
                 }
-                let (path, rest) = split_options(options);
-                for (k, v) in rest {
-                    r = if k.eq_ignore_ascii_case("format") {
-                        r.format(v)
-                    } else {
-                        r.option(k, v)
-                    };
+                let (path, format, rest) = split_options(options);
+                if let Some(f) = format {
+                    r = r.format(f);
                 }
+                r = r.options(rest);
                 let mut df = r.load_source(path.as_deref().map(Path::new))?;
                 for (col, e) in computed {
                     df = df.select_expr(["*".to_string(), format!("{e} AS {col}")])?;
@@ -183,14 +180,11 @@ impl Exec<'_> {
                 if let Some(schema) = schema {
                     r = r.schema(schema);
                 }
-                let (path, rest) = split_options(options);
-                for (k, v) in rest {
-                    r = if k.eq_ignore_ascii_case("format") {
-                        r.format(v)
-                    } else {
-                        r.option(k, v)
-                    };
+                let (path, format, rest) = split_options(options);
+                if let Some(f) = format {
+                    r = r.format(f);
                 }
+                r = r.options(rest);
                 let path = path.ok_or_else(|| {
                     bad(format!(
                         "CREATE TABLE {name}: give its files with WITH (path = '…')"
@@ -332,15 +326,21 @@ impl Exec<'_> {
 }
 
 /// The `path` option apart from the others.
-fn split_options(options: &[(String, String)]) -> (Option<String>, Vec<(&str, &str)>) {
+/// A WITH clause's `path` and `format`, and the connector's other options.
+fn split_options(
+    options: &[(String, String)],
+) -> (Option<String>, Option<&str>, Vec<(&str, &str)>) {
     let mut path = None;
+    let mut format = None;
     let mut rest = Vec::new();
     for (k, v) in options {
         if k.eq_ignore_ascii_case("path") {
             path = Some(v.clone());
+        } else if k.eq_ignore_ascii_case("format") {
+            format = Some(v.as_str());
         } else {
             rest.push((k.as_str(), v.as_str()));
         }
     }
-    (path, rest)
+    (path, format, rest)
 }
