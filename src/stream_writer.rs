@@ -105,6 +105,7 @@ impl DataStreamWriter {
         }
         let session = self.df.session().clone();
         self.cfg.exec_mode = Some(session.exec_mode());
+        self.cfg.watermark_policy = session.watermark_policy()?;
         let plan = Arc::clone(self.df.plan());
         Ok(writer::start(
             &plan,

@@ -23,7 +23,7 @@ use arrow::array::{
 };
 
 use crate::error::{Error, Result};
-use crate::ir::{AggFunc, AggSpec};
+use crate::ir::{AggFunc, AggSpec, WindowKey};
 use crate::types::DataType;
 
 /// The hash of a group key, shared bit for bit by the JIT and Rust.
@@ -118,6 +118,10 @@ pub struct TableLayout {
     pub funcs: Vec<(AggFunc, DataType)>,
     /// Type of each aggregate's argument (for min/max decoding).
     pub arg_types: Vec<Option<DataType>>,
+    /// The window key: stored as its start, output as `{start, end}`.
+    pub window: Option<WindowKey>,
+    /// The key carrying the watermark (see [`AggSpec::event_time_key`]).
+    pub event_time_key: Option<usize>,
 }
 
 impl TableLayout {
@@ -182,6 +186,8 @@ impl TableLayout {
             accs,
             funcs,
             arg_types,
+            window: spec.window,
+            event_time_key: spec.event_time_key,
         })
     }
 
@@ -221,6 +227,11 @@ pub struct RawTable {
     pub arena: *mut u8,
     /// Number of groups.
     pub len: u64,
+    /// Rows whose event-time key (a window: its end) is at or before this
+    /// are late: kernels drop them and count them in `late`. `i64::MIN`
+    /// when there is no watermark.
+    pub watermark: i64,
+    pub late: u64,
 }
 
 pub const EMPTY_SLOT: u32 = u32::MAX;
@@ -234,6 +245,8 @@ pub mod raw_offsets {
     pub const ACCS: i32 = 32;
     pub const ARENA: i32 = 40;
     pub const LEN: i32 = 48;
+    pub const WATERMARK: i32 = 56;
+    pub const LATE: i32 = 64;
 }
 
 /// A hash-aggregate table. `raw` comes first so that a `*mut AggTable` is a
@@ -283,6 +296,8 @@ impl AggTable {
                 accs: std::ptr::null_mut(),
                 arena: std::ptr::null_mut(),
                 len: 0,
+                watermark: i64::MIN,
+                late: 0,
             },
             layout,
             init,
@@ -295,6 +310,26 @@ impl AggTable {
         };
         t.refresh();
         t
+    }
+
+    /// Sets the watermark the kernels drop late rows by (see
+    /// [`RawTable::watermark`]).
+    pub fn set_watermark(&mut self, watermark_us: Option<i64>) {
+        self.raw.watermark = watermark_us.unwrap_or(i64::MIN);
+    }
+
+    /// The watermark in force (`i64::MIN`: none).
+    pub fn watermark(&self) -> i64 {
+        self.raw.watermark
+    }
+
+    /// Rows (row–window pairs, for windows) dropped as late so far.
+    pub fn late_rows(&self) -> u64 {
+        self.raw.late
+    }
+
+    pub fn add_late_rows(&mut self, n: u64) {
+        self.raw.late += n;
     }
 
     pub fn layout(&self) -> &Arc<TableLayout> {
@@ -642,7 +677,13 @@ impl AggTable {
                     });
                     bytes_array(t, strs)
                 }
-                t => fixed_array(t, groups.iter().map(|&g| get(g))),
+                t => {
+                    let a = fixed_array(t, groups.iter().map(|&g| get(g)));
+                    match l.window {
+                        Some(w) if w.key == k => window_array(&a, w.window.size_us),
+                        _ => a,
+                    }
+                }
             });
         }
         for (i, kind) in l.accs.iter().enumerate() {
@@ -723,6 +764,44 @@ impl AggTable {
 
 /// Orders two encoded fixed-width values of type `ty` as Spark does (NaN is
 /// the largest double; -0.0 was already folded into 0.0).
+/// The `window` struct of windows starting at `starts`.
+fn window_array(starts: &ArrayRef, size_us: i64) -> ArrayRef {
+    use arrow::array::{Array, StructArray, TimestampMicrosecondArray};
+    let starts = starts
+        .as_any()
+        .downcast_ref::<TimestampMicrosecondArray>()
+        .expect("a window key is stored as a timestamp")
+        .clone();
+    let ends: TimestampMicrosecondArray = starts
+        .iter()
+        .map(|s| s.map(|s| s.wrapping_add(size_us)))
+        .collect::<TimestampMicrosecondArray>()
+        .with_timezone("UTC");
+    let nulls = starts.nulls().cloned();
+    let fields = match crate::window::window_type().to_arrow() {
+        arrow::datatypes::DataType::Struct(f) => f,
+        _ => unreachable!("the window type is a struct"),
+    };
+    Arc::new(StructArray::new(
+        fields,
+        vec![Arc::new(starts) as ArrayRef, Arc::new(ends)],
+        nulls,
+    ))
+}
+
+/// The stored (encoded) event time of a group's key `k` as the watermark
+/// compares it: a window's end, or the timestamp itself. `None` when null.
+pub fn event_time_of(layout: &TableLayout, key_row: &[u8], k: usize) -> Option<i64> {
+    if key_row[k] != 0 {
+        return None;
+    }
+    let v = read_u64(key_row, layout.key_offsets[k]) as i64;
+    Some(match layout.window {
+        Some(w) if w.key == k => v.wrapping_add(w.window.size_us),
+        _ => v,
+    })
+}
+
 pub fn compare_encoded(ty: &DataType, a: u64, b: u64) -> std::cmp::Ordering {
     match ty {
         DataType::Float64 => {

@@ -17,6 +17,7 @@ pub mod resolve;
 pub mod scalar_fns;
 pub mod sql;
 pub mod types;
+pub mod window;
 
 pub use error::{Error, Result};
 pub use kernel::{compile, compile_cached, ExecMode, Kernel, KernelExplain};

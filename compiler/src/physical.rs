@@ -11,7 +11,7 @@ use arrow::datatypes::SchemaRef;
 
 use crate::agg_table::TableLayout;
 use crate::error::Result;
-use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr};
+use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr, TExprKind};
 use crate::kernel::{compile_cached, ExecMode, Kernel};
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
 use crate::types::Schema;
@@ -64,11 +64,24 @@ pub enum PhysPlan {
         column: usize,
         delay_us: i64,
     },
+    /// Keeps the first row of each key. `event_time`: the input's
+    /// event-time column, if it has one — rows at or behind the watermark
+    /// are late and dropped, and (when it is a key, or `within_watermark`)
+    /// remembered keys are evicted as the watermark passes.
     Deduplicate {
         id: usize,
         input: Box<PhysPlan>,
         keys: Vec<usize>,
+        event_time: Option<EventTime>,
+        within_watermark: bool,
     },
+}
+
+/// An event-time column and its watermark delay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventTime {
+    pub column: usize,
+    pub delay_us: i64,
 }
 
 impl PhysPlan {
@@ -148,8 +161,14 @@ impl PhysPlan {
                 PhysPlan::HashAggregate {
                     id, kernel, spec, ..
                 } => format!(
-                    "HashAggregate #{id} keys={} sets={} aggs={} [{}] ({})",
+                    "HashAggregate #{id} keys={}{}{} sets={} aggs={} [{}] ({})",
                     spec.keys.len(),
+                    spec.window
+                        .map(|w| format!(" {}", w.window.display(&format!("key{}", w.key))))
+                        .unwrap_or_default(),
+                    spec.event_time_key
+                        .map(|k| format!(" watermark-key={k}"))
+                        .unwrap_or_default(),
                     spec.grouping_sets.len(),
                     spec.aggs.len(),
                     steps_summary(kernel.spec()),
@@ -169,8 +188,18 @@ impl PhysPlan {
                         delay_us / 1000
                     )
                 }
-                PhysPlan::Deduplicate { id, keys, .. } => {
-                    format!("Deduplicate #{id} keys={keys:?}")
+                PhysPlan::Deduplicate {
+                    id,
+                    keys,
+                    event_time,
+                    within_watermark,
+                    ..
+                } => {
+                    let w = if *within_watermark { "WithinWatermark" } else { "" };
+                    let t = event_time
+                        .map(|e| format!(" event-time={}", e.column))
+                        .unwrap_or_default();
+                    format!("Deduplicate{w} #{id} keys={keys:?}{t}")
                 }
             };
             let _ = writeln!(out, "{pad}{line}");
@@ -268,14 +297,28 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             keys,
             grouping_sets,
             aggs,
+            window,
         } => {
             let id = *next_id;
             *next_id += 1;
             let (steps, below) = fuse_chain(input);
+            // The key carrying the watermark: the window when its time
+            // column is an event-time column, else the first such column.
+            let is_event_time = |k: &TExpr| match &k.kind {
+                TExprKind::Column { index, .. } => input.event_time_delay(*index).is_some(),
+                _ => false,
+            };
+            let window_key = window.map(|w| w.key);
+            let event_time_key = match window {
+                Some(w) if is_event_time(&keys[w.key]) => Some(w.key),
+                _ => (0..keys.len()).find(|&i| Some(i) != window_key && is_event_time(&keys[i])),
+            };
             let agg = AggSpec {
                 keys: keys.clone(),
                 grouping_sets: grouping_sets.clone(),
                 aggs: aggs.clone(),
+                window: *window,
+                event_time_key,
             };
             let layout = Arc::new(TableLayout::new(&agg)?);
             let spec = PipelineSpec {
@@ -339,13 +382,24 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                 delay_us: *delay_us,
             }
         }
-        PlanNode::Deduplicate { input, keys } => {
+        PlanNode::Deduplicate {
+            input,
+            keys,
+            within_watermark,
+        } => {
             let id = *next_id;
             *next_id += 1;
+            let event_time = (0..input.schema.len()).find_map(|c| {
+                input
+                    .event_time_delay(c)
+                    .map(|delay_us| EventTime { column: c, delay_us })
+            });
             PhysPlan::Deduplicate {
                 id,
                 input: Box::new(build(input, mode, next_id)?),
                 keys: keys.clone(),
+                event_time,
+                within_watermark: *within_watermark,
             }
         }
     })

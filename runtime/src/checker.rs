@@ -2,6 +2,7 @@
 //! modes (its `UnsupportedOperationChecker`), checked at `start()` so a query
 //! that cannot run never starts. Errors carry Spark's reasons.
 
+use sqlc_compiler::ir::TExprKind;
 use sqlc_compiler::plan::{JoinType, Plan, PlanNode};
 
 use crate::error::{Error, Result};
@@ -53,36 +54,17 @@ fn collect_streaming_aggregates<'a>(p: &'a Plan, out: &mut Vec<&'a Plan>) {
     }
 }
 
-/// Whether an aggregate groups by the event-time column of a watermark below
-/// it (directly, or through a `window` on it), so its groups can be finalised.
+/// Whether an aggregate groups by an event-time column (one a watermark
+/// below marks, directly or through a `window` on it), so its groups can
+/// be finalised.
 fn aggregates_on_watermark(agg: &Plan) -> bool {
     let PlanNode::Aggregate { input, keys, .. } = &agg.node else {
         return false;
     };
-    let mut wm_cols = Vec::new();
-    fn find(p: &Plan, out: &mut Vec<String>) {
-        if let PlanNode::Watermark { column, .. } = &p.node {
-            out.push(p.schema.fields[*column].name.to_ascii_lowercase());
-        }
-        for i in p.inputs() {
-            find(i, out);
-        }
-    }
-    find(input, &mut wm_cols);
-    let mut names = Vec::new();
-    for k in keys {
-        collect_column_names(k, &mut names);
-    }
-    names.iter().any(|n| wm_cols.contains(n) || n == "window")
-}
-
-fn collect_column_names(e: &sqlc_compiler::ir::TExpr, out: &mut Vec<String>) {
-    if let sqlc_compiler::ir::TExprKind::Column { name, .. } = &e.kind {
-        out.push(name.to_ascii_lowercase());
-    }
-    for c in e.children() {
-        collect_column_names(c, out);
-    }
+    keys.iter().any(|k| match &k.kind {
+        TExprKind::Column { index, .. } => input.event_time_delay(*index).is_some(),
+        _ => false,
+    })
 }
 
 /// Whether a streaming aggregate sits somewhere below `p`.

@@ -12,6 +12,7 @@ use sqlc_compiler::ExecMode;
 use crate::catalog::{Catalog, Relation};
 use crate::checker::check_streaming;
 use crate::error::{Error, Result};
+use crate::exec::WatermarkPolicy;
 use crate::query::{new_uuid, QuerySpec, StreamingQuery, StreamingQueryManager, Trigger};
 use crate::sink::{
     BatchFn, ConsoleSink, ForeachBatchSink, ForeachSink, MemorySink, MemoryTable, OutputMode,
@@ -30,6 +31,7 @@ pub struct WriterConfig {
     pub foreach: Option<RowFn>,
     pub foreach_batch: Option<BatchFn>,
     pub exec_mode: Option<ExecMode>,
+    pub watermark_policy: WatermarkPolicy,
 }
 
 impl WriterConfig {
@@ -142,6 +144,7 @@ pub fn start(
         output_mode: mode,
         trigger: cfg.trigger,
         partitions,
+        watermark_policy: cfg.watermark_policy,
     };
     let q = StreamingQuery::start(spec, new_uuid())?;
     streams.register(q.clone());

@@ -3,21 +3,24 @@
 //! stateful operators between batches, keyed by operator id.
 
 mod aggregate;
+mod dedup;
 mod join;
+mod watermark;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, Int64Array, TimestampMicrosecondArray};
+use arrow::array::ArrayRef;
 use arrow::compute::{concat_batches, lexsort_to_indices, take, SortColumn, SortOptions};
 use arrow::record_batch::RecordBatch;
-use arrow::row::{OwnedRow, RowConverter, SortField};
 use rayon::prelude::*;
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
 pub use aggregate::{partition_of, AggState, Emit};
+use dedup::DedupState;
 use join::HashedSide;
+pub use watermark::{WatermarkPolicy, WatermarkState};
 
 use crate::error::{Error, Result};
 
@@ -30,8 +33,12 @@ pub struct BatchInput<'a> {
     pub data: &'a HashMap<SourceId, Vec<RecordBatch>>,
     /// Which groups stateful aggregates emit.
     pub emit: Emit,
-    /// The event-time watermark in force for this batch (µs), if any.
+    /// The event-time watermark in force for this batch (µs), if any:
+    /// stateful operators evict and (append mode) emit by it.
     pub watermark_us: Option<i64>,
+    /// The watermark rows are judged late by: the previous batch's, as
+    /// Spark (3.4+) does so that chained stateful operators agree.
+    pub late_watermark_us: Option<i64>,
 }
 
 /// Per-operator progress, in the shape of Spark's `stateOperators`.
@@ -40,26 +47,24 @@ pub struct OperatorMetrics {
     pub operator: String,
     pub num_rows_total: u64,
     pub num_rows_updated: u64,
+    pub num_rows_removed: u64,
     pub memory_used_bytes: u64,
+    /// Input rows (for windows: row–window pairs) dropped as late.
+    pub num_rows_dropped_by_watermark: u64,
+    pub num_shuffle_partitions: u64,
 }
 
 enum OpState {
     Aggregate(AggState),
-    Watermark {
-        max_event_us: Option<i64>,
-        delay_us: i64,
-    },
-    Dedup {
-        seen: std::collections::HashSet<OwnedRow>,
-        converter: RowConverter,
-        updated: u64,
-    },
+    Watermark(WatermarkState),
+    Dedup(DedupState),
 }
 
 /// Runs one query's physical plan batch after batch.
 pub struct Executor {
     plan: PhysPlan,
     partitions: usize,
+    policy: WatermarkPolicy,
     state: HashMap<usize, OpState>,
     /// Results of subtrees without streaming scans (the static side of a
     /// stream–static join), computed once.
@@ -78,9 +83,16 @@ impl Executor {
         Executor {
             plan,
             partitions: partitions.max(1),
+            policy: WatermarkPolicy::Min,
             state: HashMap::new(),
             static_sides: HashMap::new(),
         }
+    }
+
+    /// How the watermarks of several inputs combine.
+    pub fn with_watermark_policy(mut self, policy: WatermarkPolicy) -> Self {
+        self.policy = policy;
+        self
     }
 
     pub fn plan(&self) -> &PhysPlan {
@@ -98,42 +110,41 @@ impl Executor {
         Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
     }
 
-    /// The watermark the next batch uses: the minimum over the plan's
-    /// watermark operators of (max event time seen − delay).
+    /// The watermark the next batch uses: over the plan's watermark
+    /// operators that have seen data, each one's max event time − delay,
+    /// combined by the policy (the minimum by default).
     pub fn next_watermark(&self) -> Option<i64> {
-        self.state
-            .values()
-            .filter_map(|s| match s {
-                OpState::Watermark {
-                    max_event_us: Some(m),
-                    delay_us,
-                } => Some(m - delay_us),
-                _ => None,
-            })
-            .min()
+        self.policy.combine(self.state.values().filter_map(|s| match s {
+            OpState::Watermark(w) => w.watermark(),
+            _ => None,
+        }))
     }
 
     pub fn metrics(&self) -> Vec<OperatorMetrics> {
         let mut ids: Vec<&usize> = self.state.keys().collect();
         ids.sort();
+        let partitions = self.partitions as u64;
         ids.into_iter()
             .filter_map(|id| match &self.state[id] {
                 OpState::Aggregate(a) => Some(OperatorMetrics {
                     operator: "stateStoreSave".into(),
                     num_rows_total: a.num_groups() as u64,
                     num_rows_updated: a.num_updated() as u64,
+                    num_rows_removed: a.num_removed(),
                     memory_used_bytes: a.memory_bytes() as u64,
+                    num_rows_dropped_by_watermark: a.num_late(),
+                    num_shuffle_partitions: partitions,
                 }),
-                OpState::Dedup { seen, updated, .. } => Some(OperatorMetrics {
+                OpState::Dedup(d) => Some(OperatorMetrics {
                     operator: "dedupe".into(),
-                    num_rows_total: seen.len() as u64,
-                    num_rows_updated: *updated,
-                    memory_used_bytes: seen
-                        .iter()
-                        .map(|r| r.row().as_ref().len() as u64 + 32)
-                        .sum(),
+                    num_rows_total: d.len() as u64,
+                    num_rows_updated: d.updated,
+                    num_rows_removed: d.removed,
+                    memory_used_bytes: d.memory_bytes() as u64,
+                    num_rows_dropped_by_watermark: d.late,
+                    num_shuffle_partitions: partitions,
                 }),
-                OpState::Watermark { .. } => None,
+                OpState::Watermark(_) => None,
             })
             .collect()
     }
@@ -188,8 +199,11 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let OpState::Aggregate(agg) = st else {
                 unreachable!("operator ids are unique")
             };
-            agg.update(input.batch_id, kernel, layout, &batches)?;
-            agg.emit(schema, input.emit)
+            // Complete mode keeps every group and so drops no late row
+            // (Spark filters late rows in append and update modes only).
+            let late_by = input.late_watermark_us.filter(|_| input.emit != Emit::All);
+            agg.update(input.batch_id, kernel, layout, &batches, late_by)?;
+            agg.emit(schema, input.emit, input.watermark_us)
         }
         PhysPlan::HashJoin {
             left,
@@ -265,98 +279,37 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             column,
             delay_us,
         } => {
+            // Rows pass unchanged: late rows are dropped by the stateful
+            // operators above, each by its own rule, as in Spark.
             let batches = eval(child, input, ctx)?;
-            let mut max = None;
-            for b in &batches {
-                let col = b.column(*column);
-                if let Some(ts) = col.as_any().downcast_ref::<TimestampMicrosecondArray>() {
-                    if let Some(m) = arrow::compute::max(ts) {
-                        max = max.max(Some(m));
-                    }
-                } else if let Some(v) = col.as_any().downcast_ref::<Int64Array>() {
-                    max = max.max(arrow::compute::max(v));
-                }
+            let st = ctx
+                .state
+                .entry(*id)
+                .or_insert_with(|| OpState::Watermark(WatermarkState::new(*delay_us)));
+            if let OpState::Watermark(w) = st {
+                w.observe(&batches, *column);
             }
-            let st = ctx.state.entry(*id).or_insert(OpState::Watermark {
-                max_event_us: None,
-                delay_us: *delay_us,
-            });
-            if let OpState::Watermark { max_event_us, .. } = st {
-                *max_event_us = (*max_event_us).max(max);
-            }
-            // Rows behind the watermark in force are late for the stateful
-            // operators above.
-            match input.watermark_us {
-                Some(wm) => batches
-                    .iter()
-                    .map(|b| drop_late(b, *column, wm))
-                    .collect::<Result<Vec<_>>>(),
-                None => Ok(batches),
-            }
+            Ok(batches)
         }
         PhysPlan::Deduplicate {
             id,
             input: child,
             keys,
+            event_time,
+            within_watermark,
         } => {
             let batches = eval(child, input, ctx)?;
             let schema = child.schema();
             let st = match ctx.state.entry(*id) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    let fields = keys
-                        .iter()
-                        .map(|&k| SortField::new(schema.field(k).data_type().clone()))
-                        .collect();
-                    v.insert(OpState::Dedup {
-                        seen: Default::default(),
-                        converter: RowConverter::new(fields)?,
-                        updated: 0,
-                    })
-                }
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(OpState::Dedup(
+                    DedupState::new(&schema, keys, *event_time, *within_watermark)?,
+                )),
             };
-            let OpState::Dedup {
-                seen,
-                converter,
-                updated,
-            } = st
-            else {
+            let OpState::Dedup(d) = st else {
                 unreachable!("operator ids are unique")
             };
-            *updated = 0;
-            let mut out = Vec::new();
-            for b in batches {
-                let cols: Vec<ArrayRef> = keys.iter().map(|&k| b.column(k).clone()).collect();
-                let rows = converter.convert_columns(&cols)?;
-                let mut keep = Vec::new();
-                for i in 0..b.num_rows() {
-                    if seen.insert(rows.row(i).owned()) {
-                        keep.push(i as u32);
-                        *updated += 1;
-                    }
-                }
-                let idx = arrow::array::UInt32Array::from(keep);
-                let cols: Vec<ArrayRef> = b
-                    .columns()
-                    .iter()
-                    .map(|c| take(c.as_ref(), &idx, None))
-                    .collect::<Result<_, _>>()?;
-                out.push(RecordBatch::try_new(schema.clone(), cols)?);
-            }
-            Ok(out)
+            d.run(&schema, batches, input.late_watermark_us, input.watermark_us)
         }
     }
-}
-
-/// The rows of `b` whose event time (column `col`) is not behind `wm`.
-fn drop_late(b: &RecordBatch, col: usize, wm: i64) -> Result<RecordBatch> {
-    let c = b.column(col);
-    let Some(ts) = c.as_any().downcast_ref::<TimestampMicrosecondArray>() else {
-        return Ok(b.clone());
-    };
-    let keep: arrow::array::BooleanArray = ts
-        .iter()
-        .map(|v| Some(v.is_some_and(|v| v >= wm)))
-        .collect();
-    Ok(arrow::compute::filter_record_batch(b, &keep)?)
 }

@@ -14,7 +14,7 @@ use sqlc_compiler::plan::SourceId;
 use super::progress::{iso_millis, QueryProgress, SourceProgress};
 use super::{Shared, Trigger, RECENT_PROGRESS};
 use crate::error::Result;
-use crate::exec::{BatchInput, Emit, Executor};
+use crate::exec::{BatchInput, Emit, Executor, WatermarkPolicy};
 use crate::sink::{OutputMode, Sink};
 use crate::source::Source;
 
@@ -30,6 +30,7 @@ pub struct QuerySpec {
     pub output_mode: OutputMode,
     pub trigger: Trigger,
     pub partitions: usize,
+    pub watermark_policy: WatermarkPolicy,
 }
 
 struct SourceState {
@@ -72,9 +73,10 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         output_mode,
         trigger,
         partitions,
+        watermark_policy,
     } = spec;
     let schema: SchemaRef = plan.schema();
-    let mut exec = Executor::new(plan, partitions);
+    let mut exec = Executor::new(plan, partitions).with_watermark_policy(watermark_policy);
     let mut sources: Vec<SourceState> = sources
         .into_iter()
         .map(|(id, source)| SourceState {
@@ -85,7 +87,8 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         .collect();
     let emit = match output_mode {
         OutputMode::Complete => Emit::All,
-        OutputMode::Update | OutputMode::Append => Emit::Updated,
+        OutputMode::Update => Emit::Updated,
+        OutputMode::Append => Emit::Closed,
     };
     for s in sources.iter_mut() {
         match trigger {
@@ -132,7 +135,9 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             ends.push(end);
         }
         let t_offsets = t_start.elapsed();
-        let next_wm = exec.next_watermark();
+        // The watermark never moves back (a new input's, or a policy over
+        // several, may be behind the one in force).
+        let next_wm = exec.next_watermark().max(watermark);
         // A batch without data still runs when the watermark moved, so
         // stateful operators can emit and evict (Spark's no-data batches).
         let wm_moved = next_wm.is_some() && next_wm != watermark && batch_id > 0;
@@ -159,6 +164,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             st.status.message = "Processing new data".into();
             st.status.is_data_available = any_new;
         }
+        let late_watermark = watermark;
         watermark = next_wm.or(watermark);
         // Read each source's new rows.
         let t_get = Instant::now();
@@ -181,6 +187,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             data: &data,
             emit,
             watermark_us: watermark,
+            late_watermark_us: late_watermark,
         })?;
         let num_output_rows = out.iter().map(|b| b.num_rows() as u64).sum();
         sink.add_batch(batch_id, &schema, out, output_mode)?;
@@ -248,7 +255,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
 
 /// Whether the watermark would move for another (no-data) batch.
 fn wm_moved_after(exec: &Executor, current: Option<i64>) -> bool {
-    let next = exec.next_watermark();
+    let next = exec.next_watermark().max(current);
     next.is_some() && next != current
 }
 

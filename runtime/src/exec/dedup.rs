@@ -1,0 +1,130 @@
+//! Streaming deduplication: the first row of each key passes, later ones
+//! are dropped. With an event-time column, rows at or behind the watermark
+//! are late and dropped; remembered keys are evicted once the watermark
+//! passes their event time (when it is one of the keys) or, for
+//! `drop_duplicates_within_watermark`, their first row's event time plus
+//! the watermark delay — as Spark's StreamingDeduplicate(WithinWatermark)Exec.
+
+use std::collections::HashMap;
+
+use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
+use arrow::compute::take;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use arrow::row::{RowConverter, SortField};
+use sqlc_compiler::physical::EventTime;
+
+use crate::error::Result;
+
+/// What one deduplicate operator remembers between batches.
+pub struct DedupState {
+    /// Each key seen (its arrow row bytes), with the event time at which it may be forgotten
+    /// (`None`: never).
+    seen: HashMap<Box<[u8]>, Option<i64>>,
+    converter: RowConverter,
+    keys: Vec<usize>,
+    /// The event-time column and whether it is a key; `within_watermark`.
+    event_time: Option<EventTime>,
+    time_is_key: bool,
+    within_watermark: bool,
+    pub updated: u64,
+    pub late: u64,
+    pub removed: u64,
+}
+
+impl DedupState {
+    pub fn new(
+        schema: &SchemaRef,
+        keys: &[usize],
+        event_time: Option<EventTime>,
+        within_watermark: bool,
+    ) -> Result<Self> {
+        let fields = keys
+            .iter()
+            .map(|&k| SortField::new(schema.field(k).data_type().clone()))
+            .collect();
+        Ok(DedupState {
+            seen: HashMap::new(),
+            converter: RowConverter::new(fields)?,
+            keys: keys.to_vec(),
+            time_is_key: event_time.is_some_and(|e| keys.contains(&e.column)),
+            event_time,
+            within_watermark,
+            updated: 0,
+            late: 0,
+            removed: 0,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.seen
+            .keys()
+            .map(|r| r.len() + 48)
+            .sum()
+    }
+
+    /// Runs one batch: drops rows late by `late_watermark` and repeated
+    /// keys, then evicts the keys `watermark` has passed.
+    pub fn run(
+        &mut self,
+        schema: &SchemaRef,
+        batches: Vec<RecordBatch>,
+        late_watermark: Option<i64>,
+        watermark: Option<i64>,
+    ) -> Result<Vec<RecordBatch>> {
+        self.updated = 0;
+        self.late = 0;
+        self.removed = 0;
+        let late_wm = late_watermark.filter(|_| self.event_time.is_some());
+        let mut out = Vec::new();
+        for b in batches {
+            let times = self.event_time.and_then(|e| {
+                b.column(e.column)
+                    .as_any()
+                    .downcast_ref::<TimestampMicrosecondArray>()
+                    .cloned()
+            });
+            let time = |i: usize| times.as_ref().and_then(|t| t.is_valid(i).then(|| t.value(i)));
+            let cols: Vec<ArrayRef> = self.keys.iter().map(|&k| b.column(k).clone()).collect();
+            let rows = self.converter.convert_columns(&cols)?;
+            let mut keep = Vec::new();
+            for i in 0..b.num_rows() {
+                let t = time(i);
+                if let (Some(wm), Some(t)) = (late_wm, t) {
+                    if t <= wm {
+                        self.late += 1;
+                        continue;
+                    }
+                }
+                let expires = match (self.within_watermark, self.time_is_key, self.event_time) {
+                    (true, _, Some(e)) => t.map(|t| t.saturating_add(e.delay_us)),
+                    (false, true, _) => t,
+                    _ => None,
+                };
+                let row = rows.row(i);
+                if !self.seen.contains_key(row.as_ref()) {
+                    self.seen.insert(row.as_ref().into(), expires);
+                    keep.push(i as u32);
+                    self.updated += 1;
+                }
+            }
+            let idx = UInt32Array::from(keep);
+            let cols: Vec<ArrayRef> = b
+                .columns()
+                .iter()
+                .map(|c| take(c.as_ref(), &idx, None))
+                .collect::<Result<_, _>>()?;
+            out.push(RecordBatch::try_new(schema.clone(), cols)?);
+        }
+        if let Some(wm) = watermark.filter(|_| self.event_time.is_some()) {
+            let before = self.seen.len();
+            self.seen.retain(|_, exp| exp.is_none_or(|e| e > wm));
+            self.removed = (before - self.seen.len()) as u64;
+        }
+        Ok(out)
+    }
+}
