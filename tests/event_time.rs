@@ -232,3 +232,105 @@ fn bad_windows_get_sparks_errors() {
         assert!(err.to_string().contains(msg), "{err}");
     }
 }
+
+#[test]
+fn a_row_arriving_after_its_window_was_emitted_is_dropped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    // One file per batch; the third brings a row for the window the second
+    // batch emitted.
+    for (i, rows) in [
+        r#"{"t":"2026-01-01T10:00:00Z","k":"a"}
+{"t":"2026-01-01T10:25:00Z","k":"a"}"#,
+        r#"{"t":"2026-01-01T10:31:00Z","k":"a"}"#,
+        r#"{"t":"2026-01-01T10:05:00Z","k":"late"}"#,
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(dir.path().join(format!("{i}.json")), rows).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    for mode in MODES {
+        let spark = session(mode);
+        let df = spark
+            .read_stream()
+            .schema("t TIMESTAMP, k STRING")
+            .option("maxFilesPerTrigger", 1)
+            .json(dir.path())
+            .unwrap()
+            .with_watermark("t", "10 minutes")
+            .unwrap()
+            .group_by([window(col("t"), "10 minutes")])
+            .count()
+            .unwrap();
+        let name = format!("late_{}", mode.name());
+        let (q, out) = run(&spark, &df, &name, "append");
+        let rows = to_json_rows(&out.collect().unwrap());
+        // [10:00, 10:10) once, with its on-time row only: the second batch
+        // emitted it (watermark 10:15), the third dropped the 10:05 row.
+        // [10:20, 10:30) and [10:30, 10:40) are still open (10:21).
+        let starts: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{}={}", r["window"]["start"], r["count"]))
+            .collect();
+        assert_eq!(starts, [r#""2026-01-01 10:00:00"=1"#], "{mode:?}");
+        let progress = q.recent_progress();
+        let dropped: Vec<u64> = progress
+            .iter()
+            .map(|p| p.state_operators[0].num_rows_dropped_by_watermark)
+            .collect();
+        assert_eq!(dropped, [0, 0, 1], "{mode:?}");
+    }
+}
+
+#[test]
+fn windowed_state_stays_bounded_by_the_watermark_and_grows_in_complete_mode() {
+    // Event time advances 5 minutes per batch of 100,000 rows; 10-minute
+    // windows by 50 keys under a 30-minute watermark.
+    let mut max_state = Vec::new();
+    for mode in ["update", "complete"] {
+        let spark = session(sqlc::ExecMode::Jit);
+        let df = spark
+            .read_stream()
+            .format("rate-micro-batch")
+            .option("rowsPerBatch", 100_000)
+            .option("advanceMillisPerBatch", 300_000)
+            .option("numPartitions", 2)
+            .load_source(None)
+            .unwrap()
+            .select_expr(["timestamp", "value % 50 AS k"])
+            .unwrap()
+            .with_watermark("timestamp", "30 minutes")
+            .unwrap()
+            .group_by([window(col("timestamp"), "10 minutes"), col("k")])
+            .count()
+            .unwrap();
+        let q = df
+            .write_stream()
+            .query_name(&format!("bounded_{mode}"))
+            .format("memory")
+            .output_mode(mode)
+            .start()
+            .unwrap();
+        while q.last_progress().is_none_or(|p| p.batch_id < 40) {
+            assert!(q.exception().is_none(), "{:?}", q.exception());
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        q.stop().unwrap();
+        let progress = q.recent_progress();
+        let rows: u64 = progress.iter().map(|p| p.num_input_rows).sum();
+        assert!(rows >= 4_000_000, "{rows}");
+        let max = progress
+            .iter()
+            .map(|p| p.state_operators[0].num_rows_total)
+            .max()
+            .unwrap();
+        eprintln!("{mode}: {rows} rows, at most {max} state rows");
+        max_state.push(max);
+    }
+    // Update mode: the open windows only (the watermark is 30 minutes
+    // behind, windows are 10 minutes, 50 keys each): at most 5 windows.
+    assert!(max_state[0] <= 5 * 50, "update mode kept {}", max_state[0]);
+    // Complete mode keeps every window: 40 batches × 5 minutes = 20 windows.
+    assert!(max_state[1] >= 20 * 50, "complete mode kept {}", max_state[1]);
+}
