@@ -66,6 +66,14 @@ impl DataStreamWriter {
         self
     }
 
+    /// Sends the rows the query drops as late (behind the watermark, for
+    /// its first stateful operator on the event-time column) to the memory
+    /// table `name`, queryable with `session.sql`, instead of losing them
+    /// silently as Spark does. The same as `option("lateRowsTable", name)`.
+    pub fn late_rows_table(self, name: &str) -> Self {
+        self.option("lateRowsTable", name)
+    }
+
     /// Calls `f` for every output row (at least once per row).
     pub fn foreach(
         mut self,

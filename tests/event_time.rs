@@ -264,7 +264,22 @@ fn a_row_arriving_after_its_window_was_emitted_is_dropped_and_counted() {
             .count()
             .unwrap();
         let name = format!("late_{}", mode.name());
-        let (q, out) = run(&spark, &df, &name, "append");
+        let late_table = format!("late_rows_{}", mode.name());
+        let q = df
+            .write_stream()
+            .query_name(&name)
+            .format("memory")
+            .output_mode("append")
+            .late_rows_table(&late_table)
+            .trigger(Trigger::AvailableNow)
+            .start()
+            .unwrap();
+        q.await_termination(None).unwrap();
+        let out = spark.sql(&format!("SELECT * FROM {name}")).unwrap();
+        // Beyond Spark: the dropped row is not lost.
+        let late = to_json_rows(&spark.sql(&format!("SELECT k FROM {late_table}")).unwrap().collect().unwrap());
+        assert_eq!(late.len(), 1, "{mode:?}: {late:?}");
+        assert_eq!(late[0]["k"], "late");
         let rows = to_json_rows(&out.collect().unwrap());
         // [10:00, 10:10) once, with its on-time row only: the second batch
         // emitted it (watermark 10:15), the third dropped the 10:05 row.

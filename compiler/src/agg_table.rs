@@ -263,6 +263,11 @@ pub struct AggTable {
     arena: Vec<u8>,
     /// A runtime error raised inside a Rust call made by a kernel.
     pending_error: Option<Error>,
+    /// Whether kernels' late rows are noted (for a late-rows sink), the
+    /// morsel being run, and the (morsel, row) of each late row.
+    record_late: bool,
+    late_morsel: u32,
+    late_noted: Vec<(u32, u32)>,
 }
 
 // SAFETY: the raw pointers only ever point into the table's own vectors; a
@@ -307,6 +312,9 @@ impl AggTable {
             accs: Vec::new(),
             arena: Vec::new(),
             pending_error: None,
+            record_late: false,
+            late_morsel: 0,
+            late_noted: Vec::new(),
         };
         t.refresh();
         t
@@ -330,6 +338,26 @@ impl AggTable {
 
     pub fn add_late_rows(&mut self, n: u64) {
         self.raw.late += n;
+    }
+
+    /// Notes which rows are late (every window of the row late), so they
+    /// can go to a late-rows sink; `morsel` tags the rows of the next
+    /// kernel call.
+    pub fn record_late_rows(&mut self, morsel: u32) {
+        self.record_late = true;
+        self.late_morsel = morsel;
+    }
+
+    /// Notes row `row` of the current morsel as late, if recording.
+    pub fn note_late_row(&mut self, row: u64) {
+        if self.record_late {
+            self.late_noted.push((self.late_morsel, row as u32));
+        }
+    }
+
+    /// The (morsel, row) of each late row noted so far.
+    pub fn take_late_noted(&mut self) -> Vec<(u32, u32)> {
+        std::mem::take(&mut self.late_noted)
     }
 
     pub fn layout(&self) -> &Arc<TableLayout> {
@@ -897,6 +925,16 @@ pub unsafe extern "C" fn sqlc_agg_insert(table: *mut AggTable, hash: u64, probe:
         let row = std::slice::from_raw_parts(probe, t.layout.key_width);
         t.insert_probe(hash, row) as u64
     }
+}
+
+/// Called by JIT kernels for a row whose every window (or event-time key)
+/// is late: noted for a late-rows sink if the table records them.
+///
+/// # Safety
+/// `table` must point to a live `AggTable` no one else is using.
+pub unsafe extern "C" fn sqlc_agg_late_row(table: *mut AggTable, row: u64) {
+    // SAFETY: the kernel passes the table it was given for exclusive use.
+    unsafe { (*table).note_late_row(row) }
 }
 
 /// Called by JIT kernels for string min/max: offers `len` bytes at `ptr` to

@@ -111,6 +111,27 @@ impl PhysPlan {
         }
     }
 
+    /// The stateful operator whose late rows a late-rows sink receives —
+    /// the first, from the sources up, that drops rows by a watermark —
+    /// with its id and the schema of its input (the rows it drops).
+    pub fn late_rows_source(&self) -> Option<(usize, SchemaRef)> {
+        if let Some(found) = self.children().iter().find_map(|c| c.late_rows_source()) {
+            return Some(found);
+        }
+        match self {
+            PhysPlan::HashAggregate {
+                id, input, spec, ..
+            } if spec.event_time_key.is_some() => Some((*id, input.schema())),
+            PhysPlan::Deduplicate {
+                id,
+                input,
+                event_time: Some(_),
+                ..
+            } => Some((*id, input.schema())),
+            _ => None,
+        }
+    }
+
     /// Every kernel of the plan with a label, for `explain` and for tests
     /// that check nothing falls back to the interpreter.
     pub fn kernels(&self) -> Vec<(String, Arc<dyn Kernel>)> {

@@ -62,12 +62,19 @@ fn case_strategy() -> impl Strategy<Value = Case> {
         })
 }
 
-/// What the aggregation must give, computed row by row.
-fn expected(c: &Case) -> (Groups, u64) {
+/// What the aggregation must give, computed row by row: the groups, the
+/// late row–window pairs, and the rows all of whose windows are late.
+fn expected(c: &Case) -> (Groups, u64, Vec<u32>) {
     let mut groups = Groups::new();
     let mut late = 0;
+    let mut late_rows = Vec::new();
     for i in 0..c.times.len() {
         let Some(t) = c.times[i] else { continue };
+        let latest_end =
+            t - (t - c.window.start_us).rem_euclid(c.window.slide_us) + c.window.size_us;
+        if c.event_time && c.watermark.is_some_and(|w| latest_end <= w) {
+            late_rows.push(i as u32);
+        }
         // Every window [s, s + size) with s ≡ start (mod slide) covering t.
         let mut s = t - (t - c.window.start_us).rem_euclid(c.window.slide_us);
         while s + c.window.size_us > t {
@@ -84,10 +91,10 @@ fn expected(c: &Case) -> (Groups, u64) {
             s -= c.window.slide_us;
         }
     }
-    (groups, late)
+    (groups, late, late_rows)
 }
 
-fn run(c: &Case, mode: ExecMode) -> (Groups, u64) {
+fn run(c: &Case, mode: ExecMode) -> (Groups, u64, Vec<u32>) {
     let b = batch(vec![
         (
             "t",
@@ -129,9 +136,17 @@ fn run(c: &Case, mode: ExecMode) -> (Groups, u64) {
     table.set_watermark(c.watermark);
     // Two morsels, as the runtime may split a batch.
     let half = b.num_rows() / 2;
+    table.record_late_rows(0);
     k.aggregate(&b.slice(0, half), &mut table).unwrap();
+    table.record_late_rows(1);
     k.aggregate(&b.slice(half, b.num_rows() - half), &mut table)
         .unwrap();
+    let mut late_rows: Vec<u32> = table
+        .take_late_noted()
+        .into_iter()
+        .map(|(m, r)| r + m * half as u32)
+        .collect();
+    late_rows.sort();
     let groups: Vec<usize> = (0..table.len()).collect();
     let cols = table.to_arrow(&groups);
     let keys = cols[0].as_string::<i32>();
@@ -146,7 +161,7 @@ fn run(c: &Case, mode: ExecMode) -> (Groups, u64) {
         let sum = sums.is_valid(g).then(|| sums.value(g));
         out.insert((key, starts.value(g), ends.value(g)), (counts.value(g), sum));
     }
-    (out, table.late_rows())
+    (out, table.late_rows(), late_rows)
 }
 
 proptest! {

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sqlc_compiler::physical::plan_physical;
+use arrow::datatypes::SchemaRef;
+use sqlc_compiler::physical::{plan_physical, PhysPlan};
 use sqlc_compiler::plan::Plan;
 use sqlc_compiler::ExecMode;
 
@@ -52,6 +53,34 @@ impl WriterConfig {
             }),
         }
     }
+}
+
+/// The memory table `name` that receives the rows the query drops as late
+/// (option `lateRowsTable`; beyond Spark, which drops them silently).
+fn late_rows_table(
+    phys: &PhysPlan,
+    catalog: &Arc<Catalog>,
+    name: &str,
+) -> Result<(Box<dyn Sink>, SchemaRef)> {
+    let (_, schema) = phys.late_rows_source().ok_or_else(|| Error::BadOption {
+        name: "lateRowsTable".into(),
+        value: name.into(),
+        reason: "the query drops no late rows: it needs a watermark (with_watermark) and a \
+                 stateful operator on its event-time column (a windowed aggregation, an \
+                 aggregation by the column, or drop_duplicates)"
+            .into(),
+    })?;
+    let logical = sqlc_compiler::Schema::from_arrow(&schema).map_err(Error::Unsupported)?;
+    let table = MemoryTable::new(schema.clone());
+    let scan = catalog.add(
+        Relation::Memory {
+            name: name.to_string(),
+            table: table.clone(),
+        },
+        logical,
+    );
+    catalog.set_name(name, scan);
+    Ok((Box::new(MemorySink::new(table)), schema))
 }
 
 pub fn start(
@@ -135,6 +164,10 @@ pub fn start(
             )))
         }
     };
+    let late_sink = match cfg.option("lateRowsTable") {
+        None => None,
+        Some(name) => Some(late_rows_table(&phys, catalog, name)?),
+    };
     let spec = QuerySpec {
         name: cfg.query_name.clone(),
         plan: phys,
@@ -145,6 +178,7 @@ pub fn start(
         trigger: cfg.trigger,
         partitions,
         watermark_policy: cfg.watermark_policy,
+        late_sink,
     };
     let q = StreamingQuery::start(spec, new_uuid())?;
     streams.register(q.clone());

@@ -9,7 +9,8 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, Block, InstBuilder, Value};
 
 use crate::agg_table::{
-    hash, raw_offsets as raw, sqlc_agg_insert, sqlc_agg_minmax_str, AccKind, TableLayout,
+    hash, raw_offsets as raw, sqlc_agg_insert, sqlc_agg_late_row, sqlc_agg_minmax_str, AccKind,
+    TableLayout,
 };
 use crate::agg_table::{ACC_WIDTH, CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
 use crate::error::{Error, Result};
@@ -68,7 +69,7 @@ impl AggSink {
     /// The per-row code: keys and arguments once; a row late by its
     /// event-time key is counted and dropped; then each window covering the
     /// row (one pass without a window), and within it each grouping set.
-    pub fn emit_row(&self, g: &mut Gen, spec: &AggSpec, env: &Env) -> Result<()> {
+    pub fn emit_row(&self, g: &mut Gen, spec: &AggSpec, env: &Env, row: Value) -> Result<()> {
         let mut keys = Vec::with_capacity(spec.keys.len());
         for k in &spec.keys {
             let v = g.expr(k, env)?;
@@ -90,7 +91,7 @@ impl AggSink {
                 let le = g.b.ins().icmp(IntCC::SignedLessThanOrEqual, enc, wm);
                 let valid = g.b.ins().icmp_imm_s(IntCC::Equal, null, 0);
                 let late = g.b.ins().band(le, valid);
-                self.count_late_if(g, late, done);
+                self.count_late_if(g, late, Some(row), done);
             }
         }
         match spec.window {
@@ -131,7 +132,16 @@ impl AggSink {
                 if spec.event_time_key == Some(w.key) {
                     let wm = g.load(types::I64, self.table, raw::WATERMARK);
                     let late = g.b.ins().icmp(IntCC::SignedLessThanOrEqual, end, wm);
-                    self.count_late_if(g, late, next);
+                    // The latest window late: every window of the row is.
+                    let latest = g.b.ins().icmp(IntCC::Equal, start, last);
+                    let note = g.b.ins().band(late, latest);
+                    let (noting, counting) = (g.b.create_block(), g.b.create_block());
+                    g.b.ins().brif(note, noting, &[], counting, &[]);
+                    g.b.switch_to_block(noting);
+                    g.call(sqlc_agg_late_row as *const () as usize, &[self.table, row], None);
+                    g.b.ins().jump(counting, &[]);
+                    g.b.switch_to_block(counting);
+                    self.count_late_if(g, late, None, next);
                 }
                 let mut wkeys = keys.clone();
                 wkeys[w.key] = Key::Fixed {
@@ -150,14 +160,18 @@ impl AggSink {
         Ok(())
     }
 
-    /// If `late`: counts a late row in the table and goes to `skip`.
-    fn count_late_if(&self, g: &mut Gen, late: Value, skip: Block) {
+    /// If `late`: counts a late row in the table (and notes `row`, if
+    /// given, for a late-rows sink) and goes to `skip`.
+    fn count_late_if(&self, g: &mut Gen, late: Value, row: Option<Value>, skip: Block) {
         let on_late = g.b.create_block();
         let on_time = g.b.create_block();
         g.b.ins().brif(late, on_late, &[], on_time, &[]);
         g.b.switch_to_block(on_late);
         let one = g.i64c(1);
         bump(g, self.table, raw::LATE, one);
+        if let Some(row) = row {
+            g.call(sqlc_agg_late_row as *const () as usize, &[self.table, row], None);
+        }
         g.b.ins().jump(skip, &[]);
         g.b.switch_to_block(on_time);
     }

@@ -319,7 +319,7 @@ impl Loop<'_> {
                     .chain(a.aggs.iter().filter_map(|c| c.arg.as_ref()))
                     .collect();
                 load(g, &mut env, refs_of(&exprs))?;
-                sink.emit_row(g, a, &env)?;
+                sink.emit_row(g, a, &env, row)?;
             }
             _ => return Err(Error::Codegen("the sink was not set up".into())),
         }

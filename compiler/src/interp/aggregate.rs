@@ -129,6 +129,7 @@ pub fn update(
             if let Values::Fixed(v) = &keys[k] {
                 if v[i].is_some_and(|t| t as i64 <= watermark) {
                     late += 1;
+                    table.note_late_row(i as u64);
                     continue;
                 }
             }
@@ -152,6 +153,10 @@ pub fn update(
                     && st.wrapping_add(w.window.size_us) <= watermark
                 {
                     late += 1;
+                    // The latest window late: every window of the row is.
+                    if wi == 0 {
+                        table.note_late_row(i as u64);
+                    }
                     continue;
                 }
             }

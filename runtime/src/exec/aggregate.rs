@@ -99,7 +99,9 @@ impl AggState {
     }
 
     /// Runs the kernel over `batches` (one partial table per worker) and
-    /// merges the partials into the state, partitions in parallel.
+    /// merges the partials into the state, partitions in parallel. With
+    /// `keep_late`, returns the input rows dropped as late (for a late-rows
+    /// sink), in input order.
     pub fn update(
         &mut self,
         batch_id: u64,
@@ -107,22 +109,33 @@ impl AggState {
         layout: &Arc<TableLayout>,
         batches: &[RecordBatch],
         watermark: Option<i64>,
-    ) -> Result<()> {
-        let partials: Vec<AggTable> = batches
+        keep_late: bool,
+    ) -> Result<Vec<RecordBatch>> {
+        let mut partials: Vec<AggTable> = batches
             .par_iter()
-            .filter(|b| b.num_rows() > 0)
+            .enumerate()
+            .filter(|(_, b)| b.num_rows() > 0)
             .try_fold(
                 || {
                     let mut t = AggTable::new(layout.clone());
                     t.set_watermark(watermark.filter(|_| layout.event_time_key.is_some()));
                     t
                 },
-                |mut t, b| -> Result<AggTable> {
+                |mut t, (i, b)| -> Result<AggTable> {
+                    if keep_late {
+                        t.record_late_rows(i as u32);
+                    }
                     kernel.aggregate(b, &mut t)?;
                     Ok(t)
                 },
             )
             .collect::<Result<Vec<_>>>()?;
+        let late_rows = if keep_late {
+            let noted = partials.iter_mut().flat_map(AggTable::take_late_noted);
+            gather_rows(batches, noted)?
+        } else {
+            Vec::new()
+        };
         self.late = partials.iter().map(AggTable::late_rows).sum();
         self.removed = 0;
         let n = self.partitions.len();
@@ -152,7 +165,7 @@ impl AggState {
             .collect::<Result<Vec<_>>>()?;
         self.updated = self.touched.iter().map(Vec::len).sum();
         self.version = Some(batch_id);
-        Ok(())
+        Ok(late_rows)
     }
 
     /// The groups to emit, as batches of the aggregate's output schema;
@@ -208,4 +221,26 @@ impl AggState {
 /// window: its end) is at or behind the watermark.
 fn is_closed(t: &AggTable, g: usize, key: usize, wm: i64) -> bool {
     event_time_of(t.layout(), t.key_row(g), key).is_some_and(|e| e <= wm)
+}
+
+/// The rows `(batch, row)` of `batches`, in input order, one output batch
+/// per input batch that has some.
+pub(crate) fn gather_rows(
+    batches: &[RecordBatch],
+    rows: impl Iterator<Item = (u32, u32)>,
+) -> Result<Vec<RecordBatch>> {
+    let mut rows: Vec<(u32, u32)> = rows.collect();
+    rows.sort_unstable();
+    let mut out = Vec::new();
+    for chunk in rows.chunk_by(|a, b| a.0 == b.0) {
+        let b = &batches[chunk[0].0 as usize];
+        let idx = arrow::array::UInt32Array::from_iter_values(chunk.iter().map(|r| r.1));
+        let cols = b
+            .columns()
+            .iter()
+            .map(|c| arrow::compute::take(c.as_ref(), &idx, None))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(RecordBatch::try_new(b.schema(), cols)?);
+    }
+    Ok(out)
 }

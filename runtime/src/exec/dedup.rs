@@ -30,6 +30,10 @@ pub struct DedupState {
     pub updated: u64,
     pub late: u64,
     pub removed: u64,
+    /// Whether late rows are kept for a late-rows sink, and those of the
+    /// last batch.
+    pub keep_late: bool,
+    pub late_rows: Vec<RecordBatch>,
 }
 
 impl DedupState {
@@ -53,6 +57,8 @@ impl DedupState {
             updated: 0,
             late: 0,
             removed: 0,
+            keep_late: false,
+            late_rows: Vec::new(),
         })
     }
 
@@ -81,7 +87,8 @@ impl DedupState {
         self.removed = 0;
         let late_wm = late_watermark.filter(|_| self.event_time.is_some());
         let mut out = Vec::new();
-        for b in batches {
+        let mut late_noted = Vec::new();
+        for (bi, b) in batches.iter().enumerate() {
             let times = self.event_time.and_then(|e| {
                 b.column(e.column)
                     .as_any()
@@ -97,6 +104,9 @@ impl DedupState {
                 if let (Some(wm), Some(t)) = (late_wm, t) {
                     if t <= wm {
                         self.late += 1;
+                        if self.keep_late {
+                            late_noted.push((bi as u32, i as u32));
+                        }
                         continue;
                     }
                 }
@@ -120,6 +130,7 @@ impl DedupState {
                 .collect::<Result<_, _>>()?;
             out.push(RecordBatch::try_new(schema.clone(), cols)?);
         }
+        self.late_rows = super::aggregate::gather_rows(&batches, late_noted.into_iter())?;
         if let Some(wm) = watermark.filter(|_| self.event_time.is_some()) {
             let before = self.seen.len();
             self.seen.retain(|_, exp| exp.is_none_or(|e| e > wm));

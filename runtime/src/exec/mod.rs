@@ -69,6 +69,10 @@ pub struct Executor {
     /// Results of subtrees without streaming scans (the static side of a
     /// stream–static join), computed once.
     static_sides: HashMap<usize, Arc<HashedSide>>,
+    /// The operator whose late rows are kept (for a late-rows sink), and
+    /// those of the last batch.
+    keep_late_of: Option<usize>,
+    late_rows: Vec<RecordBatch>,
 }
 
 fn is_static(p: &PhysPlan) -> bool {
@@ -86,7 +90,21 @@ impl Executor {
             policy: WatermarkPolicy::Min,
             state: HashMap::new(),
             static_sides: HashMap::new(),
+            keep_late_of: None,
+            late_rows: Vec::new(),
         }
+    }
+
+    /// Keeps the rows the plan's first watermark-dropping operator drops
+    /// (see [`PhysPlan::late_rows_source`]), for [`Executor::take_late_rows`].
+    pub fn keep_late_rows(mut self) -> Self {
+        self.keep_late_of = self.plan.late_rows_source().map(|(id, _)| id);
+        self
+    }
+
+    /// The late rows the last batch dropped (with [`Executor::keep_late_rows`]).
+    pub fn take_late_rows(&mut self) -> Vec<RecordBatch> {
+        std::mem::take(&mut self.late_rows)
     }
 
     /// How the watermarks of several inputs combine.
@@ -101,10 +119,13 @@ impl Executor {
 
     /// Runs the plan on one batch's input.
     pub fn run(&mut self, input: &BatchInput) -> Result<Vec<RecordBatch>> {
+        self.late_rows.clear();
         let mut ctx = Ctx {
             partitions: self.partitions,
             state: &mut self.state,
             statics: &mut self.static_sides,
+            keep_late_of: self.keep_late_of,
+            late_rows: &mut self.late_rows,
         };
         let out = eval(&self.plan, input, &mut ctx)?;
         Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
@@ -154,6 +175,8 @@ struct Ctx<'a> {
     partitions: usize,
     state: &'a mut HashMap<usize, OpState>,
     statics: &'a mut HashMap<usize, Arc<HashedSide>>,
+    keep_late_of: Option<usize>,
+    late_rows: &'a mut Vec<RecordBatch>,
 }
 
 fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<RecordBatch>> {
@@ -202,7 +225,9 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             // Complete mode keeps every group and so drops no late row
             // (Spark filters late rows in append and update modes only).
             let late_by = input.late_watermark_us.filter(|_| input.emit != Emit::All);
-            agg.update(input.batch_id, kernel, layout, &batches, late_by)?;
+            let keep_late = ctx.keep_late_of == Some(*id);
+            let late = agg.update(input.batch_id, kernel, layout, &batches, late_by, keep_late)?;
+            ctx.late_rows.extend(late);
             agg.emit(schema, input.emit, input.watermark_us)
         }
         PhysPlan::HashJoin {
@@ -309,7 +334,10 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let OpState::Dedup(d) = st else {
                 unreachable!("operator ids are unique")
             };
-            d.run(&schema, batches, input.late_watermark_us, input.watermark_us)
+            d.keep_late = ctx.keep_late_of == Some(*id);
+            let out = d.run(&schema, batches, input.late_watermark_us, input.watermark_us)?;
+            ctx.late_rows.append(&mut d.late_rows);
+            Ok(out)
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct QuerySpec {
     pub trigger: Trigger,
     pub partitions: usize,
     pub watermark_policy: WatermarkPolicy,
+    /// Where the rows dropped as late go (the `lateRowsTable` option), and
+    /// their schema.
+    pub late_sink: Option<(Box<dyn Sink>, SchemaRef)>,
 }
 
 struct SourceState {
@@ -74,9 +77,13 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         trigger,
         partitions,
         watermark_policy,
+        mut late_sink,
     } = spec;
     let schema: SchemaRef = plan.schema();
     let mut exec = Executor::new(plan, partitions).with_watermark_policy(watermark_policy);
+    if late_sink.is_some() {
+        exec = exec.keep_late_rows();
+    }
     let mut sources: Vec<SourceState> = sources
         .into_iter()
         .map(|(id, source)| SourceState {
@@ -191,6 +198,9 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         })?;
         let num_output_rows = out.iter().map(|b| b.num_rows() as u64).sum();
         sink.add_batch(batch_id, &schema, out, output_mode)?;
+        if let Some((late, late_schema)) = late_sink.as_mut() {
+            late.add_batch(batch_id, late_schema, exec.take_late_rows(), OutputMode::Append)?;
+        }
         let t_add = t_add.elapsed();
         let t_commit = Instant::now();
         let mut source_progress = Vec::new();
