@@ -349,3 +349,66 @@ fn windowed_state_stays_bounded_by_the_watermark_and_grows_in_complete_mode() {
     // Complete mode keeps every window: 40 batches × 5 minutes = 20 windows.
     assert!(max_state[1] >= 20 * 50, "complete mode kept {}", max_state[1]);
 }
+
+#[test]
+fn drop_duplicates_within_watermark_forgets_keys_after_the_delay() {
+    let dir = tempfile::tempdir().unwrap();
+    // id 1 at 10:00; a duplicate at 10:04 (within the 5-minute delay:
+    // dropped); time moves to 10:20 (watermark 10:15 passes 10:00 + 5 min,
+    // so id 1 is forgotten); id 1 again at 10:21: kept. Event time is not a
+    // key, so plain drop_duplicates would keep id 1 forever.
+    for (i, rows) in [
+        r#"{"t":"2026-01-01T10:00:00Z","id":1}"#,
+        r#"{"t":"2026-01-01T10:04:00Z","id":1}
+{"t":"2026-01-01T10:20:00Z","id":2}"#,
+        r#"{"t":"2026-01-01T10:21:00Z","id":3}"#,
+        r#"{"t":"2026-01-01T10:21:00Z","id":1}"#,
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(dir.path().join(format!("{i}.json")), rows).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    for mode in MODES {
+        let spark = session(mode);
+        let stream = spark
+            .read_stream()
+            .schema("t TIMESTAMP, id BIGINT")
+            .option("maxFilesPerTrigger", 1)
+            .json(dir.path())
+            .unwrap()
+            .with_watermark("t", "5 minutes")
+            .unwrap();
+        for (within, want) in [(true, vec![1, 2, 1, 3]), (false, vec![1, 2, 3])] {
+            let df = if within {
+                stream.drop_duplicates_within_watermark(["id"]).unwrap()
+            } else {
+                stream.drop_duplicates(["id"]).unwrap()
+            };
+            let name = format!("dedup_{within}_{}", mode.name());
+            let (q, out) = run(&spark, &df, &name, "append");
+            let mut got: Vec<(String, i64)> = to_json_rows(&out.collect().unwrap())
+                .iter()
+                .map(|r| (r["t"].as_str().unwrap().to_string(), r["id"].as_i64().unwrap()))
+                .collect();
+            got.sort();
+            let ids: Vec<i64> = got.iter().map(|g| g.1).collect();
+            assert_eq!(ids, want, "within={within} {mode:?}: {got:?}");
+            let state = q.last_progress().unwrap().state_operators[0].num_rows_total;
+            // Within the watermark only ids 2, 3 and the new 1 are still
+            // remembered at the end; plain dedup remembers every id.
+            assert_eq!(state, 3, "within={within} {mode:?}");
+        }
+    }
+}
+
+#[test]
+fn drop_duplicates_within_watermark_needs_a_watermark_on_a_stream() {
+    let spark = session(sqlc::ExecMode::Jit);
+    let err = with_event_time(&spark, &activity_data())
+        .drop_duplicates_within_watermark(["User"])
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("without watermark"), "{err}");
+}

@@ -72,3 +72,47 @@ impl WatermarkState {
         Some((max_ms - self.delay_us / 1000) * 1000)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::TimestampMicrosecondArray;
+    use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+    use arrow::record_batch::RecordBatch;
+
+    use super::{WatermarkPolicy, WatermarkState};
+
+    fn times(ts: &[Option<i64>]) -> RecordBatch {
+        let schema = Schema::new(vec![Field::new(
+            "t",
+            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            true,
+        )]);
+        let a = TimestampMicrosecondArray::from(ts.to_vec()).with_timezone("UTC");
+        RecordBatch::try_new(Arc::new(schema), vec![Arc::new(a)]).unwrap()
+    }
+
+    #[test]
+    fn the_watermark_is_the_max_event_time_minus_the_delay_in_whole_ms() {
+        let mut w = WatermarkState::new(10_000_000);
+        assert_eq!(w.watermark(), None, "no data, no watermark");
+        w.observe(&[times(&[Some(5_000_000), None])], 0);
+        w.observe(&[times(&[Some(60_123_456), Some(1)])], 0);
+        // 60.123456 s → 60123 ms; minus 10 s.
+        assert_eq!(w.watermark(), Some(50_123_000));
+        // An older batch does not move it back.
+        w.observe(&[times(&[Some(1_000)])], 0);
+        assert_eq!(w.watermark(), Some(50_123_000));
+    }
+
+    #[test]
+    fn several_watermarks_combine_by_the_policy() {
+        let wms = [30, 10, 20];
+        assert_eq!(WatermarkPolicy::Min.combine(wms.into_iter()), Some(10));
+        assert_eq!(WatermarkPolicy::Max.combine(wms.into_iter()), Some(30));
+        assert_eq!(WatermarkPolicy::Min.combine(std::iter::empty()), None);
+        assert_eq!(WatermarkPolicy::parse("MAX"), Some(WatermarkPolicy::Max));
+        assert_eq!(WatermarkPolicy::parse("median"), None);
+    }
+}
