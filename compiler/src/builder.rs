@@ -638,25 +638,61 @@ pub fn join_on(left: &Arc<Plan>, right: &Arc<Plan>, on: &Expr, how: JoinType) ->
     split(on, &mut conj);
     let (ls, rs) = (Scope::new(left), Scope::new(right));
     let (mut li, mut ri) = (Vec::new(), Vec::new());
+    let mut residual = Vec::new();
     for c in conj {
-        let Expr::Binary {
-            op: crate::ir::BinaryOp::Eq,
-            left: a,
-            right: b,
-        } = c
-        else {
-            return Err(Error::Unsupported(format!(
-                "join condition `{c}` is not an equality between the two sides; only equi-joins are supported"
-            )));
+        // An equality between an expression of each side is a join key;
+        // anything else is checked on the joined rows.
+        let pair = match c {
+            Expr::Binary {
+                op: crate::ir::BinaryOp::Eq,
+                left: a,
+                right: b,
+            } => match (resolve(a, &ls), resolve(b, &rs)) {
+                (Ok(x), Ok(y)) => Some((x, y)),
+                _ => match (resolve(b, &ls), resolve(a, &rs)) {
+                    (Ok(x), Ok(y)) => Some((x, y)),
+                    _ => None,
+                },
+            },
+            _ => None,
         };
-        let pair = match (resolve(a, &ls), resolve(b, &rs)) {
-            (Ok(x), Ok(y)) => (x, y),
-            _ => (resolve(b, &ls)?, resolve(a, &rs)?),
-        };
-        li.push(pair.0);
-        ri.push(pair.1);
+        match pair {
+            Some((x, y)) => {
+                li.push(x);
+                ri.push(y);
+            }
+            None => residual.push(c),
+        }
     }
-    join_exprs(left, right, li, ri, how)
+    let join = join_exprs(left, right, li, ri, how)?;
+    if residual.is_empty() {
+        return Ok(join);
+    }
+    // The condition reads both sides' columns, as an inner join lays them out.
+    let both = join_exprs(left, right, vec![], vec![], JoinType::Inner)?;
+    let scope = Scope::new(&both);
+    let mut cond: Option<TExpr> = None;
+    for c in residual {
+        let t = resolve(c, &scope)?;
+        if t.ty != DataType::Boolean {
+            return Err(Error::TypeMismatch {
+                expr: c.to_string(),
+                reason: format!("a join condition must be a boolean, not {}", t.ty),
+            });
+        }
+        cond = Some(match cond {
+            None => t,
+            Some(p) => {
+                let n = p.nullable || t.nullable;
+                TExpr::binary(crate::ir::BinaryOp::And, p, t, DataType::Boolean, n)
+            }
+        });
+    }
+    let mut plan = (*join).clone();
+    if let PlanNode::Join { condition, .. } = &mut plan.node {
+        *condition = cond;
+    }
+    Ok(Arc::new(plan))
 }
 
 fn join_on_indexes(
@@ -714,6 +750,7 @@ fn join_exprs(
             how,
             left_keys,
             right_keys,
+            condition: None,
         },
         Schema::new(fields),
         quals,

@@ -186,6 +186,9 @@ pub enum ScalarFunc {
     Hour,
     Minute,
     Second,
+    /// (timestamp, bigint µs) -> timestamp: `t + INTERVAL …` (and `-`);
+    /// overflow is an error under ANSI.
+    TimestampAdd,
 }
 
 impl ScalarFunc {
@@ -213,6 +216,7 @@ impl ScalarFunc {
             Hour => "hour",
             Minute => "minute",
             Second => "second",
+            TimestampAdd => "timestamp_add_us",
         }
     }
 }

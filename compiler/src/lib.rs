@@ -16,6 +16,7 @@ pub mod plan;
 pub mod resolve;
 pub mod scalar_fns;
 pub mod sql;
+pub mod time_bounds;
 pub mod types;
 pub mod window;
 

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr, TExprKind};
 use crate::kernel::{compile_cached, ExecMode, Kernel};
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
+use crate::time_bounds::{time_bounds, TimeBounds};
 use crate::types::Schema;
 
 /// A node of the physical plan. `id`s number the stateful operators of a
@@ -47,6 +48,25 @@ pub enum PhysPlan {
         /// Projects each side's join keys (a Collect kernel per side).
         left_keys: Arc<dyn Kernel>,
         right_keys: Arc<dyn Kernel>,
+        schema: SchemaRef,
+    },
+    /// A join of two streams, both sides buffered in state (Spark's
+    /// stream–stream symmetric hash join).
+    StreamJoin {
+        id: usize,
+        left: Box<PhysPlan>,
+        right: Box<PhysPlan>,
+        how: JoinType,
+        left_keys: Arc<dyn Kernel>,
+        right_keys: Arc<dyn Kernel>,
+        /// The condition over a pair's columns (left, then right), as a
+        /// boolean column.
+        condition: Option<Arc<dyn Kernel>>,
+        /// Each side's event-time column, if it has one.
+        left_time: Option<EventTime>,
+        right_time: Option<EventTime>,
+        /// What the condition bounds `left.t − right.t` to.
+        bounds: TimeBounds,
         schema: SchemaRef,
     },
     Sort {
@@ -89,7 +109,8 @@ impl PhysPlan {
         match self {
             PhysPlan::Scan { schema, .. }
             | PhysPlan::HashAggregate { schema, .. }
-            | PhysPlan::HashJoin { schema, .. } => schema.clone(),
+            | PhysPlan::HashJoin { schema, .. }
+            | PhysPlan::StreamJoin { schema, .. } => schema.clone(),
             PhysPlan::Pipeline { kernel, .. } => kernel.output_schema().clone(),
             PhysPlan::Sort { input, .. }
             | PhysPlan::Limit { input, .. }
@@ -107,7 +128,9 @@ impl PhysPlan {
             | PhysPlan::Limit { input, .. }
             | PhysPlan::Watermark { input, .. }
             | PhysPlan::Deduplicate { input, .. } => vec![input],
-            PhysPlan::HashJoin { left, right, .. } => vec![left, right],
+            PhysPlan::HashJoin { left, right, .. } | PhysPlan::StreamJoin { left, right, .. } => {
+                vec![left, right]
+            }
         }
     }
 
@@ -196,6 +219,16 @@ impl PhysPlan {
                     kernel.explain().mode.name()
                 ),
                 PhysPlan::HashJoin { how, .. } => format!("HashJoin {how:?}"),
+                PhysPlan::StreamJoin {
+                    id, how, bounds, ..
+                } => {
+                    let d = |v: Option<i64>| v.map_or("∞".to_string(), |v| format!("{}ms", v / 1000));
+                    format!(
+                        "StreamStreamJoin #{id} {how:?} (left.t − right.t in [{}, {}])",
+                        d(bounds.lo),
+                        d(bounds.hi)
+                    )
+                }
                 PhysPlan::Sort { .. } => "Sort".into(),
                 PhysPlan::Limit { n, .. } => format!("Limit {n}"),
                 PhysPlan::Watermark {
@@ -363,16 +396,92 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             how,
             left_keys,
             right_keys,
+            condition,
         } => {
             let lk = key_kernel(&left.schema, left_keys, mode)?;
             let rk = key_kernel(&right.schema, right_keys, mode)?;
-            PhysPlan::HashJoin {
-                left: Box::new(build(left, mode, next_id)?),
-                right: Box::new(build(right, mode, next_id)?),
-                how: *how,
-                left_keys: lk,
-                right_keys: rk,
-                schema: out_schema,
+            // The condition's kernel reads a pair's columns, left then right.
+            let both: Vec<crate::types::Field> = left
+                .schema
+                .fields
+                .iter()
+                .chain(&right.schema.fields)
+                .cloned()
+                .collect();
+            let both = Schema::new(both);
+            if left.is_streaming() && right.is_streaming() {
+                // The condition of each candidate pair, as a boolean column.
+                let cond = condition
+                    .as_ref()
+                    .map(|c| key_kernel(&both, std::slice::from_ref(c), mode))
+                    .transpose()?;
+                let id = *next_id;
+                *next_id += 1;
+                let time = |p: &Plan| {
+                    (0..p.schema.len()).find_map(|c| {
+                        p.event_time_delay(c)
+                            .map(|delay_us| EventTime { column: c, delay_us })
+                    })
+                };
+                let (left_time, right_time) = (time(left), time(right));
+                let mut bounds = match (left_time, right_time) {
+                    (Some(l), Some(r)) => time_bounds(
+                        condition.as_ref(),
+                        l.column,
+                        r.column,
+                        left.schema.len(),
+                    ),
+                    _ => TimeBounds::default(),
+                };
+                // Equal event times as a join key bound the difference to 0.
+                if let (Some(l), Some(r)) = (left_time, right_time) {
+                    let on_times = left_keys.iter().zip(right_keys).any(|(a, b)| {
+                        matches!((&a.kind, &b.kind), (TExprKind::Column { index: i, .. }, TExprKind::Column { index: j, .. }) if *i == l.column && *j == r.column)
+                    });
+                    if on_times {
+                        bounds = TimeBounds::equal();
+                    }
+                }
+                PhysPlan::StreamJoin {
+                    id,
+                    left: Box::new(build(left, mode, next_id)?),
+                    right: Box::new(build(right, mode, next_id)?),
+                    how: *how,
+                    left_keys: lk,
+                    right_keys: rk,
+                    condition: cond,
+                    left_time,
+                    right_time,
+                    bounds,
+                    schema: out_schema,
+                }
+            } else {
+                let cond = condition
+                    .as_ref()
+                    .map(|c| filter_kernel(&both, c, mode))
+                    .transpose()?;
+                let join = PhysPlan::HashJoin {
+                    left: Box::new(build(left, mode, next_id)?),
+                    right: Box::new(build(right, mode, next_id)?),
+                    how: *how,
+                    left_keys: lk,
+                    right_keys: rk,
+                    schema: out_schema,
+                };
+                match cond {
+                    None => join,
+                    // Inner: a pair the condition rejects is simply not output.
+                    Some(k) if *how == JoinType::Inner => PhysPlan::Pipeline {
+                        input: Box::new(join),
+                        kernel: k,
+                    },
+                    Some(_) => {
+                        return Err(crate::error::Error::Unsupported(format!(
+                            "a join condition other than equalities is supported in inner joins \
+                             and stream–stream joins, not in a {how:?} join of a table"
+                        )))
+                    }
+                }
             }
         }
         PlanNode::Sort { input, keys } => {
@@ -424,6 +533,32 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             }
         }
     })
+}
+
+/// A Collect kernel that keeps the rows of `input` where `predicate` holds,
+/// with every column.
+fn filter_kernel(input: &Schema, predicate: &TExpr, mode: ExecMode) -> Result<Arc<dyn Kernel>> {
+    let all: Vec<TExpr> = input
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            TExpr::new(
+                TExprKind::Column {
+                    index: i,
+                    name: f.name.as_str().into(),
+                },
+                f.data_type.clone(),
+                f.nullable,
+            )
+        })
+        .collect();
+    let spec = PipelineSpec {
+        input: column_types(input),
+        steps: vec![Step::Filter(predicate.clone()), Step::Project(all)],
+        sink: PipelineSink::Collect,
+    };
+    compile_cached(&spec, input.to_arrow(), mode)
 }
 
 /// A Collect kernel that evaluates `exprs` over every row (no filter).

@@ -80,6 +80,9 @@ pub enum PlanNode {
         how: JoinType,
         left_keys: Vec<TExpr>,
         right_keys: Vec<TExpr>,
+        /// What else a pair must satisfy, over the left columns then the
+        /// right ones (`b.t BETWEEN a.t AND a.t + INTERVAL 1 HOUR`).
+        condition: Option<TExpr>,
     },
     Sort {
         input: Arc<Plan>,
@@ -306,10 +309,15 @@ impl Plan {
                 how,
                 left_keys,
                 right_keys,
+                condition,
                 ..
             } => {
+                let cond = condition
+                    .as_ref()
+                    .map(|c| format!(" AND {c}"))
+                    .unwrap_or_default();
                 format!(
-                    "Join {how:?} [{}] = [{}]",
+                    "Join {how:?} [{}] = [{}]{cond}",
                     list(left_keys),
                     list(right_keys)
                 )

@@ -5,6 +5,7 @@
 mod aggregate;
 mod dedup;
 mod join;
+mod stream_join;
 mod watermark;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use sqlc_compiler::plan::SourceId;
 pub use aggregate::{partition_of, AggState, Emit};
 use dedup::DedupState;
 use join::HashedSide;
+use stream_join::{JoinSpec, StreamJoinState};
 pub use watermark::{WatermarkPolicy, WatermarkState};
 
 use crate::error::{Error, Result};
@@ -58,6 +60,7 @@ enum OpState {
     Aggregate(AggState),
     Watermark(WatermarkState),
     Dedup(DedupState),
+    StreamJoin(StreamJoinState),
 }
 
 /// Runs one query's physical plan batch after batch.
@@ -165,6 +168,15 @@ impl Executor {
                     num_rows_dropped_by_watermark: d.late,
                     num_shuffle_partitions: partitions,
                 }),
+                OpState::StreamJoin(j) => Some(OperatorMetrics {
+                    operator: "symmetricHashJoin".into(),
+                    num_rows_total: j.len() as u64,
+                    num_rows_updated: j.updated,
+                    num_rows_removed: j.removed,
+                    memory_used_bytes: j.memory_bytes() as u64,
+                    num_rows_dropped_by_watermark: j.late,
+                    num_shuffle_partitions: partitions,
+                }),
                 OpState::Watermark(_) => None,
             })
             .collect()
@@ -252,6 +264,46 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             };
             let lb = eval(left, input, ctx)?;
             side.probe(&left.schema(), &lb, left_keys, *how, schema)
+        }
+        PhysPlan::StreamJoin {
+            id,
+            left,
+            right,
+            how,
+            left_keys,
+            right_keys,
+            condition,
+            left_time,
+            right_time,
+            bounds,
+            schema,
+        } => {
+            let lb = eval(left, input, ctx)?;
+            let rb = eval(right, input, ctx)?;
+            let st = match ctx.state.entry(*id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(OpState::StreamJoin(StreamJoinState::new(
+                        left.schema(),
+                        right.schema(),
+                        *left_time,
+                        *right_time,
+                        left_keys,
+                    )?))
+                }
+            };
+            let OpState::StreamJoin(j) = st else {
+                unreachable!("operator ids are unique")
+            };
+            let spec = JoinSpec {
+                how: *how,
+                left_keys,
+                right_keys,
+                condition: condition.as_ref(),
+                bounds: *bounds,
+                out: schema,
+            };
+            j.run(&spec, lb, rb, input.late_watermark_us, input.watermark_us)
         }
         PhysPlan::Sort {
             input: child,
