@@ -249,3 +249,55 @@ fn bad_flags_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot read"));
 }
+
+#[test]
+fn ctrl_c_stops_a_streaming_script_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("stream.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "{SOURCE}CREATE SINK counts WITH (format = 'memory', outputMode = 'complete')\n\
+             AS SELECT gt, count(*) AS n FROM activity GROUP BY gt;\n"
+        ),
+    )
+    .unwrap();
+    let progress = dir.path().join("progress.jsonl");
+    let data = format!("data={}", activity_data().display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sqlc"))
+        .args([
+            "run",
+            script.to_str().unwrap(),
+            "--var",
+            &data,
+            "--quiet",
+            "--progress-json",
+            progress.to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    // Wait until every file is processed: the query then idles, waiting
+    // for more, until interrupted.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_to_string(&progress).unwrap_or_default().lines().count() < 8 {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        assert!(child.try_wait().unwrap().is_none(), "sqlc exited early");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: kill(2) with the child's pid and SIGINT has no memory effects.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(std::time::Instant::now() < deadline, "sqlc did not stop on SIGINT");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0), "a clean stop exits 0");
+    // Every batch it started, it finished: one progress line per batch.
+    let lines = std::fs::read_to_string(&progress).unwrap().lines().count();
+    assert_eq!(lines, 8);
+}

@@ -82,14 +82,28 @@ def main():
     ex4 = (streaming.cube("gt", "model").avg().drop("avg(Arrival_time)").drop("avg(Creation_Time)")
            .drop("avg(Index)").join(hist, ["gt", "model"]))
     save("ex4_cube_join", run_stream(spark, ex4, "ex4", "complete"))
-    # Golden queries: tests/golden/NAME.sql over the static table
-    # `activity`, answers in tests/golden/NAME.expected.jsonl.
+    golden_queries(spark, static)
+    spark.stop()
+
+
+def golden_queries(spark, static):
+    """Golden queries: tests/golden/NAME.sql over the static table
+    `activity`, answers in tests/golden/NAME.expected.jsonl."""
     static.createOrReplaceTempView("activity")
     golden = os.path.join(ROOT, "tests", "golden")
     for f in sorted(os.listdir(golden)):
         if f.endswith(".sql"):
             sql = open(os.path.join(golden, f)).read()
             save(f[:-4] + ".expected", spark.sql(sql), golden, keep_order="ORDER BY" in sql.upper())
+
+
+def golden_only():
+    data = tempfile.mkdtemp(prefix="sqlc-spark-golden-")
+    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
+    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    golden_queries(spark, spark.read.json(data))
     spark.stop()
 
 
@@ -169,3 +183,5 @@ def event_time():
 if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "event_time":
     event_time()
 
+if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "golden":
+    golden_only()
