@@ -52,14 +52,7 @@ fn cube_with_grouping_through_the_dataframe_api_matches_spark() {
                 stddev("y").alias("sy"),
             ])
             .unwrap();
-        let what = format!("cube grouping ({})", mode.name());
-        assert_matches(
-            &what,
-            &df.collect().unwrap(),
-            &df.columns(),
-            &expected,
-            false,
-        );
+        assert_df_matches(&format!("cube grouping ({})", mode.name()), &df, &expected);
     }
 }
 
@@ -97,13 +90,10 @@ fn streaming_moments_merge_across_batches_to_sparks_answer() {
             .agg(agg_functions())
             .unwrap();
         let (query, df) = drain(&spark, &q, &format!("moments_{}", mode.name()), "complete");
-        let what = format!("streaming agg functions ({})", mode.name());
-        assert_matches(
-            &what,
-            &df.collect().unwrap(),
-            &df.columns(),
+        assert_df_matches(
+            &format!("streaming agg functions ({})", mode.name()),
+            &df,
             &expected,
-            false,
         );
         query.stop().unwrap();
     }
@@ -146,13 +136,6 @@ fn first_and_last_follow_input_order_as_spark() {
             .create_or_replace_temp_view("t")
             .unwrap();
         let df = spark.sql(&sql).unwrap();
-        let what = format!("first/last ({})", mode.name());
-        assert_matches(
-            &what,
-            &df.collect().unwrap(),
-            &df.columns(),
-            &expected,
-            false,
-        );
+        assert_df_matches(&format!("first/last ({})", mode.name()), &df, &expected);
     }
 }

@@ -265,3 +265,8 @@ pub fn drain(
     q.process_all_available().unwrap();
     (q, spark.sql(&format!("SELECT * FROM {name}")).unwrap())
 }
+
+/// Collects `df` and asserts it holds exactly the expected rows, in any order.
+pub fn assert_df_matches(what: &str, df: &DataFrame, expected: &Expected) {
+    assert_matches(what, &df.collect().unwrap(), &df.columns(), expected, false);
+}

@@ -328,18 +328,14 @@ impl AggSink {
                             _ => continue,
                         },
                     };
-                    let call = g.b.create_block();
-                    let done = g.b.create_block();
-                    g.b.ins().brif(valid, call, &[], done, &[]);
-                    g.b.switch_to_block(call);
-                    let acc = g.i64c(i as i64);
-                    g.call(
-                        sqlc_agg_distinct as *const () as usize,
-                        &[t, group, acc, a, b],
-                        None,
-                    );
-                    g.b.ins().jump(done, &[]);
-                    g.b.switch_to_block(done);
+                    call_if(g, valid, |g| {
+                        let acc = g.i64c(i as i64);
+                        g.call(
+                            sqlc_agg_distinct as *const () as usize,
+                            &[t, group, acc, a, b],
+                            None,
+                        );
+                    });
                 }
             }
         }
@@ -362,31 +358,18 @@ impl AggSink {
         ignore_nulls: bool,
     ) -> Result<()> {
         let (p, l) = v.bytes()?;
-        let take = if last {
-            g.i8c(1)
-        } else {
-            let len = g.load(types::I64, base, o + 8);
-            g.b.ins().icmp_imm_u(IntCC::Equal, len, UNSET_STR as i64)
-        };
-        let take = if ignore_nulls {
-            g.b.ins().band(take, valid)
-        } else {
-            take
-        };
-        let store = g.b.create_block();
-        let done = g.b.create_block();
-        g.b.ins().brif(take, store, &[], done, &[]);
-        g.b.switch_to_block(store);
-        let acc = g.i64c(i as i64);
-        let is_null = g.bool_not(valid);
-        let is_null = g.b.ins().uextend(types::I64, is_null);
-        g.call(
-            sqlc_agg_pick_str as *const () as usize,
-            &[self.table, group, acc, p, l, is_null],
-            None,
-        );
-        g.b.ins().jump(done, &[]);
-        g.b.switch_to_block(done);
+        let len = g.load(types::I64, base, o + 8);
+        let take = pick_takes(g, len, UNSET_STR, valid, last, ignore_nulls);
+        call_if(g, take, |g| {
+            let acc = g.i64c(i as i64);
+            let is_null = g.bool_not(valid);
+            let is_null = g.b.ins().uextend(types::I64, is_null);
+            g.call(
+                sqlc_agg_pick_str as *const () as usize,
+                &[self.table, group, acc, p, l, is_null],
+                None,
+            );
+        });
         Ok(())
     }
 
@@ -458,16 +441,7 @@ fn pick(
     };
     let cur = g.load(types::I64, base, o);
     let state = g.load(types::I64, base, o + 8);
-    let take = if last {
-        g.i8c(1)
-    } else {
-        g.b.ins().icmp_imm_u(IntCC::Equal, state, PICK_UNSET as i64)
-    };
-    let take = if ignore_nulls {
-        g.b.ins().band(take, valid)
-    } else {
-        take
-    };
+    let take = pick_takes(g, state, PICK_UNSET, valid, last, ignore_nulls);
     let (is_val, is_null) = (g.i64c(PICK_VALUE as i64), g.i64c(PICK_NULL as i64));
     let new_state = g.b.ins().select(valid, is_val, is_null);
     let nv = g.b.ins().select(take, raw, cur);
@@ -475,6 +449,39 @@ fn pick(
     g.store(nv, base, o);
     g.store(ns, base, o + 8);
     Ok(())
+}
+
+/// Whether first/last takes this row, as [`crate::accumulators::pick_takes`]:
+/// `state` is the accumulator's state word, `unset` its value while unset.
+fn pick_takes(
+    g: &mut Gen,
+    state: Value,
+    unset: u64,
+    valid: Value,
+    last: bool,
+    ignore_nulls: bool,
+) -> Value {
+    let take = if last {
+        g.i8c(1)
+    } else {
+        g.b.ins().icmp_imm_u(IntCC::Equal, state, unset as i64)
+    };
+    if ignore_nulls {
+        g.b.ins().band(take, valid)
+    } else {
+        take
+    }
+}
+
+/// Emits `body` to run only where `cond` (i8) is non-zero.
+fn call_if<'a>(g: &mut Gen<'a>, cond: Value, body: impl FnOnce(&mut Gen<'a>)) {
+    let then = g.b.create_block();
+    let done = g.b.create_block();
+    g.b.ins().brif(cond, then, &[], done, &[]);
+    g.b.switch_to_block(then);
+    body(g);
+    g.b.ins().jump(done, &[]);
+    g.b.switch_to_block(done);
 }
 
 /// A numeric value as a double.
