@@ -2,11 +2,14 @@
 //! compiled (JIT) and interpreted, plus compile time per kernel:
 //! (a) filter `gt LIKE '%stairs%' AND gt IS NOT NULL`, (b) projection
 //! `x*x + y*y + z*z`, (c) `GROUP BY gt` count, (d) `GROUP BY gt, model` avg
-//! of x, y, z, (e) the fused pipeline filter → project → aggregate.
+//! of x, y, z, (e) the fused pipeline filter → project → aggregate, (f)
+//! `CUBE(gt, model)` avg of x, y, z, (g) `GROUP BY gt` with stddev,
+//! variance, first and last.
 //!
-//!     cargo bench --bench kernels
+//!     cargo bench --bench kernels [-- FILTER]
 //!
-//! After criterion's report it prints each case's JIT/interpreter ratio.
+//! After criterion's report it prints each case's JIT/interpreter ratio (of
+//! the cases FILTER selects).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +17,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, Criterion};
 use sqlc::arrow::record_batch::RecordBatch;
 use sqlc::datagen::ActivityGen;
-use sqlc::{DataFrame, ExecMode, Session};
+use sqlc::{functions, DataFrame, ExecMode, Session};
 use sqlc_compiler::agg_table::AggTable;
 use sqlc_compiler::physical::{plan_physical, PhysPlan};
 use sqlc_compiler::Kernel;
@@ -53,6 +56,23 @@ fn cases() -> Vec<Case> {
                     .unwrap()
                     .group_by(["gt"])
                     .avg(["m"])
+                    .unwrap()
+            },
+        },
+        Case {
+            name: "f_cube_gt_model_avg",
+            build: |df| df.cube(["gt", "model"]).avg(["x", "y", "z"]).unwrap(),
+        },
+        Case {
+            name: "g_group_by_gt_stddev_first_last",
+            build: |df| {
+                df.group_by(["gt"])
+                    .agg([
+                        functions::stddev("x"),
+                        functions::var_pop("y"),
+                        functions::first("model", false),
+                        functions::last("z", true),
+                    ])
                     .unwrap()
             },
         },
@@ -114,7 +134,12 @@ fn bench(c: &mut Criterion) {
     let spark = Session::builder().create();
     let df = spark.create_data_frame(batches.clone()).unwrap();
     let mut ratios = Vec::new();
-    for case in cases() {
+    // Criterion's name filter, applied to the ratio runs too.
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_default();
+    for case in cases().into_iter().filter(|c| c.name.contains(&filter)) {
         let q = (case.build)(&df);
         let mut per_mode = Vec::new();
         for mode in [ExecMode::Jit, ExecMode::Interpret] {

@@ -86,6 +86,52 @@ pub fn max(c: impl Into<Column>) -> Column {
     call("max", vec![c.into()])
 }
 
+/// `first(col, ignorenulls)`: the value of the first row in input order
+/// (a null one too unless `ignorenulls`).
+pub fn first(c: impl Into<Column>, ignorenulls: bool) -> Column {
+    call("first", vec![c.into(), lit(ignorenulls)])
+}
+/// `last(col, ignorenulls)`: the value of the last row in input order.
+pub fn last(c: impl Into<Column>, ignorenulls: bool) -> Column {
+    call("last", vec![c.into(), lit(ignorenulls)])
+}
+pub fn first_value(c: impl Into<Column>, ignorenulls: bool) -> Column {
+    call("first_value", vec![c.into(), lit(ignorenulls)])
+}
+pub fn last_value(c: impl Into<Column>, ignorenulls: bool) -> Column {
+    call("last_value", vec![c.into(), lit(ignorenulls)])
+}
+
+fn distinct_call(name: &str, c: Column) -> Column {
+    Column::from_expr(Expr::Function {
+        name: name.into(),
+        args: vec![c.expr],
+        distinct: true,
+    })
+}
+/// `count(DISTINCT col)` (static data only, as in Spark).
+pub fn count_distinct(c: impl Into<Column>) -> Column {
+    distinct_call("count", c.into())
+}
+/// `sum(DISTINCT col)` (static data only, as in Spark).
+pub fn sum_distinct(c: impl Into<Column>) -> Column {
+    distinct_call("sum", c.into())
+}
+
+/// `grouping(col)`: 1 where `col` is rolled up (cube, rollup, grouping sets).
+pub fn grouping(c: impl Into<Column>) -> Column {
+    call("grouping", vec![c.into()])
+}
+/// `grouping_id(cols)`: the grouping id (no columns, or all grouping columns
+/// in order).
+pub fn grouping_id<I, C>(cols: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    call("grouping_id", cols.into_iter().map(Into::into).collect())
+}
+
 macro_rules! unary_fns {
     ($($f:ident),*) => {$(
         #[doc = concat!("Spark's `", stringify!($f), "`.")]
@@ -95,6 +141,13 @@ macro_rules! unary_fns {
     )*};
 }
 unary_fns!(
+    stddev,
+    std,
+    stddev_samp,
+    stddev_pop,
+    variance,
+    var_samp,
+    var_pop,
     lower,
     upper,
     length,

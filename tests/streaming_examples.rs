@@ -8,31 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use sqlc::functions::expr;
-use sqlc::{DataFrame, ExecMode, Session, StreamingQuery};
-
-fn activity_stream(spark: &Session, dir: &std::path::Path) -> DataFrame {
-    let static_df = spark.read().json(dir).unwrap();
-    spark
-        .read_stream()
-        .schema(static_df.schema())
-        .option("maxFilesPerTrigger", 1)
-        .json(dir)
-        .unwrap()
-}
-
-/// Runs `df` into the memory table `name` until every file is processed;
-/// returns the query and `SELECT * FROM name`.
-fn drain(spark: &Session, df: &DataFrame, name: &str, mode: &str) -> (StreamingQuery, DataFrame) {
-    let q = df
-        .write_stream()
-        .query_name(name)
-        .format("memory")
-        .output_mode(mode)
-        .start()
-        .unwrap();
-    q.process_all_available().unwrap();
-    (q, spark.sql(&format!("SELECT * FROM {name}")).unwrap())
-}
+use sqlc::{DataFrame, ExecMode};
 
 fn stairs(streaming: &DataFrame) -> DataFrame {
     streaming

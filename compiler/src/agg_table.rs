@@ -9,7 +9,8 @@
 //!   id included), padded to 8, then each key's slot: 8 bytes for fixed-width
 //!   types (the value's bits as a `u64`, see [`encode_fixed`]), 16 for strings
 //!   (`u64` offset into the arena, `u64` length). A null key's slot is zero.
-//! - accumulator row, 16 bytes per aggregate (see [`AccKind`]).
+//! - accumulator row, 16 bytes per aggregate (32 for central moments; see
+//!   [`AccKind`] and [`TableLayout::acc_offsets`]).
 //!
 //! A *probe row* (what a kernel passes to `insert`) has the key row's layout
 //! except that a string slot holds the `u64` address of the bytes and their
@@ -22,6 +23,7 @@ use arrow::array::{
     Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
 };
 
+use crate::accumulators::{moments, DistinctSets, DistinctVal, NULL_STR, PICK_VALUE};
 use crate::error::{Error, Result};
 use crate::ir::{AggFunc, AggSpec, WindowKey};
 use crate::types::DataType;
@@ -100,6 +102,32 @@ pub enum AccKind {
     /// `[u64 arena offset][u64 length, u64::MAX while unset]`.
     MinStr,
     MaxStr,
+    /// first/last of a fixed-width value: `[raw bits][state]` (see
+    /// [`crate::accumulators`]).
+    Pick {
+        last: bool,
+        ignore_nulls: bool,
+    },
+    /// first/last of a string: `[u64 arena offset][u64 length]`, the length
+    /// [`UNSET_STR`] while unset and [`NULL_STR`] when the answer is null.
+    PickStr {
+        last: bool,
+        ignore_nulls: bool,
+    },
+    /// variance/stddev: `[f64 n][f64 mean][f64 m2][unused]`, 32 bytes.
+    Moments,
+    /// count/sum/avg DISTINCT: `[u64 set index + 1][running sum]`.
+    Distinct,
+}
+
+impl AccKind {
+    /// Bytes the accumulator takes in the accumulator row.
+    pub fn width(self) -> usize {
+        match self {
+            AccKind::Moments => 2 * ACC_WIDTH,
+            _ => ACC_WIDTH,
+        }
+    }
 }
 
 pub const ACC_WIDTH: usize = 16;
@@ -114,6 +142,8 @@ pub struct TableLayout {
     pub key_offsets: Vec<usize>,
     pub key_width: usize,
     pub accs: Vec<AccKind>,
+    /// Byte offset of each accumulator in the accumulator row.
+    pub acc_offsets: Vec<usize>,
     /// The function and result type of each aggregate.
     pub funcs: Vec<(AggFunc, DataType)>,
     /// Type of each aggregate's argument (for min/max decoding).
@@ -162,6 +192,24 @@ impl TableLayout {
                 (AggFunc::Max, Some(t)) if t.is_string_like() => AccKind::MaxStr,
                 (AggFunc::Min, Some(_)) => AccKind::MinFixed,
                 (AggFunc::Max, Some(_)) => AccKind::MaxFixed,
+                (AggFunc::First { ignore_nulls } | AggFunc::Last { ignore_nulls }, Some(t)) => {
+                    let last = matches!(call.func, AggFunc::Last { .. });
+                    if t.is_string_like() {
+                        AccKind::PickStr { last, ignore_nulls }
+                    } else {
+                        AccKind::Pick { last, ignore_nulls }
+                    }
+                }
+                (
+                    AggFunc::VarSamp | AggFunc::VarPop | AggFunc::StddevSamp | AggFunc::StddevPop,
+                    Some(t),
+                ) if t.is_numeric() || *t == DataType::Null => AccKind::Moments,
+                (AggFunc::CountDistinct, Some(_)) => AccKind::Distinct,
+                (AggFunc::SumDistinct | AggFunc::AvgDistinct, Some(t))
+                    if t.is_numeric() || *t == DataType::Null =>
+                {
+                    AccKind::Distinct
+                }
                 (f, t) => {
                     return Err(Error::TypeMismatch {
                         expr: f.name().into(),
@@ -179,11 +227,18 @@ impl TableLayout {
             funcs.push((call.func, call.func.result_type(arg_ty.as_ref())));
             arg_types.push(arg_ty);
         }
+        let mut acc_offsets = Vec::with_capacity(accs.len());
+        let mut acc_off = 0;
+        for a in &accs {
+            acc_offsets.push(acc_off);
+            acc_off += a.width();
+        }
         Ok(TableLayout {
             key_types,
             key_offsets,
             key_width: off,
             accs,
+            acc_offsets,
             funcs,
             arg_types,
             window: spec.window,
@@ -192,16 +247,18 @@ impl TableLayout {
     }
 
     pub fn acc_width(&self) -> usize {
-        self.accs.len() * ACC_WIDTH
+        self.accs.iter().map(|a| a.width()).sum()
     }
 
     /// The accumulator row of a new group.
     pub fn init_accs(&self) -> Vec<u8> {
         let mut row = vec![0u8; self.acc_width()];
-        for (i, k) in self.accs.iter().enumerate() {
-            if matches!(k, AccKind::MinStr | AccKind::MaxStr) {
-                row[i * ACC_WIDTH + 8..i * ACC_WIDTH + 16]
-                    .copy_from_slice(&UNSET_STR.to_le_bytes());
+        for (k, &o) in self.accs.iter().zip(&self.acc_offsets) {
+            if matches!(
+                k,
+                AccKind::MinStr | AccKind::MaxStr | AccKind::PickStr { .. }
+            ) {
+                row[o + 8..o + 16].copy_from_slice(&UNSET_STR.to_le_bytes());
             }
         }
         row
@@ -261,6 +318,8 @@ pub struct AggTable {
     keys: Vec<u8>,
     accs: Vec<u8>,
     arena: Vec<u8>,
+    /// The sets of the distinct accumulators.
+    distinct: DistinctSets,
     /// A runtime error raised inside a Rust call made by a kernel.
     pending_error: Option<Error>,
     /// Whether kernels' late rows are noted (for a late-rows sink), the
@@ -311,6 +370,7 @@ impl AggTable {
             keys: Vec::new(),
             accs: Vec::new(),
             arena: Vec::new(),
+            distinct: DistinctSets::default(),
             pending_error: None,
             record_late: false,
             late_morsel: 0,
@@ -379,6 +439,7 @@ impl AggTable {
             + self.keys.capacity()
             + self.accs.capacity()
             + self.arena.capacity()
+            + self.distinct.memory_bytes()
     }
 
     pub fn raw_ptr(&mut self) -> *mut AggTable {
@@ -554,20 +615,54 @@ impl AggTable {
         self.push_group(hash, &key)
     }
 
-    /// Stores `bytes` as string accumulator `acc` of `group` (string min/max).
+    /// Stores `bytes` as string accumulator `acc` of `group` (string
+    /// min/max, first/last): over the old value when it fits (the arena
+    /// bytes of an accumulator are its own), else appended to the arena.
     pub fn set_acc_str(&mut self, group: usize, acc: usize, bytes: &[u8]) {
-        let off = self.arena.len() as u64;
-        self.arena.extend_from_slice(bytes);
         let w = self.layout.acc_width();
-        let base = group * w + acc * ACC_WIDTH;
+        let base = group * w + self.layout.acc_offsets[acc];
+        let (old, old_len) = read_pair(&self.accs[base..base + 16], 0);
+        let off = if old_len < NULL_STR && old_len >= bytes.len() as u64 {
+            self.arena[old as usize..old as usize + bytes.len()].copy_from_slice(bytes);
+            old
+        } else {
+            let off = self.arena.len() as u64;
+            self.arena.extend_from_slice(bytes);
+            off
+        };
         write_pair(&mut self.accs[base..base + 16], 0, off, bytes.len() as u64);
         self.refresh();
     }
 
-    /// Reads string accumulator `acc` of `group`, `None` while unset.
+    /// Marks string accumulator `acc` of `group` as null (first/last).
+    pub fn set_acc_str_null(&mut self, group: usize, acc: usize) {
+        let w = self.layout.acc_width();
+        let base = group * w + self.layout.acc_offsets[acc];
+        write_u64(&mut self.accs[base..base + 16], 8, NULL_STR);
+    }
+
+    /// Reads string accumulator `acc` of `group`, `None` while unset or null.
     pub fn acc_str(&self, group: usize, acc: usize) -> Option<&[u8]> {
-        let (off, len) = read_pair(self.acc_row(group), acc * ACC_WIDTH);
-        (len != UNSET_STR).then(|| self.arena_bytes(off, len))
+        let (off, len) = read_pair(self.acc_row(group), self.layout.acc_offsets[acc]);
+        (len < NULL_STR).then(|| self.arena_bytes(off, len))
+    }
+
+    /// Whether string accumulator `acc` of `group` was never set.
+    pub fn acc_str_unset(&self, group: usize, acc: usize) -> bool {
+        read_u64(self.acc_row(group), self.layout.acc_offsets[acc] + 8) == UNSET_STR
+    }
+
+    /// Adds a value to distinct accumulator `acc` of `group`.
+    pub fn distinct_insert(&mut self, group: usize, acc: usize, v: DistinctVal<'_>) -> Result<()> {
+        let w = self.layout.acc_width();
+        let base = group * w;
+        let o = self.layout.acc_offsets[acc];
+        let (func, _) = self.layout.funcs[acc];
+        let ty = self.layout.arg_types[acc]
+            .as_ref()
+            .unwrap_or(&DataType::Null);
+        let row = &mut self.accs[base..base + w];
+        self.distinct.insert(row, o, func, ty, v)
     }
 
     /// Merges every group of `other` (same layout) into this table; returns
@@ -595,7 +690,7 @@ impl AggTable {
     fn combine_accs(&mut self, g: usize, other: &AggTable, og: usize) -> Result<()> {
         let layout = self.layout.clone();
         for (i, kind) in layout.accs.iter().enumerate() {
-            let o = i * ACC_WIDTH;
+            let o = layout.acc_offsets[i];
             let src = other.acc_row(og);
             let (sa, sb) = (read_u64(src, o), read_u64(src, o + 8));
             match kind {
@@ -661,6 +756,31 @@ impl AggTable {
                         self.set_acc_str(g, i, &theirs);
                     }
                 }
+                AccKind::Pick { last, .. } => {
+                    let dst = self.acc_row_mut(g);
+                    if sb != 0 && (*last || read_u64(dst, o + 8) == 0) {
+                        write_u64(dst, o, sa);
+                        write_u64(dst, o + 8, sb);
+                    }
+                }
+                AccKind::PickStr { last, .. } => {
+                    if sb == UNSET_STR || !(*last || self.acc_str_unset(g, i)) {
+                        continue;
+                    }
+                    match other.acc_str(og, i) {
+                        Some(theirs) => {
+                            let theirs = theirs.to_vec();
+                            self.set_acc_str(g, i, &theirs);
+                        }
+                        None => self.set_acc_str_null(g, i),
+                    }
+                }
+                AccKind::Moments => moments::merge(self.acc_row_mut(g), o, src, o),
+                AccKind::Distinct => {
+                    for v in other.distinct.values(src, o) {
+                        self.distinct_insert(g, i, v)?;
+                    }
+                }
             }
         }
         Ok(())
@@ -715,7 +835,7 @@ impl AggTable {
             });
         }
         for (i, kind) in l.accs.iter().enumerate() {
-            let o = i * ACC_WIDTH;
+            let o = l.acc_offsets[i];
             let (func, ty) = &l.funcs[i];
             let pair = |g: usize| {
                 (
@@ -753,9 +873,28 @@ impl AggTable {
                         (n > 0).then_some(v)
                     }),
                 ),
-                AccKind::MinStr | AccKind::MaxStr => {
+                AccKind::MinStr | AccKind::MaxStr | AccKind::PickStr { .. } => {
                     bytes_array(ty, groups.iter().map(|&g| self.acc_str(g, i)))
                 }
+                AccKind::Pick { .. } => fixed_array(
+                    ty,
+                    groups.iter().map(|&g| {
+                        let (v, state) = pair(g);
+                        (state == PICK_VALUE).then_some(v)
+                    }),
+                ),
+                AccKind::Moments => fixed_array(
+                    ty,
+                    groups
+                        .iter()
+                        .map(|&g| moments::finish(*func, self.acc_row(g), o).map(f64::to_bits)),
+                ),
+                AccKind::Distinct => fixed_array(
+                    ty,
+                    groups
+                        .iter()
+                        .map(|&g| self.distinct.finish(*func, self.acc_row(g), o)),
+                ),
             });
         }
         out
@@ -967,6 +1106,66 @@ pub unsafe extern "C" fn sqlc_agg_minmax_str(
         };
         if take {
             t.set_acc_str(group as usize, acc as usize, offered);
+        }
+    }
+}
+
+/// Called by JIT kernels for a string first/last whose row is taken: stores
+/// the `len` bytes at `ptr`, or marks the answer null when `is_null != 0`.
+/// The kernel reloads the table's pointers afterwards.
+///
+/// # Safety
+/// As [`sqlc_agg_insert`]; unless `is_null`, `ptr` must name `len` readable bytes.
+pub unsafe extern "C" fn sqlc_agg_pick_str(
+    table: *mut AggTable,
+    group: u64,
+    acc: u64,
+    ptr: *const u8,
+    len: u64,
+    is_null: u64,
+) {
+    // SAFETY: see the function's contract above.
+    unsafe {
+        let t = &mut *table;
+        if is_null != 0 {
+            t.set_acc_str_null(group as usize, acc as usize);
+        } else {
+            let bytes = std::slice::from_raw_parts(ptr, len as usize);
+            t.set_acc_str(group as usize, acc as usize, bytes);
+        }
+    }
+}
+
+/// Called by JIT kernels for a non-null value of a DISTINCT aggregate: an
+/// encoded fixed-width value in `a`, or a string's address in `a` and length
+/// in `b`. An overflow is left in the table's pending error.
+///
+/// # Safety
+/// As [`sqlc_agg_insert`]; for a string accumulator `(a, b)` must name
+/// readable bytes.
+pub unsafe extern "C" fn sqlc_agg_distinct(
+    table: *mut AggTable,
+    group: u64,
+    acc: u64,
+    a: u64,
+    b: u64,
+) {
+    // SAFETY: see the function's contract above.
+    unsafe {
+        let t = &mut *table;
+        let string = t.layout.arg_types[acc as usize]
+            .as_ref()
+            .is_some_and(DataType::is_string_like);
+        let v = if string {
+            DistinctVal::Bytes(std::slice::from_raw_parts(
+                a as usize as *const u8,
+                b as usize,
+            ))
+        } else {
+            DistinctVal::Fixed(a)
+        };
+        if let Err(e) = t.distinct_insert(group as usize, acc as usize, v) {
+            t.set_error(e);
         }
     }
 }

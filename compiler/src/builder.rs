@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
-use crate::ir::{AggCall, AggFunc, TExpr, TExprKind, WindowKey};
+use crate::ir::{AggCall, AggFunc, BinaryOp, TExpr, TExprKind, WindowKey};
 use crate::window;
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
 use crate::resolve::{self, resolve, Scope};
-use crate::types::{DataType, Field, Schema};
+use crate::types::{DataType, Field, Scalar, Schema};
 
 pub fn scan(source: SourceId, name: &str, schema: Schema, streaming: bool) -> Arc<Plan> {
     let q = vec![Some(name.to_string()); schema.len()];
@@ -185,6 +185,7 @@ pub fn aggregate_having(
     } else {
         u64::MAX >> (64 - keys.len())
     };
+    let grouping_sets = sets.is_some();
     let sets = sets.unwrap_or_else(|| vec![all]);
     let rolled = |i: usize| sets.iter().any(|s| s & (1 << i) == 0);
     let mut fields: Vec<Field> = keys
@@ -206,6 +207,7 @@ pub fn aggregate_having(
         tkeys: &tkeys,
         window: window.map(|w| (w.key, &keys[w.key])),
         key_fields: fields.len(),
+        grouping: grouping_sets.then_some(sets.len() > 1),
         calls: &mut calls,
         names: &mut agg_names,
     };
@@ -217,7 +219,7 @@ pub fn aggregate_having(
     let having = having.map(|h| rewrite.rewrite(h)).transpose()?;
     for (c, n) in calls.iter().zip(&agg_names) {
         let arg_ty = c.arg.as_ref().map(|a| a.ty.clone());
-        let nullable = !matches!(c.func, AggFunc::Count | AggFunc::CountStar);
+        let nullable = !c.func.never_null();
         fields.push(Field::new(
             n.clone(),
             c.func.result_type(arg_ty.as_ref()),
@@ -263,6 +265,9 @@ struct Rewriter<'a> {
     /// The `window(..)` key, if any: its index and the call as written.
     window: Option<(usize, &'a Expr)>,
     key_fields: usize,
+    /// For grouping sets (CUBE, ROLLUP, GROUPING SETS): whether the hidden
+    /// grouping id is a column (more than one set); `None` for GROUP BY.
+    grouping: Option<bool>,
     calls: &'a mut Vec<AggCall>,
     names: &'a mut Vec<String>,
 }
@@ -365,48 +370,83 @@ impl Rewriter<'_> {
         args: &[Expr],
         distinct: bool,
     ) -> Result<Expr> {
-        if distinct {
+        let lname = name.to_ascii_lowercase();
+        if lname == "grouping" || lname == "grouping_id" {
+            return self.grouping(e, &lname, args);
+        }
+        if args.iter().any(Expr::contains_aggregate) {
             return Err(Error::Unsupported(format!(
-                "`{e}`: aggregate functions with DISTINCT are not supported yet"
+                "[NESTED_AGGREGATE_FUNCTION] It is not allowed to use an aggregate function in the argument of another aggregate function: `{e}`"
             )));
         }
         let scope = Scope::new(self.input);
-        let lname = name.to_ascii_lowercase();
         let (func, arg) = match (lname.as_str(), args) {
-            ("count", [Expr::Star]) | ("count", []) => (AggFunc::CountStar, None),
-            ("count", [Expr::Literal(v)]) if !v.is_null() => (AggFunc::CountStar, None),
-            ("count", [a]) => (AggFunc::Count, Some(resolve(a, &scope)?)),
-            ("sum" | "avg" | "mean" | "min" | "max", [a]) => {
-                if a.contains_aggregate() {
-                    return Err(Error::Unsupported(format!(
-                        "[NESTED_AGGREGATE_FUNCTION] It is not allowed to use an aggregate function in the argument of another aggregate function: `{e}`"
-                    )));
-                }
-                let t = resolve(a, &scope)?;
-                let func = match lname.as_str() {
-                    "sum" => AggFunc::Sum,
-                    "avg" | "mean" => AggFunc::Avg,
-                    "min" => AggFunc::Min,
-                    _ => AggFunc::Max,
+            ("count", [Expr::Star] | []) if !distinct => (AggFunc::CountStar, None),
+            ("count", [Expr::Literal(v)]) if !v.is_null() && !distinct => {
+                (AggFunc::CountStar, None)
+            }
+            ("count", [a]) => {
+                let func = if distinct {
+                    AggFunc::CountDistinct
+                } else {
+                    AggFunc::Count
                 };
-                let t = match func {
-                    AggFunc::Sum | AggFunc::Avg
-                        if t.ty == DataType::Utf8 || t.ty == DataType::Null =>
-                    {
-                        resolve::cast(t, DataType::Float64)?
-                    }
-                    AggFunc::Sum | AggFunc::Avg if !t.ty.is_numeric() => {
-                        return Err(Error::TypeMismatch {
-                            expr: e.to_string(),
-                            reason: format!(
-                                "the argument of {lname} requires a numeric type, not {}",
-                                t.ty
-                            ),
-                        })
-                    }
-                    _ => t,
+                (func, Some(resolve(a, &scope)?))
+            }
+            ("min" | "max", [a]) => {
+                let func = if lname == "min" {
+                    AggFunc::Min
+                } else {
+                    AggFunc::Max
                 };
-                (func, Some(t))
+                (func, Some(resolve(a, &scope)?))
+            }
+            (
+                "first" | "first_value" | "any_value" | "last" | "last_value",
+                [a] | [a, Expr::Literal(Scalar::Boolean(_))],
+            ) => {
+                let ignore_nulls = matches!(args, [_, Expr::Literal(Scalar::Boolean(true))]);
+                let func = if lname.starts_with("last") {
+                    AggFunc::Last { ignore_nulls }
+                } else {
+                    AggFunc::First { ignore_nulls }
+                };
+                (func, Some(resolve(a, &scope)?))
+            }
+            (
+                "sum" | "avg" | "mean" | "stddev" | "std" | "stddev_samp" | "stddev_pop"
+                | "variance" | "var_samp" | "var_pop",
+                [a],
+            ) => {
+                let func = match (lname.as_str(), distinct) {
+                    ("sum", false) => AggFunc::Sum,
+                    ("sum", true) => AggFunc::SumDistinct,
+                    ("avg" | "mean", false) => AggFunc::Avg,
+                    ("avg" | "mean", true) => AggFunc::AvgDistinct,
+                    (_, true) => {
+                        return Err(Error::Unsupported(format!(
+                            "`{e}`: DISTINCT is not supported in {lname}"
+                        )))
+                    }
+                    ("stddev_pop", _) => AggFunc::StddevPop,
+                    ("variance" | "var_samp", _) => AggFunc::VarSamp,
+                    ("var_pop", _) => AggFunc::VarPop,
+                    _ => AggFunc::StddevSamp,
+                };
+                (func, Some(numeric_arg(e, &lname, resolve(a, &scope)?)?))
+            }
+            ("count", [_, _, ..]) if distinct => {
+                return Err(Error::Unsupported(format!(
+                    "`{e}`: count(DISTINCT) of several columns is not supported"
+                )))
+            }
+            ("first" | "first_value" | "any_value" | "last" | "last_value", [_, _]) => {
+                return Err(Error::TypeMismatch {
+                    expr: e.to_string(),
+                    reason: format!(
+                        "the second argument of {lname} (ignoreNulls) must be a boolean literal"
+                    ),
+                })
             }
             _ => {
                 return Err(Error::Unsupported(format!(
@@ -426,6 +466,87 @@ impl Rewriter<'_> {
         };
         Ok(Self::col(self.key_fields + i))
     }
+
+    /// `grouping(k)` (tinyint in Spark, int here: 1 when `k` is rolled up in
+    /// the row) and `grouping_id([keys])` (bigint): read off the aggregate's
+    /// hidden grouping id, whose bit (n-1-i) is set when key i is rolled up.
+    fn grouping(&mut self, e: &Expr, lname: &str, args: &[Expr]) -> Result<Expr> {
+        let Some(has_id) = self.grouping else {
+            return Err(Error::Unsupported(format!(
+                "[UNSUPPORTED_GROUPING_EXPRESSION] grouping()/grouping_id() can only be used with \
+                 GroupingSets/Cube/Rollup: `{e}`"
+            )));
+        };
+        let scope = Scope::new(self.input);
+        let n = self.tkeys.len();
+        let keys: Vec<String> = self.tkeys.iter().map(|k| k.to_string()).collect();
+        let mut positions = Vec::new();
+        for a in args {
+            let t = resolve(a, &scope)?;
+            match self.tkeys.iter().position(|k| *k == t) {
+                Some(i) => positions.push(i),
+                None if lname == "grouping" => {
+                    return Err(Error::Unsupported(format!(
+                        "[GROUPING_COLUMN_MISMATCH] Column of grouping ({a}) can't be found in grouping columns ({})",
+                        keys.join(", ")
+                    )))
+                }
+                None => positions.push(usize::MAX),
+            }
+        }
+        let gid = if has_id {
+            Self::col(n)
+        } else {
+            Expr::Literal(Scalar::Int64(0))
+        };
+        let int64 = |v: i64| Expr::Literal(Scalar::Int64(v));
+        match (lname, positions.as_slice()) {
+            ("grouping", &[i]) => {
+                let p = 1i64 << (n - 1 - i);
+                let masked = if i == 0 {
+                    gid
+                } else {
+                    gid.binary(BinaryOp::Mod, int64(p << 1))
+                };
+                Ok(Expr::Case {
+                    operand: None,
+                    branches: vec![(
+                        masked.binary(BinaryOp::GtEq, int64(p)),
+                        Expr::Literal(Scalar::Int32(1)),
+                    )],
+                    otherwise: Some(Box::new(Expr::Literal(Scalar::Int32(0)))),
+                })
+            }
+            ("grouping", _) => Err(Error::Unsupported(format!(
+                "[WRONG_NUM_ARGS] `grouping` takes one argument, got {}",
+                args.len()
+            ))),
+            (_, p) if p.is_empty() || p.iter().copied().eq(0..n) => Ok(gid),
+            _ => Err(Error::Unsupported(format!(
+                "[GROUPING_ID_COLUMN_MISMATCH] Columns of grouping_id ({}) does not match grouping columns ({})",
+                args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "),
+                keys.join(", ")
+            ))),
+        }
+    }
+}
+
+/// The argument of sum/avg/variance/stddev: numeric, a string or null cast
+/// to double as Spark does.
+fn numeric_arg(e: &Expr, lname: &str, t: TExpr) -> Result<TExpr> {
+    if t.ty == DataType::Utf8 || t.ty == DataType::Null {
+        return resolve::cast(t, DataType::Float64);
+    }
+    if !t.ty.is_numeric() {
+        return Err(Error::TypeMismatch {
+            expr: e.to_string(),
+            reason: format!(
+                "the argument of {lname} requires a numeric type, not {}",
+                t.ty
+            ),
+        });
+    }
+    Ok(t)
 }
 
 fn column_name_is_unique(plan: &Plan, name: &str) -> bool {

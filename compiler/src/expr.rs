@@ -389,6 +389,12 @@ impl fmt::Display for Expr {
                 let name = name.to_lowercase();
                 let items = if name == "count" && matches!(args.as_slice(), [Expr::Star]) {
                     vec!["1".to_string()]
+                } else if matches!(
+                    name.as_str(),
+                    "first" | "last" | "first_value" | "last_value" | "any_value"
+                ) {
+                    // Spark names `first(x, true)` as `first(x)`.
+                    items.into_iter().take(1).collect()
                 } else {
                     items
                 };

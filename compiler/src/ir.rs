@@ -364,28 +364,71 @@ pub enum AggFunc {
     Max,
     /// avg: double; null when no non-null value was seen.
     Avg,
+    /// first(x[, ignoreNulls]) / last(x[, ignoreNulls]): the value of the
+    /// first (last) row in input order, a null one included unless
+    /// `ignore_nulls`. Of the argument's type.
+    First {
+        ignore_nulls: bool,
+    },
+    Last {
+        ignore_nulls: bool,
+    },
+    /// Variance and standard deviation (double), from Spark's central
+    /// moments (count, mean, M2); the sample forms are null for one row.
+    VarSamp,
+    VarPop,
+    StddevSamp,
+    StddevPop,
+    /// count(DISTINCT x), sum(DISTINCT x), avg(DISTINCT x): over the distinct
+    /// non-null values; static data only (Spark refuses them on streams).
+    CountDistinct,
+    SumDistinct,
+    AvgDistinct,
 }
 
 impl AggFunc {
     pub fn name(self) -> &'static str {
         match self {
-            AggFunc::CountStar | AggFunc::Count => "count",
-            AggFunc::Sum => "sum",
+            AggFunc::CountStar | AggFunc::Count | AggFunc::CountDistinct => "count",
+            AggFunc::Sum | AggFunc::SumDistinct => "sum",
             AggFunc::Min => "min",
             AggFunc::Max => "max",
-            AggFunc::Avg => "avg",
+            AggFunc::Avg | AggFunc::AvgDistinct => "avg",
+            AggFunc::First { .. } => "first",
+            AggFunc::Last { .. } => "last",
+            AggFunc::VarSamp => "var_samp",
+            AggFunc::VarPop => "var_pop",
+            AggFunc::StddevSamp => "stddev_samp",
+            AggFunc::StddevPop => "stddev_pop",
         }
+    }
+
+    /// Whether the function aggregates distinct values (refused on streams).
+    pub fn is_distinct(self) -> bool {
+        matches!(
+            self,
+            AggFunc::CountDistinct | AggFunc::SumDistinct | AggFunc::AvgDistinct
+        )
+    }
+
+    /// Whether the result is never null (the counts).
+    pub fn never_null(self) -> bool {
+        matches!(
+            self,
+            AggFunc::Count | AggFunc::CountStar | AggFunc::CountDistinct
+        )
     }
 
     /// The result type for an argument of type `arg`.
     pub fn result_type(self, arg: Option<&DataType>) -> DataType {
+        use AggFunc::*;
         match (self, arg) {
-            (AggFunc::CountStar | AggFunc::Count, _) => DataType::Int64,
-            (AggFunc::Avg, _) => DataType::Float64,
-            (AggFunc::Sum, Some(t)) if t.is_integer() => DataType::Int64,
-            (AggFunc::Sum, _) => DataType::Float64,
-            (AggFunc::Min | AggFunc::Max, Some(t)) => t.clone(),
-            (AggFunc::Min | AggFunc::Max, None) => DataType::Null,
+            (CountStar | Count | CountDistinct, _) => DataType::Int64,
+            (Avg | AvgDistinct | VarSamp | VarPop | StddevSamp | StddevPop, _) => DataType::Float64,
+            (Sum | SumDistinct, Some(t)) if t.is_integer() => DataType::Int64,
+            (Sum | SumDistinct, _) => DataType::Float64,
+            (Min | Max | First { .. } | Last { .. }, Some(t)) => t.clone(),
+            (Min | Max | First { .. } | Last { .. }, None) => DataType::Null,
         }
     }
 }
@@ -527,8 +570,13 @@ impl fmt::Display for TExpr {
 /// `func(arg)`, `count(*)` for `CountStar`.
 impl fmt::Display for AggCall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let distinct = if self.func.is_distinct() {
+            "DISTINCT "
+        } else {
+            ""
+        };
         match &self.arg {
-            Some(a) => write!(f, "{}({a})", self.func.name()),
+            Some(a) => write!(f, "{}({distinct}{a})", self.func.name()),
             None => write!(f, "{}(*)", self.func.name()),
         }
     }

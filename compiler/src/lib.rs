@@ -2,6 +2,7 @@
 //! the typed IR, Cranelift code generation and the interpreted twin.
 //! It never does I/O.
 
+pub mod accumulators;
 pub mod agg_table;
 pub mod builder;
 pub mod codegen;

@@ -7,7 +7,28 @@ use crate::ir::{BinaryOp, ScalarFunc, TExpr, TExprKind, UnaryOp};
 use crate::plan::Plan;
 use crate::types::{DataType, Scalar};
 
-const AGGREGATES: &[&str] = &["count", "sum", "avg", "mean", "min", "max"];
+const AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "mean",
+    "min",
+    "max",
+    "first",
+    "last",
+    "first_value",
+    "last_value",
+    "any_value",
+    "stddev",
+    "std",
+    "stddev_samp",
+    "stddev_pop",
+    "variance",
+    "var_samp",
+    "var_pop",
+    "grouping",
+    "grouping_id",
+];
 
 pub fn is_aggregate_name(name: &str) -> bool {
     AGGREGATES.iter().any(|a| a.eq_ignore_ascii_case(name))

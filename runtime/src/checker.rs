@@ -22,6 +22,14 @@ pub fn check_streaming(plan: &Plan, mode: OutputMode) -> Result<()> {
             "Multiple streaming aggregations are not supported with streaming DataFrames/Datasets",
         ));
     }
+    if aggs.iter().any(|a| {
+        matches!(&a.node, PlanNode::Aggregate { aggs, .. } if aggs.iter().any(|c| c.func.is_distinct()))
+    }) {
+        return Err(unsupported(
+            "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using \
+             approx_count_distinct() instead.",
+        ));
+    }
     match (aggs.first(), mode) {
         (None, OutputMode::Complete) => {
             return Err(Error::OutputMode {

@@ -12,7 +12,7 @@ use sqlc::arrow::datatypes::{
     DataType as ArrowType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
 };
 use sqlc::arrow::record_batch::RecordBatch;
-use sqlc::{ExecMode, Session};
+use sqlc::{DataFrame, ExecMode, Session, StreamingQuery};
 
 /// Keep in sync with `tests/spark/expected.py`.
 pub const DATA_ARGS: [&str; 6] = ["--rows", "20000", "--files", "8", "--seed", "7"];
@@ -233,4 +233,40 @@ pub fn assert_rows_match(
             "{what}: row {i} differs\n  got:  {g:?}\n  want: {w:?}"
         );
     }
+}
+
+/// The activity data as a stream, one file per trigger, with the schema a
+/// static read infers.
+pub fn activity_stream(spark: &Session, dir: &Path) -> DataFrame {
+    let static_df = spark.read().json(dir).unwrap();
+    spark
+        .read_stream()
+        .schema(static_df.schema())
+        .option("maxFilesPerTrigger", 1)
+        .json(dir)
+        .unwrap()
+}
+
+/// Runs `df` into the memory table `name` until every file is processed;
+/// returns the query and `SELECT * FROM name`.
+pub fn drain(
+    spark: &Session,
+    df: &DataFrame,
+    name: &str,
+    mode: &str,
+) -> (StreamingQuery, DataFrame) {
+    let q = df
+        .write_stream()
+        .query_name(name)
+        .format("memory")
+        .output_mode(mode)
+        .start()
+        .unwrap();
+    q.process_all_available().unwrap();
+    (q, spark.sql(&format!("SELECT * FROM {name}")).unwrap())
+}
+
+/// Collects `df` and asserts it holds exactly the expected rows, in any order.
+pub fn assert_df_matches(what: &str, df: &DataFrame, expected: &Expected) {
+    assert_matches(what, &df.collect().unwrap(), &df.columns(), expected, false);
 }

@@ -15,6 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(ROOT, "tests", "data", "expected")
 GEN = os.path.join(ROOT, "..", "shared", "data", "gen_activity.py")
+if not os.path.exists(GEN):  # a git worktree one level deeper (wt/NAME)
+    GEN = os.path.join(ROOT, "..", "..", "shared", "data", "gen_activity.py")
 # Keep in sync with tests/common/mod.rs.
 DATA_ARGS = ["--rows", "20000", "--files", "8", "--seed", "7"]
 
@@ -82,34 +84,38 @@ def main():
     ex4 = (streaming.cube("gt", "model").avg().drop("avg(Arrival_time)").drop("avg(Creation_Time)")
            .drop("avg(Index)").join(hist, ["gt", "model"]))
     save("ex4_cube_join", run_stream(spark, ex4, "ex4", "complete"))
-    golden_queries(spark, static)
+    golden_answers(spark, static)
     spark.stop()
 
 
-def golden_queries(spark, static):
+def golden_answers(spark, static, only=None):
     """Golden queries: tests/golden/NAME.sql over the static table
-    `activity`, answers in tests/golden/NAME.expected.jsonl."""
+    `activity`, answers in tests/golden/NAME.expected.jsonl (only the NAMEs
+    in `only`, when given)."""
     static.createOrReplaceTempView("activity")
     golden = os.path.join(ROOT, "tests", "golden")
     for f in sorted(os.listdir(golden)):
-        if f.endswith(".sql"):
+        if f.endswith(".sql") and (only is None or f[:-4] in only):
             sql = open(os.path.join(golden, f)).read()
             save(f[:-4] + ".expected", spark.sql(sql), golden, keep_order="ORDER BY" in sql.upper())
 
 
-def golden_only():
-    data = tempfile.mkdtemp(prefix="sqlc-spark-golden-")
+def golden_only(names):
+    """Regenerates some golden answers only:
+    SQLC_EXPECTED_ONLY=golden SQLC_GOLDEN=name1,name2 python tests/spark/expected.py"""
+    data = tempfile.mkdtemp(prefix="sqlc-spark-")
     subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
     spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.shuffle.partitions", 5).getOrCreate())
-    golden_queries(spark, spark.read.json(data))
+    golden_answers(spark, spark.read.json(data), names)
     spark.stop()
 
 
 if __name__ == "__main__" and not os.environ.get("SQLC_EXPECTED_ONLY"):
     main()
     corrupt_counts()
+    first_last_nulls()
 
 
 def corrupt_counts():
@@ -184,4 +190,22 @@ if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "event_tim
     event_time()
 
 if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "golden":
-    golden_only()
+    golden_only([n for n in os.environ.get("SQLC_GOLDEN", "").split(",") if n] or None)
+
+
+def first_last_nulls():
+    """first/last depend on input order: over one small file (one partition,
+    read in order) Spark's answer is deterministic. The query is
+    tests/data/first_last_nulls.sql over tests/data/first_last.json as `t`."""
+    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    data = os.path.join(ROOT, "tests", "data")
+    spark.read.json(os.path.join(data, "first_last.json")).createOrReplaceTempView("t")
+    sql = open(os.path.join(data, "first_last_nulls.sql")).read()
+    save("first_last_nulls", spark.sql(sql))
+    spark.stop()
+
+
+if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "first_last":
+    first_last_nulls()

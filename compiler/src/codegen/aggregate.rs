@@ -8,11 +8,12 @@
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, Block, InstBuilder, Value};
 
+use crate::accumulators::{PICK_NULL, PICK_UNSET, PICK_VALUE};
 use crate::agg_table::{
-    hash, raw_offsets as raw, sqlc_agg_insert, sqlc_agg_late_row, sqlc_agg_minmax_str, AccKind,
-    TableLayout,
+    hash, raw_offsets as raw, sqlc_agg_distinct, sqlc_agg_insert, sqlc_agg_late_row,
+    sqlc_agg_minmax_str, sqlc_agg_pick_str, AccKind, TableLayout,
 };
-use crate::agg_table::{ACC_WIDTH, CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
+use crate::agg_table::{CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
 use crate::error::{Error, Result};
 use crate::ir::AggSpec;
 use crate::types::DataType;
@@ -326,7 +327,7 @@ impl AggSink {
             let accs = g.load(types::I64, t, raw::ACCS);
             let base = g.b.ins().imul_imm_s(group, width);
             let base = g.b.ins().iadd(accs, base);
-            let o = (i * ACC_WIDTH) as i32;
+            let o = self.layout.acc_offsets[i] as i32;
             let arg = args[i].as_ref();
             if matches!(arg, Some((_, DataType::Null))) && !matches!(kind, AccKind::Count) {
                 continue; // always null: nothing to add
@@ -409,8 +410,70 @@ impl AggSink {
                     let (v, _) = arg.ok_or_else(no_arg)?;
                     self.minmax_str(g, group, i, base, o, *v, valid, *kind == AccKind::MaxStr)?;
                 }
+                AccKind::Pick { last, ignore_nulls } => {
+                    let (v, ty) = arg.ok_or_else(no_arg)?;
+                    pick(g, base, o, *v, ty, valid, *last, *ignore_nulls)?;
+                }
+                AccKind::PickStr { last, ignore_nulls } => {
+                    let (v, _) = arg.ok_or_else(no_arg)?;
+                    self.pick_str(g, group, i, base, o, *v, valid, *last, *ignore_nulls)?;
+                }
+                AccKind::Moments => {
+                    let (v, ty) = arg.ok_or_else(no_arg)?;
+                    let x = to_f64(g, v.v()?, ty);
+                    moments_update(g, base, o, x, valid);
+                }
+                AccKind::Distinct => {
+                    let (v, ty) = arg.ok_or_else(no_arg)?;
+                    let (a, b) = match *v {
+                        Val::Str { ptr, len, .. } => (ptr, len),
+                        v => match encode(g, v, ty) {
+                            Key::Fixed { enc, .. } => (enc, g.i64c(0)),
+                            _ => continue,
+                        },
+                    };
+                    call_if(g, valid, |g| {
+                        let acc = g.i64c(i as i64);
+                        g.call(
+                            sqlc_agg_distinct as *const () as usize,
+                            &[t, group, acc, a, b],
+                            None,
+                        );
+                    });
+                }
             }
         }
+        Ok(())
+    }
+
+    /// String first/last: whether the row is taken is decided inline; the
+    /// Rust helper stores the bytes (or the null mark).
+    #[allow(clippy::too_many_arguments)]
+    fn pick_str(
+        &self,
+        g: &mut Gen,
+        group: Value,
+        i: usize,
+        base: Value,
+        o: i32,
+        v: Val,
+        valid: Value,
+        last: bool,
+        ignore_nulls: bool,
+    ) -> Result<()> {
+        let (p, l) = v.bytes()?;
+        let len = g.load(types::I64, base, o + 8);
+        let take = pick_takes(g, len, UNSET_STR, valid, last, ignore_nulls);
+        call_if(g, take, |g| {
+            let acc = g.i64c(i as i64);
+            let is_null = g.bool_not(valid);
+            let is_null = g.b.ins().uextend(types::I64, is_null);
+            g.call(
+                sqlc_agg_pick_str as *const () as usize,
+                &[self.table, group, acc, p, l, is_null],
+                None,
+            );
+        });
         Ok(())
     }
 
@@ -460,6 +523,98 @@ impl AggSink {
         g.b.ins().jump(done, &[]);
         g.b.switch_to_block(done);
         Ok(())
+    }
+}
+
+/// Fixed-width first/last: `[raw bits][state]` (see [`crate::accumulators`]).
+#[allow(clippy::too_many_arguments)]
+fn pick(
+    g: &mut Gen,
+    base: Value,
+    o: i32,
+    v: Val,
+    ty: &DataType,
+    valid: Value,
+    last: bool,
+    ignore_nulls: bool,
+) -> Result<()> {
+    let x = v.v()?;
+    let raw = match ty {
+        DataType::Boolean => g.b.ins().uextend(types::I64, x),
+        _ => g.bits(x),
+    };
+    let cur = g.load(types::I64, base, o);
+    let state = g.load(types::I64, base, o + 8);
+    let take = pick_takes(g, state, PICK_UNSET, valid, last, ignore_nulls);
+    let (is_val, is_null) = (g.i64c(PICK_VALUE as i64), g.i64c(PICK_NULL as i64));
+    let new_state = g.b.ins().select(valid, is_val, is_null);
+    let nv = g.b.ins().select(take, raw, cur);
+    let ns = g.b.ins().select(take, new_state, state);
+    g.store(nv, base, o);
+    g.store(ns, base, o + 8);
+    Ok(())
+}
+
+/// Whether first/last takes this row, as [`crate::accumulators::pick_takes`]:
+/// `state` is the accumulator's state word, `unset` its value while unset.
+fn pick_takes(
+    g: &mut Gen,
+    state: Value,
+    unset: u64,
+    valid: Value,
+    last: bool,
+    ignore_nulls: bool,
+) -> Value {
+    let take = if last {
+        g.i8c(1)
+    } else {
+        g.b.ins().icmp_imm_u(IntCC::Equal, state, unset as i64)
+    };
+    if ignore_nulls {
+        g.b.ins().band(take, valid)
+    } else {
+        take
+    }
+}
+
+/// Emits `body` to run only where `cond` (i8) is non-zero.
+fn call_if<'a>(g: &mut Gen<'a>, cond: Value, body: impl FnOnce(&mut Gen<'a>)) {
+    let then = g.b.create_block();
+    let done = g.b.create_block();
+    g.b.ins().brif(cond, then, &[], done, &[]);
+    g.b.switch_to_block(then);
+    body(g);
+    g.b.ins().jump(done, &[]);
+    g.b.switch_to_block(done);
+}
+
+/// A numeric value as a double.
+fn to_f64(g: &mut Gen, x: Value, ty: &DataType) -> Value {
+    if *ty == DataType::Float64 {
+        x
+    } else {
+        let x = g.to_i64(x);
+        g.b.ins().fcvt_from_sint(types::F64, x)
+    }
+}
+
+/// Central moments, as [`crate::accumulators::moments::update`] (Welford),
+/// where `valid`.
+fn moments_update(g: &mut Gen, base: Value, o: i32, x: Value, valid: Value) {
+    let n = g.load(types::F64, base, o);
+    let mean = g.load(types::F64, base, o + 8);
+    let m2 = g.load(types::F64, base, o + 16);
+    let one = g.b.ins().f64const(1.0);
+    let n1 = g.b.ins().fadd(n, one);
+    let delta = g.b.ins().fsub(x, mean);
+    let delta_n = g.b.ins().fdiv(delta, n1);
+    let mean1 = g.b.ins().fadd(mean, delta_n);
+    let t = g.b.ins().fsub(delta, delta_n);
+    let t = g.b.ins().fmul(delta, t);
+    let m2_1 = g.b.ins().fadd(m2, t);
+    for (new, old, off) in [(n1, n, 0), (mean1, mean, 8), (m2_1, m2, 16)] {
+        let v = g.b.ins().select(valid, new, old);
+        g.store(v, base, o + off);
     }
 }
 

@@ -13,9 +13,9 @@ use arrow::datatypes::{
 };
 
 use super::columns::{bools, internal, prim, strings};
+use crate::accumulators::{moments, pick_takes, DistinctVal, PICK_NULL, PICK_VALUE};
 use crate::agg_table::{
     compare_encoded, encode_f64, hash, read_u64, write_u64, AccKind, AggTable, TableLayout,
-    ACC_WIDTH,
 };
 use crate::error::{Error, Result};
 use crate::ir::{AggFunc, AggSpec};
@@ -103,13 +103,17 @@ pub fn update(
         .iter()
         .map(|a| a.as_ref().map(values).transpose())
         .collect::<Result<Vec<_>>>()?;
-    // Sums read the raw (not encoded) doubles and integers.
+    // Sums and moments read the raw (not encoded) doubles and integers;
+    // first/last keep a double's own bits.
     let sums: Vec<Option<Vec<Option<f64>>>> = layout
         .accs
         .iter()
         .zip(&inputs.args)
         .map(|(k, a)| match (k, a) {
-            (AccKind::SumFloat, Some(a)) => float_values(a).map(Some),
+            (AccKind::SumFloat | AccKind::Moments, Some(a)) => float_values(a).map(Some),
+            (AccKind::Pick { .. }, Some(a)) if *a.data_type() == A::Float64 => {
+                Ok(Some(prim::<Float64Type>(a.as_ref())?.iter().collect()))
+            }
             _ => Ok(None),
         })
         .collect::<Result<_>>()?;
@@ -242,10 +246,14 @@ fn update_accs(
     sums: &[Option<Vec<Option<f64>>>],
 ) -> Result<()> {
     for (a, kind) in layout.accs.iter().enumerate() {
-        let o = a * ACC_WIDTH;
+        let o = layout.acc_offsets[a];
         let arg = args[a].as_ref();
-        if arg.is_some_and(|v| v.is_null(i)) {
+        let is_null = arg.is_some_and(|v| v.is_null(i));
+        if is_null && !matches!(kind, AccKind::Pick { .. } | AccKind::PickStr { .. }) {
             continue;
+        }
+        if layout.arg_types[a] == Some(DataType::Null) && *kind != AccKind::Count {
+            continue; // always null: nothing to add (as the JIT)
         }
         match (kind, arg) {
             (AccKind::Count, _) => {
@@ -297,6 +305,38 @@ fn update_accs(
                 if better {
                     table.set_acc_str(g, a, b);
                 }
+            }
+            (&AccKind::Pick { last, ignore_nulls }, Some(Values::Fixed(v))) => {
+                let acc = table.acc_row_mut(g);
+                if pick_takes(last, ignore_nulls, read_u64(acc, o + 8), is_null) {
+                    // Doubles keep their own bits (-0.0, NaN payloads).
+                    let x = match sums[a].as_ref() {
+                        Some(f) => f[i].map(f64::to_bits),
+                        None => v[i],
+                    };
+                    write_u64(acc, o, x.unwrap_or(0));
+                    write_u64(acc, o + 8, if is_null { PICK_NULL } else { PICK_VALUE });
+                }
+            }
+            (&AccKind::PickStr { last, ignore_nulls }, Some(Values::Bytes(v))) => {
+                let unset = table.acc_str_unset(g, a) as u64;
+                // pick_takes wants the state: unset is PICK_UNSET (0).
+                if pick_takes(last, ignore_nulls, 1 - unset, is_null) {
+                    match v[i] {
+                        Some(b) => table.set_acc_str(g, a, b),
+                        None => table.set_acc_str_null(g, a),
+                    }
+                }
+            }
+            (AccKind::Moments, _) => {
+                let x = sums[a].as_ref().and_then(|s| s[i]).unwrap_or(0.0);
+                moments::update(table.acc_row_mut(g), o, x);
+            }
+            (AccKind::Distinct, Some(Values::Fixed(v))) => {
+                table.distinct_insert(g, a, DistinctVal::Fixed(v[i].unwrap_or(0)))?;
+            }
+            (AccKind::Distinct, Some(Values::Bytes(v))) => {
+                table.distinct_insert(g, a, DistinctVal::Bytes(v[i].unwrap_or_default()))?;
             }
             (k, _) => return Err(internal(format!("accumulator {k:?} with its argument"))),
         }

@@ -4,8 +4,9 @@
 
 use sqlparser::ast::{
     BinaryOperator as Op, CastKind, CeilFloorKind, DateTimeField, DuplicateTreatment,
-    Expr as SqlExpr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, InTarget,
-    ObjectName, ObjectNamePart, TrimWhereField, UnaryOperator,
+    Expr as SqlExpr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause,
+    FunctionArguments, Ident, InTarget, NullTreatment, ObjectName, ObjectNamePart, TrimWhereField,
+    UnaryOperator,
 };
 
 use super::values::{interval, negative_literal, numeric_ident, typed_string, value};
@@ -331,20 +332,22 @@ fn function(f: &Function) -> Result<Expr> {
     if f.filter.is_some() {
         return Err(unsupported("an aggregate FILTER (WHERE …) clause", f));
     }
-    if !f.within_group.is_empty()
-        || f.null_treatment.is_some()
-        || !matches!(f.parameters, FunctionArguments::None)
-    {
+    if !f.within_group.is_empty() || !matches!(f.parameters, FunctionArguments::None) {
         return Err(unsupported("this form of function call", f));
     }
-    let (args, distinct) = match &f.args {
+    // `first(x) IGNORE NULLS` is `first(x, true)`.
+    let mut nulls = f.null_treatment.clone();
+    let (mut args, distinct) = match &f.args {
         FunctionArguments::None => (vec![], false),
         FunctionArguments::Subquery(_) => {
             return Err(unsupported("a subquery as a function argument", f))
         }
         FunctionArguments::List(list) => {
-            if !list.clauses.is_empty() {
-                return Err(unsupported("a clause inside a function call", f));
+            for c in &list.clauses {
+                match c {
+                    FunctionArgumentClause::IgnoreOrRespectNulls(n) => nulls = Some(n.clone()),
+                    _ => return Err(unsupported("a clause inside a function call", f)),
+                }
             }
             let args = list
                 .args
@@ -359,6 +362,18 @@ fn function(f: &Function) -> Result<Expr> {
             (args, distinct)
         }
     };
+    if let Some(n) = nulls {
+        let lname = name.to_ascii_lowercase();
+        if !matches!(
+            lname.as_str(),
+            "first" | "last" | "first_value" | "last_value" | "any_value"
+        ) || args.len() != 1
+        {
+            return Err(unsupported("IGNORE/RESPECT NULLS here", f));
+        }
+        let ignore = matches!(n, NullTreatment::IgnoreNulls);
+        args.push(Expr::Literal(crate::types::Scalar::Boolean(ignore)));
+    }
     Ok(Expr::Function {
         name,
         args,

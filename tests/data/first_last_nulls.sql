@@ -1,0 +1,1 @@
+SELECT k, first(v), last(v), first(v, true) AS fi, last(v) IGNORE NULLS AS li, first(d) AS fd, last(d, true) AS ld, first(b) AS fb, last(b) AS lb, last_value(b, true) AS lbi, stddev(d) AS sd, var_pop(d) AS vp FROM t GROUP BY k

@@ -1,0 +1,1 @@
+SELECT gt, count(*) AS n, sum(Index) AS s, avg(x) AS ax, stddev(x) AS sdx, stddev_samp(y) AS sdy, stddev_pop(z) AS sdpz, std(Index) AS sdi, variance(x) AS vx, var_samp(Index) AS vi, var_pop(y) AS vpy, first(Model) IGNORE NULLS IS NOT NULL AS has_model FROM activity GROUP BY gt

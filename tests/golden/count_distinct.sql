@@ -1,0 +1,1 @@
+SELECT gt, count(DISTINCT User) AS users, count(DISTINCT Model) AS models, count(DISTINCT gt) AS gts, sum(DISTINCT Index % 10) AS sd, avg(DISTINCT round(x, 1)) AS ad, count(*) AS n FROM activity GROUP BY gt

@@ -1,0 +1,1 @@
+SELECT gt, model, grouping(gt) AS g_gt, grouping(model) AS g_model, grouping_id() AS gid, grouping_id(gt, model) AS gid2, count(*) AS n, avg(x) AS ax, stddev(y) AS sy FROM activity GROUP BY CUBE(gt, model)
