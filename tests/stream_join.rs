@@ -178,3 +178,52 @@ fn an_outer_join_without_a_time_bound_is_refused_with_sparks_reason() {
         .expect("refused");
     assert!(err.to_string().contains("Append output mode"), "{err}");
 }
+
+/// Stream–static joins of each kind Spark allows, against Spark's answers:
+/// a sample of the activity stream joined on `["gt", "Model"]` with counts
+/// of a static table that lacks one model (so some rows find no match, and
+/// rows whose gt is null never do).
+#[test]
+fn stream_static_joins_of_each_kind_match_spark() {
+    for mode in MODES {
+        let spark = session(mode);
+        let static_df = spark.read().json(activity_data()).unwrap();
+        let hist = static_df
+            .where_("Model != 'nexus4'")
+            .unwrap()
+            .group_by(["gt", "Model"])
+            .count()
+            .unwrap()
+            .with_column_renamed("count", "n")
+            .unwrap();
+        let stream = activity_stream(&spark, &activity_data())
+            .where_("Index % 50 = 0")
+            .unwrap()
+            .select(["Index", "gt", "Model", "x"])
+            .unwrap();
+        for how in ["inner", "left_outer", "left_semi", "left_anti"] {
+            let df = stream.join(&hist, ["gt", "Model"], how).unwrap();
+            let name = format!("j_{how}_{}", mode.name());
+            let q = df
+                .write_stream()
+                .query_name(&name)
+                .format("memory")
+                .output_mode("append")
+                .trigger(Trigger::AvailableNow)
+                .start()
+                .unwrap();
+            q.await_termination(None).unwrap();
+            let out = spark.sql(&format!("SELECT * FROM {name}")).unwrap();
+            let expected = load_expected(
+                &root().join(format!("tests/data/expected/join_static_{how}.jsonl")),
+            );
+            assert_matches(
+                &format!("{how} ({})", mode.name()),
+                &out.collect().unwrap(),
+                &out.columns(),
+                &expected,
+                false,
+            );
+        }
+    }
+}

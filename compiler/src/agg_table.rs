@@ -528,18 +528,8 @@ impl AggTable {
         row: &[u8],
         other_arena: &[u8],
     ) -> (usize, bool) {
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            let s = self.slots[i];
-            if s == EMPTY_SLOT {
-                break;
-            }
-            let g = s as usize;
-            if self.hashes[g] == hash && self.stored_eq(g, row, other_arena) {
-                return (g, false);
-            }
-            i = (i + 1) & mask;
+        if let Some(g) = self.find_stored(hash, row, other_arena) {
+            return (g, false);
         }
         // Re-encode strings into this table's arena.
         let mut key = row.to_vec();
@@ -554,6 +544,23 @@ impl AggTable {
             }
         }
         (self.push_group(hash, &key), true)
+    }
+
+    /// The group of a key row in stored form (strings in `other_arena`).
+    pub fn find_stored(&self, hash: u64, row: &[u8], other_arena: &[u8]) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s == EMPTY_SLOT {
+                return None;
+            }
+            let g = s as usize;
+            if self.hashes[g] == hash && self.stored_eq(g, row, other_arena) {
+                return Some(g);
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// Appends a group (key already in stored form) and indexes it.

@@ -680,24 +680,18 @@ pub fn join_using(
         .map(|c| rs.lookup(None, c))
         .collect::<Result<Vec<_>>>()?;
     let joined = join_on_indexes(left, right, &li, &ri, how)?;
-    if matches!(how, JoinType::LeftSemi | JoinType::LeftAnti) {
-        return Ok(joined);
-    }
+    let semi = matches!(how, JoinType::LeftSemi | JoinType::LeftAnti);
     let nl = left.schema.len();
     let mut exprs = Vec::new();
     let scope = Scope::new(&joined);
     for (&l, &r) in li.iter().zip(&ri) {
         let lc = scope.column(l);
-        let rc = scope.column(nl + r);
         exprs.push(match how {
-            JoinType::RightOuter => rc,
+            JoinType::RightOuter => scope.column(nl + r),
             JoinType::FullOuter => {
                 let ty = lc.ty.clone();
-                TExpr::new(
-                    TExprKind::Coalesce(vec![lc.clone(), resolve::cast(rc, ty.clone())?]),
-                    ty,
-                    true,
-                )
+                let rc = resolve::cast(scope.column(nl + r), ty.clone())?;
+                TExpr::new(TExprKind::Coalesce(vec![lc.clone(), rc]), ty, true)
             }
             _ => lc,
         });
@@ -707,7 +701,9 @@ pub fn join_using(
         exprs.push(scope.column(i));
         quals.push(left.qualifiers[i].clone());
     }
-    for i in (0..right.schema.len()).filter(|i| !ri.contains(i)) {
+    // Semi and anti joins output the left columns only, the join columns
+    // first as for the other kinds (Spark's USING).
+    for i in (0..right.schema.len()).filter(|i| !semi && !ri.contains(i)) {
         exprs.push(scope.column(nl + i));
         quals.push(right.qualifiers[i].clone());
     }

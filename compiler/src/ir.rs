@@ -252,6 +252,21 @@ pub enum PipelineSink {
     Collect,
     /// Update a hash-aggregate table with the surviving rows.
     Aggregate(AggSpec),
+    /// Look each surviving row's keys up in a hash table built by an
+    /// aggregate over the same key types (a join's build side): its group,
+    /// or -1 when absent or when a key is null (nulls never join). The
+    /// spec's keys only matter; it has one grouping set and no aggregates.
+    Probe(AggSpec),
+}
+
+impl PipelineSink {
+    /// The table layout's spec (aggregate and probe sinks).
+    pub fn table_spec(&self) -> Option<&AggSpec> {
+        match self {
+            PipelineSink::Aggregate(a) | PipelineSink::Probe(a) => Some(a),
+            PipelineSink::Collect => None,
+        }
+    }
 }
 
 /// A hash aggregate with grouping sets (a plain GROUP BY has one set holding

@@ -68,6 +68,10 @@ pub trait Kernel: Send + Sync + std::fmt::Debug {
     /// [`crate::agg_table::TableLayout`]) with the rows that pass.
     fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()>;
 
+    /// For a `Probe` sink: per row of `batch`, its group in `table` (built
+    /// by an aggregate kernel over the same key types), or -1.
+    fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>>;
+
     fn explain(&self) -> KernelExplain;
 }
 

@@ -41,13 +41,16 @@ pub enum PhysPlan {
         layout: Arc<TableLayout>,
         schema: SchemaRef,
     },
+    /// A join whose right side is a table: built once into a hash table
+    /// by an aggregate kernel over its keys, each right row's group found
+    /// by a probe kernel; the left rows are probed by a compiled kernel too.
     HashJoin {
         left: Box<PhysPlan>,
         right: Box<PhysPlan>,
         how: JoinType,
-        /// Projects each side's join keys (a Collect kernel per side).
-        left_keys: Arc<dyn Kernel>,
-        right_keys: Arc<dyn Kernel>,
+        left_probe: Arc<dyn Kernel>,
+        right_build: Arc<dyn Kernel>,
+        right_probe: Arc<dyn Kernel>,
         schema: SchemaRef,
     },
     /// A join of two streams, both sides buffered in state (Spark's
@@ -166,12 +169,26 @@ impl PhysPlan {
                     out.push((format!("hash aggregate #{id}"), kernel.clone()))
                 }
                 PhysPlan::HashJoin {
+                    left_probe,
+                    right_build,
+                    right_probe,
+                    ..
+                } => {
+                    out.push(("join build (right)".into(), right_build.clone()));
+                    out.push(("join probe (right rows)".into(), right_probe.clone()));
+                    out.push(("join probe (left)".into(), left_probe.clone()));
+                }
+                PhysPlan::StreamJoin {
                     left_keys,
                     right_keys,
+                    condition,
                     ..
                 } => {
                     out.push(("join keys (left)".into(), left_keys.clone()));
                     out.push(("join keys (right)".into(), right_keys.clone()));
+                    if let Some(c) = condition {
+                        out.push(("join condition".into(), c.clone()));
+                    }
                 }
                 PhysPlan::Sort { keys, .. } => out.push(("sort keys".into(), keys.clone())),
                 _ => {}
@@ -398,8 +415,6 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             right_keys,
             condition,
         } => {
-            let lk = key_kernel(&left.schema, left_keys, mode)?;
-            let rk = key_kernel(&right.schema, right_keys, mode)?;
             // The condition's kernel reads a pair's columns, left then right.
             let both: Vec<crate::types::Field> = left
                 .schema
@@ -423,6 +438,8 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                             .map(|delay_us| EventTime { column: c, delay_us })
                     })
                 };
+                let lk = key_kernel(&left.schema, left_keys, mode)?;
+                let rk = key_kernel(&right.schema, right_keys, mode)?;
                 let (left_time, right_time) = (time(left), time(right));
                 let mut bounds = match (left_time, right_time) {
                     (Some(l), Some(r)) => time_bounds(
@@ -460,12 +477,31 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                     .as_ref()
                     .map(|c| filter_kernel(&both, c, mode))
                     .transpose()?;
+                let keys_only = |keys: &[TExpr]| AggSpec {
+                    keys: keys.to_vec(),
+                    grouping_sets: vec![if keys.is_empty() { 0 } else { u64::MAX >> (64 - keys.len()) }],
+                    aggs: vec![],
+                    window: None,
+                    event_time_key: None,
+                };
+                let probe_spec = |p: &Plan, keys: &[TExpr]| PipelineSpec {
+                    input: column_types(&p.schema),
+                    steps: vec![],
+                    sink: PipelineSink::Probe(keys_only(keys)),
+                };
+                let build_spec = PipelineSpec {
+                    input: column_types(&right.schema),
+                    steps: vec![],
+                    sink: PipelineSink::Aggregate(keys_only(right_keys)),
+                };
+                let empty = Schema::new(vec![]).to_arrow();
                 let join = PhysPlan::HashJoin {
                     left: Box::new(build(left, mode, next_id)?),
                     right: Box::new(build(right, mode, next_id)?),
                     how: *how,
-                    left_keys: lk,
-                    right_keys: rk,
+                    left_probe: compile_cached(&probe_spec(left, left_keys), empty.clone(), mode)?,
+                    right_build: compile_cached(&build_spec, empty.clone(), mode)?,
+                    right_probe: compile_cached(&probe_spec(right, right_keys), empty, mode)?,
                     schema: out_schema,
                 };
                 match cond {

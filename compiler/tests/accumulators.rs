@@ -98,6 +98,8 @@ fn spec(b: &RecordBatch, sets: Vec<u64>) -> AggSpec {
             a(SumDistinct, c(2)),
             a(AvgDistinct, c(3)),
         ],
+        window: None,
+        event_time_key: None,
     }
 }
 

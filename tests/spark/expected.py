@@ -209,3 +209,28 @@ def first_last_nulls():
 
 if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "first_last":
     first_last_nulls()
+
+
+def stream_static_joins():
+    """Stream-static joins of each kind Spark allows (inner, left outer,
+    left semi, left anti) on ["gt", "Model"], a sample of the stream against
+    counts of a static table without one model."""
+    data = tempfile.mkdtemp(prefix="sqlc-spark-joins-")
+    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
+    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    static = spark.read.json(data)
+    hist = (static.where("Model != 'nexus4'").groupBy("gt", "Model").count()
+            .withColumnRenamed("count", "n"))
+    stream = (spark.readStream.schema(static.schema).option("maxFilesPerTrigger", 1).json(data)
+              .where("Index % 50 = 0").select("Index", "gt", "Model", "x"))
+    for how in ["inner", "left_outer", "left_semi", "left_anti"]:
+        save("join_static_" + how,
+             run_available_now(spark, stream.join(hist, ["gt", "Model"], how), "j_" + how, "append"))
+    spark.stop()
+
+
+if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "joins":
+    stream_static_joins()
+

@@ -163,6 +163,8 @@ pub struct KernelCtx<'a> {
     /// Collect: the selection bitmap, one bit per input row (or null).
     pub sel: *mut u8,
     pub table: *mut AggTable,
+    /// Probe: one i64 per input row, the row's group or -1.
+    pub groups: *mut i64,
     /// Length of the string a helper just returned.
     pub ret_len: u64,
     /// Set by a helper that recorded an error.
@@ -183,6 +185,8 @@ pub const CTX_OUTS: i32 = offset_of!(KernelCtx<'static>, outs) as i32;
 pub const CTX_SEL: i32 = offset_of!(KernelCtx<'static>, sel) as i32;
 /// Byte offset of `KernelCtx::table`.
 pub const CTX_TABLE: i32 = offset_of!(KernelCtx<'static>, table) as i32;
+/// Byte offset of `KernelCtx::groups`.
+pub const CTX_GROUPS: i32 = offset_of!(KernelCtx<'static>, groups) as i32;
 /// Byte offset of `KernelCtx::ret_len`.
 pub const CTX_RET_LEN: i32 = offset_of!(KernelCtx<'static>, ret_len) as i32;
 /// Byte offset of `KernelCtx::failed`.
@@ -198,6 +202,7 @@ impl<'a> KernelCtx<'a> {
             outs: std::ptr::null(),
             sel: std::ptr::null_mut(),
             table: std::ptr::null_mut(),
+            groups: std::ptr::null_mut(),
             ret_len: 0,
             failed: 0,
             arena_reset: 0,

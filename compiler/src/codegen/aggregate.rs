@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::ir::AggSpec;
 use crate::types::DataType;
 
-use super::abi::CTX_TABLE;
+use super::abi::{CTX_GROUPS, CTX_TABLE};
 use super::gen::{Gen, Val};
 use super::pipeline::Env;
 use super::sites::SiteKind;
@@ -199,14 +199,43 @@ impl AggSink {
                 set_keys.push(Key::Fixed { null, enc });
             }
             let h = key_hash(g, &set_keys);
-            let group = self.find_or_insert(g, h, &set_keys);
+            let group = self.find(g, h, &set_keys, true);
             self.update(g, spec, group, args)?;
         }
         Ok(())
     }
 
-    /// Probes for the key; on a miss inserts it. Returns the group (i64).
-    fn find_or_insert(&self, g: &mut Gen, h: Value, keys: &[Key]) -> Value {
+    /// The per-row code of a probe: the row's group, or -1 when a key is
+    /// null (nulls never join) or the key is absent, stored at
+    /// `ctx.groups[row]`.
+    pub fn emit_probe(&self, g: &mut Gen, spec: &AggSpec, env: &Env, row: Value) -> Result<()> {
+        let mut keys = Vec::with_capacity(spec.keys.len());
+        for k in &spec.keys {
+            let v = g.expr(k, env)?;
+            keys.push(encode(g, v, &k.ty));
+        }
+        let (look, done) = (g.b.create_block(), g.b.create_block());
+        let mut any_null = g.i8c(0);
+        for k in &keys {
+            any_null = g.b.ins().bor(any_null, k.null());
+        }
+        g.b.ins().brif(any_null, done, &[], look, &[]);
+        g.b.switch_to_block(look);
+        let h = key_hash(g, &keys);
+        let group = self.find(g, h, &keys, false);
+        let ctx = g.ctx;
+        let out = g.load(types::I64, ctx, CTX_GROUPS);
+        let at = g.b.ins().ishl_imm_u(row, 3);
+        let at = g.b.ins().iadd(out, at);
+        g.store(group, at, 0);
+        g.b.ins().jump(done, &[]);
+        g.b.switch_to_block(done);
+        Ok(())
+    }
+
+    /// Probes for the key; on a miss inserts it (`insert`) or gives -1.
+    /// Returns the group (i64).
+    fn find(&self, g: &mut Gen, h: Value, keys: &[Key], insert: bool) -> Value {
         let t = self.table;
         let l = &self.layout;
         let slots = g.load(types::I64, t, raw::SLOTS);
@@ -277,8 +306,14 @@ impl AggSink {
         let i1 = g.b.ins().band(i1, mask);
         g.b.ins().jump(probe, &[i1.into()]);
 
-        // A new group: the probe row on the stack, then the Rust insert.
         g.b.switch_to_block(miss);
+        if !insert {
+            let none = g.i64c(-1);
+            g.b.ins().jump(hit, &[none.into()]);
+            g.b.switch_to_block(hit);
+            return group;
+        }
+        // A new group: the probe row on the stack, then the Rust insert.
         let slot = g.stack_slot(l.key_width.max(8) as u32);
         let p = g.b.ins().stack_addr(types::I64, slot, 0);
         for (w, nw) in null_words.iter().enumerate() {

@@ -79,12 +79,9 @@ pub fn compile(spec: &PipelineSpec, output: SchemaRef) -> Result<Arc<dyn Kernel>
 
     let mut collect = match &spec.sink {
         PipelineSink::Collect => Some(CollectSink::plan(spec, &output)?),
-        PipelineSink::Aggregate(_) => None,
+        PipelineSink::Aggregate(_) | PipelineSink::Probe(_) => None,
     };
-    let layout = match &spec.sink {
-        PipelineSink::Aggregate(a) => Some(TableLayout::new(a)?),
-        PipelineSink::Collect => None,
-    };
+    let layout = spec.sink.table_spec().map(TableLayout::new).transpose()?;
     let mut fctx = FunctionBuilderContext::new();
     let (sites, owned) = {
         let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
@@ -268,6 +265,28 @@ impl Kernel for JitKernel {
             return Err(e);
         }
         r.map(|_| ())
+    }
+
+    fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
+        let layout = match (&self.spec.sink, &self.layout) {
+            (PipelineSink::Probe(_), Some(l)) => l,
+            _ => return Err(Error::Codegen("not a probe kernel".into())),
+        };
+        if table.layout().key_types != layout.key_types {
+            return Err(Error::Codegen(
+                "the probed table's keys are not the kernel's".into(),
+            ));
+        }
+        let views = self.views(batch)?;
+        let mut groups = vec![-1i64; batch.num_rows()];
+        let mut ctx = KernelCtx::new(&views, &self.sites);
+        // The probe only reads the table (it never inserts): the pointer is
+        // mutable for the ctx's sake alone.
+        ctx.table = table as *const AggTable as *mut AggTable;
+        ctx.groups = groups.as_mut_ptr();
+        let r = self.run(&mut ctx, batch.num_rows());
+        drop(ctx);
+        r.map(|_| groups)
     }
 
     fn explain(&self) -> KernelExplain {

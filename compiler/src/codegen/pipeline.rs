@@ -85,7 +85,7 @@ pub fn analyze(spec: &PipelineSpec) -> (Vec<bool>, Vec<Option<usize>>) {
             }
         }
     }
-    if let PipelineSink::Aggregate(agg) = &spec.sink {
+    if let Some(agg) = spec.sink.table_spec() {
         for e in agg
             .keys
             .iter()
@@ -139,7 +139,7 @@ pub fn gen_pipeline(
     }
     let mut collect = collect;
     let agg = match &spec.sink {
-        PipelineSink::Aggregate(a) => Some(AggSink::new(g, a)?),
+        PipelineSink::Aggregate(a) | PipelineSink::Probe(a) => Some(AggSink::new(g, a)?),
         PipelineSink::Collect => None,
     };
     if let Some(c) = collect.as_deref_mut() {
@@ -321,6 +321,11 @@ impl Loop<'_> {
                 load(g, &mut env, refs_of(&exprs))?;
                 sink.emit_row(g, a, &env, row)?;
             }
+            (PipelineSink::Probe(a), _, Some(sink)) => {
+                let exprs: Vec<&TExpr> = a.keys.iter().collect();
+                load(g, &mut env, refs_of(&exprs))?;
+                sink.emit_probe(g, a, &env, row)?;
+            }
             _ => return Err(Error::Codegen("the sink was not set up".into())),
         }
         g.b.ins().jump(cont, &[]);
@@ -358,7 +363,7 @@ fn uses_arena(spec: &PipelineSpec) -> bool {
             Step::Project(es) => exprs.extend(es),
         }
     }
-    if let PipelineSink::Aggregate(a) = &spec.sink {
+    if let Some(a) = spec.sink.table_spec() {
         exprs.extend(&a.keys);
         exprs.extend(a.aggs.iter().filter_map(|c| c.arg.as_ref()));
     }

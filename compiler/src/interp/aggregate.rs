@@ -169,38 +169,12 @@ pub fn update(
                 scratch.clear();
                 let mut h = hash::SEED;
                 for (k, vals) in keys.iter().enumerate() {
-                    let o = layout.key_offsets[k];
                     let grouped = set & (1u64 << k) != 0;
-                    match vals {
-                        Values::Fixed(v) => {
-                            let v = match start {
-                                Some((wk, st)) if wk == k => Some(st as u64),
-                                _ => v[i],
-                            };
-                            match v.filter(|_| grouped) {
-                                Some(x) => {
-                                    write_u64(&mut row, o, x);
-                                    h = hash::combine(h, x);
-                                }
-                                None => {
-                                    row[k] = 1;
-                                    h = hash::combine(h, hash::NULL_MARK);
-                                }
-                            }
-                        }
-                        Values::Bytes(v) => match v[i].filter(|_| grouped) {
-                            Some(b) => {
-                                write_u64(&mut row, o, scratch.len() as u64);
-                                write_u64(&mut row, o + 8, b.len() as u64);
-                                scratch.extend_from_slice(b);
-                                h = hash::combine_bytes(h, b);
-                            }
-                            None => {
-                                row[k] = 1;
-                                h = hash::combine(h, hash::NULL_MARK);
-                            }
-                        },
-                    }
+                    let window_start = match start {
+                        Some((wk, st)) if wk == k => Some(st as u64),
+                        _ => None,
+                    };
+                    h = put_key(layout, vals, i, k, grouped, window_start, &mut row, &mut scratch, h);
                 }
                 if spec.has_grouping_id() {
                     let g = gids[s] as u64;
@@ -217,6 +191,72 @@ pub fn update(
     }
     table.add_late_rows(late);
     Ok(())
+}
+
+/// Writes key `k` of row `i` into the key row (strings into `scratch`) and
+/// mixes it into the hash `h`: its value, a window start in its place, or
+/// null when rolled up (`grouped` false) or null.
+#[allow(clippy::too_many_arguments)]
+fn put_key(
+    layout: &TableLayout,
+    vals: &Values,
+    i: usize,
+    k: usize,
+    grouped: bool,
+    window_start: Option<u64>,
+    row: &mut [u8],
+    scratch: &mut Vec<u8>,
+    h: u64,
+) -> u64 {
+    let o = layout.key_offsets[k];
+    match vals {
+        Values::Fixed(v) => match window_start.or(v[i]).filter(|_| grouped) {
+            Some(x) => {
+                write_u64(row, o, x);
+                hash::combine(h, x)
+            }
+            None => {
+                row[k] = 1;
+                hash::combine(h, hash::NULL_MARK)
+            }
+        },
+        Values::Bytes(v) => match v[i].filter(|_| grouped) {
+            Some(b) => {
+                write_u64(row, o, scratch.len() as u64);
+                write_u64(row, o + 8, b.len() as u64);
+                scratch.extend_from_slice(b);
+                hash::combine_bytes(h, b)
+            }
+            None => {
+                row[k] = 1;
+                hash::combine(h, hash::NULL_MARK)
+            }
+        },
+    }
+}
+
+/// Per row, its group in `table` by `keys`, or -1 when a key is null (nulls
+/// never join) or the key is absent — what a probe kernel returns.
+pub fn probe(layout: &TableLayout, keys: &[ArrayRef], len: usize, table: &AggTable) -> Result<Vec<i64>> {
+    let keys = keys.iter().map(values).collect::<Result<Vec<_>>>()?;
+    let mut row = vec![0u8; layout.key_width];
+    let mut scratch: Vec<u8> = Vec::new();
+    let mut out = vec![-1i64; len];
+    for (i, slot) in out.iter_mut().enumerate() {
+        if keys.iter().any(|k| k.is_null(i)) {
+            continue;
+        }
+        row.fill(0);
+        scratch.clear();
+        let mut h = hash::SEED;
+        for (k, vals) in keys.iter().enumerate() {
+            h = put_key(layout, vals, i, k, true, None, &mut row, &mut scratch, h);
+        }
+        if let Some(g) = table.find_stored(hash::finish(h), &row, &scratch) {
+            *slot = g as i64;
+        }
+    }
+    Ok(out)
 }
 
 fn float_values(a: &ArrayRef) -> Result<Vec<Option<f64>>> {

@@ -77,7 +77,7 @@ fn spec_exprs(spec: &PipelineSpec) -> Vec<&TExpr> {
             Step::Project(es) => out.extend(es),
         }
     }
-    if let PipelineSink::Aggregate(agg) = &spec.sink {
+    if let Some(agg) = spec.sink.table_spec() {
         out.extend(&agg.keys);
         out.extend(agg.aggs.iter().filter_map(|a| a.arg.as_ref()));
     }
@@ -90,10 +90,11 @@ impl InterpKernel {
     pub fn new(spec: &PipelineSpec, output: SchemaRef) -> Result<Self> {
         let start = Instant::now();
         let eval = Evaluator::new(spec_exprs(spec))?;
-        let layout = match &spec.sink {
-            PipelineSink::Aggregate(agg) => Some(Arc::new(TableLayout::new(agg)?)),
-            PipelineSink::Collect => None,
-        };
+        let layout = spec
+            .sink
+            .table_spec()
+            .map(|a| TableLayout::new(a).map(Arc::new))
+            .transpose()?;
         Ok(InterpKernel {
             spec: spec.clone(),
             output,
@@ -158,7 +159,7 @@ impl InterpKernel {
     fn agg_spec(&self) -> Result<&AggSpec> {
         match &self.spec.sink {
             PipelineSink::Aggregate(a) => Ok(a),
-            PipelineSink::Collect => Err(Error::Unsupported(
+            PipelineSink::Collect | PipelineSink::Probe(_) => Err(Error::Unsupported(
                 "aggregate() on a kernel whose sink is Collect".into(),
             )),
         }
@@ -274,6 +275,25 @@ impl Kernel for InterpKernel {
             }
             Err(e) => Err(e),
         }
+    }
+
+    fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
+        let (PipelineSink::Probe(spec), Some(layout)) = (&self.spec.sink, &self.layout) else {
+            return Err(Error::Unsupported("probe() on a kernel whose sink is not Probe".into()));
+        };
+        if table.layout().key_types != layout.key_types {
+            return Err(internal("the probed table's keys are not the kernel's"));
+        }
+        if self.spec.steps.iter().any(|s| matches!(s, Step::Filter(_))) {
+            return Err(internal("a probe kernel keeps every row: it has no filter"));
+        }
+        let cols = self.steps(self.input(batch)?)?;
+        let keys = spec
+            .keys
+            .iter()
+            .map(|k| self.eval.eval(k, &cols))
+            .collect::<Result<Vec<_>>>()?;
+        aggregate::probe(layout, &keys, cols.len, table)
     }
 
     fn explain(&self) -> KernelExplain {

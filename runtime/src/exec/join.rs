@@ -1,71 +1,87 @@
-//! Equi-joins by hashing: the right side is built into a hash table keyed by
-//! its join keys (Arrow's row format), the left side probes it. Rows with a
-//! null key never match, as in SQL.
+//! Equi-joins by hashing: the right side (a table) is built once into an
+//! [`AggTable`] keyed by its join keys — by an aggregate kernel, so the JIT
+//! hashes and probes exactly as for aggregation — with its rows listed per
+//! group (each right row's group found by a probe kernel); the left side's
+//! rows are probed by a compiled kernel. Rows with a null key never match,
+//! as in SQL.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{new_null_array, Array, ArrayRef, UInt32Array};
 use arrow::compute::{concat_batches, take};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use arrow::row::{RowConverter, Rows, SortField};
+use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::ir::PipelineSink;
 use sqlc_compiler::plan::JoinType;
 use sqlc_compiler::Kernel;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
-/// The right side of a join, built once: its rows and a map from key to rows.
+/// The right side of a join, built once: its rows, the hash table of its
+/// keys, and per group the rows that have that key (`rows[offsets[g]..
+/// offsets[g + 1]]`).
 pub struct HashedSide {
     batch: RecordBatch,
-    map: HashMap<Box<[u8]>, Vec<u32>>,
-    converter: RowConverter,
-}
-
-fn key_rows(
-    kernel: &Arc<dyn Kernel>,
-    batch: &RecordBatch,
-    converter: &RowConverter,
-) -> Result<(Rows, Vec<bool>)> {
-    let keys = kernel.collect(batch)?;
-    let valid: Vec<bool> = (0..batch.num_rows())
-        .map(|i| keys.columns().iter().all(|c| c.is_valid(i)))
-        .collect();
-    Ok((converter.convert_columns(keys.columns())?, valid))
-}
-
-fn converter_for(kernel: &Arc<dyn Kernel>) -> Result<RowConverter> {
-    let fields = kernel
-        .output_schema()
-        .fields()
-        .iter()
-        .map(|f| SortField::new(f.data_type().clone()))
-        .collect();
-    Ok(RowConverter::new(fields)?)
+    table: AggTable,
+    offsets: Vec<u32>,
+    rows: Vec<u32>,
 }
 
 impl HashedSide {
     pub fn build(
         schema: &SchemaRef,
         batches: &[RecordBatch],
-        keys: &Arc<dyn Kernel>,
+        build: &Arc<dyn Kernel>,
+        probe: &Arc<dyn Kernel>,
     ) -> Result<Self> {
         let batch = concat_batches(schema, batches)?;
-        let converter = converter_for(keys)?;
-        let (rows, valid) = key_rows(keys, &batch, &converter)?;
-        let mut map: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
-        for i in 0..batch.num_rows() {
-            if valid[i] {
-                map.entry(rows.row(i).as_ref().into())
-                    .or_default()
-                    .push(i as u32);
+        let spec = match &build.spec().sink {
+            PipelineSink::Aggregate(a) => a,
+            _ => return Err(Error::Unsupported("a join build kernel aggregates".into())),
+        };
+        let mut table = AggTable::new(Arc::new(TableLayout::new(spec)?));
+        if batch.num_rows() > 0 {
+            build.aggregate(&batch, &mut table)?;
+        }
+        let groups = if batch.num_rows() > 0 {
+            probe.probe(&batch, &table)?
+        } else {
+            Vec::new()
+        };
+        // Rows per group, in row order (a counting sort).
+        let mut offsets = vec![0u32; table.len() + 1];
+        for &g in &groups {
+            if g >= 0 {
+                offsets[g as usize + 1] += 1;
+            }
+        }
+        for g in 0..table.len() {
+            offsets[g + 1] += offsets[g];
+        }
+        let mut next = offsets.clone();
+        let mut rows = vec![0u32; offsets[table.len()] as usize];
+        for (r, &g) in groups.iter().enumerate() {
+            if g >= 0 {
+                let at = &mut next[g as usize];
+                rows[*at as usize] = r as u32;
+                *at += 1;
             }
         }
         Ok(HashedSide {
             batch,
-            map,
-            converter,
+            table,
+            offsets,
+            rows,
         })
+    }
+
+    fn matches(&self, group: i64) -> &[u32] {
+        if group < 0 {
+            return &[];
+        }
+        let g = group as usize;
+        &self.rows[self.offsets[g] as usize..self.offsets[g + 1] as usize]
     }
 
     /// Joins `left` batches against this side.
@@ -73,32 +89,32 @@ impl HashedSide {
         &self,
         left_schema: &SchemaRef,
         left: &[RecordBatch],
-        left_keys: &Arc<dyn Kernel>,
+        left_probe: &Arc<dyn Kernel>,
         how: JoinType,
         out: &SchemaRef,
     ) -> Result<Vec<RecordBatch>> {
         let left = concat_batches(left_schema, left)?;
-        let (rows, valid) = key_rows(left_keys, &left, &self.converter)?;
+        let groups = if left.num_rows() > 0 {
+            left_probe.probe(&left, &self.table)?
+        } else {
+            Vec::new()
+        };
         let (mut li, mut ri): (Vec<Option<u32>>, Vec<Option<u32>>) = (Vec::new(), Vec::new());
         let mut right_matched = vec![false; self.batch.num_rows()];
-        for i in 0..left.num_rows() {
-            let hits = if valid[i] {
-                self.map.get(rows.row(i).as_ref())
-            } else {
-                None
-            };
-            match (how, hits) {
-                (JoinType::LeftSemi, Some(_)) => li.push(Some(i as u32)),
-                (JoinType::LeftAnti, None) => li.push(Some(i as u32)),
-                (JoinType::LeftSemi | JoinType::LeftAnti, _) => {}
-                (_, Some(rs)) => {
-                    for &r in rs {
+        for (i, &g) in groups.iter().enumerate() {
+            let hits = self.matches(g);
+            match how {
+                JoinType::LeftSemi if !hits.is_empty() => li.push(Some(i as u32)),
+                JoinType::LeftAnti if hits.is_empty() => li.push(Some(i as u32)),
+                JoinType::LeftSemi | JoinType::LeftAnti => {}
+                _ if !hits.is_empty() => {
+                    for &r in hits {
                         li.push(Some(i as u32));
                         ri.push(Some(r));
                         right_matched[r as usize] = true;
                     }
                 }
-                (JoinType::LeftOuter | JoinType::FullOuter, None) => {
+                JoinType::LeftOuter | JoinType::FullOuter => {
                     li.push(Some(i as u32));
                     ri.push(None);
                 }

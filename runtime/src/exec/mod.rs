@@ -234,20 +234,24 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let OpState::Aggregate(agg) = st else {
                 unreachable!("operator ids are unique")
             };
+            // A static subtree (a table joined to a stream) is a batch
+            // query: every group, whatever the stream's output mode.
+            let emit = if is_static(node) { Emit::All } else { input.emit };
             // Complete mode keeps every group and so drops no late row
             // (Spark filters late rows in append and update modes only).
-            let late_by = input.late_watermark_us.filter(|_| input.emit != Emit::All);
+            let late_by = input.late_watermark_us.filter(|_| emit != Emit::All);
             let keep_late = ctx.keep_late_of == Some(*id);
             let late = agg.update(input.batch_id, kernel, layout, &batches, late_by, keep_late)?;
             ctx.late_rows.extend(late);
-            agg.emit(schema, input.emit, input.watermark_us)
+            agg.emit(schema, emit, input.watermark_us)
         }
         PhysPlan::HashJoin {
             left,
             right,
             how,
-            left_keys,
-            right_keys,
+            left_probe,
+            right_build,
+            right_probe,
             schema,
         } => {
             let key = right.as_ref() as *const PhysPlan as usize;
@@ -255,7 +259,12 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 Some(s) => s.clone(),
                 None => {
                     let rb = eval(right, input, ctx)?;
-                    let side = Arc::new(HashedSide::build(&right.schema(), &rb, right_keys)?);
+                    let side = Arc::new(HashedSide::build(
+                        &right.schema(),
+                        &rb,
+                        right_build,
+                        right_probe,
+                    )?);
                     if is_static(right) {
                         ctx.statics.insert(key, side.clone());
                     }
@@ -263,7 +272,7 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 }
             };
             let lb = eval(left, input, ctx)?;
-            side.probe(&left.schema(), &lb, left_keys, *how, schema)
+            side.probe(&left.schema(), &lb, left_probe, *how, schema)
         }
         PhysPlan::StreamJoin {
             id,
