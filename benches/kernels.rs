@@ -4,7 +4,8 @@
 //! `x*x + y*y + z*z`, (c) `GROUP BY gt` count, (d) `GROUP BY gt, model` avg
 //! of x, y, z, (e) the fused pipeline filter → project → aggregate, (f)
 //! `CUBE(gt, model)` avg of x, y, z, (g) `GROUP BY gt` with stddev,
-//! variance, first and last.
+//! variance, first and last; (h) a join probe: 1M rows looked up by
+//! `(gt, model)` in the hash table of a small table's keys.
 //!
 //!     cargo bench --bench kernels [-- FILTER]
 //!
@@ -173,6 +174,9 @@ fn bench(c: &mut Criterion) {
         }
         ratios.push((case.name, per_mode[0], per_mode[1]));
     }
+    if "h_join_probe_gt_model".contains(&filter) {
+        ratios.push(join_probe(c, &df, &batches));
+    }
     println!(
         "\n{:<30} {:>12} {:>12} {:>8}",
         "case (1M rows)", "jit", "interpreted", "speedup"
@@ -185,6 +189,65 @@ fn bench(c: &mut Criterion) {
             interp.as_secs_f64() * 1e3,
             interp.as_secs_f64() / jit.as_secs_f64()
         );
+    }
+}
+
+/// (h): the probe side of a stream–static join, JIT and interpreted: the
+/// table side (counts by gt, model) is built once, then every row of the
+/// 1M is probed.
+fn join_probe(c: &mut Criterion, df: &DataFrame, batches: &[RecordBatch]) -> (&'static str, Duration, Duration) {
+    const NAME: &str = "h_join_probe_gt_model";
+    let right = df.group_by(["gt", "model"]).count().unwrap();
+    let q = df.join(&right, ["gt", "model"], "inner").unwrap();
+    let right_rows = right.collect().unwrap();
+    let mut per_mode = Vec::new();
+    for mode in [ExecMode::Jit, ExecMode::Interpret] {
+        let phys = plan_physical(q.plan(), mode).unwrap();
+        let (left_probe, build) = find_join(&phys);
+        let sqlc_compiler::ir::PipelineSink::Aggregate(spec) = &build.spec().sink else {
+            unreachable!("the build kernel aggregates")
+        };
+        let layout = Arc::new(sqlc_compiler::agg_table::TableLayout::new(spec).unwrap());
+        let mut table = AggTable::new(layout);
+        for b in &right_rows {
+            build.aggregate(b, &mut table).unwrap();
+        }
+        let probe_all = || -> usize {
+            batches
+                .iter()
+                .map(|b| left_probe.probe(b, &table).unwrap().iter().filter(|g| **g >= 0).count())
+                .sum()
+        };
+        let mut g = c.benchmark_group(NAME);
+        g.sample_size(10)
+            .measurement_time(Duration::from_secs(3))
+            .throughput(criterion::Throughput::Elements(ROWS as u64));
+        g.bench_function(mode.name(), |b| b.iter(probe_all));
+        g.finish();
+        let t = Instant::now();
+        for _ in 0..3 {
+            probe_all();
+        }
+        per_mode.push(t.elapsed() / 3);
+        if mode == ExecMode::Jit {
+            println!(
+                "{NAME}: compile {:.3} ms",
+                left_probe.explain().compile_time.as_secs_f64() * 1e3
+            );
+        }
+    }
+    (NAME, per_mode[0], per_mode[1])
+}
+
+/// The left probe and build kernels of the plan's hash join.
+fn find_join(p: &PhysPlan) -> (Arc<dyn Kernel>, Arc<dyn Kernel>) {
+    match p {
+        PhysPlan::HashJoin {
+            left_probe,
+            right_build,
+            ..
+        } => (left_probe.clone(), right_build.clone()),
+        p => find_join(p.children()[0]),
     }
 }
 

@@ -165,6 +165,7 @@ fn jit_vs_interpreter() {
                         t.len()
                     })
                 }
+                PipelineSink::Probe(_) => unreachable!("no probe cases here"),
             };
             ratio.push(s);
         }

@@ -227,6 +227,7 @@ fn run_inner(spec: &PipelineSpec, batches: &[RecordBatch], mode: ExecMode) -> Ou
             rows.sort();
             Outcome::Rows(rows)
         }
+        PipelineSink::Probe(_) => unreachable!("the generator makes no probes"),
     }
 }
 

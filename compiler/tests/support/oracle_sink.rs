@@ -135,6 +135,7 @@ fn run_inner(spec: &PipelineSpec, batches: &[RecordBatch]) -> Result<Outcome, Cl
             return Ok(Outcome::Rows(out));
         }
         PipelineSink::Aggregate(a) => a,
+        PipelineSink::Probe(_) => unreachable!("the generator makes no probes"),
     };
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut groups: Vec<(Vec<Scalar>, Vec<Acc>)> = Vec::new();
