@@ -853,3 +853,5 @@ pub unsafe extern "C" fn sqlc_agg_minmax_str(
         }
     }
 }
+
+mod snapshot;

@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod join;
+mod snapshot;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use sqlc_compiler::plan::SourceId;
 
 pub use aggregate::{partition_of, AggState, Emit};
 use join::HashedSide;
+pub use snapshot::{StateSchema, StateSnapshot};
 
 use crate::error::{Error, Result};
 
