@@ -40,7 +40,10 @@ pub(super) fn resume(
             exec.set_state_partitions(n);
         }
     }
-    exec.restore_state(rec.state.iter().map(|m| (m.op, m.partition, m.payload())))?;
+    // The files passed their checksums; bytes that still do not fit the
+    // operators are a damaged (or foreign) state store.
+    exec.restore_state(rec.state.iter().map(|m| (m.op, m.partition, m.payload())))
+        .map_err(|e| Error::damaged(ck.root().join("state"), e.to_string()))?;
     for (i, (s, log)) in sources.iter_mut().zip(rec.source_logs).enumerate() {
         let committed: Option<Offset> = rec.committed.as_ref().and_then(|c| c.offsets[i].clone());
         let planned = rec
