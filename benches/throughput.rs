@@ -1,10 +1,11 @@
 //! End-to-end throughput: the seed's example 1 (`group_by("gt").count()`,
 //! complete mode, memory sink) on 1M activity rows in 80 JSON files, with one
 //! file per trigger and with everything in one batch, compiled and
-//! interpreted; example 2 (the stairs filter, append) likewise; and
-//! example 1 compiled with a checkpoint location (offset and commit logs,
-//! source log and state snapshots written and synced every batch), to show
-//! what checkpointing costs.
+//! interpreted; example 2 (the stairs filter, append) and example 6
+//! (sliding windows under a watermark, append) likewise; and example 1
+//! compiled with a checkpoint location (offset and commit logs, source log
+//! and state snapshots written and synced every batch), to show what
+//! checkpointing costs.
 //!
 //!     cargo bench --bench throughput [-- --rows N --files K]
 //!
@@ -18,7 +19,7 @@ mod args;
 
 use args::arg;
 use sqlc::datagen::ActivityGen;
-use sqlc::functions::expr;
+use sqlc::functions::{col, expr, window_sliding};
 use sqlc::{DataFrame, ExecMode, Session};
 
 fn data(rows: usize, files: usize) -> PathBuf {
@@ -124,8 +125,22 @@ fn main() {
             .select(["gt", "model", "arrival_time", "creation_time"])
             .unwrap()
     };
+    // Example 6: sliding windows under a watermark, append mode.
+    let ex6: fn(&DataFrame) -> DataFrame = |df| {
+        df.select_expr([
+            "*",
+            "cast(cast(Creation_Time as double)/1000000000 as timestamp) as event_time",
+        ])
+        .unwrap()
+        .with_watermark("event_time", "30 minutes")
+        .unwrap()
+        .group_by([window_sliding(col("event_time"), "10 minutes", "5 minutes")])
+        .count()
+        .unwrap()
+    };
     for mode in [ExecMode::Jit, ExecMode::Interpret] {
         for max_files in [Some(1), None] {
+            run("example 6", &dir, mode, max_files, ex6, "append", rows, bytes, None);
             run(
                 "example 1",
                 &dir,

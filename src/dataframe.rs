@@ -370,6 +370,22 @@ impl DataFrame {
         Ok(self.derive(builder::deduplicate(&self.plan, &names(cols))?))
     }
 
+    /// Spark 3.5's `dropDuplicatesWithinWatermark`: on a stream (which
+    /// needs a watermark), a key is remembered from its first row until the
+    /// watermark passes that row's event time plus the watermark delay, so
+    /// duplicates that arrive within the delay are dropped and the state
+    /// stays bounded even when the event time is not a key.
+    pub fn drop_duplicates_within_watermark<I, S>(&self, cols: I) -> Result<DataFrame>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Ok(self.derive(builder::deduplicate_within_watermark(
+            &self.plan,
+            &names(cols),
+        )?))
+    }
+
     pub fn distinct(&self) -> Result<DataFrame> {
         Ok(self.derive(builder::deduplicate(&self.plan, &[])?))
     }

@@ -43,11 +43,18 @@ pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
             }
         }
         if let PipelineSink::Aggregate(a) = &spec.sink {
-            let keys: Vec<String> = a.keys.iter().map(|e| e.to_string()).collect();
+            let mut keys: Vec<String> = a.keys.iter().map(|e| e.to_string()).collect();
+            if let Some(w) = a.window {
+                keys[w.key] = w.window.display(&keys[w.key]);
+            }
             let aggs: Vec<String> = a.aggs.iter().map(|c| c.to_string()).collect();
+            let late = a
+                .event_time_key
+                .map(|k| format!(" late-if key{k}{} <= watermark", if a.window.is_some_and(|w| w.key == k) { ".end" } else { "" }))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "aggregate keys=[{}] sets={:?} aggs=[{}]",
+                "aggregate keys=[{}] sets={:?} aggs=[{}]{late}",
                 keys.join(", "),
                 a.grouping_sets,
                 aggs.join(", ")

@@ -148,3 +148,18 @@ pub fn window(time_col: impl Into<Column>, duration: &str) -> Column {
 pub fn window_sliding(time_col: impl Into<Column>, duration: &str, slide: &str) -> Column {
     call("window", vec![time_col.into(), lit(duration), lit(slide)])
 }
+
+/// A window whose starts are offset from the epoch by `start` (PySpark's
+/// `window(col, duration, slide, startTime)`): hourly windows starting at
+/// quarter past are `window_offset(col("t"), "1 hour", "1 hour", "15 minutes")`.
+pub fn window_offset(
+    time_col: impl Into<Column>,
+    duration: &str,
+    slide: &str,
+    start: &str,
+) -> Column {
+    call(
+        "window",
+        vec![time_col.into(), lit(duration), lit(slide), lit(start)],
+    )
+}

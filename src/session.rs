@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use arrow::record_batch::RecordBatch;
 use sqlc_compiler::{ExecMode, Schema};
 use sqlc_runtime::catalog::{Catalog, Relation};
+use sqlc_runtime::exec::WatermarkPolicy;
 use sqlc_runtime::query::StreamingQueryManager;
 
 use crate::dataframe::DataFrame;
@@ -220,6 +221,21 @@ impl Session {
                         reason: "expected a positive integer".into(),
                     })
                 }),
+        }
+    }
+
+    /// `spark.sql.streaming.multipleWatermarkPolicy`: `min` (the default) or `max`.
+    pub(crate) fn watermark_policy(&self) -> Result<WatermarkPolicy> {
+        const KEY: &str = "spark.sql.streaming.multipleWatermarkPolicy";
+        match self.conf().get(KEY) {
+            None => Ok(WatermarkPolicy::Min),
+            Some(v) => WatermarkPolicy::parse(v.trim()).ok_or_else(|| {
+                Error::Runtime(sqlc_runtime::Error::BadOption {
+                    name: KEY.into(),
+                    value: v,
+                    reason: "expected min or max".into(),
+                })
+            }),
         }
     }
 

@@ -75,6 +75,14 @@ impl DataStreamWriter {
         self
     }
 
+    /// Sends the rows the query drops as late (behind the watermark, for
+    /// its first stateful operator on the event-time column) to the memory
+    /// table `name`, queryable with `session.sql`, instead of losing them
+    /// silently as Spark does. The same as `option("lateRowsTable", name)`.
+    pub fn late_rows_table(self, name: &str) -> Self {
+        self.option("lateRowsTable", name)
+    }
+
     /// Calls `f` for every output row (at least once per row).
     pub fn foreach(
         mut self,
@@ -122,6 +130,7 @@ impl DataStreamWriter {
                 self.cfg.session_conf.insert(key.to_string(), v);
             }
         }
+        self.cfg.watermark_policy = session.watermark_policy()?;
         let plan = Arc::clone(self.df.plan());
         Ok(writer::start(
             &plan,

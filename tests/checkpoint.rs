@@ -438,3 +438,20 @@ fn watermark_and_dedup_state_survive_a_restart() {
         assert_eq!(total, 6 * ROWS_PER_FILE / 4, "one row per event time");
     }
 }
+
+#[test]
+fn a_stream_stream_join_with_a_checkpoint_is_refused_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, ck) = (tmp.path().join("in"), tmp.path().join("ck"));
+    write_files(&input, 0, 1);
+    let spark = session(ExecMode::Jit);
+    let left = stream(&spark, &input);
+    let right = stream(&spark, &input).select_expr(["id AS rid"]).unwrap();
+    let joined = left
+        .join(&right, sqlc::functions::expr("id = rid").unwrap(), "inner")
+        .unwrap();
+    let e = run_files(&joined, &tmp.path().join("out"), &ck)
+        .expect_err("stream-stream join")
+        .to_string();
+    assert!(e.contains("stream-stream join") && e.contains(&ck.display().to_string()), "{e}");
+}

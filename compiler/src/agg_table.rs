@@ -23,7 +23,7 @@ use arrow::array::{
 };
 
 use crate::error::{Error, Result};
-use crate::ir::{AggFunc, AggSpec};
+use crate::ir::{AggFunc, AggSpec, WindowKey};
 use crate::types::DataType;
 
 /// The hash of a group key, shared bit for bit by the JIT and Rust.
@@ -118,6 +118,10 @@ pub struct TableLayout {
     pub funcs: Vec<(AggFunc, DataType)>,
     /// Type of each aggregate's argument (for min/max decoding).
     pub arg_types: Vec<Option<DataType>>,
+    /// The window key: stored as its start, output as `{start, end}`.
+    pub window: Option<WindowKey>,
+    /// The key carrying the watermark (see [`AggSpec::event_time_key`]).
+    pub event_time_key: Option<usize>,
 }
 
 impl TableLayout {
@@ -182,6 +186,8 @@ impl TableLayout {
             accs,
             funcs,
             arg_types,
+            window: spec.window,
+            event_time_key: spec.event_time_key,
         })
     }
 
@@ -221,6 +227,11 @@ pub struct RawTable {
     pub arena: *mut u8,
     /// Number of groups.
     pub len: u64,
+    /// Rows whose event-time key (a window: its end) is at or before this
+    /// are late: kernels drop them and count them in `late`. `i64::MIN`
+    /// when there is no watermark.
+    pub watermark: i64,
+    pub late: u64,
 }
 
 pub const EMPTY_SLOT: u32 = u32::MAX;
@@ -234,6 +245,8 @@ pub mod raw_offsets {
     pub const ACCS: i32 = 32;
     pub const ARENA: i32 = 40;
     pub const LEN: i32 = 48;
+    pub const WATERMARK: i32 = 56;
+    pub const LATE: i32 = 64;
 }
 
 /// A hash-aggregate table. `raw` comes first so that a `*mut AggTable` is a
@@ -250,6 +263,11 @@ pub struct AggTable {
     arena: Vec<u8>,
     /// A runtime error raised inside a Rust call made by a kernel.
     pending_error: Option<Error>,
+    /// Whether kernels' late rows are noted (for a late-rows sink), the
+    /// morsel being run, and the (morsel, row) of each late row.
+    record_late: bool,
+    late_morsel: u32,
+    late_noted: Vec<(u32, u32)>,
 }
 
 // SAFETY: the raw pointers only ever point into the table's own vectors; a
@@ -283,6 +301,8 @@ impl AggTable {
                 accs: std::ptr::null_mut(),
                 arena: std::ptr::null_mut(),
                 len: 0,
+                watermark: i64::MIN,
+                late: 0,
             },
             layout,
             init,
@@ -292,9 +312,52 @@ impl AggTable {
             accs: Vec::new(),
             arena: Vec::new(),
             pending_error: None,
+            record_late: false,
+            late_morsel: 0,
+            late_noted: Vec::new(),
         };
         t.refresh();
         t
+    }
+
+    /// Sets the watermark the kernels drop late rows by (see
+    /// [`RawTable::watermark`]).
+    pub fn set_watermark(&mut self, watermark_us: Option<i64>) {
+        self.raw.watermark = watermark_us.unwrap_or(i64::MIN);
+    }
+
+    /// The watermark in force (`i64::MIN`: none).
+    pub fn watermark(&self) -> i64 {
+        self.raw.watermark
+    }
+
+    /// Rows (row–window pairs, for windows) dropped as late so far.
+    pub fn late_rows(&self) -> u64 {
+        self.raw.late
+    }
+
+    pub fn add_late_rows(&mut self, n: u64) {
+        self.raw.late += n;
+    }
+
+    /// Notes which rows are late (every window of the row late), so they
+    /// can go to a late-rows sink; `morsel` tags the rows of the next
+    /// kernel call.
+    pub fn record_late_rows(&mut self, morsel: u32) {
+        self.record_late = true;
+        self.late_morsel = morsel;
+    }
+
+    /// Notes row `row` of the current morsel as late, if recording.
+    pub fn note_late_row(&mut self, row: u64) {
+        if self.record_late {
+            self.late_noted.push((self.late_morsel, row as u32));
+        }
+    }
+
+    /// The (morsel, row) of each late row noted so far.
+    pub fn take_late_noted(&mut self) -> Vec<(u32, u32)> {
+        std::mem::take(&mut self.late_noted)
     }
 
     pub fn layout(&self) -> &Arc<TableLayout> {
@@ -642,7 +705,13 @@ impl AggTable {
                     });
                     bytes_array(t, strs)
                 }
-                t => fixed_array(t, groups.iter().map(|&g| get(g))),
+                t => {
+                    let a = fixed_array(t, groups.iter().map(|&g| get(g)));
+                    match l.window {
+                        Some(w) if w.key == k => window_array(&a, w.window.size_us),
+                        _ => a,
+                    }
+                }
             });
         }
         for (i, kind) in l.accs.iter().enumerate() {
@@ -723,6 +792,44 @@ impl AggTable {
 
 /// Orders two encoded fixed-width values of type `ty` as Spark does (NaN is
 /// the largest double; -0.0 was already folded into 0.0).
+/// The `window` struct of windows starting at `starts`.
+fn window_array(starts: &ArrayRef, size_us: i64) -> ArrayRef {
+    use arrow::array::{Array, StructArray, TimestampMicrosecondArray};
+    let starts = starts
+        .as_any()
+        .downcast_ref::<TimestampMicrosecondArray>()
+        .expect("a window key is stored as a timestamp")
+        .clone();
+    let ends: TimestampMicrosecondArray = starts
+        .iter()
+        .map(|s| s.map(|s| s.wrapping_add(size_us)))
+        .collect::<TimestampMicrosecondArray>()
+        .with_timezone("UTC");
+    let nulls = starts.nulls().cloned();
+    let fields = match crate::window::window_type().to_arrow() {
+        arrow::datatypes::DataType::Struct(f) => f,
+        _ => unreachable!("the window type is a struct"),
+    };
+    Arc::new(StructArray::new(
+        fields,
+        vec![Arc::new(starts) as ArrayRef, Arc::new(ends)],
+        nulls,
+    ))
+}
+
+/// The stored (encoded) event time of a group's key `k` as the watermark
+/// compares it: a window's end, or the timestamp itself. `None` when null.
+pub fn event_time_of(layout: &TableLayout, key_row: &[u8], k: usize) -> Option<i64> {
+    if key_row[k] != 0 {
+        return None;
+    }
+    let v = read_u64(key_row, layout.key_offsets[k]) as i64;
+    Some(match layout.window {
+        Some(w) if w.key == k => v.wrapping_add(w.window.size_us),
+        _ => v,
+    })
+}
+
 pub fn compare_encoded(ty: &DataType, a: u64, b: u64) -> std::cmp::Ordering {
     match ty {
         DataType::Float64 => {
@@ -818,6 +925,16 @@ pub unsafe extern "C" fn sqlc_agg_insert(table: *mut AggTable, hash: u64, probe:
         let row = std::slice::from_raw_parts(probe, t.layout.key_width);
         t.insert_probe(hash, row) as u64
     }
+}
+
+/// Called by JIT kernels for a row whose every window (or event-time key)
+/// is late: noted for a late-rows sink if the table records them.
+///
+/// # Safety
+/// `table` must point to a live `AggTable` no one else is using.
+pub unsafe extern "C" fn sqlc_agg_late_row(table: *mut AggTable, row: u64) {
+    // SAFETY: the kernel passes the table it was given for exclusive use.
+    unsafe { (*table).note_late_row(row) }
 }
 
 /// Called by JIT kernels for string min/max: offers `len` bytes at `ptr` to

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
-use crate::ir::{AggCall, AggFunc, TExpr, TExprKind};
+use crate::ir::{AggCall, AggFunc, TExpr, TExprKind, WindowKey};
+use crate::window;
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
 use crate::resolve::{self, resolve, Scope};
 use crate::types::{DataType, Field, Schema};
@@ -155,10 +156,30 @@ pub fn aggregate_having(
         ));
     }
     let scope = Scope::new(input);
-    let tkeys = keys
-        .iter()
-        .map(|k| resolve(k, &scope))
-        .collect::<Result<Vec<_>>>()?;
+    let windows: Vec<usize> = (0..keys.len())
+        .filter(|&i| window::is_window_call(&keys[i]))
+        .collect();
+    if windows.len() > 1 {
+        return Err(Error::Unsupported(
+            "Multiple time/session window expressions would result in a cartesian product of rows, \
+             therefore they are currently not supported."
+                .into(),
+        ));
+    }
+    let mut window = None;
+    let mut tkeys = Vec::with_capacity(keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        if windows.contains(&i) {
+            let (time, spec) = window::resolve_window(k, &scope)?;
+            window = Some(WindowKey {
+                key: i,
+                window: spec,
+            });
+            tkeys.push(time);
+        } else {
+            tkeys.push(resolve(k, &scope)?);
+        }
+    }
     let all = if keys.is_empty() {
         0
     } else {
@@ -170,7 +191,10 @@ pub fn aggregate_having(
         .iter()
         .zip(&tkeys)
         .enumerate()
-        .map(|(i, (k, t))| Field::new(k.output_name(), t.ty.clone(), t.nullable || rolled(i)))
+        .map(|(i, (k, t))| match window {
+            Some(w) if w.key == i => Field::new(k.output_name(), window::window_type(), rolled(i)),
+            _ => Field::new(k.output_name(), t.ty.clone(), t.nullable || rolled(i)),
+        })
         .collect();
     if sets.len() > 1 {
         fields.push(Field::new("spark_grouping_id", DataType::Int64, false));
@@ -180,6 +204,7 @@ pub fn aggregate_having(
     let mut rewrite = Rewriter {
         input,
         tkeys: &tkeys,
+        window: window.map(|w| (w.key, &keys[w.key])),
         key_fields: fields.len(),
         calls: &mut calls,
         names: &mut agg_names,
@@ -205,6 +230,7 @@ pub fn aggregate_having(
             keys: tkeys.clone(),
             grouping_sets: sets,
             aggs: calls,
+            window,
         },
         Schema::new(fields),
     );
@@ -234,6 +260,8 @@ pub fn aggregate_having(
 struct Rewriter<'a> {
     input: &'a Arc<Plan>,
     tkeys: &'a [TExpr],
+    /// The `window(..)` key, if any: its index and the call as written.
+    window: Option<(usize, &'a Expr)>,
     key_fields: usize,
     calls: &'a mut Vec<AggCall>,
     names: &'a mut Vec<String>,
@@ -277,12 +305,18 @@ impl Rewriter<'_> {
                 return self.aggregate_call(e, name, args, *distinct).map(Some);
             }
         }
+        if let Some(r) = self.window_ref(e)? {
+            return Ok(Some(r));
+        }
         if matches!(e, Expr::Literal(_) | Expr::Alias(..)) || e.contains_aggregate() {
             return Ok(None);
         }
         let scope = Scope::new(self.input);
+        let window_key = self.window.map(|(i, _)| i);
         match resolve(e, &scope) {
-            Ok(t) => match self.tkeys.iter().position(|k| *k == t) {
+            Ok(t) => match (0..self.tkeys.len())
+                .position(|i| Some(i) != window_key && self.tkeys[i] == t)
+            {
                 Some(i) => Ok(Some(Self::col(i))),
                 None if matches!(e, Expr::Column { .. }) => Err(Error::Unsupported(format!(
                     "[MISSING_AGGREGATION] The non-aggregating expression `{e}` is based on columns which are \
@@ -295,6 +329,33 @@ impl Rewriter<'_> {
             Err(err) if matches!(e, Expr::Column { .. }) => Err(err),
             Err(_) => Ok(None),
         }
+    }
+
+    /// A reference to the window key: the `window(..)` call itself, or the
+    /// name `window` when the input has no such column.
+    fn window_ref(&self, e: &Expr) -> Result<Option<Expr>> {
+        let strip = |e: &'_ Expr| -> Expr {
+            match e {
+                Expr::Alias(inner, _) => (**inner).clone(),
+                e => e.clone(),
+            }
+        };
+        if window::is_window_call(e) && !matches!(e, Expr::Alias(..)) {
+            return match self.window {
+                Some((i, w)) if strip(w) == *e => Ok(Some(Self::col(i))),
+                _ => Err(Error::Unsupported(format!(
+                    "[MISSING_AGGREGATION] `{e}` is not a grouping expression: a window in the select \
+                     list must be the one in the GROUP BY"
+                ))),
+            };
+        }
+        if let (Some((i, _)), Expr::Column { qualifier: None, name }) = (self.window, e) {
+            let input_has = Scope::new(self.input).lookup(None, name).is_ok();
+            if name.eq_ignore_ascii_case("window") && !input_has {
+                return Ok(Some(Self::col(i)));
+            }
+        }
+        Ok(None)
     }
 
     fn aggregate_call(
@@ -437,6 +498,28 @@ pub fn watermark(input: &Arc<Plan>, column: &str, delay_us: i64) -> Result<Arc<P
 }
 
 pub fn deduplicate(input: &Arc<Plan>, columns: &[String]) -> Result<Arc<Plan>> {
+    deduplicate_node(input, columns, false)
+}
+
+/// Spark 3.5's `dropDuplicatesWithinWatermark`: on a stream it needs a
+/// watermark, and remembers each key until the watermark passes the event
+/// time of its first row plus the delay.
+pub fn deduplicate_within_watermark(input: &Arc<Plan>, columns: &[String]) -> Result<Arc<Plan>> {
+    if input.is_streaming() && input.event_time_columns().is_empty() {
+        return Err(Error::Unsupported(
+            "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets \
+             without watermark: call with_watermark(..) first"
+                .into(),
+        ));
+    }
+    deduplicate_node(input, columns, true)
+}
+
+fn deduplicate_node(
+    input: &Arc<Plan>,
+    columns: &[String],
+    within_watermark: bool,
+) -> Result<Arc<Plan>> {
     let scope = Scope::new(input);
     let keys = if columns.is_empty() {
         (0..input.schema.len()).collect()
@@ -450,6 +533,7 @@ pub fn deduplicate(input: &Arc<Plan>, columns: &[String]) -> Result<Arc<Plan>> {
         PlanNode::Deduplicate {
             input: input.clone(),
             keys,
+            within_watermark,
         },
         input.schema.clone(),
         input.qualifiers.clone(),
@@ -554,25 +638,61 @@ pub fn join_on(left: &Arc<Plan>, right: &Arc<Plan>, on: &Expr, how: JoinType) ->
     split(on, &mut conj);
     let (ls, rs) = (Scope::new(left), Scope::new(right));
     let (mut li, mut ri) = (Vec::new(), Vec::new());
+    let mut residual = Vec::new();
     for c in conj {
-        let Expr::Binary {
-            op: crate::ir::BinaryOp::Eq,
-            left: a,
-            right: b,
-        } = c
-        else {
-            return Err(Error::Unsupported(format!(
-                "join condition `{c}` is not an equality between the two sides; only equi-joins are supported"
-            )));
+        // An equality between an expression of each side is a join key;
+        // anything else is checked on the joined rows.
+        let pair = match c {
+            Expr::Binary {
+                op: crate::ir::BinaryOp::Eq,
+                left: a,
+                right: b,
+            } => match (resolve(a, &ls), resolve(b, &rs)) {
+                (Ok(x), Ok(y)) => Some((x, y)),
+                _ => match (resolve(b, &ls), resolve(a, &rs)) {
+                    (Ok(x), Ok(y)) => Some((x, y)),
+                    _ => None,
+                },
+            },
+            _ => None,
         };
-        let pair = match (resolve(a, &ls), resolve(b, &rs)) {
-            (Ok(x), Ok(y)) => (x, y),
-            _ => (resolve(b, &ls)?, resolve(a, &rs)?),
-        };
-        li.push(pair.0);
-        ri.push(pair.1);
+        match pair {
+            Some((x, y)) => {
+                li.push(x);
+                ri.push(y);
+            }
+            None => residual.push(c),
+        }
     }
-    join_exprs(left, right, li, ri, how)
+    let join = join_exprs(left, right, li, ri, how)?;
+    if residual.is_empty() {
+        return Ok(join);
+    }
+    // The condition reads both sides' columns, as an inner join lays them out.
+    let both = join_exprs(left, right, vec![], vec![], JoinType::Inner)?;
+    let scope = Scope::new(&both);
+    let mut cond: Option<TExpr> = None;
+    for c in residual {
+        let t = resolve(c, &scope)?;
+        if t.ty != DataType::Boolean {
+            return Err(Error::TypeMismatch {
+                expr: c.to_string(),
+                reason: format!("a join condition must be a boolean, not {}", t.ty),
+            });
+        }
+        cond = Some(match cond {
+            None => t,
+            Some(p) => {
+                let n = p.nullable || t.nullable;
+                TExpr::binary(crate::ir::BinaryOp::And, p, t, DataType::Boolean, n)
+            }
+        });
+    }
+    let mut plan = (*join).clone();
+    if let PlanNode::Join { condition, .. } = &mut plan.node {
+        *condition = cond;
+    }
+    Ok(Arc::new(plan))
 }
 
 fn join_on_indexes(
@@ -630,6 +750,7 @@ fn join_exprs(
             how,
             left_keys,
             right_keys,
+            condition: None,
         },
         Schema::new(fields),
         quals,

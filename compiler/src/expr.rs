@@ -128,6 +128,8 @@ impl Expr {
             Expr::Column { name, .. } => name.clone(),
             // Spark names a cast of a column after the column.
             Expr::Cast { arg, .. } if matches!(**arg, Expr::Column { .. }) => arg.output_name(),
+            // Spark's time window column.
+            Expr::Function { name, .. } if name.eq_ignore_ascii_case("window") => "window".into(),
             e => e.to_string(),
         }
     }

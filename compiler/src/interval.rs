@@ -60,9 +60,46 @@ pub fn parse_duration_us(text: &str) -> Option<i64> {
     Some(total)
 }
 
+/// A signed duration (a window's start offset may be negative: `"-5 minutes"`).
+pub fn parse_signed_duration_us(text: &str) -> Option<i64> {
+    match text.trim().strip_prefix('-') {
+        Some(rest) => parse_duration_us(rest).map(|v| -v),
+        None => parse_duration_us(text),
+    }
+}
+
+/// A duration in the largest unit that divides it: `"10 minutes"`.
+pub fn format_duration_us(us: i64) -> String {
+    const UNITS: [(i64, &str); 6] = [
+        (86_400_000_000, "day"),
+        (3_600_000_000, "hour"),
+        (60_000_000, "minute"),
+        (1_000_000, "second"),
+        (1_000, "millisecond"),
+        (1, "microsecond"),
+    ];
+    let (n, unit) = UNITS
+        .iter()
+        .find(|(u, _)| us % u == 0)
+        .map(|(u, name)| (us / u, *name))
+        .unwrap_or((us, "microsecond"));
+    let plural = if n.abs() == 1 { "" } else { "s" };
+    format!("{n} {unit}{plural}")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_duration_us;
+    use super::{format_duration_us, parse_duration_us, parse_signed_duration_us};
+
+    #[test]
+    fn formats_and_signs() {
+        assert_eq!(format_duration_us(600_000_000), "10 minutes");
+        assert_eq!(format_duration_us(1_000), "1 millisecond");
+        assert_eq!(format_duration_us(90_000_000), "90 seconds");
+        assert_eq!(format_duration_us(0), "0 days");
+        assert_eq!(parse_signed_duration_us("-5 minutes"), Some(-300_000_000));
+        assert_eq!(parse_signed_duration_us("5 minutes"), Some(300_000_000));
+    }
 
     #[test]
     fn spark_forms() {

@@ -186,6 +186,9 @@ pub enum ScalarFunc {
     Hour,
     Minute,
     Second,
+    /// (timestamp, bigint µs) -> timestamp: `t + INTERVAL …` (and `-`);
+    /// overflow is an error under ANSI.
+    TimestampAdd,
 }
 
 impl ScalarFunc {
@@ -213,6 +216,7 @@ impl ScalarFunc {
             Hour => "hour",
             Minute => "minute",
             Second => "second",
+            TimestampAdd => "timestamp_add_us",
         }
     }
 }
@@ -262,6 +266,62 @@ pub struct AggSpec {
     /// grouping id: bit (n-1-i) set when key i is rolled up.
     pub grouping_sets: Vec<u64>,
     pub aggs: Vec<AggCall>,
+    /// An event-time window key: key `key`'s expression is the time column,
+    /// and each row counts in every window covering it; the table stores
+    /// the window's start, the output a `window` struct of start and end.
+    pub window: Option<WindowKey>,
+    /// The key carrying the watermark (the window, or an event-time column):
+    /// rows whose key is at or behind the watermark (a window: whose end is)
+    /// are late and dropped, and such groups can be evicted.
+    pub event_time_key: Option<usize>,
+}
+
+/// The window grouping key of an [`AggSpec`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WindowKey {
+    pub key: usize,
+    pub window: WindowSpec,
+}
+
+/// Spark's `window(time, size, slide, start)`, in microseconds: windows
+/// `[start + k·slide, start + k·slide + size)` for every integer `k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WindowSpec {
+    pub size_us: i64,
+    pub slide_us: i64,
+    pub start_us: i64,
+}
+
+impl WindowSpec {
+    /// The start of the latest window covering `t`.
+    pub fn last_start(&self, t: i64) -> i64 {
+        t.wrapping_sub(t.wrapping_sub(self.start_us).rem_euclid(self.slide_us))
+    }
+
+    /// The starts of every window covering `t`, latest first.
+    pub fn starts(&self, t: i64) -> impl Iterator<Item = i64> + '_ {
+        let last = self.last_start(t);
+        (0i64..)
+            .map(move |i| last.wrapping_sub(i.wrapping_mul(self.slide_us)))
+            .take_while(move |s| s.wrapping_add(self.size_us) > t)
+    }
+
+    pub fn is_tumbling(&self) -> bool {
+        self.size_us == self.slide_us
+    }
+
+    /// `window(time, 10 minutes[, slide][, start])`, for plans and explain.
+    pub fn display(&self, time: &str) -> String {
+        let d = crate::interval::format_duration_us;
+        let mut s = format!("window({time}, {}", d(self.size_us));
+        if !self.is_tumbling() || self.start_us != 0 {
+            s += &format!(", {}", d(self.slide_us));
+        }
+        if self.start_us != 0 {
+            s += &format!(", {}", d(self.start_us));
+        }
+        s + ")"
+    }
 }
 
 impl AggSpec {

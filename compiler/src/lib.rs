@@ -16,7 +16,9 @@ pub mod plan;
 pub mod resolve;
 pub mod scalar_fns;
 pub mod sql;
+pub mod time_bounds;
 pub mod types;
+pub mod window;
 
 pub use error::{Error, Result};
 pub use kernel::{compile, compile_cached, ExecMode, Kernel, KernelExplain};

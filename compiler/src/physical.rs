@@ -11,9 +11,10 @@ use arrow::datatypes::SchemaRef;
 
 use crate::agg_table::TableLayout;
 use crate::error::Result;
-use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr};
+use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr, TExprKind};
 use crate::kernel::{compile_cached, ExecMode, Kernel};
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
+use crate::time_bounds::{time_bounds, TimeBounds};
 use crate::types::Schema;
 
 /// A node of the physical plan. `id`s number the stateful operators of a
@@ -49,6 +50,25 @@ pub enum PhysPlan {
         right_keys: Arc<dyn Kernel>,
         schema: SchemaRef,
     },
+    /// A join of two streams, both sides buffered in state (Spark's
+    /// stream–stream symmetric hash join).
+    StreamJoin {
+        id: usize,
+        left: Box<PhysPlan>,
+        right: Box<PhysPlan>,
+        how: JoinType,
+        left_keys: Arc<dyn Kernel>,
+        right_keys: Arc<dyn Kernel>,
+        /// The condition over a pair's columns (left, then right), as a
+        /// boolean column.
+        condition: Option<Arc<dyn Kernel>>,
+        /// Each side's event-time column, if it has one.
+        left_time: Option<EventTime>,
+        right_time: Option<EventTime>,
+        /// What the condition bounds `left.t − right.t` to.
+        bounds: TimeBounds,
+        schema: SchemaRef,
+    },
     Sort {
         input: Box<PhysPlan>,
         keys: Arc<dyn Kernel>,
@@ -64,11 +84,24 @@ pub enum PhysPlan {
         column: usize,
         delay_us: i64,
     },
+    /// Keeps the first row of each key. `event_time`: the input's
+    /// event-time column, if it has one — rows at or behind the watermark
+    /// are late and dropped, and (when it is a key, or `within_watermark`)
+    /// remembered keys are evicted as the watermark passes.
     Deduplicate {
         id: usize,
         input: Box<PhysPlan>,
         keys: Vec<usize>,
+        event_time: Option<EventTime>,
+        within_watermark: bool,
     },
+}
+
+/// An event-time column and its watermark delay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventTime {
+    pub column: usize,
+    pub delay_us: i64,
 }
 
 impl PhysPlan {
@@ -76,7 +109,8 @@ impl PhysPlan {
         match self {
             PhysPlan::Scan { schema, .. }
             | PhysPlan::HashAggregate { schema, .. }
-            | PhysPlan::HashJoin { schema, .. } => schema.clone(),
+            | PhysPlan::HashJoin { schema, .. }
+            | PhysPlan::StreamJoin { schema, .. } => schema.clone(),
             PhysPlan::Pipeline { kernel, .. } => kernel.output_schema().clone(),
             PhysPlan::Sort { input, .. }
             | PhysPlan::Limit { input, .. }
@@ -94,7 +128,30 @@ impl PhysPlan {
             | PhysPlan::Limit { input, .. }
             | PhysPlan::Watermark { input, .. }
             | PhysPlan::Deduplicate { input, .. } => vec![input],
-            PhysPlan::HashJoin { left, right, .. } => vec![left, right],
+            PhysPlan::HashJoin { left, right, .. } | PhysPlan::StreamJoin { left, right, .. } => {
+                vec![left, right]
+            }
+        }
+    }
+
+    /// The stateful operator whose late rows a late-rows sink receives —
+    /// the first, from the sources up, that drops rows by a watermark —
+    /// with its id and the schema of its input (the rows it drops).
+    pub fn late_rows_source(&self) -> Option<(usize, SchemaRef)> {
+        if let Some(found) = self.children().iter().find_map(|c| c.late_rows_source()) {
+            return Some(found);
+        }
+        match self {
+            PhysPlan::HashAggregate {
+                id, input, spec, ..
+            } if spec.event_time_key.is_some() => Some((*id, input.schema())),
+            PhysPlan::Deduplicate {
+                id,
+                input,
+                event_time: Some(_),
+                ..
+            } => Some((*id, input.schema())),
+            _ => None,
         }
     }
 
@@ -148,14 +205,30 @@ impl PhysPlan {
                 PhysPlan::HashAggregate {
                     id, kernel, spec, ..
                 } => format!(
-                    "HashAggregate #{id} keys={} sets={} aggs={} [{}] ({})",
+                    "HashAggregate #{id} keys={}{}{} sets={} aggs={} [{}] ({})",
                     spec.keys.len(),
+                    spec.window
+                        .map(|w| format!(" {}", w.window.display(&format!("key{}", w.key))))
+                        .unwrap_or_default(),
+                    spec.event_time_key
+                        .map(|k| format!(" watermark-key={k}"))
+                        .unwrap_or_default(),
                     spec.grouping_sets.len(),
                     spec.aggs.len(),
                     steps_summary(kernel.spec()),
                     kernel.explain().mode.name()
                 ),
                 PhysPlan::HashJoin { how, .. } => format!("HashJoin {how:?}"),
+                PhysPlan::StreamJoin {
+                    id, how, bounds, ..
+                } => {
+                    let d = |v: Option<i64>| v.map_or("∞".to_string(), |v| format!("{}ms", v / 1000));
+                    format!(
+                        "StreamStreamJoin #{id} {how:?} (left.t − right.t in [{}, {}])",
+                        d(bounds.lo),
+                        d(bounds.hi)
+                    )
+                }
                 PhysPlan::Sort { .. } => "Sort".into(),
                 PhysPlan::Limit { n, .. } => format!("Limit {n}"),
                 PhysPlan::Watermark {
@@ -169,8 +242,18 @@ impl PhysPlan {
                         delay_us / 1000
                     )
                 }
-                PhysPlan::Deduplicate { id, keys, .. } => {
-                    format!("Deduplicate #{id} keys={keys:?}")
+                PhysPlan::Deduplicate {
+                    id,
+                    keys,
+                    event_time,
+                    within_watermark,
+                    ..
+                } => {
+                    let w = if *within_watermark { "WithinWatermark" } else { "" };
+                    let t = event_time
+                        .map(|e| format!(" event-time={}", e.column))
+                        .unwrap_or_default();
+                    format!("Deduplicate{w} #{id} keys={keys:?}{t}")
                 }
             };
             let _ = writeln!(out, "{pad}{line}");
@@ -268,14 +351,28 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             keys,
             grouping_sets,
             aggs,
+            window,
         } => {
             let id = *next_id;
             *next_id += 1;
             let (steps, below) = fuse_chain(input);
+            // The key carrying the watermark: the window when its time
+            // column is an event-time column, else the first such column.
+            let is_event_time = |k: &TExpr| match &k.kind {
+                TExprKind::Column { index, .. } => input.event_time_delay(*index).is_some(),
+                _ => false,
+            };
+            let window_key = window.map(|w| w.key);
+            let event_time_key = match window {
+                Some(w) if is_event_time(&keys[w.key]) => Some(w.key),
+                _ => (0..keys.len()).find(|&i| Some(i) != window_key && is_event_time(&keys[i])),
+            };
             let agg = AggSpec {
                 keys: keys.clone(),
                 grouping_sets: grouping_sets.clone(),
                 aggs: aggs.clone(),
+                window: *window,
+                event_time_key,
             };
             let layout = Arc::new(TableLayout::new(&agg)?);
             let spec = PipelineSpec {
@@ -299,16 +396,92 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             how,
             left_keys,
             right_keys,
+            condition,
         } => {
             let lk = key_kernel(&left.schema, left_keys, mode)?;
             let rk = key_kernel(&right.schema, right_keys, mode)?;
-            PhysPlan::HashJoin {
-                left: Box::new(build(left, mode, next_id)?),
-                right: Box::new(build(right, mode, next_id)?),
-                how: *how,
-                left_keys: lk,
-                right_keys: rk,
-                schema: out_schema,
+            // The condition's kernel reads a pair's columns, left then right.
+            let both: Vec<crate::types::Field> = left
+                .schema
+                .fields
+                .iter()
+                .chain(&right.schema.fields)
+                .cloned()
+                .collect();
+            let both = Schema::new(both);
+            if left.is_streaming() && right.is_streaming() {
+                // The condition of each candidate pair, as a boolean column.
+                let cond = condition
+                    .as_ref()
+                    .map(|c| key_kernel(&both, std::slice::from_ref(c), mode))
+                    .transpose()?;
+                let id = *next_id;
+                *next_id += 1;
+                let time = |p: &Plan| {
+                    (0..p.schema.len()).find_map(|c| {
+                        p.event_time_delay(c)
+                            .map(|delay_us| EventTime { column: c, delay_us })
+                    })
+                };
+                let (left_time, right_time) = (time(left), time(right));
+                let mut bounds = match (left_time, right_time) {
+                    (Some(l), Some(r)) => time_bounds(
+                        condition.as_ref(),
+                        l.column,
+                        r.column,
+                        left.schema.len(),
+                    ),
+                    _ => TimeBounds::default(),
+                };
+                // Equal event times as a join key bound the difference to 0.
+                if let (Some(l), Some(r)) = (left_time, right_time) {
+                    let on_times = left_keys.iter().zip(right_keys).any(|(a, b)| {
+                        matches!((&a.kind, &b.kind), (TExprKind::Column { index: i, .. }, TExprKind::Column { index: j, .. }) if *i == l.column && *j == r.column)
+                    });
+                    if on_times {
+                        bounds = TimeBounds::equal();
+                    }
+                }
+                PhysPlan::StreamJoin {
+                    id,
+                    left: Box::new(build(left, mode, next_id)?),
+                    right: Box::new(build(right, mode, next_id)?),
+                    how: *how,
+                    left_keys: lk,
+                    right_keys: rk,
+                    condition: cond,
+                    left_time,
+                    right_time,
+                    bounds,
+                    schema: out_schema,
+                }
+            } else {
+                let cond = condition
+                    .as_ref()
+                    .map(|c| filter_kernel(&both, c, mode))
+                    .transpose()?;
+                let join = PhysPlan::HashJoin {
+                    left: Box::new(build(left, mode, next_id)?),
+                    right: Box::new(build(right, mode, next_id)?),
+                    how: *how,
+                    left_keys: lk,
+                    right_keys: rk,
+                    schema: out_schema,
+                };
+                match cond {
+                    None => join,
+                    // Inner: a pair the condition rejects is simply not output.
+                    Some(k) if *how == JoinType::Inner => PhysPlan::Pipeline {
+                        input: Box::new(join),
+                        kernel: k,
+                    },
+                    Some(_) => {
+                        return Err(crate::error::Error::Unsupported(format!(
+                            "a join condition other than equalities is supported in inner joins \
+                             and stream–stream joins, not in a {how:?} join of a table"
+                        )))
+                    }
+                }
             }
         }
         PlanNode::Sort { input, keys } => {
@@ -339,16 +512,53 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                 delay_us: *delay_us,
             }
         }
-        PlanNode::Deduplicate { input, keys } => {
+        PlanNode::Deduplicate {
+            input,
+            keys,
+            within_watermark,
+        } => {
             let id = *next_id;
             *next_id += 1;
+            let event_time = (0..input.schema.len()).find_map(|c| {
+                input
+                    .event_time_delay(c)
+                    .map(|delay_us| EventTime { column: c, delay_us })
+            });
             PhysPlan::Deduplicate {
                 id,
                 input: Box::new(build(input, mode, next_id)?),
                 keys: keys.clone(),
+                event_time,
+                within_watermark: *within_watermark,
             }
         }
     })
+}
+
+/// A Collect kernel that keeps the rows of `input` where `predicate` holds,
+/// with every column.
+fn filter_kernel(input: &Schema, predicate: &TExpr, mode: ExecMode) -> Result<Arc<dyn Kernel>> {
+    let all: Vec<TExpr> = input
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            TExpr::new(
+                TExprKind::Column {
+                    index: i,
+                    name: f.name.as_str().into(),
+                },
+                f.data_type.clone(),
+                f.nullable,
+            )
+        })
+        .collect();
+    let spec = PipelineSpec {
+        input: column_types(input),
+        steps: vec![Step::Filter(predicate.clone()), Step::Project(all)],
+        sink: PipelineSink::Collect,
+    };
+    compile_cached(&spec, input.to_arrow(), mode)
 }
 
 /// A Collect kernel that evaluates `exprs` over every row (no filter).

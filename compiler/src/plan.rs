@@ -6,7 +6,7 @@
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
-use crate::ir::{AggCall, TExpr};
+use crate::ir::{AggCall, TExpr, TExprKind, WindowKey};
 use crate::types::Schema;
 
 /// Identifies a relation the runtime provides (a file source, a memory
@@ -69,6 +69,8 @@ pub enum PlanNode {
         keys: Vec<TExpr>,
         grouping_sets: Vec<u64>,
         aggs: Vec<AggCall>,
+        /// A `window(..)` key: its key expression is the time column.
+        window: Option<WindowKey>,
     },
     /// Equi-join on key pairs; output: the left columns then the right ones
     /// (only the left for semi and anti joins).
@@ -78,6 +80,9 @@ pub enum PlanNode {
         how: JoinType,
         left_keys: Vec<TExpr>,
         right_keys: Vec<TExpr>,
+        /// What else a pair must satisfy, over the left columns then the
+        /// right ones (`b.t BETWEEN a.t AND a.t + INTERVAL 1 HOUR`).
+        condition: Option<TExpr>,
     },
     Sort {
         input: Arc<Plan>,
@@ -94,9 +99,13 @@ pub enum PlanNode {
         delay_us: i64,
     },
     /// Keep the first row of each key (drop_duplicates / DISTINCT).
+    /// `within_watermark`: Spark's dropDuplicatesWithinWatermark — a key is
+    /// remembered until the watermark passes its first row's event time
+    /// plus the watermark delay.
     Deduplicate {
         input: Arc<Plan>,
         keys: Vec<usize>,
+        within_watermark: bool,
     },
 }
 
@@ -150,6 +159,56 @@ impl Plan {
             | PlanNode::Deduplicate { input, .. } => vec![input],
             PlanNode::Join { left, right, .. } => vec![left, right],
         }
+    }
+
+    /// The watermark delay (µs) of output column `col` when it is an
+    /// event-time column: the column a `with_watermark` marked, passed
+    /// through unchanged (selected, renamed, filtered, joined), or a window
+    /// over it — as Spark carries the watermark in a column's metadata.
+    pub fn event_time_delay(&self, col: usize) -> Option<i64> {
+        match &self.node {
+            PlanNode::Scan { .. } => None,
+            PlanNode::Filter { input, .. }
+            | PlanNode::Sort { input, .. }
+            | PlanNode::Limit { input, .. }
+            | PlanNode::Deduplicate { input, .. } => input.event_time_delay(col),
+            PlanNode::Project { input, exprs } => match &exprs.get(col)?.kind {
+                TExprKind::Column { index, .. } => input.event_time_delay(*index),
+                _ => None,
+            },
+            PlanNode::Watermark {
+                input,
+                column,
+                delay_us,
+            } => {
+                if col == *column {
+                    Some(*delay_us)
+                } else {
+                    input.event_time_delay(col)
+                }
+            }
+            PlanNode::Aggregate { input, keys, .. } => match &keys.get(col)?.kind {
+                TExprKind::Column { index, .. } => input.event_time_delay(*index),
+                _ => None,
+            },
+            PlanNode::Join { left, right, .. } => {
+                let n = left.schema.len();
+                if col < n {
+                    left.event_time_delay(col)
+                } else if self.schema.len() > n {
+                    right.event_time_delay(col - n)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// The output columns that are event-time columns.
+    pub fn event_time_columns(&self) -> Vec<usize> {
+        (0..self.schema.len())
+            .filter(|&c| self.event_time_delay(c).is_some())
+            .collect()
     }
 
     /// A plan is streaming when any of its scans is.
@@ -227,6 +286,7 @@ impl Plan {
                 keys,
                 grouping_sets,
                 aggs,
+                window,
                 ..
             } => {
                 let aggs: Vec<String> = aggs.iter().map(|a| a.to_string()).collect();
@@ -235,9 +295,13 @@ impl Plan {
                 } else {
                     String::new()
                 };
+                let mut keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+                if let Some(w) = window {
+                    keys[w.key] = w.window.display(&keys[w.key]);
+                }
                 format!(
                     "Aggregate keys=[{}]{sets} aggs=[{}]",
-                    list(keys),
+                    keys.join(", "),
                     aggs.join(", ")
                 )
             }
@@ -245,10 +309,15 @@ impl Plan {
                 how,
                 left_keys,
                 right_keys,
+                condition,
                 ..
             } => {
+                let cond = condition
+                    .as_ref()
+                    .map(|c| format!(" AND {c}"))
+                    .unwrap_or_default();
                 format!(
-                    "Join {how:?} [{}] = [{}]",
+                    "Join {how:?} [{}] = [{}]{cond}",
                     list(left_keys),
                     list(right_keys)
                 )
@@ -270,9 +339,14 @@ impl Plan {
                     delay_us / 1000
                 )
             }
-            PlanNode::Deduplicate { keys, .. } => {
+            PlanNode::Deduplicate {
+                keys,
+                within_watermark,
+                ..
+            } => {
                 let k: Vec<&str> = keys.iter().map(|&i| names[i]).collect();
-                format!("Deduplicate [{}]", k.join(", "))
+                let w = if *within_watermark { "WithinWatermark" } else { "" };
+                format!("Deduplicate{w} [{}]", k.join(", "))
             }
         };
         let _ = writeln!(out, "{pad}{line}");

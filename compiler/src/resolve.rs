@@ -122,6 +122,41 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
                 n,
             ))
         }
+        // A timestamp plus or minus an interval: `t + INTERVAL 1 HOUR`.
+        Expr::Binary {
+            op: op @ (BinaryOp::Add | BinaryOp::Sub),
+            left,
+            right,
+        } if matches!(**right, Expr::Interval(_))
+            || (*op == BinaryOp::Add && matches!(**left, Expr::Interval(_))) =>
+        {
+            let (t, us) = match (&**left, &**right) {
+                (_, Expr::Interval(us)) => (left, *us),
+                (Expr::Interval(us), _) => (right, *us),
+                _ => unreachable!("one side is an interval"),
+            };
+            let t = resolve(t, scope)?;
+            let t = match t.ty {
+                DataType::Timestamp => t,
+                DataType::Date | DataType::Utf8 | DataType::Null => cast(t, DataType::Timestamp)?,
+                _ => {
+                    return Err(mismatch(
+                        e,
+                        format!("an interval is added to a timestamp, not to {}", t.ty),
+                    ))
+                }
+            };
+            let us = if *op == BinaryOp::Sub { -us } else { us };
+            let n = t.nullable;
+            Ok(TExpr::new(
+                TExprKind::Call {
+                    func: ScalarFunc::TimestampAdd,
+                    args: vec![t, TExpr::literal(Scalar::Int64(us))],
+                },
+                DataType::Timestamp,
+                n,
+            ))
+        }
         Expr::Binary { op, left, right } => {
             binary(*op, resolve(left, scope)?, resolve(right, scope)?, e)
         }

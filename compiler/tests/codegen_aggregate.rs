@@ -185,6 +185,8 @@ fn group_by_mixed_keys_matches_rust() {
             agg(AggFunc::Min, Some(sc.clone())),
             agg(AggFunc::Max, Some(sc)),
         ],
+        window: None,
+        event_time_key: None,
     };
     // Two batches, the second a slice: the same table accumulates both.
     let t = run(&b, steps, spec, &[b.clone(), b.slice(17, 200)]).unwrap();
@@ -291,6 +293,8 @@ fn cube_and_rollup_grouping_ids() {
         keys: keys.clone(),
         grouping_sets: vec![0b11, 0b01, 0b00],
         aggs: vec![agg(AggFunc::CountStar, None)],
+        window: None,
+        event_time_key: None,
     };
     assert_eq!(
         (
@@ -334,6 +338,8 @@ fn cube_and_rollup_grouping_ids() {
         keys,
         grouping_sets: vec![0b11, 0b10, 0b01, 0b00],
         aggs: vec![agg(AggFunc::CountStar, None)],
+        window: None,
+        event_time_key: None,
     };
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     let groups: Vec<usize> = (0..t.len()).collect();
@@ -362,6 +368,8 @@ fn many_groups_grow_the_table_and_global_aggregates() {
         keys: vec![k.clone()],
         grouping_sets: vec![1],
         aggs: vec![agg(AggFunc::Sum, Some(k.clone()))],
+        window: None,
+        event_time_key: None,
     };
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     assert_eq!(t.len(), 5000);
@@ -374,6 +382,8 @@ fn many_groups_grow_the_table_and_global_aggregates() {
         keys: vec![],
         grouping_sets: vec![0],
         aggs: vec![agg(AggFunc::CountStar, None), agg(AggFunc::Max, Some(k))],
+        window: None,
+        event_time_key: None,
     };
     let t = run(
         &b,
@@ -401,6 +411,8 @@ fn sum_overflow_is_an_error() {
         keys: vec![],
         grouping_sets: vec![0],
         aggs: vec![agg(AggFunc::Sum, Some(x))],
+        window: None,
+        event_time_key: None,
     };
     let err = run(&b, vec![], spec, &[b.clone()]).unwrap_err();
     assert_eq!(
@@ -450,6 +462,8 @@ fn keys_of_every_fixed_type_and_an_expression_key() {
             agg(AggFunc::Min, Some(x.clone())),
             agg(AggFunc::Avg, Some(x)),
         ],
+        window: None,
+        event_time_key: None,
     };
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     assert_eq!(t.len(), 3);
@@ -490,6 +504,8 @@ fn string_keys_of_every_length_hash_and_compare_exactly() {
         keys: vec![s.clone()],
         grouping_sets: vec![1],
         aggs: vec![agg(AggFunc::CountStar, None)],
+        window: None,
+        event_time_key: None,
     };
     let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
     assert_eq!(t.len(), keys.len());

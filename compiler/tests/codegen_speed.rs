@@ -119,6 +119,8 @@ fn jit_vs_interpreter() {
                     arg: Some(t.clone()),
                 },
             ],
+            window: None,
+            event_time_key: None,
         }),
     };
     let cases = [

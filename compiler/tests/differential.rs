@@ -162,6 +162,8 @@ proptest! {
                 AggCall { func: AggFunc::CountStar, arg: None },
                 AggCall { func: AggFunc::Sum, arg: Some(c(0, DataType::Int32, nullable[0])) },
             ],
+            window: None,
+            event_time_key: None,
         };
         let spec = PipelineSpec { input: input_types(nullable), steps: vec![], sink: PipelineSink::Aggregate(agg) };
         let batch = make_batch(&rows, nullable);

@@ -30,5 +30,6 @@ pub fn execute(
         data: &data,
         emit: Emit::All,
         watermark_us: None,
+        late_watermark_us: None,
     })
 }

@@ -2,7 +2,9 @@
 //! modes (its `UnsupportedOperationChecker`), checked at `start()` so a query
 //! that cannot run never starts. Errors carry Spark's reasons.
 
+use sqlc_compiler::ir::TExprKind;
 use sqlc_compiler::plan::{JoinType, Plan, PlanNode};
+use sqlc_compiler::time_bounds::time_bounds;
 
 use crate::error::{Error, Result};
 use crate::sink::OutputMode;
@@ -53,36 +55,17 @@ fn collect_streaming_aggregates<'a>(p: &'a Plan, out: &mut Vec<&'a Plan>) {
     }
 }
 
-/// Whether an aggregate groups by the event-time column of a watermark below
-/// it (directly, or through a `window` on it), so its groups can be finalised.
+/// Whether an aggregate groups by an event-time column (one a watermark
+/// below marks, directly or through a `window` on it), so its groups can
+/// be finalised.
 fn aggregates_on_watermark(agg: &Plan) -> bool {
     let PlanNode::Aggregate { input, keys, .. } = &agg.node else {
         return false;
     };
-    let mut wm_cols = Vec::new();
-    fn find(p: &Plan, out: &mut Vec<String>) {
-        if let PlanNode::Watermark { column, .. } = &p.node {
-            out.push(p.schema.fields[*column].name.to_ascii_lowercase());
-        }
-        for i in p.inputs() {
-            find(i, out);
-        }
-    }
-    find(input, &mut wm_cols);
-    let mut names = Vec::new();
-    for k in keys {
-        collect_column_names(k, &mut names);
-    }
-    names.iter().any(|n| wm_cols.contains(n) || n == "window")
-}
-
-fn collect_column_names(e: &sqlc_compiler::ir::TExpr, out: &mut Vec<String>) {
-    if let sqlc_compiler::ir::TExprKind::Column { name, .. } = &e.kind {
-        out.push(name.to_ascii_lowercase());
-    }
-    for c in e.children() {
-        collect_column_names(c, out);
-    }
+    keys.iter().any(|k| match &k.kind {
+        TExprKind::Column { index, .. } => input.event_time_delay(*index).is_some(),
+        _ => false,
+    })
 }
 
 /// Whether a streaming aggregate sits somewhere below `p`.
@@ -113,7 +96,14 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
                 "dropDuplicates after a streaming aggregation is not supported in {mode} output mode"
             )))
         }
-        PlanNode::Join { left, right, how, .. } => {
+        PlanNode::Join {
+            left,
+            right,
+            how,
+            left_keys,
+            right_keys,
+            condition,
+        } => {
             let (ls, rs) = (left.is_streaming(), right.is_streaming());
             if agg_below && ls && rs {
                 return Err(unsupported("A stream-stream join after a streaming aggregation is not supported"));
@@ -125,7 +115,8 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
                         capitalize(mode)
                     )));
                 }
-                return Err(unsupported("Stream-stream joins are not supported yet"));
+                check_stream_join(left, right, *how, left_keys, right_keys, condition.as_ref())?;
+                return p.inputs().iter().try_for_each(|i| walk(i, mode));
             }
             if ls && matches!(how, JoinType::RightOuter | JoinType::FullOuter) {
                 return Err(unsupported(format!(
@@ -143,6 +134,56 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
         _ => {}
     }
     p.inputs().iter().try_for_each(|i| walk(i, mode))
+}
+
+/// Which stream–stream joins can run: inner always (its state grows
+/// without bound unless the watermark and condition bound it); an outer
+/// join only when the watermark and a time-range condition (or equal event
+/// times as a key) tell when a row of the outer side can no longer match,
+/// so it can be emitted with nulls.
+fn check_stream_join(
+    left: &Plan,
+    right: &Plan,
+    how: JoinType,
+    left_keys: &[sqlc_compiler::ir::TExpr],
+    right_keys: &[sqlc_compiler::ir::TExpr],
+    condition: Option<&sqlc_compiler::ir::TExpr>,
+) -> Result<()> {
+    let time = |p: &Plan| (0..p.schema.len()).find(|&c| p.event_time_delay(c).is_some());
+    let bounds = match (time(left), time(right)) {
+        (Some(l), Some(r)) => {
+            let on_times = left_keys.iter().zip(right_keys).any(|(a, b)| {
+                matches!((&a.kind, &b.kind), (TExprKind::Column { index: i, .. }, TExprKind::Column { index: j, .. }) if *i == l && *j == r)
+            });
+            if on_times {
+                Some((Some(0), Some(0)))
+            } else {
+                let b = time_bounds(condition, l, r, left.schema.len());
+                Some((b.lo, b.hi))
+            }
+        }
+        _ => None,
+    };
+    let outer_ok = match how {
+        JoinType::Inner => return Ok(()),
+        JoinType::LeftOuter => bounds.is_some_and(|b| b.0.is_some()),
+        JoinType::RightOuter => bounds.is_some_and(|b| b.1.is_some()),
+        other => {
+            return Err(unsupported(format!(
+                "{} joins between two streams are not supported by sqlc yet (inner, left outer and right outer are)",
+                join_name(other)
+            )))
+        }
+    };
+    if !outer_ok {
+        return Err(unsupported(format!(
+            "Stream-stream {} join between two streaming DataFrame/Datasets is not supported without a \
+             watermark in the join keys, or a watermark on the nullable side and an appropriate range \
+             condition (such as `r.t BETWEEN l.t AND l.t + INTERVAL 1 HOUR`)",
+            join_name(how)
+        )));
+    }
+    Ok(())
 }
 
 fn join_name(how: JoinType) -> &'static str {

@@ -8,6 +8,7 @@ use arrow::record_batch::RecordBatch;
 use sqlc_compiler::Schema;
 
 use crate::error::{Error, Result};
+use crate::source::rate_micro_batch::RateMicroBatchSource;
 use crate::source::{read_files, FileFormat, FileStreamSource, Options, Source};
 
 fn options_of(pairs: &[(String, String)]) -> Options {
@@ -40,10 +41,15 @@ pub fn read_static(
 /// its own instance with [`SourceDef::open`], with its own offsets.
 #[derive(Clone, Debug)]
 pub struct SourceDef {
-    format: FileFormat,
-    path: PathBuf,
+    kind: SourceKind,
     schema: Schema,
     options: Options,
+}
+
+#[derive(Clone, Debug)]
+enum SourceKind {
+    Files { format: FileFormat, path: PathBuf },
+    RateMicroBatch,
 }
 
 impl SourceDef {
@@ -55,6 +61,20 @@ impl SourceDef {
         schema: Option<Schema>,
         options: &[(String, String)],
     ) -> Result<Self> {
+        let options = options_of(options);
+        if format.eq_ignore_ascii_case("rate-micro-batch") {
+            if schema.is_some() {
+                return Err(Error::Unsupported(
+                    "The rate-micro-batch source does not support a user-specified schema.".into(),
+                ));
+            }
+            RateMicroBatchSource::new(&options)?;
+            return Ok(SourceDef {
+                kind: SourceKind::RateMicroBatch,
+                schema: RateMicroBatchSource::schema(),
+                options,
+            });
+        }
         let format = file_format(format)?;
         let path = path
             .ok_or_else(|| {
@@ -64,12 +84,10 @@ impl SourceDef {
                 ))
             })?
             .to_path_buf();
-        let options = options_of(options);
         let probe = FileStreamSource::new(format, &path, schema.as_ref(), &options)?;
         let schema = probe.schema().clone();
         Ok(SourceDef {
-            format,
-            path,
+            kind: SourceKind::Files { format, path },
             schema,
             options,
         })
@@ -80,11 +98,14 @@ impl SourceDef {
     }
 
     pub fn open(&self) -> Result<Box<dyn Source>> {
-        Ok(Box::new(FileStreamSource::new(
-            self.format,
-            &self.path,
-            Some(&self.schema),
-            &self.options,
-        )?))
+        Ok(match &self.kind {
+            SourceKind::Files { format, path } => Box::new(FileStreamSource::new(
+                *format,
+                path,
+                Some(&self.schema),
+                &self.options,
+            )?),
+            SourceKind::RateMicroBatch => Box::new(RateMicroBatchSource::new(&self.options)?),
+        })
     }
 }

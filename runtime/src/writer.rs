@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sqlc_compiler::physical::plan_physical;
+use arrow::datatypes::SchemaRef;
+use sqlc_compiler::physical::{plan_physical, PhysPlan};
 use sqlc_compiler::plan::Plan;
 use sqlc_compiler::ExecMode;
 
@@ -13,6 +14,7 @@ use crate::catalog::{Catalog, Relation};
 use crate::checkpoint::{Checkpoint, DEFAULT_MIN_BATCHES_TO_RETAIN};
 use crate::checker::check_streaming;
 use crate::error::{Error, Result};
+use crate::exec::WatermarkPolicy;
 use crate::query::{new_uuid, QuerySpec, StreamingQuery, StreamingQueryManager, Trigger};
 use crate::sink::{
     BatchFn, ConsoleSink, FileSink, ForeachBatchSink, ForeachSink, MemorySink, MemoryTable,
@@ -39,6 +41,7 @@ pub struct WriterConfig {
     /// (a root under which a query named `q` checkpoints in `q/`) and
     /// `spark.sql.streaming.minBatchesToRetain`.
     pub session_conf: HashMap<String, String>,
+    pub watermark_policy: WatermarkPolicy,
 }
 
 impl WriterConfig {
@@ -59,6 +62,34 @@ impl WriterConfig {
             }),
         }
     }
+}
+
+/// The memory table `name` that receives the rows the query drops as late
+/// (option `lateRowsTable`; beyond Spark, which drops them silently).
+fn late_rows_table(
+    phys: &PhysPlan,
+    catalog: &Arc<Catalog>,
+    name: &str,
+) -> Result<(Box<dyn Sink>, SchemaRef)> {
+    let (_, schema) = phys.late_rows_source().ok_or_else(|| Error::BadOption {
+        name: "lateRowsTable".into(),
+        value: name.into(),
+        reason: "the query drops no late rows: it needs a watermark (with_watermark) and a \
+                 stateful operator on its event-time column (a windowed aggregation, an \
+                 aggregation by the column, or drop_duplicates)"
+            .into(),
+    })?;
+    let logical = sqlc_compiler::Schema::from_arrow(&schema).map_err(Error::Unsupported)?;
+    let table = MemoryTable::new(schema.clone());
+    let scan = catalog.add(
+        Relation::Memory {
+            name: name.to_string(),
+            table: table.clone(),
+        },
+        logical,
+    );
+    catalog.set_name(name, scan);
+    Ok((Box::new(MemorySink::new(table)), schema))
 }
 
 pub fn start(
@@ -184,6 +215,10 @@ pub fn start(
             )))
         }
     };
+    let late_sink = match cfg.option("lateRowsTable") {
+        None => None,
+        Some(name) => Some(late_rows_table(&phys, catalog, name)?),
+    };
     let spec = QuerySpec {
         name: cfg.query_name.clone(),
         plan: phys,
@@ -194,6 +229,8 @@ pub fn start(
         trigger: cfg.trigger,
         partitions,
         checkpoint,
+        watermark_policy: cfg.watermark_policy,
+        late_sink,
     };
     let q = StreamingQuery::start(spec, query_id)?;
     streams.register(q.clone());

@@ -82,14 +82,28 @@ def main():
     ex4 = (streaming.cube("gt", "model").avg().drop("avg(Arrival_time)").drop("avg(Creation_Time)")
            .drop("avg(Index)").join(hist, ["gt", "model"]))
     save("ex4_cube_join", run_stream(spark, ex4, "ex4", "complete"))
-    # Golden queries: tests/golden/NAME.sql over the static table
-    # `activity`, answers in tests/golden/NAME.expected.jsonl.
+    golden_queries(spark, static)
+    spark.stop()
+
+
+def golden_queries(spark, static):
+    """Golden queries: tests/golden/NAME.sql over the static table
+    `activity`, answers in tests/golden/NAME.expected.jsonl."""
     static.createOrReplaceTempView("activity")
     golden = os.path.join(ROOT, "tests", "golden")
     for f in sorted(os.listdir(golden)):
         if f.endswith(".sql"):
             sql = open(os.path.join(golden, f)).read()
             save(f[:-4] + ".expected", spark.sql(sql), golden, keep_order="ORDER BY" in sql.upper())
+
+
+def golden_only():
+    data = tempfile.mkdtemp(prefix="sqlc-spark-golden-")
+    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
+    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    golden_queries(spark, spark.read.json(data))
     spark.stop()
 
 
@@ -119,3 +133,55 @@ CORRUPT_ARGS = ["--rows", "4000", "--files", "4", "--seed", "11", "--corrupt-rat
 
 if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "corrupt":
     corrupt_counts()
+
+
+def run_available_now(spark, df, name, mode):
+    """Runs a query with the availableNow trigger to its end (its last,
+    data-less batch applies the final watermark)."""
+    q = (df.writeStream.queryName(name).format("memory").outputMode(mode)
+         .trigger(availableNow=True).start())
+    q.awaitTermination()
+    return spark.sql(f"SELECT * FROM {name}")
+
+
+def event_time():
+    """Examples 5-7 (event-time windows, watermarks, deduplication), one
+    file per trigger, availableNow."""
+    data = tempfile.mkdtemp(prefix="sqlc-spark-et-")
+    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
+    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+             .config("spark.sql.session.timeZone", "UTC")
+             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    schema = spark.read.json(data).schema
+    streaming = spark.readStream.schema(schema).option("maxFilesPerTrigger", 1).json(data)
+    with_et = streaming.selectExpr(
+        "*", "cast(cast(Creation_Time as double)/1000000000 as timestamp) as event_time")
+    # Example 5: tumbling windows, and windows by user; complete.
+    save("ex5_window_counts", run_available_now(
+        spark, with_et.groupBy(window(col("event_time"), "10 minutes")).count(), "ex5", "complete"))
+    save("ex5_window_user_counts", run_available_now(
+        spark, with_et.groupBy(window(col("event_time"), "10 minutes"), "User").count(),
+        "ex5u", "complete"))
+    # Example 6: sliding windows with a watermark; complete and append.
+    sliding = (with_et.withWatermark("event_time", "30 minutes")
+               .groupBy(window(col("event_time"), "10 minutes", "5 minutes")).count())
+    save("ex6_sliding_complete", run_available_now(spark, sliding, "ex6c", "complete"))
+    save("ex6_sliding_append", run_available_now(spark, sliding, "ex6a", "append"))
+    # Windows with a start offset, by gt, in update mode (the last row of
+    # each window in the memory table is its final count).
+    offset = (with_et.withWatermark("event_time", "10 minutes")
+              .groupBy(window(col("event_time"), "10 minutes", "10 minutes", "3 minutes"), "gt")
+              .agg(expr("count(*) as n"), expr("max(x) as max_x")))
+    save("ex6_offset_append", run_available_now(spark, offset, "ex6o", "append"))
+    # Example 7: deduplication by user and event time under a watermark.
+    ex7 = (with_et.withWatermark("event_time", "5 seconds")
+           .dropDuplicates(["User", "event_time"]).groupBy("User").count())
+    save("ex7_dedup_counts", run_available_now(spark, ex7, "ex7", "complete"))
+    spark.stop()
+
+
+if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "event_time":
+    event_time()
+
+if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "golden":
+    golden_only()

@@ -16,14 +16,12 @@ const MAGIC: u64 = u64::from_le_bytes(*b"SQLCAGG1");
 
 impl TableLayout {
     /// A description of the layout that changes whenever stored groups of
-    /// one layout would not mean the same under the other: key types,
-    /// accumulator kinds, aggregate functions and argument types. A
-    /// checkpoint records it to refuse a restart with an incompatible query.
+    /// one layout would not mean the same under the other: every field (key
+    /// types, accumulator kinds, functions, argument types, window, event
+    /// time key, and any added later). A checkpoint records it to refuse a
+    /// restart with an incompatible query.
     pub fn fingerprint(&self) -> String {
-        format!(
-            "keys={:?};accs={:?};funcs={:?};args={:?}",
-            self.key_types, self.accs, self.funcs, self.arg_types
-        )
+        format!("{self:?}")
     }
 }
 
@@ -132,6 +130,8 @@ mod tests {
             accs: vec![AccKind::Count, AccKind::MaxStr],
             funcs: vec![(AggFunc::Count, DataType::Int64), (AggFunc::Max, DataType::Utf8)],
             arg_types: vec![None, Some(DataType::Utf8)],
+            window: None,
+            event_time_key: None,
         })
     }
 

@@ -6,10 +6,11 @@
 //! [`RawTable`]: crate::agg_table::RawTable
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{types, InstBuilder, Value};
+use cranelift_codegen::ir::{types, Block, InstBuilder, Value};
 
 use crate::agg_table::{
-    hash, raw_offsets as raw, sqlc_agg_insert, sqlc_agg_minmax_str, AccKind, TableLayout,
+    hash, raw_offsets as raw, sqlc_agg_insert, sqlc_agg_late_row, sqlc_agg_minmax_str, AccKind,
+    TableLayout,
 };
 use crate::agg_table::{ACC_WIDTH, CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
 use crate::error::{Error, Result};
@@ -65,8 +66,10 @@ impl AggSink {
         Ok(AggSink { table, layout })
     }
 
-    /// The per-row code: keys and arguments once, then each grouping set.
-    pub fn emit_row(&self, g: &mut Gen, spec: &AggSpec, env: &Env) -> Result<()> {
+    /// The per-row code: keys and arguments once; a row late by its
+    /// event-time key is counted and dropped; then each window covering the
+    /// row (one pass without a window), and within it each grouping set.
+    pub fn emit_row(&self, g: &mut Gen, spec: &AggSpec, env: &Env, row: Value) -> Result<()> {
         let mut keys = Vec::with_capacity(spec.keys.len());
         for k in &spec.keys {
             let v = g.expr(k, env)?;
@@ -79,6 +82,108 @@ impl AggSink {
                 None => None,
             });
         }
+        let done = g.b.create_block();
+        let window_key = spec.window.map(|w| w.key);
+        if let Some(k) = spec.event_time_key.filter(|&k| Some(k) != window_key) {
+            if let Key::Fixed { null, enc } = keys[k] {
+                // Late: not null and at or behind the watermark.
+                let wm = g.load(types::I64, self.table, raw::WATERMARK);
+                let le = g.b.ins().icmp(IntCC::SignedLessThanOrEqual, enc, wm);
+                let valid = g.b.ins().icmp_imm_s(IntCC::Equal, null, 0);
+                let late = g.b.ins().band(le, valid);
+                self.count_late_if(g, late, Some(row), done);
+            }
+        }
+        match spec.window {
+            None => {
+                self.emit_sets(g, spec, &keys, &args)?;
+                g.b.ins().jump(done, &[]);
+            }
+            Some(w) => {
+                let Key::Fixed { null, enc: t } = keys[w.key] else {
+                    return Err(Error::Codegen("a window's time column is a timestamp".into()));
+                };
+                // A row without event time is in no window.
+                let has_time = g.b.create_block();
+                g.b.ins().brif(null, done, &[], has_time, &[]);
+                g.b.switch_to_block(has_time);
+                let spec_w = w.window;
+                // The latest window start: t - ((t - start) mod⁺ slide).
+                let off = g.b.ins().iadd_imm_s(t, -spec_w.start_us);
+                let slide = g.i64c(spec_w.slide_us);
+                let rem = g.b.ins().srem(off, slide);
+                let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, rem, 0);
+                let adj = g.b.ins().iadd(rem, slide);
+                let rem = g.b.ins().select(neg, adj, rem);
+                let last = g.b.ins().isub(t, rem);
+                let start_var = g.b.declare_var(types::I64);
+                g.b.def_var(start_var, last);
+                let header = g.b.create_block();
+                let body = g.b.create_block();
+                let next = g.b.create_block();
+                g.b.ins().jump(header, &[]);
+                // Windows from the latest back, while they still cover t.
+                g.b.switch_to_block(header);
+                let start = g.b.use_var(start_var);
+                let end = g.b.ins().iadd_imm_s(start, spec_w.size_us);
+                let covers = g.b.ins().icmp(IntCC::SignedGreaterThan, end, t);
+                g.b.ins().brif(covers, body, &[], done, &[]);
+                g.b.switch_to_block(body);
+                if spec.event_time_key == Some(w.key) {
+                    let wm = g.load(types::I64, self.table, raw::WATERMARK);
+                    let late = g.b.ins().icmp(IntCC::SignedLessThanOrEqual, end, wm);
+                    // The latest window late: every window of the row is.
+                    let latest = g.b.ins().icmp(IntCC::Equal, start, last);
+                    let note = g.b.ins().band(late, latest);
+                    let (noting, counting) = (g.b.create_block(), g.b.create_block());
+                    g.b.ins().brif(note, noting, &[], counting, &[]);
+                    g.b.switch_to_block(noting);
+                    g.call(sqlc_agg_late_row as *const () as usize, &[self.table, row], None);
+                    g.b.ins().jump(counting, &[]);
+                    g.b.switch_to_block(counting);
+                    self.count_late_if(g, late, None, next);
+                }
+                let mut wkeys = keys.clone();
+                wkeys[w.key] = Key::Fixed {
+                    null: g.i8c(0),
+                    enc: start,
+                };
+                self.emit_sets(g, spec, &wkeys, &args)?;
+                g.b.ins().jump(next, &[]);
+                g.b.switch_to_block(next);
+                let prev = g.b.ins().iadd_imm_s(start, -spec_w.slide_us);
+                g.b.def_var(start_var, prev);
+                g.b.ins().jump(header, &[]);
+            }
+        }
+        g.b.switch_to_block(done);
+        Ok(())
+    }
+
+    /// If `late`: counts a late row in the table (and notes `row`, if
+    /// given, for a late-rows sink) and goes to `skip`.
+    fn count_late_if(&self, g: &mut Gen, late: Value, row: Option<Value>, skip: Block) {
+        let on_late = g.b.create_block();
+        let on_time = g.b.create_block();
+        g.b.ins().brif(late, on_late, &[], on_time, &[]);
+        g.b.switch_to_block(on_late);
+        let one = g.i64c(1);
+        bump(g, self.table, raw::LATE, one);
+        if let Some(row) = row {
+            g.call(sqlc_agg_late_row as *const () as usize, &[self.table, row], None);
+        }
+        g.b.ins().jump(skip, &[]);
+        g.b.switch_to_block(on_time);
+    }
+
+    /// Each grouping set of one (row, window): probe or insert, update.
+    fn emit_sets(
+        &self,
+        g: &mut Gen,
+        spec: &AggSpec,
+        keys: &[Key],
+        args: &[Option<(Val, DataType)>],
+    ) -> Result<()> {
         for &set in &spec.grouping_sets {
             let mut set_keys: Vec<Key> = Vec::with_capacity(keys.len() + 1);
             for (i, k) in keys.iter().enumerate() {
@@ -94,7 +199,7 @@ impl AggSink {
             }
             let h = key_hash(g, &set_keys);
             let group = self.find_or_insert(g, h, &set_keys);
-            self.update(g, spec, group, &args)?;
+            self.update(g, spec, group, args)?;
         }
         Ok(())
     }

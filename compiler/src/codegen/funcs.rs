@@ -142,6 +142,14 @@ impl Gen<'_> {
             }
             Concat => Err(Error::Codegen("concat is lowered by Gen::concat".into())),
             Abs => self.abs(e, a0, ty0),
+            TimestampAdd => {
+                let (t, us) = (a0.v()?, vals[1].v()?);
+                let (v, overflow) = self.b.ins().sadd_overflow(t, us);
+                let check = self.and_valid(overflow, null);
+                let site = self.site(e, SiteKind::Overflow("timestamp overflow"));
+                self.raise_if(check, site, None);
+                Ok(Val::Fixed { v, null })
+            }
             Floor | Ceil => self.floor_ceil(a0, ty0, func == Ceil),
             Sqrt => {
                 let x = a0.v()?;

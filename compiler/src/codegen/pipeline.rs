@@ -278,7 +278,12 @@ impl Loop<'_> {
                     g.b.switch_to_block(next);
                 }
                 Step::Project(es) => {
-                    load(g, &mut env, refs_of(&es.iter().collect::<Vec<_>>()))?;
+                    // Columns passed through stay unloaded until read.
+                    let computed: Vec<&TExpr> = es
+                        .iter()
+                        .filter(|e| !matches!(e.kind, TExprKind::Column { .. }))
+                        .collect();
+                    load(g, &mut env, refs_of(&computed))?;
                     let mut next = Vec::with_capacity(es.len());
                     for e in es {
                         next.push(match &e.kind {
@@ -314,7 +319,7 @@ impl Loop<'_> {
                     .chain(a.aggs.iter().filter_map(|c| c.arg.as_ref()))
                     .collect();
                 load(g, &mut env, refs_of(&exprs))?;
-                sink.emit_row(g, a, &env)?;
+                sink.emit_row(g, a, &env, row)?;
             }
             _ => return Err(Error::Codegen("the sink was not set up".into())),
         }
@@ -409,6 +414,12 @@ fn load_column(
     nullable: bool,
     row: Value,
 ) -> Result<Val> {
+    if let DataType::Struct(_) = ty {
+        // Its view has no buffers (see `abi::column_view`).
+        return Err(Error::Codegen(
+            "compiled code does not read struct columns".into(),
+        ));
+    }
     let null = if *ty == DataType::Null {
         Some(g.i8c(1))
     } else if nullable {

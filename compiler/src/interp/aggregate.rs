@@ -120,48 +120,98 @@ pub fn update(
         .collect();
     let mut row = vec![0u8; layout.key_width];
     let mut scratch: Vec<u8> = Vec::new();
+    let watermark = table.watermark();
+    let mut late = 0u64;
+    // Per row: the key values, the window start replacing the time column.
+    let mut starts: Vec<i64> = Vec::new();
     for i in 0..inputs.len {
-        for (s, &set) in spec.grouping_sets.iter().enumerate() {
-            row.fill(0);
-            scratch.clear();
-            let mut h = hash::SEED;
-            for (k, vals) in keys.iter().enumerate() {
-                let o = layout.key_offsets[k];
-                let grouped = set & (1u64 << k) != 0;
-                match vals {
-                    Values::Fixed(v) => match v[i].filter(|_| grouped) {
-                        Some(x) => {
-                            write_u64(&mut row, o, x);
-                            h = hash::combine(h, x);
-                        }
-                        None => {
-                            row[k] = 1;
-                            h = hash::combine(h, hash::NULL_MARK);
-                        }
-                    },
-                    Values::Bytes(v) => match v[i].filter(|_| grouped) {
-                        Some(b) => {
-                            write_u64(&mut row, o, scratch.len() as u64);
-                            write_u64(&mut row, o + 8, b.len() as u64);
-                            scratch.extend_from_slice(b);
-                            h = hash::combine_bytes(h, b);
-                        }
-                        None => {
-                            row[k] = 1;
-                            h = hash::combine(h, hash::NULL_MARK);
-                        }
-                    },
+        if let Some(k) = spec.event_time_key.filter(|&k| spec.window.is_none_or(|w| w.key != k)) {
+            if let Values::Fixed(v) = &keys[k] {
+                if v[i].is_some_and(|t| t as i64 <= watermark) {
+                    late += 1;
+                    table.note_late_row(i as u64);
+                    continue;
                 }
             }
-            if spec.has_grouping_id() {
-                let g = gids[s] as u64;
-                write_u64(&mut row, layout.key_offsets[keys.len()], g);
-                h = hash::combine(h, g);
+        }
+        let window = match (spec.window, spec.window.map(|w| &keys[w.key])) {
+            (Some(w), Some(Values::Fixed(t))) => {
+                // A row without event time is in no window.
+                let Some(t) = t[i] else { continue };
+                starts.clear();
+                starts.extend(w.window.starts(t as i64));
+                Some(w)
             }
-            let (g, _) = table.find_or_insert_stored(hash::finish(h), &row, &scratch);
-            update_accs(spec, layout, table, g, i, &args, &sums)?;
+            _ => None,
+        };
+        let n_windows = if window.is_some() { starts.len() } else { 1 };
+        for wi in 0..n_windows {
+            let start = window.map(|w| (w.key, starts[wi]));
+            if let Some((_, st)) = start {
+                let w = spec.window.expect("window rows have a window");
+                if spec.event_time_key == Some(w.key)
+                    && st.wrapping_add(w.window.size_us) <= watermark
+                {
+                    late += 1;
+                    // The latest window late: every window of the row is.
+                    if wi == 0 {
+                        table.note_late_row(i as u64);
+                    }
+                    continue;
+                }
+            }
+            for (s, &set) in spec.grouping_sets.iter().enumerate() {
+                row.fill(0);
+                scratch.clear();
+                let mut h = hash::SEED;
+                for (k, vals) in keys.iter().enumerate() {
+                    let o = layout.key_offsets[k];
+                    let grouped = set & (1u64 << k) != 0;
+                    match vals {
+                        Values::Fixed(v) => {
+                            let v = match start {
+                                Some((wk, st)) if wk == k => Some(st as u64),
+                                _ => v[i],
+                            };
+                            match v.filter(|_| grouped) {
+                                Some(x) => {
+                                    write_u64(&mut row, o, x);
+                                    h = hash::combine(h, x);
+                                }
+                                None => {
+                                    row[k] = 1;
+                                    h = hash::combine(h, hash::NULL_MARK);
+                                }
+                            }
+                        }
+                        Values::Bytes(v) => match v[i].filter(|_| grouped) {
+                            Some(b) => {
+                                write_u64(&mut row, o, scratch.len() as u64);
+                                write_u64(&mut row, o + 8, b.len() as u64);
+                                scratch.extend_from_slice(b);
+                                h = hash::combine_bytes(h, b);
+                            }
+                            None => {
+                                row[k] = 1;
+                                h = hash::combine(h, hash::NULL_MARK);
+                            }
+                        },
+                    }
+                }
+                if spec.has_grouping_id() {
+                    let g = gids[s] as u64;
+                    write_u64(&mut row, layout.key_offsets[keys.len()], g);
+                    h = hash::combine(h, g);
+                }
+                let (g, _) = table.find_or_insert_stored(hash::finish(h), &row, &scratch);
+                if let Err(e) = update_accs(spec, layout, table, g, i, &args, &sums) {
+                    table.add_late_rows(late);
+                    return Err(e);
+                }
+            }
         }
     }
+    table.add_late_rows(late);
     Ok(())
 }
 

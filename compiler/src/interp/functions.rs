@@ -155,6 +155,22 @@ pub fn call(
             Arc::new(out)
         }
         Abs => arith::abs(e, &a0)?,
+        TimestampAdd => {
+            let t = prim::<TimestampMicrosecondType>(a0.as_ref())?;
+            let us = ints(&vals[1])?;
+            let out = t
+                .iter()
+                .zip(us)
+                .map(|(t, us)| match (t, us) {
+                    (Some(t), Some(us)) => t.checked_add(us).map(Some).ok_or_else(|| Error::Overflow {
+                        expr: e.to_string(),
+                        detail: "timestamp overflow".into(),
+                    }),
+                    _ => Ok(None),
+                })
+                .collect::<Result<arrow::array::TimestampMicrosecondArray>>()?;
+            Arc::new(out.with_timezone("UTC"))
+        }
         Round => {
             let scale = match vals.get(1) {
                 Some(s) => ints(s)?,

@@ -331,6 +331,8 @@ impl Gen {
             keys,
             grouping_sets,
             aggs,
+            window: None,
+            event_time_key: None,
         }
     }
 }

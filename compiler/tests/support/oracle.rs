@@ -225,6 +225,10 @@ fn call(func: ScalarFunc, ty: &DataType, args: &[TExpr], row: &[Scalar]) -> R {
         F::Hour => part(sf::DatePart::Hour),
         F::Minute => part(sf::DatePart::Minute),
         F::Second => part(sf::DatePart::Second),
+        F::TimestampAdd => match (&v[0], &v[1]) {
+            (S::Timestamp(t), S::Int64(us)) => S::Timestamp(t.checked_add(*us).ok_or(OVERFLOW)?),
+            _ => S::Null,
+        },
     })
     .map(|x| if *ty == DataType::Null { S::Null } else { x })
 }

@@ -9,7 +9,7 @@ use arrow::array::ArrayRef;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
-use sqlc_compiler::agg_table::{hash, AggTable, TableLayout};
+use sqlc_compiler::agg_table::{event_time_of, hash, AggTable, TableLayout};
 use sqlc_compiler::ir::AggSpec;
 use sqlc_compiler::Kernel;
 
@@ -22,6 +22,9 @@ pub enum Emit {
     All,
     /// Only the groups this batch changed (update mode).
     Updated,
+    /// Only the groups the watermark has closed, each once (append mode):
+    /// windows whose end, or event times, are at or behind it.
+    Closed,
 }
 
 /// The state of one aggregate operator: its groups, partitioned by key hash
@@ -33,6 +36,10 @@ pub struct AggState {
     touched: Vec<Vec<usize>>,
     /// The batch id of the last update: the state's version.
     version: Option<u64>,
+    /// Rows the last batch dropped as late, and groups it evicted.
+    late: u64,
+    removed: u64,
+    updated: usize,
 }
 
 /// The partition a key hash belongs to (the high half of the hash, so it is
@@ -57,6 +64,9 @@ impl AggState {
             touched: vec![Vec::new(); partitions],
             partitions: tables,
             version: None,
+            late: 0,
+            removed: 0,
+            updated: 0,
         }
     }
 
@@ -73,30 +83,61 @@ impl AggState {
         self.version
     }
 
+    /// Groups the last batch changed.
     pub fn num_updated(&self) -> usize {
-        self.touched.iter().map(Vec::len).sum()
+        self.updated
+    }
+
+    /// Rows (row–window pairs) the last batch dropped as late.
+    pub fn num_late(&self) -> u64 {
+        self.late
+    }
+
+    /// Groups the last batch evicted.
+    pub fn num_removed(&self) -> u64 {
+        self.removed
     }
 
     /// Runs the kernel over `batches` (one partial table per worker) and
-    /// merges the partials into the state, partitions in parallel.
+    /// merges the partials into the state, partitions in parallel. With
+    /// `keep_late`, returns the input rows dropped as late (for a late-rows
+    /// sink), in input order.
     pub fn update(
         &mut self,
         batch_id: u64,
         kernel: &Arc<dyn Kernel>,
         layout: &Arc<TableLayout>,
         batches: &[RecordBatch],
-    ) -> Result<()> {
-        let partials: Vec<AggTable> = batches
+        watermark: Option<i64>,
+        keep_late: bool,
+    ) -> Result<Vec<RecordBatch>> {
+        let mut partials: Vec<AggTable> = batches
             .par_iter()
-            .filter(|b| b.num_rows() > 0)
+            .enumerate()
+            .filter(|(_, b)| b.num_rows() > 0)
             .try_fold(
-                || AggTable::new(layout.clone()),
-                |mut t, b| -> Result<AggTable> {
+                || {
+                    let mut t = AggTable::new(layout.clone());
+                    t.set_watermark(watermark.filter(|_| layout.event_time_key.is_some()));
+                    t
+                },
+                |mut t, (i, b)| -> Result<AggTable> {
+                    if keep_late {
+                        t.record_late_rows(i as u32);
+                    }
                     kernel.aggregate(b, &mut t)?;
                     Ok(t)
                 },
             )
             .collect::<Result<Vec<_>>>()?;
+        let late_rows = if keep_late {
+            let noted = partials.iter_mut().flat_map(AggTable::take_late_noted);
+            gather_rows(batches, noted)?
+        } else {
+            Vec::new()
+        };
+        self.late = partials.iter().map(AggTable::late_rows).sum();
+        self.removed = 0;
         let n = self.partitions.len();
         let buckets: Vec<Vec<Vec<usize>>> = partials
             .par_iter()
@@ -122,17 +163,36 @@ impl AggState {
                 Ok(touched)
             })
             .collect::<Result<Vec<_>>>()?;
+        self.updated = self.touched.iter().map(Vec::len).sum();
         self.version = Some(batch_id);
-        Ok(())
+        Ok(late_rows)
     }
 
-    /// The groups to emit, as batches of the aggregate's output schema.
-    pub fn emit(&self, schema: &SchemaRef, which: Emit) -> Result<Vec<RecordBatch>> {
+    /// The groups to emit, as batches of the aggregate's output schema;
+    /// then, with a watermark on a key, the groups it has closed are
+    /// evicted (after being emitted, in append mode). Complete mode keeps
+    /// every group, as Spark does.
+    pub fn emit(
+        &mut self,
+        schema: &SchemaRef,
+        which: Emit,
+        watermark: Option<i64>,
+    ) -> Result<Vec<RecordBatch>> {
+        let closing = match (self.layout_event_time_key(), watermark) {
+            (Some(k), Some(wm)) if which != Emit::All => Some((k, wm)),
+            _ => None,
+        };
         let mut out = Vec::new();
         for (p, table) in self.partitions.iter().enumerate() {
             let groups: Vec<usize> = match which {
                 Emit::All => (0..table.len()).collect(),
                 Emit::Updated => self.touched[p].clone(),
+                Emit::Closed => match closing {
+                    Some((k, wm)) => (0..table.len())
+                        .filter(|&g| is_closed(table, g, k, wm))
+                        .collect(),
+                    None => Vec::new(),
+                },
             };
             if groups.is_empty() {
                 continue;
@@ -140,6 +200,47 @@ impl AggState {
             let cols: Vec<ArrayRef> = table.to_arrow(&groups);
             out.push(RecordBatch::try_new(schema.clone(), cols)?);
         }
+        if let Some((k, wm)) = closing {
+            let before = self.num_groups();
+            self.partitions
+                .par_iter_mut()
+                .for_each(|t| t.retain(|t, g| !is_closed(t, g, k, wm)));
+            self.removed = (before - self.num_groups()) as u64;
+            // Group indexes changed; nothing of this batch is left to emit.
+            self.touched.iter_mut().for_each(Vec::clear);
+        }
         Ok(out)
     }
+
+    fn layout_event_time_key(&self) -> Option<usize> {
+        self.partitions.first()?.layout().event_time_key
+    }
+}
+
+/// Whether the watermark has closed group `g`: its event-time key (a
+/// window: its end) is at or behind the watermark.
+fn is_closed(t: &AggTable, g: usize, key: usize, wm: i64) -> bool {
+    event_time_of(t.layout(), t.key_row(g), key).is_some_and(|e| e <= wm)
+}
+
+/// The rows `(batch, row)` of `batches`, in input order, one output batch
+/// per input batch that has some.
+pub(crate) fn gather_rows(
+    batches: &[RecordBatch],
+    rows: impl Iterator<Item = (u32, u32)>,
+) -> Result<Vec<RecordBatch>> {
+    let mut rows: Vec<(u32, u32)> = rows.collect();
+    rows.sort_unstable();
+    let mut out = Vec::new();
+    for chunk in rows.chunk_by(|a, b| a.0 == b.0) {
+        let b = &batches[chunk[0].0 as usize];
+        let idx = arrow::array::UInt32Array::from_iter_values(chunk.iter().map(|r| r.1));
+        let cols = b
+            .columns()
+            .iter()
+            .map(|c| arrow::compute::take(c.as_ref(), &idx, None))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(RecordBatch::try_new(b.schema(), cols)?);
+    }
+    Ok(out)
 }

@@ -3,23 +3,28 @@
 //! stateful operators between batches, keyed by operator id.
 
 mod aggregate;
+mod dedup;
 mod join;
 mod snapshot;
+mod stream_join;
+mod watermark;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, Int64Array, TimestampMicrosecondArray};
+use arrow::array::ArrayRef;
 use arrow::compute::{concat_batches, lexsort_to_indices, take, SortColumn, SortOptions};
 use arrow::record_batch::RecordBatch;
-use arrow::row::{OwnedRow, RowConverter, SortField};
 use rayon::prelude::*;
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
 pub use aggregate::{partition_of, AggState, Emit};
+use dedup::DedupState;
 use join::HashedSide;
-pub use snapshot::{StateSchema, StateSnapshot};
+pub use snapshot::{StateSchema, StateSnapshot, STREAM_JOIN};
+use stream_join::{JoinSpec, StreamJoinState};
+pub use watermark::{WatermarkPolicy, WatermarkState};
 
 use crate::error::{Error, Result};
 
@@ -32,8 +37,12 @@ pub struct BatchInput<'a> {
     pub data: &'a HashMap<SourceId, Vec<RecordBatch>>,
     /// Which groups stateful aggregates emit.
     pub emit: Emit,
-    /// The event-time watermark in force for this batch (µs), if any.
+    /// The event-time watermark in force for this batch (µs), if any:
+    /// stateful operators evict and (append mode) emit by it.
     pub watermark_us: Option<i64>,
+    /// The watermark rows are judged late by: the previous batch's, as
+    /// Spark (3.4+) does so that chained stateful operators agree.
+    pub late_watermark_us: Option<i64>,
 }
 
 /// Per-operator progress, in the shape of Spark's `stateOperators`.
@@ -42,30 +51,33 @@ pub struct OperatorMetrics {
     pub operator: String,
     pub num_rows_total: u64,
     pub num_rows_updated: u64,
+    pub num_rows_removed: u64,
     pub memory_used_bytes: u64,
+    /// Input rows (for windows: row–window pairs) dropped as late.
+    pub num_rows_dropped_by_watermark: u64,
+    pub num_shuffle_partitions: u64,
 }
 
 enum OpState {
     Aggregate(AggState),
-    Watermark {
-        max_event_us: Option<i64>,
-        delay_us: i64,
-    },
-    Dedup {
-        seen: std::collections::HashSet<OwnedRow>,
-        converter: RowConverter,
-        updated: u64,
-    },
+    Watermark(WatermarkState),
+    Dedup(DedupState),
+    StreamJoin(StreamJoinState),
 }
 
 /// Runs one query's physical plan batch after batch.
 pub struct Executor {
     plan: PhysPlan,
     partitions: usize,
+    policy: WatermarkPolicy,
     state: HashMap<usize, OpState>,
     /// Results of subtrees without streaming scans (the static side of a
     /// stream–static join), computed once.
     static_sides: HashMap<usize, Arc<HashedSide>>,
+    /// The operator whose late rows are kept (for a late-rows sink), and
+    /// those of the last batch.
+    keep_late_of: Option<usize>,
+    late_rows: Vec<RecordBatch>,
 }
 
 fn is_static(p: &PhysPlan) -> bool {
@@ -80,9 +92,30 @@ impl Executor {
         Executor {
             plan,
             partitions: partitions.max(1),
+            policy: WatermarkPolicy::Min,
             state: HashMap::new(),
             static_sides: HashMap::new(),
+            keep_late_of: None,
+            late_rows: Vec::new(),
         }
+    }
+
+    /// Keeps the rows the plan's first watermark-dropping operator drops
+    /// (see [`PhysPlan::late_rows_source`]), for [`Executor::take_late_rows`].
+    pub fn keep_late_rows(mut self) -> Self {
+        self.keep_late_of = self.plan.late_rows_source().map(|(id, _)| id);
+        self
+    }
+
+    /// The late rows the last batch dropped (with [`Executor::keep_late_rows`]).
+    pub fn take_late_rows(&mut self) -> Vec<RecordBatch> {
+        std::mem::take(&mut self.late_rows)
+    }
+
+    /// How the watermarks of several inputs combine.
+    pub fn with_watermark_policy(mut self, policy: WatermarkPolicy) -> Self {
+        self.policy = policy;
+        self
     }
 
     pub fn plan(&self) -> &PhysPlan {
@@ -91,51 +124,62 @@ impl Executor {
 
     /// Runs the plan on one batch's input.
     pub fn run(&mut self, input: &BatchInput) -> Result<Vec<RecordBatch>> {
+        self.late_rows.clear();
         let mut ctx = Ctx {
             partitions: self.partitions,
             state: &mut self.state,
             statics: &mut self.static_sides,
+            keep_late_of: self.keep_late_of,
+            late_rows: &mut self.late_rows,
         };
         let out = eval(&self.plan, input, &mut ctx)?;
         Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
     }
 
-    /// The watermark the next batch uses: the minimum over the plan's
-    /// watermark operators of (max event time seen − delay).
+    /// The watermark the next batch uses: over the plan's watermark
+    /// operators that have seen data, each one's max event time − delay,
+    /// combined by the policy (the minimum by default).
     pub fn next_watermark(&self) -> Option<i64> {
-        self.state
-            .values()
-            .filter_map(|s| match s {
-                OpState::Watermark {
-                    max_event_us: Some(m),
-                    delay_us,
-                } => Some(m - delay_us),
-                _ => None,
-            })
-            .min()
+        self.policy.combine(self.state.values().filter_map(|s| match s {
+            OpState::Watermark(w) => w.watermark(),
+            _ => None,
+        }))
     }
 
     pub fn metrics(&self) -> Vec<OperatorMetrics> {
         let mut ids: Vec<&usize> = self.state.keys().collect();
         ids.sort();
+        let partitions = self.partitions as u64;
         ids.into_iter()
             .filter_map(|id| match &self.state[id] {
                 OpState::Aggregate(a) => Some(OperatorMetrics {
                     operator: "stateStoreSave".into(),
                     num_rows_total: a.num_groups() as u64,
                     num_rows_updated: a.num_updated() as u64,
+                    num_rows_removed: a.num_removed(),
                     memory_used_bytes: a.memory_bytes() as u64,
+                    num_rows_dropped_by_watermark: a.num_late(),
+                    num_shuffle_partitions: partitions,
                 }),
-                OpState::Dedup { seen, updated, .. } => Some(OperatorMetrics {
+                OpState::Dedup(d) => Some(OperatorMetrics {
                     operator: "dedupe".into(),
-                    num_rows_total: seen.len() as u64,
-                    num_rows_updated: *updated,
-                    memory_used_bytes: seen
-                        .iter()
-                        .map(|r| r.row().as_ref().len() as u64 + 32)
-                        .sum(),
+                    num_rows_total: d.len() as u64,
+                    num_rows_updated: d.updated,
+                    num_rows_removed: d.removed,
+                    memory_used_bytes: d.memory_bytes() as u64,
+                    num_rows_dropped_by_watermark: d.late,
+                    num_shuffle_partitions: partitions,
                 }),
-                OpState::Watermark { .. } => None,
+                OpState::StreamJoin(j) => Some(OperatorMetrics {
+                    operator: "symmetricHashJoin".into(),
+                    num_rows_total: j.len() as u64,
+                    num_rows_updated: j.updated,
+                    num_rows_removed: j.removed,
+                    memory_used_bytes: j.memory_bytes() as u64,
+                    num_rows_dropped_by_watermark: j.late,
+                    num_shuffle_partitions: partitions,
+                }),
+                OpState::Watermark(_) => None,
             })
             .collect()
     }
@@ -145,6 +189,8 @@ struct Ctx<'a> {
     partitions: usize,
     state: &'a mut HashMap<usize, OpState>,
     statics: &'a mut HashMap<usize, Arc<HashedSide>>,
+    keep_late_of: Option<usize>,
+    late_rows: &'a mut Vec<RecordBatch>,
 }
 
 fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<RecordBatch>> {
@@ -190,8 +236,13 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let OpState::Aggregate(agg) = st else {
                 unreachable!("operator ids are unique")
             };
-            agg.update(input.batch_id, kernel, layout, &batches)?;
-            agg.emit(schema, input.emit)
+            // Complete mode keeps every group and so drops no late row
+            // (Spark filters late rows in append and update modes only).
+            let late_by = input.late_watermark_us.filter(|_| input.emit != Emit::All);
+            let keep_late = ctx.keep_late_of == Some(*id);
+            let late = agg.update(input.batch_id, kernel, layout, &batches, late_by, keep_late)?;
+            ctx.late_rows.extend(late);
+            agg.emit(schema, input.emit, input.watermark_us)
         }
         PhysPlan::HashJoin {
             left,
@@ -215,6 +266,46 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             };
             let lb = eval(left, input, ctx)?;
             side.probe(&left.schema(), &lb, left_keys, *how, schema)
+        }
+        PhysPlan::StreamJoin {
+            id,
+            left,
+            right,
+            how,
+            left_keys,
+            right_keys,
+            condition,
+            left_time,
+            right_time,
+            bounds,
+            schema,
+        } => {
+            let lb = eval(left, input, ctx)?;
+            let rb = eval(right, input, ctx)?;
+            let st = match ctx.state.entry(*id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(OpState::StreamJoin(StreamJoinState::new(
+                        left.schema(),
+                        right.schema(),
+                        *left_time,
+                        *right_time,
+                        left_keys,
+                    )?))
+                }
+            };
+            let OpState::StreamJoin(j) = st else {
+                unreachable!("operator ids are unique")
+            };
+            let spec = JoinSpec {
+                how: *how,
+                left_keys,
+                right_keys,
+                condition: condition.as_ref(),
+                bounds: *bounds,
+                out: schema,
+            };
+            j.run(&spec, lb, rb, input.late_watermark_us, input.watermark_us)
         }
         PhysPlan::Sort {
             input: child,
@@ -267,98 +358,40 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             column,
             delay_us,
         } => {
+            // Rows pass unchanged: late rows are dropped by the stateful
+            // operators above, each by its own rule, as in Spark.
             let batches = eval(child, input, ctx)?;
-            let mut max = None;
-            for b in &batches {
-                let col = b.column(*column);
-                if let Some(ts) = col.as_any().downcast_ref::<TimestampMicrosecondArray>() {
-                    if let Some(m) = arrow::compute::max(ts) {
-                        max = max.max(Some(m));
-                    }
-                } else if let Some(v) = col.as_any().downcast_ref::<Int64Array>() {
-                    max = max.max(arrow::compute::max(v));
-                }
+            let st = ctx
+                .state
+                .entry(*id)
+                .or_insert_with(|| OpState::Watermark(WatermarkState::new(*delay_us)));
+            if let OpState::Watermark(w) = st {
+                w.observe(&batches, *column);
             }
-            let st = ctx.state.entry(*id).or_insert(OpState::Watermark {
-                max_event_us: None,
-                delay_us: *delay_us,
-            });
-            if let OpState::Watermark { max_event_us, .. } = st {
-                *max_event_us = (*max_event_us).max(max);
-            }
-            // Rows behind the watermark in force are late for the stateful
-            // operators above.
-            match input.watermark_us {
-                Some(wm) => batches
-                    .iter()
-                    .map(|b| drop_late(b, *column, wm))
-                    .collect::<Result<Vec<_>>>(),
-                None => Ok(batches),
-            }
+            Ok(batches)
         }
         PhysPlan::Deduplicate {
             id,
             input: child,
             keys,
+            event_time,
+            within_watermark,
         } => {
             let batches = eval(child, input, ctx)?;
             let schema = child.schema();
             let st = match ctx.state.entry(*id) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    let fields = keys
-                        .iter()
-                        .map(|&k| SortField::new(schema.field(k).data_type().clone()))
-                        .collect();
-                    v.insert(OpState::Dedup {
-                        seen: Default::default(),
-                        converter: RowConverter::new(fields)?,
-                        updated: 0,
-                    })
-                }
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(OpState::Dedup(
+                    DedupState::new(&schema, keys, *event_time, *within_watermark)?,
+                )),
             };
-            let OpState::Dedup {
-                seen,
-                converter,
-                updated,
-            } = st
-            else {
+            let OpState::Dedup(d) = st else {
                 unreachable!("operator ids are unique")
             };
-            *updated = 0;
-            let mut out = Vec::new();
-            for b in batches {
-                let cols: Vec<ArrayRef> = keys.iter().map(|&k| b.column(k).clone()).collect();
-                let rows = converter.convert_columns(&cols)?;
-                let mut keep = Vec::new();
-                for i in 0..b.num_rows() {
-                    if seen.insert(rows.row(i).owned()) {
-                        keep.push(i as u32);
-                        *updated += 1;
-                    }
-                }
-                let idx = arrow::array::UInt32Array::from(keep);
-                let cols: Vec<ArrayRef> = b
-                    .columns()
-                    .iter()
-                    .map(|c| take(c.as_ref(), &idx, None))
-                    .collect::<Result<_, _>>()?;
-                out.push(RecordBatch::try_new(schema.clone(), cols)?);
-            }
+            d.keep_late = ctx.keep_late_of == Some(*id);
+            let out = d.run(&schema, batches, input.late_watermark_us, input.watermark_us)?;
+            ctx.late_rows.append(&mut d.late_rows);
             Ok(out)
         }
     }
-}
-
-/// The rows of `b` whose event time (column `col`) is not behind `wm`.
-fn drop_late(b: &RecordBatch, col: usize, wm: i64) -> Result<RecordBatch> {
-    let c = b.column(col);
-    let Some(ts) = c.as_any().downcast_ref::<TimestampMicrosecondArray>() else {
-        return Ok(b.clone());
-    };
-    let keep: arrow::array::BooleanArray = ts
-        .iter()
-        .map(|v| Some(v.is_some_and(|v| v >= wm)))
-        .collect();
-    Ok(arrow::compute::filter_record_batch(b, &keep)?)
 }

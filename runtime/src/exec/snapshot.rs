@@ -5,12 +5,12 @@
 
 use std::collections::HashMap;
 
-use arrow::row::{RowConverter, SortField};
 use rayon::prelude::*;
 use sqlc_compiler::agg_table::AggTable;
 use sqlc_compiler::physical::PhysPlan;
 
-use super::{AggState, Executor, OpState};
+use super::dedup::DedupState;
+use super::{AggState, Executor, OpState, WatermarkState};
 use crate::error::{Error, Result};
 
 /// What a stateful operator keeps, as a checkpoint records it.
@@ -34,7 +34,10 @@ pub struct StateSnapshot {
 fn stateful_nodes<'a>(p: &'a PhysPlan, out: &mut Vec<&'a PhysPlan>) {
     if matches!(
         p,
-        PhysPlan::HashAggregate { .. } | PhysPlan::Watermark { .. } | PhysPlan::Deduplicate { .. }
+        PhysPlan::HashAggregate { .. }
+            | PhysPlan::Watermark { .. }
+            | PhysPlan::Deduplicate { .. }
+            | PhysPlan::StreamJoin { .. }
     ) {
         out.push(p);
     }
@@ -43,14 +46,9 @@ fn stateful_nodes<'a>(p: &'a PhysPlan, out: &mut Vec<&'a PhysPlan>) {
     }
 }
 
-fn dedup_converter(input: &PhysPlan, keys: &[usize]) -> Result<RowConverter> {
-    let schema = input.schema();
-    let fields = keys
-        .iter()
-        .map(|&k| SortField::new(schema.field(k).data_type().clone()))
-        .collect();
-    Ok(RowConverter::new(fields)?)
-}
+/// The operator name a stream–stream join's state has (its state is not
+/// persisted yet: a checkpoint refuses such a query).
+pub const STREAM_JOIN: &str = "symmetricHashJoin";
 
 impl Executor {
     /// The plan's stateful operators, in operator-id order.
@@ -65,15 +63,27 @@ impl Executor {
                     operator: "stateStoreSave".into(),
                     schema: layout.fingerprint(),
                 }),
-                PhysPlan::Deduplicate { id, input, keys } => {
+                PhysPlan::Deduplicate {
+                    id,
+                    input,
+                    keys,
+                    event_time,
+                    within_watermark,
+                } => {
                     let schema = input.schema();
                     let types: Vec<_> = keys.iter().map(|&k| schema.field(k).data_type().clone()).collect();
+                    let timed = event_time.is_some();
                     Some(StateSchema {
                         op: *id,
                         operator: "dedupe".into(),
-                        schema: format!("keys={types:?}"),
+                        schema: format!("keys={types:?};eventTime={timed};withinWatermark={within_watermark}"),
                     })
                 }
+                PhysPlan::StreamJoin { id, .. } => Some(StateSchema {
+                    op: *id,
+                    operator: STREAM_JOIN.into(),
+                    schema: String::new(),
+                }),
                 PhysPlan::Watermark { id, .. } => Some(StateSchema {
                     op: *id,
                     operator: "watermark".into(),
@@ -106,21 +116,18 @@ impl Executor {
                         .collect();
                     out.extend(parts);
                 }
-                OpState::Watermark { max_event_us, .. } => out.push(StateSnapshot {
+                OpState::Watermark(w) => out.push(StateSnapshot {
                     op,
                     partition: 0,
-                    bytes: max_event_us.map_or(vec![], |m| m.to_le_bytes().to_vec()),
+                    bytes: w.max_event_us.map_or(vec![], |m| m.to_le_bytes().to_vec()),
                 }),
-                OpState::Dedup { seen, .. } => {
-                    let mut rows: Vec<&[u8]> = seen.iter().map(|r| r.as_ref()).collect();
-                    rows.sort_unstable();
-                    let mut bytes = Vec::new();
-                    for r in rows {
-                        bytes.extend_from_slice(&(r.len() as u32).to_le_bytes());
-                        bytes.extend_from_slice(r);
-                    }
-                    out.push(StateSnapshot { op, partition: 0, bytes });
-                }
+                OpState::Dedup(d) => out.push(StateSnapshot {
+                    op,
+                    partition: 0,
+                    bytes: d.to_bytes(),
+                }),
+                // Refused at start (see `STREAM_JOIN`).
+                OpState::StreamJoin(_) => {}
             }
         }
         out
@@ -161,25 +168,22 @@ impl Executor {
                         8 => Some(i64::from_le_bytes(bytes.try_into().expect("8 bytes"))),
                         n => return Err(bad(*id, format!("{n} bytes for a watermark"))),
                     };
-                    self.state.insert(*id, OpState::Watermark { max_event_us, delay_us: *delay_us });
+                    let mut w = WatermarkState::new(*delay_us);
+                    w.max_event_us = max_event_us;
+                    self.state.insert(*id, OpState::Watermark(w));
                 }
-                PhysPlan::Deduplicate { id, input, keys } => {
+                PhysPlan::Deduplicate {
+                    id,
+                    input,
+                    keys,
+                    event_time,
+                    within_watermark,
+                } => {
                     let Some(parts) = by_op.remove(id) else { continue };
-                    let converter = dedup_converter(input, keys)?;
-                    let parser = converter.parser();
-                    let mut seen = std::collections::HashSet::new();
-                    for (_, mut bytes) in parts {
-                        while !bytes.is_empty() {
-                            let n = bytes
-                                .get(..4)
-                                .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize)
-                                .filter(|&n| n <= bytes.len() - 4)
-                                .ok_or_else(|| bad(*id, "truncated row".into()))?;
-                            seen.insert(parser.parse(&bytes[4..4 + n]).owned());
-                            bytes = &bytes[4 + n..];
-                        }
-                    }
-                    self.state.insert(*id, OpState::Dedup { seen, converter, updated: 0 });
+                    let mut d = DedupState::new(&input.schema(), keys, *event_time, *within_watermark)?;
+                    let bytes = parts.first().map_or(&[][..], |p| p.1);
+                    d.restore_bytes(bytes).map_err(|e| bad(*id, e))?;
+                    self.state.insert(*id, OpState::Dedup(d));
                 }
                 _ => {}
             }

@@ -16,7 +16,7 @@ use super::progress::{iso_millis, QueryProgress, SourceProgress};
 use super::{Shared, Trigger, RECENT_PROGRESS};
 use crate::checkpoint::{Checkpoint, OffsetSeq};
 use crate::error::Result;
-use crate::exec::{BatchInput, Emit, Executor};
+use crate::exec::{BatchInput, Emit, Executor, WatermarkPolicy};
 use crate::sink::{OutputMode, Sink};
 use crate::source::Source;
 
@@ -34,6 +34,10 @@ pub struct QuerySpec {
     pub partitions: usize,
     /// The open checkpoint, if the query has a `checkpointLocation`.
     pub checkpoint: Option<Checkpoint>,
+    pub watermark_policy: WatermarkPolicy,
+    /// Where the rows dropped as late go (the `lateRowsTable` option), and
+    /// their schema.
+    pub late_sink: Option<(Box<dyn Sink>, SchemaRef)>,
 }
 
 pub(super) struct SourceState {
@@ -77,9 +81,14 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         trigger,
         partitions,
         mut checkpoint,
+        watermark_policy,
+        mut late_sink,
     } = spec;
     let schema: SchemaRef = plan.schema();
-    let mut exec = Executor::new(plan, partitions);
+    let mut exec = Executor::new(plan, partitions).with_watermark_policy(watermark_policy);
+    if late_sink.is_some() {
+        exec = exec.keep_late_rows();
+    }
     let mut sources: Vec<SourceState> = sources
         .into_iter()
         .map(|(id, source)| SourceState {
@@ -100,7 +109,8 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
     }
     let emit = match output_mode {
         OutputMode::Complete => Emit::All,
-        OutputMode::Update | OutputMode::Append => Emit::Updated,
+        OutputMode::Update => Emit::Updated,
+        OutputMode::Append => Emit::Closed,
     };
     for s in sources.iter_mut() {
         match trigger {
@@ -155,7 +165,9 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
                     any_new |= new;
                     ends.push(end);
                 }
-                let next_wm = exec.next_watermark();
+                // The watermark never moves back (a new input's, or a policy over
+                // several, may be behind the one in force).
+                let next_wm = exec.next_watermark().max(watermark);
                 // A batch without data still runs when the watermark moved, so
                 // stateful operators can emit and evict (Spark's no-data batches).
                 (next_wm, next_wm.is_some() && next_wm != watermark && batch_id > 0)
@@ -185,6 +197,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             st.status.message = "Processing new data".into();
             st.status.is_data_available = any_new;
         }
+        let late_watermark = watermark;
         watermark = match &replay {
             Some(seq) => seq.watermark_us,
             None => next_wm.or(watermark),
@@ -214,12 +227,16 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             data: &data,
             emit,
             watermark_us: watermark,
+            late_watermark_us: late_watermark,
         })?;
         let num_output_rows = out.iter().map(|b| b.num_rows() as u64).sum();
         if let Some(ck) = checkpoint.as_mut() {
             ck.save_state(batch_id, &exec.snapshot_state())?;
         }
         sink.add_batch(batch_id, &schema, out, output_mode)?;
+        if let Some((late, late_schema)) = late_sink.as_mut() {
+            late.add_batch(batch_id, late_schema, exec.take_late_rows(), OutputMode::Append)?;
+        }
         let t_add = t_add.elapsed();
         let t_commit = Instant::now();
         if let Some(ck) = &checkpoint {
@@ -287,7 +304,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
 
 /// Whether the watermark would move for another (no-data) batch.
 fn wm_moved_after(exec: &Executor, current: Option<i64>) -> bool {
-    let next = exec.next_watermark();
+    let next = exec.next_watermark().max(current);
     next.is_some() && next != current
 }
 

@@ -57,7 +57,10 @@ impl QueryProgress {
                 "operatorName": o.operator,
                 "numRowsTotal": o.num_rows_total,
                 "numRowsUpdated": o.num_rows_updated,
+                "numRowsRemoved": o.num_rows_removed,
                 "memoryUsedBytes": o.memory_used_bytes,
+                "numRowsDroppedByWatermark": o.num_rows_dropped_by_watermark,
+                "numShufflePartitions": o.num_shuffle_partitions,
             })).collect::<Vec<_>>(),
             "sources": self.sources.iter().map(|s| json!({
                 "description": s.description,

@@ -27,6 +27,7 @@ pub mod normalize;
 pub mod options;
 pub mod parquet;
 mod parse;
+pub mod rate_micro_batch;
 pub mod read;
 mod rows;
 pub mod text;

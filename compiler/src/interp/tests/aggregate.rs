@@ -7,6 +7,8 @@ fn agg_spec(keys: Vec<TExpr>, sets: Vec<u64>, aggs: Vec<AggCall>) -> AggSpec {
         keys,
         grouping_sets: sets,
         aggs,
+        window: None,
+        event_time_key: None,
     }
 }
 

@@ -1,0 +1,189 @@
+//! Streaming deduplication: the first row of each key passes, later ones
+//! are dropped. With an event-time column, rows at or behind the watermark
+//! are late and dropped; remembered keys are evicted once the watermark
+//! passes their event time (when it is one of the keys) or, for
+//! `drop_duplicates_within_watermark`, their first row's event time plus
+//! the watermark delay — as Spark's StreamingDeduplicate(WithinWatermark)Exec.
+
+use std::collections::HashMap;
+
+use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
+use arrow::compute::take;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use arrow::row::{RowConverter, SortField};
+use sqlc_compiler::physical::EventTime;
+
+use crate::error::Result;
+
+/// What one deduplicate operator remembers between batches.
+pub struct DedupState {
+    /// Each key seen (its arrow row bytes), with the event time at which it may be forgotten
+    /// (`None`: never).
+    seen: HashMap<Box<[u8]>, Option<i64>>,
+    converter: RowConverter,
+    keys: Vec<usize>,
+    /// The event-time column and whether it is a key; `within_watermark`.
+    event_time: Option<EventTime>,
+    time_is_key: bool,
+    within_watermark: bool,
+    pub updated: u64,
+    pub late: u64,
+    pub removed: u64,
+    /// Whether late rows are kept for a late-rows sink, and those of the
+    /// last batch.
+    pub keep_late: bool,
+    pub late_rows: Vec<RecordBatch>,
+}
+
+impl DedupState {
+    pub fn new(
+        schema: &SchemaRef,
+        keys: &[usize],
+        event_time: Option<EventTime>,
+        within_watermark: bool,
+    ) -> Result<Self> {
+        let fields = keys
+            .iter()
+            .map(|&k| SortField::new(schema.field(k).data_type().clone()))
+            .collect();
+        Ok(DedupState {
+            seen: HashMap::new(),
+            converter: RowConverter::new(fields)?,
+            keys: keys.to_vec(),
+            time_is_key: event_time.is_some_and(|e| keys.contains(&e.column)),
+            event_time,
+            within_watermark,
+            updated: 0,
+            late: 0,
+            removed: 0,
+            keep_late: false,
+            late_rows: Vec::new(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.seen
+            .keys()
+            .map(|r| r.len() + 48)
+            .sum()
+    }
+
+    /// Runs one batch: drops rows late by `late_watermark` and repeated
+    /// keys, then evicts the keys `watermark` has passed.
+    pub fn run(
+        &mut self,
+        schema: &SchemaRef,
+        batches: Vec<RecordBatch>,
+        late_watermark: Option<i64>,
+        watermark: Option<i64>,
+    ) -> Result<Vec<RecordBatch>> {
+        self.updated = 0;
+        self.late = 0;
+        self.removed = 0;
+        let late_wm = late_watermark.filter(|_| self.event_time.is_some());
+        let mut out = Vec::new();
+        let mut late_noted = Vec::new();
+        for (bi, b) in batches.iter().enumerate() {
+            let times = self.event_time.and_then(|e| {
+                b.column(e.column)
+                    .as_any()
+                    .downcast_ref::<TimestampMicrosecondArray>()
+                    .cloned()
+            });
+            let time = |i: usize| times.as_ref().and_then(|t| t.is_valid(i).then(|| t.value(i)));
+            let cols: Vec<ArrayRef> = self.keys.iter().map(|&k| b.column(k).clone()).collect();
+            let rows = self.converter.convert_columns(&cols)?;
+            let mut keep = Vec::new();
+            for i in 0..b.num_rows() {
+                let t = time(i);
+                if let (Some(wm), Some(t)) = (late_wm, t) {
+                    if t <= wm {
+                        self.late += 1;
+                        if self.keep_late {
+                            late_noted.push((bi as u32, i as u32));
+                        }
+                        continue;
+                    }
+                }
+                let expires = match (self.within_watermark, self.time_is_key, self.event_time) {
+                    (true, _, Some(e)) => t.map(|t| t.saturating_add(e.delay_us)),
+                    (false, true, _) => t,
+                    _ => None,
+                };
+                let row = rows.row(i);
+                if !self.seen.contains_key(row.as_ref()) {
+                    self.seen.insert(row.as_ref().into(), expires);
+                    keep.push(i as u32);
+                    self.updated += 1;
+                }
+            }
+            let idx = UInt32Array::from(keep);
+            let cols: Vec<ArrayRef> = b
+                .columns()
+                .iter()
+                .map(|c| take(c.as_ref(), &idx, None))
+                .collect::<Result<_, _>>()?;
+            out.push(RecordBatch::try_new(schema.clone(), cols)?);
+        }
+        self.late_rows = super::aggregate::gather_rows(&batches, late_noted.into_iter())?;
+        if let Some(wm) = watermark.filter(|_| self.event_time.is_some()) {
+            let before = self.seen.len();
+            self.seen.retain(|_, exp| exp.is_none_or(|e| e > wm));
+            self.removed = (before - self.seen.len()) as u64;
+        }
+        Ok(out)
+    }
+}
+
+/// The remembered keys as bytes, for checkpoints (the files are the
+/// checkpoint module's business).
+impl DedupState {
+    /// Each key (`u32` length, its row bytes) with its eviction time (a
+    /// `u8` flag, then an `i64` if set), sorted so that equal state gives
+    /// equal bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut keys: Vec<(&Box<[u8]>, &Option<i64>)> = self.seen.iter().collect();
+        keys.sort_unstable();
+        let mut out = Vec::new();
+        for (k, t) in keys {
+            out.extend_from_slice(&(k.len() as u32).to_le_bytes());
+            out.extend_from_slice(k);
+            match t {
+                Some(t) => {
+                    out.push(1);
+                    out.extend_from_slice(&t.to_le_bytes());
+                }
+                None => out.push(0),
+            }
+        }
+        out
+    }
+
+    /// Replaces the remembered keys by those of [`DedupState::to_bytes`].
+    pub fn restore_bytes(&mut self, mut bytes: &[u8]) -> std::result::Result<(), String> {
+        let mut take = |n: usize| -> std::result::Result<&[u8], String> {
+            let (a, b) = bytes.split_at_checked(n).ok_or("truncated dedup state")?;
+            bytes = b;
+            Ok(a)
+        };
+        let mut seen = HashMap::new();
+        loop {
+            let Ok(len) = take(4) else { break };
+            let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
+            let key: Box<[u8]> = take(len)?.into();
+            let t = match take(1)?[0] {
+                0 => None,
+                1 => Some(i64::from_le_bytes(take(8)?.try_into().expect("8 bytes"))),
+                f => return Err(format!("bad dedup state flag {f}")),
+            };
+            seen.insert(key, t);
+        }
+        self.seen = seen;
+        Ok(())
+    }
+}

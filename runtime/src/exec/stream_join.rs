@@ -1,0 +1,313 @@
+//! Stream–stream joins (Spark's symmetric hash join): each side's rows are
+//! buffered in state, keyed by the join keys. A batch joins its new left
+//! rows with every right row (buffered and new) and its new right rows with
+//! the buffered left rows, keeps the pairs the condition accepts, and then
+//! evicts the rows the watermark says can no longer match — emitting, for an
+//! outer join, those that never matched, padded with nulls. Rows late by
+//! their own side's event time are dropped on arrival.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, TimestampMicrosecondArray, UInt32Array};
+use arrow::compute::{concat_batches, filter_record_batch, take};
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use arrow::row::{RowConverter, SortField};
+use sqlc_compiler::physical::EventTime;
+use sqlc_compiler::plan::JoinType;
+use sqlc_compiler::time_bounds::TimeBounds;
+use sqlc_compiler::Kernel;
+
+use crate::error::Result;
+
+/// One side's buffered rows, their join keys (`None`: a null key, which
+/// never matches), whether each has matched, and the key index.
+struct Side {
+    batch: RecordBatch,
+    keys: Vec<Option<Box<[u8]>>>,
+    matched: Vec<bool>,
+    index: HashMap<Box<[u8]>, Vec<u32>>,
+    time: Option<EventTime>,
+}
+
+impl Side {
+    fn new(schema: SchemaRef, time: Option<EventTime>) -> Self {
+        Side {
+            batch: RecordBatch::new_empty(schema),
+            keys: Vec::new(),
+            matched: Vec::new(),
+            index: HashMap::new(),
+            time,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    fn append(&mut self, rows: &RecordBatch, keys: Vec<Option<Box<[u8]>>>) -> Result<()> {
+        let base = self.len() as u32;
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(k) = k {
+                self.index.entry(k.clone()).or_default().push(base + i as u32);
+            }
+        }
+        self.batch = concat_batches(&self.batch.schema(), [&self.batch, rows])?;
+        self.matched.extend(std::iter::repeat_n(false, keys.len()));
+        self.keys.extend(keys);
+        Ok(())
+    }
+
+    fn times(&self, b: &RecordBatch) -> Option<TimestampMicrosecondArray> {
+        let t = self.time?;
+        b.column(t.column)
+            .as_any()
+            .downcast_ref::<TimestampMicrosecondArray>()
+            .cloned()
+    }
+
+    /// Drops the rows of `b` whose event time is at or behind `wm`.
+    fn drop_late(&self, b: RecordBatch, wm: Option<i64>) -> Result<(RecordBatch, u64)> {
+        let (Some(wm), Some(t)) = (wm, self.times(&b)) else {
+            return Ok((b, 0));
+        };
+        let keep: BooleanArray = t.iter().map(|v| Some(v.is_none_or(|v| v > wm))).collect();
+        let late = keep.iter().filter(|k| k == &Some(false)).count() as u64;
+        Ok((filter_record_batch(&b, &keep)?, late))
+    }
+
+    /// Removes the rows whose event time is at or before `expires`; returns
+    /// those that never matched (an outer join emits them).
+    fn evict(&mut self, expires: i64) -> Result<(RecordBatch, u64)> {
+        let Some(t) = self.times(&self.batch) else {
+            return Ok((RecordBatch::new_empty(self.batch.schema()), 0));
+        };
+        let gone: Vec<bool> = t.iter().map(|v| v.is_some_and(|v| v <= expires)).collect();
+        let removed = gone.iter().filter(|g| **g).count() as u64;
+        if removed == 0 {
+            return Ok((RecordBatch::new_empty(self.batch.schema()), 0));
+        }
+        let unmatched: BooleanArray = gone
+            .iter()
+            .zip(&self.matched)
+            .map(|(g, m)| Some(*g && !m))
+            .collect();
+        let unmatched = filter_record_batch(&self.batch, &unmatched)?;
+        let keep: BooleanArray = gone.iter().map(|g| Some(!g)).collect();
+        self.batch = filter_record_batch(&self.batch, &keep)?;
+        let mut keys = Vec::new();
+        let mut matched = Vec::new();
+        for (i, g) in gone.iter().enumerate() {
+            if !g {
+                keys.push(self.keys[i].take());
+                matched.push(self.matched[i]);
+            }
+        }
+        self.index.clear();
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(k) = k {
+                self.index.entry(k.clone()).or_default().push(i as u32);
+            }
+        }
+        self.keys = keys;
+        self.matched = matched;
+        Ok((unmatched, removed))
+    }
+}
+
+/// The state of one stream–stream join.
+pub struct StreamJoinState {
+    left: Side,
+    right: Side,
+    converter: RowConverter,
+    pub updated: u64,
+    pub late: u64,
+    pub removed: u64,
+}
+
+/// What the join is: its kind, keys, condition, time bounds, output.
+pub struct JoinSpec<'a> {
+    pub how: JoinType,
+    pub left_keys: &'a Arc<dyn Kernel>,
+    pub right_keys: &'a Arc<dyn Kernel>,
+    pub condition: Option<&'a Arc<dyn Kernel>>,
+    pub bounds: TimeBounds,
+    pub out: &'a SchemaRef,
+}
+
+impl StreamJoinState {
+    pub fn new(
+        left: SchemaRef,
+        right: SchemaRef,
+        left_time: Option<EventTime>,
+        right_time: Option<EventTime>,
+        left_keys: &Arc<dyn Kernel>,
+    ) -> Result<Self> {
+        let fields = left_keys
+            .output_schema()
+            .fields()
+            .iter()
+            .map(|f| SortField::new(f.data_type().clone()))
+            .collect();
+        Ok(StreamJoinState {
+            left: Side::new(left, left_time),
+            right: Side::new(right, right_time),
+            converter: RowConverter::new(fields)?,
+            updated: 0,
+            late: 0,
+            removed: 0,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.left.len() + self.right.len()
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.left.batch.get_array_memory_size() + self.right.batch.get_array_memory_size()
+    }
+
+    fn keys(&self, kernel: &Arc<dyn Kernel>, b: &RecordBatch) -> Result<Vec<Option<Box<[u8]>>>> {
+        let k = kernel.collect(b)?;
+        let rows = self.converter.convert_columns(k.columns())?;
+        Ok((0..b.num_rows())
+            .map(|i| {
+                k.columns()
+                    .iter()
+                    .all(|c| c.is_valid(i))
+                    .then(|| rows.row(i).as_ref().into())
+            })
+            .collect())
+    }
+
+    /// Runs one batch: `late_wm` judges arriving rows late, `wm` evicts.
+    pub fn run(
+        &mut self,
+        spec: &JoinSpec,
+        left: Vec<RecordBatch>,
+        right: Vec<RecordBatch>,
+        late_wm: Option<i64>,
+        wm: Option<i64>,
+    ) -> Result<Vec<RecordBatch>> {
+        let new_left = concat_batches(&self.left.batch.schema(), &left)?;
+        let new_right = concat_batches(&self.right.batch.schema(), &right)?;
+        let (new_left, late_l) = self.left.drop_late(new_left, late_wm)?;
+        let (new_right, late_r) = self.right.drop_late(new_right, late_wm)?;
+        self.late = late_l + late_r;
+        self.updated = (new_left.num_rows() + new_right.num_rows()) as u64;
+        let lk = self.keys(spec.left_keys, &new_left)?;
+        let rk = self.keys(spec.right_keys, &new_right)?;
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        // Buffered left rows × new right rows, then new left rows × every
+        // right row (buffered and new): each pair once.
+        let (l0, r0) = (self.left.len() as u32, self.right.len() as u32);
+        for (j, k) in rk.iter().enumerate() {
+            if let Some(hits) = k.as_ref().and_then(|k| self.left.index.get(k)) {
+                pairs.extend(hits.iter().map(|&i| (i, r0 + j as u32)));
+            }
+        }
+        self.right.append(&new_right, rk)?;
+        for (i, k) in lk.iter().enumerate() {
+            if let Some(hits) = k.as_ref().and_then(|k| self.right.index.get(k)) {
+                pairs.extend(hits.iter().map(|&j| (l0 + i as u32, j)));
+            }
+        }
+        self.left.append(&new_left, lk)?;
+        let joined = self.pairs(&pairs, spec)?;
+        // Evict what can no longer match; outer joins emit the unmatched.
+        self.removed = 0;
+        let mut out = joined.into_iter().collect::<Vec<_>>();
+        if let Some(wm) = wm {
+            if let Some(x) = spec.bounds.left_expires(wm) {
+                let (unmatched, n) = self.left.evict(x)?;
+                self.removed += n;
+                if spec.how == JoinType::LeftOuter && unmatched.num_rows() > 0 {
+                    out.push(pad(&unmatched, true, spec.out)?);
+                }
+            }
+            if let Some(x) = spec.bounds.right_expires(wm) {
+                let (unmatched, n) = self.right.evict(x)?;
+                self.removed += n;
+                if spec.how == JoinType::RightOuter && unmatched.num_rows() > 0 {
+                    out.push(pad(&unmatched, false, spec.out)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The pairs the condition accepts, as output rows; marks them matched.
+    fn pairs(&mut self, pairs: &[(u32, u32)], spec: &JoinSpec) -> Result<Option<RecordBatch>> {
+        if pairs.is_empty() {
+            return Ok(None);
+        }
+        let li = UInt32Array::from_iter_values(pairs.iter().map(|p| p.0));
+        let ri = UInt32Array::from_iter_values(pairs.iter().map(|p| p.1));
+        let mut cols: Vec<ArrayRef> = Vec::new();
+        for c in self.left.batch.columns() {
+            cols.push(take(c.as_ref(), &li, None)?);
+        }
+        for c in self.right.batch.columns() {
+            cols.push(take(c.as_ref(), &ri, None)?);
+        }
+        let both = RecordBatch::try_new(both_schema(&self.left, &self.right), cols)?;
+        let accept: Vec<bool> = match spec.condition {
+            None => vec![true; pairs.len()],
+            Some(k) => {
+                let r = k.collect(&both)?;
+                let c = r
+                    .column(0)
+                    .as_any()
+                    .downcast_ref::<BooleanArray>()
+                    .cloned()
+                    .unwrap_or_else(|| BooleanArray::from(vec![false; pairs.len()]));
+                (0..pairs.len()).map(|i| c.is_valid(i) && c.value(i)).collect()
+            }
+        };
+        for (p, ok) in pairs.iter().zip(&accept) {
+            if *ok {
+                self.left.matched[p.0 as usize] = true;
+                self.right.matched[p.1 as usize] = true;
+            }
+        }
+        let keep = BooleanArray::from(accept);
+        let kept = filter_record_batch(&both, &keep)?;
+        Ok(Some(conform(kept.columns().to_vec(), spec.out)?))
+    }
+}
+
+fn both_schema(l: &Side, r: &Side) -> SchemaRef {
+    let fields: Vec<_> = l
+        .batch
+        .schema()
+        .fields()
+        .iter()
+        .chain(r.batch.schema().fields())
+        .map(|f| f.as_ref().clone().with_nullable(true))
+        .collect();
+    Arc::new(arrow::datatypes::Schema::new(fields))
+}
+
+/// Rows of one side, the other side's columns null.
+fn pad(rows: &RecordBatch, is_left: bool, out: &SchemaRef) -> Result<RecordBatch> {
+    let n = rows.num_rows();
+    let nulls: Vec<ArrayRef> = out
+        .fields()
+        .iter()
+        .skip(if is_left { rows.num_columns() } else { 0 })
+        .take(out.fields().len() - rows.num_columns())
+        .map(|f| new_null_array(f.data_type(), n))
+        .collect();
+    let cols = if is_left {
+        rows.columns().iter().cloned().chain(nulls).collect()
+    } else {
+        nulls.into_iter().chain(rows.columns().iter().cloned()).collect()
+    };
+    conform(cols, out)
+}
+
+/// The columns as a batch of the output schema.
+fn conform(cols: Vec<ArrayRef>, out: &SchemaRef) -> Result<RecordBatch> {
+    Ok(RecordBatch::try_new(out.clone(), cols)?)
+}
