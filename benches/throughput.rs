@@ -2,7 +2,10 @@
 //! complete mode, memory sink) on 1M activity rows in 80 JSON files, with one
 //! file per trigger and with everything in one batch, compiled and
 //! interpreted; example 2 (the stairs filter, append) and example 6
-//! (sliding windows under a watermark, append) likewise.
+//! (sliding windows under a watermark, append) likewise; and example 1
+//! compiled with a checkpoint location (offset and commit logs, source log
+//! and state snapshots written and synced every batch), to show what
+//! checkpointing costs.
 //!
 //!     cargo bench --bench throughput [-- --rows N --files K]
 //!
@@ -55,6 +58,7 @@ fn run(
     output: &str,
     rows: usize,
     bytes: u64,
+    checkpoint: Option<&Path>,
 ) {
     let t0 = Instant::now();
     let spark = Session::builder().create();
@@ -75,21 +79,25 @@ fn run(
     }
     let streaming = reader.json(dir).unwrap();
     let t = Instant::now();
-    let q = build(&streaming)
+    let mut w = build(&streaming)
         .write_stream()
         .query_name("bench")
         .format("memory")
-        .output_mode(output)
-        .start()
-        .unwrap();
+        .output_mode(output);
+    if let Some(ck) = checkpoint {
+        let _ = std::fs::remove_dir_all(ck);
+        w = w.option("checkpointLocation", ck.display());
+    }
+    let q = w.start().unwrap();
     q.process_all_available().unwrap();
     let secs = t.elapsed().as_secs_f64();
     let batches = q.recent_progress().len();
     q.stop().unwrap();
     println!(
-        "{name:<12} {:<12} {:<10} {:>9.0} rows/s {:>8.1} MB/s  {:>6.3} s  {batches:>3} batches  (static read + schema {:.3} s)",
+        "{name:<12} {:<12} {:<10} {:<5} {:>9.0} rows/s {:>8.1} MB/s  {:>6.3} s  {batches:>3} batches  (static read + schema {:.3} s)",
         mode.name(),
         max_files.map(|n| format!("{n} file/trig")).unwrap_or("all at once".into()),
+        if checkpoint.is_some() { "ckpt" } else { "" },
         rows as f64 / secs,
         bytes as f64 / 1e6 / secs,
         secs,
@@ -132,7 +140,7 @@ fn main() {
     };
     for mode in [ExecMode::Jit, ExecMode::Interpret] {
         for max_files in [Some(1), None] {
-            run("example 6", &dir, mode, max_files, ex6, "append", rows, bytes);
+            run("example 6", &dir, mode, max_files, ex6, "append", rows, bytes, None);
             run(
                 "example 1",
                 &dir,
@@ -142,7 +150,23 @@ fn main() {
                 "complete",
                 rows,
                 bytes,
+                None,
             );
+            if mode == ExecMode::Jit {
+                let ck = dir.with_file_name("bench-checkpoint");
+                run(
+                    "example 1",
+                    &dir,
+                    mode,
+                    max_files,
+                    ex1,
+                    "complete",
+                    rows,
+                    bytes,
+                    Some(&ck),
+                );
+                let _ = std::fs::remove_dir_all(&ck);
+            }
             run(
                 "example 2",
                 &dir,
@@ -152,6 +176,7 @@ fn main() {
                 "append",
                 rows,
                 bytes,
+                None,
             );
         }
     }

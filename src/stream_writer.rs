@@ -32,7 +32,7 @@ impl DataStreamWriter {
         self
     }
 
-    /// memory, console, foreach, foreachBatch, …
+    /// memory, console, foreach, foreachBatch, json, csv, parquet.
     pub fn format(mut self, f: &str) -> Self {
         self.cfg.format = Some(f.to_string());
         self
@@ -63,6 +63,15 @@ impl DataStreamWriter {
 
     pub fn option(mut self, key: &str, value: impl ToString) -> Self {
         self.cfg.options.insert(key.to_string(), value.to_string());
+        self
+    }
+
+    /// File sinks: writes each row under `col=value/` directories of these
+    /// columns (PySpark's `partitionBy`).
+    pub fn partition_by<S: AsRef<str>>(mut self, cols: impl IntoIterator<Item = S>) -> Self {
+        self.cfg
+            .partition_by
+            .extend(cols.into_iter().map(|c| c.as_ref().to_string()));
         self
     }
 
@@ -113,6 +122,14 @@ impl DataStreamWriter {
         }
         let session = self.df.session().clone();
         self.cfg.exec_mode = Some(session.exec_mode());
+        for key in [
+            "spark.sql.streaming.checkpointLocation",
+            "spark.sql.streaming.minBatchesToRetain",
+        ] {
+            if let Some(v) = session.conf().get(key) {
+                self.cfg.session_conf.insert(key.to_string(), v);
+            }
+        }
         self.cfg.watermark_policy = session.watermark_policy()?;
         let plan = Arc::clone(self.df.plan());
         Ok(writer::start(

@@ -251,6 +251,51 @@ fn bad_flags_exit_2() {
 }
 
 #[test]
+fn file_sinks_with_checkpoints_restart_where_they_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let write = |f: u32| {
+        let rows: String = (0..10)
+            .map(|r| format!("{{\"id\":{},\"k\":\"k{}\"}}\n", f * 10 + r, r % 2))
+            .collect();
+        std::fs::write(input.join(format!("f{f}.json")), rows).unwrap();
+    };
+    let script = dir.path().join("sink.sql");
+    std::fs::write(
+        &script,
+        "CREATE SOURCE s (id BIGINT, k STRING) WITH (format = 'json', path = '${d}/in', maxFilesPerTrigger = 1);
+         CREATE SINK out WITH (format = 'parquet', path = '${d}/out', checkpointLocation = '${d}/ck', partitionBy = 'k')
+         AS SELECT id, k FROM s WHERE id % 2 = 0;",
+    )
+    .unwrap();
+    let var = format!("d={}", dir.path().display());
+    let run = || {
+        let o = sqlc(&["run", script.to_str().unwrap(), "--available-now", "--quiet", "--var", &var]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let back = session(sqlc::ExecMode::Jit)
+            .read()
+            .schema("id BIGINT")
+            .format("parquet")
+            .load(dir.path().join("out"))
+            .unwrap();
+        let mut ids: Vec<i64> = to_json_rows(&back.collect().unwrap())
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        ids.sort();
+        ids
+    };
+    write(0);
+    write(1);
+    assert_eq!(run(), (0..20).step_by(2).collect::<Vec<i64>>());
+    assert!(dir.path().join("out/k=k0/").is_dir());
+    assert!(dir.path().join("ck/offsets/1").is_file());
+    write(2);
+    assert_eq!(run(), (0..30).step_by(2).collect::<Vec<i64>>(), "the restart takes only the new file");
+}
+
+#[test]
 fn ctrl_c_stops_a_streaming_script_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("stream.sql");

@@ -1176,3 +1176,5 @@ pub unsafe extern "C" fn sqlc_agg_distinct(
         }
     }
 }
+
+mod snapshot;

@@ -57,6 +57,14 @@ pub enum Error {
     #[error("[STREAM_FAILED] Query [{name}] terminated with exception: {message}")]
     QueryFailed { name: String, message: String },
 
+    /// A checkpoint file that cannot be read back (truncated, garbled).
+    #[error("checkpoint file {path} is damaged: {reason}")]
+    DamagedCheckpoint { path: PathBuf, reason: String },
+
+    /// A checkpoint written by a query whose state does not fit this one.
+    #[error("[STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA] The checkpoint at {location} cannot be used by this query: {reason}. Start the changed query with a new checkpointLocation.")]
+    IncompatibleCheckpoint { location: PathBuf, reason: String },
+
     #[error("Arrow error: {0}")]
     Arrow(String),
 
@@ -65,6 +73,13 @@ pub enum Error {
 }
 
 impl Error {
+    pub fn damaged(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Error::DamagedCheckpoint {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

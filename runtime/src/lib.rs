@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod catalog;
 pub mod checker;
+pub mod checkpoint;
 pub mod connector;
 pub mod datagen;
 pub mod display;

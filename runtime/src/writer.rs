@@ -11,14 +11,16 @@ use sqlc_compiler::plan::Plan;
 use sqlc_compiler::ExecMode;
 
 use crate::catalog::{Catalog, Relation};
+use crate::checkpoint::{Checkpoint, DEFAULT_MIN_BATCHES_TO_RETAIN};
 use crate::checker::check_streaming;
 use crate::error::{Error, Result};
 use crate::exec::WatermarkPolicy;
 use crate::query::{new_uuid, QuerySpec, StreamingQuery, StreamingQueryManager, Trigger};
 use crate::sink::{
-    BatchFn, ConsoleSink, ForeachBatchSink, ForeachSink, MemorySink, MemoryTable, OutputMode,
-    RowFn, Sink,
+    BatchFn, ConsoleSink, FileSink, ForeachBatchSink, ForeachSink, MemorySink, MemoryTable,
+    OutputMode, RowFn, Sink,
 };
+use crate::source::FileFormat;
 
 /// What `write_stream()` collected.
 #[derive(Default)]
@@ -32,6 +34,13 @@ pub struct WriterConfig {
     pub foreach: Option<RowFn>,
     pub foreach_batch: Option<BatchFn>,
     pub exec_mode: Option<ExecMode>,
+    /// `partitionBy(..)` (file sinks); the option `partitionBy` (a comma
+    /// separated list) is read too.
+    pub partition_by: Vec<String>,
+    /// Session settings that apply: `spark.sql.streaming.checkpointLocation`
+    /// (a root under which a query named `q` checkpoints in `q/`) and
+    /// `spark.sql.streaming.minBatchesToRetain`.
+    pub session_conf: HashMap<String, String>,
     pub watermark_policy: WatermarkPolicy,
 }
 
@@ -110,6 +119,13 @@ pub fn start(
         .unwrap_or_else(|| "parquet".into())
         .to_ascii_lowercase();
     let exec_mode = cfg.exec_mode.unwrap_or_else(ExecMode::from_env);
+    let is_file_sink = matches!(format.as_str(), "json" | "csv" | "parquet");
+    if is_file_sink && mode != OutputMode::Append {
+        return Err(Error::Unsupported(format!(
+            "Data source {format} does not support {mode} output mode"
+        )));
+    }
+    let checkpoint = open_checkpoint(&cfg, is_file_sink, &format)?;
     let phys = plan_physical(plan, exec_mode)?;
     let mut sources = Vec::new();
     for (id, streaming) in plan.scans() {
@@ -123,6 +139,18 @@ pub fn start(
                     "relation {id:?} is not a stream"
                 )))
             }
+        }
+    }
+    let query_id = match &checkpoint {
+        Some(ck) => ck.query_id(&new_uuid())?,
+        None => new_uuid(),
+    };
+    if let Some(ck) = &checkpoint {
+        if streams.active().iter().any(|q| q.id() == query_id) {
+            return Err(Error::Unsupported(format!(
+                "Cannot start query with id {query_id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint {} that is already active.",
+                ck.root().display()
+            )));
         }
     }
     // The sink last: a memory sink registers its table, which only a query
@@ -158,9 +186,32 @@ pub fn start(
         "foreachbatch" => Box::new(ForeachBatchSink::new(cfg.foreach_batch.take().ok_or_else(|| {
             Error::Unsupported("foreachBatch sink needs a closure: use foreach_batch()".into())
         })?)),
+        "json" | "csv" | "parquet" => {
+            let path = cfg.option("path").ok_or_else(|| {
+                Error::Unsupported("'path' is not specified: a file sink needs option(\"path\", …)".into())
+            })?;
+            let mut partition_by = cfg.partition_by.clone();
+            if let Some(p) = cfg.option("partitionBy") {
+                partition_by.extend(p.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()));
+            }
+            let header = match cfg.option("header").map(|h| h.to_ascii_lowercase()) {
+                None => false,
+                Some(h) if h == "true" => true,
+                Some(h) if h == "false" => false,
+                Some(h) => {
+                    return Err(Error::BadOption {
+                        name: "header".into(),
+                        value: h,
+                        reason: "expected true or false".into(),
+                    })
+                }
+            };
+            let fmt: FileFormat = format.parse()?;
+            Box::new(FileSink::new(path.as_ref(), fmt, partition_by, header, &plan.schema.to_arrow())?)
+        }
         other => {
             return Err(Error::Unsupported(format!(
-                "sink format '{other}' is not supported (supported: memory, console, foreach, foreachBatch)"
+                "sink format '{other}' is not supported (supported: memory, console, foreach, foreachBatch, json, csv, parquet)"
             )))
         }
     };
@@ -177,10 +228,41 @@ pub fn start(
         output_mode: mode,
         trigger: cfg.trigger,
         partitions,
+        checkpoint,
         watermark_policy: cfg.watermark_policy,
         late_sink,
     };
-    let q = StreamingQuery::start(spec, new_uuid())?;
+    let q = StreamingQuery::start(spec, query_id)?;
     streams.register(q.clone());
     Ok(q)
+}
+
+/// The query's checkpoint: the `checkpointLocation` option, else a
+/// directory named after the query under the session's
+/// `spark.sql.streaming.checkpointLocation`. File sinks require one.
+fn open_checkpoint(cfg: &WriterConfig, required: bool, format: &str) -> Result<Option<Checkpoint>> {
+    let root = cfg.session_conf.get("spark.sql.streaming.checkpointLocation");
+    let location = match (cfg.option("checkpointLocation"), root, &cfg.query_name) {
+        (Some(l), _, _) => Some(std::path::PathBuf::from(l)),
+        (None, Some(root), Some(name)) => Some(std::path::Path::new(root).join(name)),
+        _ => None,
+    };
+    let Some(location) = location else {
+        if required {
+            return Err(Error::Unsupported(format!(
+                "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or SparkSession.conf.set(\"spark.sql.streaming.checkpointLocation\", ...) (sink format {format})"
+            )));
+        }
+        return Ok(None);
+    };
+    let key = "spark.sql.streaming.minBatchesToRetain";
+    let retain = match cfg.session_conf.get(key) {
+        None => DEFAULT_MIN_BATCHES_TO_RETAIN,
+        Some(v) => v.trim().parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| Error::BadOption {
+            name: key.into(),
+            value: v.clone(),
+            reason: "expected a positive integer".into(),
+        })?,
+    };
+    Checkpoint::open(&location, retain).map(Some)
 }

@@ -139,3 +139,51 @@ impl DedupState {
         Ok(out)
     }
 }
+
+/// The remembered keys as bytes, for checkpoints (the files are the
+/// checkpoint module's business).
+impl DedupState {
+    /// Each key (`u32` length, its row bytes) with its eviction time (a
+    /// `u8` flag, then an `i64` if set), sorted so that equal state gives
+    /// equal bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut keys: Vec<(&Box<[u8]>, &Option<i64>)> = self.seen.iter().collect();
+        keys.sort_unstable();
+        let mut out = Vec::new();
+        for (k, t) in keys {
+            out.extend_from_slice(&(k.len() as u32).to_le_bytes());
+            out.extend_from_slice(k);
+            match t {
+                Some(t) => {
+                    out.push(1);
+                    out.extend_from_slice(&t.to_le_bytes());
+                }
+                None => out.push(0),
+            }
+        }
+        out
+    }
+
+    /// Replaces the remembered keys by those of [`DedupState::to_bytes`].
+    pub fn restore_bytes(&mut self, mut bytes: &[u8]) -> std::result::Result<(), String> {
+        let mut take = |n: usize| -> std::result::Result<&[u8], String> {
+            let (a, b) = bytes.split_at_checked(n).ok_or("truncated dedup state")?;
+            bytes = b;
+            Ok(a)
+        };
+        let mut seen = HashMap::new();
+        loop {
+            let Ok(len) = take(4) else { break };
+            let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
+            let key: Box<[u8]> = take(len)?.into();
+            let t = match take(1)?[0] {
+                0 => None,
+                1 => Some(i64::from_le_bytes(take(8)?.try_into().expect("8 bytes"))),
+                f => return Err(format!("bad dedup state flag {f}")),
+            };
+            seen.insert(key, t);
+        }
+        self.seen = seen;
+        Ok(())
+    }
+}

@@ -5,6 +5,7 @@
 mod aggregate;
 mod dedup;
 mod join;
+mod snapshot;
 mod stream_join;
 mod watermark;
 
@@ -21,6 +22,7 @@ use sqlc_compiler::plan::SourceId;
 pub use aggregate::{partition_of, AggState, Emit};
 use dedup::DedupState;
 use join::HashedSide;
+pub use snapshot::{StateSchema, StateSnapshot, STREAM_JOIN};
 use stream_join::{JoinSpec, StreamJoinState};
 pub use watermark::{WatermarkPolicy, WatermarkState};
 

@@ -11,8 +11,10 @@ use serde_json::Value;
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
+use super::checkpointing::{log_batch, resume};
 use super::progress::{iso_millis, QueryProgress, SourceProgress};
 use super::{Shared, Trigger, RECENT_PROGRESS};
+use crate::checkpoint::{Checkpoint, OffsetSeq};
 use crate::error::Result;
 use crate::exec::{BatchInput, Emit, Executor, WatermarkPolicy};
 use crate::sink::{OutputMode, Sink};
@@ -30,16 +32,18 @@ pub struct QuerySpec {
     pub output_mode: OutputMode,
     pub trigger: Trigger,
     pub partitions: usize,
+    /// The open checkpoint, if the query has a `checkpointLocation`.
+    pub checkpoint: Option<Checkpoint>,
     pub watermark_policy: WatermarkPolicy,
     /// Where the rows dropped as late go (the `lateRowsTable` option), and
     /// their schema.
     pub late_sink: Option<(Box<dyn Sink>, SchemaRef)>,
 }
 
-struct SourceState {
-    id: SourceId,
-    source: Box<dyn Source>,
-    committed: Option<Value>,
+pub(super) struct SourceState {
+    pub id: SourceId,
+    pub source: Box<dyn Source>,
+    pub committed: Option<Value>,
 }
 
 /// How long the loop sleeps when a poll finds no new data (Spark's
@@ -76,6 +80,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         output_mode,
         trigger,
         partitions,
+        mut checkpoint,
         watermark_policy,
         mut late_sink,
     } = spec;
@@ -92,6 +97,16 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             committed: None,
         })
         .collect();
+    let mut batch_id: u64 = 0;
+    let mut watermark: Option<i64> = None;
+    // A batch the checkpoint logged but did not commit, run first.
+    let mut rerun: Option<OffsetSeq> = None;
+    if let Some(ck) = checkpoint.as_mut() {
+        let r = resume(ck, &mut exec, &mut sources)?;
+        batch_id = r.next_batch;
+        watermark = r.watermark;
+        rerun = r.rerun;
+    }
     let emit = match output_mode {
         OutputMode::Complete => Emit::All,
         OutputMode::Update => Emit::Updated,
@@ -107,8 +122,6 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             Trigger::ProcessingTime(_) => {}
         }
     }
-    let mut batch_id: u64 = 0;
-    let mut watermark: Option<i64> = None;
     let mut last_trigger: Option<Instant> = None;
     loop {
         if shared.stop.load(Ordering::SeqCst) {
@@ -132,22 +145,35 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         };
         let t_start = Instant::now();
         let started_ms = now_ms();
-        // Plan the batch: every source's latest offset.
+        // Plan the batch: every source's latest offset (or, for a batch
+        // run again after a restart, the offsets it was logged with).
+        let replay = rerun.take();
         let mut ends = Vec::with_capacity(sources.len());
         let mut any_new = false;
-        for s in sources.iter_mut() {
-            let end = s.source.latest_offset()?;
-            let new = end.is_some() && end != s.committed;
-            any_new |= new;
-            ends.push(end);
-        }
+        let (next_wm, wm_moved) = match &replay {
+            Some(seq) => {
+                for (s, end) in sources.iter().zip(&seq.offsets) {
+                    any_new |= end.is_some() && *end != s.committed;
+                    ends.push(end.clone());
+                }
+                (seq.watermark_us, true)
+            }
+            None => {
+                for s in sources.iter_mut() {
+                    let end = s.source.latest_offset()?;
+                    let new = end.is_some() && end != s.committed;
+                    any_new |= new;
+                    ends.push(end);
+                }
+                // The watermark never moves back (a new input's, or a policy over
+                // several, may be behind the one in force).
+                let next_wm = exec.next_watermark().max(watermark);
+                // A batch without data still runs when the watermark moved, so
+                // stateful operators can emit and evict (Spark's no-data batches).
+                (next_wm, next_wm.is_some() && next_wm != watermark && batch_id > 0)
+            }
+        };
         let t_offsets = t_start.elapsed();
-        // The watermark never moves back (a new input's, or a policy over
-        // several, may be behind the one in force).
-        let next_wm = exec.next_watermark().max(watermark);
-        // A batch without data still runs when the watermark moved, so
-        // stateful operators can emit and evict (Spark's no-data batches).
-        let wm_moved = next_wm.is_some() && next_wm != watermark && batch_id > 0;
         if !any_new && !wm_moved {
             {
                 let mut st = shared.lock();
@@ -172,7 +198,14 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             st.status.is_data_available = any_new;
         }
         let late_watermark = watermark;
-        watermark = next_wm.or(watermark);
+        watermark = match &replay {
+            Some(seq) => seq.watermark_us,
+            None => next_wm.or(watermark),
+        };
+        if let (Some(ck), None) = (&checkpoint, &replay) {
+            let p = exec.state_partitions();
+            log_batch(ck, batch_id, &sources, &ends, watermark, started_ms, p)?;
+        }
         // Read each source's new rows.
         let t_get = Instant::now();
         let mut data = static_inputs.clone();
@@ -197,12 +230,18 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             late_watermark_us: late_watermark,
         })?;
         let num_output_rows = out.iter().map(|b| b.num_rows() as u64).sum();
+        if let Some(ck) = checkpoint.as_mut() {
+            ck.save_state(batch_id, &exec.snapshot_state())?;
+        }
         sink.add_batch(batch_id, &schema, out, output_mode)?;
         if let Some((late, late_schema)) = late_sink.as_mut() {
             late.add_batch(batch_id, late_schema, exec.take_late_rows(), OutputMode::Append)?;
         }
         let t_add = t_add.elapsed();
         let t_commit = Instant::now();
+        if let Some(ck) = &checkpoint {
+            ck.commit(batch_id, exec.next_watermark())?;
+        }
         let mut source_progress = Vec::new();
         for ((s, end), rows) in sources.iter_mut().zip(ends).zip(&source_rows) {
             let start = s.committed.clone();

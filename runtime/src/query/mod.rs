@@ -1,11 +1,13 @@
 //! Streaming queries: each runs its micro-batches on its own thread, and the
 //! [`StreamingQuery`] handle watches and controls it from outside.
 //!
-//! One micro-batch: ask every source for its latest offset → (offsets are
-//! logged here once checkpoints land) → read each source's rows between the
+//! One micro-batch: ask every source for its latest offset → log them (with
+//! a checkpoint) → read each source's rows between the
 //! last committed offset and the new one → run the plan → write the result
-//! to the sink → commit the sources → record progress.
+//! to the sink → (with a checkpoint) save the state and write the commit log
+//! → commit the sources → record progress.
 
+mod checkpointing;
 mod manager;
 mod micro_batch;
 pub mod progress;

@@ -3,7 +3,9 @@
 //! replaces what the first run wrote instead of adding to it.
 
 mod console;
+mod file;
 mod foreach;
+pub mod manifest;
 mod memory;
 
 use std::fmt;
@@ -12,6 +14,7 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
 pub use console::ConsoleSink;
+pub use file::FileSink;
 pub use foreach::{BatchFn, ForeachBatchSink, ForeachSink, RowFn};
 pub use memory::{MemorySink, MemoryTable};
 

@@ -57,7 +57,9 @@ pub fn is_hidden(name: &str) -> bool {
 /// that file. A glob in the last component (`data/*.json`) lists the
 /// matching entries of its directory (files, and the files in matching
 /// directories). Without `recursive`, subdirectories are not read (sqlc
-/// does not discover partition directories). A missing path is
+/// does not discover partition directories). A directory written by a file
+/// sink lists the files of its manifest (`_spark_metadata/`), as Spark
+/// reads it, so files of uncommitted batches are never seen. A missing path is
 /// [`Error::PathNotFound`].
 pub fn list_files(path: &Path, options: &ListingOptions) -> Result<Vec<FileStatus>> {
     let meta = match std::fs::metadata(path) {
@@ -68,6 +70,15 @@ pub fn list_files(path: &Path, options: &ListingOptions) -> Result<Vec<FileStatu
     let mut out = Vec::new();
     if meta.is_file() {
         out.push(status(path, &meta));
+    } else if let Some(files) = crate::sink::manifest::committed_files(path)? {
+        // A file sink's output: only the files its manifest lists.
+        return Ok(files
+            .into_iter()
+            .filter(|f| {
+                let name = f.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                options.glob.as_ref().is_none_or(|g| g.matches(&name))
+            })
+            .collect());
     } else {
         walk(path, options, None, &mut out)?;
         out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -270,6 +270,30 @@ impl Source for FileStreamSource {
         Self::log_offset(end).map(|_| ())
     }
 
+    fn checkpoint_entry(&self, end: &Offset) -> Option<(u64, Vec<Value>)> {
+        let id = Self::log_offset(end).ok()?;
+        let files = self.files_for_batch(id)?;
+        Some((id, files.iter().map(FileEntry::to_json).collect()))
+    }
+
+    fn restore_checkpoint(&mut self, last_planned: Option<&Offset>, log: Vec<Value>) -> Result<()> {
+        let Some(last) = last_planned.map(Self::log_offset).transpose()? else {
+            return Ok(());
+        };
+        let mut entries: BTreeMap<u64, Vec<FileEntry>> = BTreeMap::new();
+        for v in &log {
+            let e = FileEntry::from_json(v)?;
+            if e.batch_id <= last {
+                entries.entry(e.batch_id).or_default().push(e);
+            }
+        }
+        self.restore(entries);
+        // Planning continues after the last logged batch even if it took
+        // files the log no longer lists.
+        self.current = Some(self.current.map_or(last, |c| c.max(last)));
+        Ok(())
+    }
+
     fn description(&self) -> String {
         format!("FileStreamSource[{}]", self.path.display())
     }

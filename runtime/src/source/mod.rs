@@ -74,6 +74,28 @@ pub trait Source: Send {
     /// (`maxFilesPerTrigger`, …), as Spark's `Trigger.Once` does.
     fn ignore_rate_limits(&mut self) {}
 
+    /// The source's own log entry for the batch ending at `end`, which a
+    /// checkpoint persists (in `sources/<i>/<entry id>`) before the offset
+    /// log: the entry id and its lines. `None` when the offset alone is
+    /// enough to replay the batch (the default).
+    fn checkpoint_entry(&self, _end: &Offset) -> Option<(u64, Vec<serde_json::Value>)> {
+        None
+    }
+
+    /// Called once, before the first batch, when a query restarts from a
+    /// checkpoint. `last_planned` is the end offset of the newest batch in
+    /// the offset log (the next planned batch starts after it; `None` if the
+    /// source had none), and `log` every line the checkpoint kept of this
+    /// source's [`Source::checkpoint_entry`] entries, oldest first (lines of
+    /// entries after `last_planned` may be among them: ignore those).
+    fn restore_checkpoint(
+        &mut self,
+        _last_planned: Option<&Offset>,
+        _log: Vec<serde_json::Value>,
+    ) -> Result<()> {
+        Ok(())
+    }
+
     /// Releases resources when the query stops.
     fn stop(&mut self) {}
 

@@ -244,9 +244,15 @@ impl Exec<'_> {
         if !df.is_streaming() {
             return Err(bad(format!("CREATE SINK {name}: its query reads no source (CREATE SOURCE); use CREATE VIEW or SELECT for static tables")));
         }
-        if !matches!(format.to_ascii_lowercase().as_str(), "memory" | "console") {
+        let is_file = matches!(format.to_ascii_lowercase().as_str(), "json" | "csv" | "parquet");
+        if !is_file && !matches!(format.to_ascii_lowercase().as_str(), "memory" | "console") {
             return Err(bad(format!(
-                "sink format '{format}' is not supported (supported: memory, console)"
+                "sink format '{format}' is not supported (supported: memory, console, json, csv, parquet)"
+            )));
+        }
+        if is_file && !opts.contains_key("path") {
+            return Err(bad(format!(
+                "CREATE SINK {name}: a {format} sink needs its output directory: WITH (path = '…')"
             )));
         }
         if self.pass == Pass::Check {

@@ -1,0 +1,188 @@
+//! A compact byte form of an [`AggTable`], for the runtime's state store
+//! (which does the file I/O). The form is generic over the layout: the
+//! group hashes, key rows, accumulator rows and string arena are copied as
+//! they are, so any accumulator kind whose 16 bytes are plain data or arena
+//! pairs round-trips without code here. The slot index is rebuilt on load.
+//!
+//! Form (little-endian `u64`s): magic, groups, key width, accumulator
+//! width, arena length; then the hashes, key rows, accumulator rows, arena.
+
+use std::sync::Arc;
+
+use super::{read_pair, read_u64, AggTable, TableLayout, EMPTY_SLOT};
+use crate::error::{Error, Result};
+
+const MAGIC: u64 = u64::from_le_bytes(*b"SQLCAGG1");
+
+impl TableLayout {
+    /// A description of the layout that changes whenever stored groups of
+    /// one layout would not mean the same under the other: every field (key
+    /// types, accumulator kinds, functions, argument types, window, event
+    /// time key, and any added later). A checkpoint records it to refuse a
+    /// restart with an incompatible query.
+    pub fn fingerprint(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+impl AggTable {
+    /// Appends the table's byte form to `out`.
+    pub fn serialize_into(&self, out: &mut Vec<u8>) {
+        let put = |out: &mut Vec<u8>, v: u64| out.extend_from_slice(&v.to_le_bytes());
+        out.reserve(40 + self.hashes.len() * 8 + self.keys.len() + self.accs.len() + self.arena.len());
+        put(out, MAGIC);
+        put(out, self.hashes.len() as u64);
+        put(out, self.layout.key_width as u64);
+        put(out, self.layout.acc_width() as u64);
+        put(out, self.arena.len() as u64);
+        for h in &self.hashes {
+            put(out, *h);
+        }
+        out.extend_from_slice(&self.keys);
+        out.extend_from_slice(&self.accs);
+        out.extend_from_slice(&self.arena);
+    }
+
+    /// Rebuilds a table of `layout` from [`AggTable::serialize_into`]'s
+    /// bytes. Bytes of another layout, truncated, or whose string keys point
+    /// outside the arena are an error, never a panic.
+    pub fn deserialize(layout: Arc<TableLayout>, bytes: &[u8]) -> Result<AggTable> {
+        let bad = |why: &str| Error::Unsupported(format!("aggregate state: {why}"));
+        if bytes.len() < 40 {
+            return Err(bad("truncated header"));
+        }
+        let head = |i: usize| read_u64(bytes, i * 8);
+        if head(0) != MAGIC {
+            return Err(bad("not an aggregate table"));
+        }
+        let (groups, kw, aw, arena_len) = (head(1), head(2), head(3), head(4));
+        if kw != layout.key_width as u64 || aw != layout.acc_width() as u64 {
+            return Err(bad(&format!(
+                "rows of {kw}+{aw} bytes, the query's layout has {}+{}",
+                layout.key_width,
+                layout.acc_width()
+            )));
+        }
+        let need = groups
+            .checked_mul(8 + kw + aw)
+            .and_then(|n| n.checked_add(arena_len))
+            .and_then(|n| n.checked_add(40));
+        if need != Some(bytes.len() as u64) || groups >= EMPTY_SLOT as u64 - 1 {
+            return Err(bad(&format!(
+                "{} bytes do not hold {groups} groups and {arena_len} arena bytes",
+                bytes.len()
+            )));
+        }
+        let (g, kw, aw) = (groups as usize, kw as usize, aw as usize);
+        let mut at = 40;
+        let mut take = |n: usize| {
+            let s = &bytes[at..at + n];
+            at += n;
+            s
+        };
+        let hashes: Vec<u64> = take(g * 8)
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("8-byte chunk")))
+            .collect();
+        let keys = take(g * kw).to_vec();
+        let accs = take(g * aw).to_vec();
+        let arena = take(arena_len as usize).to_vec();
+        // String keys must name arena bytes (accumulators are trusted to
+        // the state file's checksum).
+        for row in keys.chunks_exact(kw.max(1)).take(g) {
+            for (k, t) in layout.key_types.iter().enumerate() {
+                if t.is_string_like() && row[k] == 0 {
+                    let (off, len) = read_pair(row, layout.key_offsets[k]);
+                    if off.checked_add(len).is_none_or(|end| end > arena.len() as u64) {
+                        return Err(bad("a string key points outside the arena"));
+                    }
+                }
+            }
+        }
+        let mut t = AggTable::with_capacity(layout, g);
+        t.hashes = hashes;
+        t.keys = keys;
+        t.accs = accs;
+        t.arena = arena;
+        if (g + 1) * 2 > t.slots.len() {
+            t.slots = vec![EMPTY_SLOT; ((g + 1) * 2).next_power_of_two()];
+        }
+        for i in 0..g {
+            t.place(t.hashes[i], i as u32);
+        }
+        t.refresh();
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::DataType;
+
+    fn layout() -> Arc<TableLayout> {
+        use super::super::AccKind;
+        use crate::ir::AggFunc;
+        Arc::new(TableLayout {
+            key_types: vec![DataType::Utf8, DataType::Int64],
+            key_offsets: vec![8, 24],
+            key_width: 32,
+            accs: vec![AccKind::Count, AccKind::MaxStr],
+            funcs: vec![(AggFunc::Count, DataType::Int64), (AggFunc::Max, DataType::Utf8)],
+            arg_types: vec![None, Some(DataType::Utf8)],
+            window: None,
+            event_time_key: None,
+        })
+    }
+
+    fn key(arena_off: u64, len: u64, v: i64) -> Vec<u8> {
+        let mut row = vec![0u8; 32];
+        super::super::write_pair(&mut row, 8, arena_off, len);
+        super::super::write_u64(&mut row, 24, v as u64);
+        row
+    }
+
+    #[test]
+    fn round_trip_keeps_groups_and_lookups() {
+        let l = layout();
+        let mut t = AggTable::new(l.clone());
+        let arena = b"stairsupwalk".to_vec();
+        for (i, (off, len)) in [(0u64, 6u64), (6, 2), (8, 4)].into_iter().enumerate() {
+            for n in 0..40 {
+                let (g, _) = t.find_or_insert_stored(i as u64 * 1000 + n, &key(off, len, n as i64), &arena);
+                super::super::write_u64(t.acc_row_mut(g), 0, n + 1);
+                t.set_acc_str(g, 1, &arena[off as usize..(off + len) as usize]);
+            }
+        }
+        let mut bytes = Vec::new();
+        t.serialize_into(&mut bytes);
+        let back = AggTable::deserialize(l.clone(), &bytes).unwrap();
+        assert_eq!(back.len(), t.len());
+        let all: Vec<usize> = (0..t.len()).collect();
+        assert_eq!(back.to_arrow(&all), t.to_arrow(&all));
+        // The rebuilt index finds every group again.
+        let mut again = back;
+        let (g, inserted) = again.find_or_insert_stored(1005, &key(6, 2, 5), &arena);
+        assert!(!inserted);
+        assert_eq!(g, 45);
+    }
+
+    #[test]
+    fn damaged_bytes_are_errors() {
+        let l = layout();
+        let mut t = AggTable::new(l.clone());
+        t.find_or_insert_stored(1, &key(0, 3, 1), b"abc");
+        let mut bytes = Vec::new();
+        t.serialize_into(&mut bytes);
+        for cut in [0, 10, 39, 41, bytes.len() - 1] {
+            assert!(AggTable::deserialize(l.clone(), &bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut bad = bytes.clone();
+        bad[40 + 8 + 8] = 0xff; // the string key's arena offset
+        assert!(AggTable::deserialize(l.clone(), &bad).is_err());
+        let mut other = (*l).clone();
+        other.accs.pop();
+        other.funcs.pop();
+        assert!(AggTable::deserialize(Arc::new(other), &bytes).is_err());
+    }
+}

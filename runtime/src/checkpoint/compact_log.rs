@@ -1,0 +1,159 @@
+//! A log of entries that compacts itself (Spark's
+//! `CompactibleFileStreamLog`): batch N's entries go to file `N`, except
+//! every `interval`-th batch (`(N + 1) % interval == 0`), which writes
+//! `N.compact` holding every entry so far. Readers take the newest compact
+//! file and the batch files after it, so the log does not grow a file per
+//! batch forever. Used by the file sink's `_spark_metadata/` manifest and
+//! by the file source's log of taken files (`sources/i/`).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::files::{log_text, numbered_files, parse_json_line, read_log_lines, remove, write_atomic};
+use crate::error::Result;
+
+/// Spark's default `spark.sql.streaming.fileSink.log.compactInterval` and
+/// `fileSource.log.compactInterval`.
+pub const DEFAULT_COMPACT_INTERVAL: u64 = 10;
+
+const COMPACT: &str = ".compact";
+
+#[derive(Clone, Debug)]
+pub struct CompactLog {
+    dir: PathBuf,
+    interval: u64,
+}
+
+impl CompactLog {
+    pub fn new(dir: PathBuf, interval: u64) -> Self {
+        CompactLog {
+            dir,
+            interval: interval.max(1),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn is_compaction(&self, id: u64) -> bool {
+        (id + 1) % self.interval == 0
+    }
+
+    fn path(&self, id: u64, compact: bool) -> PathBuf {
+        self.dir.join(if compact { format!("{id}{COMPACT}") } else { id.to_string() })
+    }
+
+    /// The newest batch id in the log.
+    pub fn latest_id(&self) -> Result<Option<u64>> {
+        let plain = numbered_files(&self.dir, "")?.into_iter().max();
+        let compact = numbered_files(&self.dir, COMPACT)?.into_iter().max();
+        Ok(plain.max(compact))
+    }
+
+    /// Records batch `id`'s entries (replacing them if `id` was written
+    /// before), compacting on compaction batches.
+    pub fn add(&self, id: u64, entries: &[Value]) -> Result<()> {
+        let lines: Vec<String> = entries.iter().map(Value::to_string).collect();
+        if !self.is_compaction(id) {
+            return write_atomic(&self.path(id, false), log_text(&lines).as_bytes());
+        }
+        let mut all: Vec<String> = self
+            .entries_before(id)?
+            .into_iter()
+            .map(|(_, v)| v.to_string())
+            .collect();
+        all.extend(lines);
+        write_atomic(&self.path(id, true), log_text(&all).as_bytes())?;
+        self.purge_before_previous_compaction(id)
+    }
+
+    /// Every entry with the batch id that recorded it (a compact file's
+    /// entries carry the compact file's id), oldest first.
+    pub fn entries(&self) -> Result<Vec<(u64, Value)>> {
+        self.entries_before(u64::MAX)
+    }
+
+    fn entries_before(&self, end: u64) -> Result<Vec<(u64, Value)>> {
+        let compact = numbered_files(&self.dir, COMPACT)?
+            .into_iter()
+            .filter(|&c| c < end)
+            .max();
+        let mut out = Vec::new();
+        if let Some(c) = compact {
+            out.extend(self.read(&self.path(c, true))?.into_iter().map(|v| (c, v)));
+        }
+        let mut ids: Vec<u64> = numbered_files(&self.dir, "")?
+            .into_iter()
+            .filter(|&i| compact.is_none_or(|c| i > c) && i < end)
+            .collect();
+        ids.sort_unstable();
+        for id in ids {
+            out.extend(self.read(&self.path(id, false))?.into_iter().map(|v| (id, v)));
+        }
+        Ok(out)
+    }
+
+    fn read(&self, path: &Path) -> Result<Vec<Value>> {
+        read_log_lines(path)?
+            .iter()
+            .filter(|l| !l.is_empty())
+            .map(|l| parse_json_line(path, l))
+            .collect()
+    }
+
+    /// Removes the files a compaction at `id` made redundant, keeping one
+    /// interval of slack for readers that listed the log just before.
+    fn purge_before_previous_compaction(&self, id: u64) -> Result<()> {
+        let Some(previous) = id.checked_sub(self.interval) else {
+            return Ok(());
+        };
+        for c in numbered_files(&self.dir, COMPACT)? {
+            if c < previous {
+                remove(&self.path(c, true))?;
+            }
+        }
+        for i in numbered_files(&self.dir, "")? {
+            if i < previous {
+                remove(&self.path(i, false))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn compacts_every_interval_and_keeps_all_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = CompactLog::new(dir.path().join("_spark_metadata"), 3);
+        for id in 0..10u64 {
+            log.add(id, &[json!({"path": format!("f{id}a")}), json!({"path": format!("f{id}b")})])
+                .unwrap();
+        }
+        assert_eq!(log.latest_id().unwrap(), Some(9));
+        let all: Vec<String> = log
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|(_, v)| v["path"].as_str().unwrap().to_string())
+            .collect();
+        let want: Vec<String> = (0..10).flat_map(|i| [format!("f{i}a"), format!("f{i}b")]).collect();
+        assert_eq!(all, want);
+        // 2, 5, 8 are compactions; files before 5 are gone.
+        let mut names: Vec<String> = std::fs::read_dir(log.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["5.compact", "6", "7", "8.compact", "9"]);
+        // Rewriting a batch replaces its entries.
+        log.add(9, &[json!({"path": "g"})]).unwrap();
+        assert_eq!(log.entries().unwrap().len(), 19);
+    }
+}
