@@ -12,7 +12,7 @@ use arrow::datatypes::SchemaRef;
 use crate::agg_table::TableLayout;
 use crate::error::Result;
 use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr};
-use crate::kernel::{compile_cached, ExecMode, Kernel};
+use crate::kernel::{compile_cached, touches_struct, ExecMode, Kernel};
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
 use crate::types::Schema;
 
@@ -216,25 +216,44 @@ pub fn plan_physical(plan: &Plan, mode: ExecMode) -> Result<PhysPlan> {
 }
 
 /// Walks down a chain of filters and projections; returns the steps (in
-/// execution order) and the node below the chain.
-fn fuse_chain(plan: &Plan) -> (Vec<Step>, &Plan) {
+/// execution order) and the node below the chain. In JIT mode the chain
+/// stops above the last step that touches a struct value (`from_json`,
+/// field access, …): that step and those below it become a pipeline of
+/// their own, run by the interpreted twin, and the steps above (and the
+/// aggregate they feed) are compiled. `keep_one`: a pipeline (which needs a
+/// step) whose top step touches a struct is interpreted whole.
+fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan) {
     let mut steps = Vec::new();
     let mut cur = plan;
+    let mut whole = mode != ExecMode::Jit;
     loop {
-        match &cur.node {
-            PlanNode::Filter { input, predicate } => {
-                steps.push(Step::Filter(predicate.clone()));
-                cur = input;
-            }
-            PlanNode::Project { input, exprs } => {
-                steps.push(Step::Project(exprs.clone()));
-                cur = input;
-            }
+        let (step, input) = match &cur.node {
+            PlanNode::Filter { input, predicate } => (Step::Filter(predicate.clone()), input),
+            PlanNode::Project { input, exprs } => (Step::Project(exprs.clone()), input),
             _ => break,
+        };
+        if !whole && step_touches_struct(&step, &input.schema) {
+            if steps.is_empty() && keep_one {
+                whole = true;
+            } else {
+                break;
+            }
         }
+        steps.push(step);
+        cur = input;
     }
     steps.reverse();
     (steps, cur)
+}
+
+fn step_touches_struct(step: &Step, input: &Schema) -> bool {
+    match step {
+        Step::Filter(p) => {
+            input.fields.iter().any(|f| matches!(f.data_type, crate::types::DataType::Struct(_)))
+                || touches_struct(p)
+        }
+        Step::Project(es) => es.iter().any(touches_struct),
+    }
 }
 
 fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
@@ -251,7 +270,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             schema: out_schema,
         },
         PlanNode::Filter { .. } | PlanNode::Project { .. } => {
-            let (steps, below) = fuse_chain(plan);
+            let (steps, below) = fuse_chain(plan, mode, true);
             let spec = PipelineSpec {
                 input: column_types(&below.schema),
                 steps,
@@ -271,7 +290,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
         } => {
             let id = *next_id;
             *next_id += 1;
-            let (steps, below) = fuse_chain(input);
+            let (steps, below) = fuse_chain(input, mode, false);
             let agg = AggSpec {
                 keys: keys.clone(),
                 grouping_sets: grouping_sets.clone(),

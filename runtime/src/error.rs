@@ -57,6 +57,10 @@ pub enum Error {
     #[error("[STREAM_FAILED] Query [{name}] terminated with exception: {message}")]
     QueryFailed { name: String, message: String },
 
+    /// A Kafka client error, or data the source expected and Kafka lost.
+    #[error("Kafka: {0}")]
+    Kafka(String),
+
     #[error("Arrow error: {0}")]
     Arrow(String),
 

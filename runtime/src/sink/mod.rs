@@ -4,6 +4,7 @@
 
 mod console;
 mod foreach;
+pub mod kafka;
 mod memory;
 
 use std::fmt;
@@ -13,6 +14,7 @@ use arrow::record_batch::RecordBatch;
 
 pub use console::ConsoleSink;
 pub use foreach::{BatchFn, ForeachBatchSink, ForeachSink, RowFn};
+pub use kafka::KafkaSink;
 pub use memory::{MemorySink, MemoryTable};
 
 use crate::error::{Error, Result};

@@ -244,9 +244,9 @@ impl Exec<'_> {
         if !df.is_streaming() {
             return Err(bad(format!("CREATE SINK {name}: its query reads no source (CREATE SOURCE); use CREATE VIEW or SELECT for static tables")));
         }
-        if !matches!(format.to_ascii_lowercase().as_str(), "memory" | "console") {
+        if !matches!(format.to_ascii_lowercase().as_str(), "memory" | "console" | "kafka") {
             return Err(bad(format!(
-                "sink format '{format}' is not supported (supported: memory, console)"
+                "sink format '{format}' is not supported (supported: memory, console, kafka)"
             )));
         }
         if self.pass == Pass::Check {
