@@ -84,6 +84,10 @@ impl Expr {
                 name: n.to_string(),
             },
             _ if name == "*" => Expr::Wildcard { qualifier: None },
+            // `t.*`, or `data.*`: the fields of a struct column.
+            Some((q, "*")) if !q.is_empty() => Expr::Wildcard {
+                qualifier: Some(q.to_string()),
+            },
             _ => Expr::Column {
                 qualifier: None,
                 name: name.to_string(),

@@ -46,7 +46,7 @@ impl KafkaClient {
         }
         cfg.set("group.id", group)
             .set("enable.auto.commit", "false")
-            .set("enable.partition.eof", "false");
+            .set("enable.partition.eof", "true");
         let consumer: BaseConsumer = cfg
             .create()
             .map_err(|e| kafka_error("cannot create the Kafka consumer (check the kafka.* options)", e))?;
@@ -97,7 +97,10 @@ impl KafkaClient {
     }
 
     /// (earliest, latest) offsets of each partition: the first offset still
-    /// kept and the offset the next record will get.
+    /// kept and the offset the next record will get. The latest offset the
+    /// broker lists is checked with a fetch of the partition's last batch:
+    /// some brokers (tansu) list the last batch's base offset + 1, which
+    /// is short of the end when that batch holds several records.
     pub fn watermarks(&self, parts: &[(String, i32)]) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
         let mut out = BTreeMap::new();
         for (t, p) in parts {
@@ -107,6 +110,68 @@ impl KafkaClient {
                 .map_err(|e| kafka_error(&format!("cannot fetch the offsets of {t}-{p} from {}", self.servers()), e))?;
             out.insert((t.clone(), *p), w);
         }
+        let mut tpl = TopicPartitionList::new();
+        let mut pending: BTreeMap<(String, i32), Option<i64>> = BTreeMap::new();
+        for (tp, &(low, high)) in &out {
+            if high > low {
+                tpl.add_partition_offset(&tp.0, tp.1, KOffset::Offset(high - 1))
+                    .map_err(|e| kafka_error("bad partition", e))?;
+                pending.insert(tp.clone(), None);
+            }
+        }
+        if pending.is_empty() {
+            return Ok(out);
+        }
+        self.consumer
+            .assign(&tpl)
+            .map_err(|e| kafka_error("cannot assign the partitions", e))?;
+        let start = Instant::now();
+        let mut quiet = 0;
+        while !pending.is_empty() && start.elapsed() < self.opts.timeout {
+            match self.consumer.poll(std::time::Duration::from_millis(100)) {
+                Some(Ok(m)) => {
+                    quiet = 0;
+                    if let Some(seen) = pending.get_mut(&(m.topic().to_string(), m.partition())) {
+                        *seen = Some(seen.unwrap_or(0).max(m.offset() + 1));
+                    }
+                }
+                // The end of a partition: its records up to the end were
+                // delivered before this event.
+                Some(Err(KafkaError::PartitionEOF(p))) => {
+                    quiet = 0;
+                    // The event names a partition, not its topic: with one
+                    // topic per partition number it is that one; else those
+                    // that delivered records.
+                    let same: Vec<(String, i32)> = pending.keys().filter(|tp| tp.1 == p).cloned().collect();
+                    let done: Vec<(String, i32)> = if same.len() == 1 {
+                        same
+                    } else {
+                        same.into_iter().filter(|tp| pending[tp].is_some()).collect()
+                    };
+                    for tp in done {
+                        if let Some(Some(end)) = pending.remove(&tp) {
+                            let w = out.entry(tp).or_insert((0, 0));
+                            w.1 = w.1.max(end);
+                        }
+                    }
+                }
+                Some(Err(e)) => return Err(kafka_error(&format!("reading from {}", self.servers()), e)),
+                // A partition whose last batch holds no record (a
+                // transaction marker) sends nothing: the listed end holds.
+                None => {
+                    quiet += 1;
+                    if quiet >= 10 && pending.values().all(Option::is_none) {
+                        break;
+                    }
+                }
+            }
+        }
+        for (tp, seen) in pending {
+            if let (Some(end), Some(w)) = (seen, out.get_mut(&tp)) {
+                w.1 = w.1.max(end);
+            }
+        }
+        let _ = self.consumer.unassign();
         Ok(out)
     }
 
@@ -134,7 +199,7 @@ impl KafkaClient {
         let mut last_progress = Instant::now();
         while !pending.is_empty() {
             match self.consumer.poll(std::time::Duration::from_millis(100)) {
-                None => self.skip_finished(&mut pending)?,
+                None | Some(Err(KafkaError::PartitionEOF(_))) => self.skip_finished(&mut pending)?,
                 Some(Err(e)) => {
                     return Err(kafka_error(&format!("reading from {}", self.servers()), e));
                 }
