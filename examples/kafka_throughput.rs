@@ -27,7 +27,17 @@ fn kafka(spark: &Session, bootstrap: &str, topic: &str) -> sqlc::Result<DataFram
         .option("kafka.bootstrap.servers", bootstrap)
         .option("subscribe", topic)
         .option("startingOffsets", "earliest")
+        .options(extra_source_options())
         .load_source(None)
+}
+
+/// Extra source options from `--source-option k=v,k=v` (client tuning).
+fn extra_source_options() -> Vec<(String, String)> {
+    let spec: String = arg("--source-option", String::new());
+    spec.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Runs `df` to a sink with the available-now trigger; the seconds taken.

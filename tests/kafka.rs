@@ -228,6 +228,31 @@ fn example_8_round_trip_through_casts() {
     }
 }
 
+/// Example 8 again, as a CLI script (`CREATE SOURCE … WITH (format =
+/// 'kafka', …)`, `CREATE SINK … WITH (format = 'kafka', …)`).
+#[test]
+fn example_8_as_a_cli_script() {
+    let (src, dst) = (unique("ex8cli-in"), unique("ex8cli-out"));
+    create_topic(&src, 2);
+    create_topic(&dst, 1);
+    send(&src, &numbered(6, 2));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sqlc"))
+        .arg("run")
+        .arg(root().join("examples/sql/ex8_kafka.sql"))
+        .args(["--available-now", "--quiet", "--var"])
+        .arg(format!("kafka={}", bootstrap()))
+        .arg("--var")
+        .arg(format!("in={src}"))
+        .arg("--var")
+        .arg(format!("out={dst}"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut got: Vec<String> = consume_all(&dst, "read_uncommitted").into_iter().map(|r| r.1).collect();
+    got.sort();
+    assert_eq!(got, ["v0", "v1", "v2", "v3", "v4", "v5"]);
+}
+
 /// The activity data as JSON values, parsed with from_json and counted by
 /// `gt` as example 1 does: Spark's answer on the same rows.
 #[test]

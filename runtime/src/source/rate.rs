@@ -66,10 +66,7 @@ pub struct RateSource {
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    super::socket::now_us() / 1000
 }
 
 impl RateSource {
@@ -138,7 +135,12 @@ impl Source for RateSource {
         Ok(out)
     }
 
-    fn commit(&mut self, _end: &Offset) -> Result<()> {
+    /// A source restarted from a checkpoint and told the last committed
+    /// offset continues from there, with the original start time.
+    fn commit(&mut self, end: &Offset) -> Result<()> {
+        let (to, start_ms) = Self::decode(end)?;
+        self.start_ms.get_or_insert(start_ms);
+        self.planned = self.planned.max(to);
         Ok(())
     }
 
@@ -176,5 +178,19 @@ mod tests {
         assert_eq!(values, vec![0, 2, 4, 6, 1, 3, 5, 7]);
         let next = s.get_batch(Some(&end), &json!({"seconds": 3, "startMs": 1_000})).unwrap();
         assert_eq!(next.iter().map(|b| b.num_rows()).sum::<usize>(), 4);
+    }
+
+    #[test]
+    fn a_restarted_source_continues_after_the_committed_offset() {
+        let o = RateOptions::parse(&Options::new().with("rowsPerSecond", "10"), None).unwrap();
+        let mut s = RateSource::new(&o);
+        let start = now_ms() - 10_000;
+        s.commit(&json!({"seconds": 5, "startMs": start})).unwrap();
+        let next = s.latest_offset().unwrap().expect("seconds 6.. are due");
+        assert_eq!(next["startMs"], start);
+        assert!(next["seconds"].as_i64().unwrap() >= 10, "{next}");
+        let rows = s.get_batch(Some(&json!({"seconds": 5, "startMs": start})), &next).unwrap();
+        let first = rows[0].column(1).as_any().downcast_ref::<arrow::array::Int64Array>().unwrap().value(0);
+        assert_eq!(first, 50);
     }
 }

@@ -73,7 +73,8 @@ pub struct SocketSource {
     planned: i64,
 }
 
-fn now_us() -> i64 {
+/// Microseconds since the epoch.
+pub(crate) fn now_us() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_micros() as i64)

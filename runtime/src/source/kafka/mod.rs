@@ -240,7 +240,13 @@ impl Source for KafkaSource {
         Ok(vec![to_batch(&self.schema, records)?])
     }
 
-    fn commit(&mut self, _end: &Offset) -> Result<()> {
+    /// Nothing goes to Kafka (the offset log is the record); a source that
+    /// has planned nothing yet (a query restarted from its checkpoint, told
+    /// the last committed offset) continues planning from here.
+    fn commit(&mut self, end: &Offset) -> Result<()> {
+        if self.planned.is_none() {
+            self.planned = Some(Self::decode(end)?);
+        }
         Ok(())
     }
 
