@@ -41,6 +41,8 @@ pub struct KafkaClient {
 impl KafkaClient {
     pub fn new(opts: &KafkaOptions, group: &str) -> Result<Self> {
         let mut cfg = ClientConfig::new();
+        // The source reads only offsets it knows exist: no long polls.
+        cfg.set("fetch.wait.max.ms", "10");
         for (k, v) in &opts.client {
             cfg.set(k, v);
         }
@@ -102,6 +104,12 @@ impl KafkaClient {
     /// some brokers (tansu) list the last batch's base offset + 1, which
     /// is short of the end when that batch holds several records.
     pub fn watermarks(&self, parts: &[(String, i32)]) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
+        let out = self.listed_watermarks(parts)?;
+        self.confirm_ends(out)
+    }
+
+    /// The (earliest, latest) offsets as the broker lists them.
+    pub fn listed_watermarks(&self, parts: &[(String, i32)]) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
         let mut out = BTreeMap::new();
         for (t, p) in parts {
             let w = self
@@ -110,6 +118,13 @@ impl KafkaClient {
                 .map_err(|e| kafka_error(&format!("cannot fetch the offsets of {t}-{p} from {}", self.servers()), e))?;
             out.insert((t.clone(), *p), w);
         }
+        Ok(out)
+    }
+
+    fn confirm_ends(
+        &self,
+        mut out: BTreeMap<(String, i32), (i64, i64)>,
+    ) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
         let mut tpl = TopicPartitionList::new();
         let mut pending: BTreeMap<(String, i32), Option<i64>> = BTreeMap::new();
         for (tp, &(low, high)) in &out {

@@ -163,7 +163,7 @@ impl KafkaSource {
     /// Checks `from` against what Kafka still keeps; gaps are data loss.
     fn check_loss(&self, from: &mut PartitionOffsets, until: &PartitionOffsets) -> Result<()> {
         let parts: Vec<(String, i32)> = until.keys().cloned().collect();
-        let marks = self.client.watermarks(&parts)?;
+        let marks = self.client.listed_watermarks(&parts)?;
         for (tp, &(low, _)) in &marks {
             let start = from.get(tp).copied();
             let lost = match start {
