@@ -131,6 +131,12 @@ impl Column {
             },
         })
     }
+    /// A struct's field (`col("data").get_field("gt")`, PySpark's `getField`).
+    pub fn get_field(self, name: &str) -> Column {
+        Column {
+            expr: Expr::GetField(Box::new(self.expr), name.to_string()),
+        }
+    }
     /// Logical NOT (PySpark's `~col`).
     pub fn not(self) -> Column {
         Column {

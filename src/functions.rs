@@ -216,3 +216,28 @@ pub fn window_offset(
         vec![time_col.into(), lit(duration), lit(slide), lit(start)],
     )
 }
+
+/// `from_json(col, "gt STRING, x DOUBLE")`: parses JSON strings into a
+/// struct of that (DDL) schema; a malformed record gives null.
+pub fn from_json(c: impl Into<Column>, schema: &str) -> Column {
+    Column::from_expr(Expr::call(
+        "from_json",
+        vec![c.into().expr().clone(), Expr::Literal(Scalar::Utf8(schema.into()))],
+    ))
+}
+
+/// `to_json(struct_col)`: a JSON object per row.
+pub fn to_json(c: impl Into<Column>) -> Column {
+    Column::from_expr(Expr::call("to_json", vec![c.into().expr().clone()]))
+}
+
+/// `struct_([col("a"), col("b")])`: a struct of the columns (PySpark's
+/// `struct`; fields named after the columns or their aliases).
+pub fn struct_<I, C>(cols: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    let args = cols.into_iter().map(|c| c.into().expr().clone()).collect();
+    Column::from_expr(Expr::call("struct", args))
+}

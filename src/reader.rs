@@ -127,14 +127,18 @@ impl DataFrameReader {
     }
 
     pub fn load(self, path: impl AsRef<Path>) -> Result<DataFrame> {
+        self.load_source(Some(path.as_ref()))
+    }
+
+    /// A read without a path (kafka) or with one: PySpark's `load()`.
+    pub fn load_source(self, path: Option<&Path>) -> Result<DataFrame> {
         let st = self.0;
         let format = st.format.unwrap_or_else(|| "parquet".into());
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
-        let path = path.as_ref();
         let (schema, batches) =
             connector::read_static(&format, path, schema.as_ref(), &st.options)?;
         let rel = Relation::Static {
-            name: relation_name(path),
+            name: path.map(relation_name).unwrap_or_else(|| format.clone()),
             batches: Arc::new(batches),
         };
         let plan = st.session.catalog().add(rel, schema);

@@ -86,6 +86,22 @@ pub fn expand_wildcards(input: &Plan, exprs: &[Expr]) -> Result<Vec<Expr>> {
                         });
                     }
                 }
+                // `data.*`: the fields of the struct column `data`.
+                if let (false, Some(want)) = (any, qualifier) {
+                    let scope = Scope::new(input);
+                    if let Ok(i) = scope.lookup(None, want) {
+                        if let DataType::Struct(fields) = &input.schema.fields[i].data_type {
+                            let base = Expr::Column {
+                                qualifier: None,
+                                name: input.schema.fields[i].name.clone(),
+                            };
+                            for f in fields.iter() {
+                                out.push(Expr::GetField(Box::new(base.clone()), f.name.clone()).alias(&f.name));
+                            }
+                            any = true;
+                        }
+                    }
+                }
                 if !any {
                     return Err(Error::UnresolvedColumn {
                         name: e.to_string(),

@@ -72,6 +72,8 @@ pub enum Expr {
     /// An interval literal, in microseconds (`INTERVAL '30' MINUTE`).
     Interval(i64),
     Alias(Box<Expr>, String),
+    /// A struct's field by name (`col("data").get_field("gt")`, `a.b.c`).
+    GetField(Box<Expr>, String),
 }
 
 impl Expr {
@@ -82,6 +84,10 @@ impl Expr {
                 name: n.to_string(),
             },
             _ if name == "*" => Expr::Wildcard { qualifier: None },
+            // `t.*`, or `data.*`: the fields of a struct column.
+            Some((q, "*")) if !q.is_empty() => Expr::Wildcard {
+                qualifier: Some(q.to_string()),
+            },
             _ => Expr::Column {
                 qualifier: None,
                 name: name.to_string(),
@@ -231,6 +237,7 @@ impl Expr {
                 distinct: *distinct,
             },
             Expr::Alias(inner, n) => Expr::Alias(Box::new(t(inner)), n.clone()),
+            Expr::GetField(inner, n) => Expr::GetField(Box::new(t(inner)), n.clone()),
         }
     }
 
@@ -247,7 +254,7 @@ impl Expr {
             | Expr::IsNull(arg)
             | Expr::IsNotNull(arg)
             | Expr::Cast { arg, .. } => arg.visit(f),
-            Expr::Alias(arg, _) => arg.visit(f),
+            Expr::Alias(arg, _) | Expr::GetField(arg, _) => arg.visit(f),
             Expr::Binary { left, right, .. } => {
                 left.visit(f);
                 right.visit(f);
@@ -407,6 +414,7 @@ impl fmt::Display for Expr {
             }
             Expr::Interval(us) => write!(f, "INTERVAL '{}' MICROSECOND", us),
             Expr::Alias(e, n) => write!(f, "{e} AS {n}"),
+            Expr::GetField(e, n) => write!(f, "{e}.{n}"),
         }
     }
 }

@@ -8,7 +8,9 @@
 //!   comparisons yield `Boolean`; `Div` is only on `Float64` (Spark's `/`);
 //! - `And`/`Or`/`Not` operands and `Case` conditions are `Boolean`;
 //! - `Like`/`RLike` patterns are literals, known at compile time;
-//! - `ty` is never `Struct` inside a kernel.
+//! - `ty` is `Struct` only in pipelines the interpreted twin runs (struct
+//!   columns, `GetField`, `from_json`, `to_json`, `struct`): the JIT hands
+//!   those pipelines to it (see [`crate::kernel::needs_interpreter`]).
 
 use std::fmt;
 
@@ -79,6 +81,11 @@ pub enum TExprKind {
     Call {
         func: ScalarFunc,
         args: Vec<TExpr>,
+    },
+    /// Field `index` of a struct value (null where the struct is null).
+    GetField {
+        arg: Box<TExpr>,
+        index: usize,
     },
 }
 
@@ -189,6 +196,13 @@ pub enum ScalarFunc {
     /// (timestamp, bigint µs) -> timestamp: `t + INTERVAL …` (and `-`);
     /// overflow is an error under ANSI.
     TimestampAdd,
+    /// (string) -> struct: parses JSON into the struct type of the result
+    /// (the schema given as a DDL string); a malformed record gives null.
+    FromJson,
+    /// (struct) -> string: a JSON object, null fields left out.
+    ToJson,
+    /// (any, ...) -> struct whose field names the result type carries.
+    Struct,
 }
 
 impl ScalarFunc {
@@ -217,6 +231,9 @@ impl ScalarFunc {
             Minute => "minute",
             Second => "second",
             TimestampAdd => "timestamp_add_us",
+            FromJson => "from_json",
+            ToJson => "to_json",
+            Struct => "struct",
         }
     }
 }
@@ -487,7 +504,9 @@ impl TExpr {
         use TExprKind::*;
         match &self.kind {
             Column { .. } | Literal(_) => vec![],
-            Unary { arg, .. } | IsNull(arg) | IsNotNull(arg) | Cast { arg } => vec![arg],
+            Unary { arg, .. } | IsNull(arg) | IsNotNull(arg) | Cast { arg } | GetField { arg, .. } => {
+                vec![arg]
+            }
             Like { arg, .. } | RLike { arg, .. } => vec![arg],
             Binary { left, right, .. } => vec![left, right],
             InList { arg, list, .. } => std::iter::once(arg.as_ref()).chain(list.iter()).collect(),
@@ -578,6 +597,12 @@ impl fmt::Display for TExpr {
                 let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
                 write!(f, "{}({})", func.name(), items.join(", "))
             }
+            GetField { arg, index } => match &arg.ty {
+                DataType::Struct(fields) if *index < fields.len() => {
+                    write!(f, "{arg}.{}", fields[*index].name)
+                }
+                _ => write!(f, "{arg}.#{index}"),
+            },
         }
     }
 }

@@ -15,7 +15,8 @@ use arrow::record_batch::RecordBatch;
 
 use crate::agg_table::AggTable;
 use crate::error::Result;
-use crate::ir::PipelineSpec;
+use crate::ir::{PipelineSpec, ScalarFunc, Step, TExpr, TExprKind};
+use crate::types::DataType;
 
 /// How kernels run: compiled by Cranelift, or by the interpreted twin.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,11 +76,98 @@ pub trait Kernel: Send + Sync + std::fmt::Debug {
     fn explain(&self) -> KernelExplain;
 }
 
+/// Whether an expression makes or reads a struct value.
+pub fn touches_struct(e: &TExpr) -> bool {
+    let mut why = Vec::new();
+    struct_uses(e, &mut why);
+    !why.is_empty()
+}
+
+fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
+    let what = match &e.kind {
+        TExprKind::Call { func, .. }
+            if matches!(func, ScalarFunc::FromJson | ScalarFunc::ToJson | ScalarFunc::Struct) =>
+        {
+            Some(format!("{}()", func.name()))
+        }
+        TExprKind::GetField { .. } => Some("struct field access".to_string()),
+        _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
+        _ => None,
+    };
+    if let Some(w) = what {
+        if !why.contains(&w) {
+            why.push(w);
+        }
+    }
+    e.children().into_iter().for_each(|c| struct_uses(c, why));
+}
+
+/// Why the JIT hands `spec` to the interpreted twin, if it does: struct
+/// values (`from_json`, `to_json`, `struct(..)`, field access, struct
+/// columns) are not compiled; the twin runs the pipeline, one Arrow call
+/// per batch for each struct function. (The physical planner cuts a chain
+/// above its last struct step, so what follows is still compiled.)
+pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
+    // A struct column passed through unread is fine: compiled kernels
+    // gather pass-through columns without reading them.
+    let mut why = Vec::new();
+    for step in &spec.steps {
+        match step {
+            Step::Filter(e) => struct_uses(e, &mut why),
+            Step::Project(es) => es
+                .iter()
+                .filter(|e| !matches!(e.kind, TExprKind::Column { .. }))
+                .for_each(|e| struct_uses(e, &mut why)),
+        }
+    }
+    if let Some(a) = spec.sink.table_spec() {
+        a.keys.iter().for_each(|e| struct_uses(e, &mut why));
+        a.aggs.iter().filter_map(|c| c.arg.as_ref()).for_each(|e| struct_uses(e, &mut why));
+    }
+    (!why.is_empty()).then(|| format!("not compiled (struct values): {}", why.join(", ")))
+}
+
+/// A kernel the JIT handed to the interpreted twin, saying why in `explain`.
+#[derive(Debug)]
+struct Fallback {
+    inner: Arc<dyn Kernel>,
+    why: String,
+}
+
+impl Kernel for Fallback {
+    fn spec(&self) -> &PipelineSpec {
+        self.inner.spec()
+    }
+    fn output_schema(&self) -> &SchemaRef {
+        self.inner.output_schema()
+    }
+    fn collect(&self, batch: &RecordBatch) -> Result<RecordBatch> {
+        self.inner.collect(batch)
+    }
+    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()> {
+        self.inner.aggregate(batch, table)
+    }
+    fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
+        self.inner.probe(batch, table)
+    }
+    fn explain(&self) -> KernelExplain {
+        let mut e = self.inner.explain();
+        e.fallbacks.push(self.why.clone());
+        e
+    }
+}
+
 /// Compiles a pipeline for the given mode. `output` names and types the
 /// columns of a `Collect` sink (ignored for aggregates).
 pub fn compile(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result<Arc<dyn Kernel>> {
     match mode {
-        ExecMode::Jit => crate::codegen::compile(spec, output),
+        ExecMode::Jit => match needs_interpreter(spec) {
+            Some(why) => Ok(Arc::new(Fallback {
+                inner: crate::interp::compile(spec, output)?,
+                why,
+            })),
+            None => crate::codegen::compile(spec, output),
+        },
         ExecMode::Interpret => crate::interp::compile(spec, output),
     }
 }

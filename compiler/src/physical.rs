@@ -12,7 +12,7 @@ use arrow::datatypes::SchemaRef;
 use crate::agg_table::TableLayout;
 use crate::error::Result;
 use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr, TExprKind};
-use crate::kernel::{compile_cached, ExecMode, Kernel};
+use crate::kernel::{compile_cached, touches_struct, ExecMode, Kernel};
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
 use crate::time_bounds::{time_bounds, TimeBounds};
 use crate::types::Schema;
@@ -316,25 +316,47 @@ pub fn plan_physical(plan: &Plan, mode: ExecMode) -> Result<PhysPlan> {
 }
 
 /// Walks down a chain of filters and projections; returns the steps (in
-/// execution order) and the node below the chain.
-fn fuse_chain(plan: &Plan) -> (Vec<Step>, &Plan) {
+/// execution order) and the node below the chain. In JIT mode the chain
+/// stops above the last step that touches a struct value (`from_json`,
+/// field access, …): that step and those below it become a pipeline of
+/// their own, run by the interpreted twin, and the steps above (and the
+/// aggregate they feed) are compiled. `keep_one`: a pipeline (which needs a
+/// step) whose top step touches a struct is interpreted whole.
+fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan) {
     let mut steps = Vec::new();
     let mut cur = plan;
+    let mut whole = mode != ExecMode::Jit;
     loop {
-        match &cur.node {
-            PlanNode::Filter { input, predicate } => {
-                steps.push(Step::Filter(predicate.clone()));
-                cur = input;
-            }
-            PlanNode::Project { input, exprs } => {
-                steps.push(Step::Project(exprs.clone()));
-                cur = input;
-            }
+        let (step, input) = match &cur.node {
+            PlanNode::Filter { input, predicate } => (Step::Filter(predicate.clone()), input),
+            PlanNode::Project { input, exprs } => (Step::Project(exprs.clone()), input),
             _ => break,
+        };
+        if !whole && step_touches_struct(&step, &input.schema) {
+            if steps.is_empty() && keep_one {
+                whole = true;
+            } else {
+                break;
+            }
         }
+        steps.push(step);
+        cur = input;
     }
     steps.reverse();
     (steps, cur)
+}
+
+/// Struct columns merely passed through (a `window` after an aggregate)
+/// do not count: compiled kernels gather them without reading them.
+fn step_touches_struct(step: &Step, _input: &Schema) -> bool {
+    match step {
+        Step::Filter(p) => touches_struct(p),
+        Step::Project(es) => es.iter().any(|e| !is_column(e) && touches_struct(e)),
+    }
+}
+
+fn is_column(e: &TExpr) -> bool {
+    matches!(e.kind, TExprKind::Column { .. })
 }
 
 fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
@@ -351,7 +373,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             schema: out_schema,
         },
         PlanNode::Filter { .. } | PlanNode::Project { .. } => {
-            let (steps, below) = fuse_chain(plan);
+            let (steps, below) = fuse_chain(plan, mode, true);
             let spec = PipelineSpec {
                 input: column_types(&below.schema),
                 steps,
@@ -372,7 +394,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
         } => {
             let id = *next_id;
             *next_id += 1;
-            let (steps, below) = fuse_chain(input);
+            let (steps, below) = fuse_chain(input, mode, false);
             // The key carrying the watermark: the window when its time
             // column is an event-time column, else the first such column.
             let is_event_time = |k: &TExpr| match &k.kind {

@@ -93,9 +93,18 @@ impl<'a> Scope<'a> {
 pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
     match e {
         Expr::Alias(inner, _) => resolve(inner, scope),
-        Expr::Column { qualifier, name } => {
-            Ok(scope.column(scope.lookup(qualifier.as_deref(), name)?))
-        }
+        Expr::Column { qualifier, name } => match scope.lookup(qualifier.as_deref(), name) {
+            Ok(i) => Ok(scope.column(i)),
+            // `data.gt`: a field of the struct column `data`, when no
+            // relation is called `data`.
+            Err(err) => match qualifier.as_deref().map(|q| scope.lookup(None, q)) {
+                Some(Ok(i)) if matches!(scope.column(i).ty, DataType::Struct(_)) => {
+                    get_field(scope.column(i), name, e)
+                }
+                _ => Err(err),
+            },
+        },
+        Expr::GetField(inner, name) => get_field(resolve(inner, scope)?, name, e),
         Expr::Literal(v) => Ok(TExpr::literal(v.clone())),
         Expr::Wildcard { .. } | Expr::Star => Err(Error::Unsupported(format!(
             "`{e}` is only allowed in a select list or in count(*)"
@@ -325,6 +334,118 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
     }
 }
 
+/// Field `name` (any case) of a struct value.
+pub fn get_field(arg: TExpr, name: &str, e: &Expr) -> Result<TExpr> {
+    let DataType::Struct(fields) = &arg.ty else {
+        return Err(mismatch(
+            e,
+            format!("field access needs a struct, and {arg} is {}", arg.ty),
+        ));
+    };
+    let index = fields
+        .iter()
+        .position(|f| f.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| Error::UnresolvedColumn {
+            name: format!("{arg}.{name}"),
+            candidates: fields.iter().map(|f| format!("`{}`", f.name)).collect::<Vec<_>>().join(", "),
+        })?;
+    let f = fields[index].clone();
+    let nullable = f.nullable || arg.nullable;
+    Ok(TExpr::new(
+        TExprKind::GetField {
+            arg: Box::new(arg),
+            index,
+        },
+        f.data_type,
+        nullable,
+    ))
+}
+
+/// `struct(a, b)`, `named_struct('x', a, 'y', b)`, `from_json(s, 'ddl')`
+/// and `to_json(struct)`.
+fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Result<TExpr> {
+    use crate::types::Field;
+    let call = |func: ScalarFunc, args: Vec<TExpr>, ty: DataType, nullable: bool| {
+        Ok(TExpr::new(TExprKind::Call { func, args }, ty, nullable))
+    };
+    match lname {
+        "struct" => {
+            let fields: Vec<Field> = args
+                .iter()
+                .zip(&argv)
+                .enumerate()
+                .map(|(i, (a, t))| {
+                    let name = match a {
+                        Expr::Alias(_, n) => n.clone(),
+                        Expr::Column { name, .. } => name.clone(),
+                        Expr::GetField(_, name) => name.clone(),
+                        _ => format!("col{}", i + 1),
+                    };
+                    Field::new(name, t.ty.clone(), t.nullable)
+                })
+                .collect();
+            call(ScalarFunc::Struct, argv, DataType::Struct(fields.into()), false)
+        }
+        "named_struct" => {
+            if args.len() % 2 != 0 || args.is_empty() {
+                return Err(mismatch(e, "named_struct takes pairs of a name and a value".into()));
+            }
+            let mut fields = Vec::new();
+            let mut values = Vec::new();
+            for (pair, t) in args.chunks(2).zip(argv.chunks(2)) {
+                let name = literal_string(&pair[0], e)?;
+                fields.push(Field::new(name, t[1].ty.clone(), t[1].nullable));
+                values.push(t[1].clone());
+            }
+            call(ScalarFunc::Struct, values, DataType::Struct(fields.into()), false)
+        }
+        "from_json" => {
+            if !(2..=3).contains(&args.len()) {
+                return Err(Error::Unsupported(format!(
+                    "[WRONG_NUM_ARGS] The `from_json` requires [2, 3] parameters but the actual number is {}.",
+                    args.len()
+                )));
+            }
+            let ddl = literal_string(&args[1], e)?;
+            let schema = crate::sql::parse_ddl_schema(&ddl).map_err(|err| {
+                mismatch(e, format!("the schema '{ddl}' does not parse: {err}"))
+            })?;
+            let fields: Vec<Field> = schema
+                .fields
+                .into_iter()
+                .map(|f| Field::new(f.name, f.data_type, true))
+                .collect();
+            let arg = match argv.into_iter().next() {
+                Some(a) if a.ty == DataType::Utf8 => a,
+                Some(a) if a.ty == DataType::Null => cast(a, DataType::Utf8)?,
+                Some(a) => {
+                    return Err(mismatch(
+                        e,
+                        format!("from_json needs a string, not {} (CAST(value AS STRING) first)", a.ty),
+                    ))
+                }
+                None => return Err(mismatch(e, "from_json needs an argument".into())),
+            };
+            call(ScalarFunc::FromJson, vec![arg], DataType::Struct(fields.into()), true)
+        }
+        "to_json" => {
+            if argv.len() != 1 {
+                return Err(Error::Unsupported(format!(
+                    "[WRONG_NUM_ARGS] The `to_json` requires 1 parameters but the actual number is {}.",
+                    argv.len()
+                )));
+            }
+            let a = argv.into_iter().next().ok_or_else(|| mismatch(e, "no argument".into()))?;
+            if !matches!(a.ty, DataType::Struct(_)) {
+                return Err(mismatch(e, format!("to_json needs a struct, not {}", a.ty)));
+            }
+            let n = a.nullable;
+            call(ScalarFunc::ToJson, vec![a], DataType::Utf8, n)
+        }
+        _ => Err(Error::UnknownFunction(lname.to_string())),
+    }
+}
+
 fn mismatch(e: &Expr, reason: String) -> Error {
     Error::TypeMismatch {
         expr: e.to_string(),
@@ -545,6 +666,9 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
         Ok(TExpr::new(TExprKind::Call { func, args }, ty, nullable))
     };
     match lname.as_str() {
+        "struct" | "named_struct" | "from_json" | "to_json" => {
+            struct_function(&lname, args, argv, e)
+        }
         "lower" | "lcase" | "upper" | "ucase" | "trim" | "ltrim" | "rtrim" => {
             arity(1, 1)?;
             let f = match lname.as_str() {

@@ -8,7 +8,10 @@ use arrow::record_batch::RecordBatch;
 use sqlc_compiler::Schema;
 
 use crate::error::{Error, Result};
+use crate::source::kafka::{self, options::KafkaOptions};
 use crate::source::rate_micro_batch::RateMicroBatchSource;
+use crate::source::rate::{self, RateOptions, RateSource};
+use crate::source::socket::{SocketOptions, SocketSource};
 use crate::source::{read_files, FileFormat, FileStreamSource, Options, Source};
 
 fn options_of(pairs: &[(String, String)]) -> Options {
@@ -22,34 +25,54 @@ fn options_of(pairs: &[(String, String)]) -> Options {
 fn file_format(format: &str) -> Result<FileFormat> {
     FileFormat::from_str(format).map_err(|_| {
         Error::Unsupported(format!(
-            "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {format}. Supported formats: json, csv, text, parquet"
+            "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {format}. Supported formats: json, csv, text, parquet, kafka, socket, rate"
         ))
     })
 }
 
-/// Reads a static table (`spark.read.format(f).load(path)`).
+/// Reads a static table (`spark.read.format(f).load(path)`); Kafka needs no
+/// path.
 pub fn read_static(
     format: &str,
-    path: &Path,
+    path: Option<&Path>,
     schema: Option<&Schema>,
     options: &[(String, String)],
 ) -> Result<(Schema, Vec<RecordBatch>)> {
-    read_files(file_format(format)?, path, schema, &options_of(options))
+    let options = options_of(options);
+    match format.to_ascii_lowercase().as_str() {
+        "kafka" => kafka::read_static(&options, schema),
+        "socket" | "rate" => Err(Error::Unsupported(format!(
+            "the {format} source is for streams only: use read_stream()"
+        ))),
+        _ => {
+            let path = path.ok_or_else(|| {
+                Error::Unsupported(format!("a {format} read needs a path"))
+            })?;
+            read_files(file_format(format)?, path, schema, &options)
+        }
+    }
+}
+
+/// What a stream reads.
+#[derive(Clone, Debug)]
+enum Kind {
+    Files {
+        format: FileFormat,
+        path: PathBuf,
+        options: Options,
+    },
+    Kafka(KafkaOptions),
+    Socket(SocketOptions),
+    Rate(RateOptions),
+    RateMicroBatch(Options),
 }
 
 /// A streaming source's definition; every query that reads the stream opens
 /// its own instance with [`SourceDef::open`], with its own offsets.
 #[derive(Clone, Debug)]
 pub struct SourceDef {
-    kind: SourceKind,
+    kind: Kind,
     schema: Schema,
-    options: Options,
-}
-
-#[derive(Clone, Debug)]
-enum SourceKind {
-    Files { format: FileFormat, path: PathBuf },
-    RateMicroBatch,
 }
 
 impl SourceDef {
@@ -62,18 +85,42 @@ impl SourceDef {
         options: &[(String, String)],
     ) -> Result<Self> {
         let options = options_of(options);
-        if format.eq_ignore_ascii_case("rate-micro-batch") {
-            if schema.is_some() {
-                return Err(Error::Unsupported(
-                    "The rate-micro-batch source does not support a user-specified schema.".into(),
-                ));
+        match format.to_ascii_lowercase().as_str() {
+            "kafka" => {
+                let k = kafka::check_options(&options, schema.as_ref())?;
+                return Ok(SourceDef {
+                    kind: Kind::Kafka(k),
+                    schema: kafka::kafka_schema(),
+                });
             }
-            RateMicroBatchSource::new(&options)?;
-            return Ok(SourceDef {
-                kind: SourceKind::RateMicroBatch,
-                schema: RateMicroBatchSource::schema(),
-                options,
-            });
+            "socket" => {
+                let o = SocketOptions::parse(&options, schema.as_ref())?;
+                return Ok(SourceDef {
+                    schema: o.schema(),
+                    kind: Kind::Socket(o),
+                });
+            }
+            "rate" => {
+                let o = RateOptions::parse(&options, schema.as_ref())?;
+                return Ok(SourceDef {
+                    schema: rate::rate_schema(),
+                    kind: Kind::Rate(o),
+                });
+            }
+            "rate-micro-batch" => {
+                if schema.is_some() {
+                    return Err(Error::Unsupported(
+                        "The rate-micro-batch source does not support a user-specified schema."
+                            .into(),
+                    ));
+                }
+                RateMicroBatchSource::new(&options)?;
+                return Ok(SourceDef {
+                    kind: Kind::RateMicroBatch(options),
+                    schema: RateMicroBatchSource::schema(),
+                });
+            }
+            _ => {}
         }
         let format = file_format(format)?;
         let path = path
@@ -87,9 +134,12 @@ impl SourceDef {
         let probe = FileStreamSource::new(format, &path, schema.as_ref(), &options)?;
         let schema = probe.schema().clone();
         Ok(SourceDef {
-            kind: SourceKind::Files { format, path },
+            kind: Kind::Files {
+                format,
+                path,
+                options,
+            },
             schema,
-            options,
         })
     }
 
@@ -97,15 +147,28 @@ impl SourceDef {
         &self.schema
     }
 
+    /// Whether a restarted query can ask the source for a batch again
+    /// (the socket source cannot).
+    pub fn is_replayable(&self) -> bool {
+        !matches!(self.kind, Kind::Socket(_))
+    }
+
     pub fn open(&self) -> Result<Box<dyn Source>> {
         Ok(match &self.kind {
-            SourceKind::Files { format, path } => Box::new(FileStreamSource::new(
+            Kind::Files {
+                format,
+                path,
+                options,
+            } => Box::new(FileStreamSource::new(
                 *format,
                 path,
                 Some(&self.schema),
-                &self.options,
+                options,
             )?),
-            SourceKind::RateMicroBatch => Box::new(RateMicroBatchSource::new(&self.options)?),
+            Kind::Kafka(k) => Box::new(kafka::KafkaSource::new(k)?),
+            Kind::Socket(o) => Box::new(SocketSource::connect(o)?),
+            Kind::Rate(o) => Box::new(RateSource::new(o)),
+            Kind::RateMicroBatch(o) => Box::new(RateMicroBatchSource::new(o)?),
         })
     }
 }

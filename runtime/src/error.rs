@@ -65,6 +65,10 @@ pub enum Error {
     #[error("[STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA] The checkpoint at {location} cannot be used by this query: {reason}. Start the changed query with a new checkpointLocation.")]
     IncompatibleCheckpoint { location: PathBuf, reason: String },
 
+    /// A Kafka client error, or data the source expected and Kafka lost.
+    #[error("Kafka: {0}")]
+    Kafka(String),
+
     #[error("Arrow error: {0}")]
     Arrow(String),
 

@@ -209,9 +209,20 @@ pub fn start(
             let fmt: FileFormat = format.parse()?;
             Box::new(FileSink::new(path.as_ref(), fmt, partition_by, header, &plan.schema.to_arrow())?)
         }
+        "kafka" => {
+            let topic = cfg.option("topic").map(str::to_string);
+            crate::sink::kafka::check_schema(&plan.schema.to_arrow(), topic.as_deref())?;
+            let client: Vec<(String, String)> = cfg
+                .options
+                .iter()
+                .filter_map(|(k, v)| Some((crate::source::kafka::options::client_key(k)?, v.clone())))
+                .collect();
+            let timeout = std::time::Duration::from_millis(cfg.usize_option("kafkaProducer.timeoutMs", 30_000)? as u64);
+            Box::new(crate::sink::KafkaSink::new(&client, topic, timeout)?)
+        }
         other => {
             return Err(Error::Unsupported(format!(
-                "sink format '{other}' is not supported (supported: memory, console, foreach, foreachBatch, json, csv, parquet)"
+                "sink format '{other}' is not supported (supported: memory, console, kafka, foreach, foreachBatch, json, csv, parquet)"
             )))
         }
     };

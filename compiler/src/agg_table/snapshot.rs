@@ -128,6 +128,7 @@ mod tests {
             key_offsets: vec![8, 24],
             key_width: 32,
             accs: vec![AccKind::Count, AccKind::MaxStr],
+            acc_offsets: vec![0, 16],
             funcs: vec![(AggFunc::Count, DataType::Int64), (AggFunc::Max, DataType::Utf8)],
             arg_types: vec![None, Some(DataType::Utf8)],
             window: None,

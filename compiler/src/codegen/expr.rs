@@ -124,6 +124,9 @@ impl Gen<'_> {
             }
             Coalesce(args) => self.coalesce(e, args, env),
             Call { func, args } => self.call_fn(e, *func, args, env),
+            GetField { .. } => Err(Error::Codegen(format!(
+                "struct field access ({e}) is run by the interpreted twin"
+            ))),
         }
     }
 

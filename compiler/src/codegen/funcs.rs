@@ -238,6 +238,10 @@ impl Gen<'_> {
                     })
                 })
             }
+            FromJson | ToJson | Struct => Err(Error::Codegen(format!(
+                "{} is run by the interpreted twin",
+                func.name()
+            ))),
         }
     }
 }

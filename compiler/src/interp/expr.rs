@@ -239,6 +239,7 @@ impl Evaluator {
             Cast { arg } => cast::cast(e, &arg.ty, &self.eval(arg, cols)?)?,
             Coalesce(args) => self.coalesce(e, args, cols)?,
             Call { func, args } => functions::call(self, e, *func, args, cols)?,
+            GetField { arg, index } => super::structs::get_field(&self.eval(arg, cols)?, *index)?,
         })
     }
 

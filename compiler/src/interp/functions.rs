@@ -83,6 +83,9 @@ pub fn call(
     cols: &Cols,
 ) -> Result<ArrayRef> {
     use ScalarFunc::*;
+    if matches!(func, FromJson | ToJson | Struct) {
+        return super::structs::call(ev, e, func, args, cols);
+    }
     // date_trunc with an unknown unit literal is null without looking at
     // the timestamp, as Spark's generated code.
     if let (DateTrunc, Some(TExprKind::Literal(Scalar::Utf8(unit)))) =
@@ -246,5 +249,6 @@ pub fn call(
             };
             Arc::new(out)
         }
+        FromJson | ToJson | Struct => return Err(internal("struct functions are handled above")),
     })
 }

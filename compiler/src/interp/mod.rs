@@ -33,6 +33,7 @@ mod columns;
 mod compare;
 mod expr;
 mod functions;
+mod structs;
 #[cfg(test)]
 mod tests;
 

@@ -74,7 +74,15 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
                 qualifier: Some(ident(q)),
                 name: ident(n),
             },
-            _ => return Err(unsupported("a name with more than two parts", e)),
+            // `t.s.f`, `s.f.g`: a column, then struct fields.
+            [q, n, rest @ ..] => rest.iter().fold(
+                Expr::Column {
+                    qualifier: Some(ident(q)),
+                    name: ident(n),
+                },
+                |acc, f| Expr::GetField(Box::new(acc), ident(f)),
+            ),
+            _ => return Err(unsupported("an empty name", e)),
         },
         SqlExpr::Value(v) => value(v, false)?,
         SqlExpr::TypedString(t) => typed_string(t)?,
@@ -303,8 +311,18 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
             return Err(unsupported("a subquery in an expression", e))
         }
         SqlExpr::Lambda(_) => return Err(unsupported("a lambda function", e)),
+        SqlExpr::Struct { values, fields } if fields.is_empty() => call(
+            "struct",
+            values
+                .iter()
+                .map(|v| match v {
+                    SqlExpr::Named { expr, name } => Ok(convert(expr)?.alias(&ident(name))),
+                    v => convert(v),
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
         SqlExpr::Array(_) | SqlExpr::Map(_) | SqlExpr::Struct { .. } | SqlExpr::Tuple(_) => {
-            return Err(unsupported("a complex-type value (array, map, struct)", e))
+            return Err(unsupported("a complex-type value (array, map, typed struct)", e))
         }
         SqlExpr::CompoundFieldAccess { .. } | SqlExpr::JsonAccess { .. } => {
             return Err(unsupported("field and element access", e))

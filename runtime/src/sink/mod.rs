@@ -6,6 +6,7 @@ mod console;
 mod file;
 mod foreach;
 pub mod manifest;
+pub mod kafka;
 mod memory;
 
 use std::fmt;
@@ -16,6 +17,7 @@ use arrow::record_batch::RecordBatch;
 pub use console::ConsoleSink;
 pub use file::FileSink;
 pub use foreach::{BatchFn, ForeachBatchSink, ForeachSink, RowFn};
+pub use kafka::KafkaSink;
 pub use memory::{MemorySink, MemoryTable};
 
 use crate::error::{Error, Result};

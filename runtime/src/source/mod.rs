@@ -3,7 +3,8 @@
 //! offset to its offset log, asks for the rows between the previous offset
 //! and it, and commits it once the batch is done.
 //!
-//! This module holds the file sources: JSON lines, CSV, text and Parquet,
+//! Besides the Kafka ([`kafka`]), socket ([`socket`]) and rate ([`rate`])
+//! sources, this module holds the file sources: JSON lines, CSV, text and Parquet,
 //! read once ([`read_files`], Spark's `spark.read`) or as a stream of new
 //! files ([`FileStreamSource`], Spark's `spark.readStream`), with Spark's
 //! options ([`Options`]) and malformed-record modes ([`ParseMode`]).
@@ -19,6 +20,7 @@ pub mod file_source;
 mod glob;
 pub mod infer;
 pub mod json;
+pub mod kafka;
 mod json_scan;
 mod json_tape;
 mod json_value;
@@ -28,8 +30,10 @@ pub mod options;
 pub mod parquet;
 mod parse;
 pub mod rate_micro_batch;
+pub mod rate;
 pub mod read;
 mod rows;
+pub mod socket;
 pub mod text;
 
 pub use file_listing::{list_files, FileStatus, ListingOptions};

@@ -245,9 +245,9 @@ impl Exec<'_> {
             return Err(bad(format!("CREATE SINK {name}: its query reads no source (CREATE SOURCE); use CREATE VIEW or SELECT for static tables")));
         }
         let is_file = matches!(format.to_ascii_lowercase().as_str(), "json" | "csv" | "parquet");
-        if !is_file && !matches!(format.to_ascii_lowercase().as_str(), "memory" | "console") {
+        if !is_file && !matches!(format.to_ascii_lowercase().as_str(), "memory" | "console" | "kafka") {
             return Err(bad(format!(
-                "sink format '{format}' is not supported (supported: memory, console, json, csv, parquet)"
+                "sink format '{format}' is not supported (supported: memory, console, kafka, json, csv, parquet)"
             )));
         }
         if is_file && !opts.contains_key("path") {
