@@ -10,6 +10,7 @@ use sqlc_compiler::agg_table::AggTable;
 use sqlc_compiler::physical::PhysPlan;
 
 use super::dedup::DedupState;
+use super::stream_join::StreamJoinState;
 use super::{AggState, Executor, OpState, WatermarkState};
 use crate::error::{Error, Result};
 
@@ -46,8 +47,8 @@ fn stateful_nodes<'a>(p: &'a PhysPlan, out: &mut Vec<&'a PhysPlan>) {
     }
 }
 
-/// The operator name a stream–stream join's state has (its state is not
-/// persisted yet: a checkpoint refuses such a query).
+/// The operator name a stream–stream join's state has (both sides' rows,
+/// as Arrow IPC, with their matched flags).
 pub const STREAM_JOIN: &str = "symmetricHashJoin";
 
 impl Executor {
@@ -79,10 +80,21 @@ impl Executor {
                         schema: format!("keys={types:?};eventTime={timed};withinWatermark={within_watermark}"),
                     })
                 }
-                PhysPlan::StreamJoin { id, .. } => Some(StateSchema {
+                PhysPlan::StreamJoin {
+                    id,
+                    left,
+                    right,
+                    how,
+                    bounds,
+                    ..
+                } => Some(StateSchema {
                     op: *id,
                     operator: STREAM_JOIN.into(),
-                    schema: String::new(),
+                    schema: format!(
+                        "{how:?};left={:?};right={:?};bounds={bounds:?}",
+                        left.schema().fields(),
+                        right.schema().fields()
+                    ),
                 }),
                 PhysPlan::Watermark { id, .. } => Some(StateSchema {
                     op: *id,
@@ -97,7 +109,7 @@ impl Executor {
     }
 
     /// Every partition of every operator's state, as bytes.
-    pub fn snapshot_state(&self) -> Vec<StateSnapshot> {
+    pub fn snapshot_state(&self) -> Result<Vec<StateSnapshot>> {
         let mut out = Vec::new();
         let mut ids: Vec<&usize> = self.state.keys().collect();
         ids.sort();
@@ -126,11 +138,14 @@ impl Executor {
                     partition: 0,
                     bytes: d.to_bytes(),
                 }),
-                // Refused at start (see `STREAM_JOIN`).
-                OpState::StreamJoin(_) => {}
+                OpState::StreamJoin(j) => out.push(StateSnapshot {
+                    op,
+                    partition: 0,
+                    bytes: j.to_bytes()?,
+                }),
             }
         }
-        out
+        Ok(out)
     }
 
     /// Rebuilds the operators' state from snapshots (operator, partition,
@@ -184,6 +199,29 @@ impl Executor {
                     let bytes = parts.first().map_or(&[][..], |p| p.1);
                     d.restore_bytes(bytes).map_err(|e| bad(*id, e))?;
                     self.state.insert(*id, OpState::Dedup(d));
+                }
+                PhysPlan::StreamJoin {
+                    id,
+                    left,
+                    right,
+                    left_keys,
+                    right_keys,
+                    left_time,
+                    right_time,
+                    ..
+                } => {
+                    let Some(parts) = by_op.remove(id) else { continue };
+                    let mut j = StreamJoinState::new(
+                        left.schema(),
+                        right.schema(),
+                        *left_time,
+                        *right_time,
+                        left_keys,
+                    )?;
+                    let bytes = parts.first().map_or(&[][..], |p| p.1);
+                    j.restore_bytes(bytes, left_keys, right_keys)
+                        .map_err(|e| bad(*id, e))?;
+                    self.state.insert(*id, OpState::StreamJoin(j));
                 }
                 _ => {}
             }

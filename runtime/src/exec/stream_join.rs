@@ -311,3 +311,89 @@ fn pad(rows: &RecordBatch, is_left: bool, out: &SchemaRef) -> Result<RecordBatch
 fn conform(cols: Vec<ArrayRef>, out: &SchemaRef) -> Result<RecordBatch> {
     Ok(RecordBatch::try_new(out.clone(), cols)?)
 }
+
+/// A side's rows and matched flags as bytes: `[u64 n][n matched bytes]`
+/// then the rows as an Arrow IPC stream.
+fn side_bytes(side: &Side, out: &mut Vec<u8>) -> Result<()> {
+    out.extend_from_slice(&(side.matched.len() as u64).to_le_bytes());
+    out.extend(side.matched.iter().map(|m| *m as u8));
+    let mut ipc = Vec::new();
+    {
+        let mut w = arrow::ipc::writer::StreamWriter::try_new(&mut ipc, &side.batch.schema())?;
+        w.write(&side.batch)?;
+        w.finish()?;
+    }
+    out.extend_from_slice(&(ipc.len() as u64).to_le_bytes());
+    out.extend_from_slice(&ipc);
+    Ok(())
+}
+
+/// Reads what [`side_bytes`] wrote from `bytes[*at..]`.
+fn read_side(bytes: &[u8], at: &mut usize) -> std::result::Result<(RecordBatch, Vec<bool>), String> {
+    let mut take = |n: usize| -> std::result::Result<&[u8], String> {
+        let s = bytes.get(*at..*at + n).ok_or("truncated stream-join state")?;
+        *at += n;
+        Ok(s)
+    };
+    let n = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes")) as usize;
+    let matched: Vec<bool> = take(n)?.iter().map(|b| *b != 0).collect();
+    let len = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes")) as usize;
+    let ipc = take(len)?;
+    let reader = arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None)
+        .map_err(|e| e.to_string())?;
+    let schema = reader.schema();
+    let batches: Vec<RecordBatch> = reader.collect::<std::result::Result<_, _>>().map_err(|e| e.to_string())?;
+    let batch = concat_batches(&schema, &batches).map_err(|e| e.to_string())?;
+    if batch.num_rows() != matched.len() {
+        return Err("stream-join state rows and flags disagree".into());
+    }
+    Ok((batch, matched))
+}
+
+impl StreamJoinState {
+    /// Both sides' buffered rows and matched flags, for a checkpoint.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        side_bytes(&self.left, &mut out)?;
+        side_bytes(&self.right, &mut out)?;
+        Ok(out)
+    }
+
+    /// Restores what [`StreamJoinState::to_bytes`] wrote; the key index is
+    /// rebuilt with the join's key kernels.
+    pub fn restore_bytes(
+        &mut self,
+        bytes: &[u8],
+        left_keys: &Arc<dyn Kernel>,
+        right_keys: &Arc<dyn Kernel>,
+    ) -> std::result::Result<(), String> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let mut at = 0;
+        let (lb, lm) = read_side(bytes, &mut at)?;
+        let (rb, rm) = read_side(bytes, &mut at)?;
+        for (side, batch, matched, kernel) in [
+            (true, lb, lm, left_keys),
+            (false, rb, rm, right_keys),
+        ] {
+            if batch.schema().fields() != self.side(side).batch.schema().fields() {
+                return Err("the stream-join state's rows have another schema".into());
+            }
+            let keys = self.keys(kernel, &batch).map_err(|e| e.to_string())?;
+            let s = self.side_mut(side);
+            s.append(&batch, keys).map_err(|e| e.to_string())?;
+            s.matched = matched;
+        }
+        Ok(())
+    }
+
+    fn side(&self, left: bool) -> &Side {
+        if left { &self.left } else { &self.right }
+    }
+
+    fn side_mut(&mut self, left: bool) -> &mut Side {
+        if left { &mut self.left } else { &mut self.right }
+    }
+}
+

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::checkpoint::{Checkpoint, OffsetSeq, SHUFFLE_PARTITIONS};
 use crate::error::{Error, Result};
-use crate::exec::{Executor, STREAM_JOIN};
+use crate::exec::Executor;
 use crate::source::Offset;
 
 use super::micro_batch::SourceState;
@@ -30,12 +30,6 @@ pub(super) fn resume(
     sources: &mut [SourceState],
 ) -> Result<Resume> {
     let schemas = exec.state_schemas();
-    if schemas.iter().any(|s| s.operator == STREAM_JOIN) {
-        return Err(Error::Unsupported(format!(
-            "checkpointLocation {}: a stream-stream join's state cannot be checkpointed yet; run the query without a checkpoint",
-            ck.root().display()
-        )));
-    }
     let rec = ck.recover(&schemas, sources.len())?;
     // As Spark, the number of state partitions is the checkpoint's.
     if let Some(seq) = rec.committed.as_ref().or(rec.rerun.as_ref()) {

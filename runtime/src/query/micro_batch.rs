@@ -160,7 +160,10 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             }
             None => {
                 for s in sources.iter_mut() {
-                    let end = s.source.latest_offset()?;
+                    // A source with nothing new stays where it was: the
+                    // offset log records every source's position, as
+                    // Spark's does, so a restart resumes each one there.
+                    let end = s.source.latest_offset()?.or_else(|| s.committed.clone());
                     let new = end.is_some() && end != s.committed;
                     any_new |= new;
                     ends.push(end);
@@ -231,7 +234,7 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         })?;
         let num_output_rows = out.iter().map(|b| b.num_rows() as u64).sum();
         if let Some(ck) = checkpoint.as_mut() {
-            ck.save_state(batch_id, &exec.snapshot_state())?;
+            ck.save_state(batch_id, &exec.snapshot_state()?)?;
         }
         sink.add_batch(batch_id, &schema, out, output_mode)?;
         if let Some((late, late_schema)) = late_sink.as_mut() {
