@@ -238,18 +238,15 @@ fn a_row_arriving_after_its_window_was_emitted_is_dropped_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     // One file per batch; the third brings a row for the window the second
     // batch emitted.
-    for (i, rows) in [
-        r#"{"t":"2026-01-01T10:00:00Z","k":"a"}
+    write_batches(
+        dir.path(),
+        &[
+            r#"{"t":"2026-01-01T10:00:00Z","k":"a"}
 {"t":"2026-01-01T10:25:00Z","k":"a"}"#,
-        r#"{"t":"2026-01-01T10:31:00Z","k":"a"}"#,
-        r#"{"t":"2026-01-01T10:05:00Z","k":"late"}"#,
-    ]
-    .iter()
-    .enumerate()
-    {
-        std::fs::write(dir.path().join(format!("{i}.json")), rows).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+            r#"{"t":"2026-01-01T10:31:00Z","k":"a"}"#,
+            r#"{"t":"2026-01-01T10:05:00Z","k":"late"}"#,
+        ],
+    );
     for mode in MODES {
         let spark = session(mode);
         let df = spark
@@ -357,19 +354,16 @@ fn drop_duplicates_within_watermark_forgets_keys_after_the_delay() {
     // dropped); time moves to 10:20 (watermark 10:15 passes 10:00 + 5 min,
     // so id 1 is forgotten); id 1 again at 10:21: kept. Event time is not a
     // key, so plain drop_duplicates would keep id 1 forever.
-    for (i, rows) in [
-        r#"{"t":"2026-01-01T10:00:00Z","id":1}"#,
-        r#"{"t":"2026-01-01T10:04:00Z","id":1}
+    write_batches(
+        dir.path(),
+        &[
+            r#"{"t":"2026-01-01T10:00:00Z","id":1}"#,
+            r#"{"t":"2026-01-01T10:04:00Z","id":1}
 {"t":"2026-01-01T10:20:00Z","id":2}"#,
-        r#"{"t":"2026-01-01T10:21:00Z","id":3}"#,
-        r#"{"t":"2026-01-01T10:21:00Z","id":1}"#,
-    ]
-    .iter()
-    .enumerate()
-    {
-        std::fs::write(dir.path().join(format!("{i}.json")), rows).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+            r#"{"t":"2026-01-01T10:21:00Z","id":3}"#,
+            r#"{"t":"2026-01-01T10:21:00Z","id":1}"#,
+        ],
+    );
     for mode in MODES {
         let spark = session(mode);
         let stream = spark

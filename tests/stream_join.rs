@@ -11,14 +11,6 @@ use common::*;
 use sqlc::functions::expr;
 use sqlc::{DataFrame, Session, Trigger};
 
-/// Writes one JSON-lines file per batch into `dir`, in order.
-fn files(dir: &Path, batches: &[&str]) {
-    for (i, rows) in batches.iter().enumerate() {
-        std::fs::write(dir.join(format!("{i}.json")), rows).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
 struct Data {
     _dirs: (tempfile::TempDir, tempfile::TempDir),
     imps: std::path::PathBuf,
@@ -27,7 +19,7 @@ struct Data {
 
 fn data() -> Data {
     let (i, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    files(
+    write_batches(
         i.path(),
         &[
             r#"{"ad":1,"imp_time":"2026-01-01T10:00:00Z"}
@@ -36,7 +28,7 @@ fn data() -> Data {
             r#"{"ad":4,"imp_time":"2026-01-01T10:40:00Z"}"#,
         ],
     );
-    files(
+    write_batches(
         c.path(),
         &[
             r#"{"click_ad":1,"click_time":"2026-01-01T10:02:00Z"}"#,

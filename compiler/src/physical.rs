@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr, TExprKind};
 use crate::kernel::{compile_cached, touches_struct, ExecMode, Kernel};
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
-use crate::time_bounds::{time_bounds, TimeBounds};
+use crate::time_bounds::{join_bounds, TimeBounds};
 use crate::types::Schema;
 
 /// A node of the physical plan. `id`s number the stateful operators of a
@@ -463,24 +463,13 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                 let lk = key_kernel(&left.schema, left_keys, mode)?;
                 let rk = key_kernel(&right.schema, right_keys, mode)?;
                 let (left_time, right_time) = (time(left), time(right));
-                let mut bounds = match (left_time, right_time) {
-                    (Some(l), Some(r)) => time_bounds(
-                        condition.as_ref(),
-                        l.column,
-                        r.column,
-                        left.schema.len(),
-                    ),
-                    _ => TimeBounds::default(),
-                };
-                // Equal event times as a join key bound the difference to 0.
-                if let (Some(l), Some(r)) = (left_time, right_time) {
-                    let on_times = left_keys.iter().zip(right_keys).any(|(a, b)| {
-                        matches!((&a.kind, &b.kind), (TExprKind::Column { index: i, .. }, TExprKind::Column { index: j, .. }) if *i == l.column && *j == r.column)
-                    });
-                    if on_times {
-                        bounds = TimeBounds::equal();
-                    }
-                }
+                let bounds = join_bounds(
+                    left_time.map(|t| t.column),
+                    right_time.map(|t| t.column),
+                    left.schema.len(),
+                    (left_keys, right_keys),
+                    condition.as_ref(),
+                );
                 PhysPlan::StreamJoin {
                     id,
                     left: Box::new(build(left, mode, next_id)?),

@@ -141,6 +141,34 @@ pub fn time_bounds(
     b
 }
 
+/// The bounds of a join of two streams whose event-time columns are
+/// `left_time` and `right_time` (`None` when a side has none: nothing is
+/// bounded): from the condition, or `0` when the two times are equal join
+/// keys.
+pub fn join_bounds(
+    left_time: Option<usize>,
+    right_time: Option<usize>,
+    n_left: usize,
+    keys: (&[TExpr], &[TExpr]),
+    condition: Option<&TExpr>,
+) -> TimeBounds {
+    let (Some(l), Some(r)) = (left_time, right_time) else {
+        return TimeBounds::default();
+    };
+    let on_times = keys.0.iter().zip(keys.1).any(|(a, b)| {
+        matches!(
+            (&a.kind, &b.kind),
+            (TExprKind::Column { index: i, .. }, TExprKind::Column { index: j, .. })
+                if *i == l && *j == r
+        )
+    });
+    if on_times {
+        TimeBounds::equal()
+    } else {
+        time_bounds(condition, l, r, n_left)
+    }
+}
+
 /// `x op y` ⇔ `y (mirror op) x`.
 fn mirror(op: BinaryOp) -> BinaryOp {
     match op {

@@ -4,7 +4,7 @@
 
 use sqlc_compiler::ir::TExprKind;
 use sqlc_compiler::plan::{JoinType, Plan, PlanNode};
-use sqlc_compiler::time_bounds::time_bounds;
+use sqlc_compiler::time_bounds::join_bounds;
 
 use crate::error::{Error, Result};
 use crate::sink::OutputMode;
@@ -158,24 +158,17 @@ fn check_stream_join(
     condition: Option<&sqlc_compiler::ir::TExpr>,
 ) -> Result<()> {
     let time = |p: &Plan| (0..p.schema.len()).find(|&c| p.event_time_delay(c).is_some());
-    let bounds = match (time(left), time(right)) {
-        (Some(l), Some(r)) => {
-            let on_times = left_keys.iter().zip(right_keys).any(|(a, b)| {
-                matches!((&a.kind, &b.kind), (TExprKind::Column { index: i, .. }, TExprKind::Column { index: j, .. }) if *i == l && *j == r)
-            });
-            if on_times {
-                Some((Some(0), Some(0)))
-            } else {
-                let b = time_bounds(condition, l, r, left.schema.len());
-                Some((b.lo, b.hi))
-            }
-        }
-        _ => None,
-    };
+    let b = join_bounds(
+        time(left),
+        time(right),
+        left.schema.len(),
+        (left_keys, right_keys),
+        condition,
+    );
     let outer_ok = match how {
         JoinType::Inner => return Ok(()),
-        JoinType::LeftOuter => bounds.is_some_and(|b| b.0.is_some()),
-        JoinType::RightOuter => bounds.is_some_and(|b| b.1.is_some()),
+        JoinType::LeftOuter => b.lo.is_some(),
+        JoinType::RightOuter => b.hi.is_some(),
         other => {
             return Err(unsupported(format!(
                 "{} joins between two streams are not supported by sqlc yet (inner, left outer and right outer are)",

@@ -270,3 +270,14 @@ pub fn drain(
 pub fn assert_df_matches(what: &str, df: &DataFrame, expected: &Expected) {
     assert_matches(what, &df.collect().unwrap(), &df.columns(), expected, false);
 }
+
+/// Writes one JSON-lines file per batch into `dir` (`0.json`, `1.json`, …),
+/// a little apart so that modification-time order is batch order.
+#[allow(dead_code)]
+pub fn write_batches(dir: &Path, batches: &[&str]) {
+    for (i, rows) in batches.iter().enumerate() {
+        std::fs::write(dir.join(format!("{i}.json")), rows).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
