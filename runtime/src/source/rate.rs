@@ -135,6 +135,19 @@ impl Source for RateSource {
         Ok(out)
     }
 
+    /// Restarted from a checkpoint: planning continues after the newest
+    /// logged offset, with the original start time.
+    fn restore_checkpoint(
+        &mut self,
+        last_planned: Option<&Offset>,
+        _log: Vec<serde_json::Value>,
+    ) -> Result<()> {
+        match last_planned {
+            Some(p) => self.commit(p),
+            None => Ok(()),
+        }
+    }
+
     /// A source restarted from a checkpoint and told the last committed
     /// offset continues from there, with the original start time.
     fn commit(&mut self, end: &Offset) -> Result<()> {

@@ -122,6 +122,19 @@ impl Source for RateMicroBatchSource {
         Ok(())
     }
 
+    /// Restarted from a checkpoint: planning continues after the newest
+    /// logged offset.
+    fn restore_checkpoint(
+        &mut self,
+        last_planned: Option<&Offset>,
+        _log: Vec<serde_json::Value>,
+    ) -> Result<()> {
+        if let Some(p) = last_planned {
+            self.planned = Self::offset_of(Some(p))?;
+        }
+        Ok(())
+    }
+
     /// An endless source: availableNow serves the next batch, then stops.
     fn prepare_for_trigger_available_now(&mut self) -> Result<()> {
         self.limit = Some(self.planned + self.rows_per_batch);

@@ -250,6 +250,20 @@ impl Source for KafkaSource {
         Ok(())
     }
 
+    /// Restarted from a checkpoint: planning continues after the newest
+    /// logged offsets (a batch logged but not committed is read again by
+    /// `get_batch` with exactly its logged range).
+    fn restore_checkpoint(
+        &mut self,
+        last_planned: Option<&Offset>,
+        _log: Vec<serde_json::Value>,
+    ) -> Result<()> {
+        if let Some(p) = last_planned {
+            self.planned = Some(Self::decode(p)?);
+        }
+        Ok(())
+    }
+
     fn prepare_for_trigger_available_now(&mut self) -> Result<()> {
         let parts = self.client.partitions()?;
         let marks = self.client.watermarks(&parts)?;
