@@ -195,7 +195,11 @@ fn bench(c: &mut Criterion) {
 /// (h): the probe side of a stream–static join, JIT and interpreted: the
 /// table side (counts by gt, model) is built once, then every row of the
 /// 1M is probed.
-fn join_probe(c: &mut Criterion, df: &DataFrame, batches: &[RecordBatch]) -> (&'static str, Duration, Duration) {
+fn join_probe(
+    c: &mut Criterion,
+    df: &DataFrame,
+    batches: &[RecordBatch],
+) -> (&'static str, Duration, Duration) {
     const NAME: &str = "h_join_probe_gt_model";
     let right = df.group_by(["gt", "model"]).count().unwrap();
     let q = df.join(&right, ["gt", "model"], "inner").unwrap();
@@ -215,7 +219,14 @@ fn join_probe(c: &mut Criterion, df: &DataFrame, batches: &[RecordBatch]) -> (&'
         let probe_all = || -> usize {
             batches
                 .iter()
-                .map(|b| left_probe.probe(b, &table).unwrap().iter().filter(|g| **g >= 0).count())
+                .map(|b| {
+                    left_probe
+                        .probe(b, &table)
+                        .unwrap()
+                        .iter()
+                        .filter(|g| **g >= 0)
+                        .count()
+                })
                 .sum()
         };
         let mut g = c.benchmark_group(NAME);

@@ -140,7 +140,17 @@ fn main() {
     };
     for mode in [ExecMode::Jit, ExecMode::Interpret] {
         for max_files in [Some(1), None] {
-            run("example 6", &dir, mode, max_files, ex6, "append", rows, bytes, None);
+            run(
+                "example 6",
+                &dir,
+                mode,
+                max_files,
+                ex6,
+                "append",
+                rows,
+                bytes,
+                None,
+            );
             run(
                 "example 1",
                 &dir,

@@ -41,9 +41,19 @@ fn extra_source_options() -> Vec<(String, String)> {
 }
 
 /// Runs `df` to a sink with the available-now trigger; the seconds taken.
-fn run(df: &DataFrame, format: &str, opts: &[(&str, &str)], name: &str, mode: &str) -> sqlc::Result<f64> {
+fn run(
+    df: &DataFrame,
+    format: &str,
+    opts: &[(&str, &str)],
+    name: &str,
+    mode: &str,
+) -> sqlc::Result<f64> {
     let t0 = Instant::now();
-    let mut w = df.write_stream().format(format).output_mode(mode).trigger(Trigger::AvailableNow);
+    let mut w = df
+        .write_stream()
+        .format(format)
+        .output_mode(mode)
+        .trigger(Trigger::AvailableNow);
     if format == "memory" {
         w = w.query_name(name);
     }
@@ -68,7 +78,10 @@ fn main() -> sqlc::Result<()> {
     };
     gen.write_dir(&dir)?;
     let stamp = std::process::id();
-    let (raw, stairs) = (format!("bench-activity-{stamp}"), format!("bench-stairs-{stamp}"));
+    let (raw, stairs) = (
+        format!("bench-activity-{stamp}"),
+        format!("bench-stairs-{stamp}"),
+    );
     let spark = Session::builder().app_name("kafka-bench").get_or_create();
     spark.conf().set("spark.sql.shuffle.partitions", 5);
 
@@ -76,14 +89,28 @@ fn main() -> sqlc::Result<()> {
     let secs = run(
         &lines,
         "kafka",
-        &[("kafka.bootstrap.servers", &bootstrap), ("topic", &raw), ("kafka.linger.ms", "20")],
+        &[
+            ("kafka.bootstrap.servers", &bootstrap),
+            ("topic", &raw),
+            ("kafka.linger.ms", "20"),
+        ],
         "",
         "append",
     )?;
-    println!("files → Kafka sink           {rows} rows  {secs:6.2} s  {:>10.0} rows/s", rows as f64 / secs);
+    println!(
+        "files → Kafka sink           {rows} rows  {secs:6.2} s  {:>10.0} rows/s",
+        rows as f64 / secs
+    );
 
     for mode in [ExecMode::Jit, ExecMode::Interpret] {
-        spark.conf().set("sqlc.exec", if mode == ExecMode::Jit { "jit" } else { "interpret" });
+        spark.conf().set(
+            "sqlc.exec",
+            if mode == ExecMode::Jit {
+                "jit"
+            } else {
+                "interpret"
+            },
+        );
         let counts = kafka(&spark, &bootstrap, &raw)?
             .select([from_json(col("value").cast("string")?, DDL).alias("data")])?
             .select(["data.*"])?
@@ -116,11 +143,18 @@ fn main() -> sqlc::Result<()> {
     let secs = run(
         &filtered,
         "kafka",
-        &[("kafka.bootstrap.servers", &bootstrap), ("topic", &stairs), ("kafka.linger.ms", "20")],
+        &[
+            ("kafka.bootstrap.servers", &bootstrap),
+            ("topic", &stairs),
+            ("kafka.linger.ms", "20"),
+        ],
         "",
         "append",
     )?;
-    println!("Kafka → filter → Kafka       {rows} rows  {secs:6.2} s  {:>10.0} rows/s (rows read)", rows as f64 / secs);
+    println!(
+        "Kafka → filter → Kafka       {rows} rows  {secs:6.2} s  {:>10.0} rows/s (rows read)",
+        rows as f64 / secs
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

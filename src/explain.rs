@@ -50,7 +50,16 @@ pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
             let aggs: Vec<String> = a.aggs.iter().map(|c| c.to_string()).collect();
             let late = a
                 .event_time_key
-                .map(|k| format!(" late-if key{k}{} <= watermark", if a.window.is_some_and(|w| w.key == k) { ".end" } else { "" }))
+                .map(|k| {
+                    format!(
+                        " late-if key{k}{} <= watermark",
+                        if a.window.is_some_and(|w| w.key == k) {
+                            ".end"
+                        } else {
+                            ""
+                        }
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 out,

@@ -222,7 +222,10 @@ pub fn window_offset(
 pub fn from_json(c: impl Into<Column>, schema: &str) -> Column {
     Column::from_expr(Expr::call(
         "from_json",
-        vec![c.into().expr().clone(), Expr::Literal(Scalar::Utf8(schema.into()))],
+        vec![
+            c.into().expr().clone(),
+            Expr::Literal(Scalar::Utf8(schema.into())),
+        ],
     ))
 }
 

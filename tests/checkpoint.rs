@@ -22,8 +22,15 @@ fn write_files(dir: &Path, from: u64, to: u64) {
         let mut text = String::new();
         for r in 0..ROWS_PER_FILE {
             let id = f * ROWS_PER_FILE + r;
-            let user = if id % 11 == 0 { "null".to_string() } else { format!("\"u{}\"", id % 7) };
-            text.push_str(&format!("{{\"id\":{id},\"user\":{user},\"v\":{}}}\n", id as f64 * 0.5));
+            let user = if id % 11 == 0 {
+                "null".to_string()
+            } else {
+                format!("\"u{}\"", id % 7)
+            };
+            text.push_str(&format!(
+                "{{\"id\":{id},\"user\":{user},\"v\":{}}}\n",
+                id as f64 * 0.5
+            ));
         }
         // Named so that name order is arrival order when times tie.
         std::fs::write(dir.join(format!("f{f:04}.json")), text).unwrap();
@@ -89,7 +96,13 @@ fn batch_counts(spark: &Session, input: &Path) -> Vec<String> {
 }
 
 fn table(spark: &Session, name: &str) -> Vec<String> {
-    sorted_rows(&spark.sql(&format!("SELECT * FROM {name}")).unwrap().collect().unwrap())
+    sorted_rows(
+        &spark
+            .sql(&format!("SELECT * FROM {name}"))
+            .unwrap()
+            .collect()
+            .unwrap(),
+    )
 }
 
 /// The ids in the file sink's output (read through its manifest), sorted.
@@ -117,19 +130,34 @@ fn restart_after_clean_stop_carries_on() {
         let spark = session(mode);
         let q1 = run_counts(&counts(&stream(&spark, &input)), "c", &ck_agg).unwrap();
         assert_eq!(table(&spark, "c"), batch_counts(&spark, &input));
-        run_files(&stream(&spark, &input).where_("v >= 0").unwrap(), &out, &ck_files).unwrap();
+        run_files(
+            &stream(&spark, &input).where_("v >= 0").unwrap(),
+            &out,
+            &ck_files,
+        )
+        .unwrap();
         assert_eq!(output_ids(&spark, &out), all_ids(3));
 
         write_files(&input, 3, 6);
         let spark = session(mode);
         let q2 = run_counts(&counts(&stream(&spark, &input)), "c", &ck_agg).unwrap();
         // The state of the first run plus the new files: the whole answer.
-        assert_eq!(table(&spark, "c"), batch_counts(&spark, &input), "{}", mode.name());
+        assert_eq!(
+            table(&spark, "c"),
+            batch_counts(&spark, &input),
+            "{}",
+            mode.name()
+        );
         assert_eq!(q2.id(), q1.id(), "the query id survives a restart");
         assert_ne!(q2.run_id(), q1.run_id());
         let ids: Vec<u64> = q2.recent_progress().iter().map(|p| p.batch_id).collect();
         assert_eq!(ids, vec![3, 4, 5], "batch ids carry on");
-        run_files(&stream(&spark, &input).where_("v >= 0").unwrap(), &out, &ck_files).unwrap();
+        run_files(
+            &stream(&spark, &input).where_("v >= 0").unwrap(),
+            &out,
+            &ck_files,
+        )
+        .unwrap();
         assert_eq!(output_ids(&spark, &out), all_ids(6));
         // Nothing new: a restart runs no batch and changes nothing.
         let q3 = run_counts(&counts(&stream(&spark, &input)), "c2", &ck_agg).unwrap();
@@ -137,7 +165,10 @@ fn restart_after_clean_stop_carries_on() {
         let text = std::fs::read_to_string(ck_agg.join("offsets/5")).unwrap();
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some("v1"));
-        assert!(lines.next().unwrap().contains("\"spark.sql.shuffle.partitions\":\"5\""));
+        assert!(lines
+            .next()
+            .unwrap()
+            .contains("\"spark.sql.shuffle.partitions\":\"5\""));
         assert_eq!(lines.next(), Some("{\"logOffset\":5}"));
         assert_eq!(
             std::fs::read_to_string(ck_agg.join("commits/5")).unwrap(),
@@ -162,15 +193,25 @@ fn changed_stateful_query_is_refused_but_a_new_filter_is_not() {
         run_counts(&counts(&stream(&spark, &input)), "c", &ck).unwrap();
         write_files(&input, 2, 3);
         // Other grouping keys.
-        let by_two = stream(&spark, &input).group_by(["user", "id"]).count().unwrap();
+        let by_two = stream(&spark, &input)
+            .group_by(["user", "id"])
+            .count()
+            .unwrap();
         let e = expect_refused(run_counts(&by_two, "c", &ck), &ck, "other keys");
-        assert!(e.contains("STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA"), "{e}");
+        assert!(
+            e.contains("STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA"),
+            "{e}"
+        );
         // Other aggregate functions.
         let other = stream(&spark, &input).group_by(["user"]).count().unwrap();
         expect_refused(run_counts(&other, "c", &ck), &ck, "other aggregates");
         // A stateless query on a stateful checkpoint.
         let out = tmp.path().join("out");
-        expect_refused(run_files(&stream(&spark, &input), &out, &ck), &ck, "stateless");
+        expect_refused(
+            run_files(&stream(&spark, &input), &out, &ck),
+            &ck,
+            "stateless",
+        );
         // A filter added before the aggregation is allowed.
         let spark = session(mode);
         let filtered = counts(&stream(&spark, &input).where_("id >= 120").unwrap());
@@ -181,7 +222,10 @@ fn changed_stateful_query_is_refused_but_a_new_filter_is_not() {
             let kept = all.where_("id < 100 OR id >= 120").unwrap();
             sorted_rows(&counts(&kept).collect().unwrap())
         };
-        assert_eq!(rows, want, "files 0-1 unfiltered, file 2 (ids 100..150) filtered");
+        assert_eq!(
+            rows, want,
+            "files 0-1 unfiltered, file 2 (ids 100..150) filtered"
+        );
     }
 }
 
@@ -191,7 +235,9 @@ fn retention_keeps_the_last_batches() {
     let (input, ck) = (tmp.path().join("in"), tmp.path().join("ck"));
     write_files(&input, 0, 22);
     let spark = session(ExecMode::Jit);
-    spark.conf().set("spark.sql.streaming.minBatchesToRetain", 3);
+    spark
+        .conf()
+        .set("spark.sql.streaming.minBatchesToRetain", 3);
     run_counts(&counts(&stream(&spark, &input)), "c", &ck).unwrap();
     let names = |d: &str| -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(ck.join(d))
@@ -206,7 +252,10 @@ fn retention_keeps_the_last_batches() {
     // The source log compacts every 10 batches (9, 19); the second
     // compaction removed the files before the first.
     let log = names("sources/0");
-    assert!(log.contains(&"19.compact".to_string()) && log.contains(&"9.compact".to_string()), "{log:?}");
+    assert!(
+        log.contains(&"19.compact".to_string()) && log.contains(&"9.compact".to_string()),
+        "{log:?}"
+    );
     assert!((0..9).all(|i| !log.contains(&i.to_string())), "{log:?}");
     // Per partition: snapshots of batches 19-21 and at most one older one.
     for p in std::fs::read_dir(ck.join("state/0")).unwrap() {
@@ -219,7 +268,10 @@ fn retention_keeps_the_last_batches() {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .map(|n| n.trim_end_matches(".snapshot").parse().unwrap())
             .collect();
-        assert!(versions.iter().filter(|&&v| v < 19).count() <= 1, "{p:?}: {versions:?}");
+        assert!(
+            versions.iter().filter(|&&v| v < 19).count() <= 1,
+            "{p:?}: {versions:?}"
+        );
     }
     // The retained checkpoint still restarts exactly.
     write_files(&input, 22, 24);
@@ -360,7 +412,10 @@ fn file_sinks_write_json_csv_parquet_partitioned_and_need_a_checkpoint() {
             .write_stream()
             .format(format)
             .option("path", out.display())
-            .option("checkpointLocation", tmp.path().join(format!("ck_{format}")).display())
+            .option(
+                "checkpointLocation",
+                tmp.path().join(format!("ck_{format}")).display(),
+            )
             .option("header", "true")
             .partition_by(["user"])
             .trigger(Trigger::AvailableNow)
@@ -368,7 +423,10 @@ fn file_sinks_write_json_csv_parquet_partitioned_and_need_a_checkpoint() {
             .unwrap();
         q.await_termination(None).unwrap();
         assert!(out.join("user=u3").is_dir(), "{format}");
-        assert!(out.join("user=__HIVE_DEFAULT_PARTITION__").is_dir(), "{format}");
+        assert!(
+            out.join("user=__HIVE_DEFAULT_PARTITION__").is_dir(),
+            "{format}"
+        );
         // Partition directories are not discovered on read: the files hold
         // the other columns.
         let back = spark
@@ -388,7 +446,13 @@ fn file_sinks_write_json_csv_parquet_partitioned_and_need_a_checkpoint() {
     // A file that is not in the manifest is not read.
     let out = tmp.path().join("out_json");
     std::fs::write(out.join("part-99999-stray.json"), "{\"id\":-1}\n").unwrap();
-    let n = spark.read().schema("id BIGINT, v DOUBLE").json(&out).unwrap().count().unwrap();
+    let n = spark
+        .read()
+        .schema("id BIGINT, v DOUBLE")
+        .json(&out)
+        .unwrap()
+        .count()
+        .unwrap();
     assert_eq!(n as u64, 2 * ROWS_PER_FILE);
 }
 
@@ -445,10 +509,16 @@ fn a_stream_stream_join_restarts_from_its_checkpoint() {
     // the right side lags, so rows wait in the join's state across the
     // restart, which must carry them.
     let tmp = tempfile::tempdir().unwrap();
-    let (input, lagged, ck) = (tmp.path().join("in"), tmp.path().join("lag"), tmp.path().join("ck"));
+    let (input, lagged, ck) = (
+        tmp.path().join("in"),
+        tmp.path().join("lag"),
+        tmp.path().join("ck"),
+    );
     let joined = |spark: &Session| {
         let left = stream(spark, &input);
-        let right = stream(spark, &lagged).select_expr(["id AS rid", "v AS rv"]).unwrap();
+        let right = stream(spark, &lagged)
+            .select_expr(["id AS rid", "v AS rv"])
+            .unwrap();
         left.join(&right, sqlc::functions::expr("id = rid").unwrap(), "inner")
             .unwrap()
             .select(["id", "rv"])

@@ -50,8 +50,14 @@ fn run_example(name: &str) -> Vec<Map<String, Value>> {
 /// The rows equal Spark's answer in `expected` (any order, doubles to 1e-9).
 fn assert_rows(name: &str, got: Vec<Map<String, Value>>, expected: &str) {
     let want = load_expected(&root().join("tests/data/expected").join(expected));
-    let got = got.into_iter().map(|r| python_timestamps(Value::Object(r))).collect::<Vec<_>>();
-    let got = got.into_iter().filter_map(|v| v.as_object().cloned()).collect();
+    let got = got
+        .into_iter()
+        .map(|r| python_timestamps(Value::Object(r)))
+        .collect::<Vec<_>>();
+    let got = got
+        .into_iter()
+        .filter_map(|v| v.as_object().cloned())
+        .collect();
     assert_rows_match(name, got, &want, false);
 }
 
@@ -101,7 +107,11 @@ fn example_4_cube_join_matches_spark() {
 #[test]
 fn example_5_windows_match_spark() {
     assert_rows("ex5", run_example("ex5"), "ex5_window_counts.jsonl");
-    assert_rows("ex5 by user", run_example("ex5_user"), "ex5_window_user_counts.jsonl");
+    assert_rows(
+        "ex5 by user",
+        run_example("ex5_user"),
+        "ex5_window_user_counts.jsonl",
+    );
 }
 
 #[test]
@@ -271,7 +281,14 @@ fn file_sinks_with_checkpoints_restart_where_they_stopped() {
     .unwrap();
     let var = format!("d={}", dir.path().display());
     let run = || {
-        let o = sqlc(&["run", script.to_str().unwrap(), "--available-now", "--quiet", "--var", &var]);
+        let o = sqlc(&[
+            "run",
+            script.to_str().unwrap(),
+            "--available-now",
+            "--quiet",
+            "--var",
+            &var,
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
         let back = session(sqlc::ExecMode::Jit)
             .read()
@@ -292,7 +309,11 @@ fn file_sinks_with_checkpoints_restart_where_they_stopped() {
     assert!(dir.path().join("out/k=k0/").is_dir());
     assert!(dir.path().join("ck/offsets/1").is_file());
     write(2);
-    assert_eq!(run(), (0..30).step_by(2).collect::<Vec<i64>>(), "the restart takes only the new file");
+    assert_eq!(
+        run(),
+        (0..30).step_by(2).collect::<Vec<i64>>(),
+        "the restart takes only the new file"
+    );
 }
 
 #[test]
@@ -324,7 +345,12 @@ fn ctrl_c_stops_a_streaming_script_cleanly() {
     // Wait until every file is processed: the query then idles, waiting
     // for more, until interrupted.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while std::fs::read_to_string(&progress).unwrap_or_default().lines().count() < 8 {
+    while std::fs::read_to_string(&progress)
+        .unwrap_or_default()
+        .lines()
+        .count()
+        < 8
+    {
         assert!(std::time::Instant::now() < deadline, "no progress");
         assert!(child.try_wait().unwrap().is_none(), "sqlc exited early");
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -338,7 +364,10 @@ fn ctrl_c_stops_a_streaming_script_cleanly() {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(std::time::Instant::now() < deadline, "sqlc did not stop on SIGINT");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sqlc did not stop on SIGINT"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0), "a clean stop exits 0");

@@ -37,15 +37,29 @@ fn write_file(dir: &Path, f: u64) {
     let mut text = String::new();
     for r in 0..ROWS_PER_FILE {
         let id = f * ROWS_PER_FILE + r;
-        let user = if id % 13 == 0 { "null".to_string() } else { format!("\"u{}\"", id % 5) };
-        text.push_str(&format!("{{\"id\":{id},\"user\":{user},\"v\":{}}}\n", id as f64 * 0.5));
+        let user = if id % 13 == 0 {
+            "null".to_string()
+        } else {
+            format!("\"u{}\"", id % 5)
+        };
+        text.push_str(&format!(
+            "{{\"id\":{id},\"user\":{user},\"v\":{}}}\n",
+            id as f64 * 0.5
+        ));
     }
     std::fs::write(dir.join(format!("f{f:05}.json")), text).unwrap();
 }
 
 fn command(script: &Path, input: &Path, out: &Path, ck: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sqlc"));
-    c.args(["run", script.to_str().unwrap(), "--available-now", "--quiet", "--output", "json"]);
+    c.args([
+        "run",
+        script.to_str().unwrap(),
+        "--available-now",
+        "--quiet",
+        "--output",
+        "json",
+    ]);
     for (k, v) in [("in", input), ("out", out), ("ck", ck)] {
         c.arg("--var").arg(format!("{k}={}", v.display()));
     }
@@ -57,7 +71,11 @@ fn command(script: &Path, input: &Path, out: &Path, ck: &Path) -> Command {
 fn run_to_end(script: &Path, input: &Path, out: &Path, ck: &Path) -> Vec<String> {
     let o = command(script, input, out, ck).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut lines: Vec<String> = String::from_utf8(o.stdout).unwrap().lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
     lines.sort();
     lines
 }
@@ -65,7 +83,11 @@ fn run_to_end(script: &Path, input: &Path, out: &Path, ck: &Path) -> Vec<String>
 /// The ids in the file sink's output, as read through its manifest.
 fn output_ids(out: &Path) -> Vec<i64> {
     let spark = session(ExecMode::Jit);
-    let df = spark.read().schema("id BIGINT, user STRING, v DOUBLE").json(out).unwrap();
+    let df = spark
+        .read()
+        .schema("id BIGINT, user STRING, v DOUBLE")
+        .json(out)
+        .unwrap();
     let mut ids: Vec<i64> = to_json_rows(&df.collect().unwrap())
         .iter()
         .map(|r| r["id"].as_i64().unwrap())
@@ -87,17 +109,30 @@ impl XorShift {
 
 #[test]
 fn killed_and_restarted_query_matches_an_uninterrupted_run() {
-    let kills_wanted: u32 = std::env::var("SQLC_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let kills_wanted: u32 = std::env::var("SQLC_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let seed = std::env::var("SQLC_CRASH_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     println!("SQLC_CRASH_SEED={seed}");
     let mut rng = XorShift(seed);
     let tmp = tempfile::tempdir().unwrap();
     let script = tmp.path().join("crash.sql");
     std::fs::write(&script, SCRIPT).unwrap();
-    let (input, out, ck) = (tmp.path().join("in"), tmp.path().join("out"), tmp.path().join("ck"));
+    let (input, out, ck) = (
+        tmp.path().join("in"),
+        tmp.path().join("out"),
+        tmp.path().join("ck"),
+    );
     std::fs::create_dir_all(&input).unwrap();
     let mut files = 0;
     for _ in 0..12 {
@@ -107,7 +142,12 @@ fn killed_and_restarted_query_matches_an_uninterrupted_run() {
     // How long an uninterrupted run of the first files takes: kills land
     // anywhere in that span.
     let t = Instant::now();
-    run_to_end(&script, &input, &tmp.path().join("probe_out"), &tmp.path().join("probe_ck"));
+    run_to_end(
+        &script,
+        &input,
+        &tmp.path().join("probe_out"),
+        &tmp.path().join("probe_ck"),
+    );
     let span_us = (t.elapsed().as_micros() as u64).max(1000);
     let (mut kills, mut completed) = (0u32, 0u32);
     while kills < kills_wanted {
@@ -117,7 +157,11 @@ fn killed_and_restarted_query_matches_an_uninterrupted_run() {
         let finished = match child.try_wait().unwrap() {
             Some(status) => {
                 let o = child.wait_with_output().unwrap();
-                assert!(status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
+                assert!(
+                    status.success(),
+                    "run failed: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
                 completed += 1;
                 true
             }
@@ -130,7 +174,11 @@ fn killed_and_restarted_query_matches_an_uninterrupted_run() {
         };
         // The stream keeps growing, so there is always work to interrupt:
         // a run that finished gets a few files more.
-        let more = if finished { 4 } else { u64::from(rng.next() % 3 == 0) };
+        let more = if finished {
+            4
+        } else {
+            u64::from(rng.next() % 3 == 0)
+        };
         for _ in 0..more {
             write_file(&input, files);
             files += 1;
@@ -143,10 +191,22 @@ fn killed_and_restarted_query_matches_an_uninterrupted_run() {
     let (ref_out, ref_ck) = (tmp.path().join("ref_out"), tmp.path().join("ref_ck"));
     let want = run_to_end(&script, &input, &ref_out, &ref_ck);
     println!("{kills} kills, {completed} runs that finished first, {files} input files");
-    assert_eq!(got, want, "the complete-mode table after {kills} kills (seed {seed})");
-    let want_ids: Vec<i64> = (0..(files * ROWS_PER_FILE) as i64).filter(|i| i % 3 != 0).collect();
+    assert_eq!(
+        got, want,
+        "the complete-mode table after {kills} kills (seed {seed})"
+    );
+    let want_ids: Vec<i64> = (0..(files * ROWS_PER_FILE) as i64)
+        .filter(|i| i % 3 != 0)
+        .collect();
     assert_eq!(output_ids(&ref_out), want_ids, "uninterrupted file sink");
     let got_ids = output_ids(&out);
-    assert_eq!(got_ids.len(), want_ids.len(), "file sink rows after {kills} kills (seed {seed})");
-    assert_eq!(got_ids, want_ids, "file sink after {kills} kills (seed {seed})");
+    assert_eq!(
+        got_ids.len(),
+        want_ids.len(),
+        "file sink rows after {kills} kills (seed {seed})"
+    );
+    assert_eq!(
+        got_ids, want_ids,
+        "file sink after {kills} kills (seed {seed})"
+    );
 }

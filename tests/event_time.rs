@@ -45,7 +45,13 @@ fn run(spark: &Session, df: &DataFrame, name: &str, mode: &str) -> (StreamingQue
 
 fn check(name: &str, df: &DataFrame, what: &str) {
     let expected = load_expected(&root().join(format!("tests/data/expected/{name}.jsonl")));
-    assert_matches(what, &df.collect().unwrap(), &df.columns(), &expected, false);
+    assert_matches(
+        what,
+        &df.collect().unwrap(),
+        &df.columns(),
+        &expected,
+        false,
+    );
 }
 
 #[test]
@@ -59,7 +65,11 @@ fn example_5_tumbling_windows_match_spark() {
             .unwrap();
         let (_, df) = run(&spark, &counts, "ex5", "complete");
         assert_eq!(df.columns(), ["window", "count"]);
-        check("ex5_window_counts", &df, &format!("example 5 ({})", mode.name()));
+        check(
+            "ex5_window_counts",
+            &df,
+            &format!("example 5 ({})", mode.name()),
+        );
         let by_user = s
             .group_by([window(col("event_time"), "10 minutes"), col("User")])
             .count()
@@ -87,7 +97,11 @@ fn example_6_sliding_windows_with_a_watermark_match_spark() {
     for mode in MODES {
         let spark = session(mode);
         let (q, df) = run(&spark, &sliding(&spark), "ex6c", "complete");
-        check("ex6_sliding_complete", &df, &format!("example 6 complete ({})", mode.name()));
+        check(
+            "ex6_sliding_complete",
+            &df,
+            &format!("example 6 complete ({})", mode.name()),
+        );
         // Complete mode drops no late row: it keeps every group anyway.
         let dropped = |q: &StreamingQuery| -> u64 {
             q.recent_progress()
@@ -98,7 +112,11 @@ fn example_6_sliding_windows_with_a_watermark_match_spark() {
         assert_eq!(dropped(&q), 0, "{mode:?}");
 
         let (q, df) = run(&spark, &sliding(&spark), "ex6a", "append");
-        check("ex6_sliding_append", &df, &format!("example 6 append ({})", mode.name()));
+        check(
+            "ex6_sliding_append",
+            &df,
+            &format!("example 6 append ({})", mode.name()),
+        );
         // Append mode drops late rows (the data has rows minutes in the past).
         assert!(dropped(&q) > 0, "{mode:?}: no late rows dropped");
         // Each window once, however many batches emitted.
@@ -111,7 +129,11 @@ fn example_6_sliding_windows_with_a_watermark_match_spark() {
             })
             .collect();
         let distinct: HashSet<&String> = windows.iter().collect();
-        assert_eq!(distinct.len(), windows.len(), "{mode:?}: a window emitted twice");
+        assert_eq!(
+            distinct.len(),
+            windows.len(),
+            "{mode:?}: a window emitted twice"
+        );
         // availableNow ends with a batch without data that applies the
         // final watermark.
         let progress = q.recent_progress();
@@ -137,7 +159,11 @@ fn windows_with_a_start_offset_match_spark() {
             ])
             .unwrap();
         let (_, out) = run(&spark, &df, "ex6o", "append");
-        check("ex6_offset_append", &out, &format!("offset windows ({})", mode.name()));
+        check(
+            "ex6_offset_append",
+            &out,
+            &format!("offset windows ({})", mode.name()),
+        );
     }
 }
 
@@ -154,7 +180,11 @@ fn example_7_deduplication_under_a_watermark_matches_spark() {
             .count()
             .unwrap();
         let (q, out) = run(&spark, &df, "ex7", "complete");
-        check("ex7_dedup_counts", &out, &format!("example 7 ({})", mode.name()));
+        check(
+            "ex7_dedup_counts",
+            &out,
+            &format!("example 7 ({})", mode.name()),
+        );
         // The dedup state is evicted as the watermark passes.
         let last = q.last_progress().unwrap();
         let dedup = last
@@ -216,7 +246,10 @@ fn bad_windows_get_sparks_errors() {
     let spark = session(sqlc::ExecMode::Jit);
     let s = with_event_time(&spark, &activity_data());
     for (w, msg) in [
-        (window(col("event_time"), "0 seconds"), "must be greater than 0"),
+        (
+            window(col("event_time"), "0 seconds"),
+            "must be greater than 0",
+        ),
         (
             window_sliding(col("event_time"), "5 minutes", "10 minutes"),
             "must be less than or equal to the windowDuration",
@@ -225,8 +258,14 @@ fn bad_windows_get_sparks_errors() {
             window_offset(col("event_time"), "10 minutes", "5 minutes", "5 minutes"),
             "must be less than the slideDuration",
         ),
-        (window(col("event_time"), "ten minutes"), "must be a duration"),
-        (window(col("gt"), "10 minutes"), "requires the TIMESTAMP type"),
+        (
+            window(col("event_time"), "ten minutes"),
+            "must be a duration",
+        ),
+        (
+            window(col("gt"), "10 minutes"),
+            "requires the TIMESTAMP type",
+        ),
     ] {
         let err = s.group_by([w]).count().err().expect("must fail");
         assert!(err.to_string().contains(msg), "{err}");
@@ -274,7 +313,13 @@ fn a_row_arriving_after_its_window_was_emitted_is_dropped_and_counted() {
         q.await_termination(None).unwrap();
         let out = spark.sql(&format!("SELECT * FROM {name}")).unwrap();
         // Beyond Spark: the dropped row is not lost.
-        let late = to_json_rows(&spark.sql(&format!("SELECT k FROM {late_table}")).unwrap().collect().unwrap());
+        let late = to_json_rows(
+            &spark
+                .sql(&format!("SELECT k FROM {late_table}"))
+                .unwrap()
+                .collect()
+                .unwrap(),
+        );
         assert_eq!(late.len(), 1, "{mode:?}: {late:?}");
         assert_eq!(late[0]["k"], "late");
         let rows = to_json_rows(&out.collect().unwrap());
@@ -344,7 +389,11 @@ fn windowed_state_stays_bounded_by_the_watermark_and_grows_in_complete_mode() {
     // behind, windows are 10 minutes, 50 keys each): at most 5 windows.
     assert!(max_state[0] <= 5 * 50, "update mode kept {}", max_state[0]);
     // Complete mode keeps every window: 40 batches × 5 minutes = 20 windows.
-    assert!(max_state[1] >= 20 * 50, "complete mode kept {}", max_state[1]);
+    assert!(
+        max_state[1] >= 20 * 50,
+        "complete mode kept {}",
+        max_state[1]
+    );
 }
 
 #[test]
@@ -384,7 +433,12 @@ fn drop_duplicates_within_watermark_forgets_keys_after_the_delay() {
             let (q, out) = run(&spark, &df, &name, "append");
             let mut got: Vec<(String, i64)> = to_json_rows(&out.collect().unwrap())
                 .iter()
-                .map(|r| (r["t"].as_str().unwrap().to_string(), r["id"].as_i64().unwrap()))
+                .map(|r| {
+                    (
+                        r["t"].as_str().unwrap().to_string(),
+                        r["id"].as_i64().unwrap(),
+                    )
+                })
                 .collect();
             got.sort();
             let ids: Vec<i64> = got.iter().map(|g| g.1).collect();

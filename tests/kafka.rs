@@ -61,13 +61,21 @@ fn records(spark: &Session, table: &str) -> Vec<(String, i64, i64, Option<String
 
 fn numbered(n: usize, partitions: i32) -> Vec<(Option<i32>, Option<String>, String)> {
     (0..n)
-        .map(|i| (Some(i as i32 % partitions), Some(format!("k{i}")), format!("v{i}")))
+        .map(|i| {
+            (
+                Some(i as i32 % partitions),
+                Some(format!("k{i}")),
+                format!("v{i}"),
+            )
+        })
         .collect()
 }
 
 fn send(topic: &str, recs: &[(Option<i32>, Option<String>, String)]) {
-    let borrowed: Vec<(Option<i32>, Option<&str>, &str)> =
-        recs.iter().map(|(p, k, v)| (*p, k.as_deref(), v.as_str())).collect();
+    let borrowed: Vec<(Option<i32>, Option<&str>, &str)> = recs
+        .iter()
+        .map(|(p, k, v)| (*p, k.as_deref(), v.as_str()))
+        .collect();
     produce(topic, &borrowed);
 }
 
@@ -77,10 +85,21 @@ fn subscribe_reads_every_partition_with_sparks_columns() {
     create_topic(&topic, 3);
     send(&topic, &numbered(9, 3));
     let spark = session(ExecMode::Jit);
-    let df = kafka_stream(&spark, &[("subscribe", &topic), ("startingOffsets", "earliest")]);
+    let df = kafka_stream(
+        &spark,
+        &[("subscribe", &topic), ("startingOffsets", "earliest")],
+    );
     assert_eq!(
         df.columns(),
-        ["key", "value", "topic", "partition", "offset", "timestamp", "timestampType"]
+        [
+            "key",
+            "value",
+            "topic",
+            "partition",
+            "offset",
+            "timestamp",
+            "timestampType"
+        ]
     );
     let q = to_memory(&df, "sub_rows", "append");
     q.process_all_available().unwrap();
@@ -100,7 +119,11 @@ fn subscribe_reads_every_partition_with_sparks_columns() {
     let total: u64 = progress.iter().map(|p| p.num_input_rows).sum();
     assert_eq!(total, 15);
     let src = &progress.last().unwrap().sources[0];
-    assert!(src.description.starts_with("KafkaV2[Subscribe["), "{}", src.description);
+    assert!(
+        src.description.starts_with("KafkaV2[Subscribe["),
+        "{}",
+        src.description
+    );
     let end = src.end_offset.as_ref().unwrap();
     assert_eq!(end[&topic]["0"], 5, "{end}");
     q.stop().unwrap();
@@ -114,15 +137,24 @@ fn assign_and_starting_offsets_choose_partitions_and_positions() {
     let spark = session(ExecMode::Jit);
     let assign = format!(r#"{{"{topic}":[0,2]}}"#);
     let starting = format!(r#"{{"{topic}":{{"0":2,"2":-2}}}}"#);
-    let df = kafka_stream(&spark, &[("assign", &assign), ("startingOffsets", &starting)]);
+    let df = kafka_stream(
+        &spark,
+        &[("assign", &assign), ("startingOffsets", &starting)],
+    );
     let q = to_memory(&df, "assigned", "append");
     q.process_all_available().unwrap();
-    let got: Vec<(i64, i64)> = records(&spark, "assigned").iter().map(|r| (r.1, r.2)).collect();
+    let got: Vec<(i64, i64)> = records(&spark, "assigned")
+        .iter()
+        .map(|r| (r.1, r.2))
+        .collect();
     assert_eq!(got, vec![(0, 2), (0, 3), (2, 0), (2, 1), (2, 2), (2, 3)]);
     q.stop().unwrap();
 
     // latest: only what arrives after the query starts.
-    let df = kafka_stream(&spark, &[("subscribe", &topic), ("startingOffsets", "latest")]);
+    let df = kafka_stream(
+        &spark,
+        &[("subscribe", &topic), ("startingOffsets", "latest")],
+    );
     let q = to_memory(&df, "latest_rows", "append");
     q.process_all_available().unwrap();
     assert_eq!(records(&spark, "latest_rows").len(), 0);
@@ -153,12 +185,21 @@ fn max_offsets_per_trigger_splits_the_backlog() {
     let spark = session(ExecMode::Jit);
     let df = kafka_stream(
         &spark,
-        &[("subscribe", &topic), ("startingOffsets", "earliest"), ("maxOffsetsPerTrigger", "7")],
+        &[
+            ("subscribe", &topic),
+            ("startingOffsets", "earliest"),
+            ("maxOffsetsPerTrigger", "7"),
+        ],
     );
     let q = to_memory(&df, "limited", "append");
     q.process_all_available().unwrap();
     assert_eq!(records(&spark, "limited").len(), 30);
-    let sizes: Vec<u64> = q.recent_progress().iter().map(|p| p.num_input_rows).filter(|&n| n > 0).collect();
+    let sizes: Vec<u64> = q
+        .recent_progress()
+        .iter()
+        .map(|p| p.num_input_rows)
+        .filter(|&n| n > 0)
+        .collect();
     assert!(sizes.len() >= 5, "{sizes:?}");
     assert!(sizes.iter().all(|&n| n <= 7), "{sizes:?}");
     q.stop().unwrap();
@@ -172,7 +213,13 @@ fn subscribe_pattern_picks_up_a_topic_created_mid_stream() {
     send(&a, &numbered(3, 1));
     let spark = session(ExecMode::Jit);
     let pattern = format!("{}-.*", regex_escape(&prefix));
-    let df = kafka_stream(&spark, &[("subscribePattern", &pattern), ("startingOffsets", "earliest")]);
+    let df = kafka_stream(
+        &spark,
+        &[
+            ("subscribePattern", &pattern),
+            ("startingOffsets", "earliest"),
+        ],
+    );
     let q = to_memory(&df, "pattern_rows", "append");
     q.process_all_available().unwrap();
     assert_eq!(records(&spark, "pattern_rows").len(), 3);
@@ -192,7 +239,13 @@ fn subscribe_pattern_picks_up_a_topic_created_mid_stream() {
 
 fn regex_escape(s: &str) -> String {
     s.chars()
-        .flat_map(|c| if c.is_ascii_alphanumeric() { vec![c] } else { vec!['\\', c] })
+        .flat_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                vec![c]
+            } else {
+                vec!['\\', c]
+            }
+        })
         .collect()
 }
 
@@ -206,9 +259,12 @@ fn example_8_round_trip_through_casts() {
         create_topic(&dst, 1);
         send(&src, &numbered(20, 2));
         let spark = session(mode);
-        let df = kafka_stream(&spark, &[("subscribe", &src), ("startingOffsets", "earliest")])
-            .select_expr(["topic", "CAST(key AS STRING)", "CAST(value AS STRING)"])
-            .unwrap();
+        let df = kafka_stream(
+            &spark,
+            &[("subscribe", &src), ("startingOffsets", "earliest")],
+        )
+        .select_expr(["topic", "CAST(key AS STRING)", "CAST(value AS STRING)"])
+        .unwrap();
         assert_eq!(df.columns(), ["topic", "key", "value"]);
         let q = df
             .write_stream()
@@ -221,8 +277,9 @@ fn example_8_round_trip_through_casts() {
         q.stop().unwrap();
         let mut got = consume_all(&dst, "read_uncommitted");
         got.sort();
-        let mut want: Vec<(Option<String>, String)> =
-            (0..20).map(|i| (Some(format!("k{i}")), format!("v{i}"))).collect();
+        let mut want: Vec<(Option<String>, String)> = (0..20)
+            .map(|i| (Some(format!("k{i}")), format!("v{i}")))
+            .collect();
         want.sort();
         assert_eq!(got, want, "{mode:?}");
     }
@@ -247,8 +304,15 @@ fn example_8_as_a_cli_script() {
         .arg(format!("out={dst}"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut got: Vec<String> = consume_all(&dst, "read_uncommitted").into_iter().map(|r| r.1).collect();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut got: Vec<String> = consume_all(&dst, "read_uncommitted")
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
     got.sort();
     assert_eq!(got, ["v0", "v1", "v2", "v3", "v4", "v5"]);
 }
@@ -271,27 +335,40 @@ fn from_json_values_feed_example_1() {
             lines.push(l.to_string());
         }
     }
-    let recs: Vec<(Option<i32>, Option<&str>, &str)> =
-        lines.iter().enumerate().map(|(i, l)| (Some(i as i32 % 3), None, l.as_str())).collect();
+    let recs: Vec<(Option<i32>, Option<&str>, &str)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (Some(i as i32 % 3), None, l.as_str()))
+        .collect();
     produce(&topic, &recs);
     let expected = load_expected(&root().join("tests/data/expected/ex1_activity_counts.jsonl"));
     let ddl = "Arrival_Time BIGINT, Creation_Time BIGINT, Device STRING, Index BIGINT, \
                Model STRING, User STRING, gt STRING, x DOUBLE, y DOUBLE, z DOUBLE";
     for mode in MODES {
         let spark = session(mode);
-        let counts = kafka_stream(&spark, &[("subscribe", &topic), ("startingOffsets", "earliest"), ("maxOffsetsPerTrigger", "6000")])
-            .select([from_json(col("value").cast("string").unwrap(), ddl).alias("data")])
-            .unwrap()
-            .select(["data.*"])
-            .unwrap()
-            .group_by(["gt"])
-            .count()
-            .unwrap();
+        let counts = kafka_stream(
+            &spark,
+            &[
+                ("subscribe", &topic),
+                ("startingOffsets", "earliest"),
+                ("maxOffsetsPerTrigger", "6000"),
+            ],
+        )
+        .select([from_json(col("value").cast("string").unwrap(), ddl).alias("data")])
+        .unwrap()
+        .select(["data.*"])
+        .unwrap()
+        .group_by(["gt"])
+        .count()
+        .unwrap();
         let plan = counts.explain().unwrap();
         assert!(plan.contains("from_json"), "{plan}");
         if mode == ExecMode::Jit {
             // from_json runs interpreted, the aggregate after it compiled.
-            assert!(plan.contains("not compiled (struct values): from_json()"), "{plan}");
+            assert!(
+                plan.contains("not compiled (struct values): from_json()"),
+                "{plan}"
+            );
             assert!(plan.contains("Kernel: hash aggregate #0 (jit"), "{plan}");
         }
         let q = to_memory(&counts, "kafka_activity_counts", "complete");
@@ -332,14 +409,21 @@ fn exactly_once_sink_skips_a_batch_committed_before_a_restart() {
     let timeout = Duration::from_secs(20);
     {
         let mut sink = KafkaSink::new(&client, Some(topic.clone()), timeout).unwrap();
-        sink.add_batch(0, &schema, vec![batch(&["a", "b"])], OutputMode::Append).unwrap();
-        sink.add_batch(1, &schema, vec![batch(&["c"])], OutputMode::Append).unwrap();
+        sink.add_batch(0, &schema, vec![batch(&["a", "b"])], OutputMode::Append)
+            .unwrap();
+        sink.add_batch(1, &schema, vec![batch(&["c"])], OutputMode::Append)
+            .unwrap();
     }
     // "Restart": batch 1 is run again (its commit log entry was lost), then 2.
     let mut sink = KafkaSink::new(&client, Some(topic.clone()), timeout).unwrap();
-    sink.add_batch(1, &schema, vec![batch(&["c"])], OutputMode::Append).unwrap();
-    sink.add_batch(2, &schema, vec![batch(&["d"])], OutputMode::Append).unwrap();
-    let got: Vec<String> = consume_all(&topic, "read_committed").into_iter().map(|r| r.1).collect();
+    sink.add_batch(1, &schema, vec![batch(&["c"])], OutputMode::Append)
+        .unwrap();
+    sink.add_batch(2, &schema, vec![batch(&["d"])], OutputMode::Append)
+        .unwrap();
+    let got: Vec<String> = consume_all(&topic, "read_committed")
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
     assert_eq!(got, ["a", "b", "c", "d"]);
 }
 
@@ -372,21 +456,42 @@ fn data_loss_fails_the_query_or_warns_as_asked() {
         .unwrap()
     };
     let (start, end) = if low_deleted {
-        (serde_json::json!({ &topic: {"0": 2} }), serde_json::json!({ &topic: {"0": 10} }))
+        (
+            serde_json::json!({ &topic: {"0": 2} }),
+            serde_json::json!({ &topic: {"0": 10} }),
+        )
     } else {
-        (serde_json::json!({ &topic: {"0": 25} }), serde_json::json!({ &topic: {"0": 10} }))
+        (
+            serde_json::json!({ &topic: {"0": 25} }),
+            serde_json::json!({ &topic: {"0": 10} }),
+        )
     };
     let mut strict = def("true").open().unwrap();
-    let err = strict.get_batch(Some(&start), &end).unwrap_err().to_string();
-    assert!(err.contains("KAFKA_DATA_LOSS") && err.contains(&topic) && err.contains("partition 0"), "{err}");
+    let err = strict
+        .get_batch(Some(&start), &end)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("KAFKA_DATA_LOSS") && err.contains(&topic) && err.contains("partition 0"),
+        "{err}"
+    );
     let mut lenient = def("false").open().unwrap();
-    let rows: usize = lenient.get_batch(Some(&start), &end).unwrap().iter().map(|b| b.num_rows()).sum();
+    let rows: usize = lenient
+        .get_batch(Some(&start), &end)
+        .unwrap()
+        .iter()
+        .map(|b| b.num_rows())
+        .sum();
     assert_eq!(rows, if low_deleted { 4 } else { 10 });
 }
 
 #[test]
 fn a_broker_that_is_down_gives_a_clear_error_in_bounded_time() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let down = format!("127.0.0.1:{port}");
     let spark = session(ExecMode::Jit);
     let t0 = Instant::now();
@@ -412,9 +517,15 @@ fn a_broker_that_is_down_gives_a_clear_error_in_bounded_time() {
         .unwrap();
     let q = to_memory(&df, "nowhere", "append");
     let ended = q.await_termination(Some(Duration::from_secs(30))).err();
-    let e = q.exception().map(|e| e.to_string()).or(ended.map(|e| e.to_string()));
+    let e = q
+        .exception()
+        .map(|e| e.to_string())
+        .or(ended.map(|e| e.to_string()));
     let e = e.expect("the query fails");
-    assert!(e.contains("cannot reach the Kafka brokers") && e.contains(&down), "{e}");
+    assert!(
+        e.contains("cannot reach the Kafka brokers") && e.contains(&down),
+        "{e}"
+    );
 }
 
 #[test]
@@ -470,16 +581,19 @@ fn restart_from_a_checkpoint_neither_loses_nor_repeats() {
     let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
     let run = || {
         let spark = session(ExecMode::Jit);
-        let q = kafka_stream(&spark, &[("subscribe", &topic), ("startingOffsets", "earliest")])
-            .select_expr(["CAST(value AS STRING) AS v"])
-            .unwrap()
-            .write_stream()
-            .format("json")
-            .option("path", out.display())
-            .option("checkpointLocation", ck.display())
-            .trigger(sqlc::Trigger::AvailableNow)
-            .start()
-            .unwrap();
+        let q = kafka_stream(
+            &spark,
+            &[("subscribe", &topic), ("startingOffsets", "earliest")],
+        )
+        .select_expr(["CAST(value AS STRING) AS v"])
+        .unwrap()
+        .write_stream()
+        .format("json")
+        .option("path", out.display())
+        .option("checkpointLocation", ck.display())
+        .trigger(sqlc::Trigger::AvailableNow)
+        .start()
+        .unwrap();
         q.await_termination(None).unwrap();
         let read: u64 = q.recent_progress().iter().map(|p| p.num_input_rows).sum();
         (spark, read)
@@ -490,7 +604,13 @@ fn restart_from_a_checkpoint_neither_loses_nor_repeats() {
     let (spark, second) = run();
     assert_eq!(second, 6, "only the new records are read after the restart");
     let mut values: Vec<String> = to_json_rows(
-        &spark.read().schema("v STRING").json(&out).unwrap().collect().unwrap(),
+        &spark
+            .read()
+            .schema("v STRING")
+            .json(&out)
+            .unwrap()
+            .collect()
+            .unwrap(),
     )
     .iter()
     .map(|r| r["v"].as_str().unwrap().to_string())

@@ -39,7 +39,11 @@ fn example_9_socket_lines_into_a_memory_table() {
             .unwrap();
         assert_eq!(lines.columns(), ["value", "timestamp"]);
         let words = lines
-            .select_expr(["value", "upper(value) AS loud", "timestamp IS NOT NULL AS stamped"])
+            .select_expr([
+                "value",
+                "upper(value) AS loud",
+                "timestamp IS NOT NULL AS stamped",
+            ])
             .unwrap()
             .where_("value != 'skip'")
             .unwrap();
@@ -75,8 +79,11 @@ fn example_9_socket_lines_into_a_memory_table() {
             .collect();
         assert_eq!(
             got,
-            [("hello", "HELLO"), ("world", "WORLD"), ("again", "AGAIN")]
-                .map(|(a, b)| (a.to_string(), b.to_string(), true)),
+            [("hello", "HELLO"), ("world", "WORLD"), ("again", "AGAIN")].map(|(a, b)| (
+                a.to_string(),
+                b.to_string(),
+                true
+            )),
             "{mode:?}"
         );
         q.stop().unwrap();
@@ -85,7 +92,11 @@ fn example_9_socket_lines_into_a_memory_table() {
 
 #[test]
 fn socket_source_needs_a_reachable_server() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let spark = session(sqlc::ExecMode::Jit);
     let df = spark
         .read_stream()
@@ -103,7 +114,13 @@ fn socket_source_needs_a_reachable_server() {
         .expect("no server: start fails")
         .to_string();
     assert!(e.contains(&format!("127.0.0.1:{port}")), "{e}");
-    let e = spark.read_stream().format("socket").option("host", "h").load_source(None).err().unwrap();
+    let e = spark
+        .read_stream()
+        .format("socket")
+        .option("host", "h")
+        .load_source(None)
+        .err()
+        .unwrap();
     assert!(e.to_string().contains("port"), "{e}");
 }
 
@@ -137,6 +154,8 @@ fn rate_source_counts_up_without_gaps() {
         let n = values.len() as i64;
         assert_eq!(values, (0..n).collect::<Vec<_>>(), "{mode:?}");
         assert_eq!(n % 200, 0, "whole seconds of rows: {n}");
-        assert!(rows.iter().all(|r| r["parity"].as_i64().unwrap() == r["value"].as_i64().unwrap() % 2));
+        assert!(rows
+            .iter()
+            .all(|r| r["parity"].as_i64().unwrap() == r["value"].as_i64().unwrap() % 2));
     }
 }

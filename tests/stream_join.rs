@@ -56,7 +56,12 @@ fn stream(spark: &Session, dir: &Path, schema: &str, time: &str) -> DataFrame {
 
 fn joined(spark: &Session, d: &Data, how: &str) -> DataFrame {
     let imps = stream(spark, &d.imps, "ad BIGINT, imp_time TIMESTAMP", "imp_time");
-    let clicks = stream(spark, &d.clicks, "click_ad BIGINT, click_time TIMESTAMP", "click_time");
+    let clicks = stream(
+        spark,
+        &d.clicks,
+        "click_ad BIGINT, click_time TIMESTAMP",
+        "click_time",
+    );
     imps.join(
         &clicks,
         expr(
@@ -85,7 +90,12 @@ fn run(spark: &Session, df: &DataFrame, name: &str) -> (sqlc::StreamingQuery, Ve
         .unwrap();
     let mut got: Vec<String> = to_json_rows(&rows)
         .iter()
-        .map(|r| format!("{} {} {} {}", r["ad"], r["imp_time"], r["click_ad"], r["click_time"]))
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r["ad"], r["imp_time"], r["click_ad"], r["click_time"]
+            )
+        })
         .collect();
     got.sort();
     (q, got)
@@ -96,7 +106,11 @@ fn inner_join_within_a_time_range() {
     let d = data();
     for mode in MODES {
         let spark = session(mode);
-        let (_, got) = run(&spark, &joined(&spark, &d, "inner"), &format!("inner_{}", mode.name()));
+        let (_, got) = run(
+            &spark,
+            &joined(&spark, &d, "inner"),
+            &format!("inner_{}", mode.name()),
+        );
         assert_eq!(
             got,
             [r#"1 "2026-01-01 10:00:00" 1 "2026-01-01 10:02:00""#],
@@ -110,7 +124,11 @@ fn left_outer_join_emits_unmatched_rows_once_the_watermark_passes_them() {
     let d = data();
     for mode in MODES {
         let spark = session(mode);
-        let (q, got) = run(&spark, &joined(&spark, &d, "left_outer"), &format!("outer_{}", mode.name()));
+        let (q, got) = run(
+            &spark,
+            &joined(&spark, &d, "left_outer"),
+            &format!("outer_{}", mode.name()),
+        );
         assert_eq!(
             got,
             [
@@ -135,7 +153,9 @@ fn left_outer_join_emits_unmatched_rows_once_the_watermark_passes_them() {
         // rows per batch [1, 0, 1, 1], state rows [3, 5, 4, 3].
         assert_eq!(state, [3, 5, 4, 3], "{mode:?}");
         assert!(
-            progress.iter().any(|p| p.state_operators[0].num_rows_removed > 0),
+            progress
+                .iter()
+                .any(|p| p.state_operators[0].num_rows_removed > 0),
             "{mode:?}"
         );
     }
@@ -146,7 +166,12 @@ fn an_outer_join_without_a_time_bound_is_refused_with_sparks_reason() {
     let d = data();
     let spark = session(sqlc::ExecMode::Jit);
     let imps = stream(&spark, &d.imps, "ad BIGINT, imp_time TIMESTAMP", "imp_time");
-    let clicks = stream(&spark, &d.clicks, "click_ad BIGINT, click_time TIMESTAMP", "click_time");
+    let clicks = stream(
+        &spark,
+        &d.clicks,
+        "click_ad BIGINT, click_time TIMESTAMP",
+        "click_time",
+    );
     let df = imps
         .join(&clicks, expr("click_ad = ad").unwrap(), "left_outer")
         .unwrap();
@@ -158,7 +183,10 @@ fn an_outer_join_without_a_time_bound_is_refused_with_sparks_reason() {
         .start()
         .err()
         .expect("refused");
-    assert!(err.to_string().contains("appropriate range condition"), "{err}");
+    assert!(
+        err.to_string().contains("appropriate range condition"),
+        "{err}"
+    );
     // And stream–stream joins run in append mode only.
     let err = joined(&spark, &d, "inner")
         .write_stream()
@@ -206,9 +234,8 @@ fn stream_static_joins_of_each_kind_match_spark() {
                 .unwrap();
             q.await_termination(None).unwrap();
             let out = spark.sql(&format!("SELECT * FROM {name}")).unwrap();
-            let expected = load_expected(
-                &root().join(format!("tests/data/expected/join_static_{how}.jsonl")),
-            );
+            let expected =
+                load_expected(&root().join(format!("tests/data/expected/join_static_{how}.jsonl")));
             assert_matches(
                 &format!("{how} ({})", mode.name()),
                 &out.collect().unwrap(),

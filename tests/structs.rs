@@ -27,11 +27,18 @@ fn payloads(spark: &Session) {
     ]);
     let ids: ArrayRef = Arc::new(sqlc::arrow::array::Int64Array::from(vec![1, 2, 3, 4]));
     let b = RecordBatch::try_new(schema, vec![ids, Arc::new(values)]).unwrap();
-    spark.create_data_frame(vec![b]).unwrap().create_or_replace_temp_view("payloads").unwrap();
+    spark
+        .create_data_frame(vec![b])
+        .unwrap()
+        .create_or_replace_temp_view("payloads")
+        .unwrap();
 }
 
 fn rows(df: &sqlc::DataFrame) -> Vec<serde_json::Value> {
-    to_json_rows(&df.collect().unwrap()).into_iter().map(serde_json::Value::Object).collect()
+    to_json_rows(&df.collect().unwrap())
+        .into_iter()
+        .map(serde_json::Value::Object)
+        .collect()
 }
 
 #[test]
@@ -75,7 +82,11 @@ fn struct_and_to_json_in_the_dataframe_api() {
         let parsed = spark
             .table("payloads")
             .unwrap()
-            .select([col("id"), from_json(col("value").cast("string").unwrap(), "gt STRING, x DOUBLE").alias("data")])
+            .select([
+                col("id"),
+                from_json(col("value").cast("string").unwrap(), "gt STRING, x DOUBLE")
+                    .alias("data"),
+            ])
             .unwrap();
         let fields = parsed
             .select([col("data").get_field("gt"), col("data.x")])
@@ -101,7 +112,11 @@ fn struct_and_to_json_in_the_dataframe_api() {
         let named = spark
             .sql("SELECT j, s.tag FROM (SELECT to_json(named_struct('n', id, 'twice', id * 2)) AS j, struct(id, 'a' AS tag) AS s FROM payloads WHERE id = 1)")
             .unwrap();
-        assert_eq!(rows(&named), vec![json!({"j": r#"{"n":1,"twice":2}"#, "tag": "a"})], "{mode:?}");
+        assert_eq!(
+            rows(&named),
+            vec![json!({"j": r#"{"n":1,"twice":2}"#, "tag": "a"})],
+            "{mode:?}"
+        );
     }
 }
 
@@ -115,8 +130,16 @@ fn field_access_errors_name_the_field_and_the_type() {
         .unwrap()
         .to_string();
     assert!(e.contains("nope") && e.contains("`gt`"), "{e}");
-    let e = spark.sql("SELECT from_json(id, 'gt STRING') FROM payloads").err().unwrap().to_string();
+    let e = spark
+        .sql("SELECT from_json(id, 'gt STRING') FROM payloads")
+        .err()
+        .unwrap()
+        .to_string();
     assert!(e.contains("from_json needs a string"), "{e}");
-    let e = spark.sql("SELECT from_json(CAST(value AS STRING), 'gt NOTATYPE') FROM payloads").err().unwrap().to_string();
+    let e = spark
+        .sql("SELECT from_json(CAST(value AS STRING), 'gt NOTATYPE') FROM payloads")
+        .err()
+        .unwrap()
+        .to_string();
     assert!(e.contains("does not parse"), "{e}");
 }

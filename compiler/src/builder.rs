@@ -7,10 +7,10 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::ir::{AggCall, AggFunc, BinaryOp, TExpr, TExprKind, WindowKey};
-use crate::window;
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
 use crate::resolve::{self, resolve, Scope};
 use crate::types::{DataType, Field, Scalar, Schema};
+use crate::window;
 
 pub fn scan(source: SourceId, name: &str, schema: Schema, streaming: bool) -> Arc<Plan> {
     let q = vec![Some(name.to_string()); schema.len()];
@@ -96,7 +96,10 @@ pub fn expand_wildcards(input: &Plan, exprs: &[Expr]) -> Result<Vec<Expr>> {
                                 name: input.schema.fields[i].name.clone(),
                             };
                             for f in fields.iter() {
-                                out.push(Expr::GetField(Box::new(base.clone()), f.name.clone()).alias(&f.name));
+                                out.push(
+                                    Expr::GetField(Box::new(base.clone()), f.name.clone())
+                                        .alias(&f.name),
+                                );
                             }
                             any = true;
                         }
@@ -370,7 +373,14 @@ impl Rewriter<'_> {
                 ))),
             };
         }
-        if let (Some((i, _)), Expr::Column { qualifier: None, name }) = (self.window, e) {
+        if let (
+            Some((i, _)),
+            Expr::Column {
+                qualifier: None,
+                name,
+            },
+        ) = (self.window, e)
+        {
             let input_has = Scope::new(self.input).lookup(None, name).is_ok();
             if name.eq_ignore_ascii_case("window") && !input_has {
                 return Ok(Some(Self::col(i)));

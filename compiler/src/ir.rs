@@ -504,7 +504,11 @@ impl TExpr {
         use TExprKind::*;
         match &self.kind {
             Column { .. } | Literal(_) => vec![],
-            Unary { arg, .. } | IsNull(arg) | IsNotNull(arg) | Cast { arg } | GetField { arg, .. } => {
+            Unary { arg, .. }
+            | IsNull(arg)
+            | IsNotNull(arg)
+            | Cast { arg }
+            | GetField { arg, .. } => {
                 vec![arg]
             }
             Like { arg, .. } | RLike { arg, .. } => vec![arg],

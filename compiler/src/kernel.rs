@@ -86,7 +86,10 @@ pub fn touches_struct(e: &TExpr) -> bool {
 fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
     let what = match &e.kind {
         TExprKind::Call { func, .. }
-            if matches!(func, ScalarFunc::FromJson | ScalarFunc::ToJson | ScalarFunc::Struct) =>
+            if matches!(
+                func,
+                ScalarFunc::FromJson | ScalarFunc::ToJson | ScalarFunc::Struct
+            ) =>
         {
             Some(format!("{}()", func.name()))
         }
@@ -122,7 +125,10 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     }
     if let Some(a) = spec.sink.table_spec() {
         a.keys.iter().for_each(|e| struct_uses(e, &mut why));
-        a.aggs.iter().filter_map(|c| c.arg.as_ref()).for_each(|e| struct_uses(e, &mut why));
+        a.aggs
+            .iter()
+            .filter_map(|c| c.arg.as_ref())
+            .for_each(|e| struct_uses(e, &mut why));
     }
     (!why.is_empty()).then(|| format!("not compiled (struct values): {}", why.join(", ")))
 }

@@ -239,7 +239,8 @@ impl PhysPlan {
                 PhysPlan::StreamJoin {
                     id, how, bounds, ..
                 } => {
-                    let d = |v: Option<i64>| v.map_or("∞".to_string(), |v| format!("{}ms", v / 1000));
+                    let d =
+                        |v: Option<i64>| v.map_or("∞".to_string(), |v| format!("{}ms", v / 1000));
                     format!(
                         "StreamStreamJoin #{id} {how:?} (left.t − right.t in [{}, {}])",
                         d(bounds.lo),
@@ -266,7 +267,11 @@ impl PhysPlan {
                     within_watermark,
                     ..
                 } => {
-                    let w = if *within_watermark { "WithinWatermark" } else { "" };
+                    let w = if *within_watermark {
+                        "WithinWatermark"
+                    } else {
+                        ""
+                    };
                     let t = event_time
                         .map(|e| format!(" event-time={}", e.column))
                         .unwrap_or_default();
@@ -456,8 +461,10 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                 *next_id += 1;
                 let time = |p: &Plan| {
                     (0..p.schema.len()).find_map(|c| {
-                        p.event_time_delay(c)
-                            .map(|delay_us| EventTime { column: c, delay_us })
+                        p.event_time_delay(c).map(|delay_us| EventTime {
+                            column: c,
+                            delay_us,
+                        })
                     })
                 };
                 let lk = key_kernel(&left.schema, left_keys, mode)?;
@@ -490,7 +497,11 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                     .transpose()?;
                 let keys_only = |keys: &[TExpr]| AggSpec {
                     keys: keys.to_vec(),
-                    grouping_sets: vec![if keys.is_empty() { 0 } else { u64::MAX >> (64 - keys.len()) }],
+                    grouping_sets: vec![if keys.is_empty() {
+                        0
+                    } else {
+                        u64::MAX >> (64 - keys.len())
+                    }],
                     aggs: vec![],
                     window: None,
                     event_time_key: None,
@@ -567,9 +578,10 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             let id = *next_id;
             *next_id += 1;
             let event_time = (0..input.schema.len()).find_map(|c| {
-                input
-                    .event_time_delay(c)
-                    .map(|delay_us| EventTime { column: c, delay_us })
+                input.event_time_delay(c).map(|delay_us| EventTime {
+                    column: c,
+                    delay_us,
+                })
             });
             PhysPlan::Deduplicate {
                 id,

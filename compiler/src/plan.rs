@@ -345,7 +345,11 @@ impl Plan {
                 ..
             } => {
                 let k: Vec<&str> = keys.iter().map(|&i| names[i]).collect();
-                let w = if *within_watermark { "WithinWatermark" } else { "" };
+                let w = if *within_watermark {
+                    "WithinWatermark"
+                } else {
+                    ""
+                };
                 format!("Deduplicate{w} [{}]", k.join(", "))
             }
         };

@@ -347,7 +347,11 @@ pub fn get_field(arg: TExpr, name: &str, e: &Expr) -> Result<TExpr> {
         .position(|f| f.name.eq_ignore_ascii_case(name))
         .ok_or_else(|| Error::UnresolvedColumn {
             name: format!("{arg}.{name}"),
-            candidates: fields.iter().map(|f| format!("`{}`", f.name)).collect::<Vec<_>>().join(", "),
+            candidates: fields
+                .iter()
+                .map(|f| format!("`{}`", f.name))
+                .collect::<Vec<_>>()
+                .join(", "),
         })?;
     let f = fields[index].clone();
     let nullable = f.nullable || arg.nullable;
@@ -384,11 +388,19 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                     Field::new(name, t.ty.clone(), t.nullable)
                 })
                 .collect();
-            call(ScalarFunc::Struct, argv, DataType::Struct(fields.into()), false)
+            call(
+                ScalarFunc::Struct,
+                argv,
+                DataType::Struct(fields.into()),
+                false,
+            )
         }
         "named_struct" => {
             if args.len() % 2 != 0 || args.is_empty() {
-                return Err(mismatch(e, "named_struct takes pairs of a name and a value".into()));
+                return Err(mismatch(
+                    e,
+                    "named_struct takes pairs of a name and a value".into(),
+                ));
             }
             let mut fields = Vec::new();
             let mut values = Vec::new();
@@ -397,7 +409,12 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                 fields.push(Field::new(name, t[1].ty.clone(), t[1].nullable));
                 values.push(t[1].clone());
             }
-            call(ScalarFunc::Struct, values, DataType::Struct(fields.into()), false)
+            call(
+                ScalarFunc::Struct,
+                values,
+                DataType::Struct(fields.into()),
+                false,
+            )
         }
         "from_json" => {
             if !(2..=3).contains(&args.len()) {
@@ -407,9 +424,8 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                 )));
             }
             let ddl = literal_string(&args[1], e)?;
-            let schema = crate::sql::parse_ddl_schema(&ddl).map_err(|err| {
-                mismatch(e, format!("the schema '{ddl}' does not parse: {err}"))
-            })?;
+            let schema = crate::sql::parse_ddl_schema(&ddl)
+                .map_err(|err| mismatch(e, format!("the schema '{ddl}' does not parse: {err}")))?;
             let fields: Vec<Field> = schema
                 .fields
                 .into_iter()
@@ -421,12 +437,20 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                 Some(a) => {
                     return Err(mismatch(
                         e,
-                        format!("from_json needs a string, not {} (CAST(value AS STRING) first)", a.ty),
+                        format!(
+                            "from_json needs a string, not {} (CAST(value AS STRING) first)",
+                            a.ty
+                        ),
                     ))
                 }
                 None => return Err(mismatch(e, "from_json needs an argument".into())),
             };
-            call(ScalarFunc::FromJson, vec![arg], DataType::Struct(fields.into()), true)
+            call(
+                ScalarFunc::FromJson,
+                vec![arg],
+                DataType::Struct(fields.into()),
+                true,
+            )
         }
         "to_json" => {
             if argv.len() != 1 {
@@ -435,7 +459,10 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                     argv.len()
                 )));
             }
-            let a = argv.into_iter().next().ok_or_else(|| mismatch(e, "no argument".into()))?;
+            let a = argv
+                .into_iter()
+                .next()
+                .ok_or_else(|| mismatch(e, "no argument".into()))?;
             if !matches!(a.ty, DataType::Struct(_)) {
                 return Err(mismatch(e, format!("to_json needs a struct, not {}", a.ty)));
             }

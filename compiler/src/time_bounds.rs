@@ -43,15 +43,25 @@ impl TimeBounds {
     /// go once `t ≤ wm + lo` (less Spark's margin for an inclusive bound).
     /// `None`: it may always match.
     pub fn left_expires(&self, wm: i64) -> Option<i64> {
-        let margin = if self.lo_inclusive { INCLUSIVE_MARGIN_US } else { 0 };
-        self.lo.map(|lo| wm.saturating_add(lo).saturating_sub(margin))
+        let margin = if self.lo_inclusive {
+            INCLUSIVE_MARGIN_US
+        } else {
+            0
+        };
+        self.lo
+            .map(|lo| wm.saturating_add(lo).saturating_sub(margin))
     }
 
     /// A right row with time `t` matches left rows in `[t + lo, t + hi]`;
     /// it can go once `t + hi ≤ wm`, i.e. `t ≤ wm − hi` (less the margin).
     pub fn right_expires(&self, wm: i64) -> Option<i64> {
-        let margin = if self.hi_inclusive { INCLUSIVE_MARGIN_US } else { 0 };
-        self.hi.map(|hi| wm.saturating_sub(hi).saturating_sub(margin))
+        let margin = if self.hi_inclusive {
+            INCLUSIVE_MARGIN_US
+        } else {
+            0
+        };
+        self.hi
+            .map(|hi| wm.saturating_sub(hi).saturating_sub(margin))
     }
 
     /// Equal event times: `left.t − right.t = 0`.

@@ -19,7 +19,10 @@ type Row = (Option<String>, Option<i64>, Option<f64>);
 
 fn row_strategy() -> impl Strategy<Value = Row> {
     (
-        prop::option::weighted(0.9, prop::sample::select(vec!["a", "b", "", "é"]).prop_map(str::to_string)),
+        prop::option::weighted(
+            0.9,
+            prop::sample::select(vec!["a", "b", "", "é"]).prop_map(str::to_string),
+        ),
         prop::option::weighted(0.9, -3i64..3),
         prop::option::weighted(
             0.9,
@@ -30,9 +33,24 @@ fn row_strategy() -> impl Strategy<Value = Row> {
 
 fn batch_of(rows: &[Row]) -> RecordBatch {
     batch(vec![
-        ("s", Arc::new(StringArray::from(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>()))),
-        ("i", Arc::new(Int64Array::from(rows.iter().map(|r| r.1).collect::<Vec<_>>()))),
-        ("f", Arc::new(Float64Array::from(rows.iter().map(|r| r.2).collect::<Vec<_>>()))),
+        (
+            "s",
+            Arc::new(StringArray::from(
+                rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+            )),
+        ),
+        (
+            "i",
+            Arc::new(Int64Array::from(
+                rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            )),
+        ),
+        (
+            "f",
+            Arc::new(Float64Array::from(
+                rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+            )),
+        ),
     ])
 }
 
@@ -53,7 +71,11 @@ fn keys_only() -> AggSpec {
 /// A key as SQL compares join keys: NaN equals NaN, −0.0 equals 0.0.
 fn norm(r: &Row) -> Option<(String, i64, u64)> {
     let f = r.2?;
-    let f = if f.is_nan() { f64::NAN.to_bits() } else { (f + 0.0).to_bits() };
+    let f = if f.is_nan() {
+        f64::NAN.to_bits()
+    } else {
+        (f + 0.0).to_bits()
+    };
     Some((r.0.clone()?, r.1?, f))
 }
 
@@ -62,7 +84,10 @@ fn matches(build: &[Row], probe: &[Row], mode: ExecMode) -> Vec<Vec<usize>> {
     let (b, p) = (batch_of(build), batch_of(probe));
     let input: Vec<ColumnType> = input_of(&b)
         .into_iter()
-        .map(|c| ColumnType { nullable: true, ..c })
+        .map(|c| ColumnType {
+            nullable: true,
+            ..c
+        })
         .collect();
     let agg = PipelineSpec {
         input: input.clone(),
@@ -80,8 +105,16 @@ fn matches(build: &[Row], probe: &[Row], mode: ExecMode) -> Vec<Vec<usize>> {
     if b.num_rows() > 0 {
         build_k.aggregate(&b, &mut table).unwrap();
     }
-    let built = if b.num_rows() > 0 { probe_k.probe(&b, &table).unwrap() } else { vec![] };
-    let probed = if p.num_rows() > 0 { probe_k.probe(&p, &table).unwrap() } else { vec![] };
+    let built = if b.num_rows() > 0 {
+        probe_k.probe(&b, &table).unwrap()
+    } else {
+        vec![]
+    };
+    let probed = if p.num_rows() > 0 {
+        probe_k.probe(&p, &table).unwrap()
+    } else {
+        vec![]
+    };
     probed
         .iter()
         .map(|&g| {

@@ -82,7 +82,9 @@ fn expected(c: &Case) -> (Groups, u64, Vec<u32>) {
             if c.event_time && c.watermark.is_some_and(|w| end <= w) {
                 late += 1;
             } else {
-                let g = groups.entry((c.keys[i].clone(), s, end)).or_insert((0, None));
+                let g = groups
+                    .entry((c.keys[i].clone(), s, end))
+                    .or_insert((0, None));
                 g.0 += 1;
                 if let Some(v) = c.values[i] {
                     g.1 = Some(g.1.unwrap_or(0) + v);
@@ -159,7 +161,10 @@ fn run(c: &Case, mode: ExecMode) -> (Groups, u64, Vec<u32>) {
     for g in 0..groups.len() {
         let key = keys.is_valid(g).then(|| keys.value(g).to_string());
         let sum = sums.is_valid(g).then(|| sums.value(g));
-        out.insert((key, starts.value(g), ends.value(g)), (counts.value(g), sum));
+        out.insert(
+            (key, starts.value(g), ends.value(g)),
+            (counts.value(g), sum),
+        );
     }
     (out, table.late_rows(), late_rows)
 }

@@ -9,8 +9,8 @@ use sqlc_compiler::Schema;
 
 use crate::error::{Error, Result};
 use crate::source::kafka::{self, options::KafkaOptions};
-use crate::source::rate_micro_batch::RateMicroBatchSource;
 use crate::source::rate::{self, RateOptions, RateSource};
+use crate::source::rate_micro_batch::RateMicroBatchSource;
 use crate::source::socket::{SocketOptions, SocketSource};
 use crate::source::{read_files, FileFormat, FileStreamSource, Options, Source};
 
@@ -45,9 +45,8 @@ pub fn read_static(
             "the {format} source is for streams only: use read_stream()"
         ))),
         _ => {
-            let path = path.ok_or_else(|| {
-                Error::Unsupported(format!("a {format} read needs a path"))
-            })?;
+            let path =
+                path.ok_or_else(|| Error::Unsupported(format!("a {format} read needs a path")))?;
             read_files(file_format(format)?, path, schema, &options)
         }
     }

@@ -11,8 +11,8 @@ use sqlc_compiler::plan::Plan;
 use sqlc_compiler::ExecMode;
 
 use crate::catalog::{Catalog, Relation};
-use crate::checkpoint::{Checkpoint, DEFAULT_MIN_BATCHES_TO_RETAIN};
 use crate::checker::check_streaming;
+use crate::checkpoint::{Checkpoint, DEFAULT_MIN_BATCHES_TO_RETAIN};
 use crate::error::{Error, Result};
 use crate::exec::WatermarkPolicy;
 use crate::query::{new_uuid, QuerySpec, StreamingQuery, StreamingQueryManager, Trigger};
@@ -252,7 +252,9 @@ pub fn start(
 /// directory named after the query under the session's
 /// `spark.sql.streaming.checkpointLocation`. File sinks require one.
 fn open_checkpoint(cfg: &WriterConfig, required: bool, format: &str) -> Result<Option<Checkpoint>> {
-    let root = cfg.session_conf.get("spark.sql.streaming.checkpointLocation");
+    let root = cfg
+        .session_conf
+        .get("spark.sql.streaming.checkpointLocation");
     let location = match (cfg.option("checkpointLocation"), root, &cfg.query_name) {
         (Some(l), _, _) => Some(std::path::PathBuf::from(l)),
         (None, Some(root), Some(name)) => Some(std::path::Path::new(root).join(name)),
@@ -269,11 +271,16 @@ fn open_checkpoint(cfg: &WriterConfig, required: bool, format: &str) -> Result<O
     let key = "spark.sql.streaming.minBatchesToRetain";
     let retain = match cfg.session_conf.get(key) {
         None => DEFAULT_MIN_BATCHES_TO_RETAIN,
-        Some(v) => v.trim().parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| Error::BadOption {
-            name: key.into(),
-            value: v.clone(),
-            reason: "expected a positive integer".into(),
-        })?,
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| Error::BadOption {
+                name: key.into(),
+                value: v.clone(),
+                reason: "expected a positive integer".into(),
+            })?,
     };
     Checkpoint::open(&location, retain).map(Some)
 }

@@ -37,7 +37,11 @@ pub fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_micros();
-    format!("{prefix}-{}-{t}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}-{}-{t}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 struct ThreadWaker(std::thread::Thread);
@@ -146,7 +150,8 @@ pub fn consume_all(topic: &str, isolation: &str) -> Vec<(Option<String>, String)
     let mut open = std::collections::BTreeSet::new();
     for t in md.topics() {
         for p in t.partitions() {
-            tpl.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
+            tpl.add_partition_offset(topic, p.id(), Offset::Beginning)
+                .unwrap();
             open.insert(p.id());
         }
     }
@@ -166,6 +171,9 @@ pub fn consume_all(topic: &str, isolation: &str) -> Vec<(Option<String>, String)
             None => {}
         }
     }
-    assert!(open.is_empty(), "consuming {topic}: partitions {open:?} never reached their end");
+    assert!(
+        open.is_empty(),
+        "consuming {topic}: partitions {open:?} never reached their end"
+    );
     out
 }

@@ -280,4 +280,3 @@ pub fn write_batches(dir: &Path, batches: &[&str]) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
-

@@ -29,7 +29,9 @@ impl AggTable {
     /// Appends the table's byte form to `out`.
     pub fn serialize_into(&self, out: &mut Vec<u8>) {
         let put = |out: &mut Vec<u8>, v: u64| out.extend_from_slice(&v.to_le_bytes());
-        out.reserve(40 + self.hashes.len() * 8 + self.keys.len() + self.accs.len() + self.arena.len());
+        out.reserve(
+            40 + self.hashes.len() * 8 + self.keys.len() + self.accs.len() + self.arena.len(),
+        );
         put(out, MAGIC);
         put(out, self.hashes.len() as u64);
         put(out, self.layout.key_width as u64);
@@ -93,7 +95,10 @@ impl AggTable {
             for (k, t) in layout.key_types.iter().enumerate() {
                 if t.is_string_like() && row[k] == 0 {
                     let (off, len) = read_pair(row, layout.key_offsets[k]);
-                    if off.checked_add(len).is_none_or(|end| end > arena.len() as u64) {
+                    if off
+                        .checked_add(len)
+                        .is_none_or(|end| end > arena.len() as u64)
+                    {
                         return Err(bad("a string key points outside the arena"));
                     }
                 }
@@ -129,7 +134,10 @@ mod tests {
             key_width: 32,
             accs: vec![AccKind::Count, AccKind::MaxStr],
             acc_offsets: vec![0, 16],
-            funcs: vec![(AggFunc::Count, DataType::Int64), (AggFunc::Max, DataType::Utf8)],
+            funcs: vec![
+                (AggFunc::Count, DataType::Int64),
+                (AggFunc::Max, DataType::Utf8),
+            ],
             arg_types: vec![None, Some(DataType::Utf8)],
             window: None,
             event_time_key: None,
@@ -150,7 +158,8 @@ mod tests {
         let arena = b"stairsupwalk".to_vec();
         for (i, (off, len)) in [(0u64, 6u64), (6, 2), (8, 4)].into_iter().enumerate() {
             for n in 0..40 {
-                let (g, _) = t.find_or_insert_stored(i as u64 * 1000 + n, &key(off, len, n as i64), &arena);
+                let (g, _) =
+                    t.find_or_insert_stored(i as u64 * 1000 + n, &key(off, len, n as i64), &arena);
                 super::super::write_u64(t.acc_row_mut(g), 0, n + 1);
                 t.set_acc_str(g, 1, &arena[off as usize..(off + len) as usize]);
             }
@@ -176,7 +185,10 @@ mod tests {
         let mut bytes = Vec::new();
         t.serialize_into(&mut bytes);
         for cut in [0, 10, 39, 41, bytes.len() - 1] {
-            assert!(AggTable::deserialize(l.clone(), &bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                AggTable::deserialize(l.clone(), &bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
         let mut bad = bytes.clone();
         bad[40 + 8 + 8] = 0xff; // the string key's arena offset

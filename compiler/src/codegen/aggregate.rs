@@ -102,7 +102,9 @@ impl AggSink {
             }
             Some(w) => {
                 let Key::Fixed { null, enc: t } = keys[w.key] else {
-                    return Err(Error::Codegen("a window's time column is a timestamp".into()));
+                    return Err(Error::Codegen(
+                        "a window's time column is a timestamp".into(),
+                    ));
                 };
                 // A row without event time is in no window.
                 let has_time = g.b.create_block();
@@ -139,7 +141,11 @@ impl AggSink {
                     let (noting, counting) = (g.b.create_block(), g.b.create_block());
                     g.b.ins().brif(note, noting, &[], counting, &[]);
                     g.b.switch_to_block(noting);
-                    g.call(sqlc_agg_late_row as *const () as usize, &[self.table, row], None);
+                    g.call(
+                        sqlc_agg_late_row as *const () as usize,
+                        &[self.table, row],
+                        None,
+                    );
                     g.b.ins().jump(counting, &[]);
                     g.b.switch_to_block(counting);
                     self.count_late_if(g, late, None, next);
@@ -171,7 +177,11 @@ impl AggSink {
         let one = g.i64c(1);
         bump(g, self.table, raw::LATE, one);
         if let Some(row) = row {
-            g.call(sqlc_agg_late_row as *const () as usize, &[self.table, row], None);
+            g.call(
+                sqlc_agg_late_row as *const () as usize,
+                &[self.table, row],
+                None,
+            );
         }
         g.b.ins().jump(skip, &[]);
         g.b.switch_to_block(on_time);

@@ -129,7 +129,10 @@ pub fn update(
     // Per row: the key values, the window start replacing the time column.
     let mut starts: Vec<i64> = Vec::new();
     for i in 0..inputs.len {
-        if let Some(k) = spec.event_time_key.filter(|&k| spec.window.is_none_or(|w| w.key != k)) {
+        if let Some(k) = spec
+            .event_time_key
+            .filter(|&k| spec.window.is_none_or(|w| w.key != k))
+        {
             if let Values::Fixed(v) = &keys[k] {
                 if v[i].is_some_and(|t| t as i64 <= watermark) {
                     late += 1;
@@ -174,7 +177,17 @@ pub fn update(
                         Some((wk, st)) if wk == k => Some(st as u64),
                         _ => None,
                     };
-                    h = put_key(layout, vals, i, k, grouped, window_start, &mut row, &mut scratch, h);
+                    h = put_key(
+                        layout,
+                        vals,
+                        i,
+                        k,
+                        grouped,
+                        window_start,
+                        &mut row,
+                        &mut scratch,
+                        h,
+                    );
                 }
                 if spec.has_grouping_id() {
                     let g = gids[s] as u64;
@@ -237,7 +250,12 @@ fn put_key(
 
 /// Per row, its group in `table` by `keys`, or -1 when a key is null (nulls
 /// never join) or the key is absent — what a probe kernel returns.
-pub fn probe(layout: &TableLayout, keys: &[ArrayRef], len: usize, table: &AggTable) -> Result<Vec<i64>> {
+pub fn probe(
+    layout: &TableLayout,
+    keys: &[ArrayRef],
+    len: usize,
+    table: &AggTable,
+) -> Result<Vec<i64>> {
     let keys = keys.iter().map(values).collect::<Result<Vec<_>>>()?;
     let mut row = vec![0u8; layout.key_width];
     let mut scratch: Vec<u8> = Vec::new();

@@ -165,10 +165,12 @@ pub fn call(
                 .iter()
                 .zip(us)
                 .map(|(t, us)| match (t, us) {
-                    (Some(t), Some(us)) => t.checked_add(us).map(Some).ok_or_else(|| Error::Overflow {
-                        expr: e.to_string(),
-                        detail: "timestamp overflow".into(),
-                    }),
+                    (Some(t), Some(us)) => {
+                        t.checked_add(us).map(Some).ok_or_else(|| Error::Overflow {
+                            expr: e.to_string(),
+                            detail: "timestamp overflow".into(),
+                        })
+                    }
                     _ => Ok(None),
                 })
                 .collect::<Result<arrow::array::TimestampMicrosecondArray>>()?;

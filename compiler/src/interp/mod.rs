@@ -280,7 +280,9 @@ impl Kernel for InterpKernel {
 
     fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
         let (PipelineSink::Probe(spec), Some(layout)) = (&self.spec.sink, &self.layout) else {
-            return Err(Error::Unsupported("probe() on a kernel whose sink is not Probe".into()));
+            return Err(Error::Unsupported(
+                "probe() on a kernel whose sink is not Probe".into(),
+            ));
         };
         if table.layout().key_types != layout.key_types {
             return Err(internal("the probed table's keys are not the kernel's"));

@@ -24,9 +24,22 @@ fn struct_fields(ty: &DataType) -> Result<Fields> {
 }
 
 /// `from_json`, `to_json` or `struct` with `e`'s result type.
-pub fn call(ev: &Evaluator, e: &TExpr, func: ScalarFunc, args: &[TExpr], cols: &Cols) -> Result<ArrayRef> {
-    let vals = args.iter().map(|a| ev.eval(a, cols)).collect::<Result<Vec<_>>>()?;
-    let first = || vals.first().cloned().ok_or_else(|| internal(format!("{e}: no argument")));
+pub fn call(
+    ev: &Evaluator,
+    e: &TExpr,
+    func: ScalarFunc,
+    args: &[TExpr],
+    cols: &Cols,
+) -> Result<ArrayRef> {
+    let vals = args
+        .iter()
+        .map(|a| ev.eval(a, cols))
+        .collect::<Result<Vec<_>>>()?;
+    let first = || {
+        vals.first()
+            .cloned()
+            .ok_or_else(|| internal(format!("{e}: no argument")))
+    };
     match func {
         ScalarFunc::FromJson => from_json(&first()?, &e.ty),
         ScalarFunc::ToJson => to_json(&first()?),
@@ -34,7 +47,10 @@ pub fn call(ev: &Evaluator, e: &TExpr, func: ScalarFunc, args: &[TExpr], cols: &
             let fields = struct_fields(&e.ty)?;
             Ok(Arc::new(StructArray::try_new(fields, vals, None)?))
         }
-        _ => Err(internal(format!("{} is not a struct function", func.name()))),
+        _ => Err(internal(format!(
+            "{} is not a struct function",
+            func.name()
+        ))),
     }
 }
 
@@ -86,7 +102,11 @@ pub fn from_json(a: &ArrayRef, ty: &DataType) -> Result<ArrayRef> {
         let line = v.filter(|l| l.trim_start().starts_with('{'));
         valid.push(line.is_some());
         // A raw newline can only be whitespace between tokens in valid JSON.
-        text.extend(line.unwrap_or("{}").bytes().map(|c| if c == b'\n' { b' ' } else { c }));
+        text.extend(
+            line.unwrap_or("{}")
+                .bytes()
+                .map(|c| if c == b'\n' { b' ' } else { c }),
+        );
         text.push(b'\n');
     }
     let columns: Vec<ArrayRef> = match decode(&fields, &text, n) {
@@ -100,12 +120,17 @@ pub fn from_json(a: &ArrayRef, ty: &DataType) -> Result<ArrayRef> {
                     Some(b) => rows.push(b),
                     None => {
                         valid[i] = false;
-                        rows.push(decode(&fields, b"{}", 1).ok_or_else(|| internal("from_json: empty object"))?);
+                        rows.push(
+                            decode(&fields, b"{}", 1)
+                                .ok_or_else(|| internal("from_json: empty object"))?,
+                        );
                     }
                 }
             }
             let schema = Arc::new(ArrowSchema::new(fields.clone()));
-            arrow::compute::concat_batches(&schema, &rows)?.columns().to_vec()
+            arrow::compute::concat_batches(&schema, &rows)?
+                .columns()
+                .to_vec()
         }
     };
     let nulls = valid.iter().any(|v| !v).then(|| valid.into());

@@ -322,7 +322,10 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
                 .collect::<Result<Vec<_>>>()?,
         ),
         SqlExpr::Array(_) | SqlExpr::Map(_) | SqlExpr::Struct { .. } | SqlExpr::Tuple(_) => {
-            return Err(unsupported("a complex-type value (array, map, typed struct)", e))
+            return Err(unsupported(
+                "a complex-type value (array, map, typed struct)",
+                e,
+            ))
         }
         SqlExpr::CompoundFieldAccess { .. } | SqlExpr::JsonAccess { .. } => {
             return Err(unsupported("field and element access", e))

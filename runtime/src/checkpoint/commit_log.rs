@@ -22,7 +22,9 @@ impl CommitLog {
     pub fn read(&self, id: u64) -> Result<()> {
         let path = self.0.path(id);
         let lines = read_log_lines(&path)?;
-        let line = lines.first().ok_or_else(|| Error::damaged(&path, "no commit line"))?;
+        let line = lines
+            .first()
+            .ok_or_else(|| Error::damaged(&path, "no commit line"))?;
         match parse_json_line(&path, line)?.get("nextBatchWatermarkMs") {
             Some(Value::Number(_)) => Ok(()),
             _ => Err(Error::damaged(&path, "no nextBatchWatermarkMs")),

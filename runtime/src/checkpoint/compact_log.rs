@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::files::{log_text, numbered_files, parse_json_line, read_log_lines, remove, write_atomic};
+use super::files::{
+    log_text, numbered_files, parse_json_line, read_log_lines, remove, write_atomic,
+};
 use crate::error::Result;
 
 /// Spark's default `spark.sql.streaming.fileSink.log.compactInterval` and
@@ -42,7 +44,11 @@ impl CompactLog {
     }
 
     fn path(&self, id: u64, compact: bool) -> PathBuf {
-        self.dir.join(if compact { format!("{id}{COMPACT}") } else { id.to_string() })
+        self.dir.join(if compact {
+            format!("{id}{COMPACT}")
+        } else {
+            id.to_string()
+        })
     }
 
     /// The newest batch id in the log.
@@ -90,7 +96,11 @@ impl CompactLog {
             .collect();
         ids.sort_unstable();
         for id in ids {
-            out.extend(self.read(&self.path(id, false))?.into_iter().map(|v| (id, v)));
+            out.extend(
+                self.read(&self.path(id, false))?
+                    .into_iter()
+                    .map(|v| (id, v)),
+            );
         }
         Ok(out)
     }
@@ -133,8 +143,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let log = CompactLog::new(dir.path().join("_spark_metadata"), 3);
         for id in 0..10u64 {
-            log.add(id, &[json!({"path": format!("f{id}a")}), json!({"path": format!("f{id}b")})])
-                .unwrap();
+            log.add(
+                id,
+                &[
+                    json!({"path": format!("f{id}a")}),
+                    json!({"path": format!("f{id}b")}),
+                ],
+            )
+            .unwrap();
         }
         assert_eq!(log.latest_id().unwrap(), Some(9));
         let all: Vec<String> = log
@@ -143,7 +159,9 @@ mod tests {
             .into_iter()
             .map(|(_, v)| v["path"].as_str().unwrap().to_string())
             .collect();
-        let want: Vec<String> = (0..10).flat_map(|i| [format!("f{i}a"), format!("f{i}b")]).collect();
+        let want: Vec<String> = (0..10)
+            .flat_map(|i| [format!("f{i}a"), format!("f{i}b")])
+            .collect();
         assert_eq!(all, want);
         // 2, 5, 8 are compactions; files before 5 are gone.
         let mut names: Vec<String> = std::fs::read_dir(log.dir())

@@ -20,7 +20,10 @@ static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let tmp = dir.join(format!(
         ".{name}.{}.{}.tmp",
         std::process::id(),
@@ -82,7 +85,10 @@ pub fn read_log_lines(path: &Path) -> Result<Vec<String>> {
             path,
             format!("log version {v} is not supported (sqlc writes {VERSION_LINE})"),
         )),
-        _ => Err(Error::damaged(path, format!("does not start with '{VERSION_LINE}'"))),
+        _ => Err(Error::damaged(
+            path,
+            format!("does not start with '{VERSION_LINE}'"),
+        )),
     }
 }
 
@@ -151,7 +157,10 @@ pub fn numbered_files(dir: &Path, suffix: &str) -> Result<Vec<u64>> {
         let e = e.map_err(|e| Error::io(dir, e))?;
         let name = e.file_name();
         let Some(name) = name.to_str() else { continue };
-        if let Some(n) = name.strip_suffix(suffix).and_then(|n| n.parse::<u64>().ok()) {
+        if let Some(n) = name
+            .strip_suffix(suffix)
+            .and_then(|n| n.parse::<u64>().ok())
+        {
             if suffix.is_empty() || name.ends_with(suffix) {
                 out.push(n);
             }
@@ -171,9 +180,15 @@ mod tests {
         log.write(0, ["{\"a\":1}"]).unwrap();
         log.write(3, ["{\"a\":2}", "x"]).unwrap();
         assert_eq!(log.ids().unwrap(), vec![0, 3]);
-        assert_eq!(read_log_lines(&log.path(3)).unwrap(), vec!["{\"a\":2}", "x"]);
+        assert_eq!(
+            read_log_lines(&log.path(3)).unwrap(),
+            vec!["{\"a\":2}", "x"]
+        );
         // No temporary file is left behind.
-        let names: Vec<_> = fs::read_dir(log.dir()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(log.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 2);
         log.purge_before(3).unwrap();
         assert_eq!(log.ids().unwrap(), vec![3]);

@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 pub fn query_id(path: &Path, new_id: &str) -> Result<String> {
     match std::fs::read(path) {
         Ok(bytes) => {
-            let text = String::from_utf8(bytes).map_err(|_| Error::damaged(path, "not UTF-8 text"))?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| Error::damaged(path, "not UTF-8 text"))?;
             let v = parse_json_line(path, text.lines().next().unwrap_or(""))?;
             v.get("id")
                 .and_then(Value::as_str)

@@ -90,7 +90,10 @@ impl Checkpoint {
 
     /// Source `i`'s log (Spark's `sources/i/`).
     pub fn source_log(&self, i: usize) -> CompactLog {
-        CompactLog::new(self.root.join("sources").join(i.to_string()), DEFAULT_COMPACT_INTERVAL)
+        CompactLog::new(
+            self.root.join("sources").join(i.to_string()),
+            DEFAULT_COMPACT_INTERVAL,
+        )
     }
 
     fn incompatible(&self, reason: String) -> Error {
@@ -127,7 +130,10 @@ impl Checkpoint {
         let (committed, rerun, next_batch) = match (logged, last_commit) {
             (None, None) => (None, None, 0),
             (None, Some(c)) => {
-                return Err(Error::damaged(self.offsets.0.path(c), "missing, though batch is committed"))
+                return Err(Error::damaged(
+                    self.offsets.0.path(c),
+                    "missing, though batch is committed",
+                ))
             }
             (Some((id, seq)), Some(c)) if id == c => (Some(seq), None, c + 1),
             (Some((id, seq)), c) if c.map_or(0, |c| c + 1) == id => {
@@ -168,7 +174,14 @@ impl Checkpoint {
             None => vec![],
         };
         let source_logs = (0..sources)
-            .map(|i| Ok(self.source_log(i).entries()?.into_iter().map(|(_, v)| v).collect()))
+            .map(|i| {
+                Ok(self
+                    .source_log(i)
+                    .entries()?
+                    .into_iter()
+                    .map(|(_, v)| v)
+                    .collect())
+            })
             .collect::<Result<_>>()?;
         Ok(Recovery {
             next_batch,

@@ -55,7 +55,10 @@ impl OffsetSeq {
             .ok_or_else(|| Error::damaged(path, "metadata without batchTimestampMs"))?;
         let watermark_us = match meta.get("batchWatermarkUs") {
             Some(Value::Null) => None,
-            Some(v) => Some(v.as_i64().ok_or_else(|| Error::damaged(path, "bad batchWatermarkUs"))?),
+            Some(v) => Some(
+                v.as_i64()
+                    .ok_or_else(|| Error::damaged(path, "bad batchWatermarkUs"))?,
+            ),
             // A log written by Spark: milliseconds, 0 for none.
             None => meta
                 .get("batchWatermarkMs")
@@ -68,7 +71,12 @@ impl OffsetSeq {
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -120,7 +128,10 @@ mod tests {
         log.write(7, &seq).unwrap();
         assert_eq!(log.read(7).unwrap(), seq);
         let text = std::fs::read_to_string(log.0.path(7)).unwrap();
-        assert!(text.starts_with("v1\n{\"batchTimestampMs\":99,\"batchWatermarkMs\":1234,"), "{text}");
+        assert!(
+            text.starts_with("v1\n{\"batchTimestampMs\":99,\"batchWatermarkMs\":1234,"),
+            "{text}"
+        );
         std::fs::write(log.0.path(7), &text[..text.len() - 4]).unwrap();
         let e = log.read(7).unwrap_err().to_string();
         assert!(e.contains("offsets/7"), "{e}");

@@ -62,7 +62,10 @@ impl StateStore {
     }
 
     fn schema_path(&self, op: usize) -> PathBuf {
-        self.root.join(op.to_string()).join("_metadata").join("schema")
+        self.root
+            .join(op.to_string())
+            .join("_metadata")
+            .join("schema")
     }
 
     /// Writes batch `batch`'s snapshots of the partitions that changed, in
@@ -76,13 +79,15 @@ impl StateStore {
         // Syncs block without using a core: up to 16 threads write at once.
         let threads = changed.len().clamp(1, 16);
         let write = |(p, sum): &(&StateSnapshot, u64)| -> Result<()> {
-                let mut file = Vec::with_capacity(HEADER + p.bytes.len());
-                file.extend_from_slice(MAGIC);
-                file.extend_from_slice(&(p.bytes.len() as u64).to_le_bytes());
-                file.extend_from_slice(&sum.to_le_bytes());
-                file.extend_from_slice(&p.bytes);
-                let path = self.partition_dir(p.op, p.partition).join(format!("{batch}{SUFFIX}"));
-                write_atomic(&path, &file)
+            let mut file = Vec::with_capacity(HEADER + p.bytes.len());
+            file.extend_from_slice(MAGIC);
+            file.extend_from_slice(&(p.bytes.len() as u64).to_le_bytes());
+            file.extend_from_slice(&sum.to_le_bytes());
+            file.extend_from_slice(&p.bytes);
+            let path = self
+                .partition_dir(p.op, p.partition)
+                .join(format!("{batch}{SUFFIX}"));
+            write_atomic(&path, &file)
         };
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
@@ -91,9 +96,13 @@ impl StateStore {
                     scope.spawn(move || mine.into_iter().try_for_each(write))
                 })
                 .collect();
-            handles
-                .into_iter()
-                .try_for_each(|h| h.join().unwrap_or_else(|_| Err(Error::Unsupported("a state snapshot writer panicked".into()))))
+            handles.into_iter().try_for_each(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::Unsupported(
+                        "a state snapshot writer panicked".into(),
+                    ))
+                })
+            })
         })?;
         for (p, sum) in changed {
             self.last.insert((p.op, p.partition), sum);
@@ -205,7 +214,10 @@ fn map_checked(path: &Path) -> Result<(Option<Mmap>, u64)> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = f.metadata().map_err(|e| Error::io(path, e))?.len() as usize;
     if len < HEADER {
-        return Err(Error::damaged(path, format!("{len} bytes, shorter than the header")));
+        return Err(Error::damaged(
+            path,
+            format!("{len} bytes, shorter than the header"),
+        ));
     }
     // SAFETY: checkpoint files are written once under a temporary name and
     // renamed into place, never modified afterwards; the mapping is read

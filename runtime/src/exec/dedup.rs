@@ -67,10 +67,7 @@ impl DedupState {
     }
 
     pub fn memory_bytes(&self) -> usize {
-        self.seen
-            .keys()
-            .map(|r| r.len() + 48)
-            .sum()
+        self.seen.keys().map(|r| r.len() + 48).sum()
     }
 
     /// Runs one batch: drops rows late by `late_watermark` and repeated
@@ -95,7 +92,11 @@ impl DedupState {
                     .downcast_ref::<TimestampMicrosecondArray>()
                     .cloned()
             });
-            let time = |i: usize| times.as_ref().and_then(|t| t.is_valid(i).then(|| t.value(i)));
+            let time = |i: usize| {
+                times
+                    .as_ref()
+                    .and_then(|t| t.is_valid(i).then(|| t.value(i)))
+            };
             let cols: Vec<ArrayRef> = self.keys.iter().map(|&k| b.column(k).clone()).collect();
             let rows = self.converter.convert_columns(&cols)?;
             let mut keep = Vec::new();

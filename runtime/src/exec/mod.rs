@@ -140,10 +140,11 @@ impl Executor {
     /// operators that have seen data, each one's max event time − delay,
     /// combined by the policy (the minimum by default).
     pub fn next_watermark(&self) -> Option<i64> {
-        self.policy.combine(self.state.values().filter_map(|s| match s {
-            OpState::Watermark(w) => w.watermark(),
-            _ => None,
-        }))
+        self.policy
+            .combine(self.state.values().filter_map(|s| match s {
+                OpState::Watermark(w) => w.watermark(),
+                _ => None,
+            }))
     }
 
     pub fn metrics(&self) -> Vec<OperatorMetrics> {
@@ -238,7 +239,11 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             };
             // A static subtree (a table joined to a stream) is a batch
             // query: every group, whatever the stream's output mode.
-            let emit = if is_static(node) { Emit::All } else { input.emit };
+            let emit = if is_static(node) {
+                Emit::All
+            } else {
+                input.emit
+            };
             // Complete mode keeps every group and so drops no late row
             // (Spark filters late rows in append and update modes only).
             let late_by = input.late_watermark_us.filter(|_| emit != Emit::All);
@@ -398,7 +403,12 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 unreachable!("operator ids are unique")
             };
             d.keep_late = ctx.keep_late_of == Some(*id);
-            let out = d.run(&schema, batches, input.late_watermark_us, input.watermark_us)?;
+            let out = d.run(
+                &schema,
+                batches,
+                input.late_watermark_us,
+                input.watermark_us,
+            )?;
             ctx.late_rows.append(&mut d.late_rows);
             Ok(out)
         }

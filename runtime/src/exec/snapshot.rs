@@ -72,12 +72,17 @@ impl Executor {
                     within_watermark,
                 } => {
                     let schema = input.schema();
-                    let types: Vec<_> = keys.iter().map(|&k| schema.field(k).data_type().clone()).collect();
+                    let types: Vec<_> = keys
+                        .iter()
+                        .map(|&k| schema.field(k).data_type().clone())
+                        .collect();
                     let timed = event_time.is_some();
                     Some(StateSchema {
                         op: *id,
                         operator: "dedupe".into(),
-                        schema: format!("keys={types:?};eventTime={timed};withinWatermark={within_watermark}"),
+                        schema: format!(
+                            "keys={types:?};eventTime={timed};withinWatermark={within_watermark}"
+                        ),
                     })
                 }
                 PhysPlan::StreamJoin {
@@ -123,7 +128,11 @@ impl Executor {
                         .map(|(partition, t)| {
                             let mut bytes = Vec::new();
                             t.serialize_into(&mut bytes);
-                            StateSnapshot { op, partition, bytes }
+                            StateSnapshot {
+                                op,
+                                partition,
+                                bytes,
+                            }
                         })
                         .collect();
                     out.extend(parts);
@@ -158,13 +167,18 @@ impl Executor {
         for (op, partition, bytes) in parts {
             by_op.entry(op).or_default().push((partition, bytes));
         }
-        let bad = |op: usize, why: String| Error::Unsupported(format!("state of operator {op}: {why}"));
+        let bad =
+            |op: usize, why: String| Error::Unsupported(format!("state of operator {op}: {why}"));
         let mut nodes = Vec::new();
         stateful_nodes(&self.plan, &mut nodes);
         for node in nodes {
             match node {
-                PhysPlan::HashAggregate { id, layout, spec, .. } => {
-                    let Some(parts) = by_op.remove(id) else { continue };
+                PhysPlan::HashAggregate {
+                    id, layout, spec, ..
+                } => {
+                    let Some(parts) = by_op.remove(id) else {
+                        continue;
+                    };
                     // Partitions without a snapshot keep their initial table.
                     let mut state = AggState::new(layout, spec, self.partitions);
                     for (p, bytes) in parts {
@@ -176,7 +190,9 @@ impl Executor {
                     self.state.insert(*id, OpState::Aggregate(state));
                 }
                 PhysPlan::Watermark { id, delay_us, .. } => {
-                    let Some(parts) = by_op.remove(id) else { continue };
+                    let Some(parts) = by_op.remove(id) else {
+                        continue;
+                    };
                     let bytes = parts.first().map_or(&[][..], |p| p.1);
                     let max_event_us = match bytes.len() {
                         0 => None,
@@ -194,8 +210,11 @@ impl Executor {
                     event_time,
                     within_watermark,
                 } => {
-                    let Some(parts) = by_op.remove(id) else { continue };
-                    let mut d = DedupState::new(&input.schema(), keys, *event_time, *within_watermark)?;
+                    let Some(parts) = by_op.remove(id) else {
+                        continue;
+                    };
+                    let mut d =
+                        DedupState::new(&input.schema(), keys, *event_time, *within_watermark)?;
                     let bytes = parts.first().map_or(&[][..], |p| p.1);
                     d.restore_bytes(bytes).map_err(|e| bad(*id, e))?;
                     self.state.insert(*id, OpState::Dedup(d));
@@ -210,7 +229,9 @@ impl Executor {
                     right_time,
                     ..
                 } => {
-                    let Some(parts) = by_op.remove(id) else { continue };
+                    let Some(parts) = by_op.remove(id) else {
+                        continue;
+                    };
                     let mut j = StreamJoinState::new(
                         left.schema(),
                         right.schema(),
@@ -237,7 +258,10 @@ impl Executor {
     /// Sets the number of state partitions (a restarted query keeps its
     /// checkpoint's); only before the first batch.
     pub fn set_state_partitions(&mut self, n: usize) {
-        debug_assert!(self.state.is_empty(), "state partitions are fixed once state exists");
+        debug_assert!(
+            self.state.is_empty(),
+            "state partitions are fixed once state exists"
+        );
         self.partitions = n.max(1);
     }
 }

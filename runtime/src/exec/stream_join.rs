@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, TimestampMicrosecondArray, UInt32Array};
+use arrow::array::{
+    new_null_array, Array, ArrayRef, BooleanArray, TimestampMicrosecondArray, UInt32Array,
+};
 use arrow::compute::{concat_batches, filter_record_batch, take};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
@@ -50,7 +52,10 @@ impl Side {
         let base = self.len() as u32;
         for (i, k) in keys.iter().enumerate() {
             if let Some(k) = k {
-                self.index.entry(k.clone()).or_default().push(base + i as u32);
+                self.index
+                    .entry(k.clone())
+                    .or_default()
+                    .push(base + i as u32);
             }
         }
         self.batch = concat_batches(&self.batch.schema(), [&self.batch, rows])?;
@@ -262,7 +267,9 @@ impl StreamJoinState {
                     .downcast_ref::<BooleanArray>()
                     .cloned()
                     .unwrap_or_else(|| BooleanArray::from(vec![false; pairs.len()]));
-                (0..pairs.len()).map(|i| c.is_valid(i) && c.value(i)).collect()
+                (0..pairs.len())
+                    .map(|i| c.is_valid(i) && c.value(i))
+                    .collect()
             }
         };
         for (p, ok) in pairs.iter().zip(&accept) {
@@ -302,7 +309,10 @@ fn pad(rows: &RecordBatch, is_left: bool, out: &SchemaRef) -> Result<RecordBatch
     let cols = if is_left {
         rows.columns().iter().cloned().chain(nulls).collect()
     } else {
-        nulls.into_iter().chain(rows.columns().iter().cloned()).collect()
+        nulls
+            .into_iter()
+            .chain(rows.columns().iter().cloned())
+            .collect()
     };
     conform(cols, out)
 }
@@ -329,9 +339,14 @@ fn side_bytes(side: &Side, out: &mut Vec<u8>) -> Result<()> {
 }
 
 /// Reads what [`side_bytes`] wrote from `bytes[*at..]`.
-fn read_side(bytes: &[u8], at: &mut usize) -> std::result::Result<(RecordBatch, Vec<bool>), String> {
+fn read_side(
+    bytes: &[u8],
+    at: &mut usize,
+) -> std::result::Result<(RecordBatch, Vec<bool>), String> {
     let mut take = |n: usize| -> std::result::Result<&[u8], String> {
-        let s = bytes.get(*at..*at + n).ok_or("truncated stream-join state")?;
+        let s = bytes
+            .get(*at..*at + n)
+            .ok_or("truncated stream-join state")?;
         *at += n;
         Ok(s)
     };
@@ -342,7 +357,9 @@ fn read_side(bytes: &[u8], at: &mut usize) -> std::result::Result<(RecordBatch, 
     let reader = arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None)
         .map_err(|e| e.to_string())?;
     let schema = reader.schema();
-    let batches: Vec<RecordBatch> = reader.collect::<std::result::Result<_, _>>().map_err(|e| e.to_string())?;
+    let batches: Vec<RecordBatch> = reader
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     let batch = concat_batches(&schema, &batches).map_err(|e| e.to_string())?;
     if batch.num_rows() != matched.len() {
         return Err("stream-join state rows and flags disagree".into());
@@ -373,10 +390,9 @@ impl StreamJoinState {
         let mut at = 0;
         let (lb, lm) = read_side(bytes, &mut at)?;
         let (rb, rm) = read_side(bytes, &mut at)?;
-        for (side, batch, matched, kernel) in [
-            (true, lb, lm, left_keys),
-            (false, rb, rm, right_keys),
-        ] {
+        for (side, batch, matched, kernel) in
+            [(true, lb, lm, left_keys), (false, rb, rm, right_keys)]
+        {
             if batch.schema().fields() != self.side(side).batch.schema().fields() {
                 return Err("the stream-join state's rows have another schema".into());
             }
@@ -389,11 +405,18 @@ impl StreamJoinState {
     }
 
     fn side(&self, left: bool) -> &Side {
-        if left { &self.left } else { &self.right }
+        if left {
+            &self.left
+        } else {
+            &self.right
+        }
     }
 
     fn side_mut(&mut self, left: bool) -> &mut Side {
-        if left { &mut self.left } else { &mut self.right }
+        if left {
+            &mut self.left
+        } else {
+            &mut self.right
+        }
     }
 }
-

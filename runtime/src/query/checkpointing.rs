@@ -35,7 +35,10 @@ pub(super) fn resume(
     if let Some(seq) = rec.committed.as_ref().or(rec.rerun.as_ref()) {
         if let Some(p) = seq.conf.get(SHUFFLE_PARTITIONS) {
             let n = p.parse::<usize>().map_err(|_| {
-                Error::damaged(ck.root().join("offsets"), format!("{SHUFFLE_PARTITIONS} = {p}"))
+                Error::damaged(
+                    ck.root().join("offsets"),
+                    format!("{SHUFFLE_PARTITIONS} = {p}"),
+                )
             })?;
             exec.set_state_partitions(n);
         }

@@ -173,7 +173,10 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
                 let next_wm = exec.next_watermark().max(watermark);
                 // A batch without data still runs when the watermark moved, so
                 // stateful operators can emit and evict (Spark's no-data batches).
-                (next_wm, next_wm.is_some() && next_wm != watermark && batch_id > 0)
+                (
+                    next_wm,
+                    next_wm.is_some() && next_wm != watermark && batch_id > 0,
+                )
             }
         };
         let t_offsets = t_start.elapsed();
@@ -238,7 +241,12 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
         }
         sink.add_batch(batch_id, &schema, out, output_mode)?;
         if let Some((late, late_schema)) = late_sink.as_mut() {
-            late.add_batch(batch_id, late_schema, exec.take_late_rows(), OutputMode::Append)?;
+            late.add_batch(
+                batch_id,
+                late_schema,
+                exec.take_late_rows(),
+                OutputMode::Append,
+            )?;
         }
         let t_add = t_add.elapsed();
         let t_commit = Instant::now();

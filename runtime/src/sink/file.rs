@@ -55,10 +55,19 @@ impl FileSink {
             ));
         }
         for c in &partition_by {
-            if schema.fields().iter().all(|f| !f.name().eq_ignore_ascii_case(c)) {
+            if schema
+                .fields()
+                .iter()
+                .all(|f| !f.name().eq_ignore_ascii_case(c))
+            {
                 return Err(Error::Unsupported(format!(
                     "Partition column `{c}` not found in schema {}",
-                    schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(", ")
+                    schema
+                        .fields()
+                        .iter()
+                        .map(|f| f.name().as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
@@ -135,9 +144,14 @@ impl FileSink {
                     .expect("checked at start")
             })
             .collect();
-        let data_idx: Vec<usize> = (0..schema.fields().len()).filter(|i| !part_idx.contains(i)).collect();
+        let data_idx: Vec<usize> = (0..schema.fields().len())
+            .filter(|i| !part_idx.contains(i))
+            .collect();
         let data_schema = Arc::new(ArrowSchema::new(
-            data_idx.iter().map(|&i| schema.field(i).clone()).collect::<Vec<_>>(),
+            data_idx
+                .iter()
+                .map(|&i| schema.field(i).clone())
+                .collect::<Vec<_>>(),
         ));
         let opts = FormatOptions::default();
         for b in rows {
@@ -182,7 +196,23 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_control()
-            || matches!(c, '"' | '#' | '%' | '\'' | '*' | '/' | ':' | '=' | '?' | '\\' | '\x7f' | '{' | '[' | ']' | '^')
+            || matches!(
+                c,
+                '"' | '#'
+                    | '%'
+                    | '\''
+                    | '*'
+                    | '/'
+                    | ':'
+                    | '='
+                    | '?'
+                    | '\\'
+                    | '\x7f'
+                    | '{'
+                    | '['
+                    | ']'
+                    | '^'
+            )
         {
             for b in c.to_string().bytes() {
                 out.push_str(&format!("%{b:02X}"));

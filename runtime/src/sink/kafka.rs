@@ -49,10 +49,19 @@ impl ProducerContext for Deliveries {
 
 /// Checks the query's columns at `start()`, with Spark's messages.
 pub fn check_schema(schema: &SchemaRef, topic_option: Option<&str>) -> Result<()> {
-    let col = |name: &str| schema.fields().iter().find(|f| f.name().eq_ignore_ascii_case(name));
+    let col = |name: &str| {
+        schema
+            .fields()
+            .iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    };
     let bytes = |t: &ArrowType| matches!(t, ArrowType::Utf8 | ArrowType::Binary);
     match col("value") {
-        None => return Err(Error::Unsupported("Required attribute 'value' not found".into())),
+        None => {
+            return Err(Error::Unsupported(
+                "Required attribute 'value' not found".into(),
+            ))
+        }
         Some(f) if !bytes(f.data_type()) => {
             return Err(Error::Unsupported(format!(
                 "value attribute type must be a string or binary, not {}",
@@ -63,7 +72,10 @@ pub fn check_schema(schema: &SchemaRef, topic_option: Option<&str>) -> Result<()
     }
     if let Some(f) = col("key") {
         if !bytes(f.data_type()) {
-            return Err(Error::Unsupported(format!("key attribute type must be a string or binary, not {}", f.data_type())));
+            return Err(Error::Unsupported(format!(
+                "key attribute type must be a string or binary, not {}",
+                f.data_type()
+            )));
         }
     }
     match col("topic") {
@@ -79,7 +91,10 @@ pub fn check_schema(schema: &SchemaRef, topic_option: Option<&str>) -> Result<()
     }
     if let Some(f) = col("partition") {
         if !matches!(f.data_type(), ArrowType::Int32) {
-            return Err(Error::Unsupported(format!("partition attribute type must be an int, not {}", f.data_type())));
+            return Err(Error::Unsupported(format!(
+                "partition attribute type must be an int, not {}",
+                f.data_type()
+            )));
         }
     }
     if col("headers").is_some() {
@@ -111,7 +126,11 @@ fn marker(topic: &str, offset: Offset) -> Result<TopicPartitionList> {
 
 impl KafkaSink {
     /// `client`: every `kafka.*` option, prefix removed.
-    pub fn new(client: &[(String, String)], topic: Option<String>, timeout: Duration) -> Result<Self> {
+    pub fn new(
+        client: &[(String, String)],
+        topic: Option<String>,
+        timeout: Duration,
+    ) -> Result<Self> {
         let servers = client
             .iter()
             .find(|(k, _)| k == "bootstrap.servers")
@@ -121,19 +140,27 @@ impl KafkaSink {
         for (k, v) in client {
             cfg.set(k, v);
         }
-        let tid = client.iter().find(|(k, _)| k == "transactional.id").map(|(_, v)| v.clone());
+        let tid = client
+            .iter()
+            .find(|(k, _)| k == "transactional.id")
+            .map(|(_, v)| v.clone());
         let producer: BaseProducer<Deliveries> = cfg
             .create_with_context(Deliveries::default())
-            .map_err(|e| kafka_error("cannot create the Kafka producer (check the kafka.* options)", e))?;
+            .map_err(|e| {
+                kafka_error(
+                    "cannot create the Kafka producer (check the kafka.* options)",
+                    e,
+                )
+            })?;
         let txn = match tid {
             None => None,
             Some(id) => {
                 let topic = topic.clone().ok_or_else(|| {
                     Error::Unsupported("the exactly-once Kafka sink (kafka.transactional.id) needs the topic option".into())
                 })?;
-                producer
-                    .init_transactions(timeout)
-                    .map_err(|e| kafka_error(&format!("cannot start transactions on {servers}"), e))?;
+                producer.init_transactions(timeout).map_err(|e| {
+                    kafka_error(&format!("cannot start transactions on {servers}"), e)
+                })?;
                 let last = last_committed_batch(client, &id, &topic, timeout)?;
                 Some((id, last))
             }
@@ -157,19 +184,25 @@ impl KafkaSink {
                     .map(|i| b.column(i).clone())
             };
             let binary = |a: Option<arrow::array::ArrayRef>| -> Result<Option<BinaryArray>> {
-                a.map(|a| Ok(cast(&a, &ArrowType::Binary)?.as_binary::<i32>().clone())).transpose()
+                a.map(|a| Ok(cast(&a, &ArrowType::Binary)?.as_binary::<i32>().clone()))
+                    .transpose()
             };
-            let value = binary(col("value"))?.ok_or_else(|| Error::Unsupported("Required attribute 'value' not found".into()))?;
+            let value = binary(col("value"))?
+                .ok_or_else(|| Error::Unsupported("Required attribute 'value' not found".into()))?;
             let key = binary(col("key"))?;
             let topic_col = col("topic");
             let topics: Option<&StringArray> = topic_col.as_ref().map(|a| a.as_string::<i32>());
             let part_col = col("partition");
-            let parts: Option<&Int32Array> = part_col.as_ref().and_then(|a| a.as_any().downcast_ref());
+            let parts: Option<&Int32Array> =
+                part_col.as_ref().and_then(|a| a.as_any().downcast_ref());
             for i in 0..b.num_rows() {
                 let topic = match (&self.topic, topics) {
                     (Some(t), _) => t.as_str(),
                     (None, Some(t)) if t.is_valid(i) => t.value(i),
-                    _ => return Err(Error::Kafka("null topic present in the data. Use the topic option for setting a topic.".into())),
+                    _ => return Err(Error::Kafka(
+                        "null topic present in the data. Use the topic option for setting a topic."
+                            .into(),
+                    )),
                 };
                 let mut rec: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(topic);
                 if value.is_valid(i) {
@@ -189,7 +222,9 @@ impl KafkaSink {
                             rec = r;
                             self.producer.poll(Duration::from_millis(10));
                         }
-                        Err((e, _)) => return Err(kafka_error(&format!("cannot send to topic {topic}"), e)),
+                        Err((e, _)) => {
+                            return Err(kafka_error(&format!("cannot send to topic {topic}"), e))
+                        }
                     }
                 }
             }
@@ -199,12 +234,24 @@ impl KafkaSink {
     }
 
     fn check_delivered(&self) -> Result<()> {
-        self.producer
-            .flush(self.timeout)
-            .map_err(|e| kafka_error(&format!("records not delivered to {} in time", self.servers), e))?;
-        let failed = self.producer.context().failed.lock().unwrap_or_else(|p| p.into_inner()).take();
+        self.producer.flush(self.timeout).map_err(|e| {
+            kafka_error(
+                &format!("records not delivered to {} in time", self.servers),
+                e,
+            )
+        })?;
+        let failed = self
+            .producer
+            .context()
+            .failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         match failed {
-            Some(e) => Err(Error::Kafka(format!("a record could not be delivered to {}: {e}", self.servers))),
+            Some(e) => Err(Error::Kafka(format!(
+                "a record could not be delivered to {}: {e}",
+                self.servers
+            ))),
             None => Ok(()),
         }
     }
@@ -218,7 +265,8 @@ impl KafkaSink {
         }
         let topic = self.topic.clone().unwrap_or_default();
         let p = &self.producer;
-        p.begin_transaction().map_err(|e| kafka_error("cannot begin a transaction", e))?;
+        p.begin_transaction()
+            .map_err(|e| kafka_error("cannot begin a transaction", e))?;
         let result = (|| {
             self.send_all(rows)?;
             self.check_delivered()?;
@@ -256,9 +304,19 @@ fn group_metadata(servers: &str, group: &str) -> Result<rdkafka::consumer::Consu
 }
 
 /// The last batch id a previous run of this sink committed, if any.
-fn last_committed_batch(client: &[(String, String)], group: &str, topic: &str, timeout: Duration) -> Result<Option<u64>> {
+fn last_committed_batch(
+    client: &[(String, String)],
+    group: &str,
+    topic: &str,
+    timeout: Duration,
+) -> Result<Option<u64>> {
     let mut cfg = ClientConfig::new();
-    for (k, v) in client.iter().filter(|(k, _)| k == "bootstrap.servers" || k.starts_with("security.") || k.starts_with("sasl.") || k.starts_with("ssl.")) {
+    for (k, v) in client.iter().filter(|(k, _)| {
+        k == "bootstrap.servers"
+            || k.starts_with("security.")
+            || k.starts_with("sasl.")
+            || k.starts_with("ssl.")
+    }) {
         cfg.set(k, v);
     }
     let c: BaseConsumer = cfg
@@ -267,7 +325,12 @@ fn last_committed_batch(client: &[(String, String)], group: &str, topic: &str, t
         .map_err(|e| kafka_error("cannot create the marker consumer", e))?;
     let got = c
         .committed_offsets(marker(topic, Offset::Invalid)?, timeout)
-        .map_err(|e| kafka_error(&format!("cannot read the last committed batch of transactional id {group}"), e))?;
+        .map_err(|e| {
+            kafka_error(
+                &format!("cannot read the last committed batch of transactional id {group}"),
+                e,
+            )
+        })?;
     Ok(got.elements().first().and_then(|e| match e.offset() {
         Offset::Offset(n) if n > 0 => Some(n as u64 - 1),
         _ => None,
@@ -275,7 +338,13 @@ fn last_committed_batch(client: &[(String, String)], group: &str, topic: &str, t
 }
 
 impl Sink for KafkaSink {
-    fn add_batch(&mut self, batch_id: u64, _schema: &SchemaRef, rows: Vec<RecordBatch>, _mode: OutputMode) -> Result<()> {
+    fn add_batch(
+        &mut self,
+        batch_id: u64,
+        _schema: &SchemaRef,
+        rows: Vec<RecordBatch>,
+        _mode: OutputMode,
+    ) -> Result<()> {
         if self.txn.is_some() {
             return self.add_transactional(batch_id, &rows);
         }
@@ -287,7 +356,11 @@ impl Sink for KafkaSink {
         format!(
             "KafkaSink[{}{}]",
             self.topic.as_deref().unwrap_or("topic column"),
-            if self.txn.is_some() { ", exactly-once" } else { "" }
+            if self.txn.is_some() {
+                ", exactly-once"
+            } else {
+                ""
+            }
         )
     }
 }

@@ -59,7 +59,10 @@ pub fn committed_files(dir: &Path) -> Result<Option<Vec<FileStatus>>> {
         files.push(FileStatus {
             path,
             size: v.get("size").and_then(Value::as_u64).ok_or_else(bad)?,
-            modified_ms: v.get("modificationTime").and_then(Value::as_i64).unwrap_or(0),
+            modified_ms: v
+                .get("modificationTime")
+                .and_then(Value::as_i64)
+                .unwrap_or(0),
         });
     }
     files.retain(|f| !deleted.contains(&f.path));

@@ -5,8 +5,8 @@
 mod console;
 mod file;
 mod foreach;
-pub mod manifest;
 pub mod kafka;
+pub mod manifest;
 mod memory;
 
 use std::fmt;

@@ -75,7 +75,11 @@ pub fn list_files(path: &Path, options: &ListingOptions) -> Result<Vec<FileStatu
         return Ok(files
             .into_iter()
             .filter(|f| {
-                let name = f.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                let name = f
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
                 options.glob.as_ref().is_none_or(|g| g.matches(&name))
             })
             .collect());

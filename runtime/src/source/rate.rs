@@ -30,7 +30,9 @@ pub struct RateOptions {
 impl RateOptions {
     pub fn parse(o: &Options, schema: Option<&Schema>) -> Result<Self> {
         if schema.is_some() {
-            return Err(Error::Unsupported("The rate source does not support a user-specified schema.".into()));
+            return Err(Error::Unsupported(
+                "The rate source does not support a user-specified schema.".into(),
+            ));
         }
         let rows = o.get_positive_int("rowsPerSecond")?.unwrap_or(1) as i64;
         let ramp_ms = o.get_duration_ms("rampUpTime", "0s")?;
@@ -179,17 +181,33 @@ mod tests {
 
     #[test]
     fn a_batch_is_the_same_rows_when_replayed() {
-        let o = RateOptions::parse(&Options::new().with("rowsPerSecond", "4").with("numPartitions", "2"), None).unwrap();
+        let o = RateOptions::parse(
+            &Options::new()
+                .with("rowsPerSecond", "4")
+                .with("numPartitions", "2"),
+            None,
+        )
+        .unwrap();
         let mut s = RateSource::new(&o);
         let end = json!({"seconds": 2, "startMs": 1_000});
         let a = s.get_batch(None, &end).unwrap();
         let b = s.get_batch(None, &end).unwrap();
         assert_eq!(a, b);
-        let values: Vec<i64> = a.iter().flat_map(|b| {
-            b.column(1).as_any().downcast_ref::<arrow::array::Int64Array>().unwrap().values().to_vec()
-        }).collect();
+        let values: Vec<i64> = a
+            .iter()
+            .flat_map(|b| {
+                b.column(1)
+                    .as_any()
+                    .downcast_ref::<arrow::array::Int64Array>()
+                    .unwrap()
+                    .values()
+                    .to_vec()
+            })
+            .collect();
         assert_eq!(values, vec![0, 2, 4, 6, 1, 3, 5, 7]);
-        let next = s.get_batch(Some(&end), &json!({"seconds": 3, "startMs": 1_000})).unwrap();
+        let next = s
+            .get_batch(Some(&end), &json!({"seconds": 3, "startMs": 1_000}))
+            .unwrap();
         assert_eq!(next.iter().map(|b| b.num_rows()).sum::<usize>(), 4);
     }
 
@@ -202,8 +220,15 @@ mod tests {
         let next = s.latest_offset().unwrap().expect("seconds 6.. are due");
         assert_eq!(next["startMs"], start);
         assert!(next["seconds"].as_i64().unwrap() >= 10, "{next}");
-        let rows = s.get_batch(Some(&json!({"seconds": 5, "startMs": start})), &next).unwrap();
-        let first = rows[0].column(1).as_any().downcast_ref::<arrow::array::Int64Array>().unwrap().value(0);
+        let rows = s
+            .get_batch(Some(&json!({"seconds": 5, "startMs": start})), &next)
+            .unwrap();
+        let first = rows[0]
+            .column(1)
+            .as_any()
+            .downcast_ref::<arrow::array::Int64Array>()
+            .unwrap()
+            .value(0);
         assert_eq!(first, 50);
     }
 }

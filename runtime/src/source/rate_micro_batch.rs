@@ -31,13 +31,15 @@ pub struct RateMicroBatchSource {
 
 impl RateMicroBatchSource {
     pub fn new(options: &Options) -> Result<Self> {
-        let rows_per_batch = options.get_positive_int("rowsPerBatch")?.ok_or_else(|| {
-            Error::BadOption {
-                name: "rowsPerBatch".into(),
-                value: String::new(),
-                reason: "the rate-micro-batch source needs rowsPerBatch (a positive integer)".into(),
-            }
-        })? as u64;
+        let rows_per_batch =
+            options
+                .get_positive_int("rowsPerBatch")?
+                .ok_or_else(|| Error::BadOption {
+                    name: "rowsPerBatch".into(),
+                    value: String::new(),
+                    reason: "the rate-micro-batch source needs rowsPerBatch (a positive integer)"
+                        .into(),
+                })? as u64;
         let int = |key: &str, default: i64, min: i64| -> Result<i64> {
             match options.get(key) {
                 None => Ok(default),
@@ -74,9 +76,10 @@ impl RateMicroBatchSource {
     fn offset_of(o: Option<&Offset>) -> Result<u64> {
         match o {
             None => Ok(0),
-            Some(v) => v.get("offset").and_then(|n| n.as_u64()).ok_or_else(|| {
-                Error::Unsupported(format!("not a rate-micro-batch offset: {v}"))
-            }),
+            Some(v) => v
+                .get("offset")
+                .and_then(|n| n.as_u64())
+                .ok_or_else(|| Error::Unsupported(format!("not a rate-micro-batch offset: {v}"))),
         }
     }
 }

@@ -30,12 +30,12 @@ impl SocketOptions {
                 "The socket source does not support a user-specified schema.".into(),
             ));
         }
-        let host = o
-            .get("host")
-            .ok_or_else(|| Error::Unsupported("Set a host to read from with option(\"host\", ...).".into()))?;
-        let port = o
-            .get("port")
-            .ok_or_else(|| Error::Unsupported("Set a port to read from with option(\"port\", ...).".into()))?;
+        let host = o.get("host").ok_or_else(|| {
+            Error::Unsupported("Set a host to read from with option(\"host\", ...).".into())
+        })?;
+        let port = o.get("port").ok_or_else(|| {
+            Error::Unsupported("Set a port to read from with option(\"port\", ...).".into())
+        })?;
         let port = port.trim().parse::<u16>().map_err(|_| Error::BadOption {
             name: "port".into(),
             value: port.into(),
@@ -86,7 +86,9 @@ impl SocketSource {
     /// a thread of its own until the server closes the connection.
     pub fn connect(opts: &SocketOptions) -> Result<Self> {
         let target = format!("{}:{}", opts.host, opts.port);
-        let io = |e: std::io::Error| Error::Unsupported(format!("socket source: cannot connect to {target}: {e}"));
+        let io = |e: std::io::Error| {
+            Error::Unsupported(format!("socket source: cannot connect to {target}: {e}"))
+        };
         let addr = target
             .to_socket_addrs()
             .map_err(io)?
@@ -178,6 +180,9 @@ impl Source for SocketSource {
     }
 
     fn description(&self) -> String {
-        format!("TextSocketV2[host: {}, port: {}]", self.opts.host, self.opts.port)
+        format!(
+            "TextSocketV2[host: {}, port: {}]",
+            self.opts.host, self.opts.port
+        )
     }
 }

@@ -244,8 +244,16 @@ impl Exec<'_> {
         if !df.is_streaming() {
             return Err(bad(format!("CREATE SINK {name}: its query reads no source (CREATE SOURCE); use CREATE VIEW or SELECT for static tables")));
         }
-        let is_file = matches!(format.to_ascii_lowercase().as_str(), "json" | "csv" | "parquet");
-        if !is_file && !matches!(format.to_ascii_lowercase().as_str(), "memory" | "console" | "kafka") {
+        let is_file = matches!(
+            format.to_ascii_lowercase().as_str(),
+            "json" | "csv" | "parquet"
+        );
+        if !is_file
+            && !matches!(
+                format.to_ascii_lowercase().as_str(),
+                "memory" | "console" | "kafka"
+            )
+        {
             return Err(bad(format!(
                 "sink format '{format}' is not supported (supported: memory, console, kafka, json, csv, parquet)"
             )));

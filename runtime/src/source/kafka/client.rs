@@ -49,9 +49,12 @@ impl KafkaClient {
         cfg.set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("enable.partition.eof", "true");
-        let consumer: BaseConsumer = cfg
-            .create()
-            .map_err(|e| kafka_error("cannot create the Kafka consumer (check the kafka.* options)", e))?;
+        let consumer: BaseConsumer = cfg.create().map_err(|e| {
+            kafka_error(
+                "cannot create the Kafka consumer (check the kafka.* options)",
+                e,
+            )
+        })?;
         Ok(KafkaClient {
             consumer,
             opts: opts.clone(),
@@ -91,7 +94,11 @@ impl KafkaClient {
                 Strategy::Assign(_) => false,
             };
             if wanted && t.error().is_none() {
-                out.extend(t.partitions().iter().map(|p| (t.name().to_string(), p.id())));
+                out.extend(
+                    t.partitions()
+                        .iter()
+                        .map(|p| (t.name().to_string(), p.id())),
+                );
             }
         }
         out.sort();
@@ -103,19 +110,33 @@ impl KafkaClient {
     /// broker lists is checked with a fetch of the partition's last batch:
     /// some brokers (tansu) list the last batch's base offset + 1, which
     /// is short of the end when that batch holds several records.
-    pub fn watermarks(&self, parts: &[(String, i32)]) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
+    pub fn watermarks(
+        &self,
+        parts: &[(String, i32)],
+    ) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
         let out = self.listed_watermarks(parts)?;
         self.confirm_ends(out)
     }
 
     /// The (earliest, latest) offsets as the broker lists them.
-    pub fn listed_watermarks(&self, parts: &[(String, i32)]) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
+    pub fn listed_watermarks(
+        &self,
+        parts: &[(String, i32)],
+    ) -> Result<BTreeMap<(String, i32), (i64, i64)>> {
         let mut out = BTreeMap::new();
         for (t, p) in parts {
             let w = self
                 .consumer
                 .fetch_watermarks(t, *p, self.opts.timeout)
-                .map_err(|e| kafka_error(&format!("cannot fetch the offsets of {t}-{p} from {}", self.servers()), e))?;
+                .map_err(|e| {
+                    kafka_error(
+                        &format!(
+                            "cannot fetch the offsets of {t}-{p} from {}",
+                            self.servers()
+                        ),
+                        e,
+                    )
+                })?;
             out.insert((t.clone(), *p), w);
         }
         Ok(out)
@@ -157,11 +178,14 @@ impl KafkaClient {
                     // The event names a partition, not its topic: with one
                     // topic per partition number it is that one; else those
                     // that delivered records.
-                    let same: Vec<(String, i32)> = pending.keys().filter(|tp| tp.1 == p).cloned().collect();
+                    let same: Vec<(String, i32)> =
+                        pending.keys().filter(|tp| tp.1 == p).cloned().collect();
                     let done: Vec<(String, i32)> = if same.len() == 1 {
                         same
                     } else {
-                        same.into_iter().filter(|tp| pending[tp].is_some()).collect()
+                        same.into_iter()
+                            .filter(|tp| pending[tp].is_some())
+                            .collect()
                     };
                     for tp in done {
                         if let Some(Some(end)) = pending.remove(&tp) {
@@ -170,7 +194,9 @@ impl KafkaClient {
                         }
                     }
                 }
-                Some(Err(e)) => return Err(kafka_error(&format!("reading from {}", self.servers()), e)),
+                Some(Err(e)) => {
+                    return Err(kafka_error(&format!("reading from {}", self.servers()), e))
+                }
                 // A partition whose last batch holds no record (a
                 // transaction marker) sends nothing: the listed end holds.
                 None => {
@@ -214,13 +240,17 @@ impl KafkaClient {
         let mut last_progress = Instant::now();
         while !pending.is_empty() {
             match self.consumer.poll(std::time::Duration::from_millis(100)) {
-                None | Some(Err(KafkaError::PartitionEOF(_))) => self.skip_finished(&mut pending)?,
+                None | Some(Err(KafkaError::PartitionEOF(_))) => {
+                    self.skip_finished(&mut pending)?
+                }
                 Some(Err(e)) => {
                     return Err(kafka_error(&format!("reading from {}", self.servers()), e));
                 }
                 Some(Ok(m)) => {
                     let tp = (m.topic().to_string(), m.partition());
-                    let Some(&end) = pending.get(&tp) else { continue };
+                    let Some(&end) = pending.get(&tp) else {
+                        continue;
+                    };
                     last_progress = Instant::now();
                     if m.offset() < end {
                         let (ms, ty) = match m.timestamp() {
@@ -244,7 +274,8 @@ impl KafkaClient {
                 }
             }
             if !pending.is_empty() && last_progress.elapsed() > self.opts.timeout {
-                let missing: Vec<String> = pending.keys().map(|(t, p)| format!("{t}-{p}")).collect();
+                let missing: Vec<String> =
+                    pending.keys().map(|(t, p)| format!("{t}-{p}")).collect();
                 return Err(Error::Kafka(format!(
                     "timed out after {} ms (kafkaConsumer.pollTimeoutMs) reading {} from {}",
                     self.opts.timeout.as_millis(),

@@ -9,8 +9,8 @@ pub mod options;
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BinaryBuilder, Int32Builder, Int64Builder, StringBuilder};
 use arrow::array::TimestampMicrosecondBuilder;
+use arrow::array::{ArrayRef, BinaryBuilder, Int32Builder, Int64Builder, StringBuilder};
 use arrow::record_batch::RecordBatch;
 use sqlc_compiler::types::{DataType, Field, Schema};
 
@@ -79,7 +79,11 @@ pub fn read_static(o: &Options, schema: Option<&Schema>) -> Result<(Schema, Vec<
 
 /// Offsets of `bound` for the partitions in `marks` (-2/-1 and unnamed
 /// partitions resolved against the watermarks).
-fn resolve(bound: &Bound, marks: &std::collections::BTreeMap<(String, i32), (i64, i64)>, start: bool) -> PartitionOffsets {
+fn resolve(
+    bound: &Bound,
+    marks: &std::collections::BTreeMap<(String, i32), (i64, i64)>,
+    start: bool,
+) -> PartitionOffsets {
     marks
         .iter()
         .map(|(tp, &(low, high))| {
@@ -113,7 +117,11 @@ fn rate_limit(limit: u64, from: &PartitionOffsets, until: &mut PartitionOffsets)
         let begin = from.get(tp).copied().unwrap_or(*end);
         let size = (*end - begin).max(0);
         let prorate = limit as f64 * (size as f64 / total as f64);
-        let n = if prorate < 1.0 { prorate.ceil() } else { prorate.floor() } as i64;
+        let n = if prorate < 1.0 {
+            prorate.ceil()
+        } else {
+            prorate.floor()
+        } as i64;
         *end = (*end).min(begin + n);
     }
 }
@@ -167,8 +175,14 @@ impl KafkaSource {
         for (tp, &(low, _)) in &marks {
             let start = from.get(tp).copied();
             let lost = match start {
-                Some(s) if s < low => Some(format!("offsets {s} to {} are no longer available", low - 1)),
-                None if low > 0 => Some(format!("it is new and offsets 0 to {} are already gone", low - 1)),
+                Some(s) if s < low => Some(format!(
+                    "offsets {s} to {} are no longer available",
+                    low - 1
+                )),
+                None if low > 0 => Some(format!(
+                    "it is new and offsets 0 to {} are already gone",
+                    low - 1
+                )),
                 _ => None,
             };
             let end = until[tp];
@@ -267,7 +281,12 @@ impl Source for KafkaSource {
     fn prepare_for_trigger_available_now(&mut self) -> Result<()> {
         let parts = self.client.partitions()?;
         let marks = self.client.watermarks(&parts)?;
-        self.cap = Some(marks.into_iter().map(|(tp, (_, high))| (tp, high)).collect());
+        self.cap = Some(
+            marks
+                .into_iter()
+                .map(|(tp, (_, high))| (tp, high))
+                .collect(),
+        );
         Ok(())
     }
 
@@ -291,7 +310,10 @@ impl Source for KafkaSource {
 fn to_batch(schema: &Schema, records: Vec<Record>) -> Result<RecordBatch> {
     let n = records.len();
     let mut key = BinaryBuilder::with_capacity(n, 0);
-    let bytes: usize = records.iter().map(|r| r.value.as_ref().map_or(0, Vec::len)).sum();
+    let bytes: usize = records
+        .iter()
+        .map(|r| r.value.as_ref().map_or(0, Vec::len))
+        .sum();
     let mut value = BinaryBuilder::with_capacity(n, bytes);
     let mut topic = StringBuilder::with_capacity(n, n * 8);
     let mut partition = Int32Builder::with_capacity(n);
@@ -329,7 +351,9 @@ mod tests {
     use super::*;
 
     fn offs(v: &[(&str, i32, i64)]) -> PartitionOffsets {
-        v.iter().map(|(t, p, o)| ((t.to_string(), *p), *o)).collect()
+        v.iter()
+            .map(|(t, p, o)| ((t.to_string(), *p), *o))
+            .collect()
     }
 
     #[test]
@@ -345,11 +369,28 @@ mod tests {
 
     #[test]
     fn bounds_resolve_against_watermarks() {
-        let marks = [(("t".to_string(), 0), (2, 9)), (("t".to_string(), 1), (0, 4))].into_iter().collect();
-        assert_eq!(resolve(&Bound::Earliest, &marks, true), offs(&[("t", 0, 2), ("t", 1, 0)]));
-        assert_eq!(resolve(&Bound::Latest, &marks, true), offs(&[("t", 0, 9), ("t", 1, 4)]));
+        let marks = [
+            (("t".to_string(), 0), (2, 9)),
+            (("t".to_string(), 1), (0, 4)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            resolve(&Bound::Earliest, &marks, true),
+            offs(&[("t", 0, 2), ("t", 1, 0)])
+        );
+        assert_eq!(
+            resolve(&Bound::Latest, &marks, true),
+            offs(&[("t", 0, 9), ("t", 1, 4)])
+        );
         let spec = Bound::Specific(offs(&[("t", 0, -1)]));
-        assert_eq!(resolve(&spec, &marks, true), offs(&[("t", 0, 9), ("t", 1, 0)]));
-        assert_eq!(resolve(&spec, &marks, false), offs(&[("t", 0, 9), ("t", 1, 4)]));
+        assert_eq!(
+            resolve(&spec, &marks, true),
+            offs(&[("t", 0, 9), ("t", 1, 0)])
+        );
+        assert_eq!(
+            resolve(&spec, &marks, false),
+            offs(&[("t", 0, 9), ("t", 1, 4)])
+        );
     }
 }

@@ -71,7 +71,8 @@ impl KafkaOptions {
             .collect();
         if !client.iter().any(|(k, _)| k == "bootstrap.servers") {
             return Err(Error::Unsupported(
-                "Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer".into(),
+                "Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer"
+                    .into(),
             ));
         }
         for key in ["group.id", "auto.offset.reset", "enable.auto.commit"] {
@@ -123,18 +124,19 @@ impl KafkaOptions {
         let starting = parse_bound(o, "startingOffsets", Bound::Latest)?;
         let ending = parse_bound(o, "endingOffsets", Bound::Latest)?;
         if ending == Bound::Earliest {
-            return Err(bad("endingOffsets", "earliest", "ending offset cannot be earliest"));
+            return Err(bad(
+                "endingOffsets",
+                "earliest",
+                "ending offset cannot be earliest",
+            ));
         }
-        let max_offsets_per_trigger = match o.get("maxOffsetsPerTrigger") {
-            None => None,
-            Some(v) => Some(
-                v.trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| bad("maxOffsetsPerTrigger", v, "expected a positive integer"))?,
-            ),
-        };
+        let max_offsets_per_trigger =
+            match o.get("maxOffsetsPerTrigger") {
+                None => None,
+                Some(v) => Some(v.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(
+                    || bad("maxOffsetsPerTrigger", v, "expected a positive integer"),
+                )?),
+            };
         let timeout_ms = match o.get("kafkaConsumer.pollTimeoutMs") {
             None => 30_000,
             Some(v) => v
@@ -176,7 +178,10 @@ fn parse_assign(v: &str) -> Result<Vec<(String, i32)>> {
     let mut out = Vec::new();
     for (topic, parts) in obj {
         for p in parts.as_array().ok_or_else(err)? {
-            let p = p.as_i64().and_then(|p| i32::try_from(p).ok()).ok_or_else(err)?;
+            let p = p
+                .as_i64()
+                .and_then(|p| i32::try_from(p).ok())
+                .ok_or_else(err)?;
             out.push((topic.clone(), p));
         }
     }
@@ -205,7 +210,9 @@ pub fn offsets_from_json(v: &str) -> std::result::Result<PartitionOffsets, Strin
     offsets_from_value(&json)
 }
 
-pub fn offsets_from_value(json: &serde_json::Value) -> std::result::Result<PartitionOffsets, String> {
+pub fn offsets_from_value(
+    json: &serde_json::Value,
+) -> std::result::Result<PartitionOffsets, String> {
     let obj = json.as_object().ok_or("not a JSON object")?;
     let mut out = PartitionOffsets::new();
     for (topic, parts) in obj {
@@ -268,14 +275,29 @@ mod tests {
         assert!(KafkaOptions::parse(&opts(&base)).is_err());
         assert!(KafkaOptions::parse(&opts(&[("subscribe", "t")])).is_err());
         let both = opts(&[base[0], ("subscribe", "t"), ("assign", r#"{"t":[0]}"#)]);
-        assert!(KafkaOptions::parse(&both).unwrap_err().to_string().contains("Only one"));
+        assert!(KafkaOptions::parse(&both)
+            .unwrap_err()
+            .to_string()
+            .contains("Only one"));
         let k = KafkaOptions::parse(&opts(&[base[0], ("assign", r#"{"t":[0,2]}"#)])).unwrap();
         assert!(matches!(k.strategy, Strategy::Assign(ref v) if v.len() == 2));
-        assert_eq!(k.client, vec![("bootstrap.servers".to_string(), "h:1".to_string())]);
+        assert_eq!(
+            k.client,
+            vec![("bootstrap.servers".to_string(), "h:1".to_string())]
+        );
         assert_eq!(k.starting, Bound::Latest);
-        let e = KafkaOptions::parse(&opts(&[base[0], ("subscribe", "t"), ("maxOffsetsPerTrigger", "0")]));
+        let e = KafkaOptions::parse(&opts(&[
+            base[0],
+            ("subscribe", "t"),
+            ("maxOffsetsPerTrigger", "0"),
+        ]));
         assert!(e.is_err());
-        let p = KafkaOptions::parse(&opts(&[base[0], ("subscribePattern", "t.*"), ("startingOffsets", "earliest")])).unwrap();
+        let p = KafkaOptions::parse(&opts(&[
+            base[0],
+            ("subscribePattern", "t.*"),
+            ("startingOffsets", "earliest"),
+        ]))
+        .unwrap();
         match p.strategy {
             Strategy::Pattern(re) => assert!(re.is_match("t1") && !re.is_match("xt1")),
             _ => panic!("expected a pattern"),
