@@ -55,6 +55,9 @@ impl Key {
 /// Code generation state of the aggregate sink.
 pub struct AggSink {
     table: Value,
+    /// The table's watermark, read once per kernel call (it does not change
+    /// while a kernel runs).
+    watermark: Value,
     layout: TableLayout,
 }
 
@@ -64,7 +67,12 @@ impl AggSink {
         let layout = TableLayout::new(spec)?;
         let ctx = g.ctx;
         let table = g.load(types::I64, ctx, CTX_TABLE);
-        Ok(AggSink { table, layout })
+        let watermark = g.load(types::I64, table, raw::WATERMARK);
+        Ok(AggSink {
+            table,
+            watermark,
+            layout,
+        })
     }
 
     /// The per-row code: keys and arguments once; a row late by its
@@ -88,7 +96,7 @@ impl AggSink {
         if let Some(k) = spec.event_time_key.filter(|&k| Some(k) != window_key) {
             if let Key::Fixed { null, enc } = keys[k] {
                 // Late: not null and at or behind the watermark.
-                let wm = g.load(types::I64, self.table, raw::WATERMARK);
+                let wm = self.watermark;
                 let le = g.b.ins().icmp(IntCC::SignedLessThanOrEqual, enc, wm);
                 let valid = g.b.ins().icmp_imm_s(IntCC::Equal, null, 0);
                 let late = g.b.ins().band(le, valid);
@@ -133,7 +141,7 @@ impl AggSink {
                 g.b.ins().brif(covers, body, &[], done, &[]);
                 g.b.switch_to_block(body);
                 if spec.event_time_key == Some(w.key) {
-                    let wm = g.load(types::I64, self.table, raw::WATERMARK);
+                    let wm = self.watermark;
                     let late = g.b.ins().icmp(IntCC::SignedLessThanOrEqual, end, wm);
                     // The latest window late: every window of the row is.
                     let latest = g.b.ins().icmp(IntCC::Equal, start, last);
