@@ -246,3 +246,37 @@ fn stream_static_joins_of_each_kind_match_spark() {
         }
     }
 }
+
+/// Two watermarked inputs: the query's watermark is the slower one's (the
+/// minimum), or with `spark.sql.streaming.multipleWatermarkPolicy = max`
+/// the faster one's.
+#[test]
+fn multiple_watermarks_combine_by_the_policy() {
+    let d = data();
+    for (policy, want) in [
+        ("min", "2026-01-01T09:32:00.000Z"),
+        ("max", "2026-01-01T09:51:00.000Z"),
+    ] {
+        let spark = session(sqlc::ExecMode::Jit);
+        spark
+            .conf()
+            .set("spark.sql.streaming.multipleWatermarkPolicy", policy);
+        let imps = stream(&spark, &d.imps, "ad BIGINT, imp_time TIMESTAMP", "imp_time");
+        // Clicks are held back by 30 minutes, impressions by 10.
+        let clicks = spark
+            .read_stream()
+            .schema("click_ad BIGINT, click_time TIMESTAMP")
+            .option("maxFilesPerTrigger", 1)
+            .json(&d.clicks)
+            .unwrap()
+            .with_watermark("click_time", "30 minutes")
+            .unwrap();
+        let df = imps
+            .join(&clicks, expr("click_ad = ad").unwrap(), "inner")
+            .unwrap();
+        let (q, _) = run(&spark, &df, &format!("policy_{policy}"));
+        // After the first batch (impressions up to 10:01, clicks 10:02).
+        let wm = q.recent_progress()[1].watermark.clone();
+        assert_eq!(wm.as_deref(), Some(want), "{policy}");
+    }
+}
