@@ -60,6 +60,13 @@ fn run(
     for (k, v) in opts {
         w = w.option(k, v);
     }
+    if format == "kafka" {
+        // A Kafka sink needs a checkpoint, as in Spark: a fresh one per run.
+        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let ck = std::env::temp_dir().join(format!("sqlc-kafka-bench-{}-{n}", std::process::id()));
+        w = w.option("checkpointLocation", ck.display());
+    }
     let q = w.start()?;
     q.await_termination(None)?;
     Ok(t0.elapsed().as_secs_f64())

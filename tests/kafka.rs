@@ -266,11 +266,13 @@ fn example_8_round_trip_through_casts() {
         .select_expr(["topic", "CAST(key AS STRING)", "CAST(value AS STRING)"])
         .unwrap();
         assert_eq!(df.columns(), ["topic", "key", "value"]);
+        let ck = tempfile::tempdir().unwrap();
         let q = df
             .write_stream()
             .format("kafka")
             .option("kafka.bootstrap.servers", bootstrap())
             .option("topic", &dst)
+            .option("checkpointLocation", ck.path().display())
             .start()
             .unwrap();
         q.process_all_available().unwrap();
@@ -293,6 +295,7 @@ fn example_8_as_a_cli_script() {
     create_topic(&src, 2);
     create_topic(&dst, 1);
     send(&src, &numbered(6, 2));
+    let ck = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_sqlc"))
         .arg("run")
         .arg(root().join("examples/sql/ex8_kafka.sql"))
@@ -302,6 +305,8 @@ fn example_8_as_a_cli_script() {
         .arg(format!("in={src}"))
         .arg("--var")
         .arg(format!("out={dst}"))
+        .arg("--var")
+        .arg(format!("ck={}", ck.path().display()))
         .output()
         .unwrap();
     assert!(
@@ -557,15 +562,30 @@ fn bad_kafka_options_are_refused_when_the_stream_is_defined() {
         .unwrap()
         .select(["topic"])
         .unwrap();
+    let ck = tempfile::tempdir().unwrap();
     let e = df
         .write_stream()
         .format("kafka")
         .option("kafka.bootstrap.servers", "127.0.0.1:1")
+        .option("checkpointLocation", ck.path().display())
         .start()
         .err()
         .unwrap()
         .to_string();
     assert!(e.contains("Required attribute 'value' not found"), "{e}");
+    // As Spark, a Kafka sink needs a checkpoint.
+    let e = df
+        .select_expr(["topic AS value"])
+        .unwrap()
+        .write_stream()
+        .format("kafka")
+        .option("kafka.bootstrap.servers", "127.0.0.1:1")
+        .option("topic", "t")
+        .start()
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("checkpointLocation must be specified"), "{e}");
 }
 
 /// A Kafka query stopped and started again with its checkpoint carries on

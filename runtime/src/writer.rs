@@ -125,7 +125,8 @@ pub fn start(
             "Data source {format} does not support {mode} output mode"
         )));
     }
-    let checkpoint = open_checkpoint(&cfg, is_file_sink, &format)?;
+    // Spark requires a checkpoint of file and Kafka sinks.
+    let checkpoint = open_checkpoint(&cfg, is_file_sink || format == "kafka", &format)?;
     let phys = plan_physical(plan, exec_mode)?;
     let mut sources = Vec::new();
     for (id, streaming) in plan.scans() {
@@ -250,7 +251,7 @@ pub fn start(
 
 /// The query's checkpoint: the `checkpointLocation` option, else a
 /// directory named after the query under the session's
-/// `spark.sql.streaming.checkpointLocation`. File sinks require one.
+/// `spark.sql.streaming.checkpointLocation`. File and Kafka sinks require one.
 fn open_checkpoint(cfg: &WriterConfig, required: bool, format: &str) -> Result<Option<Checkpoint>> {
     let root = cfg
         .session_conf
