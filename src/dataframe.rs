@@ -335,7 +335,7 @@ impl DataFrame {
     /// `join(other, ["gt", "model"], "inner")` or on a condition column.
     pub fn join(&self, other: &DataFrame, on: impl Into<JoinOn>, how: &str) -> Result<DataFrame> {
         let how = JoinType::parse(how).ok_or_else(|| {
-            Error::Unsupported(format!(
+            Error::analysis("UNSUPPORTED_JOIN_TYPE", format!(
                 "Unsupported join type '{how}'. Supported join types include: 'inner', 'outer', 'full', \
                  'fullouter', 'full_outer', 'leftouter', 'left', 'left_outer', 'rightouter', 'right', \
                  'right_outer', 'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', 'anti'"

@@ -182,11 +182,12 @@ impl Session {
     /// A DataFrame over batches already in memory.
     pub fn create_data_frame(&self, batches: Vec<RecordBatch>) -> Result<DataFrame> {
         let Some(first) = batches.first() else {
-            return Err(Error::Unsupported(
-                "create_data_frame needs at least one batch (for its schema)".into(),
+            return Err(Error::analysis(
+                "INVALID_ARGUMENT",
+                "create_data_frame needs at least one batch (for its schema)",
             ));
         };
-        let schema = Schema::from_arrow(&first.schema()).map_err(Error::Unsupported)?;
+        let schema = Schema::from_arrow(&first.schema()).map_err(|m| Error::not_supported(m))?;
         let plan = self.inner.catalog.add(
             Relation::Static {
                 name: "memory".into(),

@@ -108,8 +108,8 @@ impl DataStreamWriter {
             };
             let df = session
                 .create_data_frame(rows)
-                .map_err(|e| sqlc_runtime::Error::Unsupported(e.to_string()))?;
-            f(df, id).map_err(|e| sqlc_runtime::Error::Unsupported(e.to_string()))
+                .map_err(crate::Error::into_runtime)?;
+            f(df, id).map_err(|e| sqlc_runtime::Error::UserFunction(Box::new(e)))
         }));
         self.cfg.format = Some("foreachBatch".into());
         self

@@ -250,8 +250,8 @@ fn sql_sees_memory_tables_static_tables_and_views() {
         assert_eq!(r.get(1), r.get(2), "{r}");
     }
     let err = spark.sql("SELECT * FROM no_such_table").unwrap_err();
-    assert_eq!(err.class(), Some("TABLE_OR_VIEW_NOT_FOUND"));
+    assert_eq!(err.class(), "TABLE_OR_VIEW_NOT_FOUND");
     let err = spark.sql("SELECT nope FROM history").unwrap_err();
-    assert_eq!(err.class(), Some("UNRESOLVED_COLUMN"));
+    assert_eq!(err.class(), "UNRESOLVED_COLUMN");
     q.stop().unwrap();
 }

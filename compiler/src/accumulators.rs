@@ -154,8 +154,8 @@ impl DistinctSets {
                 !s.contains(b) && s.insert(b.to_vec())
             }
             _ => {
-                return Err(Error::Codegen(
-                    "a distinct set offered a value of another kind".into(),
+                return Err(Error::internal(
+                    "a distinct set offered a value of another kind",
                 ))
             }
         };

@@ -168,8 +168,8 @@ impl TableLayout {
             off += match t {
                 DataType::Utf8 | DataType::Binary => 16,
                 DataType::Struct(_) => {
-                    return Err(Error::Unsupported(
-                        "grouping by a struct column is not supported".into(),
+                    return Err(Error::not_supported(
+                        "grouping by a struct column is not supported",
                     ))
                 }
                 _ => 8,

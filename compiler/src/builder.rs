@@ -27,9 +27,10 @@ pub fn scan(source: SourceId, name: &str, schema: Schema, streaming: bool) -> Ar
 
 pub fn filter(input: &Arc<Plan>, predicate: &Expr) -> Result<Arc<Plan>> {
     if predicate.contains_aggregate() {
-        return Err(Error::Unsupported(format!(
-            "[INVALID_WHERE_CONDITION] The WHERE condition `{predicate}` contains an aggregate function; use HAVING"
-        )));
+        return Err(Error::analysis(
+            "INVALID_WHERE_CONDITION",
+            format!("The WHERE condition `{predicate}` contains an aggregate function; use HAVING"),
+        ));
     }
     let p = resolve(predicate, &Scope::new(input))?;
     let p = match p.ty {
@@ -170,8 +171,9 @@ pub fn aggregate_having(
     having: Option<&Expr>,
 ) -> Result<Arc<Plan>> {
     if keys.len() > 63 {
-        return Err(Error::Unsupported(
-            "at most 63 grouping columns are supported".into(),
+        return Err(Error::analysis(
+            "GROUPING_SIZE_LIMIT_EXCEEDED",
+            "at most 63 grouping columns are supported",
         ));
     }
     let scope = Scope::new(input);
@@ -179,10 +181,9 @@ pub fn aggregate_having(
         .filter(|&i| window::is_window_call(&keys[i]))
         .collect();
     if windows.len() > 1 {
-        return Err(Error::Unsupported(
+        return Err(Error::analysis("UNSUPPORTED_EXPR_FOR_OPERATOR", 
             "Multiple time/session window expressions would result in a cartesian product of rows, \
-             therefore they are currently not supported."
-                .into(),
+             therefore they are currently not supported.",
         ));
     }
     let mut window = None;
@@ -342,8 +343,8 @@ impl Rewriter<'_> {
                 .position(|i| Some(i) != window_key && self.tkeys[i] == t)
             {
                 Some(i) => Ok(Some(Self::col(i))),
-                None if matches!(e, Expr::Column { .. }) => Err(Error::Unsupported(format!(
-                    "[MISSING_AGGREGATION] The non-aggregating expression `{e}` is based on columns which are \
+                None if matches!(e, Expr::Column { .. }) => Err(Error::analysis("MISSING_AGGREGATION", format!(
+                    "The non-aggregating expression `{e}` is based on columns which are \
                      not participating in the GROUP BY clause. Add the columns to the GROUP BY, or wrap them \
                      in an aggregate function such as first() or any_value()."
                 ))),
@@ -367,10 +368,13 @@ impl Rewriter<'_> {
         if window::is_window_call(e) && !matches!(e, Expr::Alias(..)) {
             return match self.window {
                 Some((i, w)) if strip(w) == *e => Ok(Some(Self::col(i))),
-                _ => Err(Error::Unsupported(format!(
-                    "[MISSING_AGGREGATION] `{e}` is not a grouping expression: a window in the select \
+                _ => Err(Error::analysis(
+                    "MISSING_AGGREGATION",
+                    format!(
+                        "`{e}` is not a grouping expression: a window in the select \
                      list must be the one in the GROUP BY"
-                ))),
+                    ),
+                )),
             };
         }
         if let (
@@ -401,8 +405,8 @@ impl Rewriter<'_> {
             return self.grouping(e, &lname, args);
         }
         if args.iter().any(Expr::contains_aggregate) {
-            return Err(Error::Unsupported(format!(
-                "[NESTED_AGGREGATE_FUNCTION] It is not allowed to use an aggregate function in the argument of another aggregate function: `{e}`"
+            return Err(Error::analysis("NESTED_AGGREGATE_FUNCTION", format!(
+                "It is not allowed to use an aggregate function in the argument of another aggregate function: `{e}`"
             )));
         }
         let scope = Scope::new(self.input);
@@ -450,7 +454,7 @@ impl Rewriter<'_> {
                     ("avg" | "mean", false) => AggFunc::Avg,
                     ("avg" | "mean", true) => AggFunc::AvgDistinct,
                     (_, true) => {
-                        return Err(Error::Unsupported(format!(
+                        return Err(Error::not_supported(format!(
                             "`{e}`: DISTINCT is not supported in {lname}"
                         )))
                     }
@@ -462,7 +466,7 @@ impl Rewriter<'_> {
                 (func, Some(numeric_arg(e, &lname, resolve(a, &scope)?)?))
             }
             ("count", [_, _, ..]) if distinct => {
-                return Err(Error::Unsupported(format!(
+                return Err(Error::not_supported(format!(
                     "`{e}`: count(DISTINCT) of several columns is not supported"
                 )))
             }
@@ -475,10 +479,13 @@ impl Rewriter<'_> {
                 })
             }
             _ => {
-                return Err(Error::Unsupported(format!(
-                    "[WRONG_NUM_ARGS] `{lname}` takes one argument (count also takes *), got {}",
-                    args.len()
-                )))
+                return Err(Error::analysis(
+                    "WRONG_NUM_ARGS",
+                    format!(
+                        "`{lname}` takes one argument (count also takes *), got {}",
+                        args.len()
+                    ),
+                ))
             }
         };
         let call = AggCall { func, arg };
@@ -498,10 +505,13 @@ impl Rewriter<'_> {
     /// hidden grouping id, whose bit (n-1-i) is set when key i is rolled up.
     fn grouping(&mut self, e: &Expr, lname: &str, args: &[Expr]) -> Result<Expr> {
         let Some(has_id) = self.grouping else {
-            return Err(Error::Unsupported(format!(
-                "[UNSUPPORTED_GROUPING_EXPRESSION] grouping()/grouping_id() can only be used with \
+            return Err(Error::analysis(
+                "UNSUPPORTED_GROUPING_EXPRESSION",
+                format!(
+                    "grouping()/grouping_id() can only be used with \
                  GroupingSets/Cube/Rollup: `{e}`"
-            )));
+                ),
+            ));
         };
         let scope = Scope::new(self.input);
         let n = self.tkeys.len();
@@ -512,10 +522,13 @@ impl Rewriter<'_> {
             match self.tkeys.iter().position(|k| *k == t) {
                 Some(i) => positions.push(i),
                 None if lname == "grouping" => {
-                    return Err(Error::Unsupported(format!(
-                        "[GROUPING_COLUMN_MISMATCH] Column of grouping ({a}) can't be found in grouping columns ({})",
-                        keys.join(", ")
-                    )))
+                    return Err(Error::analysis(
+                        "GROUPING_COLUMN_MISMATCH",
+                        format!(
+                            "Column of grouping ({a}) can't be found in grouping columns ({})",
+                            keys.join(", ")
+                        ),
+                    ))
                 }
                 None => positions.push(usize::MAX),
             }
@@ -543,16 +556,22 @@ impl Rewriter<'_> {
                     otherwise: Some(Box::new(Expr::Literal(Scalar::Int32(0)))),
                 })
             }
-            ("grouping", _) => Err(Error::Unsupported(format!(
-                "[WRONG_NUM_ARGS] `grouping` takes one argument, got {}",
-                args.len()
-            ))),
+            ("grouping", _) => Err(Error::analysis(
+                "WRONG_NUM_ARGS",
+                format!("`grouping` takes one argument, got {}", args.len()),
+            )),
             (_, p) if p.is_empty() || p.iter().copied().eq(0..n) => Ok(gid),
-            _ => Err(Error::Unsupported(format!(
-                "[GROUPING_ID_COLUMN_MISMATCH] Columns of grouping_id ({}) does not match grouping columns ({})",
-                args.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", "),
-                keys.join(", ")
-            ))),
+            _ => Err(Error::analysis(
+                "GROUPING_ID_COLUMN_MISMATCH",
+                format!(
+                    "Columns of grouping_id ({}) does not match grouping columns ({})",
+                    args.iter()
+                        .map(|a| a.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    keys.join(", ")
+                ),
+            )),
         }
     }
 }
@@ -653,10 +672,10 @@ pub fn deduplicate(input: &Arc<Plan>, columns: &[String]) -> Result<Arc<Plan>> {
 /// time of its first row plus the delay.
 pub fn deduplicate_within_watermark(input: &Arc<Plan>, columns: &[String]) -> Result<Arc<Plan>> {
     if input.is_streaming() && input.event_time_columns().is_empty() {
-        return Err(Error::Unsupported(
+        return Err(Error::analysis(
+            "UNSUPPORTED_STREAMING_OPERATION",
             "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets \
-             without watermark: call with_watermark(..) first"
-                .into(),
+             without watermark: call with_watermark(..) first",
         ));
     }
     deduplicate_node(input, columns, true)

@@ -82,6 +82,12 @@ pub enum TExprKind {
         func: ScalarFunc,
         args: Vec<TExpr>,
     },
+    /// A call of a function of the catalog ([`crate::functions`]) that the
+    /// JIT does not emit inline: pipelines holding one run in the twin.
+    Function {
+        func: crate::functions::FunctionRef,
+        args: Vec<TExpr>,
+    },
     /// Field `index` of a struct value (null where the struct is null).
     GetField {
         arg: Box<TExpr>,
@@ -524,7 +530,7 @@ impl TExpr {
                 }
                 v
             }
-            Coalesce(args) | Call { args, .. } => args.iter().collect(),
+            Coalesce(args) | Call { args, .. } | Function { args, .. } => args.iter().collect(),
         }
     }
 }
@@ -598,6 +604,10 @@ impl fmt::Display for TExpr {
                 write!(f, "coalesce({})", items.join(", "))
             }
             Call { func, args } => {
+                let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
+                write!(f, "{}({})", func.name(), items.join(", "))
+            }
+            Function { func, args } => {
                 let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
                 write!(f, "{}({})", func.name(), items.join(", "))
             }

@@ -94,6 +94,7 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
             Some(format!("{}()", func.name()))
         }
         TExprKind::GetField { .. } => Some("struct field access".to_string()),
+        TExprKind::Function { func, .. } => Some(format!("{}()", func.name())),
         _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
         _ => None,
     };
@@ -130,7 +131,12 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
             .filter_map(|c| c.arg.as_ref())
             .for_each(|e| struct_uses(e, &mut why));
     }
-    (!why.is_empty()).then(|| format!("not compiled (struct values): {}", why.join(", ")))
+    (!why.is_empty()).then(|| {
+        format!(
+            "not compiled (struct values or interpreted functions): {}",
+            why.join(", ")
+        )
+    })
 }
 
 /// A kernel the JIT handed to the interpreted twin, saying why in `explain`.

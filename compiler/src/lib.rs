@@ -8,6 +8,7 @@ pub mod builder;
 pub mod codegen;
 pub mod error;
 pub mod expr;
+pub mod functions;
 pub mod interp;
 pub mod interval;
 pub mod ir;

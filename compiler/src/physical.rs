@@ -534,7 +534,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                         kernel: k,
                     },
                     Some(_) => {
-                        return Err(crate::error::Error::Unsupported(format!(
+                        return Err(crate::error::Error::not_supported(format!(
                             "a join condition other than equalities is supported in inner joins \
                              and stream–stream joins, not in a {how:?} join of a table"
                         )))

@@ -106,10 +106,11 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
         },
         Expr::GetField(inner, name) => get_field(resolve(inner, scope)?, name, e),
         Expr::Literal(v) => Ok(TExpr::literal(v.clone())),
-        Expr::Wildcard { .. } | Expr::Star => Err(Error::Unsupported(format!(
-            "`{e}` is only allowed in a select list or in count(*)"
-        ))),
-        Expr::Interval(_) => Err(Error::Unsupported(format!(
+        Expr::Wildcard { .. } | Expr::Star => Err(Error::analysis(
+            "INVALID_USAGE_OF_STAR_OR_REGEX",
+            format!("`{e}` is only allowed in a select list or in count(*)"),
+        )),
+        Expr::Interval(_) => Err(Error::not_supported(format!(
             "an interval ({e}) is only allowed in a watermark delay or a window duration"
         ))),
         Expr::Unary {
@@ -319,15 +320,19 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
             distinct,
         } => {
             if is_aggregate_name(name) || name.eq_ignore_ascii_case("window") {
-                return Err(Error::Unsupported(format!(
-                    "[UNSUPPORTED_EXPR_FOR_OPERATOR] `{e}` is not allowed here: aggregate functions belong in a \
+                return Err(Error::analysis(
+                    "UNSUPPORTED_EXPR_FOR_OPERATOR",
+                    format!(
+                        "`{e}` is not allowed here: aggregate functions belong in a \
                      select list with GROUP BY (or in agg()), not in WHERE or a scalar expression"
-                )));
+                    ),
+                ));
             }
             if *distinct {
-                return Err(Error::Unsupported(format!(
-                    "DISTINCT is only allowed in aggregate functions: {e}"
-                )));
+                return Err(Error::analysis(
+                    "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+                    format!("DISTINCT is only allowed in aggregate functions: {e}"),
+                ));
             }
             function(name, args, scope, e)
         }
@@ -418,10 +423,13 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
         }
         "from_json" => {
             if !(2..=3).contains(&args.len()) {
-                return Err(Error::Unsupported(format!(
-                    "[WRONG_NUM_ARGS] The `from_json` requires [2, 3] parameters but the actual number is {}.",
-                    args.len()
-                )));
+                return Err(Error::analysis(
+                    "WRONG_NUM_ARGS",
+                    format!(
+                        "The `from_json` requires [2, 3] parameters but the actual number is {}.",
+                        args.len()
+                    ),
+                ));
             }
             let ddl = literal_string(&args[1], e)?;
             let schema = crate::sql::parse_ddl_schema(&ddl)
@@ -454,10 +462,13 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
         }
         "to_json" => {
             if argv.len() != 1 {
-                return Err(Error::Unsupported(format!(
-                    "[WRONG_NUM_ARGS] The `to_json` requires 1 parameters but the actual number is {}.",
-                    argv.len()
-                )));
+                return Err(Error::analysis(
+                    "WRONG_NUM_ARGS",
+                    format!(
+                        "The `to_json` requires 1 parameters but the actual number is {}.",
+                        argv.len()
+                    ),
+                ));
             }
             let a = argv
                 .into_iter()
@@ -469,7 +480,7 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
             let n = a.nullable;
             call(ScalarFunc::ToJson, vec![a], DataType::Utf8, n)
         }
-        _ => Err(Error::UnknownFunction(lname.to_string())),
+        _ => Err(unknown_function(&lname)),
     }
 }
 
@@ -520,7 +531,7 @@ fn string_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
 fn literal_string(p: &Expr, e: &Expr) -> Result<String> {
     match p {
         Expr::Literal(Scalar::Utf8(s)) => Ok(s.clone()),
-        _ => Err(Error::Unsupported(format!(
+        _ => Err(Error::not_supported(format!(
             "the pattern of `{e}` must be a string literal"
         ))),
     }
@@ -673,17 +684,27 @@ pub fn cast(e: TExpr, to: DataType) -> Result<TExpr> {
 fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr> {
     use ScalarFunc as F;
     let lname = name.to_ascii_lowercase();
+    if let Some(rewritten) = crate::functions::rewrite::rewrite(&lname, args)? {
+        return resolve(&rewritten, scope);
+    }
     let argv = args
         .iter()
         .map(|a| resolve(a, scope))
         .collect::<Result<Vec<_>>>()?;
     let arity = |lo: usize, hi: usize| -> Result<()> {
         if argv.len() < lo || argv.len() > hi {
-            Err(Error::Unsupported(format!(
-                "[WRONG_NUM_ARGS] The `{lname}` requires {} parameters but the actual number is {}.",
-                if lo == hi { lo.to_string() } else { format!("[{lo}, {hi}]") },
-                argv.len()
-            )))
+            Err(Error::analysis(
+                "WRONG_NUM_ARGS",
+                format!(
+                    "The `{lname}` requires {} parameters but the actual number is {}.",
+                    if lo == hi {
+                        lo.to_string()
+                    } else {
+                        format!("[{lo}, {hi}]")
+                    },
+                    argv.len()
+                ),
+            ))
         } else {
             Ok(())
         }
@@ -763,9 +784,10 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
                 Some(Expr::Literal(Scalar::Int64(s))) => *s as i32,
                 Some(Expr::Literal(Scalar::Int32(s))) => *s,
                 Some(_) => {
-                    return Err(Error::Unsupported(format!(
-                        "the scale of `{e}` must be an integer literal"
-                    )))
+                    return Err(Error::analysis(
+                        "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+                        format!("the scale of `{e}` must be an integer literal"),
+                    ))
                 }
             };
             let a = numeric_arg(argv[0].clone(), e)?;
@@ -824,14 +846,17 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
         }
         "coalesce" | "ifnull" | "nvl" => {
             if argv.is_empty() || (lname != "coalesce" && argv.len() != 2) {
-                return Err(Error::Unsupported(format!(
-                    "[WRONG_NUM_ARGS] `{lname}` needs {} arguments",
-                    if lname == "coalesce" {
-                        "at least 1"
-                    } else {
-                        "2"
-                    }
-                )));
+                return Err(Error::analysis(
+                    "WRONG_NUM_ARGS",
+                    format!(
+                        "`{lname}` needs {} arguments",
+                        if lname == "coalesce" {
+                            "at least 1"
+                        } else {
+                            "2"
+                        }
+                    ),
+                ));
             }
             let refs: Vec<&TExpr> = argv.iter().collect();
             let ty = common_type_of(&refs, e)?;
@@ -858,8 +883,26 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
                 false,
             ))
         }
-        _ => Err(Error::UnknownFunction(name.to_string())),
+        _ => match crate::functions::lookup(&lname) {
+            Some(f) => {
+                let r = f.0.resolve(argv, e)?;
+                Ok(TExpr::new(
+                    TExprKind::Function {
+                        func: r.func,
+                        args: r.args,
+                    },
+                    r.ty,
+                    r.nullable,
+                ))
+            }
+            None => Err(unknown_function(name)),
+        },
     }
+}
+
+/// `[UNRESOLVED_ROUTINE]` with the closest known function names.
+fn unknown_function(name: &str) -> Error {
+    Error::unknown_function(name, crate::functions::names())
 }
 
 fn numeric_arg(a: TExpr, e: &Expr) -> Result<TExpr> {

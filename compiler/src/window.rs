@@ -37,14 +37,17 @@ pub fn resolve_window(e: &Expr, scope: &Scope) -> Result<(TExpr, WindowSpec)> {
         e => e,
     };
     let Expr::Function { args, .. } = e else {
-        return Err(Error::Unsupported(format!("`{e}` is not a window")));
+        return Err(Error::internal(format!("`{e}` is not a window")));
     };
     if !(2..=4).contains(&args.len()) {
-        return Err(Error::Unsupported(format!(
-            "[WRONG_NUM_ARGS] `window` takes 2 to 4 arguments (time column, window duration, \
+        return Err(Error::analysis(
+            "WRONG_NUM_ARGS",
+            format!(
+                "`window` takes 2 to 4 arguments (time column, window duration, \
              slide duration, start time), got {}: {e}",
-            args.len()
-        )));
+                args.len()
+            ),
+        ));
     }
     let time = resolve(&args[0], scope)?;
     if time.ty != DataType::Timestamp {
@@ -67,7 +70,8 @@ pub fn resolve_window(e: &Expr, scope: &Scope) -> Result<(TExpr, WindowSpec)> {
         None => 0,
     };
     let d = format_duration_us;
-    let invalid = |reason: String| Error::Unsupported(format!("Invalid window {e}: {reason}"));
+    let invalid =
+        |reason: String| Error::analysis("INVALID_WINDOW", format!("Invalid window {e}: {reason}"));
     if size <= 0 {
         return Err(invalid(format!(
             "The window duration ({}) must be greater than 0.",
@@ -113,10 +117,13 @@ fn duration(a: &Expr, call: &Expr, what: &str, signed: bool) -> Result<i64> {
         _ => None,
     };
     parsed.ok_or_else(|| {
-        Error::Unsupported(format!(
-            "Invalid window {call}: the {what} must be a duration such as '10 minutes' or \
+        Error::analysis(
+            "INVALID_WINDOW",
+            format!(
+                "Invalid window {call}: the {what} must be a duration such as '10 minutes' or \
              INTERVAL 10 MINUTES, not {a}"
-        ))
+            ),
+        )
     })
 }
 

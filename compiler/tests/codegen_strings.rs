@@ -228,7 +228,10 @@ fn like_and_rlike() {
         DataType::Boolean,
         true,
     );
-    assert_eq!(project(&b, vec![bad]).unwrap_err().class(), "INVALID_REGEX");
+    assert_eq!(
+        project(&b, vec![bad]).unwrap_err().class(),
+        "INVALID_PARAMETER_VALUE.PATTERN"
+    );
 }
 
 #[test]

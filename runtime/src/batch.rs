@@ -18,8 +18,9 @@ pub fn execute(
     partitions: usize,
 ) -> Result<Vec<RecordBatch>> {
     if plan.is_streaming() {
-        return Err(Error::Unsupported(
-            "Queries with streaming sources must be executed with writeStream.start()".into(),
+        return Err(Error::analysis(
+            "NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING",
+            "Queries with streaming sources must be executed with writeStream.start()",
         ));
     }
     let phys = plan_physical(plan, mode)?;

@@ -47,8 +47,9 @@ impl Relation {
         match self {
             Relation::Static { batches, .. } => Ok(batches.clone()),
             Relation::Memory { table, .. } => Ok(table.snapshot()),
-            Relation::Stream { .. } => Err(Error::Unsupported(
-                "Queries with streaming sources must be executed with writeStream.start()".into(),
+            Relation::Stream { .. } => Err(Error::analysis(
+                "NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING",
+                "Queries with streaming sources must be executed with writeStream.start()",
             )),
         }
     }
@@ -132,7 +133,7 @@ impl Catalog {
             }
             let rel = self
                 .relation(&id)
-                .ok_or_else(|| Error::Unsupported(format!("unknown relation {id:?}")))?;
+                .ok_or_else(|| Error::internal(format!("unknown relation {id:?}")))?;
             out.insert(id, rel.batches()?.as_ref().clone());
         }
         Ok(out)

@@ -9,8 +9,9 @@ use sqlc_compiler::time_bounds::join_bounds;
 use crate::error::{Error, Result};
 use crate::sink::OutputMode;
 
+/// Spark's refusal of an operation on a stream (its class for these).
 fn unsupported(msg: impl Into<String>) -> Error {
-    Error::Unsupported(msg.into())
+    Error::analysis("UNSUPPORTED_STREAMING_OPERATION", msg)
 }
 
 /// Checks a streaming plan against the output mode.

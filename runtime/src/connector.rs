@@ -24,8 +24,8 @@ fn options_of(pairs: &[(String, String)]) -> Options {
 
 fn file_format(format: &str) -> Result<FileFormat> {
     FileFormat::from_str(format).map_err(|_| {
-        Error::Unsupported(format!(
-            "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {format}. Supported formats: json, csv, text, parquet, kafka, socket, rate"
+        Error::analysis("DATA_SOURCE_NOT_FOUND", format!(
+            "Failed to find the data source: {format}. Supported formats: json, csv, text, parquet, kafka, socket, rate"
         ))
     })
 }
@@ -41,12 +41,13 @@ pub fn read_static(
     let options = options_of(options);
     match format.to_ascii_lowercase().as_str() {
         "kafka" => kafka::read_static(&options, schema),
-        "socket" | "rate" => Err(Error::Unsupported(format!(
-            "the {format} source is for streams only: use read_stream()"
-        ))),
+        "socket" | "rate" => Err(Error::analysis(
+            "UNSUPPORTED_BATCH_TABLE_VALUED_FUNCTION",
+            format!("the {format} source is for streams only: use read_stream()"),
+        )),
         _ => {
             let path =
-                path.ok_or_else(|| Error::Unsupported(format!("a {format} read needs a path")))?;
+                path.ok_or_else(|| Error::options(format!("a {format} read needs a path")))?;
             read_files(file_format(format)?, path, schema, &options)
         }
     }
@@ -108,9 +109,9 @@ impl SourceDef {
             }
             "rate-micro-batch" => {
                 if schema.is_some() {
-                    return Err(Error::Unsupported(
-                        "The rate-micro-batch source does not support a user-specified schema."
-                            .into(),
+                    return Err(Error::analysis(
+                        "USER_SPECIFIED_SCHEMA_UNSUPPORTED",
+                        "The rate-micro-batch source does not support a user-specified schema.",
                     ));
                 }
                 RateMicroBatchSource::new(&options)?;
@@ -124,7 +125,7 @@ impl SourceDef {
         let format = file_format(format)?;
         let path = path
             .ok_or_else(|| {
-                Error::Unsupported(format!(
+                Error::options(format!(
                     "a {} stream needs a path",
                     format.name().to_lowercase()
                 ))

@@ -79,7 +79,7 @@ fn late_rows_table(
                  aggregation by the column, or drop_duplicates)"
             .into(),
     })?;
-    let logical = sqlc_compiler::Schema::from_arrow(&schema).map_err(Error::Unsupported)?;
+    let logical = sqlc_compiler::Schema::from_arrow(&schema).map_err(Error::not_supported)?;
     let table = MemoryTable::new(schema.clone());
     let scan = catalog.add(
         Relation::Memory {
@@ -100,15 +100,16 @@ pub fn start(
     partitions: usize,
 ) -> Result<StreamingQuery> {
     if !plan.is_streaming() {
-        return Err(Error::Unsupported(
-            "'writeStream' can be called only on streaming Dataset/DataFrame".into(),
+        return Err(Error::analysis(
+            "WRITE_STREAM_NOT_ALLOWED",
+            "'writeStream' can be called only on streaming Dataset/DataFrame",
         ));
     }
     let mode = cfg.output_mode.unwrap_or(OutputMode::Append);
     check_streaming(plan, mode)?;
     if let Some(name) = &cfg.query_name {
         if streams.get_by_name(name).is_some() {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::analysis("STREAMING_QUERY_ALREADY_EXISTS", format!(
                 "Cannot start query with name {name} as a query with that name is already active in this SparkSession"
             )));
         }
@@ -121,9 +122,10 @@ pub fn start(
     let exec_mode = cfg.exec_mode.unwrap_or_else(ExecMode::from_env);
     let is_file_sink = matches!(format.as_str(), "json" | "csv" | "parquet");
     if is_file_sink && mode != OutputMode::Append {
-        return Err(Error::Unsupported(format!(
-            "Data source {format} does not support {mode} output mode"
-        )));
+        return Err(Error::analysis(
+            "INVALID_STREAMING_OUTPUT_MODE",
+            format!("Data source {format} does not support {mode} output mode"),
+        ));
     }
     // Spark requires a checkpoint of file and Kafka sinks.
     let checkpoint = open_checkpoint(&cfg, is_file_sink || format == "kafka", &format)?;
@@ -135,11 +137,7 @@ pub fn start(
         }
         match catalog.relation(&id) {
             Some(Relation::Stream { def, .. }) => sources.push((id, def.open()?)),
-            _ => {
-                return Err(Error::Unsupported(format!(
-                    "relation {id:?} is not a stream"
-                )))
-            }
+            _ => return Err(Error::internal(format!("relation {id:?} is not a stream"))),
         }
     }
     let query_id = match &checkpoint {
@@ -148,7 +146,7 @@ pub fn start(
     };
     if let Some(ck) = &checkpoint {
         if streams.active().iter().any(|q| q.id() == query_id) {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::analysis("CONCURRENT_QUERY", format!(
                 "Cannot start query with id {query_id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint {} that is already active.",
                 ck.root().display()
             )));
@@ -161,7 +159,7 @@ pub fn start(
             let name = cfg
                 .query_name
                 .clone()
-                .ok_or_else(|| Error::Unsupported("queryName must be specified for memory sink".into()))?;
+                .ok_or_else(|| Error::options("queryName must be specified for memory sink"))?;
             let table = MemoryTable::new(plan.schema.to_arrow());
             let scan = catalog.add(Relation::Memory { name: name.clone(), table: table.clone() }, plan.schema.clone());
             catalog.set_name(&name, scan);
@@ -182,14 +180,14 @@ pub fn start(
             Box::new(ConsoleSink::new(num_rows, truncate))
         }
         "foreach" => Box::new(ForeachSink::new(
-            cfg.foreach.take().ok_or_else(|| Error::Unsupported("foreach sink needs a closure: use foreach()".into()))?,
+            cfg.foreach.take().ok_or_else(|| Error::options("foreach sink needs a closure: use foreach()"))?,
         )),
         "foreachbatch" => Box::new(ForeachBatchSink::new(cfg.foreach_batch.take().ok_or_else(|| {
-            Error::Unsupported("foreachBatch sink needs a closure: use foreach_batch()".into())
+            Error::options("foreachBatch sink needs a closure: use foreach_batch()")
         })?)),
         "json" | "csv" | "parquet" => {
             let path = cfg.option("path").ok_or_else(|| {
-                Error::Unsupported("'path' is not specified: a file sink needs option(\"path\", …)".into())
+                Error::options("'path' is not specified: a file sink needs option(\"path\", …)")
             })?;
             let mut partition_by = cfg.partition_by.clone();
             if let Some(p) = cfg.option("partitionBy") {
@@ -222,7 +220,7 @@ pub fn start(
             Box::new(crate::sink::KafkaSink::new(&client, topic, timeout)?)
         }
         other => {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::analysis("DATA_SOURCE_NOT_FOUND", format!(
                 "sink format '{other}' is not supported (supported: memory, console, kafka, foreach, foreachBatch, json, csv, parquet)"
             )))
         }
@@ -263,7 +261,7 @@ fn open_checkpoint(cfg: &WriterConfig, required: bool, format: &str) -> Result<O
     };
     let Some(location) = location else {
         if required {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::options(format!(
                 "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or SparkSession.conf.set(\"spark.sql.streaming.checkpointLocation\", ...) (sink format {format})"
             )));
         }

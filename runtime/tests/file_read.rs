@@ -227,7 +227,7 @@ fn json_arrays_are_not_supported_by_inference() {
         "{\"a\":1}\n{\"a\":2,\"tags\":[\"x\"]}\n",
     );
     let err = read_files(FileFormat::Json, dir.path(), None, &Options::new()).unwrap_err();
-    assert!(matches!(err, Error::Unsupported(_)), "{err:?}");
+    assert!(matches!(err, Error::NotSupported(_)), "{err:?}");
     let text = err.to_string();
     assert!(
         text.contains("`tags`") && text.contains(&dir.path().display().to_string()),

@@ -49,7 +49,7 @@ impl AggTable {
     /// bytes. Bytes of another layout, truncated, or whose string keys point
     /// outside the arena are an error, never a panic.
     pub fn deserialize(layout: Arc<TableLayout>, bytes: &[u8]) -> Result<AggTable> {
-        let bad = |why: &str| Error::Unsupported(format!("aggregate state: {why}"));
+        let bad = |why: &str| Error::internal(format!("aggregate state: {why}"));
         if bytes.len() < 40 {
             return Err(bad("truncated header"));
         }

@@ -240,7 +240,7 @@ pub fn column_view(
     index: usize,
 ) -> Result<ColumnView> {
     let mismatch = || {
-        Error::Arrow(format!(
+        Error::internal(format!(
             "kernel input column {index} has type {}, expected {}",
             array.data_type(),
             ty.to_arrow()
@@ -294,7 +294,7 @@ pub fn column_view(
     }
     if let Some(nulls) = array.nulls().filter(|n| n.null_count() > 0) {
         if !nullable {
-            return Err(Error::Arrow(format!(
+            return Err(Error::internal(format!(
                 "kernel input column {index} is declared non-nullable but holds {} nulls",
                 nulls.null_count()
             )));

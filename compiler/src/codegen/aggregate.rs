@@ -110,9 +110,7 @@ impl AggSink {
             }
             Some(w) => {
                 let Key::Fixed { null, enc: t } = keys[w.key] else {
-                    return Err(Error::Codegen(
-                        "a window's time column is a timestamp".into(),
-                    ));
+                    return Err(Error::internal("a window's time column is a timestamp"));
                 };
                 // A row without event time is in no window.
                 let has_time = g.b.create_block();
@@ -672,7 +670,7 @@ fn moments_update(g: &mut Gen, base: Value, o: i32, x: Value, valid: Value) {
 }
 
 fn no_arg() -> Error {
-    Error::Codegen("an aggregate other than count(*) needs an argument".into())
+    Error::internal("an aggregate other than count(*) needs an argument")
 }
 
 /// `*(base + o) += inc`.

@@ -182,7 +182,7 @@ impl Gen<'_> {
 }
 
 fn not_arith(op: BinaryOp) -> Error {
-    Error::Codegen(format!(
+    Error::internal(format!(
         "{} is not supported on these operand types",
         op.symbol()
     ))

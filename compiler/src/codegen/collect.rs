@@ -63,7 +63,7 @@ impl CollectSink {
             }
         }
         if types.len() != output.fields().len() {
-            return Err(Error::Codegen(format!(
+            return Err(Error::internal(format!(
                 "the pipeline produces {} columns but the output schema has {}",
                 types.len(),
                 output.fields().len()
@@ -163,10 +163,10 @@ impl CollectSink {
             let v = env
                 .get(*slot)
                 .and_then(|s| s.val)
-                .ok_or_else(|| Error::Codegen(format!("output column {slot} has no value")))?;
+                .ok_or_else(|| Error::internal(format!("output column {slot} has no value")))?;
             let ok = match (v.null(), *nullable) {
                 (Some(_), false) if self.frozen => {
-                    return Err(Error::Codegen(format!(
+                    return Err(Error::internal(format!(
                         "output column {slot} can be null only in the null-free loop"
                     )))
                 }
@@ -344,7 +344,7 @@ impl OutputBuffers {
                 OutCol::Computed { .. } => {
                     let (b, valid) = computed
                         .next()
-                        .ok_or_else(|| Error::Codegen("missing output buffer".into()))?;
+                        .ok_or_else(|| Error::internal("missing output buffer"))?;
                     build(b, valid, k, field.data_type())?
                 }
             };

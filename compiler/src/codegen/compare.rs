@@ -97,7 +97,9 @@ impl Gen<'_> {
             DataType::Int32 | DataType::Int64 | DataType::Timestamp | DataType::Date => {
                 Ok(self.b.ins().icmp(int_cc(op, true)?, l.v()?, r.v()?))
             }
-            t => Err(Error::Codegen(format!("cannot compare values of type {t}"))),
+            t => Err(Error::internal(format!(
+                "cannot compare values of type {t}"
+            ))),
         }
     }
 
@@ -121,7 +123,7 @@ impl Gen<'_> {
 }
 
 fn not_comparison(op: BinaryOp) -> Error {
-    Error::Codegen(format!("{} is not a comparison", op.symbol()))
+    Error::internal(format!("{} is not a comparison", op.symbol()))
 }
 
 fn int_cc(op: BinaryOp, signed: bool) -> Result<IntCC> {

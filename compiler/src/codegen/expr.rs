@@ -19,7 +19,7 @@ impl Gen<'_> {
         use TExprKind::*;
         match &e.kind {
             Column { index, name } => env.get(*index).and_then(|s| s.val).ok_or_else(|| {
-                Error::Codegen(format!("column {name} (#{index}) is not available"))
+                Error::internal(format!("column {name} (#{index}) is not available"))
             }),
             Literal(s) => Ok(self.literal(s, &e.ty)),
             Unary {
@@ -124,8 +124,8 @@ impl Gen<'_> {
             }
             Coalesce(args) => self.coalesce(e, args, env),
             Call { func, args } => self.call_fn(e, *func, args, env),
-            GetField { .. } => Err(Error::Codegen(format!(
-                "struct field access ({e}) is run by the interpreted twin"
+            GetField { .. } | Function { .. } => Err(Error::internal(format!(
+                "{e} is run by the interpreted twin"
             ))),
         }
     }

@@ -37,7 +37,7 @@ impl Gen<'_> {
         }
         let need = if func == ScalarFunc::DateTrunc { 2 } else { 1 };
         if args.len() < need {
-            return Err(Error::Codegen(format!(
+            return Err(Error::internal(format!(
                 "{} needs {need} arguments",
                 func.name()
             )));
@@ -124,7 +124,7 @@ impl Gen<'_> {
             Substring => {
                 let pos = self.to_i64(
                     vals.get(1)
-                        .ok_or_else(|| Error::Codegen("substring needs a position".into()))?
+                        .ok_or_else(|| Error::internal("substring needs a position"))?
                         .v()?,
                 );
                 let (len, has) = match vals.get(2) {
@@ -140,7 +140,7 @@ impl Gen<'_> {
                     ))
                 })
             }
-            Concat => Err(Error::Codegen("concat is lowered by Gen::concat".into())),
+            Concat => Err(Error::internal("concat is lowered by Gen::concat")),
             Abs => self.abs(e, a0, ty0),
             TimestampAdd => {
                 let (t, us) = (a0.v()?, vals[1].v()?);
@@ -238,7 +238,7 @@ impl Gen<'_> {
                     })
                 })
             }
-            FromJson | ToJson | Struct => Err(Error::Codegen(format!(
+            FromJson | ToJson | Struct => Err(Error::internal(format!(
                 "{} is run by the interpreted twin",
                 func.name()
             ))),

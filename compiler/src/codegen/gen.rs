@@ -48,8 +48,8 @@ impl Val {
     pub fn v(&self) -> Result<Value> {
         match self {
             Val::Fixed { v, .. } => Ok(*v),
-            Val::Str { .. } => Err(Error::Codegen(
-                "expected a fixed-width value, found a string".into(),
+            Val::Str { .. } => Err(Error::internal(
+                "expected a fixed-width value, found a string",
             )),
         }
     }
@@ -58,8 +58,8 @@ impl Val {
     pub fn bytes(&self) -> Result<(Value, Value)> {
         match self {
             Val::Str { ptr, len, .. } => Ok((*ptr, *len)),
-            Val::Fixed { .. } => Err(Error::Codegen(
-                "expected a string value, found a fixed-width one".into(),
+            Val::Fixed { .. } => Err(Error::internal(
+                "expected a string value, found a fixed-width one",
             )),
         }
     }

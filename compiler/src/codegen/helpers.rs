@@ -57,7 +57,7 @@ pub unsafe extern "C" fn sqlc_raise(c: *mut KernelCtx, site: u64, bits: u64) {
     let c = unsafe { ctx(c) };
     let e = match c.sites.get(site as usize) {
         Some(s) => s.error_bits(bits),
-        None => Error::Codegen(format!("unknown error site {site}")),
+        None => Error::internal(format!("unknown error site {site}")),
     };
     c.fail(e);
 }
@@ -171,7 +171,7 @@ pub unsafe extern "C" fn sqlc_parse(
         None => {
             let e = match c.sites.get(site as usize) {
                 Some(site) => site.error(super::sites::string_text(&s)),
-                None => Error::Codegen(format!("unknown error site {site}")),
+                None => Error::internal(format!("unknown error site {site}")),
             };
             c.fail(e);
             0
@@ -201,7 +201,7 @@ pub unsafe extern "C" fn sqlc_f64_to_ts(c: *mut KernelCtx, site: u64, v: f64) ->
             }
             s.error_bits(v.to_bits())
         }
-        None => Error::Codegen(format!("unknown error site {site}")),
+        None => Error::internal(format!("unknown error site {site}")),
     };
     c.fail(e);
     0
@@ -383,8 +383,8 @@ pub unsafe extern "C" fn sqlc_out_str(
         Ok(end) => out.offsets.push(end),
         Err(_) => {
             out.offsets.push(0);
-            c.fail(Error::Arrow(
-                "a string output column exceeds 2 GiB in one batch".into(),
+            c.fail(Error::internal(
+                "a string output column exceeds 2 GiB in one batch",
             ));
         }
     }

@@ -51,7 +51,7 @@ type KernelFn = unsafe extern "C" fn(*mut KernelCtx, u64, u64) -> u64;
 /// a `Collect` sink (ignored for aggregates).
 pub fn compile(spec: &PipelineSpec, output: SchemaRef) -> Result<Arc<dyn Kernel>> {
     let t0 = Instant::now();
-    let cg = |e: &dyn std::fmt::Display| Error::Codegen(e.to_string());
+    let cg = |e: &dyn std::fmt::Display| Error::internal(e.to_string());
     let mut flags = settings::builder();
     flags.set("opt_level", "speed").map_err(|e| cg(&e))?;
     flags
@@ -63,7 +63,7 @@ pub fn compile(spec: &PipelineSpec, output: SchemaRef) -> Result<Arc<dyn Kernel>
         .finish(settings::Flags::new(flags))
         .map_err(|e| cg(&e))?;
     if isa.pointer_type() != types::I64 {
-        return Err(Error::Codegen("the JIT needs a 64-bit target".into()));
+        return Err(Error::internal("the JIT needs a 64-bit target"));
     }
     let call_conv = isa.default_call_conv();
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
@@ -97,7 +97,7 @@ pub fn compile(spec: &PipelineSpec, output: SchemaRef) -> Result<Arc<dyn Kernel>
     ctx.set_disasm(true);
     module
         .define_function(id, &mut ctx)
-        .map_err(|e| Error::Codegen(format!("{e:?}")))?;
+        .map_err(|e| Error::internal(format!("{e:?}")))?;
     let asm = ctx
         .compiled_code()
         .and_then(|c| c.vcode.clone())
@@ -177,15 +177,15 @@ impl JitKernel {
     /// The views of `batch`'s columns, checked against the spec.
     fn views(&self, batch: &RecordBatch) -> Result<Vec<ColumnView>> {
         if batch.num_columns() != self.spec.input.len() {
-            return Err(Error::Arrow(format!(
+            return Err(Error::internal(format!(
                 "kernel expects {} input columns, the batch has {}",
                 self.spec.input.len(),
                 batch.num_columns()
             )));
         }
         if batch.num_rows() >= u32::MAX as usize {
-            return Err(Error::Arrow(
-                "a kernel batch holds fewer than 2^32-1 rows".into(),
+            return Err(Error::internal(
+                "a kernel batch holds fewer than 2^32-1 rows",
             ));
         }
         batch
@@ -208,7 +208,7 @@ impl JitKernel {
             return Err(e);
         }
         if r == ERR {
-            return Err(Error::Codegen("a kernel failed without an error".into()));
+            return Err(Error::internal("a kernel failed without an error"));
         }
         Ok(r)
     }
@@ -227,7 +227,7 @@ impl Kernel for JitKernel {
         let plan = self
             .collect
             .as_ref()
-            .ok_or_else(|| Error::Codegen("not a collect kernel".into()))?;
+            .ok_or_else(|| Error::internal("not a collect kernel"))?;
         let views = self.views(batch)?;
         let rows = batch.num_rows();
         let mut bufs = OutputBuffers::new(plan, rows);
@@ -237,7 +237,7 @@ impl Kernel for JitKernel {
         let k = self.run(&mut ctx, rows)?;
         drop(ctx);
         if k as usize > rows {
-            return Err(Error::Codegen(format!(
+            return Err(Error::internal(format!(
                 "a kernel selected {k} of {rows} rows"
             )));
         }
@@ -250,10 +250,10 @@ impl Kernel for JitKernel {
         let layout = self
             .layout
             .as_ref()
-            .ok_or_else(|| Error::Codegen("not an aggregate kernel".into()))?;
+            .ok_or_else(|| Error::internal("not an aggregate kernel"))?;
         if **table.layout() != *layout {
-            return Err(Error::Codegen(
-                "the aggregate table's layout is not the kernel's".into(),
+            return Err(Error::internal(
+                "the aggregate table's layout is not the kernel's",
             ));
         }
         let views = self.views(batch)?;
@@ -270,11 +270,11 @@ impl Kernel for JitKernel {
     fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
         let layout = match (&self.spec.sink, &self.layout) {
             (PipelineSink::Probe(_), Some(l)) => l,
-            _ => return Err(Error::Codegen("not a probe kernel".into())),
+            _ => return Err(Error::internal("not a probe kernel")),
         };
         if table.layout().key_types != layout.key_types {
-            return Err(Error::Codegen(
-                "the probed table's keys are not the kernel's".into(),
+            return Err(Error::internal(
+                "the probed table's keys are not the kernel's",
             ));
         }
         let views = self.views(batch)?;

@@ -254,13 +254,13 @@ impl Loop<'_> {
             for r in refs {
                 let slot = env
                     .get_mut(r)
-                    .ok_or_else(|| Error::Codegen(format!("column {r} does not exist")))?;
+                    .ok_or_else(|| Error::internal(format!("column {r} does not exist")))?;
                 if slot.val.is_none() {
                     let i = slot
                         .source
-                        .ok_or_else(|| Error::Codegen(format!("column {r} has no value")))?;
+                        .ok_or_else(|| Error::internal(format!("column {r} has no value")))?;
                     let h = handles[i]
-                        .ok_or_else(|| Error::Codegen(format!("input {i} was not loaded")))?;
+                        .ok_or_else(|| Error::internal(format!("input {i} was not loaded")))?;
                     slot.val = Some(load_column(g, &h, &slot.ty, nullable[i], row)?);
                 }
             }
@@ -289,7 +289,7 @@ impl Loop<'_> {
                         next.push(match &e.kind {
                             TExprKind::Column { index, .. } => {
                                 env.get(*index).cloned().ok_or_else(|| {
-                                    Error::Codegen(format!("column {index} does not exist"))
+                                    Error::internal(format!("column {index} does not exist"))
                                 })?
                             }
                             _ => Slot {
@@ -326,7 +326,7 @@ impl Loop<'_> {
                 load(g, &mut env, refs_of(&exprs))?;
                 sink.emit_probe(g, a, &env, row)?;
             }
-            _ => return Err(Error::Codegen("the sink was not set up".into())),
+            _ => return Err(Error::internal("the sink was not set up")),
         }
         g.b.ins().jump(cont, &[]);
 
@@ -392,7 +392,7 @@ fn column_handle(
 }
 
 fn field(v: Option<Value>) -> Result<Value> {
-    v.ok_or_else(|| Error::Codegen("a column view field was not loaded".into()))
+    v.ok_or_else(|| Error::internal("a column view field was not loaded"))
 }
 
 /// Bit `pos` of the bitmap at `p`, as an i8.
@@ -421,8 +421,8 @@ fn load_column(
 ) -> Result<Val> {
     if let DataType::Struct(_) = ty {
         // Its view has no buffers (see `abi::column_view`).
-        return Err(Error::Codegen(
-            "compiled code does not read struct columns".into(),
+        return Err(Error::internal(
+            "compiled code does not read struct columns",
         ));
     }
     let null = if *ty == DataType::Null {

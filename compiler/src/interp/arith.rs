@@ -114,7 +114,7 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
             &arrow::datatypes::DataType::Null,
             l.len(),
         )),
-        ref t => Err(Error::Unsupported(format!("arithmetic on {t} in {e}"))),
+        ref t => Err(Error::internal(format!("arithmetic on {t} in {e}"))),
     }
 }
 
@@ -201,7 +201,7 @@ fn int_unary(
             prim::<Float64Type>(a.as_ref())?,
             g,
         )),
-        ref t => return Err(Error::Unsupported(format!("{e} on {t}"))),
+        ref t => return Err(Error::internal(format!("{e} on {t}"))),
     })
 }
 

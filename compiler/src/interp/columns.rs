@@ -74,7 +74,7 @@ fn mark_columns(e: &TExpr, used: &mut [bool]) {
 
 /// An internal inconsistency (an array of another type than the IR says).
 pub fn internal(what: impl std::fmt::Display) -> Error {
-    Error::Codegen(format!("interpreter: {what}"))
+    Error::internal(format!("interpreter: {what}"))
 }
 
 /// Downcasts to a concrete array type, or an error naming what was expected.

@@ -239,6 +239,13 @@ impl Evaluator {
             Cast { arg } => cast::cast(e, &arg.ty, &self.eval(arg, cols)?)?,
             Coalesce(args) => self.coalesce(e, args, cols)?,
             Call { func, args } => functions::call(self, e, *func, args, cols)?,
+            Function { func, args } => {
+                let argv = args
+                    .iter()
+                    .map(|a| self.eval(a, cols))
+                    .collect::<Result<Vec<_>>>()?;
+                func.0.invoke(&argv, cols.len)?
+            }
             GetField { arg, index } => super::structs::get_field(&self.eval(arg, cols)?, *index)?,
         })
     }

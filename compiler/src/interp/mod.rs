@@ -30,7 +30,7 @@ mod aggregate;
 mod arith;
 mod cast;
 mod columns;
-mod compare;
+pub(crate) mod compare;
 mod expr;
 mod functions;
 mod structs;
@@ -108,7 +108,7 @@ impl InterpKernel {
     /// The batch's columns, checked against the spec's input types.
     fn input(&self, batch: &RecordBatch) -> Result<Cols> {
         if batch.num_columns() < self.spec.input.len() {
-            return Err(Error::Arrow(format!(
+            return Err(Error::internal(format!(
                 "the kernel reads {} columns, the batch has {}",
                 self.spec.input.len(),
                 batch.num_columns()
@@ -117,7 +117,7 @@ impl InterpKernel {
         let mut arrays = Vec::with_capacity(self.spec.input.len());
         for (i, c) in self.spec.input.iter().enumerate() {
             arrays.push(conform(batch.column(i), &c.ty.to_arrow()).map_err(|_| {
-                Error::Arrow(format!(
+                Error::internal(format!(
                     "input column {i} is {}, the kernel expects {}",
                     batch.column(i).data_type(),
                     c.ty.to_arrow()
@@ -160,8 +160,8 @@ impl InterpKernel {
     fn agg_spec(&self) -> Result<&AggSpec> {
         match &self.spec.sink {
             PipelineSink::Aggregate(a) => Ok(a),
-            PipelineSink::Collect | PipelineSink::Probe(_) => Err(Error::Unsupported(
-                "aggregate() on a kernel whose sink is Collect".into(),
+            PipelineSink::Collect | PipelineSink::Probe(_) => Err(Error::internal(
+                "aggregate() on a kernel whose sink is Collect",
             )),
         }
     }
@@ -222,8 +222,8 @@ impl Kernel for InterpKernel {
 
     fn collect(&self, batch: &RecordBatch) -> Result<RecordBatch> {
         if !matches!(self.spec.sink, PipelineSink::Collect) {
-            return Err(Error::Unsupported(
-                "collect() on a kernel whose sink is Aggregate".into(),
+            return Err(Error::internal(
+                "collect() on a kernel whose sink is Aggregate",
             ));
         }
         let cols = self.input(batch)?;
@@ -280,8 +280,8 @@ impl Kernel for InterpKernel {
 
     fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
         let (PipelineSink::Probe(spec), Some(layout)) = (&self.spec.sink, &self.layout) else {
-            return Err(Error::Unsupported(
-                "probe() on a kernel whose sink is not Probe".into(),
+            return Err(Error::internal(
+                "probe() on a kernel whose sink is not Probe",
             ));
         };
         if table.layout().key_types != layout.key_types {

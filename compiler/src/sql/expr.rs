@@ -35,9 +35,7 @@ pub fn object_name(n: &ObjectName) -> Result<Vec<String>> {
 }
 
 pub(crate) fn unsupported(what: &str, e: &dyn std::fmt::Display) -> Error {
-    Error::Unsupported(format!(
-        "[UNSUPPORTED_FEATURE] {what} is not supported: `{e}`"
-    ))
+    Error::not_supported(format!("{what} is not supported: `{e}`"))
 }
 
 fn boxed(e: &SqlExpr) -> Result<Box<Expr>> {

@@ -191,13 +191,16 @@ fn key_expr(e: &SqlExpr, items: &[Expr], input: &Arc<Plan>) -> Result<Expr> {
                 .filter(|&i| (1..=n).contains(&i))
                 .map(|i| items[i - 1].clone().unalias())
                 .ok_or_else(|| {
-                    Error::Unsupported(format!(
-                        "[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position {i} is not in select list (valid range is [1, {n}])"
-                    ))
+                    Error::analysis(
+                        "GROUP_BY_POS_OUT_OF_RANGE",
+                        format!(
+                            "GROUP BY position {i} is not in select list (valid range is [1, {n}])"
+                        ),
+                    )
                 })?;
             if item.contains_aggregate() {
-                return Err(Error::Unsupported(format!(
-                    "[GROUP_BY_POS_AGGREGATE] GROUP BY {i} refers to an expression `{item}` that contains an aggregate function. Aggregate functions are not allowed in GROUP BY."
+                return Err(Error::analysis("GROUP_BY_POS_AGGREGATE", format!(
+                    "GROUP BY {i} refers to an expression `{item}` that contains an aggregate function. Aggregate functions are not allowed in GROUP BY."
                 )));
             }
             item
@@ -212,9 +215,10 @@ fn key_expr(e: &SqlExpr, items: &[Expr], input: &Arc<Plan>) -> Result<Expr> {
         _ => k,
     };
     if k.contains_aggregate() {
-        return Err(Error::Unsupported(format!(
-            "[GROUP_BY_AGGREGATE] Aggregate functions are not allowed in GROUP BY, but found `{k}`."
-        )));
+        return Err(Error::analysis(
+            "GROUP_BY_AGGREGATE",
+            format!("Aggregate functions are not allowed in GROUP BY, but found `{k}`."),
+        ));
     }
     Ok(k)
 }

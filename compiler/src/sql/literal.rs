@@ -312,7 +312,7 @@ pub fn interval_value(value: &str, unit: &str) -> Result<i64> {
             "year" | "month"
         ) =>
         {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::not_supported(format!(
                 "interval '{value} {unit}': month and year intervals have no fixed length; sqlc supports weeks, days, hours, minutes, seconds, milliseconds and microseconds"
             )))
         }
@@ -442,7 +442,7 @@ mod tests {
         assert!(interval_string("10").is_err());
         assert!(matches!(
             interval_string("1 month"),
-            Err(Error::Unsupported(_))
+            Err(Error::NotSupported(_))
         ));
     }
 }

@@ -68,14 +68,17 @@ pub fn plan_query(sql: &str, catalog: &dyn Catalog) -> Result<Arc<Plan>> {
             line: 1,
             column: 1,
         }),
-        [other] => Err(Error::Unsupported(format!(
-            "[UNSUPPORTED_STATEMENT] only a SELECT query can be run here, not `{}`",
-            shorten(&other.to_string())
-        ))),
-        many => Err(Error::Unsupported(format!(
-            "[UNSUPPORTED_STATEMENT] expected one statement, found {}",
-            many.len()
-        ))),
+        [other] => Err(Error::analysis(
+            "UNSUPPORTED_STATEMENT",
+            format!(
+                "only a SELECT query can be run here, not `{}`",
+                shorten(&other.to_string())
+            ),
+        )),
+        many => Err(Error::analysis(
+            "UNSUPPORTED_STATEMENT",
+            format!("expected one statement, found {}", many.len()),
+        )),
     }
 }
 

@@ -86,9 +86,12 @@ fn classify(k: &OrderKey, items: &[Expr], out: &Plan) -> Result<Target> {
             .filter(|&i| (1..=n).contains(&i))
             .map(|i| Target::Output(i - 1))
             .ok_or_else(|| {
-                Error::Unsupported(format!(
-                    "[ORDER_BY_POS_OUT_OF_RANGE] ORDER BY position {i} is not in select list (valid range is [1, {n}])."
-                ))
+                Error::analysis(
+                    "ORDER_BY_POS_OUT_OF_RANGE",
+                    format!(
+                        "ORDER BY position {i} is not in select list (valid range is [1, {n}])."
+                    ),
+                )
             });
     }
     if let Expr::Column {
@@ -164,9 +167,10 @@ pub fn apply(
         // the key's failure to resolve there
         let key = h.clone().unalias();
         resolve(&key, &Scope::new(&out))?;
-        return Err(Error::Unsupported(format!(
-            "[MISSING_ATTRIBUTES] ORDER BY `{key}` must appear in the select list when SELECT DISTINCT is used"
-        )));
+        return Err(Error::analysis(
+            "MISSING_ATTRIBUTES",
+            format!("ORDER BY `{key}` must appear in the select list when SELECT DISTINCT is used"),
+        ));
     }
     let width = out.schema.len();
     let plan = if hidden.is_empty() {

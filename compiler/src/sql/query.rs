@@ -74,14 +74,14 @@ impl<'a> Planner<'a> {
                     .map(|i| column_ref(&plan, i))
                     .collect();
                 order::apply(plan, &keys, &items, false, &|_| {
-                    Err(Error::Unsupported(
-                        "ORDER BY on a parenthesized query must name its output columns".into(),
+                    Err(Error::not_supported(
+                        "ORDER BY on a parenthesized query must name its output columns",
                     ))
                 })?
             }
             SetExpr::SetOperation { op, .. } => {
-                return Err(Error::Unsupported(format!(
-                    "[UNSUPPORTED_FEATURE] set operations ({op}) are not supported: sqlc plans one SELECT"
+                return Err(Error::not_supported(format!(
+                    "set operations ({op}) are not supported: sqlc plans one SELECT"
                 )))
             }
             SetExpr::Values(_) => return Err(unsupported("VALUES", &q.body)),
@@ -105,11 +105,11 @@ impl<'a> Planner<'a> {
     pub fn from(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
         match from {
             [t] => self.table_with_joins(t),
-            [] => Err(Error::Unsupported(
-                "[UNSUPPORTED_FEATURE] a SELECT without FROM is not supported".into(),
+            [] => Err(Error::not_supported(
+                "a SELECT without FROM is not supported",
             )),
-            _ => Err(Error::Unsupported(
-                "[UNSUPPORTED_FEATURE] a comma-separated FROM list (an implicit cross join) is not supported; use JOIN … ON or USING".into(),
+            _ => Err(Error::not_supported(
+                "a comma-separated FROM list (an implicit cross join) is not supported; use JOIN … ON or USING",
             )),
         }
     }
@@ -192,10 +192,13 @@ impl<'a> Planner<'a> {
         }
         let n = plan.schema.len();
         if a.columns.len() != n {
-            return Err(Error::Unsupported(format!(
-                "[ASSIGNMENT_ARITY_MISMATCH] the alias {a} names {} columns but the relation has {n}",
-                a.columns.len()
-            )));
+            return Err(Error::analysis(
+                "ASSIGNMENT_ARITY_MISMATCH",
+                format!(
+                    "the alias {a} names {} columns but the relation has {n}",
+                    a.columns.len()
+                ),
+            ));
         }
         let exprs: Vec<Expr> = a
             .columns
@@ -240,9 +243,8 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
         J::Semi(c) | J::LeftSemi(c) => (JoinType::LeftSemi, c),
         J::Anti(c) | J::LeftAnti(c) => (JoinType::LeftAnti, c),
         J::CrossJoin(_) => {
-            return Err(Error::Unsupported(
-                "[UNSUPPORTED_FEATURE] CROSS JOIN is not supported: only equi-joins (JOIN … ON a = b, or USING) are"
-                    .into(),
+            return Err(Error::not_supported(
+                "CROSS JOIN is not supported: only equi-joins (JOIN … ON a = b, or USING) are",
             ))
         }
         _ => return Err(unsupported("this kind of join", j)),
@@ -277,8 +279,8 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
             builder::join_using(left, right, &names, how)
         }
         JoinConstraint::UsingAlias(..) => Err(unsupported("USING … AS", j)),
-        JoinConstraint::None => Err(Error::Unsupported(format!(
-            "[UNSUPPORTED_FEATURE] a join without ON or USING (a cross join) is not supported: `{j}`"
+        JoinConstraint::None => Err(Error::not_supported(format!(
+            "a join without ON or USING (a cross join) is not supported: `{j}`"
         ))),
     }
 }
@@ -287,8 +289,9 @@ fn limit_value(e: &SqlExpr) -> Result<usize> {
     match convert(e)? {
         Expr::Literal(Scalar::Int32(n)) if n >= 0 => Ok(n as usize),
         Expr::Literal(Scalar::Int64(n)) if n >= 0 => Ok(n as usize),
-        other => Err(Error::Unsupported(format!(
-            "[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE_OR_NOT_INTEGER] The limit `{other}` must be a non-negative integer literal"
-        ))),
+        other => Err(Error::analysis(
+            "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE_OR_NOT_INTEGER",
+            format!("The limit `{other}` must be a non-negative integer literal"),
+        )),
     }
 }

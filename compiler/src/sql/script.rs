@@ -374,9 +374,10 @@ fn watermark_delay(e: &SqlExpr) -> Result<i64> {
     };
     match super::parse_expr(&interval.to_string()) {
         Ok(Expr::Interval(us)) if us >= 0 => Ok(us),
-        _ => Err(Error::Unsupported(format!(
-            "WATERMARK: expected `column - INTERVAL '…' unit`, found `{e}`"
-        ))),
+        _ => Err(Error::analysis(
+            "INVALID_WATERMARK",
+            format!("WATERMARK: expected `column - INTERVAL '…' unit`, found `{e}`"),
+        )),
     }
 }
 

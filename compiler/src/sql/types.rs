@@ -70,7 +70,7 @@ fn named_type(name: &str) -> Option<DataType> {
 }
 
 fn unsupported(t: &SqlType) -> Error {
-    Error::Unsupported(format!(
-        "[UNSUPPORTED_DATATYPE] Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, STRING, BINARY, TIMESTAMP and DATE (and their aliases)"
+    Error::analysis("UNSUPPORTED_DATATYPE", format!(
+        "Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, STRING, BINARY, TIMESTAMP and DATE (and their aliases)"
     ))
 }

@@ -78,7 +78,7 @@ fn parses_intervals() {
     }
     assert_eq!(
         parse_expr("INTERVAL 1 MONTH").unwrap_err().class(),
-        "UNSUPPORTED"
+        "UNSUPPORTED_FEATURE"
     );
 }
 
@@ -266,7 +266,7 @@ fn parses_case_and_cast() {
     );
     assert_eq!(
         parse_expr("CAST(x AS ARRAY<INT>)").unwrap_err().class(),
-        "UNSUPPORTED"
+        "UNSUPPORTED_DATATYPE"
     );
 }
 
@@ -419,7 +419,7 @@ fn expression_errors() {
         ("a LIKE 'x' ESCAPE '/'", "escape"),
     ] {
         let err = parse_expr(text).unwrap_err();
-        assert_eq!(err.class(), "UNSUPPORTED", "{text}: {err}");
+        assert!(err.class().starts_with("UNSUPPORTED_"), "{text}: {err}");
         assert!(err.to_string().contains(what), "{text}: {err}");
     }
     assert_eq!(

@@ -335,7 +335,7 @@ pub fn eval(e: &TExpr, row: &[Scalar]) -> R {
         } => match eval(arg, row)? {
             S::Utf8(s) => S::Boolean(
                 sf::LikeMatcher::new(pattern, *case_insensitive)
-                    .map_err(|_| "INVALID_REGEX")?
+                    .map_err(|_| "INVALID_PARAMETER_VALUE.PATTERN")?
                     .matches(&s)
                     != *negated,
             ),
@@ -348,7 +348,7 @@ pub fn eval(e: &TExpr, row: &[Scalar]) -> R {
         } => match eval(arg, row)? {
             S::Utf8(s) => S::Boolean(
                 regex::Regex::new(pattern)
-                    .map_err(|_| "INVALID_REGEX")?
+                    .map_err(|_| "INVALID_PARAMETER_VALUE.PATTERN")?
                     .is_match(&s)
                     != *negated,
             ),
@@ -403,6 +403,7 @@ pub fn eval(e: &TExpr, row: &[Scalar]) -> R {
         }
         K::Call { func, args } => call(*func, &e.ty, args, row)?,
         K::GetField { .. } => return Err("STRUCT_NOT_MODELLED"),
+        K::Function { .. } => return Err("FUNCTION_NOT_MODELLED"),
     })
 }
 

@@ -97,11 +97,8 @@ impl StateStore {
                 })
                 .collect();
             handles.into_iter().try_for_each(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::Unsupported(
-                        "a state snapshot writer panicked".into(),
-                    ))
-                })
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::internal("a state snapshot writer panicked")))
             })
         })?;
         for (p, sum) in changed {

@@ -38,7 +38,7 @@ impl HashedSide {
         let batch = concat_batches(schema, batches)?;
         let spec = match &build.spec().sink {
             PipelineSink::Aggregate(a) => a,
-            _ => return Err(Error::Unsupported("a join build kernel aggregates".into())),
+            _ => return Err(Error::internal("a join build kernel aggregates")),
         };
         let mut table = AggTable::new(Arc::new(TableLayout::new(spec)?));
         if batch.num_rows() > 0 {

@@ -200,7 +200,7 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let batches = input.data.get(source).cloned().unwrap_or_default();
             for b in &batches {
                 if b.schema().fields() != schema.fields() {
-                    return Err(Error::Unsupported(format!(
+                    return Err(Error::internal(format!(
                         "a source produced a batch with schema {:?}, expected {:?}",
                         b.schema(),
                         schema

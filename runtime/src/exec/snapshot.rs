@@ -168,7 +168,7 @@ impl Executor {
             by_op.entry(op).or_default().push((partition, bytes));
         }
         let bad =
-            |op: usize, why: String| Error::Unsupported(format!("state of operator {op}: {why}"));
+            |op: usize, why: String| Error::internal(format!("state of operator {op}: {why}"));
         let mut nodes = Vec::new();
         stateful_nodes(&self.plan, &mut nodes);
         for node in nodes {

@@ -50,8 +50,8 @@ impl FileSink {
         schema: &SchemaRef,
     ) -> Result<Self> {
         if format == FileFormat::Text {
-            return Err(Error::Unsupported(
-                "the text file sink is not supported (supported: json, csv, parquet)".into(),
+            return Err(Error::not_supported(
+                "the text file sink is not supported (supported: json, csv, parquet)",
             ));
         }
         for c in &partition_by {
@@ -60,20 +60,24 @@ impl FileSink {
                 .iter()
                 .all(|f| !f.name().eq_ignore_ascii_case(c))
             {
-                return Err(Error::Unsupported(format!(
-                    "Partition column `{c}` not found in schema {}",
-                    schema
-                        .fields()
-                        .iter()
-                        .map(|f| f.name().as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+                return Err(Error::analysis(
+                    "UNRESOLVED_COLUMN",
+                    format!(
+                        "Partition column `{c}` not found in schema {}",
+                        schema
+                            .fields()
+                            .iter()
+                            .map(|f| f.name().as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
             }
         }
         if partition_by.len() == schema.fields().len() {
-            return Err(Error::Unsupported(
-                "Cannot use all columns for partition columns".into(),
+            return Err(Error::analysis(
+                "ALL_PARTITION_COLUMNS_NOT_ALLOWED",
+                "Cannot use all columns for partition columns",
             ));
         }
         let dir = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
@@ -111,11 +115,17 @@ impl FileSink {
                     .set_compression(parquet::basic::Compression::SNAPPY)
                     .build();
                 let mut buf = Vec::new();
-                let mut w = ArrowWriter::try_new(&mut buf, schema.clone(), Some(props))?;
+                // Encoding into memory fails only on a bug (a schema the
+                // writer cannot hold was let through).
+                let enc = |e: parquet::errors::ParquetError| {
+                    Error::internal(format!("Parquet encoder: {e}"))
+                };
+                let mut w =
+                    ArrowWriter::try_new(&mut buf, schema.clone(), Some(props)).map_err(enc)?;
                 for b in rows {
-                    w.write(b)?;
+                    w.write(b).map_err(enc)?;
                 }
-                w.close()?;
+                w.close().map_err(enc)?;
                 buf
             }
         })
@@ -233,10 +243,13 @@ impl Sink for FileSink {
         mode: OutputMode,
     ) -> Result<()> {
         if mode != OutputMode::Append {
-            return Err(Error::Unsupported(format!(
-                "Data source {} does not support {mode} output mode",
-                self.extension()
-            )));
+            return Err(Error::analysis(
+                "INVALID_STREAMING_OUTPUT_MODE",
+                format!(
+                    "Data source {} does not support {mode} output mode",
+                    self.extension()
+                ),
+            ));
         }
         if self.manifest.latest_id()?.is_some_and(|l| batch_id <= l) {
             // Already committed to the manifest by an earlier run.

@@ -58,48 +58,58 @@ pub fn check_schema(schema: &SchemaRef, topic_option: Option<&str>) -> Result<()
     let bytes = |t: &ArrowType| matches!(t, ArrowType::Utf8 | ArrowType::Binary);
     match col("value") {
         None => {
-            return Err(Error::Unsupported(
-                "Required attribute 'value' not found".into(),
+            return Err(Error::analysis(
+                "KAFKA_SINK_VALUE_MISSING",
+                "Required attribute 'value' not found",
             ))
         }
         Some(f) if !bytes(f.data_type()) => {
-            return Err(Error::Unsupported(format!(
-                "value attribute type must be a string or binary, not {}",
-                f.data_type()
-            )))
+            return Err(Error::analysis(
+                "DATATYPE_MISMATCH",
+                format!(
+                    "value attribute type must be a string or binary, not {}",
+                    f.data_type()
+                ),
+            ))
         }
         _ => {}
     }
     if let Some(f) = col("key") {
         if !bytes(f.data_type()) {
-            return Err(Error::Unsupported(format!(
-                "key attribute type must be a string or binary, not {}",
-                f.data_type()
-            )));
+            return Err(Error::analysis(
+                "DATATYPE_MISMATCH",
+                format!(
+                    "key attribute type must be a string or binary, not {}",
+                    f.data_type()
+                ),
+            ));
         }
     }
     match col("topic") {
         Some(f) if !matches!(f.data_type(), ArrowType::Utf8) => {
-            return Err(Error::Unsupported(format!("topic attribute type must be a string, not {}", f.data_type())))
+            return Err(Error::analysis("DATATYPE_MISMATCH", format!("topic attribute type must be a string, not {}", f.data_type())))
         }
         None if topic_option.is_none() => {
-            return Err(Error::Unsupported(
-                "topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.".into(),
+            return Err(Error::options(
+                "topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.",
             ))
         }
         _ => {}
     }
     if let Some(f) = col("partition") {
         if !matches!(f.data_type(), ArrowType::Int32) {
-            return Err(Error::Unsupported(format!(
-                "partition attribute type must be an int, not {}",
-                f.data_type()
-            )));
+            return Err(Error::analysis(
+                "DATATYPE_MISMATCH",
+                format!(
+                    "partition attribute type must be an int, not {}",
+                    f.data_type()
+                ),
+            ));
         }
     }
     if col("headers").is_some() {
-        return Err(Error::Unsupported(
-            "a headers column is an array of structs, and sqlc has no array type yet".into(),
+        return Err(Error::not_supported(
+            "a headers column is an array of structs, and sqlc has no array type yet",
         ));
     }
     Ok(())
@@ -135,7 +145,7 @@ impl KafkaSink {
             .iter()
             .find(|(k, _)| k == "bootstrap.servers")
             .map(|(_, v)| v.clone())
-            .ok_or_else(|| Error::Unsupported("Option 'kafka.bootstrap.servers' must be specified for configuring Kafka producer".into()))?;
+            .ok_or_else(|| Error::options("Option 'kafka.bootstrap.servers' must be specified for configuring Kafka producer"))?;
         let mut cfg = ClientConfig::new();
         for (k, v) in client {
             cfg.set(k, v);
@@ -156,7 +166,7 @@ impl KafkaSink {
             None => None,
             Some(id) => {
                 let topic = topic.clone().ok_or_else(|| {
-                    Error::Unsupported("the exactly-once Kafka sink (kafka.transactional.id) needs the topic option".into())
+                    Error::options("the exactly-once Kafka sink (kafka.transactional.id) needs the topic option")
                 })?;
                 producer.init_transactions(timeout).map_err(|e| {
                     kafka_error(&format!("cannot start transactions on {servers}"), e)
@@ -188,7 +198,7 @@ impl KafkaSink {
                     .transpose()
             };
             let value = binary(col("value"))?
-                .ok_or_else(|| Error::Unsupported("Required attribute 'value' not found".into()))?;
+                .ok_or_else(|| Error::internal("Required attribute 'value' not found"))?;
             let key = binary(col("key"))?;
             let topic_col = col("topic");
             let topics: Option<&StringArray> = topic_col.as_ref().map(|a| a.as_string::<i32>());
@@ -199,9 +209,8 @@ impl KafkaSink {
                 let topic = match (&self.topic, topics) {
                     (Some(t), _) => t.as_str(),
                     (None, Some(t)) if t.is_valid(i) => t.value(i),
-                    _ => return Err(Error::Kafka(
-                        "null topic present in the data. Use the topic option for setting a topic."
-                            .into(),
+                    _ => return Err(Error::kafka(
+                        "null topic present in the data. Use the topic option for setting a topic.",
                     )),
                 };
                 let mut rec: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(topic);
@@ -248,7 +257,7 @@ impl KafkaSink {
             .unwrap_or_else(|p| p.into_inner())
             .take();
         match failed {
-            Some(e) => Err(Error::Kafka(format!(
+            Some(e) => Err(Error::kafka(format!(
                 "a record could not be delivered to {}: {e}",
                 self.servers
             ))),
@@ -258,7 +267,7 @@ impl KafkaSink {
 
     fn add_transactional(&mut self, batch_id: u64, rows: &[RecordBatch]) -> Result<()> {
         let Some((id, last)) = self.txn.clone() else {
-            return Err(Error::Kafka("the sink has no transactional id".into()));
+            return Err(Error::kafka("the sink has no transactional id"));
         };
         if last.is_some_and(|l| batch_id <= l) {
             return Ok(()); // committed before a restart: already in Kafka
@@ -300,7 +309,7 @@ fn group_metadata(servers: &str, group: &str) -> Result<rdkafka::consumer::Consu
         .create()
         .map_err(|e| kafka_error("cannot create the marker consumer", e))?;
     c.group_metadata()
-        .ok_or_else(|| Error::Kafka("librdkafka gave no consumer group metadata".into()))
+        .ok_or_else(|| Error::kafka("librdkafka gave no consumer group metadata"))
 }
 
 /// The last batch id a previous run of this sink committed, if any.

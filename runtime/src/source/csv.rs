@@ -214,10 +214,13 @@ impl CsvReader {
             .iter()
             .find(|f| matches!(f.data_type, DataType::Struct(_)))
         {
-            return Err(Error::Unsupported(format!(
-                "CSV data source does not support {} data type (column `{}`)",
-                f.data_type, f.name
-            )));
+            return Err(Error::analysis(
+                "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+                format!(
+                    "CSV data source does not support {} data type (column `{}`)",
+                    f.data_type, f.name
+                ),
+            ));
         }
         Ok(CsvReader {
             format: CsvFormat::from_options(options)?,

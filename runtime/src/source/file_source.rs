@@ -41,7 +41,7 @@ impl FileEntry {
 
     /// Reads an entry written by [`FileEntry::to_json`].
     pub fn from_json(v: &Value) -> Result<FileEntry> {
-        let bad = || Error::Unsupported(format!("not a file source log entry: {v}"));
+        let bad = || Error::damaged("sources", format!("not a file source log entry: {v}"));
         Ok(FileEntry {
             path: PathBuf::from(v.get("path").and_then(Value::as_str).ok_or_else(bad)?),
             timestamp_ms: v.get("timestamp").and_then(Value::as_i64).ok_or_else(bad)?,
@@ -140,7 +140,7 @@ impl FileStreamSource {
         offset
             .get("logOffset")
             .and_then(Value::as_u64)
-            .ok_or_else(|| Error::Unsupported(format!("not a file source offset: {offset}")))
+            .ok_or_else(|| Error::internal(format!("not a file source offset: {offset}")))
     }
 
     /// The files taken by log entry `log_offset`, for the checkpoint to persist.
@@ -255,7 +255,7 @@ impl Source for FileStreamSource {
         let mut paths = Vec::new();
         for id in from..=to {
             let files = self.log.get(&id).ok_or_else(|| {
-                Error::Unsupported(format!(
+                Error::internal(format!(
                     "{}: the files of source batch {id} are unknown; restore the source log from the checkpoint first",
                     self.description()
                 ))

@@ -177,7 +177,7 @@ impl JsonInference {
     /// names the data in that error.
     pub fn into_schema(self, corrupt_column: &str, path: &Path) -> Result<Schema> {
         let fields = struct_fields(&self.fields).map_err(|field| {
-            Error::Unsupported(format!(
+            Error::not_supported(format!(
                 "{}: field `{field}` holds JSON arrays, and sqlc does not support array columns yet; \
                  give a schema without it to skip the field",
                 path.display()

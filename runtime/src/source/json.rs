@@ -296,12 +296,13 @@ struct Pending {
 pub fn corrupt_column_index(schema: &Schema, options: &Options) -> Result<Option<usize>> {
     let name = options.corrupt_column();
     match schema.fields.iter().position(|f| f.name == name) {
-        Some(i) if schema.fields[i].data_type != DataType::Utf8 => {
-            Err(Error::Unsupported(format!(
+        Some(i) if schema.fields[i].data_type != DataType::Utf8 => Err(Error::analysis(
+            "INVALID_CORRUPT_RECORD_TYPE",
+            format!(
                 "The field for corrupt records must be string type and nullable: `{name}` is {}",
                 schema.fields[i].data_type
-            )))
-        }
+            ),
+        )),
         found => Ok(found),
     }
 }

@@ -42,7 +42,7 @@ pub fn canonical_schema(schema: &ArrowSchema, what: &str) -> Result<Schema> {
         .iter()
         .map(|f| match canonical_type(f.data_type()) {
             Some(t) => Ok(Field::new(f.name(), t, true)),
-            None => Err(Error::Unsupported(format!(
+            None => Err(Error::not_supported(format!(
                 "{what}: column `{}` has type {} which sqlc does not support",
                 f.name(),
                 f.data_type()
@@ -61,8 +61,8 @@ pub fn check_unique_names(schema: &Schema) -> Result<()> {
                 .iter()
                 .any(|g| g.name.eq_ignore_ascii_case(&f.name))
             {
-                return Err(Error::Unsupported(format!(
-                    "[COLUMN_ALREADY_EXISTS] The column `{}` already exists. Choose another name or rename the existing column.",
+                return Err(Error::analysis("COLUMN_ALREADY_EXISTS", format!(
+                    "The column `{}` already exists. Choose another name or rename the existing column.",
                     f.name.to_lowercase()
                 )));
             }
@@ -97,16 +97,19 @@ pub fn normalize_array(array: &ArrayRef, target: &DataType, what: &str) -> Resul
         return Ok(Arc::clone(array));
     }
     let fail = |e: &dyn std::fmt::Display| {
-        Error::Unsupported(format!(
-            "{what}: cannot read {} as {target}: {e}",
-            array.data_type()
-        ))
+        Error::bad_file(
+            what,
+            format!("{what}: cannot read {} as {target}: {e}", array.data_type()),
+        )
     };
     if !canonical_type(array.data_type()).is_some_and(|from| compatible(&from, target)) {
-        return Err(Error::Unsupported(format!(
-            "{what}: the file holds {} which cannot be read as {target}",
-            array.data_type()
-        )));
+        return Err(Error::bad_file(
+            what,
+            format!(
+                "{what}: the file holds {} which cannot be read as {target}",
+                array.data_type()
+            ),
+        ));
     }
     match (array.data_type(), target) {
         (ArrowType::Dictionary(_, values), _) => {

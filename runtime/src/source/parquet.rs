@@ -15,8 +15,11 @@ use super::json::BATCH_ROWS;
 use super::normalize::{canonical_schema, normalize_array};
 use crate::error::{Error, Result};
 
-fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Parquet(format!("{}: {e}", path.display()))
+fn parquet_error(path: &Path, e: parquet::errors::ParquetError) -> Error {
+    Error::Parquet {
+        path: path.to_path_buf(),
+        source: e,
+    }
 }
 
 /// The sqlc schema of the Parquet file `data` (from its footer).
@@ -74,7 +77,7 @@ impl ParquetReader {
             .map_err(|e| parquet_error(path, e))?;
         let mut out = Vec::new();
         for batch in reader {
-            let batch = batch.map_err(|e| parquet_error(path, e))?;
+            let batch = batch.map_err(|e| parquet_error(path, e.into()))?;
             let columns = self
                 .schema
                 .fields

@@ -30,8 +30,9 @@ pub struct RateOptions {
 impl RateOptions {
     pub fn parse(o: &Options, schema: Option<&Schema>) -> Result<Self> {
         if schema.is_some() {
-            return Err(Error::Unsupported(
-                "The rate source does not support a user-specified schema.".into(),
+            return Err(Error::analysis(
+                "USER_SPECIFIED_SCHEMA_UNSUPPORTED",
+                "The rate source does not support a user-specified schema.",
             ));
         }
         let rows = o.get_positive_int("rowsPerSecond")?.unwrap_or(1) as i64;
@@ -84,7 +85,7 @@ impl RateSource {
     fn decode(o: &Offset) -> Result<(i64, i64)> {
         match (o["seconds"].as_i64(), o["startMs"].as_i64()) {
             (Some(s), Some(t)) => Ok((s, t)),
-            _ => Err(Error::Unsupported(format!("rate source: bad offset {o}"))),
+            _ => Err(Error::internal(format!("rate source: bad offset {o}"))),
         }
     }
 }

@@ -79,7 +79,7 @@ impl RateMicroBatchSource {
             Some(v) => v
                 .get("offset")
                 .and_then(|n| n.as_u64())
-                .ok_or_else(|| Error::Unsupported(format!("not a rate-micro-batch offset: {v}"))),
+                .ok_or_else(|| Error::internal(format!("not a rate-micro-batch offset: {v}"))),
         }
     }
 }

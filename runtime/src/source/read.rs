@@ -58,8 +58,8 @@ impl FromStr for FileFormat {
             "csv" => Ok(FileFormat::Csv),
             "text" => Ok(FileFormat::Text),
             "parquet" => Ok(FileFormat::Parquet),
-            _ => Err(Error::Unsupported(format!(
-                "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {s}. sqlc's file sources are json, csv, text and parquet"
+            _ => Err(Error::analysis("DATA_SOURCE_NOT_FOUND", format!(
+                "Failed to find the data source: {s}. sqlc's file sources are json, csv, text and parquet"
             ))),
         }
     }

@@ -26,16 +26,17 @@ pub struct SocketOptions {
 impl SocketOptions {
     pub fn parse(o: &Options, schema: Option<&Schema>) -> Result<Self> {
         if schema.is_some() {
-            return Err(Error::Unsupported(
-                "The socket source does not support a user-specified schema.".into(),
+            return Err(Error::analysis(
+                "USER_SPECIFIED_SCHEMA_UNSUPPORTED",
+                "The socket source does not support a user-specified schema.",
             ));
         }
-        let host = o.get("host").ok_or_else(|| {
-            Error::Unsupported("Set a host to read from with option(\"host\", ...).".into())
-        })?;
-        let port = o.get("port").ok_or_else(|| {
-            Error::Unsupported("Set a port to read from with option(\"port\", ...).".into())
-        })?;
+        let host = o
+            .get("host")
+            .ok_or_else(|| Error::options("Set a host to read from with option(\"host\", ...)."))?;
+        let port = o
+            .get("port")
+            .ok_or_else(|| Error::options("Set a port to read from with option(\"port\", ...)."))?;
         let port = port.trim().parse::<u16>().map_err(|_| Error::BadOption {
             name: "port".into(),
             value: port.into(),
@@ -87,13 +88,13 @@ impl SocketSource {
     pub fn connect(opts: &SocketOptions) -> Result<Self> {
         let target = format!("{}:{}", opts.host, opts.port);
         let io = |e: std::io::Error| {
-            Error::Unsupported(format!("socket source: cannot connect to {target}: {e}"))
+            Error::Network(format!("socket source: cannot connect to {target}: {e}"))
         };
         let addr = target
             .to_socket_addrs()
             .map_err(io)?
             .next()
-            .ok_or_else(|| Error::Unsupported(format!("socket source: {target} has no address")))?;
+            .ok_or_else(|| Error::Network(format!("socket source: {target} has no address")))?;
         let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10)).map_err(io)?;
         let reader = stream.try_clone().map_err(io)?;
         let buf = Arc::new(Mutex::new(Buffer::default()));
@@ -124,7 +125,7 @@ impl SocketSource {
 
     fn offset_of(o: &Offset) -> Result<i64> {
         o.as_i64()
-            .ok_or_else(|| Error::Unsupported(format!("socket source: bad offset {o}")))
+            .ok_or_else(|| Error::internal(format!("socket source: bad offset {o}")))
     }
 }
 
@@ -148,7 +149,7 @@ impl Source for SocketSource {
         let to = Self::offset_of(end)?;
         let b = self.buf.lock().unwrap_or_else(|e| e.into_inner());
         if from < b.base || to > b.base + b.lines.len() as i64 {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::not_supported(format!(
                 "socket source: lines {from}..{to} are no longer available (the socket source cannot replay; it keeps only lines not yet committed)"
             )));
         }

@@ -29,7 +29,7 @@ impl TextReader {
     /// A reader for `schema`, which must be one string column (any name).
     pub fn new(schema: &Schema, options: &Options) -> Result<Self> {
         if schema.len() != 1 || schema.fields[0].data_type != DataType::Utf8 {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::analysis("INVALID_SCHEMA", format!(
                 "Text data source supports only a single column of string type, and you have {} ({})",
                 schema.len(),
                 schema.fields.iter().map(|f| format!("{}: {}", f.name, f.data_type)).collect::<Vec<_>>().join(", ")

@@ -128,7 +128,7 @@ fn options_map(options: &[(String, String)]) -> HashMap<String, String> {
 }
 
 fn bad(msg: String) -> sqlc::Error {
-    sqlc::Error::Unsupported(msg)
+    sqlc::Error::analysis("INVALID_STREAMING_SCRIPT", msg)
 }
 
 impl Exec<'_> {

@@ -17,7 +17,11 @@ use super::options::{KafkaOptions, PartitionOffsets, Strategy};
 use crate::error::{Error, Result};
 
 pub fn kafka_error(what: &str, e: KafkaError) -> Error {
-    Error::Kafka(format!("{what}: {e}"))
+    Error::Kafka {
+        class: "KAFKA_ERROR",
+        message: what.to_string(),
+        source: Some(e),
+    }
 }
 
 /// One record as read.
@@ -80,7 +84,7 @@ impl KafkaClient {
             .consumer
             .fetch_metadata(None, self.opts.timeout)
             .map_err(|e| {
-                Error::Kafka(format!(
+                Error::kafka(format!(
                     "cannot reach the Kafka brokers at {} within {} ms (kafkaConsumer.pollTimeoutMs): {e}",
                     self.servers(),
                     self.opts.timeout.as_millis()
@@ -276,7 +280,7 @@ impl KafkaClient {
             if !pending.is_empty() && last_progress.elapsed() > self.opts.timeout {
                 let missing: Vec<String> =
                     pending.keys().map(|(t, p)| format!("{t}-{p}")).collect();
-                return Err(Error::Kafka(format!(
+                return Err(Error::kafka(format!(
                     "timed out after {} ms (kafkaConsumer.pollTimeoutMs) reading {} from {}",
                     self.opts.timeout.as_millis(),
                     missing.join(", "),

@@ -36,14 +36,15 @@ pub fn kafka_schema() -> Schema {
 /// Checks a Kafka source's options; `schema` must not be given.
 pub fn check_options(o: &Options, schema: Option<&Schema>) -> Result<KafkaOptions> {
     if schema.is_some() {
-        return Err(Error::Unsupported(
-            "Kafka source has a fixed schema and cannot be set with a custom one".into(),
+        return Err(Error::analysis(
+            "USER_SPECIFIED_SCHEMA_UNSUPPORTED",
+            "Kafka source has a fixed schema and cannot be set with a custom one",
         ));
     }
     let k = KafkaOptions::parse(o)?;
     if k.include_headers {
-        return Err(Error::Unsupported(
-            "includeHeaders: the headers column is an array of structs, and sqlc has no array type yet".into(),
+        return Err(Error::not_supported(
+            "includeHeaders: the headers column is an array of structs, and sqlc has no array type yet",
         ));
     }
     Ok(k)
@@ -165,7 +166,7 @@ impl KafkaSource {
 
     fn decode(end: &Offset) -> Result<PartitionOffsets> {
         offsets_from_value(end)
-            .map_err(|e| Error::Kafka(format!("offset {end} is not a Kafka source offset: {e}")))
+            .map_err(|e| Error::kafka(format!("offset {end} is not a Kafka source offset: {e}")))
     }
 
     /// Checks `from` against what Kafka still keeps; gaps are data loss.
@@ -188,9 +189,13 @@ impl KafkaSource {
             let end = until[tp];
             let lost = lost.or_else(|| (end < start.unwrap_or(0)).then(|| format!("its offsets went back from {} to {end} (was the topic deleted and created again?)", start.unwrap_or(0))));
             if let Some(what) = lost {
-                let msg = format!("[KAFKA_DATA_LOSS] topic {} partition {}: {what}. Some data may have been lost because they are not available in Kafka any more; either the data was aged out by Kafka or the topic may have been deleted before all the data in the topic was processed. If you don't want your streaming query to fail on such cases, set the source option 'failOnDataLoss' to 'false'.", tp.0, tp.1);
+                let msg = format!("topic {} partition {}: {what}. Some data may have been lost because they are not available in Kafka any more; either the data was aged out by Kafka or the topic may have been deleted before all the data in the topic was processed. If you don't want your streaming query to fail on such cases, set the source option 'failOnDataLoss' to 'false'.", tp.0, tp.1);
                 if self.opts.fail_on_data_loss {
-                    return Err(Error::Kafka(msg));
+                    return Err(Error::Kafka {
+                        class: "KAFKA_DATA_LOSS",
+                        message: msg,
+                        source: None,
+                    });
                 }
                 eprintln!("warning: {msg} Continuing (failOnDataLoss=false).");
                 from.insert(tp.clone(), low);

@@ -70,14 +70,13 @@ impl KafkaOptions {
             .filter_map(|(k, v)| Some((client_key(k)?, v.to_string())))
             .collect();
         if !client.iter().any(|(k, _)| k == "bootstrap.servers") {
-            return Err(Error::Unsupported(
-                "Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer"
-                    .into(),
+            return Err(Error::options(
+                "Option 'kafka.bootstrap.servers' must be specified for configuring Kafka consumer",
             ));
         }
         for key in ["group.id", "auto.offset.reset", "enable.auto.commit"] {
             if client.iter().any(|(k, _)| k == key) {
-                return Err(Error::Unsupported(format!(
+                return Err(Error::options(format!(
                     "Kafka option '{key}' is not supported as the source manages its own offsets"
                 )));
             }
@@ -110,12 +109,12 @@ impl KafkaOptions {
                 Strategy::Assign(parse_assign(v)?)
             }
             [] => {
-                return Err(Error::Unsupported(
-                    "One of the following options must be specified for Kafka source: subscribe, subscribePattern, assign. See the docs for more details.".into(),
+                return Err(Error::options(
+                    "One of the following options must be specified for Kafka source: subscribe, subscribePattern, assign. See the docs for more details.",
                 ))
             }
             many => {
-                return Err(Error::Unsupported(format!(
+                return Err(Error::options(format!(
                     "Only one of the following options can be specified for Kafka source: subscribe, subscribePattern, assign (got {})",
                     many.join(", ")
                 )))

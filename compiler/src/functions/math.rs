@@ -1,0 +1,664 @@
+//! Math functions over doubles and integers, with Spark's semantics: the
+//! transcendental functions take and give doubles (NaN where Java's
+//! `Math` gives NaN, null only for null input — except `ln`/`log` family,
+//! which give null for a non-positive argument, as Spark does).
+
+use arrow::array::ArrayRef;
+
+use super::args::*;
+use super::FunctionRef;
+use crate::error::{Error, Result};
+use crate::scalar_function;
+use crate::types::DataType::{Float64, Int32, Int64, Utf8};
+
+pub fn register(v: &mut Vec<FunctionRef>) {
+    v.extend([
+        FunctionRef::new(Pow),
+        FunctionRef::new(Exp),
+        FunctionRef::new(Expm1),
+        FunctionRef::new(Ln),
+        FunctionRef::new(Log),
+        FunctionRef::new(Log10),
+        FunctionRef::new(Log2),
+        FunctionRef::new(Log1p),
+        FunctionRef::new(Signum),
+        FunctionRef::new(Cbrt),
+        FunctionRef::new(Hypot),
+        FunctionRef::new(Degrees),
+        FunctionRef::new(Radians),
+        FunctionRef::new(Sin),
+        FunctionRef::new(Cos),
+        FunctionRef::new(Tan),
+        FunctionRef::new(Cot),
+        FunctionRef::new(Sec),
+        FunctionRef::new(Csc),
+        FunctionRef::new(Asin),
+        FunctionRef::new(Acos),
+        FunctionRef::new(Atan),
+        FunctionRef::new(Atan2),
+        FunctionRef::new(Sinh),
+        FunctionRef::new(Cosh),
+        FunctionRef::new(Tanh),
+        FunctionRef::new(Asinh),
+        FunctionRef::new(Acosh),
+        FunctionRef::new(Atanh),
+        FunctionRef::new(EConst),
+        FunctionRef::new(Pi),
+        FunctionRef::new(Pmod),
+        FunctionRef::new(Factorial),
+        FunctionRef::new(Bin),
+        FunctionRef::new(BitCount),
+        FunctionRef::new(ShiftLeft),
+        FunctionRef::new(ShiftRight),
+        FunctionRef::new(Bround),
+    ]);
+}
+
+fn unary(a: &[ArrayRef], rows: usize, f: fn(f64) -> f64) -> Result<ArrayRef> {
+    let x = f64s(&a[0])?;
+    collect_f64(rows, |i| Ok(x.at(i).map(f)))
+}
+
+/// Declares `name(x)`, a double function of a double.
+macro_rules! double_fn {
+    ($ty:ident, $name:literal, [$($alias:literal),*], $usage:literal, $f:expr) => {
+        scalar_function!(
+            $ty, $name, [$($alias),*], $usage,
+            resolve(this, args, call) {
+                arity($name, &args, 1, 1)?;
+                typed(&this, args, &[Float64], Float64, call)
+            }
+            invoke(a, rows) { unary(a, rows, $f) }
+        );
+    };
+}
+
+double_fn!(
+    Exp,
+    "exp",
+    [],
+    "exp(expr) - Returns e to the power of `expr`.",
+    f64::exp
+);
+double_fn!(
+    Expm1,
+    "expm1",
+    [],
+    "expm1(expr) - Returns exp(`expr`) - 1.",
+    f64::exp_m1
+);
+double_fn!(
+    Cbrt,
+    "cbrt",
+    [],
+    "cbrt(expr) - Returns the cube root of `expr`.",
+    f64::cbrt
+);
+double_fn!(
+    Degrees,
+    "degrees",
+    [],
+    "degrees(expr) - Converts radians to degrees.",
+    f64::to_degrees
+);
+double_fn!(
+    Radians,
+    "radians",
+    [],
+    "radians(expr) - Converts degrees to radians.",
+    f64::to_radians
+);
+double_fn!(
+    Sin,
+    "sin",
+    [],
+    "sin(expr) - Returns the sine of `expr`.",
+    f64::sin
+);
+double_fn!(
+    Cos,
+    "cos",
+    [],
+    "cos(expr) - Returns the cosine of `expr`.",
+    f64::cos
+);
+double_fn!(
+    Tan,
+    "tan",
+    [],
+    "tan(expr) - Returns the tangent of `expr`.",
+    f64::tan
+);
+double_fn!(
+    Cot,
+    "cot",
+    [],
+    "cot(expr) - Returns the cotangent of `expr`.",
+    |x| 1.0 / x.tan()
+);
+double_fn!(
+    Sec,
+    "sec",
+    [],
+    "sec(expr) - Returns the secant of `expr`.",
+    |x| 1.0 / x.cos()
+);
+double_fn!(
+    Csc,
+    "csc",
+    [],
+    "csc(expr) - Returns the cosecant of `expr`.",
+    |x| 1.0 / x.sin()
+);
+double_fn!(
+    Asin,
+    "asin",
+    [],
+    "asin(expr) - Returns the inverse sine of `expr`.",
+    f64::asin
+);
+double_fn!(
+    Acos,
+    "acos",
+    [],
+    "acos(expr) - Returns the inverse cosine of `expr`.",
+    f64::acos
+);
+double_fn!(
+    Atan,
+    "atan",
+    [],
+    "atan(expr) - Returns the inverse tangent of `expr`.",
+    f64::atan
+);
+double_fn!(
+    Sinh,
+    "sinh",
+    [],
+    "sinh(expr) - Returns the hyperbolic sine of `expr`.",
+    f64::sinh
+);
+double_fn!(
+    Cosh,
+    "cosh",
+    [],
+    "cosh(expr) - Returns the hyperbolic cosine of `expr`.",
+    f64::cosh
+);
+double_fn!(
+    Tanh,
+    "tanh",
+    [],
+    "tanh(expr) - Returns the hyperbolic tangent of `expr`.",
+    f64::tanh
+);
+double_fn!(
+    Asinh,
+    "asinh",
+    [],
+    "asinh(expr) - Returns the inverse hyperbolic sine of `expr`.",
+    f64::asinh
+);
+double_fn!(
+    Acosh,
+    "acosh",
+    [],
+    "acosh(expr) - Returns the inverse hyperbolic cosine of `expr`.",
+    f64::acosh
+);
+double_fn!(
+    Atanh,
+    "atanh",
+    [],
+    "atanh(expr) - Returns the inverse hyperbolic tangent of `expr`.",
+    f64::atanh
+);
+double_fn!(
+    Signum,
+    "signum",
+    ["sign"],
+    "signum(expr) - Returns -1.0, 0.0 or 1.0 as `expr` is negative, 0 or positive.",
+    |x| if x.is_nan() {
+        f64::NAN
+    } else if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        x
+    }
+);
+
+/// A logarithm that is null for arguments at or below `floor` (Spark's rule).
+macro_rules! log_fn {
+    ($ty:ident, $name:literal, $usage:literal, $floor:expr, $f:expr) => {
+        scalar_function!(
+            $ty, $name, [], $usage,
+            resolve(this, args, call) {
+                arity($name, &args, 1, 1)?;
+                let mut r = typed(&this, args, &[Float64], Float64, call)?;
+                r.nullable = true;
+                Ok(r)
+            }
+            invoke(a, rows) {
+                let x = f64s(&a[0])?;
+                let f: fn(f64) -> f64 = $f;
+                collect_f64(rows, |i| Ok(x.at(i).and_then(|x| (x > $floor).then(|| f(x)))))
+            }
+        );
+    };
+}
+
+log_fn!(
+    Ln,
+    "ln",
+    "ln(expr) - Returns the natural logarithm (base e) of `expr`.",
+    0.0,
+    f64::ln
+);
+log_fn!(
+    Log10,
+    "log10",
+    "log10(expr) - Returns the logarithm of `expr` with base 10.",
+    0.0,
+    f64::log10
+);
+log_fn!(
+    Log2,
+    "log2",
+    "log2(expr) - Returns the logarithm of `expr` with base 2.",
+    0.0,
+    f64::log2
+);
+log_fn!(
+    Log1p,
+    "log1p",
+    "log1p(expr) - Returns log(1 + `expr`).",
+    -1.0,
+    f64::ln_1p
+);
+
+scalar_function!(
+    /// `log(base, x)`, or `log(x)` = `ln(x)`.
+    Log, "log", [], "log(base, expr) - Returns the logarithm of `expr` with `base`.",
+    resolve(this, args, call) {
+        arity("log", &args, 1, 2)?;
+        let mut r = typed(&this, args, &[Float64, Float64], Float64, call)?;
+        r.nullable = true;
+        Ok(r)
+    }
+    invoke(a, rows) {
+        if a.len() == 1 {
+            let x = f64s(&a[0])?;
+            return collect_f64(rows, |i| Ok(x.at(i).and_then(|x| (x > 0.0).then(|| x.ln()))));
+        }
+        let (b, x) = (f64s(&a[0])?, f64s(&a[1])?);
+        collect_f64(rows, |i| Ok(match (b.at(i), x.at(i)) {
+            (Some(b), Some(x)) if b > 0.0 && x > 0.0 => Some(x.ln() / b.ln()),
+            _ => None,
+        }))
+    }
+);
+
+scalar_function!(
+    /// `pow(x, y)` / `power(x, y)`.
+    Pow, "pow", ["power"], "pow(expr1, expr2) - Raises `expr1` to the power of `expr2`.",
+    resolve(this, args, call) {
+        arity("pow", &args, 2, 2)?;
+        typed(&this, args, &[Float64, Float64], Float64, call)
+    }
+    invoke(a, rows) {
+        let (x, y) = (f64s(&a[0])?, f64s(&a[1])?);
+        collect_f64(rows, |i| Ok(match (x.at(i), y.at(i)) {
+            (Some(x), Some(y)) => Some(java_pow(x, y)),
+            _ => None,
+        }))
+    }
+);
+
+/// Java's `Math.pow`: like C's, except that pow(±1, ±inf) and 1^NaN are NaN.
+fn java_pow(x: f64, y: f64) -> f64 {
+    if y.is_nan() || (x.abs() == 1.0 && y.is_infinite()) {
+        return f64::NAN;
+    }
+    x.powf(y)
+}
+
+scalar_function!(
+    /// `hypot(x, y)`.
+    Hypot, "hypot", [], "hypot(expr1, expr2) - Returns sqrt(`expr1`^2 + `expr2`^2).",
+    resolve(this, args, call) {
+        arity("hypot", &args, 2, 2)?;
+        typed(&this, args, &[Float64, Float64], Float64, call)
+    }
+    invoke(a, rows) {
+        let (x, y) = (f64s(&a[0])?, f64s(&a[1])?);
+        collect_f64(rows, |i| Ok(match (x.at(i), y.at(i)) {
+            (Some(x), Some(y)) => Some(x.hypot(y)),
+            _ => None,
+        }))
+    }
+);
+
+scalar_function!(
+    /// `atan2(y, x)`.
+    Atan2, "atan2", [], "atan2(exprY, exprX) - Returns the angle in radians between the positive x-axis and the point (`exprX`, `exprY`).",
+    resolve(this, args, call) {
+        arity("atan2", &args, 2, 2)?;
+        typed(&this, args, &[Float64, Float64], Float64, call)
+    }
+    invoke(a, rows) {
+        let (y, x) = (f64s(&a[0])?, f64s(&a[1])?);
+        // Spark adds 0.0 to both, turning -0.0 into 0.0.
+        collect_f64(rows, |i| Ok(match (y.at(i), x.at(i)) {
+            (Some(y), Some(x)) => Some((y + 0.0).atan2(x + 0.0)),
+            _ => None,
+        }))
+    }
+);
+
+scalar_function!(
+    /// `e()`.
+    EConst, "e", [], "e() - Returns Euler's number, e.",
+    resolve(this, args, call) {
+        arity("e", &args, 0, 0)?;
+        let mut r = typed(&this, args, &[], Float64, call)?;
+        r.nullable = false;
+        Ok(r)
+    }
+    invoke(_a, rows) { collect_f64(rows, |_| Ok(Some(std::f64::consts::E))) }
+);
+
+scalar_function!(
+    /// `pi()`.
+    Pi, "pi", [], "pi() - Returns pi.",
+    resolve(this, args, call) {
+        arity("pi", &args, 0, 0)?;
+        let mut r = typed(&this, args, &[], Float64, call)?;
+        r.nullable = false;
+        Ok(r)
+    }
+    invoke(_a, rows) { collect_f64(rows, |_| Ok(Some(std::f64::consts::PI))) }
+);
+
+scalar_function!(
+    /// `pmod(a, n)`: the positive remainder; a zero divisor is an error (ANSI).
+    Pmod, "pmod", [], "pmod(expr1, expr2) - Returns the positive value of `expr1` mod `expr2`.",
+    resolve(this, args, call) {
+        arity("pmod", &args, 2, 2)?;
+        let t = if args.iter().all(|a| a.ty.is_integer() || a.ty == crate::types::DataType::Null) {
+            if args.iter().any(|a| a.ty == Int64) { Int64 } else { Int32 }
+        } else {
+            Float64
+        };
+        typed(&this, args, &[t.clone(), t.clone()], t, call)
+    }
+    invoke(a, rows) {
+        match a[0].data_type() {
+            arrow::datatypes::DataType::Int32 => {
+                let (x, n) = (i32s(&a[0])?, i32s(&a[1])?);
+                collect_i32(rows, |i| Ok(match (x.at(i), n.at(i)) {
+                    (Some(_), Some(0)) => return Err(remainder_by_zero()),
+                    (None, _) | (_, None) => None,
+                    (Some(x), Some(n)) => {
+                        let r = x.wrapping_rem(n);
+                        Some(if r < 0 { r.wrapping_add(n).wrapping_rem(n) } else { r })
+                    }
+                }))
+            }
+            arrow::datatypes::DataType::Int64 => {
+                let (x, n) = (i64s(&a[0])?, i64s(&a[1])?);
+                collect_i64(rows, |i| Ok(match (x.at(i), n.at(i)) {
+                    (Some(_), Some(0)) => return Err(remainder_by_zero()),
+                    (None, _) | (_, None) => None,
+                    (Some(x), Some(n)) => {
+                        let r = x.wrapping_rem(n);
+                        Some(if r < 0 { r.wrapping_add(n).wrapping_rem(n) } else { r })
+                    }
+                }))
+            }
+            _ => {
+                let (x, n) = (f64s(&a[0])?, f64s(&a[1])?);
+                collect_f64(rows, |i| Ok(match (x.at(i), n.at(i)) {
+                    (Some(_), Some(n)) if n == 0.0 => return Err(remainder_by_zero()),
+                    (Some(x), Some(n)) => {
+                        let r = x % n;
+                        Some(if r < 0.0 { (r + n) % n } else { r })
+                    }
+                    _ => None,
+                }))
+            }
+        }
+    }
+);
+
+fn remainder_by_zero() -> Error {
+    Error::execution(
+        "REMAINDER_BY_ZERO",
+        "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead.",
+    )
+}
+
+scalar_function!(
+    /// `factorial(n)`: null outside 0..=20.
+    Factorial, "factorial", [], "factorial(expr) - Returns the factorial of `expr`; `expr` is [0..20], otherwise null.",
+    resolve(this, args, call) {
+        arity("factorial", &args, 1, 1)?;
+        let mut r = typed(&this, args, &[Int32], Int64, call)?;
+        r.nullable = true;
+        Ok(r)
+    }
+    invoke(a, rows) {
+        let n = i32s(&a[0])?;
+        collect_i64(rows, |i| Ok(n.at(i).and_then(|n| (0..=20).contains(&n).then(|| (1..=n as i64).product()))))
+    }
+);
+
+scalar_function!(
+    /// `bin(n)`: the binary digits of a bigint (two's complement when negative).
+    Bin, "bin", [], "bin(expr) - Returns the string representation of the long value `expr` represented in binary.",
+    resolve(this, args, call) {
+        arity("bin", &args, 1, 1)?;
+        typed(&this, args, &[Int64], Utf8, call)
+    }
+    invoke(a, rows) {
+        let n = i64s(&a[0])?;
+        collect_strings(rows, |i| Ok(n.at(i).map(|n| format!("{:b}", n as u64))))
+    }
+);
+
+scalar_function!(
+    /// `bit_count(n)`: the number of bits set.
+    BitCount, "bit_count", [], "bit_count(expr) - Returns the number of bits that are set in the argument `expr` as an unsigned 64-bit integer.",
+    resolve(this, args, call) {
+        arity("bit_count", &args, 1, 1)?;
+        let t = if args[0].ty == Int32 { Int32 } else { Int64 };
+        typed(&this, args, &[t], Int32, call)
+    }
+    invoke(a, rows) {
+        if let Ok(x) = i32s(&a[0]) {
+            return collect_i32(rows, |i| Ok(x.at(i).map(|v| v.count_ones() as i32)));
+        }
+        let x = i64s(&a[0])?;
+        collect_i32(rows, |i| Ok(x.at(i).map(|v| v.count_ones() as i32)))
+    }
+);
+
+/// `shiftleft`/`shiftright` on int or bigint; the shift is taken modulo the
+/// width, as Java's shift operators do.
+macro_rules! shift_fn {
+    ($ty:ident, $name:literal, $usage:literal, $op32:expr, $op64:expr) => {
+        scalar_function!(
+            $ty, $name, [], $usage,
+            resolve(this, args, call) {
+                arity($name, &args, 2, 2)?;
+                let t = if args[0].ty == Int32 { Int32 } else { Int64 };
+                typed(&this, args, &[t.clone(), Int32], t, call)
+            }
+            invoke(a, rows) {
+                let s = i32s(&a[1])?;
+                if let Ok(x) = i32s(&a[0]) {
+                    let f: fn(i32, u32) -> i32 = $op32;
+                    return collect_i32(rows, |i| Ok(match (x.at(i), s.at(i)) {
+                        (Some(x), Some(s)) => Some(f(x, (s as u32) & 31)),
+                        _ => None,
+                    }));
+                }
+                let x = i64s(&a[0])?;
+                let f: fn(i64, u32) -> i64 = $op64;
+                collect_i64(rows, |i| Ok(match (x.at(i), s.at(i)) {
+                    (Some(x), Some(s)) => Some(f(x, (s as u32) & 63)),
+                    _ => None,
+                }))
+            }
+        );
+    };
+}
+
+shift_fn!(
+    ShiftLeft,
+    "shiftleft",
+    "shiftleft(base, expr) - Bitwise left shift.",
+    |x, s| x.wrapping_shl(s),
+    |x, s| x.wrapping_shl(s)
+);
+shift_fn!(
+    ShiftRight,
+    "shiftright",
+    "shiftright(base, expr) - Bitwise (signed) right shift.",
+    |x, s| x.wrapping_shr(s),
+    |x, s| x.wrapping_shr(s)
+);
+
+scalar_function!(
+    /// `bround(x[, d])`: HALF_EVEN rounding at `d` decimal places.
+    Bround, "bround", [], "bround(expr, d) - Returns `expr` rounded to `d` decimal places using HALF_EVEN rounding mode.",
+    resolve(this, args, call) {
+        arity("bround", &args, 1, 2)?;
+        if let Some(s) = args.get(1) {
+            if literal(s).is_none() {
+                return Err(Error::analysis("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT", format!("the scale of `{call}` must be an integer literal")));
+            }
+        }
+        let t = if args[0].ty.is_integer() { args[0].ty.clone() } else { Float64 };
+        typed(&this, args, &[t.clone(), Int32], t, call)
+    }
+    invoke(a, rows) {
+        let d = match a.get(1) {
+            Some(d) => i32s(d)?.at(0).unwrap_or(0),
+            None => 0,
+        };
+        match a[0].data_type() {
+            arrow::datatypes::DataType::Int32 => {
+                let x = i32s(&a[0])?;
+                collect_i32(rows, |i| Ok(x.at(i).map(|v| round_int_half_even(v as i64, d) as i32)))
+            }
+            arrow::datatypes::DataType::Int64 => {
+                let x = i64s(&a[0])?;
+                collect_i64(rows, |i| Ok(x.at(i).map(|v| round_int_half_even(v, d))))
+            }
+            _ => {
+                let x = f64s(&a[0])?;
+                collect_f64(rows, |i| Ok(x.at(i).map(|v| {
+                    if !v.is_finite() { return v; }
+                    round_half_even_decimal(v, d.max(0) as usize).parse::<f64>().map(|r| {
+                        if d < 0 { round_int_half_even_f64(v, d) } else { r }
+                    }).unwrap_or(v)
+                })))
+            }
+        }
+    }
+);
+
+fn round_int_half_even(v: i64, d: i32) -> i64 {
+    if d >= 0 || d < -18 {
+        return if d < -18 { 0 } else { v };
+    }
+    let p = 10i64.pow(d.unsigned_abs());
+    let (q, r) = (v / p, v % p);
+    let half = p / 2;
+    let q = if r.abs() > half || (r.abs() == half && q % 2 != 0) {
+        q + v.signum()
+    } else {
+        q
+    };
+    q.wrapping_mul(p)
+}
+
+fn round_int_half_even_f64(v: f64, d: i32) -> f64 {
+    let p = 10f64.powi(d.abs());
+    let x = v / p;
+    let r = x.round();
+    let r = if (x - x.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
+        r - x.signum()
+    } else {
+        r
+    };
+    r * p
+}
+
+/// `x` in decimal (its shortest round-trip digits, as Java's
+/// `Double.toString` gives them) rounded HALF_EVEN to `d` places.
+pub fn round_half_even_decimal(x: f64, d: usize) -> String {
+    let s = format!("{}", x.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    let point = int.len();
+    let keep = point + d;
+    if digits.len() > keep {
+        let rest = &digits[keep..];
+        let up = match rest[0].cmp(&5) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => {
+                rest[1..].iter().any(|&r| r != 0) || (keep > 0 && digits[keep - 1] % 2 == 1)
+            }
+        };
+        digits.truncate(keep);
+        if up {
+            let mut k = keep;
+            loop {
+                if k == 0 {
+                    digits.insert(0, 1);
+                    break;
+                }
+                k -= 1;
+                if digits[k] == 9 {
+                    digits[k] = 0;
+                } else {
+                    digits[k] += 1;
+                    break;
+                }
+            }
+        }
+    } else {
+        digits.resize(keep, 0);
+    }
+    let point = digits.len() - d;
+    let int: String = digits[..point].iter().map(|d| (d + b'0') as char).collect();
+    let int = if int.is_empty() { "0".to_string() } else { int };
+    let frac: String = digits[point..].iter().map(|d| (d + b'0') as char).collect();
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if d == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_even_rounding_on_the_decimal() {
+        assert_eq!(round_half_even_decimal(2.5, 0), "2");
+        assert_eq!(round_half_even_decimal(3.5, 0), "4");
+        assert_eq!(round_half_even_decimal(0.125, 2), "0.12");
+        assert_eq!(round_half_even_decimal(9.995, 2), "10.00");
+        assert_eq!(round_half_even_decimal(-1.25, 1), "-1.2");
+        assert_eq!(round_int_half_even(25, -1), 20);
+        assert_eq!(round_int_half_even(35, -1), 40);
+        assert_eq!(round_int_half_even(-35, -1), -40);
+    }
+}

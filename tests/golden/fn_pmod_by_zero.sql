@@ -1,0 +1,2 @@
+-- error: REMAINDER_BY_ZERO
+SELECT pmod(Index, 0) FROM activity

@@ -1,0 +1,2 @@
+-- error: UNRESOLVED_ROUTINE
+SELECT date_fromat(gt, 'yyyy') FROM activity

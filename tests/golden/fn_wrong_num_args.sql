@@ -1,0 +1,2 @@
+-- error: WRONG_NUM_ARGS
+SELECT lpad(gt) FROM activity
