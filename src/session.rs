@@ -165,8 +165,22 @@ impl Session {
     /// Runs a SQL query over the session's tables, views and memory tables.
     /// A memory table shows its query's last committed batch.
     pub fn sql(&self, query: &str) -> Result<DataFrame> {
+        if let Some(answer) = sqlc_compiler::sql::catalog_command(query) {
+            return self.text_rows(answer?);
+        }
         let plan = sqlc_compiler::sql::plan_query(query, self.inner.catalog.as_ref())?;
         Ok(DataFrame::new(self.clone(), plan))
+    }
+
+    /// The answer of a catalog statement (`SHOW FUNCTIONS`, …) as a DataFrame.
+    fn text_rows(&self, answer: sqlc_compiler::sql::CatalogAnswer) -> Result<DataFrame> {
+        let schema = std::sync::Arc::new(arrow::datatypes::Schema::new(vec![
+            arrow::datatypes::Field::new(answer.column, arrow::datatypes::DataType::Utf8, false),
+        ]));
+        let rows = arrow::array::StringArray::from(answer.rows);
+        let batch = RecordBatch::try_new(schema, vec![std::sync::Arc::new(rows)])
+            .map_err(sqlc_runtime::Error::from)?;
+        self.create_data_frame(vec![batch])
     }
 
     /// A table, view or memory table by name.

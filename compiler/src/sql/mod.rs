@@ -9,6 +9,7 @@
 //! sqlc has no DECIMAL type: decimal literals and casts become DOUBLE; and
 //! no SMALLINT/TINYINT: those become INT.
 
+mod catalog_command;
 mod dialect;
 mod expr;
 mod group;
@@ -30,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::plan::Plan;
 
+pub use catalog_command::{catalog_command, CatalogAnswer};
 pub use dialect::SparkDialect;
 
 /// Where `FROM` names come from: tables, views and memory tables.

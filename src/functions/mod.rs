@@ -1,4 +1,10 @@
-//! Functions that build columns, as `pyspark.sql.functions`.
+//! Functions that build columns, as `pyspark.sql.functions`: this file
+//! holds the aggregates, windows and the compiled built-ins; `library.rs`
+//! the rest of the function catalog by PySpark's names, in snake_case.
+
+mod library;
+
+pub use library::*;
 
 use sqlc_compiler::expr::Expr;
 use sqlc_compiler::Scalar;
@@ -55,7 +61,7 @@ pub fn expr(sql: &str) -> Result<Column> {
     Ok(Column::from_expr(sqlc_compiler::sql::parse_expr(sql)?))
 }
 
-fn call(name: &str, args: Vec<Column>) -> Column {
+pub(crate) fn call(name: &str, args: Vec<Column>) -> Column {
     Column::from_expr(Expr::call(name, args.into_iter().map(|c| c.expr).collect()))
 }
 
