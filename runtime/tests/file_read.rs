@@ -576,7 +576,7 @@ fn glob_filter_and_recursive_lookup() {
     assert!(matches!(err, Error::PathNotFound(_)), "{err:?}");
 }
 
-/// Decode throughput on the example data: 1M rows in 80 files (about 184
+/// Decode throughput on the example data: 1M rows in 80 files (about 190
 /// MB). Run with `cargo test --release -p sqlc-runtime --test file_read
 /// -- --ignored --nocapture`.
 #[test]
