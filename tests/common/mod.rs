@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
 use sqlc::arrow::array::{Array, AsArray};
@@ -61,9 +60,8 @@ fn activity_gen(args: &[&str]) -> ActivityGen {
 /// Generates activity data with the project's generator as
 /// `sqlc gen activity DIR ARGS` does, once per argument list (cached under
 /// `target/test-data`, safe when test processes race), and returns its
-/// directory. File `k` is modified `k` seconds after file 0, so a stream
-/// takes the files in the order the generator's clock runs (the generator
-/// writes them in parallel); `tests/spark/expected.py` does the same.
+/// directory (its files modified in file order, so a stream takes them in
+/// the order the generator's clock runs).
 pub fn generated_data(args: &[&str]) -> PathBuf {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
@@ -75,17 +73,9 @@ pub fn generated_data(args: &[&str]) -> PathBuf {
     }
     let tmp = data.join(format!(".{name}.{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    let files = activity_gen(args)
+    activity_gen(args)
         .write_dir(&tmp)
         .unwrap_or_else(|e| panic!("generating {args:?}: {e}"));
-    let first = SystemTime::now() - Duration::from_secs(files.len() as u64);
-    for (k, f) in files.iter().enumerate() {
-        std::fs::File::options()
-            .write(true)
-            .open(f)
-            .and_then(|f| f.set_modified(first + Duration::from_secs(k as u64)))
-            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-    }
     std::fs::write(tmp.join("_done"), b"").unwrap();
     if std::fs::rename(&tmp, &dir).is_err() {
         // Another test process made it first.

@@ -11,15 +11,14 @@ The answers were last computed with PySpark 4.3.0 (scripts/pyspark, Java 17).
 
 The data is what tests/common generates: the project's own generator,
 `target/release/sqlc gen activity DIR` with the arguments in DATA_ARGS (and
-CORRUPT_ARGS) below, file k modified k seconds after file 0 so that a
-stream takes the files in the generator's order. Set SQLC to use another
-sqlc binary.
+CORRUPT_ARGS) below (it modifies the files in file order, so a stream
+takes them in the generator's order). Set SQLC to use another sqlc binary.
 
 SQLC_EXPECTED_ONLY=SECTION runs one section only (examples, corrupt,
 event_time, golden, first_last, joins); with `golden`, SQLC_GOLDEN=a,b
 limits it to some golden queries.
 """
-import json, os, subprocess, sys, tempfile, time
+import json, os, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -37,17 +36,13 @@ _generated = {}
 
 def generate(args):
     """A directory of activity data from `sqlc gen activity` (once per
-    argument list), its files modified one second apart in name order."""
+    argument list; it modifies the files in file order)."""
     key = tuple(args)
     if key not in _generated:
         if not os.access(SQLC, os.X_OK):
             sys.exit(f"{SQLC} is missing: run `cargo build --release --bin sqlc` first")
         d = tempfile.mkdtemp(prefix="sqlc-spark-")
         subprocess.check_call([SQLC, "gen", "activity", d] + list(args))
-        files = sorted(f for f in os.listdir(d) if f.endswith(".json"))
-        first = time.time() - len(files)
-        for k, f in enumerate(files):
-            os.utime(os.path.join(d, f), (first + k, first + k))
         _generated[key] = d
     return _generated[key]
 
