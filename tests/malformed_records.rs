@@ -6,18 +6,10 @@ mod common;
 use common::*;
 use sqlc::{ExecMode, Scalar};
 
-/// 4000 rows in 4 files, about 2% of lines cut short.
-fn corrupt_data() -> std::path::PathBuf {
-    shared_data(&[
-        "--rows",
-        "4000",
-        "--files",
-        "4",
-        "--seed",
-        "11",
-        "--corrupt-rate",
-        "0.02",
-    ])
+/// Spark's answer in ex1_corrupt_counts.jsonl was computed on this data.
+#[test]
+fn expected_py_has_the_same_corrupt_args() {
+    assert_expected_py_uses("CORRUPT_ARGS", &CORRUPT_ARGS);
 }
 
 fn count_lines(dir: &std::path::Path) -> (usize, usize) {

@@ -22,6 +22,29 @@ fn stairs(streaming: &DataFrame) -> DataFrame {
         .unwrap()
 }
 
+/// The data is the data `tests/spark/expected.py` computed Spark's answers
+/// on: the same generator arguments, and the schema Spark inferred.
+#[test]
+fn the_data_is_what_sparks_answers_were_computed_on() {
+    assert_expected_py_uses("DATA_ARGS", &DATA_ARGS);
+    let spark = session(ExecMode::Jit);
+    let schema = spark.read().json(activity_data()).unwrap().schema();
+    let got: Vec<String> = schema
+        .fields
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f.name,
+                f.data_type,
+                if f.nullable { "True" } else { "False" }
+            )
+        })
+        .collect();
+    let want = std::fs::read_to_string(root().join("tests/data/expected/schema.txt")).unwrap();
+    assert_eq!(got, want.lines().collect::<Vec<_>>());
+}
+
 #[test]
 fn example_1_counts_match_spark() {
     let expected = load_expected(&root().join("tests/data/expected/ex1_activity_counts.jsonl"));

@@ -260,6 +260,27 @@ fn clock_continues_across_files() {
     }
 }
 
+/// Files written in parallel are modified in file order, so a stream (which
+/// takes files by modification time, in milliseconds) reads them in the
+/// clock's order.
+#[test]
+fn files_are_modified_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ActivityGen::default()
+        .rows(200_000)
+        .files(10)
+        .write_dir(dir.path())
+        .unwrap();
+    let millis: Vec<u128> = paths
+        .iter()
+        .map(|p| {
+            let t = fs::metadata(p).unwrap().modified().unwrap();
+            t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+        })
+        .collect();
+    assert!(millis.windows(2).all(|w| w[0] < w[1]), "{millis:?}");
+}
+
 #[test]
 fn temp_then_rename() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,9 +1,9 @@
 //! Shared by the integration tests: the activity data Spark's answers were
-//! computed on, and comparison of results with those answers.
+//! computed on (made by the project's own generator, `sqlc::datagen`), and
+//! comparison of results with those answers.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
@@ -13,43 +13,70 @@ use sqlc::arrow::datatypes::{
     DataType as ArrowType, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
 };
 use sqlc::arrow::record_batch::RecordBatch;
+use sqlc::datagen::ActivityGen;
 use sqlc::{DataFrame, ExecMode, Session, StreamingQuery};
 
-/// Keep in sync with `tests/spark/expected.py`.
+/// The arguments of `sqlc gen activity` for the data Spark's expected
+/// answers were computed on. Keep in sync with `tests/spark/expected.py`
+/// (tests/streaming_examples.rs checks it).
 pub const DATA_ARGS: [&str; 6] = ["--rows", "20000", "--files", "8", "--seed", "7"];
+
+/// The same with about 2% of lines cut short (tests/malformed_records.rs).
+pub const CORRUPT_ARGS: [&str; 8] = [
+    "--rows",
+    "4000",
+    "--files",
+    "4",
+    "--seed",
+    "11",
+    "--corrupt-rate",
+    "0.02",
+];
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Generates a data directory with `../shared/data/gen_activity.py` once per
-/// argument list (cached under `target/test-data`), and returns it.
-pub fn shared_data(args: &[&str]) -> PathBuf {
+/// The generator `sqlc gen activity ARGS` runs (the flags it takes).
+fn activity_gen(args: &[&str]) -> ActivityGen {
+    assert!(args.len() % 2 == 0, "flag-value pairs: {args:?}");
+    let mut g = ActivityGen::default();
+    for pair in args.chunks(2) {
+        let (flag, v) = (pair[0], pair[1]);
+        fn num<T: std::str::FromStr>(flag: &str, v: &str) -> T {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{flag}: not a number: {v}"))
+        }
+        g = match flag {
+            "--rows" => g.rows(num(flag, v)),
+            "--files" => g.files(num(flag, v)),
+            "--seed" => g.seed(num(flag, v)),
+            "--corrupt-rate" => g.corrupt_rate(num(flag, v)),
+            _ => panic!("`sqlc gen activity` has no flag {flag}"),
+        };
+    }
+    g
+}
+
+/// Generates activity data with the project's generator as
+/// `sqlc gen activity DIR ARGS` does, once per argument list (cached under
+/// `target/test-data`, safe when test processes race), and returns its
+/// directory (its files modified in file order, so a stream takes them in
+/// the order the generator's clock runs).
+pub fn generated_data(args: &[&str]) -> PathBuf {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let name = args.join("_").replace("--", "");
-    let dir = root().join("target").join("test-data").join(&name);
+    let name = format!("activity_{}", args.join("_").replace("--", ""));
+    let data = root().join("target").join("test-data");
+    let dir = data.join(&name);
     if dir.join("_done").exists() {
         return dir;
     }
-    let tmp = root()
-        .join("target")
-        .join("test-data")
-        .join(format!(".{name}.{}", std::process::id()));
+    let tmp = data.join(format!(".{name}.{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
-    let script = root()
-        .join("..")
-        .join("shared")
-        .join("data")
-        .join("gen_activity.py");
-    let status = Command::new("python3")
-        .arg(&script)
-        .arg(&tmp)
-        .args(args)
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "{} failed", script.display());
+    activity_gen(args)
+        .write_dir(&tmp)
+        .unwrap_or_else(|e| panic!("generating {args:?}: {e}"));
     std::fs::write(tmp.join("_done"), b"").unwrap();
     if std::fs::rename(&tmp, &dir).is_err() {
         // Another test process made it first.
@@ -61,7 +88,25 @@ pub fn shared_data(args: &[&str]) -> PathBuf {
 /// The data Spark's expected answers were computed on.
 pub fn activity_data() -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| shared_data(&DATA_ARGS)).clone()
+    DIR.get_or_init(|| generated_data(&DATA_ARGS)).clone()
+}
+
+/// The data with malformed lines (`CORRUPT_ARGS`).
+pub fn corrupt_data() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| generated_data(&CORRUPT_ARGS)).clone()
+}
+
+/// Asserts that `tests/spark/expected.py` generates its data with the same
+/// arguments as `name` here (its line `NAME = ["--rows", ...]`).
+pub fn assert_expected_py_uses(name: &str, args: &[&str]) {
+    let py = std::fs::read_to_string(root().join("tests/spark/expected.py")).unwrap();
+    let list: Vec<String> = args.iter().map(|a| format!("{a:?}")).collect();
+    let line = format!("{name} = [{}]", list.join(", "));
+    assert!(
+        py.lines().any(|l| l.trim() == line),
+        "tests/spark/expected.py must have the line `{line}`"
+    );
 }
 
 pub fn session(mode: ExecMode) -> Session {

@@ -1,27 +1,56 @@
 #!/usr/bin/env python3
-"""Computes Spark's answers to the seed chapter's examples on the shared test
-data, and writes them as JSON lines under tests/data/expected/. Run by hand
-(CI does not run Spark):
+"""Computes Spark's answers on the test data and writes them as JSON lines:
+the seed chapter's examples and stream-static joins under
+tests/data/expected/, the golden queries as tests/golden/NAME.expected.jsonl.
+Run by hand (CI does not run Spark), from the repository:
 
-    python3 -m venv /tmp/spark && /tmp/spark/bin/pip install pyspark
-    /tmp/spark/bin/python tests/spark/expected.py
+    cargo build --release --bin sqlc
+    scripts/pyspark tests/spark/expected.py
 
-The data is what tests/common generates: ../shared/data/gen_activity.py
-with the arguments in DATA_ARGS below.
+The answers were last computed with PySpark 4.3.0 (scripts/pyspark, Java 17).
+
+The data is what tests/common generates: the project's own generator,
+`target/release/sqlc gen activity DIR` with the arguments in DATA_ARGS (and
+CORRUPT_ARGS) below (it modifies the files in file order, so a stream
+takes them in the generator's order). Set SQLC to use another sqlc binary.
+
+SQLC_EXPECTED_ONLY=SECTION runs one section only (examples, corrupt,
+event_time, golden, first_last, joins); with `golden`, SQLC_GOLDEN=a,b
+limits it to some golden queries.
 """
 import json, os, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(ROOT, "tests", "data", "expected")
-GEN = os.path.join(ROOT, "..", "shared", "data", "gen_activity.py")
-if not os.path.exists(GEN):  # a git worktree one level deeper (wt/NAME)
-    GEN = os.path.join(ROOT, "..", "..", "shared", "data", "gen_activity.py")
-# Keep in sync with tests/common/mod.rs.
+SQLC = os.environ.get("SQLC", os.path.join(ROOT, "target", "release", "sqlc"))
+# Keep in sync with tests/common/mod.rs (tests check these lines).
 DATA_ARGS = ["--rows", "20000", "--files", "8", "--seed", "7"]
+CORRUPT_ARGS = ["--rows", "4000", "--files", "4", "--seed", "11", "--corrupt-rate", "0.02"]
 
 from pyspark.sql import SparkSession
 from pyspark.sql.functions import expr, col, window
+
+_generated = {}
+
+
+def generate(args):
+    """A directory of activity data from `sqlc gen activity` (once per
+    argument list; it modifies the files in file order)."""
+    key = tuple(args)
+    if key not in _generated:
+        if not os.access(SQLC, os.X_OK):
+            sys.exit(f"{SQLC} is missing: run `cargo build --release --bin sqlc` first")
+        d = tempfile.mkdtemp(prefix="sqlc-spark-")
+        subprocess.check_call([SQLC, "gen", "activity", d] + list(args))
+        _generated[key] = d
+    return _generated[key]
+
+
+def session():
+    return (SparkSession.builder.master("local[2]").appName("sqlc-expected")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", 5).getOrCreate())
 
 
 def rows_json(df):
@@ -55,13 +84,20 @@ def run_stream(spark, df, name, mode):
     return spark.sql(f"SELECT * FROM {name}")
 
 
-def main():
+def run_available_now(spark, df, name, mode):
+    """Runs a query with the availableNow trigger to its end (its last,
+    data-less batch applies the final watermark)."""
+    q = (df.writeStream.queryName(name).format("memory").outputMode(mode)
+         .trigger(availableNow=True).start())
+    q.awaitTermination()
+    return spark.sql(f"SELECT * FROM {name}")
+
+
+def examples(spark):
+    """Examples 1-4 (counts, stairs, cube, cube joined with static
+    averages), one file per trigger; and the schema Spark infers."""
     os.makedirs(OUT, exist_ok=True)
-    data = tempfile.mkdtemp(prefix="sqlc-spark-")
-    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
-    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    data = generate(DATA_ARGS)
     static = spark.read.json(data)
     schema_lines = [f"{f.name} {f.dataType.simpleString()} {f.nullable}" for f in static.schema.fields]
     with open(os.path.join(OUT, "schema.txt"), "w") as f:
@@ -84,80 +120,33 @@ def main():
     ex4 = (streaming.cube("gt", "model").avg().drop("avg(Arrival_time)").drop("avg(Creation_Time)")
            .drop("avg(Index)").join(hist, ["gt", "model"]))
     save("ex4_cube_join", run_stream(spark, ex4, "ex4", "complete"))
-    golden_answers(spark, static)
-    spark.stop()
 
 
-def golden_answers(spark, static, only=None):
+def golden(spark, only=None):
     """Golden queries: tests/golden/NAME.sql over the static table
     `activity`, answers in tests/golden/NAME.expected.jsonl (only the NAMEs
     in `only`, when given)."""
-    static.createOrReplaceTempView("activity")
-    golden = os.path.join(ROOT, "tests", "golden")
-    for f in sorted(os.listdir(golden)):
+    spark.read.json(generate(DATA_ARGS)).createOrReplaceTempView("activity")
+    folder = os.path.join(ROOT, "tests", "golden")
+    for f in sorted(os.listdir(folder)):
         if f.endswith(".sql") and (only is None or f[:-4] in only):
-            sql = open(os.path.join(golden, f)).read()
-            save(f[:-4] + ".expected", spark.sql(sql), golden, keep_order="ORDER BY" in sql.upper())
+            sql = open(os.path.join(folder, f)).read()
+            save(f[:-4] + ".expected", spark.sql(sql), folder, keep_order="ORDER BY" in sql.upper())
 
 
-def golden_only(names):
-    """Regenerates some golden answers only:
-    SQLC_EXPECTED_ONLY=golden SQLC_GOLDEN=name1,name2 python tests/spark/expected.py"""
-    data = tempfile.mkdtemp(prefix="sqlc-spark-")
-    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
-    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
-    golden_answers(spark, spark.read.json(data), names)
-    spark.stop()
-
-
-if __name__ == "__main__" and not os.environ.get("SQLC_EXPECTED_ONLY"):
-    main()
-    corrupt_counts()
-    first_last_nulls()
-
-
-def corrupt_counts():
+def corrupt_counts(spark):
     """Example 1 over data with malformed lines (PERMISSIVE, a given schema
     without `_corrupt_record`): Spark keeps what parsed of a cut line."""
-    data = tempfile.mkdtemp(prefix="sqlc-spark-corrupt-")
-    subprocess.check_call([sys.executable, GEN, data] + CORRUPT_ARGS)
-    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
-    clean = tempfile.mkdtemp(prefix="sqlc-spark-clean-")
-    subprocess.check_call([sys.executable, GEN, clean] + DATA_ARGS)
-    schema = spark.read.json(clean).schema
+    data = generate(CORRUPT_ARGS)
+    schema = spark.read.json(generate(DATA_ARGS)).schema
     stream = spark.readStream.schema(schema).option("maxFilesPerTrigger", 1).json(data)
     save("ex1_corrupt_counts", run_stream(spark, stream.groupBy("gt").count(), "exc", "complete"))
-    spark.stop()
 
 
-# Keep in sync with tests/malformed_records.rs.
-CORRUPT_ARGS = ["--rows", "4000", "--files", "4", "--seed", "11", "--corrupt-rate", "0.02"]
-
-if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "corrupt":
-    corrupt_counts()
-
-
-def run_available_now(spark, df, name, mode):
-    """Runs a query with the availableNow trigger to its end (its last,
-    data-less batch applies the final watermark)."""
-    q = (df.writeStream.queryName(name).format("memory").outputMode(mode)
-         .trigger(availableNow=True).start())
-    q.awaitTermination()
-    return spark.sql(f"SELECT * FROM {name}")
-
-
-def event_time():
+def event_time(spark):
     """Examples 5-7 (event-time windows, watermarks, deduplication), one
     file per trigger, availableNow."""
-    data = tempfile.mkdtemp(prefix="sqlc-spark-et-")
-    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
-    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    data = generate(DATA_ARGS)
     schema = spark.read.json(data).schema
     streaming = spark.readStream.schema(schema).option("maxFilesPerTrigger", 1).json(data)
     with_et = streaming.selectExpr(
@@ -173,8 +162,8 @@ def event_time():
                .groupBy(window(col("event_time"), "10 minutes", "5 minutes")).count())
     save("ex6_sliding_complete", run_available_now(spark, sliding, "ex6c", "complete"))
     save("ex6_sliding_append", run_available_now(spark, sliding, "ex6a", "append"))
-    # Windows with a start offset, by gt, in update mode (the last row of
-    # each window in the memory table is its final count).
+    # Windows with a start offset, by gt, in append mode (each window once,
+    # when the watermark passes its end).
     offset = (with_et.withWatermark("event_time", "10 minutes")
               .groupBy(window(col("event_time"), "10 minutes", "10 minutes", "3 minutes"), "gt")
               .agg(expr("count(*) as n"), expr("max(x) as max_x")))
@@ -183,43 +172,23 @@ def event_time():
     ex7 = (with_et.withWatermark("event_time", "5 seconds")
            .dropDuplicates(["User", "event_time"]).groupBy("User").count())
     save("ex7_dedup_counts", run_available_now(spark, ex7, "ex7", "complete"))
-    spark.stop()
 
 
-if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "event_time":
-    event_time()
-
-if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "golden":
-    golden_only([n for n in os.environ.get("SQLC_GOLDEN", "").split(",") if n] or None)
-
-
-def first_last_nulls():
+def first_last_nulls(spark):
     """first/last depend on input order: over one small file (one partition,
     read in order) Spark's answer is deterministic. The query is
     tests/data/first_last_nulls.sql over tests/data/first_last.json as `t`."""
-    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
     data = os.path.join(ROOT, "tests", "data")
     spark.read.json(os.path.join(data, "first_last.json")).createOrReplaceTempView("t")
     sql = open(os.path.join(data, "first_last_nulls.sql")).read()
     save("first_last_nulls", spark.sql(sql))
-    spark.stop()
 
 
-if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "first_last":
-    first_last_nulls()
-
-
-def stream_static_joins():
+def stream_static_joins(spark):
     """Stream-static joins of each kind Spark allows (inner, left outer,
     left semi, left anti) on ["gt", "Model"], a sample of the stream against
     counts of a static table without one model."""
-    data = tempfile.mkdtemp(prefix="sqlc-spark-joins-")
-    subprocess.check_call([sys.executable, GEN, data] + DATA_ARGS)
-    spark = (SparkSession.builder.master("local[2]").appName("sqlc-expected")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
+    data = generate(DATA_ARGS)
     static = spark.read.json(data)
     hist = (static.where("Model != 'nexus4'").groupBy("gt", "Model").count()
             .withColumnRenamed("count", "n"))
@@ -228,9 +197,25 @@ def stream_static_joins():
     for how in ["inner", "left_outer", "left_semi", "left_anti"]:
         save("join_static_" + how,
              run_available_now(spark, stream.join(hist, ["gt", "Model"], how), "j_" + how, "append"))
+
+
+SECTIONS = {
+    "examples": examples,
+    "corrupt": corrupt_counts,
+    "event_time": event_time,
+    "golden": lambda spark: golden(
+        spark, [n for n in os.environ.get("SQLC_GOLDEN", "").split(",") if n] or None),
+    "first_last": first_last_nulls,
+    "joins": stream_static_joins,
+}
+
+if __name__ == "__main__":
+    only = os.environ.get("SQLC_EXPECTED_ONLY")
+    if only and only not in SECTIONS:
+        sys.exit(f"SQLC_EXPECTED_ONLY: one of {', '.join(SECTIONS)}, not {only}")
+    spark = session()
+    print("pyspark", spark.version)
+    for name, section in SECTIONS.items():
+        if not only or only == name:
+            section(spark)
     spark.stop()
-
-
-if __name__ == "__main__" and os.environ.get("SQLC_EXPECTED_ONLY") == "joins":
-    stream_static_joins()
-

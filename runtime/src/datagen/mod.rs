@@ -6,7 +6,8 @@
 //! output is deterministic for a seed but not byte-identical to the script's.
 //!
 //! Files are written to a hidden temporary name (`.part-…json.tmp`) and then
-//! renamed, so a streaming reader never sees half a file. The event-time clock
+//! renamed, so a streaming reader never sees half a file; `write_dir` sets
+//! their modification times in file order, so a stream takes them in order. The event-time clock
 //! runs on across files, so file `k + 1` continues where file `k` stopped.
 //!
 //! ```no_run
@@ -21,6 +22,7 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use arrow::array::{ArrayRef, Float64Builder, Int64Builder, StringBuilder};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -137,11 +139,13 @@ impl ActivityGen {
         let dir = self.prepare(dir.as_ref())?;
         let params = self.params();
         let starts = self.starts();
-        starts
+        let files: Vec<PathBuf> = starts
             .into_par_iter()
             .enumerate()
             .map(|(f, start)| self.write_one(&params, &dir, f, start).map(|(p, _)| p))
-            .collect()
+            .collect::<Result<_>>()?;
+        stamp_in_order(&files)?;
+        Ok(files)
     }
 
     /// Writes file `file_index` alone (its clock and `Index` continue from the
@@ -265,6 +269,23 @@ impl ActivityGen {
         fs::rename(&tmp, &dst).map_err(|e| Error::io(&dst, e))?;
         Ok((dst, (rows.t_ns, rows.index)))
     }
+}
+
+/// Sets the files' modification times a millisecond apart in file order,
+/// the last one now. Written in parallel, they would otherwise finish in any
+/// order, and a stream (which takes files by modification time, as Spark's
+/// does) would read them out of the clock's order, differently every run.
+fn stamp_in_order(files: &[PathBuf]) -> Result<()> {
+    let now = SystemTime::now();
+    for (k, path) in files.iter().enumerate() {
+        let t = now - Duration::from_millis((files.len() - 1 - k) as u64);
+        File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(t))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
 }
 
 fn bad(name: &str, value: &str, reason: &str) -> Error {

@@ -1,5 +1,5 @@
 //! Helpers shared by the file-source tests: activity data as
-//! `gen_activity.py` writes it, files with chosen modification times, and
+//! the generator writes it, files with chosen modification times, and
 //! column extraction.
 #![allow(dead_code)]
 
@@ -11,7 +11,7 @@ use arrow::datatypes::Int64Type;
 use sqlc_compiler::types::{DataType, Field, Schema};
 use sqlc_runtime::source::Options;
 
-/// Activity rows as `gen_activity.py` writes them: returns the lines and
+/// Activity rows in the generator's shape: returns the lines and
 /// how many have a null `gt`. Every `corrupt_every`-th line is truncated.
 pub fn activity(rows: usize, first_index: usize, corrupt_every: usize) -> (Vec<String>, usize) {
     let gts = ["stand", "sit", "walk", "stairsup", "stairsdown", "bike"];

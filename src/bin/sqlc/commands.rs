@@ -149,7 +149,8 @@ pub fn gen(a: &GenArgs) -> Result<(), Failure> {
     let g = ActivityGen::default()
         .rows(a.rows)
         .files(a.files)
-        .seed(a.seed);
+        .seed(a.seed)
+        .corrupt_rate(a.corrupt_rate);
     g.validate()
         .map_err(|e| Failure::Script(format!("error: {e}")))?;
     let io = |e: sqlc_runtime::Error| Failure::Query(format!("error: {e}"));

@@ -115,6 +115,9 @@ struct GenArgs {
     /// Random seed.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Share of lines cut short into malformed JSON (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    corrupt_rate: f64,
     /// Write one file per interval (`1s`, `500 ms`), as a live producer.
     #[arg(long, value_name = "DURATION")]
     interval: Option<String>,
