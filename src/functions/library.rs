@@ -105,7 +105,10 @@ pub fn regexp_extract(c: impl Into<Column>, pattern: &str, idx: i32) -> Column {
 }
 /// `regexp_replace(col, pattern, replacement)` (`$1` refers to a group).
 pub fn regexp_replace(c: impl Into<Column>, pattern: &str, replacement: &str) -> Column {
-    call("regexp_replace", vec![c.into(), lit(pattern), lit(replacement)])
+    call(
+        "regexp_replace",
+        vec![c.into(), lit(pattern), lit(replacement)],
+    )
 }
 pub fn regexp_count(c: impl Into<Column>, pattern: &str) -> Column {
     call("regexp_count", vec![c.into(), lit(pattern)])

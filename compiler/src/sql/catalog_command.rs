@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::functions;
 
 /// The rows of a catalog statement: its one column's name and its values.
+#[derive(Debug)]
 pub struct CatalogAnswer {
     pub column: &'static str,
     pub rows: Vec<String>,
@@ -17,7 +18,12 @@ pub fn catalog_command(text: &str) -> Option<Result<CatalogAnswer>> {
     let text = text.trim().trim_end_matches(';').trim();
     let words: Vec<&str> = text.split_whitespace().collect();
     let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
-    match upper.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match upper
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["SHOW", "FUNCTIONS", rest @ ..] | ["SHOW", "ALL", "FUNCTIONS", rest @ ..] => {
             let pattern = match rest {
                 [] => None,
@@ -65,7 +71,8 @@ pub fn catalog_command(text: &str) -> Option<Result<CatalogAnswer>> {
 }
 
 fn unquote(w: &str) -> String {
-    w.trim_matches(|c| c == '\'' || c == '"' || c == '`').to_string()
+    w.trim_matches(|c| c == '\'' || c == '"' || c == '`')
+        .to_string()
 }
 
 fn syntax(text: &str) -> Error {
@@ -101,12 +108,20 @@ mod tests {
         let all = catalog_command("SHOW FUNCTIONS").unwrap().unwrap();
         assert!(all.rows.len() > 100, "{}", all.rows.len());
         assert!(all.rows.iter().any(|n| n == "date_format"));
-        let some = catalog_command("show functions like 'regexp*'").unwrap().unwrap();
-        assert!(some.rows.iter().all(|n| n.starts_with("regexp")), "{:?}", some.rows);
+        let some = catalog_command("show functions like 'regexp*'")
+            .unwrap()
+            .unwrap();
+        assert!(
+            some.rows.iter().all(|n| n.starts_with("regexp")),
+            "{:?}",
+            some.rows
+        );
         assert!(some.rows.len() >= 5);
         let d = catalog_command("DESCRIBE FUNCTION lpad").unwrap().unwrap();
         assert_eq!(d.rows[0], "Function: lpad");
-        let e = catalog_command("DESC FUNCTION date_fromat").unwrap().unwrap_err();
+        let e = catalog_command("DESC FUNCTION date_fromat")
+            .unwrap()
+            .unwrap_err();
         assert_eq!(e.class(), "UNRESOLVED_ROUTINE");
         assert!(catalog_command("SELECT 1").is_none());
     }
