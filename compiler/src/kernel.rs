@@ -94,7 +94,9 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
             Some(format!("{}()", func.name()))
         }
         TExprKind::GetField { .. } => Some("struct field access".to_string()),
-        TExprKind::Function { func, .. } => Some(format!("{}()", func.name())),
+        TExprKind::Function { func, .. } => {
+            Some(format!("{}() (interpreted function)", func.name()))
+        }
         _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
         _ => None,
     };
@@ -131,11 +133,18 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
             .filter_map(|c| c.arg.as_ref())
             .for_each(|e| struct_uses(e, &mut why));
     }
-    (!why.is_empty()).then(|| {
-        format!(
-            "not compiled (struct values or interpreted functions): {}",
-            why.join(", ")
-        )
+    if why.is_empty() {
+        return None;
+    }
+    let functions_only = why.iter().all(|w| w.ends_with("(interpreted function)"));
+    Some(if functions_only {
+        let names: Vec<&str> = why
+            .iter()
+            .map(|w| w.trim_end_matches(" (interpreted function)"))
+            .collect();
+        format!("not compiled (interpreted functions): {}", names.join(", "))
+    } else {
+        format!("not compiled (struct values): {}", why.join(", "))
     })
 }
 
@@ -172,6 +181,7 @@ impl Kernel for Fallback {
 /// Compiles a pipeline for the given mode. `output` names and types the
 /// columns of a `Collect` sink (ignored for aggregates).
 pub fn compile(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result<Arc<dyn Kernel>> {
+    crate::verify::verify(spec)?;
     match mode {
         ExecMode::Jit => match needs_interpreter(spec) {
             Some(why) => Ok(Arc::new(Fallback {
@@ -191,9 +201,18 @@ pub fn compile_cached(
     output: SchemaRef,
     mode: ExecMode,
 ) -> Result<Arc<dyn Kernel>> {
+    // Bounded: a long-running session (a shell, a server) that plans many
+    // distinct queries does not keep every kernel it ever compiled.
+    const CAPACITY: usize = 512;
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<dyn Kernel>>>> = OnceLock::new();
     let key = format!("{mode:?}|{spec:?}|{output:?}");
     let cache = CACHE.get_or_init(Default::default);
+    {
+        let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if c.len() >= CAPACITY && !c.contains_key(&key) {
+            c.clear();
+        }
+    }
     if let Some(k) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return Ok(k.clone());
     }

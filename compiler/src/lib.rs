@@ -20,6 +20,7 @@ pub mod scalar_fns;
 pub mod sql;
 pub mod time_bounds;
 pub mod types;
+pub mod verify;
 pub mod window;
 
 pub use error::{Error, Result};

@@ -805,6 +805,10 @@ impl ScalarFunction for Now {
         false
     }
 
+    fn instance_key(&self) -> String {
+        self.at.map(|t| t.to_string()).unwrap_or_default()
+    }
+
     fn resolve(&self, args: Vec<TExpr>, _call: &Expr) -> Result<Resolved> {
         arity(self.name(), &args, 0, 0)?;
         Ok(Resolved {

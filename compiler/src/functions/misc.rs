@@ -208,6 +208,10 @@ impl ScalarFunction for TypeName {
         "typeof"
     }
 
+    fn instance_key(&self) -> String {
+        self.0.clone()
+    }
+
     fn usage(&self) -> &'static str {
         TypeOf.usage()
     }

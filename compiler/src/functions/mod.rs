@@ -73,13 +73,20 @@ pub trait ScalarFunction: Send + Sync + std::panic::RefUnwindSafe + 'static {
     /// result type. `call` is the call as written, for messages.
     fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved>;
 
+    /// What distinguishes a resolved instance beyond its arguments (the
+    /// instant `current_timestamp()` was fixed at), for the IR's equality
+    /// and the kernel cache's key. Empty for plain functions.
+    fn instance_key(&self) -> String {
+        String::new()
+    }
+
     /// Evaluates the call over `rows` rows (the interpreted twin). Every
     /// argument array has `rows` entries and the types `resolve` fixed.
     fn invoke(&self, args: &[ArrayRef], rows: usize) -> Result<ArrayRef>;
 }
 
-/// A shared handle to a catalog function, compared by name (the IR's
-/// equality and hashing see the arguments beside it).
+/// A shared handle to a catalog function, compared by name and instance
+/// key (the IR's equality sees the arguments beside it).
 #[derive(Clone)]
 pub struct FunctionRef(pub Arc<dyn ScalarFunction>);
 
@@ -95,13 +102,18 @@ impl FunctionRef {
 
 impl fmt::Debug for FunctionRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.name())
+        f.write_str(self.0.name())?;
+        let key = self.0.instance_key();
+        if !key.is_empty() {
+            write!(f, "[{key}]")?;
+        }
+        Ok(())
     }
 }
 
 impl PartialEq for FunctionRef {
     fn eq(&self, other: &Self) -> bool {
-        self.0.name() == other.0.name()
+        self.0.name() == other.0.name() && self.0.instance_key() == other.0.instance_key()
     }
 }
 
