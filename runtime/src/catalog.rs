@@ -145,4 +145,33 @@ impl sqlc_compiler::sql::Catalog for Catalog {
         self.lookup(name)
             .ok_or_else(|| CompileError::TableNotFound(name.to_string()))
     }
+
+    /// An inline table becomes a static relation holding its one batch.
+    fn inline_table(
+        &self,
+        schema: Schema,
+        rows: Vec<Vec<sqlc_compiler::Scalar>>,
+    ) -> sqlc_compiler::Result<Arc<Plan>> {
+        let columns = (0..schema.len())
+            .map(|c| {
+                let values: Vec<_> = rows.iter().map(|r| r[c].clone()).collect();
+                sqlc_compiler::interp::scalars_to_array(&values, &schema.fields[c].data_type)
+            })
+            .collect::<sqlc_compiler::Result<Vec<_>>>()?;
+        let options =
+            arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(rows.len()));
+        let batch = RecordBatch::try_new_with_options(schema.to_arrow(), columns, &options)?;
+        let name = if schema.is_empty() {
+            "OneRowRelation"
+        } else {
+            "VALUES"
+        };
+        Ok(self.add(
+            Relation::Static {
+                name: name.into(),
+                batches: Arc::new(vec![batch]),
+            },
+            schema,
+        ))
+    }
 }

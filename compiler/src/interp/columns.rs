@@ -109,6 +109,19 @@ pub fn timestamps(values: TimestampMicrosecondArray) -> ArrayRef {
 }
 
 /// `n` copies of a literal, typed `ty` (a null literal is a null array).
+/// An array of `ty` holding `values` in order (an inline table's column).
+pub fn scalars_to_array(values: &[Scalar], ty: &DataType) -> Result<ArrayRef> {
+    let parts = values
+        .iter()
+        .map(|v| broadcast(v, ty, 1))
+        .collect::<Result<Vec<_>>>()?;
+    if parts.is_empty() {
+        return Ok(arrow::array::new_empty_array(&ty.to_arrow()));
+    }
+    let refs: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
+    Ok(arrow::compute::concat(&refs)?)
+}
+
 pub fn broadcast(v: &Scalar, ty: &DataType, n: usize) -> Result<ArrayRef> {
     if v.data_type() != *ty || v.is_null() {
         if v.is_null() {

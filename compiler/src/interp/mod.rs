@@ -30,6 +30,8 @@ mod aggregate;
 mod arith;
 mod cast;
 mod columns;
+
+pub use columns::scalars_to_array;
 pub(crate) mod compare;
 mod expr;
 mod functions;

@@ -13,6 +13,7 @@ mod catalog_command;
 mod dialect;
 mod expr;
 mod group;
+mod inline;
 mod literal;
 mod order;
 mod parser;
@@ -40,6 +41,19 @@ pub trait Catalog {
     /// joined with `.`); case-insensitivity is the catalog's business.
     /// An unknown name is [`Error::TableNotFound`].
     fn table(&self, name: &str) -> Result<Arc<Plan>>;
+
+    /// A relation holding `rows` of `schema` (an inline table, or the one
+    /// row of a SELECT without FROM), registered for the query being planned.
+    fn inline_table(
+        &self,
+        schema: crate::types::Schema,
+        rows: Vec<Vec<crate::types::Scalar>>,
+    ) -> Result<Arc<Plan>> {
+        let _ = (schema, rows);
+        Err(Error::not_supported(
+            "inline tables (VALUES) in this catalog",
+        ))
+    }
 }
 
 /// Parses one expression, as `expr("gt like '%stairs%'")`,

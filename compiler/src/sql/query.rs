@@ -84,7 +84,17 @@ impl<'a> Planner<'a> {
                     "set operations ({op}) are not supported: sqlc plans one SELECT"
                 )))
             }
-            SetExpr::Values(_) => return Err(unsupported("VALUES", &q.body)),
+            SetExpr::Values(v) => {
+                let plan = super::inline::values(v, self.catalog)?;
+                let items: Vec<Expr> = (0..plan.schema.len())
+                    .map(|i| column_ref(&plan, i))
+                    .collect();
+                order::apply(plan, &keys, &items, false, &|_| {
+                    Err(Error::not_supported(
+                        "ORDER BY on VALUES must name its columns",
+                    ))
+                })?
+            }
             other => return Err(unsupported("this query body", other)),
         };
         match &q.limit_clause {
@@ -105,9 +115,7 @@ impl<'a> Planner<'a> {
     pub fn from(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
         match from {
             [t] => self.table_with_joins(t),
-            [] => Err(Error::not_supported(
-                "a SELECT without FROM is not supported",
-            )),
+            [] => super::inline::one_row(self.catalog),
             _ => Err(Error::not_supported(
                 "a comma-separated FROM list (an implicit cross join) is not supported; use JOIN … ON or USING",
             )),
