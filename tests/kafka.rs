@@ -398,7 +398,8 @@ fn exactly_once_sink_skips_a_batch_committed_before_a_restart() {
     use sqlc::arrow::array::{ArrayRef, StringArray};
     use sqlc::arrow::datatypes::{DataType, Field, Schema};
     use sqlc::arrow::record_batch::RecordBatch;
-    use sqlc_runtime::sink::{KafkaSink, OutputMode, Sink};
+    use sqlc_runtime::connector::kafka::KafkaSink;
+    use sqlc_runtime::sink::{OutputMode, Sink};
 
     let topic = unique("eos");
     create_topic(&topic, 1);

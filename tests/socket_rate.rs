@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
@@ -88,6 +88,52 @@ fn example_9_socket_lines_into_a_memory_table() {
         );
         q.stop().unwrap();
     }
+}
+
+/// Waits for the peer of `conn` to close the connection; fails if it keeps
+/// it open (and so keeps reading) for 20 seconds.
+fn assert_closed_by_peer(conn: &mut std::net::TcpStream, what: &str) {
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    match conn.read(&mut buf) {
+        Ok(0) => {}
+        other => panic!("{what}: the socket source still holds its connection: {other:?}"),
+    }
+}
+
+#[test]
+fn a_stopped_socket_query_closes_its_connection() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port();
+    let spark = session(sqlc::ExecMode::Jit);
+    let lines = spark
+        .read_stream()
+        .format("socket")
+        .option("host", "127.0.0.1")
+        .option("port", port)
+        .load_source(None)
+        .unwrap();
+    let q = lines
+        .write_stream()
+        .query_name("socket_stop")
+        .format("memory")
+        .start()
+        .unwrap();
+    let (mut conn, _) = server.accept().unwrap();
+    conn.write_all(b"one\n").unwrap();
+    wait_for("the line", || {
+        q.process_all_available().unwrap();
+        !rows_of(&spark, "SELECT * FROM socket_stop").is_empty()
+    });
+    q.stop().unwrap();
+    assert_closed_by_peer(&mut conn, "a stopped query");
+    // A query that fails to start after opening its source (a memory sink
+    // needs a query name) lets its connection go too.
+    let e = lines.write_stream().format("memory").start().unwrap_err();
+    assert!(e.to_string().contains("queryName"), "{e}");
+    let (mut conn, _) = server.accept().unwrap();
+    assert_closed_by_peer(&mut conn, "a query that failed to start");
 }
 
 #[test]

@@ -45,6 +45,8 @@ pub enum PhysPlan {
     /// by an aggregate kernel over its keys, each right row's group found
     /// by a probe kernel; the left rows are probed by a compiled kernel too.
     HashJoin {
+        /// The join's own id (the executor caches its built side under it).
+        id: usize,
         left: Box<PhysPlan>,
         right: Box<PhysPlan>,
         how: JoinType,
@@ -119,6 +121,18 @@ impl PhysPlan {
             | PhysPlan::Limit { input, .. }
             | PhysPlan::Watermark { input, .. }
             | PhysPlan::Deduplicate { input, .. } => input.schema(),
+        }
+    }
+
+    /// The id of a stateful operator (its state is kept under it between
+    /// batches and in checkpoints); `None` for a node without state.
+    pub fn state_id(&self) -> Option<usize> {
+        match self {
+            PhysPlan::HashAggregate { id, .. }
+            | PhysPlan::StreamJoin { id, .. }
+            | PhysPlan::Watermark { id, .. }
+            | PhysPlan::Deduplicate { id, .. } => Some(*id),
+            _ => None,
         }
     }
 
@@ -235,7 +249,7 @@ impl PhysPlan {
                     steps_summary(kernel.spec()),
                     kernel.explain().mode.name()
                 ),
-                PhysPlan::HashJoin { how, .. } => format!("HashJoin {how:?}"),
+                PhysPlan::HashJoin { id, how, .. } => format!("HashJoin #{id} {how:?}"),
                 PhysPlan::StreamJoin {
                     id, how, bounds, ..
                 } => {
@@ -316,8 +330,28 @@ fn column_types(schema: &Schema) -> Vec<ColumnType> {
 
 /// Plans a resolved query, compiling its kernels in `mode`.
 pub fn plan_physical(plan: &Plan, mode: ExecMode) -> Result<PhysPlan> {
-    let mut next_id = 0;
-    build(plan, mode, &mut next_id)
+    build(plan, mode, &mut OpIds::default())
+}
+
+/// Hands out operator ids: stateful operators number 0, 1, … in plan
+/// order (their checkpointed state is filed under them, so they must not
+/// shift), hash joins have their own sequence.
+#[derive(Default)]
+struct OpIds {
+    stateful: usize,
+    join: usize,
+}
+
+impl OpIds {
+    fn stateful(&mut self) -> usize {
+        self.stateful += 1;
+        self.stateful - 1
+    }
+
+    fn join(&mut self) -> usize {
+        self.join += 1;
+        self.join - 1
+    }
 }
 
 /// Walks down a chain of filters and projections; returns the steps (in
@@ -364,7 +398,7 @@ fn is_column(e: &TExpr) -> bool {
     matches!(e.kind, TExprKind::Column { .. })
 }
 
-fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
+fn build(plan: &Plan, mode: ExecMode, ids: &mut OpIds) -> Result<PhysPlan> {
     let out_schema = plan.schema.to_arrow();
     Ok(match &plan.node {
         PlanNode::Scan {
@@ -386,7 +420,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             };
             let kernel = compile_cached(&spec, out_schema, mode)?;
             PhysPlan::Pipeline {
-                input: Box::new(build(below, mode, next_id)?),
+                input: Box::new(build(below, mode, ids)?),
                 kernel,
             }
         }
@@ -397,8 +431,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             aggs,
             window,
         } => {
-            let id = *next_id;
-            *next_id += 1;
+            let id = ids.stateful();
             let (steps, below) = fuse_chain(input, mode, false);
             // The key carrying the watermark: the window when its time
             // column is an event-time column, else the first such column.
@@ -427,7 +460,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             let kernel = compile_cached(&spec, out_schema.clone(), mode)?;
             PhysPlan::HashAggregate {
                 id,
-                input: Box::new(build(below, mode, next_id)?),
+                input: Box::new(build(below, mode, ids)?),
                 kernel,
                 spec: agg,
                 layout,
@@ -457,8 +490,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                     .as_ref()
                     .map(|c| key_kernel(&both, std::slice::from_ref(c), mode))
                     .transpose()?;
-                let id = *next_id;
-                *next_id += 1;
+                let id = ids.stateful();
                 let time = |p: &Plan| {
                     (0..p.schema.len()).find_map(|c| {
                         p.event_time_delay(c).map(|delay_us| EventTime {
@@ -479,8 +511,8 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                 );
                 PhysPlan::StreamJoin {
                     id,
-                    left: Box::new(build(left, mode, next_id)?),
-                    right: Box::new(build(right, mode, next_id)?),
+                    left: Box::new(build(left, mode, ids)?),
+                    right: Box::new(build(right, mode, ids)?),
                     how: *how,
                     left_keys: lk,
                     right_keys: rk,
@@ -518,8 +550,9 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
                 };
                 let empty = Schema::new(vec![]).to_arrow();
                 let join = PhysPlan::HashJoin {
-                    left: Box::new(build(left, mode, next_id)?),
-                    right: Box::new(build(right, mode, next_id)?),
+                    id: ids.join(),
+                    left: Box::new(build(left, mode, ids)?),
+                    right: Box::new(build(right, mode, ids)?),
                     how: *how,
                     left_probe: compile_cached(&probe_spec(left, left_keys), empty.clone(), mode)?,
                     right_build: compile_cached(&build_spec, empty.clone(), mode)?,
@@ -547,13 +580,13 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             let kernel = key_kernel(&input.schema, &exprs, mode)?;
             let order = keys.iter().map(|k| (k.ascending, k.nulls_first)).collect();
             PhysPlan::Sort {
-                input: Box::new(build(input, mode, next_id)?),
+                input: Box::new(build(input, mode, ids)?),
                 keys: kernel,
                 order,
             }
         }
         PlanNode::Limit { input, n } => PhysPlan::Limit {
-            input: Box::new(build(input, mode, next_id)?),
+            input: Box::new(build(input, mode, ids)?),
             n: *n,
         },
         PlanNode::Watermark {
@@ -561,11 +594,10 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             column,
             delay_us,
         } => {
-            let id = *next_id;
-            *next_id += 1;
+            let id = ids.stateful();
             PhysPlan::Watermark {
                 id,
-                input: Box::new(build(input, mode, next_id)?),
+                input: Box::new(build(input, mode, ids)?),
                 column: *column,
                 delay_us: *delay_us,
             }
@@ -575,8 +607,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             keys,
             within_watermark,
         } => {
-            let id = *next_id;
-            *next_id += 1;
+            let id = ids.stateful();
             let event_time = (0..input.schema.len()).find_map(|c| {
                 input.event_time_delay(c).map(|delay_us| EventTime {
                     column: c,
@@ -585,7 +616,7 @@ fn build(plan: &Plan, mode: ExecMode, next_id: &mut usize) -> Result<PhysPlan> {
             });
             PhysPlan::Deduplicate {
                 id,
-                input: Box::new(build(input, mode, next_id)?),
+                input: Box::new(build(input, mode, ids)?),
                 keys: keys.clone(),
                 event_time,
                 within_watermark: *within_watermark,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
 use sqlc_compiler::physical::{plan_physical, PhysPlan};
-use sqlc_compiler::plan::Plan;
+use sqlc_compiler::plan::{Plan, SourceId};
 use sqlc_compiler::ExecMode;
 
 use crate::catalog::{Catalog, Relation};
@@ -20,7 +20,7 @@ use crate::sink::{
     BatchFn, ConsoleSink, FileSink, ForeachBatchSink, ForeachSink, MemorySink, MemoryTable,
     OutputMode, RowFn, Sink,
 };
-use crate::source::FileFormat;
+use crate::source::{FileFormat, Source};
 
 /// What `write_stream()` collected.
 #[derive(Default)]
@@ -130,31 +130,95 @@ pub fn start(
     // Spark requires a checkpoint of file and Kafka sinks.
     let checkpoint = open_checkpoint(&cfg, is_file_sink || format == "kafka", &format)?;
     let phys = plan_physical(plan, exec_mode)?;
-    let mut sources = Vec::new();
+    let mut sources = open_sources(plan, catalog)?;
+    let opened = (|| {
+        let query_id = query_id(checkpoint.as_ref(), streams)?;
+        // The sink last: a memory sink registers its table, which only a
+        // query that compiled and opened its sources should do.
+        let sink = open_sink(&format, plan, catalog, &mut cfg)?;
+        let late_sink = match cfg.option("lateRowsTable") {
+            None => None,
+            Some(name) => Some(late_rows_table(&phys, catalog, name)?),
+        };
+        Ok((query_id, sink, late_sink, catalog.static_inputs(plan)?))
+    })();
+    let (query_id, sink, late_sink, static_inputs) = match opened {
+        Ok(parts) => parts,
+        Err(e) => {
+            // An opened source may hold a connection and a thread reading
+            // it: let them go.
+            for (_, s) in sources.iter_mut() {
+                s.stop();
+            }
+            return Err(e);
+        }
+    };
+    let spec = QuerySpec {
+        name: cfg.query_name.clone(),
+        plan: phys,
+        sources,
+        static_inputs,
+        sink,
+        output_mode: mode,
+        trigger: cfg.trigger,
+        partitions,
+        checkpoint,
+        watermark_policy: cfg.watermark_policy,
+        late_sink,
+    };
+    let q = StreamingQuery::start(spec, query_id)?;
+    streams.register(q.clone());
+    Ok(q)
+}
+
+/// Opens a source for each streaming scan of the plan.
+fn open_sources(plan: &Plan, catalog: &Catalog) -> Result<Vec<(SourceId, Box<dyn Source>)>> {
+    let mut sources: Vec<(SourceId, Box<dyn Source>)> = Vec::new();
     for (id, streaming) in plan.scans() {
         if !streaming {
             continue;
         }
-        match catalog.relation(&id) {
-            Some(Relation::Stream { def, .. }) => sources.push((id, def.open()?)),
-            _ => return Err(Error::internal(format!("relation {id:?} is not a stream"))),
+        let opened = match catalog.relation(&id) {
+            Some(Relation::Stream { def, .. }) => def.open(),
+            _ => Err(Error::internal(format!("relation {id:?} is not a stream"))),
+        };
+        match opened {
+            Ok(s) => sources.push((id, s)),
+            Err(e) => {
+                for (_, s) in sources.iter_mut() {
+                    s.stop();
+                }
+                return Err(e);
+            }
         }
     }
-    let query_id = match &checkpoint {
-        Some(ck) => ck.query_id(&new_uuid())?,
-        None => new_uuid(),
+    Ok(sources)
+}
+
+/// The query's id: the checkpoint's (refused while another query runs
+/// from it), or a new one.
+fn query_id(checkpoint: Option<&Checkpoint>, streams: &StreamingQueryManager) -> Result<String> {
+    let Some(ck) = checkpoint else {
+        return Ok(new_uuid());
     };
-    if let Some(ck) = &checkpoint {
-        if streams.active().iter().any(|q| q.id() == query_id) {
-            return Err(Error::analysis("CONCURRENT_QUERY", format!(
-                "Cannot start query with id {query_id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint {} that is already active.",
-                ck.root().display()
-            )));
-        }
+    let query_id = ck.query_id(&new_uuid())?;
+    if streams.active().iter().any(|q| q.id() == query_id) {
+        return Err(Error::analysis("CONCURRENT_QUERY", format!(
+            "Cannot start query with id {query_id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint {} that is already active.",
+            ck.root().display()
+        )));
     }
-    // The sink last: a memory sink registers its table, which only a query
-    // that compiled and opened its sources should do.
-    let sink: Box<dyn Sink> = match format.as_str() {
+    Ok(query_id)
+}
+
+/// The sink of `format`, from the writer's options.
+fn open_sink(
+    format: &str,
+    plan: &Plan,
+    catalog: &Arc<Catalog>,
+    cfg: &mut WriterConfig,
+) -> Result<Box<dyn Sink>> {
+    Ok(match format {
         "memory" => {
             let name = cfg
                 .query_name
@@ -210,41 +274,21 @@ pub fn start(
         }
         "kafka" => {
             let topic = cfg.option("topic").map(str::to_string);
-            crate::sink::kafka::check_schema(&plan.schema.to_arrow(), topic.as_deref())?;
+            crate::connector::kafka::check_schema(&plan.schema.to_arrow(), topic.as_deref())?;
             let client: Vec<(String, String)> = cfg
                 .options
                 .iter()
-                .filter_map(|(k, v)| Some((crate::source::kafka::options::client_key(k)?, v.clone())))
+                .filter_map(|(k, v)| Some((crate::connector::kafka::options::client_key(k)?, v.clone())))
                 .collect();
             let timeout = std::time::Duration::from_millis(cfg.usize_option("kafkaProducer.timeoutMs", 30_000)? as u64);
-            Box::new(crate::sink::KafkaSink::new(&client, topic, timeout)?)
+            Box::new(crate::connector::kafka::KafkaSink::new(&client, topic, timeout)?)
         }
         other => {
             return Err(Error::analysis("DATA_SOURCE_NOT_FOUND", format!(
                 "sink format '{other}' is not supported (supported: memory, console, kafka, foreach, foreachBatch, json, csv, parquet)"
             )))
         }
-    };
-    let late_sink = match cfg.option("lateRowsTable") {
-        None => None,
-        Some(name) => Some(late_rows_table(&phys, catalog, name)?),
-    };
-    let spec = QuerySpec {
-        name: cfg.query_name.clone(),
-        plan: phys,
-        sources,
-        static_inputs: catalog.static_inputs(plan)?,
-        sink,
-        output_mode: mode,
-        trigger: cfg.trigger,
-        partitions,
-        checkpoint,
-        watermark_policy: cfg.watermark_policy,
-        late_sink,
-    };
-    let q = StreamingQuery::start(spec, query_id)?;
-    streams.register(q.clone());
-    Ok(q)
+    })
 }
 
 /// The query's checkpoint: the `checkpointLocation` option, else a

@@ -11,8 +11,11 @@ use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
 use sqlc_compiler::agg_table::{event_time_of, hash, AggTable, TableLayout};
 use sqlc_compiler::ir::AggSpec;
+use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::Kernel;
 
+use super::operator::{wrong_node, OpBatch, OpOutput, StatefulOperator};
+use super::{is_static, OperatorMetrics};
 use crate::error::Result;
 
 /// Which groups a batch emits.
@@ -214,6 +217,114 @@ impl AggState {
 
     fn layout_event_time_key(&self) -> Option<usize> {
         self.partitions.first()?.layout().event_time_key
+    }
+}
+
+/// The hash aggregate as a stateful operator: its state, and the kernel,
+/// layout and output schema of its plan node.
+pub struct AggregateOp {
+    pub state: AggState,
+    kernel: Arc<dyn Kernel>,
+    layout: Arc<TableLayout>,
+    spec: AggSpec,
+    schema: SchemaRef,
+    /// A static subtree (a table joined to a stream) is a batch query: it
+    /// emits every group, whatever the stream's output mode.
+    static_input: bool,
+}
+
+impl AggregateOp {
+    pub fn new(node: &PhysPlan, partitions: usize) -> Result<Self> {
+        let PhysPlan::HashAggregate {
+            kernel,
+            spec,
+            layout,
+            schema,
+            ..
+        } = node
+        else {
+            return Err(wrong_node("aggregate", node));
+        };
+        Ok(AggregateOp {
+            state: AggState::new(layout, spec, partitions),
+            kernel: kernel.clone(),
+            layout: layout.clone(),
+            spec: spec.clone(),
+            schema: schema.clone(),
+            static_input: is_static(node),
+        })
+    }
+}
+
+impl StatefulOperator for AggregateOp {
+    fn name(&self) -> &'static str {
+        "stateStoreSave"
+    }
+
+    fn run(&mut self, inputs: Vec<Vec<RecordBatch>>, batch: &OpBatch) -> Result<OpOutput> {
+        let rows: Vec<RecordBatch> = inputs.into_iter().flatten().collect();
+        let emit = if self.static_input {
+            Emit::All
+        } else {
+            batch.emit
+        };
+        // Complete mode keeps every group and so drops no late row
+        // (Spark filters late rows in append and update modes only).
+        let late_by = batch.late_watermark_us.filter(|_| emit != Emit::All);
+        let late_rows = self.state.update(
+            batch.batch_id,
+            &self.kernel,
+            &self.layout,
+            &rows,
+            late_by,
+            batch.keep_late,
+        )?;
+        let rows = self.state.emit(&self.schema, emit, batch.watermark_us)?;
+        Ok(OpOutput { rows, late_rows })
+    }
+
+    fn metrics(&self) -> Option<OperatorMetrics> {
+        let a = &self.state;
+        Some(OperatorMetrics::new(
+            self.name(),
+            a.num_groups() as u64,
+            a.num_updated() as u64,
+            a.num_removed(),
+            a.memory_bytes() as u64,
+            a.num_late(),
+        ))
+    }
+
+    fn state_schema(&self) -> String {
+        self.layout.fingerprint()
+    }
+
+    fn snapshot(&self) -> Result<Vec<(usize, Vec<u8>)>> {
+        Ok(self
+            .state
+            .partitions
+            .par_iter()
+            .enumerate()
+            .map(|(partition, t)| {
+                let mut bytes = Vec::new();
+                t.serialize_into(&mut bytes);
+                (partition, bytes)
+            })
+            .collect())
+    }
+
+    fn restore(&mut self, parts: Vec<(usize, &[u8])>) -> std::result::Result<(), String> {
+        // Partitions without a snapshot keep their initial table.
+        let n = self.state.partitions.len();
+        self.state = AggState::new(&self.layout, &self.spec, n);
+        for (p, bytes) in parts {
+            if p >= n {
+                return Err(format!("partition {p} of {n}"));
+            }
+            self.state.partitions[p] =
+                AggTable::deserialize(self.layout.clone(), bytes).map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 }
 

@@ -12,9 +12,91 @@ use arrow::compute::take;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
-use sqlc_compiler::physical::EventTime;
+use sqlc_compiler::physical::{EventTime, PhysPlan};
 
+use super::operator::{wrong_node, OpBatch, OpOutput, StatefulOperator};
+use super::OperatorMetrics;
 use crate::error::Result;
+
+/// Deduplication as a stateful operator: its state and its input's schema.
+pub struct DedupOp {
+    state: DedupState,
+    schema: SchemaRef,
+    /// The key types and event-time options, as the checkpoint records them.
+    layout: String,
+}
+
+impl DedupOp {
+    pub fn new(node: &PhysPlan) -> Result<Self> {
+        let PhysPlan::Deduplicate {
+            input,
+            keys,
+            event_time,
+            within_watermark,
+            ..
+        } = node
+        else {
+            return Err(wrong_node("deduplicate", node));
+        };
+        let schema = input.schema();
+        let types: Vec<_> = keys
+            .iter()
+            .map(|&k| schema.field(k).data_type().clone())
+            .collect();
+        let timed = event_time.is_some();
+        Ok(DedupOp {
+            state: DedupState::new(&schema, keys, *event_time, *within_watermark)?,
+            schema,
+            layout: format!("keys={types:?};eventTime={timed};withinWatermark={within_watermark}"),
+        })
+    }
+}
+
+impl StatefulOperator for DedupOp {
+    fn name(&self) -> &'static str {
+        "dedupe"
+    }
+
+    fn run(&mut self, inputs: Vec<Vec<RecordBatch>>, batch: &OpBatch) -> Result<OpOutput> {
+        let d = &mut self.state;
+        d.keep_late = batch.keep_late;
+        let rows = d.run(
+            &self.schema,
+            inputs.into_iter().flatten().collect(),
+            batch.late_watermark_us,
+            batch.watermark_us,
+        )?;
+        Ok(OpOutput {
+            rows,
+            late_rows: std::mem::take(&mut d.late_rows),
+        })
+    }
+
+    fn metrics(&self) -> Option<OperatorMetrics> {
+        let d = &self.state;
+        Some(OperatorMetrics::new(
+            self.name(),
+            d.len() as u64,
+            d.updated,
+            d.removed,
+            d.memory_bytes() as u64,
+            d.late,
+        ))
+    }
+
+    fn state_schema(&self) -> String {
+        self.layout.clone()
+    }
+
+    fn snapshot(&self) -> Result<Vec<(usize, Vec<u8>)>> {
+        Ok(vec![(0, self.state.to_bytes())])
+    }
+
+    fn restore(&mut self, parts: Vec<(usize, &[u8])>) -> std::result::Result<(), String> {
+        self.state
+            .restore_bytes(parts.first().map_or(&[][..], |p| p.1))
+    }
+}
 
 /// What one deduplicate operator remembers between batches.
 pub struct DedupState {

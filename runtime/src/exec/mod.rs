@@ -5,11 +5,12 @@
 mod aggregate;
 mod dedup;
 mod join;
+pub mod operator;
 mod snapshot;
 mod stream_join;
 mod watermark;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use arrow::array::ArrayRef;
@@ -20,11 +21,10 @@ use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
 pub use aggregate::{partition_of, AggState, Emit};
-use dedup::DedupState;
 use join::HashedSide;
+use operator::{OpBatch, StatefulOperator};
 pub use snapshot::{StateSchema, StateSnapshot, STREAM_JOIN};
-use stream_join::{JoinSpec, StreamJoinState};
-pub use watermark::{WatermarkPolicy, WatermarkState};
+pub use watermark::{EventTimeStats, WatermarkPolicy, WatermarkState};
 
 use crate::error::{Error, Result};
 
@@ -58,11 +58,28 @@ pub struct OperatorMetrics {
     pub num_shuffle_partitions: u64,
 }
 
-enum OpState {
-    Aggregate(AggState),
-    Watermark(WatermarkState),
-    Dedup(DedupState),
-    StreamJoin(StreamJoinState),
+impl OperatorMetrics {
+    /// An operator's figures: rows in state, updated, removed (evicted) by
+    /// the last batch, bytes held, and input rows it dropped as late. The
+    /// executor fills in the shuffle partitions.
+    pub fn new(
+        operator: &str,
+        total: u64,
+        updated: u64,
+        removed: u64,
+        memory: u64,
+        late: u64,
+    ) -> Self {
+        OperatorMetrics {
+            operator: operator.into(),
+            num_rows_total: total,
+            num_rows_updated: updated,
+            num_rows_removed: removed,
+            memory_used_bytes: memory,
+            num_rows_dropped_by_watermark: late,
+            num_shuffle_partitions: 0,
+        }
+    }
 }
 
 /// Runs one query's physical plan batch after batch.
@@ -70,9 +87,10 @@ pub struct Executor {
     plan: PhysPlan,
     partitions: usize,
     policy: WatermarkPolicy,
-    state: HashMap<usize, OpState>,
+    /// The stateful operators, by operator id.
+    state: BTreeMap<usize, Box<dyn StatefulOperator>>,
     /// Results of subtrees without streaming scans (the static side of a
-    /// stream–static join), computed once.
+    /// stream–static join), computed once, by hash join id.
     static_sides: HashMap<usize, Arc<HashedSide>>,
     /// The operator whose late rows are kept (for a late-rows sink), and
     /// those of the last batch.
@@ -80,7 +98,7 @@ pub struct Executor {
     late_rows: Vec<RecordBatch>,
 }
 
-fn is_static(p: &PhysPlan) -> bool {
+pub(crate) fn is_static(p: &PhysPlan) -> bool {
     match p {
         PhysPlan::Scan { streaming, .. } => !streaming,
         p => p.children().iter().all(|c| is_static(c)),
@@ -93,7 +111,7 @@ impl Executor {
             plan,
             partitions: partitions.max(1),
             policy: WatermarkPolicy::Min,
-            state: HashMap::new(),
+            state: BTreeMap::new(),
             static_sides: HashMap::new(),
             keep_late_of: None,
             late_rows: Vec::new(),
@@ -141,46 +159,32 @@ impl Executor {
     /// combined by the policy (the minimum by default).
     pub fn next_watermark(&self) -> Option<i64> {
         self.policy
-            .combine(self.state.values().filter_map(|s| match s {
-                OpState::Watermark(w) => w.watermark(),
-                _ => None,
-            }))
+            .combine(self.state.values().filter_map(|s| s.watermark()))
     }
 
+    /// Whether the plan has an event-time watermark (`with_watermark`).
+    pub fn has_watermark(&self) -> bool {
+        operator::stateful_nodes(&self.plan)
+            .iter()
+            .any(|n| matches!(n, PhysPlan::Watermark { .. }))
+    }
+
+    /// The event times the last batch brought to the plan's first
+    /// watermark operator that saw any (Spark's progress `eventTime`).
+    pub fn event_time_stats(&self) -> Option<EventTimeStats> {
+        self.state.values().find_map(|s| s.event_time_stats())
+    }
+
+    /// The last batch's figures of each stateful operator, in operator-id
+    /// order (Spark's `stateOperators`).
     pub fn metrics(&self) -> Vec<OperatorMetrics> {
-        let mut ids: Vec<&usize> = self.state.keys().collect();
-        ids.sort();
         let partitions = self.partitions as u64;
-        ids.into_iter()
-            .filter_map(|id| match &self.state[id] {
-                OpState::Aggregate(a) => Some(OperatorMetrics {
-                    operator: "stateStoreSave".into(),
-                    num_rows_total: a.num_groups() as u64,
-                    num_rows_updated: a.num_updated() as u64,
-                    num_rows_removed: a.num_removed(),
-                    memory_used_bytes: a.memory_bytes() as u64,
-                    num_rows_dropped_by_watermark: a.num_late(),
-                    num_shuffle_partitions: partitions,
-                }),
-                OpState::Dedup(d) => Some(OperatorMetrics {
-                    operator: "dedupe".into(),
-                    num_rows_total: d.len() as u64,
-                    num_rows_updated: d.updated,
-                    num_rows_removed: d.removed,
-                    memory_used_bytes: d.memory_bytes() as u64,
-                    num_rows_dropped_by_watermark: d.late,
-                    num_shuffle_partitions: partitions,
-                }),
-                OpState::StreamJoin(j) => Some(OperatorMetrics {
-                    operator: "symmetricHashJoin".into(),
-                    num_rows_total: j.len() as u64,
-                    num_rows_updated: j.updated,
-                    num_rows_removed: j.removed,
-                    memory_used_bytes: j.memory_bytes() as u64,
-                    num_rows_dropped_by_watermark: j.late,
-                    num_shuffle_partitions: partitions,
-                }),
-                OpState::Watermark(_) => None,
+        self.state
+            .values()
+            .filter_map(|op| op.metrics())
+            .map(|m| OperatorMetrics {
+                num_shuffle_partitions: partitions,
+                ..m
             })
             .collect()
     }
@@ -188,13 +192,52 @@ impl Executor {
 
 struct Ctx<'a> {
     partitions: usize,
-    state: &'a mut HashMap<usize, OpState>,
+    state: &'a mut BTreeMap<usize, Box<dyn StatefulOperator>>,
     statics: &'a mut HashMap<usize, Arc<HashedSide>>,
     keep_late_of: Option<usize>,
     late_rows: &'a mut Vec<RecordBatch>,
 }
 
+/// Runs a stateful node: its children, then its operator (made at its
+/// first batch).
+fn eval_stateful(
+    id: usize,
+    node: &PhysPlan,
+    input: &BatchInput,
+    ctx: &mut Ctx,
+) -> Result<Vec<RecordBatch>> {
+    let inputs = node
+        .children()
+        .into_iter()
+        .map(|c| eval(c, input, ctx))
+        .collect::<Result<Vec<_>>>()?;
+    let op = match ctx.state.entry(id) {
+        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::btree_map::Entry::Vacant(v) => {
+            let op = operator::for_node(node, ctx.partitions)?.ok_or_else(|| {
+                Error::internal(format!("plan node #{id} has a state id but no operator"))
+            })?;
+            v.insert(op)
+        }
+    };
+    let out = op.run(
+        inputs,
+        &OpBatch {
+            batch_id: input.batch_id,
+            emit: input.emit,
+            watermark_us: input.watermark_us,
+            late_watermark_us: input.late_watermark_us,
+            keep_late: ctx.keep_late_of == Some(id),
+        },
+    )?;
+    ctx.late_rows.extend(out.late_rows);
+    Ok(out.rows)
+}
+
 fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<RecordBatch>> {
+    if let Some(id) = node.state_id() {
+        return eval_stateful(id, node, input, ctx);
+    }
     match node {
         PhysPlan::Scan { source, schema, .. } => {
             let batches = input.data.get(source).cloned().unwrap_or_default();
@@ -220,39 +263,8 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 .collect::<Result<_>>()?;
             Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
         }
-        PhysPlan::HashAggregate {
-            id,
-            input: child,
-            kernel,
-            spec,
-            layout,
-            schema,
-        } => {
-            let batches = eval(child, input, ctx)?;
-            let partitions = ctx.partitions;
-            let st = ctx
-                .state
-                .entry(*id)
-                .or_insert_with(|| OpState::Aggregate(AggState::new(layout, spec, partitions)));
-            let OpState::Aggregate(agg) = st else {
-                unreachable!("operator ids are unique")
-            };
-            // A static subtree (a table joined to a stream) is a batch
-            // query: every group, whatever the stream's output mode.
-            let emit = if is_static(node) {
-                Emit::All
-            } else {
-                input.emit
-            };
-            // Complete mode keeps every group and so drops no late row
-            // (Spark filters late rows in append and update modes only).
-            let late_by = input.late_watermark_us.filter(|_| emit != Emit::All);
-            let keep_late = ctx.keep_late_of == Some(*id);
-            let late = agg.update(input.batch_id, kernel, layout, &batches, late_by, keep_late)?;
-            ctx.late_rows.extend(late);
-            agg.emit(schema, emit, input.watermark_us)
-        }
         PhysPlan::HashJoin {
+            id,
             left,
             right,
             how,
@@ -261,8 +273,7 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             right_probe,
             schema,
         } => {
-            let key = right.as_ref() as *const PhysPlan as usize;
-            let side = match ctx.statics.get(&key) {
+            let side = match ctx.statics.get(id) {
                 Some(s) => s.clone(),
                 None => {
                     let rb = eval(right, input, ctx)?;
@@ -273,53 +284,13 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                         right_probe,
                     )?);
                     if is_static(right) {
-                        ctx.statics.insert(key, side.clone());
+                        ctx.statics.insert(*id, side.clone());
                     }
                     side
                 }
             };
             let lb = eval(left, input, ctx)?;
             side.probe(&left.schema(), &lb, left_probe, *how, schema)
-        }
-        PhysPlan::StreamJoin {
-            id,
-            left,
-            right,
-            how,
-            left_keys,
-            right_keys,
-            condition,
-            left_time,
-            right_time,
-            bounds,
-            schema,
-        } => {
-            let lb = eval(left, input, ctx)?;
-            let rb = eval(right, input, ctx)?;
-            let st = match ctx.state.entry(*id) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(OpState::StreamJoin(StreamJoinState::new(
-                        left.schema(),
-                        right.schema(),
-                        *left_time,
-                        *right_time,
-                        left_keys,
-                    )?))
-                }
-            };
-            let OpState::StreamJoin(j) = st else {
-                unreachable!("operator ids are unique")
-            };
-            let spec = JoinSpec {
-                how: *how,
-                left_keys,
-                right_keys,
-                condition: condition.as_ref(),
-                bounds: *bounds,
-                out: schema,
-            };
-            j.run(&spec, lb, rb, input.late_watermark_us, input.watermark_us)
         }
         PhysPlan::Sort {
             input: child,
@@ -366,51 +337,7 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             }
             Ok(out)
         }
-        PhysPlan::Watermark {
-            id,
-            input: child,
-            column,
-            delay_us,
-        } => {
-            // Rows pass unchanged: late rows are dropped by the stateful
-            // operators above, each by its own rule, as in Spark.
-            let batches = eval(child, input, ctx)?;
-            let st = ctx
-                .state
-                .entry(*id)
-                .or_insert_with(|| OpState::Watermark(WatermarkState::new(*delay_us)));
-            if let OpState::Watermark(w) = st {
-                w.observe(&batches, *column);
-            }
-            Ok(batches)
-        }
-        PhysPlan::Deduplicate {
-            id,
-            input: child,
-            keys,
-            event_time,
-            within_watermark,
-        } => {
-            let batches = eval(child, input, ctx)?;
-            let schema = child.schema();
-            let st = match ctx.state.entry(*id) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => v.insert(OpState::Dedup(
-                    DedupState::new(&schema, keys, *event_time, *within_watermark)?,
-                )),
-            };
-            let OpState::Dedup(d) = st else {
-                unreachable!("operator ids are unique")
-            };
-            d.keep_late = ctx.keep_late_of == Some(*id);
-            let out = d.run(
-                &schema,
-                batches,
-                input.late_watermark_us,
-                input.watermark_us,
-            )?;
-            ctx.late_rows.append(&mut d.late_rows);
-            Ok(out)
-        }
+        // Every stateful node has a state id and ran above.
+        _ => Err(Error::internal("a stateful plan node without a state id")),
     }
 }

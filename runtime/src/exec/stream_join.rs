@@ -16,12 +16,127 @@ use arrow::compute::{concat_batches, filter_record_batch, take};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
-use sqlc_compiler::physical::EventTime;
+use sqlc_compiler::physical::{EventTime, PhysPlan};
 use sqlc_compiler::plan::JoinType;
 use sqlc_compiler::time_bounds::TimeBounds;
 use sqlc_compiler::Kernel;
 
+use super::operator::{wrong_node, OpBatch, OpOutput, StatefulOperator};
+use super::OperatorMetrics;
 use crate::error::Result;
+
+/// The stream–stream join as a stateful operator: both sides' state and
+/// the join's kind, key kernels, condition, time bounds and output schema.
+pub struct StreamJoinOp {
+    state: StreamJoinState,
+    how: JoinType,
+    left_keys: Arc<dyn Kernel>,
+    right_keys: Arc<dyn Kernel>,
+    condition: Option<Arc<dyn Kernel>>,
+    bounds: TimeBounds,
+    out: SchemaRef,
+    layout: String,
+}
+
+impl StreamJoinOp {
+    pub fn new(node: &PhysPlan) -> Result<Self> {
+        let PhysPlan::StreamJoin {
+            left,
+            right,
+            how,
+            left_keys,
+            right_keys,
+            condition,
+            left_time,
+            right_time,
+            bounds,
+            schema,
+            ..
+        } = node
+        else {
+            return Err(wrong_node("stream-stream join", node));
+        };
+        Ok(StreamJoinOp {
+            state: StreamJoinState::new(
+                left.schema(),
+                right.schema(),
+                *left_time,
+                *right_time,
+                left_keys,
+            )?,
+            how: *how,
+            left_keys: left_keys.clone(),
+            right_keys: right_keys.clone(),
+            condition: condition.clone(),
+            bounds: *bounds,
+            out: schema.clone(),
+            layout: format!(
+                "{how:?};left={:?};right={:?};bounds={bounds:?}",
+                left.schema().fields(),
+                right.schema().fields()
+            ),
+        })
+    }
+}
+
+impl StatefulOperator for StreamJoinOp {
+    fn name(&self) -> &'static str {
+        super::STREAM_JOIN
+    }
+
+    fn run(&mut self, inputs: Vec<Vec<RecordBatch>>, batch: &OpBatch) -> Result<OpOutput> {
+        let mut inputs = inputs.into_iter();
+        let (left, right) = (
+            inputs.next().unwrap_or_default(),
+            inputs.next().unwrap_or_default(),
+        );
+        let spec = JoinSpec {
+            how: self.how,
+            left_keys: &self.left_keys,
+            right_keys: &self.right_keys,
+            condition: self.condition.as_ref(),
+            bounds: self.bounds,
+            out: &self.out,
+        };
+        let rows = self.state.run(
+            &spec,
+            left,
+            right,
+            batch.late_watermark_us,
+            batch.watermark_us,
+        )?;
+        Ok(OpOutput {
+            rows,
+            late_rows: Vec::new(),
+        })
+    }
+
+    fn metrics(&self) -> Option<OperatorMetrics> {
+        let j = &self.state;
+        Some(OperatorMetrics::new(
+            self.name(),
+            j.len() as u64,
+            j.updated,
+            j.removed,
+            j.memory_bytes() as u64,
+            j.late,
+        ))
+    }
+
+    fn state_schema(&self) -> String {
+        self.layout.clone()
+    }
+
+    fn snapshot(&self) -> Result<Vec<(usize, Vec<u8>)>> {
+        Ok(vec![(0, self.state.to_bytes()?)])
+    }
+
+    fn restore(&mut self, parts: Vec<(usize, &[u8])>) -> std::result::Result<(), String> {
+        let bytes = parts.first().map_or(&[][..], |p| p.1);
+        self.state
+            .restore_bytes(bytes, &self.left_keys, &self.right_keys)
+    }
+}
 
 /// One side's buffered rows, their join keys (`None`: a null key, which
 /// never matches), whether each has matched, and the key index.

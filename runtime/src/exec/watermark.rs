@@ -4,6 +4,11 @@
 
 use arrow::array::{Int64Array, TimestampMicrosecondArray};
 use arrow::record_batch::RecordBatch;
+use sqlc_compiler::physical::PhysPlan;
+
+use super::operator::{wrong_node, OpBatch, OpOutput, StatefulOperator};
+use super::OperatorMetrics;
+use crate::error::Result;
 
 /// How several watermarked inputs combine
 /// (`spark.sql.streaming.multipleWatermarkPolicy`).
@@ -35,11 +40,42 @@ impl WatermarkPolicy {
     }
 }
 
+/// The event times one batch brought to a watermark operator, in
+/// milliseconds, as Spark's `EventTimeStats` (progress' `eventTime`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventTimeStats {
+    pub min_ms: i64,
+    pub max_ms: i64,
+    sum_ms: i128,
+    pub count: u64,
+}
+
+impl EventTimeStats {
+    fn add(&mut self, ms: i64) {
+        if self.count == 0 {
+            (self.min_ms, self.max_ms) = (ms, ms);
+        } else {
+            self.min_ms = self.min_ms.min(ms);
+            self.max_ms = self.max_ms.max(ms);
+        }
+        self.sum_ms += ms as i128;
+        self.count += 1;
+    }
+
+    /// The mean event time, truncated to a millisecond as Spark's
+    /// `avg.toLong`; `None` without rows.
+    pub fn avg_ms(&self) -> Option<i64> {
+        (self.count > 0).then(|| (self.sum_ms / self.count as i128) as i64)
+    }
+}
+
 /// One `with_watermark` operator's tracker.
 #[derive(Debug)]
 pub struct WatermarkState {
     pub max_event_us: Option<i64>,
     pub delay_us: i64,
+    /// The event times of the current batch.
+    pub batch_stats: EventTimeStats,
 }
 
 impl WatermarkState {
@@ -47,22 +83,33 @@ impl WatermarkState {
         WatermarkState {
             max_event_us: None,
             delay_us,
+            batch_stats: EventTimeStats::default(),
         }
     }
 
-    /// Notes the event times of `batches` (column `column`).
+    /// Notes the event times of `batches` (column `column`): the maximum,
+    /// and the batch's statistics.
     pub fn observe(&mut self, batches: &[RecordBatch], column: usize) {
         for b in batches {
             let col = b.column(column);
-            let max = if let Some(ts) = col.as_any().downcast_ref::<TimestampMicrosecondArray>() {
-                arrow::compute::max(ts)
+            if let Some(ts) = col.as_any().downcast_ref::<TimestampMicrosecondArray>() {
+                self.note(ts.iter().flatten());
             } else if let Some(v) = col.as_any().downcast_ref::<Int64Array>() {
-                arrow::compute::max(v)
-            } else {
-                None
-            };
-            self.max_event_us = self.max_event_us.max(max);
+                self.note(v.iter().flatten());
+            }
         }
+    }
+
+    fn note(&mut self, event_times_us: impl Iterator<Item = i64>) {
+        for us in event_times_us {
+            self.max_event_us = self.max_event_us.max(Some(us));
+            self.batch_stats.add(us.div_euclid(1000));
+        }
+    }
+
+    /// Starts a batch: its statistics start empty.
+    pub fn begin_batch(&mut self) {
+        self.batch_stats = EventTimeStats::default();
     }
 
     /// This input's watermark once it has seen data: the maximum event
@@ -70,6 +117,76 @@ impl WatermarkState {
     pub fn watermark(&self) -> Option<i64> {
         let max_ms = self.max_event_us? / 1000;
         Some((max_ms - self.delay_us / 1000) * 1000)
+    }
+}
+
+/// A `with_watermark` node as a stateful operator: rows pass unchanged
+/// (late rows are dropped by the stateful operators above, each by its own
+/// rule, as in Spark); its state is the maximum event time.
+pub struct WatermarkOp {
+    state: WatermarkState,
+    column: usize,
+}
+
+impl WatermarkOp {
+    pub fn new(node: &PhysPlan) -> Result<Self> {
+        let PhysPlan::Watermark {
+            column, delay_us, ..
+        } = node
+        else {
+            return Err(wrong_node("watermark", node));
+        };
+        Ok(WatermarkOp {
+            state: WatermarkState::new(*delay_us),
+            column: *column,
+        })
+    }
+}
+
+impl StatefulOperator for WatermarkOp {
+    fn name(&self) -> &'static str {
+        "watermark"
+    }
+
+    fn run(&mut self, inputs: Vec<Vec<RecordBatch>>, _: &OpBatch) -> Result<OpOutput> {
+        let rows: Vec<RecordBatch> = inputs.into_iter().flatten().collect();
+        self.state.begin_batch();
+        self.state.observe(&rows, self.column);
+        Ok(OpOutput {
+            rows,
+            late_rows: Vec::new(),
+        })
+    }
+
+    fn metrics(&self) -> Option<OperatorMetrics> {
+        None
+    }
+
+    fn state_schema(&self) -> String {
+        "maxEventTime".into()
+    }
+
+    fn snapshot(&self) -> Result<Vec<(usize, Vec<u8>)>> {
+        let max = self.state.max_event_us;
+        Ok(vec![(0, max.map_or(vec![], |m| m.to_le_bytes().to_vec()))])
+    }
+
+    fn restore(&mut self, parts: Vec<(usize, &[u8])>) -> std::result::Result<(), String> {
+        let bytes = parts.first().map_or(&[][..], |p| p.1);
+        self.state.max_event_us = match bytes.len() {
+            0 => None,
+            8 => Some(i64::from_le_bytes(bytes.try_into().expect("8 bytes"))),
+            n => return Err(format!("{n} bytes for a watermark")),
+        };
+        Ok(())
+    }
+
+    fn watermark(&self) -> Option<i64> {
+        self.state.watermark()
+    }
+
+    fn event_time_stats(&self) -> Option<EventTimeStats> {
+        Some(self.state.batch_stats).filter(|s| s.count > 0)
     }
 }
 
@@ -104,6 +221,21 @@ mod tests {
         // An older batch does not move it back.
         w.observe(&[times(&[Some(1_000)])], 0);
         assert_eq!(w.watermark(), Some(50_123_000));
+    }
+
+    #[test]
+    fn a_batch_s_event_time_stats_are_min_max_and_mean_in_ms() {
+        let mut w = WatermarkState::new(0);
+        w.observe(&[times(&[Some(4_000_999), None])], 0);
+        w.observe(&[times(&[Some(1_000_000), Some(2_000_500)])], 0);
+        let s = w.batch_stats;
+        assert_eq!((s.min_ms, s.max_ms, s.count), (1_000, 4_000, 3));
+        // (4000 + 1000 + 2000) / 3, truncated.
+        assert_eq!(s.avg_ms(), Some(2_333));
+        w.begin_batch();
+        assert_eq!(w.batch_stats.count, 0);
+        assert_eq!(w.batch_stats.avg_ms(), None);
+        assert_eq!(w.watermark(), Some(4_000_000), "the maximum stays");
     }
 
     #[test]

@@ -1,6 +1,12 @@
-//! The micro-batch loop a streaming query's thread runs.
+//! The micro-batch loop a streaming query's thread runs, one batch as the
+//! phases ARCHITECTURE.md lists: wait for the trigger, **plan** (every
+//! source's latest offset, and the watermark), **log** the offsets (with a
+//! checkpoint), **read** each source's new rows, **execute** the plan,
+//! **save** the operators' state, **emit** the result to the sink,
+//! **commit** (the commit log, then the sources) and **report** progress.
+//! The sources are stopped when the loop ends, however it ends.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -12,13 +18,14 @@ use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
 use super::checkpointing::{log_batch, resume};
-use super::progress::{iso_millis, QueryProgress, SourceProgress};
-use super::{Shared, Trigger, RECENT_PROGRESS};
+use super::progress::{BatchReport, Durations, QueryIds, SourceReport};
+use super::watermarks::Watermarks;
+use super::{QueryStatus, Shared, Trigger, RECENT_PROGRESS};
 use crate::checkpoint::{Checkpoint, OffsetSeq};
 use crate::error::Result;
 use crate::exec::{BatchInput, Emit, Executor, WatermarkPolicy};
 use crate::sink::{OutputMode, Sink};
-use crate::source::Source;
+use crate::source::{Offset, Source};
 
 /// Everything a query needs to run; built by the API layer at `start()`.
 pub struct QuerySpec {
@@ -51,7 +58,12 @@ pub(super) struct SourceState {
 const POLL_DELAY: Duration = Duration::from_millis(10);
 
 pub(super) fn run(spec: QuerySpec, shared: Arc<Shared>) {
-    let result = run_loop(spec, &shared);
+    let mut query = MicroBatchLoop::new(spec);
+    let result = query.run(&shared);
+    // However the loop ended, the sources let go of what they hold (a
+    // socket source's connection, a Kafka consumer).
+    query.stop_sources();
+    drop(query);
     let mut st = shared.lock();
     if let Err(e) = result {
         st.exception = Some(e.to_string());
@@ -70,234 +82,347 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
-    let QuerySpec {
-        name: _,
-        plan,
-        sources,
-        static_inputs,
-        mut sink,
-        output_mode,
-        trigger,
-        partitions,
-        mut checkpoint,
-        watermark_policy,
-        mut late_sink,
-    } = spec;
-    let schema: SchemaRef = plan.schema();
-    let mut exec = Executor::new(plan, partitions).with_watermark_policy(watermark_policy);
-    if late_sink.is_some() {
-        exec = exec.keep_late_rows();
-    }
-    let mut sources: Vec<SourceState> = sources
-        .into_iter()
-        .map(|(id, source)| SourceState {
-            id,
-            source,
-            committed: None,
-        })
-        .collect();
-    let mut batch_id: u64 = 0;
-    let mut watermark: Option<i64> = None;
-    // A batch the checkpoint logged but did not commit, run first.
-    let mut rerun: Option<OffsetSeq> = None;
-    if let Some(ck) = checkpoint.as_mut() {
-        let r = resume(ck, &mut exec, &mut sources)?;
-        batch_id = r.next_batch;
-        watermark = r.watermark;
-        rerun = r.rerun;
-    }
-    let emit = match output_mode {
-        OutputMode::Complete => Emit::All,
-        OutputMode::Update => Emit::Updated,
-        OutputMode::Append => Emit::Closed,
-    };
-    for s in sources.iter_mut() {
-        match trigger {
-            // Everything there now, and nothing that arrives later, in
-            // batches of the sources' limits.
-            Trigger::AvailableNow => s.source.prepare_for_trigger_available_now()?,
-            // Everything there now, in one batch.
-            Trigger::Once => s.source.ignore_rate_limits(),
-            Trigger::ProcessingTime(_) => {}
+/// A running query's parts and where it is.
+struct MicroBatchLoop {
+    exec: Executor,
+    schema: SchemaRef,
+    sources: Vec<SourceState>,
+    static_inputs: HashMap<SourceId, Vec<RecordBatch>>,
+    sink: Box<dyn Sink>,
+    late_sink: Option<(Box<dyn Sink>, SchemaRef)>,
+    output_mode: OutputMode,
+    emit: Emit,
+    trigger: Trigger,
+    checkpoint: Option<Checkpoint>,
+    /// The id the next batch gets.
+    batch_id: u64,
+    watermarks: Watermarks,
+    /// A batch the checkpoint logged but did not commit, run first.
+    rerun: Option<OffsetSeq>,
+    /// When the last batch that ran started (for the trigger's interval,
+    /// and the progress' input rate).
+    last_trigger: Option<(Instant, i64)>,
+}
+
+/// A batch as planned: each source's end offset, and the watermark.
+struct Planned {
+    ends: Vec<Option<Offset>>,
+    /// Whether some source has rows past its committed offset.
+    any_new: bool,
+    watermark: Option<i64>,
+    /// Whether the batch runs without new data because the watermark moved
+    /// (or it is a logged batch run again).
+    wm_moved: bool,
+    /// Whether the offsets come from the log (a batch run again after a
+    /// restart), so they are logged already.
+    replay: bool,
+}
+
+impl MicroBatchLoop {
+    fn new(spec: QuerySpec) -> Self {
+        let QuerySpec {
+            name: _,
+            plan,
+            sources,
+            static_inputs,
+            sink,
+            output_mode,
+            trigger,
+            partitions,
+            checkpoint,
+            watermark_policy,
+            late_sink,
+        } = spec;
+        let schema: SchemaRef = plan.schema();
+        let mut exec = Executor::new(plan, partitions).with_watermark_policy(watermark_policy);
+        if late_sink.is_some() {
+            exec = exec.keep_late_rows();
+        }
+        MicroBatchLoop {
+            exec,
+            schema,
+            sources: sources
+                .into_iter()
+                .map(|(id, source)| SourceState {
+                    id,
+                    source,
+                    committed: None,
+                })
+                .collect(),
+            static_inputs,
+            sink,
+            late_sink,
+            emit: match output_mode {
+                OutputMode::Complete => Emit::All,
+                OutputMode::Update => Emit::Updated,
+                OutputMode::Append => Emit::Closed,
+            },
+            output_mode,
+            trigger,
+            checkpoint,
+            batch_id: 0,
+            watermarks: Watermarks::default(),
+            rerun: None,
+            last_trigger: None,
         }
     }
-    let mut last_trigger: Option<Instant> = None;
-    loop {
-        if shared.stop.load(Ordering::SeqCst) {
-            return Ok(());
-        }
-        if let Trigger::ProcessingTime(interval) = trigger {
-            if let Some(t) = last_trigger {
-                let next = t + interval;
-                let now = Instant::now();
-                if next > now {
-                    wait_or_stop(shared, next - now);
-                    continue;
-                }
-            }
-        }
-        let poll = {
-            let mut st = shared.lock();
-            st.polls_started += 1;
-            st.status.is_trigger_active = true;
-            st.polls_started
-        };
-        let t_start = Instant::now();
-        let started_ms = now_ms();
-        // Plan the batch: every source's latest offset (or, for a batch
-        // run again after a restart, the offsets it was logged with).
-        let replay = rerun.take();
-        let mut ends = Vec::with_capacity(sources.len());
-        let mut any_new = false;
-        let (next_wm, wm_moved) = match &replay {
-            Some(seq) => {
-                for (s, end) in sources.iter().zip(&seq.offsets) {
-                    any_new |= end.is_some() && *end != s.committed;
-                    ends.push(end.clone());
-                }
-                (seq.watermark_us, true)
-            }
-            None => {
-                for s in sources.iter_mut() {
-                    // A source with nothing new stays where it was: the
-                    // offset log records every source's position, as
-                    // Spark's does, so a restart resumes each one there.
-                    let end = s.source.latest_offset()?.or_else(|| s.committed.clone());
-                    let new = end.is_some() && end != s.committed;
-                    any_new |= new;
-                    ends.push(end);
-                }
-                // The watermark never moves back (a new input's, or a policy over
-                // several, may be behind the one in force).
-                let next_wm = exec.next_watermark().max(watermark);
-                // A batch without data still runs when the watermark moved, so
-                // stateful operators can emit and evict (Spark's no-data batches).
-                (
-                    next_wm,
-                    next_wm.is_some() && next_wm != watermark && batch_id > 0,
-                )
-            }
-        };
-        let t_offsets = t_start.elapsed();
-        if !any_new && !wm_moved {
-            {
-                let mut st = shared.lock();
-                st.last_idle_poll = poll;
-                st.status = super::QueryStatus {
-                    message: "Waiting for data to arrive".into(),
-                    is_data_available: false,
-                    is_trigger_active: false,
-                };
-            }
-            shared.changed.notify_all();
-            if trigger.ends_when_drained() {
+
+    fn run(&mut self, shared: &Shared) -> Result<()> {
+        self.start()?;
+        loop {
+            if shared.stop.load(Ordering::SeqCst) {
                 return Ok(());
             }
-            wait_or_stop(shared, POLL_DELAY);
-            continue;
+            if !self.trigger_due(shared) {
+                continue;
+            }
+            let poll = {
+                let mut st = shared.lock();
+                st.polls_started += 1;
+                st.status.is_trigger_active = true;
+                st.polls_started
+            };
+            let t_start = Instant::now();
+            let started_ms = now_ms();
+            let mut d = Durations::default();
+            let planned = timed(&mut d.latest_offset, || self.plan())?;
+            if !planned.any_new && !planned.wm_moved {
+                idle(shared, poll);
+                if self.trigger.ends_when_drained() {
+                    return Ok(());
+                }
+                wait_or_stop(shared, POLL_DELAY);
+                continue;
+            }
+            let previous_started_ms = self.last_trigger.map(|t| t.1);
+            self.last_trigger = Some((t_start, started_ms));
+            {
+                let mut st = shared.lock();
+                st.status.message = "Processing new data".into();
+                st.status.is_data_available = planned.any_new;
+            }
+            self.watermarks.enter(planned.watermark);
+            timed(&mut d.wal_commit, || self.log(&planned, started_ms))?;
+            let (rows, source_rows) = timed(&mut d.get_batch, || self.read(&planned))?;
+            let data = timed(&mut d.query_planning, || self.batch_input(rows));
+            let num_output_rows = timed(&mut d.add_batch, || -> Result<u64> {
+                let out = self.execute(&data)?;
+                self.save_state()?;
+                self.emit(out)
+            })?;
+            let sources = timed(&mut d.commit_offsets, || {
+                self.commit(planned.ends, &source_rows)
+            })?;
+            d.trigger_execution = t_start.elapsed();
+            self.report(
+                shared,
+                BatchReport {
+                    batch_id: self.batch_id,
+                    started_ms,
+                    previous_started_ms,
+                    durations: d,
+                    sources,
+                    has_watermark: self.exec.has_watermark(),
+                    watermark_us: self.watermarks.current(),
+                    event_time: self.exec.event_time_stats(),
+                    state_operators: self.exec.metrics(),
+                    sink_description: self.sink.description(),
+                    num_output_rows,
+                },
+            );
+            self.batch_id += 1;
+            if self.trigger == Trigger::Once && !self.watermarks.moved(self.exec.next_watermark()) {
+                return Ok(());
+            }
         }
-        last_trigger = Some(t_start);
+    }
+
+    /// Before the first batch: resume from the checkpoint, and tell the
+    /// sources the trigger.
+    fn start(&mut self) -> Result<()> {
+        if let Some(ck) = self.checkpoint.as_mut() {
+            let r = resume(ck, &mut self.exec, &mut self.sources)?;
+            self.batch_id = r.next_batch;
+            self.watermarks = Watermarks::resumed(r.watermark);
+            self.rerun = r.rerun;
+        }
+        for s in self.sources.iter_mut() {
+            match self.trigger {
+                // Everything there now, and nothing that arrives later, in
+                // batches of the sources' limits.
+                Trigger::AvailableNow => s.source.prepare_for_trigger_available_now()?,
+                // Everything there now, in one batch.
+                Trigger::Once => s.source.ignore_rate_limits(),
+                Trigger::ProcessingTime(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the next batch may start: a processing-time trigger waits
+    /// for its interval since the last batch started (`false`: it waited,
+    /// look again).
+    fn trigger_due(&self, shared: &Shared) -> bool {
+        if let (Trigger::ProcessingTime(interval), Some((t, _))) = (self.trigger, self.last_trigger)
         {
-            let mut st = shared.lock();
-            st.status.message = "Processing new data".into();
-            st.status.is_data_available = any_new;
+            let next = t + interval;
+            let now = Instant::now();
+            if next > now {
+                wait_or_stop(shared, next - now);
+                return false;
+            }
         }
-        let late_watermark = watermark;
-        watermark = match &replay {
-            Some(seq) => seq.watermark_us,
-            None => next_wm.or(watermark),
-        };
-        if let (Some(ck), None) = (&checkpoint, &replay) {
-            let p = exec.state_partitions();
-            log_batch(ck, batch_id, &sources, &ends, watermark, started_ms, p)?;
+        true
+    }
+
+    /// Plans the batch: every source's latest offset (or, for a batch run
+    /// again after a restart, the offsets it was logged with), and the
+    /// watermark it runs with.
+    fn plan(&mut self) -> Result<Planned> {
+        if let Some(seq) = self.rerun.take() {
+            let any_new = self
+                .sources
+                .iter()
+                .zip(&seq.offsets)
+                .any(|(s, end)| end.is_some() && *end != s.committed);
+            return Ok(Planned {
+                ends: seq.offsets,
+                any_new,
+                watermark: seq.watermark_us,
+                wm_moved: true,
+                replay: true,
+            });
         }
-        // Read each source's new rows.
-        let t_get = Instant::now();
-        let mut data = static_inputs.clone();
-        let mut source_rows = Vec::with_capacity(sources.len());
-        for (s, end) in sources.iter_mut().zip(&ends) {
-            let rows = match end {
+        let mut ends = Vec::with_capacity(self.sources.len());
+        let mut any_new = false;
+        for s in self.sources.iter_mut() {
+            // A source with nothing new stays where it was: the offset log
+            // records every source's position, as Spark's does, so a
+            // restart resumes each one there.
+            let end = s.source.latest_offset()?.or_else(|| s.committed.clone());
+            any_new |= end.is_some() && end != s.committed;
+            ends.push(end);
+        }
+        let operators = self.exec.next_watermark();
+        Ok(Planned {
+            ends,
+            any_new,
+            watermark: self.watermarks.next(operators),
+            wm_moved: self.watermarks.moved(operators) && self.batch_id > 0,
+            replay: false,
+        })
+    }
+
+    /// Logs the batch's offsets (with a checkpoint), before it reads.
+    fn log(&self, planned: &Planned, started_ms: i64) -> Result<()> {
+        match &self.checkpoint {
+            Some(ck) if !planned.replay => log_batch(
+                ck,
+                self.batch_id,
+                &self.sources,
+                &planned.ends,
+                self.watermarks.current(),
+                started_ms,
+                self.exec.state_partitions(),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads each source's rows between its committed offset and the
+    /// planned one; with each source's row count.
+    fn read(&mut self, planned: &Planned) -> Result<(Vec<Vec<RecordBatch>>, Vec<u64>)> {
+        let mut rows = Vec::with_capacity(self.sources.len());
+        let mut counts = Vec::with_capacity(self.sources.len());
+        for (s, end) in self.sources.iter_mut().zip(&planned.ends) {
+            let batches = match end {
                 Some(end) if Some(end) != s.committed.as_ref() => {
                     s.source.get_batch(s.committed.as_ref(), end)?
                 }
                 _ => Vec::new(),
             };
-            source_rows.push(rows.iter().map(|b| b.num_rows() as u64).sum::<u64>());
-            data.entry(s.id.clone()).or_default().extend(rows);
+            counts.push(batches.iter().map(|b| b.num_rows() as u64).sum());
+            rows.push(batches);
         }
-        let t_get = t_get.elapsed();
-        let t_add = Instant::now();
-        let out = exec.run(&BatchInput {
-            batch_id,
-            data: &data,
-            emit,
-            watermark_us: watermark,
-            late_watermark_us: late_watermark,
-        })?;
-        let num_output_rows = out.iter().map(|b| b.num_rows() as u64).sum();
-        if let Some(ck) = checkpoint.as_mut() {
-            ck.save_state(batch_id, &exec.snapshot_state()?)?;
+        Ok((rows, counts))
+    }
+
+    /// What the plan reads this batch: the static relations and each
+    /// source's new rows.
+    fn batch_input(&self, rows: Vec<Vec<RecordBatch>>) -> HashMap<SourceId, Vec<RecordBatch>> {
+        let mut data = self.static_inputs.clone();
+        for (s, batches) in self.sources.iter().zip(rows) {
+            data.entry(s.id.clone()).or_default().extend(batches);
         }
-        sink.add_batch(batch_id, &schema, out, output_mode)?;
-        if let Some((late, late_schema)) = late_sink.as_mut() {
+        data
+    }
+
+    /// Runs the plan over the batch.
+    fn execute(&mut self, data: &HashMap<SourceId, Vec<RecordBatch>>) -> Result<Vec<RecordBatch>> {
+        self.exec.run(&BatchInput {
+            batch_id: self.batch_id,
+            data,
+            emit: self.emit,
+            watermark_us: self.watermarks.current(),
+            late_watermark_us: self.watermarks.late(),
+        })
+    }
+
+    /// Saves the operators' state as version `batch_id` (with a checkpoint).
+    fn save_state(&mut self) -> Result<()> {
+        if let Some(ck) = self.checkpoint.as_mut() {
+            ck.save_state(self.batch_id, &self.exec.snapshot_state()?)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the result to the sink, and the late rows to theirs; the
+    /// number of rows written.
+    fn emit(&mut self, out: Vec<RecordBatch>) -> Result<u64> {
+        let n = out.iter().map(|b| b.num_rows() as u64).sum();
+        self.sink
+            .add_batch(self.batch_id, &self.schema, out, self.output_mode)?;
+        if let Some((late, late_schema)) = self.late_sink.as_mut() {
             late.add_batch(
-                batch_id,
+                self.batch_id,
                 late_schema,
-                exec.take_late_rows(),
+                self.exec.take_late_rows(),
                 OutputMode::Append,
             )?;
         }
-        let t_add = t_add.elapsed();
-        let t_commit = Instant::now();
-        if let Some(ck) = &checkpoint {
-            ck.commit(batch_id, exec.next_watermark())?;
+        Ok(n)
+    }
+
+    /// Commits the batch: the commit log (with a checkpoint), then each
+    /// source up to its end offset. Returns each source's part of the batch.
+    fn commit(&mut self, ends: Vec<Option<Offset>>, rows: &[u64]) -> Result<Vec<SourceReport>> {
+        if let Some(ck) = &self.checkpoint {
+            ck.commit(self.batch_id, self.exec.next_watermark())?;
         }
-        let mut source_progress = Vec::new();
-        for ((s, end), rows) in sources.iter_mut().zip(ends).zip(&source_rows) {
+        let mut out = Vec::with_capacity(self.sources.len());
+        for ((s, end), &rows) in self.sources.iter_mut().zip(ends).zip(rows) {
             let start = s.committed.clone();
             if let Some(end) = &end {
                 s.source.commit(end)?;
                 s.committed = Some(end.clone());
             }
-            source_progress.push((s.source.description(), start, end, *rows));
+            out.push(SourceReport {
+                description: s.source.description(),
+                start_offset: start,
+                end_offset: end,
+                num_input_rows: rows,
+            });
         }
-        let t_commit = t_commit.elapsed();
-        let total = t_start.elapsed();
-        let num_input_rows: u64 = source_rows.iter().sum();
-        let secs = total.as_secs_f64().max(1e-9);
-        let mut duration_ms = BTreeMap::new();
-        duration_ms.insert("latestOffset".to_string(), t_offsets.as_millis() as u64);
-        duration_ms.insert("getBatch".to_string(), t_get.as_millis() as u64);
-        duration_ms.insert("addBatch".to_string(), t_add.as_millis() as u64);
-        duration_ms.insert("commitOffsets".to_string(), t_commit.as_millis() as u64);
-        duration_ms.insert("triggerExecution".to_string(), total.as_millis() as u64);
-        let progress = QueryProgress {
-            id: shared.id.clone(),
-            run_id: shared.run_id.clone(),
-            name: shared.name.clone(),
-            timestamp: iso_millis(started_ms),
-            batch_id,
-            num_input_rows,
-            input_rows_per_second: num_input_rows as f64 / secs,
-            processed_rows_per_second: num_input_rows as f64 / secs,
-            duration_ms,
-            watermark: watermark.map(|w| iso_millis(w.div_euclid(1000))),
-            state_operators: exec.metrics(),
-            sources: source_progress
-                .into_iter()
-                .map(|(description, start, end, rows)| SourceProgress {
-                    description,
-                    start_offset: start,
-                    end_offset: end,
-                    num_input_rows: rows,
-                    input_rows_per_second: rows as f64 / secs,
-                    processed_rows_per_second: rows as f64 / secs,
-                })
-                .collect(),
-            sink_description: sink.description(),
-            num_output_rows,
-        };
+        Ok(out)
+    }
+
+    /// Records the batch's progress.
+    fn report(&self, shared: &Shared, batch: BatchReport) {
+        let progress = batch.progress(QueryIds {
+            id: &shared.id,
+            run_id: &shared.run_id,
+            name: shared.name.as_deref(),
+        });
         {
             let mut st = shared.lock();
             st.progress.push_back(progress);
@@ -306,17 +431,35 @@ fn run_loop(spec: QuerySpec, shared: &Arc<Shared>) -> Result<()> {
             }
         }
         shared.changed.notify_all();
-        batch_id += 1;
-        if trigger == Trigger::Once && !wm_moved_after(&exec, watermark) {
-            return Ok(());
+    }
+
+    fn stop_sources(&mut self) {
+        for s in self.sources.iter_mut() {
+            s.source.stop();
         }
     }
 }
 
-/// Whether the watermark would move for another (no-data) batch.
-fn wm_moved_after(exec: &Executor, current: Option<i64>) -> bool {
-    let next = exec.next_watermark().max(current);
-    next.is_some() && next != current
+/// Runs `f`, adding the time it took to `d`.
+fn timed<T>(d: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let out = f();
+    *d += t.elapsed();
+    out
+}
+
+/// Notes a poll that found nothing to do.
+fn idle(shared: &Shared, poll: u64) {
+    {
+        let mut st = shared.lock();
+        st.last_idle_poll = poll;
+        st.status = QueryStatus {
+            message: "Waiting for data to arrive".into(),
+            is_data_available: false,
+            is_trigger_active: false,
+        };
+    }
+    shared.changed.notify_all();
 }
 
 /// Sleeps up to `d`, waking early when the query is stopped.

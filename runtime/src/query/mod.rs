@@ -1,17 +1,18 @@
 //! Streaming queries: each runs its micro-batches on its own thread, and the
 //! [`StreamingQuery`] handle watches and controls it from outside.
 //!
-//! One micro-batch: ask every source for its latest offset → log them (with
-//! a checkpoint) → read each source's rows between the
-//! last committed offset and the new one → run the plan → write the result
-//! to the sink → (with a checkpoint) save the state and write the commit log
-//! → commit the sources → record progress.
+//! One micro-batch ([`micro_batch`]): ask every source for its latest
+//! offset → log them (with a checkpoint) → read each source's rows between
+//! the last committed offset and the new one → run the plan → (with a
+//! checkpoint) save the state → write the result to the sink → write the
+//! commit log and commit the sources → record progress ([`progress`]).
 
 mod checkpointing;
 mod manager;
 mod micro_batch;
 pub mod progress;
 mod trigger;
+mod watermarks;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,7 +2,7 @@
 //! an output directory, in subdirectories `col=value/` when partitioned by
 //! columns (the partition columns are then not in the files), append mode
 //! only. Exactly-once with the manifest (`_spark_metadata/`, see
-//! [`super::manifest`]): a batch's files are listed only once they are all
+//! [`crate::files::manifest`]): a batch's files are listed only once they are all
 //! written; a batch the manifest already has (run again after a crash
 //! between the sink and the commit log) is skipped, as Spark skips it; a
 //! batch run again before it reached the manifest rewrites the same file
@@ -20,11 +20,11 @@ use arrow::record_batch::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use parquet::arrow::ArrowWriter;
 
-use super::manifest::{entry, manifest_log};
 use super::{OutputMode, Sink};
 use crate::checkpoint::{files::write_atomic, CompactLog};
 use crate::display::{to_csv, to_json_lines};
 use crate::error::{Error, Result};
+use crate::files::manifest::{entry, manifest_log};
 use crate::source::{FileFormat, FileStatus};
 
 /// Spark's name for a null partition value.

@@ -5,8 +5,6 @@
 mod console;
 mod file;
 mod foreach;
-pub mod kafka;
-pub mod manifest;
 mod memory;
 
 use std::fmt;
@@ -17,7 +15,6 @@ use arrow::record_batch::RecordBatch;
 pub use console::ConsoleSink;
 pub use file::FileSink;
 pub use foreach::{BatchFn, ForeachBatchSink, ForeachSink, RowFn};
-pub use kafka::KafkaSink;
 pub use memory::{MemorySink, MemoryTable};
 
 use crate::error::{Error, Result};

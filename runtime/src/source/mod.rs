@@ -3,7 +3,7 @@
 //! offset to its offset log, asks for the rows between the previous offset
 //! and it, and commits it once the batch is done.
 //!
-//! Besides the Kafka ([`kafka`]), socket ([`socket`]) and rate ([`rate`])
+//! Besides the Kafka (`crate::connector::kafka`), socket ([`socket`]) and rate ([`rate`])
 //! sources, this module holds the file sources: JSON lines, CSV, text and Parquet,
 //! read once ([`read_files`], Spark's `spark.read`) or as a stream of new
 //! files ([`FileStreamSource`], Spark's `spark.readStream`), with Spark's
@@ -15,15 +15,12 @@ use sqlc_compiler::types::Schema;
 use crate::error::Result;
 
 pub mod csv;
-pub mod file_listing;
 pub mod file_source;
-mod glob;
 pub mod infer;
 pub mod json;
 mod json_scan;
 mod json_tape;
 mod json_value;
-pub mod kafka;
 mod lines;
 pub mod normalize;
 pub mod options;
@@ -36,7 +33,10 @@ mod rows;
 pub mod socket;
 pub mod text;
 
-pub use file_listing::{list_files, FileStatus, ListingOptions};
+/// Listing moved to [`crate::files`]; the file source and batch reads use
+/// it under its old name.
+pub use crate::files::listing as file_listing;
+pub use crate::files::{list_files, FileStatus, ListingOptions};
 pub use file_source::{FileEntry, FileStreamSource};
 pub use options::{Options, ParseMode};
 pub use read::{decode_files, map_files, read_files, FileFormat, MappedFile};

@@ -4,9 +4,6 @@
 //! read per partition), so a batch is the records in [start, end) of every
 //! partition: replayable for as long as Kafka keeps them.
 
-mod client;
-pub mod options;
-
 use std::sync::Arc;
 
 use arrow::array::TimestampMicrosecondBuilder;
@@ -14,11 +11,12 @@ use arrow::array::{ArrayRef, BinaryBuilder, Int32Builder, Int64Builder, StringBu
 use arrow::record_batch::RecordBatch;
 use sqlc_compiler::types::{DataType, Field, Schema};
 
+use super::client::{KafkaClient, Record};
+use super::options::{
+    self, offsets_from_value, offsets_to_value, Bound, KafkaOptions, PartitionOffsets,
+};
 use crate::error::{Error, Result};
 use crate::source::{Offset, Options, Source};
-pub use client::kafka_error;
-use client::{KafkaClient, Record};
-use options::{offsets_from_value, offsets_to_value, Bound, KafkaOptions, PartitionOffsets};
 
 /// Spark's Kafka source schema (every column nullable, as Spark prints it).
 pub fn kafka_schema() -> Schema {

@@ -7,12 +7,14 @@ use std::str::FromStr;
 use arrow::record_batch::RecordBatch;
 use sqlc_compiler::Schema;
 
+pub mod kafka;
+
 use crate::error::{Error, Result};
-use crate::source::kafka::{self, options::KafkaOptions};
 use crate::source::rate::{self, RateOptions, RateSource};
 use crate::source::rate_micro_batch::RateMicroBatchSource;
 use crate::source::socket::{SocketOptions, SocketSource};
 use crate::source::{read_files, FileFormat, FileStreamSource, Options, Source};
+use kafka::options::KafkaOptions;
 
 fn options_of(pairs: &[(String, String)]) -> Options {
     let mut o = Options::new();

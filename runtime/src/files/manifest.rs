@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use super::listing::FileStatus;
 use crate::checkpoint::{CompactLog, DEFAULT_COMPACT_INTERVAL};
 use crate::error::{Error, Result};
-use crate::source::FileStatus;
 
 pub const METADATA_DIR: &str = "_spark_metadata";
 

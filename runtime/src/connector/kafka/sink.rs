@@ -25,9 +25,9 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
-use super::{OutputMode, Sink};
+use super::client::kafka_error;
 use crate::error::{Error, Result};
-use crate::source::kafka::kafka_error;
+use crate::sink::{OutputMode, Sink};
 
 /// Collects delivery failures reported by librdkafka's callbacks.
 #[derive(Default)]

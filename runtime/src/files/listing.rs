@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use super::glob::Glob;
-use super::options::Options;
 use crate::error::{Error, Result};
+use crate::source::options::Options;
 
 /// A data file found by listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub fn list_files(path: &Path, options: &ListingOptions) -> Result<Vec<FileStatu
     let mut out = Vec::new();
     if meta.is_file() {
         out.push(status(path, &meta));
-    } else if let Some(files) = crate::sink::manifest::committed_files(path)? {
+    } else if let Some(files) = super::manifest::committed_files(path)? {
         // A file sink's output: only the files its manifest lists.
         return Ok(files
             .into_iter()

@@ -1,0 +1,183 @@
+//! What a table's rows look like: each accumulator's kind and width, and
+//! the [`TableLayout`] that follows from an [`AggSpec`] (key offsets, key
+//! and accumulator widths, the window and event-time key).
+
+use super::*;
+
+/// What one accumulator's 16 bytes hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccKind {
+    /// `[i64 count][unused]`
+    Count,
+    /// `[i64 sum][i64 non-null count]`; overflow is an error.
+    SumInt,
+    /// `[f64 sum][i64 non-null count]` (sum of doubles, and avg of anything).
+    SumFloat,
+    /// `[value as encoded u64][i64 seen count]` for a fixed-width min/max.
+    MinFixed,
+    MaxFixed,
+    /// `[u64 arena offset][u64 length, u64::MAX while unset]`.
+    MinStr,
+    MaxStr,
+    /// first/last of a fixed-width value: `[raw bits][state]` (see
+    /// [`crate::accumulators`]).
+    Pick {
+        last: bool,
+        ignore_nulls: bool,
+    },
+    /// first/last of a string: `[u64 arena offset][u64 length]`, the length
+    /// [`UNSET_STR`] while unset and [`NULL_STR`] when the answer is null.
+    PickStr {
+        last: bool,
+        ignore_nulls: bool,
+    },
+    /// variance/stddev: `[f64 n][f64 mean][f64 m2][unused]`, 32 bytes.
+    Moments,
+    /// count/sum/avg DISTINCT: `[u64 set index + 1][running sum]`.
+    Distinct,
+}
+
+impl AccKind {
+    /// Bytes the accumulator takes in the accumulator row.
+    pub fn width(self) -> usize {
+        match self {
+            AccKind::Moments => 2 * ACC_WIDTH,
+            _ => ACC_WIDTH,
+        }
+    }
+}
+
+pub const ACC_WIDTH: usize = 16;
+pub const UNSET_STR: u64 = u64::MAX;
+
+/// Everything about a table's rows that follows from its [`AggSpec`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableLayout {
+    /// Types of the stored keys, the hidden grouping id (Int64) last if present.
+    pub key_types: Vec<DataType>,
+    /// Byte offset of each key's slot in the key row.
+    pub key_offsets: Vec<usize>,
+    pub key_width: usize,
+    pub accs: Vec<AccKind>,
+    /// Byte offset of each accumulator in the accumulator row.
+    pub acc_offsets: Vec<usize>,
+    /// The function and result type of each aggregate.
+    pub funcs: Vec<(AggFunc, DataType)>,
+    /// Type of each aggregate's argument (for min/max decoding).
+    pub arg_types: Vec<Option<DataType>>,
+    /// The window key: stored as its start, output as `{start, end}`.
+    pub window: Option<WindowKey>,
+    /// The key carrying the watermark (see [`AggSpec::event_time_key`]).
+    pub event_time_key: Option<usize>,
+}
+
+impl TableLayout {
+    pub fn new(spec: &AggSpec) -> Result<Self> {
+        let mut key_types: Vec<DataType> = spec.keys.iter().map(|k| k.ty.clone()).collect();
+        if spec.has_grouping_id() {
+            key_types.push(DataType::Int64);
+        }
+        let nulls = key_types.len().div_ceil(8) * 8;
+        let mut off = nulls;
+        let mut key_offsets = Vec::with_capacity(key_types.len());
+        for t in &key_types {
+            key_offsets.push(off);
+            off += match t {
+                DataType::Utf8 | DataType::Binary => 16,
+                DataType::Struct(_) => {
+                    return Err(Error::not_supported(
+                        "grouping by a struct column is not supported",
+                    ))
+                }
+                _ => 8,
+            };
+        }
+        let mut accs = Vec::new();
+        let mut funcs = Vec::new();
+        let mut arg_types = Vec::new();
+        for call in &spec.aggs {
+            let arg_ty = call.arg.as_ref().map(|a| a.ty.clone());
+            let kind = match (call.func, &arg_ty) {
+                (AggFunc::CountStar | AggFunc::Count, _) => AccKind::Count,
+                (AggFunc::Sum, Some(t)) if t.is_integer() => AccKind::SumInt,
+                (AggFunc::Sum | AggFunc::Avg, Some(t))
+                    if t.is_numeric() || *t == DataType::Null =>
+                {
+                    AccKind::SumFloat
+                }
+                (AggFunc::Min, Some(t)) if t.is_string_like() => AccKind::MinStr,
+                (AggFunc::Max, Some(t)) if t.is_string_like() => AccKind::MaxStr,
+                (AggFunc::Min, Some(_)) => AccKind::MinFixed,
+                (AggFunc::Max, Some(_)) => AccKind::MaxFixed,
+                (AggFunc::First { ignore_nulls } | AggFunc::Last { ignore_nulls }, Some(t)) => {
+                    let last = matches!(call.func, AggFunc::Last { .. });
+                    if t.is_string_like() {
+                        AccKind::PickStr { last, ignore_nulls }
+                    } else {
+                        AccKind::Pick { last, ignore_nulls }
+                    }
+                }
+                (
+                    AggFunc::VarSamp | AggFunc::VarPop | AggFunc::StddevSamp | AggFunc::StddevPop,
+                    Some(t),
+                ) if t.is_numeric() || *t == DataType::Null => AccKind::Moments,
+                (AggFunc::CountDistinct, Some(_)) => AccKind::Distinct,
+                (AggFunc::SumDistinct | AggFunc::AvgDistinct, Some(t))
+                    if t.is_numeric() || *t == DataType::Null =>
+                {
+                    AccKind::Distinct
+                }
+                (f, t) => {
+                    return Err(Error::TypeMismatch {
+                        expr: f.name().into(),
+                        reason: format!(
+                            "the argument of {} requires a numeric type, not {}",
+                            f.name(),
+                            t.as_ref()
+                                .map(|t| t.spark_name())
+                                .unwrap_or_else(|| "nothing".into())
+                        ),
+                    })
+                }
+            };
+            accs.push(kind);
+            funcs.push((call.func, call.func.result_type(arg_ty.as_ref())));
+            arg_types.push(arg_ty);
+        }
+        let mut acc_offsets = Vec::with_capacity(accs.len());
+        let mut acc_off = 0;
+        for a in &accs {
+            acc_offsets.push(acc_off);
+            acc_off += a.width();
+        }
+        Ok(TableLayout {
+            key_types,
+            key_offsets,
+            key_width: off,
+            accs,
+            acc_offsets,
+            funcs,
+            arg_types,
+            window: spec.window,
+            event_time_key: spec.event_time_key,
+        })
+    }
+
+    pub fn acc_width(&self) -> usize {
+        self.accs.iter().map(|a| a.width()).sum()
+    }
+
+    /// The accumulator row of a new group.
+    pub fn init_accs(&self) -> Vec<u8> {
+        let mut row = vec![0u8; self.acc_width()];
+        for (k, &o) in self.accs.iter().zip(&self.acc_offsets) {
+            if matches!(
+                k,
+                AccKind::MinStr | AccKind::MaxStr | AccKind::PickStr { .. }
+            ) {
+                row[o + 8..o + 16].copy_from_slice(&UNSET_STR.to_le_bytes());
+            }
+        }
+        row
+    }
+}
