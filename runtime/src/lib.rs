@@ -11,6 +11,7 @@ pub mod datagen;
 pub mod display;
 pub mod error;
 pub mod exec;
+pub mod format;
 pub mod query;
 pub mod row;
 pub mod sink;

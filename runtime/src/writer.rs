@@ -129,12 +129,19 @@ pub fn start(
     let checkpoint = open_checkpoint(&cfg, is_file_sink || format == "kafka", &format)?;
     let phys = plan_physical(plan, exec_mode)?;
     let mut sources = Vec::new();
+    // What the query reads of each source; a late-rows table gets whole
+    // input rows, so then every column is decoded.
+    let reads = phys.scan_specs();
+    let whole = cfg.option("lateRowsTable").is_some();
     for (id, streaming) in plan.scans() {
         if !streaming {
             continue;
         }
         match catalog.relation(&id) {
-            Some(Relation::Stream { def, .. }) => sources.push((id, def.open()?)),
+            Some(Relation::Stream { def, .. }) => {
+                let read = reads.get(&id).filter(|_| !whole);
+                sources.push((id, def.open_reading(read)?))
+            }
             _ => {
                 return Err(Error::Unsupported(format!(
                     "relation {id:?} is not a stream"
