@@ -142,7 +142,11 @@ fn walk(plan: &Plan, needed: &[bool], out: &mut HashMap<SourceId, (ScanSpec, usi
                 conjuncts(predicate, &mut filters);
                 walk(input, &need, out);
                 if let Some((spec, _)) = out.get_mut(source) {
-                    spec.filters.extend(filters);
+                    for f in filters {
+                        if !spec.filters.contains(&f) {
+                            spec.filters.push(f);
+                        }
+                    }
                 }
                 return;
             }

@@ -33,6 +33,18 @@ pub enum Stop {
 
 const MAX_DEPTH: usize = 128;
 
+/// Bytes that end a plain run inside a string: the quote, a backslash,
+/// control characters and non-ASCII bytes (checked as UTF-8 at the end).
+static STRING_STOP: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c < 0x20 || c == b'"' as usize || c == b'\\' as usize || c >= 0x80) as u8;
+        c += 1;
+    }
+    t
+};
+
 /// Scans one line whose top level must be an object or an array of objects,
 /// merging the fields of those objects into `root` by `mode`.
 pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<(), Stop> {
@@ -113,20 +125,30 @@ impl<'a> Scanner<'a> {
         let start = self.i + 1;
         let mut j = start;
         let mut escaped = false;
+        let mut ascii = true;
         loop {
-            // Plain runs up to the next quote or backslash at memchr speed.
-            let Some(k) = memchr::memchr2(b'"', b'\\', &self.b[j..]) else {
+            // Plain bytes, one table look-up each (strings are short: a
+            // vectorized search costs more to start than it saves).
+            let Some(k) = self.b[j..]
+                .iter()
+                .position(|&c| STRING_STOP[c as usize] != 0)
+            else {
                 self.i = self.b.len();
                 return Err(self.error("unterminated string"));
             };
-            let run = &self.b[j..j + k];
-            if let Some(c) = run.iter().position(|&c| c < 0x20) {
-                self.i = j + c;
-                return Err(self.error("control character in a string"));
-            }
             j += k;
-            if self.b[j] == b'"' {
-                break;
+            match self.b[j] {
+                b'"' => break,
+                b'\\' => {}
+                c if c < 0x20 => {
+                    self.i = j;
+                    return Err(self.error("control character in a string"));
+                }
+                _ => {
+                    ascii = false;
+                    j += 1;
+                    continue;
+                }
             }
             escaped = true;
             match self.b.get(j + 1) {
@@ -147,7 +169,7 @@ impl<'a> Scanner<'a> {
         }
         let raw = &self.b[start..j];
         self.i = j + 1;
-        if !raw.is_ascii() && std::str::from_utf8(raw).is_err() {
+        if !ascii && std::str::from_utf8(raw).is_err() {
             return Err(Stop::Malformed(format!(
                 "invalid UTF-8 in a string at column {start}"
             )));
@@ -214,8 +236,17 @@ impl<'a> Scanner<'a> {
     }
 
     /// Merges `t` into `slot` by the scan's mode.
+    #[inline(always)]
     fn merge(&self, slot: Option<&mut JsonType>, t: JsonType) -> Result<(), Stop> {
-        match (slot, self.mode) {
+        match slot {
+            Some(slot) if self.mode != Mode::Check => self.merge_into(slot, t),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn merge_into(&self, slot: &mut JsonType, t: JsonType) -> Result<(), Stop> {
+        match (Some(slot), self.mode) {
             (None, _) | (_, Mode::Check) => Ok(()),
             (Some(slot), Mode::Grow) => {
                 slot.merge(t);
@@ -358,11 +389,9 @@ impl<'a> Scanner<'a> {
     fn number(&mut self) -> Result<JsonType, Stop> {
         let start = self.i;
         let digits = |s: &mut Self| {
-            let from = s.i;
-            while s.peek().is_some_and(|c| c.is_ascii_digit()) {
-                s.i += 1;
-            }
-            s.i - from
+            let n = s.b[s.i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            s.i += n;
+            n
         };
         if self.peek() == Some(b'-') {
             self.i += 1;
