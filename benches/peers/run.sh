@@ -43,7 +43,7 @@ done
 time_sqlc() { # script → seconds
   local t0 t1
   t0=$(date +%s.%N)
-  "$sqlc" run "$1" --available-now --var "data=$data" >/dev/null
+  "$sqlc" run "$1" --available-now --var "data=$data" >/dev/null 2>&1
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
