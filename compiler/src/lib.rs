@@ -17,6 +17,7 @@ pub mod physical;
 pub mod plan;
 pub mod resolve;
 pub mod scalar_fns;
+pub mod scan_spec;
 pub mod sql;
 pub mod time_bounds;
 pub mod types;

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::ir::{AggSpec, ColumnType, PipelineSink, PipelineSpec, Step, TExpr, TExprKind};
 use crate::kernel::{compile_cached, touches_struct, ExecMode, Kernel};
 use crate::plan::{JoinType, Plan, PlanNode, SortKey, SourceId};
+use crate::scan_spec::{scan_specs, ScanSpec};
 use crate::time_bounds::{join_bounds, TimeBounds};
 use crate::types::Schema;
 
@@ -26,6 +27,9 @@ pub enum PhysPlan {
         name: String,
         streaming: bool,
         schema: SchemaRef,
+        /// What the query reads of it: the runtime decodes only these
+        /// columns and may pre-filter records by these conjuncts.
+        read: ScanSpec,
     },
     /// A fused filter/project pipeline.
     Pipeline {
@@ -151,6 +155,36 @@ impl PhysPlan {
         }
     }
 
+    /// What the query reads of each relation it scans (every column of a
+    /// relation the plan does not know).
+    pub fn scan_specs(&self) -> std::collections::HashMap<SourceId, ScanSpec> {
+        let mut out = std::collections::HashMap::new();
+        fn walk(p: &PhysPlan, out: &mut std::collections::HashMap<SourceId, ScanSpec>) {
+            if let PhysPlan::Scan { source, read, .. } = p {
+                out.insert(source.clone(), read.clone());
+            }
+            p.children().into_iter().for_each(|c| walk(c, out));
+        }
+        walk(self, &mut out);
+        out
+    }
+
+    fn for_each_scan(&mut self, f: &mut dyn FnMut(&SourceId, &mut ScanSpec)) {
+        match self {
+            PhysPlan::Scan { source, read, .. } => f(source, read),
+            PhysPlan::Pipeline { input, .. }
+            | PhysPlan::HashAggregate { input, .. }
+            | PhysPlan::Sort { input, .. }
+            | PhysPlan::Limit { input, .. }
+            | PhysPlan::Watermark { input, .. }
+            | PhysPlan::Deduplicate { input, .. } => input.for_each_scan(f),
+            PhysPlan::HashJoin { left, right, .. } | PhysPlan::StreamJoin { left, right, .. } => {
+                left.for_each_scan(f);
+                right.for_each_scan(f);
+            }
+        }
+    }
+
     /// The stateful operator whose late rows a late-rows sink receives —
     /// the first, from the sources up, that drops rows by a watermark —
     /// with its id and the schema of its input (the rows it drops).
@@ -222,9 +256,23 @@ impl PhysPlan {
             let pad = "  ".repeat(depth);
             let line = match p {
                 PhysPlan::Scan {
-                    name, streaming, ..
+                    name,
+                    streaming,
+                    schema,
+                    read,
+                    ..
                 } => {
-                    format!("{}Scan {name}", if *streaming { "Streaming" } else { "" })
+                    let names: Vec<&str> =
+                        schema.fields().iter().map(|f| f.name().as_str()).collect();
+                    // Static relations are read before planning: whole.
+                    if *streaming {
+                        format!(
+                            "StreamingScan {name} ({}; JSON decoder: specialized Rust)",
+                            read.display(&names)
+                        )
+                    } else {
+                        format!("Scan {name}")
+                    }
                 }
                 PhysPlan::Pipeline { kernel, .. } => {
                     format!(
@@ -330,7 +378,14 @@ fn column_types(schema: &Schema) -> Vec<ColumnType> {
 
 /// Plans a resolved query, compiling its kernels in `mode`.
 pub fn plan_physical(plan: &Plan, mode: ExecMode) -> Result<PhysPlan> {
-    build(plan, mode, &mut OpIds::default())
+    let mut phys = build(plan, mode, &mut OpIds::default())?;
+    let specs = scan_specs(plan);
+    phys.for_each_scan(&mut |source, read| {
+        if let Some(spec) = specs.get(source) {
+            *read = spec.clone();
+        }
+    });
+    Ok(phys)
 }
 
 /// Hands out operator ids: stateful operators number 0, 1, … in plan
@@ -409,6 +464,7 @@ fn build(plan: &Plan, mode: ExecMode, ids: &mut OpIds) -> Result<PhysPlan> {
             source: source.clone(),
             name: name.clone(),
             streaming: *streaming,
+            read: ScanSpec::all(out_schema.fields().len()),
             schema: out_schema,
         },
         PlanNode::Filter { .. } | PlanNode::Project { .. } => {

@@ -12,6 +12,7 @@ pub mod display;
 pub mod error;
 pub mod exec;
 pub mod files;
+pub mod format;
 pub mod query;
 pub mod row;
 pub mod sink;

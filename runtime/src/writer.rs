@@ -130,7 +130,14 @@ pub fn start(
     // Spark requires a checkpoint of file and Kafka sinks.
     let checkpoint = open_checkpoint(&cfg, is_file_sink || format == "kafka", &format)?;
     let phys = plan_physical(plan, exec_mode)?;
-    let mut sources = open_sources(plan, catalog)?;
+    // What the query reads of each source; a late-rows table gets whole
+    // input rows, so then every column is decoded.
+    let reads = if cfg.option("lateRowsTable").is_some() {
+        Default::default()
+    } else {
+        phys.scan_specs()
+    };
+    let mut sources = open_sources(plan, catalog, &reads)?;
     let opened = (|| {
         let query_id = query_id(checkpoint.as_ref(), streams)?;
         // The sink last: a memory sink registers its table, which only a
@@ -172,14 +179,18 @@ pub fn start(
 }
 
 /// Opens a source for each streaming scan of the plan.
-fn open_sources(plan: &Plan, catalog: &Catalog) -> Result<Vec<(SourceId, Box<dyn Source>)>> {
+fn open_sources(
+    plan: &Plan,
+    catalog: &Catalog,
+    reads: &std::collections::HashMap<SourceId, sqlc_compiler::scan_spec::ScanSpec>,
+) -> Result<Vec<(SourceId, Box<dyn Source>)>> {
     let mut sources: Vec<(SourceId, Box<dyn Source>)> = Vec::new();
     for (id, streaming) in plan.scans() {
         if !streaming {
             continue;
         }
         let opened = match catalog.relation(&id) {
-            Some(Relation::Stream { def, .. }) => def.open(),
+            Some(Relation::Stream { def, .. }) => def.open_reading(reads.get(&id)),
             _ => Err(Error::internal(format!("relation {id:?} is not a stream"))),
         };
         match opened {

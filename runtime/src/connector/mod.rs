@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use arrow::record_batch::RecordBatch;
+use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::Schema;
 
 pub mod kafka;
@@ -156,17 +157,21 @@ impl SourceDef {
     }
 
     pub fn open(&self) -> Result<Box<dyn Source>> {
+        self.open_reading(None)
+    }
+
+    /// Opens the source for a query that reads only what `read` says of
+    /// it (file sources decode only those columns; others ignore it).
+    pub fn open_reading(&self, read: Option<&ScanSpec>) -> Result<Box<dyn Source>> {
         Ok(match &self.kind {
             Kind::Files {
                 format,
                 path,
                 options,
-            } => Box::new(FileStreamSource::new(
-                *format,
-                path,
-                Some(&self.schema),
-                options,
-            )?),
+            } => Box::new(
+                FileStreamSource::new(*format, path, Some(&self.schema), options)?
+                    .reading(read.cloned()),
+            ),
             Kind::Kafka(k) => Box::new(kafka::KafkaSource::new(k)?),
             Kind::Socket(o) => Box::new(SocketSource::connect(o)?),
             Kind::Rate(o) => Box::new(RateSource::new(o)),

@@ -27,6 +27,7 @@ use super::options::{Options, ParseMode};
 use super::parse::{parse_bool, parse_date, parse_double, parse_int, parse_long, parse_timestamp};
 use super::rows::{Cell, RowsBuilder};
 use crate::error::{Error, Result};
+use sqlc_compiler::scan_spec::ScanSpec;
 
 /// The CSV dialect options.
 #[derive(Clone, Debug)]
@@ -197,6 +198,10 @@ pub struct CsvReader {
     schema: Schema,
     arrow_schema: arrow::datatypes::SchemaRef,
     data_fields: Vec<Field>,
+    /// Per data field: whether the query reads it (a field not read is not
+    /// converted, so it is null and never makes a record malformed, as
+    /// with Spark's CSV column pruning).
+    read: Vec<bool>,
     corrupt_index: Option<usize>,
     mode: ParseMode,
 }
@@ -205,7 +210,20 @@ impl CsvReader {
     /// A reader producing batches of `schema`; fields match CSV columns by
     /// position, except the corrupt-record column.
     pub fn new(schema: &Schema, options: &Options) -> Result<Self> {
+        Self::reading(schema, options, None)
+    }
+
+    /// A reader converting only the fields `read` says a query reads
+    /// (`None`: all).
+    pub fn reading(schema: &Schema, options: &Options, read: Option<&ScanSpec>) -> Result<Self> {
         let corrupt_index = corrupt_column_index(schema, options)?;
+        let mut read: Vec<bool> = match read.filter(|r| r.columns.len() == schema.len()) {
+            Some(r) => r.columns.clone(),
+            None => vec![true; schema.len()],
+        };
+        if let Some(i) = corrupt_index {
+            read.remove(i);
+        }
         let mut data_fields = schema.fields.clone();
         if let Some(i) = corrupt_index {
             data_fields.remove(i);
@@ -227,6 +245,7 @@ impl CsvReader {
             arrow_schema: schema.to_arrow(),
             schema: schema.clone(),
             data_fields,
+            read,
             corrupt_index,
             mode: options.parse_mode()?,
         })
@@ -290,8 +309,17 @@ impl CsvReader {
     /// does not convert.
     fn convert(&self, strings: &RecordBatch) -> Option<RecordBatch> {
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(self.schema.len());
-        for (f, col) in self.data_fields.iter().zip(strings.columns()) {
-            columns.push(self.convert_column(col.as_string::<i32>(), &f.data_type)?);
+        for ((f, col), read) in self
+            .data_fields
+            .iter()
+            .zip(strings.columns())
+            .zip(&self.read)
+        {
+            columns.push(if *read {
+                self.convert_column(col.as_string::<i32>(), &f.data_type)?
+            } else {
+                arrow::array::new_null_array(&f.data_type.to_arrow(), col.len())
+            });
         }
         if let Some(i) = self.corrupt_index {
             columns.insert(
@@ -373,6 +401,9 @@ impl CsvReader {
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
+                    if !self.read[i] {
+                        return Cell::Null;
+                    }
                     let token = tokens.get(i).and_then(Option::as_deref);
                     self.format.cell(token, &f.data_type).unwrap_or_else(|| {
                         reason.get_or_insert_with(|| {

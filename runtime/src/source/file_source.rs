@@ -17,10 +17,11 @@ use sqlc_compiler::types::Schema;
 use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
-use super::read::{decode_files, map_files, FileFormat};
+use super::read::{decode_files, decode_files_reading, map_files, FileFormat};
 use super::text::text_schema;
 use super::{Offset, Source};
 use crate::error::{Error, Result};
+use sqlc_compiler::scan_spec::ScanSpec;
 
 /// A file taken by a batch, as a checkpoint records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,9 +68,19 @@ pub struct FileStreamSource {
     current: Option<u64>,
     /// With the available-now trigger, the files listed when it was prepared.
     available_now: Option<Vec<FileStatus>>,
+    /// What the query reads (`None`: every column).
+    read: Option<ScanSpec>,
 }
 
 impl FileStreamSource {
+    /// The same source, decoding only what `read` says the query reads
+    /// (`None`: everything). Batches keep the full schema; columns not
+    /// read are null.
+    pub fn reading(mut self, read: Option<ScanSpec>) -> Self {
+        self.read = read.filter(|r| r.columns.len() == self.schema.len());
+        self
+    }
+
     /// A source of the `format` files appearing under `path`. The schema is
     /// required, as in Spark, except for text (always `value string`). Bad
     /// options are reported here rather than at the first batch.
@@ -127,6 +138,7 @@ impl FileStreamSource {
             log: BTreeMap::new(),
             current: None,
             available_now: None,
+            read: None,
         })
     }
 
@@ -263,7 +275,13 @@ impl Source for FileStreamSource {
             paths.extend(files.iter().map(|f| f.path.clone()));
         }
         let files = map_files(&paths)?;
-        decode_files(self.format, &self.schema, &files, &self.options)
+        decode_files_reading(
+            self.format,
+            &self.schema,
+            &files,
+            &self.options,
+            self.read.as_ref(),
+        )
     }
 
     fn commit(&mut self, end: &Offset) -> Result<()> {

@@ -17,13 +17,13 @@ use std::path::Path;
 use sqlc_compiler::types::{DataType, Field, Schema};
 
 use super::json::malformed;
-use super::json_scan::{check_line, scan_line, Mode, Stop};
 use super::lines::{is_blank, line_number, lines};
 use super::options::ParseMode;
 use super::parse::{
     is_plain_date, parse_bool, parse_double, parse_int, parse_long, parse_timestamp,
 };
 use crate::error::{Error, Result};
+use crate::format::json::scan::{check_line, scan_line, Mode, Stop};
 
 /// The type inferred so far for a JSON value.
 #[derive(Clone, Debug, PartialEq)]

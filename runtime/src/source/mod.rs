@@ -17,19 +17,19 @@ use crate::error::Result;
 pub mod csv;
 pub mod file_source;
 pub mod infer;
-pub mod json;
-mod json_scan;
-mod json_tape;
-mod json_value;
-mod lines;
+pub mod json {
+    //! The JSON reader, now in [`crate::format::json`].
+    pub use crate::format::json::reader::*;
+}
+pub(crate) mod lines;
 pub mod normalize;
 pub mod options;
 pub mod parquet;
-mod parse;
+pub(crate) mod parse;
 pub mod rate;
 pub mod rate_micro_batch;
 pub mod read;
-mod rows;
+pub(crate) mod rows;
 pub mod socket;
 pub mod text;
 
@@ -39,7 +39,7 @@ pub use crate::files::listing as file_listing;
 pub use crate::files::{list_files, FileStatus, ListingOptions};
 pub use file_source::{FileEntry, FileStreamSource};
 pub use options::{Options, ParseMode};
-pub use read::{decode_files, map_files, read_files, FileFormat, MappedFile};
+pub use read::{decode_files, decode_files_reading, map_files, read_files, FileFormat, MappedFile};
 
 /// A position in a source's data, as written to the offset log. Each source
 /// defines its form; the file source's is `{"logOffset": N}`.

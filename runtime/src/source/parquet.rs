@@ -9,6 +9,7 @@ use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
+use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::Schema;
 
 use super::json::BATCH_ROWS;
@@ -34,14 +35,27 @@ pub fn parquet_schema(path: &Path, data: Bytes) -> Result<Schema> {
 pub struct ParquetReader {
     schema: Schema,
     arrow_schema: arrow::datatypes::SchemaRef,
+    /// Per field: whether the query reads it (only those column chunks
+    /// are read; the others are null).
+    read: Vec<bool>,
 }
 
 impl ParquetReader {
     /// A reader producing batches of `schema`.
     pub fn new(schema: &Schema) -> Self {
+        Self::reading(schema, None)
+    }
+
+    /// A reader producing batches of `schema`, reading only the columns
+    /// `read` says a query reads (`None`: all).
+    pub fn reading(schema: &Schema, read: Option<&ScanSpec>) -> Self {
         ParquetReader {
             schema: schema.clone(),
             arrow_schema: schema.to_arrow(),
+            read: match read.filter(|r| r.columns.len() == schema.len()) {
+                Some(r) => r.columns.clone(),
+                None => vec![true; schema.len()],
+            },
         }
     }
 
@@ -55,7 +69,11 @@ impl ParquetReader {
             .schema
             .fields
             .iter()
-            .map(|f| {
+            .zip(&self.read)
+            .map(|(f, read)| {
+                if !read {
+                    return None;
+                }
                 file_fields
                     .iter()
                     .position(|c| c.name() == &f.name)

@@ -11,21 +11,34 @@ use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use memmap2::Mmap;
 use rayon::prelude::*;
+use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::Schema;
 
 use super::csv::{first_record, header_names, infer_block, CsvFormat, CsvReader};
 use super::file_listing::{list_files, ListingOptions};
 use super::infer::{infer_json_block, CsvType, JsonInference};
-use super::json::JsonReader;
 use super::lines::split_blocks;
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
 use super::parquet::{parquet_schema, ParquetReader};
 use super::text::{text_schema, TextReader};
 use crate::error::{Error, Result};
+use crate::format::json::JsonReader;
 
-/// Bytes of a file decoded as one unit of parallel work.
+/// Bytes of a file decoded as one unit of parallel work, at most.
 const BLOCK_BYTES: usize = 4 << 20;
+
+/// Bytes of a unit of work, at least (smaller units cost more than they
+/// spread).
+const MIN_BLOCK_BYTES: usize = 256 << 10;
+
+/// The block size for `total` bytes: small enough that every worker gets
+/// several blocks (so one file, or a few, still use every core), large
+/// enough that a block amortizes its batches.
+fn block_bytes(total: usize) -> usize {
+    let units = rayon::current_num_threads().max(1) * 4;
+    (total / units).clamp(MIN_BLOCK_BYTES, BLOCK_BYTES)
+}
 
 /// A file format a file source reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -151,11 +164,12 @@ fn par_blocks<T: Send>(
     files: &[MappedFile],
     f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
+    let block = block_bytes(files.iter().map(|f| f.bytes().len()).sum());
     let units: Vec<(usize, Range<usize>)> = files
         .iter()
         .enumerate()
         .flat_map(|(i, file)| {
-            split_blocks(file.bytes(), BLOCK_BYTES)
+            split_blocks(file.bytes(), block)
                 .into_iter()
                 .map(move |r| (i, r))
         })
@@ -233,13 +247,26 @@ pub fn decode_files(
     files: &[MappedFile],
     options: &Options,
 ) -> Result<Vec<RecordBatch>> {
+    decode_files_reading(format, schema, files, options, None)
+}
+
+/// Decodes `files` into batches of `schema`, in file order, decoding only
+/// what `read` says a query reads (`None`: everything); columns not read
+/// are null.
+pub fn decode_files_reading(
+    format: FileFormat,
+    schema: &Schema,
+    files: &[MappedFile],
+    options: &Options,
+    read: Option<&ScanSpec>,
+) -> Result<Vec<RecordBatch>> {
     let parts: Vec<Vec<RecordBatch>> = match format {
         FileFormat::Json => {
-            let reader = JsonReader::new(schema, options)?;
+            let reader = JsonReader::reading(schema, options, read)?;
             par_blocks(files, |f, r| reader.decode_block(&f.path, f.bytes(), r))?
         }
         FileFormat::Csv => {
-            let reader = CsvReader::new(schema, options)?;
+            let reader = CsvReader::reading(schema, options, read)?;
             par_blocks(files, |f, r| reader.decode_block(&f.path, f.bytes(), r))?
         }
         FileFormat::Text => {
@@ -254,7 +281,7 @@ pub fn decode_files(
             }
         }
         FileFormat::Parquet => {
-            let reader = ParquetReader::new(schema);
+            let reader = ParquetReader::reading(schema, read);
             let results: Vec<Result<Vec<RecordBatch>>> = files
                 .par_iter()
                 .map(|f| reader.decode_file(&f.path, f.shared_bytes()))

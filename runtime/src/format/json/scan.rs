@@ -9,7 +9,7 @@
 //! then scanned again with the schema growing. Changes are rare once the
 //! first lines are seen, so most lines are scanned once.
 
-use super::infer::{JsonFields, JsonType};
+use crate::source::infer::{JsonFields, JsonType};
 
 /// How a scan treats the types it sees.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,18 @@ pub enum Stop {
 }
 
 const MAX_DEPTH: usize = 128;
+
+/// Bytes that end a plain run inside a string: the quote, a backslash,
+/// control characters and non-ASCII bytes (checked as UTF-8 at the end).
+static STRING_STOP: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c < 0x20 || c == b'"' as usize || c == b'\\' as usize || c >= 0x80) as u8;
+        c += 1;
+    }
+    t
+};
 
 /// Scans one line whose top level must be an object or an array of objects,
 /// merging the fields of those objects into `root` by `mode`.
@@ -80,18 +92,104 @@ pub fn check_line(line: &[u8]) -> Result<(), String> {
     }
 }
 
-struct Scanner<'a> {
-    b: &'a [u8],
-    i: usize,
+/// The scanner over one line; the specialized decoder ([`super::decode`])
+/// drives it too, skipping the values it does not read.
+pub(crate) struct Scanner<'a> {
+    pub b: &'a [u8],
+    pub i: usize,
     mode: Mode,
 }
 
 impl<'a> Scanner<'a> {
-    fn peek(&self) -> Option<u8> {
+    /// A scanner that only checks well-formedness.
+    pub fn check(line: &'a [u8]) -> Self {
+        Scanner {
+            b: line,
+            i: 0,
+            mode: Mode::Check,
+        }
+    }
+
+    pub fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    fn error(&self, what: &str) -> Stop {
+    /// Checks and skips one value (nested `depth` deep).
+    pub fn skip_value(&mut self, depth: usize) -> Result<(), Stop> {
+        self.value(None, depth)
+    }
+
+    /// Checks and skips the string at `i` (its opening quote); returns its
+    /// raw bytes (valid UTF-8, between the quotes) and whether it has escapes.
+    pub fn raw_string(&mut self) -> Result<(&'a [u8], bool), Stop> {
+        let start = self.i + 1;
+        let mut j = start;
+        let mut escaped = false;
+        let mut ascii = true;
+        loop {
+            // Plain bytes, one table look-up each (strings are short: a
+            // vectorized search costs more to start than it saves).
+            let Some(k) = self.b[j..]
+                .iter()
+                .position(|&c| STRING_STOP[c as usize] != 0)
+            else {
+                self.i = self.b.len();
+                return Err(self.error("unterminated string"));
+            };
+            j += k;
+            match self.b[j] {
+                b'"' => break,
+                b'\\' => {}
+                c if c < 0x20 => {
+                    self.i = j;
+                    return Err(self.error("control character in a string"));
+                }
+                _ => {
+                    ascii = false;
+                    j += 1;
+                    continue;
+                }
+            }
+            escaped = true;
+            match self.b.get(j + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
+                Some(b'u')
+                    if self
+                        .b
+                        .get(j + 2..j + 6)
+                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+                {
+                    j += 6
+                }
+                _ => {
+                    self.i = j;
+                    return Err(self.error("invalid escape"));
+                }
+            }
+        }
+        let raw = &self.b[start..j];
+        self.i = j + 1;
+        if !ascii && std::str::from_utf8(raw).is_err() {
+            return Err(Stop::Malformed(format!(
+                "invalid UTF-8 in a string at column {start}"
+            )));
+        }
+        Ok((raw, escaped))
+    }
+
+    /// Checks and skips the number at `i`; returns its text.
+    pub fn raw_number(&mut self) -> Result<&'a [u8], Stop> {
+        let start = self.i;
+        self.number()?;
+        Ok(&self.b[start..self.i])
+    }
+
+    /// Checks and skips a `true`, `false` or `null` literal.
+    pub fn raw_literal(&mut self, word: &[u8]) -> Result<(), Stop> {
+        self.literal(word)
+    }
+
+    pub fn error(&self, what: &str) -> Stop {
         match self.peek() {
             None => Stop::Malformed(format!("{what}, found the end of the line")),
             Some(c) => Stop::Malformed(format!(
@@ -102,7 +200,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn ws(&mut self) {
+    pub fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
@@ -118,7 +216,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// After a list or object element: `true` if another follows.
-    fn list_next(&mut self, close: u8) -> Result<bool, Stop> {
+    pub fn list_next(&mut self, close: u8) -> Result<bool, Stop> {
         self.ws();
         match self.peek() {
             Some(b',') => {
@@ -138,8 +236,17 @@ impl<'a> Scanner<'a> {
     }
 
     /// Merges `t` into `slot` by the scan's mode.
+    #[inline(always)]
     fn merge(&self, slot: Option<&mut JsonType>, t: JsonType) -> Result<(), Stop> {
-        match (slot, self.mode) {
+        match slot {
+            Some(slot) if self.mode != Mode::Check => self.merge_into(slot, t),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn merge_into(&self, slot: &mut JsonType, t: JsonType) -> Result<(), Stop> {
+        match (Some(slot), self.mode) {
             (None, _) | (_, Mode::Check) => Ok(()),
             (Some(slot), Mode::Grow) => {
                 slot.merge(t);
@@ -267,55 +374,12 @@ impl<'a> Scanner<'a> {
 
     /// Scans a string; returns its text if `want_text` (else "").
     fn string(&mut self, want_text: bool) -> Result<Key<'a>, Stop> {
-        let start = self.i + 1;
-        let mut j = start;
-        let (mut escaped, mut ascii) = (false, true);
-        loop {
-            match self.b.get(j) {
-                None => {
-                    self.i = j;
-                    return Err(self.error("unterminated string"));
-                }
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    escaped = true;
-                    match self.b.get(j + 1) {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => j += 2,
-                        Some(b'u')
-                            if self
-                                .b
-                                .get(j + 2..j + 6)
-                                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
-                        {
-                            j += 6
-                        }
-                        _ => {
-                            self.i = j;
-                            return Err(self.error("invalid escape"));
-                        }
-                    }
-                }
-                Some(c) if *c < 0x20 => {
-                    self.i = j;
-                    return Err(self.error("control character in a string"));
-                }
-                Some(c) => {
-                    ascii &= *c < 0x80;
-                    j += 1;
-                }
-            }
-        }
-        let raw = &self.b[start..j];
-        self.i = j + 1;
-        if !ascii && std::str::from_utf8(raw).is_err() {
-            return Err(Stop::Malformed(format!(
-                "invalid UTF-8 in a string at column {start}"
-            )));
-        }
+        let open = self.i;
+        let (raw, escaped) = self.raw_string()?;
         if !escaped || !want_text {
             return Ok(Key::Raw(raw));
         }
-        match serde_json::from_slice::<String>(&self.b[start - 1..=j]) {
+        match serde_json::from_slice::<String>(&self.b[open..self.i]) {
             Ok(s) => Ok(Key::Owned(s)),
             Err(e) => Err(Stop::Malformed(e.to_string())),
         }
@@ -325,11 +389,9 @@ impl<'a> Scanner<'a> {
     fn number(&mut self) -> Result<JsonType, Stop> {
         let start = self.i;
         let digits = |s: &mut Self| {
-            let from = s.i;
-            while s.peek().is_some_and(|c| c.is_ascii_digit()) {
-                s.i += 1;
-            }
-            s.i - from
+            let n = s.b[s.i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            s.i += n;
+            n
         };
         if self.peek() == Some(b'-') {
             self.i += 1;
@@ -358,6 +420,9 @@ impl<'a> Scanner<'a> {
             if digits(self) == 0 {
                 return Err(self.error("expected a digit"));
             }
+        }
+        if self.mode == Mode::Check {
+            return Ok(JsonType::Double); // the type is not needed
         }
         let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or_default();
         // Spark makes a decimal of an integer beyond bigint; sqlc a double.

@@ -9,8 +9,8 @@
 use serde_json::{Map, Value};
 use sqlc_compiler::types::{DataType, Field};
 
-use super::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
-use super::rows::Cell;
+use crate::source::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
+use crate::source::rows::Cell;
 
 /// A record that is not a row of the schema.
 #[derive(Debug)]

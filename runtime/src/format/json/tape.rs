@@ -16,7 +16,7 @@ use arrow::datatypes::{
 use arrow::error::ArrowError;
 use arrow::json::reader::{ArrayDecoder, DecoderContext, DecoderFactory, Tape, TapeElement};
 
-use super::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
+use crate::source::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
 
 /// Makes the strict decoders; register with `ReaderBuilder::with_decoder_factory`.
 #[derive(Debug)]

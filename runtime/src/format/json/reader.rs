@@ -1,15 +1,23 @@
 //! Reading JSON lines with a known schema, with Spark's malformed-record
-//! modes. Each block of lines goes through up to three paths:
+//! modes. A reader made for a scan decodes only the columns the query
+//! reads (the others come out null; a wrong value in a field not read does
+//! not make a record malformed, as with Spark's pruned JSON schema), and
+//! may rule out lines by the scan's pushed filters. Each block of lines goes
+//! through up to four paths:
 //!
-//! 1. fast: Arrow's JSON decoder over the whole block, with Spark's strict
-//!    value rules ([`super::json_tape`]); taken when every line is one good
+//! 0. specialized: the decoder made for the read columns' types
+//!    ([`super::decode`]) over the whole block, pre-filtering lines in
+//!    PERMISSIVE mode; taken when every line is one good record;
+//! 1. fast (when the specialized decoder does not handle a read column's
+//!    type): Arrow's JSON decoder over the whole block, with Spark's strict
+//!    value rules ([`super::tape`]); taken when every line is one good
 //!    record (the decoder's row count equals the non-blank line count);
 //! 2. careful: each line is checked to be well-formed JSON first; good lines
 //!    still go through Arrow's decoder, malformed ones are handled by mode
 //!    (a PERMISSIVE row is all nulls but the corrupt-record column);
 //! 3. by value: if a well-formed line still fails to decode (a value of the
 //!    wrong type), the block is converted record by record
-//!    ([`super::json_value`]), keeping Spark's partial results.
+//!    ([`super::value`]), keeping Spark's partial results.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -19,14 +27,17 @@ use arrow::datatypes::{DataType as ArrowType, SchemaRef};
 use arrow::json::reader::Decoder;
 use arrow::json::ReaderBuilder;
 use arrow::record_batch::RecordBatch;
+use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::{DataType, Schema};
 
-use super::json_tape::SparkJsonDecoders;
-use super::json_value::convert_line;
-use super::lines::{is_blank, line_number, lines, lines_at};
-use super::options::{Options, ParseMode};
-use super::rows::{Cell, RowsBuilder};
+use super::decode::SpecializedDecoder;
+use super::prefilter::Prefilter;
+use super::tape::SparkJsonDecoders;
+use super::value::convert_line;
 use crate::error::{Error, Result};
+use crate::source::lines::{is_blank, line_number, lines, lines_at};
+use crate::source::options::{Options, ParseMode};
+use crate::source::rows::{Cell, RowsBuilder};
 
 /// Rows per batch a reader emits (at most).
 pub const BATCH_ROWS: usize = 8192;
@@ -42,25 +53,61 @@ pub struct JsonReader {
     data_arrow: SchemaRef,
     corrupt_index: Option<usize>,
     mode: ParseMode,
+    /// Path 0's decoder, if it handles every read column's type.
+    specialized: Option<SpecializedDecoder>,
+    /// With a projection: the full schema and, per its column, the column
+    /// of `schema` it is (`None`: not read, all null).
+    full: Option<(SchemaRef, Vec<Option<usize>>)>,
 }
 
 impl JsonReader {
     /// A reader producing batches of `schema`. If `schema` has a field named
     /// as `columnNameOfCorruptRecord`, it receives malformed lines.
     pub fn new(schema: &Schema, options: &Options) -> Result<Self> {
+        Self::reading(schema, options, None)
+    }
+
+    /// A reader producing batches of `schema` of which only what `read`
+    /// says is decoded (`None`: everything).
+    pub fn reading(schema: &Schema, options: &Options, read: Option<&ScanSpec>) -> Result<Self> {
         let mode = options.parse_mode()?;
-        let corrupt_index = corrupt_column_index(schema, options)?;
+        let full_corrupt = corrupt_column_index(schema, options)?;
+        let read = read.filter(|r| r.columns.len() == schema.len());
+        let keep = |i: usize| read.is_none_or(|r| r.columns[i]) || Some(i) == full_corrupt;
+        let full = (!(0..schema.len()).all(keep)).then(|| {
+            let mut next = 0;
+            let map = (0..schema.len())
+                .map(|i| {
+                    keep(i).then(|| {
+                        next += 1;
+                        next - 1
+                    })
+                })
+                .collect();
+            (schema.to_arrow(), map)
+        });
+        let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+        let prefilter = read.and_then(|r| Prefilter::new(&r.filters, &names, full_corrupt));
+        let schema = Schema::new(
+            (0..schema.len())
+                .filter(|&i| keep(i))
+                .map(|i| schema.fields[i].clone())
+                .collect(),
+        );
+        let corrupt_index = corrupt_column_index(&schema, options)?;
         let mut data_schema = schema.clone();
         if let Some(i) = corrupt_index {
             data_schema.fields.remove(i);
         }
         Ok(JsonReader {
             arrow_schema: schema.to_arrow(),
-            schema: schema.clone(),
+            specialized: SpecializedDecoder::new(&data_schema, prefilter),
+            schema,
             data_arrow: data_schema.to_arrow(),
             data_schema,
             corrupt_index,
             mode,
+            full,
         })
     }
 
@@ -80,16 +127,53 @@ impl JsonReader {
         block: std::ops::Range<usize>,
     ) -> Result<Vec<RecordBatch>> {
         let bytes = &data[block.clone()];
-        if let Some(batches) = self.fast(bytes) {
-            return batches
+        let quick = match &self.specialized {
+            Some(d) => d.decode(bytes, BATCH_ROWS, self.mode == ParseMode::Permissive),
+            None => self.fast(bytes),
+        };
+        let batches = match quick {
+            Some(batches) => batches
                 .into_iter()
                 .map(|b| self.with_corrupt(b, &[]))
-                .collect();
-        }
+                .collect::<Result<Vec<_>>>()?,
+            None => match self.careful(path, data, block.clone())? {
+                Some(batches) => batches,
+                None => self.by_value(path, data, block)?,
+            },
+        };
+        batches.into_iter().map(|b| self.widen(b)).collect()
+    }
+
+    /// Decodes the lines in `data[block]` by the exact paths only (careful,
+    /// then record by record), as a batch of the read columns: what the
+    /// faster paths must agree with (their tests' oracle).
+    pub fn decode_block_exact(
+        &self,
+        path: &Path,
+        data: &[u8],
+        block: std::ops::Range<usize>,
+    ) -> Result<Vec<RecordBatch>> {
         match self.careful(path, data, block.clone())? {
             Some(batches) => Ok(batches),
             None => self.by_value(path, data, block),
         }
+    }
+
+    /// A batch of the read columns as a batch of the full schema.
+    fn widen(&self, batch: RecordBatch) -> Result<RecordBatch> {
+        let Some((arrow, map)) = &self.full else {
+            return Ok(batch);
+        };
+        let n = batch.num_rows();
+        let columns = map
+            .iter()
+            .zip(arrow.fields())
+            .map(|(m, f)| match m {
+                Some(i) => batch.column(*i).clone(),
+                None => new_null_array(f.data_type(), n),
+            })
+            .collect();
+        Ok(RecordBatch::try_new(arrow.clone(), columns)?)
     }
 
     /// Path 1, or `None` if the block needs more care.
@@ -310,7 +394,7 @@ pub fn corrupt_column_index(schema: &Schema, options: &Options) -> Result<Option
 /// Whether `line` is well-formed JSON: `Ok(true)` for an object, `Ok(false)`
 /// for a top-level array (rows only the careful path reads), else why not.
 fn check_line(line: &[u8]) -> std::result::Result<bool, String> {
-    super::json_scan::check_line(line)?;
+    super::scan::check_line(line)?;
     Ok(line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'))
 }
 

@@ -1,0 +1,486 @@
+//! The JSON-lines decoder specialized for one scan, made once per query: it
+//! reads a block of lines in one pass, checking every byte as the
+//! well-formedness check does (the [`Scanner`] of [`super::scan`]), but
+//! builds values only for the columns the query reads — other fields are
+//! skipped where they lie. Field names are matched against the read
+//! columns' names (case-sensitive, as Spark's JSON reader; filtered first
+//! by length), numbers are parsed straight into the column's type, strings
+//! appended to the Arrow buffer as they are (unescaped only when they have
+//! escapes). A duplicate key's last value wins, as in Arrow's decoder.
+//!
+//! It is the reader's fast path: anything it does not handle the way the
+//! exact paths do — a malformed line, a value of the wrong type, a
+//! top-level array — makes it give the block back (`None`), and the reader
+//! decodes the block with its exact paths instead. So its rows are the exact
+//! paths' rows whenever it returns some. Specialized Rust rather than
+//! Cranelift: the per-column work is one `match` on a type fixed per query,
+//! which the branch predictor resolves; there was nothing left to compile.
+
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder, StringBuilder};
+use arrow::datatypes::{
+    Date32Type, Float64Type, Int32Type, Int64Type, SchemaRef, TimestampMicrosecondType,
+};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use sqlc_compiler::types::{DataType, Schema};
+
+use super::prefilter::Prefilter;
+use super::scan::Scanner;
+use crate::source::lines::{is_blank, lines};
+use crate::source::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
+
+/// Where a decoded field's value lies in its line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Absent,
+    Null,
+    True,
+    False,
+    Number,
+    Str {
+        escaped: bool,
+    },
+    /// An object or an array.
+    Nested,
+}
+
+#[derive(Clone, Copy)]
+struct Val {
+    kind: Kind,
+    start: u32,
+    end: u32,
+}
+
+const ABSENT: Val = Val {
+    kind: Kind::Absent,
+    start: 0,
+    end: 0,
+};
+
+/// A column's type, as the decoder builds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Bool,
+    I32,
+    I64,
+    F64,
+    Str,
+    Bin,
+    Ts,
+    Date,
+}
+
+/// The decoder for the data columns of one schema.
+#[derive(Debug, Clone)]
+pub struct SpecializedDecoder {
+    names: Vec<Box<[u8]>>,
+    types: Vec<Ty>,
+    /// Bit `n` set when some column's name is `n` bytes long (`n` < 64).
+    lengths: u64,
+    arrow: SchemaRef,
+    prefilter: Option<Prefilter>,
+}
+
+/// A batch being built.
+enum Builder {
+    Bool(BooleanBuilder),
+    I32(PrimitiveBuilder<Int32Type>),
+    I64(PrimitiveBuilder<Int64Type>),
+    F64(PrimitiveBuilder<Float64Type>),
+    Str(StringBuilder),
+    Bin(BinaryBuilder),
+    Ts(PrimitiveBuilder<TimestampMicrosecondType>),
+    Date(PrimitiveBuilder<Date32Type>),
+}
+
+impl SpecializedDecoder {
+    /// A decoder for `data` (the columns a scan reads), or `None` if a
+    /// column's type is one only the exact paths read (structs, …).
+    pub fn new(data: &Schema, prefilter: Option<Prefilter>) -> Option<Self> {
+        let mut types = Vec::new();
+        let mut lengths = 0u64;
+        for f in &data.fields {
+            types.push(match f.data_type {
+                DataType::Boolean => Ty::Bool,
+                DataType::Int32 => Ty::I32,
+                DataType::Int64 => Ty::I64,
+                DataType::Float64 => Ty::F64,
+                DataType::Utf8 => Ty::Str,
+                DataType::Binary => Ty::Bin,
+                DataType::Timestamp => Ty::Ts,
+                DataType::Date => Ty::Date,
+                _ => return None,
+            });
+            if f.name.len() < 64 {
+                lengths |= 1 << f.name.len();
+            }
+        }
+        Some(SpecializedDecoder {
+            names: data
+                .fields
+                .iter()
+                .map(|f| f.name.as_bytes().into())
+                .collect(),
+            types,
+            lengths,
+            arrow: data.to_arrow(),
+            prefilter,
+        })
+    }
+
+    fn builders(&self, rows: usize) -> Vec<Builder> {
+        self.types
+            .iter()
+            .zip(self.arrow.fields())
+            .map(|(t, f)| {
+                let dt = f.data_type().clone();
+                match t {
+                    Ty::Bool => Builder::Bool(BooleanBuilder::with_capacity(rows)),
+                    Ty::I32 => Builder::I32(PrimitiveBuilder::with_capacity(rows)),
+                    Ty::I64 => Builder::I64(PrimitiveBuilder::with_capacity(rows)),
+                    Ty::F64 => Builder::F64(PrimitiveBuilder::with_capacity(rows)),
+                    Ty::Str => Builder::Str(StringBuilder::with_capacity(rows, rows * 8)),
+                    Ty::Bin => Builder::Bin(BinaryBuilder::with_capacity(rows, rows * 8)),
+                    Ty::Ts => Builder::Ts(PrimitiveBuilder::with_capacity(rows).with_data_type(dt)),
+                    Ty::Date => Builder::Date(PrimitiveBuilder::with_capacity(rows)),
+                }
+            })
+            .collect()
+    }
+
+    /// The column named `key`, if the decoder reads it; `hint` is tried
+    /// first (fields usually come in the same order on every line).
+    #[inline]
+    fn column(&self, key: &[u8], hint: usize) -> Option<usize> {
+        if key.len() < 64 && self.lengths & (1 << key.len()) == 0 {
+            return None;
+        }
+        if self.names.get(hint).is_some_and(|n| **n == *key) {
+            return Some(hint);
+        }
+        self.names.iter().position(|n| **n == *key)
+    }
+
+    /// Decodes the lines of `bytes` into batches of at most `batch_rows`
+    /// rows of the data columns; `None` if a line needs the exact paths.
+    /// `reject`: whether lines the pre-filter rules out may become rows of
+    /// nulls (PERMISSIVE mode: they are rows either way, and no row of nulls
+    /// passes the filter the pre-filter's conjuncts come from).
+    pub fn decode(
+        &self,
+        bytes: &[u8],
+        batch_rows: usize,
+        reject: bool,
+    ) -> Option<Vec<RecordBatch>> {
+        let mut out = Vec::new();
+        let mut vals = vec![ABSENT; self.names.len()];
+        let mut b = self.builders(batch_rows);
+        let mut rows = 0;
+        let mut text = String::new();
+        let prefilter = self.prefilter.as_ref().filter(|_| reject);
+        for line in lines(bytes) {
+            if is_blank(line) {
+                continue;
+            }
+            if prefilter.is_some_and(|p| p.rejects(line)) {
+                b.iter_mut().for_each(Builder::null);
+            } else {
+                vals.fill(ABSENT);
+                self.scan_line(line, &mut vals)?;
+                for (builder, v) in b.iter_mut().zip(&vals) {
+                    builder.push(line, *v, &mut text)?;
+                }
+            }
+            rows += 1;
+            if rows == batch_rows {
+                out.push(self.finish(&mut b, rows)?);
+                b = self.builders(batch_rows);
+                rows = 0;
+            }
+        }
+        if rows > 0 {
+            out.push(self.finish(&mut b, rows)?);
+        }
+        Some(out)
+    }
+
+    fn finish(&self, b: &mut [Builder], rows: usize) -> Option<RecordBatch> {
+        let columns: Vec<ArrayRef> = b.iter_mut().map(Builder::finish).collect();
+        // With no column read, the batch still has its rows.
+        let options = RecordBatchOptions::new().with_row_count(Some(rows));
+        RecordBatch::try_new_with_options(self.arrow.clone(), columns, &options).ok()
+    }
+
+    /// Scans one line (an object), noting where each read field's value is.
+    fn scan_line(&self, line: &[u8], vals: &mut [Val]) -> Option<()> {
+        let mut s = Scanner::check(line);
+        s.ws();
+        if s.peek() != Some(b'{') {
+            return None;
+        }
+        s.i += 1;
+        s.ws();
+        if s.peek() == Some(b'}') {
+            s.i += 1;
+        } else {
+            let mut hint = 0;
+            loop {
+                s.ws();
+                if s.peek() != Some(b'"') {
+                    return None;
+                }
+                let (raw, escaped) = s.raw_string().ok()?;
+                let column = if escaped {
+                    let open = s.i - raw.len() - 2;
+                    let key: String = serde_json::from_slice(&line[open..s.i]).ok()?;
+                    self.column(key.as_bytes(), hint)
+                } else {
+                    self.column(raw, hint)
+                };
+                s.ws();
+                if s.peek() != Some(b':') {
+                    return None;
+                }
+                s.i += 1;
+                s.ws();
+                match column {
+                    None => s.skip_value(0).ok()?,
+                    Some(c) => {
+                        hint = c + 1;
+                        vals[c] = value(&mut s)?;
+                    }
+                }
+                if !s.list_next(b'}').ok()? {
+                    break;
+                }
+            }
+        }
+        s.ws();
+        (s.i == line.len()).then_some(())
+    }
+}
+
+/// Scans the value at the scanner's position, noting its kind and span.
+#[inline]
+fn value(s: &mut Scanner<'_>) -> Option<Val> {
+    let start = s.i;
+    let kind = match s.peek()? {
+        b'"' => {
+            let (raw, escaped) = s.raw_string().ok()?;
+            let end = s.i - 1;
+            return Some(Val {
+                kind: Kind::Str { escaped },
+                start: (end - raw.len()) as u32,
+                end: end as u32,
+            });
+        }
+        b'-' | b'0'..=b'9' => {
+            s.raw_number().ok()?;
+            Kind::Number
+        }
+        b't' => {
+            s.raw_literal(b"true").ok()?;
+            Kind::True
+        }
+        b'f' => {
+            s.raw_literal(b"false").ok()?;
+            Kind::False
+        }
+        b'n' => {
+            s.raw_literal(b"null").ok()?;
+            Kind::Null
+        }
+        b'{' | b'[' => {
+            s.skip_value(0).ok()?;
+            Kind::Nested
+        }
+        _ => return None,
+    };
+    Some(Val {
+        kind,
+        start: start as u32,
+        end: s.i as u32,
+    })
+}
+
+/// A string value's text: borrowed when it has no escapes.
+fn string<'a>(line: &'a [u8], v: Val, scratch: &'a mut String) -> Option<&'a str> {
+    let raw = &line[v.start as usize..v.end as usize];
+    match v.kind {
+        Kind::Str { escaped: false } => std::str::from_utf8(raw).ok(),
+        Kind::Str { escaped: true } => {
+            *scratch = serde_json::from_slice(&line[v.start as usize - 1..=v.end as usize]).ok()?;
+            Some(scratch.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// A number's text (checked JSON number grammar, so ASCII).
+fn number(line: &[u8], v: Val) -> &str {
+    std::str::from_utf8(&line[v.start as usize..v.end as usize]).unwrap_or_default()
+}
+
+/// Jackson's VALUE_NUMBER_INT read as a long: an integer token that fits.
+#[inline]
+fn long(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return text.parse().ok();
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (d - b'0') as i64;
+    }
+    Some(if neg { -v } else { v })
+}
+
+impl Builder {
+    fn null(&mut self) {
+        match self {
+            Builder::Bool(b) => b.append_null(),
+            Builder::I32(b) => b.append_null(),
+            Builder::I64(b) => b.append_null(),
+            Builder::F64(b) => b.append_null(),
+            Builder::Str(b) => b.append_null(),
+            Builder::Bin(b) => b.append_null(),
+            Builder::Ts(b) => b.append_null(),
+            Builder::Date(b) => b.append_null(),
+        }
+    }
+
+    /// Appends the value `v` of `line`, by the rules of the fast path's
+    /// Arrow decoders (`super::tape`); `None` where those fail.
+    #[inline]
+    fn push(&mut self, line: &[u8], v: Val, scratch: &mut String) -> Option<()> {
+        if matches!(v.kind, Kind::Absent | Kind::Null) {
+            self.null();
+            return Some(());
+        }
+        match self {
+            Builder::Str(b) => match v.kind {
+                Kind::Str { .. } => b.append_value(string(line, v, scratch)?),
+                Kind::Number => b.append_value(number(line, v)),
+                Kind::True => b.append_value("true"),
+                Kind::False => b.append_value("false"),
+                _ => return None,
+            },
+            Builder::I64(b) => match v.kind {
+                Kind::Number => b.append_value(long(number(line, v))?),
+                _ => return None,
+            },
+            Builder::I32(b) => match v.kind {
+                Kind::Number => b.append_value(i32::try_from(long(number(line, v))?).ok()?),
+                _ => return None,
+            },
+            Builder::F64(b) => match v.kind {
+                Kind::Number => b.append_value(number(line, v).parse().ok()?),
+                Kind::Str { .. } => b.append_value(json_special_double(string(line, v, scratch)?)?),
+                _ => return None,
+            },
+            Builder::Bool(b) => match v.kind {
+                Kind::True => b.append_value(true),
+                Kind::False => b.append_value(false),
+                _ => return None,
+            },
+            Builder::Ts(b) => match v.kind {
+                Kind::Str { .. } => b.append_value(parse_timestamp(string(line, v, scratch)?)?),
+                // A JSON integer is seconds since the epoch, as in Spark.
+                Kind::Number => b.append_value(
+                    number(line, v)
+                        .parse::<i64>()
+                        .ok()?
+                        .checked_mul(1_000_000)?,
+                ),
+                _ => return None,
+            },
+            Builder::Date(b) => match v.kind {
+                Kind::Str { .. } => b.append_value(parse_date(string(line, v, scratch)?)?),
+                _ => return None,
+            },
+            Builder::Bin(b) => match v.kind {
+                Kind::Str { .. } => b.append_value(decode_base64(string(line, v, scratch)?)?),
+                _ => return None,
+            },
+        }
+        Some(())
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::I32(b) => Arc::new(b.finish()),
+            Builder::I64(b) => Arc::new(b.finish()),
+            Builder::F64(b) => Arc::new(b.finish()),
+            Builder::Str(b) => Arc::new(b.finish()),
+            Builder::Bin(b) => Arc::new(b.finish()),
+            Builder::Ts(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::AsArray;
+    use sqlc_compiler::types::Field;
+
+    fn decoder() -> SpecializedDecoder {
+        let schema = Schema::new(vec![
+            Field::new("a", DataType::Int64, true),
+            Field::new("gt", DataType::Utf8, true),
+            Field::new("x", DataType::Float64, true),
+        ]);
+        SpecializedDecoder::new(&schema, None).unwrap()
+    }
+
+    #[test]
+    fn reads_good_lines_in_one_pass() {
+        let lines = b"{\"a\":1,\"skip\":{\"q\":[1,\"x\"]},\"gt\":\"w\\u0061lk\",\"x\":2}\n\n {\"gt\":7,\"gt\":true,\"x\":\"NaN\"} \n{}";
+        let b = decoder().decode(lines, 2, false).expect("good lines");
+        assert_eq!(b.iter().map(|b| b.num_rows()).collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(b[0].column(0).as_primitive::<Int64Type>().value(0), 1);
+        assert_eq!(b[0].column(1).as_string::<i32>().value(0), "walk");
+        assert_eq!(
+            b[0].column(1).as_string::<i32>().value(1),
+            "true",
+            "the last duplicate wins"
+        );
+        assert!(b[0]
+            .column(2)
+            .as_primitive::<Float64Type>()
+            .value(1)
+            .is_nan());
+        assert_eq!(b[1].column(0).null_count(), 1);
+    }
+
+    #[test]
+    fn gives_back_what_the_exact_paths_must_read() {
+        let d = decoder();
+        for bad in [
+            &b"{\"a\":1.5}"[..],
+            b"{\"a\":\"1\"}",
+            b"{\"gt\":{\"o\":1}}",
+            b"{\"skip\":01}",
+            b"{\"a\":1} x",
+            b"[{\"a\":1}]",
+            b"{\"a\":1",
+            b"{\"skip\":\"\\q\"}",
+        ] {
+            assert!(
+                d.decode(bad, 10, false).is_none(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! JSON lines: the reader with Spark's malformed-record modes ([`reader`]),
+//! the decoder specialized for a scan's projection ([`decode`]), the raw-byte
+//! pre-filter of pushed-down predicates ([`prefilter`]), the validating
+//! scanner shared by inference and the well-formedness check ([`scan`]),
+//! Spark's value rules for Arrow's decoder ([`tape`]) and record-by-record
+//! conversion ([`value`]).
+
+pub mod decode;
+pub mod prefilter;
+pub mod reader;
+pub(crate) mod scan;
+mod tape;
+mod value;
+
+pub use reader::{corrupt_column_index, malformed, JsonReader, BATCH_ROWS};
