@@ -181,7 +181,7 @@ fn py_timestamp(us: i64) -> String {
 }
 
 fn cell(a: &dyn Array, i: usize) -> Value {
-    if a.is_null(i) {
+    if a.is_null(i) || a.data_type() == &ArrowType::Null {
         return Value::Null;
     }
     match a.data_type() {

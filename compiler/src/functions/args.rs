@@ -178,7 +178,8 @@ pub fn timestamps(a: &ArrayRef) -> Result<&TimestampMicrosecondArray> {
         .ok_or_else(|| wrong(a, "timestamp"))
 }
 
-/// Row `i` of an array as `Option`, for the typed views above.
+/// Row `i` of an array as `Option`, for the typed views above; `None`
+/// past the end (an empty batch's literal arguments have no row 0).
 pub trait At {
     type Item<'a>
     where
@@ -189,21 +190,21 @@ pub trait At {
 impl At for StringArray {
     type Item<'a> = &'a str;
     fn at(&self, i: usize) -> Option<&str> {
-        self.is_valid(i).then(|| self.value(i))
+        (i < self.len() && self.is_valid(i)).then(|| self.value(i))
     }
 }
 
 impl At for BinaryArray {
     type Item<'a> = &'a [u8];
     fn at(&self, i: usize) -> Option<&[u8]> {
-        self.is_valid(i).then(|| self.value(i))
+        (i < self.len() && self.is_valid(i)).then(|| self.value(i))
     }
 }
 
 impl At for BooleanArray {
     type Item<'a> = bool;
     fn at(&self, i: usize) -> Option<bool> {
-        self.is_valid(i).then(|| self.value(i))
+        (i < self.len() && self.is_valid(i)).then(|| self.value(i))
     }
 }
 
@@ -212,7 +213,7 @@ macro_rules! at_prim {
         impl At for $t {
             type Item<'a> = $v;
             fn at(&self, i: usize) -> Option<$v> {
-                self.is_valid(i).then(|| self.value(i))
+                (i < self.len() && self.is_valid(i)).then(|| self.value(i))
             }
         }
     };

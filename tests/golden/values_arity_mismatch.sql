@@ -1,0 +1,2 @@
+-- error: INVALID_INLINE_TABLE
+SELECT * FROM VALUES (1, 2), (3)
