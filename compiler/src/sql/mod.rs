@@ -9,6 +9,7 @@
 //! sqlc has no DECIMAL type: decimal literals and casts become DOUBLE; and
 //! no SMALLINT/TINYINT: those become INT.
 
+pub mod command;
 mod dialect;
 mod expr;
 mod group;
