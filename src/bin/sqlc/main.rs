@@ -159,6 +159,10 @@ struct ShellArgs {
     /// A script to run first (its sinks keep running).
     #[arg(long, value_name = "SCRIPT")]
     init: Option<PathBuf>,
+    /// Serve the live page of the shell's queries (and /metrics) on
+    /// http://127.0.0.1:PORT/ (default 4040).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "4040")]
+    ui: Option<u16>,
     #[command(flatten)]
     print: Print,
     #[command(flatten)]
@@ -227,6 +231,7 @@ fn main() -> ExitCode {
         Some(Command::Help { topic }) => help(topic.as_deref()),
         None => shell::run(&ShellArgs {
             init: None,
+            ui: None,
             print: Print {
                 output: OutputFormat::Table,
                 truncate: 20,

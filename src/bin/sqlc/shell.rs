@@ -26,6 +26,17 @@ Shell commands: .help  .quit (or Ctrl-D; stops the queries)
 pub fn run(a: &ShellArgs) -> Result<(), Failure> {
     let style = a.print.style();
     let mut runner = Runner::new(session(&a.common), Pass::Run, RunOptions::default());
+    let _monitor = match a.ui {
+        Some(port) => {
+            let m = sqlc::monitor::serve(port, runner.queries())?;
+            eprintln!(
+                "live page: http://127.0.0.1:{}/ (metrics at /metrics)",
+                m.port()
+            );
+            Some(m)
+        }
+        None => None,
+    };
     if let Some(init) = &a.init {
         let statements = script::load(init, &a.common.vars)?;
         Runner::check(session(&a.common), &statements, RunOptions::default())?;
