@@ -44,12 +44,11 @@ pub fn explain(plan: &Plan, exec: ExecMode, mode: ExplainMode) -> Result<String>
 
 /// Each kernel's typed IR, and with `native` its Cranelift IR and machine code.
 fn kernels(phys: &PhysPlan, native: bool, out: &mut String) {
-    for (i, (label, k)) in phys.kernels().into_iter().enumerate() {
+    for (label, k) in phys.kernels() {
         let x = k.explain();
         let _ = writeln!(
             out,
-            "== Kernel {}: {label} ({}, compiled in {:.3} ms) ==",
-            i + 1,
+            "== Kernel: {label} ({}, compiled in {:.3} ms) ==",
             x.mode.name(),
             x.compile_time.as_secs_f64() * 1e3
         );

@@ -233,7 +233,7 @@ fn explain_modes() {
     let formatted = explain(Some("formatted"));
     assert!(formatted.contains("(1) "), "{formatted}");
     assert!(
-        formatted.contains("== Kernel 1: ") && !formatted.contains("Cranelift"),
+        formatted.contains("== Kernel: ") && !formatted.contains("Cranelift"),
         "{formatted}"
     );
     assert_eq!(

@@ -140,13 +140,17 @@ impl Live {
     /// Re-runs every SELECT and shows the answers under the batches
     /// `queries` last committed; nothing when those were shown already.
     /// The answers are taken again if a batch committed while they ran, so
-    /// an answer is the one of the batch its header names.
+    /// an answer is the one of the batch its header names (unless batches
+    /// keep ending faster than the SELECTs run).
     pub fn show(
         &mut self,
         queries: &[sqlc::StreamingQuery],
         screen: &mut Screen,
         status: Option<&str>,
     ) -> sqlc::Result<()> {
+        // A few tries: a stream whose batches come faster than the SELECTs
+        // run shows the answers under the batches that ended meanwhile.
+        let mut tries = 0;
         let (batches, answers) = loop {
             let before = last_batches(queries);
             let answers = self
@@ -154,8 +158,10 @@ impl Live {
                 .iter()
                 .map(Answer::of)
                 .collect::<sqlc::Result<Vec<_>>>()?;
-            if last_batches(queries) == before {
-                break (before, answers);
+            let after = last_batches(queries);
+            tries += 1;
+            if after == before || tries == 3 {
+                break (after, answers);
             }
         };
         let label = Live::label(&batches);
