@@ -8,6 +8,7 @@ use arrow::record_batch::RecordBatch;
 use sqlc_compiler::builder;
 use sqlc_compiler::expr::Expr;
 use sqlc_compiler::plan::{JoinType, Plan};
+use sqlc_compiler::sql::command::ExplainMode;
 use sqlc_compiler::Schema;
 use sqlc_runtime::row::Row;
 
@@ -468,10 +469,18 @@ impl DataFrame {
         Ok(())
     }
 
-    /// The logical plan, the physical plan, and every kernel: its typed IR,
-    /// its Cranelift IR and its compile time.
+    /// The physical plan and every kernel: its typed IR, Cranelift IR,
+    /// machine code and compile time (`explain_mode(ExplainMode::Codegen)`).
     pub fn explain(&self) -> Result<String> {
-        crate::explain::explain(&self.plan, self.session.exec_mode())
+        self.explain_mode(ExplainMode::Codegen)
+    }
+
+    /// The plan as Spark's `explain(mode)` shows it: `Simple` the physical
+    /// plan, `Extended` the logical plan too, `Codegen` every kernel's typed
+    /// IR, Cranelift IR and machine code, `Formatted` an outline and the
+    /// typed IR.
+    pub fn explain_mode(&self, mode: ExplainMode) -> Result<String> {
+        crate::explain::explain(&self.plan, self.session.exec_mode(), mode)
     }
 
     pub fn write_stream(&self) -> DataStreamWriter {

@@ -1,20 +1,49 @@
-//! `explain`: the logical plan, the physical plan, and each kernel's typed
-//! IR, Cranelift IR and compile time.
+//! `explain(mode)`, Spark's modes: `simple` (the physical plan),
+//! `extended` (the logical plan too), `codegen` (each kernel's typed IR,
+//! Cranelift IR, machine code and compile time) and `formatted` (a numbered
+//! outline of the physical plan, then each kernel's typed IR).
 
 use std::fmt::Write;
 
 use sqlc_compiler::ir::{PipelineSink, Step};
-use sqlc_compiler::physical::plan_physical;
+use sqlc_compiler::physical::{plan_physical, PhysPlan};
 use sqlc_compiler::plan::Plan;
+use sqlc_compiler::sql::command::ExplainMode;
 use sqlc_compiler::ExecMode;
 
 use crate::error::Result;
 
-pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
-    let phys = plan_physical(plan, mode)?;
+pub fn explain(plan: &Plan, exec: ExecMode, mode: ExplainMode) -> Result<String> {
+    let phys = plan_physical(plan, exec)?;
     let mut out = String::new();
-    let _ = writeln!(out, "== Logical Plan ==\n{}", plan.display_tree());
-    let _ = writeln!(out, "== Physical Plan ==\n{}", phys.display_tree());
+    match mode {
+        ExplainMode::Simple => {
+            let _ = writeln!(out, "== Physical Plan ==\n{}", phys.display_tree());
+        }
+        ExplainMode::Extended => {
+            let _ = writeln!(out, "== Logical Plan ==\n{}", plan.display_tree());
+            let _ = writeln!(out, "== Physical Plan ==\n{}", phys.display_tree());
+        }
+        ExplainMode::Codegen => {
+            let _ = writeln!(out, "== Physical Plan ==\n{}", phys.display_tree());
+            kernels(&phys, true, &mut out);
+        }
+        ExplainMode::Formatted => {
+            let _ = writeln!(out, "== Physical Plan ==");
+            for (i, line) in phys.display_tree().lines().enumerate() {
+                let body = line.trim_start();
+                let pad = &line[..line.len() - body.len()];
+                let _ = writeln!(out, "{pad}({}) {body}", i + 1);
+            }
+            let _ = writeln!(out);
+            kernels(&phys, false, &mut out);
+        }
+    }
+    Ok(out)
+}
+
+/// Each kernel's typed IR, and with `native` its Cranelift IR and machine code.
+fn kernels(phys: &PhysPlan, native: bool, out: &mut String) {
     for (label, k) in phys.kernels() {
         let x = k.explain();
         let _ = writeln!(
@@ -72,6 +101,9 @@ pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
         for f in &x.fallbacks {
             let _ = writeln!(out, "interpreted: {f}");
         }
+        if !native {
+            continue;
+        }
         if !x.clif.is_empty() {
             let _ = writeln!(out, "-- Cranelift IR --\n{}", x.clif);
         }
@@ -79,5 +111,4 @@ pub fn explain(plan: &Plan, mode: ExecMode) -> Result<String> {
             let _ = writeln!(out, "-- machine code --\n{}", x.asm);
         }
     }
-    Ok(out)
 }

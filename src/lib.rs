@@ -29,7 +29,10 @@ mod error;
 mod explain;
 pub mod functions;
 mod grouped;
+pub mod logging;
+pub mod monitor;
 mod reader;
+pub mod script;
 mod session;
 mod stream_writer;
 
@@ -40,6 +43,7 @@ pub use error::{Error, Result};
 pub use grouped::GroupedData;
 pub use reader::{DataFrameReader, DataStreamReader, SchemaArg};
 pub use session::{RuntimeConfig, Session, SessionBuilder};
+pub use sqlc_compiler::sql::command::ExplainMode;
 pub use sqlc_compiler::{DataType, ExecMode, Field, Scalar, Schema};
 pub use sqlc_runtime::datagen;
 pub use sqlc_runtime::query::{

@@ -193,6 +193,12 @@ impl Session {
         Ok(DataFrame::new(self.clone(), plan))
     }
 
+    /// The names of the session's tables, views, sources and memory tables,
+    /// sorted (Spark's `catalog.listTables()`).
+    pub fn table_names(&self) -> Vec<String> {
+        self.inner.catalog.table_names()
+    }
+
     /// A DataFrame over batches already in memory.
     pub fn create_data_frame(&self, batches: Vec<RecordBatch>) -> Result<DataFrame> {
         let Some(first) = batches.first() else {

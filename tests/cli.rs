@@ -158,7 +158,7 @@ fn script_error(body: &str, needles: &[&str]) {
 fn unknown_column_is_a_script_error() {
     script_error(
         "CREATE VIEW v AS SELECT gt FROM activity;\nCREATE SINK c WITH (outputMode = 'complete')\nAS SELECT gtx, count(*) FROM activity GROUP BY gtx;\n",
-        &["UNRESOLVED_COLUMN", "gtx", "line 4", "statement 3"],
+        &["UNRESOLVED_COLUMN", "gtx", "line 5, column 11", "statement 3"],
     );
 }
 
@@ -195,22 +195,160 @@ fn missing_path_is_a_script_error() {
 }
 
 #[test]
-fn explain_shows_cranelift_ir() {
+fn explain_modes() {
     let dir = tempfile::tempdir().unwrap();
     let init = dir.path().join("init.sql");
     std::fs::write(&init, SOURCE).unwrap();
-    let data = format!("data={}", activity_data().display());
+    let data = format!("data={}", dir.path().display());
+    let explain = |mode: Option<&str>| {
+        let mut args = vec![
+            "explain",
+            "-e",
+            "SELECT gt, count(*) AS count FROM activity GROUP BY gt",
+            "--init",
+            init.to_str().unwrap(),
+            "--var",
+            &data,
+        ];
+        if let Some(m) = mode {
+            args.extend(["--mode", m]);
+        }
+        let o = sqlc(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let simple = explain(None);
+    assert!(simple.contains("== Physical Plan ==\n"), "{simple}");
+    assert!(simple.contains("HashAggregate"), "{simple}");
+    assert!(
+        !simple.contains("Logical Plan") && !simple.contains("Cranelift"),
+        "{simple}"
+    );
+    assert_eq!(explain(Some("simple")), simple);
+    let extended = explain(Some("extended"));
+    assert!(extended.contains("== Logical Plan ==") && extended.contains("== Physical Plan =="));
+    assert!(!extended.contains("Cranelift"), "{extended}");
+    let codegen = explain(Some("codegen"));
+    assert!(codegen.contains("-- Cranelift IR --") && codegen.contains("-- machine code --"));
+    let formatted = explain(Some("formatted"));
+    assert!(formatted.contains("(1) "), "{formatted}");
+    assert!(
+        formatted.contains("== Kernel: ") && !formatted.contains("Cranelift"),
+        "{formatted}"
+    );
+    assert_eq!(
+        sqlc(&["explain", "-e", "SELECT 1", "--mode", "cost"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn sql_prints_only_its_query_and_cuts_cells_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.json"),
+        "{\"s\": \"a string longer than twenty characters\"}\n",
+    )
+    .unwrap();
+    let init = dir.path().join("init.sql");
+    std::fs::write(
+        &init,
+        "CREATE TABLE t WITH (format = 'json', path = '${d}');\nSELECT s AS noise FROM t;\n",
+    )
+    .unwrap();
+    let var = format!("d={}", dir.path().join("t.json").display());
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "sql",
+            "-e",
+            "SELECT s FROM t",
+            "--init",
+            init.to_str().unwrap(),
+            "--var",
+            &var,
+        ];
+        args.extend(extra);
+        let o = sqlc(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let cut = run(&[]);
+    assert!(
+        !cut.contains("noise"),
+        "the init script's SELECT printed:\n{cut}"
+    );
+    assert!(cut.contains("|a string longer t...|"), "{cut}");
+    let whole = run(&["--no-truncate"]);
+    assert!(
+        whole.contains("|a string longer than twenty characters|"),
+        "{whole}"
+    );
+    let ten = run(&["--truncate", "10"]);
+    assert!(ten.contains("|a strin...|"), "{ten}");
+}
+
+#[test]
+fn errors_point_at_the_name_they_are_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.json"), "{\"a\": 1}\n").unwrap();
+    let init = dir.path().join("init.sql");
+    std::fs::write(
+        &init,
+        "CREATE TABLE t WITH (format = 'json', path = '${d}');\n",
+    )
+    .unwrap();
+    let var = format!("d={}", dir.path().join("t.json").display());
     let o = sqlc(&[
-        "explain",
+        "sql",
         "-e",
-        "SELECT gt, count(*) AS count FROM activity GROUP BY gt",
+        "SELECT a,\n  nope + 1 AS b FROM t",
         "--init",
         init.to_str().unwrap(),
         "--var",
-        &data,
+        &var,
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("-- Cranelift IR --"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("line 2, column 3") && err.contains("UNRESOLVED_COLUMN"),
+        "{err}"
+    );
+    let o = sqlc(&["sql", "-e", "SELECT * FROM   missing_table"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("line 1, column 17") && err.contains("TABLE_OR_VIEW_NOT_FOUND"),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_has_examples_and_describes_the_script_language() {
+    for cmd in ["run", "explain", "sql", "gen", "shell"] {
+        let o = sqlc(&[cmd, "--help"]);
+        assert!(o.status.success());
+        let text = String::from_utf8(o.stdout).unwrap();
+        assert!(text.contains("Examples:"), "{cmd}: {text}");
+        let o = sqlc(&["help", cmd]);
+        assert_eq!(
+            String::from_utf8(o.stdout).unwrap().contains("Examples:"),
+            true,
+            "help {cmd}"
+        );
+    }
+    let o = sqlc(&["help", "script"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    for stmt in [
+        "CREATE SOURCE",
+        "CREATE SINK",
+        "SHOW QUERIES",
+        "STOP QUERY",
+        "EXPLAIN",
+    ] {
+        assert!(text.contains(stmt), "{stmt} not in {text}");
+    }
+    assert_eq!(sqlc(&["help", "nothing"]).status.code(), Some(2));
 }
 
 #[test]

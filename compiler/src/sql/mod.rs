@@ -10,6 +10,7 @@
 //! no SMALLINT/TINYINT: those become INT.
 
 mod catalog_command;
+pub mod command;
 mod dialect;
 mod expr;
 mod group;

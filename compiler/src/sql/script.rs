@@ -14,6 +14,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
+use super::command::{parse_command, Command};
 use super::dialect::SparkDialect;
 use super::parser::{parse_error, parser};
 use crate::error::{Error, Result};
@@ -61,6 +62,8 @@ pub enum StatementKind {
         options: Vec<(String, String)>,
         query: String,
     },
+    /// `SHOW TABLES`, `SHOW QUERIES`, `STOP QUERY`, `DESCRIBE`, `EXPLAIN`.
+    Command(Command),
     /// Any other statement: a query to run (`SELECT …`, `WITH …`, …).
     Query { query: String },
 }
@@ -121,6 +124,25 @@ pub fn parse_script(script: &str) -> std::result::Result<Vec<ScriptStatement>, S
     Ok(out)
 }
 
+/// Where the name `name` (a column, table or function an error names; for
+/// `a.b`, its first part) is first written in `text` as a word: the
+/// (line, column) of that token, which are script positions when `text`
+/// is a statement's padded SQL.
+pub fn locate_name(text: &str, name: &str) -> Option<(u64, u64)> {
+    let first = name.split('.').next()?.trim_matches('`');
+    let dialect = SparkDialect::new();
+    let tokens = Tokenizer::new(&dialect, text)
+        .with_unescape(false)
+        .tokenize_with_location()
+        .ok()?;
+    tokens.iter().find_map(|t| match &t.token {
+        Token::Word(w) if w.value.eq_ignore_ascii_case(first) => {
+            Some((t.span.start.line, t.span.start.column))
+        }
+        _ => None,
+    })
+}
+
 /// Byte offsets of line starts, to turn (line, column) into offsets.
 struct LineIndex<'a> {
     text: &'a str,
@@ -146,8 +168,13 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The byte offset of `at` in `text`.
+pub(super) fn offset_in(text: &str, at: Location) -> usize {
+    LineIndex::new(text).offset(at)
+}
+
 /// `text` preceded by the newlines and spaces that put it at `at`.
-fn padded(at: Location, text: &str) -> String {
+pub(super) fn padded(at: Location, text: &str) -> String {
     let mut s = "\n".repeat((at.line as usize).saturating_sub(1));
     s.push_str(&" ".repeat((at.column as usize).saturating_sub(1)));
     s.push_str(text);
@@ -174,13 +201,16 @@ fn statement(
     })
 }
 
-fn word_is(p: &Parser, n: usize, w: &str) -> bool {
+pub(super) fn word_is(p: &Parser, n: usize, w: &str) -> bool {
     matches!(&p.peek_nth_token(n).token, Token::Word(x) if x.value.eq_ignore_ascii_case(w) && x.quote_style.is_none())
 }
 
 fn parse_statement(full: &str) -> Result<StatementKind> {
     let mut p = parser(full)?;
     let err = |e| parse_error(e, full);
+    if let Some(c) = parse_command(&mut p, full)? {
+        return Ok(StatementKind::Command(c));
+    }
     let is_create = word_is(&p, 0, "CREATE");
     let what = ["SOURCE", "TABLE", "VIEW", "SINK"]
         .into_iter()
@@ -260,12 +290,12 @@ fn parse_statement(full: &str) -> Result<StatementKind> {
 /// checked to parse, and padded to its position.
 fn rest_query(p: &mut Parser, full: &str) -> Result<String> {
     let at = p.peek_token().span.start;
-    let text = &full[LineIndex::new(full).offset(at)..];
+    let text = &full[offset_in(full, at)..];
     p.parse_query().map_err(|e| parse_error(e, full))?;
     Ok(padded(at, text))
 }
 
-fn end(p: &Parser) -> Result<()> {
+pub(super) fn end(p: &Parser) -> Result<()> {
     let next = p.peek_token();
     if next.token == Token::EOF {
         return Ok(());
@@ -384,6 +414,7 @@ fn watermark_delay(e: &SqlExpr) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::command::ExplainMode;
 
     #[test]
     fn splits_and_positions() {
@@ -401,6 +432,49 @@ mod tests {
             }
             k => panic!("{k:?}"),
         }
+    }
+
+    #[test]
+    fn session_commands() {
+        let st = parse_script(
+            "SHOW TABLES; show queries;\nSTOP QUERY counts; DESCRIBE TABLE t;\nEXPLAIN codegen SELECT 1; EXPLAIN SELECT 2",
+        )
+        .unwrap();
+        let cmds: Vec<Command> = st
+            .into_iter()
+            .map(|s| match s.kind {
+                StatementKind::Command(c) => c,
+                k => panic!("{k:?}"),
+            })
+            .collect();
+        assert_eq!(cmds[0], Command::ShowTables);
+        assert_eq!(cmds[1], Command::ShowQueries);
+        assert_eq!(cmds[2], Command::StopQuery("counts".into()));
+        assert_eq!(cmds[3], Command::Describe("t".into()));
+        match &cmds[4] {
+            Command::Explain { mode, query } => {
+                assert_eq!(*mode, ExplainMode::Codegen);
+                assert_eq!(query.trim(), "SELECT 1");
+                assert_eq!(query.lines().count(), 3, "padded to line 3");
+            }
+            c => panic!("{c:?}"),
+        }
+        assert!(matches!(
+            &cmds[5],
+            Command::Explain {
+                mode: ExplainMode::Simple,
+                ..
+            }
+        ));
+        let e = parse_script("STOP QUERY a b").unwrap_err();
+        assert!(e.error.to_string().contains("extra input"), "{e}");
+    }
+
+    #[test]
+    fn names_are_located() {
+        assert_eq!(locate_name("\n  SELECT `gtx` FROM t", "gtx"), Some((2, 10)));
+        assert_eq!(locate_name("SELECT a FROM t", "T.x"), Some((1, 15)));
+        assert_eq!(locate_name("SELECT a FROM t", "zz"), None);
     }
 
     #[test]

@@ -1,41 +1,63 @@
-//! `sqlc`: run streaming SQL scripts, explain queries, query tables, and
-//! generate activity data.
+//! `sqlc`: run streaming SQL scripts, explain queries, query tables,
+//! generate activity data, and an interactive shell (no arguments).
 //!
 //! Exit codes: 0 success; 1 a query failed while running; 2 a usage or
 //! script error found before any query started.
 
 mod commands;
+mod help;
 mod interrupt;
+mod live;
 mod output;
 mod progress;
-mod script;
+mod shell;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use output::OutputFormat;
-use script::Failure;
+use output::{OutputFormat, Style};
+use sqlc::script::Failure;
 
 /// A streaming SQL engine that compiles every query to native code.
+///
+/// With no command, sqlc starts the interactive shell.
 #[derive(Parser)]
-#[command(name = "sqlc", version, about)]
+#[command(
+    name = "sqlc",
+    version,
+    about,
+    disable_help_subcommand = true,
+    after_help = help::MAIN_EXAMPLES
+)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Run a SQL script: sources, tables, views, sinks and SELECTs, in order.
+    #[command(after_help = help::RUN_EXAMPLES)]
     Run(RunArgs),
     /// Explain every query of a script, or one query (-e).
+    #[command(after_help = help::EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
     /// Run one batch query over the tables an init script declares.
+    #[command(after_help = help::SQL_EXAMPLES)]
     Sql(SqlArgs),
     /// Generate data.
+    #[command(after_help = help::GEN_EXAMPLES)]
     Gen(GenArgs),
+    /// The interactive shell (also `sqlc` with no command).
+    #[command(after_help = help::SHELL_EXAMPLES)]
+    Shell(ShellArgs),
+    /// Help on a command, or on the script language (`sqlc help script`).
+    Help {
+        /// A command, or `script`.
+        topic: Option<String>,
+    },
 }
 
 /// Settings every command that runs a script takes.
@@ -49,23 +71,50 @@ struct Common {
     conf: Vec<(String, String)>,
 }
 
+/// How answers are printed.
+#[derive(Args)]
+struct Print {
+    /// How SELECT results are printed.
+    #[arg(long, value_enum, default_value = "table")]
+    output: OutputFormat,
+    /// Cut table cells at N characters (0: never).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    truncate: usize,
+    /// Print table cells whole (as show(truncate=False)).
+    #[arg(long, conflicts_with = "truncate")]
+    no_truncate: bool,
+}
+
+impl Print {
+    fn style(&self) -> Style {
+        Style {
+            format: self.output,
+            truncate: if self.no_truncate { 0 } else { self.truncate },
+        }
+    }
+}
+
 #[derive(Args)]
 struct RunArgs {
     /// The script.
     script: PathBuf,
     /// Every sink reads what is there at start, then stops; each SELECT
-    /// waits for the sinks before it.
+    /// waits for the sinks before it. Without it, SELECTs after a sink are
+    /// re-run after every batch until Ctrl-C.
     #[arg(long)]
     available_now: bool,
-    /// How SELECT results are printed.
-    #[arg(long, value_enum, default_value = "table")]
-    output: OutputFormat,
+    #[command(flatten)]
+    print: Print,
     /// No progress on stderr.
     #[arg(long)]
     quiet: bool,
     /// Append each batch's progress JSON to FILE, one per line.
     #[arg(long, value_name = "FILE")]
     progress_json: Option<PathBuf>,
+    /// Serve a live page of the queries (and Prometheus metrics at
+    /// /metrics) on http://127.0.0.1:PORT/ (default 4040).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "4040")]
+    ui: Option<u16>,
     #[command(flatten)]
     common: Common,
 }
@@ -81,6 +130,11 @@ struct ExplainArgs {
     /// A script declaring the tables the query reads.
     #[arg(long, value_name = "SCRIPT")]
     init: Option<PathBuf>,
+    /// simple: the physical plan; extended: the logical plan too; codegen:
+    /// each kernel's typed IR, Cranelift IR and machine code; formatted: a
+    /// numbered outline and each kernel's typed IR.
+    #[arg(long, default_value = "simple", value_parser = sqlc::ExplainMode::NAMES)]
+    mode: String,
     #[command(flatten)]
     common: Common,
 }
@@ -90,11 +144,27 @@ struct SqlArgs {
     /// The query.
     #[arg(short = 'e', long = "execute", value_name = "SQL")]
     execute: String,
-    /// A script declaring the tables the query reads.
+    /// A script declaring the tables the query reads (its own SELECTs are
+    /// not printed).
     #[arg(long, value_name = "SCRIPT")]
     init: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "table")]
-    output: OutputFormat,
+    #[command(flatten)]
+    print: Print,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct ShellArgs {
+    /// A script to run first (its sinks keep running).
+    #[arg(long, value_name = "SCRIPT")]
+    init: Option<PathBuf>,
+    /// Serve the live page of the shell's queries (and /metrics) on
+    /// http://127.0.0.1:PORT/ (default 4040).
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "4040")]
+    ui: Option<u16>,
+    #[command(flatten)]
+    print: Print,
     #[command(flatten)]
     common: Common,
 }
@@ -129,19 +199,62 @@ fn key_value(s: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected NAME=VALUE, found `{s}`"))
 }
 
+/// `sqlc help [TOPIC]`.
+fn help(topic: Option<&str>) -> Result<(), Failure> {
+    let mut cli = Cli::command();
+    match topic {
+        None => {
+            let _ = cli.print_long_help();
+        }
+        Some("script") => output::write_out(help::SCRIPT),
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => {
+                let mut sub = sub.clone().bin_name(format!("sqlc {name}"));
+                let _ = sub.print_long_help();
+            }
+            None => {
+                return Err(Failure::Script(format!(
+                    "error: no help on `{name}`: try a command (run, explain, sql, gen, shell) or `script`"
+                )))
+            }
+        },
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    sqlc::logging::init();
     let result = match cli.command {
-        Command::Run(a) => commands::run(&a),
-        Command::Explain(a) => commands::explain(&a),
-        Command::Sql(a) => commands::sql(&a),
-        Command::Gen(a) => commands::gen(&a),
+        Some(Command::Run(a)) => commands::run(&a),
+        Some(Command::Explain(a)) => commands::explain(&a),
+        Some(Command::Sql(a)) => commands::sql(&a),
+        Some(Command::Gen(a)) => commands::gen(&a),
+        Some(Command::Shell(a)) => shell::run(&a),
+        Some(Command::Help { topic }) => help(topic.as_deref()),
+        None => shell::run(&ShellArgs {
+            init: None,
+            ui: None,
+            print: Print {
+                output: OutputFormat::Table,
+                truncate: 20,
+                no_truncate: false,
+            },
+            common: Common {
+                vars: Vec::new(),
+                conf: Vec::new(),
+            },
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Script(m)) => {
             eprintln!("{m}");
             ExitCode::from(2)
+        }
+        Err(Failure::Internal(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(70)
         }
         Err(Failure::Query(m)) => {
             eprintln!("{m}");

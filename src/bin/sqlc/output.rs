@@ -2,13 +2,15 @@
 
 use std::io::Write;
 
+use sqlc::arrow::record_batch::RecordBatch;
 use sqlc::DataFrame;
 use sqlc_runtime::display;
 
 /// How `SELECT` results are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// Spark's `show()` table, every row, cells cut at 20 characters.
+    /// Spark's `show()` table, every row, cells cut at 20 characters
+    /// (see --truncate).
     Table,
     /// One JSON object per row and line.
     Json,
@@ -16,20 +18,51 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// Runs `df` and prints its rows to stdout in `format`.
-pub fn print(df: &DataFrame, format: OutputFormat) -> sqlc::Result<()> {
-    let rows = df.collect()?;
-    let schema = df.schema().to_arrow();
-    let text = match format {
-        OutputFormat::Table => {
-            let n: usize = rows.iter().map(|b| b.num_rows()).sum();
-            display::show_string(&schema, &rows, n, 20)
+/// A format and, for tables, where cells are cut (0: never, as
+/// `show(truncate=False)`).
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub format: OutputFormat,
+    pub truncate: usize,
+}
+
+/// The rows of a query run now.
+pub struct Answer {
+    pub schema: sqlc::arrow::datatypes::SchemaRef,
+    pub rows: Vec<RecordBatch>,
+}
+
+impl Answer {
+    /// Runs `df`.
+    pub fn of(df: &DataFrame) -> sqlc::Result<Answer> {
+        Ok(Answer {
+            rows: df.collect()?,
+            schema: df.schema().to_arrow(),
+        })
+    }
+
+    /// The rows as `style` prints them.
+    pub fn render(&self, style: Style) -> String {
+        match style.format {
+            OutputFormat::Table => {
+                let n: usize = self.rows.iter().map(|b| b.num_rows()).sum();
+                display::show_string(&self.schema, &self.rows, n, style.truncate)
+            }
+            OutputFormat::Json => display::to_json_lines(&self.rows),
+            OutputFormat::Csv => display::to_csv(&self.schema, &self.rows),
         }
-        OutputFormat::Json => display::to_json_lines(&rows),
-        OutputFormat::Csv => display::to_csv(&schema, &rows),
-    };
+    }
+}
+
+/// Writes `text` to stdout. A closed pipe (`| head`) is not an error of
+/// the query.
+pub fn write_out(text: &str) {
     let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error of the query.
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
+/// Runs `df` and prints its rows to stdout in `style`.
+pub fn print(df: &DataFrame, style: Style) -> sqlc::Result<()> {
+    write_out(&Answer::of(df)?.render(style));
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Progress of the running queries on stderr (one line per batch, or one
-//! live line on a terminal), and as JSON lines in a file.
+//! Progress of the running queries on stderr — one line per batch, or on a
+//! terminal one live status line cut to its width — and as JSON lines in
+//! a file.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -17,8 +18,12 @@ pub struct Progress {
     next: HashMap<String, u64>,
     /// Latest line per query (for the live line), in start order.
     latest: Vec<(String, String)>,
-    live: bool,
 }
+
+/// The batches one poll found: per query that committed any, its name (or
+/// id) and last batch id.
+#[derive(Default)]
+pub struct NewBatches(pub Vec<(String, u64)>);
 
 impl Progress {
     /// `quiet` turns stderr reporting off; `json` appends each batch's
@@ -34,24 +39,31 @@ impl Progress {
             json,
             next: HashMap::new(),
             latest: Vec::new(),
-            live: false,
         })
     }
 
-    /// Reports the batches `queries` finished since the last call.
-    pub fn poll(&mut self, queries: &[StreamingQuery]) {
-        let mut changed = false;
+    /// Records the batches `queries` finished since the last call (printing
+    /// a line per batch when stderr is not a terminal).
+    pub fn poll(&mut self, queries: &[StreamingQuery]) -> NewBatches {
+        let mut found = NewBatches::default();
         for q in queries {
             let next = self.next.entry(q.id().to_string()).or_insert(0);
+            let before = *next;
             for p in q.recent_progress() {
                 if p.batch_id < *next {
                     continue;
                 }
                 *next = p.batch_id + 1;
-                changed = true;
                 if let Some(f) = &mut self.json {
                     let _ = writeln!(f, "{}", p.to_json());
                 }
+                tracing::debug!(
+                    query = q.name().unwrap_or(q.id()),
+                    batch = p.batch_id,
+                    input_rows = p.num_input_rows,
+                    duration_ms = p.duration_ms.get("triggerExecution").copied().unwrap_or(0),
+                    "batch committed"
+                );
                 let line = line(&p);
                 if !self.quiet && !self.tty {
                     eprintln!("{line}");
@@ -61,20 +73,22 @@ impl Progress {
                     None => self.latest.push((q.id().to_string(), line)),
                 }
             }
+            if *next > before {
+                found
+                    .0
+                    .push((q.name().unwrap_or(q.id()).to_string(), *next - 1));
+            }
         }
-        if changed && !self.quiet && self.tty {
-            let all: Vec<&str> = self.latest.iter().map(|(_, l)| l.as_str()).collect();
-            eprint!("\r\x1b[K{}", all.join(" | "));
-            self.live = true;
-        }
+        found
     }
 
-    /// Ends the live line, if any.
-    pub fn finish(&mut self) {
-        if self.live {
-            eprintln!();
-            self.live = false;
+    /// The live status line, when stderr is a terminal and not quiet.
+    pub fn status(&self) -> Option<String> {
+        if self.quiet || !self.tty || self.latest.is_empty() {
+            return None;
         }
+        let all: Vec<&str> = self.latest.iter().map(|(_, l)| l.as_str()).collect();
+        Some(all.join(" | "))
     }
 }
 
