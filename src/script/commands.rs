@@ -33,6 +33,7 @@ pub fn run(
             )
         }
         Command::ShowQueries => show_queries(session, started),
+        Command::Functions(text) => Ok(Outcome::Rows(session.sql(text)?)),
         Command::Describe(name) => {
             let schema = session.table(name)?.schema();
             let f = &schema.fields;

@@ -52,6 +52,9 @@ pub enum Command {
     StopQuery(String),
     /// `DESCRIBE [TABLE] name`: a table's columns.
     Describe(String),
+    /// `SHOW FUNCTIONS …` or `DESCRIBE FUNCTION …`: the function catalog,
+    /// answered by `sql::catalog_command` on the statement's text.
+    Functions(String),
     /// `EXPLAIN [mode] query`; the query padded to its place in the script.
     Explain { mode: ExplainMode, query: String },
 }
@@ -60,7 +63,20 @@ pub enum Command {
 /// statement's (padded) text, for positions.
 pub fn parse_command(p: &mut Parser, full: &str) -> Result<Option<Command>> {
     let err = |e| parse_error(e, full);
-    let cmd = if word_is(p, 0, "SHOW") && word_is(p, 1, "TABLES") {
+    let cmd = if (word_is(p, 0, "SHOW")
+        && (word_is(p, 1, "FUNCTIONS") || (word_is(p, 1, "ALL") && word_is(p, 2, "FUNCTIONS"))))
+        || ((word_is(p, 0, "DESCRIBE") || word_is(p, 0, "DESC")) && word_is(p, 1, "FUNCTION"))
+    {
+        let at = p.peek_token().span.start;
+        let text = full[offset_in(full, at)..]
+            .trim()
+            .trim_end_matches(';')
+            .to_string();
+        while !matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
+            p.next_token();
+        }
+        Command::Functions(text)
+    } else if word_is(p, 0, "SHOW") && word_is(p, 1, "TABLES") {
         p.next_token();
         p.next_token();
         Command::ShowTables
