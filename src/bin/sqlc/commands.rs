@@ -47,7 +47,7 @@ struct Plan<'a> {
     style: Style,
     /// Statements before this index run but print nothing (an init script).
     first_printed: usize,
-    /// `--ui PORT`, and whether to say where (not with --quiet).
+    /// `--ui[=PORT]`, and whether to say where (not with --quiet).
     ui: Option<(u16, bool)>,
 }
 

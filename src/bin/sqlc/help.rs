@@ -17,7 +17,7 @@ Examples:
   # One-shot: read what is there, print each SELECT once, exit.
   sqlc run examples/sql/ex1.sql --var data=data/activity --available-now --output json
   # Watch the queries in a browser, with Prometheus metrics at /metrics.
-  sqlc run examples/sql/ex5.sql --var data=data/activity --ui 4040
+  sqlc run examples/sql/ex5.sql --var data=data/activity --ui=4040
 
 When stdout is not a terminal, or with --output json/csv, a streaming
 SELECT is printed once per batch under a `Batch: N` header (JSON: a

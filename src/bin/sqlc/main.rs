@@ -113,7 +113,7 @@ struct RunArgs {
     progress_json: Option<PathBuf>,
     /// Serve a live page of the queries (and Prometheus metrics at
     /// /metrics) on http://127.0.0.1:PORT/ (default 4040).
-    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "4040")]
+    #[arg(long, value_name = "PORT", num_args = 0..=1, require_equals = true, default_missing_value = "4040")]
     ui: Option<u16>,
     #[command(flatten)]
     common: Common,
@@ -161,7 +161,7 @@ struct ShellArgs {
     init: Option<PathBuf>,
     /// Serve the live page of the shell's queries (and /metrics) on
     /// http://127.0.0.1:PORT/ (default 4040).
-    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "4040")]
+    #[arg(long, value_name = "PORT", num_args = 0..=1, require_equals = true, default_missing_value = "4040")]
     ui: Option<u16>,
     #[command(flatten)]
     print: Print,
