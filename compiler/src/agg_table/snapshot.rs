@@ -14,14 +14,52 @@ use crate::error::{Error, Result};
 
 const MAGIC: u64 = u64::from_le_bytes(*b"SQLCAGG1");
 
+/// The version of the stored form of groups. Raise it whenever the bytes
+/// of a key or accumulator kind change meaning (a new encoding of a type, a
+/// reordered accumulator row), so that checkpoints written before are
+/// refused clearly instead of misread.
+pub const LAYOUT_VERSION: u32 = 1;
+
 impl TableLayout {
-    /// A description of the layout that changes whenever stored groups of
-    /// one layout would not mean the same under the other: every field (key
-    /// types, accumulator kinds, functions, argument types, window, event
-    /// time key, and any added later). A checkpoint records it to refuse a
-    /// restart with an incompatible query.
+    /// A checkpoint's description of the layout, written out field by field
+    /// (not a `Debug` dump, which would change with unrelated refactors):
+    /// the layout version, key types and their offsets, each accumulator's
+    /// kind, offset, function, result and argument types, the window and the
+    /// event-time key. Two layouts with the same fingerprint store groups
+    /// with the same meaning; a checkpoint records it to refuse a restart
+    /// with an incompatible query.
     pub fn fingerprint(&self) -> String {
-        format!("{self:?}")
+        use std::fmt::Write;
+        let mut f = format!("sqlc-agg-layout v{LAYOUT_VERSION}; keys");
+        for (t, o) in self.key_types.iter().zip(&self.key_offsets) {
+            let _ = write!(f, " {}@{o}", t.spark_name());
+        }
+        let _ = write!(f, " (width {}); accs", self.key_width);
+        for (i, kind) in self.accs.iter().enumerate() {
+            let (func, ty) = &self.funcs[i];
+            let arg = self.arg_types[i]
+                .as_ref()
+                .map_or("-".to_string(), |t| t.spark_name());
+            let _ = write!(
+                f,
+                " {kind:?}@{} {}({arg})->{}",
+                self.acc_offsets[i],
+                func.name(),
+                ty.spark_name()
+            );
+        }
+        if let Some(w) = &self.window {
+            let s = &w.window;
+            let _ = write!(
+                f,
+                "; window key {} size {}us slide {}us start {}us",
+                w.key, s.size_us, s.slide_us, s.start_us
+            );
+        }
+        if let Some(k) = self.event_time_key {
+            let _ = write!(f, "; event time key {k}");
+        }
+        f
     }
 }
 
@@ -197,5 +235,38 @@ mod tests {
         other.accs.pop();
         other.funcs.pop();
         assert!(AggTable::deserialize(Arc::new(other), &bytes).is_err());
+    }
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::*;
+    use crate::ir::{AggCall, AggFunc, AggSpec, TExpr};
+    use crate::types::DataType;
+
+    fn layout(key: DataType, func: AggFunc) -> TableLayout {
+        let k = TExpr::column(0, "k", key, true);
+        let v = TExpr::column(1, "v", DataType::Int64, true);
+        TableLayout::new(&AggSpec {
+            keys: vec![k],
+            grouping_sets: vec![1],
+            aggs: vec![AggCall { func, arg: Some(v) }],
+            window: None,
+            event_time_key: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_fingerprint_is_versioned_and_tells_layouts_apart() {
+        let a = layout(DataType::Utf8, AggFunc::Sum);
+        let f = a.fingerprint();
+        assert!(
+            f.starts_with(&format!("sqlc-agg-layout v{LAYOUT_VERSION}; keys string@")),
+            "{f}"
+        );
+        assert_eq!(f, layout(DataType::Utf8, AggFunc::Sum).fingerprint());
+        assert_ne!(f, layout(DataType::Int64, AggFunc::Sum).fingerprint());
+        assert_ne!(f, layout(DataType::Utf8, AggFunc::Max).fingerprint());
     }
 }
