@@ -16,12 +16,13 @@
 //!   and a pipeline holding one is run by the twin
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
-//! Families, one file each: [`string`], [`regex`], [`math`], [`datetime`],
-//! [`hash`], [`misc`].
+//! Families, one file each: [`string`], [`regex`], [`math`], [`datetime`]
+//! (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
 
 pub mod args;
 pub mod builtin;
 pub mod datetime;
+pub mod datetime_pattern;
 pub mod hash;
 pub mod math;
 pub mod misc;
