@@ -114,6 +114,8 @@ fn run_case(name: &str) {
                 assert_matches(&what, &batches, &df.columns(), &expected, ordered);
             }
             Some(output_mode) => {
+                // The schema a static read infers, once for every run below.
+                let schema = session(mode).read().json(&data).unwrap().schema();
                 let steps: &[Option<usize>] = if case.batch_dependent {
                     &[Some(1)]
                 } else {
@@ -129,8 +131,7 @@ fn run_case(name: &str) {
                         );
                         let spark = session(mode);
                         spark.conf().set("spark.sql.shuffle.partitions", partitions);
-                        let static_df = spark.read().json(&data).unwrap();
-                        let mut reader = spark.read_stream().schema(static_df.schema());
+                        let mut reader = spark.read_stream().schema(schema.clone());
                         if let Some(n) = files_per_trigger {
                             reader = reader.option("maxFilesPerTrigger", n);
                         }

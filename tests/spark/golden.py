@@ -62,35 +62,32 @@ def main():
 
 def run_case(spark, static, data, name, sql):
     """Runs one case in Spark; returns 1 if it did not do what it says."""
-    failures = 0
-    if True:
-        d = directives(sql)
-        if "error" in d:
-            static.createOrReplaceTempView("activity")
-            try:
-                spark.sql(sql).collect()
-                print(f"{name}: expected [{d['error']}] but Spark answered")
-                failures += 1
-            except PySparkException as e:
-                cls = e.getCondition() if hasattr(e, "getCondition") else e.getErrorClass()
-                ok = cls == d["error"] or (cls or "").startswith(d["error"] + ".")
-                print(f"{name}: Spark raised [{cls}]" + ("" if ok else f", not [{d['error']}]"))
-                failures += 0 if ok else 1
-            return failures
-        if "stream" in d:
-            stream = (spark.readStream.schema(static.schema)
-                      .option("maxFilesPerTrigger", 1).json(data))
-            stream.createOrReplaceTempView("activity")
-            q = (spark.sql(sql).writeStream.queryName("golden").format("memory")
-                 .outputMode(d["stream"]).trigger(availableNow=True).start())
-            q.awaitTermination()
-            save(name + ".expected", spark.sql("SELECT * FROM golden"), GOLDEN)
-            spark.catalog.dropTempView("activity")
-        else:
-            static.createOrReplaceTempView("activity")
-            save(name + ".expected", spark.sql(sql), GOLDEN,
-                 keep_order="ORDER BY" in sql.upper())
-    return failures
+    d = directives(sql)
+    if "error" in d:
+        static.createOrReplaceTempView("activity")
+        try:
+            spark.sql(sql).collect()
+            print(f"{name}: expected [{d['error']}] but Spark answered")
+            return 1
+        except PySparkException as e:
+            cls = e.getCondition() if hasattr(e, "getCondition") else e.getErrorClass()
+            ok = cls == d["error"] or (cls or "").startswith(d["error"] + ".")
+            print(f"{name}: Spark raised [{cls}]" + ("" if ok else f", not [{d['error']}]"))
+            return 0 if ok else 1
+    if "stream" in d:
+        stream = (spark.readStream.schema(static.schema)
+                  .option("maxFilesPerTrigger", 1).json(data))
+        stream.createOrReplaceTempView("activity")
+        q = (spark.sql(sql).writeStream.queryName("golden").format("memory")
+             .outputMode(d["stream"]).trigger(availableNow=True).start())
+        q.awaitTermination()
+        save(name + ".expected", spark.sql("SELECT * FROM golden"), GOLDEN)
+        spark.catalog.dropTempView("activity")
+    else:
+        static.createOrReplaceTempView("activity")
+        save(name + ".expected", spark.sql(sql), GOLDEN,
+             keep_order="ORDER BY" in sql.upper())
+    return 0
 
 
 if __name__ == "__main__":

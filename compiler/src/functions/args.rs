@@ -5,14 +5,14 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array,
-    Int64Array, StringArray, TimestampMicrosecondArray,
+    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array,
+    StringArray, TimestampMicrosecondArray,
 };
-use arrow::datatypes::{Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
 
 use super::{FunctionRef, Resolved};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
+use crate::interp::columns::downcast;
 use crate::ir::{TExpr, TExprKind};
 use crate::resolve::{can_cast, cast};
 use crate::types::{DataType, Scalar};
@@ -132,50 +132,38 @@ pub fn literal_str<'a>(e: &'a TExpr, name: &str, what: &str) -> Result<Option<&'
     }
 }
 
-// ---- typed views of argument arrays ----
-
-fn wrong(a: &dyn Array, want: &str) -> Error {
-    Error::internal(format!(
-        "function argument: expected {want}, found {}",
-        a.data_type()
-    ))
-}
+// ---- typed views of argument arrays (the twin's checked downcasts) ----
 
 pub fn strs(a: &ArrayRef) -> Result<&StringArray> {
-    a.as_string_opt::<i32>().ok_or_else(|| wrong(a, "utf8"))
+    downcast(a.as_ref())
 }
 
 pub fn bins(a: &ArrayRef) -> Result<&BinaryArray> {
-    a.as_binary_opt::<i32>().ok_or_else(|| wrong(a, "binary"))
+    downcast(a.as_ref())
 }
 
 pub fn i32s(a: &ArrayRef) -> Result<&Int32Array> {
-    a.as_primitive_opt::<Int32Type>()
-        .ok_or_else(|| wrong(a, "int32"))
+    downcast(a.as_ref())
 }
 
 pub fn i64s(a: &ArrayRef) -> Result<&Int64Array> {
-    a.as_primitive_opt::<Int64Type>()
-        .ok_or_else(|| wrong(a, "int64"))
+    downcast(a.as_ref())
 }
 
 pub fn f64s(a: &ArrayRef) -> Result<&Float64Array> {
-    a.as_primitive_opt::<Float64Type>()
-        .ok_or_else(|| wrong(a, "float64"))
+    downcast(a.as_ref())
 }
 
 pub fn bools(a: &ArrayRef) -> Result<&BooleanArray> {
-    a.as_boolean_opt().ok_or_else(|| wrong(a, "boolean"))
+    downcast(a.as_ref())
 }
 
 pub fn dates(a: &ArrayRef) -> Result<&Date32Array> {
-    a.as_primitive_opt::<Date32Type>()
-        .ok_or_else(|| wrong(a, "date32"))
+    downcast(a.as_ref())
 }
 
 pub fn timestamps(a: &ArrayRef) -> Result<&TimestampMicrosecondArray> {
-    a.as_primitive_opt::<TimestampMicrosecondType>()
-        .ok_or_else(|| wrong(a, "timestamp"))
+    downcast(a.as_ref())
 }
 
 /// Row `i` of an array as `Option`, for the typed views above; `None`

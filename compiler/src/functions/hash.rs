@@ -7,7 +7,7 @@
 //! and — for Murmur3 — Spark's own handling of a string's trailing bytes,
 //! which differs from the reference algorithm's.
 
-use arrow::array::{Array, ArrayRef};
+use arrow::array::ArrayRef;
 use arrow::datatypes::DataType as ArrowType;
 use md5::Digest;
 
@@ -144,11 +144,7 @@ impl ScalarFunction for Hash {
     fn invoke(&self, args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         let mut h = vec![SEED; rows];
         for a in args {
-            for (i, hv) in h.iter_mut().enumerate() {
-                if a.is_valid(i) {
-                    *hv = self.value(a, i, *hv)?;
-                }
-            }
+            self.mix_column(a, &mut h)?;
         }
         if self.xx {
             collect_i64(rows, |i| Ok(Some(h[i] as i64)))
@@ -159,50 +155,88 @@ impl ScalarFunction for Hash {
 }
 
 impl Hash {
-    /// Row `i` of `a` hashed with `seed` (for Murmur3, the low 32 bits).
-    fn value(&self, a: &ArrayRef, i: usize, seed: u64) -> Result<u64> {
-        let int = |v: i32| -> u64 {
-            if self.xx {
+    /// Hashes each non-null row of `a` into its running hash (for Murmur3,
+    /// the low 32 bits), the column's type dispatched once.
+    fn mix_column(&self, a: &ArrayRef, h: &mut [u64]) -> Result<()> {
+        let xx = self.xx;
+        let int = |v: i32, seed: u64| -> u64 {
+            if xx {
                 xxh64(&v.to_le_bytes(), seed)
             } else {
                 murmur3_int(v, seed as u32) as u64
             }
         };
-        let long = |v: i64| -> u64 {
-            if self.xx {
+        let long = |v: i64, seed: u64| -> u64 {
+            if xx {
                 xxh64(&v.to_le_bytes(), seed)
             } else {
                 murmur3_long(v, seed as u32) as u64
             }
         };
-        let bytes = |b: &[u8]| -> u64 {
-            if self.xx {
+        let bytes = |b: &[u8], seed: u64| -> u64 {
+            if xx {
                 xxh64(b, seed)
             } else {
                 murmur3_bytes(b, seed as u32) as u64
             }
         };
-        Ok(match a.data_type() {
-            ArrowType::Boolean => int(i32::from(bools(a)?.value(i))),
-            ArrowType::Int32 => int(i32s(a)?.value(i)),
-            ArrowType::Date32 => int(dates(a)?.value(i)),
-            ArrowType::Int64 => long(i64s(a)?.value(i)),
-            ArrowType::Timestamp(..) => long(timestamps(a)?.value(i)),
-            ArrowType::Float64 => {
-                let d = f64s(a)?.value(i);
-                let d = if d == 0.0 { 0.0 } else { d };
-                let bits = if d.is_nan() {
-                    0x7ff8_0000_0000_0000
-                } else {
-                    d.to_bits()
-                };
-                long(bits as i64)
+        fn each<T>(h: &mut [u64], at: impl Fn(usize) -> Option<T>, f: impl Fn(T, u64) -> u64) {
+            for (i, hv) in h.iter_mut().enumerate() {
+                if let Some(v) = at(i) {
+                    *hv = f(v, *hv);
+                }
             }
-            ArrowType::Utf8 => bytes(strs(a)?.value(i).as_bytes()),
-            ArrowType::Binary => bytes(bins(a)?.value(i)),
-            ArrowType::Null => seed,
+        }
+        match a.data_type() {
+            ArrowType::Boolean => {
+                let c = bools(a)?;
+                each(h, |i| c.at(i), |v, s| int(i32::from(v), s))
+            }
+            ArrowType::Int32 => {
+                let c = i32s(a)?;
+                each(h, |i| c.at(i), int)
+            }
+            ArrowType::Date32 => {
+                let c = dates(a)?;
+                each(h, |i| c.at(i), int)
+            }
+            ArrowType::Int64 => {
+                let c = i64s(a)?;
+                each(h, |i| c.at(i), long)
+            }
+            ArrowType::Timestamp(..) => {
+                let c = timestamps(a)?;
+                each(h, |i| c.at(i), long)
+            }
+            ArrowType::Float64 => {
+                let c = f64s(a)?;
+                each(
+                    h,
+                    |i| c.at(i),
+                    |d, s| {
+                        let d = if d == 0.0 { 0.0 } else { d };
+                        let bits = if d.is_nan() {
+                            0x7ff8_0000_0000_0000
+                        } else {
+                            d.to_bits()
+                        };
+                        long(bits as i64, s)
+                    },
+                )
+            }
+            ArrowType::Utf8 => {
+                let c = strs(a)?;
+                each(h, |i| c.at(i), |v, s| bytes(v.as_bytes(), s))
+            }
+            ArrowType::Binary => {
+                let c = bins(a)?;
+                each(h, |i| c.at(i), bytes)
+            }
+            // A null argument leaves the hash as it is.
+            ArrowType::Null => {}
             t => return Err(Error::internal(format!("hash of {t}"))),
-        })
+        }
+        Ok(())
     }
 }
 

@@ -29,7 +29,7 @@
 mod aggregate;
 mod arith;
 mod cast;
-mod columns;
+pub(crate) mod columns;
 
 pub use columns::scalars_to_array;
 pub(crate) mod compare;

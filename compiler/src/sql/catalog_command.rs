@@ -30,12 +30,13 @@ pub fn catalog_command(text: &str) -> Option<Result<CatalogAnswer>> {
                 ["LIKE", _] | [_] => Some(unquote(words[words.len() - 1])),
                 _ => return Some(Err(syntax(text))),
             };
+            let matcher = pattern.as_deref().map(like_pattern);
             let mut names: Vec<&str> = functions::names().collect();
             names.sort_unstable();
             names.dedup();
             let rows = names
                 .into_iter()
-                .filter(|n| pattern.as_deref().is_none_or(|p| like_pattern(p, n)))
+                .filter(|n| matcher.as_ref().is_none_or(|m| m.is_match(n)))
                 .map(str::to_string)
                 .collect();
             Some(Ok(CatalogAnswer {
@@ -83,20 +84,22 @@ fn syntax(text: &str) -> Error {
     }
 }
 
-/// Spark's SHOW FUNCTIONS pattern: `*` any characters, `|` alternatives,
-/// case-insensitive.
-fn like_pattern(p: &str, name: &str) -> bool {
-    p.split('|').any(|alt| {
-        let re = format!(
-            "^(?i){}$",
+/// Spark's SHOW FUNCTIONS pattern as a regex: `*` any characters, `|`
+/// alternatives, case-insensitive.
+fn like_pattern(p: &str) -> regex::Regex {
+    let alts: Vec<String> = p
+        .split('|')
+        .map(|alt| {
             alt.trim()
                 .split('*')
                 .map(regex::escape)
                 .collect::<Vec<_>>()
                 .join(".*")
-        );
-        regex::Regex::new(&re).is_ok_and(|r| r.is_match(name))
-    })
+        })
+        .collect();
+    // Escaped literals joined by `.*` and `|` always form a valid regex.
+    regex::Regex::new(&format!("^(?i)(?:{})$", alts.join("|")))
+        .unwrap_or_else(|_| regex::Regex::new("$^").expect("a regex matching nothing"))
 }
 
 #[cfg(test)]

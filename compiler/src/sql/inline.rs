@@ -83,10 +83,7 @@ fn constant(e: &Expr) -> Result<Scalar> {
             Scalar::Null => Ok(Scalar::Null),
             other => Err(not_constant(&format!("-{other}"))),
         },
-        Expr::Cast { arg, to } if matches!(**arg, Expr::Literal(Scalar::Null)) => {
-            let _ = to;
-            Ok(Scalar::Null)
-        }
+        Expr::Cast { arg, .. } if matches!(**arg, Expr::Literal(Scalar::Null)) => Ok(Scalar::Null),
         other => Err(not_constant(&other.to_string())),
     }
 }

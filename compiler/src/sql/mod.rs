@@ -47,10 +47,9 @@ pub trait Catalog {
     /// row of a SELECT without FROM), registered for the query being planned.
     fn inline_table(
         &self,
-        schema: crate::types::Schema,
-        rows: Vec<Vec<crate::types::Scalar>>,
+        _schema: crate::types::Schema,
+        _rows: Vec<Vec<crate::types::Scalar>>,
     ) -> Result<Arc<Plan>> {
-        let _ = (schema, rows);
         Err(Error::not_supported(
             "inline tables (VALUES) in this catalog",
         ))
