@@ -76,6 +76,26 @@ pub enum Expr {
     GetField(Box<Expr>, String),
     /// `a[i]`: an array's element (0-based) or a struct's field by name.
     Subscript(Box<Expr>, Box<Expr>),
+    /// A subquery in an expression, as SQL wrote it; the SQL planner plans
+    /// it into joins before the expression is resolved
+    /// (`builder::subquery`).
+    Subquery(Subquery),
+}
+
+/// A subquery in an expression: scalar `(SELECT …)`, `x [NOT] IN (SELECT
+/// …)` or `[NOT] EXISTS (SELECT …)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subquery {
+    pub kind: SubqueryKind,
+    /// The query, as parsed.
+    pub query: Box<sqlparser::ast::Query>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubqueryKind {
+    Scalar,
+    In { arg: Box<Expr>, negated: bool },
+    Exists { negated: bool },
 }
 
 impl Expr {
@@ -168,7 +188,8 @@ impl Expr {
             | Expr::Literal(_)
             | Expr::Wildcard { .. }
             | Expr::Star
-            | Expr::Interval(_) => e.clone(),
+            | Expr::Interval(_)
+            | Expr::Subquery(_) => e.clone(),
             Expr::Unary { op, arg } => Expr::Unary {
                 op: *op,
                 arg: Box::new(t(arg)),
@@ -252,7 +273,8 @@ impl Expr {
             | Expr::Literal(_)
             | Expr::Wildcard { .. }
             | Expr::Star
-            | Expr::Interval(_) => {}
+            | Expr::Interval(_)
+            | Expr::Subquery(_) => {}
             Expr::Unary { arg, .. }
             | Expr::IsNull(arg)
             | Expr::IsNotNull(arg)
@@ -419,6 +441,18 @@ impl fmt::Display for Expr {
             Expr::Alias(e, n) => write!(f, "{e} AS {n}"),
             Expr::GetField(e, n) => write!(f, "{e}.{n}"),
             Expr::Subscript(e, i) => write!(f, "{e}[{i}]"),
+            // Spark's names.
+            Expr::Subquery(q) => match &q.kind {
+                SubqueryKind::Scalar => f.write_str("scalarsubquery()"),
+                SubqueryKind::In { arg, negated } => write!(
+                    f,
+                    "{}({arg} IN (listquery()))",
+                    if *negated { "NOT " } else { "" }
+                ),
+                SubqueryKind::Exists { negated } => {
+                    write!(f, "{}exists()", if *negated { "NOT " } else { "" })
+                }
+            },
         }
     }
 }

@@ -28,6 +28,12 @@ const AGGREGATES: &[&str] = &[
     "var_pop",
     "grouping",
     "grouping_id",
+    "count_if",
+    "bool_and",
+    "every",
+    "bool_or",
+    "some",
+    "any",
 ];
 
 pub fn is_aggregate_name(name: &str) -> bool {
@@ -105,6 +111,11 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
             },
         },
         Expr::GetField(inner, name) => get_field(resolve(inner, scope)?, name, e),
+        // The SQL planner turns the subqueries it supports into joins first.
+        Expr::Subquery(_) => Err(Error::not_supported(format!(
+            "a subquery here (`{e}`): sqlc plans uncorrelated subqueries in WHERE and in a \
+             SELECT list without aggregates"
+        ))),
         Expr::Subscript(inner, index) => {
             let base = resolve(inner, scope)?;
             match (&base.ty, index.as_ref()) {
@@ -190,6 +201,20 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
                 _ => unreachable!("one side is an interval"),
             };
             let t = resolve(t, scope)?;
+            // A date plus whole days stays a date, as Spark's `date + INTERVAL
+            // '1' DAY`; anything finer makes it a timestamp.
+            if t.ty == DataType::Date && us % crate::scalar_fns::MICROS_PER_DAY == 0 {
+                let days = us / crate::scalar_fns::MICROS_PER_DAY;
+                let days = if *op == BinaryOp::Sub { -days } else { days };
+                let days = i32::try_from(days)
+                    .map_err(|_| mismatch(e, "the interval is too large for a date".to_string()))?;
+                let add = crate::functions::lookup("date_add")
+                    .ok_or_else(|| Error::internal("date_add is not in the catalog"))?;
+                return Ok(add
+                    .0
+                    .resolve(vec![t, TExpr::literal(Scalar::Int32(days))], e)?
+                    .into_expr());
+            }
             let t = match t.ty {
                 DataType::Timestamp => t,
                 DataType::Date | DataType::Utf8 | DataType::Null => cast(t, DataType::Timestamp)?,
@@ -646,6 +671,19 @@ fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
             Ok(TExpr::binary(op, l, r, DataType::Boolean, nullable))
         }
         Add | Sub | Mul | Mod | Div => {
+            // Spark (ANSI) reads a string beside a number as that kind of
+            // number (`1 + '2'` is a bigint 3) but has no arithmetic on two
+            // strings.
+            if l.ty == DataType::Utf8 && r.ty == DataType::Utf8 {
+                return Err(Error::analysis(
+                    "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
+                    format!(
+                        "Cannot resolve \"{e}\" due to data type mismatch: the binary operator \
+                         requires the input type (\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \
+                         \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\"), not \"STRING\"."
+                    ),
+                ));
+            }
             let num = |t: &DataType| match t {
                 DataType::Utf8 | DataType::Null => Some(DataType::Float64),
                 t if t.is_numeric() => Some(t.clone()),
@@ -668,6 +706,9 @@ fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
                 r.ty.clone()
             } else if r.ty == DataType::Null && l.ty.is_numeric() {
                 l.ty.clone()
+            } else if l.ty == DataType::Utf8 || r.ty == DataType::Utf8 {
+                // The string is read as the other operand's kind of number.
+                comparison_type(&l.ty, &r.ty).unwrap_or(DataType::Float64)
             } else {
                 comparison_type(&lt, &rt).unwrap_or(DataType::Float64)
             };

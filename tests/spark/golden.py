@@ -13,7 +13,7 @@ memory sink; `-- error: CLASS` must fail in Spark with that error class
 DATA_DIR is the activity data the tests use (target/test-data/..., made by
 the tests' generator with tests/common's DATA_ARGS).
 """
-import os, sys
+import os, re, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -69,8 +69,13 @@ def run_case(spark, static, data, name, sql):
             spark.sql(sql).collect()
             print(f"{name}: expected [{d['error']}] but Spark answered")
             return 1
-        except PySparkException as e:
-            cls = e.getCondition() if hasattr(e, "getCondition") else e.getErrorClass()
+        except Exception as e:  # noqa: BLE001 — execution errors come as Py4J errors
+            if isinstance(e, PySparkException):
+                cls = e.getCondition() if hasattr(e, "getCondition") else e.getErrorClass()
+            else:
+                # A SparkException raised while running: its class is in its text.
+                found = re.search(r"SparkException: \[([A-Z_.]+)\]", str(e))
+                cls = found.group(1) if found else None
             ok = cls == d["error"] or (cls or "").startswith(d["error"] + ".")
             print(f"{name}: Spark raised [{cls}]" + ("" if ok else f", not [{d['error']}]"))
             return 0 if ok else 1

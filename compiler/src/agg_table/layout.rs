@@ -97,6 +97,12 @@ impl TableLayout {
         let mut arg_types = Vec::new();
         for call in &spec.aggs {
             let arg_ty = call.arg.as_ref().map(|a| a.ty.clone());
+            if let Some(t) = arg_ty.as_ref().filter(|t| t.is_nested()) {
+                return Err(Error::not_supported(format!(
+                    "{} of a {t} value (aggregates over structs and arrays)",
+                    call.func.name()
+                )));
+            }
             let kind = match (call.func, &arg_ty) {
                 (AggFunc::CountStar | AggFunc::Count, _) => AccKind::Count,
                 (AggFunc::Sum, Some(t)) if t.is_integer() => AccKind::SumInt,

@@ -4,6 +4,7 @@
 
 mod generate;
 mod set_op;
+pub mod subquery;
 
 pub use generate::{contains_generator, generate, generator_call, nested_error, select_generators};
 pub use set_op::{set_operation, union_by_name, SetOp};
@@ -237,7 +238,17 @@ pub fn aggregate_having(
         u64::MAX >> (64 - keys.len())
     };
     let grouping_sets = sets.is_some();
-    let sets = sets.unwrap_or_else(|| vec![all]);
+    // A set listed twice (`GROUPING SETS((a), (a))`, `ROLLUP(a, (a))`) is
+    // aggregated once and its rows output as often as it is listed, as
+    // Spark does.
+    let mut sets_times: Vec<(u64, i64)> = Vec::new();
+    for s in sets.unwrap_or_else(|| vec![all]) {
+        match sets_times.iter_mut().find(|(x, _)| *x == s) {
+            Some((_, n)) => *n += 1,
+            None => sets_times.push((s, 1)),
+        }
+    }
+    let sets: Vec<u64> = sets_times.iter().map(|(s, _)| *s).collect();
     let rolled = |i: usize| sets.iter().any(|s| s & (1 << i) == 0);
     let mut fields: Vec<Field> = keys
         .iter()
@@ -291,6 +302,7 @@ pub fn aggregate_having(
         Some(h) => filter(&agg, &h)?,
         None => agg,
     };
+    let agg = repeat_listed_sets(agg, keys.len(), &sets_times);
     let scope = Scope::new(&agg);
     let mut out = Vec::new();
     let mut out_fields = Vec::new();
@@ -306,6 +318,71 @@ pub fn aggregate_having(
         },
         Schema::new(out_fields),
     ))
+}
+
+/// The aggregate's rows, each as often as its grouping set was listed
+/// (`times` per set); the plan itself when every set was listed once.
+fn repeat_listed_sets(agg: Arc<Plan>, nkeys: usize, times: &[(u64, i64)]) -> Arc<Plan> {
+    if times.iter().all(|(_, n)| *n == 1) {
+        return agg;
+    }
+    let scope = Scope::new(&agg);
+    let width = agg.schema.len();
+    let count = if times.len() == 1 {
+        TExpr::literal(Scalar::Int64(times[0].1))
+    } else {
+        // The hidden grouping id follows the keys.
+        let spec = crate::ir::AggSpec {
+            keys: (0..nkeys).map(|i| scope.column(i)).collect(),
+            grouping_sets: times.iter().map(|(s, _)| *s).collect(),
+            aggs: vec![],
+            window: None,
+            event_time_key: None,
+        };
+        let gid = scope.column(nkeys);
+        TExpr::new(
+            TExprKind::Case {
+                branches: times
+                    .iter()
+                    .map(|(set, n)| {
+                        let is_set = TExpr::binary(
+                            BinaryOp::Eq,
+                            gid.clone(),
+                            TExpr::literal(Scalar::Int64(spec.grouping_id(*set))),
+                            DataType::Boolean,
+                            false,
+                        );
+                        (is_set, TExpr::literal(Scalar::Int64(*n)))
+                    })
+                    .collect(),
+                otherwise: Some(Box::new(TExpr::literal(Scalar::Int64(1)))),
+            },
+            DataType::Int64,
+            false,
+        )
+    };
+    let mut exprs: Vec<TExpr> = (0..width).map(|i| scope.column(i)).collect();
+    exprs.push(count);
+    let mut fields = agg.schema.fields.clone();
+    fields.push(Field::new("#times", DataType::Int64, false));
+    let with_count = Plan::new(
+        PlanNode::Project {
+            input: agg.clone(),
+            exprs,
+        },
+        Schema::new(fields),
+    );
+    Plan::with_qualifiers(
+        PlanNode::Generate {
+            input: with_count,
+            generator: crate::generator::Generator::Replicate,
+            args: vec![width],
+            keep: width,
+            outer: false,
+        },
+        agg.schema.clone(),
+        agg.qualifiers.clone(),
+    )
 }
 
 /// Rewrites a select expression over the input into one over the aggregate's
@@ -441,6 +518,37 @@ impl Rewriter<'_> {
             )));
         }
         let scope = Scope::new(self.input);
+        // Aggregates that are others over a boolean: `count_if(c)` counts
+        // `CASE WHEN c THEN 1 END`, `bool_and`/`every` is the min of `c`,
+        // `bool_or`/`some`/`any` the max (false < true), as in Spark.
+        if let ("count_if" | "bool_and" | "every" | "bool_or" | "some" | "any", [a]) =
+            (lname.as_str(), args)
+        {
+            let t = resolve(a, &scope)?;
+            if !matches!(t.ty, DataType::Boolean | DataType::Null) {
+                return Err(Error::analysis(
+                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                    format!(
+                        "Cannot resolve \"{e}\" due to data type mismatch: the first parameter \
+                         requires the \"BOOLEAN\" type, however \"{a}\" has the type \"{}\".",
+                        t.ty.spark_name().to_uppercase()
+                    ),
+                ));
+            }
+            let (target, arg) = match lname.as_str() {
+                "count_if" => (
+                    "count",
+                    Expr::Case {
+                        operand: None,
+                        branches: vec![(a.clone(), Expr::Literal(Scalar::Int32(1)))],
+                        otherwise: None,
+                    },
+                ),
+                "bool_and" | "every" => ("min", a.clone()),
+                _ => ("max", a.clone()),
+            };
+            return self.aggregate_call(e, target, &[arg], distinct);
+        }
         let (func, arg) = match (lname.as_str(), args) {
             ("count", [Expr::Star] | []) if !distinct => (AggFunc::CountStar, None),
             ("count", [Expr::Literal(v)]) if !v.is_null() && !distinct => {
@@ -772,7 +880,17 @@ pub fn join_using(
             _ => lc,
         });
     }
-    let mut quals: Vec<Option<String>> = vec![None; li.len()];
+    // A join column keeps the qualifier of the side it comes from, so
+    // `t1.*` after `t1 NATURAL JOIN t2` includes it, as in Spark.
+    let mut quals: Vec<Option<String>> = li
+        .iter()
+        .zip(&ri)
+        .map(|(&l, &r)| match how {
+            JoinType::RightOuter => right.qualifiers[r].clone(),
+            JoinType::FullOuter => None,
+            _ => left.qualifiers[l].clone(),
+        })
+        .collect();
     for i in (0..nl).filter(|i| !li.contains(i)) {
         exprs.push(scope.column(i));
         quals.push(left.qualifiers[i].clone());
@@ -886,6 +1004,12 @@ pub fn join_on(left: &Arc<Plan>, right: &Arc<Plan>, on: &Expr, how: JoinType) ->
         *condition = cond;
     }
     Ok(Arc::new(plan))
+}
+
+/// `CROSS JOIN` (and a comma-separated FROM list, a JOIN without ON):
+/// every pair of rows, the left's columns then the right's.
+pub fn cross_join(left: &Arc<Plan>, right: &Arc<Plan>) -> Result<Arc<Plan>> {
+    join_exprs(left, right, vec![], vec![], JoinType::Inner)
 }
 
 fn join_on_indexes(

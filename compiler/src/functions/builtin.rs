@@ -70,6 +70,9 @@ const BUILTINS: &[FunctionInfo] = &[
     info("stddev_pop", &[], "stddev_pop(expr) - Returns the population standard deviation calculated from values of a group.", A, C),
     info("variance", &["var_samp"], "variance(expr) - Returns the sample variance calculated from values of a group.", A, C),
     info("var_pop", &[], "var_pop(expr) - Returns the population variance calculated from values of a group.", A, C),
+    info("count_if", &[], "count_if(expr) - Returns the number of rows for which `expr` is true.", A, C),
+    info("bool_and", &["every"], "bool_and(expr) - Returns true if all values of `expr` are true.", A, C),
+    info("bool_or", &["some", "any"], "bool_or(expr) - Returns true if at least one value of `expr` is true.", A, C),
     info("grouping", &[], "grouping(col) - indicates whether a specified column in a GROUP BY is aggregated or not.", A, C),
     info("grouping_id", &[], "grouping_id([col1[, col2 ..]]) - returns the level of grouping.", A, C),
 ];

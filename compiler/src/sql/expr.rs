@@ -11,7 +11,7 @@ use sqlparser::ast::{
 
 use super::values::{interval, negative_literal, numeric_ident, typed_string, value};
 use crate::error::{Error, Result};
-use crate::expr::Expr;
+use crate::expr::{Expr, Subquery, SubqueryKind};
 use crate::ir::{BinaryOp, UnaryOp};
 use crate::types::Scalar;
 
@@ -150,7 +150,19 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
                 in_list
             }
         }
-        SqlExpr::In { .. } => return Err(unsupported("IN with a subquery", e)),
+        SqlExpr::In {
+            expr,
+            target: InTarget::Subquery(q),
+            negated,
+            global: false,
+        } => Expr::Subquery(Subquery {
+            kind: SubqueryKind::In {
+                arg: boxed(expr)?,
+                negated: *negated,
+            },
+            query: q.clone(),
+        }),
+        SqlExpr::In { .. } => return Err(unsupported("this IN", e)),
         SqlExpr::Between {
             expr,
             negated,
@@ -184,19 +196,20 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
             pattern,
             escape_char,
         } => {
-            if *any {
-                return Err(unsupported("LIKE ANY", e));
-            }
             if let Some(esc) = escape_char {
                 if !matches!(convert(esc)?, Expr::Literal(Scalar::Utf8(s)) if s == "\\") {
                     return Err(unsupported("a LIKE escape character other than '\\'", e));
                 }
             }
+            let case_insensitive = matches!(e, SqlExpr::ILike { .. });
+            if *any {
+                return like_any(expr, pattern, *negated, case_insensitive);
+            }
             Expr::Like {
                 arg: boxed(expr)?,
                 pattern: boxed(pattern)?,
                 negated: *negated,
-                case_insensitive: matches!(e, SqlExpr::ILike { .. }),
+                case_insensitive,
             }
         }
         SqlExpr::RLike {
@@ -305,9 +318,14 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
         SqlExpr::QualifiedWildcard(name, _) => Expr::Wildcard {
             qualifier: Some(object_name(name)?.join(".")),
         },
-        SqlExpr::Subquery(_) | SqlExpr::Exists { .. } => {
-            return Err(unsupported("a subquery in an expression", e))
-        }
+        SqlExpr::Subquery(q) => Expr::Subquery(Subquery {
+            kind: SubqueryKind::Scalar,
+            query: q.clone(),
+        }),
+        SqlExpr::Exists { subquery, negated } => Expr::Subquery(Subquery {
+            kind: SubqueryKind::Exists { negated: *negated },
+            query: subquery.clone(),
+        }),
         SqlExpr::Lambda(_) => return Err(unsupported("a lambda function", e)),
         SqlExpr::Struct { values, fields } if fields.is_empty() => call(
             "struct",
@@ -345,6 +363,45 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
     })
 }
 
+/// `x [NOT] LIKE ANY (p1, p2, …)`: true when `x` matches (does not match)
+/// some pattern — Spark's `LikeAny`, three-valued as an OR of LIKEs; named
+/// as Spark names it.
+fn like_any(arg: &SqlExpr, patterns: &SqlExpr, negated: bool, ci: bool) -> Result<Expr> {
+    let list = match patterns {
+        SqlExpr::Tuple(items) => items.iter().map(convert).collect::<Result<Vec<_>>>()?,
+        SqlExpr::Nested(p) => vec![convert(p)?],
+        other => vec![convert(other)?],
+    };
+    let arg = convert(arg)?;
+    let mut any: Option<Expr> = None;
+    for p in &list {
+        let like = Expr::Like {
+            arg: Box::new(arg.clone()),
+            pattern: Box::new(p.clone()),
+            negated,
+            case_insensitive: ci,
+        };
+        any = Some(match any {
+            None => like,
+            Some(a) => binary(BinaryOp::Or, a, like),
+        });
+    }
+    let any = any.ok_or_else(|| {
+        Error::analysis(
+            "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+            "LIKE ANY needs at least one pattern",
+        )
+    })?;
+    let shown: Vec<String> = list.iter().map(|p| p.to_string()).collect();
+    let name = format!(
+        "{arg} {}{} ANY ({})",
+        if negated { "NOT " } else { "" },
+        if ci { "ILIKE" } else { "LIKE" },
+        shown.join(", ")
+    );
+    Ok(Expr::Alias(Box::new(any), name))
+}
+
 fn null_safe_eq(a: &SqlExpr, v: bool) -> Result<Expr> {
     Ok(binary(
         BinaryOp::EqNullSafe,
@@ -361,9 +418,7 @@ fn function(f: &Function) -> Result<Expr> {
     if f.over.is_some() {
         return Err(unsupported("a window function (OVER …)", f));
     }
-    if f.filter.is_some() {
-        return Err(unsupported("an aggregate FILTER (WHERE …) clause", f));
-    }
+    let filter = f.filter.as_deref().map(convert).transpose()?;
     if !f.within_group.is_empty() || !matches!(f.parameters, FunctionArguments::None) {
         return Err(unsupported("this form of function call", f));
     }
@@ -406,9 +461,61 @@ fn function(f: &Function) -> Result<Expr> {
         let ignore = matches!(n, NullTreatment::IgnoreNulls);
         args.push(Expr::Literal(crate::types::Scalar::Boolean(ignore)));
     }
-    Ok(Expr::Function {
+    let call = Expr::Function {
         name,
         args,
         distinct,
-    })
+    };
+    match filter {
+        None => Ok(call),
+        Some(cond) => aggregate_filter(call, cond, f),
+    }
+}
+
+/// `agg(x) FILTER (WHERE c)`: the aggregate over the rows where `c` holds,
+/// as `agg(CASE WHEN c THEN x END)` (`count(*)` counts `CASE WHEN c THEN 1
+/// END`); named as Spark names it. The aggregates that keep nulls
+/// (`first`, `last`, …) cannot be written so and are refused.
+fn aggregate_filter(call: Expr, cond: Expr, f: &Function) -> Result<Expr> {
+    let Expr::Function {
+        name,
+        args,
+        distinct,
+    } = &call
+    else {
+        return Err(Error::internal("an aggregate call that is not a call"));
+    };
+    let lname = name.to_ascii_lowercase();
+    if !crate::resolve::is_aggregate_name(&lname) {
+        return Err(Error::analysis(
+            "INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX",
+            format!("Invalid SQL syntax: The function `{name}` does not support FILTER."),
+        ));
+    }
+    if matches!(
+        lname.as_str(),
+        "first" | "last" | "first_value" | "last_value" | "any_value"
+    ) {
+        return Err(unsupported("FILTER (WHERE …) on first/last/any_value", f));
+    }
+    let when = |v: Expr| Expr::Case {
+        operand: None,
+        branches: vec![(cond.clone(), v)],
+        otherwise: None,
+    };
+    let filtered_args = match args.as_slice() {
+        [Expr::Star] | [] => vec![when(Expr::Literal(Scalar::Int32(1)))],
+        [first, rest @ ..] => std::iter::once(when(first.clone()))
+            .chain(rest.iter().cloned())
+            .collect(),
+    };
+    let shown = format!("{call} FILTER (WHERE {cond})");
+    Ok(Expr::Alias(
+        Box::new(Expr::Function {
+            name: name.clone(),
+            args: filtered_args,
+            distinct: *distinct,
+        }),
+        shown,
+    ))
 }

@@ -54,8 +54,15 @@ pub fn order_keys(order: Option<&OrderBy>) -> Result<Vec<OrderKey>> {
                 _ => return Err(unsupported("this sort direction", o)),
             };
             let expr = convert(&o.expr)?;
-            let ordinal = match (&o.expr, &expr) {
-                (SqlExpr::Value(_), Expr::Literal(Scalar::Int32(i))) => Some(*i),
+            // An integer literal, signed too (`ORDER BY -1` is a position
+            // out of range in Spark, not a constant).
+            let literal = match &o.expr {
+                SqlExpr::Value(_) => true,
+                SqlExpr::UnaryOp { expr, .. } => matches!(**expr, SqlExpr::Value(_)),
+                _ => false,
+            };
+            let ordinal = match (literal, &expr) {
+                (true, Expr::Literal(Scalar::Int32(i))) => Some(*i),
                 _ => None,
             };
             Ok(OrderKey {
@@ -139,6 +146,28 @@ fn same_item(items: &[Expr], a: usize, b: usize) -> bool {
 
 /// Sorts `out` (the SELECT's result, with select list `items`) by `keys`.
 /// `rebuild` plans the SELECT again with extra (hidden) items appended.
+/// `ORDER BY ALL [ASC|DESC] [NULLS …]`: every output column, left to
+/// right, in that direction — unless the output has a column named `all`,
+/// which Spark sorts by instead.
+fn order_by_all(keys: &[OrderKey], out: &Plan) -> Option<Vec<OrderKey>> {
+    let [k] = keys else { return None };
+    match &k.expr {
+        Expr::Column {
+            qualifier: None,
+            name,
+        } if name.eq_ignore_ascii_case("all") && out.schema.matches("all").is_empty() => Some(
+            (1..=out.schema.len() as i32)
+                .map(|i| OrderKey {
+                    expr: Expr::Literal(Scalar::Int32(i)),
+                    ordinal: Some(i),
+                    ..k.clone()
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 pub fn apply(
     out: Arc<Plan>,
     keys: &[OrderKey],
@@ -149,6 +178,14 @@ pub fn apply(
     if keys.is_empty() {
         return Ok(out);
     }
+    let all_keys;
+    let keys = match order_by_all(keys, &out) {
+        Some(k) => {
+            all_keys = k;
+            &all_keys[..]
+        }
+        None => keys,
+    };
     let targets = keys
         .iter()
         .map(|k| classify(k, items, &out))

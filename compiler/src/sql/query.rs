@@ -160,9 +160,15 @@ impl<'a> Planner<'a> {
         match from {
             [t] => self.table_with_joins(t),
             [] => super::inline::one_row(self.catalog),
-            _ => Err(Error::not_supported(
-                "a comma-separated FROM list (an implicit cross join) is not supported; use JOIN … ON or USING",
-            )),
+            // `FROM a, b`: a cross join, left to right.
+            [first, rest @ ..] => {
+                let mut plan = self.table_with_joins(first)?;
+                for t in rest {
+                    let right = self.table_with_joins(t)?;
+                    plan = builder::cross_join(&plan, &right)?;
+                }
+                Ok(plan)
+            }
         }
     }
 
@@ -294,11 +300,8 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
         J::FullOuter(c) => (JoinType::FullOuter, c),
         J::Semi(c) | J::LeftSemi(c) => (JoinType::LeftSemi, c),
         J::Anti(c) | J::LeftAnti(c) => (JoinType::LeftAnti, c),
-        J::CrossJoin(_) => {
-            return Err(Error::not_supported(
-                "CROSS JOIN is not supported: only equi-joins (JOIN … ON a = b, or USING) are",
-            ))
-        }
+        J::CrossJoin(JoinConstraint::None) => return builder::cross_join(left, right),
+        J::CrossJoin(c) => (JoinType::Inner, c),
         _ => return Err(unsupported("this kind of join", j)),
     };
     if j.global {
@@ -331,9 +334,11 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
             builder::join_using(left, right, &names, how)
         }
         JoinConstraint::UsingAlias(..) => Err(unsupported("USING … AS", j)),
-        JoinConstraint::None => Err(Error::not_supported(format!(
-            "a join without ON or USING (a cross join) is not supported: `{j}`"
-        ))),
+        JoinConstraint::None if how == JoinType::Inner => builder::cross_join(left, right),
+        JoinConstraint::None => Err(Error::analysis(
+            "INVALID_SQL_SYNTAX",
+            format!("an outer, semi or anti join needs ON or USING: `{j}`"),
+        )),
     }
 }
 

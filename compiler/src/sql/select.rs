@@ -11,7 +11,7 @@ use super::group::grouping;
 use super::order::{self, OrderKey};
 use super::query::Planner;
 use super::rewrite::{name_item, substitute_aliases};
-use crate::builder;
+use crate::builder::{self, subquery};
 use crate::error::Result;
 use crate::expr::Expr;
 use crate::plan::Plan;
@@ -81,6 +81,41 @@ fn reject_unsupported(s: &Select) -> Result<()> {
 }
 
 impl Planner<'_> {
+    /// WHERE: its `[NOT] IN (subquery)` and `[NOT] EXISTS` conjuncts as
+    /// joins, its scalar subqueries as joined values, the rest a filter.
+    fn filter(&mut self, input: &Arc<Plan>, cond: Expr) -> Result<Arc<Plan>> {
+        if !subquery::contains_subquery(&cond) {
+            return builder::filter(input, &cond);
+        }
+        let mut conjuncts = Vec::new();
+        split_and(cond, &mut conjuncts);
+        let mut plan = input.clone();
+        let mut rest = Vec::new();
+        for c in conjuncts {
+            match subquery::filter_by_subquery(&plan, &c, &mut |q| self.query(q))? {
+                Some(p) => plan = p,
+                None => rest.push(c),
+            }
+        }
+        let Some(rest) = rest.into_iter().reduce(|a, b| Expr::Binary {
+            op: crate::ir::BinaryOp::And,
+            left: Box::new(a),
+            right: Box::new(b),
+        }) else {
+            return Ok(plan);
+        };
+        if !subquery::contains_subquery(&rest) {
+            return builder::filter(&plan, &rest);
+        }
+        let (joined, rest) = subquery::attach_scalars(&plan, &[rest], &mut |q| self.query(q))?;
+        let filtered = builder::filter(&joined, &rest[0])?;
+        // Back to the input's columns.
+        let keep: Vec<Expr> = (0..plan.schema.len())
+            .map(|i| super::rewrite::column_ref(&filtered, i))
+            .collect();
+        builder::project(&filtered, &keep)
+    }
+
     /// Plans one SELECT, sorted by `order` (the enclosing query's ORDER BY).
     pub fn select(&mut self, s: &Select, order: &[OrderKey]) -> Result<Arc<Plan>> {
         reject_unsupported(s)?;
@@ -89,7 +124,7 @@ impl Planner<'_> {
             input = lateral_view(&input, lv)?;
         }
         let input = match &s.selection {
-            Some(w) => builder::filter(&input, &convert(w)?)?,
+            Some(w) => self.filter(&input, convert(w)?)?,
             None => input,
         };
         let items = if s.projection.is_empty() && s.flavor == SelectFlavor::FromFirstNoSelect {
@@ -101,6 +136,12 @@ impl Planner<'_> {
                 .collect::<Result<Vec<_>>>()?
         };
         let items = builder::expand_wildcards(&input, &items)?;
+        // Scalar subqueries in the select list: their values joined on.
+        let (input, items) = if items.iter().any(subquery::contains_subquery) {
+            subquery::attach_scalars(&input, &items, &mut |q| self.query(q))?
+        } else {
+            (input, items)
+        };
         let grouping = grouping(&s.group_by, &items, &input)?;
         let having = s
             .having
@@ -162,4 +203,18 @@ fn lateral_view(input: &Arc<Plan>, lv: &sqlparser::ast::LateralView) -> Result<A
         .collect();
     let name = object_name(&lv.lateral_view_name)?.join(".");
     builder::generate(input, &g, Some(&name))
+}
+
+fn split_and(e: Expr, out: &mut Vec<Expr>) {
+    match e {
+        Expr::Binary {
+            op: crate::ir::BinaryOp::And,
+            left,
+            right,
+        } => {
+            split_and(*left, out);
+            split_and(*right, out);
+        }
+        e => out.push(e),
+    }
 }

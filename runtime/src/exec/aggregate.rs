@@ -201,7 +201,15 @@ impl AggState {
                 continue;
             }
             let cols: Vec<ArrayRef> = table.to_arrow(&groups);
-            out.push(RecordBatch::try_new(schema.clone(), cols)?);
+            // A row count, for an aggregate with no column (`SELECT 1 …
+            // HAVING true` aggregates nothing).
+            let options =
+                arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(groups.len()));
+            out.push(RecordBatch::try_new_with_options(
+                schema.clone(),
+                cols,
+                &options,
+            )?);
         }
         if let Some((k, wm)) = closing {
             let before = self.num_groups();

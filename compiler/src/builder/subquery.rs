@@ -1,0 +1,327 @@
+//! Uncorrelated subqueries in expressions, planned as Spark's optimizer
+//! rewrites them, into joins:
+//! - `x IN (SELECT c …)` (a WHERE conjunct) — a left semi join on `x = c`;
+//! - `x NOT IN (SELECT c …)` — Spark's null-aware anti join: no row when
+//!   the subquery holds a null, a null `x` only when it is empty;
+//! - `[NOT] EXISTS (SELECT …)` (a WHERE conjunct) — the subquery's row
+//!   count, joined to every row and tested;
+//! - a scalar `(SELECT v …)` anywhere in WHERE or a SELECT list — its one
+//!   value (null when it has no row, `[SCALAR_SUBQUERY_TOO_MANY_ROWS]` when
+//!   it has more), joined to every row.
+//!
+//! The joined values are read by position (`#aggN`), so they never clash
+//! with the outer query's names; the planner projects them away after.
+
+use std::sync::Arc;
+
+use super::{cross_join, join_on_indexes};
+use crate::error::{Error, Result};
+use crate::expr::{Expr, SubqueryKind};
+use crate::functions::{FunctionRef, Resolved, ScalarFunction};
+use crate::ir::{AggCall, AggFunc, BinaryOp, TExpr, TExprKind};
+use crate::plan::{JoinType, Plan, PlanNode};
+use crate::resolve::{resolve, Scope};
+use crate::types::{DataType, Field, Scalar, Schema};
+
+/// Whether `e` holds a subquery.
+pub fn contains_subquery(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| found |= matches!(x, Expr::Subquery(_)));
+    found
+}
+
+/// A positional reference to column `i` of the plan an expression is
+/// resolved against.
+fn column_at(i: usize) -> Expr {
+    Expr::Column {
+        qualifier: None,
+        name: format!("#agg{i}"),
+    }
+}
+
+/// The one column of a subquery used as a value, or Spark's error.
+fn one_column(sub: &Plan, what: &str) -> Result<()> {
+    match sub.schema.len() {
+        1 => Ok(()),
+        n => Err(Error::analysis(
+            "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+            format!("Invalid subquery: {what} must return only one column, but got {n}."),
+        )),
+    }
+}
+
+/// A global aggregate over `sub` with these calls (one row, always).
+fn global(sub: &Arc<Plan>, aggs: Vec<(AggCall, &str, DataType, bool)>) -> Arc<Plan> {
+    let fields = aggs
+        .iter()
+        .map(|(_, n, t, null)| Field::new(*n, t.clone(), *null))
+        .collect();
+    Plan::new(
+        PlanNode::Aggregate {
+            input: sub.clone(),
+            keys: vec![],
+            grouping_sets: vec![0],
+            aggs: aggs.into_iter().map(|(c, ..)| c).collect(),
+            window: None,
+        },
+        Schema::new(fields),
+    )
+}
+
+fn count_star() -> AggCall {
+    AggCall {
+        func: AggFunc::CountStar,
+        arg: None,
+    }
+}
+
+/// A scalar subquery's value as a one-row, one-column relation: null when
+/// it has no row, an error when it has more than one.
+pub fn scalar_value(sub: &Arc<Plan>) -> Result<Arc<Plan>> {
+    one_column(sub, "a scalar subquery")?;
+    let s = Scope::new(sub);
+    let v = s.column(0);
+    let agg = global(
+        sub,
+        vec![
+            (
+                AggCall {
+                    func: AggFunc::First {
+                        ignore_nulls: false,
+                    },
+                    arg: Some(v.clone()),
+                },
+                "v",
+                v.ty.clone(),
+                true,
+            ),
+            (count_star(), "n", DataType::Int64, false),
+        ],
+    );
+    let a = Scope::new(&agg);
+    let (value, n) = (a.column(0), a.column(1));
+    let too_many = TExpr::binary(
+        BinaryOp::Gt,
+        n.clone(),
+        TExpr::literal(Scalar::Int64(1)),
+        DataType::Boolean,
+        false,
+    );
+    let fail = TooManyRows.resolve(vec![n], &Expr::Literal(Scalar::Null))?;
+    let fail = Resolved {
+        ty: value.ty.clone(),
+        ..fail
+    }
+    .into_expr();
+    let checked = TExpr::new(
+        TExprKind::Case {
+            branches: vec![(too_many, fail)],
+            otherwise: Some(Box::new(value.clone())),
+        },
+        value.ty.clone(),
+        true,
+    );
+    let name = sub.schema.fields[0].name.clone();
+    Ok(Plan::new(
+        PlanNode::Project {
+            input: agg,
+            exprs: vec![checked],
+        },
+        Schema::new(vec![Field::new(name, value.ty, true)]),
+    ))
+}
+
+/// `input` with every scalar subquery of `exprs` joined on as a column;
+/// the expressions with each replaced by a reference to it. `plan_query`
+/// plans a subquery's SQL.
+pub fn attach_scalars(
+    input: &Arc<Plan>,
+    exprs: &[Expr],
+    plan_query: &mut dyn FnMut(&sqlparser::ast::Query) -> Result<Arc<Plan>>,
+) -> Result<(Arc<Plan>, Vec<Expr>)> {
+    let mut plan = input.clone();
+    let mut err = None;
+    let mut out = Vec::with_capacity(exprs.len());
+    for e in exprs {
+        let replaced = e.transform(&mut |x| match x {
+            Expr::Subquery(q) if q.kind == SubqueryKind::Scalar && err.is_none() => {
+                let joined = plan_query(&q.query)
+                    .and_then(|sub| scalar_value(&sub))
+                    .and_then(|v| cross_join(&plan, &v));
+                match joined {
+                    Ok(j) => {
+                        let at = j.schema.len() - 1;
+                        plan = j;
+                        // Named as Spark names an unaliased scalar subquery.
+                        Some(Expr::Alias(Box::new(column_at(at)), x.to_string()))
+                    }
+                    Err(e) => {
+                        err = Some(e);
+                        Some(x.clone())
+                    }
+                }
+            }
+            _ => None,
+        });
+        out.push(replaced);
+    }
+    match err {
+        Some(e) => Err(e),
+        None => Ok((plan, out)),
+    }
+}
+
+/// Applies one WHERE conjunct that is `[NOT] IN (subquery)` or `[NOT]
+/// EXISTS (subquery)` to `input`, keeping its columns; `None` when the
+/// conjunct is something else.
+pub fn filter_by_subquery(
+    input: &Arc<Plan>,
+    conjunct: &Expr,
+    plan_query: &mut dyn FnMut(&sqlparser::ast::Query) -> Result<Arc<Plan>>,
+) -> Result<Option<Arc<Plan>>> {
+    let Expr::Subquery(q) = conjunct else {
+        return Ok(None);
+    };
+    let n = input.schema.len();
+    let keep = |p: &Arc<Plan>| -> Arc<Plan> {
+        let s = Scope::new(p);
+        let mut out = (**p).clone();
+        out.node = PlanNode::Project {
+            input: p.clone(),
+            exprs: (0..n).map(|i| s.column(i)).collect(),
+        };
+        out.schema = input.schema.clone();
+        out.qualifiers = input.qualifiers.clone();
+        Arc::new(out)
+    };
+    let plan = match &q.kind {
+        SubqueryKind::Scalar => return Ok(None),
+        SubqueryKind::Exists { negated } => {
+            let sub = plan_query(&q.query)?;
+            let count = global(&sub, vec![(count_star(), "n", DataType::Int64, false)]);
+            let joined = cross_join(input, &count)?;
+            let op = if *negated { BinaryOp::Eq } else { BinaryOp::Gt };
+            let test = Expr::Binary {
+                op,
+                left: Box::new(column_at(n)),
+                right: Box::new(Expr::Literal(Scalar::Int64(0))),
+            };
+            keep(&super::filter(&joined, &test)?)
+        }
+        SubqueryKind::In { arg, negated } => {
+            let sub = plan_query(&q.query)?;
+            if sub.schema.len() != 1 {
+                return Err(Error::analysis(
+                    "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH",
+                    format!(
+                        "Cannot resolve \"{conjunct}\" due to data type mismatch: The number of \
+                         columns in the left hand side of an IN subquery does not match the number \
+                         of columns in the output of subquery. Left hand side columns(length: 1), \
+                         right hand side columns(length: {}).",
+                        sub.schema.len()
+                    ),
+                ));
+            }
+            // The outer value as a column, so the join is on two columns.
+            let scope = Scope::new(input);
+            let value = resolve(arg, &scope)?;
+            let mut exprs: Vec<TExpr> = (0..n).map(|i| scope.column(i)).collect();
+            let mut fields = input.schema.fields.clone();
+            fields.push(Field::new("#in", value.ty.clone(), value.nullable));
+            exprs.push(value);
+            let mut quals = input.qualifiers.clone();
+            quals.push(None);
+            let with_value = Plan::with_qualifiers(
+                PlanNode::Project {
+                    input: input.clone(),
+                    exprs,
+                },
+                Schema::new(fields),
+                quals,
+            );
+            if !*negated {
+                let semi = join_on_indexes(&with_value, &sub, &[n], &[0], JoinType::LeftSemi)?;
+                keep(&semi)
+            } else {
+                let anti = join_on_indexes(&with_value, &sub, &[n], &[0], JoinType::LeftAnti)?;
+                // Null-aware: the subquery's rows and non-null values.
+                let s = Scope::new(&sub);
+                let stats = global(
+                    &sub,
+                    vec![
+                        (count_star(), "n", DataType::Int64, false),
+                        (
+                            AggCall {
+                                func: AggFunc::Count,
+                                arg: Some(s.column(0)),
+                            },
+                            "nn",
+                            DataType::Int64,
+                            false,
+                        ),
+                    ],
+                );
+                let joined = cross_join(&anti, &stats)?;
+                let (rows, values) = (column_at(n + 1), column_at(n + 2));
+                let empty = Expr::Binary {
+                    op: BinaryOp::Eq,
+                    left: Box::new(rows.clone()),
+                    right: Box::new(Expr::Literal(Scalar::Int64(0))),
+                };
+                let no_nulls = Expr::Binary {
+                    op: BinaryOp::Eq,
+                    left: Box::new(values),
+                    right: Box::new(rows),
+                };
+                let present = Expr::IsNotNull(Box::new(column_at(n)));
+                let test = Expr::Binary {
+                    op: BinaryOp::Or,
+                    left: Box::new(empty),
+                    right: Box::new(Expr::Binary {
+                        op: BinaryOp::And,
+                        left: Box::new(no_nulls),
+                        right: Box::new(present),
+                    }),
+                };
+                keep(&super::filter(&joined, &test)?)
+            }
+        }
+    };
+    Ok(Some(plan))
+}
+
+/// Raises `[SCALAR_SUBQUERY_TOO_MANY_ROWS]` where evaluated (the planner
+/// evaluates it only where a scalar subquery gave more than one row). Not
+/// in the catalog by name.
+struct TooManyRows;
+
+impl ScalarFunction for TooManyRows {
+    fn name(&self) -> &'static str {
+        "scalar_subquery_check"
+    }
+    fn usage(&self) -> &'static str {
+        "fails: a scalar subquery returned more than one row"
+    }
+    fn resolve(&self, args: Vec<TExpr>, _call: &Expr) -> Result<Resolved> {
+        Ok(Resolved {
+            func: FunctionRef::new(TooManyRows),
+            args,
+            ty: DataType::Null,
+            nullable: true,
+        })
+    }
+    fn invoke(&self, a: &[arrow::array::ArrayRef], rows: usize) -> Result<arrow::array::ArrayRef> {
+        if rows > 0 {
+            return Err(Error::execution(
+                "SCALAR_SUBQUERY_TOO_MANY_ROWS",
+                "More than one row returned by a subquery used as an expression.",
+            ));
+        }
+        let _ = a;
+        // No row to fail on: an empty result of any type.
+        Ok(arrow::array::new_null_array(
+            &arrow::datatypes::DataType::Null,
+            0,
+        ))
+    }
+}

@@ -1,0 +1,2 @@
+-- error: SCALAR_SUBQUERY_TOO_MANY_ROWS
+SELECT (SELECT gt FROM activity) AS g
