@@ -16,6 +16,7 @@
 //! Cranelift: the per-column work is one `match` on a type fixed per query,
 //! which the branch predictor resolves; there was nothing left to compile.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder, StringBuilder};
@@ -58,6 +59,9 @@ const ABSENT: Val = Val {
     end: 0,
 };
 
+/// Read columns from which names are looked up by a hash index.
+const INDEX_FROM: usize = 16;
+
 /// A column's type, as the decoder builds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ty {
@@ -78,6 +82,8 @@ pub struct SpecializedDecoder {
     types: Vec<Ty>,
     /// Bit `n` set when some column's name is `n` bytes long (`n` < 64).
     lengths: u64,
+    /// The columns by name, when there are too many to compare in turn.
+    index: Option<HashMap<Box<[u8]>, usize>>,
     arrow: SchemaRef,
     prefilter: Option<Prefilter>,
 }
@@ -116,12 +122,21 @@ impl SpecializedDecoder {
                 lengths |= 1 << f.name.len();
             }
         }
+        let names: Vec<Box<[u8]>> = data
+            .fields
+            .iter()
+            .map(|f| f.name.as_bytes().into())
+            .collect();
         Some(SpecializedDecoder {
-            names: data
-                .fields
-                .iter()
-                .map(|f| f.name.as_bytes().into())
-                .collect(),
+            index: (names.len() > INDEX_FROM).then(|| {
+                names
+                    .iter()
+                    .cloned()
+                    .enumerate()
+                    .map(|(i, n)| (n, i))
+                    .collect()
+            }),
+            names,
             types,
             lengths,
             arrow: data.to_arrow(),
@@ -159,7 +174,10 @@ impl SpecializedDecoder {
         if self.names.get(hint).is_some_and(|n| **n == *key) {
             return Some(hint);
         }
-        self.names.iter().position(|n| **n == *key)
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.names.iter().position(|n| **n == *key),
+        }
     }
 
     /// Decodes the lines of `bytes` into batches of at most `batch_rows`
@@ -212,25 +230,25 @@ impl SpecializedDecoder {
         RecordBatch::try_new_with_options(self.arrow.clone(), columns, &options).ok()
     }
 
-    /// Scans one line (an object), noting where each read field's value is.
+    /// Scans the record of one line (an object), noting where each read
+    /// field's value is; what follows the record is not read, as in Spark.
     fn scan_line(&self, line: &[u8], vals: &mut [Val]) -> Option<()> {
         let mut s = Scanner::check(line);
+        s.bom();
         s.ws();
         if s.peek() != Some(b'{') {
             return None;
         }
         s.i += 1;
         s.ws();
-        if s.peek() == Some(b'}') {
-            s.i += 1;
-        } else {
+        if s.peek() != Some(b'}') {
             let mut hint = 0;
             loop {
                 s.ws();
                 if s.peek() != Some(b'"') {
                     return None;
                 }
-                let (raw, escaped) = s.raw_string().ok()?;
+                let (raw, escaped) = s.raw_key().ok()?;
                 let column = if escaped {
                     let open = s.i - raw.len() - 2;
                     let key: String = serde_json::from_slice(&line[open..s.i]).ok()?;
@@ -256,8 +274,7 @@ impl SpecializedDecoder {
                 }
             }
         }
-        s.ws();
-        (s.i == line.len()).then_some(())
+        Some(())
     }
 }
 
@@ -461,6 +478,13 @@ mod tests {
             .value(1)
             .is_nan());
         assert_eq!(b[1].column(0).null_count(), 1);
+        // A record is read up to its end, after a byte-order mark, and
+        // lines end at `\r` too (Spark reads these lines so).
+        let b = decoder()
+            .decode(b"\xef\xbb\xbf{\"a\":1} x\r{\"a\":2}{\"a\":3}", 10, false)
+            .expect("good lines");
+        let a = b[0].column(0).as_primitive::<Int64Type>();
+        assert_eq!(a.values().to_vec(), [1, 2]);
     }
 
     #[test]
@@ -471,7 +495,6 @@ mod tests {
             b"{\"a\":\"1\"}",
             b"{\"gt\":{\"o\":1}}",
             b"{\"skip\":01}",
-            b"{\"a\":1} x",
             b"[{\"a\":1}]",
             b"{\"a\":1",
             b"{\"skip\":\"\\q\"}",

@@ -1,7 +1,10 @@
 //! A validating JSON scanner that types values without building them: the
 //! engine of JSON schema inference, and the well-formedness check of the
-//! JSON reader's careful path. It accepts exactly RFC 8259 JSON text (valid
-//! UTF-8 in strings, no control characters, a bounded depth).
+//! JSON reader's careful path. It accepts a record as Spark's Jackson
+//! parser does: one RFC 8259 value (valid UTF-8 in strings, no control
+//! characters, a bounded depth, field names of at most 50,000 characters),
+//! after an optional byte-order mark; what follows the record on its line
+//! is not read (Spark keeps `{"a":1} x` and the first of `{"a":1}{"a":2}`).
 //!
 //! Inference merges each line's types into the schema so far. A line that
 //! turns out malformed must add nothing, so a line is first scanned with the
@@ -9,7 +12,10 @@
 //! then scanned again with the schema growing. Changes are rare once the
 //! first lines are seen, so most lines are scanned once.
 
+use std::ops::Range;
+
 use crate::source::infer::{JsonFields, JsonType};
+use crate::source::lines::BOM;
 
 /// How a scan treats the types it sees.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,6 +39,10 @@ pub enum Stop {
 
 const MAX_DEPTH: usize = 128;
 
+/// The longest field name Jackson reads (`StreamReadConstraints`'
+/// `maxNameLength`), in UTF-16 units; a longer one makes the record malformed.
+const MAX_NAME_LEN: usize = 50_000;
+
 /// Bytes that end a plain run inside a string: the quote, a backslash,
 /// control characters and non-ASCII bytes (checked as UTF-8 at the end).
 static STRING_STOP: [u8; 256] = {
@@ -45,15 +55,19 @@ static STRING_STOP: [u8; 256] = {
     t
 };
 
-/// Scans one line whose top level must be an object or an array of objects,
-/// merging the fields of those objects into `root` by `mode`.
-pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<(), Stop> {
+/// Scans the record of one line, whose top level must be an object or an
+/// array of objects, merging the fields of those objects into `root` by
+/// `mode`; returns where the record lies in the line (what follows it is
+/// not read, as in Spark).
+pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<Range<usize>, Stop> {
     let mut s = Scanner {
         b: line,
         i: 0,
         mode,
     };
+    s.bom();
     s.ws();
+    let start = s.i;
     match s.peek() {
         Some(b'{') => s.object(Some(root), 0)?,
         Some(b'[') => {
@@ -77,18 +91,16 @@ pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<(), S
         }
         _ => return Err(s.error("expected a JSON object")),
     }
-    s.ws();
-    if s.i < s.b.len() {
-        return Err(s.error("trailing characters"));
-    }
-    Ok(())
+    Ok(start..s.i)
 }
 
-/// Whether `line` is well-formed JSON with an object (or array) at the top.
-pub fn check_line(line: &[u8]) -> Result<(), String> {
+/// Whether `line` holds a well-formed record with an object (or array) at
+/// the top; where it lies in the line if so.
+pub fn check_line(line: &[u8]) -> Result<Range<usize>, String> {
     match scan_line(line, &mut JsonFields::new(), Mode::Check) {
+        Ok(record) => Ok(record),
         Err(Stop::Malformed(m)) => Err(m),
-        _ => Ok(()),
+        Err(Stop::Change) => unreachable!("checking scans do not stop for a change"),
     }
 }
 
@@ -108,6 +120,37 @@ impl<'a> Scanner<'a> {
             i: 0,
             mode: Mode::Check,
         }
+    }
+
+    /// Skips a byte-order mark at the start of the record, as Jackson does.
+    pub fn bom(&mut self) {
+        if self.b[self.i..].starts_with(BOM) {
+            self.i += BOM.len();
+        }
+    }
+
+    /// Checks and skips a field name (the string at `i`), as
+    /// [`Self::raw_string`]; a name longer than Jackson reads is malformed.
+    pub fn raw_key(&mut self) -> Result<(&'a [u8], bool), Stop> {
+        let open = self.i;
+        let (raw, escaped) = self.raw_string()?;
+        // A name is at least as many bytes as UTF-16 units: only a long
+        // one is decoded to be measured.
+        if raw.len() > MAX_NAME_LEN {
+            let units = if escaped {
+                serde_json::from_slice::<String>(&self.b[open..self.i])
+                    .map_or(usize::MAX, |s| s.encode_utf16().count())
+            } else {
+                std::str::from_utf8(raw).map_or(usize::MAX, |s| s.encode_utf16().count())
+            };
+            if units > MAX_NAME_LEN {
+                return Err(Stop::Malformed(format!(
+                    "a field name of {units} characters at column {}, longer than the {MAX_NAME_LEN} Spark reads",
+                    open + 1
+                )));
+            }
+        }
+        Ok((raw, escaped))
     }
 
     pub fn peek(&self) -> Option<u8> {
@@ -293,7 +336,7 @@ impl<'a> Scanner<'a> {
                 self.array(depth + 1)
             }
             Some(b'"') => {
-                self.string(false)?;
+                self.raw_string()?;
                 self.merge(slot, JsonType::Str)
             }
             Some(b't') => {
@@ -329,7 +372,7 @@ impl<'a> Scanner<'a> {
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a field name"));
             }
-            let key = self.string(fields.is_some() && self.mode != Mode::Check)?;
+            let key = self.key(fields.is_some() && self.mode != Mode::Check)?;
             self.ws();
             if self.peek() != Some(b':') {
                 return Err(self.error("expected ':'"));
@@ -372,10 +415,10 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Scans a string; returns its text if `want_text` (else "").
-    fn string(&mut self, want_text: bool) -> Result<Key<'a>, Stop> {
+    /// Scans a field name; returns its text if `want_text` (else "").
+    fn key(&mut self, want_text: bool) -> Result<Key<'a>, Stop> {
         let open = self.i;
-        let (raw, escaped) = self.raw_string()?;
+        let (raw, escaped) = self.raw_key()?;
         if !escaped || !want_text {
             return Ok(Key::Raw(raw));
         }
@@ -464,12 +507,12 @@ mod tests {
     fn accepts_exactly_json() {
         let good = [
             r#"{"a":1,"b":[1,{"c":null}],"d":"\u00e9\n","e":-0.5e-3,"f":true}"#,
-            r#"  {} "#,
+            r#"{} "#,
             r#"[{"a":1},null,{"b":2}]"#,
             r#"[]"#,
         ];
         for g in good {
-            assert_eq!(check_line(g.as_bytes()), Ok(()), "{g}");
+            assert_eq!(check_line(g.as_bytes()), Ok(0..g.trim_end().len()), "{g}");
             assert!(serde_json::from_str::<serde_json::Value>(g).is_ok());
         }
         let bad = [
@@ -478,7 +521,6 @@ mod tests {
             r#"{"a":1.}"#,
             r#"{"a":"x\q"}"#,
             "{\"a\":\"x\ty\"}",
-            r#"{"a":1} x"#,
             r#"{"a":tru}"#,
             r#"{a:1}"#,
             r#"{"a":1,}"#,
@@ -494,6 +536,24 @@ mod tests {
     }
 
     #[test]
+    fn a_record_is_what_jackson_reads_of_its_line() {
+        // After the record, the line is not read; a BOM before it is skipped.
+        assert_eq!(check_line(br#"{"a":1} x"#), Ok(0..7));
+        assert_eq!(check_line(br#"{"a":1}{"a":"#), Ok(0..7));
+        assert_eq!(check_line(b"\xef\xbb\xbf {}\x00"), Ok(4..6));
+        assert!(check_line(b" \xef\xbb\xbf{}").is_err());
+        // Field names up to 50,000 UTF-16 units, escapes decoded.
+        let key = |name: &str| format!(r#"{{"{name}":1}}"#);
+        assert!(check_line(key(&"k".repeat(50_000)).as_bytes()).is_ok());
+        assert!(check_line(key(&"k".repeat(50_001)).as_bytes()).is_err());
+        assert!(check_line(key(&format!("\\u006b{}", "k".repeat(49_999))).as_bytes()).is_ok());
+        assert!(check_line(key(&format!("\\u006b{}", "k".repeat(50_000))).as_bytes()).is_err());
+        assert!(check_line(key(&"é".repeat(30_000)).as_bytes()).is_ok());
+        let nested = format!(r#"{{"o":{{"{}":1}}}}"#, "k".repeat(50_001));
+        assert!(check_line(nested.as_bytes()).is_err());
+    }
+
+    #[test]
     fn frozen_scans_stop_before_changing_the_schema() {
         let mut root = JsonFields::new();
         assert_eq!(
@@ -502,10 +562,7 @@ mod tests {
         );
         assert!(root.is_empty());
         scan_line(br#"{"a":1,"o":{"x":"s"}}"#, &mut root, Mode::Grow).unwrap();
-        assert_eq!(
-            scan_line(br#"{"a":2,"o":{"x":"t"}}"#, &mut root, Mode::Frozen),
-            Ok(())
-        );
+        assert!(scan_line(br#"{"a":2,"o":{"x":"t"}}"#, &mut root, Mode::Frozen).is_ok());
         assert_eq!(
             scan_line(br#"{"a":2.5}"#, &mut root, Mode::Frozen),
             Err(Stop::Change)
