@@ -196,6 +196,7 @@ impl SpecializedDecoder {
         let mut b = self.builders(batch_rows);
         let mut rows = 0;
         let mut text = String::new();
+        let mut known = KnownNames::default();
         let prefilter = self.prefilter.as_ref().filter(|_| reject);
         for line in lines(bytes) {
             if is_blank(line) {
@@ -205,7 +206,7 @@ impl SpecializedDecoder {
                 b.iter_mut().for_each(Builder::null);
             } else {
                 vals.fill(ABSENT);
-                self.scan_line(line, &mut vals)?;
+                self.scan_line(line, &mut vals, &mut known)?;
                 for (builder, v) in b.iter_mut().zip(&vals) {
                     builder.push(line, *v, &mut text)?;
                 }
@@ -232,7 +233,7 @@ impl SpecializedDecoder {
 
     /// Scans the record of one line (an object), noting where each read
     /// field's value is; what follows the record is not read, as in Spark.
-    fn scan_line(&self, line: &[u8], vals: &mut [Val]) -> Option<()> {
+    fn scan_line(&self, line: &[u8], vals: &mut [Val], known: &mut KnownNames) -> Option<()> {
         let mut s = Scanner::check(line);
         s.bom();
         s.ws();
@@ -243,18 +244,28 @@ impl SpecializedDecoder {
         s.ws();
         if s.peek() != Some(b'}') {
             let mut hint = 0;
-            loop {
+            for k in 0.. {
                 s.ws();
                 if s.peek() != Some(b'"') {
                     return None;
                 }
-                let (raw, escaped) = s.raw_key().ok()?;
-                let column = if escaped {
-                    let open = s.i - raw.len() - 2;
-                    let key: String = serde_json::from_slice(&line[open..s.i]).ok()?;
-                    self.column(key.as_bytes(), hint)
-                } else {
-                    self.column(raw, hint)
+                let column = match known.matches(k, &line[s.i + 1..]) {
+                    Some((len, column)) => {
+                        s.i += 1 + len;
+                        column
+                    }
+                    None => {
+                        let (raw, escaped) = s.raw_key().ok()?;
+                        let column = if escaped {
+                            let open = s.i - raw.len() - 2;
+                            let key: String = serde_json::from_slice(&line[open..s.i]).ok()?;
+                            self.column(key.as_bytes(), hint)
+                        } else {
+                            self.column(raw, hint)
+                        };
+                        known.learn(k, (!escaped).then_some(raw), column);
+                        column
+                    }
                 };
                 s.ws();
                 if s.peek() != Some(b':') {
@@ -275,6 +286,46 @@ impl SpecializedDecoder {
             }
         }
         Some(())
+    }
+}
+
+/// The field names of the lines scanned so far, by their place in the
+/// object, with their column: lines usually repeat them. A name that is,
+/// byte for byte with its closing quote, the one learnt at its place is
+/// known to be a well-formed name and known to be that column, so it is
+/// neither scanned nor looked up again.
+#[derive(Default)]
+struct KnownNames {
+    /// Each name learnt, then its closing quote, one after the other.
+    bytes: Vec<u8>,
+    /// Per place: where its name lies in `bytes` (empty: none to match,
+    /// as for a name with escapes), and its column.
+    places: Vec<(u32, u32, Option<usize>)>,
+}
+
+impl KnownNames {
+    /// The length (closing quote included) and column of the name at
+    /// place `k`, if `rest` (the line after the opening quote) starts with it.
+    #[inline]
+    fn matches(&self, k: usize, rest: &[u8]) -> Option<(usize, Option<usize>)> {
+        let &(start, end, column) = self.places.get(k)?;
+        let name = &self.bytes[start as usize..end as usize];
+        (!name.is_empty() && rest.starts_with(name)).then_some((name.len(), column))
+    }
+
+    /// Learns the name at place `k` (`None`: one not to match), forgetting
+    /// those learnt at `k` and after.
+    fn learn(&mut self, k: usize, raw: Option<&[u8]>, column: Option<usize>) {
+        if let Some(&(start, _, _)) = self.places.get(k) {
+            self.bytes.truncate(start as usize);
+            self.places.truncate(k);
+        }
+        let start = self.bytes.len() as u32;
+        if let Some(raw) = raw {
+            self.bytes.extend_from_slice(raw);
+            self.bytes.push(b'"');
+        }
+        self.places.push((start, self.bytes.len() as u32, column));
     }
 }
 
@@ -485,6 +536,60 @@ mod tests {
             .expect("good lines");
         let a = b[0].column(0).as_primitive::<Int64Type>();
         assert_eq!(a.values().to_vec(), [1, 2]);
+    }
+
+    #[test]
+    fn names_learnt_from_earlier_lines_match_only_themselves() {
+        // Same places, other names: a prefix, a longer name, an escaped one,
+        // names in another order, fewer and more fields.
+        let lines = concat!(
+            "{\"a\":1,\"gt\":\"p\",\"x\":1}\n",
+            "{\"ab\":2,\"g\":\"q\",\"x\":2}\n",
+            "{\"a\":3,\"gt\":\"r\",\"x\":3}\n",
+            "{\"\\u0061\":4,\"gt\":\"s\"}\n",
+            "{\"x\":5,\"a\":5,\"gt\":\"t\",\"gt\":\"u\"}\n",
+            "{\"a\":6}\n",
+            "{\"a\":7,\"gt\":\"v\",\"x\":7,\"y\":0}\n",
+            "{\"a\":8,\"gt\":\"w\",\"x\":8,\"y\":\"\\q\"}\n",
+        );
+        let d = decoder();
+        assert!(
+            d.decode(lines.as_bytes(), 100, false).is_none(),
+            "the last line is malformed"
+        );
+        let good = &lines[..lines.rfind("{\"a\":8").unwrap()];
+        let b = d.decode(good.as_bytes(), 100, false).expect("good lines");
+        let a = b[0].column(0).as_primitive::<Int64Type>();
+        let gt = b[0].column(1).as_string::<i32>();
+        let x = b[0].column(2).as_primitive::<Float64Type>();
+        assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            [Some(1), None, Some(3), Some(4), Some(5), Some(6), Some(7)]
+        );
+        assert_eq!(
+            gt.iter().collect::<Vec<_>>(),
+            [
+                Some("p"),
+                None,
+                Some("r"),
+                Some("s"),
+                Some("u"),
+                None,
+                Some("v")
+            ]
+        );
+        assert_eq!(
+            x.iter().collect::<Vec<_>>(),
+            [
+                Some(1.0),
+                Some(2.0),
+                Some(3.0),
+                None,
+                Some(5.0),
+                None,
+                Some(7.0)
+            ]
+        );
     }
 
     #[test]

@@ -55,6 +55,35 @@ static STRING_STOP: [u8; 256] = {
     t
 };
 
+/// The first byte of `b` that ends a plain run inside a string (see
+/// [`STRING_STOP`]). Eight bytes at a time, in a word (strings are short: a
+/// vectorized search costs more to start than it saves), then one table
+/// look-up a byte.
+#[inline]
+fn string_stop(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero; the lowest one set is
+    // exact (borrows only carry upwards), which is all that is read.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let stops = (w.wrapping_sub(ONES * 0x20) & !w & HIGH) // below 0x20
+            | zero(w ^ (ONES * b'"' as u64))
+            | zero(w ^ (ONES * b'\\' as u64))
+            | (w & HIGH); // non-ASCII
+        if stops != 0 {
+            return Some(at + (stops.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    b[at..]
+        .iter()
+        .position(|&c| STRING_STOP[c as usize] != 0)
+        .map(|k| at + k)
+}
+
 /// Scans the record of one line, whose top level must be an object or an
 /// array of objects, merging the fields of those objects into `root` by
 /// `mode`; returns where the record lies in the line (what follows it is
@@ -170,12 +199,7 @@ impl<'a> Scanner<'a> {
         let mut escaped = false;
         let mut ascii = true;
         loop {
-            // Plain bytes, one table look-up each (strings are short: a
-            // vectorized search costs more to start than it saves).
-            let Some(k) = self.b[j..]
-                .iter()
-                .position(|&c| STRING_STOP[c as usize] != 0)
-            else {
+            let Some(k) = string_stop(&self.b[j..]) else {
                 self.i = self.b.len();
                 return Err(self.error("unterminated string"));
             };
@@ -533,6 +557,22 @@ mod tests {
         }
         assert!(check_line(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']).is_err());
         assert!(check_line(&[b'['; 300]).is_err());
+    }
+
+    #[test]
+    fn string_stops_are_found_word_by_word() {
+        for len in 0..40 {
+            for stop in [b'"', b'\\', 0x00, 0x1f, 0x80, 0xff] {
+                for at in 0..=len {
+                    let mut b = vec![b'a'; len];
+                    b.insert(at, stop);
+                    // Bytes just beside the stop classes are plain.
+                    b.extend_from_slice(b" !#[]~\x7f");
+                    assert_eq!(string_stop(&b), Some(at), "{b:?}");
+                }
+            }
+            assert_eq!(string_stop(&vec![b'~'; len]), None);
+        }
     }
 
     #[test]
