@@ -55,6 +55,26 @@ static STRING_STOP: [u8; 256] = {
     t
 };
 
+/// How many ASCII digits `b` starts with; eight bytes at a time.
+#[inline]
+fn leading_digits(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // A byte below '0' borrows, one above '9' carries into its high
+        // bit; the lowest flagged byte is exact (borrows and carries only
+        // flow upwards from a flagged byte).
+        let other = (w.wrapping_sub(ONES * b'0' as u64) | w.wrapping_add(ONES * 0x46)) & HIGH;
+        if other != 0 {
+            return at + (other.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + b[at..].iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
 /// The first byte of `b` that ends a plain run inside a string (see
 /// [`STRING_STOP`]). Eight bytes at a time, in a word (strings are short: a
 /// vectorized search costs more to start than it saves), then one table
@@ -456,7 +476,7 @@ impl<'a> Scanner<'a> {
     fn number(&mut self) -> Result<JsonType, Stop> {
         let start = self.i;
         let digits = |s: &mut Self| {
-            let n = s.b[s.i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = leading_digits(&s.b[s.i..]);
             s.i += n;
             n
         };
@@ -557,6 +577,19 @@ mod tests {
         }
         assert!(check_line(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']).is_err());
         assert!(check_line(&[b'['; 300]).is_err());
+    }
+
+    #[test]
+    fn digits_are_counted_word_by_word() {
+        for len in 0..20 {
+            for c in 0..=255u8 {
+                let mut b = vec![b'7'; len];
+                b.push(c);
+                b.extend_from_slice(b"123456789");
+                let want = if c.is_ascii_digit() { len + 10 } else { len };
+                assert_eq!(leading_digits(&b), want, "{b:?}");
+            }
+        }
     }
 
     #[test]
