@@ -298,9 +298,17 @@ impl SpecializedDecoder {
 struct KnownNames {
     /// Each name learnt, then its closing quote, one after the other.
     bytes: Vec<u8>,
-    /// Per place: where its name lies in `bytes` (empty: none to match,
-    /// as for a name with escapes), and its column.
-    places: Vec<(u32, u32, Option<usize>)>,
+    /// Per place, in order.
+    places: Vec<Place>,
+}
+
+/// A place's name: where it lies in `bytes` (empty: none to match, as for
+/// a name with escapes), its column, and its first (up to) 8 bytes as a word.
+struct Place {
+    start: u32,
+    end: u32,
+    column: Option<usize>,
+    head: u64,
 }
 
 impl KnownNames {
@@ -308,32 +316,51 @@ impl KnownNames {
     /// place `k`, if `rest` (the line after the opening quote) starts with it.
     #[inline]
     fn matches(&self, k: usize, rest: &[u8]) -> Option<(usize, Option<usize>)> {
-        let &(start, end, column) = self.places.get(k)?;
-        let name = &self.bytes[start as usize..end as usize];
-        (!name.is_empty() && starts_with(rest, name)).then_some((name.len(), column))
+        let p = self.places.get(k)?;
+        let n = (p.end - p.start) as usize;
+        let hit = match n {
+            0 => false,
+            1..=8 if rest.len() >= 8 => (word(rest, 0) ^ p.head) & (u64::MAX >> (64 - 8 * n)) == 0,
+            _ => starts_with(rest, &self.bytes[p.start as usize..p.end as usize]),
+        };
+        hit.then_some((n, p.column))
     }
 
     /// Learns the name at place `k` (`None`: one not to match), forgetting
     /// those learnt at `k` and after.
     fn learn(&mut self, k: usize, raw: Option<&[u8]>, column: Option<usize>) {
-        if let Some(&(start, _, _)) = self.places.get(k) {
-            self.bytes.truncate(start as usize);
+        if let Some(p) = self.places.get(k) {
+            self.bytes.truncate(p.start as usize);
             self.places.truncate(k);
         }
-        let start = self.bytes.len() as u32;
+        let start = self.bytes.len();
         if let Some(raw) = raw {
             self.bytes.extend_from_slice(raw);
             self.bytes.push(b'"');
         }
-        self.places.push((start, self.bytes.len() as u32, column));
+        let name = &self.bytes[start..];
+        let mut head = [0u8; 8];
+        let n = name.len().min(8);
+        head[..n].copy_from_slice(&name[..n]);
+        self.places.push(Place {
+            start: start as u32,
+            end: self.bytes.len() as u32,
+            column,
+            head: u64::from_le_bytes(head),
+        });
     }
+}
+
+/// The 8 bytes of `b` from `at`, as a word.
+#[inline]
+fn word(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"))
 }
 
 /// Whether `rest` starts with `name`: a short name in one or two words
 /// (a call to `memcmp` costs more than the comparison).
 #[inline]
 fn starts_with(rest: &[u8], name: &[u8]) -> bool {
-    let word = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8"));
     let n = name.len();
     match n {
         8..=16 if rest.len() >= n => {
