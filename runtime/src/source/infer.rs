@@ -46,7 +46,10 @@ pub enum JsonType {
 /// fields, the others are found by a hash index (so a record of 50,000 keys
 /// costs linear time, not quadratic).
 #[derive(Clone, Debug, Default)]
-pub struct JsonFields(Vec<(String, JsonType)>, Option<HashMap<Vec<u8>, usize>>);
+pub struct JsonFields(
+    Vec<(String, JsonType)>,
+    Option<Box<HashMap<Vec<u8>, usize>>>,
+);
 
 /// Fields from which a look-up goes through the index.
 const INDEX_FROM: usize = 16;
@@ -82,11 +85,8 @@ impl JsonFields {
             }
             None if self.0.len() >= INDEX_FROM => {
                 let index = self.0.iter().enumerate();
-                self.1 = Some(
-                    index
-                        .map(|(i, (k, _))| (k.as_bytes().to_vec(), i))
-                        .collect(),
-                );
+                let index = index.map(|(i, (k, _))| (k.as_bytes().to_vec(), i));
+                self.1 = Some(Box::new(index.collect()));
             }
             None => {}
         }
