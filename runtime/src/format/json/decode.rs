@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder, StringBuilder};
+use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder, StringArray};
 use arrow::datatypes::{
     Date32Type, Float64Type, Int32Type, Int64Type, SchemaRef, TimestampMicrosecondType,
 };
@@ -94,7 +94,8 @@ enum Builder {
     I32(PrimitiveBuilder<Int32Type>),
     I64(PrimitiveBuilder<Int64Type>),
     F64(PrimitiveBuilder<Float64Type>),
-    Str(StringBuilder),
+    /// A string column, built as bytes (see [`Builder::finish`]).
+    Str(BinaryBuilder),
     Bin(BinaryBuilder),
     Ts(PrimitiveBuilder<TimestampMicrosecondType>),
     Date(PrimitiveBuilder<Date32Type>),
@@ -155,7 +156,7 @@ impl SpecializedDecoder {
                     Ty::I32 => Builder::I32(PrimitiveBuilder::with_capacity(rows)),
                     Ty::I64 => Builder::I64(PrimitiveBuilder::with_capacity(rows)),
                     Ty::F64 => Builder::F64(PrimitiveBuilder::with_capacity(rows)),
-                    Ty::Str => Builder::Str(StringBuilder::with_capacity(rows, rows * 8)),
+                    Ty::Str => Builder::Str(BinaryBuilder::with_capacity(rows, rows * 8)),
                     Ty::Bin => Builder::Bin(BinaryBuilder::with_capacity(rows, rows * 8)),
                     Ty::Ts => Builder::Ts(PrimitiveBuilder::with_capacity(rows).with_data_type(dt)),
                     Ty::Date => Builder::Date(PrimitiveBuilder::with_capacity(rows)),
@@ -225,7 +226,7 @@ impl SpecializedDecoder {
     }
 
     fn finish(&self, b: &mut [Builder], rows: usize) -> Option<RecordBatch> {
-        let columns: Vec<ArrayRef> = b.iter_mut().map(Builder::finish).collect();
+        let columns: Vec<ArrayRef> = b.iter_mut().map(Builder::finish).collect::<Option<_>>()?;
         // With no column read, the batch still has its rows.
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         RecordBatch::try_new_with_options(self.arrow.clone(), columns, &options).ok()
@@ -415,32 +416,45 @@ fn value(s: &mut Scanner<'_>) -> Option<Val> {
 
 /// A string value's text: borrowed when it has no escapes.
 fn string<'a>(line: &'a [u8], v: Val, scratch: &'a mut String) -> Option<&'a str> {
+    std::str::from_utf8(string_bytes(line, v, scratch)?).ok()
+}
+
+/// A string value's UTF-8 bytes (the scanner checked them): borrowed when
+/// it has no escapes.
+#[inline]
+fn string_bytes<'a>(line: &'a [u8], v: Val, scratch: &'a mut String) -> Option<&'a [u8]> {
     let raw = &line[v.start as usize..v.end as usize];
     match v.kind {
-        Kind::Str { escaped: false } => std::str::from_utf8(raw).ok(),
+        Kind::Str { escaped: false } => Some(raw),
         Kind::Str { escaped: true } => {
             *scratch = serde_json::from_slice(&line[v.start as usize - 1..=v.end as usize]).ok()?;
-            Some(scratch.as_str())
+            Some(scratch.as_bytes())
         }
         _ => None,
     }
 }
 
 /// A number's text (checked JSON number grammar, so ASCII).
-fn number(line: &[u8], v: Val) -> &str {
-    std::str::from_utf8(&line[v.start as usize..v.end as usize]).unwrap_or_default()
+#[inline]
+fn number(line: &[u8], v: Val) -> &[u8] {
+    &line[v.start as usize..v.end as usize]
+}
+
+/// A JSON number as a double, correctly rounded (as `str::parse`).
+#[inline]
+fn double(text: &[u8]) -> Option<f64> {
+    lexical_core::parse(text).ok()
 }
 
 /// Jackson's VALUE_NUMBER_INT read as a long: an integer token that fits.
 #[inline]
-fn long(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
+fn long(b: &[u8]) -> Option<i64> {
     let (neg, digits) = match b.first() {
         Some(b'-') => (true, &b[1..]),
         _ => (false, b),
     };
     if digits.is_empty() || digits.len() > 18 {
-        return text.parse().ok();
+        return lexical_core::parse(b).ok();
     }
     let mut v: i64 = 0;
     for &d in digits {
@@ -475,8 +489,9 @@ impl Builder {
             return Some(());
         }
         match self {
+            // Bytes the scanner checked as UTF-8, checked again once a batch.
             Builder::Str(b) => match v.kind {
-                Kind::Str { .. } => b.append_value(string(line, v, scratch)?),
+                Kind::Str { .. } => b.append_value(string_bytes(line, v, scratch)?),
                 Kind::Number => b.append_value(number(line, v)),
                 Kind::True => b.append_value("true"),
                 Kind::False => b.append_value("false"),
@@ -491,7 +506,7 @@ impl Builder {
                 _ => return None,
             },
             Builder::F64(b) => match v.kind {
-                Kind::Number => b.append_value(number(line, v).parse().ok()?),
+                Kind::Number => b.append_value(double(number(line, v))?),
                 Kind::Str { .. } => b.append_value(json_special_double(string(line, v, scratch)?)?),
                 _ => return None,
             },
@@ -504,8 +519,7 @@ impl Builder {
                 Kind::Str { .. } => b.append_value(parse_timestamp(string(line, v, scratch)?)?),
                 // A JSON integer is seconds since the epoch, as in Spark.
                 Kind::Number => b.append_value(
-                    number(line, v)
-                        .parse::<i64>()
+                    lexical_core::parse::<i64>(number(line, v))
                         .ok()?
                         .checked_mul(1_000_000)?,
                 ),
@@ -523,17 +537,20 @@ impl Builder {
         Some(())
     }
 
-    fn finish(&mut self) -> ArrayRef {
-        match self {
+    /// The column built (`None`: a string column that is not UTF-8, which
+    /// the scanner's checks rule out; the block would go to the exact paths).
+    fn finish(&mut self) -> Option<ArrayRef> {
+        Some(match self {
             Builder::Bool(b) => Arc::new(b.finish()),
             Builder::I32(b) => Arc::new(b.finish()),
             Builder::I64(b) => Arc::new(b.finish()),
             Builder::F64(b) => Arc::new(b.finish()),
-            Builder::Str(b) => Arc::new(b.finish()),
+            // One UTF-8 check over the batch, not one call per value.
+            Builder::Str(b) => Arc::new(StringArray::try_from_binary(b.finish()).ok()?),
             Builder::Bin(b) => Arc::new(b.finish()),
             Builder::Ts(b) => Arc::new(b.finish()),
             Builder::Date(b) => Arc::new(b.finish()),
-        }
+        })
     }
 }
 
@@ -577,6 +594,50 @@ mod tests {
             .expect("good lines");
         let a = b[0].column(0).as_primitive::<Int64Type>();
         assert_eq!(a.values().to_vec(), [1, 2]);
+    }
+
+    #[test]
+    fn numbers_parse_as_rust_parses_their_text() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.1",
+            "1e999",
+            "-1e999",
+            "1e-999",
+            "4.9e-324",
+            "2.2250738585072014e-308",
+            "1.7976931348623157e308",
+            "123456789012345678901234567890",
+            "9007199254740993",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "1.5E+3",
+            "-12.500e-2",
+            "4.678311325",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits(x);
+            if f.is_finite() {
+                texts.push(format!("{f:e}"));
+                texts.push(format!("{}", f / 1e300));
+            }
+            texts.push(format!("{}", x as i64 >> (x % 64)));
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            let want = t.parse::<f64>().unwrap();
+            assert_eq!(double(b).map(f64::to_bits), Some(want.to_bits()), "{t}");
+            assert_eq!(long(b), t.parse::<i64>().ok(), "{t}");
+        }
     }
 
     #[test]
