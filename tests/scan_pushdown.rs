@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use sqlc::ExecMode;
 
 #[test]
 fn example_2_with_its_filter_on_the_scan_matches_spark() {
@@ -35,4 +36,21 @@ fn example_2_with_its_filter_on_the_scan_matches_spark() {
         );
         q.stop().unwrap();
     }
+}
+
+#[test]
+fn comparisons_with_literals_are_pushed_for_statistics() {
+    let spark = session(ExecMode::Jit);
+    let df = activity_stream(&spark, &activity_data())
+        .where_("5 < Index AND x <= 1.5 AND gt >= 'sit' AND Index + 1 > 2")
+        .unwrap()
+        .select(["gt"])
+        .unwrap();
+    let plan = df.explain().unwrap();
+    assert!(
+        plan.contains(
+            "pre-filter [Index is not null, Index > 5, x is not null, x <= 1.5, gt is not null, gt >= \"sit\"]"
+        ),
+        "{plan}"
+    );
 }

@@ -67,13 +67,16 @@ def report(path):
         runs[(engine, ex)].append(float(secs))
     med = {k: statistics.median(v) for k, v in runs.items()}
     engines = ["sqlc_all", "sqlc_per_file", "duckdb", "polars"]
+    base = any(e == "base_all" for e, _ in runs)  # SQLC_BASE: another build
+    if base:
+        engines.append("base_all")
     print(f"{'example':<8}" + "".join(f"{e:>15}" for e in engines)
-          + f"{'all vs duckdb':>15}{'all vs polars':>15}")
+          + f"{'all vs duckdb':>15}{'all vs polars':>15}" + (f"{'all vs base':>15}" if base else ""))
     for ex in ("ex1", "ex2", "ex3"):
         row = [med.get((e, ex)) for e in engines]
         cells = "".join(f"{v:>14.3f}s" if v else f"{'-':>15}" for v in row)
         sp = lambda peer: f"{peer / row[0]:>14.2f}x" if peer and row[0] else f"{'-':>15}"
-        print(f"{ex:<8}{cells}{sp(row[2])}{sp(row[3])}")
+        print(f"{ex:<8}{cells}{sp(row[2])}{sp(row[3])}" + (sp(row[4]) if base else ""))
     print(f"(medians of {max(len(v) for v in runs.values())} rounds; "
           "speed-up = peer time / sqlc all-files time)")
 

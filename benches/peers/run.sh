@@ -11,6 +11,8 @@
 # Needs target/release/sqlc (cargo build --release) and python3 with venv;
 # DuckDB and Polars come from PyPI into ${SQLC_CACHE:-~/.cache/sqlc}/peers-venv.
 # SQLC_EXEC=interpret runs sqlc's interpreted twin instead of the JIT.
+# SQLC_BASE=PATH also times another sqlc binary (a build to compare with:
+# before and after a change) on all files at once, in the same rounds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -40,10 +42,11 @@ for n in 1 2 3; do
   sed 's/, *maxFilesPerTrigger *= *1//' "$root/examples/sql/ex$n.sql" >"$work/ex$n-all.sql"
 done
 
-time_sqlc() { # script → seconds
+base=${SQLC_BASE:-}
+time_sqlc() { # script [binary] → seconds
   local t0 t1
   t0=$(date +%s.%N)
-  "$sqlc" run "$1" --available-now --var "data=$data" >/dev/null 2>&1
+  "${2:-$sqlc}" run "$1" --available-now --var "data=$data" >/dev/null 2>&1
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
@@ -53,6 +56,9 @@ for r in $(seq "$rounds"); do
   for n in 1 2 3; do
     printf "sqlc_all\tex%s\t%s\n" "$n" "$(time_sqlc "$work/ex$n-all.sql")" >>"$results"
     printf "sqlc_per_file\tex%s\t%s\n" "$n" "$(time_sqlc "$work/ex$n-per-file.sql")" >>"$results"
+    if [ -n "$base" ]; then
+      printf "base_all\tex%s\t%s\n" "$n" "$(time_sqlc "$work/ex$n-all.sql" "$base")" >>"$results"
+    fi
   done
   "$venv/bin/python" "$here/peers.py" "$data" >>"$results"
   echo "round $r of $rounds done (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2

@@ -1,7 +1,9 @@
 //! What a query reads of each relation it scans: the columns any operator
 //! above the scan uses (projection pushdown), and the conjuncts of a filter
 //! right above the scan that a file decoder can test on raw bytes before
-//! decoding a record (Sparser-style pre-filtering). Computed from the
+//! decoding a record (Sparser-style pre-filtering), or against a file's
+//! statistics (a Parquet row group whose min/max exclude a comparison is not
+//! read). Computed from the
 //! logical plan once per query; the runtime's file sources decode only the
 //! listed columns (the others come out as nulls) and may drop nothing the
 //! exact predicate would keep — the filter still runs after decoding.
@@ -36,12 +38,43 @@ pub enum PushedFilter {
     },
     /// The column is not null (`IS NOT NULL`, implied by any of the above).
     NotNull { column: usize },
+    /// `column op bound` (`=`, `<`, `<=`, `>`, `>=`, the column on the left;
+    /// `5 < x` is pushed as `x > 5`), for a bigint, int, double or string
+    /// column compared with a literal of its own type. Tested against
+    /// statistics only (no byte test).
+    Compare {
+        column: usize,
+        op: BinaryOp,
+        bound: Bound,
+    },
+}
+
+/// The literal a pushed comparison bounds its column by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// A bigint or int column's bound.
+    Long(i64),
+    /// A double column's bound, as its bits (so the filter compares as `Eq`).
+    Double(u64),
+    Str(String),
+}
+
+impl fmt::Display for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Bound::Long(v) => write!(f, "{v}"),
+            Bound::Double(bits) => write!(f, "{}", f64::from_bits(*bits)),
+            Bound::Str(s) => write!(f, "{s:?}"),
+        }
+    }
 }
 
 impl PushedFilter {
     pub fn column(&self) -> usize {
         match self {
-            PushedFilter::Contains { column, .. } | PushedFilter::NotNull { column } => *column,
+            PushedFilter::Contains { column, .. }
+            | PushedFilter::NotNull { column }
+            | PushedFilter::Compare { column, .. } => *column,
         }
     }
 }
@@ -87,6 +120,16 @@ impl ScanSpec {
                             .join(" and ")
                     ),
                     PushedFilter::NotNull { column } => format!("{} is not null", name(*column)),
+                    PushedFilter::Compare { column, op, bound } => {
+                        let op = match op {
+                            BinaryOp::Eq => "=",
+                            BinaryOp::Lt => "<",
+                            BinaryOp::LtEq => "<=",
+                            BinaryOp::Gt => ">",
+                            _ => ">=",
+                        };
+                        format!("{} {op} {bound}", name(*column))
+                    }
                 })
                 .collect();
             out.push_str(&format!(", pre-filter [{}]", f.join(", ")));
@@ -293,11 +336,14 @@ fn conjuncts(p: &TExpr, out: &mut Vec<PushedFilter>) {
                 }
             }
         }
-        TExprKind::Binary {
-            op: BinaryOp::Eq,
-            left,
-            right,
-        } => {
+        TExprKind::Binary { op, left, right } if op.is_comparison() => {
+            if let Some(f) = comparison(*op, left, right) {
+                out.push(PushedFilter::NotNull { column: f.column() });
+                out.push(f);
+            }
+            if *op != BinaryOp::Eq {
+                return;
+            }
             let pair = match (&left.kind, &right.kind) {
                 (_, TExprKind::Literal(Scalar::Utf8(s))) => string_column(left).zip(Some(s)),
                 (TExprKind::Literal(Scalar::Utf8(s)), _) => string_column(right).zip(Some(s)),
@@ -315,6 +361,61 @@ fn conjuncts(p: &TExpr, out: &mut Vec<PushedFilter>) {
         }
         _ => {}
     }
+}
+
+/// `left op right` as a column compared with a literal of its type, the
+/// column on the left, if it is one.
+fn comparison(op: BinaryOp, left: &TExpr, right: &TExpr) -> Option<PushedFilter> {
+    use BinaryOp::*;
+    // A literal, or a literal the coercion cast to the column's type.
+    let literal = |e: &TExpr| match &e.kind {
+        TExprKind::Literal(v) => Some(v.clone()),
+        TExprKind::Cast { arg } => match (&arg.kind, &e.ty) {
+            (TExprKind::Literal(Scalar::Int32(v)), DataType::Int64) => {
+                Some(Scalar::Int64(*v as i64))
+            }
+            (TExprKind::Literal(Scalar::Int32(v)), DataType::Float64) => {
+                Some(Scalar::Float64(*v as f64))
+            }
+            (TExprKind::Literal(Scalar::Int64(v)), DataType::Float64)
+                if v.unsigned_abs() < 1 << 53 =>
+            {
+                Some(Scalar::Float64(*v as f64))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let (column, literal, op) = match (&left.kind, &right.kind) {
+        (TExprKind::Column { index, .. }, _) => (*index, &literal(right)?, op),
+        (_, TExprKind::Column { index, .. }) => {
+            let flipped = match op {
+                Lt => Gt,
+                LtEq => GtEq,
+                Gt => Lt,
+                GtEq => LtEq,
+                other => other,
+            };
+            (*index, &literal(left)?, flipped)
+        }
+        _ => return None,
+    };
+    let column_type = if matches!(left.kind, TExprKind::Column { .. }) {
+        &left.ty
+    } else {
+        &right.ty
+    };
+    if !matches!(op, Eq | Lt | LtEq | Gt | GtEq) || literal.data_type() != *column_type {
+        return None;
+    }
+    let bound = match literal {
+        Scalar::Int64(v) => Bound::Long(*v),
+        Scalar::Int32(v) => Bound::Long(i64::from(*v)),
+        Scalar::Float64(v) if !v.is_nan() => Bound::Double(v.to_bits()),
+        Scalar::Utf8(s) => Bound::Str(s.clone()),
+        _ => return None,
+    };
+    Some(PushedFilter::Compare { column, op, bound })
 }
 
 /// The literal runs a string matching LIKE `pattern` must contain, or

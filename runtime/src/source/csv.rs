@@ -1,5 +1,6 @@
 //! Reading CSV with Spark's defaults and options (`header`, `sep` or
-//! `delimiter`, `quote`, `escape`, `nullValue`, `inferSchema`, `mode`).
+//! `delimiter`, `quote`, `escape`, `nullValue`, `inferSchema`, `mode`,
+//! `maxColumns`: a record of more fields fails the read in every mode).
 //! As Spark without `multiLine`, a record is a line, and blank lines are
 //! skipped; the header is the first line of each file.
 //!
@@ -21,8 +22,8 @@ use arrow::record_batch::RecordBatch;
 use sqlc_compiler::types::{DataType, Field, Schema};
 
 use super::infer::CsvType;
-use super::json::{corrupt_column_index, malformed, BATCH_ROWS};
-use super::lines::{line_number, lines};
+use super::json::{batch_rows, corrupt_column_index, malformed};
+use super::lines::{first_line_start, line_number, lines};
 use super::options::{Options, ParseMode};
 use super::parse::{parse_bool, parse_date, parse_double, parse_int, parse_long, parse_timestamp};
 use super::rows::{Cell, RowsBuilder};
@@ -38,7 +39,12 @@ pub struct CsvFormat {
     pub escape: u8,
     pub null_value: String,
     pub infer_schema: bool,
+    /// The most fields a record may have (Spark's `maxColumns`).
+    pub max_columns: usize,
 }
+
+/// Spark's default `maxColumns`.
+const MAX_COLUMNS: usize = 20_480;
 
 impl CsvFormat {
     /// Reads the options, with Spark's defaults.
@@ -55,7 +61,31 @@ impl CsvFormat {
             escape: options.get_char("escape", b'\\')?,
             null_value: options.get_str("nullValue", "").to_string(),
             infer_schema: options.get_bool("inferSchema", false)?,
+            max_columns: options
+                .get_positive_int("maxColumns")?
+                .unwrap_or(MAX_COLUMNS),
         })
+    }
+
+    /// Fails the read if a record has more fields than `maxColumns`, as
+    /// Spark's parser does in every mode. `line` gives its 1-based number.
+    pub fn check_width(
+        &self,
+        fields: usize,
+        path: &Path,
+        line: impl FnOnce() -> u64,
+    ) -> Result<()> {
+        if fields <= self.max_columns {
+            return Ok(());
+        }
+        Err(Error::bad_file(
+            path,
+            format!(
+                "the record at line {} has {fields} fields, more than maxColumns ({}); set the option maxColumns to read it",
+                line(),
+                self.max_columns
+            ),
+        ))
     }
 
     /// Splits one line into its fields, unquoting them; an empty field that
@@ -135,15 +165,15 @@ fn is_blank(line: &[u8]) -> bool {
 /// The column names of a header line, made safe as Spark does: empty names
 /// become `_c<i>`, and repeated names get their index appended.
 pub fn header_names(fields: &[String]) -> Vec<String> {
+    let mut counts = std::collections::HashMap::with_capacity(fields.len());
+    for f in fields {
+        *counts.entry(f.to_ascii_lowercase()).or_insert(0usize) += 1;
+    }
     fields
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let dup = fields
-                .iter()
-                .filter(|f| f.eq_ignore_ascii_case(name))
-                .count()
-                > 1;
+            let dup = counts[&name.to_ascii_lowercase()] > 1;
             if name.is_empty() {
                 format!("_c{i}")
             } else if dup {
@@ -155,9 +185,9 @@ pub fn header_names(fields: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The first non-blank line of `data`, split into fields.
+/// The first non-blank line of `data` (a whole file), split into fields.
 pub fn first_record(data: &[u8], format: &CsvFormat) -> Option<Vec<String>> {
-    let line = lines(data).find(|l| !is_blank(l))?;
+    let line = lines(&data[first_line_start(data)..]).find(|l| !is_blank(l))?;
     Some(
         format
             .split(line)
@@ -168,27 +198,31 @@ pub fn first_record(data: &[u8], format: &CsvFormat) -> Option<Vec<String>> {
 }
 
 /// Infers the types of the first `width` columns from the lines of
-/// `data[block]`; `skip_header` drops the block's first non-blank line.
+/// `data[block]` of the file at `path`; `skip_header` drops the block's
+/// first non-blank line.
 pub fn infer_block(
+    path: &Path,
     data: &[u8],
     block: Range<usize>,
     format: &CsvFormat,
     width: usize,
     skip_header: bool,
-) -> Vec<CsvType> {
+) -> Result<Vec<CsvType>> {
     let mut types = vec![CsvType::Null; width];
     let mut skip = skip_header;
-    for line in lines(&data[block]).filter(|l| !is_blank(l)) {
-        if std::mem::take(&mut skip) {
+    for (index, line) in lines(&data[block.clone()]).enumerate() {
+        if is_blank(line) || std::mem::take(&mut skip) {
             continue;
         }
-        for (t, v) in types.iter_mut().zip(format.split(line)) {
+        let fields = format.split(line);
+        format.check_width(fields.len(), path, || line_number(data, block.start, index))?;
+        for (t, v) in types.iter_mut().zip(fields) {
             if let Some(v) = v.filter(|v| *t != CsvType::Str && !format.is_null(Some(v))) {
                 *t = t.merge(CsvType::of(&v));
             }
         }
     }
-    types
+    Ok(types)
 }
 
 /// A CSV reader for one schema and set of options.
@@ -252,14 +286,14 @@ impl CsvReader {
     }
 
     /// Decodes the lines of `data[block]`, part of the file at `path`; the
-    /// block at offset 0 starts with the header if there is one.
+    /// file's first block starts with the header if there is one.
     pub fn decode_block(
         &self,
         path: &Path,
         data: &[u8],
         block: Range<usize>,
     ) -> Result<Vec<RecordBatch>> {
-        let header = self.format.header && block.start == 0;
+        let header = self.format.header && block.start == first_line_start(data);
         if let Some(batches) = self.fast(&data[block.clone()], header) {
             return Ok(batches);
         }
@@ -284,7 +318,7 @@ impl CsvReader {
             .with_delimiter(self.format.sep)
             .with_quote(self.format.quote)
             .with_escape(self.format.escape)
-            .with_batch_size(BATCH_ROWS)
+            .with_batch_size(batch_rows(width))
             .build_decoder();
         let expected = lines(bytes)
             .filter(|l| !is_blank(l))
@@ -389,6 +423,8 @@ impl CsvReader {
                 continue;
             }
             let tokens = self.format.split(line);
+            self.format
+                .check_width(tokens.len(), path, || line_number(data, block.start, index))?;
             let mut reason = (tokens.len() != self.data_fields.len()).then(|| {
                 format!(
                     "expected {} fields, found {}",
@@ -436,7 +472,7 @@ impl CsvReader {
                 cells.insert(i, corrupt);
             }
             rows.push(cells);
-            if rows.len() >= BATCH_ROWS {
+            if rows.len() >= batch_rows(self.data_fields.len()) {
                 out.push(rows.finish()?);
             }
         }

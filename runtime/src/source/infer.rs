@@ -11,6 +11,7 @@
 //! timestamp, boolean or string, and a column takes the narrowest type that
 //! holds all its values.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -41,9 +42,23 @@ pub enum JsonType {
 
 /// The fields of a JSON object type, in the order first seen. Look-ups take
 /// a hint, the position after the previous field: records usually list their
-/// fields in the same order, so most look-ups compare one name.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct JsonFields(Vec<(String, JsonType)>);
+/// fields in the same order, so most look-ups compare one name; past a few
+/// fields, the others are found by a hash index (so a record of 50,000 keys
+/// costs linear time, not quadratic).
+#[derive(Clone, Debug, Default)]
+pub struct JsonFields(
+    Vec<(String, JsonType)>,
+    Option<Box<HashMap<Vec<u8>, usize>>>,
+);
+
+/// Fields from which a look-up goes through the index.
+const INDEX_FROM: usize = 16;
+
+impl PartialEq for JsonFields {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
 
 impl JsonFields {
     /// No fields.
@@ -53,16 +68,29 @@ impl JsonFields {
 
     /// The position of field `name`, trying `hint` first.
     pub fn position(&self, name: &[u8], hint: usize) -> Option<usize> {
-        match self.0.get(hint) {
-            Some((k, _)) if k.as_bytes() == name => Some(hint),
-            _ => self.0.iter().position(|(k, _)| k.as_bytes() == name),
+        match (self.0.get(hint), &self.1) {
+            (Some((k, _)), _) if k.as_bytes() == name => Some(hint),
+            (_, Some(index)) => index.get(name).copied(),
+            (_, None) => self.0.iter().position(|(k, _)| k.as_bytes() == name),
         }
     }
 
     /// Adds a field of type null; returns its position.
     pub fn push(&mut self, name: &str) -> usize {
         self.0.push((name.to_string(), JsonType::Null));
-        self.0.len() - 1
+        let at = self.0.len() - 1;
+        match &mut self.1 {
+            Some(index) => {
+                index.insert(name.as_bytes().to_vec(), at);
+            }
+            None if self.0.len() >= INDEX_FROM => {
+                let index = self.0.iter().enumerate();
+                let index = index.map(|(i, (k, _))| (k.as_bytes().to_vec(), i));
+                self.1 = Some(Box::new(index.collect()));
+            }
+            None => {}
+        }
+        at
     }
 
     /// The type of the field at `i`.
@@ -215,13 +243,13 @@ pub fn infer_json_block(
         // may change it, so that a malformed line adds nothing.
         let outcome = match scan_line(line, &mut fields, Mode::Frozen) {
             Err(Stop::Change) => match check_line(line) {
-                Ok(()) => scan_line(line, &mut fields, Mode::Grow),
+                Ok(_) => scan_line(line, &mut fields, Mode::Grow),
                 Err(reason) => Err(Stop::Malformed(reason)),
             },
             other => other,
         };
         match outcome {
-            Ok(()) => {}
+            Ok(_) => {}
             Err(Stop::Change) => unreachable!("only frozen scans stop for a change"),
             Err(Stop::Malformed(reason)) => match mode {
                 ParseMode::Permissive => corrupt = true,

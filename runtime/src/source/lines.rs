@@ -1,19 +1,50 @@
-//! Lines of a mapped file: splitting a file into blocks of whole lines (the
-//! unit of parallel decoding), iterating lines, and numbering them for errors.
+//! Lines of a mapped file, as Hadoop's line reader (Spark's, for JSON, CSV
+//! and text) splits them: a line ends at `\n`, `\r` or `\r\n`, and a UTF-8
+//! byte-order mark at the start of a file is not part of its first line.
+//! Splitting a file into blocks of whole lines (the unit of parallel
+//! decoding), iterating lines, and numbering them for errors.
 
 use std::ops::Range;
 
-/// Splits `data` into consecutive ranges of about `target` bytes, each ending
-/// just after a newline (or at the end of the data).
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The index just after the line end that starts at `at` (a `\n`, `\r`,
+/// or `\r\n`), in `data`.
+#[inline]
+fn after_line_end(data: &[u8], at: usize) -> usize {
+    if data[at] == b'\r' && data.get(at + 1) == Some(&b'\n') {
+        at + 2
+    } else {
+        at + 1
+    }
+}
+
+/// Where the first line of `data` (a whole file) starts: after a
+/// byte-order mark.
+pub fn first_line_start(data: &[u8]) -> usize {
+    if data.starts_with(BOM) {
+        BOM.len()
+    } else {
+        0
+    }
+}
+
+/// Splits `data` (a whole file) into consecutive ranges of about `target`
+/// bytes, each ending just after a line end (or at the end of the data);
+/// the first starts after a byte-order mark.
 pub fn split_blocks(data: &[u8], target: usize) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut start = 0;
+    let mut start = first_line_start(data);
     while start < data.len() {
         let probe = (start + target.max(1)).min(data.len());
         let end = if probe == data.len() {
             probe
         } else {
-            memchr::memchr(b'\n', &data[probe..]).map_or(data.len(), |i| probe + i + 1)
+            // A `\n` right after the probe may end a `\r\n` before it: the
+            // block then ends after it, the line end is whole either way.
+            memchr::memchr2(b'\n', b'\r', &data[probe..])
+                .map_or(data.len(), |i| after_line_end(data, probe + i))
         };
         out.push(start..end);
         start = end;
@@ -21,8 +52,8 @@ pub fn split_blocks(data: &[u8], target: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// The lines of `block`, without their `\n` or `\r\n`. A final line without a
-/// newline is included if it is not empty.
+/// The lines of `block`, without their line ends. A final line without a
+/// line end is included if it is not empty.
 pub fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
     lines_at(block).map(|(_, line)| line)
 }
@@ -35,10 +66,16 @@ pub fn lines_at(block: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
             return None;
         }
         let start = at;
-        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
-        at = end + 1;
-        let line = &block[start..end];
-        Some((start, line.strip_suffix(b"\r").unwrap_or(line)))
+        match memchr::memchr2(b'\n', b'\r', &block[start..]) {
+            Some(i) => {
+                at = after_line_end(block, start + i);
+                Some((start, &block[start..start + i]))
+            }
+            None => {
+                at = block.len();
+                Some((start, &block[start..]))
+            }
+        }
     })
 }
 
@@ -49,9 +86,13 @@ pub fn is_blank(line: &[u8]) -> bool {
 }
 
 /// The 1-based line number in the file of line `index` of the block that
-/// starts at byte `block_start` of `data`.
+/// starts at byte `block_start` of `data` (a block starts after a line end).
 pub fn line_number(data: &[u8], block_start: usize, index: usize) -> u64 {
-    (memchr::memchr_iter(b'\n', &data[..block_start]).count() + index + 1) as u64
+    let before = &data[..block_start];
+    let ends = memchr::memchr2_iter(b'\n', b'\r', before)
+        .filter(|&i| !(before[i] == b'\r' && before.get(i + 1) == Some(&b'\n')))
+        .count();
+    (ends + index + 1) as u64
 }
 
 #[cfg(test)]
@@ -80,5 +121,39 @@ mod tests {
         assert_eq!(l, vec![&b"a"[..], b"", b" b"]);
         assert!(is_blank(b" \t"));
         assert!(!is_blank(b" {"));
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_as_in_hadoop() {
+        let data = b"a\rb\r\nc\n\rd\r";
+        let l: Vec<&[u8]> = lines(data).collect();
+        assert_eq!(l, vec![&b"a"[..], b"b", b"c", b"", b"d"]);
+        // Blocks never split a `\r\n`, wherever the probe falls.
+        for target in 1..data.len() {
+            let blocks = split_blocks(data, target);
+            let all: Vec<&[u8]> = blocks
+                .iter()
+                .flat_map(|r| lines(&data[r.clone()]))
+                .collect();
+            assert_eq!(all, l, "target {target}");
+            for r in &blocks {
+                let index = lines(&data[r.clone()]).count();
+                assert_eq!(
+                    line_number(data, r.end, 0) - line_number(data, r.start, 0),
+                    index as u64
+                );
+            }
+        }
+        assert_eq!(line_number(data, 5, 0), 3, "`c` is line 3");
+        assert_eq!(line_number(data, 8, 0), 5, "`d` is line 5");
+    }
+
+    #[test]
+    fn a_bom_at_the_start_of_a_file_is_skipped() {
+        let data = b"\xef\xbb\xbfa\nb";
+        let blocks = split_blocks(data, 100);
+        assert_eq!(blocks, vec![3..6]);
+        assert_eq!(split_blocks(BOM, 100), Vec::<Range<usize>>::new());
+        assert_eq!(line_number(data, 3, 1), 2);
     }
 }

@@ -56,11 +56,9 @@ pub fn canonical_schema(schema: &ArrowSchema, what: &str) -> Result<Schema> {
 /// ignoring case, as Spark does with its default `spark.sql.caseSensitive`.
 pub fn check_unique_names(schema: &Schema) -> Result<()> {
     fn check(fields: &[Field]) -> Result<()> {
-        for (i, f) in fields.iter().enumerate() {
-            if fields[..i]
-                .iter()
-                .any(|g| g.name.eq_ignore_ascii_case(&f.name))
-            {
+        let mut seen = std::collections::HashSet::with_capacity(fields.len());
+        for f in fields {
+            if !seen.insert(f.name.to_ascii_lowercase()) {
                 return Err(Error::analysis("COLUMN_ALREADY_EXISTS", format!(
                     "The column `{}` already exists. Choose another name or rename the existing column.",
                     f.name.to_lowercase()

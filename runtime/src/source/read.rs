@@ -17,7 +17,7 @@ use sqlc_compiler::types::Schema;
 use super::csv::{first_record, header_names, infer_block, CsvFormat, CsvReader};
 use super::file_listing::{list_files, ListingOptions};
 use super::infer::{infer_json_block, CsvType, JsonInference};
-use super::lines::split_blocks;
+use super::lines::{first_line_start, split_blocks};
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
 use super::parquet::{parquet_schema, ParquetReader};
@@ -216,13 +216,14 @@ pub fn infer_schema(
             if format.infer_schema {
                 let header = format.header;
                 let parts = par_blocks(files, |f, r| {
-                    Ok(infer_block(
+                    infer_block(
+                        &f.path,
                         f.bytes(),
                         r.clone(),
                         &format,
                         names.len(),
-                        header && r.start == 0,
-                    ))
+                        header && r.start == first_line_start(f.bytes()),
+                    )
                 })?;
                 types = parts
                     .into_iter()

@@ -16,9 +16,10 @@
 //! Cranelift: the per-column work is one `match` on a type fixed per query,
 //! which the branch predictor resolves; there was nothing left to compile.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder, StringBuilder};
+use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder, StringArray};
 use arrow::datatypes::{
     Date32Type, Float64Type, Int32Type, Int64Type, SchemaRef, TimestampMicrosecondType,
 };
@@ -58,6 +59,9 @@ const ABSENT: Val = Val {
     end: 0,
 };
 
+/// Read columns from which names are looked up by a hash index.
+const INDEX_FROM: usize = 16;
+
 /// A column's type, as the decoder builds it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ty {
@@ -78,6 +82,8 @@ pub struct SpecializedDecoder {
     types: Vec<Ty>,
     /// Bit `n` set when some column's name is `n` bytes long (`n` < 64).
     lengths: u64,
+    /// The columns by name, when there are too many to compare in turn.
+    index: Option<HashMap<Box<[u8]>, usize>>,
     arrow: SchemaRef,
     prefilter: Option<Prefilter>,
 }
@@ -88,7 +94,8 @@ enum Builder {
     I32(PrimitiveBuilder<Int32Type>),
     I64(PrimitiveBuilder<Int64Type>),
     F64(PrimitiveBuilder<Float64Type>),
-    Str(StringBuilder),
+    /// A string column, built as bytes (see [`Builder::finish`]).
+    Str(BinaryBuilder),
     Bin(BinaryBuilder),
     Ts(PrimitiveBuilder<TimestampMicrosecondType>),
     Date(PrimitiveBuilder<Date32Type>),
@@ -116,12 +123,21 @@ impl SpecializedDecoder {
                 lengths |= 1 << f.name.len();
             }
         }
+        let names: Vec<Box<[u8]>> = data
+            .fields
+            .iter()
+            .map(|f| f.name.as_bytes().into())
+            .collect();
         Some(SpecializedDecoder {
-            names: data
-                .fields
-                .iter()
-                .map(|f| f.name.as_bytes().into())
-                .collect(),
+            index: (names.len() > INDEX_FROM).then(|| {
+                names
+                    .iter()
+                    .cloned()
+                    .enumerate()
+                    .map(|(i, n)| (n, i))
+                    .collect()
+            }),
+            names,
             types,
             lengths,
             arrow: data.to_arrow(),
@@ -140,7 +156,7 @@ impl SpecializedDecoder {
                     Ty::I32 => Builder::I32(PrimitiveBuilder::with_capacity(rows)),
                     Ty::I64 => Builder::I64(PrimitiveBuilder::with_capacity(rows)),
                     Ty::F64 => Builder::F64(PrimitiveBuilder::with_capacity(rows)),
-                    Ty::Str => Builder::Str(StringBuilder::with_capacity(rows, rows * 8)),
+                    Ty::Str => Builder::Str(BinaryBuilder::with_capacity(rows, rows * 8)),
                     Ty::Bin => Builder::Bin(BinaryBuilder::with_capacity(rows, rows * 8)),
                     Ty::Ts => Builder::Ts(PrimitiveBuilder::with_capacity(rows).with_data_type(dt)),
                     Ty::Date => Builder::Date(PrimitiveBuilder::with_capacity(rows)),
@@ -159,7 +175,10 @@ impl SpecializedDecoder {
         if self.names.get(hint).is_some_and(|n| **n == *key) {
             return Some(hint);
         }
-        self.names.iter().position(|n| **n == *key)
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.names.iter().position(|n| **n == *key),
+        }
     }
 
     /// Decodes the lines of `bytes` into batches of at most `batch_rows`
@@ -178,6 +197,7 @@ impl SpecializedDecoder {
         let mut b = self.builders(batch_rows);
         let mut rows = 0;
         let mut text = String::new();
+        let mut known = KnownNames::default();
         let prefilter = self.prefilter.as_ref().filter(|_| reject);
         for line in lines(bytes) {
             if is_blank(line) {
@@ -187,7 +207,7 @@ impl SpecializedDecoder {
                 b.iter_mut().for_each(Builder::null);
             } else {
                 vals.fill(ABSENT);
-                self.scan_line(line, &mut vals)?;
+                self.scan_line(line, &mut vals, &mut known)?;
                 for (builder, v) in b.iter_mut().zip(&vals) {
                     builder.push(line, *v, &mut text)?;
                 }
@@ -206,37 +226,47 @@ impl SpecializedDecoder {
     }
 
     fn finish(&self, b: &mut [Builder], rows: usize) -> Option<RecordBatch> {
-        let columns: Vec<ArrayRef> = b.iter_mut().map(Builder::finish).collect();
+        let columns: Vec<ArrayRef> = b.iter_mut().map(Builder::finish).collect::<Option<_>>()?;
         // With no column read, the batch still has its rows.
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         RecordBatch::try_new_with_options(self.arrow.clone(), columns, &options).ok()
     }
 
-    /// Scans one line (an object), noting where each read field's value is.
-    fn scan_line(&self, line: &[u8], vals: &mut [Val]) -> Option<()> {
+    /// Scans the record of one line (an object), noting where each read
+    /// field's value is; what follows the record is not read, as in Spark.
+    fn scan_line(&self, line: &[u8], vals: &mut [Val], known: &mut KnownNames) -> Option<()> {
         let mut s = Scanner::check(line);
+        s.bom();
         s.ws();
         if s.peek() != Some(b'{') {
             return None;
         }
         s.i += 1;
         s.ws();
-        if s.peek() == Some(b'}') {
-            s.i += 1;
-        } else {
+        if s.peek() != Some(b'}') {
             let mut hint = 0;
-            loop {
+            for k in 0.. {
                 s.ws();
                 if s.peek() != Some(b'"') {
                     return None;
                 }
-                let (raw, escaped) = s.raw_string().ok()?;
-                let column = if escaped {
-                    let open = s.i - raw.len() - 2;
-                    let key: String = serde_json::from_slice(&line[open..s.i]).ok()?;
-                    self.column(key.as_bytes(), hint)
-                } else {
-                    self.column(raw, hint)
+                let column = match known.matches(k, &line[s.i + 1..]) {
+                    Some((len, column)) => {
+                        s.i += 1 + len;
+                        column
+                    }
+                    None => {
+                        let (raw, escaped) = s.raw_key().ok()?;
+                        let column = if escaped {
+                            let open = s.i - raw.len() - 2;
+                            let key: String = serde_json::from_slice(&line[open..s.i]).ok()?;
+                            self.column(key.as_bytes(), hint)
+                        } else {
+                            self.column(raw, hint)
+                        };
+                        known.learn(k, (!escaped).then_some(raw), column);
+                        column
+                    }
                 };
                 s.ws();
                 if s.peek() != Some(b':') {
@@ -256,8 +286,88 @@ impl SpecializedDecoder {
                 }
             }
         }
-        s.ws();
-        (s.i == line.len()).then_some(())
+        Some(())
+    }
+}
+
+/// The field names of the lines scanned so far, by their place in the
+/// object, with their column: lines usually repeat them. A name that is,
+/// byte for byte with its closing quote, the one learnt at its place is
+/// known to be a well-formed name and known to be that column, so it is
+/// neither scanned nor looked up again.
+#[derive(Default)]
+struct KnownNames {
+    /// Each name learnt, then its closing quote, one after the other.
+    bytes: Vec<u8>,
+    /// Per place, in order.
+    places: Vec<Place>,
+}
+
+/// A place's name: where it lies in `bytes` (empty: none to match, as for
+/// a name with escapes), its column, and its first (up to) 8 bytes as a word.
+struct Place {
+    start: u32,
+    end: u32,
+    column: Option<usize>,
+    head: u64,
+}
+
+impl KnownNames {
+    /// The length (closing quote included) and column of the name at
+    /// place `k`, if `rest` (the line after the opening quote) starts with it.
+    #[inline]
+    fn matches(&self, k: usize, rest: &[u8]) -> Option<(usize, Option<usize>)> {
+        let p = self.places.get(k)?;
+        let n = (p.end - p.start) as usize;
+        let hit = match n {
+            0 => false,
+            1..=8 if rest.len() >= 8 => (word(rest, 0) ^ p.head) & (u64::MAX >> (64 - 8 * n)) == 0,
+            _ => starts_with(rest, &self.bytes[p.start as usize..p.end as usize]),
+        };
+        hit.then_some((n, p.column))
+    }
+
+    /// Learns the name at place `k` (`None`: one not to match), forgetting
+    /// those learnt at `k` and after.
+    fn learn(&mut self, k: usize, raw: Option<&[u8]>, column: Option<usize>) {
+        if let Some(p) = self.places.get(k) {
+            self.bytes.truncate(p.start as usize);
+            self.places.truncate(k);
+        }
+        let start = self.bytes.len();
+        if let Some(raw) = raw {
+            self.bytes.extend_from_slice(raw);
+            self.bytes.push(b'"');
+        }
+        let name = &self.bytes[start..];
+        let mut head = [0u8; 8];
+        let n = name.len().min(8);
+        head[..n].copy_from_slice(&name[..n]);
+        self.places.push(Place {
+            start: start as u32,
+            end: self.bytes.len() as u32,
+            column,
+            head: u64::from_le_bytes(head),
+        });
+    }
+}
+
+/// The 8 bytes of `b` from `at`, as a word.
+#[inline]
+fn word(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"))
+}
+
+/// Whether `rest` starts with `name`: a short name in one or two words
+/// (a call to `memcmp` costs more than the comparison).
+#[inline]
+fn starts_with(rest: &[u8], name: &[u8]) -> bool {
+    let n = name.len();
+    match n {
+        8..=16 if rest.len() >= n => {
+            word(rest, 0) == word(name, 0) && word(rest, n - 8) == word(name, n - 8)
+        }
+        _ => rest.starts_with(name),
     }
 }
 
@@ -306,32 +416,45 @@ fn value(s: &mut Scanner<'_>) -> Option<Val> {
 
 /// A string value's text: borrowed when it has no escapes.
 fn string<'a>(line: &'a [u8], v: Val, scratch: &'a mut String) -> Option<&'a str> {
+    std::str::from_utf8(string_bytes(line, v, scratch)?).ok()
+}
+
+/// A string value's UTF-8 bytes (the scanner checked them): borrowed when
+/// it has no escapes.
+#[inline]
+fn string_bytes<'a>(line: &'a [u8], v: Val, scratch: &'a mut String) -> Option<&'a [u8]> {
     let raw = &line[v.start as usize..v.end as usize];
     match v.kind {
-        Kind::Str { escaped: false } => std::str::from_utf8(raw).ok(),
+        Kind::Str { escaped: false } => Some(raw),
         Kind::Str { escaped: true } => {
             *scratch = serde_json::from_slice(&line[v.start as usize - 1..=v.end as usize]).ok()?;
-            Some(scratch.as_str())
+            Some(scratch.as_bytes())
         }
         _ => None,
     }
 }
 
 /// A number's text (checked JSON number grammar, so ASCII).
-fn number(line: &[u8], v: Val) -> &str {
-    std::str::from_utf8(&line[v.start as usize..v.end as usize]).unwrap_or_default()
+#[inline]
+fn number(line: &[u8], v: Val) -> &[u8] {
+    &line[v.start as usize..v.end as usize]
+}
+
+/// A JSON number as a double, correctly rounded (as `str::parse`).
+#[inline]
+fn double(text: &[u8]) -> Option<f64> {
+    lexical_core::parse(text).ok()
 }
 
 /// Jackson's VALUE_NUMBER_INT read as a long: an integer token that fits.
 #[inline]
-fn long(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
+fn long(b: &[u8]) -> Option<i64> {
     let (neg, digits) = match b.first() {
         Some(b'-') => (true, &b[1..]),
         _ => (false, b),
     };
     if digits.is_empty() || digits.len() > 18 {
-        return text.parse().ok();
+        return lexical_core::parse(b).ok();
     }
     let mut v: i64 = 0;
     for &d in digits {
@@ -366,8 +489,9 @@ impl Builder {
             return Some(());
         }
         match self {
+            // Bytes the scanner checked as UTF-8, checked again once a batch.
             Builder::Str(b) => match v.kind {
-                Kind::Str { .. } => b.append_value(string(line, v, scratch)?),
+                Kind::Str { .. } => b.append_value(string_bytes(line, v, scratch)?),
                 Kind::Number => b.append_value(number(line, v)),
                 Kind::True => b.append_value("true"),
                 Kind::False => b.append_value("false"),
@@ -382,7 +506,7 @@ impl Builder {
                 _ => return None,
             },
             Builder::F64(b) => match v.kind {
-                Kind::Number => b.append_value(number(line, v).parse().ok()?),
+                Kind::Number => b.append_value(double(number(line, v))?),
                 Kind::Str { .. } => b.append_value(json_special_double(string(line, v, scratch)?)?),
                 _ => return None,
             },
@@ -395,8 +519,7 @@ impl Builder {
                 Kind::Str { .. } => b.append_value(parse_timestamp(string(line, v, scratch)?)?),
                 // A JSON integer is seconds since the epoch, as in Spark.
                 Kind::Number => b.append_value(
-                    number(line, v)
-                        .parse::<i64>()
+                    lexical_core::parse::<i64>(number(line, v))
                         .ok()?
                         .checked_mul(1_000_000)?,
                 ),
@@ -414,17 +537,20 @@ impl Builder {
         Some(())
     }
 
-    fn finish(&mut self) -> ArrayRef {
-        match self {
+    /// The column built (`None`: a string column that is not UTF-8, which
+    /// the scanner's checks rule out; the block would go to the exact paths).
+    fn finish(&mut self) -> Option<ArrayRef> {
+        Some(match self {
             Builder::Bool(b) => Arc::new(b.finish()),
             Builder::I32(b) => Arc::new(b.finish()),
             Builder::I64(b) => Arc::new(b.finish()),
             Builder::F64(b) => Arc::new(b.finish()),
-            Builder::Str(b) => Arc::new(b.finish()),
+            // One UTF-8 check over the batch, not one call per value.
+            Builder::Str(b) => Arc::new(StringArray::try_from_binary(b.finish()).ok()?),
             Builder::Bin(b) => Arc::new(b.finish()),
             Builder::Ts(b) => Arc::new(b.finish()),
             Builder::Date(b) => Arc::new(b.finish()),
-        }
+        })
     }
 }
 
@@ -461,6 +587,133 @@ mod tests {
             .value(1)
             .is_nan());
         assert_eq!(b[1].column(0).null_count(), 1);
+        // A record is read up to its end, after a byte-order mark, and
+        // lines end at `\r` too (Spark reads these lines so).
+        let b = decoder()
+            .decode(b"\xef\xbb\xbf{\"a\":1} x\r{\"a\":2}{\"a\":3}", 10, false)
+            .expect("good lines");
+        let a = b[0].column(0).as_primitive::<Int64Type>();
+        assert_eq!(a.values().to_vec(), [1, 2]);
+    }
+
+    #[test]
+    fn numbers_parse_as_rust_parses_their_text() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.1",
+            "1e999",
+            "-1e999",
+            "1e-999",
+            "4.9e-324",
+            "2.2250738585072014e-308",
+            "1.7976931348623157e308",
+            "123456789012345678901234567890",
+            "9007199254740993",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "1.5E+3",
+            "-12.500e-2",
+            "4.678311325",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = f64::from_bits(x);
+            if f.is_finite() {
+                texts.push(format!("{f:e}"));
+                texts.push(format!("{}", f / 1e300));
+            }
+            texts.push(format!("{}", x as i64 >> (x % 64)));
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            let want = t.parse::<f64>().unwrap();
+            assert_eq!(double(b).map(f64::to_bits), Some(want.to_bits()), "{t}");
+            assert_eq!(long(b), t.parse::<i64>().ok(), "{t}");
+        }
+    }
+
+    #[test]
+    fn short_names_compare_as_slices_do() {
+        let name = b"Creation_Time\"tail";
+        for n in 0..name.len() {
+            for rest_len in 0..=name.len() {
+                for flip in 0..rest_len {
+                    let mut rest = name[..rest_len].to_vec();
+                    for r in [rest.clone(), {
+                        rest[flip] ^= 1;
+                        rest
+                    }] {
+                        assert_eq!(
+                            starts_with(&r, &name[..n]),
+                            r.starts_with(&name[..n]),
+                            "{n} {r:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_learnt_from_earlier_lines_match_only_themselves() {
+        // Same places, other names: a prefix, a longer name, an escaped one,
+        // names in another order, fewer and more fields.
+        let lines = concat!(
+            "{\"a\":1,\"gt\":\"p\",\"x\":1}\n",
+            "{\"ab\":2,\"g\":\"q\",\"x\":2}\n",
+            "{\"a\":3,\"gt\":\"r\",\"x\":3}\n",
+            "{\"\\u0061\":4,\"gt\":\"s\"}\n",
+            "{\"x\":5,\"a\":5,\"gt\":\"t\",\"gt\":\"u\"}\n",
+            "{\"a\":6}\n",
+            "{\"a\":7,\"gt\":\"v\",\"x\":7,\"y\":0}\n",
+            "{\"a\":8,\"gt\":\"w\",\"x\":8,\"y\":\"\\q\"}\n",
+        );
+        let d = decoder();
+        assert!(
+            d.decode(lines.as_bytes(), 100, false).is_none(),
+            "the last line is malformed"
+        );
+        let good = &lines[..lines.rfind("{\"a\":8").unwrap()];
+        let b = d.decode(good.as_bytes(), 100, false).expect("good lines");
+        let a = b[0].column(0).as_primitive::<Int64Type>();
+        let gt = b[0].column(1).as_string::<i32>();
+        let x = b[0].column(2).as_primitive::<Float64Type>();
+        assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            [Some(1), None, Some(3), Some(4), Some(5), Some(6), Some(7)]
+        );
+        assert_eq!(
+            gt.iter().collect::<Vec<_>>(),
+            [
+                Some("p"),
+                None,
+                Some("r"),
+                Some("s"),
+                Some("u"),
+                None,
+                Some("v")
+            ]
+        );
+        assert_eq!(
+            x.iter().collect::<Vec<_>>(),
+            [
+                Some(1.0),
+                Some(2.0),
+                Some(3.0),
+                None,
+                Some(5.0),
+                None,
+                Some(7.0)
+            ]
+        );
     }
 
     #[test]
@@ -471,7 +724,6 @@ mod tests {
             b"{\"a\":\"1\"}",
             b"{\"gt\":{\"o\":1}}",
             b"{\"skip\":01}",
-            b"{\"a\":1} x",
             b"[{\"a\":1}]",
             b"{\"a\":1",
             b"{\"skip\":\"\\q\"}",

@@ -12,4 +12,4 @@ pub(crate) mod scan;
 mod tape;
 mod value;
 
-pub use reader::{corrupt_column_index, malformed, JsonReader, BATCH_ROWS};
+pub use reader::{batch_rows, corrupt_column_index, malformed, JsonReader, BATCH_ROWS};

@@ -50,6 +50,9 @@ impl Prefilter {
                             .map(|s| s.as_bytes().to_vec()),
                     );
                 }
+                // Statistics only: a number's text or a string's range says
+                // nothing a substring search could use.
+                PushedFilter::Compare { .. } => {}
             }
         }
         needles.sort();

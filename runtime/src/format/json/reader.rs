@@ -19,6 +19,7 @@
 //!    wrong type), the block is converted record by record
 //!    ([`super::value`]), keeping Spark's partial results.
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ use sqlc_compiler::types::{DataType, Schema};
 use super::decode::SpecializedDecoder;
 use super::prefilter::Prefilter;
 use super::tape::SparkJsonDecoders;
-use super::value::convert_line;
+use super::value::{convert_line, BadRecord};
 use crate::error::{Error, Result};
 use crate::source::lines::{is_blank, line_number, lines, lines_at};
 use crate::source::options::{Options, ParseMode};
@@ -41,6 +42,16 @@ use crate::source::rows::{Cell, RowsBuilder};
 
 /// Rows per batch a reader emits (at most).
 pub const BATCH_ROWS: usize = 8192;
+
+/// Values (rows × columns) a batch being built holds room for, at most.
+const BATCH_CELLS: usize = 1 << 20;
+
+/// Rows per batch for `columns` columns: [`BATCH_ROWS`], fewer for very
+/// wide records, so that buffers sized for a batch stay small per column
+/// (a record of 40,000 fields does not reserve 8,192 rows of each).
+pub fn batch_rows(columns: usize) -> usize {
+    BATCH_ROWS.min(BATCH_CELLS / columns.max(1)).max(1)
+}
 
 /// A JSON-lines reader for one schema and set of options.
 #[derive(Debug, Clone)]
@@ -113,7 +124,7 @@ impl JsonReader {
 
     fn decoder(&self) -> Result<Decoder> {
         Ok(ReaderBuilder::new(self.data_arrow.clone())
-            .with_batch_size(BATCH_ROWS)
+            .with_batch_size(batch_rows(self.data_schema.len()))
             .with_coerce_primitive(true)
             .with_decoder_factory(Arc::new(SparkJsonDecoders))
             .build_decoder()?)
@@ -128,7 +139,11 @@ impl JsonReader {
     ) -> Result<Vec<RecordBatch>> {
         let bytes = &data[block.clone()];
         let quick = match &self.specialized {
-            Some(d) => d.decode(bytes, BATCH_ROWS, self.mode == ParseMode::Permissive),
+            Some(d) => d.decode(
+                bytes,
+                batch_rows(self.data_schema.len()),
+                self.mode == ParseMode::Permissive,
+            ),
             None => self.fast(bytes),
         };
         let batches = match quick {
@@ -224,11 +239,26 @@ impl JsonReader {
                 continue;
             }
             let reason = match check_line(line) {
-                Ok(true) => {
+                Ok((true, record))
+                    if is_blank(&line[..record.start]) && is_blank(&line[record.end..]) =>
+                {
                     run.get_or_insert(offset);
                     continue;
                 }
-                Ok(false) => return Ok(None),
+                Ok((true, record)) => {
+                    // Text around the record (a byte-order mark, what
+                    // follows it): the decoder gets the record alone.
+                    if let Some(start) = run.take() {
+                        if !self.feed(&mut st, &bytes[start..offset])? {
+                            return Ok(None);
+                        }
+                    }
+                    if !self.feed(&mut st, &line[record])? {
+                        return Ok(None);
+                    }
+                    continue;
+                }
+                Ok((false, _)) => return Ok(None),
                 Err(reason) => reason,
             };
             if let Some(start) = run.take() {
@@ -303,7 +333,11 @@ impl JsonReader {
             if is_blank(line) {
                 continue;
             }
-            match convert_line(line, &self.data_schema.fields) {
+            let record = super::scan::check_line(line).map_err(|reason| BadRecord {
+                partial: None,
+                reason,
+            });
+            match record.and_then(|r| convert_line(&line[r], &self.data_schema.fields)) {
                 Ok(records) => {
                     for cells in records {
                         rows.push(self.row(cells, Cell::Null));
@@ -326,7 +360,7 @@ impl JsonReader {
                     }
                 },
             }
-            if rows.len() >= BATCH_ROWS {
+            if rows.len() >= batch_rows(width) {
                 out.push(rows.finish()?);
             }
         }
@@ -391,11 +425,12 @@ pub fn corrupt_column_index(schema: &Schema, options: &Options) -> Result<Option
     }
 }
 
-/// Whether `line` is well-formed JSON: `Ok(true)` for an object, `Ok(false)`
-/// for a top-level array (rows only the careful path reads), else why not.
-fn check_line(line: &[u8]) -> std::result::Result<bool, String> {
-    super::scan::check_line(line)?;
-    Ok(line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'))
+/// Whether `line` holds a well-formed record, and where: `Ok((true, _))`
+/// for an object, `Ok((false, _))` for a top-level array (rows only the
+/// careful path reads), else why not.
+fn check_line(line: &[u8]) -> std::result::Result<(bool, Range<usize>), String> {
+    let record = super::scan::check_line(line)?;
+    Ok((line[record.start] == b'{', record))
 }
 
 /// The FAILFAST error for a record.

@@ -1,7 +1,10 @@
 //! A validating JSON scanner that types values without building them: the
 //! engine of JSON schema inference, and the well-formedness check of the
-//! JSON reader's careful path. It accepts exactly RFC 8259 JSON text (valid
-//! UTF-8 in strings, no control characters, a bounded depth).
+//! JSON reader's careful path. It accepts a record as Spark's Jackson
+//! parser does: one RFC 8259 value (valid UTF-8 in strings, no control
+//! characters, a bounded depth, field names of at most 50,000 characters),
+//! after an optional byte-order mark; what follows the record on its line
+//! is not read (Spark keeps `{"a":1} x` and the first of `{"a":1}{"a":2}`).
 //!
 //! Inference merges each line's types into the schema so far. A line that
 //! turns out malformed must add nothing, so a line is first scanned with the
@@ -9,7 +12,10 @@
 //! then scanned again with the schema growing. Changes are rare once the
 //! first lines are seen, so most lines are scanned once.
 
+use std::ops::Range;
+
 use crate::source::infer::{JsonFields, JsonType};
+use crate::source::lines::BOM;
 
 /// How a scan treats the types it sees.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -33,6 +39,10 @@ pub enum Stop {
 
 const MAX_DEPTH: usize = 128;
 
+/// The longest field name Jackson reads (`StreamReadConstraints`'
+/// `maxNameLength`), in UTF-16 units; a longer one makes the record malformed.
+const MAX_NAME_LEN: usize = 50_000;
+
 /// Bytes that end a plain run inside a string: the quote, a backslash,
 /// control characters and non-ASCII bytes (checked as UTF-8 at the end).
 static STRING_STOP: [u8; 256] = {
@@ -45,15 +55,68 @@ static STRING_STOP: [u8; 256] = {
     t
 };
 
-/// Scans one line whose top level must be an object or an array of objects,
-/// merging the fields of those objects into `root` by `mode`.
-pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<(), Stop> {
+/// How many ASCII digits `b` starts with; eight bytes at a time.
+#[inline]
+fn leading_digits(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // A byte below '0' borrows, one above '9' carries into its high
+        // bit; the lowest flagged byte is exact (borrows and carries only
+        // flow upwards from a flagged byte).
+        let other = (w.wrapping_sub(ONES * b'0' as u64) | w.wrapping_add(ONES * 0x46)) & HIGH;
+        if other != 0 {
+            return at + (other.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + b[at..].iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+/// The first byte of `b` that ends a plain run inside a string (see
+/// [`STRING_STOP`]). Eight bytes at a time, in a word (strings are short: a
+/// vectorized search costs more to start than it saves), then one table
+/// look-up a byte.
+#[inline]
+fn string_stop(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero; the lowest one set is
+    // exact (borrows only carry upwards), which is all that is read.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let stops = (w.wrapping_sub(ONES * 0x20) & !w & HIGH) // below 0x20
+            | zero(w ^ (ONES * b'"' as u64))
+            | zero(w ^ (ONES * b'\\' as u64))
+            | (w & HIGH); // non-ASCII
+        if stops != 0 {
+            return Some(at + (stops.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    b[at..]
+        .iter()
+        .position(|&c| STRING_STOP[c as usize] != 0)
+        .map(|k| at + k)
+}
+
+/// Scans the record of one line, whose top level must be an object or an
+/// array of objects, merging the fields of those objects into `root` by
+/// `mode`; returns where the record lies in the line (what follows it is
+/// not read, as in Spark).
+pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<Range<usize>, Stop> {
     let mut s = Scanner {
         b: line,
         i: 0,
         mode,
     };
+    s.bom();
     s.ws();
+    let start = s.i;
     match s.peek() {
         Some(b'{') => s.object(Some(root), 0)?,
         Some(b'[') => {
@@ -77,18 +140,16 @@ pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<(), S
         }
         _ => return Err(s.error("expected a JSON object")),
     }
-    s.ws();
-    if s.i < s.b.len() {
-        return Err(s.error("trailing characters"));
-    }
-    Ok(())
+    Ok(start..s.i)
 }
 
-/// Whether `line` is well-formed JSON with an object (or array) at the top.
-pub fn check_line(line: &[u8]) -> Result<(), String> {
+/// Whether `line` holds a well-formed record with an object (or array) at
+/// the top; where it lies in the line if so.
+pub fn check_line(line: &[u8]) -> Result<Range<usize>, String> {
     match scan_line(line, &mut JsonFields::new(), Mode::Check) {
+        Ok(record) => Ok(record),
         Err(Stop::Malformed(m)) => Err(m),
-        _ => Ok(()),
+        Err(Stop::Change) => unreachable!("checking scans do not stop for a change"),
     }
 }
 
@@ -110,6 +171,37 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Skips a byte-order mark at the start of the record, as Jackson does.
+    pub fn bom(&mut self) {
+        if self.b[self.i..].starts_with(BOM) {
+            self.i += BOM.len();
+        }
+    }
+
+    /// Checks and skips a field name (the string at `i`), as
+    /// [`Self::raw_string`]; a name longer than Jackson reads is malformed.
+    pub fn raw_key(&mut self) -> Result<(&'a [u8], bool), Stop> {
+        let open = self.i;
+        let (raw, escaped) = self.raw_string()?;
+        // A name is at least as many bytes as UTF-16 units: only a long
+        // one is decoded to be measured.
+        if raw.len() > MAX_NAME_LEN {
+            let units = if escaped {
+                serde_json::from_slice::<String>(&self.b[open..self.i])
+                    .map_or(usize::MAX, |s| s.encode_utf16().count())
+            } else {
+                std::str::from_utf8(raw).map_or(usize::MAX, |s| s.encode_utf16().count())
+            };
+            if units > MAX_NAME_LEN {
+                return Err(Stop::Malformed(format!(
+                    "a field name of {units} characters at column {}, longer than the {MAX_NAME_LEN} Spark reads",
+                    open + 1
+                )));
+            }
+        }
+        Ok((raw, escaped))
+    }
+
     pub fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
@@ -127,12 +219,7 @@ impl<'a> Scanner<'a> {
         let mut escaped = false;
         let mut ascii = true;
         loop {
-            // Plain bytes, one table look-up each (strings are short: a
-            // vectorized search costs more to start than it saves).
-            let Some(k) = self.b[j..]
-                .iter()
-                .position(|&c| STRING_STOP[c as usize] != 0)
-            else {
+            let Some(k) = string_stop(&self.b[j..]) else {
                 self.i = self.b.len();
                 return Err(self.error("unterminated string"));
             };
@@ -293,7 +380,7 @@ impl<'a> Scanner<'a> {
                 self.array(depth + 1)
             }
             Some(b'"') => {
-                self.string(false)?;
+                self.raw_string()?;
                 self.merge(slot, JsonType::Str)
             }
             Some(b't') => {
@@ -329,7 +416,7 @@ impl<'a> Scanner<'a> {
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a field name"));
             }
-            let key = self.string(fields.is_some() && self.mode != Mode::Check)?;
+            let key = self.key(fields.is_some() && self.mode != Mode::Check)?;
             self.ws();
             if self.peek() != Some(b':') {
                 return Err(self.error("expected ':'"));
@@ -372,10 +459,10 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Scans a string; returns its text if `want_text` (else "").
-    fn string(&mut self, want_text: bool) -> Result<Key<'a>, Stop> {
+    /// Scans a field name; returns its text if `want_text` (else "").
+    fn key(&mut self, want_text: bool) -> Result<Key<'a>, Stop> {
         let open = self.i;
-        let (raw, escaped) = self.raw_string()?;
+        let (raw, escaped) = self.raw_key()?;
         if !escaped || !want_text {
             return Ok(Key::Raw(raw));
         }
@@ -389,7 +476,7 @@ impl<'a> Scanner<'a> {
     fn number(&mut self) -> Result<JsonType, Stop> {
         let start = self.i;
         let digits = |s: &mut Self| {
-            let n = s.b[s.i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = leading_digits(&s.b[s.i..]);
             s.i += n;
             n
         };
@@ -464,12 +551,12 @@ mod tests {
     fn accepts_exactly_json() {
         let good = [
             r#"{"a":1,"b":[1,{"c":null}],"d":"\u00e9\n","e":-0.5e-3,"f":true}"#,
-            r#"  {} "#,
+            r#"{} "#,
             r#"[{"a":1},null,{"b":2}]"#,
             r#"[]"#,
         ];
         for g in good {
-            assert_eq!(check_line(g.as_bytes()), Ok(()), "{g}");
+            assert_eq!(check_line(g.as_bytes()), Ok(0..g.trim_end().len()), "{g}");
             assert!(serde_json::from_str::<serde_json::Value>(g).is_ok());
         }
         let bad = [
@@ -478,7 +565,6 @@ mod tests {
             r#"{"a":1.}"#,
             r#"{"a":"x\q"}"#,
             "{\"a\":\"x\ty\"}",
-            r#"{"a":1} x"#,
             r#"{"a":tru}"#,
             r#"{a:1}"#,
             r#"{"a":1,}"#,
@@ -494,6 +580,53 @@ mod tests {
     }
 
     #[test]
+    fn digits_are_counted_word_by_word() {
+        for len in 0..20 {
+            for c in 0..=255u8 {
+                let mut b = vec![b'7'; len];
+                b.push(c);
+                b.extend_from_slice(b"123456789");
+                let want = if c.is_ascii_digit() { len + 10 } else { len };
+                assert_eq!(leading_digits(&b), want, "{b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn string_stops_are_found_word_by_word() {
+        for len in 0..40 {
+            for stop in [b'"', b'\\', 0x00, 0x1f, 0x80, 0xff] {
+                for at in 0..=len {
+                    let mut b = vec![b'a'; len];
+                    b.insert(at, stop);
+                    // Bytes just beside the stop classes are plain.
+                    b.extend_from_slice(b" !#[]~\x7f");
+                    assert_eq!(string_stop(&b), Some(at), "{b:?}");
+                }
+            }
+            assert_eq!(string_stop(&vec![b'~'; len]), None);
+        }
+    }
+
+    #[test]
+    fn a_record_is_what_jackson_reads_of_its_line() {
+        // After the record, the line is not read; a BOM before it is skipped.
+        assert_eq!(check_line(br#"{"a":1} x"#), Ok(0..7));
+        assert_eq!(check_line(br#"{"a":1}{"a":"#), Ok(0..7));
+        assert_eq!(check_line(b"\xef\xbb\xbf {}\x00"), Ok(4..6));
+        assert!(check_line(b" \xef\xbb\xbf{}").is_err());
+        // Field names up to 50,000 UTF-16 units, escapes decoded.
+        let key = |name: &str| format!(r#"{{"{name}":1}}"#);
+        assert!(check_line(key(&"k".repeat(50_000)).as_bytes()).is_ok());
+        assert!(check_line(key(&"k".repeat(50_001)).as_bytes()).is_err());
+        assert!(check_line(key(&format!("\\u006b{}", "k".repeat(49_999))).as_bytes()).is_ok());
+        assert!(check_line(key(&format!("\\u006b{}", "k".repeat(50_000))).as_bytes()).is_err());
+        assert!(check_line(key(&"é".repeat(30_000)).as_bytes()).is_ok());
+        let nested = format!(r#"{{"o":{{"{}":1}}}}"#, "k".repeat(50_001));
+        assert!(check_line(nested.as_bytes()).is_err());
+    }
+
+    #[test]
     fn frozen_scans_stop_before_changing_the_schema() {
         let mut root = JsonFields::new();
         assert_eq!(
@@ -502,10 +635,7 @@ mod tests {
         );
         assert!(root.is_empty());
         scan_line(br#"{"a":1,"o":{"x":"s"}}"#, &mut root, Mode::Grow).unwrap();
-        assert_eq!(
-            scan_line(br#"{"a":2,"o":{"x":"t"}}"#, &mut root, Mode::Frozen),
-            Ok(())
-        );
+        assert!(scan_line(br#"{"a":2,"o":{"x":"t"}}"#, &mut root, Mode::Frozen).is_ok());
         assert_eq!(
             scan_line(br#"{"a":2.5}"#, &mut root, Mode::Frozen),
             Err(Stop::Change)
