@@ -16,6 +16,10 @@ use super::pipeline::Env;
 impl Gen<'_> {
     /// Lowers `e` reading the columns of `env`.
     pub fn expr(&mut self, e: &TExpr, env: &Env) -> Result<Val> {
+        crate::depth::grow(|| self.expr_node(e, env))
+    }
+
+    fn expr_node(&mut self, e: &TExpr, env: &Env) -> Result<Val> {
         use TExprKind::*;
         match &e.kind {
             Column { index, name } => env.get(*index).and_then(|s| s.val).ok_or_else(|| {
@@ -420,6 +424,10 @@ impl Gen<'_> {
 /// Whether evaluating `e` may raise a runtime error on some row (for the
 /// generated code: conservative).
 pub fn can_fail(e: &TExpr) -> bool {
+    crate::depth::grow(|| can_fail_node(e))
+}
+
+fn can_fail_node(e: &TExpr) -> bool {
     use TExprKind::*;
     let own = match &e.kind {
         Unary {

@@ -30,6 +30,10 @@ pub struct Evaluator {
 
 /// Whether evaluating `e` may raise a runtime (ANSI) error on some row.
 pub fn can_fail(e: &TExpr) -> bool {
+    crate::depth::grow(|| can_fail_node(e))
+}
+
+fn can_fail_node(e: &TExpr) -> bool {
     let own = match &e.kind {
         TExprKind::Unary {
             op: UnaryOp::Neg, ..
@@ -64,6 +68,10 @@ impl Evaluator {
     }
 
     fn prepare(&mut self, e: &TExpr) -> Result<()> {
+        crate::depth::grow(|| self.prepare_node(e))
+    }
+
+    fn prepare_node(&mut self, e: &TExpr) -> Result<()> {
         match &e.kind {
             TExprKind::Like {
                 pattern,
@@ -160,6 +168,10 @@ impl Evaluator {
     }
 
     fn eval_raw(&self, e: &TExpr, cols: &Cols) -> Result<ArrayRef> {
+        crate::depth::grow(|| self.eval_node(e, cols))
+    }
+
+    fn eval_node(&self, e: &TExpr, cols: &Cols) -> Result<ArrayRef> {
         use TExprKind::*;
         Ok(match &e.kind {
             Column { index, name } => cols
