@@ -124,3 +124,123 @@ fn a_json_line_nested_50000_deep_is_a_malformed_record_not_an_abort() {
         assert_eq!(a[3], Some(Scalar::Int64(2)));
     }
 }
+
+/// A Parquet file of `rows` rows written by sqlc's file sink, as bytes.
+fn parquet_file(spark: &Session, dir: &std::path::Path) -> Vec<u8> {
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let lines: String = (0..50)
+        .map(|i| format!("{{\"id\": {i}, \"name\": \"n{i}\"}}\n"))
+        .collect();
+    std::fs::write(input.join("0.json"), lines).unwrap();
+    let out = dir.join("out");
+    let q = spark
+        .read_stream()
+        .schema("id BIGINT, name STRING")
+        .json(&input)
+        .unwrap()
+        .write_stream()
+        .format("parquet")
+        .option("path", out.display())
+        .option("checkpointLocation", dir.join("ck").display())
+        .trigger(sqlc::Trigger::AvailableNow)
+        .start()
+        .unwrap();
+    q.await_termination(None).unwrap();
+    let file = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "parquet"))
+        .expect("a parquet file");
+    std::fs::read(file).unwrap()
+}
+
+#[test]
+fn a_parquet_file_with_a_damaged_footer_is_an_error_naming_it() {
+    let spark = session(ExecMode::Jit);
+    let tmp = tempfile::tempdir().unwrap();
+    let good = parquet_file(&spark, tmp.path());
+    let damaged = tmp.path().join("damaged");
+    std::fs::create_dir_all(&damaged).unwrap();
+    let file = damaged.join("x.parquet");
+    // Every byte of the footer's metadata, replaced by values a damaged
+    // disk or a hostile writer gives: each read is rows or an error, never
+    // a panic out of the parquet crate.
+    let footer_len = u32::from_le_bytes(good[good.len() - 8..good.len() - 4].try_into().unwrap());
+    let start = good.len() - 8 - footer_len as usize;
+    let mut errors = 0;
+    for at in start..good.len() - 4 {
+        for v in [0x00, 0xff, 0x80, 0x7f] {
+            let mut bytes = good.clone();
+            bytes[at] = v;
+            std::fs::write(&file, &bytes).unwrap();
+            let read = spark
+                .read()
+                .schema("id BIGINT, name STRING")
+                .parquet(&damaged)
+                .and_then(|df| df.collect());
+            if let Err(e) = read {
+                errors += 1;
+                let e = e.to_string();
+                assert!(e.contains("x.parquet"), "{e}");
+            }
+        }
+    }
+    assert!(errors > 0);
+}
+
+#[test]
+fn named_pipes_in_a_source_directory_are_skipped_and_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.json"), "{\"a\": 1}\n").unwrap();
+    let fifo = dir.join("pipe.json");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let spark = session(ExecMode::Jit);
+    // Inference and a typed read list the directory: the pipe is not a
+    // data file (it would block the read forever).
+    assert_eq!(spark.read().json(&dir).unwrap().count().unwrap(), 1);
+    let csv = spark
+        .read()
+        .option("inferSchema", "true")
+        .csv(&dir)
+        .unwrap();
+    assert_eq!(csv.count().unwrap(), 1);
+    let q = spark
+        .read_stream()
+        .schema("a BIGINT")
+        .json(&dir)
+        .unwrap()
+        .write_stream()
+        .format("memory")
+        .query_name("piped")
+        .trigger(sqlc::Trigger::AvailableNow)
+        .start()
+        .unwrap();
+    assert!(q.await_termination(Some(Duration::from_secs(60))).unwrap());
+    assert!(q.exception().is_none());
+    // Named as the path, it is refused.
+    let e = spark.read().json(&fifo).err().expect("refused").to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+}
+
+#[test]
+fn a_file_truncated_after_it_was_opened_reads_what_was_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("a.json");
+    std::fs::write(&path, "{\"a\": 1}\n".repeat(100_000)).unwrap();
+    let file = sqlc_runtime::source::MappedFile::open(&path).unwrap();
+    // A producer rewriting the file in place: with a memory map, touching
+    // the bytes now is SIGBUS.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    let lines = file.bytes().iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(lines, 100_000);
+}
