@@ -591,5 +591,17 @@ fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
             .expect("refused")
             .to_string();
         assert!(e.contains(&lost.display().to_string()), "{mode:?}: {e}");
+        // The file sink's manifest: without it, committed batches' files are
+        // no longer listed (rows lost to every reader).
+        let ck3 = tmp.path().join("ck3");
+        let out3 = tmp.path().join("out3");
+        run_files(&stream(&spark, &input), &out3, &ck3).unwrap();
+        std::fs::remove_dir_all(out3.join("_spark_metadata")).unwrap();
+        write_files(&input, 5, 6);
+        let e = run_files(&stream(&spark, &input), &out3, &ck3)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(e.contains("_spark_metadata"), "{mode:?}: {e}");
     }
 }

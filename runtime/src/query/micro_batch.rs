@@ -245,6 +245,9 @@ impl MicroBatchLoop {
         if let Some(ck) = self.checkpoint.as_mut() {
             let r = resume(ck, &mut self.exec, &mut self.sources)?;
             self.batch_id = r.next_batch;
+            if let Some(last) = r.next_batch.checked_sub(1) {
+                self.sink.check_committed(last)?;
+            }
             self.watermarks = Watermarks::resumed(r.watermark);
             self.rerun = r.rerun;
         }
