@@ -173,3 +173,57 @@ fn nesting_spark_accepts_is_accepted() {
     let q = format!("SELECT {}-1{}", "abs(".repeat(300), ")".repeat(300));
     assert_eq!(one(&spark, &q), Scalar::Int32(1));
 }
+
+#[test]
+fn in_lists_of_30000_constants_are_one_lookup_per_row() {
+    let ints: Vec<String> = (0..30_000).map(|i| i.to_string()).collect();
+    let strings: Vec<String> = (0..30_000)
+        .map(|i| format!("'zz{i}'"))
+        .chain(["'sit'".to_string()])
+        .collect();
+    for mode in MODES {
+        let spark = session(mode);
+        table(&spark);
+        let q = |sql: &str| one(&spark, sql);
+        assert_eq!(
+            q(&format!(
+                "SELECT count(*) FROM t WHERE Index IN ({})",
+                ints.join(", ")
+            )),
+            q("SELECT count(*) FROM t WHERE Index >= 0 AND Index < 30000"),
+            "{mode:?}"
+        );
+        assert_eq!(
+            q(&format!(
+                "SELECT count(*) FROM t WHERE gt IN ({})",
+                strings.join(", ")
+            )),
+            q("SELECT count(*) FROM t WHERE gt = 'sit'"),
+            "{mode:?}"
+        );
+        assert_eq!(
+            q(&format!(
+                "SELECT count(*) FROM t WHERE gt NOT IN ({})",
+                strings.join(", ")
+            )),
+            q("SELECT count(*) FROM t WHERE gt <> 'sit'"),
+            "{mode:?}"
+        );
+        // Spark's three-valued answers: found, not found, a NULL among the
+        // items, a NULL value; doubles widened from integers.
+        let list = ints[..20].join(", ");
+        for (sql, want) in [
+            (format!("SELECT 5 IN ({list})"), Scalar::Boolean(true)),
+            (format!("SELECT 500 IN ({list})"), Scalar::Boolean(false)),
+            (format!("SELECT 5 IN ({list}, NULL)"), Scalar::Boolean(true)),
+            (format!("SELECT 500 IN ({list}, NULL)"), Scalar::Null),
+            (format!("SELECT 500 NOT IN ({list}, NULL)"), Scalar::Null),
+            (format!("SELECT 500 NOT IN ({list})"), Scalar::Boolean(true)),
+            (format!("SELECT NULL IN ({list})"), Scalar::Null),
+            (format!("SELECT 2.0 IN ({list})"), Scalar::Boolean(true)),
+            (format!("SELECT 2.5 IN ({list})"), Scalar::Boolean(false)),
+        ] {
+            assert_eq!(q(&sql), want, "{mode:?} {}", &sql[..20]);
+        }
+    }
+}

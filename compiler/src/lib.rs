@@ -10,6 +10,7 @@ pub mod depth;
 pub mod error;
 pub mod expr;
 pub mod functions;
+pub mod in_set;
 pub mod interp;
 pub mod interval;
 pub mod ir;
