@@ -42,7 +42,7 @@ pub use dataframe::{DataFrame, JoinOn, Predicate, SortKey};
 pub use error::{Error, Result};
 pub use grouped::GroupedData;
 pub use reader::{DataFrameReader, DataStreamReader, SchemaArg};
-pub use session::{RuntimeConfig, Session, SessionBuilder};
+pub use session::{check_conf, RuntimeConfig, Session, SessionBuilder};
 pub use sqlc_compiler::sql::command::ExplainMode;
 pub use sqlc_compiler::{DataType, ExecMode, Field, Scalar, Schema};
 pub use sqlc_runtime::datagen;

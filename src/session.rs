@@ -36,6 +36,50 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// The settings sqlc reads, with the check of a value (`None`: any).
+const KNOWN_CONF: &[(&str, Option<fn(&str) -> bool>)] = &[
+    ("spark.sql.shuffle.partitions", Some(positive_int)),
+    ("spark.sql.streaming.minBatchesToRetain", Some(positive_int)),
+    ("spark.sql.streaming.checkpointLocation", None),
+    (
+        "spark.sql.streaming.multipleWatermarkPolicy",
+        Some(min_or_max),
+    ),
+    ("sqlc.exec", Some(exec_mode_name)),
+];
+
+fn positive_int(v: &str) -> bool {
+    v.trim().parse::<u64>().is_ok_and(|n| n > 0)
+}
+
+fn min_or_max(v: &str) -> bool {
+    WatermarkPolicy::parse(v.trim()).is_some()
+}
+
+fn exec_mode_name(v: &str) -> bool {
+    matches!(v, "jit" | "interpret" | "interpreted")
+}
+
+/// Checks a setting as a tool takes it (`sqlc --conf KEY=VALUE`): a value a
+/// setting sqlc reads cannot take is an error; a key sqlc does not read is
+/// kept (Spark accepts any) and `Ok(Some(warning))` says so, naming the
+/// closest key sqlc reads when one is close (a misspelling).
+pub fn check_conf(key: &str, value: &str) -> std::result::Result<Option<String>, String> {
+    match KNOWN_CONF.iter().find(|(k, _)| *k == key) {
+        Some((_, Some(valid))) if !valid(value) => Err(format!(
+            "[INVALID_CONF_VALUE] The value '{value}' of the config \"{key}\" is invalid."
+        )),
+        Some(_) => Ok(None),
+        None => {
+            let near = sqlc_compiler::error::closest(key, KNOWN_CONF.iter().map(|(k, _)| *k), 1);
+            Ok(Some(match near.first() {
+                Some(n) => format!("sqlc does not use the setting '{key}' (kept, as Spark does): did you mean '{n}'?"),
+                None => format!("sqlc does not use the setting '{key}' (kept, as Spark does)"),
+            }))
+        }
+    }
+}
+
 /// `spark.conf`: string settings, set and read at run time.
 #[derive(Default)]
 pub struct RuntimeConfig {

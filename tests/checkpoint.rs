@@ -543,3 +543,65 @@ fn a_stream_stream_join_restarts_from_its_checkpoint() {
         assert_eq!(output_ids(&spark, &out), all_ids(4), "{}", mode.name());
     }
 }
+
+/// The files under `dir` (recursively) named `name`.
+fn files_named(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_named(&p, name));
+        } else if p.file_name().is_some_and(|n| n == name) {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
+    for mode in MODES {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("in");
+        write_files(&input, 0, 3);
+        let spark = session(mode);
+        let ck = tmp.path().join("ck");
+        run_counts(&counts(&stream(&spark, &input)), "c", &ck).unwrap();
+        write_files(&input, 3, 4);
+        // Batch 2 is committed: one partition's snapshot of it is lost.
+        // Restoring that partition from its older snapshot would count
+        // wrong, silently.
+        let lost = files_named(&ck.join("state"), "2.snapshot")[0].clone();
+        std::fs::remove_file(&lost).unwrap();
+        let e = run_counts(&counts(&stream(&spark, &input)), "c", &ck)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(e.contains(&lost.display().to_string()), "{mode:?}: {e}");
+        // The file source's log of batch 1's files: without it, batch 1's
+        // file would be read again.
+        let ck2 = tmp.path().join("ck2");
+        run_files(&stream(&spark, &input), &tmp.path().join("out"), &ck2).unwrap();
+        let lost = ck2.join("sources").join("0").join("1");
+        std::fs::remove_file(&lost).unwrap();
+        write_files(&input, 4, 5);
+        let e = run_files(&stream(&spark, &input), &tmp.path().join("out"), &ck2)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(e.contains(&lost.display().to_string()), "{mode:?}: {e}");
+        // The file sink's manifest: without it, committed batches' files are
+        // no longer listed (rows lost to every reader).
+        let ck3 = tmp.path().join("ck3");
+        let out3 = tmp.path().join("out3");
+        run_files(&stream(&spark, &input), &out3, &ck3).unwrap();
+        std::fs::remove_dir_all(out3.join("_spark_metadata")).unwrap();
+        write_files(&input, 5, 6);
+        let e = run_files(&stream(&spark, &input), &out3, &ck3)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(e.contains("_spark_metadata"), "{mode:?}: {e}");
+    }
+}

@@ -182,7 +182,7 @@ impl Expr {
         if let Some(r) = f(e) {
             return r;
         }
-        let mut t = |x: &Expr| x.transform(f);
+        let mut t = |x: &Expr| crate::depth::grow(|| x.transform(f));
         match e {
             Expr::Column { .. }
             | Expr::Literal(_)
@@ -267,6 +267,10 @@ impl Expr {
 
     /// Calls `f` on this expression and every sub-expression, parents first.
     pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        crate::depth::grow(|| self.visit_node(f))
+    }
+
+    fn visit_node(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);
         match self {
             Expr::Column { .. }
@@ -321,6 +325,12 @@ impl Expr {
 /// Spark-like SQL text: the default name of an unaliased output column.
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::depth::grow(|| self.fmt_node(f))
+    }
+}
+
+impl Expr {
+    fn fmt_node(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Expr::Column {
                 qualifier: Some(q),

@@ -539,6 +539,12 @@ impl TExpr {
 /// in (a + b)`), in `explain` and in the names of unnamed output columns.
 impl fmt::Display for TExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::depth::grow(|| self.fmt_node(f))
+    }
+}
+
+impl TExpr {
+    fn fmt_node(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use TExprKind::*;
         match &self.kind {
             Column { name, .. } => write!(f, "{name}"),

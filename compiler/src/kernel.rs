@@ -106,7 +106,9 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
             why.push(w);
         }
     }
-    e.children().into_iter().for_each(|c| struct_uses(c, why));
+    e.children()
+        .into_iter()
+        .for_each(|c| crate::depth::grow(|| struct_uses(c, why)));
 }
 
 /// Why the JIT hands `spec` to the interpreted twin, if it does: struct
@@ -211,7 +213,7 @@ pub fn compile_cached(
     // distinct queries does not keep every kernel it ever compiled.
     const CAPACITY: usize = 512;
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<dyn Kernel>>>> = OnceLock::new();
-    let key = format!("{mode:?}|{spec:?}|{output:?}");
+    let key = crate::depth::whole_tree(|| format!("{mode:?}|{spec:?}|{output:?}"));
     let cache = CACHE.get_or_init(Default::default);
     {
         let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());

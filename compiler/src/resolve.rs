@@ -97,6 +97,10 @@ impl<'a> Scope<'a> {
 
 /// Resolves a scalar (non-aggregate) expression.
 pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
+    crate::depth::grow(|| resolve_node(e, scope))
+}
+
+fn resolve_node(e: &Expr, scope: &Scope) -> Result<TExpr> {
     match e {
         Expr::Alias(inner, _) => resolve(inner, scope),
         Expr::Column { qualifier, name } => match scope.lookup(qualifier.as_deref(), name) {

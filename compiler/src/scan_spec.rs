@@ -299,7 +299,7 @@ fn mark(e: &TExpr, need: &mut [bool]) {
         }
     }
     for c in e.children() {
-        mark(c, need);
+        crate::depth::grow(|| mark(c, need));
     }
 }
 
@@ -315,8 +315,10 @@ fn conjuncts(p: &TExpr, out: &mut Vec<PushedFilter>) {
             left,
             right,
         } => {
-            conjuncts(left, out);
-            conjuncts(right, out);
+            crate::depth::grow(|| {
+                conjuncts(left, out);
+                conjuncts(right, out);
+            });
         }
         TExprKind::IsNotNull(arg) => {
             if let TExprKind::Column { index, .. } = &arg.kind {

@@ -110,8 +110,10 @@ pub fn time_bounds(
                 left,
                 right,
             } => {
-                split(left, out);
-                split(right, out);
+                crate::depth::grow(|| {
+                    split(left, out);
+                    split(right, out);
+                });
             }
             _ => out.push(e),
         }

@@ -69,6 +69,10 @@ fn want_bool(e: &TExpr, what: &str) -> Result<()> {
 
 /// Checks `e`, whose columns index an input of `width` columns.
 fn expr(e: &TExpr, width: usize) -> Result<()> {
+    crate::depth::grow(|| expr_node(e, width))
+}
+
+fn expr_node(e: &TExpr, width: usize) -> Result<()> {
     match &e.kind {
         TExprKind::Column { index, name } if *index >= width => {
             return Err(broken(format!(

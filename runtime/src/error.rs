@@ -163,6 +163,24 @@ impl Error {
         Error::Internal(what.into())
     }
 
+    /// A panic caught at a thread's boundary (`where_` ran it), as the bug it
+    /// is, with the panic's message.
+    pub fn from_panic(where_: &str, payload: Box<dyn std::any::Any + Send>) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".into());
+        Error::Internal(format!("{where_} panicked: {message}"))
+    }
+
+    /// Runs `f`, turning a panic inside it — on this thread or a worker
+    /// whose panic rayon carries back — into [`Error::from_panic`].
+    pub fn catch_panic<T>(where_: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|p| Err(Error::from_panic(where_, p)))
+    }
+
     /// A Kafka failure without a client error behind it.
     pub fn kafka(message: impl Into<String>) -> Self {
         Error::Kafka {

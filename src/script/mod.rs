@@ -50,9 +50,11 @@ pub fn load(path: &Path, vars: &[(String, String)]) -> Result<Vec<ScriptStatemen
 
 /// Replaces `${NAME}` by `vars` in `text`, and parses it.
 pub fn parse(text: &str, vars: &[(String, String)]) -> Result<Vec<ScriptStatement>, Failure> {
+    // A byte-order mark, as some editors write it, is not part of the script.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = substitute(text, vars)?;
     parse_script(&text).map_err(|e| {
-        let (line, column, msg) = position(&e.error, None, 0, 0);
+        let (line, column, msg) = position(&e.error, None, e.line, e.column);
         let mut m = format!("error: line {line}, column {column}: {msg}");
         if let Some((n, first)) = e.statement {
             m.push_str(&format!("\n  in statement {n}: {first}"));

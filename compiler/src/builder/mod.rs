@@ -940,8 +940,10 @@ pub fn join_on(left: &Arc<Plan>, right: &Arc<Plan>, on: &Expr, how: JoinType) ->
                 left,
                 right,
             } => {
-                split(left, out);
-                split(right, out);
+                crate::depth::grow(|| {
+                    split(left, out);
+                    split(right, out);
+                });
             }
             e => out.push(e),
         }

@@ -16,6 +16,10 @@ use super::pipeline::Env;
 impl Gen<'_> {
     /// Lowers `e` reading the columns of `env`.
     pub fn expr(&mut self, e: &TExpr, env: &Env) -> Result<Val> {
+        crate::depth::grow(|| self.expr_node(e, env))
+    }
+
+    fn expr_node(&mut self, e: &TExpr, env: &Env) -> Result<Val> {
         use TExprKind::*;
         match &e.kind {
             Column { index, name } => env.get(*index).and_then(|s| s.val).ok_or_else(|| {
@@ -382,6 +386,9 @@ impl Gen<'_> {
     }
 
     fn in_list(&mut self, arg: &TExpr, list: &[TExpr], negated: bool, env: &Env) -> Result<Val> {
+        if let Some(set) = crate::in_set::InSet::of(&arg.ty, list) {
+            return self.in_set(set, arg, negated, env);
+        }
         let a = self.expr(arg, env)?;
         let merge = self.merge_block(&DataType::Boolean);
         let (zero, one) = (self.i8c(0), self.i8c(1));
@@ -417,9 +424,60 @@ impl Gen<'_> {
     }
 }
 
+impl Gen<'_> {
+    /// A long IN list of constants: one call looking the value up in the
+    /// kernel-owned set (`crate::in_set`).
+    fn in_set(
+        &mut self,
+        set: crate::in_set::InSet,
+        arg: &TExpr,
+        negated: bool,
+        env: &Env,
+    ) -> Result<Val> {
+        let has_null = set.has_null;
+        let set = Box::new(set);
+        let addr = &*set as *const crate::in_set::InSet as i64;
+        self.owned.in_sets.push(set);
+        let a = self.expr(arg, env)?;
+        let m = self.i64c(addr);
+        let r = match arg.ty {
+            DataType::Utf8 | DataType::Binary => {
+                let (p, l) = a.bytes()?;
+                let f = helpers::sqlc_in_set_bytes as *const () as usize;
+                self.call_value(f, &[m, p, l], types::I64)
+            }
+            _ => {
+                let v = a.v()?;
+                let bits = self.bits(v);
+                let float = self.i64c((arg.ty == DataType::Float64) as i64);
+                let f = helpers::sqlc_in_set_fixed as *const () as usize;
+                self.call_value(f, &[m, bits, float], types::I64)
+            }
+        };
+        let hit = self.b.ins().ireduce(types::I8, r);
+        // Not found among items holding a NULL: NULL.
+        let null = match (a.null(), has_null) {
+            (n, false) => n,
+            (n, true) => {
+                let miss = self.bool_not(hit);
+                Some(match n {
+                    Some(n) => self.b.ins().bor(n, miss),
+                    None => miss,
+                })
+            }
+        };
+        let v = if negated { self.bool_not(hit) } else { hit };
+        Ok(Val::Fixed { v, null })
+    }
+}
+
 /// Whether evaluating `e` may raise a runtime error on some row (for the
 /// generated code: conservative).
 pub fn can_fail(e: &TExpr) -> bool {
+    crate::depth::grow(|| can_fail_node(e))
+}
+
+fn can_fail_node(e: &TExpr) -> bool {
     use TExprKind::*;
     let own = match &e.kind {
         Unary {

@@ -81,6 +81,8 @@ pub struct Owned {
     pub bytes: Vec<Box<[u8]>>,
     pub likes: Vec<Box<LikeMatcher>>,
     pub regexes: Vec<Box<regex::Regex>>,
+    /// The sets of long IN lists of constants.
+    pub in_sets: Vec<Box<crate::in_set::InSet>>,
     /// The address of the matcher of each (pattern, case-insensitive).
     pub like_index: HashMap<(String, bool), i64>,
     /// The address of the regex of each pattern.

@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 
 use crate::error::Error;
+use crate::in_set::{float_key, InSet};
 use crate::scalar_fns::{self, DatePart, LikeMatcher};
 use crate::types::DataType;
 
@@ -90,6 +91,32 @@ pub unsafe extern "C" fn sqlc_like(
 ) -> u64 {
     // SAFETY: `m` is a matcher the kernel owns; see `text_of`.
     unsafe { (*m).matches(&text_of(ptr, len, utf8)) as u64 }
+}
+
+/// A fixed-width value (its bits as i64; `float` 1 for a double) in the
+/// kernel's IN set: 1 when found.
+///
+/// # Safety
+/// `s` is a set the kernel owns.
+pub unsafe extern "C" fn sqlc_in_set_fixed(s: *const InSet, bits: i64, float: u64) -> u64 {
+    let key = if float == 1 {
+        float_key(f64::from_bits(bits as u64))
+    } else {
+        bits
+    };
+    // SAFETY: `s` lives as long as the kernel calling this.
+    unsafe { (*s).contains_fixed(key) as u64 }
+}
+
+/// A string or binary value in the kernel's IN set: 1 when found.
+///
+/// # Safety
+/// `s` is a set the kernel owns; (`ptr`, `len`) is readable (a NULL's is
+/// empty).
+pub unsafe extern "C" fn sqlc_in_set_bytes(s: *const InSet, ptr: *const u8, len: u64) -> u64 {
+    // SAFETY: the caller's contract; `s` lives as long as the kernel
+    // calling this.
+    unsafe { (*s).contains_bytes(bytes(ptr, len)) as u64 }
 }
 
 /// RLIKE through the kernel's compiled regex: 1 when it matches anywhere.

@@ -103,7 +103,7 @@ pub fn column_refs(e: &TExpr, out: &mut Vec<usize>) {
         out.push(*index);
     }
     for c in e.children() {
-        column_refs(c, out);
+        crate::depth::grow(|| column_refs(c, out));
     }
 }
 

@@ -68,7 +68,7 @@ fn mark_columns(e: &TExpr, used: &mut [bool]) {
         }
     }
     for c in e.children() {
-        mark_columns(c, used);
+        crate::depth::grow(|| mark_columns(c, used));
     }
 }
 

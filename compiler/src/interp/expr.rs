@@ -18,8 +18,10 @@ use super::columns::{
 };
 use super::{arith, cast, compare, functions};
 use crate::error::{Error, Result};
+use crate::in_set::{float_key, InSet};
 use crate::ir::{BinaryOp, ScalarFunc, TExpr, TExprKind, UnaryOp};
 use crate::scalar_fns::LikeMatcher;
+use crate::types::DataType;
 
 /// Evaluates expressions; holds the LIKE and RLIKE patterns compiled once.
 #[derive(Debug, Default)]
@@ -30,6 +32,10 @@ pub struct Evaluator {
 
 /// Whether evaluating `e` may raise a runtime (ANSI) error on some row.
 pub fn can_fail(e: &TExpr) -> bool {
+    crate::depth::grow(|| can_fail_node(e))
+}
+
+fn can_fail_node(e: &TExpr) -> bool {
     let own = match &e.kind {
         TExprKind::Unary {
             op: UnaryOp::Neg, ..
@@ -64,6 +70,10 @@ impl Evaluator {
     }
 
     fn prepare(&mut self, e: &TExpr) -> Result<()> {
+        crate::depth::grow(|| self.prepare_node(e))
+    }
+
+    fn prepare_node(&mut self, e: &TExpr) -> Result<()> {
         match &e.kind {
             TExprKind::Like {
                 pattern,
@@ -160,6 +170,10 @@ impl Evaluator {
     }
 
     fn eval_raw(&self, e: &TExpr, cols: &Cols) -> Result<ArrayRef> {
+        crate::depth::grow(|| self.eval_node(e, cols))
+    }
+
+    fn eval_node(&self, e: &TExpr, cols: &Cols) -> Result<ArrayRef> {
         use TExprKind::*;
         Ok(match &e.kind {
             Column { index, name } => cols
@@ -319,6 +333,9 @@ impl Evaluator {
     /// `arg IN (list)`: items are evaluated in order, only for rows whose
     /// value is not null and not matched yet (as Spark's generated code).
     fn in_list(&self, arg: &TExpr, list: &[TExpr], negated: bool, cols: &Cols) -> Result<ArrayRef> {
+        if let Some(set) = InSet::of(&arg.ty, list) {
+            return in_set(&set, &self.eval(arg, cols)?, &arg.ty, negated);
+        }
         let v = self.eval(arg, cols)?;
         let valid = valid_mask(v.as_ref());
         let mut remaining = valid.clone();
@@ -352,4 +369,52 @@ impl Evaluator {
             .collect();
         Ok(Arc::new(out))
     }
+}
+
+/// `v IN set` per row: true when found, NULL when `v` is NULL or not found
+/// among a list holding a NULL, false otherwise (negated: NOT of that).
+fn in_set(set: &InSet, v: &ArrayRef, ty: &DataType, negated: bool) -> Result<ArrayRef> {
+    use arrow::array::AsArray;
+    use arrow::datatypes::{
+        Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    };
+    let found: Vec<bool> = match ty {
+        DataType::Utf8 => (v.as_string::<i32>().iter())
+            .map(|s| s.is_some_and(|s| set.contains_bytes(s.as_bytes())))
+            .collect(),
+        DataType::Binary => (v.as_binary::<i32>().iter())
+            .map(|b| b.is_some_and(|b| set.contains_bytes(b)))
+            .collect(),
+        DataType::Float64 => (v.as_primitive::<Float64Type>().values().iter())
+            .map(|&x| set.contains_fixed(float_key(x)))
+            .collect(),
+        DataType::Int32 => (v.as_primitive::<Int32Type>().values().iter())
+            .map(|&x| set.contains_fixed(x as i64))
+            .collect(),
+        DataType::Date => (v.as_primitive::<Date32Type>().values().iter())
+            .map(|&x| set.contains_fixed(x as i64))
+            .collect(),
+        DataType::Int64 => (v.as_primitive::<Int64Type>().values().iter())
+            .map(|&x| set.contains_fixed(x))
+            .collect(),
+        DataType::Timestamp => (v.as_primitive::<TimestampMicrosecondType>().values().iter())
+            .map(|&x| set.contains_fixed(x))
+            .collect(),
+        DataType::Boolean => (0..v.len())
+            .map(|i| set.contains_fixed(v.as_boolean().value(i) as i64))
+            .collect(),
+        t => return Err(internal(format!("IN set over {t}"))),
+    };
+    let out: BooleanArray = found
+        .into_iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            if v.is_null(i) || (!hit && set.has_null) {
+                None
+            } else {
+                Some(hit != negated)
+            }
+        })
+        .collect();
+    Ok(Arc::new(out))
 }

@@ -10,6 +10,7 @@ use sqlparser::ast::{
 };
 
 use super::values::{interval, negative_literal, numeric_ident, typed_string, value};
+use crate::depth;
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Subquery, SubqueryKind};
 use crate::ir::{BinaryOp, UnaryOp};
@@ -57,8 +58,13 @@ fn call(name: &str, args: Vec<Expr>) -> Expr {
     Expr::call(name, args)
 }
 
-/// Converts one expression.
+/// Converts one expression; past [`depth::MAX_EXPR_DEPTH`] levels it is
+/// Spark's `[FAILED_TO_PARSE_TOO_COMPLEX]`.
 pub fn convert(e: &SqlExpr) -> Result<Expr> {
+    depth::nested(|| convert_node(e))
+}
+
+fn convert_node(e: &SqlExpr) -> Result<Expr> {
     Ok(match e {
         SqlExpr::Identifier(id) => match numeric_ident(id, false) {
             Some(lit) => lit?,
@@ -72,6 +78,9 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
                 qualifier: Some(ident(q)),
                 name: ident(n),
             },
+            [_, _, rest @ ..] if rest.len() > depth::MAX_EXPR_DEPTH => {
+                return Err(depth::too_complex())
+            }
             // `t.s.f`, `s.f.g`: a column, then struct fields.
             [q, n, rest @ ..] => rest.iter().fold(
                 Expr::Column {
@@ -97,6 +106,10 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
             UnaryOperator::Not | UnaryOperator::BangNot => not(convert(expr)?),
             _ => return Err(unsupported(&format!("the operator {op}"), e)),
         },
+        SqlExpr::BinaryOp {
+            op: op @ (Op::And | Op::Or),
+            ..
+        } => logical_chain(e, op)?,
         SqlExpr::BinaryOp { left, op, right } => {
             let (l, r) = (convert(left)?, convert(right)?);
             let op = match op {
@@ -400,6 +413,49 @@ fn like_any(arg: &SqlExpr, patterns: &SqlExpr, negated: bool, ci: bool) -> Resul
         shown.join(", ")
     );
     Ok(Expr::Alias(Box::new(any), name))
+}
+
+/// A chain of one logical operator (`a AND b AND c …`) as Spark's parser
+/// builds it (`AstBuilder.visitLogicalBinary`): the operands of the
+/// left-deep chain, in order, combined into a balanced tree — so a chain of
+/// thousands of conditions is shallow, and the column name is Spark's
+/// (`((a AND b) AND (c AND d))`). A parenthesized operand is not part of the
+/// chain, as in Spark.
+fn logical_chain(e: &SqlExpr, op: &Op) -> Result<Expr> {
+    let mut operands = vec![];
+    let mut current = e;
+    while let SqlExpr::BinaryOp { left, op: o, right } = current {
+        if o != op {
+            break;
+        }
+        operands.push(right.as_ref());
+        current = left;
+    }
+    operands.push(current);
+    operands.reverse();
+    let operands = operands
+        .into_iter()
+        .map(convert)
+        .collect::<Result<Vec<_>>>()?;
+    let op = if *op == Op::And {
+        BinaryOp::And
+    } else {
+        BinaryOp::Or
+    };
+    Ok(balanced(op, &operands))
+}
+
+/// Spark's `reduceToExpressionTree(low, high)` over `operands` (never empty).
+fn balanced(op: BinaryOp, operands: &[Expr]) -> Expr {
+    match operands {
+        [one] => one.clone(),
+        [a, b] => binary(op, a.clone(), b.clone()),
+        _ => {
+            let mid = (operands.len() - 1) / 2;
+            let (low, high) = operands.split_at(mid + 1);
+            binary(op, balanced(op, low), balanced(op, high))
+        }
+    }
 }
 
 fn null_safe_eq(a: &SqlExpr, v: bool) -> Result<Expr> {

@@ -9,8 +9,13 @@ use crate::error::{Error, Result};
 
 static DIALECT: SparkDialect = SparkDialect::new();
 
-/// How deep expressions and queries may nest before parsing gives up.
-const RECURSION_LIMIT: usize = 200;
+/// How deep sqlparser may recurse (parentheses, function calls, prefix
+/// operators, subqueries) before parsing gives up with Spark's
+/// `[FAILED_TO_PARSE_TOO_COMPLEX]`: Spark parses 500 nested parentheses and
+/// refuses 1,000. sqlparser grows its stack as it recurses (`recursive`), and
+/// left-deep operator chains are loops in it, limited by
+/// [`crate::depth::MAX_EXPR_DEPTH`] when converted.
+const RECURSION_LIMIT: usize = 1000;
 
 /// A parser over `text`. Strings are kept as written (no unescaping):
 /// [`super::literal::unescape`] applies Spark's escape rules instead.
@@ -53,13 +58,7 @@ pub fn statements(text: &str) -> Result<Vec<Statement>> {
 pub fn parse_error(e: ParserError, text: &str) -> Error {
     let message = match e {
         ParserError::ParserError(m) | ParserError::TokenizerError(m) => m,
-        ParserError::RecursionLimitExceeded => {
-            return Error::Parse {
-                message: "the query nests too deeply (recursion limit exceeded)".into(),
-                line: 0,
-                column: 0,
-            }
-        }
+        ParserError::RecursionLimitExceeded => return crate::depth::too_complex(),
     };
     if let Some(i) = message.rfind(" at Line: ") {
         let pos = &message[i + " at Line: ".len()..];

@@ -74,6 +74,10 @@ pub enum StatementKind {
 pub struct ScriptError {
     pub statement: Option<(usize, String)>,
     pub error: Error,
+    /// Where the error is (1-based line and column; a parse error carries
+    /// its own): the token it is about, else its statement's start.
+    pub line: u64,
+    pub column: u64,
 }
 
 impl std::fmt::Display for ScriptError {
@@ -97,6 +101,8 @@ pub fn parse_script(script: &str) -> std::result::Result<Vec<ScriptStatement>, S
         .map_err(|e| ScriptError {
             statement: None,
             error: parse_error(ParserError::TokenizerError(e.to_string()), script),
+            line: 0,
+            column: 0,
         })?;
     let lines = LineIndex::new(script);
     let mut out = Vec::new();
@@ -188,9 +194,22 @@ fn statement(
 ) -> std::result::Result<ScriptStatement, ScriptError> {
     let full = padded(at, text);
     let first_line = text.lines().next().unwrap_or("").trim().to_string();
-    let kind = parse_statement(&full).map_err(|error| ScriptError {
-        statement: Some((number, first_line.clone())),
-        error,
+    let kind = parse_statement(&full).map_err(|error| {
+        // A watermark's error is about the WATERMARK clause.
+        let about = match &error {
+            Error::Analysis {
+                class: "INVALID_WATERMARK",
+                ..
+            } => locate_name(&full, "WATERMARK"),
+            _ => None,
+        };
+        let (line, column) = about.unwrap_or((at.line, at.column));
+        ScriptError {
+            statement: Some((number, first_line.clone())),
+            error,
+            line,
+            column,
+        }
     })?;
     Ok(ScriptStatement {
         number,
@@ -352,7 +371,18 @@ fn with_options(p: &mut Parser) -> std::result::Result<Vec<(String, String)>, Pa
         return Ok(out);
     }
     loop {
-        let key = p.parse_object_name(false)?.to_string();
+        // `kafka.bootstrap.servers` or `` `kafka.bootstrap.servers` `` (as
+        // Spark SQL quotes a dotted name): the key without its quotes.
+        let key = p
+            .parse_object_name(false)?
+            .0
+            .iter()
+            .map(|part| match part.as_ident() {
+                Some(id) => super::expr::ident(id),
+                None => part.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(".");
         p.expect_token(&Token::Eq)?;
         let at = p.peek_token();
         let value = match p.parse_expr()? {
@@ -415,6 +445,17 @@ fn watermark_delay(e: &SqlExpr) -> Result<i64> {
 mod tests {
     use super::*;
     use crate::sql::command::ExplainMode;
+
+    #[test]
+    fn back_quoted_option_keys_lose_their_quotes() {
+        let s = "CREATE SOURCE k WITH (format = 'kafka', `kafka.bootstrap.servers` = 'h:9092', kafka.`group.id` = 'g', subscribe = 't')";
+        let st = parse_script(s).unwrap();
+        let StatementKind::Source { options, .. } = &st[0].kind else {
+            panic!("a source")
+        };
+        assert!(options.contains(&("kafka.bootstrap.servers".into(), "h:9092".into())));
+        assert!(options.contains(&("kafka.group.id".into(), "g".into())));
+    }
 
     #[test]
     fn splits_and_positions() {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::files::{
     log_text, numbered_files, parse_json_line, read_log_lines, remove, write_atomic,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Spark's default `spark.sql.streaming.fileSink.log.compactInterval` and
 /// `fileSource.log.compactInterval`.
@@ -73,6 +73,37 @@ impl CompactLog {
         all.extend(lines);
         write_atomic(&self.path(id, true), log_text(&all).as_bytes())?;
         self.purge_before_previous_compaction(id)
+    }
+
+    /// Checks that the log holds every batch up to `last`, as a log written
+    /// once per batch must (the file sink's manifest, a file source's log
+    /// of taken files): the newest compaction at or before `last`, then a
+    /// file per batch after it. A missing file is a damaged checkpoint
+    /// naming it — never entries silently lost (files read twice, output
+    /// rows forgotten).
+    pub fn check_complete(&self, last: u64) -> Result<()> {
+        let missing = |path: PathBuf| {
+            Err(Error::damaged(
+                path,
+                format!("missing, though batch {last} of this log is committed"),
+            ))
+        };
+        let compaction = (last + 1) / self.interval * self.interval;
+        let from = match compaction.checked_sub(1) {
+            Some(c) => {
+                if !self.path(c, true).exists() {
+                    return missing(self.path(c, true));
+                }
+                c + 1
+            }
+            None => 0,
+        };
+        let plain: std::collections::HashSet<u64> =
+            numbered_files(&self.dir, "")?.into_iter().collect();
+        match (from..=last).find(|id| !plain.contains(id)) {
+            Some(id) => missing(self.path(id, false)),
+            None => Ok(()),
+        }
     }
 
     /// Every entry with the batch id that recorded it (a compact file's

@@ -173,6 +173,13 @@ impl Checkpoint {
             Some(c) => self.state.load(&ops, c)?,
             None => vec![],
         };
+        // A file source's offset is a position in its own log: every entry
+        // up to the committed one must be there.
+        for (i, offset) in committed.iter().flat_map(|c| c.offsets.iter().enumerate()) {
+            if let Some(l) = offset.as_ref().and_then(|o| o.get("logOffset")?.as_u64()) {
+                self.source_log(i).check_complete(l)?;
+            }
+        }
         let source_logs = (0..sources)
             .map(|i| {
                 Ok(self

@@ -4,8 +4,13 @@
 //! and the layout of its state (checked at restart).
 //!
 //! A partition's snapshot is written only when its bytes changed since the
-//! last one written, so a restart reads, per partition, the newest snapshot
-//! not newer than the last committed batch. A snapshot file is a header
+//! last one written, so the state after batch N is, per partition, some
+//! older snapshot: `state/_versions/<N>` lists which (operator, partition,
+//! version) triples make it up. A restart loads exactly those, and a
+//! listed snapshot that is missing is a damaged checkpoint naming the file
+//! — never a silent fall-back to an older snapshot (wrong answers).
+//! (A checkpoint written before `_versions/` existed falls back to the
+//! newest snapshot not newer than the last committed batch.) A snapshot file is a header
 //! (magic, payload length, payload checksum) and the payload; it is read
 //! back through memmap2 and checked before the executor sees it.
 
@@ -47,13 +52,18 @@ pub struct StateStore {
     /// Per (operator, partition): the checksum of the last snapshot written
     /// or loaded, to skip writing unchanged partitions.
     last: HashMap<(usize, usize), u64>,
+    /// Per (operator, partition): the batch whose snapshot holds its state.
+    versions: BTreeMap<(usize, usize), u64>,
 }
+
+const VERSIONS: &str = "_versions";
 
 impl StateStore {
     pub fn new(root: PathBuf) -> Self {
         StateStore {
             root,
             last: HashMap::new(),
+            versions: BTreeMap::new(),
         }
     }
 
@@ -103,8 +113,60 @@ impl StateStore {
         })?;
         for (p, sum) in changed {
             self.last.insert((p.op, p.partition), sum);
+            self.versions.insert((p.op, p.partition), batch);
         }
-        Ok(())
+        if parts.is_empty() && self.versions.is_empty() {
+            return Ok(()); // no stateful operator
+        }
+        let listed: Vec<[u64; 3]> = self
+            .versions
+            .iter()
+            .map(|(&(op, part), &v)| [op as u64, part as u64, v])
+            .collect();
+        write_atomic(
+            &self.versions_path(batch),
+            format!("{}\n", json!(listed)).as_bytes(),
+        )
+    }
+
+    fn versions_path(&self, batch: u64) -> PathBuf {
+        self.root.join(VERSIONS).join(batch.to_string())
+    }
+
+    /// The snapshots `state/_versions/<batch>` says make up the state after
+    /// `batch`: `None` for a checkpoint that never wrote the list.
+    fn listed_versions(&self, batch: u64) -> Result<Option<BTreeMap<(usize, usize), u64>>> {
+        let path = self.versions_path(batch);
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let dir = self.root.join(VERSIONS);
+                if numbered_files(&dir, "")?.is_empty() {
+                    return Ok(None);
+                }
+                return Err(Error::damaged(
+                    &path,
+                    format!("missing, though batch {batch} is committed"),
+                ));
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let v = parse_json_line(&path, text.trim())?;
+        let bad = || Error::damaged(&path, "not a list of [operator, partition, version]");
+        let mut out = BTreeMap::new();
+        for t in v.as_array().ok_or_else(bad)? {
+            match t
+                .as_array()
+                .map(|a| a.iter().map(|x| x.as_u64()).collect::<Vec<_>>())
+            {
+                Some(a) if a.len() == 3 && a.iter().all(Option::is_some) => {
+                    let [op, part, ver] = [a[0], a[1], a[2]].map(Option::unwrap);
+                    out.insert((op as usize, part as usize), ver);
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(Some(out))
     }
 
     /// The operators that have state in the checkpoint, with their schemas.
@@ -160,6 +222,7 @@ impl StateStore {
     /// than `batch`, and removes snapshots newer than it (left by a batch
     /// that never committed).
     pub fn load(&mut self, ops: &[usize], batch: u64) -> Result<Vec<MappedSnapshot>> {
+        let listed = self.listed_versions(batch)?;
         let mut out = Vec::new();
         for &op in ops {
             let op_dir = self.root.join(op.to_string());
@@ -170,17 +233,36 @@ impl StateStore {
                 for &v in versions.iter().filter(|&&v| v > batch) {
                     remove(&dir.join(format!("{v}{SUFFIX}")))?;
                 }
-                let Some(&v) = versions.iter().rev().find(|&&v| v <= batch) else {
-                    continue;
+                let v = match &listed {
+                    Some(l) => l.get(&(op, partition as usize)).copied(),
+                    None => versions.iter().rev().find(|&&v| v <= batch).copied(),
                 };
+                let Some(v) = v else { continue };
                 let path = dir.join(format!("{v}{SUFFIX}"));
+                if !path.exists() {
+                    return Err(Error::damaged(
+                        &path,
+                        format!("missing, though the state of committed batch {batch} is in it"),
+                    ));
+                }
                 let (map, sum) = map_checked(&path)?;
                 self.last.insert((op, partition as usize), sum);
+                self.versions.insert((op, partition as usize), v);
                 out.push(MappedSnapshot {
                     op,
                     partition: partition as usize,
                     map,
                 });
+            }
+        }
+        // A partition listed whose directory is gone altogether.
+        for (&(op, partition), &v) in listed.iter().flatten() {
+            if ops.contains(&op) && !out.iter().any(|m| (m.op, m.partition) == (op, partition)) {
+                return Err(Error::damaged(
+                    self.partition_dir(op, partition)
+                        .join(format!("{v}{SUFFIX}")),
+                    format!("missing, though the state of committed batch {batch} is in it"),
+                ));
             }
         }
         Ok(out)
@@ -189,6 +271,12 @@ impl StateStore {
     /// Removes snapshots older than `batch`, keeping for each partition the
     /// newest one not newer than `batch` (still needed to restore it).
     pub fn purge_before(&self, batch: u64) -> Result<()> {
+        let versions = self.root.join(VERSIONS);
+        for v in numbered_files(&versions, "")? {
+            if v < batch {
+                remove(&versions.join(v.to_string()))?;
+            }
+        }
         for op in numbered_files(&self.root, "")? {
             let op_dir = self.root.join(op.to_string());
             for partition in numbered_files(&op_dir, "")? {

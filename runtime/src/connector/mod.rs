@@ -9,6 +9,7 @@ use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::Schema;
 
 pub mod kafka;
+pub mod known_options;
 
 use crate::error::{Error, Result};
 use crate::source::rate::{self, RateOptions, RateSource};
@@ -42,6 +43,7 @@ pub fn read_static(
     options: &[(String, String)],
 ) -> Result<(Schema, Vec<RecordBatch>)> {
     let options = options_of(options);
+    known_options::warn_unknown(format, &options);
     match format.to_ascii_lowercase().as_str() {
         "kafka" => kafka::read_static(&options, schema),
         "socket" | "rate" => Err(Error::analysis(
@@ -88,6 +90,7 @@ impl SourceDef {
         options: &[(String, String)],
     ) -> Result<Self> {
         let options = options_of(options);
+        known_options::warn_unknown(format, &options);
         match format.to_ascii_lowercase().as_str() {
             "kafka" => {
                 let k = kafka::check_options(&options, schema.as_ref())?;

@@ -151,7 +151,8 @@ impl Executor {
             keep_late_of: self.keep_late_of,
             late_rows: &mut self.late_rows,
         };
-        let out = eval(&self.plan, input, &mut ctx)?;
+        let plan = &self.plan;
+        let out = Error::catch_panic("a kernel worker", || eval(plan, input, &mut ctx))?;
         Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
     }
 

@@ -70,6 +70,8 @@ pub fn list_files(path: &Path, options: &ListingOptions) -> Result<Vec<FileStatu
     let mut out = Vec::new();
     if meta.is_file() {
         out.push(status(path, &meta));
+    } else if !meta.is_dir() {
+        return Err(crate::source::read::not_regular(path));
     } else if let Some(files) = super::manifest::committed_files(path)? {
         // A file sink's output: only the files its manifest lists.
         return Ok(files
@@ -157,7 +159,8 @@ fn walk(
             if options.recursive || only.is_some() {
                 walk(&path, options, None, out)?;
             }
-        } else if options.glob.as_ref().is_none_or(|g| g.matches(&name)) {
+        } else if meta.is_file() && options.glob.as_ref().is_none_or(|g| g.matches(&name)) {
+            // Only regular files: a named pipe would block the read forever.
             out.push(status(&path, &meta));
         }
     }

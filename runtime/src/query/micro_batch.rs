@@ -22,7 +22,7 @@ use super::progress::{BatchReport, Durations, QueryIds, SourceReport};
 use super::watermarks::Watermarks;
 use super::{QueryStatus, Shared, Trigger, RECENT_PROGRESS};
 use crate::checkpoint::{Checkpoint, OffsetSeq};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exec::{BatchInput, Emit, Executor, WatermarkPolicy};
 use crate::sink::{OutputMode, Sink};
 use crate::source::{Offset, Source};
@@ -59,7 +59,9 @@ const POLL_DELAY: Duration = Duration::from_millis(10);
 
 pub(super) fn run(spec: QuerySpec, shared: Arc<Shared>) {
     let mut query = MicroBatchLoop::new(spec);
-    let result = query.run(&shared);
+    // A panic (a bug) ends the query with its message as the exception, so
+    // whoever waits on the query is told instead of waiting forever.
+    let result = Error::catch_panic("the streaming query", || query.run(&shared));
     // However the loop ended, the sources let go of what they hold (a
     // socket source's connection, a Kafka consumer).
     query.stop_sources();
@@ -243,6 +245,9 @@ impl MicroBatchLoop {
         if let Some(ck) = self.checkpoint.as_mut() {
             let r = resume(ck, &mut self.exec, &mut self.sources)?;
             self.batch_id = r.next_batch;
+            if let Some(last) = r.next_batch.checked_sub(1) {
+                self.sink.check_committed(last)?;
+            }
             self.watermarks = Watermarks::resumed(r.watermark);
             self.rerun = r.rerun;
         }

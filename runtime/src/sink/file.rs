@@ -287,4 +287,10 @@ impl Sink for FileSink {
     fn description(&self) -> String {
         format!("FileSink[{}]", self.dir.display())
     }
+
+    /// Every committed batch is in the manifest (`_spark_metadata/`), which
+    /// is written before the batch commits.
+    fn check_committed(&self, last: u64) -> Result<()> {
+        self.manifest.check_complete(last)
+    }
 }

@@ -69,4 +69,12 @@ pub trait Sink: Send {
 
     /// What progress reports show as the sink's description.
     fn description(&self) -> String;
+
+    /// At a restart from a checkpoint whose last committed batch is
+    /// `last`: checks that what the sink keeps of those batches (a file
+    /// sink's manifest) is all there, so a damaged one is an error, not
+    /// rows silently lost or written twice.
+    fn check_committed(&self, _last: u64) -> Result<()> {
+        Ok(())
+    }
 }

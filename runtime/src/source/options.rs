@@ -106,6 +106,20 @@ impl Options {
         }
     }
 
+    /// A positive integer of at most `max`, if set: options that size what
+    /// sqlc allocates (rows per batch, partitions) are refused, with the
+    /// bound, when absurd — never an allocation that aborts the process.
+    pub fn get_bounded_int(&self, key: &str, max: usize) -> Result<Option<usize>> {
+        match self.get_positive_int(key)? {
+            Some(n) if n > max => Err(self.bad(
+                key,
+                self.get(key).unwrap_or_default(),
+                format!("must be at most {max}"),
+            )),
+            n => Ok(n),
+        }
+    }
+
     /// A positive byte size such as `1048576`, `10m`, `512k` or `1g` (binary
     /// units, as Spark's `byteStringAsBytes`), if set.
     pub fn get_byte_size(&self, key: &str) -> Result<Option<u64>> {

@@ -30,11 +30,28 @@ fn parquet_error(path: &Path, e: parquet::errors::ParquetError) -> Error {
     }
 }
 
+/// Runs `f` over the bytes of the Parquet file at `path`, turning a panic
+/// of the parquet crate into an error naming the file: a damaged footer or
+/// page (`column start and length should not be negative`, an offset past
+/// the end) can reach an `assert!` or a slice index inside it, and input
+/// from files must never take the process down.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let why = Error::from_panic("the Parquet reader", p);
+        Err(parquet_error(
+            path,
+            parquet::errors::ParquetError::General(format!("the file is damaged ({why})")),
+        ))
+    })
+}
+
 /// The sqlc schema of the Parquet file `data` (from its footer).
 pub fn parquet_schema(path: &Path, data: Bytes) -> Result<Schema> {
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
-    canonical_schema(builder.schema(), &path.display().to_string())
+    guarded(path, || {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
+        canonical_schema(builder.schema(), &path.display().to_string())
+    })
 }
 
 /// A Parquet reader for one schema.
@@ -99,8 +116,13 @@ impl ParquetReader {
             .collect()
     }
 
-    /// Reads the file `data` (from `path`).
+    /// Reads the file `data` (from `path`); a damaged file is an error
+    /// naming it.
     pub fn decode_file(&self, path: &Path, data: Bytes) -> Result<Vec<RecordBatch>> {
+        guarded(path, || self.decode(path, data))
+    }
+
+    fn decode(&self, path: &Path, data: Bytes) -> Result<Vec<RecordBatch>> {
         let builder =
             ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| parquet_error(path, e))?;
         let file_fields = builder.schema().fields().clone();

@@ -35,9 +35,20 @@ impl RateOptions {
                 "The rate source does not support a user-specified schema.",
             ));
         }
-        let rows = o.get_positive_int("rowsPerSecond")?.unwrap_or(1) as i64;
+        let rows = o
+            .get_bounded_int("rowsPerSecond", MAX_ROWS_PER_BATCH as usize)?
+            .unwrap_or(1) as i64;
         let ramp_ms = o.get_duration_ms("rampUpTime", "0s")?;
-        let parts = o.get_positive_int("numPartitions")?.unwrap_or(1);
+        if ramp_ms / 1000 > MAX_RAMP_UP_SECONDS {
+            return Err(Error::BadOption {
+                name: "rampUpTime".into(),
+                value: o.get("rampUpTime").unwrap_or_default().into(),
+                reason: format!("must be at most {MAX_RAMP_UP_SECONDS} seconds"),
+            });
+        }
+        let parts = o
+            .get_bounded_int("numPartitions", MAX_PARTITIONS)?
+            .unwrap_or(1);
         Ok(RateOptions {
             rows_per_second: rows,
             ramp_up_seconds: (ramp_ms / 1000) as i64,
@@ -45,6 +56,18 @@ impl RateOptions {
         })
     }
 }
+
+/// The most rows one batch of a rate source holds (16 bytes each): larger
+/// `rowsPerSecond`/`rowsPerBatch` are refused, and a rate source that falls
+/// behind plans its backlog in batches of at most this many rows.
+pub const MAX_ROWS_PER_BATCH: i64 = 100_000_000;
+
+/// The most partitions (one Arrow batch each) a rate source splits a batch into.
+pub const MAX_PARTITIONS: usize = 65_536;
+
+/// The longest ramp-up: a year (Spark's own bound is an overflow of
+/// `valueAtSecond`; past a year the ramp is meaningless).
+const MAX_RAMP_UP_SECONDS: u64 = 366 * 24 * 3600;
 
 /// How many rows the source has produced by `seconds` after its start
 /// (Spark's `valueAtSecond`).
@@ -97,10 +120,13 @@ impl Source for RateSource {
 
     fn latest_offset(&mut self) -> Result<Option<Offset>> {
         let start = *self.start_ms.get_or_insert_with(now_ms);
-        let seconds = (now_ms() - start) / 1000;
+        let mut seconds = (now_ms() - start) / 1000;
         if seconds <= self.planned {
             return Ok(None);
         }
+        // Behind by more than a batch may hold: plan the backlog in steps.
+        let per_second = self.opts.rows_per_second.max(1);
+        seconds = seconds.min(self.planned + (MAX_ROWS_PER_BATCH / per_second).max(1));
         self.planned = seconds;
         Ok(Some(json!({"seconds": seconds, "startMs": start})))
     }

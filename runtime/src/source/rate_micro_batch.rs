@@ -14,6 +14,7 @@ use arrow::record_batch::RecordBatch;
 use serde_json::json;
 use sqlc_compiler::{DataType, Field, Schema};
 
+use super::rate::{MAX_PARTITIONS, MAX_ROWS_PER_BATCH};
 use super::{Offset, Options, Source};
 use crate::error::{Error, Result};
 
@@ -29,17 +30,20 @@ pub struct RateMicroBatchSource {
     limit: Option<u64>,
 }
 
+/// The latest `startTimestamp` and largest `advanceMillisPerBatch`: the end
+/// of year 9999 in milliseconds, as Spark's timestamps end.
+const MAX_MILLIS: i64 = 253_402_300_799_999;
+
 impl RateMicroBatchSource {
     pub fn new(options: &Options) -> Result<Self> {
-        let rows_per_batch =
-            options
-                .get_positive_int("rowsPerBatch")?
-                .ok_or_else(|| Error::BadOption {
-                    name: "rowsPerBatch".into(),
-                    value: String::new(),
-                    reason: "the rate-micro-batch source needs rowsPerBatch (a positive integer)"
-                        .into(),
-                })? as u64;
+        let rows_per_batch = options
+            .get_bounded_int("rowsPerBatch", MAX_ROWS_PER_BATCH as usize)?
+            .ok_or_else(|| Error::BadOption {
+                name: "rowsPerBatch".into(),
+                value: String::new(),
+                reason: "the rate-micro-batch source needs rowsPerBatch (a positive integer)"
+                    .into(),
+            })? as u64;
         let int = |key: &str, default: i64, min: i64| -> Result<i64> {
             match options.get(key) {
                 None => Ok(default),
@@ -47,11 +51,11 @@ impl RateMicroBatchSource {
                     .trim()
                     .parse::<i64>()
                     .ok()
-                    .filter(|n| *n >= min)
+                    .filter(|n| (min..=MAX_MILLIS).contains(n))
                     .ok_or_else(|| Error::BadOption {
                         name: key.into(),
                         value: v.into(),
-                        reason: format!("must be an integer of at least {min}"),
+                        reason: format!("must be an integer from {min} to {MAX_MILLIS}"),
                     }),
             }
         };
@@ -60,7 +64,9 @@ impl RateMicroBatchSource {
             rows_per_batch,
             start_ms: int("startTimestamp", 0, 0)?,
             advance_ms: int("advanceMillisPerBatch", 1000, 0)?,
-            partitions: options.get_positive_int("numPartitions")?.unwrap_or(1),
+            partitions: options
+                .get_bounded_int("numPartitions", MAX_PARTITIONS)?
+                .unwrap_or(1),
             planned: 0,
             limit: None,
         })
@@ -102,6 +108,18 @@ impl Source for RateMicroBatchSource {
         let (from, to) = (Self::offset_of(start)?, Self::offset_of(Some(end))?);
         let schema = self.schema.to_arrow();
         let per = (to - from).div_ceil(self.partitions as u64).max(1);
+        let last_batch = (to.saturating_sub(1) / self.rows_per_batch) as i64;
+        let last_ms = last_batch
+            .checked_mul(self.advance_ms)
+            .and_then(|d| d.checked_add(self.start_ms))
+            .filter(|t| *t <= MAX_MILLIS);
+        if last_ms.is_none() {
+            return Err(Error::BadOption {
+                name: "advanceMillisPerBatch".into(),
+                value: self.advance_ms.to_string(),
+                reason: format!("batch {last_batch}'s timestamp would pass the year 9999"),
+            });
+        }
         let mut out = Vec::new();
         let mut at = from;
         while at < to {

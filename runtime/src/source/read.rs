@@ -5,11 +5,9 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
-use memmap2::Mmap;
 use rayon::prelude::*;
 use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::Schema;
@@ -78,57 +76,67 @@ impl FromStr for FileFormat {
     }
 }
 
-/// A file mapped into memory (an empty file is not mapped).
+/// A data file's bytes, read whole into memory.
+///
+/// Not memory-mapped: a producer that truncates or rewrites a file in place
+/// while a mapping is read kills the process with SIGBUS, and no error
+/// handling can catch that. Read, a file that shrinks gives the bytes that
+/// were there (its last record may be cut, and is then malformed). Only
+/// regular files are read: a named pipe or a device would block or never
+/// end.
 pub struct MappedFile {
     pub path: PathBuf,
-    map: Option<Arc<Mmap>>,
-}
-
-/// Lets `Bytes` share a mapping without copying it.
-struct SharedMap(Arc<Mmap>);
-
-impl AsRef<[u8]> for SharedMap {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
+    bytes: Bytes,
 }
 
 impl MappedFile {
-    /// Maps the file at `path`.
+    /// Reads the file at `path`.
     pub fn open(path: &Path) -> Result<MappedFile> {
-        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::PathNotFound(path.into()),
-            _ => Error::io(path, e),
-        })?;
-        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-        let map = if len == 0 {
-            None // mapping an empty file fails on some systems
-        } else {
-            // SAFETY: the mapping is only read, and the file is not modified
-            // while mapped: producers write data files elsewhere (or under a
-            // hidden name) and rename them into place, as Spark requires of
-            // file-source input, so a file's bytes do not change once listed.
-            Some(Arc::new(
-                unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?,
-            ))
-        };
+        use std::io::Read;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Non-blocking, so that opening a named pipe that took the place of a
+        // listed file returns at once (and is then refused as not regular).
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::PathNotFound(path.into()),
+                _ => Error::io(path, e),
+            })?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Err(not_regular(path));
+        }
+        let mut data = Vec::with_capacity(meta.len() as usize);
+        file.read_to_end(&mut data)
+            .map_err(|e| Error::io(path, e))?;
         Ok(MappedFile {
             path: path.to_path_buf(),
-            map,
+            bytes: Bytes::from(data),
         })
     }
 
     /// The file's bytes.
     pub fn bytes(&self) -> &[u8] {
-        self.map.as_deref().map_or(&[], |m| &m[..])
+        &self.bytes
     }
 
-    /// The file's bytes as `Bytes`, sharing the mapping.
+    /// The file's bytes as `Bytes`, sharing them.
     pub fn shared_bytes(&self) -> Bytes {
-        self.map
-            .as_ref()
-            .map_or_else(Bytes::new, |m| Bytes::from_owner(SharedMap(Arc::clone(m))))
+        self.bytes.clone()
     }
+}
+
+/// The error for a path that is neither a regular file nor a directory.
+pub fn not_regular(path: &Path) -> Error {
+    Error::io(
+        path,
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a named pipe, socket or device is never read)",
+        ),
+    )
 }
 
 /// Maps each of `paths`.

@@ -67,7 +67,7 @@ struct Common {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = key_value)]
     vars: Vec<(String, String)>,
     /// A session setting, such as spark.sql.shuffle.partitions=8.
-    #[arg(long = "conf", value_name = "KEY=VALUE", value_parser = key_value)]
+    #[arg(long = "conf", value_name = "KEY=VALUE", value_parser = conf_setting)]
     conf: Vec<(String, String)>,
 }
 
@@ -197,6 +197,16 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.to_string()))
         .ok_or_else(|| format!("expected NAME=VALUE, found `{s}`"))
+}
+
+/// A `--conf` setting: a bad value of a setting sqlc reads is a usage
+/// error (clap exits 2); an unknown key is kept, with a warning.
+fn conf_setting(s: &str) -> Result<(String, String), String> {
+    let (k, v) = key_value(s)?;
+    if let Some(warning) = sqlc::check_conf(&k, &v)? {
+        eprintln!("warning: {warning}");
+    }
+    Ok((k, v))
 }
 
 /// `sqlc help [TOPIC]`.

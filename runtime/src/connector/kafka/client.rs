@@ -65,6 +65,39 @@ impl KafkaClient {
         })
     }
 
+    /// The cluster's metadata, asked for in short attempts until
+    /// `kafkaConsumer.pollTimeoutMs` has passed: an unreachable broker is
+    /// an error within that bound, and the wait is not silent — a warning
+    /// after the first failed attempt says what sqlc waits for and how long.
+    fn metadata(&self) -> Result<rdkafka::metadata::Metadata> {
+        const ATTEMPT: std::time::Duration = std::time::Duration::from_secs(2);
+        let start = std::time::Instant::now();
+        let mut warned = false;
+        loop {
+            let left = self.opts.timeout.saturating_sub(start.elapsed());
+            match self.consumer.fetch_metadata(None, left.min(ATTEMPT)) {
+                Ok(md) => return Ok(md),
+                Err(e) if start.elapsed() >= self.opts.timeout => {
+                    return Err(Error::kafka(format!(
+                        "cannot reach the Kafka brokers at {} within {} ms (kafkaConsumer.pollTimeoutMs): {e}",
+                        self.servers(),
+                        self.opts.timeout.as_millis()
+                    )))
+                }
+                Err(e) => {
+                    if !warned {
+                        log::warn!(
+                            "waiting for the Kafka brokers at {} ({e}); giving up after {} ms (kafkaConsumer.pollTimeoutMs)",
+                            self.servers(),
+                            self.opts.timeout.as_millis()
+                        );
+                        warned = true;
+                    }
+                }
+            }
+        }
+    }
+
     fn servers(&self) -> String {
         self.opts
             .client
@@ -80,16 +113,7 @@ impl KafkaClient {
         if let Strategy::Assign(parts) = &self.opts.strategy {
             return Ok(parts.clone());
         }
-        let md = self
-            .consumer
-            .fetch_metadata(None, self.opts.timeout)
-            .map_err(|e| {
-                Error::kafka(format!(
-                    "cannot reach the Kafka brokers at {} within {} ms (kafkaConsumer.pollTimeoutMs): {e}",
-                    self.servers(),
-                    self.opts.timeout.as_millis()
-                ))
-            })?;
+        let md = self.metadata()?;
         let mut out = Vec::new();
         for t in md.topics() {
             let wanted = match &self.opts.strategy {
