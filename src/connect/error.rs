@@ -54,8 +54,14 @@ fn sql_state(class: &str) -> Option<&'static str> {
 
 /// The gRPC status PySpark turns back into its exception.
 pub fn status(e: &Error) -> Status {
-    let class = e.class();
     let message = e.to_string();
+    // The message's own `[CLASS.SUBCLASS]` is the full class.
+    let class = message
+        .strip_prefix('[')
+        .and_then(|m| m.split_once(']'))
+        .map(|(c, _)| c)
+        .filter(|c| c.starts_with(e.class()))
+        .unwrap_or(e.class());
     let exc = exception_class(e);
     let code = match e.fault() {
         Fault::Internal => Code::Internal,
