@@ -21,7 +21,7 @@ pub const SPARK_VERSION: &str = "4.3.0";
 
 fn df_of(cs: &ConnectSession, plan: &Option<Plan>) -> Result<DataFrame> {
     match required(&required(plan, "the plan")?.op_type, "Plan.op_type")? {
-        PlanOp::Root(r) => to_df(&cs.session, r),
+        PlanOp::Root(r) => to_df(cs, r),
         _ => Err(invalid("only a relation can be analyzed")),
     }
 }

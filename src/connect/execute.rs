@@ -16,6 +16,9 @@ use super::streaming;
 use super::types::{invalid, schema_to_proto};
 use crate::error::{Error, Result};
 
+/// The most rows one Arrow batch carries (Spark's default).
+const MAX_ROWS_PER_BATCH: usize = 10_000;
+
 /// Where an operation's responses go.
 pub struct Emitter<'a> {
     pub op: &'a Operation,
@@ -71,17 +74,24 @@ pub fn run(cs: &ConnectSession, plan: &proto::Plan, out: &Emitter) -> Result<()>
 
 /// A relation's rows: the schema, then one Arrow batch per result batch.
 fn rows(cs: &ConnectSession, rel: &Relation, out: &Emitter) -> Result<()> {
-    let df = to_df(&cs.session, rel)?;
+    let df = to_df(cs, rel)?;
     out.send_schema(schema_to_proto(&df.schema()));
     out.check_interrupted()?;
     let batches = df.collect()?;
     let mut offset = 0i64;
     let mut sent = false;
-    for b in batches.iter().filter(|b| b.num_rows() > 0) {
+    // Spark's `spark.sql.execution.arrow.maxRecordsPerBatch`: the client
+    // turns each batch into rows as it arrives.
+    let chunks = batches.iter().flat_map(|b| {
+        (0..b.num_rows())
+            .step_by(MAX_ROWS_PER_BATCH)
+            .map(move |at| b.slice(at, MAX_ROWS_PER_BATCH.min(b.num_rows() - at)))
+    });
+    for b in chunks {
         out.check_interrupted()?;
         out.send(ResponseType::ArrowBatch(resp::ArrowBatch {
             row_count: b.num_rows() as i64,
-            data: arrow_ipc::write(b)?,
+            data: arrow_ipc::write(&b)?,
             start_offset: Some(offset),
             ..Default::default()
         }));
@@ -120,7 +130,7 @@ fn command(cs: &ConnectSession, c: &CommandType, out: &Emitter) -> Result<()> {
             // Planned now, so a mistake is reported where it is made (as
             // Spark analyses `spark.sql(...)` at once); the client then
             // builds on the same relation.
-            to_df(&cs.session, &rel)?;
+            to_df(cs, &rel)?;
             out.send(ResponseType::SqlCommandResult(resp::SqlCommandResult {
                 relation: Some(rel),
             }));
@@ -129,10 +139,7 @@ fn command(cs: &ConnectSession, c: &CommandType, out: &Emitter) -> Result<()> {
             if v.is_global {
                 return Err(Error::not_supported("global temporary views"));
             }
-            let df = to_df(
-                &cs.session,
-                required(&v.input, "CreateDataFrameViewCommand.input")?,
-            )?;
+            let df = to_df(cs, required(&v.input, "CreateDataFrameViewCommand.input")?)?;
             if !v.replace
                 && cs
                     .session

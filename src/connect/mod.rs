@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlc_connect::proto::spark_connect_service_server::SparkConnectServiceServer;
+use sqlc_connect::tonic::transport::server::TcpIncoming;
 
 use crate::error::{Error, Result};
 
@@ -89,7 +90,9 @@ pub fn serve(opts: &ServeOptions, on_listening: impl FnOnce(SocketAddr)) -> Resu
             .max_encoding_message_size(1 << 30);
         sqlc_connect::tonic::transport::Server::builder()
             .add_service(service)
-            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+            // Without TCP_NODELAY each small response waits for the
+            // client's delayed ACK (some 40 ms a call).
+            .serve_with_incoming(TcpIncoming::from(listener).with_nodelay(Some(true)))
             .await
             .map_err(|e| Error::Runtime(sqlc_runtime::Error::io(&addr, std::io::Error::other(e))))
     })

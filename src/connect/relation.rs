@@ -15,6 +15,7 @@ use sqlc_connect::proto::{self, Relation};
 
 use super::arrow_ipc;
 use super::expression::{required, sort_key, to_expr};
+use super::sessions::ConnectSession;
 use super::types::{invalid, schema_from_json};
 use crate::column::Column;
 use crate::dataframe::{DataFrame, JoinOn, SortKey};
@@ -24,15 +25,22 @@ use crate::reader::SchemaArg;
 use crate::session::Session;
 
 /// The DataFrame a relation describes.
-pub fn to_df(s: &Session, r: &Relation) -> Result<DataFrame> {
+pub fn to_df(cs: &ConnectSession, r: &Relation) -> Result<DataFrame> {
+    let s = &cs.session;
     let Some(rel) = &r.rel_type else {
         return Err(invalid("a Relation without a kind"));
     };
     let input = |i: &Option<Box<Relation>>| -> Result<DataFrame> {
-        to_df(s, required(i, "the relation's input")?)
+        to_df(cs, required(i, "the relation's input")?)
     };
     match rel {
-        RelType::Read(read) => read_rel(s, read),
+        RelType::Read(read) => match r.common.as_ref().and_then(|c| c.plan_id) {
+            // The client's DataFrame object (its plan id) reads its files
+            // once, as a Rust program's `read().json(..)` does; asked again
+            // (another action on it), it is the same DataFrame.
+            Some(id) if !read.is_streaming => cs.cached_read(id, read, || read_rel(s, read)),
+            _ => read_rel(s, read),
+        },
         RelType::Project(p) => {
             let exprs = p
                 .expressions
@@ -40,7 +48,7 @@ pub fn to_df(s: &Session, r: &Relation) -> Result<DataFrame> {
                 .map(to_expr)
                 .collect::<Result<Vec<_>>>()?;
             match &p.input {
-                Some(i) => to_df(s, i)?.select(exprs.into_iter().map(Column::from_expr)),
+                Some(i) => to_df(cs, i)?.select(exprs.into_iter().map(Column::from_expr)),
                 None => one_row(s)?.select(exprs.into_iter().map(Column::from_expr)),
             }
         }
@@ -87,8 +95,8 @@ pub fn to_df(s: &Session, r: &Relation) -> Result<DataFrame> {
             }
             input(&d.input)?.drop(names)
         }
-        RelType::Aggregate(a) => aggregate(s, a),
-        RelType::Join(j) => join(s, j),
+        RelType::Aggregate(a) => aggregate(cs, a),
+        RelType::Join(j) => join(cs, j),
         RelType::Deduplicate(d) => {
             let df = input(&d.input)?;
             let cols = if d.all_columns_as_keys.unwrap_or(false) {
@@ -261,8 +269,8 @@ fn read_rel(s: &Session, read: &proto::Read) -> Result<DataFrame> {
     }
 }
 
-fn aggregate(s: &Session, a: &proto::Aggregate) -> Result<DataFrame> {
-    let df = to_df(s, required(&a.input, "Aggregate.input")?)?;
+fn aggregate(cs: &ConnectSession, a: &proto::Aggregate) -> Result<DataFrame> {
+    let df = to_df(cs, required(&a.input, "Aggregate.input")?)?;
     let keys = a
         .grouping_expressions
         .iter()
@@ -307,9 +315,9 @@ fn aggregate(s: &Session, a: &proto::Aggregate) -> Result<DataFrame> {
     GroupedData::new(df, keys, sets).agg(aggs)
 }
 
-fn join(s: &Session, j: &proto::Join) -> Result<DataFrame> {
-    let left = to_df(s, required(&j.left, "Join.left")?)?;
-    let right = to_df(s, required(&j.right, "Join.right")?)?;
+fn join(cs: &ConnectSession, j: &proto::Join) -> Result<DataFrame> {
+    let left = to_df(cs, required(&j.left, "Join.left")?)?;
+    let right = to_df(cs, required(&j.right, "Join.right")?)?;
     let how = match ProtoJoin::try_from(j.join_type) {
         Ok(ProtoJoin::Inner) | Ok(ProtoJoin::Unspecified) => "inner",
         Ok(ProtoJoin::FullOuter) => "full_outer",

@@ -2,11 +2,11 @@
 //! [`Session`] of its own (conf, temp views, streaming queries), and the
 //! operations each is running or has buffered for a client to reattach to.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use sqlc_connect::proto::ExecutePlanResponse;
+use sqlc_connect::proto::{self, ExecutePlanResponse};
 use sqlc_connect::tonic::Status;
 use sqlc_runtime::query::StreamingQuery;
 use tokio::sync::Notify;
@@ -29,7 +29,12 @@ pub struct ConnectSession {
     /// a stopped or failed query for its status and exception.
     queries: Mutex<HashMap<String, (StreamingQuery, DataFrame)>>,
     last_used: Mutex<Instant>,
+    /// Static reads by the client's plan id and the Read message.
+    reads: Mutex<VecDeque<(i64, proto::Read, DataFrame)>>,
 }
+
+/// How many static reads a session keeps.
+const CACHED_READS: usize = 16;
 
 impl ConnectSession {
     fn new() -> Self {
@@ -39,11 +44,34 @@ impl ConnectSession {
             operations: Mutex::default(),
             queries: Mutex::default(),
             last_used: Mutex::new(Instant::now()),
+            reads: Mutex::default(),
         }
     }
 
     fn touch(&self) {
         *lock(&self.last_used) = Instant::now();
+    }
+
+    /// The DataFrame the client's plan `id` read before, or `read()`'s.
+    pub fn cached_read(
+        &self,
+        id: i64,
+        msg: &proto::Read,
+        read: impl FnOnce() -> crate::Result<DataFrame>,
+    ) -> crate::Result<DataFrame> {
+        if let Some((_, _, df)) = lock(&self.reads)
+            .iter()
+            .find(|(i, m, _)| *i == id && m == msg)
+        {
+            return Ok(df.clone());
+        }
+        let df = read()?;
+        let mut reads = lock(&self.reads);
+        if reads.len() >= CACHED_READS {
+            reads.pop_front();
+        }
+        reads.push_back((id, msg.clone(), df.clone()));
+        Ok(df)
     }
 
     /// Starts recording an operation's responses.
@@ -113,6 +141,7 @@ impl ConnectSession {
         }
         let _ = self.session.stop();
         lock(&self.queries).clear();
+        lock(&self.reads).clear();
     }
 }
 

@@ -44,10 +44,7 @@ pub fn start(
     if w.foreach_batch.is_some() {
         return Err(python_code("writeStream.foreachBatch"));
     }
-    let df = to_df(
-        &cs.session,
-        required(&w.input, "WriteStreamOperationStart.input")?,
-    )?;
+    let df = to_df(cs, required(&w.input, "WriteStreamOperationStart.input")?)?;
     let mut writer = df.write_stream();
     if !w.format.is_empty() {
         writer = writer.format(&w.format);
