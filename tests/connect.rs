@@ -284,6 +284,13 @@ fn malformed_requests_get_a_grpc_error_and_the_server_keeps_serving() {
     assert!(!server.log().contains("panicked"), "{}", server.log());
 }
 
+#[test]
+fn a_broken_stream_reattaches_where_it_left_off() {
+    let server = Server::start(&[]);
+    let out = run("latest", &server, &script("reattach.py"), &[]);
+    assert!(out.trim_end().ends_with("ok"), "{out}");
+}
+
 fn part_files(dir: &Path) -> usize {
     std::fs::read_dir(dir.join("files"))
         .map(|d| {

@@ -296,7 +296,7 @@ impl SparkConnectService for Service {
             .operation(&req.operation_id)
             .ok_or_else(|| operation_not_found(&req.operation_id))?;
         let from = match req.last_response_id.as_deref() {
-            None => op.position_after("").unwrap_or(0).max(0),
+            None => op.first_kept(),
             Some(last) => op.position_after(last).ok_or_else(|| {
                 detailed(
                     tonic::Code::OutOfRange,

@@ -158,6 +158,8 @@ struct OpState {
     /// Responses not yet released; `released` were before them.
     responses: Vec<Result<ExecutePlanResponse, Status>>,
     released: usize,
+    /// The last response released, which a client may still resume after.
+    last_released: Option<String>,
     done: bool,
     interrupted: bool,
 }
@@ -198,10 +200,18 @@ impl Operation {
     /// The position after the response `id`, if it is still kept.
     pub fn position_after(&self, id: &str) -> Option<usize> {
         let st = lock(&self.state);
+        if st.last_released.as_deref() == Some(id) {
+            return Some(st.released);
+        }
         st.responses
             .iter()
             .position(|r| r.as_ref().is_ok_and(|r| r.response_id == id))
             .map(|k| st.released + k + 1)
+    }
+
+    /// The position of the first response still kept.
+    pub fn first_kept(&self) -> usize {
+        lock(&self.state).released
     }
 
     /// Drops the responses up to and including `id`.
@@ -214,6 +224,7 @@ impl Operation {
         {
             st.responses.drain(..=k);
             st.released += k + 1;
+            st.last_released = Some(id.to_string());
         }
     }
 }
