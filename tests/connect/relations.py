@@ -140,4 +140,13 @@ try:
     raise SystemExit("an unknown table must fail")
 except AnalysisException as e:
     assert "TABLE_OR_VIEW_NOT_FOUND" in str(e), e
+try:
+    spark.range(3).select(F.udf(lambda x: x + 1, "long")("id")).collect()
+    raise SystemExit("a Python UDF must be refused")
+except AnalysisException as e:
+    assert e.getCondition() == "UNSUPPORTED_FEATURE.PYTHON_UDF", e.getCondition()
+try:
+    spark.range(3).union(spark.range(2)).collect()
+except AnalysisException as e:
+    assert "UNSUPPORTED_FEATURE" in str(e), e
 print("ok")
