@@ -8,6 +8,7 @@ use sqlc_connect::proto::config_request::operation::OpType;
 use sqlc_connect::proto::plan::OpType as PlanOp;
 use sqlc_connect::proto::{KeyValue, Plan};
 
+use super::error::unsupported;
 use super::expression::required;
 use super::relation::to_df;
 use super::sessions::ConnectSession;
@@ -69,15 +70,7 @@ pub fn analyze(cs: &ConnectSession, a: &Analyze) -> Result<AnalyzeResult> {
         }
         Analyze::Persist(_) => AnalyzeResult::Persist(ares::Persist {}),
         Analyze::Unpersist(_) => AnalyzeResult::Unpersist(ares::Unpersist {}),
-        other => {
-            return Err(Error::not_supported(format!(
-                "the analysis {} is not supported by sqlc's Spark Connect server",
-                format!("{other:?}")
-                    .split(['(', ' ', '{'])
-                    .next()
-                    .unwrap_or("?")
-            )))
-        }
+        other => return Err(unsupported("analysis", other)),
     })
 }
 

@@ -99,6 +99,28 @@ pub fn detailed(code: Code, message: &str, error_class: &str, exception: &str) -
     Status::with_details(code, message.to_string(), details.encode_to_vec().into())
 }
 
+/// Refuses a relation, expression or command that carries Python code for
+/// the server to run (sqlc runs none).
+pub fn python_code(what: &str) -> Error {
+    Error::analysis(
+        "UNSUPPORTED_FEATURE.PYTHON_UDF",
+        format!(
+            "{what} runs Python code, which the sqlc server does not run; use built-in \
+             functions, SQL, or a sink (memory, files, kafka) instead"
+        ),
+    )
+}
+
+/// A protocol message sqlc does not map: `what` it is (relation,
+/// expression, …) and the variant's name.
+pub fn unsupported(what: &str, v: &impl std::fmt::Debug) -> Error {
+    let text = format!("{v:?}");
+    let name = text.split(['(', ' ', '{']).next().unwrap_or("?");
+    Error::not_supported(format!(
+        "the {what} {name} is not supported by sqlc's Spark Connect server"
+    ))
+}
+
 /// A request sqlc cannot read: `INVALID_ARGUMENT`, as Spark's
 /// `InvalidPlanInput`.
 pub fn invalid_request(message: impl Into<String>) -> Status {

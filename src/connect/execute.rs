@@ -9,11 +9,12 @@ use sqlc_connect::proto::relation::RelType;
 use sqlc_connect::proto::{self, DataType, ExecutePlanResponse, Relation};
 
 use super::arrow_ipc;
+use super::error::{python_code, unsupported};
 use super::expression::required;
-use super::relation::{python_code, to_df};
+use super::relation::to_df;
 use super::sessions::{ConnectSession, Operation};
 use super::streaming;
-use super::types::{invalid, schema_to_proto};
+use super::types::schema_to_proto;
 use crate::error::{Error, Result};
 
 /// The most rows one Arrow batch carries (Spark's default).
@@ -173,15 +174,7 @@ fn command(cs: &ConnectSession, c: &CommandType, out: &Emitter) -> Result<()> {
             return Err(python_code("A Python user-defined function"));
         }
         CommandType::RegisterDataSource(_) => return Err(python_code("A Python data source")),
-        other => {
-            let name = format!("{other:?}");
-            return Err(match name.split(['(', ' ', '{']).next() {
-                Some(n) => Error::not_supported(format!(
-                    "the command {n} is not supported by sqlc's Spark Connect server"
-                )),
-                None => invalid("an unknown command"),
-            });
-        }
+        other => return Err(unsupported("command", other)),
     }
     Ok(())
 }

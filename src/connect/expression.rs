@@ -10,6 +10,7 @@ use sqlc_connect::proto::expression::literal::LiteralType;
 use sqlc_connect::proto::expression::{sort_order, ExprType, SortOrder, UnresolvedFunction};
 use sqlc_connect::proto::Expression;
 
+use super::error::{python_code, unsupported};
 use super::types::{self, invalid};
 use crate::error::{Error, Result};
 
@@ -58,7 +59,10 @@ pub fn to_expr(e: &Expression) -> Result<Expr> {
         ExprType::UnresolvedFunction(f) => function(f)?,
         ExprType::UnresolvedExtractValue(x) => {
             let child = to_expr(required(&x.child, "UnresolvedExtractValue.child")?)?;
-            match to_expr(required(&x.extraction, "UnresolvedExtractValue.extraction")?)? {
+            match to_expr(required(
+                &x.extraction,
+                "UnresolvedExtractValue.extraction",
+            )?)? {
                 Expr::Literal(Scalar::Utf8(field)) => Expr::GetField(Box::new(child), field),
                 other => {
                     return Err(Error::not_supported(format!(
@@ -67,33 +71,20 @@ pub fn to_expr(e: &Expression) -> Result<Expr> {
                 }
             }
         }
-        ExprType::SortOrder(s) => return Err(invalid(format!(
-            "a sort order ({}) outside a sort",
-            to_expr(required(&s.child, "SortOrder.child")?)?.output_name()
-        ))),
-        ExprType::CommonInlineUserDefinedFunction(f) => {
-            return Err(Error::analysis(
-                "UNSUPPORTED_FEATURE.PYTHON_UDF",
-                format!(
-                    "The user-defined function '{}' runs Python code, which the sqlc server does not run; \
-                     use the built-in functions (pyspark.sql.functions) or a SQL expression instead.",
-                    f.function_name
-                ),
-            ))
-        }
-        other => {
-            return Err(Error::not_supported(format!(
-                "the expression {} is not supported by sqlc's Spark Connect server",
-                variant_name(other)
+        ExprType::SortOrder(s) => {
+            return Err(invalid(format!(
+                "a sort order ({}) outside a sort",
+                to_expr(required(&s.child, "SortOrder.child")?)?.output_name()
             )))
         }
+        ExprType::CommonInlineUserDefinedFunction(f) => {
+            return Err(python_code(&format!(
+                "The user-defined function '{}'",
+                f.function_name
+            )))
+        }
+        other => return Err(unsupported("expression", other)),
     })
-}
-
-/// Names a message's variant for an error (its Debug text up to the payload).
-fn variant_name(v: &impl std::fmt::Debug) -> String {
-    let s = format!("{v:?}");
-    s.split(['(', ' ', '{']).next().unwrap_or("?").to_string()
 }
 
 pub fn required<'a, T>(v: &'a Option<T>, what: &str) -> Result<&'a T> {

@@ -14,6 +14,7 @@ use sqlc_connect::proto::relation::RelType;
 use sqlc_connect::proto::{self, Relation};
 
 use super::arrow_ipc;
+use super::error::{python_code, unsupported};
 use super::expression::{required, sort_key, to_expr};
 use super::sessions::ConnectSession;
 use super::types::{invalid, schema_from_json};
@@ -182,13 +183,7 @@ pub fn to_df(cs: &ConnectSession, r: &Relation) -> Result<DataFrame> {
         | RelType::GroupMap(_)
         | RelType::CoGroupMap(_)
         | RelType::ApplyInPandasWithState(_) => Err(python_code("mapInPandas/applyInPandas")),
-        other => Err(Error::not_supported(format!(
-            "the relation {} is not supported by sqlc's Spark Connect server",
-            format!("{other:?}")
-                .split(['(', ' ', '{'])
-                .next()
-                .unwrap_or("?")
-        ))),
+        other => Err(unsupported("relation", other)),
     }
 }
 
@@ -204,17 +199,6 @@ fn to_sort_key((e, asc, nulls_first): (Expr, bool, Option<bool>)) -> SortKey {
         Some(false) => k.nulls_last(),
         None => k,
     }
-}
-
-/// Refuses a relation or command that carries Python code to run.
-pub fn python_code(what: &str) -> Error {
-    Error::analysis(
-        "UNSUPPORTED_FEATURE.PYTHON_UDF",
-        format!(
-            "{what} runs Python code, which the sqlc server does not run; use built-in \
-             functions, SQL, or a sink (memory, files, kafka) instead"
-        ),
-    )
 }
 
 fn non_negative(n: i32, what: &str) -> Result<usize> {
@@ -338,6 +322,9 @@ fn join(cs: &ConnectSession, j: &proto::Join) -> Result<DataFrame> {
     left.join(&right, on, how)
 }
 
+/// The most rows `spark.range` makes (1 GiB of ids).
+const MAX_RANGE_ROWS: usize = 1 << 27;
+
 /// `spark.range(start, end, step)`: a bigint column `id`.
 fn range(s: &Session, r: &proto::Range) -> Result<DataFrame> {
     let start = r.start.unwrap_or(0);
@@ -353,6 +340,11 @@ fn range(s: &Session, r: &proto::Range) -> Result<DataFrame> {
     } else {
         0
     };
+    if n > MAX_RANGE_ROWS {
+        return Err(Error::not_supported(format!(
+            "spark.range of {n} rows: sqlc's server makes a range in memory, at most {MAX_RANGE_ROWS} rows"
+        )));
+    }
     let ids = Int64Array::from_iter_values((0..n).map(|i| start + i as i64 * r.step));
     let schema = Arc::new(arrow::datatypes::Schema::new(vec![
         arrow::datatypes::Field::new("id", arrow::datatypes::DataType::Int64, false),

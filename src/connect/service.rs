@@ -229,7 +229,7 @@ impl SparkConnectService for Service {
         &self,
         _request: Request<Streaming<AddArtifactsRequest>>,
     ) -> Result<Response<AddArtifactsResponse>, Status> {
-        Err(status(&super::relation::python_code(
+        Err(status(&super::error::python_code(
             "Adding artifacts (Python files, jars, cached data)",
         )))
     }

@@ -187,8 +187,9 @@ impl Operation {
         lock(&self.state).interrupted
     }
 
-    /// The response at position `i` (counting released ones), whether the
-    /// operation is done, and `Err` if `i` was released.
+    /// The response at position `i` (counting released ones; `None` when
+    /// it is not there yet, or was released), and whether the operation is
+    /// done.
     pub fn get(&self, i: usize) -> (Option<Result<ExecutePlanResponse, Status>>, bool) {
         let st = lock(&self.state);
         let r = i

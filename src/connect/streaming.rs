@@ -20,8 +20,9 @@ use sqlc_connect::proto::{
 };
 use sqlc_runtime::query::{StreamingQuery, Trigger};
 
+use super::error::python_code;
 use super::expression::required;
-use super::relation::{python_code, to_df};
+use super::relation::to_df;
 use super::sessions::ConnectSession;
 use crate::error::{Error, Result};
 use crate::ExplainMode;

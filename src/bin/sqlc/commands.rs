@@ -251,6 +251,13 @@ pub fn serve(a: &ServeArgs) -> Result<(), Failure> {
     sqlc::connect::serve(&opts, |addr| {
         // The first line says where to connect (tests read the port here).
         println!("sqlc serve: Spark Connect on sc://{addr}");
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "sqlc serve: warning: {} is not loopback; whoever reaches it can run queries \
+                 and read files as this user (there is no authentication)",
+                addr.ip()
+            );
+        }
         use std::io::Write;
         let _ = std::io::stdout().flush();
     })
