@@ -89,10 +89,12 @@ pub fn serve(opts: &ServeOptions, on_listening: impl FnOnce(SocketAddr)) -> Resu
             .max_decoding_message_size(1 << 30)
             .max_encoding_message_size(1 << 30);
         sqlc_connect::tonic::transport::Server::builder()
-            .add_service(service)
             // Without TCP_NODELAY each small response waits for the
             // client's delayed ACK (some 40 ms a call).
-            .serve_with_incoming(TcpIncoming::from(listener).with_nodelay(Some(true)))
+            .serve_with_incoming(
+                service,
+                TcpIncoming::from(listener).with_nodelay(Some(true)),
+            )
             .await
             .map_err(|e| Error::Runtime(sqlc_runtime::Error::io(&addr, std::io::Error::other(e))))
     })
