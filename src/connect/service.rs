@@ -87,7 +87,8 @@ fn session(
 }
 
 /// A stream of an operation's responses from position `from`; with
-/// `release`, the operation is forgotten once all were sent.
+/// `release` (not reattachable), the operation is forgotten once all were
+/// sent or the client went away.
 fn follow(
     op: Arc<Operation>,
     from: usize,
@@ -104,7 +105,12 @@ fn follow(
                 (Some(r), _) => {
                     let last = r.is_err();
                     if tx.send(r).await.is_err() {
-                        return; // the client went away
+                        // The client went away; without reattaching it will
+                        // not be back for the rest.
+                        if release.is_some() {
+                            op.interrupt();
+                        }
+                        break;
                     }
                     i += 1;
                     if last {
