@@ -138,6 +138,15 @@ impl Column {
         }
     }
     /// Logical NOT (PySpark's `~col`).
+    /// `col[i]` (Spark's `getItem`): an array's element at 0-based `i`
+    /// (out of bounds is an ANSI error), or a struct's field by name.
+    pub fn get_item(self, key: impl Into<Column>) -> Column {
+        Column::from_expr(Expr::Subscript(
+            Box::new(self.expr),
+            Box::new(key.into().expr),
+        ))
+    }
+
     pub fn not(self) -> Column {
         Column {
             expr: Expr::Unary {

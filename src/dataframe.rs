@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
-use sqlc_compiler::builder;
+use sqlc_compiler::builder::{self, SetOp};
 use sqlc_compiler::expr::Expr;
 use sqlc_compiler::plan::{JoinType, Plan};
 use sqlc_compiler::sql::command::ExplainMode;
@@ -389,6 +389,61 @@ impl DataFrame {
 
     pub fn distinct(&self) -> Result<DataFrame> {
         Ok(self.derive(builder::deduplicate(&self.plan, &[])?))
+    }
+
+    /// Spark's `union` (and `unionAll`): the rows of both, columns matched
+    /// by position, duplicates kept (SQL's `UNION ALL`).
+    pub fn union(&self, other: &DataFrame) -> Result<DataFrame> {
+        Ok(self.derive(builder::set_operation(
+            SetOp::Union,
+            true,
+            &self.plan,
+            &other.plan,
+        )?))
+    }
+
+    /// Spark's `unionAll`: the same as [`DataFrame::union`].
+    pub fn union_all(&self, other: &DataFrame) -> Result<DataFrame> {
+        self.union(other)
+    }
+
+    /// Spark's `unionByName`: columns matched by name; with
+    /// `allow_missing_columns`, a column one side lacks is null there.
+    pub fn union_by_name(
+        &self,
+        other: &DataFrame,
+        allow_missing_columns: bool,
+    ) -> Result<DataFrame> {
+        Ok(self.derive(builder::union_by_name(
+            &self.plan,
+            &other.plan,
+            allow_missing_columns,
+        )?))
+    }
+
+    /// Spark's `intersect`: the distinct rows both have.
+    pub fn intersect(&self, other: &DataFrame) -> Result<DataFrame> {
+        let p = builder::set_operation(SetOp::Intersect, false, &self.plan, &other.plan)?;
+        Ok(self.derive(p))
+    }
+
+    /// Spark's `intersectAll`: rows both have, as often as both have them.
+    pub fn intersect_all(&self, other: &DataFrame) -> Result<DataFrame> {
+        let p = builder::set_operation(SetOp::Intersect, true, &self.plan, &other.plan)?;
+        Ok(self.derive(p))
+    }
+
+    /// Spark's `subtract` (SQL's `EXCEPT`): the distinct rows `other` lacks.
+    pub fn subtract(&self, other: &DataFrame) -> Result<DataFrame> {
+        let p = builder::set_operation(SetOp::Except, false, &self.plan, &other.plan)?;
+        Ok(self.derive(p))
+    }
+
+    /// Spark's `exceptAll`: each row as many more times as this has it
+    /// than `other` does.
+    pub fn except_all(&self, other: &DataFrame) -> Result<DataFrame> {
+        let p = builder::set_operation(SetOp::Except, true, &self.plan, &other.plan)?;
+        Ok(self.derive(p))
     }
 
     pub fn order_by<I, K>(&self, keys: I) -> Result<DataFrame>

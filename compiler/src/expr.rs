@@ -74,6 +74,8 @@ pub enum Expr {
     Alias(Box<Expr>, String),
     /// A struct's field by name (`col("data").get_field("gt")`, `a.b.c`).
     GetField(Box<Expr>, String),
+    /// `a[i]`: an array's element (0-based) or a struct's field by name.
+    Subscript(Box<Expr>, Box<Expr>),
 }
 
 impl Expr {
@@ -238,6 +240,7 @@ impl Expr {
             },
             Expr::Alias(inner, n) => Expr::Alias(Box::new(t(inner)), n.clone()),
             Expr::GetField(inner, n) => Expr::GetField(Box::new(t(inner)), n.clone()),
+            Expr::Subscript(a, i) => Expr::Subscript(Box::new(t(a)), Box::new(t(i))),
         }
     }
 
@@ -255,7 +258,7 @@ impl Expr {
             | Expr::IsNotNull(arg)
             | Expr::Cast { arg, .. } => arg.visit(f),
             Expr::Alias(arg, _) | Expr::GetField(arg, _) => arg.visit(f),
-            Expr::Binary { left, right, .. } => {
+            Expr::Binary { left, right, .. } | Expr::Subscript(left, right) => {
                 left.visit(f);
                 right.visit(f);
             }
@@ -415,6 +418,7 @@ impl fmt::Display for Expr {
             Expr::Interval(us) => write!(f, "INTERVAL '{}' MICROSECOND", us),
             Expr::Alias(e, n) => write!(f, "{e} AS {n}"),
             Expr::GetField(e, n) => write!(f, "{e}.{n}"),
+            Expr::Subscript(e, i) => write!(f, "{e}[{i}]"),
         }
     }
 }

@@ -98,6 +98,7 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
             Some(format!("{}() (interpreted function)", func.name()))
         }
         _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
+        _ if matches!(e.ty, DataType::Array(..)) => Some(format!("array value {e}")),
         _ => None,
     };
     if let Some(w) = what {
@@ -144,7 +145,12 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
             .collect();
         format!("not compiled (interpreted functions): {}", names.join(", "))
     } else {
-        format!("not compiled (struct values): {}", why.join(", "))
+        let what = if why.iter().any(|w| w.starts_with("array value")) {
+            "nested values"
+        } else {
+            "struct values"
+        };
+        format!("not compiled ({what}): {}", why.join(", "))
     })
 }
 

@@ -9,6 +9,7 @@ pub mod codegen;
 pub mod error;
 pub mod expr;
 pub mod functions;
+pub mod generator;
 pub mod interp;
 pub mod interval;
 pub mod ir;

@@ -104,6 +104,22 @@ pub enum PhysPlan {
         event_time: Option<EventTime>,
         within_watermark: bool,
     },
+    /// The batches of every input, as the output's schema (`UNION ALL`).
+    Union {
+        inputs: Vec<PhysPlan>,
+        schema: SchemaRef,
+    },
+    /// Rows made by a generator from each input row: the first `keep`
+    /// input columns repeated, then the generated columns (see
+    /// [`crate::plan::PlanNode::Generate`]).
+    Generate {
+        input: Box<PhysPlan>,
+        generator: crate::generator::Generator,
+        args: Vec<usize>,
+        keep: usize,
+        outer: bool,
+        schema: SchemaRef,
+    },
 }
 
 /// An event-time column and its watermark delay.
@@ -119,7 +135,9 @@ impl PhysPlan {
             PhysPlan::Scan { schema, .. }
             | PhysPlan::HashAggregate { schema, .. }
             | PhysPlan::HashJoin { schema, .. }
-            | PhysPlan::StreamJoin { schema, .. } => schema.clone(),
+            | PhysPlan::StreamJoin { schema, .. }
+            | PhysPlan::Union { schema, .. }
+            | PhysPlan::Generate { schema, .. } => schema.clone(),
             PhysPlan::Pipeline { kernel, .. } => kernel.output_schema().clone(),
             PhysPlan::Sort { input, .. }
             | PhysPlan::Limit { input, .. }
@@ -148,10 +166,12 @@ impl PhysPlan {
             | PhysPlan::Sort { input, .. }
             | PhysPlan::Limit { input, .. }
             | PhysPlan::Watermark { input, .. }
-            | PhysPlan::Deduplicate { input, .. } => vec![input],
+            | PhysPlan::Deduplicate { input, .. }
+            | PhysPlan::Generate { input, .. } => vec![input],
             PhysPlan::HashJoin { left, right, .. } | PhysPlan::StreamJoin { left, right, .. } => {
                 vec![left, right]
             }
+            PhysPlan::Union { inputs, .. } => inputs.iter().collect(),
         }
     }
 
@@ -177,7 +197,9 @@ impl PhysPlan {
             | PhysPlan::Sort { input, .. }
             | PhysPlan::Limit { input, .. }
             | PhysPlan::Watermark { input, .. }
-            | PhysPlan::Deduplicate { input, .. } => input.for_each_scan(f),
+            | PhysPlan::Deduplicate { input, .. }
+            | PhysPlan::Generate { input, .. } => input.for_each_scan(f),
+            PhysPlan::Union { inputs, .. } => inputs.iter_mut().for_each(|i| i.for_each_scan(f)),
             PhysPlan::HashJoin { left, right, .. } | PhysPlan::StreamJoin { left, right, .. } => {
                 left.for_each_scan(f);
                 right.for_each_scan(f);
@@ -339,6 +361,13 @@ impl PhysPlan {
                         .unwrap_or_default();
                     format!("Deduplicate{w} #{id} keys={keys:?}{t}")
                 }
+                PhysPlan::Union { inputs, .. } => format!("Union ({} inputs)", inputs.len()),
+                PhysPlan::Generate {
+                    generator,
+                    args,
+                    outer,
+                    ..
+                } => format!("Generate {} of columns {args:?}", generator.name(*outer)),
             };
             let _ = writeln!(out, "{pad}{line}");
             for c in p.children() {
@@ -658,6 +687,27 @@ fn build(plan: &Plan, mode: ExecMode, ids: &mut OpIds) -> Result<PhysPlan> {
                 delay_us: *delay_us,
             }
         }
+        PlanNode::Union { inputs } => PhysPlan::Union {
+            inputs: inputs
+                .iter()
+                .map(|i| build(i, mode, ids))
+                .collect::<Result<_>>()?,
+            schema: out_schema,
+        },
+        PlanNode::Generate {
+            input,
+            generator,
+            args,
+            keep,
+            outer,
+        } => PhysPlan::Generate {
+            input: Box::new(build(input, mode, ids)?),
+            generator: *generator,
+            args: args.clone(),
+            keep: *keep,
+            outer: *outer,
+            schema: out_schema,
+        },
         PlanNode::Deduplicate {
             input,
             keys,

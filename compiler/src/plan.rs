@@ -107,7 +107,28 @@ pub enum PlanNode {
         keys: Vec<usize>,
         within_watermark: bool,
     },
+    /// The rows of every input, one input after another (`UNION ALL`).
+    /// Every input has the output's column types (the builder casts them
+    /// to the widest); names come from the first.
+    Union {
+        inputs: Vec<Arc<Plan>>,
+    },
+    /// Per input row, the rows a generator makes of it (`explode`,
+    /// `posexplode`, `inline`, `stack`, …). Output: the first `keep` input
+    /// columns, then the generated ones. The generator reads the input
+    /// columns `args` (the builder computes them below, so the runtime
+    /// evaluates no expression here). `outer`: a row that generates
+    /// nothing still gives one row, of nulls.
+    Generate {
+        input: Arc<Plan>,
+        generator: Generator,
+        args: Vec<usize>,
+        keep: usize,
+        outer: bool,
+    },
 }
+
+pub use crate::generator::Generator;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -156,8 +177,10 @@ impl Plan {
             | PlanNode::Sort { input, .. }
             | PlanNode::Limit { input, .. }
             | PlanNode::Watermark { input, .. }
-            | PlanNode::Deduplicate { input, .. } => vec![input],
+            | PlanNode::Deduplicate { input, .. }
+            | PlanNode::Generate { input, .. } => vec![input],
             PlanNode::Join { left, right, .. } => vec![left, right],
+            PlanNode::Union { inputs } => inputs.iter().collect(),
         }
     }
 
@@ -187,6 +210,10 @@ impl Plan {
                     input.event_time_delay(col)
                 }
             }
+            // Spark keeps the first input's column metadata.
+            PlanNode::Union { inputs } => inputs.first()?.event_time_delay(col),
+            PlanNode::Generate { input, keep, .. } if col < *keep => input.event_time_delay(col),
+            PlanNode::Generate { .. } => None,
             PlanNode::Aggregate { input, keys, .. } => match &keys.get(col)?.kind {
                 TExprKind::Column { index, .. } => input.event_time_delay(*index),
                 _ => None,
@@ -351,6 +378,26 @@ impl Plan {
                     ""
                 };
                 format!("Deduplicate{w} [{}]", k.join(", "))
+            }
+            PlanNode::Union { .. } => format!("Union [{}]", names.join(", ")),
+            PlanNode::Generate {
+                generator,
+                args,
+                keep,
+                outer,
+                input,
+            } => {
+                let args: Vec<&str> = args
+                    .iter()
+                    .map(|&i| input.schema.fields[i].name.as_str())
+                    .collect();
+                format!(
+                    "Generate {}({}){} [{}]",
+                    generator.name(*outer),
+                    args.join(", "),
+                    if *keep == 0 { ", no input columns" } else { "" },
+                    names.join(", ")
+                )
             }
         };
         let _ = writeln!(out, "{pad}{line}");

@@ -105,6 +105,29 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
             },
         },
         Expr::GetField(inner, name) => get_field(resolve(inner, scope)?, name, e),
+        Expr::Subscript(inner, index) => {
+            let base = resolve(inner, scope)?;
+            match (&base.ty, index.as_ref()) {
+                // `s['f']`: a struct's field.
+                (DataType::Struct(_), Expr::Literal(Scalar::Utf8(f))) => get_field(base, f, e),
+                (DataType::Array(..) | DataType::Null, _) => {
+                    let idx = resolve(index, scope)?;
+                    let r = crate::functions::ScalarFunction::resolve(
+                        &crate::functions::array::Subscript,
+                        vec![base, idx],
+                        e,
+                    )?;
+                    Ok(r.into_expr())
+                }
+                (t, _) => Err(Error::analysis(
+                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                    format!(
+                        "Cannot resolve \"{e}\" due to data type mismatch: the first parameter requires the \"ARRAY\" or \"STRUCT\" type, however \"{inner}\" has the type \"{}\".",
+                        t.spark_name().to_uppercase()
+                    ),
+                )),
+            }
+        }
         Expr::Literal(v) => Ok(TExpr::literal(v.clone())),
         Expr::Wildcard { .. } | Expr::Star => Err(Error::analysis(
             "INVALID_USAGE_OF_STAR_OR_REGEX",
@@ -580,14 +603,26 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
 fn common_type_of(items: &[&TExpr], e: &Expr) -> Result<DataType> {
     let mut ty = DataType::Null;
     for x in items {
-        ty = match (&ty, &x.ty) {
-            (a, b) if a == b => a.clone(),
-            (DataType::Utf8, t) | (t, DataType::Utf8) if t.is_fixed_width() => DataType::Utf8,
-            (a, b) => comparison_type(a, b)
-                .ok_or_else(|| mismatch(e, format!("cannot combine {a} and {b}")))?,
-        };
+        ty = common_type(&ty, &x.ty)
+            .ok_or_else(|| mismatch(e, format!("cannot combine {ty} and {}", x.ty)))?;
     }
     Ok(ty)
+}
+
+/// The type two values are both cast to where either may be taken (CASE
+/// branches, COALESCE, `array(..)`, the columns of a UNION): Spark 4's
+/// ANSI wider type — numbers widen, a string meets another type as that
+/// type (a string and an int are a bigint), arrays widen by element;
+/// `None` when there is none.
+pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
+    Some(match (a, b) {
+        (a, b) if a == b => a.clone(),
+        (DataType::Null, t) | (t, DataType::Null) => t.clone(),
+        (DataType::Array(x, xn), DataType::Array(y, yn)) => {
+            DataType::Array(Box::new(common_type(x, y)?), *xn || *yn)
+        }
+        (a, b) => comparison_type(a, b)?,
+    })
 }
 
 fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
@@ -649,6 +684,9 @@ pub fn can_cast(from: &DataType, to: &DataType) -> bool {
         return true;
     }
     match (from, to) {
+        (Array(a, _), Array(b, _)) => can_cast(a, b),
+        (Array(_, _), Utf8) => true,
+        (Array(..), _) | (_, Array(..)) => false,
         (Struct(_), _) | (_, Struct(_)) | (_, Null) => false,
         (_, Utf8) => true,
         (Utf8, _) => true,
@@ -682,6 +720,14 @@ pub fn cast(e: TExpr, to: DataType) -> Result<TExpr> {
 }
 
 fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr> {
+    if crate::generator::Generator::by_name(name).is_some() {
+        // A generator reaches here only where Spark does not allow one (a
+        // SELECT item's own generator is planned by the builder).
+        return Err(Error::analysis(
+            "UNSUPPORTED_GENERATOR.OUTSIDE_SELECT",
+            format!("The generator is not supported: outside the SELECT clause, found: \"{e}\"."),
+        ));
+    }
     use ScalarFunc as F;
     let lname = name.to_ascii_lowercase();
     if let Some(rewritten) = crate::functions::rewrite::rewrite(&lname, args)? {
@@ -884,17 +930,7 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
             ))
         }
         _ => match crate::functions::lookup(&lname) {
-            Some(f) => {
-                let r = f.0.resolve(argv, e)?;
-                Ok(TExpr::new(
-                    TExprKind::Function {
-                        func: r.func,
-                        args: r.args,
-                    },
-                    r.ty,
-                    r.nullable,
-                ))
-            }
+            Some(f) => Ok(f.0.resolve(argv, e)?.into_expr()),
             None => Err(unknown_function(name)),
         },
     }

@@ -222,6 +222,20 @@ fn walk(plan: &Plan, needed: &[bool], out: &mut HashMap<SourceId, (ScanSpec, usi
             need[*column] = true;
             walk(input, &need, out);
         }
+        PlanNode::Union { inputs } => {
+            // Every input reads what the union's readers need.
+            for i in inputs {
+                walk(i, needed, out);
+            }
+        }
+        PlanNode::Generate {
+            input, args, keep, ..
+        } => {
+            let mut need = vec![false; width(input)];
+            need[..*keep].copy_from_slice(&needed[..*keep]);
+            args.iter().for_each(|&a| need[a] = true);
+            walk(input, &need, out);
+        }
         PlanNode::Deduplicate { input, keys, .. } => {
             let mut need = needed.to_vec();
             keys.iter().for_each(|&k| need[k] = true);

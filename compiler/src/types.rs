@@ -1,9 +1,10 @@
 //! sqlc's value types, and how they map to Arrow.
 //!
 //! The set follows Spark SQL's: boolean, int, bigint, double, string, binary,
-//! timestamp (microseconds since the epoch, UTC), date (days since the epoch)
-//! and the type of a bare `NULL`. Structs appear only as results (the
-//! `window` column); kernels see their fields as separate columns.
+//! timestamp (microseconds since the epoch, UTC), date (days since the epoch),
+//! the type of a bare `NULL`, and the nested types: structs and arrays.
+//! Compiled kernels do not read nested values (they pass them through);
+//! expressions over them run in the interpreted twin, on Arrow's arrays.
 
 use std::fmt;
 use std::sync::Arc;
@@ -25,6 +26,9 @@ pub enum DataType {
     /// Days since 1970-01-01.
     Date,
     Struct(Arc<[Field]>),
+    /// Spark's `ARRAY<element>`; the flag is Spark's `containsNull`.
+    /// Arrow: a `List` whose item field is named `item`.
+    Array(Box<DataType>, bool),
 }
 
 impl DataType {
@@ -40,8 +44,18 @@ impl DataType {
     pub fn is_fixed_width(&self) -> bool {
         !matches!(
             self,
-            DataType::Utf8 | DataType::Binary | DataType::Struct(_)
+            DataType::Utf8 | DataType::Binary | DataType::Struct(_) | DataType::Array(..)
         )
+    }
+
+    /// Structs and arrays: values compiled kernels do not look inside.
+    pub fn is_nested(&self) -> bool {
+        matches!(self, DataType::Struct(_) | DataType::Array(..))
+    }
+
+    /// An array of `element`, which may hold nulls.
+    pub fn array_of(element: DataType) -> DataType {
+        DataType::Array(Box::new(element), true)
     }
 
     pub fn is_string_like(&self) -> bool {
@@ -67,6 +81,18 @@ impl DataType {
                     .collect();
                 format!("struct<{}>", inner.join(","))
             }
+            DataType::Array(e, _) => format!("array<{}>", e.spark_name()),
+        }
+    }
+
+    /// Spark's `typeName`, which `printSchema` shows (`integer`, `long`).
+    pub fn type_name(&self) -> String {
+        match self {
+            DataType::Int32 => "integer".into(),
+            DataType::Int64 => "long".into(),
+            DataType::Struct(_) => "struct".into(),
+            DataType::Array(..) => "array".into(),
+            t => t.spark_name(),
         }
     }
 
@@ -84,6 +110,7 @@ impl DataType {
             DataType::Struct(fields) => ArrowType::Struct(Fields::from(
                 fields.iter().map(Field::to_arrow).collect::<Vec<_>>(),
             )),
+            DataType::Array(e, contains_null) => ArrowType::List(list_item(e, *contains_null)),
         }
     }
 
@@ -109,9 +136,22 @@ impl DataType {
                     .collect::<Option<Vec<_>>>()?
                     .into(),
             ),
+            ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _) => {
+                DataType::Array(
+                    Box::new(DataType::from_arrow(f.data_type())?),
+                    f.is_nullable(),
+                )
+            }
             _ => return None,
         })
     }
+}
+
+/// The item field of the Arrow list that holds an `ARRAY<element>`: one
+/// name (`item`, Arrow's default) everywhere, so batches built by different
+/// code have equal types.
+pub fn list_item(element: &DataType, contains_null: bool) -> arrow::datatypes::FieldRef {
+    Arc::new(ArrowField::new("item", element.to_arrow(), contains_null))
 }
 
 impl fmt::Display for DataType {
@@ -205,24 +245,35 @@ impl Schema {
     /// Spark's `printSchema()` text.
     pub fn tree_string(&self) -> String {
         let mut out = String::from("root\n");
-        fn walk(out: &mut String, fields: &[Field], depth: usize) {
-            for f in fields {
-                out.push_str(&" |   ".repeat(depth));
-                out.push_str(&format!(
-                    " |-- {}: {} (nullable = {})\n",
-                    f.name,
-                    match &f.data_type {
-                        DataType::Struct(_) => "struct".to_string(),
-                        t => t.spark_name(),
-                    },
-                    f.nullable
-                ));
-                if let DataType::Struct(inner) = &f.data_type {
-                    walk(out, inner, depth + 1);
+        fn line(out: &mut String, depth: usize, name: &str, t: &DataType, null: &str) {
+            out.push_str(&" |   ".repeat(depth));
+            out.push_str(&format!(" |-- {name}: {} ({null})\n", t.type_name()));
+            nested(out, t, depth + 1);
+        }
+        fn nested(out: &mut String, t: &DataType, depth: usize) {
+            match t {
+                DataType::Struct(inner) => {
+                    for f in inner.iter() {
+                        let null = format!("nullable = {}", f.nullable);
+                        line(out, depth, &f.name, &f.data_type, &null);
+                    }
                 }
+                DataType::Array(e, contains_null) => {
+                    let null = format!("containsNull = {contains_null}");
+                    line(out, depth, "element", e, &null);
+                }
+                _ => {}
             }
         }
-        walk(&mut out, &self.fields, 0);
+        for f in &self.fields {
+            line(
+                &mut out,
+                0,
+                &f.name,
+                &f.data_type,
+                &format!("nullable = {}", f.nullable),
+            );
+        }
         out
     }
 }

@@ -97,6 +97,11 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
                  DataFrame/Dataset in Complete output mode",
             ))
         }
+        PlanNode::Union { inputs } if inputs.iter().any(|i| !i.is_streaming()) => {
+            return Err(unsupported(
+                "Union between streaming and batch DataFrames/Datasets is not supported",
+            ));
+        }
         PlanNode::Limit { .. } => {
             return Err(unsupported("Limits are not supported on streaming DataFrames/Datasets"));
         }

@@ -88,6 +88,8 @@ pub fn scalar_at(a: &dyn Array, i: usize) -> Scalar {
                 .collect();
             Some(Scalar::Utf8(format!("{{{}}}", parts.join(", "))))
         }
+        // An array becomes its `[a, b]` text, as `show()` prints it.
+        ArrowType::List(_) => Some(Scalar::Utf8(crate::display::pretty_value(a, i))),
         _ => None,
     }
     .unwrap_or(Scalar::Null)

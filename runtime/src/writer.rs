@@ -178,7 +178,7 @@ pub fn start(
     Ok(q)
 }
 
-/// Opens a source for each streaming scan of the plan.
+/// Opens a source for each stream the plan scans.
 fn open_sources(
     plan: &Plan,
     catalog: &Catalog,
@@ -186,7 +186,9 @@ fn open_sources(
 ) -> Result<Vec<(SourceId, Box<dyn Source>)>> {
     let mut sources: Vec<(SourceId, Box<dyn Source>)> = Vec::new();
     for (id, streaming) in plan.scans() {
-        if !streaming {
+        // A stream scanned twice (a self-union or self-join) is read once;
+        // both scans see its batches.
+        if !streaming || sources.iter().any(|(s, _)| *s == id) {
             continue;
         }
         let opened = match catalog.relation(&id) {

@@ -1,9 +1,12 @@
 //! Functions that build columns, as `pyspark.sql.functions`: this file
 //! holds the aggregates, windows and the compiled built-ins; `library.rs`
-//! the rest of the function catalog by PySpark's names, in snake_case.
+//! the rest of the function catalog by PySpark's names, in snake_case;
+//! `collection.rs` the array functions and generators.
 
+mod collection;
 mod library;
 
+pub use collection::*;
 pub use library::*;
 
 use sqlc_compiler::expr::Expr;

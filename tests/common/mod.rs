@@ -211,6 +211,10 @@ fn cell(a: &dyn Array, i: usize) -> Value {
             }
             Value::Object(m)
         }
+        ArrowType::List(_) => {
+            let l = a.as_list::<i32>().value(i);
+            Value::Array((0..l.len()).map(|k| cell(l.as_ref(), k)).collect())
+        }
         t => panic!("no JSON form for {t}"),
     }
 }

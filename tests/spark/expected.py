@@ -53,6 +53,16 @@ def session():
             .config("spark.sql.shuffle.partitions", 5).getOrCreate())
 
 
+def plain(v):
+    """A value as the tests' JSON holds it: arrays as lists of plain
+    values, anything else not a JSON scalar as its text."""
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    if v is not None and not isinstance(v, (int, float, str, bool)):
+        return str(v)
+    return v
+
+
 def rows_json(df):
     out = []
     for r in df.collect():
@@ -60,8 +70,8 @@ def rows_json(df):
         for k, v in list(d.items()):
             if isinstance(v, dict):
                 d[k] = {kk: (str(vv) if vv is not None else None) for kk, vv in v.items()}
-            elif v is not None and not isinstance(v, (int, float, str, bool)):
-                d[k] = str(v)
+            else:
+                d[k] = plain(v)
         out.append(d)
     return out
 

@@ -84,10 +84,10 @@ impl TableLayout {
             key_offsets.push(off);
             off += match t {
                 DataType::Utf8 | DataType::Binary => 16,
-                DataType::Struct(_) => {
-                    return Err(Error::not_supported(
-                        "grouping by a struct column is not supported",
-                    ))
+                t if t.is_nested() => {
+                    return Err(Error::not_supported(format!(
+                        "grouping by a column of type {t} (a struct or an array)"
+                    )))
                 }
                 _ => 8,
             };

@@ -126,7 +126,7 @@ impl AggTable {
                 let (off, len) = read_pair(row, o);
                 Scalar::Binary(self.arena_bytes(off, len).to_vec())
             }
-            DataType::Null | DataType::Struct(_) => Scalar::Null,
+            DataType::Null | DataType::Struct(_) | DataType::Array(..) => Scalar::Null,
         }
     }
 }

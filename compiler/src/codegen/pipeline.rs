@@ -419,10 +419,10 @@ fn load_column(
     nullable: bool,
     row: Value,
 ) -> Result<Val> {
-    if let DataType::Struct(_) = ty {
+    if ty.is_nested() {
         // Its view has no buffers (see `abi::column_view`).
         return Err(Error::internal(
-            "compiled code does not read struct columns",
+            "compiled code does not read struct or array columns",
         ));
     }
     let null = if *ty == DataType::Null {

@@ -16,10 +16,11 @@
 //!   and a pipeline holding one is run by the twin
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
-//! Families, one file each: [`string`], [`regex`], [`math`], [`datetime`]
+//! Families, one file each: [`string`], [`array`], [`regex`], [`math`], [`datetime`]
 //! (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
 
 pub mod args;
+pub mod array;
 pub mod builtin;
 pub mod datetime;
 pub mod datetime_pattern;
@@ -50,6 +51,20 @@ pub struct Resolved {
     pub args: Vec<TExpr>,
     pub ty: DataType,
     pub nullable: bool,
+}
+
+impl Resolved {
+    /// The call as IR: a catalog function over its coerced arguments.
+    pub fn into_expr(self) -> TExpr {
+        TExpr::new(
+            crate::ir::TExprKind::Function {
+                func: self.func,
+                args: self.args,
+            },
+            self.ty,
+            self.nullable,
+        )
+    }
 }
 
 /// One scalar function of the catalog.
@@ -137,6 +152,7 @@ fn registry() -> &'static [FunctionRef] {
     REG.get_or_init(|| {
         let mut v = Vec::new();
         string::register(&mut v);
+        array::register(&mut v);
         regex::register(&mut v);
         math::register(&mut v);
         datetime::register(&mut v);

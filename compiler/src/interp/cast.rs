@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    new_null_array, Array, ArrayRef, BinaryArray, BooleanArray, Float64Array, Int32Array,
+    new_null_array, Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Float64Array, Int32Array,
     Int64Array, PrimitiveArray, StringArray,
 };
 use arrow::datatypes::{
@@ -23,6 +23,12 @@ use DataType as T;
 pub fn supported(from: &DataType, to: &DataType) -> bool {
     if from == to || *from == T::Null {
         return true;
+    }
+    match (from, to) {
+        (T::Array(a, _), T::Array(b, _)) => return supported(a, b),
+        (T::Array(a, _), T::Utf8) => return supported(a, &T::Utf8),
+        (T::Array(..), _) | (_, T::Array(..)) => return false,
+        _ => {}
     }
     matches!(
         (from, to),
@@ -133,6 +139,9 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
     }
     if *from == T::Null {
         return Ok(new_null_array(&to.to_arrow(), a.len()));
+    }
+    if let T::Array(elem, _) = from {
+        return cast_array(e, elem, a);
     }
     let c = Ctx { e, from };
     let a = a.as_ref();
@@ -297,4 +306,50 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
             })
         }
     })
+}
+
+/// Casts of arrays: element by element to another array type, or to the
+/// string Spark prints (`[1, null, 3]`, nested arrays alike).
+fn cast_array(e: &TExpr, elem: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
+    let l = a
+        .as_list_opt::<i32>()
+        .ok_or_else(|| Error::internal(format!("an array cast got {}", a.data_type())))?;
+    let target = match &e.ty {
+        T::Array(t, _) => (**t).clone(),
+        _ => T::Utf8,
+    };
+    // The element cast, as an expression of the element types (its text
+    // is the whole cast's, for messages).
+    let elem_cast = TExpr::new(e.kind.clone(), target.clone(), true);
+    let values = cast(&elem_cast, elem, l.values())?;
+    match &e.ty {
+        T::Array(t, contains_null) => Ok(Arc::new(arrow::array::ListArray::try_new(
+            crate::types::list_item(t, *contains_null || values.null_count() > 0),
+            l.offsets().clone(),
+            values,
+            l.nulls().cloned(),
+        )?)),
+        _ => {
+            let strs = strings(values.as_ref())?;
+            let out: StringArray = (0..l.len())
+                .map(|r| {
+                    if l.is_null(r) {
+                        return None;
+                    }
+                    let o = l.value_offsets();
+                    let items: Vec<&str> = (o[r] as usize..o[r + 1] as usize)
+                        .map(|k| {
+                            if strs.is_null(k) {
+                                "null"
+                            } else {
+                                strs.value(k)
+                            }
+                        })
+                        .collect();
+                    Some(format!("[{}]", items.join(", ")))
+                })
+                .collect();
+            Ok(Arc::new(out))
+        }
+    }
 }

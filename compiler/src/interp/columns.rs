@@ -231,6 +231,21 @@ pub fn conform(a: &ArrayRef, to: &arrow::datatypes::DataType) -> Result<ArrayRef
         (A::Timestamp(TimeUnit::Microsecond, _), A::Timestamp(TimeUnit::Microsecond, _)) => {
             Ok(arrow::compute::cast(a.as_ref(), to)?)
         }
+        // An array whose elements are declared nullable here and not
+        // there (Spark's `containsNull`): the same values, relabelled.
+        (A::List(_), A::List(item)) => {
+            let l = a
+                .as_any()
+                .downcast_ref::<arrow::array::ListArray>()
+                .ok_or_else(|| internal("a List-typed array that is not a ListArray"))?;
+            let values = conform(l.values(), item.data_type())?;
+            Ok(Arc::new(arrow::array::ListArray::try_new(
+                item.clone(),
+                l.offsets().clone(),
+                values,
+                l.nulls().cloned(),
+            )?))
+        }
         (from, to) => Err(internal(format!(
             "column of type {from} where {to} was expected"
         ))),

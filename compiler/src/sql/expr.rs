@@ -325,9 +325,22 @@ pub fn convert(e: &SqlExpr) -> Result<Expr> {
                 e,
             ))
         }
-        SqlExpr::CompoundFieldAccess { .. } | SqlExpr::JsonAccess { .. } => {
-            return Err(unsupported("field and element access", e))
+        SqlExpr::CompoundFieldAccess { root, access_chain } => {
+            let mut acc = convert(root)?;
+            for a in access_chain {
+                acc = match a {
+                    sqlparser::ast::AccessExpr::Subscript(sqlparser::ast::Subscript::Index {
+                        index,
+                    }) => Expr::Subscript(Box::new(acc), Box::new(convert(index)?)),
+                    sqlparser::ast::AccessExpr::Dot(SqlExpr::Identifier(f)) => {
+                        Expr::GetField(Box::new(acc), ident(f))
+                    }
+                    _ => return Err(unsupported("this field or element access (a slice)", e)),
+                };
+            }
+            acc
         }
+        SqlExpr::JsonAccess { .. } => return Err(unsupported("field and element access", e)),
         _ => return Err(unsupported("this expression", e)),
     })
 }

@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use sqlparser::ast::{
-    Expr as SqlExpr, Join, JoinConstraint, JoinOperator, LimitClause, Query, SetExpr, TableAlias,
-    TableFactor, TableWithJoins,
+    Expr as SqlExpr, Join, JoinConstraint, JoinOperator, LimitClause, Query, SetExpr, SetOperator,
+    SetQuantifier, TableAlias, TableFactor, TableWithJoins,
 };
 
 use super::expr::{convert, ident, object_name, unsupported};
 use super::order::{self, order_keys};
 use super::rewrite::column_ref;
 use super::Catalog;
-use crate::builder;
+use crate::builder::{self, SetOp};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::plan::{JoinType, Plan};
@@ -79,10 +79,16 @@ impl<'a> Planner<'a> {
                     ))
                 })?
             }
-            SetExpr::SetOperation { op, .. } => {
-                return Err(Error::not_supported(format!(
-                    "set operations ({op}) are not supported: sqlc plans one SELECT"
-                )))
+            SetExpr::SetOperation { .. } => {
+                let plan = self.set_expr(q.body.as_ref())?;
+                let items: Vec<Expr> = (0..plan.schema.len())
+                    .map(|i| column_ref(&plan, i))
+                    .collect();
+                order::apply(plan, &keys, &items, false, &|_| {
+                    Err(Error::not_supported(
+                        "ORDER BY on a set operation must name its output columns",
+                    ))
+                })?
             }
             SetExpr::Values(v) => {
                 let plan = super::inline::values(v, self.catalog)?;
@@ -108,6 +114,44 @@ impl<'a> Planner<'a> {
                 Some(n) => Ok(builder::limit(&plan, limit_value(n)?)),
             },
             Some(l) => Err(unsupported("OFFSET (or LIMIT BY)", l)),
+        }
+    }
+
+    /// One operand of a set operation, or the operation itself (its
+    /// operands planned first, left to right).
+    fn set_expr(&mut self, body: &SetExpr) -> Result<Arc<Plan>> {
+        match body {
+            SetExpr::SetOperation {
+                op,
+                set_quantifier,
+                left,
+                right,
+            } => {
+                let (l, r) = (self.set_expr(left)?, self.set_expr(right)?);
+                let op = match op {
+                    SetOperator::Union => SetOp::Union,
+                    SetOperator::Intersect => SetOp::Intersect,
+                    SetOperator::Except | SetOperator::Minus => SetOp::Except,
+                };
+                match set_quantifier {
+                    SetQuantifier::All => builder::set_operation(op, true, &l, &r),
+                    SetQuantifier::Distinct | SetQuantifier::None => {
+                        builder::set_operation(op, false, &l, &r)
+                    }
+                    SetQuantifier::ByName | SetQuantifier::DistinctByName if op == SetOp::Union => {
+                        let u = builder::union_by_name(&l, &r, false)?;
+                        builder::deduplicate(&u, &[])
+                    }
+                    SetQuantifier::AllByName if op == SetOp::Union => {
+                        builder::union_by_name(&l, &r, false)
+                    }
+                    q => Err(unsupported(format!("{op:?} {q}").as_str(), body)),
+                }
+            }
+            SetExpr::Select(s) => self.select(s, &[]),
+            SetExpr::Query(q) => self.query(q),
+            SetExpr::Values(v) => super::inline::values(v, self.catalog),
+            other => Err(unsupported("this query body", other)),
         }
     }
 

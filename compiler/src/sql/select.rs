@@ -54,8 +54,6 @@ fn reject_unsupported(s: &Select) -> Result<()> {
         "TOP"
     } else if s.into.is_some() {
         "SELECT … INTO"
-    } else if !s.lateral_views.is_empty() {
-        "LATERAL VIEW"
     } else if s.prewhere.is_some() {
         "PREWHERE"
     } else if !s.connect_by.is_empty() {
@@ -86,7 +84,10 @@ impl Planner<'_> {
     /// Plans one SELECT, sorted by `order` (the enclosing query's ORDER BY).
     pub fn select(&mut self, s: &Select, order: &[OrderKey]) -> Result<Arc<Plan>> {
         reject_unsupported(s)?;
-        let input = self.from(&s.from)?;
+        let mut input = self.from(&s.from)?;
+        for lv in &s.lateral_views {
+            input = lateral_view(&input, lv)?;
+        }
         let input = match &s.selection {
             Some(w) => builder::filter(&input, &convert(w)?)?,
             None => input,
@@ -137,4 +138,28 @@ impl Planner<'_> {
         let distinct = matches!(s.distinct, Some(Distinct::Distinct | Distinct::On(_)));
         order::apply(out, order, &items, distinct, &build)
     }
+}
+
+/// `LATERAL VIEW [OUTER] gen(args) name [AS c1, …]`: the input's columns,
+/// then the generator's, qualified by `name`.
+fn lateral_view(input: &Arc<Plan>, lv: &sqlparser::ast::LateralView) -> Result<Arc<Plan>> {
+    let call = convert(&lv.lateral_view)?;
+    let Some(mut g) = builder::generator_call(&call) else {
+        return Err(crate::error::Error::analysis(
+            "UNSUPPORTED_GENERATOR.NOT_GENERATOR",
+            format!(
+                "The generator is not supported: `{call}` is expected to be a generator. \
+                 However, its class is not a generator (LATERAL VIEW needs explode, \
+                 posexplode, inline or stack)."
+            ),
+        ));
+    };
+    g.outer |= lv.outer;
+    g.aliases = lv
+        .lateral_col_alias
+        .iter()
+        .map(super::expr::ident)
+        .collect();
+    let name = object_name(&lv.lateral_view_name)?.join(".");
+    builder::generate(input, &g, Some(&name))
 }

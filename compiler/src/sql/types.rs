@@ -47,6 +47,28 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
         S::Timestamp(_, _) | S::TimestampNtz(_) | S::Datetime(_) => DataType::Timestamp,
         S::Date => DataType::Date,
         S::Binary(_) | S::Varbinary(_) | S::Bytea | S::Blob(_) => DataType::Binary,
+        S::Array(
+            sqlparser::ast::ArrayElemTypeDef::AngleBracket(e)
+            | sqlparser::ast::ArrayElemTypeDef::SquareBracket(e, None),
+        ) => DataType::array_of(data_type(e)?),
+        S::Struct(fields, _) => DataType::Struct(
+            fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let name = f
+                        .field_name
+                        .as_ref()
+                        .map_or_else(|| format!("col{}", i + 1), super::expr::ident);
+                    Ok(crate::types::Field::new(
+                        name,
+                        data_type(&f.field_type)?,
+                        true,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
+                .into(),
+        ),
         S::Custom(name, modifiers) if modifiers.is_empty() && name.0.len() == 1 => {
             named_type(&name.to_string()).ok_or_else(|| unsupported(t))?
         }
@@ -71,6 +93,6 @@ fn named_type(name: &str) -> Option<DataType> {
 
 fn unsupported(t: &SqlType) -> Error {
     Error::analysis("UNSUPPORTED_DATATYPE", format!(
-        "Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, STRING, BINARY, TIMESTAMP and DATE (and their aliases)"
+        "Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, STRING, BINARY, TIMESTAMP, DATE, ARRAY<…> and STRUCT<…> (and their aliases)"
     ))
 }

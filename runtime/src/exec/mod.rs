@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod dedup;
+mod generate;
 mod join;
 pub mod operator;
 mod snapshot;
@@ -336,6 +337,37 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 left -= take_n;
             }
             Ok(out)
+        }
+        PhysPlan::Union { inputs, schema } => {
+            let mut out = Vec::new();
+            for i in inputs {
+                for b in eval(i, input, ctx)? {
+                    // Same column types; the union's names and nullability.
+                    let options = arrow::record_batch::RecordBatchOptions::new()
+                        .with_row_count(Some(b.num_rows()));
+                    out.push(RecordBatch::try_new_with_options(
+                        schema.clone(),
+                        b.columns().to_vec(),
+                        &options,
+                    )?);
+                }
+            }
+            Ok(out)
+        }
+        PhysPlan::Generate {
+            input: child,
+            generator,
+            args,
+            keep,
+            outer,
+            schema,
+        } => {
+            let batches = eval(child, input, ctx)?;
+            let out: Vec<RecordBatch> = batches
+                .par_iter()
+                .map(|b| generate::generate(b, *generator, args, *keep, *outer, schema))
+                .collect::<Result<_>>()?;
+            Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
         }
         // Every stateful node has a state id and ran above.
         _ => Err(Error::internal("a stateful plan node without a state id")),

@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
+use arrow::array::ListArray;
 use arrow::array::{
     ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder,
     Int64Builder, NullArray, StringBuilder, StructArray, TimestampMicrosecondBuilder,
 };
-use arrow::buffer::NullBuffer;
+use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::datatypes::Fields;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use sqlc_compiler::types::{DataType, Field, Schema};
@@ -30,6 +31,7 @@ pub enum Cell {
     /// Days since the epoch.
     Date(i32),
     Struct(Vec<Cell>),
+    List(Vec<Cell>),
 }
 
 enum Column {
@@ -45,6 +47,13 @@ enum Column {
     Struct {
         fields: Vec<Field>,
         children: Vec<Column>,
+        valid: Vec<bool>,
+    },
+    List {
+        element: DataType,
+        contains_null: bool,
+        offsets: Vec<i32>,
+        child: Box<Column>,
         valid: Vec<bool>,
     },
 }
@@ -66,6 +75,13 @@ impl Column {
             DataType::Struct(fields) => Column::Struct {
                 fields: fields.to_vec(),
                 children: fields.iter().map(|f| Column::new(&f.data_type)).collect(),
+                valid: Vec::new(),
+            },
+            DataType::Array(e, contains_null) => Column::List {
+                element: (**e).clone(),
+                contains_null: *contains_null,
+                offsets: vec![0],
+                child: Box::new(Column::new(e)),
                 valid: Vec::new(),
             },
         }
@@ -94,6 +110,20 @@ impl Column {
                 }
                 valid.push(true);
             }
+            (
+                Column::List {
+                    offsets,
+                    child,
+                    valid,
+                    ..
+                },
+                Cell::List(cells),
+            ) => {
+                let end = offsets.last().copied().unwrap_or(0) + cells.len() as i32;
+                cells.into_iter().for_each(|c| child.push(c));
+                offsets.push(end);
+                valid.push(true);
+            }
             (col, _) => col.push_null(),
         }
     }
@@ -113,6 +143,10 @@ impl Column {
                 children, valid, ..
             } => {
                 children.iter_mut().for_each(Column::push_null);
+                valid.push(false);
+            }
+            Column::List { offsets, valid, .. } => {
+                offsets.push(offsets.last().copied().unwrap_or(0));
                 valid.push(false);
             }
         }
@@ -138,6 +172,19 @@ impl Column {
                 let arrays: Vec<ArrayRef> = children.iter_mut().map(Column::finish).collect();
                 let nulls = NullBuffer::from(std::mem::take(valid));
                 Arc::new(StructArray::new(arrow_fields, arrays, Some(nulls)))
+            }
+            Column::List {
+                element,
+                contains_null,
+                offsets,
+                child,
+                valid,
+            } => {
+                let values = child.finish();
+                let offsets = OffsetBuffer::new(std::mem::replace(offsets, vec![0]).into());
+                let nulls = NullBuffer::from(std::mem::take(valid));
+                let item = sqlc_compiler::types::list_item(element, *contains_null);
+                Arc::new(ListArray::new(item, offsets, values, Some(nulls)))
             }
         }
     }

@@ -127,6 +127,14 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
             }
             Some(Cell::Struct(cells))
         }
+        (DataType::Array(elem, _), Value::Array(items)) => {
+            let cells = items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| convert(v, elem).map_err(|e| format!("[{i}]: {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(Cell::List(cells))
+        }
         _ => None,
     };
     cell.ok_or_else(|| format!("cannot read {} {} as {}", kind(v), short(v), t.spark_name()))

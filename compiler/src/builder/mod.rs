@@ -2,6 +2,12 @@
 //! DataFrame API) are made of. Each resolves its expressions against its
 //! input at once, so errors surface where the user wrote them.
 
+mod generate;
+mod set_op;
+
+pub use generate::{contains_generator, generate, generator_call, nested_error, select_generators};
+pub use set_op::{set_operation, union_by_name, SetOp};
+
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
@@ -123,6 +129,10 @@ pub fn expand_wildcards(input: &Plan, exprs: &[Expr]) -> Result<Vec<Expr>> {
 /// expression aggregates.
 pub fn project(input: &Arc<Plan>, exprs: &[Expr]) -> Result<Arc<Plan>> {
     let exprs = expand_wildcards(input, exprs)?;
+    let gens = select_generators(&exprs)?;
+    if !gens.is_empty() {
+        return generate::project_generated(input, &exprs, &gens);
+    }
     if exprs.iter().any(Expr::contains_aggregate) {
         return aggregate(input, &[], None, &exprs);
     }
@@ -131,14 +141,9 @@ pub fn project(input: &Arc<Plan>, exprs: &[Expr]) -> Result<Arc<Plan>> {
     let mut fields = Vec::new();
     let mut quals = Vec::new();
     for e in &exprs {
-        let t = resolve(e, &scope)?;
-        quals.push(match (&t.kind, e) {
-            (TExprKind::Column { index, .. }, Expr::Column { .. }) => {
-                input.qualifiers[*index].clone()
-            }
-            _ => None,
-        });
-        fields.push(Field::new(e.output_name(), t.ty.clone(), t.nullable));
+        let (t, field, qualifier) = select_item(input, &scope, e)?;
+        quals.push(qualifier);
+        fields.push(field);
         out.push(t);
     }
     Ok(Plan::with_qualifiers(
@@ -149,6 +154,22 @@ pub fn project(input: &Arc<Plan>, exprs: &[Expr]) -> Result<Arc<Plan>> {
         Schema::new(fields),
         quals,
     ))
+}
+
+/// One select item over `input`: its expression, its output field, and
+/// the qualifier it keeps (a column selected as written keeps its table's).
+pub(crate) fn select_item(
+    input: &Plan,
+    scope: &Scope,
+    e: &Expr,
+) -> Result<(TExpr, Field, Option<String>)> {
+    let t = resolve(e, scope)?;
+    let qualifier = match (&t.kind, e) {
+        (TExprKind::Column { index, .. }, Expr::Column { .. }) => input.qualifiers[*index].clone(),
+        _ => None,
+    };
+    let field = Field::new(e.output_name(), t.ty.clone(), t.nullable);
+    Ok((t, field, qualifier))
 }
 
 /// GROUP BY (with grouping sets as bitmasks over `keys`; `None` is a plain
@@ -170,6 +191,16 @@ pub fn aggregate_having(
     select: &[Expr],
     having: Option<&Expr>,
 ) -> Result<Arc<Plan>> {
+    for e in select.iter().chain(having) {
+        if generator_call(e).is_some() {
+            return Err(Error::not_supported(format!(
+                "a generator in an aggregating SELECT (`{e}`): aggregate in a subquery first"
+            )));
+        }
+        if contains_generator(e) {
+            return Err(nested_error(e));
+        }
+    }
     if keys.len() > 63 {
         return Err(Error::analysis(
             "GROUPING_SIZE_LIMIT_EXCEEDED",

@@ -1,0 +1,139 @@
+//! Generators: functions that make zero or more rows of each input row
+//! (Spark's `Generator` expressions) — `explode`, `posexplode`, `inline`,
+//! `stack`, and the row replication set operations use. A generator is not
+//! an expression: the builder turns a select item or a `LATERAL VIEW` that
+//! calls one into a [`crate::plan::PlanNode::Generate`] node.
+//!
+//! This module says which names are generators, checks their arguments and
+//! gives their output columns, with Spark's default names (`col`, `pos`,
+//! `key`, `value`, `col0`, `col1`, …).
+
+use crate::error::{Error, Result};
+use crate::types::{DataType, Field};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Generator {
+    /// Each element of an array, as `col` (with `position`: `pos` first,
+    /// the element's 0-based index).
+    Explode { position: bool },
+    /// Each struct of an array of structs, as its fields.
+    Inline,
+    /// `stack(n, v1, …, vk)`: the values in `n` rows of `ceil(k / n)`
+    /// columns, missing values null.
+    Stack { rows: usize },
+    /// Each row `n` times, `n` its first argument (no output column): how
+    /// `INTERSECT ALL` and `EXCEPT ALL` give a row as often as it occurs.
+    Replicate,
+}
+
+impl Generator {
+    /// The generator a function name calls, and whether it is the `_outer`
+    /// form; `None` for a name that is not a generator. `stack` gets its
+    /// row count from its first argument later ([`Generator::Stack`] 0).
+    pub fn by_name(name: &str) -> Option<(Generator, bool)> {
+        let lower = name.to_ascii_lowercase();
+        let (base, outer) = match lower.strip_suffix("_outer") {
+            Some(b) => (b, true),
+            None => (lower.as_str(), false),
+        };
+        let g = match base {
+            "explode" => Generator::Explode { position: false },
+            "posexplode" => Generator::Explode { position: true },
+            "inline" => Generator::Inline,
+            "stack" if !outer => Generator::Stack { rows: 0 },
+            _ => return None,
+        };
+        Some((g, outer))
+    }
+
+    /// The name Spark shows, as called.
+    pub fn name(&self, outer: bool) -> String {
+        let base = match self {
+            Generator::Explode { position: false } => "explode",
+            Generator::Explode { position: true } => "posexplode",
+            Generator::Inline => "inline",
+            Generator::Stack { .. } => "stack",
+            Generator::Replicate => "replicate_rows",
+        };
+        if outer {
+            format!("{base}_outer")
+        } else {
+            base.to_string()
+        }
+    }
+
+    /// The generated columns for arguments of these types, named as Spark
+    /// names them when the call has no alias. Checks the argument types.
+    pub fn output(&self, args: &[Field], call: &str) -> Result<Vec<Field>> {
+        let mismatch = |what: &str, got: &DataType| {
+            Error::analysis(
+                "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                format!(
+                    "Cannot resolve \"{call}\" due to data type mismatch: the first parameter requires {what}, however it has the type \"{}\".",
+                    got.spark_name().to_uppercase()
+                ),
+            )
+        };
+        match self {
+            Generator::Explode { position } => {
+                let [a] = args else {
+                    return Err(wrong_args(call, "1", args.len()));
+                };
+                let DataType::Array(elem, contains_null) = &a.data_type else {
+                    return Err(mismatch("the \"ARRAY\" type", &a.data_type));
+                };
+                let mut out = Vec::new();
+                if *position {
+                    out.push(Field::new("pos", DataType::Int32, false));
+                }
+                out.push(Field::new("col", (**elem).clone(), *contains_null));
+                Ok(out)
+            }
+            Generator::Inline => {
+                let [a] = args else {
+                    return Err(wrong_args(call, "1", args.len()));
+                };
+                match &a.data_type {
+                    DataType::Array(elem, _) => match elem.as_ref() {
+                        DataType::Struct(fields) => Ok(fields
+                            .iter()
+                            .map(|f| Field::new(f.name.clone(), f.data_type.clone(), true))
+                            .collect()),
+                        other => Err(mismatch("the \"ARRAY<STRUCT>\" type", other)),
+                    },
+                    other => Err(mismatch("the \"ARRAY<STRUCT>\" type", other)),
+                }
+            }
+            Generator::Stack { rows } => {
+                let cols = stack_columns(*rows, args.len());
+                Ok((0..cols)
+                    .map(|c| {
+                        let ty = (0..*rows)
+                            .filter_map(|r| args.get(r * cols + c))
+                            .map(|f| f.data_type.clone())
+                            .find(|t| *t != DataType::Null)
+                            .unwrap_or(DataType::Null);
+                        Field::new(format!("col{c}"), ty, true)
+                    })
+                    .collect())
+            }
+            Generator::Replicate => Ok(vec![]),
+        }
+    }
+}
+
+/// How many columns `stack(rows, …)` of `values` values makes.
+pub fn stack_columns(rows: usize, values: usize) -> usize {
+    if rows == 0 {
+        0
+    } else {
+        values.div_ceil(rows)
+    }
+}
+
+fn wrong_args(call: &str, want: &str, got: usize) -> Error {
+    Error::analysis(
+        "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+        format!("The `{call}` requires {want} parameters but the actual number is {got}."),
+    )
+}

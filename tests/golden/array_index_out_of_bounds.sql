@@ -1,0 +1,2 @@
+-- error: INVALID_ARRAY_INDEX
+SELECT split(Device, '_')[5] FROM activity

@@ -1,0 +1,2 @@
+-- error: UNSUPPORTED_GENERATOR
+SELECT count(explode(split(gt, 't'))) FROM activity

@@ -1,0 +1,2 @@
+-- error: UNSUPPORTED_GENERATOR
+SELECT gt FROM activity WHERE explode(array(true))

@@ -1,0 +1,2 @@
+-- error: UNSUPPORTED_GENERATOR
+SELECT explode(split(gt, 't')) || 'x' FROM activity

@@ -1,0 +1,2 @@
+-- error: NUM_COLUMNS_MISMATCH
+SELECT gt, Model FROM activity UNION SELECT gt FROM activity
