@@ -97,6 +97,7 @@ pub fn to_df(cs: &ConnectSession, r: &Relation) -> Result<DataFrame> {
             input(&d.input)?.drop(names)
         }
         RelType::Aggregate(a) => aggregate(cs, a),
+        RelType::SetOp(o) => set_operation(cs, o),
         RelType::Join(j) => join(cs, j),
         RelType::Deduplicate(d) => {
             let df = input(&d.input)?;
@@ -297,6 +298,33 @@ fn aggregate(cs: &ConnectSession, a: &proto::Aggregate) -> Result<DataFrame> {
         .map(|e| to_expr(e).map(Column::from_expr))
         .collect::<Result<Vec<_>>>()?;
     GroupedData::new(df, keys, sets).agg(aggs)
+}
+
+/// `union`/`unionByName`, `intersect[All]`, `subtract`/`exceptAll`.
+fn set_operation(cs: &ConnectSession, o: &proto::SetOperation) -> Result<DataFrame> {
+    use sqlc_connect::proto::set_operation::SetOpType;
+    let left = to_df(cs, required(&o.left_input, "SetOperation.left_input")?)?;
+    let right = to_df(cs, required(&o.right_input, "SetOperation.right_input")?)?;
+    let all = o.is_all.unwrap_or(false);
+    match SetOpType::try_from(o.set_op_type) {
+        Ok(SetOpType::Union) => {
+            let u = if o.by_name.unwrap_or(false) {
+                left.union_by_name(&right, o.allow_missing_columns.unwrap_or(false))?
+            } else {
+                left.union(&right)?
+            };
+            if all {
+                Ok(u)
+            } else {
+                u.distinct()
+            }
+        }
+        Ok(SetOpType::Intersect) if all => left.intersect_all(&right),
+        Ok(SetOpType::Intersect) => left.intersect(&right),
+        Ok(SetOpType::Except) if all => left.except_all(&right),
+        Ok(SetOpType::Except) => left.subtract(&right),
+        _ => Err(invalid(format!("unknown set operation {}", o.set_op_type))),
+    }
 }
 
 fn join(cs: &ConnectSession, j: &proto::Join) -> Result<DataFrame> {

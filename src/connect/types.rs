@@ -21,6 +21,11 @@ pub fn to_proto(t: &DataType) -> proto::DataType {
         DataType::Timestamp => Kind::Timestamp(dt::Timestamp::default()),
         DataType::Date => Kind::Date(dt::Date::default()),
         DataType::Struct(fields) => Kind::Struct(struct_of(fields.iter())),
+        DataType::Array(element, contains_null) => Kind::Array(Box::new(dt::Array {
+            element_type: Some(Box::new(to_proto(element))),
+            contains_null: *contains_null,
+            type_variation_reference: 0,
+        })),
     };
     proto::DataType { kind: Some(kind) }
 }
@@ -73,6 +78,12 @@ pub fn from_proto(t: &proto::DataType) -> Result<DataType> {
                 })
                 .collect::<Result<Vec<_>>>()?
                 .into(),
+        ),
+        Kind::Array(a) => DataType::Array(
+            Box::new(from_proto(a.element_type.as_deref().ok_or_else(|| {
+                invalid("an array type without an element type")
+            })?)?),
+            a.contains_null,
         ),
         Kind::Unparsed(u) => sqlc_compiler::sql::parse_type_name(&u.data_type_string)?,
         other => {
@@ -141,6 +152,14 @@ fn json_type(v: &serde_json::Value) -> Result<DataType> {
             "timestamp" | "timestamp_ntz" => Ok(DataType::Timestamp),
             n => Ok(sqlc_compiler::sql::parse_type_name(n)?),
         },
+        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("array") => {
+            let element = json_type(o.get("elementType").unwrap_or(&Value::Null))?;
+            let contains_null = o
+                .get("containsNull")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            Ok(DataType::Array(Box::new(element), contains_null))
+        }
         Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("struct") => {
             let fields = o
                 .get("fields")

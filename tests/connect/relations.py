@@ -145,8 +145,22 @@ try:
     raise SystemExit("a Python UDF must be refused")
 except AnalysisException as e:
     assert e.getCondition() == "UNSUPPORTED_FEATURE.PYTHON_UDF", e.getCondition()
-try:
-    spark.range(3).union(spark.range(2)).collect()
-except AnalysisException as e:
-    assert "UNSUPPORTED_FEATURE" in str(e), e
+
+# Arrays and generators: split, explode (the word count).
+words = spark.createDataFrame([("a b a",), ("c",)], ["s"]).select(F.split("s", " ").alias("w"))
+assert words.collect() == [Row(w=["a", "b", "a"]), Row(w=["c"])]
+wc = words.select(F.explode("w").alias("word")).groupBy("word").count().orderBy("word")
+assert [(r.word, r["count"]) for r in wc.collect()] == [("a", 2), ("b", 1), ("c", 1)]
+
+# SetOperation: union (all), unionByName, intersect, subtract, exceptAll.
+a, b = spark.range(4), spark.range(2, 6)
+ids = lambda df: sorted(r.id for r in df.collect())
+assert ids(a.union(b)) == [0, 1, 2, 2, 3, 3, 4, 5]
+assert ids(a.union(b).distinct()) == [0, 1, 2, 3, 4, 5]
+assert ids(a.intersect(b)) == [2, 3]
+assert ids(a.subtract(b)) == [0, 1]
+assert ids(a.union(a).exceptAll(a)) == [0, 1, 2, 3]
+xy = spark.createDataFrame([(1, "a")], ["x", "y"])
+yx = spark.createDataFrame([("b", 2)], ["y", "x"])
+assert xy.unionByName(yx).collect() == [Row(x=1, y="a"), Row(x=2, y="b")]
 print("ok")
