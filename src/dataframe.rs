@@ -469,6 +469,12 @@ impl DataFrame {
         self.order_by(keys)
     }
 
+    /// The same rows with every column qualified by `alias`
+    /// (`df.alias("a")`, then `col("a.x")`).
+    pub fn alias(&self, alias: &str) -> DataFrame {
+        self.derive(self.plan.aliased(alias))
+    }
+
     pub fn limit(&self, n: usize) -> DataFrame {
         self.derive(builder::limit(&self.plan, n))
     }

@@ -24,6 +24,7 @@
 //! (`sqlc-runtime`) together.
 
 mod column;
+pub mod connect;
 mod dataframe;
 mod error;
 mod explain;

@@ -104,6 +104,19 @@ impl RuntimeConfig {
             .cloned()
     }
 
+    /// Every setting made, sorted by key (`spark.conf.getAll`).
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .map
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        all.sort();
+        all
+    }
+
     pub fn unset(&self, key: &str) {
         self.map
             .write()

@@ -68,6 +68,16 @@ impl StreamingQueryManager {
         }
     }
 
+    /// Forgets the queries that ended, so `await_any_termination` waits
+    /// for a query to end from now on (Spark's `resetTerminated`).
+    pub fn reset_terminated(&self) {
+        self.inner
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|q| q.is_active());
+    }
+
     /// Stops every active query.
     pub fn stop_all(&self) -> Result<()> {
         for q in self.active() {

@@ -10,7 +10,7 @@ use sqlc::Session;
 use crate::live::{Live, Screen};
 use crate::output::{self, Style};
 use crate::progress::Progress;
-use crate::{interrupt, Common, ExplainArgs, GenArgs, RunArgs, SqlArgs};
+use crate::{interrupt, Common, ExplainArgs, GenArgs, RunArgs, ServeArgs, SqlArgs};
 
 /// A session with the CLI's defaults and `--conf` settings.
 pub fn session(common: &Common) -> Session {
@@ -241,6 +241,29 @@ pub fn sql(a: &SqlArgs) -> Result<(), Failure> {
 }
 
 /// `sqlc gen activity DIR`.
+/// `sqlc serve`: Spark Connect until the process is stopped.
+pub fn serve(a: &ServeArgs) -> Result<(), Failure> {
+    let opts = sqlc::connect::ServeOptions {
+        host: a.host.clone(),
+        port: a.port,
+        session_timeout: Duration::from_secs(a.session_timeout.max(1)),
+    };
+    sqlc::connect::serve(&opts, |addr| {
+        // The first line says where to connect (tests read the port here).
+        println!("sqlc serve: Spark Connect on sc://{addr}");
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "sqlc serve: warning: {} is not loopback; whoever reaches it can run queries \
+                 and read files as this user (there is no authentication)",
+                addr.ip()
+            );
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    })
+    .map_err(|e| Failure::Query(format!("error: {e}")))
+}
+
 pub fn gen(a: &GenArgs) -> Result<(), Failure> {
     let g = ActivityGen::default()
         .rows(a.rows)

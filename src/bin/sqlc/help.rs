@@ -41,6 +41,13 @@ Examples:
   # A live producer: one file per second into a directory a script reads.
   sqlc gen activity data/live --rows 10000 --files 60 --interval 1s";
 
+pub const SERVE_EXAMPLES: &str = "\
+Examples:
+  sqlc serve                       # sc://127.0.0.1:15002
+  # then, in Python (pip install pyspark-client):
+  #   spark = SparkSession.builder.remote(\"sc://localhost:15002\").getOrCreate()
+  sqlc serve --port 0              # a free port, printed on the first line";
+
 pub const SHELL_EXAMPLES: &str = "\
 Examples:
   sqlc shell --init examples/sql/ex1.sql --var data=data/activity

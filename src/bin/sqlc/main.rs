@@ -50,6 +50,9 @@ enum Command {
     /// Generate data.
     #[command(after_help = help::GEN_EXAMPLES)]
     Gen(GenArgs),
+    /// Serve Spark Connect, so PySpark programs run on sqlc unchanged.
+    #[command(after_help = help::SERVE_EXAMPLES)]
+    Serve(ServeArgs),
     /// The interactive shell (also `sqlc` with no command).
     #[command(after_help = help::SHELL_EXAMPLES)]
     Shell(ShellArgs),
@@ -92,6 +95,20 @@ impl Print {
             truncate: if self.no_truncate { 0 } else { self.truncate },
         }
     }
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The address to listen on; loopback unless another is given.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// The port (Spark Connect's 15002; 0 picks a free one).
+    #[arg(long, default_value_t = 15002)]
+    port: u16,
+    /// Release a session no client has used for this many seconds (its
+    /// streaming queries stop).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    session_timeout: u64,
 }
 
 #[derive(Args)]
@@ -240,6 +257,7 @@ fn main() -> ExitCode {
         Some(Command::Explain(a)) => commands::explain(&a),
         Some(Command::Sql(a)) => commands::sql(&a),
         Some(Command::Gen(a)) => commands::gen(&a),
+        Some(Command::Serve(a)) => commands::serve(&a),
         Some(Command::Shell(a)) => shell::run(&a),
         Some(Command::Help { topic }) => help(topic.as_deref()),
         None => shell::run(&ShellArgs {

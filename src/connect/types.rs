@@ -1,0 +1,184 @@
+//! Spark Connect's `DataType` and `Expression.Literal` messages, to and
+//! from sqlc's types and scalars.
+
+use sqlc_compiler::{DataType, Field, Scalar, Schema};
+use sqlc_connect::proto::data_type::{self as dt, Kind};
+use sqlc_connect::proto::expression::literal::LiteralType;
+use sqlc_connect::proto::{self, expression::Literal};
+
+use crate::error::{Error, Result};
+
+/// The protocol's type for an sqlc type.
+pub fn to_proto(t: &DataType) -> proto::DataType {
+    let kind = match t {
+        DataType::Null => Kind::Null(dt::Null::default()),
+        DataType::Boolean => Kind::Boolean(dt::Boolean::default()),
+        DataType::Int32 => Kind::Integer(dt::Integer::default()),
+        DataType::Int64 => Kind::Long(dt::Long::default()),
+        DataType::Float64 => Kind::Double(dt::Double::default()),
+        DataType::Utf8 => Kind::String(dt::String::default()),
+        DataType::Binary => Kind::Binary(dt::Binary::default()),
+        DataType::Timestamp => Kind::Timestamp(dt::Timestamp::default()),
+        DataType::Date => Kind::Date(dt::Date::default()),
+        DataType::Struct(fields) => Kind::Struct(struct_of(fields.iter())),
+        DataType::Array(element, contains_null) => Kind::Array(Box::new(dt::Array {
+            element_type: Some(Box::new(to_proto(element))),
+            contains_null: *contains_null,
+            type_variation_reference: 0,
+        })),
+    };
+    proto::DataType { kind: Some(kind) }
+}
+
+fn struct_of<'a>(fields: impl Iterator<Item = &'a Field>) -> dt::Struct {
+    dt::Struct {
+        fields: fields
+            .map(|f| dt::StructField {
+                name: f.name.clone(),
+                data_type: Some(to_proto(&f.data_type)),
+                nullable: f.nullable,
+                metadata: None,
+            })
+            .collect(),
+        type_variation_reference: 0,
+    }
+}
+
+/// A schema as the protocol's struct type.
+pub fn schema_to_proto(s: &Schema) -> proto::DataType {
+    proto::DataType {
+        kind: Some(Kind::Struct(struct_of(s.fields.iter()))),
+    }
+}
+
+/// An sqlc type for the protocol's type; types sqlc lacks are refused.
+pub fn from_proto(t: &proto::DataType) -> Result<DataType> {
+    let Some(kind) = &t.kind else {
+        return Err(invalid("a DataType without a kind"));
+    };
+    Ok(match kind {
+        Kind::Null(_) => DataType::Null,
+        Kind::Boolean(_) => DataType::Boolean,
+        Kind::Byte(_) | Kind::Short(_) | Kind::Integer(_) => DataType::Int32,
+        Kind::Long(_) => DataType::Int64,
+        Kind::Float(_) | Kind::Double(_) => DataType::Float64,
+        Kind::String(_) | Kind::Char(_) | Kind::VarChar(_) => DataType::Utf8,
+        Kind::Binary(_) => DataType::Binary,
+        Kind::Timestamp(_) | Kind::TimestampNtz(_) => DataType::Timestamp,
+        Kind::Date(_) => DataType::Date,
+        Kind::Struct(s) => DataType::Struct(
+            s.fields
+                .iter()
+                .map(|f| {
+                    let t = f
+                        .data_type
+                        .as_ref()
+                        .ok_or_else(|| invalid("a struct field without a type"))?;
+                    Ok(Field::new(f.name.clone(), from_proto(t)?, f.nullable))
+                })
+                .collect::<Result<Vec<_>>>()?
+                .into(),
+        ),
+        Kind::Array(a) => DataType::Array(
+            Box::new(from_proto(a.element_type.as_deref().ok_or_else(|| {
+                invalid("an array type without an element type")
+            })?)?),
+            a.contains_null,
+        ),
+        Kind::Unparsed(u) => sqlc_compiler::sql::parse_type_name(&u.data_type_string)?,
+        other => {
+            return Err(Error::not_supported(format!(
+                "the data type {other:?} is not supported by sqlc"
+            )))
+        }
+    })
+}
+
+/// A literal's value.
+pub fn literal(l: &Literal) -> Result<Scalar> {
+    let Some(v) = &l.literal_type else {
+        return Err(invalid("a Literal without a value"));
+    };
+    Ok(match v {
+        LiteralType::Null(_) => Scalar::Null,
+        LiteralType::Binary(b) => Scalar::Binary(b.clone()),
+        LiteralType::Boolean(b) => Scalar::Boolean(*b),
+        LiteralType::Byte(i) | LiteralType::Short(i) | LiteralType::Integer(i) => Scalar::Int32(*i),
+        LiteralType::Long(i) => Scalar::Int64(*i),
+        LiteralType::Float(f) => Scalar::Float64(*f as f64),
+        LiteralType::Double(f) => Scalar::Float64(*f),
+        LiteralType::String(s) => Scalar::Utf8(s.clone()),
+        LiteralType::Date(d) => Scalar::Date(*d),
+        LiteralType::Timestamp(t) | LiteralType::TimestampNtz(t) => Scalar::Timestamp(*t),
+        other => {
+            return Err(Error::not_supported(format!(
+                "the literal {other:?} is not supported by sqlc"
+            )))
+        }
+    })
+}
+
+/// A request sqlc cannot read (Spark's `INVALID_PLAN_INPUT`).
+pub fn invalid(what: impl Into<String>) -> Error {
+    Error::analysis("INVALID_PLAN_INPUT", what.into())
+}
+
+/// A schema from Spark's JSON form (`StructType.json()`, what PySpark's
+/// `schema(StructType)` and `createDataFrame` send).
+pub fn schema_from_json(text: &str) -> Result<Schema> {
+    let v: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| invalid(format!("the schema is not valid JSON: {e}")))?;
+    match json_type(&v)? {
+        DataType::Struct(fields) => Ok(Schema::new(fields.to_vec())),
+        other => Err(invalid(format!(
+            "the schema must be a struct, not {}",
+            other.spark_name()
+        ))),
+    }
+}
+
+fn json_type(v: &serde_json::Value) -> Result<DataType> {
+    use serde_json::Value;
+    match v {
+        Value::String(name) => match name.as_str() {
+            "null" | "void" => Ok(DataType::Null),
+            "boolean" => Ok(DataType::Boolean),
+            "byte" | "short" | "integer" => Ok(DataType::Int32),
+            "long" => Ok(DataType::Int64),
+            "float" | "double" => Ok(DataType::Float64),
+            "string" => Ok(DataType::Utf8),
+            "binary" => Ok(DataType::Binary),
+            "date" => Ok(DataType::Date),
+            "timestamp" | "timestamp_ntz" => Ok(DataType::Timestamp),
+            n => Ok(sqlc_compiler::sql::parse_type_name(n)?),
+        },
+        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("array") => {
+            let element = json_type(o.get("elementType").unwrap_or(&Value::Null))?;
+            let contains_null = o
+                .get("containsNull")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            Ok(DataType::Array(Box::new(element), contains_null))
+        }
+        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("struct") => {
+            let fields = o
+                .get("fields")
+                .and_then(Value::as_array)
+                .ok_or_else(|| invalid("a JSON struct type without fields"))?;
+            let fields = fields
+                .iter()
+                .map(|f| {
+                    let name = f
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| invalid("a JSON struct field without a name"))?;
+                    let t = json_type(f.get("type").unwrap_or(&Value::Null))?;
+                    let nullable = f.get("nullable").and_then(Value::as_bool).unwrap_or(true);
+                    Ok(Field::new(name, t, nullable))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(DataType::Struct(fields.into()))
+        }
+        other => Err(Error::not_supported(format!("the JSON data type {other}"))),
+    }
+}
