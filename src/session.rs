@@ -225,8 +225,70 @@ impl Session {
         if let Some(answer) = sqlc_compiler::sql::catalog_command(query) {
             return self.text_rows(answer?);
         }
+        if let Some(cmd) = sqlc_compiler::sql::conf_command(query) {
+            return self.conf_rows(cmd?);
+        }
         let plan = sqlc_compiler::sql::plan_query(query, self.inner.catalog.as_ref())?;
         Ok(DataFrame::new(self.clone(), plan))
+    }
+
+    /// Applies `SET`/`RESET` to the session's conf; Spark's answer: the
+    /// (key, value) rows it set or read (`<undefined>` for a key not set),
+    /// nothing for `RESET`. A value sqlc cannot use is refused, as `--conf`.
+    fn conf_rows(&self, cmd: sqlc_compiler::sql::ConfCommand) -> Result<DataFrame> {
+        use sqlc_compiler::sql::ConfCommand as C;
+        let rows: Vec<(String, String)> = match cmd {
+            C::Set { key, value } => {
+                if let Err(e) = check_conf(&key, &value) {
+                    return Err(Error::analysis(
+                        "INVALID_CONF_VALUE",
+                        e.trim_start_matches("[INVALID_CONF_VALUE] ").to_string(),
+                    ));
+                }
+                self.conf().set(&key, &value);
+                vec![(key, value)]
+            }
+            C::Get(key) => {
+                let v = self
+                    .conf()
+                    .get(&key)
+                    .unwrap_or_else(|| "<undefined>".to_string());
+                vec![(key, v)]
+            }
+            C::List => self.conf().entries(),
+            C::Reset(key) => {
+                match key {
+                    Some(k) => self.conf().unset(&k),
+                    None => {
+                        for (k, _) in self.conf().entries() {
+                            self.conf().unset(&k);
+                        }
+                    }
+                }
+                // No column, no row.
+                let empty = RecordBatch::try_new_with_options(
+                    std::sync::Arc::new(arrow::datatypes::Schema::empty()),
+                    vec![],
+                    &arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(0)),
+                )
+                .map_err(sqlc_runtime::Error::from)?;
+                return self.create_data_frame(vec![empty]);
+            }
+        };
+        let schema = std::sync::Arc::new(arrow::datatypes::Schema::new(vec![
+            arrow::datatypes::Field::new("key", arrow::datatypes::DataType::Utf8, false),
+            arrow::datatypes::Field::new("value", arrow::datatypes::DataType::Utf8, false),
+        ]));
+        let (keys, values): (Vec<String>, Vec<String>) = rows.into_iter().unzip();
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![
+                std::sync::Arc::new(arrow::array::StringArray::from(keys)),
+                std::sync::Arc::new(arrow::array::StringArray::from(values)),
+            ],
+        )
+        .map_err(sqlc_runtime::Error::from)?;
+        self.create_data_frame(vec![batch])
     }
 
     /// The answer of a catalog statement (`SHOW FUNCTIONS`, …) as a DataFrame.

@@ -22,6 +22,7 @@ mod query;
 mod rewrite;
 pub mod script;
 mod select;
+mod set_command;
 mod types;
 mod values;
 
@@ -35,6 +36,7 @@ use crate::plan::Plan;
 
 pub use catalog_command::{catalog_command, CatalogAnswer};
 pub use dialect::SparkDialect;
+pub use set_command::{conf_command, ConfCommand};
 
 /// Where `FROM` names come from: tables, views and memory tables.
 pub trait Catalog {
