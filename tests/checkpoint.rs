@@ -605,3 +605,25 @@ fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
         assert!(e.contains("_spark_metadata"), "{mode:?}: {e}");
     }
 }
+
+#[test]
+fn a_log_entry_damaged_into_other_valid_json_is_an_error_naming_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_files(&input, 0, 2);
+    let spark = session(ExecMode::Jit);
+    let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+    run_files(&stream(&spark, &input), &out, &ck).unwrap();
+    // One byte of the path batch 0 took: still JSON, another file's name.
+    // Believed, file 0 would be taken again and its rows written twice.
+    let log = ck.join("sources").join("0").join("0");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("f0000.json"), "{text}");
+    std::fs::write(&log, text.replace("f0000.json", "f0001.json")).unwrap();
+    write_files(&input, 2, 3);
+    let e = run_files(&stream(&spark, &input), &out, &ck)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(e.contains(&log.display().to_string()), "{e}");
+}

@@ -61,14 +61,14 @@ impl CompactLog {
     /// Records batch `id`'s entries (replacing them if `id` was written
     /// before), compacting on compaction batches.
     pub fn add(&self, id: u64, entries: &[Value]) -> Result<()> {
-        let lines: Vec<String> = entries.iter().map(Value::to_string).collect();
+        let lines: Vec<String> = entries.iter().map(|v| sealed(v).to_string()).collect();
         if !self.is_compaction(id) {
             return write_atomic(&self.path(id, false), log_text(&lines).as_bytes());
         }
         let mut all: Vec<String> = self
             .entries_before(id)?
             .into_iter()
-            .map(|(_, v)| v.to_string())
+            .map(|(_, v)| sealed(&v).to_string())
             .collect();
         all.extend(lines);
         write_atomic(&self.path(id, true), log_text(&all).as_bytes())?;
@@ -140,7 +140,7 @@ impl CompactLog {
         read_log_lines(path)?
             .iter()
             .filter(|l| !l.is_empty())
-            .map(|l| parse_json_line(path, l))
+            .map(|l| unsealed(path, parse_json_line(path, l)?))
             .collect()
     }
 
@@ -162,6 +162,40 @@ impl CompactLog {
         }
         Ok(())
     }
+}
+
+/// The field holding an entry's checksum. Spark's readers ignore fields
+/// they do not know, so the log stays Spark's; entries without it (written
+/// by Spark) are read as they are.
+const CHECKSUM: &str = "sqlcChecksum";
+
+fn checksum(v: &Value) -> u64 {
+    use sqlc_compiler::agg_table::hash;
+    hash::finish(hash::combine_bytes(hash::SEED, v.to_string().as_bytes()))
+}
+
+/// `v` (a JSON object) with the checksum of its other fields: a byte flipped
+/// in a path or a batch id is a damaged log, not a file read twice.
+fn sealed(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove(CHECKSUM);
+        let sum = checksum(&Value::Object(o.clone()));
+        o.insert(CHECKSUM.into(), Value::from(sum.to_string()));
+    }
+    v
+}
+
+/// An entry read back, its checksum checked and removed.
+fn unsealed(path: &Path, mut v: Value) -> Result<Value> {
+    if let Some(o) = v.as_object_mut() {
+        if let Some(sum) = o.remove(CHECKSUM) {
+            if sum.as_str() != Some(&checksum(&Value::Object(o.clone())).to_string()) {
+                return Err(Error::damaged(path, "an entry fails its checksum"));
+            }
+        }
+    }
+    Ok(v)
 }
 
 #[cfg(test)]
