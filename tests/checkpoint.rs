@@ -627,3 +627,30 @@ fn a_log_entry_damaged_into_other_valid_json_is_an_error_naming_its_file() {
         .to_string();
     assert!(e.contains(&log.display().to_string()), "{e}");
 }
+
+#[test]
+fn an_offset_log_whose_partition_count_disagrees_with_the_state_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_files(&input, 0, 2);
+    let spark = session(ExecMode::Jit);
+    let ck = tmp.path().join("ck");
+    run_counts(&counts(&stream(&spark, &input)), "c", &ck).unwrap();
+    // The committed batch's logged setting, damaged into another count:
+    // restored with it, every key would hash to another partition than its
+    // state's (the same key twice in the output).
+    let log = ck.join("offsets").join("1");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let damaged = text.replace(
+        "\"spark.sql.shuffle.partitions\":\"5\"",
+        "\"spark.sql.shuffle.partitions\":\"7\"",
+    );
+    assert_ne!(text, damaged);
+    std::fs::write(&log, damaged).unwrap();
+    write_files(&input, 2, 3);
+    let e = run_counts(&counts(&stream(&spark, &input)), "c", &ck)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(e.contains(&log.display().to_string()), "{e}");
+}

@@ -173,6 +173,22 @@ impl Checkpoint {
             Some(c) => self.state.load(&ops, c)?,
             None => vec![],
         };
+        // The state is partitioned by the offset log's setting: a different
+        // count (a damaged log) would put keys in the wrong partitions.
+        if let (Some(c), Some(seq), Some(p)) =
+            (last_commit, &committed, self.state.recorded_partitions())
+        {
+            let logged = seq.conf.get(SHUFFLE_PARTITIONS);
+            if logged.is_some_and(|n| n.trim().parse::<usize>().ok() != Some(p)) {
+                return Err(Error::damaged(
+                    self.offsets.0.path(c),
+                    format!(
+                        "it logs {SHUFFLE_PARTITIONS} = {}, but the state of batch {c} has {p} partitions",
+                        logged.map_or("", |s| s.as_str())
+                    ),
+                ));
+            }
+        }
         // A file source's offset is a position in its own log: every entry
         // up to the committed one must be there.
         for (i, offset) in committed.iter().flat_map(|c| c.offsets.iter().enumerate()) {
@@ -205,8 +221,13 @@ impl Checkpoint {
     }
 
     /// Saves the state after batch `id` (before it commits).
-    pub fn save_state(&mut self, id: u64, parts: &[StateSnapshot]) -> Result<()> {
-        self.state.save(id, parts)
+    pub fn save_state(
+        &mut self,
+        id: u64,
+        parts: &[StateSnapshot],
+        partitions: usize,
+    ) -> Result<()> {
+        self.state.save(id, parts, partitions)
     }
 
     /// Marks batch `id` done, then drops what is older than the retained batches.
