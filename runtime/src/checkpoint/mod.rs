@@ -193,7 +193,21 @@ impl Checkpoint {
         // up to the committed one must be there.
         for (i, offset) in committed.iter().flat_map(|c| c.offsets.iter().enumerate()) {
             if let Some(l) = offset.as_ref().and_then(|o| o.get("logOffset")?.as_u64()) {
-                self.source_log(i).check_complete(l)?;
+                let log = self.source_log(i);
+                log.check_complete(l)?;
+                // Each logged batch took at least one file: a batch without
+                // an entry lost them (a file cut short at a line end).
+                let batches: std::collections::HashSet<u64> = log
+                    .entries()?
+                    .iter()
+                    .filter_map(|(_, v)| v.get("batchId")?.as_u64())
+                    .collect();
+                if let Some(b) = (0..=l).find(|b| !batches.contains(b)) {
+                    return Err(Error::damaged(
+                        log.file_holding(b)?,
+                        format!("has no entry of batch {b}, though batch {l} is committed"),
+                    ));
+                }
             }
         }
         let source_logs = (0..sources)
