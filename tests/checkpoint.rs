@@ -654,3 +654,22 @@ fn an_offset_log_whose_partition_count_disagrees_with_the_state_is_refused() {
         .to_string();
     assert!(e.contains(&log.display().to_string()), "{e}");
 }
+
+#[test]
+fn a_source_log_entry_that_is_not_a_file_entry_names_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_files(&input, 0, 1);
+    let spark = session(ExecMode::Jit);
+    let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+    run_files(&stream(&spark, &input), &out, &ck).unwrap();
+    // Written as Spark would (no checksum), but not a file entry.
+    let log = ck.join("sources").join("0");
+    std::fs::write(log.join("0"), "v1\n{\"batchId\":0}").unwrap();
+    write_files(&input, 1, 2);
+    let e = run_files(&stream(&spark, &input), &out, &ck)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(e.contains(&log.display().to_string()), "{e}");
+}
