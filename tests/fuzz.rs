@@ -112,7 +112,52 @@ fn expr() -> impl Strategy<Value = String> {
     })
 }
 
+/// Well-typed numeric expressions over the table's integer columns: most
+/// run to rows, so both back ends' answers are compared.
+fn numeric() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("n".to_string()),
+        (-5i64..5).prop_map(|v| v.to_string()),
+        Just("2147483647".to_string()),
+        Just("9223372036854775807".to_string()),
+        Just("CAST(NULL AS INT)".to_string()),
+        Just("0.5".to_string()),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (
+                inner.clone(),
+                prop_oneof![Just("+"), Just("-"), Just("*"), Just("/"), Just("%")],
+                inner.clone()
+            )
+                .prop_map(|(a, o, b)| format!("({a} {o} {b})")),
+            inner.clone().prop_map(|a| format!("abs({a})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("coalesce({a}, {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("greatest({a}, {b})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| { format!("CASE WHEN {c} > 0 THEN {a} ELSE {b} END") }),
+            (inner.clone(), prop::collection::vec(-3i64..20, 0..14)).prop_map(|(a, l)| {
+                let l: Vec<String> = l.iter().map(|v| v.to_string()).collect();
+                format!("CAST(({a} IN ({})) AS INT)", l.join(", "))
+            }),
+            inner.prop_map(|a| format!("CAST({a} AS BIGINT)")),
+        ]
+    })
+}
+
 fn query() -> impl Strategy<Value = String> {
+    let typed = (
+        prop::collection::vec(numeric(), 1..3),
+        prop::option::of(numeric()),
+    )
+        .prop_map(|(items, filter)| {
+            let mut q = format!("SELECT {} FROM t", items.join(", "));
+            if let Some(f) = filter {
+                q.push_str(&format!(" WHERE {f} > 0"));
+            }
+            q
+        });
     let select = (
         prop::collection::vec(expr(), 1..3),
         prop::option::of(expr()),
@@ -166,7 +211,7 @@ fn query() -> impl Strategy<Value = String> {
         0..24,
     )
     .prop_map(|t| t.join(" "));
-    prop_oneof![8 => select, 1 => soup, 1 => ".{0,40}"]
+    prop_oneof![6 => typed, 6 => select, 1 => soup, 1 => ".{0,40}"]
 }
 
 fn sessions() -> &'static [(ExecMode, Session); 2] {
