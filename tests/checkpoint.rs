@@ -605,3 +605,71 @@ fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
         assert!(e.contains("_spark_metadata"), "{mode:?}: {e}");
     }
 }
+
+#[test]
+fn a_log_entry_damaged_into_other_valid_json_is_an_error_naming_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_files(&input, 0, 2);
+    let spark = session(ExecMode::Jit);
+    let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+    run_files(&stream(&spark, &input), &out, &ck).unwrap();
+    // One byte of the path batch 0 took: still JSON, another file's name.
+    // Believed, file 0 would be taken again and its rows written twice.
+    let log = ck.join("sources").join("0").join("0");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("f0000.json"), "{text}");
+    std::fs::write(&log, text.replace("f0000.json", "f0001.json")).unwrap();
+    write_files(&input, 2, 3);
+    let e = run_files(&stream(&spark, &input), &out, &ck)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(e.contains(&log.display().to_string()), "{e}");
+}
+
+#[test]
+fn an_offset_log_whose_partition_count_disagrees_with_the_state_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_files(&input, 0, 2);
+    let spark = session(ExecMode::Jit);
+    let ck = tmp.path().join("ck");
+    run_counts(&counts(&stream(&spark, &input)), "c", &ck).unwrap();
+    // The committed batch's logged setting, damaged into another count:
+    // restored with it, every key would hash to another partition than its
+    // state's (the same key twice in the output).
+    let log = ck.join("offsets").join("1");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let damaged = text.replace(
+        "\"spark.sql.shuffle.partitions\":\"5\"",
+        "\"spark.sql.shuffle.partitions\":\"7\"",
+    );
+    assert_ne!(text, damaged);
+    std::fs::write(&log, damaged).unwrap();
+    write_files(&input, 2, 3);
+    let e = run_counts(&counts(&stream(&spark, &input)), "c", &ck)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(e.contains(&log.display().to_string()), "{e}");
+}
+
+#[test]
+fn a_source_log_entry_that_is_not_a_file_entry_names_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write_files(&input, 0, 1);
+    let spark = session(ExecMode::Jit);
+    let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+    run_files(&stream(&spark, &input), &out, &ck).unwrap();
+    // Written as Spark would (no checksum), but not a file entry.
+    let log = ck.join("sources").join("0");
+    std::fs::write(log.join("0"), "v1\n{\"batchId\":0}").unwrap();
+    write_files(&input, 1, 2);
+    let e = run_files(&stream(&spark, &input), &out, &ck)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(e.contains(&log.display().to_string()), "{e}");
+}

@@ -61,16 +61,19 @@ impl CompactLog {
     /// Records batch `id`'s entries (replacing them if `id` was written
     /// before), compacting on compaction batches.
     pub fn add(&self, id: u64, entries: &[Value]) -> Result<()> {
-        let lines: Vec<String> = entries.iter().map(Value::to_string).collect();
+        let n = entries.len();
+        let lines: Vec<String> = entries.iter().map(|v| sealed(v, n).to_string()).collect();
         if !self.is_compaction(id) {
             return write_atomic(&self.path(id, false), log_text(&lines).as_bytes());
         }
-        let mut all: Vec<String> = self
+        let mut all: Vec<Value> = self
             .entries_before(id)?
             .into_iter()
-            .map(|(_, v)| v.to_string())
+            .map(|(_, v)| v)
             .collect();
-        all.extend(lines);
+        all.extend(entries.iter().cloned());
+        let n = all.len();
+        let all: Vec<String> = all.iter().map(|v| sealed(v, n).to_string()).collect();
         write_atomic(&self.path(id, true), log_text(&all).as_bytes())?;
         self.purge_before_previous_compaction(id)
     }
@@ -137,11 +140,25 @@ impl CompactLog {
     }
 
     fn read(&self, path: &Path) -> Result<Vec<Value>> {
-        read_log_lines(path)?
+        let lines = read_log_lines(path)?;
+        let lines: Vec<&String> = lines.iter().filter(|l| !l.is_empty()).collect();
+        lines
             .iter()
-            .filter(|l| !l.is_empty())
-            .map(|l| parse_json_line(path, l))
+            .map(|l| unsealed(path, parse_json_line(path, l)?, lines.len()))
             .collect()
+    }
+
+    /// The file holding batch `id`'s entries: the newest compaction at or
+    /// after it that exists, else its own file.
+    pub fn file_holding(&self, id: u64) -> Result<PathBuf> {
+        let compact = numbered_files(&self.dir, COMPACT)?
+            .into_iter()
+            .filter(|&c| c >= id)
+            .min();
+        Ok(match compact {
+            Some(c) => self.path(c, true),
+            None => self.path(id, false),
+        })
     }
 
     /// Removes the files a compaction at `id` made redundant, keeping one
@@ -162,6 +179,52 @@ impl CompactLog {
         }
         Ok(())
     }
+}
+
+/// The fields holding an entry's checksum and the number of entries its
+/// file holds (a file cut short at a line end loses entries silently
+/// otherwise). Spark's readers ignore fields they do not know, so the log
+/// stays Spark's; entries without them (written by Spark) are read as they
+/// are.
+const CHECKSUM: &str = "sqlcChecksum";
+const ENTRIES: &str = "sqlcEntries";
+
+fn checksum(v: &Value) -> u64 {
+    use sqlc_compiler::agg_table::hash;
+    hash::finish(hash::combine_bytes(hash::SEED, v.to_string().as_bytes()))
+}
+
+/// `v` (a JSON object) with the checksum of its other fields: a byte flipped
+/// in a path or a batch id is a damaged log, not a file read twice.
+fn sealed(v: &Value, entries: usize) -> Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove(CHECKSUM);
+        o.insert(ENTRIES.into(), Value::from(entries));
+        let sum = checksum(&Value::Object(o.clone()));
+        o.insert(CHECKSUM.into(), Value::from(sum.to_string()));
+    }
+    v
+}
+
+/// An entry read back from a file of `entries` entries, its checksum and
+/// count checked and removed.
+fn unsealed(path: &Path, mut v: Value, entries: usize) -> Result<Value> {
+    if let Some(o) = v.as_object_mut() {
+        if let Some(sum) = o.remove(CHECKSUM) {
+            if sum.as_str() != Some(&checksum(&Value::Object(o.clone())).to_string()) {
+                return Err(Error::damaged(path, "an entry fails its checksum"));
+            }
+            let written = o.remove(ENTRIES).and_then(|n| n.as_u64());
+            if written != Some(entries as u64) {
+                return Err(Error::damaged(
+                    path,
+                    format!("holds {entries} entries of the {written:?} written (cut short?)"),
+                ));
+            }
+        }
+    }
+    Ok(v)
 }
 
 #[cfg(test)]

@@ -173,11 +173,41 @@ impl Checkpoint {
             Some(c) => self.state.load(&ops, c)?,
             None => vec![],
         };
+        // The state is partitioned by the offset log's setting: a different
+        // count (a damaged log) would put keys in the wrong partitions.
+        if let (Some(c), Some(seq), Some(p)) =
+            (last_commit, &committed, self.state.recorded_partitions())
+        {
+            let logged = seq.conf.get(SHUFFLE_PARTITIONS);
+            if logged.is_some_and(|n| n.trim().parse::<usize>().ok() != Some(p)) {
+                return Err(Error::damaged(
+                    self.offsets.0.path(c),
+                    format!(
+                        "it logs {SHUFFLE_PARTITIONS} = {}, but the state of batch {c} has {p} partitions",
+                        logged.map_or("", |s| s.as_str())
+                    ),
+                ));
+            }
+        }
         // A file source's offset is a position in its own log: every entry
         // up to the committed one must be there.
         for (i, offset) in committed.iter().flat_map(|c| c.offsets.iter().enumerate()) {
             if let Some(l) = offset.as_ref().and_then(|o| o.get("logOffset")?.as_u64()) {
-                self.source_log(i).check_complete(l)?;
+                let log = self.source_log(i);
+                log.check_complete(l)?;
+                // Each logged batch took at least one file: a batch without
+                // an entry lost them (a file cut short at a line end).
+                let batches: std::collections::HashSet<u64> = log
+                    .entries()?
+                    .iter()
+                    .filter_map(|(_, v)| v.get("batchId")?.as_u64())
+                    .collect();
+                if let Some(b) = (0..=l).find(|b| !batches.contains(b)) {
+                    return Err(Error::damaged(
+                        log.file_holding(b)?,
+                        format!("has no entry of batch {b}, though batch {l} is committed"),
+                    ));
+                }
             }
         }
         let source_logs = (0..sources)
@@ -205,8 +235,13 @@ impl Checkpoint {
     }
 
     /// Saves the state after batch `id` (before it commits).
-    pub fn save_state(&mut self, id: u64, parts: &[StateSnapshot]) -> Result<()> {
-        self.state.save(id, parts)
+    pub fn save_state(
+        &mut self,
+        id: u64,
+        parts: &[StateSnapshot],
+        partitions: usize,
+    ) -> Result<()> {
+        self.state.save(id, parts, partitions)
     }
 
     /// Marks batch `id` done, then drops what is older than the retained batches.

@@ -54,6 +54,9 @@ pub struct StateStore {
     last: HashMap<(usize, usize), u64>,
     /// Per (operator, partition): the batch whose snapshot holds its state.
     versions: BTreeMap<(usize, usize), u64>,
+    /// The number of state partitions `state/_versions/<batch>` recorded, as
+    /// loaded (a restart checks it against the offset log's setting).
+    recorded_partitions: Option<usize>,
 }
 
 const VERSIONS: &str = "_versions";
@@ -64,6 +67,7 @@ impl StateStore {
             root,
             last: HashMap::new(),
             versions: BTreeMap::new(),
+            recorded_partitions: None,
         }
     }
 
@@ -80,7 +84,7 @@ impl StateStore {
 
     /// Writes batch `batch`'s snapshots of the partitions that changed, in
     /// parallel (each file is synced; overlapping the syncs is the gain).
-    pub fn save(&mut self, batch: u64, parts: &[StateSnapshot]) -> Result<()> {
+    pub fn save(&mut self, batch: u64, parts: &[StateSnapshot], partitions: usize) -> Result<()> {
         let changed: Vec<(&StateSnapshot, u64)> = parts
             .iter()
             .map(|p| (p, checksum(&p.bytes)))
@@ -123,10 +127,8 @@ impl StateStore {
             .iter()
             .map(|(&(op, part), &v)| [op as u64, part as u64, v])
             .collect();
-        write_atomic(
-            &self.versions_path(batch),
-            format!("{}\n", json!(listed)).as_bytes(),
-        )
+        let v = json!({"partitions": partitions, "snapshots": listed});
+        write_atomic(&self.versions_path(batch), format!("{v}\n").as_bytes())
     }
 
     fn versions_path(&self, batch: u64) -> PathBuf {
@@ -135,7 +137,7 @@ impl StateStore {
 
     /// The snapshots `state/_versions/<batch>` says make up the state after
     /// `batch`: `None` for a checkpoint that never wrote the list.
-    fn listed_versions(&self, batch: u64) -> Result<Option<BTreeMap<(usize, usize), u64>>> {
+    fn listed_versions(&mut self, batch: u64) -> Result<Option<BTreeMap<(usize, usize), u64>>> {
         let path = self.versions_path(batch);
         let text = match fs::read_to_string(&path) {
             Ok(t) => t,
@@ -152,9 +154,20 @@ impl StateStore {
             Err(e) => return Err(Error::io(&path, e)),
         };
         let v = parse_json_line(&path, text.trim())?;
-        let bad = || Error::damaged(&path, "not a list of [operator, partition, version]");
+        let bad = || {
+            Error::damaged(
+                &path,
+                "not {\"partitions\": n, \"snapshots\": [[operator, partition, version], …]}",
+            )
+        };
+        self.recorded_partitions = Some(
+            v.get("partitions")
+                .and_then(|p| p.as_u64())
+                .ok_or_else(bad)? as usize,
+        );
         let mut out = BTreeMap::new();
-        for t in v.as_array().ok_or_else(bad)? {
+        let snapshots = v.get("snapshots").and_then(|s| s.as_array());
+        for t in snapshots.ok_or_else(bad)? {
             match t
                 .as_array()
                 .map(|a| a.iter().map(|x| x.as_u64()).collect::<Vec<_>>())
@@ -266,6 +279,12 @@ impl StateStore {
             }
         }
         Ok(out)
+    }
+
+    /// The number of state partitions the loaded state was written with, if
+    /// the checkpoint recorded it.
+    pub fn recorded_partitions(&self) -> Option<usize> {
+        self.recorded_partitions
     }
 
     /// Removes snapshots older than `batch`, keeping for each partition the

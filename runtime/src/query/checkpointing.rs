@@ -53,7 +53,16 @@ pub(super) fn resume(
             .rerun
             .as_ref()
             .map_or(committed.clone(), |r| r.offsets[i].clone());
-        s.source.restore_checkpoint(planned.as_ref(), log)?;
+        // A source's own log entries it cannot take are its log's damage:
+        // the error names that log, not the source.
+        s.source
+            .restore_checkpoint(planned.as_ref(), log)
+            .map_err(|e| match e {
+                Error::DamagedCheckpoint { reason, .. } => {
+                    Error::damaged(ck.source_log(i).dir(), reason)
+                }
+                e => e,
+            })?;
         s.committed = committed;
     }
     Ok(Resume {

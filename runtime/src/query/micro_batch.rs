@@ -376,7 +376,8 @@ impl MicroBatchLoop {
     /// Saves the operators' state as version `batch_id` (with a checkpoint).
     fn save_state(&mut self) -> Result<()> {
         if let Some(ck) = self.checkpoint.as_mut() {
-            ck.save_state(self.batch_id, &self.exec.snapshot_state()?)?;
+            let partitions = self.exec.state_partitions();
+            ck.save_state(self.batch_id, &self.exec.snapshot_state()?, partitions)?;
         }
         Ok(())
     }
