@@ -39,7 +39,7 @@ pub fn show_string(
     let mut rows: Vec<Vec<String>> = vec![schema
         .fields()
         .iter()
-        .map(|f| escape_meta(f.name()))
+        .map(|f| escape_meta(f.name().clone()))
         .collect()];
     let mut has_more = false;
     'batches: for batch in batches {
@@ -58,17 +58,22 @@ pub fn show_string(
                         Some(a) => pretty::pretty_value(a.as_ref(), r),
                         None => "NULL".to_string(),
                     };
-                    truncate_cell(escape_meta(&cell), truncate)
+                    truncate_cell(escape_meta(cell), truncate)
                 })
                 .collect();
             rows.push(row);
         }
     }
 
+    // Each cell's width, measured once.
+    let cell_widths: Vec<Vec<usize>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| half_width(c)).collect())
+        .collect();
     let mut widths = vec![MIN_COL_WIDTH; ncols];
-    for row in &rows {
+    for row in &cell_widths {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(half_width(cell));
+            *w = (*w).max(*cell);
         }
     }
     let mut sep = String::from("+");
@@ -79,19 +84,19 @@ pub fn show_string(
     sep.push('\n');
 
     let mut out = String::new();
-    for (i, row) in rows.iter().enumerate() {
+    for (i, (row, row_widths)) in rows.iter().zip(&cell_widths).enumerate() {
         if i == 0 {
             out.push_str(&sep);
         }
         out.push('|');
-        for (cell, w) in row.iter().zip(&widths) {
-            let pad = " ".repeat(w - half_width(cell));
+        for ((cell, w), cw) in row.iter().zip(&widths).zip(row_widths) {
+            let pad = std::iter::repeat_n(' ', w - cw);
             if truncate > 0 {
-                out.push_str(&pad);
+                out.extend(pad);
                 out.push_str(cell);
             } else {
                 out.push_str(cell);
-                out.push_str(&pad);
+                out.extend(pad);
             }
             out.push('|');
         }
@@ -147,12 +152,12 @@ fn plain(a: &ArrayRef) -> ArrayRef {
 
 /// Spark's `escapeMetaCharacters`: control characters that would break the
 /// table drawn as backslash escapes.
-fn escape_meta(s: &str) -> String {
+fn escape_meta(s: String) -> String {
     if !s
         .chars()
         .any(|c| matches!(c, '\n' | '\r' | '\t' | '\x0C' | '\x08' | '\x0B' | '\x07'))
     {
-        return s.to_string();
+        return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -223,7 +228,7 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(escape_meta("a\tb\nc"), "a\\tb\\nc");
+        assert_eq!(escape_meta("a\tb\nc".into()), "a\\tb\\nc");
         assert_eq!(
             truncate_cell("abcdefghijklmnopqrstuvwxyz".into(), 20),
             "abcdefghijklmnopq..."

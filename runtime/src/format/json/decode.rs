@@ -275,7 +275,16 @@ impl SpecializedDecoder {
                 s.i += 1;
                 s.ws();
                 match column {
-                    None => s.skip_value(0).ok()?,
+                    // Numbers and strings, most skipped values, directly.
+                    None => match s.peek() {
+                        Some(b'-' | b'0'..=b'9') => {
+                            s.raw_number().ok()?;
+                        }
+                        Some(b'"') => {
+                            s.raw_string().ok()?;
+                        }
+                        _ => s.skip_value(0).ok()?,
+                    },
                     Some(c) => {
                         hint = c + 1;
                         vals[c] = value(&mut s)?;
