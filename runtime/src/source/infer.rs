@@ -23,7 +23,7 @@ use super::options::ParseMode;
 use super::parse::{
     is_plain_date, parse_bool, parse_double, parse_int, parse_long, parse_timestamp,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::format::json::scan::{check_line, scan_line, Mode, Stop};
 
 /// The type inferred so far for a JSON value.
@@ -34,9 +34,8 @@ pub enum JsonType {
     Long,
     Double,
     Str,
-    /// An array (of anything): sqlc has no array type, so a field that only
-    /// holds arrays cannot be inferred; with other values it is a string.
-    Array,
+    /// An array of elements of the inner type; with other values, a string.
+    Array(Box<JsonType>),
     Struct(JsonFields),
 }
 
@@ -133,6 +132,7 @@ impl JsonType {
             (_, Null) => {}
             (Null, o) => *self = o,
             (Struct(a), Struct(b)) => a.merge(b),
+            (Array(a), Array(b)) => a.merge(*b),
             (Long, Double) => *self = Double,
             (Double, Long) => {}
             (a, b) if *a == b => {}
@@ -141,34 +141,29 @@ impl JsonType {
     }
 
     /// The column type: `None` for a struct without fields (Spark drops
-    /// fields that are only ever empty objects), `Err` with the dotted path
-    /// of a field that only holds arrays.
-    fn to_data_type(&self) -> std::result::Result<Option<DataType>, String> {
-        Ok(Some(match self {
+    /// fields that are only ever empty objects).
+    fn to_data_type(&self) -> Option<DataType> {
+        Some(match self {
             JsonType::Null | JsonType::Str => DataType::Utf8,
             JsonType::Bool => DataType::Boolean,
             JsonType::Long => DataType::Int64,
             JsonType::Double => DataType::Float64,
-            JsonType::Array => return Err(String::new()),
-            JsonType::Struct(m) => match struct_fields(m)? {
-                Some(fields) => DataType::Struct(fields.into()),
-                None => return Ok(None),
-            },
-        }))
+            // Spark: an array of only nulls or of nothing is array<string>;
+            // an array of objects without fields, of structs with none.
+            JsonType::Array(e) => DataType::array_of(e.to_data_type().unwrap_or(DataType::Utf8)),
+            JsonType::Struct(m) => DataType::Struct(struct_fields(m)?.into()),
+        })
     }
 }
 
-fn struct_fields(m: &JsonFields) -> std::result::Result<Option<Vec<Field>>, String> {
+fn struct_fields(m: &JsonFields) -> Option<Vec<Field>> {
     let mut fields = Vec::new();
     for (k, t) in m.sorted() {
-        match t.to_data_type() {
-            Ok(Some(dt)) => fields.push(Field::new(k.clone(), dt, true)),
-            Ok(None) => {}
-            Err(inner) if inner.is_empty() => return Err(k.clone()),
-            Err(inner) => return Err(format!("{k}.{inner}")),
+        if let Some(dt) = t.to_data_type() {
+            fields.push(Field::new(k.clone(), dt, true));
         }
     }
-    Ok((!fields.is_empty()).then_some(fields))
+    (!fields.is_empty()).then_some(fields)
 }
 
 /// What inference found in some lines.
@@ -201,22 +196,14 @@ impl JsonInference {
     }
 
     /// The schema: fields sorted by name, and the corrupt-record column if a
-    /// malformed line was seen. Fails if a field only holds arrays; `path`
-    /// names the data in that error.
-    pub fn into_schema(self, corrupt_column: &str, path: &Path) -> Result<Schema> {
-        let fields = struct_fields(&self.fields).map_err(|field| {
-            Error::not_supported(format!(
-                "{}: field `{field}` holds JSON arrays, and sqlc does not support array columns yet; \
-                 give a schema without it to skip the field",
-                path.display()
-            ))
-        })?;
-        let mut fields = fields.unwrap_or_default();
+    /// malformed line was seen.
+    pub fn into_schema(self, corrupt_column: &str) -> Schema {
+        let mut fields = struct_fields(&self.fields).unwrap_or_default();
         if self.corrupt && !fields.iter().any(|f| f.name == corrupt_column) {
             let at = fields.partition_point(|f| f.name.as_str() < corrupt_column);
             fields.insert(at, Field::new(corrupt_column, DataType::Utf8, true));
         }
-        Ok(Schema::new(fields))
+        Schema::new(fields)
     }
 }
 
@@ -335,7 +322,7 @@ mod tests {
         let data = text.as_bytes();
         Ok(
             infer_json_block(Path::new("t.json"), data, 0..data.len(), mode)?
-                .into_schema("_corrupt_record", Path::new("t.json"))?,
+                .into_schema("_corrupt_record"),
         )
     }
 
@@ -367,7 +354,7 @@ mod tests {
         assert_eq!(names, ["_corrupt_record", "a", "b"]);
         assert_eq!(infer(text, ParseMode::DropMalformed).unwrap().len(), 2);
         match infer(text, ParseMode::FailFast) {
-            Err(Error::MalformedRecord { line, .. }) => assert_eq!(line, 2),
+            Err(crate::error::Error::MalformedRecord { line, .. }) => assert_eq!(line, 2),
             other => panic!("{other:?}"),
         }
         assert_eq!(
@@ -377,14 +364,28 @@ mod tests {
     }
 
     #[test]
-    fn json_arrays_are_unsupported() {
-        let e = infer("{\"a\":1}\n{\"o\":{\"tags\":[1,2]}}", ParseMode::Permissive)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("t.json") && e.contains("`o.tags`") && e.contains("array"),
-            "{e}"
+    fn json_arrays_infer_their_element_types() {
+        let s = infer(
+            "{\"a\":1}\n{\"o\":{\"tags\":[1,2]},\"m\":[1,2.5],\"e\":[],\"x\":[1]}\n{\"x\":\"s\"}",
+            ParseMode::Permissive,
+        )
+        .unwrap();
+        let t = |n: &str| s.fields[s.matches(n)[0]].data_type.clone();
+        assert_eq!(
+            t("o"),
+            DataType::Struct(
+                vec![Field::new(
+                    "tags",
+                    DataType::array_of(DataType::Int64),
+                    true
+                )]
+                .into()
+            )
         );
+        assert_eq!(t("m"), DataType::array_of(DataType::Float64));
+        // Only empty arrays: strings, as Spark; an array beside a string: a string.
+        assert_eq!(t("e"), DataType::array_of(DataType::Utf8));
+        assert_eq!(t("x"), DataType::Utf8);
     }
 
     #[test]

@@ -208,7 +208,7 @@ pub fn infer_schema(
             let parts = par_blocks(files, |f, r| infer_json_block(&f.path, f.bytes(), r, mode))?;
             let mut all = JsonInference::new();
             parts.into_iter().for_each(|p| all.merge(p));
-            all.into_schema(options.corrupt_column(), root)
+            Ok(all.into_schema(options.corrupt_column()))
         }
         FileFormat::Csv => {
             let format = CsvFormat::from_options(options)?;

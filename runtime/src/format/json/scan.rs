@@ -376,8 +376,24 @@ impl<'a> Scanner<'a> {
                 }
             }
             Some(b'[') => {
-                self.merge(slot, JsonType::Array)?;
-                self.array(depth + 1)
+                let slot = slot.filter(|_| self.mode != Mode::Check);
+                match slot {
+                    Some(JsonType::Array(elem)) => self.array(Some(elem), depth + 1),
+                    Some(JsonType::Null) if self.mode == Mode::Frozen => Err(Stop::Change),
+                    Some(slot @ JsonType::Null) => {
+                        *slot = JsonType::Array(Box::new(JsonType::Null));
+                        let JsonType::Array(elem) = slot else {
+                            unreachable!("just set")
+                        };
+                        self.array(Some(elem), depth + 1)
+                    }
+                    // An array where other values were seen: a string.
+                    Some(slot) => {
+                        self.merge(Some(slot), JsonType::Str)?;
+                        self.array(None, depth + 1)
+                    }
+                    None => self.array(None, depth + 1),
+                }
             }
             Some(b'"') => {
                 self.raw_string()?;
@@ -441,7 +457,9 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<(), Stop> {
+    /// Scans an array, each element's type merged into `elem` (`None`:
+    /// check only).
+    fn array(&mut self, mut elem: Option<&mut JsonType>, depth: usize) -> Result<(), Stop> {
         if depth > MAX_DEPTH {
             return Err(self.error("nested too deeply"));
         }
@@ -452,7 +470,7 @@ impl<'a> Scanner<'a> {
             return Ok(());
         }
         loop {
-            self.value(None, depth)?;
+            self.value(elem.as_deref_mut(), depth)?;
             if !self.list_next(b']')? {
                 return Ok(());
             }
@@ -645,7 +663,10 @@ mod tests {
             Err(Stop::Change)
         );
         scan_line(br#"{"l":[1]}"#, &mut root, Mode::Grow).unwrap();
-        assert_eq!(root.get("l"), Some(&JsonType::Array));
+        assert_eq!(
+            root.get("l"),
+            Some(&JsonType::Array(Box::new(JsonType::Long)))
+        );
         scan_line(br#"{"l":"s"}"#, &mut root, Mode::Grow).unwrap();
         assert_eq!(
             root.get("l"),
