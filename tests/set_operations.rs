@@ -180,3 +180,32 @@ fn a_union_of_two_streams_runs_and_a_stream_with_a_table_is_refused() {
         );
     }
 }
+
+#[test]
+fn array_functions_by_their_pyspark_names() {
+    use sqlc::functions::{
+        array, array_append, array_except, array_intersect, array_sort, array_union,
+        arrays_overlap, element_at, lit,
+    };
+    for mode in MODES {
+        let spark = session(mode);
+        let df = values(&spark, "SELECT 1 AS a, 2 AS b, CAST(NULL AS INT) AS c");
+        let out = df
+            .select([
+                array_union(array([col("a"), col("b")]), array([col("b"), col("c")])).alias("u"),
+                array_intersect(array([col("a"), col("b")]), array([col("b")])).alias("i"),
+                array_except(array([col("a"), col("b")]), array([col("b")])).alias("e"),
+                arrays_overlap(array([col("a")]), array([col("c")])).alias("o"),
+                array_sort(array_append(array([col("b"), col("a")]), col("c"))).alias("s"),
+                element_at(array([col("a"), col("b")]), lit(-1)).alias("last"),
+            ])
+            .unwrap();
+        assert_eq!(
+            rows(&out),
+            [obj(json!({
+                "u": [1, 2, null], "i": [2], "e": [1], "o": null, "s": [1, 2, null], "last": 2
+            }))],
+            "{mode:?}"
+        );
+    }
+}

@@ -28,6 +28,22 @@ one_arg!(
     posexplode_outer => "posexplode_outer", inline => "inline", inline_outer => "inline_outer",
     size => "size", cardinality => "cardinality", array_size => "array_size",
     array_distinct => "array_distinct", array_max => "array_max", array_min => "array_min",
+    flatten => "flatten", array_compact => "array_compact", array_sort => "array_sort",
+);
+
+macro_rules! two_args {
+    ($($f:ident => $name:literal),* $(,)?) => {$(
+        #[doc = concat!("Spark's `", $name, "(a, b)`.")]
+        pub fn $f(a: impl Into<Column>, b: impl Into<Column>) -> Column {
+            call($name, vec![a.into(), b.into()])
+        }
+    )*};
+}
+
+two_args!(
+    array_union => "array_union", array_intersect => "array_intersect",
+    array_except => "array_except", arrays_overlap => "arrays_overlap",
+    array_append => "array_append", array_prepend => "array_prepend",
 );
 
 /// `split(str, pattern)`: `str` split around matches of the (Java) regex.

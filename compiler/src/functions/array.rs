@@ -51,7 +51,7 @@ pub fn register(v: &mut Vec<FunctionRef>) {
 
 // ---- shared plumbing ----
 
-fn list(a: &ArrayRef) -> Result<&ListArray> {
+pub(super) fn list(a: &ArrayRef) -> Result<&ListArray> {
     a.as_list_opt::<i32>().ok_or_else(|| {
         Error::internal(format!(
             "an array function got {} for an array",
@@ -61,7 +61,7 @@ fn list(a: &ArrayRef) -> Result<&ListArray> {
 }
 
 /// The element type of an array argument, or Spark's type error.
-fn element_type(arg: &TExpr, i: usize, call: &Expr) -> Result<(DataType, bool)> {
+pub(super) fn element_type(arg: &TExpr, i: usize, call: &Expr) -> Result<(DataType, bool)> {
     match &arg.ty {
         DataType::Array(e, n) => Ok(((**e).clone(), *n)),
         DataType::Null => Ok((DataType::Null, true)),
@@ -77,7 +77,7 @@ fn element_type(arg: &TExpr, i: usize, call: &Expr) -> Result<(DataType, bool)> 
 }
 
 /// Casts a NULL-typed argument to an array of nulls so the twin sees a list.
-fn as_array(arg: TExpr) -> Result<TExpr> {
+pub(super) fn as_array(arg: TExpr) -> Result<TExpr> {
     if arg.ty == DataType::Null {
         return crate::resolve::cast(arg, DataType::array_of(DataType::Null));
     }
@@ -86,7 +86,7 @@ fn as_array(arg: TExpr) -> Result<TExpr> {
 
 /// A list of `rows` rows: row `r` holds the flat `values` at the positions
 /// `picks[r]`, or is null. `None` inside a pick is a null element.
-fn pick_list(
+pub(super) fn pick_list(
     values: &ArrayRef,
     picks: Vec<Option<Vec<Option<u32>>>>,
     element: &DataType,
@@ -133,7 +133,7 @@ fn conform(a: ArrayRef, element: &DataType) -> Result<ArrayRef> {
 }
 
 /// Row `r`'s positions in the flat values, or `None` when it is null.
-fn positions(l: &ListArray, r: usize) -> Option<std::ops::Range<usize>> {
+pub(super) fn positions(l: &ListArray, r: usize) -> Option<std::ops::Range<usize>> {
     if l.is_null(r) {
         return None;
     }
@@ -142,7 +142,7 @@ fn positions(l: &ListArray, r: usize) -> Option<std::ops::Range<usize>> {
 }
 
 /// The flat values of `l` (and of `others`, appended) in Arrow's row format.
-fn comparable(arrays: &[&ArrayRef]) -> Result<Rows> {
+pub(super) fn comparable(arrays: &[&ArrayRef]) -> Result<Rows> {
     let t = arrays[0].data_type().clone();
     let conv = RowConverter::new(vec![SortField::new(t.clone())])?;
     let parts: Vec<ArrayRef> = arrays
@@ -656,7 +656,7 @@ scalar_function!(
     }
 );
 
-fn list_type(l: &ListArray) -> (DataType, bool) {
+pub(super) fn list_type(l: &ListArray) -> (DataType, bool) {
     match l.data_type() {
         arrow::datatypes::DataType::List(f) => (
             DataType::from_arrow(f.data_type()).unwrap_or(DataType::Null),

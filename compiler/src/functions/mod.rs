@@ -16,11 +16,12 @@
 //!   and a pipeline holding one is run by the twin
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
-//! Families, one file each: [`string`], [`array`], [`regex`], [`math`], [`datetime`]
+//! Families, one file each: [`string`], [`array`], [`array_set`], [`regex`], [`math`], [`datetime`]
 //! (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
 
 pub mod args;
 pub mod array;
+pub mod array_set;
 pub mod builtin;
 pub mod datetime;
 pub mod datetime_pattern;
@@ -153,6 +154,7 @@ fn registry() -> &'static [FunctionRef] {
         let mut v = Vec::new();
         string::register(&mut v);
         array::register(&mut v);
+        array_set::register(&mut v);
         regex::register(&mut v);
         math::register(&mut v);
         datetime::register(&mut v);
