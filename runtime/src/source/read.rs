@@ -139,9 +139,12 @@ pub fn not_regular(path: &Path) -> Error {
     )
 }
 
-/// Maps each of `paths`.
+/// Reads each of `paths` (in parallel).
 pub fn map_files(paths: &[PathBuf]) -> Result<Vec<MappedFile>> {
-    paths.iter().map(|p| MappedFile::open(p)).collect()
+    // Read in parallel: reading is a copy out of the page cache, as costly
+    // as the decoding that follows, and a batch's files are independent.
+    use rayon::prelude::*;
+    paths.par_iter().map(|p| MappedFile::open(p)).collect()
 }
 
 /// Reads the files at `path` (a directory or a single file) in one go, as
