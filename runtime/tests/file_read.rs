@@ -220,19 +220,21 @@ fn json_values_of_the_wrong_type_are_malformed_with_partial_results() {
 }
 
 #[test]
-fn json_arrays_are_not_supported_by_inference() {
+fn json_arrays_are_inferred_as_arrays() {
     let dir = tempfile::tempdir().unwrap();
     write(
         &dir.path().join("t.json"),
         "{\"a\":1}\n{\"a\":2,\"tags\":[\"x\"]}\n",
     );
-    let err = read_files(FileFormat::Json, dir.path(), None, &Options::new()).unwrap_err();
-    assert!(matches!(err, Error::NotSupported(_)), "{err:?}");
-    let text = err.to_string();
-    assert!(
-        text.contains("`tags`") && text.contains(&dir.path().display().to_string()),
-        "{text}"
+    let (schema, batches) =
+        read_files(FileFormat::Json, dir.path(), None, &Options::new()).unwrap();
+    assert_eq!(
+        schema.fields[1],
+        Field::new("tags", DataType::array_of(DataType::Utf8), true)
     );
+    let tags = batches[0].column_by_name("tags").unwrap();
+    assert_eq!(tags.null_count(), 1);
+    assert_eq!(sqlc_runtime::display::pretty_value(tags.as_ref(), 1), "[x]");
     // With a schema that leaves the field out, the file reads.
     let schema = Schema::new(vec![Field::new("a", DataType::Int64, true)]);
     let (_, batches) =
