@@ -274,14 +274,24 @@ impl Source for FileStreamSource {
             })?;
             paths.extend(files.iter().map(|f| f.path.clone()));
         }
-        let files = map_files(&paths)?;
-        decode_files_reading(
-            self.format,
-            &self.schema,
-            &files,
-            &self.options,
-            self.read.as_ref(),
-        )
+        // File by file in parallel, each read then decoded, so reading one
+        // file overlaps decoding another (a batch of many files would
+        // otherwise read them all before decoding any).
+        use rayon::prelude::*;
+        let parts = paths
+            .par_iter()
+            .map(|p| {
+                let file = map_files(std::slice::from_ref(p))?;
+                decode_files_reading(
+                    self.format,
+                    &self.schema,
+                    &file,
+                    &self.options,
+                    self.read.as_ref(),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(parts.into_iter().flatten().collect())
     }
 
     fn commit(&mut self, end: &Offset) -> Result<()> {
