@@ -83,6 +83,20 @@ fn expr() -> impl Strategy<Value = String> {
             Just("hash"),
             Just("sum"),
             Just("nosuchfn"),
+            // Arrays and generators.
+            Just("array"),
+            Just("split"),
+            Just("size"),
+            Just("element_at"),
+            Just("array_contains"),
+            Just("sort_array"),
+            Just("array_distinct"),
+            Just("array_union"),
+            Just("flatten"),
+            Just("sequence"),
+            Just("explode"),
+            Just("posexplode_outer"),
+            Just("stack"),
         ];
         let types = prop_oneof![
             Just("INT"),
@@ -104,6 +118,7 @@ fn expr() -> impl Strategy<Value = String> {
             (inner.clone(), prop::collection::vec(inner.clone(), 0..14))
                 .prop_map(|(a, l)| format!("({a} IN ({}))", l.join(", "))),
             (inner.clone(), inner.clone()).prop_map(|(a, p)| format!("({a} LIKE {p})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, i)| format!("{a}[{i}]")),
             (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(c, a, b)| format!("CASE WHEN {c} THEN {a} ELSE {b} END")),
             (inner.clone(), inner.clone(), inner)
@@ -176,7 +191,8 @@ fn query() -> impl Strategy<Value = String> {
                 q.push_str(&format!(" LIMIT {l}"));
             }
             q
-        });
+        })
+        .boxed();
     // Structured queries, and token soup (what a parser sees of typos).
     let soup = prop::collection::vec(
         prop_oneof![
@@ -199,6 +215,9 @@ fn query() -> impl Strategy<Value = String> {
             Just("AS"),
             Just("`q`"),
             Just("VALUES"),
+            Just("UNION"),
+            Just("LATERAL VIEW"),
+            Just("explode(split(s, ' '))"),
             Just("WITH"),
             Just("JOIN"),
             Just("ON"),
@@ -211,7 +230,19 @@ fn query() -> impl Strategy<Value = String> {
         0..24,
     )
     .prop_map(|t| t.join(" "));
-    prop_oneof![6 => typed, 6 => select, 1 => soup, 1 => ".{0,40}"]
+    // Set operations over two of the above.
+    let set_op = (
+        select.clone(),
+        prop_oneof![
+            Just("UNION"),
+            Just("UNION ALL"),
+            Just("INTERSECT"),
+            Just("EXCEPT ALL"),
+        ],
+        select.clone(),
+    )
+        .prop_map(|(a, op, b)| format!("{a} {op} {b}"));
+    prop_oneof![6 => typed, 6 => select, 2 => set_op, 1 => soup, 1 => ".{0,40}"]
 }
 
 fn sessions() -> &'static [(ExecMode, Session); 2] {
