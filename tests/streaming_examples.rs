@@ -284,6 +284,7 @@ fn unsupported_output_modes_are_refused_with_sparks_reason() {
     }
     // A batch query on a stream is an error, as in Spark.
     let err = streaming.collect().unwrap_err();
+    assert_eq!(err.class(), "_LEGACY_ERROR_TEMP_3102", "{err}");
     assert!(
         err.to_string()
             .contains("must be executed with writeStream.start()"),

@@ -19,7 +19,8 @@ pub fn execute(
 ) -> Result<Vec<RecordBatch>> {
     if plan.is_streaming() {
         return Err(Error::analysis(
-            "NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING",
+            "_LEGACY_ERROR_TEMP_3102",
+            // Spark 4.3's class and text for this mistake.
             "Queries with streaming sources must be executed with writeStream.start()",
         ));
     }

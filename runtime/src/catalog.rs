@@ -48,7 +48,7 @@ impl Relation {
             Relation::Static { batches, .. } => Ok(batches.clone()),
             Relation::Memory { table, .. } => Ok(table.snapshot()),
             Relation::Stream { .. } => Err(Error::analysis(
-                "NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING",
+                "_LEGACY_ERROR_TEMP_3102",
                 "Queries with streaming sources must be executed with writeStream.start()",
             )),
         }
