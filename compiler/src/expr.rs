@@ -162,6 +162,27 @@ impl Expr {
         }
     }
 
+    /// The operands of a chain of `AND`s (`a AND (b AND c)` → a, b, c);
+    /// the expression itself when it is not one.
+    pub fn conjuncts(&self) -> Vec<&Expr> {
+        fn split<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+            match e {
+                Expr::Binary {
+                    op: BinaryOp::And,
+                    left,
+                    right,
+                } => crate::depth::grow(|| {
+                    split(left, out);
+                    split(right, out);
+                }),
+                e => out.push(e),
+            }
+        }
+        let mut out = Vec::new();
+        split(self, &mut out);
+        out
+    }
+
     /// True if an aggregate function call appears anywhere inside.
     pub fn contains_aggregate(&self) -> bool {
         let mut found = false;

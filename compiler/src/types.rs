@@ -147,6 +147,22 @@ impl DataType {
     }
 }
 
+/// `a` as Arrow type `to`: itself when it has it, nulls of `to` when it
+/// holds only nulls (a `NULL`-typed column), else Arrow's cast (a list's
+/// item field renamed or its nullability relabelled).
+pub fn conform_array(
+    a: arrow::array::ArrayRef,
+    to: &ArrowType,
+) -> Result<arrow::array::ArrayRef, arrow::error::ArrowError> {
+    if a.data_type() == to {
+        return Ok(a);
+    }
+    if a.null_count() == a.len() {
+        return Ok(arrow::array::new_null_array(to, a.len()));
+    }
+    arrow::compute::cast(&a, to)
+}
+
 /// The item field of the Arrow list that holds an `ARRAY<element>`: one
 /// name (`item`, Arrow's default) everywhere, so batches built by different
 /// code have equal types.

@@ -3,25 +3,8 @@
 //! `_outer` forms), which `select` turns into a generate step, as Spark's
 //! `df.select(explode(split(col("value"), " ")).alias("word"))`.
 
-use super::{call, lit};
+use super::{call, cols, lit};
 use crate::column::Column;
-
-fn cols<I, C>(cs: I) -> Vec<Column>
-where
-    I: IntoIterator<Item = C>,
-    C: Into<Column>,
-{
-    cs.into_iter().map(Into::into).collect()
-}
-
-macro_rules! one_arg {
-    ($($f:ident => $name:literal),* $(,)?) => {$(
-        #[doc = concat!("Spark's `", $name, "(col)`.")]
-        pub fn $f(c: impl Into<Column>) -> Column {
-            call($name, vec![c.into()])
-        }
-    )*};
-}
 
 one_arg!(
     explode => "explode", explode_outer => "explode_outer", posexplode => "posexplode",

@@ -3,16 +3,8 @@
 //! Each builds a call the resolver looks up in the catalog, so the Rust API,
 //! SQL and `expr(..)` run the same function.
 
-use super::{call, lit};
+use super::{call, cols, lit};
 use crate::column::Column;
-
-fn cols<I, C>(cs: I) -> Vec<Column>
-where
-    I: IntoIterator<Item = C>,
-    C: Into<Column>,
-{
-    cs.into_iter().map(Into::into).collect()
-}
 
 /// Any function of the catalog by its SQL name: `call_function("soundex", [col("gt")])`.
 pub fn call_function<I, C>(name: &str, args: I) -> Column
@@ -21,15 +13,6 @@ where
     C: Into<Column>,
 {
     call(name, cols(args))
-}
-
-macro_rules! one_arg {
-    ($($f:ident => $name:literal),* $(,)?) => {$(
-        #[doc = concat!("Spark's `", $name, "(col)`.")]
-        pub fn $f(c: impl Into<Column>) -> Column {
-            call($name, vec![c.into()])
-        }
-    )*};
 }
 
 one_arg!(

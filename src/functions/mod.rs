@@ -3,6 +3,17 @@
 //! the rest of the function catalog by PySpark's names, in snake_case;
 //! `collection.rs` the array functions and generators.
 
+/// `one_arg!(name => "sql_name", …)`: a function per catalog function of
+/// one column, by PySpark's name (used by `library` and `collection`).
+macro_rules! one_arg {
+    ($($f:ident => $name:literal),* $(,)?) => {$(
+        #[doc = concat!("Spark's `", $name, "(col)`.")]
+        pub fn $f(c: impl Into<Column>) -> Column {
+            call($name, vec![c.into()])
+        }
+    )*};
+}
+
 mod collection;
 mod library;
 
@@ -252,4 +263,13 @@ where
 {
     let args = cols.into_iter().map(|c| c.into().expr().clone()).collect();
     Column::from_expr(Expr::call("struct", args))
+}
+
+/// Columns from anything that converts to one.
+fn cols<I, C>(cs: I) -> Vec<Column>
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    cs.into_iter().map(Into::into).collect()
 }

@@ -932,23 +932,7 @@ pub fn join_using(
 /// A join on an expression: a conjunction of equalities between a column
 /// of each side.
 pub fn join_on(left: &Arc<Plan>, right: &Arc<Plan>, on: &Expr, how: JoinType) -> Result<Arc<Plan>> {
-    let mut conj = Vec::new();
-    fn split<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
-        match e {
-            Expr::Binary {
-                op: crate::ir::BinaryOp::And,
-                left,
-                right,
-            } => {
-                crate::depth::grow(|| {
-                    split(left, out);
-                    split(right, out);
-                });
-            }
-            e => out.push(e),
-        }
-    }
-    split(on, &mut conj);
+    let conj = on.conjuncts();
     let (ls, rs) = (Scope::new(left), Scope::new(right));
     let (mut li, mut ri) = (Vec::new(), Vec::new());
     let mut residual = Vec::new();

@@ -119,17 +119,9 @@ pub(super) fn pick_list(
     )?))
 }
 
-/// Flat values as the element type's Arrow type (a null element type's
-/// values are a null array).
+/// Flat values as the element type's Arrow type.
 fn conform(a: ArrayRef, element: &DataType) -> Result<ArrayRef> {
-    let want = element.to_arrow();
-    if *a.data_type() == want {
-        return Ok(a);
-    }
-    if a.null_count() == a.len() {
-        return Ok(arrow::array::new_null_array(&want, a.len()));
-    }
-    Ok(arrow::compute::cast(&a, &want)?)
+    Ok(crate::types::conform_array(a, &element.to_arrow())?)
 }
 
 /// Row `r`'s positions in the flat values, or `None` when it is null.

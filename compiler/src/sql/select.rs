@@ -87,14 +87,12 @@ impl Planner<'_> {
         if !subquery::contains_subquery(&cond) {
             return builder::filter(input, &cond);
         }
-        let mut conjuncts = Vec::new();
-        split_and(cond, &mut conjuncts);
         let mut plan = input.clone();
         let mut rest = Vec::new();
-        for c in conjuncts {
-            match subquery::filter_by_subquery(&plan, &c, &mut |q| self.query(q))? {
+        for c in cond.conjuncts() {
+            match subquery::filter_by_subquery(&plan, c, &mut |q| self.query(q))? {
                 Some(p) => plan = p,
-                None => rest.push(c),
+                None => rest.push(c.clone()),
             }
         }
         let Some(rest) = rest.into_iter().reduce(|a, b| Expr::Binary {
@@ -203,18 +201,4 @@ fn lateral_view(input: &Arc<Plan>, lv: &sqlparser::ast::LateralView) -> Result<A
         .collect();
     let name = object_name(&lv.lateral_view_name)?.join(".");
     builder::generate(input, &g, Some(&name))
-}
-
-fn split_and(e: Expr, out: &mut Vec<Expr>) {
-    match e {
-        Expr::Binary {
-            op: crate::ir::BinaryOp::And,
-            left,
-            right,
-        } => {
-            split_and(*left, out);
-            split_and(*right, out);
-        }
-        e => out.push(e),
-    }
 }

@@ -13,6 +13,7 @@ use arrow::compute::{concat, take};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use sqlc_compiler::generator::{stack_columns, Generator};
+use sqlc_compiler::types::conform_array;
 
 use crate::error::{Error, Result};
 
@@ -49,7 +50,7 @@ pub fn generate(
     let cols = cols
         .into_iter()
         .zip(schema.fields())
-        .map(|(c, f)| conform(c, f.data_type()))
+        .map(|(c, f)| Ok(conform_array(c, f.data_type())?))
         .collect::<Result<Vec<_>>>()?;
     let options = RecordBatchOptions::new().with_row_count(Some(idx.len()));
     Ok(RecordBatch::try_new_with_options(
@@ -57,18 +58,6 @@ pub fn generate(
         cols,
         &options,
     )?)
-}
-
-/// A generated column as the output schema types it (a null column of an
-/// all-null element type, a list's item field named as the schema names it).
-fn conform(c: ArrayRef, to: &arrow::datatypes::DataType) -> Result<ArrayRef> {
-    if c.data_type() == to {
-        return Ok(c);
-    }
-    if c.null_count() == c.len() {
-        return Ok(new_null_array(to, c.len()));
-    }
-    Ok(arrow::compute::cast(&c, to)?)
 }
 
 fn list(a: &ArrayRef) -> Result<&ListArray> {
