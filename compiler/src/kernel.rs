@@ -99,6 +99,7 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         }
         _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
         _ if matches!(e.ty, DataType::Array(..)) => Some(format!("array value {e}")),
+        _ if e.ty.is_decimal() => Some(format!("decimal value {e}")),
         _ => None,
     };
     if let Some(w) = what {
@@ -149,6 +150,8 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     } else {
         let what = if why.iter().any(|w| w.starts_with("array value")) {
             "nested values"
+        } else if why.iter().any(|w| w.starts_with("decimal value")) {
+            "decimal values"
         } else {
             "struct values"
         };

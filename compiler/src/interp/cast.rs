@@ -28,6 +28,11 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
         (T::Array(a, _), T::Array(b, _)) => return supported(a, b),
         (T::Array(a, _), T::Utf8) => return supported(a, &T::Utf8),
         (T::Array(..), _) | (_, T::Array(..)) => return false,
+        (
+            T::Boolean | T::Int32 | T::Int64 | T::Float64 | T::Utf8 | T::Decimal(..),
+            T::Decimal(..),
+        )
+        | (T::Decimal(..), T::Boolean | T::Int32 | T::Int64 | T::Float64 | T::Utf8) => return true,
         _ => {}
     }
     matches!(
@@ -54,6 +59,8 @@ pub fn can_fail(from: &DataType, to: &DataType) -> bool {
     matches!(
         (from, to),
         (T::Utf8, _)
+            | (_, T::Decimal(..))
+            | (T::Decimal(..), T::Int32 | T::Int64)
             | (T::Int64, T::Int32)
             | (T::Float64, T::Int32 | T::Int64 | T::Timestamp)
             | (T::Timestamp, T::Int32)
@@ -67,6 +74,7 @@ fn shown(v: impl std::fmt::Display, ty: &DataType) -> String {
         T::Utf8 => format!("'{v}'"),
         T::Int64 => format!("{v}L"),
         T::Float64 => format!("{v}D"),
+        T::Decimal(..) => format!("{v}BD"),
         _ => v.to_string(),
     }
 }
@@ -144,6 +152,12 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
         return cast_array(e, elem, a);
     }
     let c = Ctx { e, from };
+    if to.is_decimal() {
+        return super::decimal::cast_to(e, from, a, |s| c.invalid(s));
+    }
+    if from.is_decimal() {
+        return super::decimal::cast_from(e, a, |v| c.overflow(v));
+    }
     let a = a.as_ref();
     let secs = |us: i64| us.div_euclid(sf::MICROS_PER_SECOND);
     Ok(match (from, to) {
