@@ -125,6 +125,7 @@ impl DataStreamWriter {
         for key in [
             "spark.sql.streaming.checkpointLocation",
             "spark.sql.streaming.minBatchesToRetain",
+            "spark.sql.streaming.stateStore.minDeltasForSnapshot",
         ] {
             if let Some(v) = session.conf().get(key) {
                 self.cfg.session_conf.insert(key.to_string(), v);

@@ -12,7 +12,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -51,20 +51,7 @@ fn write_file(dir: &Path, f: u64) {
 }
 
 fn command(script: &Path, input: &Path, out: &Path, ck: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sqlc"));
-    c.args([
-        "run",
-        script.to_str().unwrap(),
-        "--available-now",
-        "--quiet",
-        "--output",
-        "json",
-    ]);
-    for (k, v) in [("in", input), ("out", out), ("ck", ck)] {
-        c.arg("--var").arg(format!("{k}={}", v.display()));
-    }
-    c.stdout(Stdio::piped()).stderr(Stdio::piped());
-    c
+    sqlc_run_script(script, &[("in", input), ("out", out), ("ck", ck)])
 }
 
 /// Runs to the end; returns the printed table's lines, sorted.
@@ -88,12 +75,7 @@ fn output_ids(out: &Path) -> Vec<i64> {
         .schema("id BIGINT, user STRING, v DOUBLE")
         .json(out)
         .unwrap();
-    let mut ids: Vec<i64> = to_json_rows(&df.collect().unwrap())
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    ids.sort();
-    ids
+    sorted_ids(&df)
 }
 
 struct XorShift(u64);
