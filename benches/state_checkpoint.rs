@@ -9,6 +9,8 @@
 //! batches (Spark's default).
 //!
 //!     cargo bench --bench state_checkpoint [-- --keys N --changed M --batches B --partitions P]
+//!
+//! (without `--partitions`: 200, Spark's default, then 8).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -178,12 +180,18 @@ fn main() {
     let keys: u64 = arg("--keys", 1_000_000);
     let changed: u64 = arg("--changed", 1_000);
     let batches: u64 = arg("--batches", 20);
-    let partitions: usize = arg("--partitions", 200);
+    let partitions: Option<usize> = std::env::args()
+        .any(|a| a == "--partitions")
+        .then(|| arg("--partitions", 200));
     let dir = data(keys, changed, batches);
-    println!(
-        "state of {keys} keys, {changed} of them changed per batch, {batches} batches, {partitions} shuffle partitions"
-    );
-    for min_deltas in [None, Some(1), Some(10)] {
-        run(&dir, partitions, min_deltas, keys);
+    // Spark's default 200 shuffle partitions (200 small files a batch, so
+    // file syncs weigh), and 8.
+    for partitions in partitions.map_or(vec![200, 8], |p| vec![p]) {
+        println!(
+            "state of {keys} keys, {changed} of them changed per batch, {batches} batches, {partitions} shuffle partitions"
+        );
+        for min_deltas in [None, Some(1), Some(10)] {
+            run(&dir, partitions, min_deltas, keys);
+        }
     }
 }

@@ -103,12 +103,15 @@ impl StateStore {
         }
     }
 
-    /// Whether operator `op`'s next save should be snapshots: one of its
-    /// partitions has gathered `minDeltasForSnapshot` deltas.
+    /// Whether operator `op`'s next save should be snapshots: it would be
+    /// the `minDeltasForSnapshot`-th delta of one of its partitions (so a
+    /// chain holds fewer deltas than that; with 1, every batch snapshots).
     pub fn snapshot_due(&self, op: usize) -> bool {
-        self.chains
-            .range((op, 0)..=(op, usize::MAX))
-            .any(|(_, c)| c.deltas.len() >= self.min_deltas)
+        self.min_deltas <= 1
+            || self
+                .chains
+                .range((op, 0)..=(op, usize::MAX))
+                .any(|(_, c)| c.deltas.len() + 1 >= self.min_deltas)
     }
 
     fn file(&self, op: usize, partition: usize, version: u64, delta: bool) -> PathBuf {
