@@ -794,3 +794,216 @@ fn broker_aborts_fenced_transactions() -> bool {
         .iter()
         .all(|r| r.1 != "zombie")
 }
+
+// ---- a broker stopped mid-stream ----
+
+/// A broker of the test's own (tansu, in memory), which clients reach
+/// through a proxy the test can cut and restore: the broker gone and back,
+/// its records kept (the shared test broker cannot be stopped, and
+/// restarting an in-memory one would lose its topics).
+struct ProxiedBroker {
+    broker: std::process::Child,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    conns: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+    /// Through the proxy (what the broker advertises), and direct.
+    proxied: String,
+    direct: String,
+}
+
+impl ProxiedBroker {
+    fn start() -> Self {
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let bin = std::process::Command::new(root().join("scripts/kafka"))
+            .arg("bin")
+            .output()
+            .unwrap();
+        let bin = String::from_utf8(bin.stdout).unwrap().trim().to_string();
+        let direct_port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (proxied, direct) = (
+            listener.local_addr().unwrap().to_string(),
+            format!("127.0.0.1:{direct_port}"),
+        );
+        let broker = std::process::Command::new(bin)
+            .args([
+                "broker",
+                "--listener-url",
+                &format!("tcp://{direct}"),
+                "--advertised-listener-url",
+                &format!("tcp://{proxied}"),
+                "--storage-engine",
+                "memory://tansu/",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let t = Instant::now();
+        while TcpStream::connect(&direct).is_err() {
+            assert!(t.elapsed() < Duration::from_secs(20), "tansu did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let up = Arc::new(AtomicBool::new(true));
+        let conns: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let (up2, conns2, to) = (up.clone(), conns.clone(), direct.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if !up2.load(Ordering::SeqCst) {
+                    continue; // dropped: the broker is "down"
+                }
+                let Ok(server) = TcpStream::connect(&to) else {
+                    continue;
+                };
+                let mut list = conns2.lock().unwrap();
+                list.push(client.try_clone().unwrap());
+                list.push(server.try_clone().unwrap());
+                for (mut a, mut b) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut a, &mut b);
+                        let _ = b.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+            }
+        });
+        ProxiedBroker {
+            broker,
+            up,
+            conns,
+            proxied,
+            direct,
+        }
+    }
+
+    /// The broker becomes unreachable: connections cut, new ones dropped.
+    fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for c in self.conns.lock().unwrap().drain(..) {
+            let _ = c.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Sends values `from..to` (`v000042`) to `topic` (bootstrapped
+    /// directly; the records then go where the broker advertises).
+    fn send(&self, topic: &str, from: usize, to: usize) {
+        use rdkafka::config::ClientConfig;
+        use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+        let p: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", &self.direct)
+            .create()
+            .unwrap();
+        for i in from..to {
+            let v = format!("v{i:06}");
+            p.send(BaseRecord::<str, str>::to(topic).payload(&v))
+                .unwrap();
+        }
+        p.flush(Duration::from_secs(20)).unwrap();
+    }
+}
+
+impl Drop for ProxiedBroker {
+    fn drop(&mut self) {
+        let _ = self.broker.kill();
+        let _ = self.broker.wait();
+    }
+}
+
+/// As Spark's Kafka source, which gives up once its retries of the
+/// broker's offsets time out, a query whose broker goes away mid-stream
+/// fails with a Kafka error naming the brokers and the timeout setting;
+/// restarted from its checkpoint once the broker is back, it carries on
+/// where it stopped: every record exactly once in the file sink.
+#[test]
+fn a_broker_stopped_mid_stream_fails_the_query_and_a_restart_resumes_exactly_once() {
+    let broker = ProxiedBroker::start();
+    let topic = unique("gone");
+    broker.send(&topic, 0, 100);
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+    let start = |spark: &Session, trigger: Option<sqlc::Trigger>| {
+        let w = spark
+            .read_stream()
+            .format("kafka")
+            .option("kafka.bootstrap.servers", &broker.proxied)
+            .option("subscribe", &topic)
+            .option("startingOffsets", "earliest")
+            .option("maxOffsetsPerTrigger", 30)
+            .option("kafkaConsumer.pollTimeoutMs", 3000)
+            .load_source(None)
+            .unwrap()
+            .select_expr(["CAST(value AS STRING) AS v"])
+            .unwrap()
+            .write_stream()
+            .format("json")
+            .option("path", out.display())
+            .option("checkpointLocation", ck.display());
+        match trigger {
+            Some(t) => w.trigger(t),
+            None => w.processing_time("100 milliseconds"),
+        }
+        .start()
+        .unwrap()
+    };
+    let spark = session(ExecMode::Jit);
+    let q = start(&spark, None);
+    let t = Instant::now();
+    while q
+        .recent_progress()
+        .iter()
+        .map(|p| p.num_input_rows)
+        .sum::<u64>()
+        < 100
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "the query did not read the records"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    broker.cut();
+    let ended = q.await_termination(Some(Duration::from_secs(120)));
+    let e = q
+        .exception()
+        .map(|e| e.to_string())
+        .or(ended.err().map(|e| e.to_string()))
+        .expect("the query fails once the broker is gone");
+    assert!(
+        e.contains("[KAFKA_ERROR]") && e.contains(&broker.proxied) && e.contains("pollTimeoutMs"),
+        "{e}"
+    );
+    broker.restore();
+    // Clients reach the broker through the address it advertises: records
+    // arrive again once it is back.
+    broker.send(&topic, 100, 150);
+    let spark = session(ExecMode::Jit);
+    start(&spark, Some(sqlc::Trigger::AvailableNow))
+        .await_termination(None)
+        .unwrap();
+    let mut got: Vec<String> = to_json_rows(
+        &spark
+            .read()
+            .schema("v STRING")
+            .json(&out)
+            .unwrap()
+            .collect()
+            .unwrap(),
+    )
+    .iter()
+    .map(|r| r["v"].as_str().unwrap().to_string())
+    .collect();
+    got.sort();
+    let want: Vec<String> = (0..150).map(|i| format!("v{i:06}")).collect();
+    assert_eq!(got, want);
+}
