@@ -595,6 +595,17 @@ fn bad_kafka_options_are_refused_when_the_stream_is_defined() {
 /// A Kafka query stopped and started again with its checkpoint carries on
 /// where it stopped: every record once in the file sink, none read again —
 /// also when the records were there before the first start and
+/// The `v` column of a JSON file sink's output, sorted.
+fn sink_values(spark: &Session, out: &std::path::Path) -> Vec<String> {
+    let df = spark.read().schema("v STRING").json(out).unwrap();
+    let mut values: Vec<String> = to_json_rows(&df.collect().unwrap())
+        .iter()
+        .map(|r| r["v"].as_str().unwrap().to_string())
+        .collect();
+    values.sort();
+    values
+}
+
 /// `startingOffsets` is `earliest`, which only applies to a fresh start.
 #[test]
 fn restart_from_a_checkpoint_neither_loses_nor_repeats() {
@@ -627,19 +638,7 @@ fn restart_from_a_checkpoint_neither_loses_nor_repeats() {
     send(&topic, &numbered(6, 2));
     let (spark, second) = run();
     assert_eq!(second, 6, "only the new records are read after the restart");
-    let mut values: Vec<String> = to_json_rows(
-        &spark
-            .read()
-            .schema("v STRING")
-            .json(&out)
-            .unwrap()
-            .collect()
-            .unwrap(),
-    )
-    .iter()
-    .map(|r| r["v"].as_str().unwrap().to_string())
-    .collect();
-    values.sort();
+    let values = sink_values(&spark, &out);
     let mut want: Vec<String> = (0..10).chain(0..6).map(|i| format!("v{i}")).collect();
     want.sort();
     assert_eq!(values, want);
@@ -991,19 +990,6 @@ fn a_broker_stopped_mid_stream_fails_the_query_and_a_restart_resumes_exactly_onc
     start(&spark, Some(sqlc::Trigger::AvailableNow))
         .await_termination(None)
         .unwrap();
-    let mut got: Vec<String> = to_json_rows(
-        &spark
-            .read()
-            .schema("v STRING")
-            .json(&out)
-            .unwrap()
-            .collect()
-            .unwrap(),
-    )
-    .iter()
-    .map(|r| r["v"].as_str().unwrap().to_string())
-    .collect();
-    got.sort();
     let want: Vec<String> = (0..150).map(|i| format!("v{i:06}")).collect();
-    assert_eq!(got, want);
+    assert_eq!(sink_values(&spark, &out), want);
 }
