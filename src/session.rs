@@ -40,6 +40,10 @@ impl std::fmt::Debug for Session {
 const KNOWN_CONF: &[(&str, Option<fn(&str) -> bool>)] = &[
     ("spark.sql.shuffle.partitions", Some(positive_int)),
     ("spark.sql.streaming.minBatchesToRetain", Some(positive_int)),
+    (
+        "spark.sql.streaming.stateStore.minDeltasForSnapshot",
+        Some(positive_int),
+    ),
     ("spark.sql.streaming.checkpointLocation", None),
     (
         "spark.sql.streaming.multipleWatermarkPolicy",

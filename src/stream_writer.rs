@@ -109,7 +109,12 @@ impl DataStreamWriter {
             let df = session
                 .create_data_frame(rows)
                 .map_err(crate::Error::into_runtime)?;
-            f(df, id).map_err(|e| sqlc_runtime::Error::UserFunction(Box::new(e)))
+            let plan = Arc::clone(df.plan());
+            let result = f(df, id).map_err(|e| sqlc_runtime::Error::UserFunction(Box::new(e)));
+            // As in Spark, the batch's DataFrame is for this call only: its
+            // rows are dropped, not kept by the session for its life.
+            session.catalog().remove_scanned(&plan);
+            result
         }));
         self.cfg.format = Some("foreachBatch".into());
         self
@@ -125,6 +130,7 @@ impl DataStreamWriter {
         for key in [
             "spark.sql.streaming.checkpointLocation",
             "spark.sql.streaming.minBatchesToRetain",
+            "spark.sql.streaming.stateStore.minDeltasForSnapshot",
         ] {
             if let Some(v) = session.conf().get(key) {
                 self.cfg.session_conf.insert(key.to_string(), v);

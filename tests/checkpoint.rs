@@ -107,13 +107,7 @@ fn table(spark: &Session, name: &str) -> Vec<String> {
 
 /// The ids in the file sink's output (read through its manifest), sorted.
 fn output_ids(spark: &Session, out: &Path) -> Vec<i64> {
-    let df = spark.read().schema(SCHEMA).json(out).unwrap();
-    let mut ids: Vec<i64> = to_json_rows(&df.collect().unwrap())
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    ids.sort();
-    ids
+    sorted_ids(&spark.read().schema(SCHEMA).json(out).unwrap())
 }
 
 fn all_ids(files: u64) -> Vec<i64> {
@@ -257,21 +251,22 @@ fn retention_keeps_the_last_batches() {
         "{log:?}"
     );
     assert!((0..9).all(|i| !log.contains(&i.to_string())), "{log:?}");
-    // Per partition: snapshots of batches 19-21 and at most one older one.
+    // Per partition (every batch changes every key): what batches 19-21
+    // need — the newest snapshot not newer than 19 and the files after it.
+    // Batches 0-8 wrote deltas, 9 a snapshot (the tenth batch), 10-18
+    // deltas, 19 a snapshot, 20 and 21 deltas.
+    let want = ["19.snapshot", "20.delta", "21.delta"];
     for p in std::fs::read_dir(ck.join("state/0")).unwrap() {
         let p = p.unwrap().path();
         if p.ends_with("_metadata") {
             continue;
         }
-        let versions: Vec<u64> = std::fs::read_dir(&p)
+        let mut files: Vec<String> = std::fs::read_dir(&p)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .map(|n| n.trim_end_matches(".snapshot").parse().unwrap())
             .collect();
-        assert!(
-            versions.iter().filter(|&&v| v < 19).count() <= 1,
-            "{p:?}: {versions:?}"
-        );
+        files.sort();
+        assert_eq!(files, want, "{p:?}");
     }
     // The retained checkpoint still restarts exactly.
     write_files(&input, 22, 24);
@@ -302,23 +297,24 @@ fn prepared(tmp: &Path) -> (PathBuf, PathBuf) {
     (input, ck)
 }
 
-fn newest_snapshot(ck: &Path) -> PathBuf {
+/// The newest state file (a delta or a snapshot) of operator 0.
+fn newest_state_file(ck: &Path) -> PathBuf {
     let mut all = Vec::new();
     for p in std::fs::read_dir(ck.join("state/0")).unwrap() {
         let p = p.unwrap().path();
         for f in std::fs::read_dir(&p).unwrap() {
             let f = f.unwrap().path();
-            if f.extension().is_some_and(|e| e == "snapshot") {
+            if f.extension()
+                .is_some_and(|e| e == "snapshot" || e == "delta")
+            {
                 all.push(f);
             }
         }
     }
-    let version = |f: &PathBuf| -> u64 {
-        let name = f.file_name().unwrap().to_str().unwrap();
-        name.trim_end_matches(".snapshot").parse().unwrap()
-    };
+    let version =
+        |f: &PathBuf| -> u64 { f.file_stem().unwrap().to_str().unwrap().parse().unwrap() };
     all.sort_by_key(version);
-    all.pop().expect("a snapshot")
+    all.pop().expect("a state file")
 }
 
 #[test]
@@ -336,7 +332,7 @@ fn damaged_files_are_named_and_a_damaged_uncommitted_batch_is_replanned() {
         ("commits/2", |ck| ck.join("commits/2")),
         ("offsets/2", |ck| ck.join("offsets/2")),
         ("metadata", |ck| ck.join("metadata")),
-        ("snapshot", newest_snapshot),
+        ("state", newest_state_file),
     ];
     for (i, (what, file)) in cases.iter().enumerate() {
         let copy = tmp.path().join(format!("ck{i}"));
@@ -436,12 +432,7 @@ fn file_sinks_write_json_csv_parquet_partitioned_and_need_a_checkpoint() {
             .format(format)
             .load(&out)
             .unwrap();
-        let mut ids: Vec<i64> = to_json_rows(&back.collect().unwrap())
-            .iter()
-            .map(|r| r["id"].as_i64().unwrap())
-            .collect();
-        ids.sort();
-        assert_eq!(ids, all_ids(2), "{format}");
+        assert_eq!(sorted_ids(&back), all_ids(2), "{format}");
     }
     // A file that is not in the manifest is not read.
     let out = tmp.path().join("out_json");
@@ -470,6 +461,22 @@ fn dedup_counts(df: &DataFrame) -> DataFrame {
         .unwrap()
 }
 
+/// A session whose memory table `d` holds [`dedup_counts`] over all of
+/// `input`, run without a checkpoint.
+fn dedup_counts_in_one_run(mode: ExecMode, input: &Path) -> Session {
+    let once = session(mode);
+    let q = dedup_counts(&stream(&once, input))
+        .write_stream()
+        .query_name("d")
+        .format("memory")
+        .output_mode("complete")
+        .trigger(Trigger::AvailableNow)
+        .start()
+        .unwrap();
+    q.await_termination(None).unwrap();
+    once
+}
+
 #[test]
 fn watermark_and_dedup_state_survive_a_restart() {
     for mode in MODES {
@@ -484,16 +491,7 @@ fn watermark_and_dedup_state_survive_a_restart() {
         let spark = session(mode);
         run_counts(&dedup_counts(&stream(&spark, &input)), "d", &ck).unwrap();
         let restarted = table(&spark, "d");
-        let once = session(mode);
-        let q = dedup_counts(&stream(&once, &input))
-            .write_stream()
-            .query_name("d")
-            .format("memory")
-            .output_mode("complete")
-            .trigger(Trigger::AvailableNow)
-            .start()
-            .unwrap();
-        q.await_termination(None).unwrap();
+        let once = dedup_counts_in_one_run(mode, &input);
         assert_eq!(restarted, table(&once, "d"), "{}", mode.name());
         let total: u64 = to_json_rows(&once.sql("SELECT * FROM d").unwrap().collect().unwrap())
             .iter()
@@ -569,10 +567,9 @@ fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
         let ck = tmp.path().join("ck");
         run_counts(&counts(&stream(&spark, &input)), "c", &ck).unwrap();
         write_files(&input, 3, 4);
-        // Batch 2 is committed: one partition's snapshot of it is lost.
-        // Restoring that partition from its older snapshot would count
-        // wrong, silently.
-        let lost = files_named(&ck.join("state"), "2.snapshot")[0].clone();
+        // Batch 2 is committed: one partition's delta of it is lost.
+        // Restoring that partition without it would count wrong, silently.
+        let lost = files_named(&ck.join("state"), "2.delta")[0].clone();
         std::fs::remove_file(&lost).unwrap();
         let e = run_counts(&counts(&stream(&spark, &input)), "c", &ck)
             .err()
@@ -672,4 +669,93 @@ fn a_source_log_entry_that_is_not_a_file_entry_names_the_log() {
         .expect("refused")
         .to_string();
     assert!(e.contains(&log.display().to_string()), "{e}");
+}
+
+/// A session keeping little: a snapshot every 2 deltas, 3 batches retained.
+fn small_retention(mode: ExecMode) -> Session {
+    let spark = session(mode);
+    let conf = spark.conf();
+    conf.set("spark.sql.streaming.stateStore.minDeltasForSnapshot", 2);
+    conf.set("spark.sql.streaming.minBatchesToRetain", 3);
+    spark
+}
+
+/// The rows of the JSON under `out` (a file sink's output), sorted.
+fn output_rows(spark: &Session, out: &Path) -> Vec<String> {
+    sorted_rows(&spark.read().json(out).unwrap().collect().unwrap())
+}
+
+#[test]
+fn state_restored_from_snapshots_and_deltas_after_every_batch_agrees_with_one_run() {
+    // Windows close and are evicted every batch (removals in the deltas);
+    // the dedup state grows and is evicted by the watermark too.
+    let windowed = |df: &DataFrame| {
+        df.select_expr(["*", "cast(cast(id as double) as timestamp) as t"])
+            .unwrap()
+            .with_watermark("t", "20 seconds")
+            .unwrap()
+            .group_by([sqlc::functions::window(col("t"), "30 seconds"), col("user")])
+            .count()
+            .unwrap()
+    };
+    for mode in MODES {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("in");
+        let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+        let dck = tmp.path().join("dck");
+        for f in 0..9 {
+            write_files(&input, f, f + 1);
+            let spark = small_retention(mode);
+            run_files(&windowed(&stream(&spark, &input)), &out, &ck).unwrap();
+            run_counts(&dedup_counts(&stream(&spark, &input)), "d", &dck).unwrap();
+            let once = dedup_counts_in_one_run(mode, &input);
+            assert_eq!(
+                table(&spark, "d"),
+                table(&once, "d"),
+                "{} file {f}",
+                mode.name()
+            );
+        }
+        // Both kinds of state file were written; old batches were purged.
+        let mut files = Vec::new();
+        for ckpt in [&ck, &dck] {
+            files.extend(files_named_like(&ckpt.join("state"), ".delta"));
+            files.extend(files_named_like(&ckpt.join("state"), ".snapshot"));
+            let versions = std::fs::read_dir(ckpt.join("state/_versions")).unwrap();
+            assert_eq!(versions.count(), 3, "{ckpt:?}");
+        }
+        assert!(files.iter().any(|f| f.ends_with(".delta")), "{files:?}");
+        assert!(files.iter().any(|f| f.ends_with(".snapshot")), "{files:?}");
+        let spark = session(mode);
+        let one = tmp.path().join("one");
+        run_files(
+            &windowed(&stream(&spark, &input)),
+            &one,
+            &tmp.path().join("ck1"),
+        )
+        .unwrap();
+        assert_eq!(
+            output_rows(&spark, &out),
+            output_rows(&spark, &one),
+            "{}",
+            mode.name()
+        );
+        assert!(!output_rows(&spark, &one).is_empty());
+    }
+}
+
+/// The names of the files under `dir` (recursively) ending in `suffix`.
+fn files_named_like(dir: &Path, suffix: &str) -> Vec<String> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_named_like(&p, suffix));
+        } else if let Some(n) = p.file_name().and_then(|n| n.to_str()) {
+            if n.ends_with(suffix) {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
 }

@@ -434,12 +434,7 @@ fn file_sinks_with_checkpoints_restart_where_they_stopped() {
             .format("parquet")
             .load(dir.path().join("out"))
             .unwrap();
-        let mut ids: Vec<i64> = to_json_rows(&back.collect().unwrap())
-            .iter()
-            .map(|r| r["id"].as_i64().unwrap())
-            .collect();
-        ids.sort();
-        ids
+        sorted_ids(&back)
     };
     write(0);
     write(1);

@@ -6,16 +6,25 @@
 //! same input: the file sink holds every row exactly once and the
 //! aggregation's final table is identical.
 //!
-//! `SQLC_CRASH_KILLS` (default 20) sets how many kills; `SQLC_CRASH_SEED`
-//! replays a run (the seed is printed).
+//! A second harness does the same to deduplication and a stream–stream
+//! join (Rust API queries into file sinks; the child is this test binary
+//! run again with `SQLC_CRASH_CHILD`): every row that should pass passes
+//! exactly once.
+//!
+//! `SQLC_CRASH_KILLS` (default 20 and 10) sets how many kills each does —
+//! the long run is `SQLC_CRASH_KILLS=80 cargo test --release --test crash`
+//! (160 kills); `SQLC_CRASH_SEED` replays a run (the seed is printed).
 
 mod common;
+#[path = "common/kill.rs"]
+mod kill;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 use common::*;
+use kill::*;
 use sqlc::ExecMode;
 
 const SCRIPT: &str = "
@@ -51,20 +60,7 @@ fn write_file(dir: &Path, f: u64) {
 }
 
 fn command(script: &Path, input: &Path, out: &Path, ck: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sqlc"));
-    c.args([
-        "run",
-        script.to_str().unwrap(),
-        "--available-now",
-        "--quiet",
-        "--output",
-        "json",
-    ]);
-    for (k, v) in [("in", input), ("out", out), ("ck", ck)] {
-        c.arg("--var").arg(format!("{k}={}", v.display()));
-    }
-    c.stdout(Stdio::piped()).stderr(Stdio::piped());
-    c
+    sqlc_run_script(script, &[("in", input), ("out", out), ("ck", ck)])
 }
 
 /// Runs to the end; returns the printed table's lines, sorted.
@@ -88,43 +84,12 @@ fn output_ids(out: &Path) -> Vec<i64> {
         .schema("id BIGINT, user STRING, v DOUBLE")
         .json(out)
         .unwrap();
-    let mut ids: Vec<i64> = to_json_rows(&df.collect().unwrap())
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
-    ids.sort();
-    ids
-}
-
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
+    sorted_ids(&df)
 }
 
 #[test]
 fn killed_and_restarted_query_matches_an_uninterrupted_run() {
-    let kills_wanted: u32 = std::env::var("SQLC_CRASH_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
-    let seed = std::env::var("SQLC_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    println!("SQLC_CRASH_SEED={seed}");
-    let mut rng = XorShift(seed);
+    let (kills_wanted, mut rng, seed) = kills_and_rng(20);
     let tmp = tempfile::tempdir().unwrap();
     let script = tmp.path().join("crash.sql");
     std::fs::write(&script, SCRIPT).unwrap();
@@ -149,41 +114,17 @@ fn killed_and_restarted_query_matches_an_uninterrupted_run() {
         &tmp.path().join("probe_ck"),
     );
     let span_us = (t.elapsed().as_micros() as u64).max(1000);
-    let (mut kills, mut completed) = (0u32, 0u32);
-    while kills < kills_wanted {
-        let mut child = command(&script, &input, &out, &ck).spawn().unwrap();
-        let delay = Duration::from_micros(rng.next() % span_us);
-        std::thread::sleep(delay);
-        let finished = match child.try_wait().unwrap() {
-            Some(status) => {
-                let o = child.wait_with_output().unwrap();
-                assert!(
-                    status.success(),
-                    "run failed: {}",
-                    String::from_utf8_lossy(&o.stderr)
-                );
-                completed += 1;
-                true
-            }
-            None => {
-                child.kill().unwrap(); // SIGKILL
-                child.wait().unwrap();
-                kills += 1;
-                false
-            }
-        };
-        // The stream keeps growing, so there is always work to interrupt:
-        // a run that finished gets a few files more.
-        let more = if finished {
-            4
-        } else {
-            u64::from(rng.next() % 3 == 0)
-        };
-        for _ in 0..more {
+    let (kills, completed) = kill_repeatedly(
+        &|| command(&script, &input, &out, &ck),
+        span_us,
+        kills_wanted,
+        &mut rng,
+        4,
+        &mut || {
             write_file(&input, files);
             files += 1;
-        }
-    }
+        },
+    );
     // One more file, so the last run has a batch to emit the complete table.
     write_file(&input, files);
     files += 1;
@@ -209,4 +150,145 @@ fn killed_and_restarted_query_matches_an_uninterrupted_run() {
         got_ids, want_ids,
         "file sink after {kills} kills (seed {seed})"
     );
+}
+
+// ---- deduplication and a stream–stream join, through the Rust API ----
+
+/// The child process of [`killed_dedup_and_stream_join_write_every_row_exactly_once`]:
+/// this test binary run again with `SQLC_CRASH_CHILD=DIR`. Two queries,
+/// available now, into JSON file sinks under DIR: `dropDuplicates` of
+/// `k = id / 3` under a watermark on `k`'s time (the first row of each
+/// `k`, `id % 3 = 0`, passes), and an inner stream–stream join of `in` and
+/// `in_right` on the id (rows wait in state for the other side).
+#[test]
+fn crash_child() {
+    let Some(dir) = std::env::var_os("SQLC_CRASH_CHILD").map(std::path::PathBuf::from) else {
+        return;
+    };
+    let spark = session(ExecMode::Jit);
+    let read = |sub: &str| {
+        spark
+            .read_stream()
+            .schema("id BIGINT, user STRING, v DOUBLE")
+            .option("maxFilesPerTrigger", 1)
+            .json(dir.join(sub))
+            .unwrap()
+    };
+    let dedup = read("in")
+        .select_expr([
+            "id",
+            "CAST(id / 3 AS BIGINT) AS k",
+            "CAST(CAST(CAST(id / 3 AS BIGINT) AS DOUBLE) AS TIMESTAMP) AS t",
+        ])
+        .unwrap()
+        .with_watermark("t", "5 seconds")
+        .unwrap()
+        .drop_duplicates(["k", "t"])
+        .unwrap()
+        .select(["id"])
+        .unwrap();
+    let right = read("in_right")
+        .select_expr(["id AS rid", "v AS rv"])
+        .unwrap();
+    let joined = read("in")
+        .join(&right, sqlc::functions::expr("id = rid").unwrap(), "inner")
+        .unwrap()
+        .select(["id", "rv"])
+        .unwrap();
+    let start = |df: sqlc::DataFrame, name: &str| {
+        df.write_stream()
+            .format("json")
+            .option("path", dir.join(format!("out_{name}")).display())
+            .option(
+                "checkpointLocation",
+                dir.join(format!("ck_{name}")).display(),
+            )
+            .trigger(sqlc::Trigger::AvailableNow)
+            .start()
+            .unwrap()
+    };
+    let queries = [start(dedup, "dedup"), start(joined, "join")];
+    for q in queries {
+        q.await_termination(None).unwrap();
+    }
+}
+
+/// Left file `f`: ids `40f..40f+40`; right file `f`: 20 ids earlier, so
+/// half of each batch's rows meet their match a batch later.
+fn write_pair(dir: &Path, f: u64) {
+    write_file(&dir.join("in"), f);
+    let text: String = (0..ROWS_PER_FILE)
+        .filter_map(|r| (f * ROWS_PER_FILE + r).checked_sub(ROWS_PER_FILE / 2))
+        .map(|id| format!("{{\"id\":{id},\"user\":\"r\",\"v\":{id}}}\n"))
+        .collect();
+    std::fs::write(dir.join("in_right").join(format!("f{f:05}.json")), text).unwrap();
+}
+
+fn child(dir: &Path) -> Command {
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.args([
+        "--exact",
+        "crash_child",
+        "--nocapture",
+        "--test-threads",
+        "1",
+    ])
+    .env("SQLC_CRASH_CHILD", dir)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    c
+}
+
+#[test]
+fn killed_dedup_and_stream_join_write_every_row_exactly_once() {
+    let (kills_wanted, mut rng, seed) = kills_and_rng(10);
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, probe) = (tmp.path().join("run"), tmp.path().join("probe"));
+    let mut files = 0;
+    for d in [&dir, &probe] {
+        std::fs::create_dir_all(d.join("in")).unwrap();
+        std::fs::create_dir_all(d.join("in_right")).unwrap();
+    }
+    for f in 0..10 {
+        write_pair(&dir, f);
+        write_pair(&probe, f);
+        files += 1;
+    }
+    let t = Instant::now();
+    let o = child(&probe).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let span_us = (t.elapsed().as_micros() as u64).max(1000);
+    let (kills, completed) = kill_repeatedly(
+        &|| child(&dir),
+        span_us,
+        kills_wanted,
+        &mut rng,
+        3,
+        &mut || {
+            write_pair(&dir, files);
+            files += 1;
+        },
+    );
+    let o = child(&dir).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    println!("{kills} kills, {completed} runs that finished first, {files} input files");
+    let spark = session(ExecMode::Jit);
+    let ids = |name: &str| {
+        sorted_ids(
+            &spark
+                .read()
+                .schema("id BIGINT")
+                .json(dir.join(format!("out_{name}")))
+                .unwrap(),
+        )
+    };
+    let all = (files * ROWS_PER_FILE) as i64;
+    let want: Vec<i64> = (0..all).filter(|i| i % 3 == 0).collect();
+    assert_eq!(
+        ids("dedup"),
+        want,
+        "dedup after {kills} kills (seed {seed})"
+    );
+    let want: Vec<i64> = (0..all - (ROWS_PER_FILE / 2) as i64).collect();
+    assert_eq!(ids("join"), want, "join after {kills} kills (seed {seed})");
 }

@@ -102,11 +102,13 @@ fn foreach_and_foreach_batch_see_every_row_once_with_batch_ids_in_order() {
         .all(|r| r.get_as("gt") == Some(&sqlc::Scalar::Utf8("bike".into()))));
 
     let seen: Arc<Mutex<Vec<(u64, usize)>>> = Arc::default();
-    let sink = seen.clone();
+    let kept: Arc<Mutex<Vec<DataFrame>>> = Arc::default();
+    let (sink, keep) = (seen.clone(), kept.clone());
     let q = stream(&spark, 2)
         .write_stream()
         .foreach_batch(move |df, id| {
             sink.lock().unwrap().push((id, df.count()?));
+            keep.lock().unwrap().push(df);
             Ok(())
         })
         .start()
@@ -115,6 +117,9 @@ fn foreach_and_foreach_batch_see_every_row_once_with_batch_ids_in_order() {
     q.stop().unwrap();
     let seen = seen.lock().unwrap();
     assert_eq!(*seen, vec![(0, 5000), (1, 5000), (2, 5000), (3, 5000)]);
+    // A batch's DataFrame is for its call only (as in Spark): the session
+    // does not keep every batch's rows for its life.
+    assert!(kept.lock().unwrap()[0].count().is_err());
 }
 
 #[test]

@@ -80,6 +80,18 @@ impl Catalog {
         builder::scan(SourceId(id), &name, schema, streaming)
     }
 
+    /// Forgets the relation a bare scan plan (as [`Catalog::add`] gave)
+    /// reads, once nothing may run it again — a foreachBatch call's rows,
+    /// which would otherwise stay in memory for the session's life.
+    pub fn remove_scanned(&self, plan: &Plan) {
+        if let sqlc_compiler::plan::PlanNode::Scan { source, .. } = &plan.node {
+            self.relations
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&source.0);
+        }
+    }
+
     pub fn relation(&self, id: &SourceId) -> Option<Relation> {
         self.relations
             .read()

@@ -12,7 +12,9 @@ use sqlc_compiler::ExecMode;
 
 use crate::catalog::{Catalog, Relation};
 use crate::checker::check_streaming;
-use crate::checkpoint::{Checkpoint, DEFAULT_MIN_BATCHES_TO_RETAIN};
+use crate::checkpoint::{
+    Checkpoint, DEFAULT_MIN_BATCHES_TO_RETAIN, DEFAULT_MIN_DELTAS_FOR_SNAPSHOT,
+};
 use crate::error::{Error, Result};
 use crate::exec::WatermarkPolicy;
 use crate::query::{new_uuid, QuerySpec, StreamingQuery, StreamingQueryManager, Trigger};
@@ -38,8 +40,9 @@ pub struct WriterConfig {
     /// separated list) is read too.
     pub partition_by: Vec<String>,
     /// Session settings that apply: `spark.sql.streaming.checkpointLocation`
-    /// (a root under which a query named `q` checkpoints in `q/`) and
-    /// `spark.sql.streaming.minBatchesToRetain`.
+    /// (a root under which a query named `q` checkpoints in `q/`),
+    /// `spark.sql.streaming.minBatchesToRetain` and
+    /// `spark.sql.streaming.stateStore.minDeltasForSnapshot`.
     pub session_conf: HashMap<String, String>,
     pub watermark_policy: WatermarkPolicy,
 }
@@ -324,9 +327,8 @@ fn open_checkpoint(cfg: &WriterConfig, required: bool, format: &str) -> Result<O
         }
         return Ok(None);
     };
-    let key = "spark.sql.streaming.minBatchesToRetain";
-    let retain = match cfg.session_conf.get(key) {
-        None => DEFAULT_MIN_BATCHES_TO_RETAIN,
+    let positive = |key: &str, default: u64| match cfg.session_conf.get(key) {
+        None => Ok(default),
         Some(v) => v
             .trim()
             .parse::<u64>()
@@ -336,7 +338,15 @@ fn open_checkpoint(cfg: &WriterConfig, required: bool, format: &str) -> Result<O
                 name: key.into(),
                 value: v.clone(),
                 reason: "expected a positive integer".into(),
-            })?,
+            }),
     };
-    Checkpoint::open(&location, retain).map(Some)
+    let retain = positive(
+        "spark.sql.streaming.minBatchesToRetain",
+        DEFAULT_MIN_BATCHES_TO_RETAIN,
+    )?;
+    let min_deltas = positive(
+        "spark.sql.streaming.stateStore.minDeltasForSnapshot",
+        DEFAULT_MIN_DELTAS_FOR_SNAPSHOT as u64,
+    )?;
+    Checkpoint::open(&location, retain, min_deltas as usize).map(Some)
 }

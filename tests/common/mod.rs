@@ -347,3 +347,34 @@ pub fn write_batches(dir: &Path, batches: &[&str]) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// The sorted `id` column of what `df` holds (a file sink's output read
+/// back through its manifest, say).
+pub fn sorted_ids(df: &DataFrame) -> Vec<i64> {
+    let mut ids: Vec<i64> = to_json_rows(&df.collect().unwrap())
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// `sqlc run SCRIPT --available-now --quiet --output json` with `--var
+/// NAME=PATH` for each var, its output piped.
+pub fn sqlc_run_script(script: &Path, vars: &[(&str, &Path)]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sqlc"));
+    c.args([
+        "run",
+        script.to_str().unwrap(),
+        "--available-now",
+        "--quiet",
+        "--output",
+        "json",
+    ]);
+    for (k, v) in vars {
+        c.arg("--var").arg(format!("{k}={}", v.display()));
+    }
+    c.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    c
+}

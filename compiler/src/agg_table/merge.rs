@@ -130,6 +130,32 @@ impl AggTable {
         Ok(())
     }
 
+    /// A table of the given groups of this one (same layout, same values:
+    /// merging a group into a fresh one copies it), as a state store's
+    /// record of what a batch changed.
+    pub fn copy_groups(&self, groups: impl IntoIterator<Item = usize>) -> Result<AggTable> {
+        let mut out = AggTable::new(self.layout.clone());
+        out.merge_groups(self, groups)?;
+        Ok(out)
+    }
+
+    /// Applies a record of changes: the groups of `upserts` replace (or
+    /// join) this table's groups of the same keys, and the keys of
+    /// `removed` go; group indexes change.
+    pub fn apply_changes(&mut self, upserts: &AggTable, removed: &AggTable) -> Result<()> {
+        if upserts.layout.key_width != self.layout.key_width
+            || removed.layout.key_width != self.layout.key_width
+        {
+            return Err(Error::internal("changes of another aggregate layout"));
+        }
+        self.retain(|t, g| {
+            let (h, k) = (t.hashes[g], t.key_row(g));
+            upserts.find_stored(h, k, &t.arena).is_none()
+                && removed.find_stored(h, k, &t.arena).is_none()
+        });
+        self.merge(upserts).map(drop)
+    }
+
     /// Keeps only the groups for which `keep` is true (state eviction);
     /// group indexes change.
     pub fn retain(&mut self, mut keep: impl FnMut(&AggTable, usize) -> bool) {

@@ -6,7 +6,8 @@
 //!   must not change ([`offset_log`]);
 //! - `commits/N`: written after batch N's output is in the sink and its
 //!   state is saved ([`commit_log`]);
-//! - `state/<operator>/<partition>/N.snapshot`: the state after batch N
+//! - `state/<operator>/<partition>/N.delta` and `N.snapshot`: what batch N
+//!   changed in the state, and the whole state every few batches
 //!   ([`state_store`]);
 //! - `sources/<i>/`: a source's own log, such as the files a file source
 //!   took ([`compact_log`]).
@@ -29,7 +30,7 @@ use serde_json::Value;
 
 pub use compact_log::{CompactLog, DEFAULT_COMPACT_INTERVAL};
 pub use offset_log::{OffsetSeq, SHUFFLE_PARTITIONS};
-pub use state_store::MappedSnapshot;
+pub use state_store::{MappedSnapshot, DEFAULT_MIN_DELTAS_FOR_SNAPSHOT};
 
 use crate::error::{Error, Result};
 use crate::exec::{StateSchema, StateSnapshot};
@@ -66,14 +67,15 @@ pub struct Recovery {
 
 impl Checkpoint {
     /// Opens (creating if needed) the checkpoint at `root`, keeping the
-    /// last `retain` batches of logs and state.
-    pub fn open(root: &Path, retain: u64) -> Result<Checkpoint> {
+    /// last `retain` batches of logs and state, and snapshotting an
+    /// operator's state once a partition has `min_deltas` deltas.
+    pub fn open(root: &Path, retain: u64, min_deltas: usize) -> Result<Checkpoint> {
         let root = std::path::absolute(root).map_err(|e| Error::io(root, e))?;
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
         Ok(Checkpoint {
             offsets: OffsetLog(BatchLog::new(root.join("offsets"))),
             commits: CommitLog(BatchLog::new(root.join("commits"))),
-            state: StateStore::new(root.join("state")),
+            state: StateStore::new(root.join("state"), min_deltas),
             retain: retain.max(1),
             root,
         })
@@ -232,6 +234,12 @@ impl Checkpoint {
     /// Logs batch `id`'s offsets; the batch may run once this returns.
     pub fn log_offsets(&self, id: u64, seq: &OffsetSeq) -> Result<()> {
         self.offsets.write(id, seq)
+    }
+
+    /// Whether operator `op`'s state is due for snapshots (else the
+    /// executor gives what changed: [`crate::exec::Executor::checkpoint_state`]).
+    pub fn snapshot_due(&self, op: usize) -> bool {
+        self.state.snapshot_due(op)
     }
 
     /// Saves the state after batch `id` (before it commits).

@@ -1,18 +1,26 @@
 //! The state store's files: `state/<operator>/<partition>/<batch>.snapshot`,
-//! the bytes of one partition of one stateful operator after batch
-//! `<batch>`, and `state/<operator>/_metadata/schema`, what the operator is
-//! and the layout of its state (checked at restart).
+//! the whole state of one partition of one stateful operator after batch
+//! `<batch>`; `<batch>.delta`, what batch `<batch>` changed in it (upserted
+//! and removed keys, as Spark's HDFS-backed store writes `N.delta`); and
+//! `state/<operator>/_metadata/schema`, what the operator is and the layout
+//! of its state (checked at restart).
 //!
-//! A partition's snapshot is written only when its bytes changed since the
-//! last one written, so the state after batch N is, per partition, some
-//! older snapshot: `state/_versions/<N>` lists which (operator, partition,
-//! version) triples make it up. A restart loads exactly those, and a
-//! listed snapshot that is missing is a damaged checkpoint naming the file
-//! — never a silent fall-back to an older snapshot (wrong answers).
-//! (A checkpoint written before `_versions/` existed falls back to the
-//! newest snapshot not newer than the last committed batch.) A snapshot file is a header
-//! (magic, payload length, payload checksum) and the payload; it is read
-//! back through memmap2 and checked before the executor sees it.
+//! A partition's state after batch N is a chain: a snapshot (or the
+//! operator's initial state) and the deltas written after it, oldest first.
+//! A batch writes a delta for each partition it changed, and snapshots of
+//! an operator's partitions once one of them has gathered
+//! `spark.sql.streaming.stateStore.minDeltasForSnapshot` deltas (Spark's
+//! default 10), so a batch's cost follows the keys it changed and a restart
+//! reads at most that many deltas. A partition that did not change writes
+//! nothing; operators that record no changes write snapshots of the
+//! partitions whose bytes changed. `state/_versions/<N>` lists the chain of
+//! every partition after batch N; a restart loads exactly those files, and
+//! a listed file that is missing is a damaged checkpoint naming it — never
+//! a silent fall-back to older state (wrong answers). (A checkpoint written
+//! before `_versions/` existed falls back to the newest snapshot not newer
+//! than the last committed batch.) Every file is a header (magic, payload
+//! length, payload checksum) and the payload; it is read back through
+//! memmap2 and checked before the executor sees it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
@@ -24,51 +32,92 @@ use sqlc_compiler::agg_table::hash;
 
 use super::files::{numbered_files, parse_json_line, remove, write_atomic};
 use crate::error::{Error, Result};
-use crate::exec::{StateSchema, StateSnapshot};
+use crate::exec::{StateSchema, StateSnapshot, StoredState};
 
 const MAGIC: &[u8; 8] = b"SQLCSNP1";
+const DELTA_MAGIC: &[u8; 8] = b"SQLCDLT1";
 const HEADER: usize = 24;
 const SUFFIX: &str = ".snapshot";
+const DELTA: &str = ".delta";
+
+/// Spark's default `spark.sql.streaming.stateStore.minDeltasForSnapshot`.
+pub const DEFAULT_MIN_DELTAS_FOR_SNAPSHOT: usize = 10;
+
+/// The files one partition's state is in: a snapshot (`None`: the
+/// operator's initial state) and the deltas after it, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Chain {
+    snapshot: Option<u64>,
+    deltas: Vec<u64>,
+}
 
 fn checksum(bytes: &[u8]) -> u64 {
     hash::finish(hash::combine_bytes(hash::SEED, bytes))
 }
 
-/// A snapshot file mapped into memory, checked.
+/// One partition's stored state mapped into memory, checked: its snapshot
+/// and deltas.
 pub struct MappedSnapshot {
     pub op: usize,
     pub partition: usize,
-    map: Option<Mmap>,
+    snapshot: Option<Mmap>,
+    deltas: Vec<Mmap>,
 }
 
 impl MappedSnapshot {
-    pub fn payload(&self) -> &[u8] {
-        self.map.as_ref().map_or(&[], |m| &m[HEADER..])
+    /// The files' payloads, as the executor restores them.
+    pub fn stored(&self) -> StoredState<'_> {
+        StoredState {
+            op: self.op,
+            partition: self.partition,
+            snapshot: self.snapshot.as_ref().map(|m| &m[HEADER..]),
+            deltas: self.deltas.iter().map(|m| &m[HEADER..]).collect(),
+        }
     }
 }
 
 pub struct StateStore {
     root: PathBuf,
-    /// Per (operator, partition): the checksum of the last snapshot written
-    /// or loaded, to skip writing unchanged partitions.
+    /// Per (operator, partition): the checksum of the snapshot its chain
+    /// starts from, to skip writing a snapshot of an unchanged partition.
     last: HashMap<(usize, usize), u64>,
-    /// Per (operator, partition): the batch whose snapshot holds its state.
-    versions: BTreeMap<(usize, usize), u64>,
+    /// Per (operator, partition): the files its state is in.
+    chains: BTreeMap<(usize, usize), Chain>,
     /// The number of state partitions `state/_versions/<batch>` recorded, as
     /// loaded (a restart checks it against the offset log's setting).
     recorded_partitions: Option<usize>,
+    /// How many deltas a partition gathers before its operator snapshots.
+    min_deltas: usize,
 }
 
 const VERSIONS: &str = "_versions";
 
 impl StateStore {
-    pub fn new(root: PathBuf) -> Self {
+    pub fn new(root: PathBuf, min_deltas: usize) -> Self {
         StateStore {
             root,
             last: HashMap::new(),
-            versions: BTreeMap::new(),
+            chains: BTreeMap::new(),
             recorded_partitions: None,
+            min_deltas: min_deltas.max(1),
         }
+    }
+
+    /// Whether operator `op`'s next save should be snapshots: it would be
+    /// the `minDeltasForSnapshot`-th delta of one of its partitions (so a
+    /// chain holds fewer deltas than that; with 1, every batch snapshots).
+    pub fn snapshot_due(&self, op: usize) -> bool {
+        self.min_deltas <= 1
+            || self
+                .chains
+                .range((op, 0)..=(op, usize::MAX))
+                .any(|(_, c)| c.deltas.len() + 1 >= self.min_deltas)
+    }
+
+    fn file(&self, op: usize, partition: usize, version: u64, delta: bool) -> PathBuf {
+        let suffix = if delta { DELTA } else { SUFFIX };
+        self.partition_dir(op, partition)
+            .join(format!("{version}{suffix}"))
     }
 
     fn partition_dir(&self, op: usize, partition: usize) -> PathBuf {
@@ -82,31 +131,30 @@ impl StateStore {
             .join("schema")
     }
 
-    /// Writes batch `batch`'s snapshots of the partitions that changed, in
-    /// parallel (each file is synced; overlapping the syncs is the gain).
+    /// Writes batch `batch`'s deltas, and its snapshots of the partitions
+    /// whose bytes changed, in parallel (each file is synced; overlapping
+    /// the syncs is the gain); then `state/_versions/<batch>`.
     pub fn save(&mut self, batch: u64, parts: &[StateSnapshot], partitions: usize) -> Result<()> {
-        let changed: Vec<(&StateSnapshot, u64)> = parts
+        let writes: Vec<(&StateSnapshot, u64)> = parts
             .iter()
             .map(|p| (p, checksum(&p.bytes)))
-            .filter(|(p, sum)| self.last.get(&(p.op, p.partition)) != Some(sum))
+            .filter(|(p, sum)| p.delta || self.last.get(&(p.op, p.partition)) != Some(sum))
             .collect();
         // Syncs block without using a core: up to 16 threads write at once.
-        let threads = changed.len().clamp(1, 16);
+        let threads = writes.len().clamp(1, 16);
         let write = |(p, sum): &(&StateSnapshot, u64)| -> Result<()> {
+            let magic = if p.delta { DELTA_MAGIC } else { MAGIC };
             let mut file = Vec::with_capacity(HEADER + p.bytes.len());
-            file.extend_from_slice(MAGIC);
+            file.extend_from_slice(magic);
             file.extend_from_slice(&(p.bytes.len() as u64).to_le_bytes());
             file.extend_from_slice(&sum.to_le_bytes());
             file.extend_from_slice(&p.bytes);
-            let path = self
-                .partition_dir(p.op, p.partition)
-                .join(format!("{batch}{SUFFIX}"));
-            write_atomic(&path, &file)
+            write_atomic(&self.file(p.op, p.partition, batch, p.delta), &file)
         };
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
-                    let mine: Vec<_> = changed.iter().skip(t).step_by(threads).collect();
+                    let mine: Vec<_> = writes.iter().skip(t).step_by(threads).collect();
                     scope.spawn(move || mine.into_iter().try_for_each(write))
                 })
                 .collect();
@@ -115,17 +163,38 @@ impl StateStore {
                     .unwrap_or_else(|_| Err(Error::internal("a state snapshot writer panicked")))
             })
         })?;
-        for (p, sum) in changed {
-            self.last.insert((p.op, p.partition), sum);
-            self.versions.insert((p.op, p.partition), batch);
+        for p in parts.iter().filter(|p| !p.delta) {
+            // A snapshot, written or equal to the one the chain starts from.
+            self.chains
+                .entry((p.op, p.partition))
+                .or_default()
+                .deltas
+                .clear();
         }
-        if parts.is_empty() && self.versions.is_empty() {
+        for (p, sum) in writes {
+            let chain = self.chains.entry((p.op, p.partition)).or_default();
+            if p.delta {
+                chain.deltas.push(batch);
+            } else {
+                self.last.insert((p.op, p.partition), sum);
+                *chain = Chain {
+                    snapshot: Some(batch),
+                    deltas: vec![],
+                };
+            }
+        }
+        if parts.is_empty() && self.chains.is_empty() {
             return Ok(()); // no stateful operator
         }
-        let listed: Vec<[u64; 3]> = self
-            .versions
+        // `[op, partition, snapshot]`, or with deltas (or no snapshot)
+        // `[op, partition, snapshot or null, [delta, …]]`.
+        let listed: Vec<serde_json::Value> = self
+            .chains
             .iter()
-            .map(|(&(op, part), &v)| [op as u64, part as u64, v])
+            .map(|(&(op, part), c)| match (c.snapshot, c.deltas.is_empty()) {
+                (Some(v), true) => json!([op, part, v]),
+                (v, _) => json!([op, part, v, c.deltas]),
+            })
             .collect();
         let v = json!({"partitions": partitions, "snapshots": listed});
         write_atomic(&self.versions_path(batch), format!("{v}\n").as_bytes())
@@ -137,13 +206,15 @@ impl StateStore {
 
     /// The snapshots `state/_versions/<batch>` says make up the state after
     /// `batch`: `None` for a checkpoint that never wrote the list.
-    fn listed_versions(&mut self, batch: u64) -> Result<Option<BTreeMap<(usize, usize), u64>>> {
+    fn listed_versions(&mut self, batch: u64) -> Result<Option<BTreeMap<(usize, usize), Chain>>> {
         let path = self.versions_path(batch);
         let text = match fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let dir = self.root.join(VERSIONS);
-                if numbered_files(&dir, "")?.is_empty() {
+                // Only a checkpoint from before `_versions/` (snapshots
+                // alone) may lack it; deltas are always listed there.
+                if numbered_files(&dir, "")?.is_empty() && !self.has_deltas()? {
                     return Ok(None);
                 }
                 return Err(Error::damaged(
@@ -157,7 +228,7 @@ impl StateStore {
         let bad = || {
             Error::damaged(
                 &path,
-                "not {\"partitions\": n, \"snapshots\": [[operator, partition, version], …]}",
+                "not {\"partitions\": n, \"snapshots\": [[operator, partition, snapshot, [delta, …]], …]}",
             )
         };
         self.recorded_partitions = Some(
@@ -168,18 +239,41 @@ impl StateStore {
         let mut out = BTreeMap::new();
         let snapshots = v.get("snapshots").and_then(|s| s.as_array());
         for t in snapshots.ok_or_else(bad)? {
-            match t
-                .as_array()
-                .map(|a| a.iter().map(|x| x.as_u64()).collect::<Vec<_>>())
-            {
-                Some(a) if a.len() == 3 && a.iter().all(Option::is_some) => {
-                    let [op, part, ver] = [a[0], a[1], a[2]].map(Option::unwrap);
-                    out.insert((op as usize, part as usize), ver);
-                }
+            let a = t.as_array().ok_or_else(bad)?;
+            let num = |i: usize| a.get(i).and_then(|x| x.as_u64()).ok_or_else(bad);
+            let (op, part) = (num(0)? as usize, num(1)? as usize);
+            let chain = match a.len() {
+                3 => Chain {
+                    snapshot: Some(num(2)?),
+                    deltas: vec![],
+                },
+                4 => Chain {
+                    snapshot: if a[2].is_null() { None } else { Some(num(2)?) },
+                    deltas: a[3]
+                        .as_array()
+                        .ok_or_else(bad)?
+                        .iter()
+                        .map(|d| d.as_u64().ok_or_else(bad))
+                        .collect::<Result<_>>()?,
+                },
                 _ => return Err(bad()),
-            }
+            };
+            out.insert((op, part), chain);
         }
         Ok(Some(out))
+    }
+
+    /// Whether any partition has a delta file.
+    fn has_deltas(&self) -> Result<bool> {
+        for op in numbered_files(&self.root, "")? {
+            let op_dir = self.root.join(op.to_string());
+            for partition in numbered_files(&op_dir, "")? {
+                if !numbered_files(&op_dir.join(partition.to_string()), DELTA)?.is_empty() {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// The operators that have state in the checkpoint, with their schemas.
@@ -231,51 +325,83 @@ impl StateStore {
         Ok(())
     }
 
-    /// Maps, per partition of each operator, the newest snapshot not newer
-    /// than `batch`, and removes snapshots newer than it (left by a batch
-    /// that never committed).
+    /// Maps, per partition of each operator, the files its state after
+    /// `batch` is in, and removes files newer than it (left by a batch that
+    /// never committed).
     pub fn load(&mut self, ops: &[usize], batch: u64) -> Result<Vec<MappedSnapshot>> {
         let listed = self.listed_versions(batch)?;
+        let missing = |path: PathBuf| {
+            Error::damaged(
+                path,
+                format!("missing, though the state of committed batch {batch} is in it"),
+            )
+        };
         let mut out = Vec::new();
         for &op in ops {
             let op_dir = self.root.join(op.to_string());
             for partition in numbered_files(&op_dir, "")? {
-                let dir = self.partition_dir(op, partition as usize);
-                let mut versions = numbered_files(&dir, SUFFIX)?;
-                versions.sort_unstable();
-                for &v in versions.iter().filter(|&&v| v > batch) {
-                    remove(&dir.join(format!("{v}{SUFFIX}")))?;
+                let partition = partition as usize;
+                let dir = self.partition_dir(op, partition);
+                let mut snapshots = numbered_files(&dir, SUFFIX)?;
+                snapshots.sort_unstable();
+                for (suffix, v) in [
+                    (SUFFIX, snapshots.clone()),
+                    (DELTA, numbered_files(&dir, DELTA)?),
+                ]
+                .into_iter()
+                .flat_map(|(s, vs)| vs.into_iter().map(move |v| (s, v)))
+                {
+                    if v > batch {
+                        remove(&dir.join(format!("{v}{suffix}")))?;
+                    }
                 }
-                let v = match &listed {
-                    Some(l) => l.get(&(op, partition as usize)).copied(),
-                    None => versions.iter().rev().find(|&&v| v <= batch).copied(),
+                let chain = match &listed {
+                    Some(l) => l.get(&(op, partition)).cloned(),
+                    None => snapshots
+                        .iter()
+                        .rev()
+                        .find(|&&v| v <= batch)
+                        .map(|&v| Chain {
+                            snapshot: Some(v),
+                            deltas: vec![],
+                        }),
                 };
-                let Some(v) = v else { continue };
-                let path = dir.join(format!("{v}{SUFFIX}"));
-                if !path.exists() {
-                    return Err(Error::damaged(
-                        &path,
-                        format!("missing, though the state of committed batch {batch} is in it"),
-                    ));
+                let Some(chain) = chain else { continue };
+                let mut snapshot = None;
+                if let Some(v) = chain.snapshot {
+                    let path = self.file(op, partition, v, false);
+                    if !path.exists() {
+                        return Err(missing(path));
+                    }
+                    let (map, sum) = map_checked(&path, MAGIC)?;
+                    self.last.insert((op, partition), sum);
+                    snapshot = Some(map);
                 }
-                let (map, sum) = map_checked(&path)?;
-                self.last.insert((op, partition as usize), sum);
-                self.versions.insert((op, partition as usize), v);
+                let mut deltas = Vec::new();
+                for &d in &chain.deltas {
+                    let path = self.file(op, partition, d, true);
+                    if !path.exists() {
+                        return Err(missing(path));
+                    }
+                    deltas.push(map_checked(&path, DELTA_MAGIC)?.0);
+                }
+                self.chains.insert((op, partition), chain);
                 out.push(MappedSnapshot {
                     op,
-                    partition: partition as usize,
-                    map,
+                    partition,
+                    snapshot,
+                    deltas,
                 });
             }
         }
         // A partition listed whose directory is gone altogether.
-        for (&(op, partition), &v) in listed.iter().flatten() {
+        for (&(op, partition), c) in listed.iter().flatten() {
             if ops.contains(&op) && !out.iter().any(|m| (m.op, m.partition) == (op, partition)) {
-                return Err(Error::damaged(
-                    self.partition_dir(op, partition)
-                        .join(format!("{v}{SUFFIX}")),
-                    format!("missing, though the state of committed batch {batch} is in it"),
-                ));
+                let path = match c.snapshot {
+                    Some(v) => self.file(op, partition, v, false),
+                    None => self.file(op, partition, c.deltas.first().copied().unwrap_or(0), true),
+                };
+                return Err(missing(path));
             }
         }
         Ok(out)
@@ -287,8 +413,9 @@ impl StateStore {
         self.recorded_partitions
     }
 
-    /// Removes snapshots older than `batch`, keeping for each partition the
-    /// newest one not newer than `batch` (still needed to restore it).
+    /// Removes what no state from batch `batch` on needs: per partition,
+    /// the files older than the snapshot its state after `batch` starts
+    /// from (the newest snapshot not newer than `batch`).
     pub fn purge_before(&self, batch: u64) -> Result<()> {
         let versions = self.root.join(VERSIONS);
         for v in numbered_files(&versions, "")? {
@@ -300,11 +427,13 @@ impl StateStore {
             let op_dir = self.root.join(op.to_string());
             for partition in numbered_files(&op_dir, "")? {
                 let dir = op_dir.join(partition.to_string());
-                let versions = numbered_files(&dir, SUFFIX)?;
-                let keep = versions.iter().copied().filter(|&v| v <= batch).max();
-                for v in versions {
-                    if v < batch && Some(v) != keep {
-                        remove(&dir.join(format!("{v}{SUFFIX}")))?;
+                let snapshots = numbered_files(&dir, SUFFIX)?;
+                let Some(base) = snapshots.iter().copied().filter(|&v| v <= batch).max() else {
+                    continue;
+                };
+                for (suffix, vs) in [(SUFFIX, snapshots), (DELTA, numbered_files(&dir, DELTA)?)] {
+                    for v in vs.into_iter().filter(|&v| v < base) {
+                        remove(&dir.join(format!("{v}{suffix}")))?;
                     }
                 }
             }
@@ -313,8 +442,8 @@ impl StateStore {
     }
 }
 
-/// Maps a snapshot file and checks its header and checksum.
-fn map_checked(path: &Path) -> Result<(Option<Mmap>, u64)> {
+/// Maps a snapshot or delta file and checks its header and checksum.
+fn map_checked(path: &Path, magic: &[u8; 8]) -> Result<(Mmap, u64)> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = f.metadata().map_err(|e| Error::io(path, e))?.len() as usize;
     if len < HEADER {
@@ -327,8 +456,9 @@ fn map_checked(path: &Path) -> Result<(Option<Mmap>, u64)> {
     // renamed into place, never modified afterwards; the mapping is read
     // only and dropped once the state is rebuilt from it.
     let map = unsafe { Mmap::map(&f) }.map_err(|e| Error::io(path, e))?;
-    if &map[..8] != MAGIC {
-        return Err(Error::damaged(path, "not a state snapshot"));
+    if &map[..8] != magic {
+        let what = if magic == MAGIC { "snapshot" } else { "delta" };
+        return Err(Error::damaged(path, format!("not a state {what}")));
     }
     let n = u64::from_le_bytes(map[8..16].try_into().expect("8 bytes"));
     let sum = u64::from_le_bytes(map[16..24].try_into().expect("8 bytes"));
@@ -341,5 +471,5 @@ fn map_checked(path: &Path) -> Result<(Option<Mmap>, u64)> {
     if checksum(&map[HEADER..]) != sum {
         return Err(Error::damaged(path, "checksum mismatch"));
     }
-    Ok((Some(map), sum))
+    Ok((map, sum))
 }

@@ -43,6 +43,53 @@ pub struct AggState {
     late: u64,
     removed: u64,
     updated: usize,
+    /// With change tracking, per partition: the groups the last batch
+    /// changed and the keys it evicted, until taken for a checkpoint.
+    changes: Option<Vec<Changes>>,
+    /// A batch ran while the last one's changes were not taken: the record
+    /// is incomplete (the next checkpoint writes a snapshot).
+    changes_lost: bool,
+}
+
+/// What a batch changed in one partition: the groups it added or updated
+/// (their whole state) and the keys it evicted.
+#[derive(Debug)]
+struct Changes {
+    upserts: AggTable,
+    removed: AggTable,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.upserts.is_empty() && self.removed.is_empty()
+    }
+
+    /// `u64` length of the upserts' bytes, the upserts, the removed keys.
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![0; 8];
+        self.upserts.serialize_into(&mut out);
+        let n = (out.len() - 8) as u64;
+        out[..8].copy_from_slice(&n.to_le_bytes());
+        self.removed.serialize_into(&mut out);
+        out
+    }
+
+    fn from_bytes(layout: &Arc<TableLayout>, bytes: &[u8]) -> std::result::Result<Self, String> {
+        let n = bytes
+            .get(..8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .ok_or("truncated aggregate changes")?;
+        let rest = &bytes[8..];
+        let (up, rm) = usize::try_from(n)
+            .ok()
+            .and_then(|n| rest.split_at_checked(n))
+            .ok_or("aggregate changes: bad length")?;
+        let table = |b| AggTable::deserialize(layout.clone(), b).map_err(|e| e.to_string());
+        Ok(Changes {
+            upserts: table(up)?,
+            removed: table(rm)?,
+        })
+    }
 }
 
 /// The partition a key hash belongs to (the high half of the hash, so it is
@@ -70,6 +117,8 @@ impl AggState {
             late: 0,
             removed: 0,
             updated: 0,
+            changes: None,
+            changes_lost: false,
         }
     }
 
@@ -174,17 +223,22 @@ impl AggState {
     /// The groups to emit, as batches of the aggregate's output schema;
     /// then, with a watermark on a key, the groups it has closed are
     /// evicted (after being emitted, in append mode). Complete mode keeps
-    /// every group, as Spark does.
+    /// every group, as Spark does. With `track`, what the batch changed is
+    /// recorded for [`AggState::take_changes`].
     pub fn emit(
         &mut self,
         schema: &SchemaRef,
         which: Emit,
         watermark: Option<i64>,
+        track: bool,
     ) -> Result<Vec<RecordBatch>> {
         let closing = match (self.layout_event_time_key(), watermark) {
             (Some(k), Some(wm)) if which != Emit::All => Some((k, wm)),
             _ => None,
         };
+        if track {
+            self.record_changes(closing)?;
+        }
         let mut out = Vec::new();
         for (p, table) in self.partitions.iter().enumerate() {
             let groups: Vec<usize> = match which {
@@ -221,6 +275,66 @@ impl AggState {
             self.touched.iter_mut().for_each(Vec::clear);
         }
         Ok(out)
+    }
+
+    /// Records the groups the batch changed (those `closing` will evict
+    /// as removed), before eviction renumbers them.
+    fn record_changes(&mut self, closing: Option<(usize, i64)>) -> Result<()> {
+        self.changes_lost |= self.changes.is_some();
+        let changes = self
+            .partitions
+            .par_iter()
+            .zip(&self.touched)
+            .map(|(table, touched)| -> Result<Changes> {
+                let closed = |g: usize| closing.is_some_and(|(k, wm)| is_closed(table, g, k, wm));
+                let removed = match closing {
+                    Some(_) => table.copy_groups((0..table.len()).filter(|&g| closed(g)))?,
+                    None => AggTable::new(table.layout().clone()),
+                };
+                Ok(Changes {
+                    upserts: table.copy_groups(touched.iter().copied().filter(|&g| !closed(g)))?,
+                    removed,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.changes = Some(changes);
+        Ok(())
+    }
+
+    /// The changes recorded since the last call, per changed partition, as
+    /// bytes; `None` if a batch's record was lost.
+    pub fn take_changes(&mut self) -> Option<Vec<(usize, Vec<u8>)>> {
+        let changes = self.changes.take();
+        if std::mem::take(&mut self.changes_lost) {
+            return None;
+        }
+        Some(
+            changes
+                .unwrap_or_default()
+                .par_iter()
+                .enumerate()
+                .filter(|(_, c)| !c.is_empty())
+                .map(|(p, c)| (p, c.to_bytes()))
+                .collect(),
+        )
+    }
+
+    /// Applies [`AggState::take_changes`]'s bytes of one partition.
+    pub fn apply_changes(
+        &mut self,
+        layout: &Arc<TableLayout>,
+        partition: usize,
+        bytes: &[u8],
+    ) -> std::result::Result<(), String> {
+        let n = self.partitions.len();
+        let table = self
+            .partitions
+            .get_mut(partition)
+            .ok_or_else(|| format!("partition {partition} of {n}"))?;
+        let c = Changes::from_bytes(layout, bytes)?;
+        table
+            .apply_changes(&c.upserts, &c.removed)
+            .map_err(|e| e.to_string())
     }
 
     fn layout_event_time_key(&self) -> Option<usize> {
@@ -287,7 +401,9 @@ impl StatefulOperator for AggregateOp {
             late_by,
             batch.keep_late,
         )?;
-        let rows = self.state.emit(&self.schema, emit, batch.watermark_us)?;
+        let rows = self
+            .state
+            .emit(&self.schema, emit, batch.watermark_us, batch.track_changes)?;
         Ok(OpOutput { rows, late_rows })
     }
 
@@ -333,6 +449,14 @@ impl StatefulOperator for AggregateOp {
                 AggTable::deserialize(self.layout.clone(), bytes).map_err(|e| e.to_string())?;
         }
         Ok(())
+    }
+
+    fn take_changes(&mut self) -> Result<Option<Vec<(usize, Vec<u8>)>>> {
+        Ok(self.state.take_changes())
+    }
+
+    fn apply_changes(&mut self, partition: usize, bytes: &[u8]) -> std::result::Result<(), String> {
+        self.state.apply_changes(&self.layout, partition, bytes)
     }
 }
 

@@ -60,6 +60,10 @@ impl StatefulOperator for DedupOp {
     fn run(&mut self, inputs: Vec<Vec<RecordBatch>>, batch: &OpBatch) -> Result<OpOutput> {
         let d = &mut self.state;
         d.keep_late = batch.keep_late;
+        if batch.track_changes {
+            d.changes_lost |= d.changes.is_some();
+            d.changes = Some(DedupChanges::default());
+        }
         let rows = d.run(
             &self.schema,
             inputs.into_iter().flatten().collect(),
@@ -96,6 +100,34 @@ impl StatefulOperator for DedupOp {
         self.state
             .restore_bytes(parts.first().map_or(&[][..], |p| p.1))
     }
+
+    fn take_changes(&mut self) -> Result<Option<Vec<(usize, Vec<u8>)>>> {
+        let d = &mut self.state;
+        let changes = d.changes.take();
+        if std::mem::take(&mut d.changes_lost) {
+            return Ok(None);
+        }
+        Ok(Some(
+            changes
+                .filter(|c| !c.added.is_empty() || !c.removed.is_empty())
+                .map(|c| (0, c.to_bytes()))
+                .into_iter()
+                .collect(),
+        ))
+    }
+
+    fn apply_changes(
+        &mut self,
+        _partition: usize,
+        bytes: &[u8],
+    ) -> std::result::Result<(), String> {
+        let (removed, added) = DedupChanges::from_bytes(bytes)?;
+        for k in removed {
+            self.state.seen.remove(&k);
+        }
+        self.state.seen.extend(added);
+        Ok(())
+    }
 }
 
 /// What one deduplicate operator remembers between batches.
@@ -116,6 +148,10 @@ pub struct DedupState {
     /// last batch.
     pub keep_late: bool,
     pub late_rows: Vec<RecordBatch>,
+    /// With change tracking: what the batch changed, until a checkpoint
+    /// takes it, and whether a batch's record was lost (not taken).
+    changes: Option<DedupChanges>,
+    changes_lost: bool,
 }
 
 impl DedupState {
@@ -141,6 +177,8 @@ impl DedupState {
             removed: 0,
             keep_late: false,
             late_rows: Vec::new(),
+            changes: None,
+            changes_lost: false,
         })
     }
 
@@ -201,6 +239,9 @@ impl DedupState {
                 let row = rows.row(i);
                 if !self.seen.contains_key(row.as_ref()) {
                     self.seen.insert(row.as_ref().into(), expires);
+                    if let Some(c) = &mut self.changes {
+                        c.added.push((row.as_ref().into(), expires));
+                    }
                     keep.push(i as u32);
                     self.updated += 1;
                 }
@@ -216,7 +257,14 @@ impl DedupState {
         self.late_rows = super::aggregate::gather_rows(&batches, late_noted.into_iter())?;
         if let Some(wm) = watermark.filter(|_| self.event_time.is_some()) {
             let before = self.seen.len();
-            self.seen.retain(|_, exp| exp.is_none_or(|e| e > wm));
+            let mut changes = self.changes.as_mut();
+            self.seen.retain(|k, exp| {
+                let keep = exp.is_none_or(|e| e > wm);
+                if let (false, Some(c)) = (keep, changes.as_mut()) {
+                    c.removed.push(k.clone());
+                }
+                keep
+            });
             self.removed = (before - self.seen.len()) as u64;
         }
         Ok(out)
@@ -226,47 +274,100 @@ impl DedupState {
 /// The remembered keys as bytes, for checkpoints (the files are the
 /// checkpoint module's business).
 impl DedupState {
-    /// Each key (`u32` length, its row bytes) with its eviction time (a
-    /// `u8` flag, then an `i64` if set), sorted so that equal state gives
-    /// equal bytes.
+    /// Each key with its eviction time ([`write_keys`]), sorted so that
+    /// equal state gives equal bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut keys: Vec<(&Box<[u8]>, &Option<i64>)> = self.seen.iter().collect();
         keys.sort_unstable();
         let mut out = Vec::new();
-        for (k, t) in keys {
-            out.extend_from_slice(&(k.len() as u32).to_le_bytes());
-            out.extend_from_slice(k);
-            match t {
-                Some(t) => {
-                    out.push(1);
-                    out.extend_from_slice(&t.to_le_bytes());
-                }
-                None => out.push(0),
-            }
-        }
+        write_keys(&mut out, keys.into_iter());
         out
     }
 
     /// Replaces the remembered keys by those of [`DedupState::to_bytes`].
-    pub fn restore_bytes(&mut self, mut bytes: &[u8]) -> std::result::Result<(), String> {
-        let mut take = |n: usize| -> std::result::Result<&[u8], String> {
-            let (a, b) = bytes.split_at_checked(n).ok_or("truncated dedup state")?;
-            bytes = b;
-            Ok(a)
-        };
-        let mut seen = HashMap::new();
-        loop {
-            let Ok(len) = take(4) else { break };
-            let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
-            let key: Box<[u8]> = take(len)?.into();
-            let t = match take(1)?[0] {
-                0 => None,
-                1 => Some(i64::from_le_bytes(take(8)?.try_into().expect("8 bytes"))),
-                f => return Err(format!("bad dedup state flag {f}")),
-            };
-            seen.insert(key, t);
-        }
-        self.seen = seen;
+    pub fn restore_bytes(&mut self, bytes: &[u8]) -> std::result::Result<(), String> {
+        self.seen = read_keys(bytes)?;
         Ok(())
     }
+}
+
+/// What a batch changed in the remembered keys, for a checkpoint's delta:
+/// keys added (with their eviction times) and keys evicted.
+#[derive(Default)]
+struct DedupChanges {
+    added: Vec<(Box<[u8]>, Option<i64>)>,
+    removed: Vec<Box<[u8]>>,
+}
+
+/// Keys with their eviction times, as the state holds them.
+type Keys = HashMap<Box<[u8]>, Option<i64>>;
+
+impl DedupChanges {
+    /// `u64` count of removed keys, each (`u32` length, bytes); then the
+    /// added keys in [`write_keys`]'s form.
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = (self.removed.len() as u64).to_le_bytes().to_vec();
+        for k in &self.removed {
+            out.extend_from_slice(&(k.len() as u32).to_le_bytes());
+            out.extend_from_slice(k);
+        }
+        write_keys(&mut out, self.added.iter().map(|(k, t)| (k, t)));
+        out
+    }
+
+    /// The removed and the added keys of [`DedupChanges::to_bytes`].
+    fn from_bytes(bytes: &[u8]) -> std::result::Result<(Vec<Box<[u8]>>, Keys), String> {
+        let mut r = Reader(bytes);
+        let n = u64::from_le_bytes(r.take(8)?.try_into().expect("8 bytes"));
+        let mut removed = Vec::new();
+        for _ in 0..n {
+            let len = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) as usize;
+            removed.push(r.take(len)?.into());
+        }
+        Ok((removed, read_keys(r.0)?))
+    }
+}
+
+/// Reads a byte form front to back.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], String> {
+        let (a, b) = self.0.split_at_checked(n).ok_or("truncated dedup state")?;
+        self.0 = b;
+        Ok(a)
+    }
+}
+
+/// Each key (`u32` length, its row bytes) with its eviction time (a `u8`
+/// flag, then an `i64` if set).
+fn write_keys<'a>(out: &mut Vec<u8>, keys: impl Iterator<Item = (&'a Box<[u8]>, &'a Option<i64>)>) {
+    for (k, t) in keys {
+        out.extend_from_slice(&(k.len() as u32).to_le_bytes());
+        out.extend_from_slice(k);
+        match t {
+            Some(t) => {
+                out.push(1);
+                out.extend_from_slice(&t.to_le_bytes());
+            }
+            None => out.push(0),
+        }
+    }
+}
+
+/// The keys [`write_keys`] wrote.
+fn read_keys(bytes: &[u8]) -> std::result::Result<Keys, String> {
+    let mut r = Reader(bytes);
+    let mut seen = HashMap::new();
+    while !r.0.is_empty() {
+        let len = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) as usize;
+        let key: Box<[u8]> = r.take(len)?.into();
+        let t = match r.take(1)?[0] {
+            0 => None,
+            1 => Some(i64::from_le_bytes(r.take(8)?.try_into().expect("8 bytes"))),
+            f => return Err(format!("bad dedup state flag {f}")),
+        };
+        seen.insert(key, t);
+    }
+    Ok(seen)
 }

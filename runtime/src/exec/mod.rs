@@ -24,7 +24,7 @@ use sqlc_compiler::plan::SourceId;
 pub use aggregate::{partition_of, AggState, Emit};
 use join::HashedSide;
 use operator::{OpBatch, StatefulOperator};
-pub use snapshot::{StateSchema, StateSnapshot, STREAM_JOIN};
+pub use snapshot::{StateSchema, StateSnapshot, StoredState, STREAM_JOIN};
 pub use watermark::{EventTimeStats, WatermarkPolicy, WatermarkState};
 
 use crate::error::{Error, Result};
@@ -97,6 +97,9 @@ pub struct Executor {
     /// those of the last batch.
     keep_late_of: Option<usize>,
     late_rows: Vec<RecordBatch>,
+    /// Whether operators record their changes (for incremental
+    /// checkpoints: [`Executor::checkpoint_state`]).
+    track_changes: bool,
 }
 
 pub(crate) fn is_static(p: &PhysPlan) -> bool {
@@ -116,6 +119,7 @@ impl Executor {
             static_sides: HashMap::new(),
             keep_late_of: None,
             late_rows: Vec::new(),
+            track_changes: false,
         }
     }
 
@@ -150,6 +154,7 @@ impl Executor {
             statics: &mut self.static_sides,
             keep_late_of: self.keep_late_of,
             late_rows: &mut self.late_rows,
+            track_changes: self.track_changes,
         };
         let plan = &self.plan;
         let out = Error::catch_panic("a kernel worker", || eval(plan, input, &mut ctx))?;
@@ -198,6 +203,7 @@ struct Ctx<'a> {
     statics: &'a mut HashMap<usize, Arc<HashedSide>>,
     keep_late_of: Option<usize>,
     late_rows: &'a mut Vec<RecordBatch>,
+    track_changes: bool,
 }
 
 /// Runs a stateful node: its children, then its operator (made at its
@@ -230,6 +236,7 @@ fn eval_stateful(
             watermark_us: input.watermark_us,
             late_watermark_us: input.late_watermark_us,
             keep_late: ctx.keep_late_of == Some(id),
+            track_changes: ctx.track_changes,
         },
     )?;
     ctx.late_rows.extend(out.late_rows);

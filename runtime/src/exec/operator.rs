@@ -31,6 +31,9 @@ pub struct OpBatch {
     pub late_watermark_us: Option<i64>,
     /// Whether the rows dropped as late are kept (for a late-rows sink).
     pub keep_late: bool,
+    /// Whether the operator records what the batch changes, for
+    /// [`StatefulOperator::take_changes`] (a query with a checkpoint).
+    pub track_changes: bool,
 }
 
 /// What one batch of a stateful operator gives.
@@ -66,6 +69,29 @@ pub trait StatefulOperator: Send {
     /// Replaces the state by snapshots (partition, bytes); partitions
     /// without one stay empty.
     fn restore(&mut self, parts: Vec<(usize, &[u8])>) -> std::result::Result<(), String>;
+
+    /// What the batches run since the last call changed (recorded when
+    /// [`OpBatch::track_changes`]), per changed partition, as bytes
+    /// [`StatefulOperator::apply_changes`] takes: a state store's delta,
+    /// whose size follows the keys changed, not the state. `None` when the
+    /// operator records no changes or its record is incomplete: the store
+    /// then writes snapshots.
+    fn take_changes(&mut self) -> Result<Option<Vec<(usize, Vec<u8>)>>> {
+        Ok(None)
+    }
+
+    /// Applies one partition's changes, as [`StatefulOperator::take_changes`]
+    /// gave them, to restored state (restore = snapshot + deltas in order).
+    fn apply_changes(
+        &mut self,
+        partition: usize,
+        _bytes: &[u8],
+    ) -> std::result::Result<(), String> {
+        Err(format!(
+            "{} keeps no change records (partition {partition})",
+            self.name()
+        ))
+    }
 
     /// The watermark this operator asks the next batch to use (watermark
     /// operators, once they have seen data).

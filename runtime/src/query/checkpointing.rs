@@ -45,7 +45,8 @@ pub(super) fn resume(
     }
     // The files passed their checksums; bytes that still do not fit the
     // operators are a damaged (or foreign) state store.
-    exec.restore_state(rec.state.iter().map(|m| (m.op, m.partition, m.payload())))
+    exec.track_state_changes();
+    exec.restore_state(rec.state.iter().map(|m| m.stored()))
         .map_err(|e| Error::damaged(ck.root().join("state"), e.to_string()))?;
     for (i, (s, log)) in sources.iter_mut().zip(rec.source_logs).enumerate() {
         let committed: Option<Offset> = rec.committed.as_ref().and_then(|c| c.offsets[i].clone());

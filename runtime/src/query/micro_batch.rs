@@ -377,7 +377,8 @@ impl MicroBatchLoop {
     fn save_state(&mut self) -> Result<()> {
         if let Some(ck) = self.checkpoint.as_mut() {
             let partitions = self.exec.state_partitions();
-            ck.save_state(self.batch_id, &self.exec.snapshot_state()?, partitions)?;
+            let parts = self.exec.checkpoint_state(|op| ck.snapshot_due(op))?;
+            ck.save_state(self.batch_id, &parts, partitions)?;
         }
         Ok(())
     }

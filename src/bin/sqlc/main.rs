@@ -252,6 +252,7 @@ fn help(topic: Option<&str>) -> Result<(), Failure> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     sqlc::logging::init();
+    interrupt::ignore_file_size_signal();
     let result = match cli.command {
         Some(Command::Run(a)) => commands::run(&a),
         Some(Command::Explain(a)) => commands::explain(&a),

@@ -159,8 +159,9 @@ impl KafkaClient {
                 .map_err(|e| {
                     kafka_error(
                         &format!(
-                            "cannot fetch the offsets of {t}-{p} from {}",
-                            self.servers()
+                            "cannot fetch the offsets of {t}-{p} from {} within {} ms (kafkaConsumer.pollTimeoutMs)",
+                            self.servers(),
+                            self.opts.timeout.as_millis()
                         ),
                         e,
                     )
