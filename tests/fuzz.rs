@@ -47,6 +47,8 @@ fn leaf() -> impl Strategy<Value = String> {
         Just("true".to_string()),
         "'[a-z%_]{0,4}'".prop_map(|s| s),
         Just("DATE '2024-02-29'".to_string()),
+        Just("123456789.0123456789012345678901".to_string()),
+        Just("CAST(x AS DECIMAL(5,1))".to_string()),
     ]
 }
 
@@ -106,6 +108,8 @@ fn expr() -> impl Strategy<Value = String> {
             Just("DATE"),
             Just("TIMESTAMP"),
             Just("BOOLEAN"),
+            Just("DECIMAL(10,2)"),
+            Just("DECIMAL(38,18)"),
         ];
         prop_oneof![
             (inner.clone(), ops, inner.clone()).prop_map(|(a, o, b)| format!("({a} {o} {b})")),
@@ -138,6 +142,9 @@ fn numeric() -> impl Strategy<Value = String> {
         Just("9223372036854775807".to_string()),
         Just("CAST(NULL AS INT)".to_string()),
         Just("0.5".to_string()),
+        Just("1.25".to_string()),
+        Just("CAST(x AS DECIMAL(6,2))".to_string()),
+        Just("99999999999999999999999999999999999999".to_string()),
     ];
     leaf.prop_recursive(4, 24, 3, |inner| {
         prop_oneof![
