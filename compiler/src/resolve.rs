@@ -573,6 +573,7 @@ fn string_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
         | DataType::Int32
         | DataType::Int64
         | DataType::Float64
+        | DataType::Decimal(..)
         | DataType::Boolean
         | DataType::Timestamp
         | DataType::Date => cast(a, DataType::Utf8),
@@ -611,7 +612,7 @@ fn as_decimal(t: &DataType) -> Option<crate::decimal::Ps> {
 
 /// An arithmetic operand's decimal type: an integer literal takes just its
 /// digits (Spark's `literalPickMinimumPrecision`).
-fn operand_decimal(e: &TExpr) -> Option<crate::decimal::Ps> {
+pub fn operand_decimal(e: &TExpr) -> Option<crate::decimal::Ps> {
     match &e.kind {
         TExprKind::Literal(Scalar::Int32(v)) => Some(crate::decimal::for_literal(*v as i64)),
         TExprKind::Literal(Scalar::Int64(v)) => Some(crate::decimal::for_literal(*v)),

@@ -8,8 +8,9 @@ use arrow::array::ArrayRef;
 use super::args::*;
 use super::FunctionRef;
 use crate::error::{Error, Result};
+use crate::ir::TExpr;
 use crate::scalar_function;
-use crate::types::DataType::{Float64, Int32, Int64, Utf8};
+use crate::types::DataType::{Decimal, Float64, Int32, Int64, Utf8};
 
 pub fn register(v: &mut Vec<FunctionRef>) {
     v.extend([
@@ -386,6 +387,11 @@ scalar_function!(
     Pmod, "pmod", [], "pmod(expr1, expr2) - Returns the positive value of `expr1` mod `expr2`.",
     resolve(this, args, call) {
         arity("pmod", &args, 2, 2)?;
+        if let Some((a, b)) = decimal_operands(&args) {
+            let (p, s) = crate::decimal::rem_type(a, b);
+            let params = [Decimal(a.0, a.1), Decimal(b.0, b.1)];
+            return typed(&this, args, &params, Decimal(p, s), call);
+        }
         let t = if args.iter().all(|a| a.ty.is_integer() || a.ty == crate::types::DataType::Null) {
             if args.iter().any(|a| a.ty == Int64) { Int64 } else { Int32 }
         } else {
@@ -395,6 +401,7 @@ scalar_function!(
     }
     invoke(a, rows) {
         match a[0].data_type() {
+            arrow::datatypes::DataType::Decimal128(..) => decimal_pmod(a),
             arrow::datatypes::DataType::Int32 => {
                 let (x, n) = (i32s(&a[0])?, i32s(&a[1])?);
                 collect_i32(rows, |i| Ok(match (x.at(i), n.at(i)) {
@@ -431,6 +438,56 @@ scalar_function!(
         }
     }
 );
+
+/// The decimal types of two operands when one is a decimal and the other
+/// a decimal or an integer (an integer literal takes only its digits).
+fn decimal_operands(args: &[TExpr]) -> Option<((u8, u8), (u8, u8))> {
+    if !args.iter().any(|a| a.ty.is_decimal()) {
+        return None;
+    }
+    let ps = |e: &TExpr| match e.ty {
+        crate::types::DataType::Null => Some((1, 0)),
+        _ => crate::resolve::operand_decimal(e),
+    };
+    Some((ps(&args[0])?, ps(&args[1])?))
+}
+
+/// `pmod` of two decimal columns, at Spark's remainder type.
+fn decimal_pmod(a: &[ArrayRef]) -> Result<ArrayRef> {
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{DataType as A, Decimal128Type};
+    let ps = |x: &ArrayRef| match x.data_type() {
+        A::Decimal128(p, s) => Ok((*p, *s as u8)),
+        t => Err(Error::internal(format!("pmod of a decimal and a {t}"))),
+    };
+    let (pa, pb) = (ps(&a[0])?, ps(&a[1])?);
+    let r = crate::decimal::rem_type(pa, pb);
+    let (x, n) = (
+        a[0].as_primitive::<Decimal128Type>(),
+        a[1].as_primitive::<Decimal128Type>(),
+    );
+    let out = (0..x.len())
+        .map(|i| {
+            if x.is_null(i) || n.is_null(i) {
+                return Ok(None);
+            }
+            let (v, d) = (x.value(i), n.value(i));
+            match crate::decimal::rem(v, pa.1, d, pb.1, r, true) {
+                Err(()) => Err(remainder_by_zero()),
+                Ok(None) => Err(crate::decimal::out_of_range(
+                    &format!(
+                        "pmod({}, {})",
+                        crate::decimal::format(v, pa.1),
+                        crate::decimal::format(d, pb.1)
+                    ),
+                    r,
+                )),
+                Ok(Some(m)) => Ok(Some(m)),
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(crate::decimal::array(out, &Decimal(r.0, r.1)))
+}
 
 fn remainder_by_zero() -> Error {
     Error::execution(
