@@ -83,7 +83,44 @@ pub fn touches_struct(e: &TExpr) -> bool {
     !why.is_empty()
 }
 
+/// Whether a cast from decimal `from` to decimal `to` can never overflow:
+/// the scale does not drop and no integral digit is lost.
+pub fn decimal_widens(from: &DataType, to: &DataType) -> bool {
+    match (from.decimal_ps(), to.decimal_ps()) {
+        (Some((p1, s1)), Some((p2, s2))) => s2 >= s1 && p2 - s2 >= p1 - s1,
+        _ => false,
+    }
+}
+
+/// A decimal operand compiled code reads: a column, a literal, or a cast of
+/// one that only widens (its unscaled value scaled up).
+fn jit_decimal(e: &TExpr) -> bool {
+    match &e.kind {
+        TExprKind::Column { .. } | TExprKind::Literal(_) => true,
+        TExprKind::Cast { arg } => decimal_widens(&arg.ty, &e.ty) && jit_decimal(arg),
+        _ => false,
+    }
+}
+
 fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
+    // Decimals compiled code handles: comparisons of decimal operands it
+    // reads (an `i128` compare), and null tests of them.
+    match &e.kind {
+        TExprKind::Binary { op, left, right }
+            if op.is_comparison()
+                && left.ty.is_decimal()
+                && jit_decimal(left)
+                && jit_decimal(right) =>
+        {
+            return
+        }
+        TExprKind::IsNull(arg) | TExprKind::IsNotNull(arg)
+            if arg.ty.is_decimal() && jit_decimal(arg) =>
+        {
+            return
+        }
+        _ => {}
+    }
     let what = match &e.kind {
         TExprKind::Call { func, .. }
             if matches!(

@@ -55,13 +55,6 @@ impl DataType {
         }
     }
 
-    /// Types compiled kernels do not read (they pass such columns through
-    /// and hand expressions over them to the interpreted twin): structs,
-    /// arrays and decimals.
-    pub fn is_opaque_to_jit(&self) -> bool {
-        self.is_nested() || self.is_decimal()
-    }
-
     pub fn is_integer(&self) -> bool {
         matches!(self, DataType::Int32 | DataType::Int64)
     }

@@ -46,6 +46,18 @@ impl Gen<'_> {
         let null = v.null();
         let fixed = |v: Value| Ok(Val::Fixed { v, null });
         match (from, to) {
+            // A widening that cannot overflow (see `kernel::jit_decimal`):
+            // the unscaled value times 10^(scale difference).
+            (Decimal(_, s1), Decimal(_, s2)) if crate::kernel::decimal_widens(from, to) => {
+                let k = crate::decimal::pow10((s2 - s1) as u32);
+                let v = if k == 1 {
+                    v.v()?
+                } else {
+                    let f = self.i128c(k);
+                    self.b.ins().imul(v.v()?, f)
+                };
+                fixed(v)
+            }
             (Utf8, Binary) => Ok(v),
             (Binary, Utf8) => self.guard_null(null, to, |g| {
                 let (p, l) = v.bytes()?;

@@ -94,9 +94,13 @@ impl Gen<'_> {
                 }
             }
             DataType::Boolean => Ok(self.b.ins().icmp(int_cc(op, false)?, l.v()?, r.v()?)),
-            DataType::Int32 | DataType::Int64 | DataType::Timestamp | DataType::Date => {
-                Ok(self.b.ins().icmp(int_cc(op, true)?, l.v()?, r.v()?))
-            }
+            // Both sides have one decimal type (the resolver's cast to the
+            // wider one): unscaled values compare as integers.
+            DataType::Int32
+            | DataType::Int64
+            | DataType::Timestamp
+            | DataType::Date
+            | DataType::Decimal(..) => Ok(self.b.ins().icmp(int_cc(op, true)?, l.v()?, r.v()?)),
             t => Err(Error::internal(format!(
                 "cannot compare values of type {t}"
             ))),

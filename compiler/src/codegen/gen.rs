@@ -71,6 +71,8 @@ pub fn clif_type(t: &DataType) -> Type {
         DataType::Int32 | DataType::Date => types::I32,
         DataType::Int64 | DataType::Timestamp => types::I64,
         DataType::Float64 => types::F64,
+        // A decimal's unscaled value (compared, never computed, in JIT code).
+        DataType::Decimal(..) => types::I128,
         _ => types::I8,
     }
 }
@@ -141,6 +143,13 @@ impl<'a> Gen<'a> {
     }
 
     /// An i8 constant.
+    /// An `i128` constant (Cranelift's `iconst` stops at 64 bits).
+    pub fn i128c(&mut self, v: i128) -> Value {
+        let lo = self.i64c(v as i64);
+        let hi = self.i64c((v >> 64) as i64);
+        self.b.ins().iconcat(lo, hi)
+    }
+
     pub fn i8c(&mut self, v: i64) -> Value {
         self.b.ins().iconst(types::I8, v)
     }
@@ -299,6 +308,8 @@ impl<'a> Gen<'a> {
     pub fn zero(&mut self, ty: Type) -> Value {
         if ty == types::F64 {
             self.b.ins().f64const(0.0)
+        } else if ty == types::I128 {
+            self.i128c(0)
         } else {
             self.b.ins().iconst(ty, 0)
         }
