@@ -78,6 +78,9 @@ pub trait Kernel: Send + Sync + std::fmt::Debug {
 
 /// Whether an expression makes or reads a struct value.
 pub fn touches_struct(e: &TExpr) -> bool {
+    if e.ty.is_decimal() && jit_decimal(e) {
+        return false; // computed by compiled code
+    }
     let mut why = Vec::new();
     struct_uses(e, &mut why);
     !why.is_empty()
@@ -92,12 +95,37 @@ pub fn decimal_widens(from: &DataType, to: &DataType) -> bool {
     }
 }
 
-/// A decimal operand compiled code reads: a column, a literal, or a cast of
-/// one that only widens (its unscaled value scaled up).
+/// A decimal value compiled code computes: a column, a literal, a cast of
+/// one that only widens (its unscaled value scaled up), or `+ - *` of two
+/// whose exact result fits Spark's result type without losing precision
+/// (so it is one `i128` operation that cannot overflow).
 fn jit_decimal(e: &TExpr) -> bool {
+    use crate::ir::BinaryOp::{Add, Mul, Sub};
     match &e.kind {
-        TExprKind::Column { .. } | TExprKind::Literal(_) => true,
+        TExprKind::Column { .. } | TExprKind::Literal(_) => e.ty.is_decimal(),
         TExprKind::Cast { arg } => decimal_widens(&arg.ty, &e.ty) && jit_decimal(arg),
+        TExprKind::Binary {
+            op: op @ (Add | Sub | Mul),
+            left,
+            right,
+        } => {
+            let (Some((pa, sa)), Some((pb, sb)), Some(r)) = (
+                left.ty.decimal_ps(),
+                right.ty.decimal_ps(),
+                e.ty.decimal_ps(),
+            ) else {
+                return false;
+            };
+            let (pa, sa, pb, sb) = (pa as i32, sa as i32, pb as i32, sb as i32);
+            let exact = if *op == Mul {
+                (pa + pb + 1 <= 38).then(|| ((pa + pb + 1) as u8, (sa + sb) as u8))
+            } else {
+                let s = sa.max(sb);
+                let p = (pa - sa).max(pb - sb) + s + 1;
+                (p <= 38).then(|| (p as u8, s as u8))
+            };
+            exact == Some(r) && jit_decimal(left) && jit_decimal(right)
+        }
         _ => false,
     }
 }
@@ -164,6 +192,8 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
             Step::Project(es) => es
                 .iter()
                 .filter(|e| !matches!(e.kind, TExprKind::Column { .. }))
+                // A decimal the kernel computes is written to its output.
+                .filter(|e| !(e.ty.is_decimal() && jit_decimal(e)))
                 .for_each(|e| struct_uses(e, &mut why)),
         }
     }

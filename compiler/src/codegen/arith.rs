@@ -17,6 +17,9 @@ use super::sites::{overflow_detail, SiteKind};
 impl Gen<'_> {
     /// `l op r` for `+`, `-` and `*`, operands of type `ty`.
     pub fn arith(&mut self, e: &TExpr, op: BinaryOp, l: Val, r: Val, ty: &DataType) -> Result<Val> {
+        if e.ty.is_decimal() {
+            return self.decimal_arith(e, op, l, r);
+        }
         let null = self.or_null(l.null(), r.null());
         let (a, b) = (l.v()?, r.v()?);
         let v = match (ty, op) {
@@ -38,6 +41,42 @@ impl Gen<'_> {
             _ => return Err(not_arith(op)),
         };
         Ok(Val::Fixed { v, null })
+    }
+
+    /// `+ - *` of decimals whose exact result fits its type (what
+    /// `kernel::jit_decimal` lets through): the operands scaled up to the
+    /// result's scale, then one `i128` operation; nothing can overflow.
+    fn decimal_arith(&mut self, e: &TExpr, op: BinaryOp, l: Val, r: Val) -> Result<Val> {
+        let crate::ir::TExprKind::Binary { left, right, .. } = &e.kind else {
+            return Err(Error::internal(format!("decimal arithmetic in {e}")));
+        };
+        let scale = |t: &DataType| t.decimal_ps().map_or(0, |(_, s)| s);
+        let (sa, sb, rs) = (scale(&left.ty), scale(&right.ty), scale(&e.ty));
+        let null = self.or_null(l.null(), r.null());
+        let (a, b) = (l.v()?, r.v()?);
+        let v = match op {
+            BinaryOp::Mul => self.b.ins().imul(a, b),
+            BinaryOp::Add | BinaryOp::Sub => {
+                let a = self.scale_up(a, rs - sa);
+                let b = self.scale_up(b, rs - sb);
+                if op == BinaryOp::Add {
+                    self.b.ins().iadd(a, b)
+                } else {
+                    self.b.ins().isub(a, b)
+                }
+            }
+            _ => return Err(not_arith(op)),
+        };
+        Ok(Val::Fixed { v, null })
+    }
+
+    /// An unscaled decimal times 10^k.
+    pub fn scale_up(&mut self, v: Value, k: u8) -> Value {
+        if k == 0 {
+            return v;
+        }
+        let f = self.i128c(crate::decimal::pow10(k as u32));
+        self.b.ins().imul(v, f)
     }
 
     /// `/` and `%` in Spark's order: the divisor first; the dividend only

@@ -49,13 +49,7 @@ impl Gen<'_> {
             // A widening that cannot overflow (see `kernel::jit_decimal`):
             // the unscaled value times 10^(scale difference).
             (Decimal(_, s1), Decimal(_, s2)) if crate::kernel::decimal_widens(from, to) => {
-                let k = crate::decimal::pow10((s2 - s1) as u32);
-                let v = if k == 1 {
-                    v.v()?
-                } else {
-                    let f = self.i128c(k);
-                    self.b.ins().imul(v.v()?, f)
-                };
+                let v = self.scale_up(v.v()?, s2 - s1);
                 fixed(v)
             }
             (Utf8, Binary) => Ok(v),

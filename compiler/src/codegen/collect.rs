@@ -227,6 +227,8 @@ enum Buf {
     I32(Vec<i32>),
     I64(Vec<i64>),
     F64(Vec<f64>),
+    /// Unscaled decimals.
+    I128(Vec<i128>),
     Str(Box<OutStr>),
     None,
 }
@@ -245,6 +247,7 @@ impl OutputBuffers {
                 DataType::Int32 | DataType::Date => Buf::I32(Vec::with_capacity(rows)),
                 DataType::Int64 | DataType::Timestamp => Buf::I64(Vec::with_capacity(rows)),
                 DataType::Float64 => Buf::F64(Vec::with_capacity(rows)),
+                DataType::Decimal(..) => Buf::I128(Vec::with_capacity(rows)),
                 DataType::Utf8 | DataType::Binary => {
                     Buf::Str(Box::new(OutStr::with_capacity(rows)))
                 }
@@ -269,6 +272,7 @@ impl OutputBuffers {
                     Buf::I32(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::I64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::F64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
+                    Buf::I128(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::Str(s) => (std::ptr::null_mut(), &mut **s as *mut OutStr),
                     Buf::None => (std::ptr::null_mut(), std::ptr::null_mut()),
                 };
@@ -318,6 +322,7 @@ impl OutputBuffers {
                     Buf::I32(v) => v.set_len(k),
                     Buf::I64(v) => v.set_len(k),
                     Buf::F64(v) => v.set_len(k),
+                    Buf::I128(v) => v.set_len(k),
                     Buf::Str(_) | Buf::None => {}
                 }
                 if valid.capacity() > 0 {
@@ -396,6 +401,9 @@ fn build(b: Buf, valid: Vec<u8>, k: usize, t: &ArrowType) -> Result<ArrayRef> {
             }
         }
         Buf::F64(v) => Arc::new(Float64Array::new(ScalarBuffer::from(v), nb)),
+        Buf::I128(v) => Arc::new(
+            arrow::array::Decimal128Array::new(ScalarBuffer::from(v), nb).with_data_type(t.clone()),
+        ),
         Buf::Str(s) => {
             let OutStr { offsets, bytes } = *s;
             let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));

@@ -485,7 +485,10 @@ fn can_fail_node(e: &TExpr) -> bool {
             op: UnaryOp::Neg, ..
         } => e.ty != DataType::Float64,
         Binary { op, .. } => match op {
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => e.ty != DataType::Float64,
+            // Compiled decimal arithmetic is exact and cannot overflow.
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
+                e.ty != DataType::Float64 && !e.ty.is_decimal()
+            }
             BinaryOp::Div | BinaryOp::Mod => true,
             _ => false,
         },
