@@ -13,14 +13,17 @@ use crate::types::{DataType, Field};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Generator {
-    /// Each element of an array, as `col` (with `position`: `pos` first,
-    /// the element's 0-based index).
+    /// Each element of an array, as `col`, or each entry of a map, as
+    /// `key` and `value` (with `position`: `pos` first, the 0-based index).
     Explode { position: bool },
     /// Each struct of an array of structs, as its fields.
     Inline,
     /// `stack(n, v1, …, vk)`: the values in `n` rows of `ceil(k / n)`
     /// columns, missing values null.
     Stack { rows: usize },
+    /// `json_tuple(json, name1, …)`: one row of `fields` strings, the
+    /// values of those top-level fields (`c0`, `c1`, …).
+    JsonTuple { fields: usize },
     /// Each row `n` times, `n` its first argument (no output column): how
     /// `INTERSECT ALL` and `EXCEPT ALL` give a row as often as it occurs.
     Replicate,
@@ -41,6 +44,7 @@ impl Generator {
             "posexplode" => Generator::Explode { position: true },
             "inline" => Generator::Inline,
             "stack" if !outer => Generator::Stack { rows: 0 },
+            "json_tuple" if !outer => Generator::JsonTuple { fields: 0 },
             _ => return None,
         };
         Some((g, outer))
@@ -53,6 +57,7 @@ impl Generator {
             Generator::Explode { position: true } => "posexplode",
             Generator::Inline => "inline",
             Generator::Stack { .. } => "stack",
+            Generator::JsonTuple { .. } => "json_tuple",
             Generator::Replicate => "replicate_rows",
         };
         if outer {
@@ -79,14 +84,20 @@ impl Generator {
                 let [a] = args else {
                     return Err(wrong_args(call, "1", args.len()));
                 };
-                let DataType::Array(elem, contains_null) = &a.data_type else {
-                    return Err(mismatch("the \"ARRAY\" type", &a.data_type));
-                };
                 let mut out = Vec::new();
                 if *position {
                     out.push(Field::new("pos", DataType::Int32, false));
                 }
-                out.push(Field::new("col", (**elem).clone(), *contains_null));
+                match &a.data_type {
+                    DataType::Array(elem, contains_null) => {
+                        out.push(Field::new("col", (**elem).clone(), *contains_null));
+                    }
+                    DataType::Map(k, v, value_null) => {
+                        out.push(Field::new("key", (**k).clone(), false));
+                        out.push(Field::new("value", (**v).clone(), *value_null));
+                    }
+                    other => return Err(mismatch("the (\"ARRAY\" or \"MAP\") type", other)),
+                }
                 Ok(out)
             }
             Generator::Inline => {
@@ -115,6 +126,20 @@ impl Generator {
                             .unwrap_or(DataType::Null);
                         Field::new(format!("col{c}"), ty, true)
                     })
+                    .collect())
+            }
+            Generator::JsonTuple { .. } => {
+                if args.len() < 2 {
+                    return Err(wrong_args(call, "> 1", args.len()));
+                }
+                if args.iter().any(|f| f.data_type != DataType::Utf8) {
+                    return Err(Error::analysis(
+                        "DATATYPE_MISMATCH.NON_STRING_TYPE",
+                        format!("Cannot resolve \"{call}\" due to data type mismatch: all arguments of the function `json_tuple` must be strings."),
+                    ));
+                }
+                Ok((0..args.len() - 1)
+                    .map(|c| Field::new(format!("c{c}"), DataType::Utf8, true))
                     .collect())
             }
             Generator::Replicate => Ok(vec![]),

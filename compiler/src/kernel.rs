@@ -85,12 +85,7 @@ pub fn touches_struct(e: &TExpr) -> bool {
 
 fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
     let what = match &e.kind {
-        TExprKind::Call { func, .. }
-            if matches!(
-                func,
-                ScalarFunc::FromJson | ScalarFunc::ToJson | ScalarFunc::Struct
-            ) =>
-        {
+        TExprKind::Call { func, .. } if matches!(func, ScalarFunc::Struct) => {
             Some(format!("{}()", func.name()))
         }
         TExprKind::GetField { .. } => Some("struct field access".to_string()),
@@ -99,6 +94,7 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         }
         _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
         _ if matches!(e.ty, DataType::Array(..)) => Some(format!("array value {e}")),
+        _ if matches!(e.ty, DataType::Map(..)) => Some(format!("map value {e}")),
         _ => None,
     };
     if let Some(w) = what {

@@ -126,7 +126,9 @@ impl AggTable {
                 let (off, len) = read_pair(row, o);
                 Scalar::Binary(self.arena_bytes(off, len).to_vec())
             }
-            DataType::Null | DataType::Struct(_) | DataType::Array(..) => Scalar::Null,
+            DataType::Null | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
+                Scalar::Null
+            }
         }
     }
 }

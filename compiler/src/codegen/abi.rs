@@ -289,9 +289,9 @@ pub fn column_view(
         }
         // Kernels never read a struct or array column (`load_column`
         // refuses to): it can only pass through, gathered outside the kernel.
-        (DataType::Struct(_), ArrowType::Struct(_)) | (DataType::Array(..), ArrowType::List(_)) => {
-            return Ok(v)
-        }
+        (DataType::Struct(_), ArrowType::Struct(_))
+        | (DataType::Array(..), ArrowType::List(_))
+        | (DataType::Map(..), ArrowType::Map(..)) => return Ok(v),
         _ => return Err(mismatch()),
     }
     if let Some(nulls) = array.nulls().filter(|n| n.null_count() > 0) {

@@ -16,7 +16,8 @@
 //!   and a pipeline holding one is run by the twin
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
-//! Families, one file each: [`string`], [`array`], [`array_set`], [`regex`], [`math`], [`datetime`]
+//! Families, one file each: [`string`], [`array`], [`array_set`], [`map`],
+//! [`json`], [`regex`], [`math`], [`datetime`]
 //! (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
 
 pub mod args;
@@ -26,6 +27,8 @@ pub mod builtin;
 pub mod datetime;
 pub mod datetime_pattern;
 pub mod hash;
+pub mod json;
+pub mod map;
 pub mod math;
 pub mod misc;
 pub mod regex;
@@ -155,6 +158,8 @@ fn registry() -> &'static [FunctionRef] {
         string::register(&mut v);
         array::register(&mut v);
         array_set::register(&mut v);
+        map::register(&mut v);
+        json::register(&mut v);
         regex::register(&mut v);
         math::register(&mut v);
         datetime::register(&mut v);

@@ -152,7 +152,7 @@ impl CsvFormat {
             DataType::Binary => Cell::Bin(s.as_bytes().to_vec()),
             DataType::Timestamp => Cell::Ts(parse_timestamp(s)?),
             DataType::Date => Cell::Date(parse_date(s)?),
-            DataType::Struct(_) | DataType::Array(..) => return None,
+            DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => return None,
         })
     }
 }
@@ -387,7 +387,9 @@ impl CsvReader {
             ),
             DataType::Date => Arc::new(self.primitive::<Date32Type>(col, parse_date)?),
             DataType::Null => Arc::new(arrow::array::NullArray::new(col.len())),
-            DataType::Binary | DataType::Struct(_) | DataType::Array(..) => return None,
+            DataType::Binary | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
+                return None
+            }
         })
     }
 

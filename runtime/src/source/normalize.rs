@@ -162,6 +162,9 @@ fn compatible(from: &DataType, to: &DataType) -> bool {
                     .zip(b.iter())
                     .all(|(x, y)| x.name == y.name && compatible(&x.data_type, &y.data_type))
         }
+        // Maps whatever their entries are called (Spark's Parquet files
+        // say `key_value`) or however their values' nullability is labelled.
+        (DataType::Map(ak, av, _), DataType::Map(bk, bv, _)) => ak == bk && compatible(av, bv),
         (a, b) => a == b,
     }
 }
