@@ -147,6 +147,27 @@ impl Generator {
     }
 }
 
+/// The generators as `SHOW FUNCTIONS` and `DESCRIBE FUNCTION` list them.
+pub fn infos() -> Vec<crate::functions::FunctionInfo> {
+    let g = |name, usage| crate::functions::FunctionInfo {
+        name,
+        aliases: &[],
+        usage,
+        kind: "generator",
+        runs: "interpreted",
+    };
+    vec![
+        g("explode", "explode(expr) - Separates the elements of array `expr` into multiple rows, or the elements of map `expr` into multiple rows and columns."),
+        g("explode_outer", "explode_outer(expr) - As explode, with a row of nulls for a null or empty array or map."),
+        g("posexplode", "posexplode(expr) - Separates the elements of array `expr` into multiple rows with positions, or the elements of map `expr` into multiple rows and columns with positions."),
+        g("posexplode_outer", "posexplode_outer(expr) - As posexplode, with a row of nulls for a null or empty array or map."),
+        g("inline", "inline(expr) - Explodes an array of structs into a table."),
+        g("inline_outer", "inline_outer(expr) - As inline, with a row of nulls for a null or empty array."),
+        g("stack", "stack(n, expr1, ..., exprk) - Separates `expr1`, ..., `exprk` into `n` rows."),
+        g("json_tuple", "json_tuple(jsonStr, p1, p2, ..., pn) - Returns a tuple like the function get_json_object, but it takes multiple names. All the input parameters and output column types are string."),
+    ]
+}
+
 /// How many columns `stack(rows, …)` of `values` values makes.
 pub fn stack_columns(rows: usize, values: usize) -> usize {
     if rows == 0 {

@@ -229,7 +229,16 @@ pub fn aggregate_having(
             });
             tkeys.push(time);
         } else {
-            tkeys.push(resolve(k, &scope)?);
+            let t = resolve(k, &scope)?;
+            if t.ty.contains_map() {
+                // Spark 4.3 groups by maps; sqlc's aggregate table has no
+                // map keys yet.
+                return Err(Error::not_supported(format!(
+                    "grouping by a map (`{k}`, {}); group by its keys or values (map_keys, m['k'])",
+                    t.ty
+                )));
+            }
+            tkeys.push(t);
         }
     }
     let all = if keys.is_empty() {

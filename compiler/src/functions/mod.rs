@@ -143,7 +143,7 @@ pub struct FunctionInfo {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub usage: &'static str,
-    /// `scalar`, or `aggregate`.
+    /// `scalar`, `aggregate` or `generator`.
     pub kind: &'static str,
     /// How it runs: `compiled`, `rewritten` (to compiled expressions) or
     /// `interpreted`.
@@ -181,6 +181,7 @@ pub fn lookup(name: &str) -> Option<&'static FunctionRef> {
 pub fn all() -> Vec<FunctionInfo> {
     let mut v: Vec<FunctionInfo> = builtin::infos();
     v.extend(rewrite::infos());
+    v.extend(crate::generator::infos());
     v.extend(registry().iter().map(|f| FunctionInfo {
         name: f.0.name(),
         aliases: f.0.aliases(),

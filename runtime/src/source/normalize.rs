@@ -30,6 +30,18 @@ pub fn canonical_type(t: &ArrowType) -> Option<DataType> {
                 .collect::<Option<Vec<_>>>()?
                 .into(),
         )),
+        // Every level nullable, as Spark's file sources read (`asNullable`).
+        ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _) => {
+            Some(DataType::array_of(canonical_type(f.data_type())?))
+        }
+        ArrowType::Map(entries, _) => match entries.data_type() {
+            ArrowType::Struct(kv) if kv.len() == 2 => Some(DataType::Map(
+                Box::new(canonical_type(kv[0].data_type())?),
+                Box::new(canonical_type(kv[1].data_type())?),
+                true,
+            )),
+            _ => None,
+        },
         t => DataType::from_arrow(t),
     }
 }
@@ -165,6 +177,7 @@ fn compatible(from: &DataType, to: &DataType) -> bool {
         // Maps whatever their entries are called (Spark's Parquet files
         // say `key_value`) or however their values' nullability is labelled.
         (DataType::Map(ak, av, _), DataType::Map(bk, bv, _)) => ak == bk && compatible(av, bv),
+        (DataType::Array(a, _), DataType::Array(b, _)) => compatible(a, b),
         (a, b) => a == b,
     }
 }
