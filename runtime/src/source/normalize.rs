@@ -1,7 +1,8 @@
 //! Converting Arrow data to sqlc's canonical types: every batch a source
 //! emits uses exactly `DataType::to_arrow()` of its schema (Int32, Int64,
-//! Float64, Utf8, Binary, Boolean, Timestamp(µs, "UTC"), Date32, and structs
-//! of those). Narrow integers widen, large and view strings become Utf8, any
+//! Float64, Utf8, Binary, Boolean, Timestamp(µs, "UTC"), Date32, and
+//! structs, lists and maps of those, every level nullable as Spark's file
+//! sources read them). Narrow integers widen, large and view strings become Utf8, any
 //! timestamp unit or zone becomes microseconds in UTC (naive timestamps are
 //! taken as UTC), dictionaries are decoded, and decimals become doubles.
 
