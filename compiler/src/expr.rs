@@ -364,6 +364,9 @@ impl Expr {
             Expr::Literal(Scalar::Utf8(s)) => f.write_str(s),
             Expr::Literal(Scalar::Int64(v)) => write!(f, "{v}"),
             Expr::Literal(Scalar::Float64(v)) => write!(f, "{v:?}"),
+            Expr::Literal(Scalar::Decimal(v, _, s)) => {
+                f.write_str(&crate::decimal::literal_name(*v, *s))
+            }
             Expr::Literal(v) => write!(f, "{v}"),
             Expr::Wildcard { qualifier: Some(q) } => write!(f, "{q}.*"),
             Expr::Wildcard { qualifier: None } | Expr::Star => f.write_str("*"),

@@ -455,6 +455,14 @@ impl AggFunc {
         use AggFunc::*;
         match (self, arg) {
             (CountStar | Count | CountDistinct, _) => DataType::Int64,
+            (Sum, Some(DataType::Decimal(p, s))) => {
+                let (p, s) = crate::decimal::sum_type((*p, *s));
+                DataType::Decimal(p, s)
+            }
+            (Avg, Some(DataType::Decimal(p, s))) => {
+                let (p, s) = crate::decimal::avg_type((*p, *s));
+                DataType::Decimal(p, s)
+            }
             (Avg | AvgDistinct | VarSamp | VarPop | StddevSamp | StddevPop, _) => DataType::Float64,
             (Sum | SumDistinct, Some(t)) if t.is_integer() => DataType::Int64,
             (Sum | SumDistinct, _) => DataType::Float64,

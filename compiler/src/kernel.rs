@@ -95,6 +95,7 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
         _ if matches!(e.ty, DataType::Array(..)) => Some(format!("array value {e}")),
         _ if matches!(e.ty, DataType::Map(..)) => Some(format!("map value {e}")),
+        _ if e.ty.is_decimal() => Some(format!("decimal value {e}")),
         _ => None,
     };
     if let Some(w) = what {
@@ -145,6 +146,8 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     } else {
         let what = if why.iter().any(|w| w.starts_with("array value")) {
             "nested values"
+        } else if why.iter().any(|w| w.starts_with("decimal value")) {
+            "decimal values"
         } else {
             "struct values"
         };

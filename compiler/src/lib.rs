@@ -6,6 +6,7 @@ pub mod accumulators;
 pub mod agg_table;
 pub mod builder;
 pub mod codegen;
+pub mod decimal;
 pub mod depth;
 pub mod error;
 pub mod expr;

@@ -544,6 +544,27 @@ fn numeric_rank(t: &DataType) -> Option<u8> {
     }
 }
 
+/// The decimal type a number takes beside a decimal: its own, or for an
+/// integer INT's `DECIMAL(10, 0)` / BIGINT's `DECIMAL(20, 0)`.
+fn as_decimal(t: &DataType) -> Option<crate::decimal::Ps> {
+    match t {
+        DataType::Decimal(p, s) => Some((*p, *s)),
+        DataType::Int32 => Some(crate::decimal::for_integer(false)),
+        DataType::Int64 => Some(crate::decimal::for_integer(true)),
+        _ => None,
+    }
+}
+
+/// An arithmetic operand's decimal type: an integer literal takes just its
+/// digits (Spark's `literalPickMinimumPrecision`).
+fn operand_decimal(e: &TExpr) -> Option<crate::decimal::Ps> {
+    match &e.kind {
+        TExprKind::Literal(Scalar::Int32(v)) => Some(crate::decimal::for_literal(*v as i64)),
+        TExprKind::Literal(Scalar::Int64(v)) => Some(crate::decimal::for_literal(*v)),
+        _ => as_decimal(&e.ty),
+    }
+}
+
 /// The type two operands of a comparison are cast to, as Spark's ANSI
 /// coercion picks it; `None` when they cannot be compared.
 pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
@@ -553,6 +574,12 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     Some(match (a, b) {
         (Null, t) | (t, Null) => t.clone(),
+        (Float64, t) | (t, Float64) if t.is_decimal() => Float64,
+        (x, y) if x.is_decimal() || y.is_decimal() => {
+            let (a, b) = (as_decimal(x)?, as_decimal(y)?);
+            let (p, s) = crate::decimal::wider(a, b);
+            Decimal(p, s)
+        }
         (x, y) if x.is_numeric() && y.is_numeric() => {
             if numeric_rank(x) > numeric_rank(y) {
                 x.clone()
@@ -665,6 +692,21 @@ fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
                     ),
                 ));
             };
+            if let (Some(a), Some(b), true) = (
+                operand_decimal(&l),
+                operand_decimal(&r),
+                l.ty.is_decimal() || r.ty.is_decimal(),
+            ) {
+                let (p, s) = match op {
+                    Add | Sub => crate::decimal::add_type(a, b),
+                    Mul => crate::decimal::mul_type(a, b),
+                    Div => crate::decimal::div_type(a, b),
+                    _ => crate::decimal::rem_type(a, b),
+                };
+                let l = cast(l, DataType::Decimal(a.0, a.1))?;
+                let r = cast(r, DataType::Decimal(b.0, b.1))?;
+                return Ok(TExpr::binary(op, l, r, DataType::Decimal(p, s), nullable));
+            }
             let ty = if op == Div {
                 DataType::Float64
             } else if l.ty == DataType::Null && r.ty.is_numeric() {
@@ -725,8 +767,42 @@ pub fn cast(e: TExpr, to: DataType) -> Result<TExpr> {
     if let TExprKind::Literal(Scalar::Null) = e.kind {
         return Ok(TExpr::new(TExprKind::Literal(Scalar::Null), to, true));
     }
-    let n = e.nullable;
+    if let TExprKind::Literal(v) = &e.kind {
+        if let Some(v) = fold_decimal_cast(v, &to) {
+            return Ok(TExpr::literal(v));
+        }
+    }
+    // A double's NaN and infinities become a NULL decimal.
+    let n = e.nullable || (e.ty == DataType::Float64 && to.is_decimal());
     Ok(TExpr::new(TExprKind::Cast { arg: Box::new(e) }, to, n))
+}
+
+/// A literal cast folded where decimals meet other numbers (so `x > 1.5`
+/// over a double column stays a double comparison the JIT compiles): a
+/// decimal to a double or another decimal, an integer to a decimal. `None`
+/// when the value would not fit (the cast then fails where it runs, with
+/// Spark's error).
+pub fn fold_decimal_cast(v: &Scalar, to: &DataType) -> Option<Scalar> {
+    use crate::decimal;
+    match (v, to) {
+        (Scalar::Decimal(x, _, s), DataType::Float64) => {
+            Some(Scalar::Float64(decimal::to_f64(*x, *s)))
+        }
+        (Scalar::Decimal(x, _, s), DataType::Decimal(p2, s2)) => decimal::rescale(*x, *s, *s2)
+            .filter(|&r| decimal::fits(r, *p2))
+            .map(|r| Scalar::Decimal(r, *p2, *s2)),
+        (Scalar::Int32(_) | Scalar::Int64(_), DataType::Decimal(p, s)) => {
+            let x = match v {
+                Scalar::Int32(x) => *x as i128,
+                Scalar::Int64(x) => *x as i128,
+                _ => return None,
+            };
+            decimal::rescale(x, 0, *s)
+                .filter(|&r| decimal::fits(r, *p))
+                .map(|r| Scalar::Decimal(r, *p, *s))
+        }
+        _ => None,
+    }
 }
 
 fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr> {
@@ -824,6 +900,11 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
                 return cast(a, DataType::Int64);
             }
             let f = if lname == "floor" { F::Floor } else { F::Ceil };
+            if let Some((p, s)) = a.ty.decimal_ps() {
+                // Spark: DECIMAL(p - s + 1, 0), room for the carry.
+                let (p, s) = crate::decimal::bounded(p as i32 - s as i32 + 1, 0);
+                return call(f, vec![a], DataType::Decimal(p, s), nullable);
+            }
             call(f, vec![a], DataType::Int64, nullable)
         }
         "sqrt" => {
@@ -847,6 +928,17 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
             let a = numeric_arg(argv[0].clone(), e)?;
             if a.ty.is_integer() && scale >= 0 {
                 return Ok(a);
+            }
+            if let (Some((p, s)), true) = (a.ty.decimal_ps(), scale >= 0) {
+                // Spark: the scale drops to `d`, one more integral digit.
+                let to = (s as i32).min(scale);
+                let (p, s) = crate::decimal::bounded(p as i32 - s as i32 + 1 + to, to);
+                return call(
+                    F::Round,
+                    vec![a, TExpr::literal(Scalar::Int32(scale))],
+                    DataType::Decimal(p, s),
+                    nullable,
+                );
             }
             let a = cast(a, DataType::Float64)?;
             call(

@@ -2,6 +2,7 @@
 //!
 //! The set follows Spark SQL's: boolean, int, bigint, double, string, binary,
 //! timestamp (microseconds since the epoch, UTC), date (days since the epoch),
+//! `DECIMAL(p, s)` (an `i128` of unscaled digits, see [`crate::decimal`]),
 //! the type of a bare `NULL`, and the nested types: structs and arrays.
 //! Compiled kernels do not read nested values (they pass them through);
 //! expressions over them run in the interpreted twin, on Arrow's arrays.
@@ -19,6 +20,9 @@ pub enum DataType {
     Int32,
     Int64,
     Float64,
+    /// `DECIMAL(precision, scale)`: up to 38 digits, `scale` of them after
+    /// the point. Arrow: `Decimal128`.
+    Decimal(u8, u8),
     Utf8,
     Binary,
     /// Microseconds since 1970-01-01T00:00:00Z.
@@ -38,7 +42,29 @@ pub enum DataType {
 
 impl DataType {
     pub fn is_numeric(&self) -> bool {
-        matches!(self, DataType::Int32 | DataType::Int64 | DataType::Float64)
+        matches!(
+            self,
+            DataType::Int32 | DataType::Int64 | DataType::Float64 | DataType::Decimal(..)
+        )
+    }
+
+    pub fn is_decimal(&self) -> bool {
+        matches!(self, DataType::Decimal(..))
+    }
+
+    /// Precision and scale of a decimal.
+    pub fn decimal_ps(&self) -> Option<(u8, u8)> {
+        match self {
+            DataType::Decimal(p, s) => Some((*p, *s)),
+            _ => None,
+        }
+    }
+
+    /// Types compiled kernels do not read (they pass such columns through
+    /// and hand expressions over them to the interpreted twin): structs,
+    /// arrays and decimals.
+    pub fn is_opaque_to_jit(&self) -> bool {
+        self.is_nested() || self.is_decimal()
     }
 
     pub fn is_integer(&self) -> bool {
@@ -51,6 +77,7 @@ impl DataType {
             self,
             DataType::Utf8
                 | DataType::Binary
+                | DataType::Decimal(..)
                 | DataType::Struct(_)
                 | DataType::Array(..)
                 | DataType::Map(..)
@@ -93,6 +120,7 @@ impl DataType {
             DataType::Int32 => "int".into(),
             DataType::Int64 => "bigint".into(),
             DataType::Float64 => "double".into(),
+            DataType::Decimal(p, s) => format!("decimal({p},{s})"),
             DataType::Utf8 => "string".into(),
             DataType::Binary => "binary".into(),
             DataType::Timestamp => "timestamp".into(),
@@ -128,6 +156,7 @@ impl DataType {
             DataType::Int32 => ArrowType::Int32,
             DataType::Int64 => ArrowType::Int64,
             DataType::Float64 => ArrowType::Float64,
+            DataType::Decimal(p, s) => ArrowType::Decimal128(*p, *s as i8),
             DataType::Utf8 => ArrowType::Utf8,
             DataType::Binary => ArrowType::Binary,
             DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
@@ -153,6 +182,9 @@ impl DataType {
             ArrowType::UInt8 | ArrowType::UInt16 => DataType::Int32,
             ArrowType::Int64 | ArrowType::UInt32 => DataType::Int64,
             ArrowType::Float16 | ArrowType::Float32 | ArrowType::Float64 => DataType::Float64,
+            ArrowType::Decimal128(p, s) if *s >= 0 && *p >= *s as u8 => {
+                DataType::Decimal(*p, *s as u8)
+            }
             ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => DataType::Utf8,
             ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => DataType::Binary,
             ArrowType::Timestamp(_, _) => DataType::Timestamp,
@@ -366,6 +398,8 @@ pub enum Scalar {
     Int32(i32),
     Int64(i64),
     Float64(f64),
+    /// Unscaled value, precision, scale.
+    Decimal(i128, u8, u8),
     Utf8(String),
     Binary(Vec<u8>),
     Timestamp(i64),
@@ -380,6 +414,7 @@ impl Scalar {
             Scalar::Int32(_) => DataType::Int32,
             Scalar::Int64(_) => DataType::Int64,
             Scalar::Float64(_) => DataType::Float64,
+            Scalar::Decimal(_, p, s) => DataType::Decimal(*p, *s),
             Scalar::Utf8(_) => DataType::Utf8,
             Scalar::Binary(_) => DataType::Binary,
             Scalar::Timestamp(_) => DataType::Timestamp,
@@ -400,6 +435,7 @@ impl fmt::Display for Scalar {
             Scalar::Int32(v) => write!(f, "{v}"),
             Scalar::Int64(v) => write!(f, "{v}L"),
             Scalar::Float64(v) => write!(f, "{v:?}D"),
+            Scalar::Decimal(v, _, s) => write!(f, "{}BD", crate::decimal::format(*v, *s)),
             Scalar::Utf8(s) => write!(f, "'{}'", s.replace('\'', "\\'")),
             Scalar::Binary(b) => write!(
                 f,

@@ -80,7 +80,15 @@ fn expr_node(e: &TExpr, width: usize) -> Result<()> {
             )))
         }
         TExprKind::Binary { op, left, right } => {
-            if left.ty != right.ty && left.ty != DataType::Null && right.ty != DataType::Null {
+            // Decimal arithmetic keeps each operand's own precision and
+            // scale (the result's follow from both, by Spark's rules).
+            let decimal_arith =
+                left.ty.is_decimal() && right.ty.is_decimal() && !op.is_comparison();
+            if left.ty != right.ty
+                && left.ty != DataType::Null
+                && right.ty != DataType::Null
+                && !decimal_arith
+            {
                 return Err(broken(format!(
                     "`{e}`: operands of {} have types {} and {} (casts must be explicit)",
                     op.symbol(),
@@ -91,9 +99,9 @@ fn expr_node(e: &TExpr, width: usize) -> Result<()> {
             if op.is_comparison() && e.ty != DataType::Boolean {
                 return Err(broken(format!("comparison `{e}` has type {}", e.ty)));
             }
-            if *op == BinaryOp::Div && left.ty != DataType::Float64 {
+            if *op == BinaryOp::Div && left.ty != DataType::Float64 && !decimal_arith {
                 return Err(broken(format!(
-                    "`/` on {} in `{e}` (only on double)",
+                    "`/` on {} in `{e}` (only on double and decimal)",
                     left.ty
                 )));
             }

@@ -427,7 +427,16 @@ fn projection_names_and_types() {
     assert_eq!(
         types,
         [
-            &Float64, &Float64, &Boolean, &Int64, &Int32, &Int64, &Float64, &Utf8, &Utf8, &Int32,
+            &Float64,
+            &Float64,
+            &Boolean,
+            &Int64,
+            &Int32,
+            &Int64,
+            &Decimal(2, 1),
+            &Utf8,
+            &Utf8,
+            &Int32,
             &Float64
         ]
     );

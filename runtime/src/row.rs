@@ -75,6 +75,9 @@ pub fn scalar_at(a: &dyn Array, i: usize) -> Scalar {
         ArrowType::Int32 => get!(Int32Array).map(Scalar::Int32),
         ArrowType::Int64 => get!(Int64Array).map(Scalar::Int64),
         ArrowType::Float64 => get!(Float64Array).map(Scalar::Float64),
+        ArrowType::Decimal128(p, s) => {
+            get!(arrow::array::Decimal128Array).map(|v| Scalar::Decimal(v, *p, *s as u8))
+        }
         ArrowType::Utf8 => get!(StringArray).map(|s| Scalar::Utf8(s.to_string())),
         ArrowType::Binary => get!(BinaryArray).map(|s| Scalar::Binary(s.to_vec())),
         ArrowType::Timestamp(_, _) => get!(TimestampMicrosecondArray).map(Scalar::Timestamp),

@@ -16,6 +16,11 @@ pub fn to_proto(t: &DataType) -> proto::DataType {
         DataType::Int32 => Kind::Integer(dt::Integer::default()),
         DataType::Int64 => Kind::Long(dt::Long::default()),
         DataType::Float64 => Kind::Double(dt::Double::default()),
+        DataType::Decimal(p, s) => Kind::Decimal(dt::Decimal {
+            scale: Some(*s as i32),
+            precision: Some(*p as i32),
+            type_variation_reference: 0,
+        }),
         DataType::Utf8 => Kind::String(dt::String::default()),
         DataType::Binary => Kind::Binary(dt::Binary::default()),
         DataType::Timestamp => Kind::Timestamp(dt::Timestamp::default()),
@@ -68,6 +73,13 @@ pub fn from_proto(t: &proto::DataType) -> Result<DataType> {
         Kind::Byte(_) | Kind::Short(_) | Kind::Integer(_) => DataType::Int32,
         Kind::Long(_) => DataType::Int64,
         Kind::Float(_) | Kind::Double(_) => DataType::Float64,
+        Kind::Decimal(d) => {
+            let (p, s) = (d.precision.unwrap_or(10), d.scale.unwrap_or(0));
+            if !(1..=38).contains(&p) || s < 0 || s > p {
+                return Err(invalid(format!("the decimal type ({p}, {s})")));
+            }
+            DataType::Decimal(p as u8, s as u8)
+        }
         Kind::String(_) | Kind::Char(_) | Kind::VarChar(_) => DataType::Utf8,
         Kind::Binary(_) => DataType::Binary,
         Kind::Timestamp(_) | Kind::TimestampNtz(_) => DataType::Timestamp,
@@ -127,6 +139,20 @@ pub fn literal(l: &Literal) -> Result<Scalar> {
         LiteralType::Float(f) => Scalar::Float64(*f as f64),
         LiteralType::Double(f) => Scalar::Float64(*f),
         LiteralType::String(s) => Scalar::Utf8(s.clone()),
+        LiteralType::Decimal(d) => {
+            let bad = || invalid(format!("the decimal literal {}", d.value));
+            let (v, (p, s)) = sqlc_compiler::decimal::literal(&d.value).ok_or_else(bad)?;
+            match (d.precision, d.scale) {
+                (Some(tp), Some(ts)) if (1..=38).contains(&tp) && (0..=tp).contains(&ts) => {
+                    let (tp, ts) = (tp as u8, ts as u8);
+                    let v = sqlc_compiler::decimal::rescale(v, s, ts)
+                        .filter(|&x| sqlc_compiler::decimal::fits(x, tp))
+                        .ok_or_else(bad)?;
+                    Scalar::Decimal(v, tp, ts)
+                }
+                _ => Scalar::Decimal(v, p, s),
+            }
+        }
         LiteralType::Date(d) => Scalar::Date(*d),
         LiteralType::Timestamp(t) | LiteralType::TimestampNtz(t) => Scalar::Timestamp(*t),
         other => {

@@ -195,6 +195,12 @@ fn cell(a: &dyn Array, i: usize) -> Value {
                 .unwrap_or_else(|| Value::String(v.to_string()))
         }
         ArrowType::Utf8 => Value::String(a.as_string::<i32>().value(i).to_string()),
+        // As the kept answers hold a decimal: its plain text.
+        ArrowType::Decimal128(_, s) => Value::String(sqlc_compiler::decimal::format(
+            a.as_primitive::<arrow::datatypes::Decimal128Type>()
+                .value(i),
+            *s as u8,
+        )),
         ArrowType::Date32 => {
             let days = a.as_primitive::<arrow_date::Date32Type>().value(i);
             let (y, m, d) = sqlc_compiler::scalar_fns::calendar::civil_from_days(days as i64);

@@ -18,7 +18,7 @@ SQLC_EXPECTED_ONLY=SECTION runs one section only (examples, corrupt,
 event_time, golden, first_last, joins); with `golden`, SQLC_GOLDEN=a,b
 limits it to some golden queries.
 """
-import json, os, subprocess, sys, tempfile
+import decimal, json, os, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -58,6 +58,8 @@ def plain(v):
     values, anything else not a JSON scalar as its text."""
     if isinstance(v, list):
         return [plain(x) for x in v]
+    if isinstance(v, decimal.Decimal):
+        return format(v, "f")  # plain digits, as Spark shows a decimal
     if v is not None and not isinstance(v, (int, float, str, bool)):
         return str(v)
     return v

@@ -38,6 +38,29 @@ pub fn compare_encoded(ty: &DataType, a: u64, b: u64) -> std::cmp::Ordering {
     }
 }
 
+/// Whether values of `t` live in the table's arena (the slot holding
+/// offset and length): strings, binary, and decimals as [`encode_decimal`]
+/// bytes.
+pub fn in_arena(t: &DataType) -> bool {
+    t.is_string_like() || t.is_decimal()
+}
+
+/// A decimal's unscaled value as the 16 bytes a key or a min/max/first/last
+/// accumulator stores: big-endian with the sign bit flipped, so that byte
+/// order is numeric order (values of one column share one scale).
+pub fn encode_decimal(v: i128) -> [u8; 16] {
+    ((v as u128) ^ (1u128 << 127)).to_be_bytes()
+}
+
+/// The inverse of [`encode_decimal`]; `0` for bytes of another length
+/// (never stored for a decimal).
+pub fn decode_decimal(b: &[u8]) -> i128 {
+    match <[u8; 16]>::try_from(b) {
+        Ok(b) => (u128::from_be_bytes(b) ^ (1u128 << 127)) as i128,
+        Err(_) => 0,
+    }
+}
+
 #[inline]
 pub fn read_u64(row: &[u8], o: usize) -> u64 {
     u64::from_le_bytes(row[o..o + 8].try_into().unwrap())

@@ -35,13 +35,16 @@ pub enum AccKind {
     Moments,
     /// count/sum/avg DISTINCT: `[u64 set index + 1][running sum]`.
     Distinct,
+    /// sum/avg of a decimal: `[i128 unscaled sum][i64 non-null count]
+    /// [unused]`, 32 bytes; a sum past its result's precision is an error.
+    SumDecimal,
 }
 
 impl AccKind {
     /// Bytes the accumulator takes in the accumulator row.
     pub fn width(self) -> usize {
         match self {
-            AccKind::Moments => 2 * ACC_WIDTH,
+            AccKind::Moments | AccKind::SumDecimal => 2 * ACC_WIDTH,
             _ => ACC_WIDTH,
         }
     }
@@ -83,7 +86,8 @@ impl TableLayout {
         for t in &key_types {
             key_offsets.push(off);
             off += match t {
-                DataType::Utf8 | DataType::Binary => 16,
+                // Decimals are stored as the 16 bytes of `encode_decimal`.
+                DataType::Utf8 | DataType::Binary | DataType::Decimal(..) => 16,
                 t if t.is_nested() => {
                     return Err(Error::not_supported(format!(
                         "grouping by a column of type {t} (a struct or an array)"
@@ -105,19 +109,26 @@ impl TableLayout {
             }
             let kind = match (call.func, &arg_ty) {
                 (AggFunc::CountStar | AggFunc::Count, _) => AccKind::Count,
+                (AggFunc::Sum | AggFunc::Avg, Some(DataType::Decimal(..))) => AccKind::SumDecimal,
+                (AggFunc::SumDistinct | AggFunc::AvgDistinct, Some(t @ DataType::Decimal(..))) => {
+                    return Err(Error::not_supported(format!(
+                        "{}(DISTINCT …) of a {t} value",
+                        call.func.name()
+                    )))
+                }
                 (AggFunc::Sum, Some(t)) if t.is_integer() => AccKind::SumInt,
                 (AggFunc::Sum | AggFunc::Avg, Some(t))
                     if t.is_numeric() || *t == DataType::Null =>
                 {
                     AccKind::SumFloat
                 }
-                (AggFunc::Min, Some(t)) if t.is_string_like() => AccKind::MinStr,
-                (AggFunc::Max, Some(t)) if t.is_string_like() => AccKind::MaxStr,
+                (AggFunc::Min, Some(t)) if t.is_string_like() || t.is_decimal() => AccKind::MinStr,
+                (AggFunc::Max, Some(t)) if t.is_string_like() || t.is_decimal() => AccKind::MaxStr,
                 (AggFunc::Min, Some(_)) => AccKind::MinFixed,
                 (AggFunc::Max, Some(_)) => AccKind::MaxFixed,
                 (AggFunc::First { ignore_nulls } | AggFunc::Last { ignore_nulls }, Some(t)) => {
                     let last = matches!(call.func, AggFunc::Last { .. });
-                    if t.is_string_like() {
+                    if t.is_string_like() || t.is_decimal() {
                         AccKind::PickStr { last, ignore_nulls }
                     } else {
                         AccKind::Pick { last, ignore_nulls }
@@ -167,6 +178,14 @@ impl TableLayout {
             window: spec.window,
             event_time_key: spec.event_time_key,
         })
+    }
+
+    /// Precision and scale of aggregate `i`'s decimal argument.
+    pub fn decimal_arg(&self, i: usize) -> (u8, u8) {
+        self.arg_types[i]
+            .as_ref()
+            .and_then(DataType::decimal_ps)
+            .unwrap_or(crate::decimal::DEFAULT)
     }
 
     pub fn acc_width(&self) -> usize {

@@ -115,6 +115,11 @@ impl AggTable {
                     }
                 }
                 AccKind::Moments => moments::merge(self.acc_row_mut(g), o, src, o),
+                AccKind::SumDecimal => {
+                    let (sum, n) = decimal_sum::read(src, o);
+                    let sum_ps = crate::decimal::sum_type(layout.decimal_arg(i));
+                    decimal_sum::add(self.acc_row_mut(g), o, sum, n, sum_ps)?;
+                }
                 AccKind::Distinct => {
                     for v in other.distinct.values(src, o) {
                         self.distinct_insert(g, i, v)?;

@@ -23,7 +23,7 @@ use arrow::array::{
     Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
 };
 
-use crate::accumulators::{moments, DistinctSets, DistinctVal, NULL_STR, PICK_VALUE};
+use crate::accumulators::{decimal_sum, moments, DistinctSets, DistinctVal, NULL_STR, PICK_VALUE};
 use crate::error::{Error, Result};
 use crate::ir::{AggFunc, AggSpec, WindowKey};
 use crate::types::DataType;
@@ -40,8 +40,10 @@ mod probe;
 pub mod raw;
 mod snapshot;
 
-pub use encoding::{compare_encoded, encode_f64, read_u64, write_u64, CANONICAL_NAN};
-use encoding::{read_pair, write_pair};
+pub use encoding::{
+    compare_encoded, decode_decimal, encode_decimal, encode_f64, read_u64, write_u64, CANONICAL_NAN,
+};
+use encoding::{in_arena, read_pair, write_pair};
 pub use ffi::*;
 pub use layout::{AccKind, TableLayout, ACC_WIDTH, UNSET_STR};
 pub use output::event_time_of;

@@ -17,7 +17,7 @@ impl AggTable {
                 (row[k] == 0).then(|| read_u64(row, o))
             };
             out.push(match t {
-                DataType::Utf8 | DataType::Binary => {
+                DataType::Utf8 | DataType::Binary | DataType::Decimal(..) => {
                     let strs = groups.iter().map(|&g| {
                         let row = self.key_row(g);
                         (row[k] == 0).then(|| {
@@ -97,6 +97,15 @@ impl AggTable {
                         .iter()
                         .map(|&g| self.distinct.finish(*func, self.acc_row(g), o)),
                 ),
+                AccKind::SumDecimal => {
+                    let arg = l.decimal_arg(i);
+                    crate::decimal::array(
+                        groups
+                            .iter()
+                            .map(|&g| decimal_sum::finish(*func, self.acc_row(g), o, arg, ty)),
+                        ty,
+                    )
+                }
             });
         }
         out
@@ -125,6 +134,10 @@ impl AggTable {
             DataType::Binary => {
                 let (off, len) = read_pair(row, o);
                 Scalar::Binary(self.arena_bytes(off, len).to_vec())
+            }
+            DataType::Decimal(p, s) => {
+                let (off, len) = read_pair(row, o);
+                Scalar::Decimal(decode_decimal(self.arena_bytes(off, len)), *p, *s)
             }
             DataType::Null | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
                 Scalar::Null
@@ -202,6 +215,9 @@ pub(super) fn bytes_array<'a>(
     ty: &DataType,
     vals: impl Iterator<Item = Option<&'a [u8]>>,
 ) -> ArrayRef {
+    if ty.is_decimal() {
+        return crate::decimal::array(vals.map(|v| v.map(decode_decimal)), ty);
+    }
     if *ty == DataType::Binary {
         let mut b = BinaryBuilder::new();
         for v in vals {

@@ -19,7 +19,7 @@ impl AggTable {
                 continue;
             }
             let o = l.key_offsets[i];
-            if t.is_string_like() {
+            if in_arena(t) {
                 let (ao, al) = read_pair(mine, o);
                 let (bo, bl) = read_pair(row, o);
                 if al != bl
@@ -48,7 +48,7 @@ impl AggTable {
         // Re-encode strings into this table's arena.
         let mut key = row.to_vec();
         for (k, t) in self.layout.key_types.iter().enumerate() {
-            if t.is_string_like() && row[k] == 0 {
+            if in_arena(t) && row[k] == 0 {
                 let o = self.layout.key_offsets[k];
                 let (bo, bl) = read_pair(row, o);
                 let off = self.arena.len() as u64;
@@ -122,7 +122,7 @@ impl AggTable {
     pub unsafe fn insert_probe(&mut self, hash: u64, probe: &[u8]) -> usize {
         let mut key = probe.to_vec();
         for (k, t) in self.layout.key_types.iter().enumerate() {
-            if t.is_string_like() && probe[k] == 0 {
+            if in_arena(t) && probe[k] == 0 {
                 let o = self.layout.key_offsets[k];
                 let (ptr, len) = read_pair(probe, o);
                 // SAFETY: the caller promises (ptr, len) names readable bytes.

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::{read_pair, read_u64, AggTable, TableLayout, EMPTY_SLOT};
+use super::{in_arena, read_pair, read_u64, AggTable, TableLayout, EMPTY_SLOT};
 use crate::error::{Error, Result};
 
 const MAGIC: u64 = u64::from_le_bytes(*b"SQLCAGG1");
@@ -131,7 +131,7 @@ impl AggTable {
         // the state file's checksum).
         for row in keys.chunks_exact(kw.max(1)).take(g) {
             for (k, t) in layout.key_types.iter().enumerate() {
-                if t.is_string_like() && row[k] == 0 {
+                if in_arena(t) && row[k] == 0 {
                     let (off, len) = read_pair(row, layout.key_offsets[k]);
                     if off
                         .checked_add(len)

@@ -287,11 +287,12 @@ pub fn column_view(
             v.values = a.values().as_ptr();
             v.offsets = a.value_offsets().as_ptr();
         }
-        // Kernels never read a struct or array column (`load_column`
+        // Kernels never read a struct, array or decimal column (`load_column`
         // refuses to): it can only pass through, gathered outside the kernel.
         (DataType::Struct(_), ArrowType::Struct(_))
         | (DataType::Array(..), ArrowType::List(_))
-        | (DataType::Map(..), ArrowType::Map(..)) => return Ok(v),
+        | (DataType::Map(..), ArrowType::Map(..))
+        | (DataType::Decimal(..), ArrowType::Decimal128(..)) => return Ok(v),
         _ => return Err(mismatch()),
     }
     if let Some(nulls) = array.nulls().filter(|n| n.null_count() > 0) {

@@ -400,6 +400,11 @@ impl AggSink {
                     let c = g.b.ins().iadd(c, inc);
                     g.store(c, base, o);
                 }
+                AccKind::SumDecimal => {
+                    return Err(Error::internal(
+                        "compiled code does not sum decimals (the twin does)",
+                    ))
+                }
                 AccKind::SumInt => {
                     let (v, _) = arg.ok_or_else(no_arg)?;
                     let x = g.to_i64(v.v()?);

@@ -419,10 +419,10 @@ fn load_column(
     nullable: bool,
     row: Value,
 ) -> Result<Val> {
-    if ty.is_nested() {
+    if ty.is_opaque_to_jit() {
         // Its view has no buffers (see `abi::column_view`).
         return Err(Error::internal(
-            "compiled code does not read struct or array columns",
+            "compiled code does not read struct, array or decimal columns",
         ));
     }
     let null = if *ty == DataType::Null {

@@ -7,7 +7,7 @@
 //! and — for Murmur3 — Spark's own handling of a string's trailing bytes,
 //! which differs from the reference algorithm's.
 
-use arrow::array::ArrayRef;
+use arrow::array::{Array, ArrayRef};
 use arrow::datatypes::DataType as ArrowType;
 use md5::Digest;
 
@@ -232,12 +232,48 @@ impl Hash {
                 let c = bins(a)?;
                 each(h, |i| c.at(i), bytes)
             }
+            // Spark: the unscaled value as a long up to 18 digits, else the
+            // bytes of Java's `BigInteger.toByteArray`.
+            ArrowType::Decimal128(p, _) => {
+                let c = a
+                    .as_any()
+                    .downcast_ref::<arrow::array::Decimal128Array>()
+                    .ok_or_else(|| Error::internal("a decimal column of another array type"))?;
+                let small = *p <= 18;
+                each(
+                    h,
+                    |i| c.is_valid(i).then(|| c.value(i)),
+                    |v, s| {
+                        if small {
+                            long(v as i64, s)
+                        } else {
+                            bytes(&java_bytes(v), s)
+                        }
+                    },
+                )
+            }
             // A null argument leaves the hash as it is.
             ArrowType::Null => {}
             t => return Err(Error::internal(format!("hash of {t}"))),
         }
         Ok(())
     }
+}
+
+/// Java's `BigInteger.toByteArray`: big-endian two's complement in the
+/// fewest bytes that keep the sign.
+fn java_bytes(v: i128) -> Vec<u8> {
+    let b = v.to_be_bytes();
+    let mut start = 0;
+    while start < 15 {
+        let (x, next) = (b[start], b[start + 1]);
+        let redundant = (x == 0x00 && next & 0x80 == 0) || (x == 0xff && next & 0x80 != 0);
+        if !redundant {
+            break;
+        }
+        start += 1;
+    }
+    b[start..].to_vec()
 }
 
 // ---- Murmur3 x86_32, as Spark's Murmur3_x86_32 ----
@@ -373,5 +409,20 @@ mod tests {
         assert_eq!(xxh64(b"", 0), 0xEF46_DB37_51D8_E999);
         // Murmur3 x86_32 of "" with seed 0 is 0; of an int as Spark's hashInt.
         assert_eq!(murmur3_bytes(b"", 0), 0);
+    }
+
+    #[test]
+    fn decimals_hash_as_spark() {
+        // PySpark 4.3: hash(CAST(1.5 AS DECIMAL(10,2))), the same at
+        // DECIMAL(30,2), and xxhash64 of the first (seed 42).
+        assert_eq!(murmur3_long(150, 42) as i32, -2056712946);
+        assert_eq!(murmur3_bytes(&java_bytes(150), 42) as i32, -339019914);
+        assert_eq!(
+            xxh64(&150i64.to_le_bytes(), 42) as i64,
+            -6873856301616164681
+        );
+        assert_eq!(java_bytes(150), vec![0x00, 0x96]);
+        assert_eq!(java_bytes(-1), vec![0xff]);
+        assert_eq!(java_bytes(-129), vec![0xff, 0x7f]);
     }
 }

@@ -5,7 +5,8 @@
 //! Key hash: starting from [`hash::SEED`], each key (the hidden grouping id
 //! last) is mixed in with [`hash::combine`] — its encoded `u64` for a
 //! fixed-width value, [`hash::NULL_MARK`] for a null (or rolled-up) key — or
-//! [`hash::combine_bytes`] for a string; then [`hash::finish`].
+//! [`hash::combine_bytes`] for a string or a decimal (its
+//! [`encode_decimal`] bytes); then [`hash::finish`].
 
 use arrow::array::{ArrayRef, BinaryArray};
 use arrow::datatypes::{
@@ -13,9 +14,11 @@ use arrow::datatypes::{
 };
 
 use super::columns::{bools, internal, prim, strings};
+use crate::accumulators::decimal_sum;
 use crate::accumulators::{moments, pick_takes, DistinctVal, PICK_NULL, PICK_VALUE};
 use crate::agg_table::{
-    compare_encoded, encode_f64, hash, read_u64, write_u64, AccKind, AggTable, TableLayout,
+    compare_encoded, encode_decimal, encode_f64, hash, read_u64, write_u64, AccKind, AggTable,
+    TableLayout,
 };
 use crate::error::{Error, Result};
 use crate::ir::{AggFunc, AggSpec};
@@ -80,6 +83,30 @@ fn values(a: &ArrayRef) -> Result<Values<'_>> {
     })
 }
 
+/// A decimal column as the table stores its values (a binary column of
+/// [`encode_decimal`] bytes, so keys and min/max/first/last take the bytes
+/// path); other columns as they are.
+fn stored_form(a: &ArrayRef) -> Result<ArrayRef> {
+    if !matches!(a.data_type(), A::Decimal128(..)) {
+        return Ok(a.clone());
+    }
+    let d = super::columns::downcast::<arrow::array::Decimal128Array>(a.as_ref())?;
+    let enc: Vec<Option<[u8; 16]>> = d.iter().map(|v| v.map(encode_decimal)).collect();
+    Ok(std::sync::Arc::new(BinaryArray::from_iter(
+        enc.iter().map(|v| v.as_ref().map(|b| &b[..])),
+    )))
+}
+
+/// The unscaled values of a decimal argument.
+fn decimal_values(a: &ArrayRef) -> Result<Vec<Option<i128>>> {
+    Ok(match a.data_type() {
+        A::Null => vec![None; a.len()],
+        _ => super::columns::downcast::<arrow::array::Decimal128Array>(a.as_ref())?
+            .iter()
+            .collect(),
+    })
+}
+
 /// The evaluated keys and arguments of one batch.
 pub struct AggInputs {
     pub len: usize,
@@ -97,12 +124,30 @@ pub fn update(
     inputs: &AggInputs,
     table: &mut AggTable,
 ) -> Result<()> {
-    let keys = inputs.keys.iter().map(values).collect::<Result<Vec<_>>>()?;
-    let args = inputs
+    let stored_keys = inputs
+        .keys
+        .iter()
+        .map(stored_form)
+        .collect::<Result<Vec<_>>>()?;
+    let stored_args = inputs
         .args
+        .iter()
+        .map(|a| a.as_ref().map(stored_form).transpose())
+        .collect::<Result<Vec<_>>>()?;
+    let keys = stored_keys.iter().map(values).collect::<Result<Vec<_>>>()?;
+    let args = stored_args
         .iter()
         .map(|a| a.as_ref().map(values).transpose())
         .collect::<Result<Vec<_>>>()?;
+    let decimals: Vec<Option<Vec<Option<i128>>>> = layout
+        .accs
+        .iter()
+        .zip(&inputs.args)
+        .map(|(k, a)| match (k, a) {
+            (AccKind::SumDecimal, Some(a)) => decimal_values(a).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<Result<_>>()?;
     // Sums and moments read the raw (not encoded) doubles and integers;
     // first/last keep a double's own bits.
     let sums: Vec<Option<Vec<Option<f64>>>> = layout
@@ -195,7 +240,12 @@ pub fn update(
                     h = hash::combine(h, g);
                 }
                 let (g, _) = table.find_or_insert_stored(hash::finish(h), &row, &scratch);
-                if let Err(e) = update_accs(spec, layout, table, g, i, &args, &sums) {
+                let inputs = RowArgs {
+                    values: &args,
+                    sums: &sums,
+                    decimals: &decimals,
+                };
+                if let Err(e) = update_accs(spec, layout, table, g, i, &inputs) {
                     table.add_late_rows(late);
                     return Err(e);
                 }
@@ -256,7 +306,8 @@ pub fn probe(
     len: usize,
     table: &AggTable,
 ) -> Result<Vec<i64>> {
-    let keys = keys.iter().map(values).collect::<Result<Vec<_>>>()?;
+    let stored = keys.iter().map(stored_form).collect::<Result<Vec<_>>>()?;
+    let keys = stored.iter().map(values).collect::<Result<Vec<_>>>()?;
     let mut row = vec![0u8; layout.key_width];
     let mut scratch: Vec<u8> = Vec::new();
     let mut out = vec![-1i64; len];
@@ -290,8 +341,24 @@ fn float_values(a: &ArrayRef) -> Result<Vec<Option<f64>>> {
             .map(|v| v.map(|x| x as f64))
             .collect(),
         A::Null => vec![None; a.len()],
+        A::Decimal128(_, s) => {
+            let s = *s as u8;
+            super::columns::downcast::<arrow::array::Decimal128Array>(a)?
+                .iter()
+                .map(|v| v.map(|x| crate::decimal::to_f64(x, s)))
+                .collect()
+        }
         t => return Err(internal(format!("sum/avg over {t}"))),
     })
+}
+
+/// A batch's arguments as the accumulators read them.
+struct RowArgs<'a, 'b> {
+    values: &'a [Option<Values<'b>>],
+    /// Doubles (sums, moments, a double's first/last).
+    sums: &'a [Option<Vec<Option<f64>>>],
+    /// Unscaled decimals (decimal sums).
+    decimals: &'a [Option<Vec<Option<i128>>>],
 }
 
 fn update_accs(
@@ -300,9 +367,9 @@ fn update_accs(
     table: &mut AggTable,
     g: usize,
     i: usize,
-    args: &[Option<Values>],
-    sums: &[Option<Vec<Option<f64>>>],
+    inputs: &RowArgs,
 ) -> Result<()> {
+    let (args, sums) = (inputs.values, inputs.sums);
     for (a, kind) in layout.accs.iter().enumerate() {
         let o = layout.acc_offsets[a];
         let arg = args[a].as_ref();
@@ -385,6 +452,11 @@ fn update_accs(
                         None => table.set_acc_str_null(g, a),
                     }
                 }
+            }
+            (AccKind::SumDecimal, _) => {
+                let x = inputs.decimals[a].as_ref().and_then(|d| d[i]).unwrap_or(0);
+                let sum_ps = crate::decimal::sum_type(layout.decimal_arg(a));
+                decimal_sum::add(table.acc_row_mut(g), o, x, 1, sum_ps)?;
             }
             (AccKind::Moments, _) => {
                 let x = sums[a].as_ref().and_then(|s| s[i]).unwrap_or(0.0);

@@ -92,6 +92,9 @@ mod num_ops {
 
 /// `l op r` for `+ - * %` (operands already evaluated, same type as `e`).
 pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<ArrayRef> {
+    if matches!(l.data_type(), arrow::datatypes::DataType::Decimal128(..)) {
+        return super::decimal::arith(e, op, l, r);
+    }
     match e.ty {
         DataType::Int32 => int_op::<Int32Type>(e, op, l, r),
         DataType::Int64 => int_op::<Int64Type>(e, op, l, r),
@@ -154,6 +157,7 @@ fn check_zero(e: &TExpr, r: &ArrayRef, l: Option<&ArrayRef>) -> Result<()> {
             arrow::datatypes::DataType::Int32 => prim::<Int32Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Int64 => prim::<Int64Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Float64 => prim::<Float64Type>(r.as_ref())?.value(i) == 0.0,
+            arrow::datatypes::DataType::Decimal128(..) => super::decimal::is_zero(r, i)?,
             _ => false,
         })
     };
@@ -169,11 +173,17 @@ fn check_zero(e: &TExpr, r: &ArrayRef, l: Option<&ArrayRef>) -> Result<()> {
 
 /// Unary minus; the minimum integer overflows.
 pub fn negate(e: &TExpr, a: &ArrayRef) -> Result<ArrayRef> {
+    if e.ty.is_decimal() {
+        return super::decimal::unary(e, a, false);
+    }
     int_unary(e, a, |x| x.neg_checked(), |x: f64| -x)
 }
 
 /// `abs`; the minimum integer overflows.
 pub fn abs(e: &TExpr, a: &ArrayRef) -> Result<ArrayRef> {
+    if e.ty.is_decimal() {
+        return super::decimal::unary(e, a, true);
+    }
     int_unary(e, a, |x| x.abs_checked(), f64::abs)
 }
 

@@ -34,6 +34,11 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
         (T::Struct(fields), T::Utf8) => {
             return fields.iter().all(|f| supported(&f.data_type, &T::Utf8))
         }
+        (
+            T::Boolean | T::Int32 | T::Int64 | T::Float64 | T::Utf8 | T::Decimal(..),
+            T::Decimal(..),
+        )
+        | (T::Decimal(..), T::Boolean | T::Int32 | T::Int64 | T::Float64 | T::Utf8) => return true,
         _ => {}
     }
     matches!(
@@ -60,6 +65,8 @@ pub fn can_fail(from: &DataType, to: &DataType) -> bool {
     matches!(
         (from, to),
         (T::Utf8, _)
+            | (_, T::Decimal(..))
+            | (T::Decimal(..), T::Int32 | T::Int64)
             | (T::Int64, T::Int32)
             | (T::Float64, T::Int32 | T::Int64 | T::Timestamp)
             | (T::Timestamp, T::Int32)
@@ -73,6 +80,7 @@ fn shown(v: impl std::fmt::Display, ty: &DataType) -> String {
         T::Utf8 => format!("'{v}'"),
         T::Int64 => format!("{v}L"),
         T::Float64 => format!("{v}D"),
+        T::Decimal(..) => format!("{v}BD"),
         _ => v.to_string(),
     }
 }
@@ -156,6 +164,12 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
         return struct_to_string(e, fields, a);
     }
     let c = Ctx { e, from };
+    if to.is_decimal() {
+        return super::decimal::cast_to(e, from, a, |s| c.invalid(s));
+    }
+    if from.is_decimal() {
+        return super::decimal::cast_from(e, a, |v| c.overflow(v));
+    }
     let a = a.as_ref();
     let secs = |us: i64| us.div_euclid(sf::MICROS_PER_SECOND);
     Ok(match (from, to) {

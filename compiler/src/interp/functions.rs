@@ -176,6 +176,9 @@ pub fn call(
                 .collect::<Result<arrow::array::TimestampMicrosecondArray>>()?;
             Arc::new(out.with_timezone("UTC"))
         }
+        Round | Floor | Ceil if e.ty.is_decimal() => {
+            super::decimal::round(e, func == Floor, func == Ceil, &a0)?
+        }
         Round => {
             let scale = match vals.get(1) {
                 Some(s) => ints(s)?,

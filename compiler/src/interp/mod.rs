@@ -30,6 +30,7 @@ mod aggregate;
 mod arith;
 mod cast;
 pub(crate) mod columns;
+mod decimal;
 
 pub use columns::scalars_to_array;
 pub(crate) mod compare;

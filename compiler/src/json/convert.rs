@@ -36,6 +36,7 @@ pub fn fits(v: &Json, ty: &DataType) -> bool {
         (DataType::Int64, Json::Number { text, float: false }) => text.parse::<i64>().is_ok(),
         (DataType::Float64, Json::Number { .. }) => true,
         (DataType::Float64, Json::String(s)) => special_double(s).is_some(),
+        (DataType::Decimal(p, s), Json::Number { text, .. }) => decimal(text, (*p, *s)).is_some(),
         (DataType::Utf8, _) => true,
         (DataType::Timestamp, Json::String(s)) => parse_timestamp(s).is_some(),
         (DataType::Timestamp, Json::Number { text, float: false }) => text.parse::<i64>().is_ok(),
@@ -50,6 +51,12 @@ pub fn fits(v: &Json, ty: &DataType) -> bool {
         (DataType::Map(_, val, _), Json::Object(kv)) => kv.iter().all(|(_, x)| fits(x, val)),
         _ => false,
     })
+}
+
+/// A number's text as a decimal of `ps` (none when it does not fit).
+fn decimal(text: &str, ps: (u8, u8)) -> Option<i128> {
+    let (v, scale) = crate::decimal::parse(text)?;
+    crate::decimal::fit(v, scale, ps)
 }
 
 fn special_double(s: &str) -> Option<f64> {
@@ -92,6 +99,13 @@ fn build_node(vals: &[Option<&Json>], ty: &DataType) -> Result<ArrayRef> {
                 .collect::<Int32Array>(),
         ),
         DataType::Int64 => Arc::new(vals.iter().map(int).collect::<Int64Array>()),
+        DataType::Decimal(p, s) => crate::decimal::array(
+            vals.iter().map(|v| match present(v) {
+                Some(Json::Number { text, .. }) => decimal(text, (*p, *s)),
+                _ => None,
+            }),
+            ty,
+        ),
         DataType::Float64 => Arc::new(
             vals.iter()
                 .map(|v| match present(v) {
@@ -268,6 +282,11 @@ fn write_node(out: &mut String, a: &dyn Array, i: usize) {
         ArrowType::Int32 => out.push_str(&a.as_primitive::<Int32Type>().value(i).to_string()),
         ArrowType::Int64 => out.push_str(&a.as_primitive::<Int64Type>().value(i).to_string()),
         ArrowType::Float64 => write_double(out, a.as_primitive::<Float64Type>().value(i)),
+        ArrowType::Decimal128(_, s) => out.push_str(&crate::decimal::format(
+            a.as_primitive::<arrow::datatypes::Decimal128Type>()
+                .value(i),
+            *s as u8,
+        )),
         ArrowType::Utf8 => write_string(out, a.as_string::<i32>().value(i)),
         ArrowType::Binary => write_string(out, &base64(a.as_binary::<i32>().value(i))),
         ArrowType::Date32 => {

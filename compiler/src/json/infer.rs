@@ -8,8 +8,8 @@
 use super::Json;
 use crate::types::{DataType, Field};
 
-/// An inferred type (beside [`DataType`] because of DECIMAL, which sqlc's
-/// types read as DOUBLE).
+/// An inferred type (beside [`DataType`]: inference works on digit counts
+/// and prints Spark's DDL).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inferred {
     Null,
@@ -127,13 +127,14 @@ impl Inferred {
         }
     }
 
-    /// sqlc's type for it (DECIMAL read as DOUBLE, as sqlc's DDL does).
+    /// sqlc's type for it.
     pub fn data_type(&self) -> DataType {
         match self {
             Inferred::Null => DataType::Null,
             Inferred::Boolean => DataType::Boolean,
             Inferred::Long => DataType::Int64,
-            Inferred::Decimal(_) | Inferred::Double => DataType::Float64,
+            Inferred::Decimal(p) => DataType::Decimal(*p as u8, 0),
+            Inferred::Double => DataType::Float64,
             Inferred::String => DataType::Utf8,
             Inferred::Array(e) => DataType::array_of(e.data_type()),
             Inferred::Struct(fields) => DataType::Struct(

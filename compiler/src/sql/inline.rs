@@ -80,10 +80,27 @@ fn constant(e: &Expr) -> Result<Scalar> {
             Scalar::Int32(i) => Ok(Scalar::Int32(-i)),
             Scalar::Int64(i) => Ok(Scalar::Int64(-i)),
             Scalar::Float64(f) => Ok(Scalar::Float64(-f)),
+            Scalar::Decimal(v, p, s) => Ok(Scalar::Decimal(-v, p, s)),
             Scalar::Null => Ok(Scalar::Null),
             other => Err(not_constant(&format!("-{other}"))),
         },
         Expr::Cast { arg, .. } if matches!(**arg, Expr::Literal(Scalar::Null)) => Ok(Scalar::Null),
+        // `CAST(1.10 AS DECIMAL(5, 2))`: numbers folded as the resolver folds them.
+        Expr::Cast { arg, to } => {
+            let v = constant(arg)?;
+            if v.data_type() == *to {
+                return Ok(v);
+            }
+            crate::resolve::fold_decimal_cast(&v, to).ok_or_else(|| {
+                not_constant(
+                    &Expr::Cast {
+                        arg: arg.clone(),
+                        to: to.clone(),
+                    }
+                    .to_string(),
+                )
+            })
+        }
         other => Err(not_constant(&other.to_string())),
     }
 }
@@ -101,6 +118,11 @@ fn widen(v: Scalar, ty: &DataType) -> Result<Scalar> {
         (Scalar::Int32(i), DataType::Int64) => Scalar::Int64(i as i64),
         (Scalar::Int32(i), DataType::Float64) => Scalar::Float64(i as f64),
         (Scalar::Int64(i), DataType::Float64) => Scalar::Float64(i as f64),
+        (v @ (Scalar::Int32(_) | Scalar::Int64(_) | Scalar::Decimal(..)), t)
+            if crate::resolve::fold_decimal_cast(&v, t).is_some() =>
+        {
+            crate::resolve::fold_decimal_cast(&v, t).unwrap_or(v)
+        }
         (Scalar::Date(d), DataType::Timestamp) => Scalar::Timestamp(d as i64 * 86_400_000_000),
         (v, t) if v.data_type() == *t => v,
         (v, t) => {

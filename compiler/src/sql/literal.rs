@@ -2,8 +2,9 @@
 //! `BD` suffixes), strings with Spark's escapes, `TIMESTAMP '…'` / `DATE '…'`
 //! and intervals (as microseconds).
 //!
-//! sqlc has no DECIMAL type: decimal literals (`1.5`, `1.5BD`, integers too
-//! large for a BIGINT) become DOUBLE.
+//! As in Spark, `1.5`, `1.5BD` and integers too large for a BIGINT are
+//! DECIMAL literals of just the digits they have; an exponent without a
+//! suffix (`1e3`) makes a DOUBLE.
 
 use crate::error::{Error, Result};
 use crate::types::Scalar;
@@ -40,6 +41,13 @@ pub fn number(text: &str, negative: bool) -> Option<Result<Scalar>> {
             _ => Err(out_of_range("double")),
         }
     };
+    let decimal = || -> Result<Scalar> {
+        match crate::decimal::literal(&format!("{sign}{body}")) {
+            Some((v, (p, s))) => Ok(Scalar::Decimal(v, p, s)),
+            None => Err(out_of_range("decimal(38)")),
+        }
+    };
+    let has_exponent = body.contains('E');
     Some(match (suffix, is_int) {
         ("L", true) => int("bigint", i64::MIN, i64::MAX).map(Scalar::Int64),
         ("S", true) => {
@@ -48,16 +56,17 @@ pub fn number(text: &str, negative: bool) -> Option<Result<Scalar>> {
         ("Y", true) => {
             int("tinyint", i8::MIN.into(), i8::MAX.into()).map(|v| Scalar::Int32(v as i32))
         }
-        ("D" | "F" | "BD", _) => float(),
+        ("D" | "F", _) => float(),
+        ("BD", _) => decimal(),
         ("", true) => match format!("{sign}{body}").parse::<i64>() {
             Ok(v) => Ok(match i32::try_from(v) {
                 Ok(v) => Scalar::Int32(v),
                 Err(_) => Scalar::Int64(v),
             }),
-            // Spark: DECIMAL(38, 0); sqlc: DOUBLE
-            Err(_) => float(),
+            Err(_) => decimal(),
         },
-        ("", false) => float(),
+        ("", false) if has_exponent => float(),
+        ("", false) => decimal(),
         _ => return None,
     })
 }
@@ -391,13 +400,17 @@ mod tests {
         assert_eq!(n("10l", false), Scalar::Int64(10));
         assert_eq!(n("10S", false), Scalar::Int32(10));
         assert_eq!(n("10Y", false), Scalar::Int32(10));
-        assert_eq!(n("1.5", false), Scalar::Float64(1.5));
-        assert_eq!(n(".5", true), Scalar::Float64(-0.5));
+        assert_eq!(n("1.5", false), Scalar::Decimal(15, 2, 1));
+        assert_eq!(n(".5", true), Scalar::Decimal(-5, 1, 1));
         assert_eq!(n("1e3", false), Scalar::Float64(1000.0));
         assert_eq!(n("1.5D", false), Scalar::Float64(1.5));
-        assert_eq!(n("1.5BD", false), Scalar::Float64(1.5));
+        assert_eq!(n("1.5BD", false), Scalar::Decimal(15, 2, 1));
+        assert_eq!(n("1E2BD", false), Scalar::Decimal(100, 3, 0));
         assert_eq!(n("2F", false), Scalar::Float64(2.0));
-        assert_eq!(n("99999999999999999999", false), Scalar::Float64(1e20));
+        assert_eq!(
+            n("99999999999999999999", false),
+            Scalar::Decimal(99999999999999999999, 20, 0)
+        );
         assert!(number("1a", false).is_none());
         assert!(number("128Y", false).unwrap().is_err());
         assert!(number("99999999999999999999L", false).unwrap().is_err());

@@ -1,8 +1,9 @@
 //! SQL type names (in `CAST(x AS …)` and `x::…`) → sqlc types.
 //!
 //! sqlc's integer types are INT and BIGINT: SMALLINT/SHORT and TINYINT/BYTE
-//! map to INT. It has no DECIMAL or FLOAT: DECIMAL(p, s), FLOAT and REAL map
-//! to DOUBLE. CHAR(n)/VARCHAR(n) are strings (as Spark treats them in casts).
+//! map to INT; FLOAT and REAL map to DOUBLE. `DECIMAL(p, s)` (also `DEC`,
+//! `NUMERIC`; `DECIMAL` alone is `DECIMAL(10, 0)`) is exact, as in Spark.
+//! CHAR(n)/VARCHAR(n) are strings (as Spark treats them in casts).
 
 use sqlparser::ast::DataType as SqlType;
 
@@ -29,12 +30,12 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
         | S::Float8
         | S::Float32
         | S::Float64
-        | S::Real
-        | S::Decimal(_)
-        | S::Numeric(_)
-        | S::Dec(_)
-        | S::BigDecimal(_)
-        | S::BigNumeric(_) => DataType::Float64,
+        | S::Real => DataType::Float64,
+        S::Decimal(info)
+        | S::Numeric(info)
+        | S::Dec(info)
+        | S::BigDecimal(info)
+        | S::BigNumeric(info) => decimal_type(info)?,
         S::String(_)
         | S::Varchar(_)
         | S::Char(_)
@@ -82,7 +83,8 @@ fn named_type(name: &str) -> Option<DataType> {
     Some(match name.to_ascii_lowercase().as_str() {
         "long" | "bigint" => DataType::Int64,
         "int" | "integer" | "short" | "smallint" | "byte" | "tinyint" => DataType::Int32,
-        "double" | "float" | "real" | "decimal" | "dec" | "numeric" => DataType::Float64,
+        "double" | "float" | "real" => DataType::Float64,
+        "decimal" | "dec" | "numeric" => DataType::Decimal(10, 0),
         "string" | "varchar" | "char" | "text" => DataType::Utf8,
         "boolean" | "bool" => DataType::Boolean,
         "timestamp" | "timestamp_ltz" | "timestamp_ntz" => DataType::Timestamp,
@@ -92,8 +94,32 @@ fn named_type(name: &str) -> Option<DataType> {
     })
 }
 
+/// `DECIMAL`, `DECIMAL(p)`, `DECIMAL(p, s)` with Spark's checks.
+fn decimal_type(info: &sqlparser::ast::ExactNumberInfo) -> Result<DataType> {
+    use sqlparser::ast::ExactNumberInfo as I;
+    let (p, s) = match *info {
+        I::None => return Ok(DataType::Decimal(10, 0)),
+        I::Precision(p) => (p, 0),
+        I::PrecisionAndScale(p, s) => (p, s),
+    };
+    let max = crate::decimal::MAX_PRECISION as u64;
+    if p == 0 || p > max {
+        return Err(Error::analysis(
+            "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION",
+            format!("Decimal precision {p} exceeds max precision {max}."),
+        ));
+    }
+    if s < 0 || s as u64 > p {
+        return Err(Error::analysis(
+            "INVALID_DECIMAL_SCALE",
+            format!("Decimal scale ({s}) cannot be greater than precision ({p})."),
+        ));
+    }
+    Ok(DataType::Decimal(p as u8, s as u8))
+}
+
 fn unsupported(t: &SqlType) -> Error {
     Error::analysis("UNSUPPORTED_DATATYPE", format!(
-        "Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, STRING, BINARY, TIMESTAMP, DATE, ARRAY<…>, MAP<…, …> and STRUCT<…> (and their aliases)"
+        "Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING, BINARY, TIMESTAMP, DATE, ARRAY<…>, MAP<…, …> and STRUCT<…> (and their aliases)"
     ))
 }

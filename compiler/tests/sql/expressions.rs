@@ -25,7 +25,7 @@ fn parses_columns_and_literals() {
     assert_eq!(e("2147483648"), lit(Scalar::Int64(2147483648)));
     assert_eq!(e("10L"), lit(Scalar::Int64(10)));
     assert_eq!(e("-10L"), lit(Scalar::Int64(-10)));
-    assert_eq!(e("1.5"), lit(Scalar::Float64(1.5)));
+    assert_eq!(e("1.5"), lit(Scalar::Decimal(15, 2, 1)));
     assert_eq!(e("1e3"), lit(Scalar::Float64(1000.0)));
     assert_eq!(e("2.5D"), lit(Scalar::Float64(2.5)));
     assert_eq!(e(r"'it\'s\t'"), lit(Scalar::Utf8("it's\t".into())));
@@ -233,7 +233,9 @@ fn parses_case_and_cast() {
         ("DOUBLE", DataType::Float64),
         ("FLOAT", DataType::Float64),
         ("REAL", DataType::Float64),
-        ("DECIMAL(10, 2)", DataType::Float64),
+        ("DECIMAL(10, 2)", DataType::Decimal(10, 2)),
+        ("DECIMAL", DataType::Decimal(10, 0)),
+        ("NUMERIC(5)", DataType::Decimal(5, 0)),
         ("STRING", DataType::Utf8),
         ("VARCHAR(10)", DataType::Utf8),
         ("CHAR(3)", DataType::Utf8),

@@ -132,7 +132,8 @@ fn write_json(out: &mut String, a: &dyn Array, i: usize) {
         | DataType::UInt8
         | DataType::UInt16
         | DataType::UInt32
-        | DataType::UInt64 => out.push_str(&pretty_value(a, i)),
+        | DataType::UInt64
+        | DataType::Decimal128(..) => out.push_str(&pretty_value(a, i)),
         DataType::Float64 => {
             let v = a.as_primitive::<Float64Type>().value(i);
             let s = format_f64(v);

@@ -34,6 +34,10 @@ fn write_pretty(out: &mut String, a: &dyn Array, i: usize) {
         DataType::UInt32 => int(out, a.as_primitive::<UInt32Type>().value(i)),
         DataType::UInt64 => int(out, a.as_primitive::<UInt64Type>().value(i)),
         DataType::Float64 => out.push_str(&format_f64(a.as_primitive::<Float64Type>().value(i))),
+        DataType::Decimal128(_, s) => out.push_str(&sqlc_compiler::decimal::format(
+            a.as_primitive::<Decimal128Type>().value(i),
+            *s as u8,
+        )),
         DataType::Utf8 => out.push_str(a.as_string::<i32>().value(i)),
         DataType::LargeUtf8 => out.push_str(a.as_string::<i64>().value(i)),
         DataType::Utf8View => out.push_str(a.as_string_view().value(i)),

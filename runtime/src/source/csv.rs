@@ -148,6 +148,9 @@ impl CsvFormat {
             DataType::Int32 => Cell::I32(parse_int(s)?),
             DataType::Int64 => Cell::I64(parse_long(s)?),
             DataType::Float64 => Cell::F64(parse_double(s)?),
+            DataType::Decimal(p, sc) => {
+                Cell::Dec(crate::source::parse::parse_decimal(s, (*p, *sc))?)
+            }
             DataType::Utf8 => Cell::Str(s.to_string()),
             DataType::Binary => Cell::Bin(s.as_bytes().to_vec()),
             DataType::Timestamp => Cell::Ts(parse_timestamp(s)?),
@@ -387,6 +390,14 @@ impl CsvReader {
             ),
             DataType::Date => Arc::new(self.primitive::<Date32Type>(col, parse_date)?),
             DataType::Null => Arc::new(arrow::array::NullArray::new(col.len())),
+            DataType::Decimal(p, s) => {
+                let ps = (*p, *s);
+                let vals = col
+                    .iter()
+                    .map(|v| self.value(v, |t| crate::source::parse::parse_decimal(t, ps)))
+                    .collect::<Option<Vec<_>>>()?;
+                sqlc_compiler::decimal::array(vals, t)
+            }
             DataType::Binary | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
                 return None
             }

@@ -4,7 +4,8 @@
 //! structs, lists and maps of those, every level nullable as Spark's file
 //! sources read them). Narrow integers widen, large and view strings become Utf8, any
 //! timestamp unit or zone becomes microseconds in UTC (naive timestamps are
-//! taken as UTC), dictionaries are decoded, and decimals become doubles.
+//! taken as UTC), dictionaries are decoded, and decimals of up to 38 digits
+//! become `Decimal128` (wider ones, which Spark cannot hold, doubles).
 
 use std::sync::Arc;
 
@@ -20,10 +21,15 @@ use crate::error::{Error, Result};
 pub fn canonical_type(t: &ArrowType) -> Option<DataType> {
     match t {
         ArrowType::Dictionary(_, values) => canonical_type(values),
-        ArrowType::Decimal32(..)
-        | ArrowType::Decimal64(..)
-        | ArrowType::Decimal128(..)
-        | ArrowType::Decimal256(..) => Some(DataType::Float64),
+        ArrowType::Decimal32(p, s)
+        | ArrowType::Decimal64(p, s)
+        | ArrowType::Decimal128(p, s)
+        | ArrowType::Decimal256(p, s)
+            if *s >= 0 && *p <= sqlc_compiler::decimal::MAX_PRECISION && *s as u8 <= *p =>
+        {
+            Some(DataType::Decimal(*p, *s as u8))
+        }
+        ArrowType::Decimal256(..) => Some(DataType::Float64),
         ArrowType::Struct(fields) => Some(DataType::Struct(
             fields
                 .iter()
@@ -226,7 +232,7 @@ mod tests {
         ]);
         let c = canonical_schema(&s, "f").unwrap();
         assert_eq!(c.fields[0], Field::new("a", DataType::Int32, true));
-        assert_eq!(c.fields[1].data_type, DataType::Float64);
+        assert_eq!(c.fields[1].data_type, DataType::Decimal(10, 2));
         let bad = ArrowSchema::new(vec![arrow::datatypes::Field::new(
             "u",
             ArrowType::UInt64,

@@ -16,6 +16,14 @@ pub fn parse_long(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
+/// A decimal as a reader reads one (CSV text, a JSON number or string):
+/// Java's `BigDecimal` syntax, rounded HALF_UP to the scale; `None` when it
+/// is malformed or has too many digits for its type (a malformed record).
+pub fn parse_decimal(s: &str, ps: (u8, u8)) -> Option<i128> {
+    let (v, scale) = sqlc_compiler::decimal::parse(s)?;
+    sqlc_compiler::decimal::fit(v, scale, ps)
+}
+
 /// A CSV double: a decimal number (surrounding spaces allowed, as Java's
 /// `Double.parseDouble`), or `NaN`, `Inf`, `-Inf`, `Infinity`, `-Infinity`.
 pub fn parse_double(s: &str) -> Option<f64> {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use arrow::array::ListArray;
 use arrow::array::{
-    ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder,
-    Int64Builder, NullArray, StringBuilder, StructArray, TimestampMicrosecondBuilder,
+    ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder,
+    Int32Builder, Int64Builder, NullArray, StringBuilder, StructArray, TimestampMicrosecondBuilder,
 };
 use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::datatypes::Fields;
@@ -24,6 +24,8 @@ pub enum Cell {
     I32(i32),
     I64(i64),
     F64(f64),
+    /// A decimal's unscaled value, at its column's scale.
+    Dec(i128),
     Str(String),
     Bin(Vec<u8>),
     /// Microseconds since the epoch.
@@ -42,6 +44,7 @@ enum Column {
     I32(Int32Builder),
     I64(Int64Builder),
     F64(Float64Builder),
+    Dec(Decimal128Builder),
     Str(StringBuilder),
     Bin(BinaryBuilder),
     Ts(TimestampMicrosecondBuilder),
@@ -77,6 +80,9 @@ impl Column {
             DataType::Int32 => Column::I32(Int32Builder::new()),
             DataType::Int64 => Column::I64(Int64Builder::new()),
             DataType::Float64 => Column::F64(Float64Builder::new()),
+            DataType::Decimal(..) => {
+                Column::Dec(Decimal128Builder::new().with_data_type(t.to_arrow()))
+            }
             DataType::Utf8 => Column::Str(StringBuilder::new()),
             DataType::Binary => Column::Bin(BinaryBuilder::new()),
             DataType::Timestamp => {
@@ -115,6 +121,7 @@ impl Column {
             (Column::I32(b), Cell::I32(v)) => b.append_value(v),
             (Column::I64(b), Cell::I64(v)) => b.append_value(v),
             (Column::F64(b), Cell::F64(v)) => b.append_value(v),
+            (Column::Dec(b), Cell::Dec(v)) => b.append_value(v),
             (Column::Str(b), Cell::Str(v)) => b.append_value(v),
             (Column::Bin(b), Cell::Bin(v)) => b.append_value(v),
             (Column::Ts(b), Cell::Ts(v)) => b.append_value(v),
@@ -173,6 +180,7 @@ impl Column {
             Column::I32(b) => b.append_null(),
             Column::I64(b) => b.append_null(),
             Column::F64(b) => b.append_null(),
+            Column::Dec(b) => b.append_null(),
             Column::Str(b) => b.append_null(),
             Column::Bin(b) => b.append_null(),
             Column::Ts(b) => b.append_null(),
@@ -197,6 +205,7 @@ impl Column {
             Column::I32(b) => Arc::new(b.finish()),
             Column::I64(b) => Arc::new(b.finish()),
             Column::F64(b) => Arc::new(b.finish()),
+            Column::Dec(b) => Arc::new(b.finish()),
             Column::Str(b) => Arc::new(b.finish()),
             Column::Bin(b) => Arc::new(b.finish()),
             Column::Ts(b) => Arc::new(b.finish()),

@@ -138,6 +138,13 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
             .map(Cell::I32),
         (DataType::Float64, Value::Number(n)) => n.as_f64().map(Cell::F64),
         (DataType::Float64, Value::String(s)) => json_special_double(s).map(Cell::F64),
+        // The number's text (exact for integers and for up to 17 digits).
+        (DataType::Decimal(p, s), Value::Number(n)) => {
+            crate::source::parse::parse_decimal(&n.to_string(), (*p, *s)).map(Cell::Dec)
+        }
+        (DataType::Decimal(p, s), Value::String(t)) => {
+            crate::source::parse::parse_decimal(t, (*p, *s)).map(Cell::Dec)
+        }
         (DataType::Utf8, Value::String(s)) => Some(Cell::Str(s.clone())),
         (DataType::Utf8, other) => Some(Cell::Str(other.to_string())),
         (DataType::Binary, Value::String(s)) => decode_base64(s).map(Cell::Bin),

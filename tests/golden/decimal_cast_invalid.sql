@@ -1,0 +1,2 @@
+-- error: CAST_INVALID_INPUT
+SELECT CAST(Device AS DECIMAL(10,2)) FROM activity
