@@ -89,6 +89,14 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
             Some(format!("{}()", func.name()))
         }
         TExprKind::GetField { .. } => Some("struct field access".to_string()),
+        // A function making or reading a struct (`from_json`, `to_json`)
+        // is one of the struct values'.
+        TExprKind::Function { func, args }
+            if matches!(e.ty, DataType::Struct(_))
+                || args.iter().any(|a| matches!(a.ty, DataType::Struct(_))) =>
+        {
+            Some(format!("{}()", func.name()))
+        }
         TExprKind::Function { func, .. } => {
             Some(format!("{}() (interpreted function)", func.name()))
         }
