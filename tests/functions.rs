@@ -27,6 +27,10 @@ fn show_and_describe_functions() {
         "count",
         "if",
         "lpad",
+        "map_concat",
+        "from_json",
+        "json_tuple",
+        "explode",
     ] {
         assert!(all.iter().any(|n| n == name), "{name} is listed");
     }

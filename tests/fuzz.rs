@@ -99,6 +99,18 @@ fn expr() -> impl Strategy<Value = String> {
             Just("explode"),
             Just("posexplode_outer"),
             Just("stack"),
+            // Maps and JSON.
+            Just("map"),
+            Just("map_concat"),
+            Just("map_from_arrays"),
+            Just("str_to_map"),
+            Just("map_keys"),
+            Just("map_contains_key"),
+            Just("get_json_object"),
+            Just("from_json"),
+            Just("to_json"),
+            Just("json_tuple"),
+            Just("schema_of_json"),
         ];
         let types = prop_oneof![
             Just("INT"),

@@ -135,7 +135,10 @@ fn field_access_errors_name_the_field_and_the_type() {
         .err()
         .unwrap()
         .to_string();
-    assert!(e.contains("from_json needs a string"), "{e}");
+    assert!(
+        e.contains("UNEXPECTED_INPUT_TYPE") && e.contains("\"STRING\""),
+        "{e}"
+    );
     let e = spark
         .sql("SELECT from_json(CAST(value AS STRING), 'gt NOTATYPE') FROM payloads")
         .err()

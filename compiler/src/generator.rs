@@ -13,14 +13,17 @@ use crate::types::{DataType, Field};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Generator {
-    /// Each element of an array, as `col` (with `position`: `pos` first,
-    /// the element's 0-based index).
+    /// Each element of an array, as `col`, or each entry of a map, as
+    /// `key` and `value` (with `position`: `pos` first, the 0-based index).
     Explode { position: bool },
     /// Each struct of an array of structs, as its fields.
     Inline,
     /// `stack(n, v1, …, vk)`: the values in `n` rows of `ceil(k / n)`
     /// columns, missing values null.
     Stack { rows: usize },
+    /// `json_tuple(json, name1, …)`: one row of `fields` strings, the
+    /// values of those top-level fields (`c0`, `c1`, …).
+    JsonTuple { fields: usize },
     /// Each row `n` times, `n` its first argument (no output column): how
     /// `INTERSECT ALL` and `EXCEPT ALL` give a row as often as it occurs.
     Replicate,
@@ -41,6 +44,7 @@ impl Generator {
             "posexplode" => Generator::Explode { position: true },
             "inline" => Generator::Inline,
             "stack" if !outer => Generator::Stack { rows: 0 },
+            "json_tuple" if !outer => Generator::JsonTuple { fields: 0 },
             _ => return None,
         };
         Some((g, outer))
@@ -53,6 +57,7 @@ impl Generator {
             Generator::Explode { position: true } => "posexplode",
             Generator::Inline => "inline",
             Generator::Stack { .. } => "stack",
+            Generator::JsonTuple { .. } => "json_tuple",
             Generator::Replicate => "replicate_rows",
         };
         if outer {
@@ -79,14 +84,20 @@ impl Generator {
                 let [a] = args else {
                     return Err(wrong_args(call, "1", args.len()));
                 };
-                let DataType::Array(elem, contains_null) = &a.data_type else {
-                    return Err(mismatch("the \"ARRAY\" type", &a.data_type));
-                };
                 let mut out = Vec::new();
                 if *position {
                     out.push(Field::new("pos", DataType::Int32, false));
                 }
-                out.push(Field::new("col", (**elem).clone(), *contains_null));
+                match &a.data_type {
+                    DataType::Array(elem, contains_null) => {
+                        out.push(Field::new("col", (**elem).clone(), *contains_null));
+                    }
+                    DataType::Map(k, v, value_null) => {
+                        out.push(Field::new("key", (**k).clone(), false));
+                        out.push(Field::new("value", (**v).clone(), *value_null));
+                    }
+                    other => return Err(mismatch("the (\"ARRAY\" or \"MAP\") type", other)),
+                }
                 Ok(out)
             }
             Generator::Inline => {
@@ -117,9 +128,44 @@ impl Generator {
                     })
                     .collect())
             }
+            Generator::JsonTuple { .. } => {
+                if args.len() < 2 {
+                    return Err(wrong_args(call, "> 1", args.len()));
+                }
+                if args.iter().any(|f| f.data_type != DataType::Utf8) {
+                    return Err(Error::analysis(
+                        "DATATYPE_MISMATCH.NON_STRING_TYPE",
+                        format!("Cannot resolve \"{call}\" due to data type mismatch: all arguments of the function `json_tuple` must be strings."),
+                    ));
+                }
+                Ok((0..args.len() - 1)
+                    .map(|c| Field::new(format!("c{c}"), DataType::Utf8, true))
+                    .collect())
+            }
             Generator::Replicate => Ok(vec![]),
         }
     }
+}
+
+/// The generators as `SHOW FUNCTIONS` and `DESCRIBE FUNCTION` list them.
+pub fn infos() -> Vec<crate::functions::FunctionInfo> {
+    let g = |name, usage| crate::functions::FunctionInfo {
+        name,
+        aliases: &[],
+        usage,
+        kind: "generator",
+        runs: "interpreted",
+    };
+    vec![
+        g("explode", "explode(expr) - Separates the elements of array `expr` into multiple rows, or the elements of map `expr` into multiple rows and columns."),
+        g("explode_outer", "explode_outer(expr) - As explode, with a row of nulls for a null or empty array or map."),
+        g("posexplode", "posexplode(expr) - Separates the elements of array `expr` into multiple rows with positions, or the elements of map `expr` into multiple rows and columns with positions."),
+        g("posexplode_outer", "posexplode_outer(expr) - As posexplode, with a row of nulls for a null or empty array or map."),
+        g("inline", "inline(expr) - Explodes an array of structs into a table."),
+        g("inline_outer", "inline_outer(expr) - As inline, with a row of nulls for a null or empty array."),
+        g("stack", "stack(n, expr1, ..., exprk) - Separates `expr1`, ..., `exprk` into `n` rows."),
+        g("json_tuple", "json_tuple(jsonStr, p1, p2, ..., pn) - Returns a tuple like the function get_json_object, but it takes multiple names. All the input parameters and output column types are string."),
+    ]
 }
 
 /// How many columns `stack(rows, …)` of `values` values makes.

@@ -202,11 +202,6 @@ pub enum ScalarFunc {
     /// (timestamp, bigint µs) -> timestamp: `t + INTERVAL …` (and `-`);
     /// overflow is an error under ANSI.
     TimestampAdd,
-    /// (string) -> struct: parses JSON into the struct type of the result
-    /// (the schema given as a DDL string); a malformed record gives null.
-    FromJson,
-    /// (struct) -> string: a JSON object, null fields left out.
-    ToJson,
     /// (any, ...) -> struct whose field names the result type carries.
     Struct,
 }
@@ -237,8 +232,6 @@ impl ScalarFunc {
             Minute => "minute",
             Second => "second",
             TimestampAdd => "timestamp_add_us",
-            FromJson => "from_json",
-            ToJson => "to_json",
             Struct => "struct",
         }
     }

@@ -150,20 +150,24 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         _ => {}
     }
     let what = match &e.kind {
-        TExprKind::Call { func, .. }
-            if matches!(
-                func,
-                ScalarFunc::FromJson | ScalarFunc::ToJson | ScalarFunc::Struct
-            ) =>
-        {
+        TExprKind::Call { func, .. } if matches!(func, ScalarFunc::Struct) => {
             Some(format!("{}()", func.name()))
         }
         TExprKind::GetField { .. } => Some("struct field access".to_string()),
+        // A function making or reading a struct (`from_json`, `to_json`)
+        // is one of the struct values'.
+        TExprKind::Function { func, args }
+            if matches!(e.ty, DataType::Struct(_))
+                || args.iter().any(|a| matches!(a.ty, DataType::Struct(_))) =>
+        {
+            Some(format!("{}()", func.name()))
+        }
         TExprKind::Function { func, .. } => {
             Some(format!("{}() (interpreted function)", func.name()))
         }
         _ if matches!(e.ty, DataType::Struct(_)) => Some(format!("struct value {e}")),
         _ if matches!(e.ty, DataType::Array(..)) => Some(format!("array value {e}")),
+        _ if matches!(e.ty, DataType::Map(..)) => Some(format!("map value {e}")),
         _ if e.ty.is_decimal() => Some(format!("decimal value {e}")),
         _ => None,
     };

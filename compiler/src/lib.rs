@@ -16,6 +16,7 @@ pub mod in_set;
 pub mod interp;
 pub mod interval;
 pub mod ir;
+pub mod json;
 pub mod kernel;
 pub mod physical;
 pub mod plan;

@@ -125,6 +125,12 @@ fn resolve_node(e: &Expr, scope: &Scope) -> Result<TExpr> {
             match (&base.ty, index.as_ref()) {
                 // `s['f']`: a struct's field.
                 (DataType::Struct(_), Expr::Literal(Scalar::Utf8(f))) => get_field(base, f, e),
+                // `m[k]`: a map's value, NULL for a missing key.
+                (DataType::Map(..), _) => {
+                    let key = resolve(index, scope)?;
+                    let r = crate::functions::map::resolve_value("subscript", vec![base, key], e)?;
+                    Ok(r.into_expr())
+                }
                 (DataType::Array(..) | DataType::Null, _) => {
                     let idx = resolve(index, scope)?;
                     let r = crate::functions::ScalarFunction::resolve(
@@ -422,8 +428,7 @@ pub fn get_field(arg: TExpr, name: &str, e: &Expr) -> Result<TExpr> {
     ))
 }
 
-/// `struct(a, b)`, `named_struct('x', a, 'y', b)`, `from_json(s, 'ddl')`
-/// and `to_json(struct)`.
+/// `struct(a, b)` and `named_struct('x', a, 'y', b)`.
 fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Result<TExpr> {
     use crate::types::Field;
     let call = |func: ScalarFunc, args: Vec<TExpr>, ty: DataType, nullable: bool| {
@@ -472,65 +477,6 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                 DataType::Struct(fields.into()),
                 false,
             )
-        }
-        "from_json" => {
-            if !(2..=3).contains(&args.len()) {
-                return Err(Error::analysis(
-                    "WRONG_NUM_ARGS",
-                    format!(
-                        "The `from_json` requires [2, 3] parameters but the actual number is {}.",
-                        args.len()
-                    ),
-                ));
-            }
-            let ddl = literal_string(&args[1], e)?;
-            let schema = crate::sql::parse_ddl_schema(&ddl)
-                .map_err(|err| mismatch(e, format!("the schema '{ddl}' does not parse: {err}")))?;
-            let fields: Vec<Field> = schema
-                .fields
-                .into_iter()
-                .map(|f| Field::new(f.name, f.data_type, true))
-                .collect();
-            let arg = match argv.into_iter().next() {
-                Some(a) if a.ty == DataType::Utf8 => a,
-                Some(a) if a.ty == DataType::Null => cast(a, DataType::Utf8)?,
-                Some(a) => {
-                    return Err(mismatch(
-                        e,
-                        format!(
-                            "from_json needs a string, not {} (CAST(value AS STRING) first)",
-                            a.ty
-                        ),
-                    ))
-                }
-                None => return Err(mismatch(e, "from_json needs an argument".into())),
-            };
-            call(
-                ScalarFunc::FromJson,
-                vec![arg],
-                DataType::Struct(fields.into()),
-                true,
-            )
-        }
-        "to_json" => {
-            if argv.len() != 1 {
-                return Err(Error::analysis(
-                    "WRONG_NUM_ARGS",
-                    format!(
-                        "The `to_json` requires 1 parameters but the actual number is {}.",
-                        argv.len()
-                    ),
-                ));
-            }
-            let a = argv
-                .into_iter()
-                .next()
-                .ok_or_else(|| mismatch(e, "no argument".into()))?;
-            if !matches!(a.ty, DataType::Struct(_)) {
-                return Err(mismatch(e, format!("to_json needs a struct, not {}", a.ty)));
-            }
-            let n = a.nullable;
-            call(ScalarFunc::ToJson, vec![a], DataType::Utf8, n)
         }
         _ => Err(unknown_function(&lname)),
     }
@@ -678,6 +624,11 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
         (DataType::Array(x, xn), DataType::Array(y, yn)) => {
             DataType::Array(Box::new(common_type(x, y)?), *xn || *yn)
         }
+        (DataType::Map(xk, xv, xn), DataType::Map(yk, yv, yn)) => DataType::Map(
+            Box::new(common_type(xk, yk)?),
+            Box::new(common_type(xv, yv)?),
+            *xn || *yn,
+        ),
         (a, b) => comparison_type(a, b)?,
     })
 }
@@ -691,6 +642,16 @@ fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
             Ok(TExpr::binary(op, l, r, DataType::Boolean, nullable))
         }
         Eq | NotEq | Lt | LtEq | Gt | GtEq | EqNullSafe => {
+            if let Some(t) = [&l.ty, &r.ty].into_iter().find(|t| t.contains_map()) {
+                return Err(Error::analysis(
+                    "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+                    format!(
+                        "Cannot resolve \"{e}\" due to data type mismatch: The `{}` does not support ordering on type \"{}\".",
+                        op.symbol(),
+                        crate::functions::map::sql_type(t)
+                    ),
+                ));
+            }
             let ty = comparison_type(&l.ty, &r.ty)
                 .ok_or_else(|| mismatch(e, format!("cannot compare {} with {}", l.ty, r.ty)))?;
             let ty = if ty == DataType::Null {
@@ -775,6 +736,10 @@ pub fn can_cast(from: &DataType, to: &DataType) -> bool {
         (Array(a, _), Array(b, _)) => can_cast(a, b),
         (Array(_, _), Utf8) => true,
         (Array(..), _) | (_, Array(..)) => false,
+        (Map(ak, av, _), Map(bk, bv, _)) => can_cast(ak, bk) && can_cast(av, bv),
+        (Map(..), Utf8) => true,
+        (Map(..), _) | (_, Map(..)) => false,
+        (Struct(fields), Utf8) => fields.iter().all(|f| can_cast(&f.data_type, &Utf8)),
         (Struct(_), _) | (_, Struct(_)) | (_, Null) => false,
         (_, Utf8) => true,
         (Utf8, _) => true,
@@ -882,9 +847,7 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
         Ok(TExpr::new(TExprKind::Call { func, args }, ty, nullable))
     };
     match lname.as_str() {
-        "struct" | "named_struct" | "from_json" | "to_json" => {
-            struct_function(&lname, args, argv, e)
-        }
+        "struct" | "named_struct" => struct_function(&lname, args, argv, e),
         "lower" | "lcase" | "upper" | "ucase" | "trim" | "ltrim" | "rtrim" => {
             arity(1, 1)?;
             let f = match lname.as_str() {

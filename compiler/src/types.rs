@@ -33,6 +33,11 @@ pub enum DataType {
     /// Spark's `ARRAY<element>`; the flag is Spark's `containsNull`.
     /// Arrow: a `List` whose item field is named `item`.
     Array(Box<DataType>, bool),
+    /// Spark's `MAP<key, value>`; the flag is Spark's `valueContainsNull`
+    /// (keys are never null). Arrow: a `Map` of a struct named `entries`
+    /// with fields `key` and `value`, the names Spark's Arrow conversion
+    /// gives them (see [`map_entries`]).
+    Map(Box<DataType>, Box<DataType>, bool),
 }
 
 impl DataType {
@@ -68,12 +73,27 @@ impl DataType {
                 | DataType::Decimal(..)
                 | DataType::Struct(_)
                 | DataType::Array(..)
+                | DataType::Map(..)
         )
     }
 
-    /// Structs and arrays: values compiled kernels do not look inside.
+    /// Structs, arrays and maps: values compiled kernels do not look inside.
     pub fn is_nested(&self) -> bool {
-        matches!(self, DataType::Struct(_) | DataType::Array(..))
+        matches!(
+            self,
+            DataType::Struct(_) | DataType::Array(..) | DataType::Map(..)
+        )
+    }
+
+    /// Whether a value of this type holds a map anywhere: Spark cannot
+    /// compare, group or sort such values.
+    pub fn contains_map(&self) -> bool {
+        match self {
+            DataType::Map(..) => true,
+            DataType::Array(e, _) => e.contains_map(),
+            DataType::Struct(fields) => fields.iter().any(|f| f.data_type.contains_map()),
+            _ => false,
+        }
     }
 
     /// An array of `element`, which may hold nulls.
@@ -106,6 +126,7 @@ impl DataType {
                 format!("struct<{}>", inner.join(","))
             }
             DataType::Array(e, _) => format!("array<{}>", e.spark_name()),
+            DataType::Map(k, v, _) => format!("map<{},{}>", k.spark_name(), v.spark_name()),
         }
     }
 
@@ -116,6 +137,7 @@ impl DataType {
             DataType::Int64 => "long".into(),
             DataType::Struct(_) => "struct".into(),
             DataType::Array(..) => "array".into(),
+            DataType::Map(..) => "map".into(),
             t => t.spark_name(),
         }
     }
@@ -136,6 +158,9 @@ impl DataType {
                 fields.iter().map(Field::to_arrow).collect::<Vec<_>>(),
             )),
             DataType::Array(e, contains_null) => ArrowType::List(list_item(e, *contains_null)),
+            DataType::Map(k, v, value_null) => {
+                ArrowType::Map(map_entries(k, v, *value_null), false)
+            }
         }
     }
 
@@ -170,6 +195,14 @@ impl DataType {
                     f.is_nullable(),
                 )
             }
+            ArrowType::Map(entries, _) => match entries.data_type() {
+                ArrowType::Struct(kv) if kv.len() == 2 => DataType::Map(
+                    Box::new(DataType::from_arrow(kv[0].data_type())?),
+                    Box::new(DataType::from_arrow(kv[1].data_type())?),
+                    kv[1].is_nullable(),
+                ),
+                _ => return None,
+            },
             _ => return None,
         })
     }
@@ -196,6 +229,25 @@ pub fn conform_array(
 /// code have equal types.
 pub fn list_item(element: &DataType, contains_null: bool) -> arrow::datatypes::FieldRef {
     Arc::new(ArrowField::new("item", element.to_arrow(), contains_null))
+}
+
+/// The entries field of the Arrow map that holds a `MAP<key, value>`:
+/// Spark's names (`entries` of `key`, `value`; `ArrowUtils.toArrowField`),
+/// one spelling everywhere so batches built by different code have equal
+/// types. Keys are never null.
+pub fn map_entries(
+    key: &DataType,
+    value: &DataType,
+    value_null: bool,
+) -> arrow::datatypes::FieldRef {
+    Arc::new(ArrowField::new(
+        "entries",
+        ArrowType::Struct(Fields::from(vec![
+            ArrowField::new("key", key.to_arrow(), false),
+            ArrowField::new("value", value.to_arrow(), value_null),
+        ])),
+        false,
+    ))
 }
 
 impl fmt::Display for DataType {
@@ -291,7 +343,11 @@ impl Schema {
         let mut out = String::from("root\n");
         fn line(out: &mut String, depth: usize, name: &str, t: &DataType, null: &str) {
             out.push_str(&" |   ".repeat(depth));
-            out.push_str(&format!(" |-- {name}: {} ({null})\n", t.type_name()));
+            if null.is_empty() {
+                out.push_str(&format!(" |-- {name}: {}\n", t.type_name()));
+            } else {
+                out.push_str(&format!(" |-- {name}: {} ({null})\n", t.type_name()));
+            }
             nested(out, t, depth + 1);
         }
         fn nested(out: &mut String, t: &DataType, depth: usize) {
@@ -305,6 +361,11 @@ impl Schema {
                 DataType::Array(e, contains_null) => {
                     let null = format!("containsNull = {contains_null}");
                     line(out, depth, "element", e, &null);
+                }
+                DataType::Map(k, v, value_null) => {
+                    line(out, depth, "key", k, "");
+                    let null = format!("valueContainsNull = {value_null}");
+                    line(out, depth, "value", v, &null);
                 }
                 _ => {}
             }

@@ -31,6 +31,12 @@ pub fn to_proto(t: &DataType) -> proto::DataType {
             contains_null: *contains_null,
             type_variation_reference: 0,
         })),
+        DataType::Map(key, value, value_null) => Kind::Map(Box::new(dt::Map {
+            key_type: Some(Box::new(to_proto(key))),
+            value_type: Some(Box::new(to_proto(value))),
+            value_contains_null: *value_null,
+            type_variation_reference: 0,
+        })),
     };
     proto::DataType { kind: Some(kind) }
 }
@@ -96,6 +102,19 @@ pub fn from_proto(t: &proto::DataType) -> Result<DataType> {
                 invalid("an array type without an element type")
             })?)?),
             a.contains_null,
+        ),
+        Kind::Map(m) => DataType::Map(
+            Box::new(from_proto(
+                m.key_type
+                    .as_deref()
+                    .ok_or_else(|| invalid("a map type without a key type"))?,
+            )?),
+            Box::new(from_proto(
+                m.value_type
+                    .as_deref()
+                    .ok_or_else(|| invalid("a map type without a value type"))?,
+            )?),
+            m.value_contains_null,
         ),
         Kind::Unparsed(u) => sqlc_compiler::sql::parse_type_name(&u.data_type_string)?,
         other => {
@@ -185,6 +204,15 @@ fn json_type(v: &serde_json::Value) -> Result<DataType> {
                 .and_then(Value::as_bool)
                 .unwrap_or(true);
             Ok(DataType::Array(Box::new(element), contains_null))
+        }
+        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("map") => {
+            let key = json_type(o.get("keyType").unwrap_or(&Value::Null))?;
+            let value = json_type(o.get("valueType").unwrap_or(&Value::Null))?;
+            let value_null = o
+                .get("valueContainsNull")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            Ok(DataType::Map(Box::new(key), Box::new(value), value_null))
         }
         Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("struct") => {
             let fields = o

@@ -1,7 +1,8 @@
 //! Functions that build columns, as `pyspark.sql.functions`: this file
 //! holds the aggregates, windows and the compiled built-ins; `library.rs`
 //! the rest of the function catalog by PySpark's names, in snake_case;
-//! `collection.rs` the array functions and generators.
+//! `collection.rs` the array functions and generators; `maps.rs` the map
+//! and JSON functions.
 
 /// `one_arg!(name => "sql_name", …)`: a function per catalog function of
 /// one column, by PySpark's name (used by `library` and `collection`).
@@ -16,9 +17,11 @@ macro_rules! one_arg {
 
 mod collection;
 mod library;
+mod maps;
 
 pub use collection::*;
 pub use library::*;
+pub use maps::*;
 
 use sqlc_compiler::expr::Expr;
 use sqlc_compiler::Scalar;
@@ -238,7 +241,9 @@ pub fn window_offset(
 }
 
 /// `from_json(col, "gt STRING, x DOUBLE")`: parses JSON strings into a
-/// struct of that (DDL) schema; a malformed record gives null.
+/// struct, array (`"ARRAY<INT>"`) or map (`"MAP<STRING, INT>"`) of that
+/// DDL schema; a malformed record gives a struct of nulls (a null array or
+/// map), as Spark's PERMISSIVE mode.
 pub fn from_json(c: impl Into<Column>, schema: &str) -> Column {
     Column::from_expr(Expr::call(
         "from_json",
@@ -249,7 +254,7 @@ pub fn from_json(c: impl Into<Column>, schema: &str) -> Column {
     ))
 }
 
-/// `to_json(struct_col)`: a JSON object per row.
+/// `to_json(col)`: a struct, array or map as JSON text per row.
 pub fn to_json(c: impl Into<Column>) -> Column {
     Column::from_expr(Expr::call("to_json", vec![c.into().expr().clone()]))
 }

@@ -221,6 +221,19 @@ fn cell(a: &dyn Array, i: usize) -> Value {
             let l = a.as_list::<i32>().value(i);
             Value::Array((0..l.len()).map(|k| cell(l.as_ref(), k)).collect())
         }
+        // A map: an object keyed by the keys' text (as tests/spark writes it).
+        ArrowType::Map(..) => {
+            let e = a.as_map().value(i);
+            let mut m = Map::new();
+            for k in 0..e.len() {
+                let key = match cell(e.column(0).as_ref(), k) {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                m.insert(key, cell(e.column(1).as_ref(), k));
+            }
+            Value::Object(m)
+        }
         t => panic!("no JSON form for {t}"),
     }
 }

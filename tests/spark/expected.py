@@ -66,11 +66,16 @@ def plain(v):
 
 
 def rows_json(df):
+    from pyspark.sql.types import MapType
+    maps = {f.name for f in df.schema.fields if isinstance(f.dataType, MapType)}
     out = []
     for r in df.collect():
         d = r.asDict(recursive=True)
         for k, v in list(d.items()):
-            if isinstance(v, dict):
+            if k in maps and v is not None:
+                # A map column: an object keyed by the keys' text.
+                d[k] = {str(kk): plain(vv) for kk, vv in v.items()}
+            elif isinstance(v, dict):
                 d[k] = {kk: (str(vv) if vv is not None else None) for kk, vv in v.items()}
             else:
                 d[k] = plain(v)

@@ -139,7 +139,9 @@ impl AggTable {
                 let (off, len) = read_pair(row, o);
                 Scalar::Decimal(decode_decimal(self.arena_bytes(off, len)), *p, *s)
             }
-            DataType::Null | DataType::Struct(_) | DataType::Array(..) => Scalar::Null,
+            DataType::Null | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
+                Scalar::Null
+            }
         }
     }
 }

@@ -30,10 +30,14 @@ pub struct GeneratorCall<'e> {
 
 /// The generator call `e` is (an alias aside), if it is one.
 pub fn generator_call(e: &Expr) -> Option<GeneratorCall<'_>> {
-    let (call, aliases) = match e {
-        Expr::Alias(inner, name) => (inner.as_ref(), vec![name.clone()]),
-        e => (e, vec![]),
-    };
+    // Nested aliases name several columns (`AS (k, v)`), innermost first.
+    let mut call = e;
+    let mut aliases = Vec::new();
+    while let Expr::Alias(inner, name) = call {
+        aliases.push(name.clone());
+        call = inner.as_ref();
+    }
+    aliases.reverse();
     let Expr::Function { name, args, .. } = call else {
         return None;
     };
@@ -120,6 +124,11 @@ fn generate_over(
         args.remove(0);
         generator = Generator::Stack { rows };
         args = widen_stack_columns(args, rows, g.call)?;
+    }
+    if let Generator::JsonTuple { .. } = generator {
+        generator = Generator::JsonTuple {
+            fields: args.len().saturating_sub(1),
+        };
     }
     let n = input.schema.len();
     let below = Scope::new(input);

@@ -229,7 +229,16 @@ pub fn aggregate_having(
             });
             tkeys.push(time);
         } else {
-            tkeys.push(resolve(k, &scope)?);
+            let t = resolve(k, &scope)?;
+            if t.ty.contains_map() {
+                // Spark 4.3 groups by maps; sqlc's aggregate table has no
+                // map keys yet.
+                return Err(Error::not_supported(format!(
+                    "grouping by a map (`{k}`, {}); group by its keys or values (map_keys, m['k'])",
+                    t.ty
+                )));
+            }
+            tkeys.push(t);
         }
     }
     let all = if keys.is_empty() {
@@ -753,8 +762,20 @@ pub fn sort(input: &Arc<Plan>, keys: &[(Expr, bool, Option<bool>)]) -> Result<Ar
     let keys = keys
         .iter()
         .map(|(e, asc, nulls_first)| {
+            let expr = resolve(e, &scope)?;
+            if expr.ty.contains_map() {
+                return Err(Error::analysis(
+                    "DATATYPE_MISMATCH.INVALID_ORDERING_TYPE",
+                    format!(
+                        "Cannot resolve \"{e} {} NULLS {}\" due to data type mismatch: The `sortorder` does not support ordering on type \"{}\".",
+                        if *asc { "ASC" } else { "DESC" },
+                        if nulls_first.unwrap_or(*asc) { "FIRST" } else { "LAST" },
+                        crate::functions::map::sql_type(&expr.ty)
+                    ),
+                ));
+            }
             Ok(SortKey {
-                expr: resolve(e, &scope)?,
+                expr,
                 ascending: *asc,
                 nulls_first: nulls_first.unwrap_or(*asc),
             })
@@ -820,6 +841,25 @@ pub fn deduplicate_within_watermark(input: &Arc<Plan>, columns: &[String]) -> Re
     deduplicate_node(input, columns, true)
 }
 
+/// Spark's refusal of map columns where rows are compared (DISTINCT,
+/// deduplication, set operations other than UNION ALL).
+pub fn refuse_map_columns(schema: &Schema, columns: &[usize]) -> Result<()> {
+    for &i in columns {
+        let f = &schema.fields[i];
+        if f.data_type.contains_map() {
+            return Err(Error::analysis(
+                "UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE",
+                format!(
+                    "The feature is not supported: Cannot have MAP type columns in a set operation (INTERSECT, EXCEPT, etc.), but the type of column `{}` is \"{}\".",
+                    f.name,
+                    crate::functions::map::sql_type(&f.data_type)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn deduplicate_node(
     input: &Arc<Plan>,
     columns: &[String],
@@ -834,6 +874,7 @@ fn deduplicate_node(
             .map(|c| scope.lookup(None, c))
             .collect::<Result<Vec<_>>>()?
     };
+    refuse_map_columns(&input.schema, &keys)?;
     Ok(Plan::with_qualifiers(
         PlanNode::Deduplicate {
             input: input.clone(),

@@ -44,6 +44,12 @@ pub fn set_operation(
     right: &Arc<Plan>,
 ) -> Result<Arc<Plan>> {
     let (l, r) = widen(op, left, right)?;
+    if !(op == SetOp::Union && all) {
+        super::refuse_map_columns(
+            &l.schema,
+            (0..l.schema.len()).collect::<Vec<_>>().as_slice(),
+        )?;
+    }
     if op != SetOp::Union && (l.is_streaming() || r.is_streaming()) {
         return Err(Error::not_supported(format!(
             "{}{} with a streaming input (Spark runs it as a join; sqlc supports UNION of streams only)",

@@ -287,7 +287,7 @@ pub fn column_view(
             v.values = a.values().as_ptr();
             v.offsets = a.value_offsets().as_ptr();
         }
-        // Kernels never read a struct or array column (`load_column`
+        // Kernels never read a struct, array or map column (`load_column`
         // refuses to): it can only pass through, gathered outside the kernel.
         (DataType::Decimal(..), ArrowType::Decimal128(..)) => {
             v.values = array
@@ -296,9 +296,9 @@ pub fn column_view(
                 .as_ptr()
                 .cast()
         }
-        (DataType::Struct(_), ArrowType::Struct(_)) | (DataType::Array(..), ArrowType::List(_)) => {
-            return Ok(v)
-        }
+        (DataType::Struct(_), ArrowType::Struct(_))
+        | (DataType::Array(..), ArrowType::List(_))
+        | (DataType::Map(..), ArrowType::Map(..)) => return Ok(v),
         _ => return Err(mismatch()),
     }
     if let Some(nulls) = array.nulls().filter(|n| n.null_count() > 0) {

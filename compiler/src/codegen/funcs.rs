@@ -238,7 +238,7 @@ impl Gen<'_> {
                     })
                 })
             }
-            FromJson | ToJson | Struct => Err(Error::internal(format!(
+            Struct => Err(Error::internal(format!(
                 "{} is run by the interpreted twin",
                 func.name()
             ))),

@@ -415,11 +415,16 @@ scalar_function!(
     resolve(this, args, call) {
         arity("size", &args, 1, 1)?;
         let a = as_array(args.into_iter().next().expect("arity"))?;
-        element_type(&a, 1, call)?;
+        if !matches!(a.ty, DataType::Map(..)) {
+            element_type(&a, 1, call)?;
+        }
         let nullable = a.nullable;
         Ok(Resolved { func: this, args: vec![a], ty: DataType::Int32, nullable })
     }
     invoke(a, rows) {
+        if matches!(a[0].data_type(), arrow::datatypes::DataType::Map(..)) {
+            return super::map::size(&a[0], rows);
+        }
         let l = list(&a[0])?;
         collect_i32(rows, |r| Ok(positions(l, r).map(|p| p.len() as i32)))
     }
@@ -459,6 +464,9 @@ impl ScalarFunction for ElementAt {
     }
     fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
         arity(self.name(), &args, 2, 2)?;
+        if matches!(args[0].ty, DataType::Map(..)) {
+            return super::map::resolve_value(self.name(), args, call);
+        }
         access(FunctionRef::new(ElementAt { try_: self.try_ }), args, call)
     }
     fn invoke(&self, a: &[ArrayRef], rows: usize) -> Result<ArrayRef> {

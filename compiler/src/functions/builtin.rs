@@ -55,8 +55,6 @@ const BUILTINS: &[FunctionInfo] = &[
     info("isnotnull", &[], "isnotnull(expr) - Returns true if `expr` is not null, or false otherwise.", S, C),
     info("struct", &[], "struct(col1, col2, col3, ...) - Creates a struct with the given field values.", S, I),
     info("named_struct", &[], "named_struct(name1, val1, name2, val2, ...) - Creates a struct with the given field names and values.", S, I),
-    info("from_json", &[], "from_json(jsonStr, schema[, options]) - Returns a struct value with the given `jsonStr` and `schema`.", S, I),
-    info("to_json", &[], "to_json(expr[, options]) - Returns a JSON string with a given struct value.", S, I),
     info("window", &[], "window(time_column, window_duration[, slide_duration[, start_time]]) - Bucketize rows into one or more time windows given a timestamp specifying column.", S, C),
     info("count", &[], "count(*) - Returns the total number of retrieved rows, including rows containing null.", A, C),
     info("sum", &[], "sum(expr) - Returns the sum calculated from values of a group.", A, C),

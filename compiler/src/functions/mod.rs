@@ -16,7 +16,8 @@
 //!   and a pipeline holding one is run by the twin
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
-//! Families, one file each: [`string`], [`array`], [`array_set`], [`regex`], [`math`], [`datetime`]
+//! Families, one file each: [`string`], [`array`], [`array_set`], [`map`],
+//! [`json`], [`regex`], [`math`], [`datetime`]
 //! (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
 
 pub mod args;
@@ -26,6 +27,8 @@ pub mod builtin;
 pub mod datetime;
 pub mod datetime_pattern;
 pub mod hash;
+pub mod json;
+pub mod map;
 pub mod math;
 pub mod misc;
 pub mod regex;
@@ -140,7 +143,7 @@ pub struct FunctionInfo {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub usage: &'static str,
-    /// `scalar`, or `aggregate`.
+    /// `scalar`, `aggregate` or `generator`.
     pub kind: &'static str,
     /// How it runs: `compiled`, `rewritten` (to compiled expressions) or
     /// `interpreted`.
@@ -155,6 +158,8 @@ fn registry() -> &'static [FunctionRef] {
         string::register(&mut v);
         array::register(&mut v);
         array_set::register(&mut v);
+        map::register(&mut v);
+        json::register(&mut v);
         regex::register(&mut v);
         math::register(&mut v);
         datetime::register(&mut v);
@@ -176,6 +181,7 @@ pub fn lookup(name: &str) -> Option<&'static FunctionRef> {
 pub fn all() -> Vec<FunctionInfo> {
     let mut v: Vec<FunctionInfo> = builtin::infos();
     v.extend(rewrite::infos());
+    v.extend(crate::generator::infos());
     v.extend(registry().iter().map(|f| FunctionInfo {
         name: f.0.name(),
         aliases: f.0.aliases(),

@@ -28,6 +28,12 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
         (T::Array(a, _), T::Array(b, _)) => return supported(a, b),
         (T::Array(a, _), T::Utf8) => return supported(a, &T::Utf8),
         (T::Array(..), _) | (_, T::Array(..)) => return false,
+        (T::Map(ak, av, _), T::Map(bk, bv, _)) => return supported(ak, bk) && supported(av, bv),
+        (T::Map(k, v, _), T::Utf8) => return supported(k, &T::Utf8) && supported(v, &T::Utf8),
+        (T::Map(..), _) | (_, T::Map(..)) => return false,
+        (T::Struct(fields), T::Utf8) => {
+            return fields.iter().all(|f| supported(&f.data_type, &T::Utf8))
+        }
         (
             T::Boolean | T::Int32 | T::Int64 | T::Float64 | T::Utf8 | T::Decimal(..),
             T::Decimal(..),
@@ -150,6 +156,12 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
     }
     if let T::Array(elem, _) = from {
         return cast_array(e, elem, a);
+    }
+    if let T::Map(k, v, _) = from {
+        return cast_map(e, k, v, a);
+    }
+    if let (T::Struct(fields), T::Utf8) = (from, to) {
+        return struct_to_string(e, fields, a);
     }
     let c = Ctx { e, from };
     if to.is_decimal() {
@@ -366,4 +378,79 @@ fn cast_array(e: &TExpr, elem: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
             Ok(Arc::new(out))
         }
     }
+}
+
+/// Casts of maps: keys and values to another map type, or to the string
+/// Spark prints (`{a -> 1, b -> null}`).
+fn cast_map(e: &TExpr, key: &DataType, value: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
+    let m = a
+        .as_map_opt()
+        .ok_or_else(|| Error::internal(format!("a map cast got {}", a.data_type())))?;
+    let (tk, tv, value_null) = match &e.ty {
+        T::Map(k, v, n) => ((**k).clone(), (**v).clone(), *n),
+        _ => (T::Utf8, T::Utf8, true),
+    };
+    let part = |from: &DataType, to: &DataType, values: &ArrayRef| {
+        cast(&TExpr::new(e.kind.clone(), to.clone(), true), from, values)
+    };
+    let keys = part(key, &tk, m.keys())?;
+    let values = part(value, &tv, m.values())?;
+    if let T::Map(..) = &e.ty {
+        let offsets = m.value_offsets().to_vec();
+        return crate::functions::map::map_array(
+            &tk,
+            &tv,
+            value_null || values.null_count() > 0,
+            offsets,
+            keys,
+            values,
+            m.nulls().cloned(),
+        );
+    }
+    let (ks, vs) = (strings(keys.as_ref())?, strings(values.as_ref())?);
+    let o = m.value_offsets();
+    let out: StringArray = (0..m.len())
+        .map(|r| {
+            if m.is_null(r) {
+                return None;
+            }
+            let items: Vec<String> = (o[r] as usize..o[r + 1] as usize)
+                .map(|k| {
+                    let v = if vs.is_null(k) { "null" } else { vs.value(k) };
+                    format!("{} -> {v}", ks.value(k))
+                })
+                .collect();
+            Some(format!("{{{}}}", items.join(", ")))
+        })
+        .collect();
+    Ok(Arc::new(out))
+}
+
+/// A struct as the string Spark prints: `{1, null, [a]}`.
+fn struct_to_string(e: &TExpr, fields: &[crate::types::Field], a: &ArrayRef) -> Result<ArrayRef> {
+    let st = a
+        .as_struct_opt()
+        .ok_or_else(|| Error::internal(format!("a struct cast got {}", a.data_type())))?;
+    let parts = fields
+        .iter()
+        .zip(st.columns())
+        .map(|(f, c)| cast(&TExpr::new(e.kind.clone(), T::Utf8, true), &f.data_type, c))
+        .collect::<Result<Vec<_>>>()?;
+    let parts = parts
+        .iter()
+        .map(|p| strings(p.as_ref()))
+        .collect::<Result<Vec<_>>>()?;
+    let out: StringArray = (0..st.len())
+        .map(|r| {
+            if st.is_null(r) {
+                return None;
+            }
+            let items: Vec<&str> = parts
+                .iter()
+                .map(|p| if p.is_null(r) { "null" } else { p.value(r) })
+                .collect();
+            Some(format!("{{{}}}", items.join(", ")))
+        })
+        .collect();
+    Ok(Arc::new(out))
 }

@@ -247,6 +247,44 @@ pub fn conform(a: &ArrayRef, to: &arrow::datatypes::DataType) -> Result<ArrayRef
                 l.nulls().cloned(),
             )?))
         }
+        // A map's value nullability (Spark's `valueContainsNull`) relabelled.
+        (A::Map(..), A::Map(entries, ordered)) => {
+            let m = a
+                .as_any()
+                .downcast_ref::<arrow::array::MapArray>()
+                .ok_or_else(|| internal("a Map-typed array that is not a MapArray"))?;
+            let e: ArrayRef = Arc::new(m.entries().clone());
+            let e = conform(&e, entries.data_type())?;
+            let e = e
+                .as_any()
+                .downcast_ref::<arrow::array::StructArray>()
+                .ok_or_else(|| internal("map entries that are not a struct"))?
+                .clone();
+            Ok(Arc::new(arrow::array::MapArray::try_new(
+                entries.clone(),
+                m.offsets().clone(),
+                e,
+                m.nulls().cloned(),
+                *ordered,
+            )?))
+        }
+        (A::Struct(from), A::Struct(fields)) if from.len() == fields.len() => {
+            let st = a
+                .as_any()
+                .downcast_ref::<arrow::array::StructArray>()
+                .ok_or_else(|| internal("a Struct-typed array that is not a StructArray"))?;
+            let children = st
+                .columns()
+                .iter()
+                .zip(fields.iter())
+                .map(|(c, f)| conform(c, f.data_type()))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Arc::new(arrow::array::StructArray::try_new(
+                fields.clone(),
+                children,
+                st.nulls().cloned(),
+            )?))
+        }
         (from, to) => Err(internal(format!(
             "column of type {from} where {to} was expected"
         ))),

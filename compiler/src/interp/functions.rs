@@ -83,7 +83,7 @@ pub fn call(
     cols: &Cols,
 ) -> Result<ArrayRef> {
     use ScalarFunc::*;
-    if matches!(func, FromJson | ToJson | Struct) {
+    if matches!(func, Struct) {
         return super::structs::call(ev, e, func, args, cols);
     }
     // date_trunc with an unknown unit literal is null without looking at
@@ -254,6 +254,6 @@ pub fn call(
             };
             Arc::new(out)
         }
-        FromJson | ToJson | Struct => return Err(internal("struct functions are handled above")),
+        Struct => return Err(internal("struct functions are handled above")),
     })
 }

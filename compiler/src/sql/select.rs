@@ -23,8 +23,18 @@ pub fn item(item: &SelectItem, spark_names: bool) -> Result<Expr> {
         SelectItem::UnnamedExpr(e) if spark_names => name_item(convert(e)?),
         SelectItem::UnnamedExpr(e) => convert(e)?,
         SelectItem::ExprWithAlias { expr, alias } => convert(expr)?.alias(&ident(alias)),
-        SelectItem::ExprWithAliases { .. } => {
-            return Err(unsupported("a multi-column alias", item))
+        // `explode(m) AS (k, v)`: a generator's columns named in order,
+        // held as nested aliases (innermost first) for the builder.
+        SelectItem::ExprWithAliases { expr, aliases } => {
+            let e = convert(expr)?;
+            let is_generator = matches!(&e, Expr::Function { name, .. }
+                if crate::generator::Generator::by_name(name).is_some());
+            if !is_generator {
+                return Err(unsupported("a multi-column alias of a non-generator", item));
+            }
+            aliases
+                .iter()
+                .fold(e, |e, a| Expr::Alias(Box::new(e), ident(a)))
         }
         SelectItem::Wildcard(opts) => {
             if opts.opt_ilike.is_some()

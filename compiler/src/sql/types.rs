@@ -52,6 +52,7 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
             sqlparser::ast::ArrayElemTypeDef::AngleBracket(e)
             | sqlparser::ast::ArrayElemTypeDef::SquareBracket(e, None),
         ) => DataType::array_of(data_type(e)?),
+        S::Map(k, v, _) => DataType::Map(Box::new(data_type(k)?), Box::new(data_type(v)?), true),
         S::Struct(fields, _) => DataType::Struct(
             fields
                 .iter()
@@ -119,6 +120,6 @@ fn decimal_type(info: &sqlparser::ast::ExactNumberInfo) -> Result<DataType> {
 
 fn unsupported(t: &SqlType) -> Error {
     Error::analysis("UNSUPPORTED_DATATYPE", format!(
-        "Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING, BINARY, TIMESTAMP, DATE, ARRAY<…> and STRUCT<…> (and their aliases)"
+        "Unsupported data type \"{t}\": sqlc supports BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING, BINARY, TIMESTAMP, DATE, ARRAY<…>, MAP<…, …> and STRUCT<…> (and their aliases)"
     ))
 }

@@ -274,7 +274,18 @@ fn parses_case_and_cast() {
         }
     );
     assert_eq!(
-        parse_expr("CAST(x AS MAP<INT, INT>)").unwrap_err().class(),
+        parse_expr("CAST(x AS MAP<STRING, ARRAY<INT>>)").unwrap(),
+        Expr::Cast {
+            arg: Box::new(col("x")),
+            to: DataType::Map(
+                Box::new(DataType::Utf8),
+                Box::new(DataType::array_of(DataType::Int32)),
+                true
+            )
+        }
+    );
+    assert_eq!(
+        parse_expr("CAST(x AS GEOGRAPHY)").unwrap_err().class(),
         "UNSUPPORTED_DATATYPE"
     );
 }

@@ -1,5 +1,6 @@
 //! The generate operator: each input row becomes the rows its generator
-//! makes (`explode`, `posexplode`, `inline`, `stack`, row replication),
+//! makes (`explode`, `posexplode` of arrays and maps, `inline`, `stack`,
+//! `json_tuple`, row replication),
 //! with the row's first `keep` columns repeated beside them. Stateless, so
 //! it runs per batch on streams as on tables; a batch is expanded with one
 //! `take` per kept column and one per generated column.
@@ -39,6 +40,10 @@ pub fn generate(
             let values = (0..args.len()).map(arg).collect::<Result<Vec<_>>>()?;
             stack(&values, rows, batch.num_rows())?
         }
+        Generator::JsonTuple { .. } => {
+            let values = (0..args.len()).map(arg).collect::<Result<Vec<_>>>()?;
+            json_tuple(&values, batch.num_rows())?
+        }
         Generator::Replicate => (replicate(arg(0)?)?, vec![]),
     };
     let idx = UInt32Array::from(rows);
@@ -65,18 +70,25 @@ fn list(a: &ArrayRef) -> Result<&ListArray> {
         .ok_or_else(|| Error::internal(format!("generate: expected a list, got {}", a.data_type())))
 }
 
-/// `explode` / `posexplode`: a row per element; `outer` keeps a row with
-/// nulls for a null or empty array.
+/// `explode` / `posexplode`: a row per element of an array (or entry of a
+/// map: its key and value); `outer` keeps a row with nulls for a null or
+/// empty one.
 fn explode(a: &ArrayRef, position: bool, outer: bool) -> Result<(Vec<u32>, Vec<ArrayRef>)> {
-    let l = list(a)?;
-    let offsets = l.value_offsets();
+    // The offsets and the flat columns an element or entry is taken from.
+    let (offsets, parts): (&[i32], Vec<&ArrayRef>) = match a.as_map_opt() {
+        Some(m) => (m.value_offsets(), vec![m.keys(), m.values()]),
+        None => {
+            let l = list(a)?;
+            (l.value_offsets(), vec![l.values()])
+        }
+    };
     let mut rows = Vec::new();
     let mut pos: Vec<Option<i32>> = Vec::new();
     // Indexes into the flat values; None for an outer row's null element.
     let mut elems: Vec<Option<u32>> = Vec::new();
-    for r in 0..l.len() {
+    for r in 0..a.len() {
         let (s, e) = (offsets[r] as usize, offsets[r + 1] as usize);
-        if l.is_null(r) || s == e {
+        if a.is_null(r) || s == e {
             if outer {
                 rows.push(r as u32);
                 pos.push(None);
@@ -90,12 +102,14 @@ fn explode(a: &ArrayRef, position: bool, outer: bool) -> Result<(Vec<u32>, Vec<A
             elems.push(Some(v as u32));
         }
     }
-    let values = take(l.values().as_ref(), &UInt32Array::from(elems), None)?;
+    let elems = UInt32Array::from(elems);
     let mut out: Vec<ArrayRef> = Vec::new();
     if position {
         out.push(Arc::new(Int32Array::from(pos)));
     }
-    out.push(values);
+    for p in parts {
+        out.push(take(p.as_ref(), &elems, None)?);
+    }
     Ok((rows, out))
 }
 
@@ -143,6 +157,33 @@ fn stack(values: &[&ArrayRef], rows: usize, len: usize) -> Result<(Vec<u32>, Vec
         out.push(take(all.as_ref(), &idx, None)?);
     }
     Ok((out_rows, out))
+}
+
+/// `json_tuple(json, name…)`: a row per input row, a string column per name.
+fn json_tuple(values: &[&ArrayRef], len: usize) -> Result<(Vec<u32>, Vec<ArrayRef>)> {
+    let strings = values
+        .iter()
+        .map(|v| {
+            v.as_string_opt::<i32>()
+                .ok_or_else(|| Error::internal("json_tuple: an argument is not a string"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    fn at(s: &arrow::array::StringArray, r: usize) -> Option<&str> {
+        s.is_valid(r).then(|| s.value(r))
+    }
+    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(len); strings.len() - 1];
+    for r in 0..len {
+        let names: Vec<Option<&str>> = strings[1..].iter().map(|s| at(s, r)).collect();
+        let row = sqlc_compiler::json::json_tuple(at(strings[0], r), &names);
+        for (c, v) in cols.iter_mut().zip(row) {
+            c.push(v);
+        }
+    }
+    let out = cols
+        .into_iter()
+        .map(|c| Arc::new(arrow::array::StringArray::from(c)) as ArrayRef)
+        .collect();
+    Ok(((0..len as u32).collect(), out))
 }
 
 /// Each row `n` times (`n` ≤ 0 or null: not at all).

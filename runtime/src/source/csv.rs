@@ -155,7 +155,7 @@ impl CsvFormat {
             DataType::Binary => Cell::Bin(s.as_bytes().to_vec()),
             DataType::Timestamp => Cell::Ts(parse_timestamp(s)?),
             DataType::Date => Cell::Date(parse_date(s)?),
-            DataType::Struct(_) | DataType::Array(..) => return None,
+            DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => return None,
         })
     }
 }
@@ -398,7 +398,9 @@ impl CsvReader {
                     .collect::<Option<Vec<_>>>()?;
                 sqlc_compiler::decimal::array(vals, t)
             }
-            DataType::Binary | DataType::Struct(_) | DataType::Array(..) => return None,
+            DataType::Binary | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
+                return None
+            }
         })
     }
 

@@ -1,7 +1,8 @@
 //! Converting Arrow data to sqlc's canonical types: every batch a source
 //! emits uses exactly `DataType::to_arrow()` of its schema (Int32, Int64,
-//! Float64, Utf8, Binary, Boolean, Timestamp(µs, "UTC"), Date32, and structs
-//! of those). Narrow integers widen, large and view strings become Utf8, any
+//! Float64, Utf8, Binary, Boolean, Timestamp(µs, "UTC"), Date32, and
+//! structs, lists and maps of those, every level nullable as Spark's file
+//! sources read them). Narrow integers widen, large and view strings become Utf8, any
 //! timestamp unit or zone becomes microseconds in UTC (naive timestamps are
 //! taken as UTC), dictionaries are decoded, and decimals of up to 38 digits
 //! become `Decimal128` (wider ones, which Spark cannot hold, doubles).
@@ -36,6 +37,18 @@ pub fn canonical_type(t: &ArrowType) -> Option<DataType> {
                 .collect::<Option<Vec<_>>>()?
                 .into(),
         )),
+        // Every level nullable, as Spark's file sources read (`asNullable`).
+        ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _) => {
+            Some(DataType::array_of(canonical_type(f.data_type())?))
+        }
+        ArrowType::Map(entries, _) => match entries.data_type() {
+            ArrowType::Struct(kv) if kv.len() == 2 => Some(DataType::Map(
+                Box::new(canonical_type(kv[0].data_type())?),
+                Box::new(canonical_type(kv[1].data_type())?),
+                true,
+            )),
+            _ => None,
+        },
         t => DataType::from_arrow(t),
     }
 }
@@ -168,6 +181,10 @@ fn compatible(from: &DataType, to: &DataType) -> bool {
                     .zip(b.iter())
                     .all(|(x, y)| x.name == y.name && compatible(&x.data_type, &y.data_type))
         }
+        // Maps whatever their entries are called (Spark's Parquet files
+        // say `key_value`) or however their values' nullability is labelled.
+        (DataType::Map(ak, av, _), DataType::Map(bk, bv, _)) => ak == bk && compatible(av, bv),
+        (DataType::Array(a, _), DataType::Array(b, _)) => compatible(a, b),
         (a, b) => a == b,
     }
 }

@@ -34,6 +34,8 @@ pub enum Cell {
     Date(i32),
     Struct(Vec<Cell>),
     List(Vec<Cell>),
+    /// A map's entries, in order.
+    Map(Vec<(Cell, Cell)>),
 }
 
 enum Column {
@@ -57,6 +59,15 @@ enum Column {
         contains_null: bool,
         offsets: Vec<i32>,
         child: Box<Column>,
+        valid: Vec<bool>,
+    },
+    Map {
+        key: DataType,
+        value: DataType,
+        value_null: bool,
+        offsets: Vec<i32>,
+        keys: Box<Column>,
+        values: Box<Column>,
         valid: Vec<bool>,
     },
 }
@@ -88,6 +99,15 @@ impl Column {
                 contains_null: *contains_null,
                 offsets: vec![0],
                 child: Box::new(Column::new(e)),
+                valid: Vec::new(),
+            },
+            DataType::Map(k, v, value_null) => Column::Map {
+                key: (**k).clone(),
+                value: (**v).clone(),
+                value_null: *value_null,
+                offsets: vec![0],
+                keys: Box::new(Column::new(k)),
+                values: Box::new(Column::new(v)),
                 valid: Vec::new(),
             },
         }
@@ -131,6 +151,24 @@ impl Column {
                 offsets.push(end);
                 valid.push(true);
             }
+            (
+                Column::Map {
+                    offsets,
+                    keys,
+                    values,
+                    valid,
+                    ..
+                },
+                Cell::Map(entries),
+            ) => {
+                let end = offsets.last().copied().unwrap_or(0) + entries.len() as i32;
+                for (k, v) in entries {
+                    keys.push(k);
+                    values.push(v);
+                }
+                offsets.push(end);
+                valid.push(true);
+            }
             (col, _) => col.push_null(),
         }
     }
@@ -153,7 +191,7 @@ impl Column {
                 children.iter_mut().for_each(Column::push_null);
                 valid.push(false);
             }
-            Column::List { offsets, valid, .. } => {
+            Column::List { offsets, valid, .. } | Column::Map { offsets, valid, .. } => {
                 offsets.push(offsets.last().copied().unwrap_or(0));
                 valid.push(false);
             }
@@ -194,6 +232,30 @@ impl Column {
                 let nulls = NullBuffer::from(std::mem::take(valid));
                 let item = sqlc_compiler::types::list_item(element, *contains_null);
                 Arc::new(ListArray::new(item, offsets, values, Some(nulls)))
+            }
+            Column::Map {
+                key,
+                value,
+                value_null,
+                offsets,
+                keys,
+                values,
+                valid,
+            } => {
+                let (k, v) = (keys.finish(), values.finish());
+                let offsets = std::mem::replace(offsets, vec![0]);
+                let nulls = NullBuffer::from(std::mem::take(valid));
+                // The builder's parts have the map's types by construction.
+                sqlc_compiler::functions::map::map_array(
+                    key,
+                    value,
+                    *value_null,
+                    offsets,
+                    k,
+                    v,
+                    Some(nulls),
+                )
+                .unwrap_or_else(|e| panic!("a map column built row by row: {e}"))
             }
         }
     }

@@ -29,7 +29,8 @@ pub fn convert_line(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, Bad
     })?;
     match value {
         Value::Object(map) => {
-            let (cells, error) = convert_fields(&map, fields);
+            let (mut cells, error) = convert_fields(&map, fields);
+            keep_map_order(line, fields, &mut cells);
             match error {
                 None => Ok(vec![cells]),
                 Some(reason) => Err(BadRecord {
@@ -77,6 +78,36 @@ fn convert_fields(map: &Map<String, Value>, fields: &[Field]) -> (Vec<Cell>, Opt
         })
         .collect();
     (cells, error)
+}
+
+/// serde_json's map holds an object's fields by name; a top-level map
+/// column's entries go back to the order the record wrote them in, which
+/// the compiler's order-keeping JSON parser reads off the line.
+fn keep_map_order(line: &[u8], fields: &[Field], cells: &mut [Cell]) {
+    if !fields
+        .iter()
+        .any(|f| matches!(f.data_type, DataType::Map(..)))
+    {
+        return;
+    }
+    let Some(doc) = std::str::from_utf8(line)
+        .ok()
+        .and_then(|l| sqlc_compiler::json::parse(l).ok())
+    else {
+        return;
+    };
+    for (f, cell) in fields.iter().zip(cells.iter_mut()) {
+        let (DataType::Map(..), Cell::Map(entries), Some(sqlc_compiler::json::Json::Object(kv))) =
+            (&f.data_type, &mut *cell, doc.field(&f.name))
+        else {
+            continue;
+        };
+        let place = |k: &Cell| match k {
+            Cell::Str(s) => kv.iter().position(|(n, _)| n == s),
+            _ => None,
+        };
+        entries.sort_by_key(|(k, _)| place(k));
+    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -141,6 +172,18 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
                 .map(|(i, v)| convert(v, elem).map_err(|e| format!("[{i}]: {e}")))
                 .collect::<Result<Vec<_>, _>>()?;
             Some(Cell::List(cells))
+        }
+        // Entries in the order serde_json's map keeps (by key).
+        (DataType::Map(kt, vt, _), Value::Object(map)) => {
+            let cells = map
+                .iter()
+                .map(|(k, v)| {
+                    let key = convert(&Value::String(k.clone()), kt)?;
+                    let value = convert(v, vt).map_err(|e| format!("{k}: {e}"))?;
+                    Ok((key, value))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Some(Cell::Map(cells))
         }
         _ => None,
     };

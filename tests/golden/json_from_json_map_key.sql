@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.INVALID_JSON_MAP_KEY_TYPE
+SELECT from_json('{"a":1}', 'MAP<INT, INT>')

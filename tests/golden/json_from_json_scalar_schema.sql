@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.INVALID_JSON_SCHEMA
+SELECT from_json('{"a":1}', 'INT')

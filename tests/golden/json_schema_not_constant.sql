@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.NON_FOLDABLE_INPUT
+SELECT schema_of_json(gt) FROM activity

@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.MAP_CONCAT_DIFF_TYPES
+SELECT map_concat(map('a', 1), NULL)

@@ -1,0 +1,2 @@
+-- error: DUPLICATED_MAP_KEY
+SELECT map('a', 1, 'a', 2)

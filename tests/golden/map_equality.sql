@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.INVALID_ORDERING_TYPE
+SELECT map('a', 1) = map('a', 1)

@@ -1,0 +1,2 @@
+-- error: NULL_MAP_KEY
+SELECT map_from_entries(array(struct(NULL, 1)))

@@ -1,0 +1,2 @@
+-- error: UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE
+SELECT map('a', gt) FROM activity INTERSECT SELECT map('b', gt) FROM activity

@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.INVALID_MAP_KEY_TYPE
+SELECT map(map('a', 1), 2)

@@ -1,0 +1,2 @@
+-- error: NULL_MAP_KEY
+SELECT map(NULL, 1)

@@ -1,0 +1,2 @@
+-- error: WRONG_NUM_ARGS
+SELECT map('a', 1, 'b')
