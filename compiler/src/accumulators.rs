@@ -12,9 +12,21 @@
 //! - distinct sets (count/sum/avg DISTINCT): `[set index + 1][running sum]`,
 //!   the set itself in the table's [`DistinctSets`]. The running sum grows
 //!   when a value is new to the set, so a `sum(DISTINCT)` overflow is an
-//!   error where it happens, as Spark's.
+//!   error where it happens, as Spark's;
+//! - [`higher`]: skewness/kurtosis, corr/covar and the bit aggregates, in
+//!   the row; [`side`]: the states of no fixed size (collect_list/set,
+//!   percentiles, mode, approx_count_distinct, max_by/min_by) beside it.
 
 use std::collections::HashSet;
+
+pub mod answers;
+pub mod higher;
+pub mod hll;
+mod hll_data;
+pub mod quantiles;
+pub mod side;
+
+pub use side::{Offer, SideState, SideStates, Val};
 
 use crate::agg_table::{read_u64, write_u64};
 use crate::error::{Error, Result};

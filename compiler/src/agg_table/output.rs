@@ -97,6 +97,26 @@ impl AggTable {
                         .iter()
                         .map(|&g| self.distinct.finish(*func, self.acc_row(g), o)),
                 ),
+                AccKind::Bits => fixed_array(
+                    ty,
+                    groups.iter().map(|&g| {
+                        let (v, n) = pair(g);
+                        (n > 0).then_some(v)
+                    }),
+                ),
+                AccKind::Moments4 => fixed_array(
+                    ty,
+                    groups
+                        .iter()
+                        .map(|&g| moments4::finish(*func, self.acc_row(g), o).map(f64::to_bits)),
+                ),
+                AccKind::CoMoments => fixed_array(
+                    ty,
+                    groups
+                        .iter()
+                        .map(|&g| comoments::finish(*func, self.acc_row(g), o).map(f64::to_bits)),
+                ),
+                AccKind::Side => self.side_array(i, groups),
             });
         }
         out

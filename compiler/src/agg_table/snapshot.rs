@@ -5,12 +5,17 @@
 //! pairs round-trips without code here. The slot index is rebuilt on load.
 //!
 //! Form (little-endian `u64`s): magic, groups, key width, accumulator
-//! width, arena length; then the hashes, key rows, accumulator rows, arena.
+//! width, arena length; then the hashes, key rows, accumulator rows, arena;
+//! then, only when the layout has states beside the rows (lists, sketches),
+//! those states ([`crate::accumulators::SideStates`]'s own byte form).
 
 use std::sync::Arc;
 
-use super::{read_pair, read_u64, AggTable, TableLayout, EMPTY_SLOT};
+use super::{read_pair, read_u64, AccKind, AggTable, TableLayout, EMPTY_SLOT};
+use crate::accumulators::side::Reader;
+use crate::accumulators::SideStates;
 use crate::error::{Error, Result};
+use crate::ir::AggFunc;
 
 const MAGIC: u64 = u64::from_le_bytes(*b"SQLCAGG1");
 
@@ -47,6 +52,16 @@ impl TableLayout {
                 func.name(),
                 ty.spark_name()
             );
+            // Parameters that change what a state holds.
+            match func {
+                AggFunc::ApproxCountDistinct { p } => {
+                    let _ = write!(f, "[p={p}]");
+                }
+                AggFunc::PercentileApprox { accuracy, .. } => {
+                    let _ = write!(f, "[accuracy={accuracy}]");
+                }
+                _ => {}
+            }
         }
         if let Some(w) = &self.window {
             let s = &w.window;
@@ -81,6 +96,9 @@ impl AggTable {
         out.extend_from_slice(&self.keys);
         out.extend_from_slice(&self.accs);
         out.extend_from_slice(&self.arena);
+        if self.layout.has_side_states() {
+            self.side.serialize_into(out);
+        }
     }
 
     /// Rebuilds a table of `layout` from [`AggTable::serialize_into`]'s
@@ -107,7 +125,13 @@ impl AggTable {
             .checked_mul(8 + kw + aw)
             .and_then(|n| n.checked_add(arena_len))
             .and_then(|n| n.checked_add(40));
-        if need != Some(bytes.len() as u64) || groups >= EMPTY_SLOT as u64 - 1 {
+        let side = layout.has_side_states();
+        let fits = match need {
+            Some(n) if side => n <= bytes.len() as u64,
+            Some(n) => n == bytes.len() as u64,
+            None => false,
+        };
+        if !fits || groups >= EMPTY_SLOT as u64 - 1 {
             return Err(bad(&format!(
                 "{} bytes do not hold {groups} groups and {arena_len} arena bytes",
                 bytes.len()
@@ -127,6 +151,23 @@ impl AggTable {
         let keys = take(g * kw).to_vec();
         let accs = take(g * aw).to_vec();
         let arena = take(arena_len as usize).to_vec();
+        let states = if side {
+            let mut r = Reader { bytes, at };
+            let states = SideStates::deserialize(&mut r)?;
+            if r.at != bytes.len() {
+                return Err(bad("bytes after the side states"));
+            }
+            for row in accs.chunks_exact(aw.max(1)).take(g) {
+                for (i, k) in layout.accs.iter().enumerate() {
+                    if *k == AccKind::Side && !states.valid_index(row, layout.acc_offsets[i]) {
+                        return Err(bad("an accumulator names a missing side state"));
+                    }
+                }
+            }
+            states
+        } else {
+            SideStates::default()
+        };
         // String keys must name arena bytes (accumulators are trusted to
         // the state file's checksum).
         for row in keys.chunks_exact(kw.max(1)).take(g) {
@@ -147,6 +188,7 @@ impl AggTable {
         t.keys = keys;
         t.accs = accs;
         t.arena = arena;
+        t.side = states;
         if (g + 1) * 2 > t.slots.len() {
             t.slots = vec![EMPTY_SLOT; ((g + 1) * 2).next_power_of_two()];
         }
@@ -177,6 +219,7 @@ mod tests {
                 (AggFunc::Max, DataType::Utf8),
             ],
             arg_types: vec![None, Some(DataType::Utf8)],
+            percentages: vec![vec![], vec![]],
             window: None,
             event_time_key: None,
         })
