@@ -145,10 +145,13 @@ pub fn load_expected(path: &Path) -> Expected {
         .map(|l| {
             // Python's json writes non-finite floats as bare NaN/Infinity;
             // the results side prints them as Rust does.
-            let l = l
-                .replace(": NaN", ": \"NaN\"")
-                .replace(": -Infinity", ": \"-inf\"")
-                .replace(": Infinity", ": \"inf\"");
+            let mut l = l.to_string();
+            for sep in [": ", "[", ", "] {
+                l = l
+                    .replace(&format!("{sep}NaN"), &format!("{sep}\"NaN\""))
+                    .replace(&format!("{sep}-Infinity"), &format!("{sep}\"-inf\""))
+                    .replace(&format!("{sep}Infinity"), &format!("{sep}\"inf\""));
+            }
             serde_json::from_str::<Value>(&l)
                 .unwrap()
                 .as_object()

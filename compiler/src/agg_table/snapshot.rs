@@ -313,3 +313,108 @@ mod fingerprint_tests {
         assert_ne!(f, layout(DataType::Utf8, AggFunc::Max).fingerprint());
     }
 }
+
+#[cfg(test)]
+mod side_state_tests {
+    use super::*;
+    use crate::accumulators::{Offer, Val};
+    use crate::ir::{AggCall, AggFunc, AggSpec, ScalarFunc, TExpr, TExprKind};
+    use crate::types::{DataType, Field, Scalar};
+
+    fn layout() -> Arc<TableLayout> {
+        let k = TExpr::column(0, "k", DataType::Int64, true);
+        let v = TExpr::column(1, "v", DataType::Int64, true);
+        let s = TExpr::column(2, "s", DataType::Utf8, true);
+        let packed = TExpr::new(
+            TExprKind::Call {
+                func: ScalarFunc::Struct,
+                args: vec![v.clone(), TExpr::literal(Scalar::Float64(0.5))],
+            },
+            DataType::Struct(
+                vec![
+                    Field::new("col1", DataType::Int64, true),
+                    Field::new("col2", DataType::Float64, false),
+                ]
+                .into(),
+            ),
+            false,
+        );
+        let call = |func, arg: &TExpr| AggCall {
+            func,
+            arg: Some(arg.clone()),
+        };
+        Arc::new(
+            TableLayout::new(&AggSpec {
+                keys: vec![k],
+                grouping_sets: vec![1],
+                aggs: vec![
+                    call(AggFunc::CollectList, &s),
+                    call(AggFunc::ApproxCountDistinct { p: 9 }, &v),
+                    call(AggFunc::Mode, &v),
+                    call(
+                        AggFunc::PercentileApprox {
+                            array: false,
+                            accuracy: 100,
+                        },
+                        &packed,
+                    ),
+                ],
+                window: None,
+                event_time_key: None,
+            })
+            .unwrap(),
+        )
+    }
+
+    fn table(l: &Arc<TableLayout>) -> AggTable {
+        let mut t = AggTable::new(l.clone());
+        for k in 0..5u64 {
+            let mut key = vec![0u8; l.key_width];
+            super::super::write_u64(&mut key, l.key_offsets[0], k);
+            let (g, _) = t.find_or_insert_stored(k * 7919, &key, &[]);
+            for x in 0..20 + k {
+                let s = format!("s{}", x % 3).into_bytes();
+                t.side_offer(g, 0, Offer::Val(Val::Bytes(s.into())));
+                t.side_offer(g, 1, Offer::Hash(x.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+                t.side_offer(g, 2, Offer::Val(Val::Fixed(x % 4)));
+                t.side_offer(g, 3, Offer::Num(x as f64));
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn side_states_round_trip_and_damage_is_an_error() {
+        let l = layout();
+        let t = table(&l);
+        let mut bytes = Vec::new();
+        t.serialize_into(&mut bytes);
+        let back = AggTable::deserialize(l.clone(), &bytes).unwrap();
+        let all: Vec<usize> = (0..t.len()).collect();
+        assert_eq!(back.to_arrow(&all), t.to_arrow(&all));
+        // A restored table keeps merging: its states are whole.
+        let mut merged = AggTable::new(l.clone());
+        merged.merge(&back).unwrap();
+        merged.merge(&t).unwrap();
+        assert_eq!(merged.len(), 5);
+        // Truncated side states, trailing bytes and an unknown state kind
+        // are errors, never panics.
+        let arena_end = bytes.len() - {
+            let mut side = Vec::new();
+            t.side.serialize_into(&mut side);
+            side.len()
+        };
+        for cut in [arena_end + 3, arena_end + 9, bytes.len() - 1] {
+            assert!(
+                AggTable::deserialize(l.clone(), &bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(AggTable::deserialize(l.clone(), &longer).is_err());
+        let mut bad = bytes.clone();
+        bad[arena_end + 8] = 99;
+        assert!(AggTable::deserialize(l.clone(), &bad).is_err());
+    }
+}

@@ -210,9 +210,13 @@ pub(super) fn resolve_call(
             }
             let rsd = match args.get(1) {
                 None => DEFAULT_RSD,
-                Some(x) => foldable(x, scope)
-                    .and_then(|s| number(&s))
-                    .ok_or_else(|| non_foldable(e, "relativeSD", "DOUBLE", x))?,
+                // Spark's class for a relative error that is not a literal.
+                Some(x) => foldable(x, scope).and_then(|s| number(&s)).ok_or_else(|| {
+                    Error::analysis(
+                        "_LEGACY_ERROR_TEMP_1104",
+                        format!("The second argument in `{e}` should be a double literal: {x}."),
+                    )
+                })?,
             };
             let p = crate::accumulators::hll::precision(rsd)?;
             plain(AggFunc::ApproxCountDistinct { p }, t)
@@ -228,6 +232,26 @@ pub(super) fn resolve_call(
             ))
         }
     }))
+}
+
+/// `f(DISTINCT x)`: the same aggregate where repeats cannot change the
+/// answer, collect_set for collect_list; elsewhere not supported.
+pub(super) fn distinct(e: &Expr, r: Resolved) -> Result<Resolved> {
+    let func = match r.func {
+        AggFunc::CollectList | AggFunc::CollectSet => AggFunc::CollectSet,
+        f @ (AggFunc::ApproxCountDistinct { .. }
+        | AggFunc::MaxBy
+        | AggFunc::MinBy
+        | AggFunc::BitAnd
+        | AggFunc::BitOr) => f,
+        f => {
+            return Err(Error::not_supported(format!(
+                "`{e}`: DISTINCT is not supported in {}",
+                f.name()
+            )))
+        }
+    };
+    Ok(Resolved { func, ..r })
 }
 
 fn expected_args(lname: &str) -> &'static str {

@@ -557,11 +557,7 @@ impl Rewriter<'_> {
         }
         let mut name = e.to_string();
         let stat = match aggregates::resolve_call(e, &lname, args, &scope)? {
-            Some(_) if distinct => {
-                return Err(Error::not_supported(format!(
-                    "`{e}`: DISTINCT is not supported in {lname}"
-                )))
-            }
+            Some(r) if distinct => Some(aggregates::distinct(e, r)?),
             other => other,
         };
         let (func, arg) = match (lname.as_str(), args) {
