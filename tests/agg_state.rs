@@ -252,3 +252,28 @@ fn the_rust_api_builds_the_aggregates_spark_answers() {
         );
     }
 }
+
+#[test]
+fn collect_list_distinct_is_refused_on_streams_as_spark_and_approx_count_distinct_is_not() {
+    let spark = session(sqlc::ExecMode::Jit);
+    let start = |agg: &str| {
+        activity_stream(&spark, &activity_data())
+            .group_by(["gt"])
+            .agg([sqlc::functions::expr(agg).unwrap()])
+            .unwrap()
+            .write_stream()
+            .format("memory")
+            .query_name("distinct_stream")
+            .output_mode("complete")
+            .start()
+    };
+    let err = start("collect_list(DISTINCT User)").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Distinct aggregations are not supported on streaming DataFrames/Datasets"),
+        "{err}"
+    );
+    let q = start("approx_count_distinct(User)").unwrap();
+    q.process_all_available().unwrap();
+    q.stop().unwrap();
+}

@@ -443,6 +443,9 @@ pub enum AggFunc {
     /// repeats). Empty, never null, without values.
     CollectList,
     CollectSet,
+    /// collect_list(DISTINCT x) / collect_set(DISTINCT x): collect_set's
+    /// answer, but a DISTINCT aggregate (refused on streams, as Spark).
+    CollectDistinct,
     /// Exact percentiles (double, Spark's linear interpolation), over
     /// `struct(x, p1, p2, …)` with literal percentages; `array` when the
     /// percentage was an array (the result is then an array of doubles).
@@ -493,6 +496,7 @@ impl AggFunc {
             AggFunc::MinBy => "min_by",
             AggFunc::CollectList => "collect_list",
             AggFunc::CollectSet => "collect_set",
+            AggFunc::CollectDistinct => "collect_list",
             AggFunc::Percentile { median: true, .. } => "median",
             AggFunc::Percentile { .. } => "percentile",
             AggFunc::PercentileApprox { .. } => "percentile_approx",
@@ -544,7 +548,10 @@ impl AggFunc {
     pub fn is_distinct(self) -> bool {
         matches!(
             self,
-            AggFunc::CountDistinct | AggFunc::SumDistinct | AggFunc::AvgDistinct
+            AggFunc::CountDistinct
+                | AggFunc::SumDistinct
+                | AggFunc::AvgDistinct
+                | AggFunc::CollectDistinct
         )
     }
 
@@ -558,6 +565,7 @@ impl AggFunc {
                 | AggFunc::ApproxCountDistinct { .. }
                 | AggFunc::CollectList
                 | AggFunc::CollectSet
+                | AggFunc::CollectDistinct
         )
     }
 
@@ -587,7 +595,7 @@ impl AggFunc {
                 }
             }
             (MaxBy | MinBy, _) => first.unwrap_or(DataType::Null),
-            (CollectList | CollectSet, t) => {
+            (CollectList | CollectSet | CollectDistinct, t) => {
                 DataType::Array(Box::new(t.cloned().unwrap_or(DataType::Null)), false)
             }
             (BitAnd | BitOr | BitXor | Mode, t) => t.cloned().unwrap_or(DataType::Null),

@@ -75,7 +75,9 @@ impl SideState {
     fn new(func: AggFunc, first: &Offer) -> SideState {
         match (func, first) {
             (AggFunc::CollectList, _) => SideState::List(Vec::new()),
-            (AggFunc::CollectSet, _) => SideState::Set(Vec::new(), HashSet::new()),
+            (AggFunc::CollectSet | AggFunc::CollectDistinct, _) => {
+                SideState::Set(Vec::new(), HashSet::new())
+            }
             (AggFunc::PercentileApprox { accuracy, .. }, _) => {
                 SideState::Digest(Summary::new(1.0 / accuracy as f64))
             }

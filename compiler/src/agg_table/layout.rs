@@ -168,6 +168,7 @@ impl TableLayout {
                     | AggFunc::MinBy
                     | AggFunc::CollectList
                     | AggFunc::CollectSet
+                    | AggFunc::CollectDistinct
                     | AggFunc::Percentile { .. }
                     | AggFunc::PercentileApprox { .. }
                     | AggFunc::ApproxCountDistinct { .. }

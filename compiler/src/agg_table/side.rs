@@ -52,7 +52,7 @@ impl AggTable {
             t => t.clone(),
         };
         match func {
-            AggFunc::CollectList | AggFunc::CollectSet => list_array(
+            AggFunc::CollectList | AggFunc::CollectSet | AggFunc::CollectDistinct => list_array(
                 ty,
                 &elem,
                 groups.iter().map(|&g| match state(g) {

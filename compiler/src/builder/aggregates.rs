@@ -234,16 +234,12 @@ pub(super) fn resolve_call(
     }))
 }
 
-/// `f(DISTINCT x)`: the same aggregate where repeats cannot change the
-/// answer, collect_set for collect_list; elsewhere not supported.
+/// `collect_list(DISTINCT x)` and `collect_set(DISTINCT x)`: collect_set's
+/// answer, as a DISTINCT aggregate (refused on streams, as Spark does);
+/// DISTINCT in the others is not supported.
 pub(super) fn distinct(e: &Expr, r: Resolved) -> Result<Resolved> {
     let func = match r.func {
-        AggFunc::CollectList | AggFunc::CollectSet => AggFunc::CollectSet,
-        f @ (AggFunc::ApproxCountDistinct { .. }
-        | AggFunc::MaxBy
-        | AggFunc::MinBy
-        | AggFunc::BitAnd
-        | AggFunc::BitOr) => f,
+        AggFunc::CollectList | AggFunc::CollectSet => AggFunc::CollectDistinct,
         f => {
             return Err(Error::not_supported(format!(
                 "`{e}`: DISTINCT is not supported in {}",

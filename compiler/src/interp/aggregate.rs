@@ -379,7 +379,9 @@ impl<'a> Cols<'a> {
         let num = || self.sums[a].as_ref().and_then(|s| s[i]);
         Some(match func {
             AggFunc::CollectList => Offer::Val(self.val(a, i, true)?),
-            AggFunc::CollectSet | AggFunc::Mode => Offer::Val(self.val(a, i, false)?),
+            AggFunc::CollectSet | AggFunc::CollectDistinct | AggFunc::Mode => {
+                Offer::Val(self.val(a, i, false)?)
+            }
             AggFunc::Percentile { .. } => Offer::Val(Val::Fixed(encode_f64(num()?))),
             AggFunc::PercentileApprox { .. } => Offer::Num(num()?),
             AggFunc::ApproxCountDistinct { .. } => {
