@@ -101,17 +101,33 @@ impl SideState {
         }
     }
 
-    /// Applies one offer; `ord_ty` orders max_by/min_by.
-    fn offer(&mut self, func: AggFunc, ord_ty: &DataType, o: Offer) {
+    /// Applies one offer (`ord_ty` orders max_by/min_by); returns about
+    /// how many bytes the state grew by (kept without walking the state,
+    /// which would make collecting quadratic).
+    fn offer(&mut self, func: AggFunc, ord_ty: &DataType, o: Offer) -> usize {
         match (self, o) {
-            (SideState::List(v), Offer::Val(x)) => v.push(x),
+            (SideState::List(v), Offer::Val(x)) => {
+                let n = x.size();
+                v.push(x);
+                return n;
+            }
             (SideState::Set(v, seen), Offer::Val(x)) => {
                 if seen.insert(x.clone()) {
+                    let n = 2 * x.size();
                     v.push(x);
+                    return n;
                 }
             }
-            (SideState::Counts(m), Offer::Val(x)) => *m.entry(x).or_insert(0) += 1,
-            (SideState::Digest(s), Offer::Num(x)) => s.insert(x),
+            (SideState::Counts(m), Offer::Val(x)) => {
+                let n = x.size() + 8;
+                let c = m.entry(x).or_insert(0);
+                *c += 1;
+                return if *c == 1 { n } else { 0 };
+            }
+            (SideState::Digest(s), Offer::Num(x)) => {
+                s.insert(x);
+                return 8;
+            }
             (SideState::Registers(r), Offer::Hash(h)) => {
                 let p = r.len().trailing_zeros() as u8;
                 hll::update(r, p, h)
@@ -130,6 +146,7 @@ impl SideState {
             }
             _ => {}
         }
+        0
     }
 
     /// Merges `other` (a later part of the input) into this state.
@@ -150,14 +167,16 @@ impl SideState {
             }
             (SideState::Digest(a), SideState::Digest(b)) => a.merge(b),
             (SideState::Registers(a), SideState::Registers(b)) => hll::merge(a, b),
-            (me @ SideState::By { .. }, SideState::By { ord, value }) => me.offer(
-                func,
-                ord_ty,
-                Offer::By {
-                    value: value.clone(),
-                    ord: ord.clone(),
-                },
-            ),
+            (me @ SideState::By { .. }, SideState::By { ord, value }) => {
+                me.offer(
+                    func,
+                    ord_ty,
+                    Offer::By {
+                        value: value.clone(),
+                        ord: ord.clone(),
+                    },
+                );
+            }
             _ => {}
         }
     }
@@ -201,11 +220,12 @@ impl SideStates {
         let fresh = read_u64(acc, o) == 0;
         let i = self.get_or_create(acc, o, || SideState::new(func, &x));
         let s = &mut self.states[i];
-        let before = s.size();
-        if !(fresh && matches!(s, SideState::By { .. })) {
-            s.offer(func, ord_ty, x);
+        if fresh {
+            self.bytes += s.size();
         }
-        self.bytes = self.bytes + s.size() - before.min(s.size());
+        if !(fresh && matches!(s, SideState::By { .. })) {
+            self.bytes += s.offer(func, ord_ty, x);
+        }
     }
 
     /// Merges `src` (another table's state) into the state at `acc[o..]`.
@@ -229,9 +249,10 @@ impl SideStates {
             return;
         }
         let i = self.get_or_create(acc, o, || unreachable!("the state exists"));
-        let before = self.states[i].size();
         self.states[i].merge(func, ord_ty, src);
-        self.bytes = self.bytes + self.states[i].size() - before.min(self.states[i].size());
+        // At most what the other state holds (a walk of this one would
+        // make every merge cost the whole state).
+        self.bytes += src.size();
     }
 
     /// The byte form of every state, for checkpoints.
