@@ -159,6 +159,11 @@ pub(super) fn resolve_call(
                 name: Some(format!("{lname}({a}, {p}, 1)")),
             }
         }
+        ("percentile", [_, _, f]) => {
+            return Err(Error::not_supported(format!(
+                "`{e}`: percentile with a frequency ({f}) other than 1"
+            )))
+        }
         ("percentile_approx" | "approx_percentile", [a, p] | [a, p, _]) => {
             let t = r(a)?;
             let x = match t.ty {
