@@ -16,8 +16,20 @@
 //! - decimal sums (sum and avg of a decimal): `[i128 sum][i64 count]
 //!   [unused]`, exact; a sum past its result type's precision is Spark's
 //!   `NUMERIC_VALUE_OUT_OF_RANGE` where it happens.
+//! - [`higher`]: skewness/kurtosis, corr/covar and the bit aggregates, in
+//!   the row; [`side`]: the states of no fixed size (collect_list/set,
+//!   percentiles, mode, approx_count_distinct, max_by/min_by) beside it.
 
 use std::collections::HashSet;
+
+pub mod answers;
+pub mod higher;
+pub mod hll;
+mod hll_data;
+pub mod quantiles;
+pub mod side;
+
+pub use side::{Offer, SideState, SideStates, Val};
 
 use crate::agg_table::{read_u64, write_u64};
 use crate::error::{Error, Result};

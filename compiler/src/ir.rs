@@ -415,6 +415,52 @@ pub enum AggFunc {
     CountDistinct,
     SumDistinct,
     AvgDistinct,
+    /// bit_and/bit_or/bit_xor of an integral argument (its type); null
+    /// without a non-null value.
+    BitAnd,
+    BitOr,
+    BitXor,
+    /// Third and fourth central moments (double; null without rows or when
+    /// every value is the same, as Spark 4).
+    Skewness,
+    Kurtosis,
+    /// Two-column statistics over `struct(x, y)` (rows where both are non-null).
+    Corr,
+    CovarPop,
+    CovarSamp,
+    /// max_by(x, ord) / min_by(x, ord) over `struct(x, ord)`: the value of
+    /// `x` at the largest (smallest) non-null `ord`, the first one on ties.
+    MaxBy,
+    MinBy,
+    /// The non-null values as an array (in input order; collect_set without
+    /// repeats). Empty, never null, without values.
+    CollectList,
+    CollectSet,
+    /// collect_list(DISTINCT x) / collect_set(DISTINCT x): collect_set's
+    /// answer, but a DISTINCT aggregate (refused on streams, as Spark).
+    CollectDistinct,
+    /// Exact percentiles (double, Spark's linear interpolation), over
+    /// `struct(x, p1, p2, …)` with literal percentages; `array` when the
+    /// percentage was an array (the result is then an array of doubles).
+    /// median(x) is `Percentile` of 0.5.
+    Percentile {
+        array: bool,
+        median: bool,
+    },
+    /// percentile_approx / approx_percentile: Spark's Greenwald–Khanna
+    /// summaries with relative error 1/accuracy, over `struct(x, p1, …)`;
+    /// the result has x's type (an array of it with `array`).
+    PercentileApprox {
+        array: bool,
+        accuracy: u32,
+    },
+    /// approx_count_distinct(x[, rsd]): Spark's HyperLogLog++ with `p`
+    /// index bits (from rsd); bigint, never null.
+    ApproxCountDistinct {
+        p: u8,
+    },
+    /// mode(x): the most frequent non-null value (the smallest on ties).
+    Mode,
 }
 
 impl AggFunc {
@@ -431,14 +477,74 @@ impl AggFunc {
             AggFunc::VarPop => "var_pop",
             AggFunc::StddevSamp => "stddev_samp",
             AggFunc::StddevPop => "stddev_pop",
+            AggFunc::BitAnd => "bit_and",
+            AggFunc::BitOr => "bit_or",
+            AggFunc::BitXor => "bit_xor",
+            AggFunc::Skewness => "skewness",
+            AggFunc::Kurtosis => "kurtosis",
+            AggFunc::Corr => "corr",
+            AggFunc::CovarPop => "covar_pop",
+            AggFunc::CovarSamp => "covar_samp",
+            AggFunc::MaxBy => "max_by",
+            AggFunc::MinBy => "min_by",
+            AggFunc::CollectList => "collect_list",
+            AggFunc::CollectSet => "collect_set",
+            AggFunc::CollectDistinct => "collect_list",
+            AggFunc::Percentile { median: true, .. } => "median",
+            AggFunc::Percentile { .. } => "percentile",
+            AggFunc::PercentileApprox { .. } => "percentile_approx",
+            AggFunc::ApproxCountDistinct { .. } => "approx_count_distinct",
+            AggFunc::Mode => "mode",
         }
+    }
+
+    /// Whether the JIT hands an aggregate kernel using it to the twin (the
+    /// accumulators added with the statistical and collecting aggregates).
+    pub fn interpreted_only(self) -> bool {
+        use AggFunc::*;
+        !matches!(
+            self,
+            CountStar
+                | Count
+                | Sum
+                | Min
+                | Max
+                | Avg
+                | First { .. }
+                | Last { .. }
+                | VarSamp
+                | VarPop
+                | StddevSamp
+                | StddevPop
+                | CountDistinct
+                | SumDistinct
+                | AvgDistinct
+        )
+    }
+
+    /// Whether the argument is `struct(..)` of the function's arguments
+    /// (two columns, or a column and its literal percentages).
+    pub fn packs_args(self) -> bool {
+        use AggFunc::*;
+        matches!(
+            self,
+            Corr | CovarPop
+                | CovarSamp
+                | MaxBy
+                | MinBy
+                | Percentile { .. }
+                | PercentileApprox { .. }
+        )
     }
 
     /// Whether the function aggregates distinct values (refused on streams).
     pub fn is_distinct(self) -> bool {
         matches!(
             self,
-            AggFunc::CountDistinct | AggFunc::SumDistinct | AggFunc::AvgDistinct
+            AggFunc::CountDistinct
+                | AggFunc::SumDistinct
+                | AggFunc::AvgDistinct
+                | AggFunc::CollectDistinct
         )
     }
 
@@ -446,15 +552,28 @@ impl AggFunc {
     pub fn never_null(self) -> bool {
         matches!(
             self,
-            AggFunc::Count | AggFunc::CountStar | AggFunc::CountDistinct
+            AggFunc::Count
+                | AggFunc::CountStar
+                | AggFunc::CountDistinct
+                | AggFunc::ApproxCountDistinct { .. }
+                | AggFunc::CollectList
+                | AggFunc::CollectSet
+                | AggFunc::CollectDistinct
         )
     }
 
     /// The result type for an argument of type `arg`.
     pub fn result_type(self, arg: Option<&DataType>) -> DataType {
         use AggFunc::*;
+        // The first packed argument: the column a percentile or max_by reads.
+        let first = match arg {
+            Some(DataType::Struct(f)) if self.packs_args() && !f.is_empty() => {
+                Some(f[0].data_type.clone())
+            }
+            a => a.cloned(),
+        };
         match (self, arg) {
-            (CountStar | Count | CountDistinct, _) => DataType::Int64,
+            (CountStar | Count | CountDistinct | ApproxCountDistinct { .. }, _) => DataType::Int64,
             (Sum, Some(DataType::Decimal(p, s))) => {
                 let (p, s) = crate::decimal::sum_type((*p, *s));
                 DataType::Decimal(p, s)
@@ -463,6 +582,24 @@ impl AggFunc {
                 let (p, s) = crate::decimal::avg_type((*p, *s));
                 DataType::Decimal(p, s)
             }
+            (Skewness | Kurtosis | Corr | CovarPop | CovarSamp, _) => DataType::Float64,
+            (Percentile { array: false, .. }, _) => DataType::Float64,
+            (Percentile { array: true, .. }, _) => {
+                DataType::Array(Box::new(DataType::Float64), false)
+            }
+            (PercentileApprox { array, .. }, _) => {
+                let t = first.unwrap_or(DataType::Null);
+                if array {
+                    DataType::Array(Box::new(t), false)
+                } else {
+                    t
+                }
+            }
+            (MaxBy | MinBy, _) => first.unwrap_or(DataType::Null),
+            (CollectList | CollectSet | CollectDistinct, t) => {
+                DataType::Array(Box::new(t.cloned().unwrap_or(DataType::Null)), false)
+            }
+            (BitAnd | BitOr | BitXor | Mode, t) => t.cloned().unwrap_or(DataType::Null),
             (Avg | AvgDistinct | VarSamp | VarPop | StddevSamp | StddevPop, _) => DataType::Float64,
             (Sum | SumDistinct, Some(t)) if t.is_integer() => DataType::Int64,
             (Sum | SumDistinct, _) => DataType::Float64,
@@ -637,6 +774,13 @@ impl fmt::Display for AggCall {
             ""
         };
         match &self.arg {
+            Some(TExpr {
+                kind: TExprKind::Call { args, .. },
+                ..
+            }) if self.func.packs_args() => {
+                let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+                write!(f, "{}({})", self.func.name(), args.join(", "))
+            }
             Some(a) => write!(f, "{}({distinct}{a})", self.func.name()),
             None => write!(f, "{}(*)", self.func.name()),
         }

@@ -203,6 +203,22 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     }
     if let Some(a) = spec.sink.table_spec() {
         a.keys.iter().for_each(|e| struct_uses(e, &mut why));
+        // The statistical and collecting aggregates (their accumulators are
+        // updated by the twin only; their arguments are never compiled).
+        let stats: Vec<&str> = a
+            .aggs
+            .iter()
+            .filter(|c| c.func.interpreted_only())
+            .map(|c| c.func.name())
+            .collect();
+        if !stats.is_empty() {
+            let mut names = stats;
+            names.dedup();
+            return Some(format!(
+                "not compiled (interpreted aggregates): {}",
+                names.join(", ")
+            ));
+        }
         a.aggs
             .iter()
             .filter_map(|c| c.arg.as_ref())

@@ -37,7 +37,10 @@ const AGGREGATES: &[&str] = &[
 ];
 
 pub fn is_aggregate_name(name: &str) -> bool {
-    AGGREGATES.iter().any(|a| a.eq_ignore_ascii_case(name))
+    AGGREGATES
+        .iter()
+        .chain(crate::builder::STAT_AGGREGATES)
+        .any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// The columns an expression may name: a plan's output.

@@ -152,13 +152,23 @@ impl Catalog {
     }
 }
 
+/// How many partitions Spark makes of an inline table: `min(rows,
+/// defaultParallelism)`, which is 2 under `local[2]` (the oracle's
+/// setting). Each slice is a batch, and an aggregate keeps one partial per
+/// batch when there are this few, so statistics over `VALUES` merge as
+/// Spark's do (`var_pop` of 100000003, 100000004, 100000006, 100000007 is
+/// exactly 2.5, Spark's answer, not the one-pass 2.5000000049670534).
+pub const INLINE_TABLE_SLICES: usize = 2;
+
 impl sqlc_compiler::sql::Catalog for Catalog {
     fn table(&self, name: &str) -> sqlc_compiler::Result<Arc<Plan>> {
         self.lookup(name)
             .ok_or_else(|| CompileError::TableNotFound(name.to_string()))
     }
 
-    /// An inline table becomes a static relation holding its one batch.
+    /// An inline table becomes a static relation, its rows cut into
+    /// [`INLINE_TABLE_SLICES`] contiguous batches as Spark's
+    /// `LocalTableScanExec` cuts them into partitions.
     fn inline_table(
         &self,
         schema: Schema,
@@ -173,6 +183,11 @@ impl sqlc_compiler::sql::Catalog for Catalog {
         let options =
             arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(rows.len()));
         let batch = RecordBatch::try_new_with_options(schema.to_arrow(), columns, &options)?;
+        let n = batch.num_rows();
+        let slices = n.clamp(1, INLINE_TABLE_SLICES);
+        let batches: Vec<RecordBatch> = (0..slices)
+            .map(|i| batch.slice(i * n / slices, (i + 1) * n / slices - i * n / slices))
+            .collect();
         let name = if schema.is_empty() {
             "OneRowRelation"
         } else {
@@ -181,7 +196,7 @@ impl sqlc_compiler::sql::Catalog for Catalog {
         Ok(self.add(
             Relation::Static {
                 name: name.into(),
-                batches: Arc::new(vec![batch]),
+                batches: Arc::new(batches),
             },
             schema,
         ))

@@ -1,5 +1,6 @@
 //! Functions that build columns, as `pyspark.sql.functions`: this file
-//! holds the aggregates, windows and the compiled built-ins; `library.rs`
+//! holds the basic aggregates, windows and the compiled built-ins;
+//! `aggregates.rs` the statistical and collecting aggregates; `library.rs`
 //! the rest of the function catalog by PySpark's names, in snake_case;
 //! `collection.rs` the array functions and generators; `maps.rs` the map
 //! and JSON functions.
@@ -15,10 +16,12 @@ macro_rules! one_arg {
     )*};
 }
 
+mod aggregates;
 mod collection;
 mod library;
 mod maps;
 
+pub use aggregates::*;
 pub use collection::*;
 pub use library::*;
 pub use maps::*;

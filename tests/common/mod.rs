@@ -145,10 +145,13 @@ pub fn load_expected(path: &Path) -> Expected {
         .map(|l| {
             // Python's json writes non-finite floats as bare NaN/Infinity;
             // the results side prints them as Rust does.
-            let l = l
-                .replace(": NaN", ": \"NaN\"")
-                .replace(": -Infinity", ": \"-inf\"")
-                .replace(": Infinity", ": \"inf\"");
+            let mut l = l.to_string();
+            for sep in [": ", "[", ", "] {
+                l = l
+                    .replace(&format!("{sep}NaN"), &format!("{sep}\"NaN\""))
+                    .replace(&format!("{sep}-Infinity"), &format!("{sep}\"-inf\""))
+                    .replace(&format!("{sep}Infinity"), &format!("{sep}\"inf\""));
+            }
             serde_json::from_str::<Value>(&l)
                 .unwrap()
                 .as_object()
@@ -274,6 +277,9 @@ fn close(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| close(v, w))
         }
         _ => a == b,
     }

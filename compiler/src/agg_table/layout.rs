@@ -38,13 +38,45 @@ pub enum AccKind {
     /// sum/avg of a decimal: `[i128 unscaled sum][i64 non-null count]
     /// [unused]`, 32 bytes; a sum past its result's precision is an error.
     SumDecimal,
+    /// bit_and/or/xor: `[i64 value][u64 seen count]`.
+    Bits,
+    /// skewness/kurtosis: `[n][mean][m2][m3][m4][unused]`, 48 bytes.
+    Moments4,
+    /// corr/covar: `[n][x mean][y mean][ck][x m2][y m2]`, 48 bytes.
+    CoMoments,
+    /// A state beside the row ([`crate::accumulators::SideStates`]):
+    /// `[u64 state index + 1][unused]`.
+    Side,
+}
+
+/// The value an aggregate reads: the first field of a packed argument.
+fn packed_first(t: &DataType, f: AggFunc) -> &DataType {
+    match t {
+        DataType::Struct(fields) if f.packs_args() && !fields.is_empty() => &fields[0].data_type,
+        t => t,
+    }
 }
 
 impl AccKind {
+    /// Whether the accumulator reads its argument as bytes (strings, and
+    /// decimals in their stored form): min/max/first/last, DISTINCT sets
+    /// and counts.
+    pub fn stores_bytes(self) -> bool {
+        matches!(
+            self,
+            AccKind::MinStr
+                | AccKind::MaxStr
+                | AccKind::PickStr { .. }
+                | AccKind::Distinct
+                | AccKind::Count
+        )
+    }
+
     /// Bytes the accumulator takes in the accumulator row.
     pub fn width(self) -> usize {
         match self {
             AccKind::Moments | AccKind::SumDecimal => 2 * ACC_WIDTH,
+            AccKind::Moments4 | AccKind::CoMoments => 3 * ACC_WIDTH,
             _ => ACC_WIDTH,
         }
     }
@@ -68,6 +100,8 @@ pub struct TableLayout {
     pub funcs: Vec<(AggFunc, DataType)>,
     /// Type of each aggregate's argument (for min/max decoding).
     pub arg_types: Vec<Option<DataType>>,
+    /// Per aggregate, the literal percentages of a percentile (else empty).
+    pub percentages: Vec<Vec<f64>>,
     /// The window key: stored as its start, output as `{start, end}`.
     pub window: Option<WindowKey>,
     /// The key carrying the watermark (see [`AggSpec::event_time_key`]).
@@ -99,9 +133,14 @@ impl TableLayout {
         let mut accs = Vec::new();
         let mut funcs = Vec::new();
         let mut arg_types = Vec::new();
+        let mut percentages = Vec::new();
         for call in &spec.aggs {
             let arg_ty = call.arg.as_ref().map(|a| a.ty.clone());
-            if let Some(t) = arg_ty.as_ref().filter(|t| t.is_nested()) {
+            percentages.push(literal_percentages(call));
+            if let Some(t) = arg_ty
+                .as_ref()
+                .filter(|t| t.is_nested() && !call.func.packs_args())
+            {
                 return Err(Error::not_supported(format!(
                     "{} of a {t} value (aggregates over structs and arrays)",
                     call.func.name()
@@ -144,6 +183,48 @@ impl TableLayout {
                 {
                     AccKind::Distinct
                 }
+                (AggFunc::BitAnd | AggFunc::BitOr | AggFunc::BitXor, Some(t))
+                    if t.is_integer() || *t == DataType::Null =>
+                {
+                    AccKind::Bits
+                }
+                (AggFunc::Skewness | AggFunc::Kurtosis, Some(t))
+                    if t.is_numeric() || *t == DataType::Null =>
+                {
+                    AccKind::Moments4
+                }
+                (AggFunc::Corr | AggFunc::CovarPop | AggFunc::CovarSamp, Some(_)) => {
+                    AccKind::CoMoments
+                }
+                // Side states keep fixed-width values in 8 bytes: a decimal
+                // is read only as a double (percentile) or hashed.
+                (
+                    f @ (AggFunc::MaxBy
+                    | AggFunc::MinBy
+                    | AggFunc::CollectList
+                    | AggFunc::CollectSet
+                    | AggFunc::CollectDistinct
+                    | AggFunc::PercentileApprox { .. }
+                    | AggFunc::Mode),
+                    Some(t),
+                ) if packed_first(t, f).is_decimal() => {
+                    return Err(Error::not_supported(format!(
+                        "{}() of a decimal value",
+                        f.name()
+                    )))
+                }
+                (
+                    AggFunc::MaxBy
+                    | AggFunc::MinBy
+                    | AggFunc::CollectList
+                    | AggFunc::CollectSet
+                    | AggFunc::CollectDistinct
+                    | AggFunc::Percentile { .. }
+                    | AggFunc::PercentileApprox { .. }
+                    | AggFunc::ApproxCountDistinct { .. }
+                    | AggFunc::Mode,
+                    Some(_),
+                ) => AccKind::Side,
                 (f, t) => {
                     return Err(Error::TypeMismatch {
                         expr: f.name().into(),
@@ -175,6 +256,7 @@ impl TableLayout {
             acc_offsets,
             funcs,
             arg_types,
+            percentages,
             window: spec.window,
             event_time_key: spec.event_time_key,
         })
@@ -186,6 +268,23 @@ impl TableLayout {
             .as_ref()
             .and_then(DataType::decimal_ps)
             .unwrap_or(crate::decimal::DEFAULT)
+    }
+
+    /// Field `k` of aggregate `i`'s packed argument (`struct(x, y)` of
+    /// corr or max_by), or the argument itself for `k == 0` when unpacked.
+    pub fn packed_type(&self, i: usize, k: usize) -> &DataType {
+        match &self.arg_types[i] {
+            Some(DataType::Struct(f)) if self.funcs[i].0.packs_args() => {
+                f.get(k).map_or(&DataType::Null, |f| &f.data_type)
+            }
+            Some(t) if k == 0 => t,
+            _ => &DataType::Null,
+        }
+    }
+
+    /// Whether any aggregate keeps a state beside the row.
+    pub fn has_side_states(&self) -> bool {
+        self.accs.contains(&AccKind::Side)
     }
 
     pub fn acc_width(&self) -> usize {
@@ -204,5 +303,28 @@ impl TableLayout {
             }
         }
         row
+    }
+}
+
+/// The literal percentages packed after a percentile's column
+/// (`struct(x, p1, p2, …)`), as the builder packed them.
+fn literal_percentages(call: &crate::ir::AggCall) -> Vec<f64> {
+    use crate::ir::TExprKind;
+    use crate::types::Scalar;
+    if !matches!(
+        call.func,
+        AggFunc::Percentile { .. } | AggFunc::PercentileApprox { .. }
+    ) {
+        return Vec::new();
+    }
+    match call.arg.as_ref().map(|a| &a.kind) {
+        Some(TExprKind::Call { args, .. }) => args[1..]
+            .iter()
+            .filter_map(|a| match &a.kind {
+                TExprKind::Literal(Scalar::Float64(p)) => Some(*p),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }

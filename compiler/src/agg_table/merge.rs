@@ -125,6 +125,14 @@ impl AggTable {
                         self.distinct_insert(g, i, v)?;
                     }
                 }
+                AccKind::Bits => bits::merge(layout.funcs[i].0, self.acc_row_mut(g), o, src, o),
+                AccKind::Moments4 => moments4::merge(self.acc_row_mut(g), o, src, o),
+                AccKind::CoMoments => comoments::merge(self.acc_row_mut(g), o, src, o),
+                AccKind::Side => {
+                    if let Some(state) = other.side.get(src, o) {
+                        self.side_merge(g, i, state);
+                    }
+                }
             }
         }
         Ok(())

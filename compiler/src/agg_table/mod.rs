@@ -9,8 +9,10 @@
 //!   id included), padded to 8, then each key's slot: 8 bytes for fixed-width
 //!   types (the value's bits as a `u64`, see [`encode_fixed`]), 16 for strings
 //!   (`u64` offset into the arena, `u64` length). A null key's slot is zero.
-//! - accumulator row, 16 bytes per aggregate (32 for central moments; see
-//!   [`AccKind`] and [`TableLayout::acc_offsets`]).
+//! - accumulator row, 16 bytes per aggregate (32 for central moments, 48
+//!   for higher and co-moments; see [`AccKind`] and
+//!   [`TableLayout::acc_offsets`]); states of no fixed size (lists,
+//!   sketches) beside the rows in [`SideStates`].
 //!
 //! A *probe row* (what a kernel passes to `insert`) has the key row's layout
 //! except that a string slot holds the `u64` address of the bytes and their
@@ -23,7 +25,10 @@ use arrow::array::{
     Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
 };
 
-use crate::accumulators::{decimal_sum, moments, DistinctSets, DistinctVal, NULL_STR, PICK_VALUE};
+use crate::accumulators::higher::{bits, comoments, moments4};
+use crate::accumulators::{
+    decimal_sum, moments, DistinctSets, DistinctVal, SideStates, NULL_STR, PICK_VALUE,
+};
 use crate::error::{Error, Result};
 use crate::ir::{AggFunc, AggSpec, WindowKey};
 use crate::types::DataType;
@@ -38,6 +43,7 @@ mod merge;
 mod output;
 mod probe;
 pub mod raw;
+mod side;
 mod snapshot;
 
 pub use encoding::{
@@ -63,6 +69,8 @@ pub struct AggTable {
     arena: Vec<u8>,
     /// The sets of the distinct accumulators.
     distinct: DistinctSets,
+    /// The states of the accumulators kept beside the row.
+    side: SideStates,
     /// A runtime error raised inside a Rust call made by a kernel.
     pending_error: Option<Error>,
     /// Whether kernels' late rows are noted (for a late-rows sink), the
@@ -114,6 +122,7 @@ impl AggTable {
             accs: Vec::new(),
             arena: Vec::new(),
             distinct: DistinctSets::default(),
+            side: SideStates::default(),
             pending_error: None,
             record_late: false,
             late_morsel: 0,
@@ -143,6 +152,7 @@ impl AggTable {
             + self.accs.capacity()
             + self.arena.capacity()
             + self.distinct.memory_bytes()
+            + self.side.memory_bytes()
     }
 
     pub fn raw_ptr(&mut self) -> *mut AggTable {

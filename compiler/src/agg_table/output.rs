@@ -106,6 +106,26 @@ impl AggTable {
                         ty,
                     )
                 }
+                AccKind::Bits => fixed_array(
+                    ty,
+                    groups.iter().map(|&g| {
+                        let (v, n) = pair(g);
+                        (n > 0).then_some(v)
+                    }),
+                ),
+                AccKind::Moments4 => fixed_array(
+                    ty,
+                    groups
+                        .iter()
+                        .map(|&g| moments4::finish(*func, self.acc_row(g), o).map(f64::to_bits)),
+                ),
+                AccKind::CoMoments => fixed_array(
+                    ty,
+                    groups
+                        .iter()
+                        .map(|&g| comoments::finish(*func, self.acc_row(g), o).map(f64::to_bits)),
+                ),
+                AccKind::Side => self.side_array(i, groups),
             });
         }
         out

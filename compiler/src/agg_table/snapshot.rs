@@ -5,12 +5,17 @@
 //! pairs round-trips without code here. The slot index is rebuilt on load.
 //!
 //! Form (little-endian `u64`s): magic, groups, key width, accumulator
-//! width, arena length; then the hashes, key rows, accumulator rows, arena.
+//! width, arena length; then the hashes, key rows, accumulator rows, arena;
+//! then, only when the layout has states beside the rows (lists, sketches),
+//! those states ([`crate::accumulators::SideStates`]'s own byte form).
 
 use std::sync::Arc;
 
-use super::{in_arena, read_pair, read_u64, AggTable, TableLayout, EMPTY_SLOT};
+use super::{in_arena, read_pair, read_u64, AccKind, AggTable, TableLayout, EMPTY_SLOT};
+use crate::accumulators::side::Reader;
+use crate::accumulators::SideStates;
 use crate::error::{Error, Result};
+use crate::ir::AggFunc;
 
 const MAGIC: u64 = u64::from_le_bytes(*b"SQLCAGG1");
 
@@ -47,6 +52,16 @@ impl TableLayout {
                 func.name(),
                 ty.spark_name()
             );
+            // Parameters that change what a state holds.
+            match func {
+                AggFunc::ApproxCountDistinct { p } => {
+                    let _ = write!(f, "[p={p}]");
+                }
+                AggFunc::PercentileApprox { accuracy, .. } => {
+                    let _ = write!(f, "[accuracy={accuracy}]");
+                }
+                _ => {}
+            }
         }
         if let Some(w) = &self.window {
             let s = &w.window;
@@ -81,6 +96,9 @@ impl AggTable {
         out.extend_from_slice(&self.keys);
         out.extend_from_slice(&self.accs);
         out.extend_from_slice(&self.arena);
+        if self.layout.has_side_states() {
+            self.side.serialize_into(out);
+        }
     }
 
     /// Rebuilds a table of `layout` from [`AggTable::serialize_into`]'s
@@ -107,7 +125,13 @@ impl AggTable {
             .checked_mul(8 + kw + aw)
             .and_then(|n| n.checked_add(arena_len))
             .and_then(|n| n.checked_add(40));
-        if need != Some(bytes.len() as u64) || groups >= EMPTY_SLOT as u64 - 1 {
+        let side = layout.has_side_states();
+        let fits = match need {
+            Some(n) if side => n <= bytes.len() as u64,
+            Some(n) => n == bytes.len() as u64,
+            None => false,
+        };
+        if !fits || groups >= EMPTY_SLOT as u64 - 1 {
             return Err(bad(&format!(
                 "{} bytes do not hold {groups} groups and {arena_len} arena bytes",
                 bytes.len()
@@ -127,6 +151,23 @@ impl AggTable {
         let keys = take(g * kw).to_vec();
         let accs = take(g * aw).to_vec();
         let arena = take(arena_len as usize).to_vec();
+        let states = if side {
+            let mut r = Reader { bytes, at };
+            let states = SideStates::deserialize(&mut r)?;
+            if r.at != bytes.len() {
+                return Err(bad("bytes after the side states"));
+            }
+            for row in accs.chunks_exact(aw.max(1)).take(g) {
+                for (i, k) in layout.accs.iter().enumerate() {
+                    if *k == AccKind::Side && !states.valid_index(row, layout.acc_offsets[i]) {
+                        return Err(bad("an accumulator names a missing side state"));
+                    }
+                }
+            }
+            states
+        } else {
+            SideStates::default()
+        };
         // String keys must name arena bytes (accumulators are trusted to
         // the state file's checksum).
         for row in keys.chunks_exact(kw.max(1)).take(g) {
@@ -147,6 +188,7 @@ impl AggTable {
         t.keys = keys;
         t.accs = accs;
         t.arena = arena;
+        t.side = states;
         if (g + 1) * 2 > t.slots.len() {
             t.slots = vec![EMPTY_SLOT; ((g + 1) * 2).next_power_of_two()];
         }
@@ -177,6 +219,7 @@ mod tests {
                 (AggFunc::Max, DataType::Utf8),
             ],
             arg_types: vec![None, Some(DataType::Utf8)],
+            percentages: vec![vec![], vec![]],
             window: None,
             event_time_key: None,
         })
@@ -268,5 +311,110 @@ mod fingerprint_tests {
         assert_eq!(f, layout(DataType::Utf8, AggFunc::Sum).fingerprint());
         assert_ne!(f, layout(DataType::Int64, AggFunc::Sum).fingerprint());
         assert_ne!(f, layout(DataType::Utf8, AggFunc::Max).fingerprint());
+    }
+}
+
+#[cfg(test)]
+mod side_state_tests {
+    use super::*;
+    use crate::accumulators::{Offer, Val};
+    use crate::ir::{AggCall, AggFunc, AggSpec, ScalarFunc, TExpr, TExprKind};
+    use crate::types::{DataType, Field, Scalar};
+
+    fn layout() -> Arc<TableLayout> {
+        let k = TExpr::column(0, "k", DataType::Int64, true);
+        let v = TExpr::column(1, "v", DataType::Int64, true);
+        let s = TExpr::column(2, "s", DataType::Utf8, true);
+        let packed = TExpr::new(
+            TExprKind::Call {
+                func: ScalarFunc::Struct,
+                args: vec![v.clone(), TExpr::literal(Scalar::Float64(0.5))],
+            },
+            DataType::Struct(
+                vec![
+                    Field::new("col1", DataType::Int64, true),
+                    Field::new("col2", DataType::Float64, false),
+                ]
+                .into(),
+            ),
+            false,
+        );
+        let call = |func, arg: &TExpr| AggCall {
+            func,
+            arg: Some(arg.clone()),
+        };
+        Arc::new(
+            TableLayout::new(&AggSpec {
+                keys: vec![k],
+                grouping_sets: vec![1],
+                aggs: vec![
+                    call(AggFunc::CollectList, &s),
+                    call(AggFunc::ApproxCountDistinct { p: 9 }, &v),
+                    call(AggFunc::Mode, &v),
+                    call(
+                        AggFunc::PercentileApprox {
+                            array: false,
+                            accuracy: 100,
+                        },
+                        &packed,
+                    ),
+                ],
+                window: None,
+                event_time_key: None,
+            })
+            .unwrap(),
+        )
+    }
+
+    fn table(l: &Arc<TableLayout>) -> AggTable {
+        let mut t = AggTable::new(l.clone());
+        for k in 0..5u64 {
+            let mut key = vec![0u8; l.key_width];
+            super::super::write_u64(&mut key, l.key_offsets[0], k);
+            let (g, _) = t.find_or_insert_stored(k * 7919, &key, &[]);
+            for x in 0..20 + k {
+                let s = format!("s{}", x % 3).into_bytes();
+                t.side_offer(g, 0, Offer::Val(Val::Bytes(s.into())));
+                t.side_offer(g, 1, Offer::Hash(x.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+                t.side_offer(g, 2, Offer::Val(Val::Fixed(x % 4)));
+                t.side_offer(g, 3, Offer::Num(x as f64));
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn side_states_round_trip_and_damage_is_an_error() {
+        let l = layout();
+        let t = table(&l);
+        let mut bytes = Vec::new();
+        t.serialize_into(&mut bytes);
+        let back = AggTable::deserialize(l.clone(), &bytes).unwrap();
+        let all: Vec<usize> = (0..t.len()).collect();
+        assert_eq!(back.to_arrow(&all), t.to_arrow(&all));
+        // A restored table keeps merging: its states are whole.
+        let mut merged = AggTable::new(l.clone());
+        merged.merge(&back).unwrap();
+        merged.merge(&t).unwrap();
+        assert_eq!(merged.len(), 5);
+        // Truncated side states, trailing bytes and an unknown state kind
+        // are errors, never panics.
+        let arena_end = bytes.len() - {
+            let mut side = Vec::new();
+            t.side.serialize_into(&mut side);
+            side.len()
+        };
+        for cut in [arena_end + 3, arena_end + 9, bytes.len() - 1] {
+            assert!(
+                AggTable::deserialize(l.clone(), &bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(AggTable::deserialize(l.clone(), &longer).is_err());
+        let mut bad = bytes.clone();
+        bad[arena_end + 8] = 99;
+        assert!(AggTable::deserialize(l.clone(), &bad).is_err());
     }
 }

@@ -2,7 +2,11 @@
 //! DataFrame API) are made of. Each resolves its expressions against its
 //! input at once, so errors surface where the user wrote them.
 
+mod aggregates;
 mod generate;
+
+/// The statistical and collecting aggregates' names (see `aggregates`).
+pub use aggregates::NAMES as STAT_AGGREGATES;
 mod set_op;
 pub mod subquery;
 
@@ -467,8 +471,10 @@ impl Rewriter<'_> {
                 ))),
                 None => Ok(None),
             },
-            // A bare column that does not resolve: report it as such.
+            // A bare column that does not resolve, or a call of a function
+            // that does not exist: report it as such.
             Err(err) if matches!(e, Expr::Column { .. }) => Err(err),
+            Err(err @ Error::UnknownFunction { .. }) => Err(err),
             Err(_) => Ok(None),
         }
     }
@@ -558,7 +564,19 @@ impl Rewriter<'_> {
             };
             return self.aggregate_call(e, target, &[arg], distinct);
         }
+        let mut name = e.to_string();
+        let stat = match aggregates::resolve_call(e, &lname, args, &scope)? {
+            Some(r) if distinct => Some(aggregates::distinct(e, r)?),
+            other => other,
+        };
         let (func, arg) = match (lname.as_str(), args) {
+            _ if stat.is_some() => {
+                let r = stat.expect("matched Some");
+                if let Some(n) = r.name {
+                    name = n;
+                }
+                (r.func, Some(r.arg))
+            }
             ("count", [Expr::Star] | []) if !distinct => (AggFunc::CountStar, None),
             ("count", [Expr::Literal(v)]) if !v.is_null() && !distinct => {
                 (AggFunc::CountStar, None)
@@ -641,7 +659,7 @@ impl Rewriter<'_> {
             Some(i) => i,
             None => {
                 self.calls.push(call);
-                self.names.push(e.to_string());
+                self.names.push(name);
                 self.calls.len() - 1
             }
         };

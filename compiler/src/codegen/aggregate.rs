@@ -497,6 +497,12 @@ impl AggSink {
                         );
                     });
                 }
+                AccKind::Bits | AccKind::Moments4 | AccKind::CoMoments | AccKind::Side => {
+                    return Err(crate::error::Error::internal(format!(
+                        "{} is not compiled: kernel::needs_interpreter sends it to the twin",
+                        self.layout.funcs[i].0.name()
+                    )))
+                }
             }
         }
         Ok(())

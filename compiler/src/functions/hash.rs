@@ -100,6 +100,14 @@ pub struct Hash {
 
 const SEED: u64 = 42;
 
+/// Spark's `xxhash64` (seed 42) of each row of one column, as
+/// `approx_count_distinct` hashes values (a null row keeps the seed).
+pub fn xxhash64_each(a: &ArrayRef) -> Result<Vec<u64>> {
+    let mut h = vec![SEED; a.len()];
+    Hash { xx: true }.mix_column(a, &mut h)?;
+    Ok(h)
+}
+
 impl ScalarFunction for Hash {
     fn name(&self) -> &'static str {
         if self.xx {

@@ -8,14 +8,15 @@
 //! [`hash::combine_bytes`] for a string or a decimal (its
 //! [`encode_decimal`] bytes); then [`hash::finish`].
 
-use arrow::array::{ArrayRef, BinaryArray};
+use arrow::array::{Array, ArrayRef, BinaryArray, StructArray};
 use arrow::datatypes::{
     DataType as A, Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
 };
 
 use super::columns::{bools, internal, prim, strings};
 use crate::accumulators::decimal_sum;
-use crate::accumulators::{moments, pick_takes, DistinctVal, PICK_NULL, PICK_VALUE};
+use crate::accumulators::higher::{bits, comoments, moments4};
+use crate::accumulators::{moments, pick_takes, DistinctVal, Offer, Val, PICK_NULL, PICK_VALUE};
 use crate::agg_table::{
     compare_encoded, encode_decimal, encode_f64, hash, read_u64, write_u64, AccKind, AggTable,
     TableLayout,
@@ -79,6 +80,14 @@ fn values(a: &ArrayRef) -> Result<Values<'_>> {
         A::Utf8 => Values::Bytes(strings(a)?.iter().map(|v| v.map(str::as_bytes)).collect()),
         A::Binary => Values::Bytes(super::columns::downcast::<BinaryArray>(a)?.iter().collect()),
         A::Null => Values::Fixed(vec![None; a.len()]),
+        // Only which rows are null: decimal values are read by
+        // `decimal_values` (sums) or in their stored form (`stored_form`).
+        A::Decimal128(..) => Values::Fixed(
+            super::columns::downcast::<arrow::array::Decimal128Array>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as u64))
+                .collect(),
+        ),
         t => return Err(internal(format!("aggregate over {t}"))),
     })
 }
@@ -124,44 +133,28 @@ pub fn update(
     inputs: &AggInputs,
     table: &mut AggTable,
 ) -> Result<()> {
-    let stored_keys = inputs
-        .keys
-        .iter()
-        .map(stored_form)
-        .collect::<Result<Vec<_>>>()?;
-    let stored_args = inputs
-        .args
-        .iter()
-        .map(|a| a.as_ref().map(stored_form).transpose())
-        .collect::<Result<Vec<_>>>()?;
-    let keys = stored_keys.iter().map(values).collect::<Result<Vec<_>>>()?;
-    let args = stored_args
-        .iter()
-        .map(|a| a.as_ref().map(values).transpose())
-        .collect::<Result<Vec<_>>>()?;
-    let decimals: Vec<Option<Vec<Option<i128>>>> = layout
-        .accs
-        .iter()
-        .zip(&inputs.args)
-        .map(|(k, a)| match (k, a) {
-            (AccKind::SumDecimal, Some(a)) => decimal_values(a).map(Some),
-            _ => Ok(None),
-        })
-        .collect::<Result<_>>()?;
-    // Sums and moments read the raw (not encoded) doubles and integers;
-    // first/last keep a double's own bits.
-    let sums: Vec<Option<Vec<Option<f64>>>> = layout
-        .accs
-        .iter()
-        .zip(&inputs.args)
-        .map(|(k, a)| match (k, a) {
-            (AccKind::SumFloat | AccKind::Moments, Some(a)) => float_values(a).map(Some),
-            (AccKind::Pick { .. }, Some(a)) if *a.data_type() == A::Float64 => {
-                Ok(Some(prim::<Float64Type>(a.as_ref())?.iter().collect()))
-            }
-            _ => Ok(None),
-        })
-        .collect::<Result<_>>()?;
+    // Decimal keys, and decimal arguments kept as bytes, in the form the
+    // table stores them (see `stored_form`).
+    let stored = AggInputs {
+        len: inputs.len,
+        keys: inputs
+            .keys
+            .iter()
+            .map(stored_form)
+            .collect::<Result<Vec<_>>>()?,
+        args: inputs
+            .args
+            .iter()
+            .zip(&layout.accs)
+            .map(|(a, k)| match a {
+                Some(a) if k.stores_bytes() => stored_form(a).map(Some),
+                a => Ok(a.clone()),
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
+    let inputs = &stored;
+    let keys = inputs.keys.iter().map(values).collect::<Result<Vec<_>>>()?;
+    let cols = Cols::new(spec, layout, inputs)?;
     let gids: Vec<i64> = spec
         .grouping_sets
         .iter()
@@ -240,12 +233,7 @@ pub fn update(
                     h = hash::combine(h, g);
                 }
                 let (g, _) = table.find_or_insert_stored(hash::finish(h), &row, &scratch);
-                let inputs = RowArgs {
-                    values: &args,
-                    sums: &sums,
-                    decimals: &decimals,
-                };
-                if let Err(e) = update_accs(spec, layout, table, g, i, &inputs) {
+                if let Err(e) = update_accs(spec, layout, table, g, i, &cols) {
                     table.add_late_rows(late);
                     return Err(e);
                 }
@@ -340,6 +328,14 @@ fn float_values(a: &ArrayRef) -> Result<Vec<Option<f64>>> {
             .iter()
             .map(|v| v.map(|x| x as f64))
             .collect(),
+        A::Date32 => prim::<Date32Type>(a)?
+            .iter()
+            .map(|v| v.map(f64::from))
+            .collect(),
+        A::Timestamp(..) => prim::<TimestampMicrosecondType>(a)?
+            .iter()
+            .map(|v| v.map(|x| x as f64))
+            .collect(),
         A::Null => vec![None; a.len()],
         A::Decimal128(_, s) => {
             let s = *s as u8;
@@ -352,13 +348,129 @@ fn float_values(a: &ArrayRef) -> Result<Vec<Option<f64>>> {
     })
 }
 
-/// A batch's arguments as the accumulators read them.
-struct RowArgs<'a, 'b> {
-    values: &'a [Option<Values<'b>>],
-    /// Doubles (sums, moments, a double's first/last).
-    sums: &'a [Option<Vec<Option<f64>>>],
+/// The evaluated arguments of one batch, read the ways the accumulators
+/// need them. A packed argument (`struct(x, y, …)`, see
+/// [`AggFunc::packs_args`]) is its first field, its second in `seconds`.
+struct Cols<'a> {
+    args: Vec<Option<Values<'a>>>,
+    /// Sums, moments and percentiles read raw doubles (integers
+    /// converted); first/last, collect_list and max_by keep a double's own bits.
+    sums: Vec<Option<Vec<Option<f64>>>>,
+    /// The second packed field: corr's y (as doubles in `seconds_f`),
+    /// max_by's ordering.
+    seconds: Vec<Option<Values<'a>>>,
+    seconds_f: Vec<Option<Vec<Option<f64>>>>,
+    /// approx_count_distinct: each value's Spark xxHash64.
+    hashes: Vec<Option<Vec<u64>>>,
     /// Unscaled decimals (decimal sums).
-    decimals: &'a [Option<Vec<Option<i128>>>],
+    decimals: Vec<Option<Vec<Option<i128>>>>,
+}
+
+impl<'a> Cols<'a> {
+    fn new(spec: &AggSpec, layout: &TableLayout, inputs: &'a AggInputs) -> Result<Cols<'a>> {
+        let mut c = Cols {
+            args: Vec::new(),
+            sums: Vec::new(),
+            seconds: Vec::new(),
+            seconds_f: Vec::new(),
+            hashes: Vec::new(),
+            decimals: Vec::new(),
+        };
+        for (a, (kind, arg)) in layout.accs.iter().zip(&inputs.args).enumerate() {
+            let func = spec.aggs[a].func;
+            let (main, second): (Option<&ArrayRef>, Option<&ArrayRef>) = match arg {
+                Some(x) if func.packs_args() => {
+                    let s = x.as_any().downcast_ref::<StructArray>().ok_or_else(|| {
+                        internal(format!("{} without its packed arguments", func.name()))
+                    })?;
+                    (
+                        Some(s.column(0)),
+                        (s.num_columns() > 1).then(|| s.column(1)),
+                    )
+                }
+                x => (x.as_ref(), None),
+            };
+            c.args.push(main.map(values).transpose()?);
+            let is_f64 = main.is_some_and(|m| *m.data_type() == A::Float64);
+            let wants_sum = match kind {
+                AccKind::SumFloat | AccKind::Moments | AccKind::Moments4 | AccKind::CoMoments => {
+                    true
+                }
+                AccKind::Pick { .. } => is_f64,
+                AccKind::Side => match func {
+                    AggFunc::Percentile { .. } | AggFunc::PercentileApprox { .. } => true,
+                    AggFunc::CollectList | AggFunc::MaxBy | AggFunc::MinBy => is_f64,
+                    _ => false,
+                },
+                _ => false,
+            };
+            c.sums.push(match main {
+                Some(m) if wants_sum => Some(float_values(m)?),
+                _ => None,
+            });
+            c.seconds.push(match second {
+                Some(s) if matches!(func, AggFunc::MaxBy | AggFunc::MinBy) => Some(values(s)?),
+                _ => None,
+            });
+            c.seconds_f.push(match second {
+                Some(s) if *kind == AccKind::CoMoments => Some(float_values(s)?),
+                _ => None,
+            });
+            c.hashes.push(match main {
+                Some(m) if matches!(func, AggFunc::ApproxCountDistinct { .. }) => {
+                    Some(crate::functions::hash::xxhash64_each(m)?)
+                }
+                _ => None,
+            });
+            c.decimals.push(match main {
+                Some(m) if *kind == AccKind::SumDecimal => Some(decimal_values(m)?),
+                _ => None,
+            });
+        }
+        Ok(c)
+    }
+
+    /// Row `i`'s value of aggregate `a` as a state keeps it: a double's own
+    /// bits when `raw`, else as the table encodes it.
+    fn val(&self, a: usize, i: usize, raw: bool) -> Option<Val> {
+        if raw {
+            if let Some(f) = &self.sums[a] {
+                return f[i].map(|x| Val::Fixed(x.to_bits()));
+            }
+        }
+        match self.args[a].as_ref()? {
+            Values::Fixed(v) => v[i].map(Val::Fixed),
+            Values::Bytes(v) => v[i].map(|b| Val::Bytes(b.into())),
+        }
+    }
+
+    /// What row `i` offers side accumulator `a`, if anything.
+    fn offer(&self, func: AggFunc, a: usize, i: usize) -> Option<Offer> {
+        let num = || self.sums[a].as_ref().and_then(|s| s[i]);
+        Some(match func {
+            AggFunc::CollectList => Offer::Val(self.val(a, i, true)?),
+            AggFunc::CollectSet | AggFunc::CollectDistinct | AggFunc::Mode => {
+                Offer::Val(self.val(a, i, false)?)
+            }
+            AggFunc::Percentile { .. } => Offer::Val(Val::Fixed(encode_f64(num()?))),
+            AggFunc::PercentileApprox { .. } => Offer::Num(num()?),
+            AggFunc::ApproxCountDistinct { .. } => {
+                self.val(a, i, false)?;
+                Offer::Hash(self.hashes[a].as_ref()?[i])
+            }
+            AggFunc::MaxBy | AggFunc::MinBy => {
+                let ord = match self.seconds[a].as_ref()? {
+                    Values::Fixed(v) => Val::Fixed(v[i]?),
+                    Values::Bytes(v) => Val::Bytes(v[i]?.into()),
+                };
+                Offer::By {
+                    value: self.val(a, i, true),
+                    ord,
+                }
+            }
+            _ => return None,
+        })
+    }
 }
 
 fn update_accs(
@@ -367,14 +479,17 @@ fn update_accs(
     table: &mut AggTable,
     g: usize,
     i: usize,
-    inputs: &RowArgs,
+    cols: &Cols,
 ) -> Result<()> {
-    let (args, sums) = (inputs.values, inputs.sums);
+    let (args, sums) = (&cols.args, &cols.sums);
     for (a, kind) in layout.accs.iter().enumerate() {
         let o = layout.acc_offsets[a];
         let arg = args[a].as_ref();
         let is_null = arg.is_some_and(|v| v.is_null(i));
-        if is_null && !matches!(kind, AccKind::Pick { .. } | AccKind::PickStr { .. }) {
+        let func = layout.funcs[a].0;
+        let keeps_nulls = matches!(kind, AccKind::Pick { .. } | AccKind::PickStr { .. })
+            || matches!(func, AggFunc::MaxBy | AggFunc::MinBy);
+        if is_null && !keeps_nulls {
             continue;
         }
         if layout.arg_types[a] == Some(DataType::Null) && *kind != AccKind::Count {
@@ -454,7 +569,7 @@ fn update_accs(
                 }
             }
             (AccKind::SumDecimal, _) => {
-                let x = inputs.decimals[a].as_ref().and_then(|d| d[i]).unwrap_or(0);
+                let x = cols.decimals[a].as_ref().and_then(|d| d[i]).unwrap_or(0);
                 let sum_ps = crate::decimal::sum_type(layout.decimal_arg(a));
                 decimal_sum::add(table.acc_row_mut(g), o, x, 1, sum_ps)?;
             }
@@ -467,6 +582,25 @@ fn update_accs(
             }
             (AccKind::Distinct, Some(Values::Bytes(v))) => {
                 table.distinct_insert(g, a, DistinctVal::Bytes(v[i].unwrap_or_default()))?;
+            }
+            (AccKind::Bits, Some(Values::Fixed(v))) => {
+                bits::update(func, table.acc_row_mut(g), o, v[i].unwrap_or(0));
+            }
+            (AccKind::Moments4, _) => {
+                let x = sums[a].as_ref().and_then(|s| s[i]).unwrap_or(0.0);
+                moments4::update(table.acc_row_mut(g), o, x);
+            }
+            (AccKind::CoMoments, _) => {
+                let x = sums[a].as_ref().and_then(|s| s[i]);
+                let y = cols.seconds_f[a].as_ref().and_then(|s| s[i]);
+                if let (Some(x), Some(y)) = (x, y) {
+                    comoments::update(table.acc_row_mut(g), o, x, y);
+                }
+            }
+            (AccKind::Side, _) => {
+                if let Some(offer) = cols.offer(func, a, i) {
+                    table.side_offer(g, a, offer);
+                }
             }
             (k, _) => return Err(internal(format!("accumulator {k:?} with its argument"))),
         }

@@ -163,25 +163,35 @@ impl AggState {
         watermark: Option<i64>,
         keep_late: bool,
     ) -> Result<Vec<RecordBatch>> {
-        let mut partials: Vec<AggTable> = batches
+        let fresh = || {
+            let mut t = AggTable::new(layout.clone());
+            t.set_watermark(watermark.filter(|_| layout.event_time_key.is_some()));
+            t
+        };
+        let run = |mut t: AggTable, (i, b): (usize, &RecordBatch)| -> Result<AggTable> {
+            if keep_late {
+                t.record_late_rows(i as u32);
+            }
+            kernel.aggregate(b, &mut t)?;
+            Ok(t)
+        };
+        let inputs = batches
             .par_iter()
             .enumerate()
-            .filter(|(_, b)| b.num_rows() > 0)
-            .try_fold(
-                || {
-                    let mut t = AggTable::new(layout.clone());
-                    t.set_watermark(watermark.filter(|_| layout.event_time_key.is_some()));
-                    t
-                },
-                |mut t, (i, b)| -> Result<AggTable> {
-                    if keep_late {
-                        t.record_late_rows(i as u32);
-                    }
-                    kernel.aggregate(b, &mut t)?;
-                    Ok(t)
-                },
-            )
-            .collect::<Result<Vec<_>>>()?;
+            .filter(|(_, b)| b.num_rows() > 0);
+        // A few batches (an inline table's slices, a small micro-batch)
+        // each get their own partial, merged in order, as Spark merges one
+        // partial per input partition: statistics then split as Spark's
+        // do. More batches share a partial per worker.
+        let few = batches.iter().filter(|b| b.num_rows() > 0).count()
+            <= rayon::current_num_threads().max(crate::catalog::INLINE_TABLE_SLICES);
+        let mut partials: Vec<AggTable> = if few {
+            inputs
+                .map(|ib| run(fresh(), ib))
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            inputs.try_fold(fresh, run).collect::<Result<Vec<_>>>()?
+        };
         let late_rows = if keep_late {
             let noted = partials.iter_mut().flat_map(AggTable::take_late_noted);
             gather_rows(batches, noted)?

@@ -1,0 +1,2 @@
+-- error: WRONG_NUM_ARGS
+SELECT corr(x) FROM activity

@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.NON_FOLDABLE_INPUT
+SELECT percentile_approx(x, y) FROM activity
