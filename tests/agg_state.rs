@@ -73,17 +73,7 @@ fn windowed(spark: &Session, input: &Path) -> DataFrame {
 
 /// Runs `df` in append mode, available now, into the memory table `name`.
 fn run_append(df: &DataFrame, name: &str, ck: &Path) -> sqlc::StreamingQuery {
-    let q = df
-        .write_stream()
-        .query_name(name)
-        .format("memory")
-        .output_mode("append")
-        .option("checkpointLocation", ck.display())
-        .trigger(Trigger::AvailableNow)
-        .start()
-        .unwrap();
-    q.await_termination(None).unwrap();
-    q
+    run_available_now(df, name, "append", ck).unwrap()
 }
 
 fn rows(spark: &Session, name: &str) -> Vec<Map<String, Value>> {

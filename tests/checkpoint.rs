@@ -55,16 +55,7 @@ fn counts(df: &DataFrame) -> DataFrame {
 /// Runs `df` with the available-now trigger into the memory table `name`
 /// (complete mode) with checkpoint `ck`; returns the query once it ended.
 fn run_counts(df: &DataFrame, name: &str, ck: &Path) -> sqlc::Result<StreamingQuery> {
-    let q = df
-        .write_stream()
-        .query_name(name)
-        .format("memory")
-        .output_mode("complete")
-        .option("checkpointLocation", ck.display())
-        .trigger(Trigger::AvailableNow)
-        .start()?;
-    q.await_termination(None)?;
-    Ok(q)
+    run_available_now(df, name, "complete", ck)
 }
 
 /// Runs `df` (stateless) into a JSON file sink at `out`, available now.

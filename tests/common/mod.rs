@@ -397,3 +397,24 @@ pub fn sqlc_run_script(script: &Path, vars: &[(&str, &Path)]) -> std::process::C
         .stderr(std::process::Stdio::piped());
     c
 }
+
+/// Runs `df` with the available-now trigger into the memory table `name`
+/// in output mode `mode`, with checkpoint `ck`; returns the query once it
+/// ended.
+pub fn run_available_now(
+    df: &DataFrame,
+    name: &str,
+    mode: &str,
+    ck: &Path,
+) -> sqlc::Result<StreamingQuery> {
+    let q = df
+        .write_stream()
+        .query_name(name)
+        .format("memory")
+        .output_mode(mode)
+        .option("checkpointLocation", ck.display())
+        .trigger(sqlc::Trigger::AvailableNow)
+        .start()?;
+    q.await_termination(None)?;
+    Ok(q)
+}
