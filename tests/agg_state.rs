@@ -134,13 +134,7 @@ fn windows_of_lists_and_sketches_are_emitted_once_evicted_and_survive_a_restart(
 /// Copies the activity data's files `from..to` (name order) into `dir`.
 fn copy_activity(dir: &Path, from: usize, to: usize) {
     std::fs::create_dir_all(dir).unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(activity_data())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    for f in &files[from..to] {
+    for f in &activity_files()[from..to] {
         std::fs::copy(f, dir.join(f.file_name().unwrap())).unwrap();
     }
 }

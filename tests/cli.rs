@@ -22,17 +22,9 @@ fn stderr(o: &Output) -> String {
 /// Runs `examples/sql/NAME.sql` as a one-shot job; the rows its SELECT printed.
 fn run_example(name: &str) -> Vec<Map<String, Value>> {
     let script = root().join("examples/sql").join(format!("{name}.sql"));
-    let data = format!("data={}", activity_data().display());
-    let o = sqlc(&[
-        "run",
-        script.to_str().unwrap(),
-        "--available-now",
-        "--quiet",
-        "--output",
-        "json",
-        "--var",
-        &data,
-    ]);
+    let o = sqlc_run_script(&script, &[("data", &activity_data())])
+        .output()
+        .expect("sqlc runs");
     assert!(o.status.success(), "{name}: {}", stderr(&o));
     String::from_utf8(o.stdout)
         .unwrap()

@@ -332,13 +332,7 @@ fn from_json_values_feed_example_1() {
     let topic = unique("activity");
     create_topic(&topic, 3);
     let mut lines = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(activity_data())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    for f in files {
+    for f in activity_files() {
         for l in std::fs::read_to_string(f).unwrap().lines() {
             lines.push(l.to_string());
         }

@@ -795,15 +795,11 @@ pub fn fold_decimal_cast(v: &Scalar, to: &DataType) -> Option<Scalar> {
         (Scalar::Decimal(x, _, s), DataType::Decimal(p2, s2)) => decimal::rescale(*x, *s, *s2)
             .filter(|&r| decimal::fits(r, *p2))
             .map(|r| Scalar::Decimal(r, *p2, *s2)),
-        (Scalar::Int32(_) | Scalar::Int64(_), DataType::Decimal(p, s)) => {
-            let x = match v {
-                Scalar::Int32(x) => *x as i128,
-                Scalar::Int64(x) => *x as i128,
-                _ => return None,
-            };
-            decimal::rescale(x, 0, *s)
-                .filter(|&r| decimal::fits(r, *p))
-                .map(|r| Scalar::Decimal(r, *p, *s))
+        (Scalar::Int32(x), DataType::Decimal(..)) => {
+            fold_decimal_cast(&Scalar::Decimal(*x as i128, 10, 0), to)
+        }
+        (Scalar::Int64(x), DataType::Decimal(..)) => {
+            fold_decimal_cast(&Scalar::Decimal(*x as i128, 20, 0), to)
         }
         _ => None,
     }

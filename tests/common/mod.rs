@@ -418,3 +418,14 @@ pub fn run_available_now(
     q.await_termination(None)?;
     Ok(q)
 }
+
+/// The activity data's JSON files, in name order.
+pub fn activity_files() -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(activity_data())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}

@@ -71,48 +71,24 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
     Ok(decimal::array(out, &e.ty))
 }
 
-/// The exact result of `x op y` as text, for an overflow message.
+/// The exact result of `x op y` as text, for an overflow message (it
+/// may pass 38 digits: `+ - *` of two decimals fit an `i256`).
 fn exact_text(op: BinaryOp, x: i128, sa: u8, y: i128, sb: u8) -> String {
-    let wide = (
-        decimal::MAX_PRECISION,
-        decimal::MAX_PRECISION.min(sa.max(sb)),
-    );
-    let v = match op {
-        BinaryOp::Add => decimal::add(x, sa, y, sb, (38, sa.max(sb)), false),
-        BinaryOp::Sub => decimal::add(x, sa, y, sb, (38, sa.max(sb)), true),
-        BinaryOp::Mul if sa + sb <= 38 => decimal::mul(x, sa, y, sb, (38, sa + sb)),
-        _ => None,
-    };
-    match v {
-        Some(v) => decimal::format(v, if op == BinaryOp::Mul { sa + sb } else { wide.1 }),
-        None => match op {
-            BinaryOp::Mul => mul_text(x, sa, y, sb),
-            _ => format!(
-                "{} {} {}",
-                decimal::format(x, sa),
-                op.symbol(),
-                decimal::format(y, sb)
-            ),
-        },
-    }
-}
-
-/// `x * y` written out exactly (the product may pass 38 digits).
-fn mul_text(x: i128, sa: u8, y: i128, sb: u8) -> String {
     use arrow::datatypes::i256;
-    let p = i256::from_i128(x).wrapping_mul(i256::from_i128(y));
-    let digits = p.wrapping_abs().to_string();
-    let s = (sa + sb) as usize;
-    let sign = if p.is_negative() { "-" } else { "" };
-    if s == 0 {
-        return format!("{sign}{digits}");
+    let (a, b) = (i256::from_i128(x), i256::from_i128(y));
+    let s = sa.max(sb);
+    let up = |v: i256, from: u8| v.wrapping_mul(i256::from_i128(decimal::pow10((s - from) as u32)));
+    match op {
+        BinaryOp::Add => decimal::format_wide(up(a, sa).wrapping_add(up(b, sb)), s),
+        BinaryOp::Sub => decimal::format_wide(up(a, sa).wrapping_sub(up(b, sb)), s),
+        BinaryOp::Mul => decimal::format_wide(a.wrapping_mul(b), sa + sb),
+        _ => format!(
+            "{} {} {}",
+            decimal::format(x, sa),
+            op.symbol(),
+            decimal::format(y, sb)
+        ),
     }
-    let digits = format!(
-        "{}{digits}",
-        "0".repeat((s + 1).saturating_sub(digits.len()))
-    );
-    let (i, f) = digits.split_at(digits.len() - s);
-    format!("{sign}{i}.{f}")
 }
 
 /// Whether row `i` of a decimal divisor is zero.
