@@ -488,7 +488,7 @@ impl DataFrame {
     pub fn collect(&self) -> Result<Vec<RecordBatch>> {
         let parts = self.session.shuffle_partitions()?;
         Ok(sqlc_runtime::batch::execute(
-            &self.plan,
+            &*self.session.zoned(&self.plan)?,
             self.session.catalog(),
             self.session.exec_mode(),
             parts,
@@ -511,6 +511,7 @@ impl DataFrame {
             &rows,
             n,
             truncate,
+            &self.session.time_zone()?,
         ))
     }
 
@@ -541,7 +542,8 @@ impl DataFrame {
     /// IR, Cranelift IR and machine code, `Formatted` an outline and the
     /// typed IR.
     pub fn explain_mode(&self, mode: ExplainMode) -> Result<String> {
-        crate::explain::explain(&self.plan, self.session.exec_mode(), mode)
+        let plan = self.session.zoned(&self.plan)?;
+        crate::explain::explain(&plan, self.session.exec_mode(), mode)
     }
 
     pub fn write_stream(&self) -> DataStreamWriter {

@@ -45,6 +45,7 @@ pub use grouped::GroupedData;
 pub use reader::{DataFrameReader, DataStreamReader, SchemaArg};
 pub use session::{check_conf, RuntimeConfig, Session, SessionBuilder};
 pub use sqlc_compiler::sql::command::ExplainMode;
+pub use sqlc_compiler::time_zone::TimeZone;
 pub use sqlc_compiler::{DataType, ExecMode, Field, Scalar, Schema};
 pub use sqlc_runtime::datagen;
 pub use sqlc_runtime::query::{

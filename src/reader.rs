@@ -56,6 +56,25 @@ impl ReaderState {
         self.options.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
         self.options.push((key.to_string(), value.to_string()));
     }
+
+    /// The options, with the session time zone as the `timeZone` a JSON
+    /// or CSV reader reads times without an offset in, unless given (as
+    /// Spark's readers default it, when the source is declared).
+    fn zoned_options(&self, format: &str) -> Result<Vec<(String, String)>> {
+        let mut options = self.options.clone();
+        let text = matches!(format.to_ascii_lowercase().as_str(), "json" | "csv");
+        if text
+            && !options
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("timeZone"))
+        {
+            let tz = self.session.time_zone()?;
+            if !tz.is_utc() {
+                options.push(("timeZone".into(), tz.id().to_string()));
+            }
+        }
+        Ok(options)
+    }
 }
 
 fn relation_name(path: &Path) -> String {
@@ -133,10 +152,10 @@ impl DataFrameReader {
     /// A read without a path (kafka) or with one: PySpark's `load()`.
     pub fn load_source(self, path: Option<&Path>) -> Result<DataFrame> {
         let st = self.0;
-        let format = st.format.unwrap_or_else(|| "parquet".into());
+        let format = st.format.clone().unwrap_or_else(|| "parquet".into());
+        let options = st.zoned_options(&format)?;
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
-        let (schema, batches) =
-            connector::read_static(&format, path, schema.as_ref(), &st.options)?;
+        let (schema, batches) = connector::read_static(&format, path, schema.as_ref(), &options)?;
         let rel = Relation::Static {
             name: path.map(relation_name).unwrap_or_else(|| format.clone()),
             batches: Arc::new(batches),
@@ -164,9 +183,10 @@ impl DataStreamReader {
     /// A source without a path (socket, rate, kafka) or with one.
     pub fn load_source(self, path: Option<&Path>) -> Result<DataFrame> {
         let st = self.0;
-        let format = st.format.unwrap_or_else(|| "parquet".into());
+        let format = st.format.clone().unwrap_or_else(|| "parquet".into());
+        let options = st.zoned_options(&format)?;
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
-        let def = SourceDef::new(&format, path, schema, &st.options)?;
+        let def = SourceDef::new(&format, path, schema, &options)?;
         let name = path.map(relation_name).unwrap_or_else(|| format.clone());
         let schema = def.schema().clone();
         let plan = st

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use arrow::record_batch::RecordBatch;
+use sqlc_compiler::plan::Plan;
+use sqlc_compiler::time_zone::TimeZone;
 use sqlc_compiler::{ExecMode, Schema};
 use sqlc_runtime::catalog::{Catalog, Relation};
 use sqlc_runtime::exec::WatermarkPolicy;
@@ -50,7 +52,14 @@ const KNOWN_CONF: &[(&str, Option<fn(&str) -> bool>)] = &[
         Some(min_or_max),
     ),
     ("sqlc.exec", Some(exec_mode_name)),
+    (TZ_KEY, Some(zone_id)),
 ];
+
+const TZ_KEY: &str = sqlc_compiler::time_zone::CONF_KEY;
+
+fn zone_id(v: &str) -> bool {
+    TimeZone::parse(v).is_some()
+}
 
 fn positive_int(v: &str) -> bool {
     v.trim().parse::<u64>().is_ok_and(|n| n > 0)
@@ -70,6 +79,9 @@ fn exec_mode_name(v: &str) -> bool {
 /// closest key sqlc reads when one is close (a misspelling).
 pub fn check_conf(key: &str, value: &str) -> std::result::Result<Option<String>, String> {
     match KNOWN_CONF.iter().find(|(k, _)| *k == key) {
+        Some((_, Some(valid))) if !valid(value) && key == TZ_KEY => {
+            Err(sqlc_compiler::time_zone::invalid_conf(value).to_string())
+        }
         Some((_, Some(valid))) if !valid(value) => Err(format!(
             "[INVALID_CONF_VALUE] The value '{value}' of the config \"{key}\" is invalid."
         )),
@@ -232,7 +244,10 @@ impl Session {
         if let Some(cmd) = sqlc_compiler::sql::conf_command(query) {
             return self.conf_rows(cmd?);
         }
-        let plan = sqlc_compiler::sql::plan_query(query, self.inner.catalog.as_ref())?;
+        let tz = self.time_zone()?;
+        let plan = sqlc_compiler::time_zone::with_session(&tz, || {
+            sqlc_compiler::sql::plan_query(query, self.inner.catalog.as_ref())
+        })?;
         Ok(DataFrame::new(self.clone(), plan))
     }
 
@@ -244,6 +259,9 @@ impl Session {
         let rows: Vec<(String, String)> = match cmd {
             C::Set { key, value } => {
                 if let Err(e) = check_conf(&key, &value) {
+                    if key == TZ_KEY {
+                        return Err(sqlc_compiler::time_zone::invalid_conf(&value).into());
+                    }
                     return Err(Error::analysis(
                         "INVALID_CONF_VALUE",
                         e.trim_start_matches("[INVALID_CONF_VALUE] ").to_string(),
@@ -253,10 +271,13 @@ impl Session {
                 vec![(key, value)]
             }
             C::Get(key) => {
-                let v = self
-                    .conf()
-                    .get(&key)
-                    .unwrap_or_else(|| "<undefined>".to_string());
+                let v = self.conf().get(&key).unwrap_or_else(|| {
+                    if key == TZ_KEY {
+                        sqlc_compiler::time_zone::DEFAULT.to_string()
+                    } else {
+                        "<undefined>".to_string()
+                    }
+                });
                 vec![(key, v)]
             }
             C::List => self.conf().entries(),
@@ -381,6 +402,25 @@ impl Session {
                 })
             }),
         }
+    }
+
+    /// The session time zone, `spark.sql.session.timeZone` (UTC when not
+    /// set): timestamps are read, printed, truncated and split into
+    /// calendar fields on its wall clock.
+    pub fn time_zone(&self) -> Result<TimeZone> {
+        match self.conf().get(TZ_KEY) {
+            None => Ok(TimeZone::Utc),
+            Some(v) => Ok(TimeZone::from_conf(&v)?),
+        }
+    }
+
+    /// `plan` as the session runs it now: its zone-aware expressions in
+    /// the session time zone (Spark's `ResolveTimeZone`).
+    pub(crate) fn zoned(&self, plan: &Arc<Plan>) -> Result<Arc<Plan>> {
+        Ok(sqlc_compiler::resolve_time_zone::apply(
+            plan,
+            &self.time_zone()?,
+        ))
     }
 
     /// `SQLC_EXEC`, or the session's `sqlc.exec` setting (`jit`|`interpret`).

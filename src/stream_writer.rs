@@ -131,13 +131,14 @@ impl DataStreamWriter {
             "spark.sql.streaming.checkpointLocation",
             "spark.sql.streaming.minBatchesToRetain",
             "spark.sql.streaming.stateStore.minDeltasForSnapshot",
+            sqlc_compiler::time_zone::CONF_KEY,
         ] {
             if let Some(v) = session.conf().get(key) {
                 self.cfg.session_conf.insert(key.to_string(), v);
             }
         }
         self.cfg.watermark_policy = session.watermark_policy()?;
-        let plan = Arc::clone(self.df.plan());
+        let plan = session.zoned(self.df.plan())?;
         Ok(writer::start(
             &plan,
             session.catalog(),

@@ -51,6 +51,40 @@ fn set_get_and_reset_as_spark() {
         spark.conf().get("spark.sql.shuffle.partitions").as_deref(),
         Some("7")
     );
-    let err = spark.sql("SET TIME ZONE 'UTC'").unwrap_err();
-    assert_eq!(err.class(), "UNSUPPORTED_FEATURE", "{err}");
+}
+
+/// `SET TIME ZONE` in its forms sets `spark.sql.session.timeZone` to what
+/// Spark sets it to; a zone Spark cannot read is refused and the setting
+/// kept.
+#[test]
+fn set_time_zone_as_spark() {
+    let spark = Session::builder().get_or_create();
+    let tz = "spark.sql.session.timeZone";
+    assert_eq!(pairs(&spark, &format!("SET {tz}")), [kv(tz, "UTC")]);
+    for (stmt, value) in [
+        ("SET TIME ZONE 'America/Los_Angeles'", "America/Los_Angeles"),
+        ("SET TIME ZONE INTERVAL '08:00' HOUR TO MINUTE", "+08:00"),
+        ("SET TIME ZONE INTERVAL -5 HOURS", "-05:00"),
+        ("SET TIME ZONE '+8:00'", "+8:00"),
+        ("SET TIME ZONE LOCAL", "UTC"),
+        ("set time zone \"Asia/Kolkata\"", "Asia/Kolkata"),
+    ] {
+        assert_eq!(pairs(&spark, stmt), [kv(tz, value)], "{stmt}");
+        assert_eq!(
+            pairs(&spark, &format!("SET {tz}")),
+            [kv(tz, value)],
+            "{stmt}"
+        );
+    }
+    for bad in [
+        "SET TIME ZONE 'Foo/Bar'",
+        "SET TIME ZONE 'asia/kolkata'",
+        "SET spark.sql.session.timeZone = +19:00",
+    ] {
+        let err = spark.sql(bad).unwrap_err();
+        assert_eq!(err.class(), "INVALID_CONF_VALUE.TIME_ZONE", "{bad}: {err}");
+    }
+    let err = spark.sql("SET TIME ZONE INTERVAL 19 HOURS").unwrap_err();
+    assert!(err.class().starts_with("INVALID_INTERVAL_FORMAT"), "{err}");
+    assert_eq!(spark.conf().get(tz).as_deref(), Some("Asia/Kolkata"));
 }

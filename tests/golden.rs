@@ -5,6 +5,8 @@
 //!
 //! A case's leading `--` comment lines may hold directives:
 //! - `-- modes: jit interpret` — the exec modes to run (default: both);
+//! - `-- conf: KEY=VALUE` — a session setting for the case (repeatable),
+//!   such as `spark.sql.session.timeZone=America/Los_Angeles`;
 //! - `-- error: CLASS` — the query must fail with Spark's error class
 //!   `CLASS` (or a sub-class of it, `CLASS.SUB`); no answer file;
 //! - `-- stream: complete|update|append` — the query runs as a streaming
@@ -33,6 +35,17 @@ struct Case {
     error: Option<String>,
     stream: Option<String>,
     batch_dependent: bool,
+    conf: Vec<(String, String)>,
+}
+
+impl Case {
+    /// `spark` with the case's settings.
+    fn configure(&self, spark: Session) -> Session {
+        for (k, v) in &self.conf {
+            spark.conf().set(k, v);
+        }
+        spark
+    }
 }
 
 fn parse_case(text: &str) -> Case {
@@ -66,6 +79,10 @@ fn parse_case(text: &str) -> Case {
             }
             "error" => c.error = Some(value.to_string()),
             "stream" => c.stream = Some(value.to_string()),
+            "conf" => {
+                let (k, v) = value.split_once('=').expect("-- conf: KEY=VALUE");
+                c.conf.push((k.trim().to_string(), v.trim().to_string()));
+            }
             _ => {}
         }
     }
@@ -86,7 +103,7 @@ fn run_case(name: &str) {
     let ordered = case.sql.to_uppercase().contains("ORDER BY");
     for &mode in &case.modes {
         if let Some(class) = &case.error {
-            let spark = static_session(mode, &data);
+            let spark = case.configure(static_session(mode, &data));
             let err = match spark.sql(&case.sql).and_then(|df| df.collect()) {
                 Ok(_) => panic!(
                     "{name} ({}): expected [{class}], got an answer",
@@ -105,7 +122,7 @@ fn run_case(name: &str) {
         let expected = load_expected(&dir.join(format!("{name}.expected.jsonl")));
         match &case.stream {
             None => {
-                let spark = static_session(mode, &data);
+                let spark = case.configure(static_session(mode, &data));
                 let what = format!("{name} ({})", mode.name());
                 let df = spark
                     .sql(&case.sql)
@@ -129,7 +146,7 @@ fn run_case(name: &str) {
                             files_per_trigger
                                 .map_or("all files".to_string(), |n| format!("{n} file")),
                         );
-                        let spark = session(mode);
+                        let spark = case.configure(session(mode));
                         spark.conf().set("spark.sql.shuffle.partitions", partitions);
                         let mut reader = spark.read_stream().schema(schema.clone());
                         if let Some(n) = files_per_trigger {

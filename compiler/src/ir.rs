@@ -671,6 +671,78 @@ impl TExpr {
             Coalesce(args) | Call { args, .. } | Function { args, .. } => args.iter().collect(),
         }
     }
+
+    /// The expression rebuilt bottom-up: `f` sees each node after its
+    /// children were rebuilt (a rewrite pass such as the time zone's).
+    pub fn transform_up(self, f: &mut dyn FnMut(TExpr) -> TExpr) -> TExpr {
+        crate::depth::grow(|| {
+            use TExprKind::*;
+            let mut go = |e: TExpr| e.transform_up(f);
+            let kind = match self.kind {
+                k @ (Column { .. } | Literal(_)) => k,
+                Unary { op, arg } => Unary {
+                    op,
+                    arg: Box::new(go(*arg)),
+                },
+                IsNull(arg) => IsNull(Box::new(go(*arg))),
+                IsNotNull(arg) => IsNotNull(Box::new(go(*arg))),
+                Cast { arg } => Cast {
+                    arg: Box::new(go(*arg)),
+                },
+                GetField { arg, index } => GetField {
+                    arg: Box::new(go(*arg)),
+                    index,
+                },
+                Like {
+                    arg,
+                    pattern,
+                    negated,
+                    case_insensitive,
+                } => Like {
+                    arg: Box::new(go(*arg)),
+                    pattern,
+                    negated,
+                    case_insensitive,
+                },
+                RLike {
+                    arg,
+                    pattern,
+                    negated,
+                } => RLike {
+                    arg: Box::new(go(*arg)),
+                    pattern,
+                    negated,
+                },
+                Binary { op, left, right } => Binary {
+                    op,
+                    left: Box::new(go(*left)),
+                    right: Box::new(go(*right)),
+                },
+                InList { arg, list, negated } => InList {
+                    arg: Box::new(go(*arg)),
+                    list: list.into_iter().map(&mut go).collect(),
+                    negated,
+                },
+                Case {
+                    branches,
+                    otherwise,
+                } => Case {
+                    branches: branches.into_iter().map(|(c, r)| (go(c), go(r))).collect(),
+                    otherwise: otherwise.map(|o| Box::new(go(*o))),
+                },
+                Coalesce(args) => Coalesce(args.into_iter().map(&mut go).collect()),
+                Call { func, args } => Call {
+                    func,
+                    args: args.into_iter().map(&mut go).collect(),
+                },
+                Function { func, args } => Function {
+                    func,
+                    args: args.into_iter().map(&mut go).collect(),
+                },
+            };
+            f(TExpr::new(kind, self.ty, self.nullable))
+        })
+    }
 }
 
 /// SQL-like text of an expression, used in errors (`[ARITHMETIC_OVERFLOW] ...
@@ -753,7 +825,10 @@ impl TExpr {
             }
             Function { func, args } => {
                 let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
-                write!(f, "{}({})", func.name(), items.join(", "))
+                match func.0.shown(&items) {
+                    Some(text) => f.write_str(&text),
+                    None => write!(f, "{}({})", func.name(), items.join(", ")),
+                }
             }
             GetField { arg, index } => match &arg.ty {
                 DataType::Struct(fields) if *index < fields.len() => {

@@ -949,10 +949,15 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
             )
         }
         "to_timestamp" => {
-            arity(1, 1)?;
+            arity(1, 2)?;
             let a = argv[0].clone();
             if a.ty == DataType::Timestamp || a.ty == DataType::Date {
                 return cast(a, DataType::Timestamp);
+            }
+            if argv.len() == 2 {
+                use crate::functions::ScalarFunction;
+                let r = crate::functions::datetime::TO_TIMESTAMP.resolve(argv.to_vec(), e)?;
+                return Ok(r.into_expr());
             }
             call(
                 F::ToTimestamp,

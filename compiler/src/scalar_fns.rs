@@ -17,7 +17,9 @@ pub use calendar::{
 };
 pub use format::{format_date, format_f64, format_timestamp};
 pub use like::LikeMatcher;
-pub use parse::{parse_bool, parse_date, parse_f64, parse_i32, parse_i64, parse_timestamp};
+pub use parse::{
+    parse_bool, parse_date, parse_f64, parse_i32, parse_i64, parse_timestamp, parse_timestamp_in,
+};
 
 /// CAST(double AS TIMESTAMP): seconds to microseconds, truncated toward zero;
 /// `None` for NaN, infinities and out-of-range values (ANSI errors).

@@ -438,7 +438,7 @@ impl fmt::Display for Scalar {
             Scalar::Timestamp(us) => write!(
                 f,
                 "TIMESTAMP '{}'",
-                crate::scalar_fns::format_timestamp(*us)
+                crate::scalar_fns::format_timestamp(crate::time_zone::session().to_local(*us))
             ),
             Scalar::Date(d) => write!(f, "DATE '{}'", crate::scalar_fns::format_date(*d)),
         }

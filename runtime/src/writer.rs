@@ -23,6 +23,7 @@ use crate::sink::{
     OutputMode, RowFn, Sink,
 };
 use crate::source::{FileFormat, Source};
+use sqlc_compiler::time_zone::TimeZone;
 
 /// What `write_stream()` collected.
 #[derive(Default)]
@@ -42,9 +43,18 @@ pub struct WriterConfig {
     /// Session settings that apply: `spark.sql.streaming.checkpointLocation`
     /// (a root under which a query named `q` checkpoints in `q/`),
     /// `spark.sql.streaming.minBatchesToRetain` and
-    /// `spark.sql.streaming.stateStore.minDeltasForSnapshot`.
+    /// `spark.sql.streaming.stateStore.minDeltasForSnapshot` and
+    /// `spark.sql.session.timeZone`.
     pub session_conf: HashMap<String, String>,
     pub watermark_policy: WatermarkPolicy,
+}
+
+/// The session time zone the query was started in.
+fn session_zone(cfg: &WriterConfig) -> Result<TimeZone> {
+    match cfg.session_conf.get(sqlc_compiler::time_zone::CONF_KEY) {
+        Some(id) => Ok(TimeZone::from_conf(id)?),
+        None => Ok(TimeZone::Utc),
+    }
 }
 
 impl WriterConfig {
@@ -257,7 +267,7 @@ fn open_sink(
                     reason: "expected true, false or a number of characters".into(),
                 })?,
             };
-            Box::new(ConsoleSink::new(num_rows, truncate))
+            Box::new(ConsoleSink::new(num_rows, truncate).in_zone(session_zone(cfg)?))
         }
         "foreach" => Box::new(ForeachSink::new(
             cfg.foreach.take().ok_or_else(|| Error::options("foreach sink needs a closure: use foreach()"))?,
@@ -286,7 +296,15 @@ fn open_sink(
                 }
             };
             let fmt: FileFormat = format.parse()?;
-            Box::new(FileSink::new(path.as_ref(), fmt, partition_by, header, &plan.schema.to_arrow())?)
+            let tz = match cfg.option("timeZone") {
+                Some(id) => TimeZone::parse(id).ok_or_else(|| Error::BadOption {
+                    name: "timeZone".into(),
+                    value: id.to_string(),
+                    reason: "not a time zone Spark reads (a region such as 'America/Los_Angeles', or an offset such as '+08:00')".into(),
+                })?,
+                None => session_zone(cfg)?,
+            };
+            Box::new(FileSink::new(path.as_ref(), fmt, partition_by, header, &plan.schema.to_arrow())?.in_zone(tz))
         }
         "kafka" => {
             let topic = cfg.option("topic").map(str::to_string);

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use arrow::array::*;
 use arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
+use sqlc_compiler::time_zone::TimeZone;
 use sqlc_runtime::display::{
     console_batch_header, console_output, show_string, to_csv, to_json_lines,
 };
@@ -40,7 +41,13 @@ fn people() -> RecordBatch {
 }
 
 fn show(b: &RecordBatch, n: usize, truncate: usize) -> String {
-    show_string(&b.schema(), std::slice::from_ref(b), n, truncate)
+    show_string(
+        &b.schema(),
+        std::slice::from_ref(b),
+        n,
+        truncate,
+        &TimeZone::Utc,
+    )
 }
 
 #[test]
@@ -153,9 +160,9 @@ fn empty_result_prints_header() {
 +---+-----------+
 +---+-----------+
 ";
-    assert_eq!(show_string(&schema, &[], 20, 20), want);
+    assert_eq!(show_string(&schema, &[], 20, 20, &TimeZone::Utc), want);
     let empty = RecordBatch::new_empty(schema.clone());
-    assert_eq!(show_string(&schema, &[empty], 20, 20), want);
+    assert_eq!(show_string(&schema, &[empty], 20, 20, &TimeZone::Utc), want);
 }
 
 #[test]
@@ -166,6 +173,7 @@ fn rows_across_batches() {
         &[b.slice(0, 1), b.slice(1, 0), b.slice(1, 2)],
         2,
         20,
+        &TimeZone::Utc,
     );
     assert_eq!(out, show(&b, 2, 20));
 }
@@ -199,7 +207,14 @@ fn console_header() {
         "-------------------------------------------\nBatch: 3\n-------------------------------------------\n"
     );
     let b = people();
-    let out = console_output(0, &b.schema(), std::slice::from_ref(&b), 20, 20);
+    let out = console_output(
+        0,
+        &b.schema(),
+        std::slice::from_ref(&b),
+        20,
+        20,
+        &TimeZone::Utc,
+    );
     assert_eq!(
         out,
         format!("{}{}\n", console_batch_header(0), show(&b, 20, 20))

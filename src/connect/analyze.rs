@@ -138,6 +138,11 @@ pub fn config(cs: &ConnectSession, op: &OpType) -> Result<Vec<KeyValue>> {
     Ok(match op {
         OpType::Set(s) => {
             for p in &s.pairs {
+                if let (sqlc_compiler::time_zone::CONF_KEY, Some(v)) = (p.key.as_str(), &p.value) {
+                    if sqlc_compiler::time_zone::TimeZone::parse(v).is_none() {
+                        return Err(sqlc_compiler::time_zone::invalid_conf(v).into());
+                    }
+                }
                 match &p.value {
                     Some(v) => conf.set(&p.key, v),
                     None => {

@@ -63,6 +63,18 @@ def main():
 def run_case(spark, static, data, name, sql):
     """Runs one case in Spark; returns 1 if it did not do what it says."""
     d = directives(sql)
+    confs = [line.split(":", 1)[1].strip().split("=", 1) for line in sql.splitlines()
+             if line.strip().startswith("--") and line.strip().lstrip("-").strip().startswith("conf:")]
+    for k, v in confs:
+        spark.conf.set(k.strip(), v.strip())
+    try:
+        return run_directed(spark, static, data, name, sql, d)
+    finally:
+        for k, _ in confs:
+            spark.conf.unset(k.strip())
+
+
+def run_directed(spark, static, data, name, sql, d):
     if "error" in d:
         static.createOrReplaceTempView("activity")
         try:

@@ -1,7 +1,8 @@
 //! Date and time functions. Dates are days since the epoch, timestamps
-//! microseconds since the epoch; the session time zone is UTC (sqlc does not
-//! honour `spark.sql.session.timeZone` yet). Patterns are Spark's datetime
-//! patterns, handled in [`super::datetime_pattern`].
+//! microseconds since the epoch. Those that read a wall clock (patterns,
+//! `current_date`) take the session time zone through `with_time_zone`
+//! (see [`super::zoned`]). Patterns are Spark's datetime patterns, handled
+//! in [`super::datetime_pattern`].
 
 use arrow::array::ArrayRef;
 
@@ -12,6 +13,7 @@ use crate::expr::Expr;
 use crate::ir::TExpr;
 use crate::scalar_fns::calendar::{civil_from_days, days_from_civil, days_in_month};
 use crate::scalar_function;
+use crate::time_zone::TimeZone;
 use crate::types::DataType::{self, Date, Int32, Int64, Timestamp, Utf8};
 
 use super::datetime_pattern::{
@@ -256,12 +258,14 @@ fn cannot_parse(s: &str, pattern: &str) -> Error {
 pub struct Patterned {
     kind: PKind,
     pattern: Option<(String, Vec<Tok>)>,
+    tz: TimeZone,
 }
 
 #[derive(Clone, Copy, PartialEq)]
 enum PKind {
     DateFormat,
     ToDate,
+    ToTimestamp,
     UnixTimestamp,
     FromUnixtime,
 }
@@ -270,21 +274,31 @@ enum PKind {
 const DateFormat: Patterned = Patterned {
     kind: PKind::DateFormat,
     pattern: None,
+    tz: TimeZone::Utc,
 };
 #[allow(non_upper_case_globals)]
 const ToDate: Patterned = Patterned {
     kind: PKind::ToDate,
     pattern: None,
+    tz: TimeZone::Utc,
+};
+/// `to_timestamp(s, fmt)` (the one-argument form is a cast, compiled).
+pub const TO_TIMESTAMP: Patterned = Patterned {
+    kind: PKind::ToTimestamp,
+    pattern: None,
+    tz: TimeZone::Utc,
 };
 #[allow(non_upper_case_globals)]
 const UnixTimestamp: Patterned = Patterned {
     kind: PKind::UnixTimestamp,
     pattern: None,
+    tz: TimeZone::Utc,
 };
 #[allow(non_upper_case_globals)]
 const FromUnixtime: Patterned = Patterned {
     kind: PKind::FromUnixtime,
     pattern: None,
+    tz: TimeZone::Utc,
 };
 
 impl ScalarFunction for Patterned {
@@ -292,6 +306,7 @@ impl ScalarFunction for Patterned {
         match self.kind {
             PKind::DateFormat => "date_format",
             PKind::ToDate => "to_date",
+            PKind::ToTimestamp => "to_timestamp",
             PKind::UnixTimestamp => "unix_timestamp",
             PKind::FromUnixtime => "from_unixtime",
         }
@@ -301,6 +316,7 @@ impl ScalarFunction for Patterned {
         match self.kind {
             PKind::DateFormat => "date_format(timestamp, fmt) - Converts `timestamp` to a value of string in the format specified by the date format `fmt`.",
             PKind::ToDate => "to_date(date_str[, fmt]) - Parses the `date_str` expression with the `fmt` expression to a date.",
+            PKind::ToTimestamp => "to_timestamp(timestamp_str[, fmt]) - Parses the `timestamp_str` expression with the `fmt` expression to a timestamp.",
             PKind::UnixTimestamp => "unix_timestamp([timeExp[, fmt]]) - Returns the UNIX timestamp of current or specified time.",
             PKind::FromUnixtime => "from_unixtime(unix_time[, fmt]) - Returns `unix_time` in the specified `fmt`.",
         }
@@ -311,6 +327,7 @@ impl ScalarFunction for Patterned {
         let (params, lo, ty): (Vec<DataType>, usize, DataType) = match self.kind {
             PKind::DateFormat => (vec![Timestamp, Utf8], 2, Utf8),
             PKind::ToDate => (vec![Utf8, Utf8], 1, Date),
+            PKind::ToTimestamp => (vec![Utf8, Utf8], 2, Timestamp),
             PKind::UnixTimestamp => {
                 let first = match args.first().map(|a| &a.ty) {
                     Some(Utf8) => Utf8,
@@ -347,15 +364,34 @@ impl ScalarFunction for Patterned {
         r.func = FunctionRef(std::sync::Arc::new(Patterned {
             kind: self.kind,
             pattern,
+            tz: self.tz.clone(),
         }));
         Ok(r)
     }
 
+    fn with_time_zone(&self, tz: &TimeZone) -> Option<FunctionRef> {
+        Some(FunctionRef::new(Patterned {
+            kind: self.kind,
+            pattern: self.pattern.clone(),
+            tz: tz.clone(),
+        }))
+    }
+
+    fn instance_key(&self) -> String {
+        if self.tz.is_utc() {
+            String::new()
+        } else {
+            self.tz.id().to_string()
+        }
+    }
+
     fn invoke(&self, a: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+        let tz = &self.tz;
         let Some((p, toks)) = &self.pattern else {
             let ty = match self.kind {
                 PKind::DateFormat | PKind::FromUnixtime => Utf8,
                 PKind::ToDate => Date,
+                PKind::ToTimestamp => Timestamp,
                 PKind::UnixTimestamp => Int64,
             };
             return Ok(arrow::array::new_null_array(&ty.to_arrow(), rows));
@@ -363,14 +399,14 @@ impl ScalarFunction for Patterned {
         match self.kind {
             PKind::DateFormat => {
                 let t = timestamps(&a[0])?;
-                collect_strings(rows, |i| Ok(t.at(i).map(|t| format_ts(t, toks))))
+                collect_strings(rows, |i| Ok(t.at(i).map(|t| format_ts(t, toks, tz))))
             }
             PKind::FromUnixtime => {
                 let t = i64s(&a[0])?;
                 collect_strings(rows, |i| {
                     Ok(t.at(i)
                         .and_then(|s| s.checked_mul(1_000_000))
-                        .map(|us| format_ts(us, toks)))
+                        .map(|us| format_ts(us, toks, tz)))
                 })
             }
             PKind::ToDate => {
@@ -378,11 +414,35 @@ impl ScalarFunction for Patterned {
                     return collect_dates(rows, |i| Ok(d.at(i)));
                 }
                 let s = strs(&a[0])?;
+                if a.len() == 1 {
+                    // No format: `CAST(s AS DATE)`, which reads a time after
+                    // the date too.
+                    return collect_dates(rows, |i| match s.at(i) {
+                        Some(v) => crate::scalar_fns::parse_date(v).map(Some).ok_or_else(|| {
+                            Error::InvalidCast {
+                                expr: format!("CAST('{v}' AS DATE)"),
+                                value: format!("'{v}'"),
+                                from: "STRING".into(),
+                                to: "DATE".into(),
+                            }
+                        }),
+                        None => Ok(None),
+                    });
+                }
                 collect_dates(rows, |i| match s.at(i) {
-                    Some(s) => match parse_ts(s.trim(), toks) {
-                        Some(us) => Ok(Some(us.div_euclid(US_PER_DAY) as i32)),
+                    Some(s) => match parse_ts(s.trim(), toks, tz) {
+                        Some(us) => Ok(Some(tz.to_local(us).div_euclid(US_PER_DAY) as i32)),
                         None => Err(cannot_parse(s, p)),
                     },
+                    None => Ok(None),
+                })
+            }
+            PKind::ToTimestamp => {
+                let s = strs(&a[0])?;
+                collect_timestamps(rows, |i| match s.at(i) {
+                    Some(s) => parse_ts(s.trim(), toks, tz)
+                        .map(Some)
+                        .ok_or_else(|| cannot_parse(s, p)),
                     None => Ok(None),
                 })
             }
@@ -391,11 +451,14 @@ impl ScalarFunction for Patterned {
                     return collect_i64(rows, |i| Ok(t.at(i).map(|us| us.div_euclid(1_000_000))));
                 }
                 if let Ok(d) = dates(&a[0]) {
-                    return collect_i64(rows, |i| Ok(d.at(i).map(|d| d as i64 * 86_400)));
+                    return collect_i64(rows, |i| {
+                        Ok(d.at(i)
+                            .map(|d| tz.from_local(d as i64 * US_PER_DAY).div_euclid(1_000_000)))
+                    });
                 }
                 let s = strs(&a[0])?;
                 collect_i64(rows, |i| match s.at(i) {
-                    Some(s) => match parse_ts(s.trim(), toks) {
+                    Some(s) => match parse_ts(s.trim(), toks, tz) {
                         Some(us) => Ok(Some(us.div_euclid(1_000_000))),
                         None => Err(cannot_parse(s, p)),
                     },
@@ -484,17 +547,20 @@ fn now_us() -> i64 {
 pub struct Now {
     date: bool,
     at: Option<i64>,
+    tz: TimeZone,
 }
 
 #[allow(non_upper_case_globals)]
 const CurrentDate: Now = Now {
     date: true,
     at: None,
+    tz: TimeZone::Utc,
 };
 #[allow(non_upper_case_globals)]
 const CurrentTimestamp: Now = Now {
     date: false,
     at: None,
+    tz: TimeZone::Utc,
 };
 
 impl ScalarFunction for Now {
@@ -527,7 +593,20 @@ impl ScalarFunction for Now {
     }
 
     fn instance_key(&self) -> String {
-        self.at.map(|t| t.to_string()).unwrap_or_default()
+        let at = self.at.map(|t| t.to_string()).unwrap_or_default();
+        if self.date && !self.tz.is_utc() {
+            format!("{at}@{}", self.tz.id())
+        } else {
+            at
+        }
+    }
+
+    fn with_time_zone(&self, tz: &TimeZone) -> Option<FunctionRef> {
+        Some(FunctionRef::new(Now {
+            date: self.date,
+            at: self.at,
+            tz: tz.clone(),
+        }))
     }
 
     fn resolve(&self, args: Vec<TExpr>, _call: &Expr) -> Result<Resolved> {
@@ -536,6 +615,7 @@ impl ScalarFunction for Now {
             func: FunctionRef(std::sync::Arc::new(Now {
                 date: self.date,
                 at: Some(now_us()),
+                tz: self.tz.clone(),
             })),
             args,
             ty: if self.date { Date } else { Timestamp },
@@ -546,7 +626,8 @@ impl ScalarFunction for Now {
     fn invoke(&self, _a: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         let at = self.at.unwrap_or_else(now_us);
         if self.date {
-            collect_dates(rows, |_| Ok(Some(at.div_euclid(US_PER_DAY) as i32)))
+            let day = self.tz.to_local(at).div_euclid(US_PER_DAY) as i32;
+            collect_dates(rows, |_| Ok(Some(day)))
         } else {
             collect_timestamps(rows, |_| Ok(Some(at)))
         }

@@ -1,11 +1,13 @@
 //! Spark's datetime patterns (`yyyy-MM-dd HH:mm:ss.SSS`, `E`, `MMM`, `a`,
 //! quoted text): tokenized once per query, then used to format timestamps
 //! (`date_format`, `from_unixtime`) and to parse strings (`to_date`,
-//! `unix_timestamp`), in UTC. A letter sqlc does not know is
+//! `unix_timestamp`) on the wall clock of the session time zone; offset
+//! fields (`X`, `x`, `Z`) are printed and read. A letter sqlc does not know is
 //! `[INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER]`, not a guess.
 
 use crate::error::{Error, Result};
 use crate::scalar_fns::calendar::{civil_from_days, days_from_civil, days_in_month};
+use crate::time_zone::TimeZone;
 
 pub const US_PER_DAY: i64 = 86_400_000_000;
 pub const DEFAULT_FORMAT: &str = "yyyy-MM-dd HH:mm:ss";
@@ -95,10 +97,13 @@ pub fn tokenize(p: &str) -> Result<Vec<Tok>> {
     Ok(out)
 }
 
-/// Formats `us` (UTC) by the tokens of a Spark datetime pattern.
-pub fn format_ts(us: i64, toks: &[Tok]) -> String {
-    let days = us.div_euclid(US_PER_DAY);
-    let tod = us.rem_euclid(US_PER_DAY);
+/// Formats the instant `us` by the tokens of a Spark datetime pattern, as
+/// the wall clock of `tz` shows it.
+pub fn format_ts(us: i64, toks: &[Tok], tz: &TimeZone) -> String {
+    let offset = tz.offset_at(us);
+    let local = tz.to_local(us);
+    let days = local.div_euclid(US_PER_DAY);
+    let tod = local.rem_euclid(US_PER_DAY);
     let (y, m, d) = civil_from_days(days);
     let (hh, mi, ss, frac) = (
         tod / 3_600_000_000,
@@ -152,16 +157,14 @@ pub fn format_ts(us: i64, toks: &[Tok]) -> String {
                             w.to_string()
                         }
                     }
-                    'z' | 'V' => "UTC".to_string(),
-                    'O' => "GMT".to_string(),
-                    'Z' => if n <= 3 { "+0000" } else { "GMT" }.to_string(),
-                    'X' => "Z".to_string(),
-                    'x' => match n {
-                        1 => "+00",
-                        2 | 4 => "+0000",
-                        _ => "+00:00",
-                    }
-                    .to_string(),
+                    'z' => tz.abbreviation(us),
+                    'V' => tz.id().to_string(),
+                    'O' => localized_offset(offset, n),
+                    'Z' if n <= 3 => offset_text(offset, 2),
+                    'Z' if n == 4 => localized_offset(offset, 4),
+                    'Z' => offset_text(offset, 3).replace("+00:00", "Z"),
+                    'X' if offset == 0 => "Z".to_string(),
+                    'X' | 'x' => offset_text(offset, n),
                     _ => String::new(),
                 };
                 out.push_str(&s);
@@ -171,9 +174,86 @@ pub fn format_ts(us: i64, toks: &[Tok]) -> String {
     out
 }
 
-/// Parses `s` by the tokens of a pattern into microseconds (UTC); `None`
-/// when it does not fit.
-pub fn parse_ts(s: &str, toks: &[Tok]) -> Option<i64> {
+/// Offset text as `X`/`x` print it with `n` letters: `+08` (`+0530` where
+/// minutes are not zero), `+0800`, `+08:00`.
+fn offset_text(secs: i32, n: usize) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
+    let sec = |sep: &str| {
+        if s != 0 {
+            format!("{sep}{s:02}")
+        } else {
+            String::new()
+        }
+    };
+    match n {
+        1 if m == 0 => format!("{sign}{h:02}"),
+        1 | 2 | 4 => format!("{sign}{h:02}{m:02}{}", sec("")),
+        _ => crate::time_zone::offset_id(secs),
+    }
+}
+
+/// `O`/`OOOO` and `ZZZZ`: `GMT`, `GMT+8` / `GMT+08:00`.
+fn localized_offset(secs: i32, n: usize) -> String {
+    if secs == 0 {
+        return "GMT".to_string();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    let (h, m) = (a / 3600, a / 60 % 60);
+    if n == 1 && m == 0 {
+        format!("GMT{sign}{h}")
+    } else if n == 1 {
+        format!("GMT{sign}{h}:{m:02}")
+    } else {
+        format!("GMT{sign}{h:02}:{m:02}")
+    }
+}
+
+/// Parses `s` by the tokens of a pattern into microseconds, a time without
+/// an offset field being the wall clock of `tz`; `None` when it does not
+/// fit.
+pub fn parse_ts(s: &str, toks: &[Tok], tz: &TimeZone) -> Option<i64> {
+    let (local, offset) = parse_local(s, toks)?;
+    Some(match offset {
+        Some(secs) => local - secs as i64 * 1_000_000,
+        None => tz.from_local(local),
+    })
+}
+
+/// An offset field (`X`, `x`, `Z`): `Z` (for `X`), `±HH`, `±HHmm`, `±HH:mm`.
+fn parse_offset(s: &str, letter: char) -> Option<(i32, usize)> {
+    if letter == 'X' && s.starts_with('Z') {
+        return Some((0, 1));
+    }
+    let b = s.as_bytes();
+    let sign = match b.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let two = |i: usize| -> Option<i32> {
+        let d = b.get(i..i + 2)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| ((d[0] - b'0') * 10 + (d[1] - b'0')) as i32)
+    };
+    let h = two(1)?;
+    let (m, used) = if b.get(3) == Some(&b':') {
+        (two(4)?, 6)
+    } else if let Some(m) = two(3) {
+        (m, 5)
+    } else {
+        (0, 3)
+    };
+    (h <= 18 && m <= 59).then_some((sign * (h * 3600 + m * 60), used))
+}
+
+/// The wall-clock time `s` gives by the tokens, and its offset if the
+/// pattern has an offset field.
+fn parse_local(s: &str, toks: &[Tok]) -> Option<(i64, Option<i32>)> {
+    let mut offset = None;
     let b = s.as_bytes();
     let mut i = 0;
     let (mut y, mut mo, mut d) = (1970i64, 1u32, 1u32);
@@ -262,6 +342,11 @@ pub fn parse_ts(s: &str, toks: &[Tok]) -> Option<i64> {
                         })?;
                         i += if n <= 3 { 3 } else { DAYS[idx].len() };
                     }
+                    'X' | 'x' | 'Z' => {
+                        let (secs, used) = parse_offset(&s[i..], *c)?;
+                        offset = Some(secs);
+                        i += used;
+                    }
                     _ => return None,
                 }
             }
@@ -284,7 +369,8 @@ pub fn parse_ts(s: &str, toks: &[Tok]) -> Option<i64> {
         return None;
     }
     let days = days_from_civil(y, mo, d);
-    Some(days * US_PER_DAY + ((hh * 60 + mi) * 60 + ss) * 1_000_000 + frac)
+    let local = days * US_PER_DAY + ((hh * 60 + mi) * 60 + ss) * 1_000_000 + frac;
+    Some((local, offset))
 }
 
 #[cfg(test)]
@@ -298,13 +384,13 @@ mod tests {
     #[test]
     fn formats_and_parses_spark_patterns() {
         let t = ts("2024-03-05 14:07:09.123456");
-        let f = |p: &str| format_ts(t, &tokenize(p).unwrap());
+        let f = |p: &str| format_ts(t, &tokenize(p).unwrap(), &TimeZone::Utc);
         assert_eq!(f("yyyy-MM-dd HH:mm:ss"), "2024-03-05 14:07:09");
         assert_eq!(f("dd/MM/yy hh:mm a"), "05/03/24 02:07 PM");
         assert_eq!(f("EEE, MMM d yyyy"), "Tue, Mar 5 2024");
         assert_eq!(f("EEEE MMMM"), "Tuesday March");
         assert_eq!(f("SSS 'at' D"), "123 at 65");
-        let p = |s: &str, pat: &str| parse_ts(s, &tokenize(pat).unwrap());
+        let p = |s: &str, pat: &str| parse_ts(s, &tokenize(pat).unwrap(), &TimeZone::Utc);
         assert_eq!(p("2024-03-05 14:07:09", DEFAULT_FORMAT), Some(t - 123_456));
         assert_eq!(
             p("05/03/2024", "dd/MM/yyyy"),

@@ -18,7 +18,8 @@
 //!
 //! Families, one file each: [`string`], [`array`], [`array_set`], [`map`],
 //! [`json`], [`regex`], [`math`], [`datetime`]
-//! (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
+//! (its patterns in [`datetime_pattern`]; the session time zone in
+//! [`zoned`]), [`hash`], [`misc`].
 
 pub mod args;
 pub mod array;
@@ -34,6 +35,7 @@ pub mod misc;
 pub mod regex;
 pub mod rewrite;
 pub mod string;
+pub mod zoned;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -98,6 +100,19 @@ pub trait ScalarFunction: Send + Sync + std::panic::RefUnwindSafe + 'static {
     /// and the kernel cache's key. Empty for plain functions.
     fn instance_key(&self) -> String {
         String::new()
+    }
+
+    /// The instance for the session time zone `tz`, for functions whose
+    /// value depends on it (Spark's `TimeZoneAwareExpression`); `None` for
+    /// the others. See [`zoned`].
+    fn with_time_zone(&self, _tz: &crate::time_zone::TimeZone) -> Option<FunctionRef> {
+        None
+    }
+
+    /// How a call prints where it is not `name(args)` (a zoned cast prints
+    /// as the cast it is), given its printed arguments.
+    fn shown(&self, _args: &[String]) -> Option<String> {
+        None
     }
 
     /// Evaluates the call over `rows` rows (the interpreted twin). Every
@@ -165,6 +180,7 @@ fn registry() -> &'static [FunctionRef] {
         datetime::register(&mut v);
         hash::register(&mut v);
         misc::register(&mut v);
+        zoned::register(&mut v);
         v
     })
 }

@@ -60,8 +60,46 @@ pub fn rewrite(name: &str, args: &[Expr]) -> Result<Option<Expr>> {
                 negated: false,
             }
         }
+        "date_part" | "datepart" => {
+            want(2)?;
+            let Expr::Literal(Scalar::Utf8(field)) = &args[0] else {
+                return Err(Error::analysis(
+                    "NON_FOLDABLE_ARGUMENT",
+                    format!("The function `{name}` requires the parameter `field` to be a foldable expression of the type \"STRING\", but the actual argument is a non-foldable."),
+                ));
+            };
+            Expr::Function {
+                name: date_part_function(field)
+                    .ok_or_else(|| {
+                        Error::analysis(
+                            "INVALID_EXTRACT_FIELD",
+                            format!("Cannot extract {field} from {}.", args[1]),
+                        )
+                    })?
+                    .to_string(),
+                args: vec![args[1].clone()],
+                distinct: false,
+            }
+        }
         _ => return Ok(None),
     }))
+}
+
+/// The function `date_part(field, …)` is, by Spark's field names (the
+/// seconds field, a decimal in Spark, is not one sqlc has yet).
+fn date_part_function(field: &str) -> Option<&'static str> {
+    Some(match field.to_ascii_uppercase().as_str() {
+        "YEAR" | "Y" | "YEARS" | "YR" | "YRS" => "year",
+        "QUARTER" | "QTR" => "quarter",
+        "MONTH" | "MON" | "MONS" | "MONTHS" => "month",
+        "WEEK" | "W" | "WEEKS" => "weekofyear",
+        "DAY" | "D" | "DAYS" => "day",
+        "DAYOFWEEK" | "DOW" => "dayofweek",
+        "DOY" => "dayofyear",
+        "HOUR" | "H" | "HOURS" | "HR" | "HRS" => "hour",
+        "MINUTE" | "M" | "MIN" | "MINS" | "MINUTES" => "minute",
+        _ => return None,
+    })
 }
 
 pub fn infos() -> Vec<FunctionInfo> {
@@ -76,6 +114,7 @@ pub fn infos() -> Vec<FunctionInfo> {
         f("if", &["iff"], "if(expr1, expr2, expr3) - If `expr1` evaluates to true, then returns `expr2`; otherwise returns `expr3`."),
         f("nvl2", &[], "nvl2(expr1, expr2, expr3) - Returns `expr2` if `expr1` is not null, or `expr3` otherwise."),
         f("nullif", &[], "nullif(expr1, expr2) - Returns null if `expr1` equals to `expr2`, or `expr1` otherwise."),
+        f("date_part", &["datepart"], "date_part(field, source) - Extracts a part of the date/timestamp or interval source."),
         f("regexp_like", &["regexp", "rlike"], "regexp_like(str, regexp) - Returns true if `str` matches `regexp`, or false otherwise."),
     ]
 }

@@ -2,6 +2,7 @@
 //! malformed string gives `None`, which the caller turns into an error).
 
 use super::calendar::{days_from_civil, days_in_month, MICROS_PER_DAY};
+use crate::time_zone::TimeZone;
 
 /// Spark trims bytes that are Java whitespace or ISO control characters
 /// (as signed bytes: 0x00..=0x20 and 0x7F) before parsing numbers.
@@ -126,22 +127,24 @@ pub fn parse_date(s: &str) -> Option<i32> {
     i32::try_from(days).ok()
 }
 
-/// A zone suffix: `Z`, `UTC`, `GMT`, or an offset `±h[h][:mm]`/`±hhmm`;
-/// returns the offset in seconds.
-fn parse_zone(z: &str) -> Option<i64> {
+/// A zone suffix: `Z`, `UTC`, `GMT`, an offset `±h[h][:mm]`/`±hhmm`
+/// (optionally after `UTC`/`GMT`), or a zone id (`America/Los_Angeles`);
+/// `Some(None)` when there is none, `None` when it is malformed.
+fn parse_zone(z: &str) -> Option<Option<TimeZone>> {
     let z = z.trim_start();
     match z.to_ascii_uppercase().as_str() {
-        "" | "Z" | "UTC" | "GMT" | "UT" => return Some(0),
+        "" => return Some(None),
+        "Z" | "UTC" | "GMT" | "UT" => return Some(Some(TimeZone::Utc)),
         _ => {}
     }
-    let z = z
+    let offset = z
         .strip_prefix("UTC")
         .or_else(|| z.strip_prefix("GMT"))
         .unwrap_or(z);
-    let (sign, r) = match z.as_bytes().first()? {
-        b'+' => (1, &z[1..]),
-        b'-' => (-1, &z[1..]),
-        _ => return None,
+    let (sign, r) = match offset.as_bytes().first()? {
+        b'+' => (1, &offset[1..]),
+        b'-' => (-1, &offset[1..]),
+        _ => return TimeZone::parse(z).map(Some),
     };
     let (h, m) = if let Some((h, m)) = r.split_once(':') {
         (
@@ -156,49 +159,66 @@ fn parse_zone(z: &str) -> Option<i64> {
     if h > 18 || m > 59 {
         return None;
     }
-    Some(sign * (h * 3600 + m * 60))
+    let secs = sign * (h * 3600 + m * 60) as i32;
+    Some(Some(if secs == 0 {
+        TimeZone::Utc
+    } else {
+        TimeZone::Fixed { id: z.into(), secs }
+    }))
 }
 
 /// `yyyy-MM-dd`, `yyyy-MM-dd HH:mm[:ss[.fraction]]`, `T` instead of the
-/// space, an optional zone (`Z`, `UTC`, `+hh:mm`); microseconds since the
-/// epoch, UTC. Fractions beyond microseconds are truncated.
+/// space, an optional zone (`Z`, `UTC`, `+hh:mm`, a zone id); microseconds
+/// since the epoch, a time without a zone being UTC's. Fractions beyond
+/// microseconds are truncated.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
+    parse_timestamp_in(s, &TimeZone::Utc)
+}
+
+/// [`parse_timestamp`] with a time without a zone read in `tz` (the
+/// session's time zone, or a reader's `timeZone` option).
+pub fn parse_timestamp_in(s: &str, tz: &TimeZone) -> Option<i64> {
+    let (local, zone) = parse_local_timestamp(s)?;
+    Some(zone.as_ref().unwrap_or(tz).from_local(local))
+}
+
+/// The wall-clock time a timestamp string gives, and its zone if it has one.
+fn parse_local_timestamp(s: &str) -> Option<(i64, Option<TimeZone>)> {
     let s = s.trim();
     let (days, rest) = parse_date_prefix(s)?;
     let mut micros = 0i64;
-    let mut zone = 0i64;
+    let zone;
     let rest = rest.strip_prefix([' ', 'T']).unwrap_or(rest);
-    if !rest.is_empty() {
-        if rest.bytes().next()?.is_ascii_digit() {
-            let (h, r) = digits(rest, 1, 2)?;
-            let r = r.strip_prefix(':')?;
-            let (m, mut r) = digits(r, 1, 2)?;
-            let mut sec = 0;
-            let mut frac = 0i64;
-            if let Some(r2) = r.strip_prefix(':') {
-                let (sv, r3) = digits(r2, 1, 2)?;
-                sec = sv;
-                r = r3;
-                if let Some(r4) = r.strip_prefix('.') {
-                    let n = r4.bytes().take_while(u8::is_ascii_digit).count();
-                    let mut f: String = r4[..n].chars().take(6).collect();
-                    while f.len() < 6 {
-                        f.push('0');
-                    }
-                    frac = f.parse().ok()?;
-                    r = &r4[n..];
+    if rest.is_empty() {
+        zone = None;
+    } else if rest.bytes().next()?.is_ascii_digit() {
+        let (h, r) = digits(rest, 1, 2)?;
+        let r = r.strip_prefix(':')?;
+        let (m, mut r) = digits(r, 1, 2)?;
+        let mut sec = 0;
+        let mut frac = 0i64;
+        if let Some(r2) = r.strip_prefix(':') {
+            let (sv, r3) = digits(r2, 1, 2)?;
+            sec = sv;
+            r = r3;
+            if let Some(r4) = r.strip_prefix('.') {
+                let n = r4.bytes().take_while(u8::is_ascii_digit).count();
+                let mut f: String = r4[..n].chars().take(6).collect();
+                while f.len() < 6 {
+                    f.push('0');
                 }
+                frac = f.parse().ok()?;
+                r = &r4[n..];
             }
-            if h > 23 || m > 59 || sec > 59 {
-                return None;
-            }
-            micros = ((h * 60 + m) * 60 + sec) * 1_000_000 + frac;
-            zone = parse_zone(r)?;
-        } else {
-            zone = parse_zone(rest)?;
         }
+        if h > 23 || m > 59 || sec > 59 {
+            return None;
+        }
+        micros = ((h * 60 + m) * 60 + sec) * 1_000_000 + frac;
+        zone = parse_zone(r)?;
+    } else {
+        zone = parse_zone(rest)?;
     }
-    days.checked_mul(MICROS_PER_DAY)?
-        .checked_add(micros)?
-        .checked_sub(zone.checked_mul(1_000_000)?)
+    let local = days.checked_mul(MICROS_PER_DAY)?.checked_add(micros)?;
+    Some((local, zone))
 }

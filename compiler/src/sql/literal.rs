@@ -225,8 +225,9 @@ pub fn parse_date(s: &str) -> Option<i32> {
 }
 
 /// `TIMESTAMP '2015-02-23 10:00:00[.ffffff][zone]'`, `T` for the space; a
-/// zone is `Z`, `UTC`, or `±hh[:mm]`. Microseconds since the epoch (UTC, the
-/// session time zone).
+/// zone is `Z`, `UTC`, or `±hh[:mm]`; without one, the time is on the wall
+/// clock of the session time zone ([`crate::time_zone::session`]).
+/// Microseconds since the epoch.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
     let (days, rest) = parse_date_prefix(s.trim())?;
     let mut micros = days.checked_mul(86_400_000_000)?;
@@ -263,7 +264,9 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
         micros += ((h * 60 + m) * 60 + sec) * 1_000_000 + frac_us;
     }
     let offset_min = match zone.trim() {
-        "" | "Z" | "UTC" => 0,
+        // No zone: the session's wall clock.
+        "" => return Some(crate::time_zone::session().from_local(micros)),
+        "Z" | "UTC" => 0,
         z => {
             let (sign, hm) = match z.split_at(1) {
                 ("+", hm) => (1, hm),

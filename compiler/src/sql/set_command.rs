@@ -20,7 +20,12 @@ pub enum ConfCommand {
 /// The command `text` is, if it is a `SET` or `RESET` (not `SET TIME
 /// ZONE`, which sqlc does not support yet).
 pub fn conf_command(text: &str) -> Option<Result<ConfCommand>> {
-    let t = text.trim().trim_end_matches(';').trim();
+    // Leading `--` comment lines are not part of the command.
+    let mut t = text.trim_start();
+    while let Some(rest) = t.strip_prefix("--") {
+        t = rest.split_once('\n').map_or("", |(_, r)| r).trim_start();
+    }
+    let t = t.trim().trim_end_matches(';').trim();
     let (word, rest) = match t.split_once(char::is_whitespace) {
         Some((w, r)) => (w, r.trim()),
         None => (t, ""),
@@ -38,10 +43,12 @@ pub fn conf_command(text: &str) -> Option<Result<ConfCommand>> {
         return Some(Ok(ConfCommand::List));
     }
     let upper = rest.to_ascii_uppercase();
-    if upper.starts_with("TIME ZONE") {
-        return Some(Err(Error::not_supported(
-            "SET TIME ZONE: sqlc reads and prints timestamps in UTC",
-        )));
+    if let Some(zone) = upper.strip_prefix("TIME ZONE") {
+        let arg = &rest[rest.len() - zone.len()..];
+        return Some(time_zone_value(arg.trim()).map(|value| ConfCommand::Set {
+            key: crate::time_zone::CONF_KEY.to_string(),
+            value,
+        }));
     }
     Some(Ok(match rest.split_once('=') {
         Some((k, v)) => {
@@ -61,6 +68,85 @@ pub fn conf_command(text: &str) -> Option<Result<ConfCommand>> {
         }
         None => ConfCommand::Get(unquote_key(rest)),
     }))
+}
+
+/// The zone `SET TIME ZONE …` sets: `LOCAL` (the session's default),
+/// a quoted zone id, or an interval (`INTERVAL '08:00' HOUR TO MINUTE`,
+/// `INTERVAL 8 HOURS`), which becomes the offset `+08:00`.
+fn time_zone_value(arg: &str) -> Result<String> {
+    let bad = || {
+        Error::analysis(
+            "INVALID_INTERVAL_FORMAT.TIMEZONE_INTERVAL_OUT_OF_RANGE",
+            format!("The interval value must be in the range of [-18, +18] hours with second precision: {arg}"),
+        )
+    };
+    if arg.eq_ignore_ascii_case("LOCAL") {
+        return Ok(crate::time_zone::DEFAULT.to_string());
+    }
+    for q in ['\'', '"'] {
+        if let Some(id) = arg.strip_prefix(q).and_then(|a| a.strip_suffix(q)) {
+            return Ok(id.to_string());
+        }
+    }
+    let Some(interval) = arg
+        .get(..8)
+        .filter(|w| w.eq_ignore_ascii_case("INTERVAL"))
+        .map(|_| arg[8..].trim())
+    else {
+        return Err(Error::Parse {
+            message: format!(
+                "Syntax error at or near '{arg}': SET TIME ZONE takes \
+                 LOCAL, a quoted zone id or an interval"
+            ),
+            line: 1,
+            column: 1,
+        });
+    };
+    let secs = interval_seconds(interval).ok_or_else(bad)?;
+    if secs.abs() > 18 * 3600 {
+        return Err(bad());
+    }
+    Ok(crate::time_zone::offset_id(secs as i32))
+}
+
+/// Seconds of `'[+-]hh:mm[:ss]' HOUR TO MINUTE|SECOND` or of units
+/// (`8 HOURS 30 MINUTES`).
+fn interval_seconds(s: &str) -> Option<i64> {
+    if let Some(rest) = s.strip_prefix('\'') {
+        let (text, unit) = rest.split_once('\'')?;
+        let unit = unit.trim().to_ascii_uppercase();
+        let (neg, text) = match text.strip_prefix('-') {
+            Some(t) => (true, t),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let parts: Vec<i64> = text
+            .split(':')
+            .map(|p| p.trim().parse().ok())
+            .collect::<Option<_>>()?;
+        let secs = match (
+            unit.split_whitespace().collect::<Vec<_>>().as_slice(),
+            parts.as_slice(),
+        ) {
+            (["HOUR", "TO", "MINUTE"], [h, m]) if *m < 60 => h * 3600 + m * 60,
+            (["HOUR", "TO", "SECOND"], [h, m, s]) if *m < 60 && *s < 60 => h * 3600 + m * 60 + s,
+            (["HOUR"] | ["HOURS"], [h]) => h * 3600,
+            _ => return None,
+        };
+        return Some(if neg { -secs } else { secs });
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut total = 0i64;
+    for pair in words.chunks(2) {
+        let [n, unit] = pair else { return None };
+        let n: i64 = n.trim_matches('\'').parse().ok()?;
+        total += n * match unit.to_ascii_uppercase().trim_end_matches('S') {
+            "HOUR" => 3600,
+            "MINUTE" => 60,
+            "SECOND" => 1,
+            _ => return None,
+        };
+    }
+    (!words.is_empty()).then_some(total)
 }
 
 /// A key as written, back-quotes removed (`` `a.b` ``).

@@ -98,7 +98,10 @@ fn scalar_text(a: &dyn Array, i: usize) -> Option<String> {
         DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
         DataType::LargeUtf8 => a.as_string::<i64>().value(i).to_string(),
         DataType::Utf8View => a.as_string_view().value(i).to_string(),
-        DataType::Timestamp(..) => iso_timestamp(timestamp_micros(a, i)?),
+        DataType::Timestamp(..) => {
+            let (local, offset) = super::zone::wall_clock(timestamp_micros(a, i)?, a.data_type());
+            iso_timestamp_at(local, offset)
+        }
         DataType::Date32 => iso_date(a.as_primitive::<Date32Type>().value(i) as i64),
         DataType::Date64 => iso_date(
             a.as_primitive::<Date64Type>()
@@ -220,14 +223,25 @@ fn iso_date(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Spark's JSON/CSV default timestamp text in UTC: `yyyy-MM-ddTHH:mm:ss.SSSZ`.
-pub(crate) fn iso_timestamp(us: i64) -> String {
+/// Spark's JSON/CSV default timestamp text, `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`, of a wall-clock time `local`
+/// whose offset is `offset` seconds (`Z` for none).
+fn iso_timestamp_at(local: i64, offset: i32) -> String {
+    let mut s = iso_local(local);
+    if offset == 0 {
+        s.push('Z');
+    } else {
+        s.push_str(&sqlc_compiler::time_zone::offset_id(offset));
+    }
+    s
+}
+
+fn iso_local(us: i64) -> String {
     let secs = us.div_euclid(1_000_000);
     let ms = us.rem_euclid(1_000_000) / 1000;
     let (y, m, d) = civil(secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}",
         sod / 3600,
         sod / 60 % 60,
         sod % 60
@@ -279,10 +293,10 @@ mod tests {
         assert_eq!(iso_date(-1), "1969-12-31");
         assert_eq!(iso_date(11_016), "2000-02-29");
         assert_eq!(
-            iso_timestamp(1_424_686_733_176_178),
+            iso_timestamp_at(1_424_686_733_176_178, 0),
             "2015-02-23T10:18:53.176Z"
         );
-        assert_eq!(iso_timestamp(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(iso_timestamp_at(-1, 0), "1969-12-31T23:59:59.999Z");
     }
 
     #[test]

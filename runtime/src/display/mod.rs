@@ -11,6 +11,7 @@
 
 mod export;
 mod pretty;
+mod zone;
 
 use arrow::array::{Array, ArrayRef};
 use arrow::compute::cast;
@@ -18,6 +19,9 @@ use arrow::datatypes::{DataType, SchemaRef};
 use arrow::record_batch::RecordBatch;
 
 pub use export::{to_csv, to_json_lines};
+pub use zone::in_zone;
+
+use sqlc_compiler::time_zone::TimeZone;
 
 /// The narrowest a column is drawn, as in Spark.
 const MIN_COL_WIDTH: usize = 3;
@@ -27,13 +31,16 @@ const MIN_COL_WIDTH: usize = 3;
 /// trailing newline after the footer; `show()` prints it with `println`.
 /// `truncate > 0` cuts longer cells to `truncate` characters (the last three
 /// being `...` when `truncate >= 4`) and right-aligns; 0 keeps whole cells,
-/// left-aligned. An empty input still prints the header.
+/// left-aligned. An empty input still prints the header. Timestamps are
+/// printed on the wall clock of `tz`, the session time zone.
 pub fn show_string(
     schema: &SchemaRef,
     batches: &[RecordBatch],
     num_rows: usize,
     truncate: usize,
+    tz: &TimeZone,
 ) -> String {
+    let batches = &in_zone(batches, tz)[..];
     let ncols = schema.fields().len();
     // Header names are escaped but never truncated (Spark's getRows).
     let mut rows: Vec<Vec<String>> = vec![schema
@@ -127,9 +134,10 @@ pub fn console_output(
     batches: &[RecordBatch],
     num_rows: usize,
     truncate: usize,
+    tz: &TimeZone,
 ) -> String {
     let mut s = console_batch_header(batch_id);
-    s.push_str(&show_string(schema, batches, num_rows, truncate));
+    s.push_str(&show_string(schema, batches, num_rows, truncate, tz));
     s.push('\n');
     s
 }

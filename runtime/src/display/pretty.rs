@@ -46,7 +46,9 @@ fn write_pretty(out: &mut String, a: &dyn Array, i: usize) {
         DataType::BinaryView => hex(out, a.as_binary_view().value(i)),
         DataType::FixedSizeBinary(_) => hex(out, a.as_fixed_size_binary().value(i)),
         DataType::Timestamp(..) => match timestamp_micros(a, i) {
-            Some(us) => out.push_str(&format_timestamp(us)),
+            Some(us) => out.push_str(&format_timestamp(
+                super::zone::wall_clock(us, a.data_type()).0,
+            )),
             None => fallback(out, a, i),
         },
         DataType::Date32 => out.push_str(&format_date(a.as_primitive::<Date32Type>().value(i))),

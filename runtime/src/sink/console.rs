@@ -9,11 +9,14 @@ use arrow::record_batch::RecordBatch;
 use super::{OutputMode, Sink};
 use crate::display;
 use crate::error::{Error, Result};
+use sqlc_compiler::time_zone::TimeZone;
 
 pub struct ConsoleSink {
     pub num_rows: usize,
     pub truncate: usize,
     out: Box<dyn Write + Send>,
+    /// The session time zone, whose wall clock timestamps are printed on.
+    tz: TimeZone,
 }
 
 impl ConsoleSink {
@@ -22,11 +25,18 @@ impl ConsoleSink {
         Self::to_writer(num_rows, truncate, Box::new(std::io::stdout()))
     }
 
+    /// Prints timestamps in the session time zone `tz`.
+    pub fn in_zone(mut self, tz: TimeZone) -> Self {
+        self.tz = tz;
+        self
+    }
+
     pub fn to_writer(num_rows: usize, truncate: usize, out: Box<dyn Write + Send>) -> Self {
         ConsoleSink {
             num_rows,
             truncate,
             out,
+            tz: TimeZone::Utc,
         }
     }
 }
@@ -42,7 +52,7 @@ impl Sink for ConsoleSink {
         let text = format!(
             "{}{}\n",
             display::console_batch_header(batch_id),
-            display::show_string(schema, &rows, self.num_rows, self.truncate)
+            display::show_string(schema, &rows, self.num_rows, self.truncate, &self.tz)
         );
         self.out
             .write_all(text.as_bytes())

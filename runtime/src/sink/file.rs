@@ -22,10 +22,11 @@ use parquet::arrow::ArrowWriter;
 
 use super::{OutputMode, Sink};
 use crate::checkpoint::{files::write_atomic, CompactLog};
-use crate::display::{to_csv, to_json_lines};
+use crate::display::{in_zone, to_csv, to_json_lines};
 use crate::error::{Error, Result};
 use crate::files::manifest::{entry, manifest_log};
 use crate::source::{FileFormat, FileStatus};
+use sqlc_compiler::time_zone::TimeZone;
 
 /// Spark's name for a null partition value.
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
@@ -37,6 +38,9 @@ pub struct FileSink {
     /// CSV: write a header line (option `header`, default false as in Spark).
     header: bool,
     manifest: CompactLog,
+    /// JSON and CSV print timestamps on this zone's wall clock (the
+    /// session time zone, or the sink's `timeZone` option).
+    tz: TimeZone,
 }
 
 impl FileSink {
@@ -88,7 +92,14 @@ impl FileSink {
             format,
             partition_by,
             header,
+            tz: TimeZone::Utc,
         })
+    }
+
+    /// Writes timestamps in JSON and CSV in the zone `tz`.
+    pub fn in_zone(mut self, tz: TimeZone) -> Self {
+        self.tz = tz;
+        self
     }
 
     fn extension(&self) -> &'static str {
@@ -102,9 +113,11 @@ impl FileSink {
 
     fn encode(&self, schema: &SchemaRef, rows: &[RecordBatch]) -> Result<Vec<u8>> {
         Ok(match self.format {
-            FileFormat::Json | FileFormat::Text => to_json_lines(rows).into_bytes(),
+            FileFormat::Json | FileFormat::Text => {
+                to_json_lines(&in_zone(rows, &self.tz)).into_bytes()
+            }
             FileFormat::Csv => {
-                let text = to_csv(schema, rows);
+                let text = to_csv(schema, &in_zone(rows, &self.tz));
                 match (self.header, text.find('\n')) {
                     (false, Some(i)) => text[i + 1..].as_bytes().to_vec(),
                     _ => text.into_bytes(),

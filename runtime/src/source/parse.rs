@@ -5,6 +5,7 @@
 use arrow::array::timezone::Tz;
 use arrow::compute::kernels::cast_utils::{string_to_datetime, Parser};
 use arrow::datatypes::Date32Type;
+use sqlc_compiler::time_zone::TimeZone;
 
 /// Java's `Integer.parseInt`: an optional sign and decimal digits.
 pub fn parse_int(s: &str) -> Option<i32> {
@@ -75,12 +76,33 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 
 /// An ISO-8601 timestamp (`2015-02-23T10:18:53.176Z`, `2015-02-23 10:18:53`,
 /// with or without fraction and offset, or a bare date) as microseconds since
-/// the epoch; without an offset the time is UTC.
+/// the epoch; without an offset the time is on the wall clock of the
+/// reader's zone (its `timeZone` option, by default the session's), which
+/// [`super::read::decode_files_reading`] scopes around each block it decodes.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
-    let utc: Tz = "+00:00".parse().ok()?;
-    string_to_datetime(&utc, s.trim())
-        .ok()
-        .map(|t| t.timestamp_micros())
+    sqlc_compiler::time_zone::in_session(|tz| {
+        if tz.is_utc() {
+            let utc: Tz = "+00:00".parse().ok()?;
+            string_to_datetime(&utc, s.trim())
+                .ok()
+                .map(|t| t.timestamp_micros())
+        } else {
+            sqlc_compiler::scalar_fns::parse_timestamp_in(s, tz)
+        }
+    })
+}
+
+/// The zone a reader reads times without an offset in: its `timeZone`
+/// option (the facade sets the session's zone when the user did not).
+pub fn reader_zone(options: &super::options::Options) -> Result<TimeZone, crate::Error> {
+    match options.get("timeZone") {
+        None => Ok(TimeZone::Utc),
+        Some(id) => TimeZone::parse(id).ok_or_else(|| crate::Error::BadOption {
+            name: "timeZone".into(),
+            value: id.to_string(),
+            reason: "not a time zone Spark reads (a region such as 'America/Los_Angeles', or an offset such as '+08:00')".into(),
+        }),
+    }
 }
 
 /// A `yyyy-MM-dd` date as days since the epoch.

@@ -12,6 +12,8 @@ use rayon::prelude::*;
 use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::Schema;
 
+use sqlc_compiler::time_zone::with_session;
+
 use super::csv::{first_record, header_names, infer_block, CsvFormat, CsvReader};
 use super::file_listing::{list_files, ListingOptions};
 use super::infer::{infer_json_block, CsvType, JsonInference};
@@ -272,14 +274,21 @@ pub fn decode_files_reading(
     options: &Options,
     read: Option<&ScanSpec>,
 ) -> Result<Vec<RecordBatch>> {
+    // Times without an offset are read on the wall clock of this zone.
+    let tz = super::parse::reader_zone(options)?;
+    let zoned = |f: &dyn Fn() -> Result<Vec<RecordBatch>>| with_session(&tz, f);
     let parts: Vec<Vec<RecordBatch>> = match format {
         FileFormat::Json => {
             let reader = JsonReader::reading(schema, options, read)?;
-            par_blocks(files, |f, r| reader.decode_block(&f.path, f.bytes(), r))?
+            par_blocks(files, |f, r| {
+                zoned(&|| reader.decode_block(&f.path, f.bytes(), r.clone()))
+            })?
         }
         FileFormat::Csv => {
             let reader = CsvReader::reading(schema, options, read)?;
-            par_blocks(files, |f, r| reader.decode_block(&f.path, f.bytes(), r))?
+            par_blocks(files, |f, r| {
+                zoned(&|| reader.decode_block(&f.path, f.bytes(), r.clone()))
+            })?
         }
         FileFormat::Text => {
             let reader = TextReader::new(schema, options)?;

@@ -35,8 +35,10 @@ pub struct Answer {
 impl Answer {
     /// Runs `df`.
     pub fn of(df: &DataFrame) -> sqlc::Result<Answer> {
+        // Timestamps print on the session time zone's wall clock.
+        let tz = df.session().time_zone()?;
         Ok(Answer {
-            rows: df.collect()?,
+            rows: display::in_zone(&df.collect()?, &tz),
             schema: df.schema().to_arrow(),
         })
     }
@@ -46,7 +48,13 @@ impl Answer {
         match style.format {
             OutputFormat::Table => {
                 let n: usize = self.rows.iter().map(|b| b.num_rows()).sum();
-                display::show_string(&self.schema, &self.rows, n, style.truncate)
+                display::show_string(
+                    &self.schema,
+                    &self.rows,
+                    n,
+                    style.truncate,
+                    &sqlc::TimeZone::Utc,
+                )
             }
             OutputFormat::Json => display::to_json_lines(&self.rows),
             OutputFormat::Csv => display::to_csv(&self.schema, &self.rows),
