@@ -118,11 +118,11 @@ fn jit_decimal(e: &TExpr) -> bool {
             };
             let (pa, sa, pb, sb) = (pa as i32, sa as i32, pb as i32, sb as i32);
             let exact = if *op == Mul {
-                (pa + pb + 1 <= 38).then(|| ((pa + pb + 1) as u8, (sa + sb) as u8))
+                (pa + pb < 38).then_some(((pa + pb + 1) as u8, (sa + sb) as u8))
             } else {
                 let s = sa.max(sb);
                 let p = (pa - sa).max(pb - sb) + s + 1;
-                (p <= 38).then(|| (p as u8, s as u8))
+                (p <= 38).then_some((p as u8, s as u8))
             };
             exact == Some(r) && jit_decimal(left) && jit_decimal(right)
         }

@@ -461,7 +461,7 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
             )
         }
         "named_struct" => {
-            if args.len() % 2 != 0 || args.is_empty() {
+            if !args.len().is_multiple_of(2) || args.is_empty() {
                 return Err(mismatch(
                     e,
                     "named_struct takes pairs of a name and a value".into(),
@@ -481,7 +481,7 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                 false,
             )
         }
-        _ => Err(unknown_function(&lname)),
+        _ => Err(unknown_function(lname)),
     }
 }
 

@@ -307,7 +307,7 @@ fn cube_and_rollup_grouping_ids() {
         ),
         (0, 1, 3)
     );
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     let groups: Vec<usize> = (0..t.len()).collect();
     let cols = t.to_arrow(&groups);
     let mut got: Vec<(Option<String>, Option<i64>, i64, i64)> = (0..t.len())
@@ -344,7 +344,7 @@ fn cube_and_rollup_grouping_ids() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     let groups: Vec<usize> = (0..t.len()).collect();
     let cols = t.to_arrow(&groups);
     let ids: Vec<i64> = ints(&cols[2]).into_iter().map(Option::unwrap).collect();
@@ -374,7 +374,7 @@ fn many_groups_grow_the_table_and_global_aggregates() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     assert_eq!(t.len(), 5000);
     let cols = t.to_arrow(&(0..t.len()).collect::<Vec<_>>());
     for g in 0..t.len() {
@@ -417,7 +417,7 @@ fn sum_overflow_is_an_error() {
         window: None,
         event_time_key: None,
     };
-    let err = run(&b, vec![], spec, &[b.clone()]).unwrap_err();
+    let err = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap_err();
     assert_eq!(
         err,
         Error::Overflow {
@@ -468,7 +468,7 @@ fn keys_of_every_fixed_type_and_an_expression_key() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     assert_eq!(t.len(), 3);
     for g in 0..t.len() {
         let scalars: Vec<Scalar> = (0..3).map(|k| t.key_scalar(g, k)).collect();
@@ -510,7 +510,7 @@ fn string_keys_of_every_length_hash_and_compare_exactly() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     assert_eq!(t.len(), keys.len());
     let cols = t.to_arrow(&(0..t.len()).collect::<Vec<_>>());
     for g in 0..t.len() {

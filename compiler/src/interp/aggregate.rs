@@ -127,6 +127,7 @@ pub struct AggInputs {
 /// Updates `table` with every row of `inputs`, in row order (grouping sets
 /// in spec order within a row). Stops at the first error (a `sum` overflow),
 /// leaving the rows before it applied, as the JIT does.
+#[allow(clippy::needless_range_loop)] // one pass without a window, `starts[wi]` with one
 pub fn update(
     spec: &AggSpec,
     layout: &TableLayout,

@@ -106,7 +106,7 @@ impl FileSink {
             FileFormat::Csv => {
                 let text = to_csv(schema, rows);
                 match (self.header, text.find('\n')) {
-                    (false, Some(i)) => text[i + 1..].as_bytes().to_vec(),
+                    (false, Some(i)) => text.as_bytes()[i + 1..].to_vec(),
                     _ => text.into_bytes(),
                 }
             }
