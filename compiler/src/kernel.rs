@@ -292,6 +292,16 @@ pub fn compile(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result
     }
 }
 
+/// What identifies a compiled kernel: its mode, its pipeline and the schema
+/// of its output. Hashed and compared structurally — literals bit for bit,
+/// catalog functions by name and instance key — never as text.
+#[derive(PartialEq, Eq, Hash)]
+struct KernelKey {
+    mode: ExecMode,
+    spec: PipelineSpec,
+    output: SchemaRef,
+}
+
 /// [`compile`], memoised by plan: a query's kernels are compiled once, and a
 /// query started again with the same plan reuses them.
 pub fn compile_cached(
@@ -302,22 +312,26 @@ pub fn compile_cached(
     // Bounded: a long-running session (a shell, a server) that plans many
     // distinct queries does not keep every kernel it ever compiled.
     const CAPACITY: usize = 512;
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<dyn Kernel>>>> = OnceLock::new();
-    let key = crate::depth::whole_tree(|| format!("{mode:?}|{spec:?}|{output:?}"));
+    static CACHE: OnceLock<Mutex<HashMap<KernelKey, Arc<dyn Kernel>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    {
-        let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    // Cloning, hashing, comparing and dropping a key are derived passes over
+    // the spec's expressions: on a stack for the deepest accepted tree.
+    crate::depth::whole_tree(|| {
+        let key = KernelKey {
+            mode,
+            spec: spec.clone(),
+            output: output.clone(),
+        };
+        if let Some(k) = lock().get(&key) {
+            return Ok(k.clone());
+        }
+        let k = compile(spec, output, mode)?;
+        let mut c = lock();
         if c.len() >= CAPACITY && !c.contains_key(&key) {
             c.clear();
         }
-    }
-    if let Some(k) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Ok(k.clone());
-    }
-    let k = compile(spec, output, mode)?;
-    cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, k.clone());
-    Ok(k)
+        c.insert(key, k.clone());
+        Ok(k)
+    })
 }
