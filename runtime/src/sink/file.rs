@@ -22,9 +22,10 @@ use parquet::arrow::ArrowWriter;
 
 use super::{OutputMode, Sink};
 use crate::checkpoint::{files::write_atomic, CompactLog};
-use crate::display::{to_csv, to_json_lines};
+use crate::display::to_csv;
 use crate::error::{Error, Result};
 use crate::files::manifest::{entry, manifest_log};
+use crate::format::json::to_json_lines;
 use crate::source::{FileFormat, FileStatus};
 
 /// Spark's name for a null partition value.

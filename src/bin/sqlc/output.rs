@@ -48,7 +48,7 @@ impl Answer {
                 let n: usize = self.rows.iter().map(|b| b.num_rows()).sum();
                 display::show_string(&self.schema, &self.rows, n, style.truncate)
             }
-            OutputFormat::Json => display::to_json_lines(&self.rows),
+            OutputFormat::Json => sqlc_runtime::format::json::to_json_lines(&self.rows),
             OutputFormat::Csv => display::to_csv(&self.schema, &self.rows),
         }
     }
