@@ -517,6 +517,7 @@ fn function(f: &Function) -> Result<Expr> {
         let ignore = matches!(n, NullTreatment::IgnoreNulls);
         args.push(Expr::Literal(crate::types::Scalar::Boolean(ignore)));
     }
+    super::parse_schema_args(&name, &mut args);
     let call = Expr::Function {
         name,
         args,
