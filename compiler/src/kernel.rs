@@ -13,7 +13,7 @@ use std::time::Duration;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
-use crate::agg_table::AggTable;
+use crate::agg_table::{AggTable, LateRows};
 use crate::error::Result;
 use crate::ir::{PipelineSpec, ScalarFunc, Step, TExpr, TExprKind};
 use crate::types::DataType;
@@ -66,8 +66,15 @@ pub trait Kernel: Send + Sync + std::fmt::Debug {
     fn collect(&self, batch: &RecordBatch) -> Result<RecordBatch>;
 
     /// For an `Aggregate` sink: updates `table` (built from the spec's
-    /// [`crate::agg_table::TableLayout`]) with the rows that pass.
-    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()>;
+    /// [`crate::agg_table::TableLayout`]) with the rows that pass; rows late
+    /// by `late`'s watermark (with an event-time key) are dropped, counted
+    /// and noted there instead.
+    fn aggregate(
+        &self,
+        batch: &RecordBatch,
+        table: &mut AggTable,
+        late: &mut LateRows,
+    ) -> Result<()>;
 
     /// For a `Probe` sink: per row of `batch`, its group in `table` (built
     /// by an aggregate kernel over the same key types), or -1.
@@ -263,8 +270,13 @@ impl Kernel for Fallback {
     fn collect(&self, batch: &RecordBatch) -> Result<RecordBatch> {
         self.inner.collect(batch)
     }
-    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()> {
-        self.inner.aggregate(batch, table)
+    fn aggregate(
+        &self,
+        batch: &RecordBatch,
+        table: &mut AggTable,
+        late: &mut LateRows,
+    ) -> Result<()> {
+        self.inner.aggregate(batch, table, late)
     }
     fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
         self.inner.probe(batch, table)
@@ -334,4 +346,45 @@ pub fn compile_cached(
         c.insert(key, k.clone());
         Ok(k)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::{BuildHasher, RandomState};
+
+    use super::*;
+    use crate::ir::{ColumnType, PipelineSink};
+    use crate::types::Scalar;
+
+    fn key(v: f64) -> KernelKey {
+        let out = arrow::datatypes::Schema::new(vec![arrow::datatypes::Field::new(
+            "x",
+            arrow::datatypes::DataType::Float64,
+            false,
+        )]);
+        KernelKey {
+            mode: ExecMode::Jit,
+            spec: PipelineSpec {
+                input: vec![ColumnType {
+                    ty: DataType::Float64,
+                    nullable: true,
+                }],
+                steps: vec![Step::Project(vec![TExpr::literal(Scalar::Float64(v))])],
+                sink: PipelineSink::Collect,
+            },
+            output: Arc::new(out),
+        }
+    }
+
+    #[test]
+    fn kernel_keys_tell_literals_apart_bit_for_bit() {
+        let h = RandomState::new();
+        assert!(key(1.5) == key(1.5));
+        assert_eq!(h.hash_one(key(1.5)), h.hash_one(key(1.5)));
+        // A NaN literal finds its kernel again; 0.0 and -0.0 compile apart.
+        assert!(key(f64::NAN) == key(f64::NAN));
+        assert_eq!(h.hash_one(key(f64::NAN)), h.hash_one(key(f64::NAN)));
+        assert!(key(0.0) != key(-0.0));
+        assert!(key(1.5) != key(2.5));
+    }
 }

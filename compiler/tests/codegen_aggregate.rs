@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array, Int32Array, Int64Array, StringArray};
 use common::*;
-use sqlc_compiler::agg_table::{compare_encoded, encode_f64, hash, AggTable, TableLayout};
+use sqlc_compiler::agg_table::{
+    compare_encoded, encode_f64, hash, AggTable, LateRows, TableLayout,
+};
 use sqlc_compiler::ir::*;
 use sqlc_compiler::{DataType, Error, Scalar};
 
@@ -31,7 +33,7 @@ fn run(
     let k = compile(&p, input.schema());
     let mut t = AggTable::new(layout);
     for b in batches {
-        k.aggregate(b, &mut t)?;
+        k.aggregate(b, &mut t, &mut LateRows::default())?;
     }
     Ok(t)
 }

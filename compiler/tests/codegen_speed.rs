@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 use common::*;
-use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::agg_table::{AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::*;
 use sqlc_compiler::{DataType, ExecMode};
 
@@ -161,7 +161,7 @@ fn jit_vs_interpreter() {
                     let layout = Arc::new(TableLayout::new(a).unwrap());
                     time(&l, n, || {
                         let mut t = AggTable::new(layout.clone());
-                        k.aggregate(&b, &mut t).unwrap();
+                        k.aggregate(&b, &mut t, &mut LateRows::default()).unwrap();
                         t.len()
                     })
                 }
