@@ -564,3 +564,20 @@ fn aggregate_kinds_in_plans() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn positional_references_keep_the_names_they_read() {
+    // Columns of the same name are read by position (`Expr::ColumnAt`)
+    // after a scalar subquery's value is joined in and dropped again, and
+    // keep their names; a column cannot be named by a position.
+    let p = plan(
+        "SELECT * FROM (SELECT gt, gt FROM activity) WHERE 1 < (SELECT count(*) FROM activity)",
+    );
+    assert_eq!(names(&p), ["gt", "gt"]);
+    let p = plan("SELECT count(*), count(*) FROM activity ORDER BY 1");
+    assert_eq!(names(&p), ["count(1)", "count(1)"]);
+    assert_eq!(
+        err("SELECT `#agg0` FROM activity").class(),
+        "UNRESOLVED_COLUMN"
+    );
+}
