@@ -19,7 +19,7 @@ use criterion::{criterion_group, Criterion};
 use sqlc::arrow::record_batch::RecordBatch;
 use sqlc::datagen::ActivityGen;
 use sqlc::{functions, DataFrame, ExecMode, Session};
-use sqlc_compiler::agg_table::AggTable;
+use sqlc_compiler::agg_table::{AggTable, LateRows};
 use sqlc_compiler::physical::{plan_physical, PhysPlan};
 use sqlc_compiler::Kernel;
 
@@ -107,7 +107,9 @@ fn run(
         };
         let mut t = AggTable::new(layout.clone());
         for b in batches {
-            kernel.aggregate(b, &mut t).unwrap();
+            kernel
+                .aggregate(b, &mut t, &mut LateRows::default())
+                .unwrap();
         }
         t.len()
     } else {
@@ -214,7 +216,9 @@ fn join_probe(
         let layout = Arc::new(sqlc_compiler::agg_table::TableLayout::new(spec).unwrap());
         let mut table = AggTable::new(layout);
         for b in &right_rows {
-            build.aggregate(b, &mut table).unwrap();
+            build
+                .aggregate(b, &mut table, &mut LateRows::default())
+                .unwrap();
         }
         let probe_all = || -> usize {
             batches

@@ -49,6 +49,7 @@ fn dir_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
+#[allow(clippy::too_many_arguments)] // one bench case, spelled at each call
 fn run(
     name: &str,
     dir: &Path,

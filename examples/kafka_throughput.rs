@@ -3,6 +3,7 @@
 //! 1. activity JSON lines (text file stream) → Kafka sink: produce rate;
 //! 2. Kafka → from_json → example 1's `group_by("gt").count()` → memory;
 //! 3. Kafka → filter (`value LIKE '%stairs%'`) → Kafka.
+//!
 //! Each query runs with the available-now trigger over the whole topic.
 //!
 //!     cargo run --release --example kafka_throughput -- [--rows N] [--files K]

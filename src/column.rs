@@ -147,6 +147,7 @@ impl Column {
         ))
     }
 
+    #[allow(clippy::should_implement_trait)] // PySpark's name; `!col` (ops::Not) too
     pub fn not(self) -> Column {
         Column {
             expr: Expr::Unary {

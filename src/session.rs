@@ -351,7 +351,7 @@ impl Session {
                 "create_data_frame needs at least one batch (for its schema)",
             ));
         };
-        let schema = Schema::from_arrow(&first.schema()).map_err(|m| Error::not_supported(m))?;
+        let schema = Schema::from_arrow(&first.schema()).map_err(Error::not_supported)?;
         let plan = self.inner.catalog.add(
             Relation::Static {
                 name: "memory".into(),

@@ -63,8 +63,7 @@ fn grouping_needs_grouping_sets_as_in_spark() {
     let err = df
         .group_by(["gt"])
         .agg([grouping("gt")])
-        .err()
-        .expect("grouping() without grouping sets is refused");
+        .expect_err("grouping() without grouping sets is refused");
     assert!(
         err.to_string().contains("UNSUPPORTED_GROUPING_EXPRESSION"),
         "{err}"
@@ -72,8 +71,7 @@ fn grouping_needs_grouping_sets_as_in_spark() {
     let err = df
         .cube(["gt", "model"])
         .agg([grouping_id(["model"])])
-        .err()
-        .expect("grouping_id of other columns is refused");
+        .expect_err("grouping_id of other columns is refused");
     assert!(
         err.to_string().contains("GROUPING_ID_COLUMN_MISMATCH"),
         "{err}"

@@ -22,7 +22,7 @@ fn write_files(dir: &Path, from: u64, to: u64) {
         let mut text = String::new();
         for r in 0..ROWS_PER_FILE {
             let id = f * ROWS_PER_FILE + r;
-            let user = if id % 11 == 0 {
+            let user = if id.is_multiple_of(11) {
                 "null".to_string()
             } else {
                 format!("\"u{}\"", id % 7)
@@ -563,8 +563,7 @@ fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
         let lost = files_named(&ck.join("state"), "2.delta")[0].clone();
         std::fs::remove_file(&lost).unwrap();
         let e = run_counts(&counts(&stream(&spark, &input)), "c", &ck)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(e.contains(&lost.display().to_string()), "{mode:?}: {e}");
         // The file source's log of batch 1's files: without it, batch 1's
@@ -575,8 +574,7 @@ fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
         std::fs::remove_file(&lost).unwrap();
         write_files(&input, 4, 5);
         let e = run_files(&stream(&spark, &input), &tmp.path().join("out"), &ck2)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(e.contains(&lost.display().to_string()), "{mode:?}: {e}");
         // The file sink's manifest: without it, committed batches' files are
@@ -587,8 +585,7 @@ fn a_missing_file_the_commit_log_vouches_for_is_an_error_naming_it() {
         std::fs::remove_dir_all(out3.join("_spark_metadata")).unwrap();
         write_files(&input, 5, 6);
         let e = run_files(&stream(&spark, &input), &out3, &ck3)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(e.contains("_spark_metadata"), "{mode:?}: {e}");
     }
@@ -610,8 +607,7 @@ fn a_log_entry_damaged_into_other_valid_json_is_an_error_naming_its_file() {
     std::fs::write(&log, text.replace("f0000.json", "f0001.json")).unwrap();
     write_files(&input, 2, 3);
     let e = run_files(&stream(&spark, &input), &out, &ck)
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(e.contains(&log.display().to_string()), "{e}");
 }
@@ -637,8 +633,7 @@ fn an_offset_log_whose_partition_count_disagrees_with_the_state_is_refused() {
     std::fs::write(&log, damaged).unwrap();
     write_files(&input, 2, 3);
     let e = run_counts(&counts(&stream(&spark, &input)), "c", &ck)
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(e.contains(&log.display().to_string()), "{e}");
 }
@@ -656,8 +651,7 @@ fn a_source_log_entry_that_is_not_a_file_entry_names_the_log() {
     std::fs::write(log.join("0"), "v1\n{\"batchId\":0}").unwrap();
     write_files(&input, 1, 2);
     let e = run_files(&stream(&spark, &input), &out, &ck)
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(e.contains(&log.display().to_string()), "{e}");
 }

@@ -46,7 +46,7 @@ fn write_file(dir: &Path, f: u64) {
     let mut text = String::new();
     for r in 0..ROWS_PER_FILE {
         let id = f * ROWS_PER_FILE + r;
-        let user = if id % 13 == 0 {
+        let user = if id.is_multiple_of(13) {
             "null".to_string()
         } else {
             format!("\"u{}\"", id % 5)

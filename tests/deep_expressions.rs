@@ -16,7 +16,7 @@ fn chain(term: &str, op: &str, n: usize) -> String {
 fn table(spark: &Session) {
     spark
         .read()
-        .json(&activity_data())
+        .json(activity_data())
         .unwrap()
         .create_or_replace_temp_view("t")
         .unwrap();
@@ -159,7 +159,7 @@ fn past_the_limit_it_is_spark_s_too_complex_error() {
         format!("SELECT 1{}", " IS NULL".repeat(6000)),
         format!("SELECT a{}", ".b".repeat(6000)),
     ] {
-        let e = spark.sql(&sql).err().expect("refused");
+        let e = spark.sql(&sql).expect_err("refused");
         assert_eq!(e.class(), "FAILED_TO_PARSE_TOO_COMPLEX", "{e}");
     }
 }

@@ -220,8 +220,7 @@ fn append_without_an_event_time_key_is_refused_with_sparks_reason() {
         .query_name("refused")
         .output_mode("append")
         .start()
-        .err()
-        .expect("append must be refused");
+        .expect_err("append must be refused");
     assert!(
         err.to_string()
             .contains("not supported for streaming aggregations without watermark"),
@@ -267,7 +266,7 @@ fn bad_windows_get_sparks_errors() {
             "requires the TIMESTAMP type",
         ),
     ] {
-        let err = s.group_by([w]).count().err().expect("must fail");
+        let err = s.group_by([w]).count().expect_err("must fail");
         assert!(err.to_string().contains(msg), "{err}");
     }
 }
@@ -456,7 +455,6 @@ fn drop_duplicates_within_watermark_needs_a_watermark_on_a_stream() {
     let spark = session(sqlc::ExecMode::Jit);
     let err = with_event_time(&spark, &activity_data())
         .drop_duplicates_within_watermark(["User"])
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(err.to_string().contains("without watermark"), "{err}");
 }

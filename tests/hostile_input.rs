@@ -223,7 +223,7 @@ fn named_pipes_in_a_source_directory_are_skipped_and_refused_by_name() {
     assert!(q.await_termination(Some(Duration::from_secs(60))).unwrap());
     assert!(q.exception().is_none());
     // Named as the path, it is refused.
-    let e = spark.read().json(&fifo).err().expect("refused").to_string();
+    let e = spark.read().json(&fifo).expect_err("refused").to_string();
     assert!(e.contains("not a regular file"), "{e}");
 }
 

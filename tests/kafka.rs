@@ -505,8 +505,7 @@ fn a_broker_that_is_down_gives_a_clear_error_in_bounded_time() {
         .option("subscribe", "nothing")
         .option("kafkaConsumer.pollTimeoutMs", 2000)
         .load_source(None)
-        .err()
-        .expect("a read from a broker that is down fails");
+        .expect_err("a read from a broker that is down fails");
     assert!(err.to_string().contains(&down), "{err}");
     assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
 

@@ -59,7 +59,7 @@ fn dropmalformed_drops_and_failfast_fails_naming_the_file_and_line() {
     let dir = corrupt_data();
     let (good, _) = count_lines(&dir);
     let spark = session(ExecMode::Jit);
-    let schema = spark.read().json(&activity_data()).unwrap().schema();
+    let schema = spark.read().json(activity_data()).unwrap().schema();
     let df = spark
         .read()
         .schema(&schema)
@@ -83,7 +83,7 @@ fn a_stream_with_malformed_lines_counts_them_as_spark_does() {
     let (good, bad) = count_lines(&dir);
     for mode in MODES {
         let spark = session(mode);
-        let schema = spark.read().json(&activity_data()).unwrap().schema();
+        let schema = spark.read().json(activity_data()).unwrap().schema();
         // PERMISSIVE without `_corrupt_record`: every line is a row.
         let stream = spark
             .read_stream()

@@ -10,12 +10,12 @@ use common::*;
 use sqlc::{DataFrame, ExecMode, Row, Session, Trigger};
 
 fn stream(spark: &Session, max_files: usize) -> DataFrame {
-    let schema = spark.read().json(&activity_data()).unwrap().schema();
+    let schema = spark.read().json(activity_data()).unwrap().schema();
     spark
         .read_stream()
         .schema(&schema)
         .option("maxFilesPerTrigger", max_files)
-        .json(&activity_data())
+        .json(activity_data())
         .unwrap()
 }
 
@@ -90,7 +90,7 @@ fn foreach_and_foreach_batch_see_every_row_once_with_batch_ids_in_order() {
     let rows = rows.lock().unwrap();
     let expected = spark
         .read()
-        .json(&activity_data())
+        .json(activity_data())
         .unwrap()
         .filter("gt = 'bike'")
         .unwrap()
@@ -229,7 +229,7 @@ fn progress_and_status_carry_sparks_fields() {
 #[test]
 fn sql_sees_memory_tables_static_tables_and_views() {
     let spark = session(ExecMode::Jit);
-    let static_df = spark.read().json(&activity_data()).unwrap();
+    let static_df = spark.read().json(activity_data()).unwrap();
     static_df.create_or_replace_temp_view("history").unwrap();
     let q = stream(&spark, 8)
         .group_by(["gt"])

@@ -156,8 +156,7 @@ fn socket_source_needs_a_reachable_server() {
         .query_name("socket_nowhere")
         .format("memory")
         .start()
-        .err()
-        .expect("no server: start fails")
+        .expect_err("no server: start fails")
         .to_string();
     assert!(e.contains(&format!("127.0.0.1:{port}")), "{e}");
     let e = spark

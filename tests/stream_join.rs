@@ -181,8 +181,7 @@ fn an_outer_join_without_a_time_bound_is_refused_with_sparks_reason() {
         .format("memory")
         .output_mode("append")
         .start()
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         err.to_string().contains("appropriate range condition"),
         "{err}"
@@ -194,8 +193,7 @@ fn an_outer_join_without_a_time_bound_is_refused_with_sparks_reason() {
         .format("memory")
         .output_mode("update")
         .start()
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(err.to_string().contains("Append output mode"), "{err}");
 }
 

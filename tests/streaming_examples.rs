@@ -372,7 +372,7 @@ fn example_4_cube_joined_with_static_averages_matches_spark() {
     let expected = load_expected(&root().join("tests/data/expected/ex4_cube_join.jsonl"));
     for mode in MODES {
         let spark = session(mode);
-        let static_df = spark.read().json(&activity_data()).unwrap();
+        let static_df = spark.read().json(activity_data()).unwrap();
         let history = static_df
             .group_by(["gt", "model"])
             .avg(Vec::<&str>::new())

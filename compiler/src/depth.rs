@@ -48,8 +48,8 @@ pub fn grow<T>(f: impl FnOnce() -> T) -> T {
 /// [`grow`], and a `Debug` level takes several frames.
 const DERIVED_STACK: usize = 32 * 1024 * 1024;
 
-/// Runs `f` — a derived pass over a whole expression tree, as a cache key
-/// made with `{:?}` — on a stack big enough for the deepest tree the front
+/// Runs `f` — a derived pass over a whole expression tree, as the kernel
+/// cache's key is cloned, hashed and compared — on a stack big enough for the deepest tree the front
 /// end accepts (a fresh segment unless that much is left).
 pub fn whole_tree<T>(f: impl FnOnce() -> T) -> T {
     stacker::maybe_grow(DERIVED_STACK, DERIVED_STACK, f)

@@ -14,7 +14,20 @@ pub enum Expr {
         qualifier: Option<String>,
         name: String,
     },
+    /// Column `i` of the plan the expression is resolved against, by
+    /// position: the references the planner makes (an aggregate's results in
+    /// the select list, a joined subquery's value, `*` over duplicate names,
+    /// ORDER BY an output column); nothing the user writes becomes one.
+    ColumnAt(usize),
     Literal(Scalar),
+    /// A schema argument as the front end parsed it from its DDL string
+    /// (`from_json(json, 'a INT')`'s second, see
+    /// [`crate::sql::parse_schema_args`]): the type, or why it does not parse
+    /// — the call reports that when resolved. Prints as the DDL.
+    Schema {
+        ddl: String,
+        parsed: std::result::Result<DataType, String>,
+    },
     /// `*` or `t.*`.
     Wildcard {
         qualifier: Option<String>,
@@ -154,6 +167,8 @@ impl Expr {
         match self {
             Expr::Alias(_, n) => n.clone(),
             Expr::Column { name, .. } => name.clone(),
+            // Named after the column by the builder, which knows its input.
+            Expr::ColumnAt(i) => format!("#{i}"),
             // Spark names a cast of a column after the column.
             Expr::Cast { arg, .. } if matches!(**arg, Expr::Column { .. }) => arg.output_name(),
             // Spark's time window column.
@@ -206,7 +221,9 @@ impl Expr {
         let mut t = |x: &Expr| crate::depth::grow(|| x.transform(f));
         match e {
             Expr::Column { .. }
+            | Expr::ColumnAt(_)
             | Expr::Literal(_)
+            | Expr::Schema { .. }
             | Expr::Wildcard { .. }
             | Expr::Star
             | Expr::Interval(_)
@@ -295,7 +312,9 @@ impl Expr {
         f(self);
         match self {
             Expr::Column { .. }
+            | Expr::ColumnAt(_)
             | Expr::Literal(_)
+            | Expr::Schema { .. }
             | Expr::Wildcard { .. }
             | Expr::Star
             | Expr::Interval(_)
@@ -361,6 +380,8 @@ impl Expr {
                 qualifier: None,
                 name,
             } => f.write_str(name),
+            Expr::ColumnAt(i) => write!(f, "#{i}"),
+            Expr::Schema { ddl, .. } => f.write_str(ddl),
             Expr::Literal(Scalar::Utf8(s)) => f.write_str(s),
             Expr::Literal(Scalar::Int64(v)) => write!(f, "{v}"),
             Expr::Literal(Scalar::Float64(v)) => write!(f, "{v:?}"),

@@ -45,7 +45,7 @@ pub fn parse_duration_us(text: &str) -> Option<i64> {
             _ => tokens.push(word.to_string()),
         }
     }
-    if tokens.is_empty() || tokens.len() % 2 != 0 {
+    if tokens.is_empty() || !tokens.len().is_multiple_of(2) {
         return None;
     }
     let mut total: i64 = 0;

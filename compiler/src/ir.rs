@@ -19,14 +19,14 @@ use std::sync::Arc;
 use crate::types::{DataType, Scalar};
 
 /// A typed, resolved expression.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TExpr {
     pub kind: TExprKind,
     pub ty: DataType,
     pub nullable: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TExprKind {
     /// The value of column `index` of the current step's input; `name` is
     /// for messages and `explain` only.
@@ -247,14 +247,14 @@ pub struct ColumnType {
 /// A fused pipeline: one loop over the rows of an input batch, through the
 /// steps in order, into the sink. Each step's expressions read the columns
 /// the previous step produced (the first step reads the input batch).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PipelineSpec {
     pub input: Vec<ColumnType>,
     pub steps: Vec<Step>,
     pub sink: PipelineSink,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
     /// Keep the rows where the predicate is true (null and false drop them).
     Filter(TExpr),
@@ -262,7 +262,7 @@ pub enum Step {
     Project(Vec<TExpr>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PipelineSink {
     /// Emit the surviving rows with the final columns, as a RecordBatch.
     Collect,
@@ -288,7 +288,7 @@ impl PipelineSink {
 /// A hash aggregate with grouping sets (a plain GROUP BY has one set holding
 /// every key; CUBE and ROLLUP have several). Keys and aggregate arguments are
 /// expressions over the pipeline's final columns.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AggSpec {
     pub keys: Vec<TExpr>,
     /// Each set is a bitmask over `keys` (bit i set: key i is grouped; clear:
@@ -374,7 +374,7 @@ impl AggSpec {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AggCall {
     pub func: AggFunc,
     /// `None` only for `CountStar`.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 
-use crate::agg_table::AggTable;
+use crate::agg_table::{AggTable, LateRows};
 use crate::error::Result;
 use crate::ir::{PipelineSpec, ScalarFunc, Step, TExpr, TExprKind};
 use crate::types::DataType;
@@ -66,8 +66,15 @@ pub trait Kernel: Send + Sync + std::fmt::Debug {
     fn collect(&self, batch: &RecordBatch) -> Result<RecordBatch>;
 
     /// For an `Aggregate` sink: updates `table` (built from the spec's
-    /// [`crate::agg_table::TableLayout`]) with the rows that pass.
-    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()>;
+    /// [`crate::agg_table::TableLayout`]) with the rows that pass; rows late
+    /// by `late`'s watermark (with an event-time key) are dropped, counted
+    /// and noted there instead.
+    fn aggregate(
+        &self,
+        batch: &RecordBatch,
+        table: &mut AggTable,
+        late: &mut LateRows,
+    ) -> Result<()>;
 
     /// For a `Probe` sink: per row of `batch`, its group in `table` (built
     /// by an aggregate kernel over the same key types), or -1.
@@ -118,11 +125,11 @@ fn jit_decimal(e: &TExpr) -> bool {
             };
             let (pa, sa, pb, sb) = (pa as i32, sa as i32, pb as i32, sb as i32);
             let exact = if *op == Mul {
-                (pa + pb + 1 <= 38).then(|| ((pa + pb + 1) as u8, (sa + sb) as u8))
+                (pa + pb < 38).then_some(((pa + pb + 1) as u8, (sa + sb) as u8))
             } else {
                 let s = sa.max(sb);
                 let p = (pa - sa).max(pb - sb) + s + 1;
-                (p <= 38).then(|| (p as u8, s as u8))
+                (p <= 38).then_some((p as u8, s as u8))
             };
             exact == Some(r) && jit_decimal(left) && jit_decimal(right)
         }
@@ -263,8 +270,13 @@ impl Kernel for Fallback {
     fn collect(&self, batch: &RecordBatch) -> Result<RecordBatch> {
         self.inner.collect(batch)
     }
-    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()> {
-        self.inner.aggregate(batch, table)
+    fn aggregate(
+        &self,
+        batch: &RecordBatch,
+        table: &mut AggTable,
+        late: &mut LateRows,
+    ) -> Result<()> {
+        self.inner.aggregate(batch, table, late)
     }
     fn probe(&self, batch: &RecordBatch, table: &AggTable) -> Result<Vec<i64>> {
         self.inner.probe(batch, table)
@@ -292,6 +304,16 @@ pub fn compile(spec: &PipelineSpec, output: SchemaRef, mode: ExecMode) -> Result
     }
 }
 
+/// What identifies a compiled kernel: its mode, its pipeline and the schema
+/// of its output. Hashed and compared structurally — literals bit for bit,
+/// catalog functions by name and instance key — never as text.
+#[derive(PartialEq, Eq, Hash)]
+struct KernelKey {
+    mode: ExecMode,
+    spec: PipelineSpec,
+    output: SchemaRef,
+}
+
 /// [`compile`], memoised by plan: a query's kernels are compiled once, and a
 /// query started again with the same plan reuses them.
 pub fn compile_cached(
@@ -302,22 +324,67 @@ pub fn compile_cached(
     // Bounded: a long-running session (a shell, a server) that plans many
     // distinct queries does not keep every kernel it ever compiled.
     const CAPACITY: usize = 512;
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<dyn Kernel>>>> = OnceLock::new();
-    let key = crate::depth::whole_tree(|| format!("{mode:?}|{spec:?}|{output:?}"));
+    static CACHE: OnceLock<Mutex<HashMap<KernelKey, Arc<dyn Kernel>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    {
-        let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    // Cloning, hashing, comparing and dropping a key are derived passes over
+    // the spec's expressions: on a stack for the deepest accepted tree.
+    crate::depth::whole_tree(|| {
+        let key = KernelKey {
+            mode,
+            spec: spec.clone(),
+            output: output.clone(),
+        };
+        if let Some(k) = lock().get(&key) {
+            return Ok(k.clone());
+        }
+        let k = compile(spec, output, mode)?;
+        let mut c = lock();
         if c.len() >= CAPACITY && !c.contains_key(&key) {
             c.clear();
         }
+        c.insert(key, k.clone());
+        Ok(k)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::{BuildHasher, RandomState};
+
+    use super::*;
+    use crate::ir::{ColumnType, PipelineSink};
+    use crate::types::Scalar;
+
+    fn key(v: f64) -> KernelKey {
+        let out = arrow::datatypes::Schema::new(vec![arrow::datatypes::Field::new(
+            "x",
+            arrow::datatypes::DataType::Float64,
+            false,
+        )]);
+        KernelKey {
+            mode: ExecMode::Jit,
+            spec: PipelineSpec {
+                input: vec![ColumnType {
+                    ty: DataType::Float64,
+                    nullable: true,
+                }],
+                steps: vec![Step::Project(vec![TExpr::literal(Scalar::Float64(v))])],
+                sink: PipelineSink::Collect,
+            },
+            output: Arc::new(out),
+        }
     }
-    if let Some(k) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Ok(k.clone());
+
+    #[test]
+    fn kernel_keys_tell_literals_apart_bit_for_bit() {
+        let h = RandomState::new();
+        assert!(key(1.5) == key(1.5));
+        assert_eq!(h.hash_one(key(1.5)), h.hash_one(key(1.5)));
+        // A NaN literal finds its kernel again; 0.0 and -0.0 compile apart.
+        assert!(key(f64::NAN) == key(f64::NAN));
+        assert_eq!(h.hash_one(key(f64::NAN)), h.hash_one(key(f64::NAN)));
+        assert!(key(0.0) != key(-0.0));
+        assert!(key(1.5) != key(2.5));
     }
-    let k = compile(spec, output, mode)?;
-    cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, k.clone());
-    Ok(k)
 }

@@ -189,24 +189,6 @@ impl PhysPlan {
         out
     }
 
-    fn for_each_scan(&mut self, f: &mut dyn FnMut(&SourceId, &mut ScanSpec)) {
-        match self {
-            PhysPlan::Scan { source, read, .. } => f(source, read),
-            PhysPlan::Pipeline { input, .. }
-            | PhysPlan::HashAggregate { input, .. }
-            | PhysPlan::Sort { input, .. }
-            | PhysPlan::Limit { input, .. }
-            | PhysPlan::Watermark { input, .. }
-            | PhysPlan::Deduplicate { input, .. }
-            | PhysPlan::Generate { input, .. } => input.for_each_scan(f),
-            PhysPlan::Union { inputs, .. } => inputs.iter_mut().for_each(|i| i.for_each_scan(f)),
-            PhysPlan::HashJoin { left, right, .. } | PhysPlan::StreamJoin { left, right, .. } => {
-                left.for_each_scan(f);
-                right.for_each_scan(f);
-            }
-        }
-    }
-
     /// The stateful operator whose late rows a late-rows sink receives —
     /// the first, from the sources up, that drops rows by a watermark —
     /// with its id and the schema of its input (the rows it drops).
@@ -407,26 +389,28 @@ fn column_types(schema: &Schema) -> Vec<ColumnType> {
 
 /// Plans a resolved query, compiling its kernels in `mode`.
 pub fn plan_physical(plan: &Plan, mode: ExecMode) -> Result<PhysPlan> {
-    let mut phys = build(plan, mode, &mut OpIds::default())?;
-    let specs = scan_specs(plan);
-    phys.for_each_scan(&mut |source, read| {
-        if let Some(spec) = specs.get(source) {
-            *read = spec.clone();
-        }
-    });
-    Ok(phys)
+    build(
+        plan,
+        mode,
+        &mut Planner {
+            reads: scan_specs(plan),
+            ..Planner::default()
+        },
+    )
 }
 
-/// Hands out operator ids: stateful operators number 0, 1, … in plan
-/// order (their checkpointed state is filed under them, so they must not
-/// shift), hash joins have their own sequence.
+/// What building a plan hands out: operator ids — stateful operators
+/// number 0, 1, … in plan order (their checkpointed state is filed under
+/// them, so they must not shift), hash joins have their own sequence — and
+/// to each scan what the query reads of it.
 #[derive(Default)]
-struct OpIds {
+struct Planner {
     stateful: usize,
     join: usize,
+    reads: std::collections::HashMap<SourceId, ScanSpec>,
 }
 
-impl OpIds {
+impl Planner {
     fn stateful(&mut self) -> usize {
         self.stateful += 1;
         self.stateful - 1
@@ -482,7 +466,7 @@ fn is_column(e: &TExpr) -> bool {
     matches!(e.kind, TExprKind::Column { .. })
 }
 
-fn build(plan: &Plan, mode: ExecMode, ids: &mut OpIds) -> Result<PhysPlan> {
+fn build(plan: &Plan, mode: ExecMode, ids: &mut Planner) -> Result<PhysPlan> {
     let out_schema = plan.schema.to_arrow();
     Ok(match &plan.node {
         PlanNode::Scan {
@@ -493,7 +477,11 @@ fn build(plan: &Plan, mode: ExecMode, ids: &mut OpIds) -> Result<PhysPlan> {
             source: source.clone(),
             name: name.clone(),
             streaming: *streaming,
-            read: ScanSpec::all(out_schema.fields().len()),
+            read: ids
+                .reads
+                .get(source)
+                .cloned()
+                .unwrap_or_else(|| ScanSpec::all(out_schema.fields().len())),
             schema: out_schema,
         },
         PlanNode::Filter { .. } | PlanNode::Project { .. } => {

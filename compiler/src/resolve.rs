@@ -56,9 +56,6 @@ impl<'a> Scope<'a> {
     /// The index of a column, case-insensitively, honouring a qualifier.
     pub fn lookup(&self, qualifier: Option<&str>, name: &str) -> Result<usize> {
         let fields = &self.plan.schema.fields;
-        if let Some(i) = crate::builder::agg_ref_index(name).filter(|&i| i < fields.len()) {
-            return Ok(i);
-        }
         let hits: Vec<usize> = (0..fields.len())
             .filter(|&i| fields[i].name.eq_ignore_ascii_case(name))
             .filter(|&i| match qualifier {
@@ -106,6 +103,11 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<TExpr> {
 fn resolve_node(e: &Expr, scope: &Scope) -> Result<TExpr> {
     match e {
         Expr::Alias(inner, _) => resolve(inner, scope),
+        Expr::ColumnAt(i) if *i < scope.plan.schema.len() => Ok(scope.column(*i)),
+        Expr::ColumnAt(i) => Err(Error::internal(format!(
+            "column #{i} of a plan of {} columns",
+            scope.plan.schema.len()
+        ))),
         Expr::Column { qualifier, name } => match scope.lookup(qualifier.as_deref(), name) {
             Ok(i) => Ok(scope.column(i)),
             // `data.gt`: a field of the struct column `data`, when no
@@ -153,6 +155,8 @@ fn resolve_node(e: &Expr, scope: &Scope) -> Result<TExpr> {
             }
         }
         Expr::Literal(v) => Ok(TExpr::literal(v.clone())),
+        // The call reading it takes the parsed type from the call as written.
+        Expr::Schema { ddl, .. } => Ok(TExpr::literal(Scalar::Utf8(ddl.clone()))),
         Expr::Wildcard { .. } | Expr::Star => Err(Error::analysis(
             "INVALID_USAGE_OF_STAR_OR_REGEX",
             format!("`{e}` is only allowed in a select list or in count(*)"),
@@ -461,7 +465,7 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
             )
         }
         "named_struct" => {
-            if args.len() % 2 != 0 || args.is_empty() {
+            if !args.len().is_multiple_of(2) || args.is_empty() {
                 return Err(mismatch(
                     e,
                     "named_struct takes pairs of a name and a value".into(),
@@ -481,7 +485,7 @@ fn struct_function(lname: &str, args: &[Expr], argv: Vec<TExpr>, e: &Expr) -> Re
                 false,
             )
         }
-        _ => Err(unknown_function(&lname)),
+        _ => Err(unknown_function(lname)),
     }
 }
 

@@ -384,7 +384,11 @@ impl Schema {
 }
 
 /// A single typed value: literals, and keys read back from state.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Equal when the same value bit for bit (a double's NaN equals itself,
+/// `0.0` and `-0.0` differ), so a scalar, and the IR holding it, is a key
+/// (the kernel cache's).
+#[derive(Clone, Debug)]
 pub enum Scalar {
     Null,
     Boolean(bool),
@@ -397,6 +401,52 @@ pub enum Scalar {
     Binary(Vec<u8>),
     Timestamp(i64),
     Date(i32),
+}
+
+/// A [`Scalar`] as its identity: a double by its bits.
+#[derive(PartialEq, Eq, Hash)]
+enum ScalarBits<'a> {
+    Null,
+    Boolean(bool),
+    Int32(i32),
+    Int64(i64),
+    Float64(u64),
+    Decimal(i128, u8, u8),
+    Utf8(&'a str),
+    Binary(&'a [u8]),
+    Timestamp(i64),
+    Date(i32),
+}
+
+impl Scalar {
+    fn bits(&self) -> ScalarBits<'_> {
+        match self {
+            Scalar::Null => ScalarBits::Null,
+            Scalar::Boolean(v) => ScalarBits::Boolean(*v),
+            Scalar::Int32(v) => ScalarBits::Int32(*v),
+            Scalar::Int64(v) => ScalarBits::Int64(*v),
+            Scalar::Float64(v) => ScalarBits::Float64(v.to_bits()),
+            Scalar::Decimal(v, p, s) => ScalarBits::Decimal(*v, *p, *s),
+            Scalar::Utf8(v) => ScalarBits::Utf8(v),
+            Scalar::Binary(v) => ScalarBits::Binary(v),
+            Scalar::Timestamp(v) => ScalarBits::Timestamp(*v),
+            Scalar::Date(v) => ScalarBits::Date(*v),
+        }
+    }
+}
+
+impl PartialEq for Scalar {
+    fn eq(&self, other: &Self) -> bool {
+        self.bits() == other.bits()
+    }
+}
+
+impl Eq for Scalar {}
+
+impl std::hash::Hash for Scalar {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bits().hash(state)
+    }
 }
 
 impl Scalar {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
 use common::*;
-use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::agg_table::{AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::*;
 use sqlc_compiler::{DataType, ExecMode};
 
@@ -136,13 +136,14 @@ fn run(b: &RecordBatch, spec: &AggSpec, mode: ExecMode, chunk: Option<usize>) ->
     let k = sqlc_compiler::compile(&p, b.schema(), mode).unwrap();
     let mut t = AggTable::new(layout.clone());
     match chunk {
-        None => k.aggregate(b, &mut t).unwrap(),
+        None => k.aggregate(b, &mut t, &mut LateRows::default()).unwrap(),
         Some(n) => {
             let mut off = 0;
             while off < b.num_rows() {
                 let len = n.min(b.num_rows() - off);
                 let mut part = AggTable::new(layout.clone());
-                k.aggregate(&b.slice(off, len), &mut part).unwrap();
+                k.aggregate(&b.slice(off, len), &mut part, &mut LateRows::default())
+                    .unwrap();
                 t.merge(&part).unwrap();
                 off += len;
             }

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Float64Array, Int32Array, Int64Array, StringArray};
 use common::*;
-use sqlc_compiler::agg_table::{compare_encoded, encode_f64, hash, AggTable, TableLayout};
+use sqlc_compiler::agg_table::{
+    compare_encoded, encode_f64, hash, AggTable, LateRows, TableLayout,
+};
 use sqlc_compiler::ir::*;
 use sqlc_compiler::{DataType, Error, Scalar};
 
@@ -31,7 +33,7 @@ fn run(
     let k = compile(&p, input.schema());
     let mut t = AggTable::new(layout);
     for b in batches {
-        k.aggregate(b, &mut t)?;
+        k.aggregate(b, &mut t, &mut LateRows::default())?;
     }
     Ok(t)
 }
@@ -307,7 +309,7 @@ fn cube_and_rollup_grouping_ids() {
         ),
         (0, 1, 3)
     );
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     let groups: Vec<usize> = (0..t.len()).collect();
     let cols = t.to_arrow(&groups);
     let mut got: Vec<(Option<String>, Option<i64>, i64, i64)> = (0..t.len())
@@ -344,7 +346,7 @@ fn cube_and_rollup_grouping_ids() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     let groups: Vec<usize> = (0..t.len()).collect();
     let cols = t.to_arrow(&groups);
     let ids: Vec<i64> = ints(&cols[2]).into_iter().map(Option::unwrap).collect();
@@ -374,7 +376,7 @@ fn many_groups_grow_the_table_and_global_aggregates() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     assert_eq!(t.len(), 5000);
     let cols = t.to_arrow(&(0..t.len()).collect::<Vec<_>>());
     for g in 0..t.len() {
@@ -417,7 +419,7 @@ fn sum_overflow_is_an_error() {
         window: None,
         event_time_key: None,
     };
-    let err = run(&b, vec![], spec, &[b.clone()]).unwrap_err();
+    let err = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap_err();
     assert_eq!(
         err,
         Error::Overflow {
@@ -468,7 +470,7 @@ fn keys_of_every_fixed_type_and_an_expression_key() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     assert_eq!(t.len(), 3);
     for g in 0..t.len() {
         let scalars: Vec<Scalar> = (0..3).map(|k| t.key_scalar(g, k)).collect();
@@ -510,7 +512,7 @@ fn string_keys_of_every_length_hash_and_compare_exactly() {
         window: None,
         event_time_key: None,
     };
-    let t = run(&b, vec![], spec, &[b.clone()]).unwrap();
+    let t = run(&b, vec![], spec, std::slice::from_ref(&b)).unwrap();
     assert_eq!(t.len(), keys.len());
     let cols = t.to_arrow(&(0..t.len()).collect::<Vec<_>>());
     for g in 0..t.len() {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 use common::*;
-use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::agg_table::{AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::*;
 use sqlc_compiler::{DataType, ExecMode};
 
@@ -161,7 +161,7 @@ fn jit_vs_interpreter() {
                     let layout = Arc::new(TableLayout::new(a).unwrap());
                     time(&l, n, || {
                         let mut t = AggTable::new(layout.clone());
-                        k.aggregate(&b, &mut t).unwrap();
+                        k.aggregate(&b, &mut t, &mut LateRows::default()).unwrap();
                         t.len()
                     })
                 }
@@ -247,7 +247,8 @@ fn like_only() {
         sink: PipelineSink::Collect,
     };
     for mode in [ExecMode::Jit, ExecMode::Interpret] {
-        let k = sqlc_compiler::compile(&spec, schema_of(&[like.clone()]), mode).unwrap();
+        let k =
+            sqlc_compiler::compile(&spec, schema_of(std::slice::from_ref(&like)), mode).unwrap();
         time(&format!("like [{}]", mode.name()), n, || {
             k.collect(&b).unwrap().num_rows()
         });
@@ -274,7 +275,8 @@ fn print_like_code() {
         steps: vec![Step::Project(vec![like.clone()])],
         sink: PipelineSink::Collect,
     };
-    let k = sqlc_compiler::compile(&spec, schema_of(&[like.clone()]), ExecMode::Jit).unwrap();
+    let k = sqlc_compiler::compile(&spec, schema_of(std::slice::from_ref(&like)), ExecMode::Jit)
+        .unwrap();
     println!("{}\n{}", k.explain().clif, k.explain().asm);
 }
 
@@ -330,7 +332,7 @@ fn project_arith_only() {
         sink: PipelineSink::Collect,
     };
     for mode in [ExecMode::Jit, ExecMode::Interpret] {
-        let k = sqlc_compiler::compile(&spec, schema_of(&[m.clone()]), mode).unwrap();
+        let k = sqlc_compiler::compile(&spec, schema_of(std::slice::from_ref(&m)), mode).unwrap();
         for _ in 0..3 {
             time(&format!("x*x+y*y+z*z [{}]", mode.name()), n, || {
                 k.collect(&b).unwrap().num_rows()

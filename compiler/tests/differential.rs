@@ -167,7 +167,7 @@ proptest! {
         };
         let spec = PipelineSpec { input: input_types(nullable), steps: vec![], sink: PipelineSink::Aggregate(agg) };
         let batch = make_batch(&rows, nullable);
-        let got = run(&spec, &[batch.clone()], ExecMode::Interpret);
+        let got = run(&spec, std::slice::from_ref(&batch), ExecMode::Interpret);
         let mut groups: std::collections::BTreeMap<String, (i64, Option<i64>)> = Default::default();
         let keys = batch.column(3).as_any().downcast_ref::<arrow::array::BooleanArray>().unwrap();
         let vals = batch.column(0).as_any().downcast_ref::<arrow::array::Int32Array>().unwrap();
@@ -203,7 +203,7 @@ fn empty_batches_give_nothing() {
             };
             let spec = g.pipeline(input_types(nullable), aggregate);
             let batch = make_batch(&[], nullable);
-            let out = run(&spec, &[batch.clone()], ExecMode::Interpret);
+            let out = run(&spec, std::slice::from_ref(&batch), ExecMode::Interpret);
             assert_eq!(out, Outcome::Rows(vec![]), "{spec:#?}");
             assert_eq!(out, run(&spec, &[batch], other_mode()));
         }

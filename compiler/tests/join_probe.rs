@@ -11,7 +11,7 @@ use std::sync::Arc;
 use arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray};
 use common::*;
 use proptest::prelude::*;
-use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::agg_table::{AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::*;
 use sqlc_compiler::{DataType, ExecMode};
 
@@ -103,7 +103,9 @@ fn matches(build: &[Row], probe: &[Row], mode: ExecMode) -> Vec<Vec<usize>> {
     let probe_k = sqlc_compiler::compile(&probe_spec, b.schema(), mode).unwrap();
     let mut table = AggTable::new(Arc::new(TableLayout::new(&keys_only()).unwrap()));
     if b.num_rows() > 0 {
-        build_k.aggregate(&b, &mut table).unwrap();
+        build_k
+            .aggregate(&b, &mut table, &mut LateRows::default())
+            .unwrap();
     }
     let built = if b.num_rows() > 0 {
         probe_k.probe(&b, &table).unwrap()

@@ -205,13 +205,11 @@ fn group_by_ordinal_alias_and_all() {
     );
     // an input column wins over an alias of the same name
     let p = plan("SELECT lower(gt) AS gt, count(*) FROM activity GROUP BY gt");
-    assert!(matches!(
-        plan_query(
-            "SELECT lower(gt) AS gt FROM activity GROUP BY gt",
-            &catalog()
-        ),
-        Ok(_)
-    ));
+    assert!(plan_query(
+        "SELECT lower(gt) AS gt FROM activity GROUP BY gt",
+        &catalog()
+    )
+    .is_ok());
     assert_eq!(names(&p), ["gt", "count(1)"]);
     let e = err("SELECT gt, count(*) FROM activity GROUP BY 3");
     assert!(e.to_string().contains("GROUP_BY_POS_OUT_OF_RANGE"), "{e}");
@@ -565,4 +563,21 @@ fn aggregate_kinds_in_plans() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn positional_references_keep_the_names_they_read() {
+    // Columns of the same name are read by position (`Expr::ColumnAt`)
+    // after a scalar subquery's value is joined in and dropped again, and
+    // keep their names; a column cannot be named by a position.
+    let p = plan(
+        "SELECT * FROM (SELECT gt, gt FROM activity) WHERE 1 < (SELECT count(*) FROM activity)",
+    );
+    assert_eq!(names(&p), ["gt", "gt"]);
+    let p = plan("SELECT count(*), count(*) FROM activity ORDER BY 1");
+    assert_eq!(names(&p), ["count(1)", "count(1)"]);
+    assert_eq!(
+        err("SELECT `#agg0` FROM activity").class(),
+        "UNRESOLVED_COLUMN"
+    );
 }

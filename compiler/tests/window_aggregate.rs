@@ -13,7 +13,7 @@ use arrow::array::{Array, AsArray, Int64Array, StringArray, TimestampMicrosecond
 use arrow::datatypes::{Int64Type, TimestampMicrosecondType};
 use common::*;
 use proptest::prelude::*;
-use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::agg_table::{AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::*;
 use sqlc_compiler::{DataType, ExecMode};
 
@@ -135,16 +135,17 @@ fn run(c: &Case, mode: ExecMode) -> (Groups, u64, Vec<u32>) {
     };
     let k = sqlc_compiler::compile(&p, b.schema(), mode).unwrap();
     let mut table = AggTable::new(layout);
-    table.set_watermark(c.watermark);
+    let mut late = LateRows::new(c.watermark);
     // Two morsels, as the runtime may split a batch.
     let half = b.num_rows() / 2;
-    table.record_late_rows(0);
-    k.aggregate(&b.slice(0, half), &mut table).unwrap();
-    table.record_late_rows(1);
-    k.aggregate(&b.slice(half, b.num_rows() - half), &mut table)
+    late.record(0);
+    k.aggregate(&b.slice(0, half), &mut table, &mut late)
         .unwrap();
-    let mut late_rows: Vec<u32> = table
-        .take_late_noted()
+    late.record(1);
+    k.aggregate(&b.slice(half, b.num_rows() - half), &mut table, &mut late)
+        .unwrap();
+    let mut late_rows: Vec<u32> = late
+        .take_noted()
         .into_iter()
         .map(|(m, r)| r + m * half as u32)
         .collect();
@@ -166,7 +167,7 @@ fn run(c: &Case, mode: ExecMode) -> (Groups, u64, Vec<u32>) {
             (counts.value(g), sum),
         );
     }
-    (out, table.late_rows(), late_rows)
+    (out, late.count(), late_rows)
 }
 
 proptest! {

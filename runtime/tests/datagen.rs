@@ -309,8 +309,8 @@ fn temp_then_rename() {
         }
         checks
     });
-    let mut prod = gen.producer(dir.path()).unwrap();
-    while let Some(p) = prod.next() {
+    let prod = gen.producer(dir.path()).unwrap();
+    for p in prod {
         p.unwrap();
         std::thread::sleep(std::time::Duration::from_millis(30));
     }

@@ -11,9 +11,8 @@ use arrow::array::*;
 use arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
 use sqlc_compiler::time_zone::TimeZone;
-use sqlc_runtime::display::{
-    console_batch_header, console_output, show_string, to_csv, to_json_lines,
-};
+use sqlc_runtime::display::{console_batch_header, console_output, show_string, to_csv};
+use sqlc_runtime::format::json::to_json_lines;
 
 fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
     let fields: Vec<Field> = cols

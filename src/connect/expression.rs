@@ -195,6 +195,8 @@ fn function(f: &UnresolvedFunction) -> Result<Expr> {
                 ("count", [Expr::Wildcard { qualifier: None }]) => vec![Expr::Star],
                 _ => args,
             };
+            let mut args = args;
+            sqlc_compiler::sql::parse_schema_args(name, &mut args);
             Expr::Function {
                 name: name.to_string(),
                 args,

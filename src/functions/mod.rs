@@ -82,7 +82,9 @@ pub fn expr(sql: &str) -> Result<Column> {
 }
 
 pub(crate) fn call(name: &str, args: Vec<Column>) -> Column {
-    Column::from_expr(Expr::call(name, args.into_iter().map(|c| c.expr).collect()))
+    let mut args: Vec<Expr> = args.into_iter().map(|c| c.expr).collect();
+    sqlc_compiler::sql::parse_schema_args(name, &mut args);
+    Column::from_expr(Expr::call(name, args))
 }
 
 fn agg_arg(c: Column) -> Expr {
@@ -248,13 +250,13 @@ pub fn window_offset(
 /// DDL schema; a malformed record gives a struct of nulls (a null array or
 /// map), as Spark's PERMISSIVE mode.
 pub fn from_json(c: impl Into<Column>, schema: &str) -> Column {
-    Column::from_expr(Expr::call(
+    call(
         "from_json",
         vec![
-            c.into().expr().clone(),
-            Expr::Literal(Scalar::Utf8(schema.into())),
+            c.into(),
+            Column::from_expr(Expr::Literal(Scalar::Utf8(schema.into()))),
         ],
-    ))
+    )
 }
 
 /// `to_json(col)`: a struct, array or map as JSON text per row.

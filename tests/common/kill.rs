@@ -78,7 +78,7 @@ pub fn kill_repeatedly(
         let more = if finished {
             after_finish
         } else {
-            u32::from(rng.next() % 3 == 0)
+            u32::from(rng.next().is_multiple_of(3))
         };
         (0..more).for_each(|_| add_one());
     }

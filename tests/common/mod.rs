@@ -39,7 +39,7 @@ pub fn root() -> PathBuf {
 
 /// The generator `sqlc gen activity ARGS` runs (the flags it takes).
 fn activity_gen(args: &[&str]) -> ActivityGen {
-    assert!(args.len() % 2 == 0, "flag-value pairs: {args:?}");
+    assert!(args.len().is_multiple_of(2), "flag-value pairs: {args:?}");
     let mut g = ActivityGen::default();
     for pair in args.chunks(2) {
         let (flag, v) = (pair[0], pair[1]);

@@ -19,6 +19,7 @@ const K: usize = 6;
 
 /// The index bits for a relative standard deviation `rsd` (Spark's rule);
 /// fewer than 4 is Spark's error.
+#[allow(clippy::neg_cmp_op_on_partial_ord)] // `!(p >= 4.0)` refuses NaN too
 pub fn precision(rsd: f64) -> Result<u8> {
     let p = (2.0 * (1.106 / rsd).ln() / 2f64.ln()).ceil();
     if !(p >= 4.0) {

@@ -21,13 +21,14 @@ pub unsafe extern "C" fn sqlc_agg_insert(table: *mut AggTable, hash: u64, probe:
 }
 
 /// Called by JIT kernels for a row whose every window (or event-time key)
-/// is late: noted for a late-rows sink if the table records them.
+/// is late: noted for a late-rows sink if the context records them.
 ///
 /// # Safety
-/// `table` must point to a live `AggTable` no one else is using.
-pub unsafe extern "C" fn sqlc_agg_late_row(table: *mut AggTable, row: u64) {
-    // SAFETY: the kernel passes the table it was given for exclusive use.
-    unsafe { (*table).note_late_row(row) }
+/// `late` must point to a live `LateRows` no one else is using.
+pub unsafe extern "C" fn sqlc_agg_late_row(late: *mut LateRows, row: u64) {
+    // SAFETY: the kernel passes the context it was given (through its ctx)
+    // for exclusive use during the call.
+    unsafe { (*late).note(row) }
 }
 
 /// Called by JIT kernels for string min/max: offers `len` bytes at `ptr` to

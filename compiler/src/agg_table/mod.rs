@@ -51,6 +51,7 @@ pub use encoding::{
 };
 use encoding::{in_arena, read_pair, write_pair};
 pub use ffi::*;
+pub use late::{late_offsets, LateRows};
 pub use layout::{AccKind, TableLayout, ACC_WIDTH, UNSET_STR};
 pub use output::event_time_of;
 pub use raw::{raw_offsets, RawTable, EMPTY_SLOT};
@@ -73,11 +74,6 @@ pub struct AggTable {
     side: SideStates,
     /// A runtime error raised inside a Rust call made by a kernel.
     pending_error: Option<Error>,
-    /// Whether kernels' late rows are noted (for a late-rows sink), the
-    /// morsel being run, and the (morsel, row) of each late row.
-    record_late: bool,
-    late_morsel: u32,
-    late_noted: Vec<(u32, u32)>,
 }
 
 // SAFETY: the raw pointers only ever point into the table's own vectors; a
@@ -111,8 +107,6 @@ impl AggTable {
                 accs: std::ptr::null_mut(),
                 arena: std::ptr::null_mut(),
                 len: 0,
-                watermark: i64::MIN,
-                late: 0,
             },
             layout,
             init,
@@ -124,9 +118,6 @@ impl AggTable {
             distinct: DistinctSets::default(),
             side: SideStates::default(),
             pending_error: None,
-            record_late: false,
-            late_morsel: 0,
-            late_noted: Vec::new(),
         };
         t.refresh();
         t

@@ -21,11 +21,6 @@ pub struct RawTable {
     pub arena: *mut u8,
     /// Number of groups.
     pub len: u64,
-    /// Rows whose event-time key (a window: its end) is at or before this
-    /// are late: kernels drop them and count them in `late`. `i64::MIN`
-    /// when there is no watermark.
-    pub watermark: i64,
-    pub late: u64,
 }
 
 pub const EMPTY_SLOT: u32 = u32::MAX;
@@ -44,8 +39,6 @@ pub mod raw_offsets {
     pub const ACCS: i32 = offset_of!(RawTable, accs) as i32;
     pub const ARENA: i32 = offset_of!(RawTable, arena) as i32;
     pub const LEN: i32 = offset_of!(RawTable, len) as i32;
-    pub const WATERMARK: i32 = offset_of!(RawTable, watermark) as i32;
-    pub const LATE: i32 = offset_of!(RawTable, late) as i32;
 }
 
 #[cfg(test)]
@@ -66,8 +59,6 @@ mod tests {
             raw_offsets::ACCS,
             raw_offsets::ARENA,
             raw_offsets::LEN,
-            raw_offsets::WATERMARK,
-            raw_offsets::LATE,
         ] {
             assert_eq!(o % 8, 0);
             assert!((o as usize) < std::mem::size_of::<RawTable>());

@@ -90,11 +90,7 @@ pub fn expand_wildcards(input: &Plan, exprs: &[Expr]) -> Result<Vec<Expr>> {
                         } else {
                             // `*` over duplicate names (a join's two `avg(x)`)
                             // refers by position, as Spark's star does.
-                            Expr::Column {
-                                qualifier: None,
-                                name: format!("#agg{i}"),
-                            }
-                            .alias(&f.name)
+                            Expr::ColumnAt(i).alias(&f.name)
                         });
                     }
                 }
@@ -169,11 +165,18 @@ pub(crate) fn select_item(
     e: &Expr,
 ) -> Result<(TExpr, Field, Option<String>)> {
     let t = resolve(e, scope)?;
-    let qualifier = match (&t.kind, e) {
-        (TExprKind::Column { index, .. }, Expr::Column { .. }) => input.qualifiers[*index].clone(),
-        _ => None,
+    let (qualifier, name) = match (&t.kind, e) {
+        (TExprKind::Column { index, .. }, Expr::Column { .. }) => {
+            (input.qualifiers[*index].clone(), e.output_name())
+        }
+        // A reference by position keeps the column's name and qualifier.
+        (TExprKind::Column { index, .. }, Expr::ColumnAt(_)) => (
+            input.qualifiers[*index].clone(),
+            input.schema.fields[*index].name.clone(),
+        ),
+        _ => (None, e.output_name()),
     };
-    let field = Field::new(e.output_name(), t.ty.clone(), t.nullable);
+    let field = Field::new(name, t.ty.clone(), t.nullable);
     Ok((t, field, qualifier))
 }
 
@@ -415,10 +418,7 @@ struct Rewriter<'a> {
 
 impl Rewriter<'_> {
     fn col(i: usize) -> Expr {
-        Expr::Column {
-            qualifier: None,
-            name: format!("#agg{i}"),
-        }
+        Expr::ColumnAt(i)
     }
 
     fn rewrite(&mut self, e: &Expr) -> Result<Expr> {
@@ -464,7 +464,7 @@ impl Rewriter<'_> {
                 .position(|i| Some(i) != window_key && self.tkeys[i] == t)
             {
                 Some(i) => Ok(Some(Self::col(i))),
-                None if matches!(e, Expr::Column { .. }) => Err(Error::analysis("MISSING_AGGREGATION", format!(
+                None if matches!(e, Expr::Column { .. } | Expr::ColumnAt(_)) => Err(Error::analysis("MISSING_AGGREGATION", format!(
                     "The non-aggregating expression `{e}` is based on columns which are \
                      not participating in the GROUP BY clause. Add the columns to the GROUP BY, or wrap them \
                      in an aggregate function such as first() or any_value()."
@@ -473,7 +473,7 @@ impl Rewriter<'_> {
             },
             // A bare column that does not resolve, or a call of a function
             // that does not exist: report it as such.
-            Err(err) if matches!(e, Expr::Column { .. }) => Err(err),
+            Err(err) if matches!(e, Expr::Column { .. } | Expr::ColumnAt(_)) => Err(err),
             Err(err @ Error::UnknownFunction { .. }) => Err(err),
             Err(_) => Ok(None),
         }
@@ -767,12 +767,6 @@ fn column_name_is_unique(plan: &Plan, name: &str) -> bool {
         .filter(|f| f.name.eq_ignore_ascii_case(name))
         .count()
         == 1
-}
-
-/// Resolves a positional `#aggN` reference (column N of the input), as
-/// [`Rewriter`] and `*` over duplicate names produce them.
-pub(crate) fn agg_ref_index(name: &str) -> Option<usize> {
-    name.strip_prefix("#agg")?.parse().ok()
 }
 
 pub fn sort(input: &Arc<Plan>, keys: &[(Expr, bool, Option<bool>)]) -> Result<Arc<Plan>> {

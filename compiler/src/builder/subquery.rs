@@ -9,7 +9,7 @@
 //!   value (null when it has no row, `[SCALAR_SUBQUERY_TOO_MANY_ROWS]` when
 //!   it has more), joined to every row.
 //!
-//! The joined values are read by position (`#aggN`), so they never clash
+//! The joined values are read by position (`Expr::ColumnAt`), so they never clash
 //! with the outer query's names; the planner projects them away after.
 
 use std::sync::Arc;
@@ -33,10 +33,7 @@ pub fn contains_subquery(e: &Expr) -> bool {
 /// A positional reference to column `i` of the plan an expression is
 /// resolved against.
 fn column_at(i: usize) -> Expr {
-    Expr::Column {
-        qualifier: None,
-        name: format!("#agg{i}"),
-    }
+    Expr::ColumnAt(i)
 }
 
 /// The one column of a subquery used as a value, or Spark's error.

@@ -14,7 +14,9 @@
 //!   one byte), a validity byte (1 = valid) at `validity + k`, strings through
 //!   the `sqlc_out_str` helper.
 //! - `Aggregate`: `ctx.table` is the `AggTable` (whose first field is the
-//!   [`crate::agg_table::RawTable`] the kernel probes inline).
+//!   [`crate::agg_table::RawTable`] the kernel probes inline); `ctx.late`
+//!   the [`LateRows`] it judges, counts and notes late rows in (read only
+//!   by kernels with an event-time key).
 //! - Helpers that produce a string return its address and leave its length
 //!   in `ctx.ret_len`; helpers that can fail record the error and set
 //!   `ctx.failed`. Strings made by helpers live in the ctx's [`StrArena`],
@@ -29,7 +31,7 @@ use std::mem::offset_of;
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType as ArrowType, Date32Type, Float64Type, Int32Type, Int64Type};
 
-use crate::agg_table::AggTable;
+use crate::agg_table::{AggTable, LateRows};
 use crate::error::{Error, Result};
 use crate::types::DataType;
 
@@ -163,6 +165,8 @@ pub struct KernelCtx<'a> {
     /// Collect: the selection bitmap, one bit per input row (or null).
     pub sel: *mut u8,
     pub table: *mut AggTable,
+    /// `Aggregate` with an event-time key: the late-row context.
+    pub late: *mut LateRows,
     /// Probe: one i64 per input row, the row's group or -1.
     pub groups: *mut i64,
     /// Length of the string a helper just returned.
@@ -185,6 +189,8 @@ pub const CTX_OUTS: i32 = offset_of!(KernelCtx<'static>, outs) as i32;
 pub const CTX_SEL: i32 = offset_of!(KernelCtx<'static>, sel) as i32;
 /// Byte offset of `KernelCtx::table`.
 pub const CTX_TABLE: i32 = offset_of!(KernelCtx<'static>, table) as i32;
+/// Byte offset of `KernelCtx::late`.
+pub const CTX_LATE: i32 = offset_of!(KernelCtx<'static>, late) as i32;
 /// Byte offset of `KernelCtx::groups`.
 pub const CTX_GROUPS: i32 = offset_of!(KernelCtx<'static>, groups) as i32;
 /// Byte offset of `KernelCtx::ret_len`.
@@ -202,6 +208,7 @@ impl<'a> KernelCtx<'a> {
             outs: std::ptr::null(),
             sel: std::ptr::null_mut(),
             table: std::ptr::null_mut(),
+            late: std::ptr::null_mut(),
             groups: std::ptr::null_mut(),
             ret_len: 0,
             failed: 0,

@@ -10,7 +10,7 @@ use cranelift_codegen::ir::{types, Block, InstBuilder, Value};
 
 use crate::accumulators::{PICK_NULL, PICK_UNSET, PICK_VALUE};
 use crate::agg_table::{
-    hash, raw_offsets as raw, sqlc_agg_distinct, sqlc_agg_insert, sqlc_agg_late_row,
+    hash, late_offsets, raw_offsets as raw, sqlc_agg_distinct, sqlc_agg_insert, sqlc_agg_late_row,
     sqlc_agg_minmax_str, sqlc_agg_pick_str, AccKind, TableLayout,
 };
 use crate::agg_table::{CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::ir::AggSpec;
 use crate::types::DataType;
 
-use super::abi::{CTX_GROUPS, CTX_TABLE};
+use super::abi::{CTX_GROUPS, CTX_LATE, CTX_TABLE};
 use super::gen::{Gen, Val};
 use super::pipeline::Env;
 use super::sites::SiteKind;
@@ -55,8 +55,10 @@ impl Key {
 /// Code generation state of the aggregate sink.
 pub struct AggSink {
     table: Value,
-    /// The table's watermark, read once per kernel call (it does not change
-    /// while a kernel runs).
+    /// With an event-time key: the late-row context (`ctx.late`), and its
+    /// watermark, read once per kernel call (it does not change while a
+    /// kernel runs).
+    late: Value,
     watermark: Value,
     layout: TableLayout,
 }
@@ -67,9 +69,17 @@ impl AggSink {
         let layout = TableLayout::new(spec)?;
         let ctx = g.ctx;
         let table = g.load(types::I64, ctx, CTX_TABLE);
-        let watermark = g.load(types::I64, table, raw::WATERMARK);
+        // Only a kernel with an event-time key reads the late-row context
+        // (probe kernels and the join's build have none).
+        let (late, watermark) = if spec.event_time_key.is_some() {
+            let late = g.load(types::I64, ctx, CTX_LATE);
+            (late, g.load(types::I64, late, late_offsets::WATERMARK))
+        } else {
+            (g.i64c(0), g.i64c(i64::MIN))
+        };
         Ok(AggSink {
             table,
+            late,
             watermark,
             layout,
         })
@@ -149,7 +159,7 @@ impl AggSink {
                     g.b.switch_to_block(noting);
                     g.call(
                         sqlc_agg_late_row as *const () as usize,
-                        &[self.table, row],
+                        &[self.late, row],
                         None,
                     );
                     g.b.ins().jump(counting, &[]);
@@ -173,19 +183,19 @@ impl AggSink {
         Ok(())
     }
 
-    /// If `late`: counts a late row in the table (and notes `row`, if
-    /// given, for a late-rows sink) and goes to `skip`.
+    /// If `late`: counts a late row in the late-row context (and notes
+    /// `row`, if given, for a late-rows sink) and goes to `skip`.
     fn count_late_if(&self, g: &mut Gen, late: Value, row: Option<Value>, skip: Block) {
         let on_late = g.b.create_block();
         let on_time = g.b.create_block();
         g.b.ins().brif(late, on_late, &[], on_time, &[]);
         g.b.switch_to_block(on_late);
         let one = g.i64c(1);
-        bump(g, self.table, raw::LATE, one);
+        bump(g, self.late, late_offsets::COUNT, one);
         if let Some(row) = row {
             g.call(
                 sqlc_agg_late_row as *const () as usize,
-                &[self.table, row],
+                &[self.late, row],
                 None,
             );
         }

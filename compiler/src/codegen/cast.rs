@@ -238,6 +238,7 @@ impl Gen<'_> {
     }
 
     /// An i64 of bits as a value of type `ty`.
+    #[allow(clippy::wrong_self_convention)] // emits code: `self` is the function builder
     pub fn from_bits(&mut self, bits: Value, ty: Type) -> Value {
         match ty {
             types::I64 => bits,

@@ -79,6 +79,7 @@ pub fn clif_type(t: &DataType) -> Type {
 
 /// Objects a kernel's code points to: they live as long as the kernel.
 #[derive(Debug, Default)]
+#[allow(clippy::vec_box)] // boxed: compiled code holds their addresses while the Vecs grow
 pub struct Owned {
     pub bytes: Vec<Box<[u8]>>,
     pub likes: Vec<Box<LikeMatcher>>,
@@ -388,6 +389,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Widens an integer value to i64 (sign-extending).
+    #[allow(clippy::wrong_self_convention)] // emits code: `self` is the function builder
     pub fn to_i64(&mut self, v: Value) -> Value {
         if self.b.func.dfg.value_type(v) == types::I64 {
             v

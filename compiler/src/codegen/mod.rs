@@ -34,7 +34,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage, Module};
 
-use crate::agg_table::{AggTable, TableLayout};
+use crate::agg_table::{AggTable, LateRows, TableLayout};
 use crate::error::{Error, Result};
 use crate::ir::{PipelineSink, PipelineSpec};
 use crate::kernel::{ExecMode, Kernel, KernelExplain};
@@ -246,7 +246,12 @@ impl Kernel for JitKernel {
         unsafe { bufs.finish(plan, k as usize, batch, &self.output) }
     }
 
-    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()> {
+    fn aggregate(
+        &self,
+        batch: &RecordBatch,
+        table: &mut AggTable,
+        late: &mut LateRows,
+    ) -> Result<()> {
         let layout = self
             .layout
             .as_ref()
@@ -259,6 +264,7 @@ impl Kernel for JitKernel {
         let views = self.views(batch)?;
         let mut ctx = KernelCtx::new(&views, &self.sites);
         ctx.table = table.raw_ptr();
+        ctx.late = late;
         let r = self.run(&mut ctx, batch.num_rows());
         drop(ctx);
         if let Some(e) = table.take_error() {

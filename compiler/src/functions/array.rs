@@ -352,7 +352,7 @@ scalar_function!(
                 "Cannot resolve \"{call}\" due to data type mismatch: `sequence` uses the wrong parameter type. The parameter type must conform to: the start and stop expressions must resolve to the same type (an integral type here, not \"{}\").",
                 a.ty.spark_name().to_uppercase())));
         }
-        let mut r = typed(&this, args, &[t.clone()], DataType::Array(Box::new(t), false), call)?;
+        let mut r = typed(&this, args, std::slice::from_ref(&t), DataType::Array(Box::new(t.clone()), false), call)?;
         r.nullable = r.args.iter().any(|a| a.nullable);
         Ok(r)
     }

@@ -116,30 +116,27 @@ fn malformed(record: &str) -> Error {
 }
 
 /// The type a `from_json` schema argument names: a DDL string (a type, or
-/// a list of `name TYPE` fields) or `schema_of_json('…')`.
+/// a list of `name TYPE` fields) the front end parsed (`Expr::Schema` in
+/// the call as written), or `schema_of_json('…')`.
 fn schema_arg(arg: &TExpr, call: &Expr) -> Result<DataType> {
+    let written = match call {
+        Expr::Function { args, .. } => args.get(1),
+        _ => None,
+    };
     match &arg.kind {
-        TExprKind::Literal(Scalar::Utf8(ddl)) => crate::sql::parse_type_name(ddl)
-            .or_else(|_| {
-                crate::sql::parse_ddl_schema(ddl).map(|s| {
-                    DataType::Struct(
-                        s.fields
-                            .into_iter()
-                            .map(|mut f| {
-                                f.nullable = true;
-                                f
-                            })
-                            .collect::<Vec<_>>()
-                            .into(),
-                    )
-                })
-            })
-            .map_err(|err| {
-                Error::analysis(
-                    "PARSE_SYNTAX_ERROR",
-                    format!("the schema '{ddl}' of `from_json` does not parse: {err}"),
-                )
-            }),
+        TExprKind::Literal(Scalar::Utf8(_)) => match written {
+            Some(Expr::Schema { parsed: Ok(ty), .. }) => Ok(ty.clone()),
+            Some(Expr::Schema {
+                ddl,
+                parsed: Err(err),
+            }) => Err(Error::analysis(
+                "PARSE_SYNTAX_ERROR",
+                format!("the schema '{ddl}' of `from_json` does not parse: {err}"),
+            )),
+            _ => Err(Error::internal(format!(
+                "the schema of {call} was not parsed by the front end"
+            ))),
+        },
         TExprKind::Function { func, args } if func.name() == "schema_of_json" => {
             match args.first().map(|a| &a.kind) {
                 Some(TExprKind::Literal(Scalar::Utf8(t))) => infer::schema_of(t)

@@ -251,7 +251,7 @@ scalar_function!(
     /// `map(k1, v1, k2, v2, …)`: keys of their common type, values of theirs.
     MakeMap, "map", [], "map(key0, value0, key1, value1, ...) - Creates a map with the given key/value pairs.",
     resolve(this, args, call) {
-        if args.len() % 2 != 0 {
+        if !args.len().is_multiple_of(2) {
             return Err(Error::analysis(
                 "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
                 format!("The `map` requires 2n (n > 0) parameters but the actual number is {}.", args.len()),

@@ -427,7 +427,7 @@ scalar_function!(
             _ => {
                 let (x, n) = (f64s(&a[0])?, f64s(&a[1])?);
                 collect_f64(rows, |i| Ok(match (x.at(i), n.at(i)) {
-                    (Some(_), Some(n)) if n == 0.0 => return Err(remainder_by_zero()),
+                    (Some(_), Some(0.0)) => return Err(remainder_by_zero()),
                     (Some(x), Some(n)) => {
                         let r = x % n;
                         Some(if r < 0.0 { (r + n) % n } else { r })
@@ -628,7 +628,7 @@ scalar_function!(
 );
 
 fn round_int_half_even(v: i64, d: i32) -> i64 {
-    if d >= 0 || d < -18 {
+    if !(-18..0).contains(&d) {
         return if d < -18 { 0 } else { v };
     }
     let p = 10i64.pow(d.unsigned_abs());

@@ -152,6 +152,15 @@ impl PartialEq for FunctionRef {
     }
 }
 
+impl Eq for FunctionRef {}
+
+impl std::hash::Hash for FunctionRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name().hash(state);
+        self.0.instance_key().hash(state);
+    }
+}
+
 /// What `SHOW FUNCTIONS` and `DESCRIBE FUNCTION` print of a function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionInfo {

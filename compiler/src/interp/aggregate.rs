@@ -19,7 +19,7 @@ use crate::accumulators::higher::{bits, comoments, moments4};
 use crate::accumulators::{moments, pick_takes, DistinctVal, Offer, Val, PICK_NULL, PICK_VALUE};
 use crate::agg_table::{
     compare_encoded, encode_decimal, encode_f64, hash, read_u64, write_u64, AccKind, AggTable,
-    TableLayout,
+    LateRows, TableLayout,
 };
 use crate::error::{Error, Result};
 use crate::ir::{AggFunc, AggSpec};
@@ -127,11 +127,13 @@ pub struct AggInputs {
 /// Updates `table` with every row of `inputs`, in row order (grouping sets
 /// in spec order within a row). Stops at the first error (a `sum` overflow),
 /// leaving the rows before it applied, as the JIT does.
+#[allow(clippy::needless_range_loop)] // one pass without a window, `starts[wi]` with one
 pub fn update(
     spec: &AggSpec,
     layout: &TableLayout,
     inputs: &AggInputs,
     table: &mut AggTable,
+    late_rows: &mut LateRows,
 ) -> Result<()> {
     // Decimal keys, and decimal arguments kept as bytes, in the form the
     // table stores them (see `stored_form`).
@@ -162,7 +164,7 @@ pub fn update(
         .collect();
     let mut row = vec![0u8; layout.key_width];
     let mut scratch: Vec<u8> = Vec::new();
-    let watermark = table.watermark();
+    let watermark = late_rows.watermark();
     let mut late = 0u64;
     // Per row: the key values, the window start replacing the time column.
     let mut starts: Vec<i64> = Vec::new();
@@ -174,7 +176,7 @@ pub fn update(
             if let Values::Fixed(v) = &keys[k] {
                 if v[i].is_some_and(|t| t as i64 <= watermark) {
                     late += 1;
-                    table.note_late_row(i as u64);
+                    late_rows.note(i as u64);
                     continue;
                 }
             }
@@ -200,7 +202,7 @@ pub fn update(
                     late += 1;
                     // The latest window late: every window of the row is.
                     if wi == 0 {
-                        table.note_late_row(i as u64);
+                        late_rows.note(i as u64);
                     }
                     continue;
                 }
@@ -234,13 +236,13 @@ pub fn update(
                 }
                 let (g, _) = table.find_or_insert_stored(hash::finish(h), &row, &scratch);
                 if let Err(e) = update_accs(spec, layout, table, g, i, &cols) {
-                    table.add_late_rows(late);
+                    late_rows.add(late);
                     return Err(e);
                 }
             }
         }
     }
-    table.add_late_rows(late);
+    late_rows.add(late);
     Ok(())
 }
 

@@ -73,6 +73,7 @@ impl Evaluator {
         crate::depth::grow(|| self.prepare_node(e))
     }
 
+    #[allow(clippy::map_entry)] // building the value can fail (`?`)
     fn prepare_node(&mut self, e: &TExpr) -> Result<()> {
         match &e.kind {
             TExprKind::Like {

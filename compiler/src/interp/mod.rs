@@ -46,7 +46,7 @@ use std::time::{Duration, Instant};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
-use crate::agg_table::{AggTable, TableLayout};
+use crate::agg_table::{AggTable, LateRows, TableLayout};
 use crate::error::{Error, Result};
 use crate::ir::{AggSpec, PipelineSink, PipelineSpec, Step, TExpr};
 use crate::kernel::{ExecMode, Kernel, KernelExplain};
@@ -259,7 +259,12 @@ impl Kernel for InterpKernel {
         )?)
     }
 
-    fn aggregate(&self, batch: &RecordBatch, table: &mut AggTable) -> Result<()> {
+    fn aggregate(
+        &self,
+        batch: &RecordBatch,
+        table: &mut AggTable,
+        late: &mut LateRows,
+    ) -> Result<()> {
         let agg = self.agg_spec()?;
         let layout = self
             .layout
@@ -270,11 +275,11 @@ impl Kernel for InterpKernel {
         }
         let cols = self.input(batch)?;
         match self.agg_inputs(agg, cols.clone()) {
-            Ok(inputs) => aggregate::update(agg, layout, &inputs, table),
+            Ok(inputs) => aggregate::update(agg, layout, &inputs, table, late),
             Err(e) if e.is_runtime() => {
                 let (row, err) = first_failing_row(&cols, e, |c| self.agg_inputs(agg, c));
                 let before = self.agg_inputs(agg, cols.slice(0, row))?;
-                aggregate::update(agg, layout, &before, table)?;
+                aggregate::update(agg, layout, &before, table, late)?;
                 Err(err)
             }
             Err(e) => Err(e),

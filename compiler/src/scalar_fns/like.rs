@@ -13,6 +13,7 @@ enum Token {
 
 /// How a pattern is matched, chosen by its shape.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per pattern, built once per kernel
 enum Plan {
     /// `%`, `%%`, ...: everything matches.
     Any,

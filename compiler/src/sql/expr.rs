@@ -479,7 +479,7 @@ fn function(f: &Function) -> Result<Expr> {
         return Err(unsupported("this form of function call", f));
     }
     // `first(x) IGNORE NULLS` is `first(x, true)`.
-    let mut nulls = f.null_treatment.clone();
+    let mut nulls = f.null_treatment;
     let (mut args, distinct) = match &f.args {
         FunctionArguments::None => (vec![], false),
         FunctionArguments::Subquery(_) => {
@@ -488,7 +488,7 @@ fn function(f: &Function) -> Result<Expr> {
         FunctionArguments::List(list) => {
             for c in &list.clauses {
                 match c {
-                    FunctionArgumentClause::IgnoreOrRespectNulls(n) => nulls = Some(n.clone()),
+                    FunctionArgumentClause::IgnoreOrRespectNulls(n) => nulls = Some(*n),
                     _ => return Err(unsupported("a clause inside a function call", f)),
                 }
             }
@@ -517,6 +517,7 @@ fn function(f: &Function) -> Result<Expr> {
         let ignore = matches!(n, NullTreatment::IgnoreNulls);
         args.push(Expr::Literal(crate::types::Scalar::Boolean(ignore)));
     }
+    super::parse_schema_args(&name, &mut args);
     let call = Expr::Function {
         name,
         args,

@@ -235,7 +235,7 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
         None => return (rest.is_empty()).then_some(micros),
         Some(r) => r,
     };
-    let zone_at = rest.find(|c: char| c == 'Z' || c == 'U' || c == '+' || c == '-');
+    let zone_at = rest.find(['Z', 'U', '+', '-']);
     let (time, zone) = rest.split_at(zone_at.unwrap_or(rest.len()));
     let time = time.trim_end();
     if !time.is_empty() {
@@ -370,7 +370,7 @@ pub fn interval_string(s: &str) -> Result<i64> {
     {
         words.remove(0);
     }
-    if words.is_empty() || words.len() % 2 != 0 {
+    if words.is_empty() || !words.len().is_multiple_of(2) {
         return Err(Error::Parse {
             message: format!(
                 "[INVALID_INTERVAL_FORMAT] Error parsing interval '{s}': expected pairs of a number and a unit, as in '10 minutes'"

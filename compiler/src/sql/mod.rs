@@ -126,6 +126,46 @@ pub fn parse_ddl_schema(text: &str) -> Result<crate::types::Schema> {
     Ok(crate::types::Schema::new(fields))
 }
 
+/// Parses the schema arguments of a call of `name` — `from_json(json, 'a
+/// INT')`'s second — so that resolving it never parses text: a string
+/// literal there becomes [`Expr::Schema`], holding the type (a type name, or
+/// a DDL list of fields as a struct of nullable fields) or why it does not
+/// parse. Every front end building a call runs it (SQL, the DataFrame
+/// functions, Spark Connect).
+pub fn parse_schema_args(name: &str, args: &mut [Expr]) {
+    if !name.eq_ignore_ascii_case("from_json") {
+        return;
+    }
+    if let Some(arg) = args.get_mut(1) {
+        if let Expr::Literal(crate::types::Scalar::Utf8(ddl)) = arg {
+            let parsed = schema_type(ddl).map_err(|err| err.to_string());
+            *arg = Expr::Schema {
+                ddl: std::mem::take(ddl),
+                parsed,
+            };
+        }
+    }
+}
+
+/// A schema string's type: a type name, or a DDL list of fields as a struct
+/// of nullable fields.
+fn schema_type(ddl: &str) -> Result<crate::types::DataType> {
+    parse_type_name(ddl).or_else(|_| {
+        parse_ddl_schema(ddl).map(|s| {
+            crate::types::DataType::Struct(
+                s.fields
+                    .into_iter()
+                    .map(|mut f| {
+                        f.nullable = true;
+                        f
+                    })
+                    .collect::<Vec<_>>()
+                    .into(),
+            )
+        })
+    })
+}
+
 /// Parses a SQL type name (`double`, `BIGINT`, `timestamp`), as
 /// `Column::cast` takes it.
 pub fn parse_type_name(text: &str) -> Result<crate::types::DataType> {

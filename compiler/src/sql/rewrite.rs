@@ -88,17 +88,16 @@ fn normalized(e: &Expr) -> Expr {
 }
 
 /// A reference to output column `i` of `plan`: by name when the name is
-/// unique, else by position (the `#aggN` form [`Scope::lookup`] accepts).
+/// unique, else by position ([`Expr::ColumnAt`]).
 pub fn column_ref(plan: &Plan, i: usize) -> Expr {
     let name = &plan.schema.fields[i].name;
-    let name = if plan.schema.matches(name).len() == 1 {
-        name.clone()
+    if plan.schema.matches(name).len() == 1 {
+        Expr::Column {
+            qualifier: None,
+            name: name.clone(),
+        }
     } else {
-        format!("#agg{i}")
-    };
-    Expr::Column {
-        qualifier: None,
-        name,
+        Expr::ColumnAt(i)
     }
 }
 

@@ -18,7 +18,7 @@ use arrow::array::{
 use arrow::datatypes::{Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use proptest::prelude::*;
-use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::agg_table::{AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::{ColumnType, PipelineSink, PipelineSpec, Step};
 use sqlc_compiler::{compile, ExecMode};
 
@@ -218,7 +218,7 @@ fn run_inner(spec: &PipelineSpec, batches: &[RecordBatch], mode: ExecMode) -> Ou
             };
             let mut table = AggTable::new(layout);
             for b in batches {
-                if let Err(e) = kernel.aggregate(b, &mut table) {
+                if let Err(e) = kernel.aggregate(b, &mut table, &mut LateRows::default()) {
                     return Outcome::Error(e.class());
                 }
             }

@@ -90,7 +90,7 @@ use arrow::record_batch::RecordBatch;
 fn canonical(v: Scalar) -> Scalar {
     match v {
         Scalar::Float64(x) if x.is_nan() => Scalar::Float64(f64::NAN),
-        Scalar::Float64(x) if x == 0.0 => Scalar::Float64(0.0),
+        Scalar::Float64(0.0) => Scalar::Float64(0.0),
         v => v,
     }
 }

@@ -40,7 +40,7 @@ impl CompactLog {
     }
 
     fn is_compaction(&self, id: u64) -> bool {
-        (id + 1) % self.interval == 0
+        (id + 1).is_multiple_of(self.interval)
     }
 
     fn path(&self, id: u64, compact: bool) -> PathBuf {

@@ -281,7 +281,7 @@ impl Line {
             return;
         }
         let mut width = 9;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }

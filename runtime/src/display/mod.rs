@@ -1,5 +1,6 @@
 //! Spark-style display of Arrow batches: the table `Dataset.show()` and the
-//! console sink print, plus JSON-lines and CSV renderings for the CLI.
+//! console sink print, plus CSV renderings for the file sink and the CLI
+//! (JSON lines are written by [`crate::format::json::to_json_lines`]).
 //!
 //! [`show_string`] reproduces Spark's `Dataset.showString(numRows, truncate,
 //! vertical = false)`: cells rendered as Spark's `ToPrettyString` does
@@ -18,7 +19,9 @@ use arrow::compute::cast;
 use arrow::datatypes::{DataType, SchemaRef};
 use arrow::record_batch::RecordBatch;
 
-pub use export::{to_csv, to_json_lines};
+pub(crate) use export::scalar_text;
+pub use export::to_csv;
+pub(crate) use pretty::fallback;
 pub use zone::in_zone;
 
 use sqlc_compiler::time_zone::TimeZone;

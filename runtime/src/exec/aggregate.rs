@@ -9,7 +9,7 @@ use arrow::array::ArrayRef;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
-use sqlc_compiler::agg_table::{event_time_of, hash, AggTable, TableLayout};
+use sqlc_compiler::agg_table::{event_time_of, hash, AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::AggSpec;
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::Kernel;
@@ -163,17 +163,19 @@ impl AggState {
         watermark: Option<i64>,
         keep_late: bool,
     ) -> Result<Vec<RecordBatch>> {
+        // Each partial table beside the late-row context its kernel calls
+        // judge, count and note late rows in.
         let fresh = || {
-            let mut t = AggTable::new(layout.clone());
-            t.set_watermark(watermark.filter(|_| layout.event_time_key.is_some()));
-            t
+            let late = LateRows::new(watermark.filter(|_| layout.event_time_key.is_some()));
+            (AggTable::new(layout.clone()), late)
         };
-        let run = |mut t: AggTable, (i, b): (usize, &RecordBatch)| -> Result<AggTable> {
+        type Partial = (AggTable, LateRows);
+        let run = |(mut t, mut late): Partial, (i, b): (usize, &RecordBatch)| -> Result<Partial> {
             if keep_late {
-                t.record_late_rows(i as u32);
+                late.record(i as u32);
             }
-            kernel.aggregate(b, &mut t)?;
-            Ok(t)
+            kernel.aggregate(b, &mut t, &mut late)?;
+            Ok((t, late))
         };
         let inputs = batches
             .par_iter()
@@ -185,20 +187,22 @@ impl AggState {
         // do. More batches share a partial per worker.
         let few = batches.iter().filter(|b| b.num_rows() > 0).count()
             <= rayon::current_num_threads().max(crate::catalog::INLINE_TABLE_SLICES);
-        let mut partials: Vec<AggTable> = if few {
+        let (partials, mut lates): (Vec<AggTable>, Vec<LateRows>) = if few {
             inputs
                 .map(|ib| run(fresh(), ib))
                 .collect::<Result<Vec<_>>>()?
         } else {
             inputs.try_fold(fresh, run).collect::<Result<Vec<_>>>()?
-        };
+        }
+        .into_iter()
+        .unzip();
         let late_rows = if keep_late {
-            let noted = partials.iter_mut().flat_map(AggTable::take_late_noted);
+            let noted = lates.iter_mut().flat_map(LateRows::take_noted);
             gather_rows(batches, noted)?
         } else {
             Vec::new()
         };
-        self.late = partials.iter().map(AggTable::late_rows).sum();
+        self.late = lates.iter().map(LateRows::count).sum();
         self.removed = 0;
         let n = self.partitions.len();
         let buckets: Vec<Vec<Vec<usize>>> = partials

@@ -11,7 +11,7 @@ use arrow::array::{new_null_array, Array, ArrayRef, UInt32Array};
 use arrow::compute::{concat_batches, take};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use sqlc_compiler::agg_table::{AggTable, TableLayout};
+use sqlc_compiler::agg_table::{AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::PipelineSink;
 use sqlc_compiler::plan::JoinType;
 use sqlc_compiler::Kernel;
@@ -42,7 +42,8 @@ impl HashedSide {
         };
         let mut table = AggTable::new(Arc::new(TableLayout::new(spec)?));
         if batch.num_rows() > 0 {
-            build.aggregate(&batch, &mut table)?;
+            // The build side has no watermark: no row is late.
+            build.aggregate(&batch, &mut table, &mut LateRows::default())?;
         }
         let groups = if batch.num_rows() > 0 {
             probe.probe(&batch, &table)?

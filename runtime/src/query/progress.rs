@@ -249,6 +249,18 @@ impl QueryStatus {
     }
 }
 
+/// Milliseconds since the epoch as ISO-8601 UTC with milliseconds, as Spark
+/// prints progress timestamps.
+pub fn iso_millis(ms: i64) -> String {
+    let us = ms * 1000;
+    let s = sqlc_compiler::scalar_fns::format_timestamp(us);
+    // `format_timestamp` gives `yyyy-MM-dd HH:mm:ss[.ffffff]`.
+    let (date, time) = s.split_once(' ').unwrap_or((&s, "00:00:00"));
+    let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
+    let frac = format!("{:0<3}", frac);
+    format!("{date}T{hms}.{}Z", &frac[..3])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,16 +322,4 @@ mod tests {
         assert_eq!(p.event_time.len(), 1);
         assert_eq!(p.watermark, None);
     }
-}
-
-/// Milliseconds since the epoch as ISO-8601 UTC with milliseconds, as Spark
-/// prints progress timestamps.
-pub fn iso_millis(ms: i64) -> String {
-    let us = ms * 1000;
-    let s = sqlc_compiler::scalar_fns::format_timestamp(us);
-    // `format_timestamp` gives `yyyy-MM-dd HH:mm:ss[.ffffff]`.
-    let (date, time) = s.split_once(' ').unwrap_or((&s, "00:00:00"));
-    let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
-    let frac = format!("{:0<3}", frac);
-    format!("{date}T{hms}.{}Z", &frac[..3])
 }

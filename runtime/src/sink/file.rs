@@ -22,9 +22,10 @@ use parquet::arrow::ArrowWriter;
 
 use super::{OutputMode, Sink};
 use crate::checkpoint::{files::write_atomic, CompactLog};
-use crate::display::{in_zone, to_csv, to_json_lines};
+use crate::display::{in_zone, to_csv};
 use crate::error::{Error, Result};
 use crate::files::manifest::{entry, manifest_log};
+use crate::format::json::to_json_lines;
 use crate::source::{FileFormat, FileStatus};
 use sqlc_compiler::time_zone::TimeZone;
 
@@ -119,7 +120,7 @@ impl FileSink {
             FileFormat::Csv => {
                 let text = to_csv(schema, &in_zone(rows, &self.tz));
                 match (self.header, text.find('\n')) {
-                    (false, Some(i)) => text[i + 1..].as_bytes().to_vec(),
+                    (false, Some(i)) => text.as_bytes()[i + 1..].to_vec(),
                     _ => text.into_bytes(),
                 }
             }

@@ -45,6 +45,7 @@ pub enum JsonType {
 /// fields, the others are found by a hash index (so a record of 50,000 keys
 /// costs linear time, not quadratic).
 #[derive(Clone, Debug, Default)]
+#[allow(clippy::box_collection)] // boxed: most records have few fields and no index
 pub struct JsonFields(
     Vec<(String, JsonType)>,
     Option<Box<HashMap<Vec<u8>, usize>>>,

@@ -56,7 +56,7 @@ impl Answer {
                     &sqlc::TimeZone::Utc,
                 )
             }
-            OutputFormat::Json => display::to_json_lines(&self.rows),
+            OutputFormat::Json => sqlc_runtime::format::json::to_json_lines(&self.rows),
             OutputFormat::Csv => display::to_csv(&self.schema, &self.rows),
         }
     }

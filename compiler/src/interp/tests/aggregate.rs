@@ -1,6 +1,7 @@
 //! Hash aggregates: grouping sets, overflow, NaN ordering; explain.
 
 use super::*;
+use crate::agg_table::LateRows;
 
 fn agg_spec(keys: Vec<TExpr>, sets: Vec<u64>, aggs: Vec<AggCall>) -> AggSpec {
     AggSpec {
@@ -20,7 +21,7 @@ fn run_agg(b: &RecordBatch, agg: AggSpec) -> Result<AggTable, Error> {
     };
     let k = crate::kernel::compile(&spec, Arc::new(ArrowSchema::empty()), ExecMode::Interpret)?;
     let mut t = AggTable::new(Arc::new(TableLayout::new(&agg)?));
-    k.aggregate(b, &mut t)?;
+    k.aggregate(b, &mut t, &mut LateRows::default())?;
     Ok(t)
 }
 

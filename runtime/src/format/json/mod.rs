@@ -1,4 +1,5 @@
 //! JSON lines: the reader with Spark's malformed-record modes ([`reader`]),
+//! the writer the file sink and the CLI use ([`encode`]),
 //! the decoder specialized for a scan's projection ([`decode`]), the raw-byte
 //! pre-filter of pushed-down predicates ([`prefilter`]), the validating
 //! scanner shared by inference and the well-formedness check ([`scan`]),
@@ -6,10 +7,12 @@
 //! conversion ([`value`]).
 
 pub mod decode;
+pub mod encode;
 pub mod prefilter;
 pub mod reader;
 pub(crate) mod scan;
 mod tape;
 mod value;
 
+pub use encode::to_json_lines;
 pub use reader::{batch_rows, corrupt_column_index, malformed, JsonReader, BATCH_ROWS};
