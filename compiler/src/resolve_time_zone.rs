@@ -111,7 +111,7 @@ fn rewrite(plan: &Arc<Plan>, tz: &TimeZone) -> Arc<Plan> {
             outer,
         } => PlanNode::Generate {
             input: sub(input),
-            generator: generator.clone(),
+            generator: *generator,
             args: args.clone(),
             keep: *keep,
             outer: *outer,

@@ -242,7 +242,7 @@ pub fn offset_id(secs: i32) -> String {
     let a = secs.unsigned_abs();
     let sign = if secs < 0 { '-' } else { '+' };
     let mut id = format!("{sign}{:02}:{:02}", a / 3600, a / 60 % 60);
-    if a % 60 != 0 {
+    if !a.is_multiple_of(60) {
         id.push_str(&format!(":{:02}", a % 60));
     }
     id
