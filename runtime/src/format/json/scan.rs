@@ -257,14 +257,11 @@ impl<'a> Scanner<'a> {
             match self.b[j] {
                 b'"' => break,
                 b'\\' => {}
-                c if c < 0x20 && self.syntax.control_chars => {
-                    self.odd = true;
-                    j += 1;
-                    continue;
-                }
                 c if c < 0x20 => {
-                    self.i = j;
-                    return Err(self.error("control character in a string"));
+                    // Malformed, or allowed by a leniency.
+                    j = self.odd_string_rest(j)?;
+                    (escaped, ascii) = (true, false);
+                    break;
                 }
                 _ => {
                     ascii = false;
@@ -283,20 +280,12 @@ impl<'a> Scanner<'a> {
                 {
                     j += 6
                 }
-                _ => match syntax::string_end(&self.b[j..], b'"', &self.syntax) {
-                    // An escape only a leniency allows (`\'`, `\q`): the
-                    // rest of the string is checked the slow way.
-                    Ok(k) => {
-                        self.odd = true;
-                        ascii = false;
-                        j += k;
-                        break;
-                    }
-                    Err(_) => {
-                        self.i = j;
-                        return Err(self.error("invalid escape"));
-                    }
-                },
+                _ => {
+                    // Malformed, or an escape a leniency allows (`\'`, `\q`).
+                    j = self.odd_string_rest(j)?;
+                    ascii = false;
+                    break;
+                }
             }
         }
         let raw = &self.b[start..j];
@@ -307,6 +296,24 @@ impl<'a> Scanner<'a> {
             )));
         }
         Ok((raw, escaped))
+    }
+
+    /// The closing quote of the string whose rest, from `j`, holds what
+    /// only a leniency allows (a control character, an escape such as
+    /// `\'`), checked the slow way; an error where the syntax allows none.
+    #[cold]
+    #[inline(never)]
+    fn odd_string_rest(&mut self, j: usize) -> Result<usize, Stop> {
+        match syntax::string_end(&self.b[j..], b'"', &self.syntax) {
+            Ok(k) => {
+                self.odd = true;
+                Ok(j + k)
+            }
+            Err(why) => {
+                self.i = j;
+                Err(self.error(&why))
+            }
+        }
     }
 
     /// Checks and skips the number at `i`; returns its text.
@@ -333,12 +340,12 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips whitespace (and comments, where the syntax allows them).
-    #[inline]
+    #[inline(always)]
     pub fn ws(&mut self) -> Result<(), Stop> {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
-        if self.syntax.comments && self.peek() == Some(b'/') {
+        if self.peek() == Some(b'/') && self.syntax.comments {
             return self.comments();
         }
         Ok(())
@@ -374,6 +381,17 @@ impl<'a> Scanner<'a> {
             ))),
             Err(why) => Err(self.error(&why)),
         }
+    }
+
+    /// Skips the digits after a leading zero, where the syntax allows them.
+    #[cold]
+    fn leading_zeros(&mut self) -> Result<(), Stop> {
+        if !self.syntax.leading_zeros {
+            return Err(self.error("leading zeros are not allowed"));
+        }
+        self.odd = true;
+        self.i += leading_digits(&self.b[self.i..]);
+        Ok(())
     }
 
     /// Checks and skips a non-numeric number (`NaN`, `-INF`, …) at `i`.
@@ -654,24 +672,22 @@ impl<'a> Scanner<'a> {
             n
         };
         if self.peek() == Some(b'-') {
-            if self.b.get(self.i + 1) == Some(&b'I') {
-                return self.non_numeric();
-            }
             self.i += 1;
         }
         match self.peek() {
             Some(b'0') => {
                 self.i += 1;
                 if self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                    if !self.syntax.leading_zeros {
-                        return Err(self.error("leading zeros are not allowed"));
-                    }
-                    self.odd = true;
-                    digits(self);
+                    self.leading_zeros()?;
                 }
             }
             Some(b'1'..=b'9') => {
                 digits(self);
+            }
+            // `-Infinity`, `-INF`.
+            Some(b'I') if self.i > start => {
+                self.i = start;
+                return self.non_numeric();
             }
             _ => return Err(self.error("invalid number")),
         }
