@@ -125,6 +125,47 @@ fn a_json_line_nested_50000_deep_is_a_malformed_record_not_an_abort() {
     }
 }
 
+/// JSON nested as deep as Spark reads (999 levels, under Jackson's 1,000)
+/// is read, its schema inferred and its rows collected on a thread of a
+/// 2 MB stack: no overflow from the nesting the reader accepts.
+#[test]
+fn json_nested_as_deep_as_spark_reads_is_read_on_a_small_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 998;
+    let deep = format!(
+        "{{\"a\":1,\"x\":{}7{}}}\n{{\"a\":2,\"o\":{}1{}}}\n",
+        "[".repeat(n),
+        "]".repeat(n),
+        "{\"y\":".repeat(n),
+        "}".repeat(n)
+    );
+    std::fs::write(dir.path().join("deep.json"), deep).unwrap();
+    let path = dir.path().to_path_buf();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for mode in MODES {
+                let spark = session(mode);
+                let typed = spark.read().schema("a BIGINT").json(&path).unwrap();
+                assert_eq!(typed.count().unwrap(), 2);
+                let inferred = spark.read().json(&path).unwrap();
+                assert_eq!(inferred.count().unwrap(), 2);
+                assert_eq!(
+                    inferred
+                        .collect()
+                        .unwrap()
+                        .iter()
+                        .map(|b| b.num_rows())
+                        .sum::<usize>(),
+                    2
+                );
+            }
+        })
+        .unwrap()
+        .join()
+        .expect("read without overflowing the stack");
+}
+
 /// A Parquet file of `rows` rows written by sqlc's file sink, as bytes.
 fn parquet_file(spark: &Session, dir: &std::path::Path) -> Vec<u8> {
     let input = dir.join("in");

@@ -912,9 +912,90 @@ impl Drop for ProxiedBroker {
     }
 }
 
-/// As Spark's Kafka source, which gives up once its retries of the
-/// broker's offsets time out, a query whose broker goes away mid-stream
-/// fails with a Kafka error naming the brokers and the timeout setting;
+/// As Spark's Kafka source retries its offset requests
+/// (`fetchOffset.numRetries` times, `fetchOffset.retryIntervalMs` apart), a
+/// query whose broker goes away mid-stream waits — still active, its
+/// status saying it is getting offsets from the source — and, the broker
+/// back within that bound, reads on without a restart: every record
+/// exactly once in the file sink.
+#[test]
+fn a_broker_stopped_mid_stream_is_waited_for_and_the_query_resumes_exactly_once() {
+    let broker = ProxiedBroker::start();
+    let topic = unique("back");
+    broker.send(&topic, 0, 100);
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+    let spark = session(ExecMode::Jit);
+    let q = spark
+        .read_stream()
+        .format("kafka")
+        .option("kafka.bootstrap.servers", &broker.proxied)
+        .option("subscribe", &topic)
+        .option("startingOffsets", "earliest")
+        .option("maxOffsetsPerTrigger", 30)
+        .option("kafkaConsumer.pollTimeoutMs", 2000)
+        .option("fetchOffset.numRetries", 40)
+        .option("fetchOffset.retryIntervalMs", 200)
+        .load_source(None)
+        .unwrap()
+        .select_expr(["CAST(value AS STRING) AS v"])
+        .unwrap()
+        .write_stream()
+        .format("json")
+        .option("path", out.display())
+        .option("checkpointLocation", ck.display())
+        .processing_time("100 milliseconds")
+        .start()
+        .unwrap();
+    let rows_read = || {
+        q.recent_progress()
+            .iter()
+            .map(|p| p.num_input_rows)
+            .sum::<u64>()
+    };
+    let t = Instant::now();
+    while rows_read() < 100 {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "the query did not read the records"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    broker.cut();
+    let waiting = format!("Getting offsets from KafkaV2[Subscribe[{topic}]]");
+    let cut = Instant::now();
+    loop {
+        assert!(
+            q.is_active(),
+            "the query waits for the broker: {:?}",
+            q.exception()
+        );
+        let status = q.status();
+        if cut.elapsed() > Duration::from_secs(5) && status.message == waiting {
+            assert!(status.is_trigger_active, "{status:?}");
+            break;
+        }
+        assert!(cut.elapsed() < Duration::from_secs(40), "{status:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    broker.restore();
+    broker.send(&topic, 100, 150);
+    let t = Instant::now();
+    while rows_read() < 150 {
+        assert!(q.is_active(), "{:?}", q.exception());
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "the query did not resume"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    q.stop().unwrap();
+    let want: Vec<String> = (0..150).map(|i| format!("v{i:06}")).collect();
+    assert_eq!(sink_values(&spark, &out), want);
+}
+
+/// Past `fetchOffset.numRetries` attempts the query fails with a Kafka
+/// error naming the brokers and the settings that bound the wait;
 /// restarted from its checkpoint once the broker is back, it carries on
 /// where it stopped: every record exactly once in the file sink.
 #[test]
@@ -932,7 +1013,9 @@ fn a_broker_stopped_mid_stream_fails_the_query_and_a_restart_resumes_exactly_onc
             .option("subscribe", &topic)
             .option("startingOffsets", "earliest")
             .option("maxOffsetsPerTrigger", 30)
-            .option("kafkaConsumer.pollTimeoutMs", 3000)
+            .option("kafkaConsumer.pollTimeoutMs", 2000)
+            .option("fetchOffset.numRetries", 2)
+            .option("fetchOffset.retryIntervalMs", 100)
             .load_source(None)
             .unwrap()
             .select_expr(["CAST(value AS STRING) AS v"])
@@ -972,7 +1055,10 @@ fn a_broker_stopped_mid_stream_fails_the_query_and_a_restart_resumes_exactly_onc
         .or(ended.err().map(|e| e.to_string()))
         .expect("the query fails once the broker is gone");
     assert!(
-        e.contains("[KAFKA_ERROR]") && e.contains(&broker.proxied) && e.contains("pollTimeoutMs"),
+        e.contains("[KAFKA_ERROR]")
+            && e.contains(&broker.proxied)
+            && e.contains("pollTimeoutMs")
+            && e.contains("fetchOffset.numRetries"),
         "{e}"
     );
     broker.restore();

@@ -278,3 +278,107 @@ fn multiple_watermarks_combine_by_the_policy() {
         assert_eq!(wm.as_deref(), Some(want), "{policy}");
     }
 }
+
+/// Impressions (ads `k` and `100 + k`) and clicks (on even ads, two
+/// minutes later) of batch `k`, ten minutes apart per batch.
+fn batch_files(d: &Data, k: usize) {
+    let at = |m: usize| format!("2026-01-01T{:02}:{:02}:00Z", 10 + m / 60, m % 60);
+    std::fs::write(
+        d.imps.join(format!("{k:02}.json")),
+        format!(
+            "{{\"ad\":{k},\"imp_time\":\"{}\"}}\n{{\"ad\":{},\"imp_time\":\"{}\"}}\n",
+            at(10 * k),
+            100 + k,
+            at(10 * k + 1)
+        ),
+    )
+    .unwrap();
+    let click = if k % 2 == 0 {
+        format!(
+            "{{\"click_ad\":{k},\"click_time\":\"{}\"}}\n",
+            at(10 * k + 2)
+        )
+    } else {
+        String::new()
+    };
+    std::fs::write(d.clicks.join(format!("{k:02}.json")), click).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+}
+
+/// The rows of the JSON a file sink wrote under `out`, sorted.
+fn sink_rows(spark: &Session, out: &Path) -> Vec<String> {
+    let mut rows: Vec<String> = to_json_rows(&spark.read().json(out).unwrap().collect().unwrap())
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r["ad"], r["imp_time"], r["click_ad"], r["click_time"]
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The join's state is checkpointed as deltas of what each batch added,
+/// matched and evicted, with a snapshot every `minDeltasForSnapshot`: a
+/// query restarted after every batch (restoring a snapshot and the deltas
+/// after it each time) writes what one run writes.
+#[test]
+fn join_state_restored_from_snapshots_and_deltas_agrees_with_one_run() {
+    for mode in MODES {
+        let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let d = Data {
+            imps: dirs.0.path().to_path_buf(),
+            clicks: dirs.1.path().to_path_buf(),
+            _dirs: dirs,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, ck) = (tmp.path().join("out"), tmp.path().join("ck"));
+        let start = |spark: &Session, out: &Path, ck: &Path| {
+            joined(spark, &d, "left_outer")
+                .write_stream()
+                .format("json")
+                .option("path", out.display())
+                .option("checkpointLocation", ck.display())
+                .trigger(Trigger::AvailableNow)
+                .start()
+                .unwrap()
+                .await_termination(None)
+                .unwrap();
+        };
+        for k in 0..9 {
+            batch_files(&d, k);
+            let spark = session(mode);
+            let conf = spark.conf();
+            conf.set("spark.sql.streaming.stateStore.minDeltasForSnapshot", 2);
+            conf.set("spark.sql.streaming.minBatchesToRetain", 3);
+            start(&spark, &out, &ck);
+        }
+        let spark = session(mode);
+        let once = tmp.path().join("once");
+        start(&spark, &once, &tmp.path().join("ck1"));
+        let got = sink_rows(&spark, &out);
+        assert_eq!(got, sink_rows(&spark, &once), "{mode:?}");
+        // Matches and unmatched impressions both came out.
+        assert!(got.iter().any(|r| r.ends_with("null null")), "{got:?}");
+        assert!(got.iter().any(|r| !r.ends_with("null null")), "{got:?}");
+        let state: Vec<String> = walk(&ck.join("state"));
+        assert!(state.iter().any(|f| f.ends_with(".delta")), "{state:?}");
+        assert!(state.iter().any(|f| f.ends_with(".snapshot")), "{state:?}");
+    }
+}
+
+/// The names of the files under `dir`, recursively.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.display().to_string());
+        }
+    }
+    out
+}

@@ -193,9 +193,17 @@ fn cell(a: &dyn Array, i: usize) -> Value {
         ArrowType::Int64 => Value::from(a.as_primitive::<Int64Type>().value(i)),
         ArrowType::Float64 => {
             let v = a.as_primitive::<Float64Type>().value(i);
+            // Non-finite values as Java spells them (NaN, Infinity), as
+            // the Spark scripts write them.
             serde_json::Number::from_f64(v)
                 .map(Value::Number)
-                .unwrap_or_else(|| Value::String(v.to_string()))
+                .unwrap_or_else(|| {
+                    Value::String(match v {
+                        f64::INFINITY => "Infinity".into(),
+                        f64::NEG_INFINITY => "-Infinity".into(),
+                        _ => v.to_string(),
+                    })
+                })
         }
         ArrowType::Utf8 => Value::String(a.as_string::<i32>().value(i).to_string()),
         // As the kept answers hold a decimal: its plain text.

@@ -17,24 +17,28 @@ use crate::expr::Expr;
 use crate::ir::{TExpr, TExprKind};
 use crate::json::convert::{build, fits, write_value};
 use crate::json::path::JsonPath;
-use crate::json::{infer, parse, Json};
+use crate::json::{infer, parse_with, Json, Syntax};
 use crate::scalar_function;
 use crate::types::{DataType, Scalar};
 
 pub fn register(v: &mut Vec<FunctionRef>) {
     v.extend([
         FunctionRef::new(GetJsonObject { path: None }),
-        FunctionRef::new(SchemaOfJson),
+        FunctionRef::new(SchemaOfJson {
+            syntax: Syntax::SPARK,
+        }),
         FunctionRef::new(FromJson {
             schema: DataType::Null,
             failfast: false,
+            syntax: Syntax::SPARK,
         }),
         FunctionRef::new(ToJson),
     ]);
 }
 
 /// `get_json_object(json, path)`: the text the path selects, NULL when it
-/// selects nothing or the JSON or the path is malformed. A literal path is
+/// selects nothing or the JSON or the path is malformed (read as Spark's
+/// Hive-compatible factory reads it, [`Syntax::HIVE`]). A literal path is
 /// parsed once.
 pub struct GetJsonObject {
     path: Option<Arc<Option<JsonPath>>>,
@@ -81,32 +85,56 @@ impl ScalarFunction for GetJsonObject {
             let (Some(p), Some(d)) = (p, doc.at(r)) else {
                 return Ok(None);
             };
-            Ok(parse(d).ok().and_then(|j| p.extract(&j)))
+            Ok(parse_with(d, &Syntax::HIVE)
+                .ok()
+                .and_then(|j| p.extract(&j)))
         })
     }
 }
 
-scalar_function!(
-    /// `schema_of_json(json)`: the DDL type Spark infers for a constant JSON text.
-    SchemaOfJson, "schema_of_json", [], "schema_of_json(json[, options]) - Returns schema in the DDL format of JSON string.",
-    resolve(this, args, call) {
+/// `schema_of_json(json[, options])`: the DDL type Spark infers for a
+/// constant JSON text, read with the options' [`Syntax`].
+pub struct SchemaOfJson {
+    syntax: Syntax,
+}
+
+impl ScalarFunction for SchemaOfJson {
+    fn name(&self) -> &'static str {
+        "schema_of_json"
+    }
+    fn usage(&self) -> &'static str {
+        "schema_of_json(json[, options]) - Returns schema in the DDL format of JSON string."
+    }
+    fn instance_key(&self) -> String {
+        format!("{:?}", self.syntax)
+    }
+    fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
         arity("schema_of_json", &args, 1, 2)?;
-        let json = args.into_iter().next().expect("arity");
+        let (_, syntax) = json_options(args.get(1), "schema_of_json")?;
+        // The options stay an argument (unused when invoked) for a
+        // `from_json` whose schema this call is to read.
+        let json = &args[0];
         if !matches!(json.kind, TExprKind::Literal(Scalar::Utf8(_))) {
             return Err(Error::analysis("DATATYPE_MISMATCH.NON_FOLDABLE_INPUT", format!(
                 "Cannot resolve \"{call}\" due to data type mismatch: the input `json` should be a foldable \"STRING\" expression; however, got \"{json}\".")));
         }
-        Ok(Resolved { func: this, args: vec![json], ty: DataType::Utf8, nullable: false })
+        Ok(Resolved {
+            func: FunctionRef::new(SchemaOfJson { syntax }),
+            args,
+            ty: DataType::Utf8,
+            nullable: false,
+        })
     }
-    invoke(a, rows) {
+    fn invoke(&self, a: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         let text = strs(&a[0])?;
         collect_strings(rows, |r| {
             let t = text.at(r).unwrap_or("");
-            let s = infer::schema_of(t).map_err(|why| malformed(&format!("'{t}' ({why})")))?;
+            let s = infer::schema_of_with(t, &self.syntax)
+                .map_err(|why| malformed(&format!("'{t}' ({why})")))?;
             Ok(Some(s.sql()))
         })
     }
-);
+}
 
 fn malformed(record: &str) -> Error {
     Error::execution(
@@ -138,8 +166,9 @@ fn schema_arg(arg: &TExpr, call: &Expr) -> Result<DataType> {
             ))),
         },
         TExprKind::Function { func, args } if func.name() == "schema_of_json" => {
+            let syntax = json_options(args.get(1), "schema_of_json")?.1;
             match args.first().map(|a| &a.kind) {
-                Some(TExprKind::Literal(Scalar::Utf8(t))) => infer::schema_of(t)
+                Some(TExprKind::Literal(Scalar::Utf8(t))) => infer::schema_of_with(t, &syntax)
                     .map(|s| s.data_type())
                     .map_err(|why| malformed(&format!("'{t}' ({why})"))),
                 _ => Err(Error::internal("schema_of_json without a literal")),
@@ -152,10 +181,12 @@ fn schema_arg(arg: &TExpr, call: &Expr) -> Result<DataType> {
     }
 }
 
-/// The `mode` of an options argument (`map('mode', 'FAILFAST')`): true for
-/// FAILFAST.
-fn failfast(opts: Option<&TExpr>, name: &str) -> Result<bool> {
-    let Some(o) = opts else { return Ok(false) };
+/// What an options argument (`map('mode', 'FAILFAST', 'allowComments',
+/// 'true')`) says: whether the mode is FAILFAST, and the JSON's [`Syntax`].
+fn json_options(opts: Option<&TExpr>, name: &str) -> Result<(bool, Syntax)> {
+    let Some(o) = opts else {
+        return Ok((false, Syntax::SPARK));
+    };
     let pairs: Vec<(String, String)> = match &o.kind {
         TExprKind::Function { func, args } if func.name() == "map" => args
             .chunks(2)
@@ -166,6 +197,19 @@ fn failfast(opts: Option<&TExpr>, name: &str) -> Result<bool> {
             .collect::<Result<_>>()?,
         _ => return Err(not_literal_options(o)),
     };
+    let syntax = Syntax::from_options(|key| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    })
+    .map_err(|(key, value)| {
+        Error::analysis(
+            "INVALID_OPTIONS",
+            format!("The option {key} of `{name}` must be true or false, not '{value}'."),
+        )
+    })?;
     let mut fail = false;
     for (k, v) in pairs {
         if k.eq_ignore_ascii_case("mode") {
@@ -181,7 +225,7 @@ fn failfast(opts: Option<&TExpr>, name: &str) -> Result<bool> {
             }
         }
     }
-    Ok(fail)
+    Ok((fail, syntax))
 }
 
 fn not_literal_options(o: &TExpr) -> Error {
@@ -198,6 +242,7 @@ fn not_literal_options(o: &TExpr) -> Error {
 pub struct FromJson {
     schema: DataType,
     failfast: bool,
+    syntax: Syntax,
 }
 
 impl ScalarFunction for FromJson {
@@ -208,7 +253,12 @@ impl ScalarFunction for FromJson {
         "from_json(jsonStr, schema[, options]) - Returns a struct, array or map value with the given `jsonStr` and `schema`."
     }
     fn instance_key(&self) -> String {
-        format!("{}/{}", self.schema.spark_name(), self.failfast)
+        format!(
+            "{}/{}/{:?}",
+            self.schema.spark_name(),
+            self.failfast,
+            self.syntax
+        )
     }
     fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
         arity("from_json", &args, 2, 3)?;
@@ -229,7 +279,7 @@ impl ScalarFunction for FromJson {
                 ))
             }
         }
-        let failfast = failfast(args.get(2), "from_json")?;
+        let (failfast, syntax) = json_options(args.get(2), "from_json")?;
         // A string only (Spark's `ExpectsInputTypes`: no implicit cast).
         let json = args.into_iter().next().expect("arity");
         if !matches!(json.ty, DataType::Utf8 | DataType::Null) {
@@ -242,6 +292,7 @@ impl ScalarFunction for FromJson {
             func: FunctionRef::new(FromJson {
                 schema: schema.clone(),
                 failfast,
+                syntax,
             }),
             args: vec![json],
             ty: schema,
@@ -250,8 +301,9 @@ impl ScalarFunction for FromJson {
     }
     fn invoke(&self, a: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         let text = strs(&a[0])?;
-        let parsed: Vec<Option<std::result::Result<Json, String>>> =
-            (0..rows).map(|r| text.at(r).map(parse)).collect();
+        let parsed: Vec<Option<std::result::Result<Json, String>>> = (0..rows)
+            .map(|r| text.at(r).map(|t| parse_with(t, &self.syntax)))
+            .collect();
         let fail = |r: usize| -> Result<()> {
             if self.failfast {
                 return Err(malformed(&format!("[{}]", text.at(r).unwrap_or("null"))));
@@ -271,7 +323,7 @@ impl ScalarFunction for FromJson {
                             objects.push(None);
                         }
                         Some(Ok(j @ Json::Object(_))) => {
-                            if !fits(j, &self.schema) {
+                            if !fits(j, &self.schema, self.syntax.non_numeric_numbers) {
                                 fail(r)?;
                             }
                             valid.push(true);
@@ -296,7 +348,7 @@ impl ScalarFunction for FromJson {
                                     }
                                     _ => None,
                                 })
-                                .filter(|v| fits(v, &f.data_type))
+                                .filter(|v| fits(v, &f.data_type, self.syntax.non_numeric_numbers))
                             })
                             .collect();
                         build(&vals, &f.data_type)
@@ -333,10 +385,9 @@ impl ScalarFunction for FromJson {
                             let kept = kv
                                 .iter()
                                 .filter(|(k, v)| {
-                                    fields
-                                        .iter()
-                                        .find(|f| f.name == *k)
-                                        .is_none_or(|f| fits(v, &f.data_type))
+                                    fields.iter().find(|f| f.name == *k).is_none_or(|f| {
+                                        fits(v, &f.data_type, self.syntax.non_numeric_numbers)
+                                    })
                                 })
                                 .cloned()
                                 .collect();
@@ -361,7 +412,7 @@ impl ScalarFunction for FromJson {
                         (DataType::Array(..), Some(Json::Array(_)))
                             | (DataType::Map(..), Some(Json::Object(_)))
                     );
-                    let ok = v.filter(|j| shape_ok && fits(j, ty));
+                    let ok = v.filter(|j| shape_ok && fits(j, ty, self.syntax.non_numeric_numbers));
                     if v.is_some() && ok.is_none() && !matches!(p, Some(Err(_))) {
                         fail(r)?;
                     }

@@ -20,13 +20,16 @@ use arrow::datatypes::{
     DataType as ArrowType, Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
 };
 
+use super::syntax::special_double;
 use super::{write_double, write_string, Json};
 use crate::error::{Error, Result};
 use crate::scalar_fns::{format_date, parse_date, parse_timestamp};
 use crate::types::{list_item, DataType};
 
-/// Whether `v` converts to `ty` (see the module doc).
-pub fn fits(v: &Json, ty: &DataType) -> bool {
+/// Whether `v` converts to `ty` (see the module doc); `specials`: whether
+/// the strings `"NaN"`, `"Infinity"`, … are doubles (Spark's
+/// `allowNonNumericNumbers`).
+pub fn fits(v: &Json, ty: &DataType, specials: bool) -> bool {
     if *v == Json::Null {
         return true;
     }
@@ -35,7 +38,7 @@ pub fn fits(v: &Json, ty: &DataType) -> bool {
         (DataType::Int32, Json::Number { text, float: false }) => text.parse::<i32>().is_ok(),
         (DataType::Int64, Json::Number { text, float: false }) => text.parse::<i64>().is_ok(),
         (DataType::Float64, Json::Number { .. }) => true,
-        (DataType::Float64, Json::String(s)) => special_double(s).is_some(),
+        (DataType::Float64, Json::String(s)) => specials && special_double(s).is_some(),
         (DataType::Decimal(p, s), Json::Number { text, .. }) => decimal(text, (*p, *s)).is_some(),
         (DataType::Utf8, _) => true,
         (DataType::Timestamp, Json::String(s)) => parse_timestamp(s).is_some(),
@@ -45,10 +48,12 @@ pub fn fits(v: &Json, ty: &DataType) -> bool {
             fields
                 .iter()
                 .find(|f| f.name == *k)
-                .is_none_or(|f| fits(v, &f.data_type))
+                .is_none_or(|f| fits(v, &f.data_type, specials))
         }),
-        (DataType::Array(e, _), Json::Array(items)) => items.iter().all(|x| fits(x, e)),
-        (DataType::Map(_, val, _), Json::Object(kv)) => kv.iter().all(|(_, x)| fits(x, val)),
+        (DataType::Array(e, _), Json::Array(items)) => items.iter().all(|x| fits(x, e, specials)),
+        (DataType::Map(_, val, _), Json::Object(kv)) => {
+            kv.iter().all(|(_, x)| fits(x, val, specials))
+        }
         _ => false,
     })
 }
@@ -59,16 +64,9 @@ fn decimal(text: &str, ps: (u8, u8)) -> Option<i128> {
     crate::decimal::fit(v, scale, ps)
 }
 
-fn special_double(s: &str) -> Option<f64> {
-    match s {
-        "NaN" => Some(f64::NAN),
-        "+INF" | "+Infinity" | "Infinity" => Some(f64::INFINITY),
-        "-INF" | "-Infinity" => Some(f64::NEG_INFINITY),
-        _ => None,
-    }
-}
-
-/// The array of `ty` holding `vals` (each one that [`fits`], or none).
+/// The array of `ty` holding `vals` (each one that [`fits`], or none;
+/// a string in a double is read as a non-numeric number, which `fits`
+/// allows only where the options do).
 pub fn build(vals: &[Option<&Json>], ty: &DataType) -> Result<ArrayRef> {
     crate::depth::grow(|| build_node(vals, ty))
 }

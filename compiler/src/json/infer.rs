@@ -164,7 +164,12 @@ fn quote_if_needed(name: &str) -> String {
 
 /// `schema_of_json(text)`'s type, or why the text is malformed.
 pub fn schema_of(text: &str) -> Result<Inferred, String> {
-    let v = super::parse(text)?;
+    schema_of_with(text, &super::Syntax::SPARK)
+}
+
+/// `schema_of_json(text, options)`'s type, the text read with `syntax`.
+pub fn schema_of_with(text: &str, syntax: &super::Syntax) -> Result<Inferred, String> {
+    let v = super::parse_with(text, syntax)?;
     Ok(infer(&v).canonical(true).unwrap_or(Inferred::String))
 }
 

@@ -17,14 +17,17 @@
 //! serde_json's `preserve_order` would change every JSON the runtime writes
 //! (the workspace shares one serde_json), so the parser is this file's.
 //!
-//! Leniency follows Spark's `JSONOptions` defaults: single-quoted strings
-//! and names are read, `NaN`/`Infinity`/`-Infinity` are numbers, and only
+//! Leniency is a [`Syntax`] (Spark's JSON options; by default single-quoted
+//! strings and names are read, `NaN`/`Infinity`/… are numbers), and only
 //! the first value of the text is read (what follows it is not looked at,
 //! as Jackson's `readValueAsTree` leaves it).
 
 pub mod convert;
 pub mod infer;
 pub mod path;
+pub mod syntax;
+
+pub use syntax::{Syntax, MAX_DEPTH};
 
 use crate::scalar_fns::format_f64;
 
@@ -33,8 +36,9 @@ use crate::scalar_fns::format_f64;
 pub enum Json {
     Null,
     Bool(bool),
-    /// A number as written; `float` when it has a fraction or exponent
-    /// (or is NaN/Infinity).
+    /// A number as written (leading zeros dropped, as Jackson reports
+    /// them); `float` when it has a fraction or exponent or is one of the
+    /// non-numeric tokens (`NaN`, `+INF`, …, kept as written).
     Number {
         text: String,
         float: bool,
@@ -45,18 +49,21 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
-/// How deep JSON may nest before it is refused as malformed (Jackson's
-/// default `StreamReadConstraints` maximum nesting depth).
-const MAX_DEPTH: usize = 1000;
-
-/// The first JSON value of `text`, or why it is malformed.
+/// The first JSON value of `text` as Spark's JSON options read it by
+/// default, or why it is malformed.
 pub fn parse(text: &str) -> Result<Json, String> {
+    parse_with(text, &Syntax::SPARK)
+}
+
+/// The first JSON value of `text` read with `syntax`, or why it is malformed.
+pub fn parse_with(text: &str, syntax: &Syntax) -> Result<Json, String> {
     let mut p = Parser {
         b: text.as_bytes(),
         at: 0,
         depth: 0,
+        syntax: *syntax,
     };
-    p.ws();
+    p.ws()?;
     if p.at >= p.b.len() {
         return Err("no JSON value".into());
     }
@@ -67,12 +74,24 @@ struct Parser<'a> {
     b: &'a [u8],
     at: usize,
     depth: usize,
+    syntax: Syntax,
 }
 
 impl Parser<'_> {
-    fn ws(&mut self) {
-        while self.at < self.b.len() && matches!(self.b[self.at], b' ' | b'\t' | b'\n' | b'\r') {
-            self.at += 1;
+    /// Skips whitespace, and comments where allowed.
+    fn ws(&mut self) -> Result<(), String> {
+        loop {
+            while self.at < self.b.len() && matches!(self.b[self.at], b' ' | b'\t' | b'\n' | b'\r')
+            {
+                self.at += 1;
+            }
+            if !(self.syntax.comments && self.peek() == Some(b'/')) {
+                return Ok(());
+            }
+            match syntax::comment(&self.b[self.at..]) {
+                Some(n) => self.at += n,
+                None => return self.err("unterminated or malformed comment"),
+            }
         }
     }
 
@@ -85,17 +104,29 @@ impl Parser<'_> {
     }
 
     fn value(&mut self) -> Result<Json, String> {
-        self.ws();
+        self.ws()?;
         match self.peek() {
             Some(b'{') => self.nested(|p| p.object()),
             Some(b'[') => self.nested(|p| p.array()),
-            Some(q @ (b'"' | b'\'')) => Ok(Json::String(self.string(q)?)),
+            Some(b'"') => Ok(Json::String(self.string(b'"')?)),
+            Some(b'\'') if self.syntax.single_quotes => Ok(Json::String(self.string(b'\'')?)),
             Some(b't') if self.word("true") => Ok(Json::Bool(true)),
             Some(b'f') if self.word("false") => Ok(Json::Bool(false)),
             Some(b'n') if self.word("null") => Ok(Json::Null),
-            Some(b'N') if self.word("NaN") => Ok(special("NaN")),
-            Some(b'I') if self.word("Infinity") => Ok(special("Infinity")),
-            Some(b'-' | b'0'..=b'9' | b'+') => self.number(),
+            Some(b'N' | b'I' | b'+' | b'-') if self.syntax.non_numeric_numbers => {
+                match syntax::non_numeric(&self.b[self.at..]) {
+                    Some((n, _)) => {
+                        let text = String::from_utf8_lossy(&self.b[self.at..self.at + n]);
+                        self.at += n;
+                        Ok(Json::Number {
+                            text: text.into_owned(),
+                            float: true,
+                        })
+                    }
+                    None => self.number(),
+                }
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => self.err("unexpected character"),
             None => self.err("unexpected end"),
         }
@@ -106,7 +137,7 @@ impl Parser<'_> {
         f: impl FnOnce(&mut Self) -> Result<Json, String>,
     ) -> Result<Json, String> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > syntax::MAX_DEPTH {
             return self.err("JSON nested too deeply");
         }
         let v = crate::depth::grow(|| f(self));
@@ -130,25 +161,35 @@ impl Parser<'_> {
     fn object(&mut self) -> Result<Json, String> {
         self.at += 1;
         let mut fields = Vec::new();
-        self.ws();
+        self.ws()?;
         if self.peek() == Some(b'}') {
             self.at += 1;
             return Ok(Json::Object(fields));
         }
         loop {
-            self.ws();
+            self.ws()?;
             let name = match self.peek() {
-                Some(q @ (b'"' | b'\'')) => self.string(q)?,
+                Some(b'"') => self.string(b'"')?,
+                Some(b'\'') if self.syntax.single_quotes => self.string(b'\'')?,
+                Some(c) if self.syntax.unquoted_field_names && syntax::name_byte(c) => {
+                    let start = self.at;
+                    while self.peek().is_some_and(syntax::name_byte) {
+                        self.at += 1;
+                    }
+                    std::str::from_utf8(&self.b[start..self.at])
+                        .map_err(|_| "invalid UTF-8 in a field name".to_string())?
+                        .to_string()
+                }
                 _ => return self.err("expected a field name"),
             };
-            self.ws();
+            self.ws()?;
             if self.peek() != Some(b':') {
                 return self.err("expected ':'");
             }
             self.at += 1;
             let v = self.value()?;
             fields.push((name, v));
-            self.ws();
+            self.ws()?;
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
@@ -163,14 +204,14 @@ impl Parser<'_> {
     fn array(&mut self) -> Result<Json, String> {
         self.at += 1;
         let mut items = Vec::new();
-        self.ws();
+        self.ws()?;
         if self.peek() == Some(b']') {
             self.at += 1;
             return Ok(Json::Array(items));
         }
         loop {
             items.push(self.value()?);
-            self.ws();
+            self.ws()?;
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
@@ -182,77 +223,20 @@ impl Parser<'_> {
         }
     }
 
+    /// The string whose opening `quote` is at `at`.
     fn string(&mut self, quote: u8) -> Result<String, String> {
-        self.at += 1;
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let Some(c) = self.peek() else {
-                return self.err("unterminated string");
-            };
-            self.at += 1;
-            match c {
-                c if c == quote => break,
-                b'\\' => {
-                    let Some(e) = self.peek() else {
-                        return self.err("unterminated string");
-                    };
-                    self.at += 1;
-                    match e {
-                        b'"' | b'\\' | b'/' | b'\'' => out.push(e),
-                        b'b' => out.push(8),
-                        b'f' => out.push(12),
-                        b'n' => out.push(b'\n'),
-                        b'r' => out.push(b'\r'),
-                        b't' => out.push(b'\t'),
-                        b'u' => {
-                            let mut cp = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&cp)
-                                && self.b.get(self.at..self.at + 2) == Some(b"\\u")
-                            {
-                                self.at += 2;
-                                let lo = self.hex4()?;
-                                if (0xDC00..0xE000).contains(&lo) {
-                                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                                }
-                            }
-                            let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                            let mut buf = [0u8; 4];
-                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                        }
-                        _ => return self.err("unrecognized escape"),
-                    }
-                }
-                c if c < 0x20 => return self.err("unescaped control character"),
-                c => out.push(c),
-            }
-        }
-        String::from_utf8(out).or_else(|_| self.err("invalid UTF-8"))
-    }
-
-    fn hex4(&mut self) -> Result<u32, String> {
-        let Some(h) = self.b.get(self.at..self.at + 4) else {
-            return self.err("short \\u escape");
-        };
-        let s = std::str::from_utf8(h).map_err(|e| e.to_string())?;
-        let v = u32::from_str_radix(s, 16).or_else(|_| self.err("bad \\u escape"))?;
-        self.at += 4;
-        Ok(v)
+        let open = self.at + 1;
+        let len = syntax::string_end(&self.b[open..], quote, &self.syntax)
+            .map_err(|e| format!("{e} at character {open}"))?;
+        self.at = open + len + 1;
+        syntax::unescape(&self.b[open..open + len])
     }
 
     fn number(&mut self) -> Result<Json, String> {
-        let start = self.at;
-        if matches!(self.peek(), Some(b'-' | b'+')) {
-            let plus = self.peek() == Some(b'+');
+        let mut text = String::new();
+        if self.peek() == Some(b'-') {
             self.at += 1;
-            if self.word("Infinity") || (plus && self.word("INF")) {
-                return Ok(special(if plus { "Infinity" } else { "-Infinity" }));
-            }
-            if !plus && self.word("INF") {
-                return Ok(special("-Infinity"));
-            }
-            if plus {
-                return self.err("a leading '+' is not allowed");
-            }
+            text.push('-');
         }
         let digits = |p: &mut Self| {
             let s = p.at;
@@ -266,9 +250,18 @@ impl Parser<'_> {
         if n == 0 {
             return self.err("expected a digit");
         }
-        if n > 1 && self.b[int_start] == b'0' {
-            return self.err("leading zeros are not allowed");
+        let mut int = &self.b[int_start..self.at];
+        if n > 1 && int[0] == b'0' {
+            if !self.syntax.leading_zeros {
+                return self.err("leading zeros are not allowed");
+            }
+            // Jackson skips them: `007` is read as `7`, `000` as `0`.
+            while int.len() > 1 && int[0] == b'0' {
+                int = &int[1..];
+            }
         }
+        text.push_str(std::str::from_utf8(int).expect("digits"));
+        let rest = self.at;
         let mut float = false;
         if self.peek() == Some(b'.') {
             self.at += 1;
@@ -287,15 +280,8 @@ impl Parser<'_> {
                 return self.err("expected an exponent");
             }
         }
-        let text = String::from_utf8_lossy(&self.b[start..self.at]).into_owned();
+        text.push_str(std::str::from_utf8(&self.b[rest..self.at]).expect("ASCII"));
         Ok(Json::Number { text, float })
-    }
-}
-
-fn special(text: &str) -> Json {
-    Json::Number {
-        text: text.into(),
-        float: true,
     }
 }
 
@@ -311,12 +297,7 @@ impl Json {
     /// A float's value as a double (Jackson's `getDoubleValue`).
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            Json::Number { text, .. } => match text.as_str() {
-                "NaN" => Some(f64::NAN),
-                "Infinity" => Some(f64::INFINITY),
-                "-Infinity" => Some(f64::NEG_INFINITY),
-                t => t.parse().ok(),
-            },
+            Json::Number { text, .. } => syntax::special_double(text).or_else(|| text.parse().ok()),
             _ => None,
         }
     }
@@ -329,11 +310,28 @@ impl Json {
         out
     }
 
+    /// The value as strict JSON (RFC 8259) that reads back as the lenient
+    /// text it was parsed from reads: numbers as written, non-numeric
+    /// numbers as strings of their text (a double reads `"NaN"` as NaN where
+    /// the options allow it, a string its text), strings re-quoted.
+    pub fn write_strict(&self, out: &mut String) {
+        self.write_as(out, true)
+    }
+
     pub fn write(&self, out: &mut String) {
-        match self {
+        self.write_as(out, false)
+    }
+
+    /// [`Self::write`], or with `strict` [`Self::write_strict`].
+    fn write_as(&self, out: &mut String, strict: bool) {
+        crate::depth::grow(|| match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Number { text, float: false } => out.push_str(text),
+            Json::Number { text, .. } if strict => match syntax::special_double(text) {
+                Some(_) => write_string(out, text),
+                None => out.push_str(text),
+            },
             Json::Number { .. } => write_double(out, self.as_f64().unwrap_or(f64::NAN)),
             Json::String(s) => write_string(out, s),
             Json::Array(items) => {
@@ -342,7 +340,7 @@ impl Json {
                     if i > 0 {
                         out.push(',');
                     }
-                    v.write(out);
+                    v.write_as(out, strict);
                 }
                 out.push(']');
             }
@@ -354,11 +352,11 @@ impl Json {
                     }
                     write_string(out, k);
                     out.push(':');
-                    v.write(out);
+                    v.write_as(out, strict);
                 }
                 out.push('}');
             }
-        }
+        })
     }
 }
 
@@ -367,7 +365,7 @@ impl Json {
 /// missing or null field, a null name, or JSON that is not an object; of
 /// fields of one name, the last).
 pub fn json_tuple(doc: Option<&str>, names: &[Option<&str>]) -> Vec<Option<String>> {
-    let parsed = doc.and_then(|d| parse(d).ok());
+    let parsed = doc.and_then(|d| parse_with(d, &Syntax::HIVE).ok());
     names
         .iter()
         .map(|name| {

@@ -25,6 +25,10 @@ use super::operator::{wrong_node, OpBatch, OpOutput, StatefulOperator};
 use super::OperatorMetrics;
 use crate::error::Result;
 
+mod changes;
+
+use changes::{BatchChange, SideChange};
+
 /// The stream–stream join as a stateful operator: both sides' state and
 /// the join's kind, key kernels, condition, time bounds and output schema.
 pub struct StreamJoinOp {
@@ -105,6 +109,11 @@ impl StatefulOperator for StreamJoinOp {
             batch.late_watermark_us,
             batch.watermark_us,
         )?;
+        let change = self.state.change.take();
+        match (batch.track_changes, change) {
+            (true, Some(c)) => self.state.changes.push(c),
+            _ => self.state.untracked = true,
+        }
         Ok(OpOutput {
             rows,
             late_rows: Vec::new(),
@@ -135,6 +144,36 @@ impl StatefulOperator for StreamJoinOp {
         let bytes = parts.first().map_or(&[][..], |p| p.1);
         self.state
             .restore_bytes(bytes, &self.left_keys, &self.right_keys)
+    }
+
+    /// The batches' changes since the last call (rows added, matches
+    /// found, evictions), or `None` if a batch ran without recording them.
+    fn take_changes(&mut self) -> Result<Option<Vec<(usize, Vec<u8>)>>> {
+        let batches = std::mem::take(&mut self.state.changes);
+        if std::mem::take(&mut self.state.untracked) {
+            return Ok(None);
+        }
+        let changed: Vec<BatchChange> = batches
+            .into_iter()
+            .filter(|b| {
+                b.iter().any(|s| {
+                    s.appended.num_rows() > 0 || !s.flips.is_empty() || s.expires.is_some()
+                })
+            })
+            .collect();
+        if changed.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        Ok(Some(vec![(0, changes::to_bytes(&changed)?)]))
+    }
+
+    fn apply_changes(
+        &mut self,
+        _partition: usize,
+        bytes: &[u8],
+    ) -> std::result::Result<(), String> {
+        self.state
+            .apply_changes(bytes, &self.left_keys, &self.right_keys)
     }
 }
 
@@ -244,6 +283,12 @@ pub struct StreamJoinState {
     pub updated: u64,
     pub late: u64,
     pub removed: u64,
+    /// What the last batch changed, and the changes of the batches run
+    /// since the last checkpoint took them; `untracked`: a batch ran
+    /// without its changes recorded (the next checkpoint is a snapshot).
+    change: Option<BatchChange>,
+    changes: Vec<BatchChange>,
+    untracked: bool,
 }
 
 /// What the join is: its kind, keys, condition, time bounds, output.
@@ -277,6 +322,9 @@ impl StreamJoinState {
             updated: 0,
             late: 0,
             removed: 0,
+            change: None,
+            changes: Vec::new(),
+            untracked: false,
         })
     }
 
@@ -334,14 +382,17 @@ impl StreamJoinState {
             }
         }
         self.left.append(&new_left, lk)?;
-        let joined = self.pairs(&pairs, spec)?;
+        let mut flips = [Vec::new(), Vec::new()];
+        let joined = self.pairs(&pairs, spec, &mut flips)?;
         // Evict what can no longer match; outer joins emit the unmatched.
         self.removed = 0;
         let mut out = joined.into_iter().collect::<Vec<_>>();
+        let mut expires = [None, None];
         if let Some(wm) = wm {
             if let Some(x) = spec.bounds.left_expires(wm) {
                 let (unmatched, n) = self.left.evict(x)?;
                 self.removed += n;
+                expires[0] = (n > 0).then_some(x);
                 if spec.how == JoinType::LeftOuter && unmatched.num_rows() > 0 {
                     out.push(pad(&unmatched, true, spec.out)?);
                 }
@@ -349,16 +400,36 @@ impl StreamJoinState {
             if let Some(x) = spec.bounds.right_expires(wm) {
                 let (unmatched, n) = self.right.evict(x)?;
                 self.removed += n;
+                expires[1] = (n > 0).then_some(x);
                 if spec.how == JoinType::RightOuter && unmatched.num_rows() > 0 {
                     out.push(pad(&unmatched, false, spec.out)?);
                 }
             }
         }
+        let [lf, rf] = flips;
+        self.change = Some([
+            SideChange {
+                appended: new_left,
+                flips: lf,
+                expires: expires[0],
+            },
+            SideChange {
+                appended: new_right,
+                flips: rf,
+                expires: expires[1],
+            },
+        ]);
         Ok(out)
     }
 
-    /// The pairs the condition accepts, as output rows; marks them matched.
-    fn pairs(&mut self, pairs: &[(u32, u32)], spec: &JoinSpec) -> Result<Option<RecordBatch>> {
+    /// The pairs the condition accepts, as output rows; marks them matched
+    /// (the rows newly matched noted in `flips`: left, right).
+    fn pairs(
+        &mut self,
+        pairs: &[(u32, u32)],
+        spec: &JoinSpec,
+        flips: &mut [Vec<u32>; 2],
+    ) -> Result<Option<RecordBatch>> {
         if pairs.is_empty() {
             return Ok(None);
         }
@@ -387,10 +458,18 @@ impl StreamJoinState {
                     .collect()
             }
         };
+        let [left_flips, right_flips] = flips;
         for (p, ok) in pairs.iter().zip(&accept) {
             if *ok {
-                self.left.matched[p.0 as usize] = true;
-                self.right.matched[p.1 as usize] = true;
+                for (matched, i, flips) in [
+                    (&mut self.left.matched, p.0, &mut *left_flips),
+                    (&mut self.right.matched, p.1, &mut *right_flips),
+                ] {
+                    if !matched[i as usize] {
+                        matched[i as usize] = true;
+                        flips.push(i);
+                    }
+                }
             }
         }
         let keep = BooleanArray::from(accept);
@@ -438,14 +517,19 @@ fn conform(cols: Vec<ArrayRef>, out: &SchemaRef) -> Result<RecordBatch> {
 }
 
 /// A side's rows and matched flags as bytes: `[u64 n][n matched bytes]`
-/// then the rows as an Arrow IPC stream.
+/// then the rows (see [`write_ipc`]).
 fn side_bytes(side: &Side, out: &mut Vec<u8>) -> Result<()> {
     out.extend_from_slice(&(side.matched.len() as u64).to_le_bytes());
     out.extend(side.matched.iter().map(|m| *m as u8));
+    write_ipc(&side.batch, out)
+}
+
+/// Rows as bytes: `[u64 len]` then an Arrow IPC stream of `len` bytes.
+fn write_ipc(batch: &RecordBatch, out: &mut Vec<u8>) -> Result<()> {
     let mut ipc = Vec::new();
     {
-        let mut w = arrow::ipc::writer::StreamWriter::try_new(&mut ipc, &side.batch.schema())?;
-        w.write(&side.batch)?;
+        let mut w = arrow::ipc::writer::StreamWriter::try_new(&mut ipc, &batch.schema())?;
+        w.write(batch)?;
         w.finish()?;
     }
     out.extend_from_slice(&(ipc.len() as u64).to_le_bytes());
@@ -453,29 +537,47 @@ fn side_bytes(side: &Side, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-/// Reads what [`side_bytes`] wrote from `bytes[*at..]`.
-fn read_side(
-    bytes: &[u8],
+/// Takes `n` bytes of `bytes` at `*at`, moving past them.
+fn take_bytes<'a>(
+    bytes: &'a [u8],
     at: &mut usize,
-) -> std::result::Result<(RecordBatch, Vec<bool>), String> {
-    let mut take = |n: usize| -> std::result::Result<&[u8], String> {
-        let s = bytes
-            .get(*at..*at + n)
-            .ok_or("truncated stream-join state")?;
-        *at += n;
-        Ok(s)
-    };
-    let n = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes")) as usize;
-    let matched: Vec<bool> = take(n)?.iter().map(|b| *b != 0).collect();
-    let len = u64::from_le_bytes(take(8)?.try_into().expect("8 bytes")) as usize;
-    let ipc = take(len)?;
+    n: usize,
+) -> std::result::Result<&'a [u8], String> {
+    let s = at
+        .checked_add(n)
+        .and_then(|end| bytes.get(*at..end))
+        .ok_or("truncated stream-join state")?;
+    *at += n;
+    Ok(s)
+}
+
+/// A little-endian u64 at `*at`, moving past it.
+fn take_u64(bytes: &[u8], at: &mut usize) -> std::result::Result<u64, String> {
+    let b = take_bytes(bytes, at, 8)?;
+    Ok(u64::from_le_bytes(b.try_into().expect("8 bytes")))
+}
+
+/// Reads what [`write_ipc`] wrote at `*at`, moving past it.
+fn read_ipc(bytes: &[u8], at: &mut usize) -> std::result::Result<RecordBatch, String> {
+    let len = usize::try_from(take_u64(bytes, at)?).map_err(|e| e.to_string())?;
+    let ipc = take_bytes(bytes, at, len)?;
     let reader = arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None)
         .map_err(|e| e.to_string())?;
     let schema = reader.schema();
     let batches: Vec<RecordBatch> = reader
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| e.to_string())?;
-    let batch = concat_batches(&schema, &batches).map_err(|e| e.to_string())?;
+    concat_batches(&schema, &batches).map_err(|e| e.to_string())
+}
+
+/// Reads what [`side_bytes`] wrote from `bytes[*at..]`.
+fn read_side(
+    bytes: &[u8],
+    at: &mut usize,
+) -> std::result::Result<(RecordBatch, Vec<bool>), String> {
+    let n = usize::try_from(take_u64(bytes, at)?).map_err(|e| e.to_string())?;
+    let matched: Vec<bool> = take_bytes(bytes, at, n)?.iter().map(|b| *b != 0).collect();
+    let batch = read_ipc(bytes, at)?;
     if batch.num_rows() != matched.len() {
         return Err("stream-join state rows and flags disagree".into());
     }

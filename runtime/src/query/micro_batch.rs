@@ -187,7 +187,7 @@ impl MicroBatchLoop {
             let t_start = Instant::now();
             let started_ms = now_ms();
             let mut d = Durations::default();
-            let planned = timed(&mut d.latest_offset, || self.plan())?;
+            let planned = timed(&mut d.latest_offset, || self.plan(shared))?;
             if !planned.any_new && !planned.wm_moved {
                 idle(shared, poll);
                 if self.trigger.ends_when_drained() {
@@ -283,7 +283,7 @@ impl MicroBatchLoop {
     /// Plans the batch: every source's latest offset (or, for a batch run
     /// again after a restart, the offsets it was logged with), and the
     /// watermark it runs with.
-    fn plan(&mut self) -> Result<Planned> {
+    fn plan(&mut self, shared: &Shared) -> Result<Planned> {
         if let Some(seq) = self.rerun.take() {
             let any_new = self
                 .sources
@@ -301,6 +301,10 @@ impl MicroBatchLoop {
         let mut ends = Vec::with_capacity(self.sources.len());
         let mut any_new = false;
         for s in self.sources.iter_mut() {
+            // Spark's status while a source is asked (what a query waiting
+            // on a slow or retrying source — a Kafka broker gone — shows).
+            shared.lock().status.message =
+                format!("Getting offsets from {}", s.source.description());
             // A source with nothing new stays where it was: the offset log
             // records every source's position, as Spark's does, so a
             // restart resumes each one there.

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
+use sqlc_compiler::json::Syntax;
 use sqlc_compiler::types::{DataType, Field, Schema};
 
 use super::json::malformed;
@@ -214,12 +215,14 @@ impl Default for JsonInference {
     }
 }
 
-/// Infers the fields of the JSON lines in `data[block]` of the file at `path`.
+/// Infers the fields of the JSON lines in `data[block]` of the file at
+/// `path`, read with `syntax`.
 pub fn infer_json_block(
     path: &Path,
     data: &[u8],
     block: Range<usize>,
     mode: ParseMode,
+    syntax: &Syntax,
 ) -> Result<JsonInference> {
     let mut fields = JsonFields::new();
     let mut corrupt = false;
@@ -229,9 +232,9 @@ pub fn infer_json_block(
         }
         // Most lines fit the schema so far; others are checked before they
         // may change it, so that a malformed line adds nothing.
-        let outcome = match scan_line(line, &mut fields, Mode::Frozen) {
-            Err(Stop::Change) => match check_line(line) {
-                Ok(_) => scan_line(line, &mut fields, Mode::Grow),
+        let outcome = match scan_line(line, &mut fields, Mode::Frozen, syntax) {
+            Err(Stop::Change) => match check_line(line, syntax) {
+                Ok(_) => scan_line(line, &mut fields, Mode::Grow, syntax),
                 Err(reason) => Err(Stop::Malformed(reason)),
             },
             other => other,
@@ -321,10 +324,14 @@ mod tests {
 
     fn infer(text: &str, mode: ParseMode) -> Result<Schema> {
         let data = text.as_bytes();
-        Ok(
-            infer_json_block(Path::new("t.json"), data, 0..data.len(), mode)?
-                .into_schema("_corrupt_record"),
-        )
+        Ok(infer_json_block(
+            Path::new("t.json"),
+            data,
+            0..data.len(),
+            mode,
+            &Syntax::SPARK,
+        )?
+        .into_schema("_corrupt_record"))
     }
 
     #[test]

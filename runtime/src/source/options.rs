@@ -95,6 +95,13 @@ impl Options {
         }
     }
 
+    /// The JSON syntax Spark's `allow…` options choose (their defaults
+    /// where unset: single quotes and non-numeric numbers allowed).
+    pub fn json_syntax(&self) -> Result<sqlc_compiler::json::Syntax> {
+        sqlc_compiler::json::Syntax::from_options(|k| self.get(k))
+            .map_err(|(key, value)| self.bad(key, &value, "must be true or false"))
+    }
+
     /// A positive integer option, if set.
     pub fn get_positive_int(&self, key: &str) -> Result<Option<usize>> {
         match self.get(key) {

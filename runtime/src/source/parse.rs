@@ -52,17 +52,6 @@ pub fn special_double(s: &str) -> Option<f64> {
     }
 }
 
-/// The JSON strings Spark reads as non-numeric doubles (its
-/// `allowNonNumericNumbers`, on by default).
-pub fn json_special_double(s: &str) -> Option<f64> {
-    match s {
-        "NaN" => Some(f64::NAN),
-        "+INF" | "+Infinity" | "Infinity" => Some(f64::INFINITY),
-        "-INF" | "-Infinity" => Some(f64::NEG_INFINITY),
-        _ => None,
-    }
-}
-
 /// `true` or `false` in any case (Scala's `toBoolean`).
 pub fn parse_bool(s: &str) -> Option<bool> {
     if s.eq_ignore_ascii_case("true") {

@@ -210,7 +210,10 @@ pub fn infer_schema(
         _ if files.is_empty() => Err(cannot()),
         FileFormat::Json => {
             let mode = options.parse_mode()?;
-            let parts = par_blocks(files, |f, r| infer_json_block(&f.path, f.bytes(), r, mode))?;
+            let syntax = options.json_syntax()?;
+            let parts = par_blocks(files, |f, r| {
+                infer_json_block(&f.path, f.bytes(), r, mode, &syntax)
+            })?;
             let mut all = JsonInference::new();
             parts.into_iter().for_each(|p| all.merge(p));
             Ok(all.into_schema(options.corrupt_column()))

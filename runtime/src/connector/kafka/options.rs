@@ -50,8 +50,14 @@ pub struct KafkaOptions {
     pub max_offsets_per_trigger: Option<u64>,
     pub include_headers: bool,
     /// How long a metadata request or a fetch may go without an answer
-    /// (`kafkaConsumer.pollTimeoutMs`) before the query fails.
+    /// (`kafkaConsumer.pollTimeoutMs`) before the attempt fails.
     pub timeout: Duration,
+    /// How many times the source asks for offsets (and reads a batch's
+    /// records) before the query fails (`fetchOffset.numRetries`, Spark's 3).
+    pub fetch_attempts: u32,
+    /// The pause between two attempts (`fetchOffset.retryIntervalMs`,
+    /// Spark's 1000).
+    pub retry_interval: Duration,
 }
 
 fn bad(name: &str, value: &str, reason: impl Into<String>) -> Error {
@@ -143,6 +149,30 @@ impl KafkaOptions {
                 .parse::<u64>()
                 .map_err(|_| bad("kafkaConsumer.pollTimeoutMs", v, "expected milliseconds"))?,
         };
+        let fetch_attempts = match o.get("fetchOffset.numRetries") {
+            None => 3,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| {
+                    bad(
+                        "fetchOffset.numRetries",
+                        v,
+                        "expected a positive number of attempts",
+                    )
+                })?,
+        };
+        let retry_ms = match o.get("fetchOffset.retryIntervalMs") {
+            None => 1000,
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 86_400_000)
+                .ok_or_else(|| bad("fetchOffset.retryIntervalMs", v, "expected milliseconds"))?,
+        };
         Ok(KafkaOptions {
             client,
             strategy,
@@ -152,6 +182,8 @@ impl KafkaOptions {
             max_offsets_per_trigger,
             include_headers: o.get_bool("includeHeaders", false)?,
             timeout: Duration::from_millis(timeout_ms),
+            fetch_attempts,
+            retry_interval: Duration::from_millis(retry_ms),
         })
     }
 }

@@ -203,6 +203,51 @@ impl KafkaSource {
     }
 }
 
+impl KafkaSource {
+    /// Runs `f` up to `fetchOffset.numRetries` times, `retryIntervalMs`
+    /// apart, while it fails with a Kafka client error (a broker gone, a
+    /// timeout): as Spark's offset reader retries, so a broker that stops
+    /// and comes back within the bound costs a wait (the query's status
+    /// says it is getting offsets), not the query. Past the bound the last
+    /// error fails the query, naming the attempts and the options.
+    fn with_retries<T>(
+        &mut self,
+        what: &str,
+        mut f: impl FnMut(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        let attempts = self.opts.fetch_attempts;
+        let mut attempt = 1;
+        loop {
+            match f(self) {
+                Err(Error::Kafka {
+                    class: "KAFKA_ERROR",
+                    message,
+                    source,
+                }) => {
+                    let e = Error::Kafka {
+                        class: "KAFKA_ERROR",
+                        message,
+                        source,
+                    };
+                    if attempt >= attempts {
+                        return Err(Error::kafka(format!(
+                            "{what} failed {attempts} times, {} ms apart (fetchOffset.numRetries, fetchOffset.retryIntervalMs); the last error: {e}",
+                            self.opts.retry_interval.as_millis()
+                        )));
+                    }
+                    log::warn!(
+                        "error in attempt {attempt} of {attempts} {what} (fetchOffset.numRetries), trying again in {} ms: {e}",
+                        self.opts.retry_interval.as_millis()
+                    );
+                    std::thread::sleep(self.opts.retry_interval);
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
 impl Source for KafkaSource {
     fn schema(&self) -> &Schema {
         &self.schema
@@ -211,10 +256,12 @@ impl Source for KafkaSource {
     fn latest_offset(&mut self) -> Result<Option<Offset>> {
         let start = match &self.planned {
             Some(p) => p.clone(),
-            None => self.initial()?,
+            None => self.with_retries("getting Kafka offsets", |s| s.initial())?,
         };
-        let parts = self.client.partitions()?;
-        let marks = self.client.watermarks(&parts)?;
+        let marks = self.with_retries("getting Kafka offsets", |s| {
+            let parts = s.client.partitions()?;
+            s.client.watermarks(&parts)
+        })?;
         let mut from = start.clone();
         let mut until = PartitionOffsets::new();
         for (tp, &(low, high)) in &marks {
@@ -247,8 +294,9 @@ impl Source for KafkaSource {
             Some(s) => Self::decode(s)?,
             None => self.initial()?,
         };
-        self.check_loss(&mut from, &until)?;
-        let records = self.client.read(&from, &until)?;
+        self.with_retries("getting Kafka offsets", |s| s.check_loss(&mut from, &until))?;
+        let records =
+            self.with_retries("reading Kafka records", |s| s.client.read(&from, &until))?;
         // A replayed batch (after a restart) also tells the source where
         // planning continues.
         if self.planned.is_none() {
@@ -282,8 +330,10 @@ impl Source for KafkaSource {
     }
 
     fn prepare_for_trigger_available_now(&mut self) -> Result<()> {
-        let parts = self.client.partitions()?;
-        let marks = self.client.watermarks(&parts)?;
+        let marks = self.with_retries("getting Kafka offsets", |s| {
+            let parts = s.client.partitions()?;
+            s.client.watermarks(&parts)
+        })?;
         self.cap = Some(
             marks
                 .into_iter()

@@ -10,7 +10,8 @@
 //!
 //! It is the reader's fast path: anything it does not handle the way the
 //! exact paths do — a malformed line, a value of the wrong type, a
-//! top-level array — makes it give the block back (`None`), and the reader
+//! top-level array, a record that uses a leniency of the JSON syntax
+//! (single quotes, `NaN`, …) — makes it give the block back (`None`), and the reader
 //! decodes the block with its exact paths instead. So its rows are the exact
 //! paths' rows whenever it returns some. Specialized Rust rather than
 //! Cranelift: the per-column work is one `match` on a type fixed per query,
@@ -24,12 +25,14 @@ use arrow::datatypes::{
     Date32Type, Float64Type, Int32Type, Int64Type, SchemaRef, TimestampMicrosecondType,
 };
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use sqlc_compiler::json::syntax::special_double;
+use sqlc_compiler::json::Syntax;
 use sqlc_compiler::types::{DataType, Schema};
 
 use super::prefilter::Prefilter;
 use super::scan::Scanner;
 use crate::source::lines::{is_blank, lines};
-use crate::source::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
+use crate::source::parse::{decode_base64, parse_date, parse_timestamp};
 
 /// Where a decoded field's value lies in its line.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -86,6 +89,7 @@ pub struct SpecializedDecoder {
     index: Option<HashMap<Box<[u8]>, usize>>,
     arrow: SchemaRef,
     prefilter: Option<Prefilter>,
+    syntax: Syntax,
 }
 
 /// A batch being built.
@@ -104,7 +108,7 @@ enum Builder {
 impl SpecializedDecoder {
     /// A decoder for `data` (the columns a scan reads), or `None` if a
     /// column's type is one only the exact paths read (structs, …).
-    pub fn new(data: &Schema, prefilter: Option<Prefilter>) -> Option<Self> {
+    pub fn new(data: &Schema, prefilter: Option<Prefilter>, syntax: &Syntax) -> Option<Self> {
         let mut types = Vec::new();
         let mut lengths = 0u64;
         for f in &data.fields {
@@ -142,6 +146,7 @@ impl SpecializedDecoder {
             lengths,
             arrow: data.to_arrow(),
             prefilter,
+            syntax: *syntax,
         })
     }
 
@@ -208,8 +213,9 @@ impl SpecializedDecoder {
             } else {
                 vals.fill(ABSENT);
                 self.scan_line(line, &mut vals, &mut known)?;
+                let specials = self.syntax.non_numeric_numbers;
                 for (builder, v) in b.iter_mut().zip(&vals) {
-                    builder.push(line, *v, &mut text)?;
+                    builder.push(line, *v, &mut text, specials)?;
                 }
             }
             rows += 1;
@@ -234,19 +240,20 @@ impl SpecializedDecoder {
 
     /// Scans the record of one line (an object), noting where each read
     /// field's value is; what follows the record is not read, as in Spark.
+    /// `None` also for a record that used a leniency of the syntax.
     fn scan_line(&self, line: &[u8], vals: &mut [Val], known: &mut KnownNames) -> Option<()> {
-        let mut s = Scanner::check(line);
+        let mut s = Scanner::check(line, &self.syntax);
         s.bom();
-        s.ws();
+        s.ws().ok()?;
         if s.peek() != Some(b'{') {
             return None;
         }
         s.i += 1;
-        s.ws();
+        s.ws().ok()?;
         if s.peek() != Some(b'}') {
             let mut hint = 0;
             for k in 0.. {
-                s.ws();
+                s.ws().ok()?;
                 if s.peek() != Some(b'"') {
                     return None;
                 }
@@ -258,8 +265,7 @@ impl SpecializedDecoder {
                     None => {
                         let (raw, escaped) = s.raw_key().ok()?;
                         let column = if escaped {
-                            let open = s.i - raw.len() - 2;
-                            let key: String = serde_json::from_slice(&line[open..s.i]).ok()?;
+                            let key = sqlc_compiler::json::syntax::unescape(raw).ok()?;
                             self.column(key.as_bytes(), hint)
                         } else {
                             self.column(raw, hint)
@@ -268,12 +274,12 @@ impl SpecializedDecoder {
                         column
                     }
                 };
-                s.ws();
+                s.ws().ok()?;
                 if s.peek() != Some(b':') {
                     return None;
                 }
                 s.i += 1;
-                s.ws();
+                s.ws().ok()?;
                 match column {
                     // Numbers and strings, most skipped values, directly.
                     None => match s.peek() {
@@ -295,7 +301,7 @@ impl SpecializedDecoder {
                 }
             }
         }
-        Some(())
+        (!s.odd).then_some(())
     }
 }
 
@@ -436,7 +442,7 @@ fn string_bytes<'a>(line: &'a [u8], v: Val, scratch: &'a mut String) -> Option<&
     match v.kind {
         Kind::Str { escaped: false } => Some(raw),
         Kind::Str { escaped: true } => {
-            *scratch = serde_json::from_slice(&line[v.start as usize - 1..=v.end as usize]).ok()?;
+            *scratch = sqlc_compiler::json::syntax::unescape(raw).ok()?;
             Some(scratch.as_bytes())
         }
         _ => None,
@@ -492,7 +498,7 @@ impl Builder {
     /// Appends the value `v` of `line`, by the rules of the fast path's
     /// Arrow decoders (`super::tape`); `None` where those fail.
     #[inline]
-    fn push(&mut self, line: &[u8], v: Val, scratch: &mut String) -> Option<()> {
+    fn push(&mut self, line: &[u8], v: Val, scratch: &mut String, specials: bool) -> Option<()> {
         if matches!(v.kind, Kind::Absent | Kind::Null) {
             self.null();
             return Some(());
@@ -516,7 +522,9 @@ impl Builder {
             },
             Builder::F64(b) => match v.kind {
                 Kind::Number => b.append_value(double(number(line, v))?),
-                Kind::Str { .. } => b.append_value(json_special_double(string(line, v, scratch)?)?),
+                Kind::Str { .. } if specials => {
+                    b.append_value(special_double(string(line, v, scratch)?)?)
+                }
                 _ => return None,
             },
             Builder::Bool(b) => match v.kind {
@@ -575,7 +583,7 @@ mod tests {
             Field::new("gt", DataType::Utf8, true),
             Field::new("x", DataType::Float64, true),
         ]);
-        SpecializedDecoder::new(&schema, None).unwrap()
+        SpecializedDecoder::new(&schema, None, &Syntax::SPARK).unwrap()
     }
 
     #[test]

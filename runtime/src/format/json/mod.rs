@@ -3,14 +3,16 @@
 //! the decoder specialized for a scan's projection ([`decode`]), the raw-byte
 //! pre-filter of pushed-down predicates ([`prefilter`]), the validating
 //! scanner shared by inference and the well-formedness check ([`scan`]),
-//! Spark's value rules for Arrow's decoder ([`tape`]) and record-by-record
-//! conversion ([`value`]).
+//! lenient records rewritten as strict JSON ([`strict`]), Spark's value
+//! rules for Arrow's decoder ([`tape`]) and record-by-record conversion
+//! ([`value`]).
 
 pub mod decode;
 pub mod encode;
 pub mod prefilter;
 pub mod reader;
 pub(crate) mod scan;
+mod strict;
 mod tape;
 mod value;
 

@@ -5,19 +5,26 @@
 //! decoded. The exact predicate still runs on the rows decoded.
 //!
 //! Conservative where JSON could hide a match: a line with a backslash
-//! (an escape could spell the bytes differently) is never ruled out, and a
+//! (an escape could spell the bytes differently) is never ruled out, nor,
+//! where single quotes are allowed, a line with one when a field's name is
+//! searched for (`'gt'` names `gt` too); where names may be unquoted, the
+//! name is searched for without quotes; and a
 //! literal run is only used if it cannot span tokens or lie inside a number
 //! (no structural characters or whitespace, not only number characters) —
 //! a string column reads an object or a number as its re-serialized text,
 //! whose spacing and number spelling differ from the line's.
 
 use memchr::memmem::Finder;
+use sqlc_compiler::json::Syntax;
 use sqlc_compiler::scan_spec::PushedFilter;
 
 /// The byte strings a kept line contains.
 #[derive(Clone, Debug)]
 pub struct Prefilter {
     needles: Vec<Finder<'static>>,
+    /// Whether a line with a single quote is decoded (a quoted name needle,
+    /// and the syntax allows single-quoted names).
+    single_quotes: bool,
 }
 
 impl Prefilter {
@@ -25,8 +32,14 @@ impl Prefilter {
     /// schema's); `skip`: a column never filtered on (the corrupt-record
     /// column, set for lines that do not hold it). `None` if nothing can be
     /// tested on bytes.
-    pub fn new(filters: &[PushedFilter], names: &[&str], skip: Option<usize>) -> Option<Self> {
+    pub fn new(
+        filters: &[PushedFilter],
+        names: &[&str],
+        skip: Option<usize>,
+        syntax: &Syntax,
+    ) -> Option<Self> {
         let mut needles: Vec<Vec<u8>> = Vec::new();
+        let mut quoted_name = false;
         for f in filters {
             let column = f.column();
             if Some(column) == skip {
@@ -38,7 +51,11 @@ impl Prefilter {
             match f {
                 PushedFilter::NotNull { .. } => {
                     // The field's name, as written without escapes.
-                    if !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+                    let plain = !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+                    if plain && syntax.unquoted_field_names {
+                        needles.push(name.as_bytes().to_vec());
+                    } else if plain {
+                        quoted_name = true;
                         needles.push(format!("\"{name}\"").into_bytes());
                     }
                 }
@@ -64,13 +81,19 @@ impl Prefilter {
                 .into_iter()
                 .map(|n| Finder::new(&n).into_owned())
                 .collect(),
+            single_quotes: quoted_name && syntax.single_quotes,
         })
     }
 
     /// Whether `line` cannot hold a row the filter keeps.
     #[inline]
     pub fn rejects(&self, line: &[u8]) -> bool {
-        if memchr::memchr(b'\\', line).is_some() {
+        let escape_or_quote = if self.single_quotes {
+            memchr::memchr2(b'\\', b'\'', line)
+        } else {
+            memchr::memchr(b'\\', line)
+        };
+        if escape_or_quote.is_some() {
             return false;
         }
         // A top-level array is several rows (or none): decode it.
@@ -113,6 +136,7 @@ mod tests {
             ],
             &names(),
             None,
+            &Syntax::SPARK,
         )
         .unwrap();
         assert!(!p.rejects(br#"{"gt":"stairsup","x":1}"#));
@@ -124,6 +148,7 @@ mod tests {
         );
         assert!(!p.rejects(br#"[{"gt":"walk"}]"#), "arrays are decoded");
         assert!(!p.rejects(br#"{"gt":"walk","x":"stairs"}"#));
+        assert!(!p.rejects(br#"{'gt':'stairs'}"#), "single-quoted names");
     }
 
     #[test]
@@ -134,7 +159,12 @@ mod tests {
         assert!(!usable("1e5"));
         assert!(!usable("a b"));
         assert!(!usable("{\"a\""));
-        let p = Prefilter::new(&[PushedFilter::NotNull { column: 2 }], &names(), Some(2));
+        let p = Prefilter::new(
+            &[PushedFilter::NotNull { column: 2 }],
+            &names(),
+            Some(2),
+            &Syntax::SPARK,
+        );
         assert!(
             p.is_none(),
             "the corrupt-record column is never pre-filtered"

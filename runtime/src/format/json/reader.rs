@@ -18,6 +18,10 @@
 //! 3. by value: if a well-formed line still fails to decode (a value of the
 //!    wrong type), the block is converted record by record
 //!    ([`super::value`]), keeping Spark's partial results.
+//!
+//! A record that uses a leniency of the reader's JSON syntax (single
+//! quotes, `NaN`, …: Spark's JSON options, [`Syntax`]) is read by the exact
+//! paths, which rewrite it as strict JSON first ([`super::strict`]).
 
 use std::ops::Range;
 use std::path::Path;
@@ -28,6 +32,7 @@ use arrow::datatypes::{DataType as ArrowType, SchemaRef};
 use arrow::json::reader::Decoder;
 use arrow::json::ReaderBuilder;
 use arrow::record_batch::RecordBatch;
+use sqlc_compiler::json::Syntax;
 use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::{DataType, Schema};
 
@@ -64,6 +69,8 @@ pub struct JsonReader {
     data_arrow: SchemaRef,
     corrupt_index: Option<usize>,
     mode: ParseMode,
+    /// The JSON the reader accepts (Spark's `allow…` options).
+    syntax: Syntax,
     /// Path 0's decoder, if it handles every read column's type.
     specialized: Option<SpecializedDecoder>,
     /// With a projection: the full schema and, per its column, the column
@@ -82,6 +89,7 @@ impl JsonReader {
     /// says is decoded (`None`: everything).
     pub fn reading(schema: &Schema, options: &Options, read: Option<&ScanSpec>) -> Result<Self> {
         let mode = options.parse_mode()?;
+        let syntax = options.json_syntax()?;
         let full_corrupt = corrupt_column_index(schema, options)?;
         let read = read.filter(|r| r.columns.len() == schema.len());
         let keep = |i: usize| read.is_none_or(|r| r.columns[i]) || Some(i) == full_corrupt;
@@ -98,7 +106,8 @@ impl JsonReader {
             (schema.to_arrow(), map)
         });
         let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
-        let prefilter = read.and_then(|r| Prefilter::new(&r.filters, &names, full_corrupt));
+        let prefilter =
+            read.and_then(|r| Prefilter::new(&r.filters, &names, full_corrupt, &syntax));
         let schema = Schema::new(
             (0..schema.len())
                 .filter(|&i| keep(i))
@@ -112,12 +121,13 @@ impl JsonReader {
         }
         Ok(JsonReader {
             arrow_schema: schema.to_arrow(),
-            specialized: SpecializedDecoder::new(&data_schema, prefilter),
+            specialized: SpecializedDecoder::new(&data_schema, prefilter, &syntax),
             schema,
             data_arrow: data_schema.to_arrow(),
             data_schema,
             corrupt_index,
             mode,
+            syntax,
             full,
         })
     }
@@ -126,7 +136,9 @@ impl JsonReader {
         Ok(ReaderBuilder::new(self.data_arrow.clone())
             .with_batch_size(batch_rows(self.data_schema.len()))
             .with_coerce_primitive(true)
-            .with_decoder_factory(Arc::new(SparkJsonDecoders))
+            .with_decoder_factory(Arc::new(SparkJsonDecoders {
+                specials: self.syntax.non_numeric_numbers,
+            }))
             .build_decoder()?)
     }
 
@@ -238,27 +250,31 @@ impl JsonReader {
             if is_blank(line) {
                 continue;
             }
-            let reason = match check_line(line) {
-                Ok((true, record))
-                    if is_blank(&line[..record.start]) && is_blank(&line[record.end..]) =>
+            let reason = match self.check_line(line) {
+                Ok(c)
+                    if c.object
+                        && c.strict.is_none()
+                        && is_blank(&line[..c.range.start])
+                        && is_blank(&line[c.range.end..]) =>
                 {
                     run.get_or_insert(offset);
                     continue;
                 }
-                Ok((true, record)) => {
+                Ok(c) if c.object => {
                     // Text around the record (a byte-order mark, what
-                    // follows it): the decoder gets the record alone.
+                    // follows it) or a lenient record: the decoder gets
+                    // the record alone, as strict JSON.
                     if let Some(start) = run.take() {
                         if !self.feed(&mut st, &bytes[start..offset])? {
                             return Ok(None);
                         }
                     }
-                    if !self.feed(&mut st, &line[record])? {
+                    if !self.feed(&mut st, c.text(line))? {
                         return Ok(None);
                     }
                     continue;
                 }
-                Ok((false, _)) => return Ok(None),
+                Ok(_) => return Ok(None),
                 Err(reason) => reason,
             };
             if let Some(start) = run.take() {
@@ -333,11 +349,14 @@ impl JsonReader {
             if is_blank(line) {
                 continue;
             }
-            let record = super::scan::check_line(line).map_err(|reason| BadRecord {
+            let record = self.check_line(line).map_err(|reason| BadRecord {
                 partial: None,
                 reason,
             });
-            match record.and_then(|r| convert_line(&line[r], &self.data_schema.fields)) {
+            let specials = self.syntax.non_numeric_numbers;
+            match record
+                .and_then(|c| convert_line(c.text(line), &self.data_schema.fields, specials))
+            {
                 Ok(records) => {
                     for cells in records {
                         rows.push(self.row(cells, Cell::Null));
@@ -425,12 +444,40 @@ pub fn corrupt_column_index(schema: &Schema, options: &Options) -> Result<Option
     }
 }
 
-/// Whether `line` holds a well-formed record, and where: `Ok((true, _))`
-/// for an object, `Ok((false, _))` for a top-level array (rows only the
-/// careful path reads), else why not.
-fn check_line(line: &[u8]) -> std::result::Result<(bool, Range<usize>), String> {
-    let record = super::scan::check_line(line)?;
-    Ok((line[record.start] == b'{', record))
+/// A well-formed record found in a line.
+struct Checked {
+    /// An object (else a top-level array: rows only the careful path reads).
+    object: bool,
+    /// Where it lies in the line.
+    range: Range<usize>,
+    /// Its rewrite as strict JSON, if it used a leniency of the syntax.
+    strict: Option<Vec<u8>>,
+}
+
+impl Checked {
+    /// The record as strict JSON.
+    fn text<'a>(&'a self, line: &'a [u8]) -> &'a [u8] {
+        self.strict.as_deref().unwrap_or(&line[self.range.clone()])
+    }
+}
+
+impl JsonReader {
+    /// The well-formed record `line` holds, or why it holds none.
+    fn check_line(&self, line: &[u8]) -> std::result::Result<Checked, String> {
+        let record = super::scan::check_line(line, &self.syntax)?;
+        let strict = match record.odd {
+            true => Some(super::strict::strict(
+                &line[record.range.clone()],
+                &self.syntax,
+            )?),
+            false => None,
+        };
+        Ok(Checked {
+            object: line[record.range.start] == b'{',
+            range: record.range,
+            strict,
+        })
+    }
 }
 
 /// The FAILFAST error for a record.

@@ -2,9 +2,15 @@
 //! engine of JSON schema inference, and the well-formedness check of the
 //! JSON reader's careful path. It accepts a record as Spark's Jackson
 //! parser does: one RFC 8259 value (valid UTF-8 in strings, no control
-//! characters, a bounded depth, field names of at most 50,000 characters),
-//! after an optional byte-order mark; what follows the record on its line
-//! is not read (Spark keeps `{"a":1} x` and the first of `{"a":1}{"a":2}`).
+//! characters, nested at most `MAX_DEPTH` deep, field names of at most
+//! 50,000 characters), with the leniencies of its [`Syntax`] (Spark's JSON
+//! options: by default single-quoted strings and names, `NaN` and the
+//! infinities), after an optional byte-order mark; what follows the record
+//! on its line is not read (Spark keeps `{"a":1} x` and the first of
+//! `{"a":1}{"a":2}`). Ordinary JSON takes the same branches as without
+//! leniency: the lenient tokens are tried only where strict JSON would
+//! fail, and a scan that used one says so (`odd`), so that the exact paths
+//! rewrite the record as strict JSON ([`super::strict`]) before decoding.
 //!
 //! Inference merges each line's types into the schema so far. A line that
 //! turns out malformed must add nothing, so a line is first scanned with the
@@ -13,6 +19,9 @@
 //! first lines are seen, so most lines are scanned once.
 
 use std::ops::Range;
+
+use sqlc_compiler::depth::grow;
+use sqlc_compiler::json::syntax::{self, Syntax, MAX_DEPTH};
 
 use crate::source::infer::{JsonFields, JsonType};
 use crate::source::lines::BOM;
@@ -36,8 +45,6 @@ pub enum Stop {
     /// The line would change the schema (frozen scans only).
     Change,
 }
-
-const MAX_DEPTH: usize = 128;
 
 /// The longest field name Jackson reads (`StreamReadConstraints`'
 /// `maxNameLength`), in UTF-16 units; a longer one makes the record malformed.
@@ -104,29 +111,44 @@ fn string_stop(b: &[u8]) -> Option<usize> {
         .map(|k| at + k)
 }
 
+/// A record found in a line: where it lies (what follows it is not read,
+/// as in Spark) and whether it used a leniency of the syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub range: Range<usize>,
+    /// Single quotes, `NaN`, a comment, …: not strict JSON.
+    pub odd: bool,
+}
+
 /// Scans the record of one line, whose top level must be an object or an
 /// array of objects, merging the fields of those objects into `root` by
-/// `mode`; returns where the record lies in the line (what follows it is
-/// not read, as in Spark).
-pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<Range<usize>, Stop> {
+/// `mode`.
+pub fn scan_line(
+    line: &[u8],
+    root: &mut JsonFields,
+    mode: Mode,
+    syntax: &Syntax,
+) -> Result<Record, Stop> {
     let mut s = Scanner {
         b: line,
         i: 0,
         mode,
+        syntax: *syntax,
+        odd: false,
     };
     s.bom();
-    s.ws();
+    s.ws()?;
     let start = s.i;
     match s.peek() {
         Some(b'{') => s.object(Some(root), 0)?,
         Some(b'[') => {
             s.i += 1;
-            s.ws();
+            s.ws()?;
             if s.peek() == Some(b']') {
                 s.i += 1;
             } else {
                 loop {
-                    s.ws();
+                    s.ws()?;
                     match s.peek() {
                         Some(b'{') => s.object(Some(&mut *root), 1)?,
                         Some(b'n') => s.literal(b"null")?,
@@ -140,13 +162,16 @@ pub fn scan_line(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<Range
         }
         _ => return Err(s.error("expected a JSON object")),
     }
-    Ok(start..s.i)
+    Ok(Record {
+        range: start..s.i,
+        odd: s.odd,
+    })
 }
 
 /// Whether `line` holds a well-formed record with an object (or array) at
 /// the top; where it lies in the line if so.
-pub fn check_line(line: &[u8]) -> Result<Range<usize>, String> {
-    match scan_line(line, &mut JsonFields::new(), Mode::Check) {
+pub fn check_line(line: &[u8], syntax: &Syntax) -> Result<Record, String> {
+    match scan_line(line, &mut JsonFields::new(), Mode::Check, syntax) {
         Ok(record) => Ok(record),
         Err(Stop::Malformed(m)) => Err(m),
         Err(Stop::Change) => unreachable!("checking scans do not stop for a change"),
@@ -159,15 +184,20 @@ pub(crate) struct Scanner<'a> {
     pub b: &'a [u8],
     pub i: usize,
     mode: Mode,
+    syntax: Syntax,
+    /// Whether a leniency of the syntax was used.
+    pub odd: bool,
 }
 
 impl<'a> Scanner<'a> {
     /// A scanner that only checks well-formedness.
-    pub fn check(line: &'a [u8]) -> Self {
+    pub fn check(line: &'a [u8], syntax: &Syntax) -> Self {
         Scanner {
             b: line,
             i: 0,
             mode: Mode::Check,
+            syntax: *syntax,
+            odd: false,
         }
     }
 
@@ -228,8 +258,10 @@ impl<'a> Scanner<'a> {
                 b'"' => break,
                 b'\\' => {}
                 c if c < 0x20 => {
-                    self.i = j;
-                    return Err(self.error("control character in a string"));
+                    // Malformed, or allowed by a leniency.
+                    j = self.odd_string_rest(j)?;
+                    (escaped, ascii) = (true, false);
+                    break;
                 }
                 _ => {
                     ascii = false;
@@ -249,8 +281,10 @@ impl<'a> Scanner<'a> {
                     j += 6
                 }
                 _ => {
-                    self.i = j;
-                    return Err(self.error("invalid escape"));
+                    // Malformed, or an escape a leniency allows (`\'`, `\q`).
+                    j = self.odd_string_rest(j)?;
+                    ascii = false;
+                    break;
                 }
             }
         }
@@ -262,6 +296,24 @@ impl<'a> Scanner<'a> {
             )));
         }
         Ok((raw, escaped))
+    }
+
+    /// The closing quote of the string whose rest, from `j`, holds what
+    /// only a leniency allows (a control character, an escape such as
+    /// `\'`), checked the slow way; an error where the syntax allows none.
+    #[cold]
+    #[inline(never)]
+    fn odd_string_rest(&mut self, j: usize) -> Result<usize, Stop> {
+        match syntax::string_end(&self.b[j..], b'"', &self.syntax) {
+            Ok(k) => {
+                self.odd = true;
+                Ok(j + k)
+            }
+            Err(why) => {
+                self.i = j;
+                Err(self.error(&why))
+            }
+        }
     }
 
     /// Checks and skips the number at `i`; returns its text.
@@ -287,9 +339,71 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    pub fn ws(&mut self) {
+    /// Skips whitespace (and comments, where the syntax allows them).
+    #[inline(always)]
+    pub fn ws(&mut self) -> Result<(), Stop> {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
+        }
+        if self.peek() == Some(b'/') && self.syntax.comments {
+            return self.comments();
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn comments(&mut self) -> Result<(), Stop> {
+        while self.peek() == Some(b'/') {
+            match syntax::comment(&self.b[self.i..]) {
+                Some(n) => self.i += n,
+                None => return Err(self.error("unterminated or malformed comment")),
+            }
+            self.odd = true;
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.i += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks and skips a single-quoted string (at `i`, where allowed).
+    #[inline(never)]
+    fn single_quoted(&mut self) -> Result<(), Stop> {
+        let open = self.i + 1;
+        match syntax::string_end(&self.b[open..], b'\'', &self.syntax) {
+            Ok(k) if std::str::from_utf8(&self.b[open..open + k]).is_ok() => {
+                self.odd = true;
+                self.i = open + k + 1;
+                Ok(())
+            }
+            Ok(_) => Err(Stop::Malformed(format!(
+                "invalid UTF-8 in a string at column {open}"
+            ))),
+            Err(why) => Err(self.error(&why)),
+        }
+    }
+
+    /// Skips the digits after a leading zero, where the syntax allows them.
+    #[cold]
+    fn leading_zeros(&mut self) -> Result<(), Stop> {
+        if !self.syntax.leading_zeros {
+            return Err(self.error("leading zeros are not allowed"));
+        }
+        self.odd = true;
+        self.i += leading_digits(&self.b[self.i..]);
+        Ok(())
+    }
+
+    /// Checks and skips a non-numeric number (`NaN`, `-INF`, …) at `i`.
+    #[inline(never)]
+    fn non_numeric(&mut self) -> Result<JsonType, Stop> {
+        match syntax::non_numeric(&self.b[self.i..]) {
+            Some((n, _)) if self.syntax.non_numeric_numbers => {
+                self.odd = true;
+                self.i += n;
+                Ok(JsonType::Double)
+            }
+            _ => Err(self.error("expected a value")),
         }
     }
 
@@ -304,7 +418,7 @@ impl<'a> Scanner<'a> {
 
     /// After a list or object element: `true` if another follows.
     pub fn list_next(&mut self, close: u8) -> Result<bool, Stop> {
-        self.ws();
+        self.ws()?;
         match self.peek() {
             Some(b',') => {
                 self.i += 1;
@@ -353,7 +467,7 @@ impl<'a> Scanner<'a> {
 
     /// Scans one value into `slot` (`None`: check only).
     fn value(&mut self, slot: Option<&mut JsonType>, depth: usize) -> Result<(), Stop> {
-        self.ws();
+        self.ws()?;
         match self.peek() {
             Some(b'{') => {
                 let slot = slot.filter(|_| self.mode != Mode::Check);
@@ -412,28 +526,44 @@ impl<'a> Scanner<'a> {
                 let t = self.number()?;
                 self.merge(slot, t)
             }
-            _ => Err(self.error("expected a value")),
+            Some(b'\'') if self.syntax.single_quotes => {
+                self.single_quoted()?;
+                self.merge(slot, JsonType::Str)
+            }
+            _ => {
+                let t = self.non_numeric()?;
+                self.merge(slot, t)
+            }
         }
     }
 
-    fn object(&mut self, mut fields: Option<&mut JsonFields>, depth: usize) -> Result<(), Stop> {
-        if depth > MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
+    fn object(&mut self, fields: Option<&mut JsonFields>, depth: usize) -> Result<(), Stop> {
+        // `depth` counts from 0 at the record; Jackson's levels from 1.
+        if depth >= MAX_DEPTH {
+            return Err(self.error(&format!("nested deeper than {MAX_DEPTH}")));
         }
+        grow(|| self.object_fields(fields, depth))
+    }
+
+    fn object_fields(
+        &mut self,
+        mut fields: Option<&mut JsonFields>,
+        depth: usize,
+    ) -> Result<(), Stop> {
         self.i += 1; // '{'
-        self.ws();
+        self.ws()?;
         if self.peek() == Some(b'}') {
             self.i += 1;
             return Ok(());
         }
         let mut hint = 0;
         loop {
-            self.ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a field name"));
-            }
-            let key = self.key(fields.is_some() && self.mode != Mode::Check)?;
-            self.ws();
+            self.ws()?;
+            let key = match self.peek() {
+                Some(b'"') => self.key(fields.is_some() && self.mode != Mode::Check)?,
+                _ => self.odd_key()?,
+            };
+            self.ws()?;
             if self.peek() != Some(b':') {
                 return Err(self.error("expected ':'"));
             }
@@ -459,12 +589,16 @@ impl<'a> Scanner<'a> {
 
     /// Scans an array, each element's type merged into `elem` (`None`:
     /// check only).
-    fn array(&mut self, mut elem: Option<&mut JsonType>, depth: usize) -> Result<(), Stop> {
-        if depth > MAX_DEPTH {
-            return Err(self.error("nested too deeply"));
+    fn array(&mut self, elem: Option<&mut JsonType>, depth: usize) -> Result<(), Stop> {
+        if depth >= MAX_DEPTH {
+            return Err(self.error(&format!("nested deeper than {MAX_DEPTH}")));
         }
+        grow(|| self.array_items(elem, depth))
+    }
+
+    fn array_items(&mut self, mut elem: Option<&mut JsonType>, depth: usize) -> Result<(), Stop> {
         self.i += 1; // '['
-        self.ws();
+        self.ws()?;
         if self.peek() == Some(b']') {
             self.i += 1;
             return Ok(());
@@ -479,14 +613,53 @@ impl<'a> Scanner<'a> {
 
     /// Scans a field name; returns its text if `want_text` (else "").
     fn key(&mut self, want_text: bool) -> Result<Key<'a>, Stop> {
-        let open = self.i;
         let (raw, escaped) = self.raw_key()?;
         if !escaped || !want_text {
             return Ok(Key::Raw(raw));
         }
-        match serde_json::from_slice::<String>(&self.b[open..self.i]) {
-            Ok(s) => Ok(Key::Owned(s)),
-            Err(e) => Err(Stop::Malformed(e.to_string())),
+        syntax::unescape(raw)
+            .map(Key::Owned)
+            .map_err(Stop::Malformed)
+    }
+
+    /// Scans a field name in single quotes or none, where the syntax
+    /// allows; returns its text.
+    #[inline(never)]
+    fn odd_key(&mut self) -> Result<Key<'a>, Stop> {
+        let start = self.i;
+        match self.peek() {
+            Some(b'\'') if self.syntax.single_quotes => {
+                self.single_quoted()?;
+                let raw = &self.b[start + 1..self.i - 1];
+                if raw.len() > MAX_NAME_LEN {
+                    // Measured as a double-quoted name would be.
+                    let units =
+                        syntax::unescape(raw).map_or(usize::MAX, |s| s.encode_utf16().count());
+                    if units > MAX_NAME_LEN {
+                        return Err(Stop::Malformed(format!(
+                            "a field name of {units} characters at column {}, longer than the {MAX_NAME_LEN} Spark reads",
+                            start + 1
+                        )));
+                    }
+                }
+                syntax::unescape(raw)
+                    .map(Key::Owned)
+                    .map_err(Stop::Malformed)
+            }
+            Some(c) if self.syntax.unquoted_field_names && syntax::name_byte(c) => {
+                while self.peek().is_some_and(syntax::name_byte) {
+                    self.i += 1;
+                }
+                self.odd = true;
+                match std::str::from_utf8(&self.b[start..self.i]) {
+                    Ok(name) => Ok(Key::Owned(name.to_string())),
+                    Err(_) => Err(Stop::Malformed(format!(
+                        "invalid UTF-8 in a field name at column {}",
+                        start + 1
+                    ))),
+                }
+            }
+            _ => Err(self.error("expected a field name")),
         }
     }
 
@@ -502,9 +675,19 @@ impl<'a> Scanner<'a> {
             self.i += 1;
         }
         match self.peek() {
-            Some(b'0') => self.i += 1,
+            Some(b'0') => {
+                self.i += 1;
+                if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    self.leading_zeros()?;
+                }
+            }
             Some(b'1'..=b'9') => {
                 digits(self);
+            }
+            // `-Infinity`, `-INF`.
+            Some(b'I') if self.i > start => {
+                self.i = start;
+                return self.non_numeric();
             }
             _ => return Err(self.error("invalid number")),
         }
@@ -565,6 +748,14 @@ impl std::fmt::Display for Key<'_> {
 mod tests {
     use super::*;
 
+    fn check(line: &[u8]) -> Result<Range<usize>, String> {
+        check_line(line, &Syntax::SPARK).map(|r| r.range)
+    }
+
+    fn scan(line: &[u8], root: &mut JsonFields, mode: Mode) -> Result<Range<usize>, Stop> {
+        scan_line(line, root, mode, &Syntax::SPARK).map(|r| r.range)
+    }
+
     #[test]
     fn accepts_exactly_json() {
         let good = [
@@ -574,7 +765,7 @@ mod tests {
             r#"[]"#,
         ];
         for g in good {
-            assert_eq!(check_line(g.as_bytes()), Ok(0..g.trim_end().len()), "{g}");
+            assert_eq!(check(g.as_bytes()), Ok(0..g.trim_end().len()), "{g}");
             assert!(serde_json::from_str::<serde_json::Value>(g).is_ok());
         }
         let bad = [
@@ -588,13 +779,69 @@ mod tests {
             r#"{"a":1,}"#,
             r#"17"#,
             r#"[1]"#,
-            r#"{"a":NaN}"#,
+            r#"{"a":INF}"#,
+            r#"{"a":-NaN}"#,
+            r#"{"a":'x}"#,
+            r#"{"a":1 /* c */}"#,
         ];
         for b in bad {
-            assert!(check_line(b.as_bytes()).is_err(), "{b}");
+            assert!(check(b.as_bytes()).is_err(), "{b}");
         }
-        assert!(check_line(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']).is_err());
-        assert!(check_line(&[b'['; 300]).is_err());
+        assert!(check(&[b'{', b'"', 0xff, b'"', b':', b'1', b'}']).is_err());
+        assert!(check(&[b'['; 300]).is_err());
+        // Nested up to Jackson's 1,000 levels, not one more.
+        let nest = |n: usize| format!("{{\"x\":{}{}}}", "[".repeat(n), "]".repeat(n));
+        assert!(check(nest(MAX_DEPTH - 1).as_bytes()).is_ok());
+        assert!(check(nest(MAX_DEPTH).as_bytes()).is_err());
+        assert!(check("[".repeat(100_000).as_bytes()).is_err());
+    }
+
+    #[test]
+    fn leniencies_are_the_syntax_s_and_marked_odd() {
+        let odd = |line: &str, syntax: &Syntax| check_line(line.as_bytes(), syntax).map(|r| r.odd);
+        let spark = Syntax::SPARK;
+        for line in [
+            "{'a':1}",
+            r#"{"s":'x"y'}"#,
+            r#"{"s":"a\'b"}"#,
+            r#"{"a":NaN,"b":[-INF,+INF,Infinity,-Infinity,+Infinity]}"#,
+        ] {
+            assert_eq!(odd(line, &spark), Ok(true), "{line}");
+        }
+        assert_eq!(odd(r#"{"a":-1,"s":"I"}"#, &spark), Ok(false));
+        let strict = Syntax {
+            single_quotes: false,
+            non_numeric_numbers: false,
+            ..spark
+        };
+        for line in [
+            "{'a':1}",
+            r#"{"s":"a\'b"}"#,
+            r#"{"a":NaN}"#,
+            r#"{"a":-INF}"#,
+        ] {
+            assert!(odd(line, &strict).is_err(), "{line}");
+        }
+        let all = Syntax::LENIENT;
+        for line in [
+            "{a-b:1, $c:2}",
+            r#"{"a":/* x */1} // y"#,
+            r#"/* c */ {"a":1}"#,
+            r#"{"a":007,"b":-00.5}"#,
+            r#"{"s":"\q\é"}"#,
+            "{\"s\":\"x\ty\u{1}\"}",
+        ] {
+            assert_eq!(odd(line, &all), Ok(true), "{line}");
+            assert!(odd(line, &spark).is_err(), "{line}");
+        }
+        assert!(odd(r#"{"a":1 /* open"#, &all).is_err());
+        assert!(odd("{a b:1}", &all).is_err());
+        // Inference reads the names and types the leniencies spell.
+        let mut root = JsonFields::new();
+        scan_line(b"{'a':NaN, b:'x', c:01}", &mut root, Mode::Grow, &all).unwrap();
+        assert_eq!(root.get("a"), Some(&JsonType::Double));
+        assert_eq!(root.get("b"), Some(&JsonType::Str));
+        assert_eq!(root.get("c"), Some(&JsonType::Long));
     }
 
     #[test]
@@ -629,45 +876,45 @@ mod tests {
     #[test]
     fn a_record_is_what_jackson_reads_of_its_line() {
         // After the record, the line is not read; a BOM before it is skipped.
-        assert_eq!(check_line(br#"{"a":1} x"#), Ok(0..7));
-        assert_eq!(check_line(br#"{"a":1}{"a":"#), Ok(0..7));
-        assert_eq!(check_line(b"\xef\xbb\xbf {}\x00"), Ok(4..6));
-        assert!(check_line(b" \xef\xbb\xbf{}").is_err());
+        assert_eq!(check(br#"{"a":1} x"#), Ok(0..7));
+        assert_eq!(check(br#"{"a":1}{"a":"#), Ok(0..7));
+        assert_eq!(check(b"\xef\xbb\xbf {}\x00"), Ok(4..6));
+        assert!(check(b" \xef\xbb\xbf{}").is_err());
         // Field names up to 50,000 UTF-16 units, escapes decoded.
         let key = |name: &str| format!(r#"{{"{name}":1}}"#);
-        assert!(check_line(key(&"k".repeat(50_000)).as_bytes()).is_ok());
-        assert!(check_line(key(&"k".repeat(50_001)).as_bytes()).is_err());
-        assert!(check_line(key(&format!("\\u006b{}", "k".repeat(49_999))).as_bytes()).is_ok());
-        assert!(check_line(key(&format!("\\u006b{}", "k".repeat(50_000))).as_bytes()).is_err());
-        assert!(check_line(key(&"é".repeat(30_000)).as_bytes()).is_ok());
+        assert!(check(key(&"k".repeat(50_000)).as_bytes()).is_ok());
+        assert!(check(key(&"k".repeat(50_001)).as_bytes()).is_err());
+        assert!(check(key(&format!("\\u006b{}", "k".repeat(49_999))).as_bytes()).is_ok());
+        assert!(check(key(&format!("\\u006b{}", "k".repeat(50_000))).as_bytes()).is_err());
+        assert!(check(key(&"é".repeat(30_000)).as_bytes()).is_ok());
         let nested = format!(r#"{{"o":{{"{}":1}}}}"#, "k".repeat(50_001));
-        assert!(check_line(nested.as_bytes()).is_err());
+        assert!(check(nested.as_bytes()).is_err());
     }
 
     #[test]
     fn frozen_scans_stop_before_changing_the_schema() {
         let mut root = JsonFields::new();
         assert_eq!(
-            scan_line(br#"{"a":1}"#, &mut root, Mode::Frozen),
+            scan(br#"{"a":1}"#, &mut root, Mode::Frozen),
             Err(Stop::Change)
         );
         assert!(root.is_empty());
-        scan_line(br#"{"a":1,"o":{"x":"s"}}"#, &mut root, Mode::Grow).unwrap();
-        assert!(scan_line(br#"{"a":2,"o":{"x":"t"}}"#, &mut root, Mode::Frozen).is_ok());
+        scan(br#"{"a":1,"o":{"x":"s"}}"#, &mut root, Mode::Grow).unwrap();
+        assert!(scan(br#"{"a":2,"o":{"x":"t"}}"#, &mut root, Mode::Frozen).is_ok());
         assert_eq!(
-            scan_line(br#"{"a":2.5}"#, &mut root, Mode::Frozen),
+            scan(br#"{"a":2.5}"#, &mut root, Mode::Frozen),
             Err(Stop::Change)
         );
         assert_eq!(
-            scan_line(br#"{"a":2,"l":[1]}"#, &mut root, Mode::Frozen),
+            scan(br#"{"a":2,"l":[1]}"#, &mut root, Mode::Frozen),
             Err(Stop::Change)
         );
-        scan_line(br#"{"l":[1]}"#, &mut root, Mode::Grow).unwrap();
+        scan(br#"{"l":[1]}"#, &mut root, Mode::Grow).unwrap();
         assert_eq!(
             root.get("l"),
             Some(&JsonType::Array(Box::new(JsonType::Long)))
         );
-        scan_line(br#"{"l":"s"}"#, &mut root, Mode::Grow).unwrap();
+        scan(br#"{"l":"s"}"#, &mut root, Mode::Grow).unwrap();
         assert_eq!(
             root.get("l"),
             Some(&JsonType::Str),

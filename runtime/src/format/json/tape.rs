@@ -16,11 +16,17 @@ use arrow::datatypes::{
 use arrow::error::ArrowError;
 use arrow::json::reader::{ArrayDecoder, DecoderContext, DecoderFactory, Tape, TapeElement};
 
-use crate::source::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
+use sqlc_compiler::json::syntax::special_double;
+
+use crate::source::parse::{decode_base64, parse_date, parse_timestamp};
 
 /// Makes the strict decoders; register with `ReaderBuilder::with_decoder_factory`.
 #[derive(Debug)]
-pub struct SparkJsonDecoders;
+pub struct SparkJsonDecoders {
+    /// Whether the strings `"NaN"`, `"Infinity"`, … read into a double
+    /// (Spark's `allowNonNumericNumbers`).
+    pub specials: bool,
+}
 
 impl DecoderFactory for SparkJsonDecoders {
     fn make_default_decoder(
@@ -33,7 +39,10 @@ impl DecoderFactory for SparkJsonDecoders {
         Ok(match &t {
             ArrowType::Int32 => Some(Box::new(Prim::<Int32Type>::new(t, int32))),
             ArrowType::Int64 => Some(Box::new(Prim::<Int64Type>::new(t, int64))),
-            ArrowType::Float64 => Some(Box::new(Prim::<Float64Type>::new(t, float64))),
+            ArrowType::Float64 if self.specials => {
+                Some(Box::new(Prim::<Float64Type>::new(t, float64)))
+            }
+            ArrowType::Float64 => Some(Box::new(Prim::<Float64Type>::new(t, float64_numbers))),
             ArrowType::Timestamp(TimeUnit::Microsecond, _) => {
                 Some(Box::new(Prim::<TimestampMicrosecondType>::new(
                     t, timestamp,
@@ -105,7 +114,7 @@ fn int32(tape: &Tape<'_>, p: u32) -> Result<i32, ArrowError> {
 fn float64(tape: &Tape<'_>, p: u32) -> Result<f64, ArrowError> {
     match tape.get(p) {
         TapeElement::Number(idx) => tape.get_string(idx).parse().ok(),
-        TapeElement::String(idx) => json_special_double(tape.get_string(idx)),
+        TapeElement::String(idx) => special_double(tape.get_string(idx)),
         TapeElement::F32(v) => Some(f32::from_bits(v) as f64),
         TapeElement::F64(high) => match tape.get(p + 1) {
             TapeElement::F32(low) => Some(f64::from_bits(((high as u64) << 32) | low as u64)),
@@ -114,6 +123,15 @@ fn float64(tape: &Tape<'_>, p: u32) -> Result<f64, ArrowError> {
         _ => tape_int(tape, p).map(|v| v as f64),
     }
     .ok_or_else(|| tape.error(p, "double"))
+}
+
+/// [`float64`] without the non-numeric strings (`allowNonNumericNumbers`
+/// off: `"NaN"` in a double is a malformed record).
+fn float64_numbers(tape: &Tape<'_>, p: u32) -> Result<f64, ArrowError> {
+    match tape.get(p) {
+        TapeElement::String(_) => Err(tape.error(p, "double")),
+        _ => float64(tape, p),
+    }
 }
 
 fn timestamp(tape: &Tape<'_>, p: u32) -> Result<i64, ArrowError> {
@@ -185,7 +203,7 @@ mod tests {
         let schema = Arc::new(Schema::new(vec![Field::new("v", t, true)]));
         let mut d = ReaderBuilder::new(schema)
             .with_coerce_primitive(true)
-            .with_decoder_factory(Arc::new(SparkJsonDecoders))
+            .with_decoder_factory(Arc::new(SparkJsonDecoders { specials: true }))
             .build_decoder()?;
         d.decode(json.as_bytes())?;
         Ok(d.flush()?.unwrap().column(0).clone())

@@ -9,7 +9,9 @@
 use serde_json::{Map, Value};
 use sqlc_compiler::types::{DataType, Field};
 
-use crate::source::parse::{decode_base64, json_special_double, parse_date, parse_timestamp};
+use sqlc_compiler::json::syntax::special_double;
+
+use crate::source::parse::{decode_base64, parse_date, parse_timestamp};
 use crate::source::rows::Cell;
 
 /// A record that is not a row of the schema.
@@ -21,15 +23,21 @@ pub struct BadRecord {
     pub reason: String,
 }
 
-/// Converts one line holding a JSON record to rows of `fields`.
-pub fn convert_line(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, BadRecord> {
+/// Converts one line holding a JSON record (strict JSON) to rows of
+/// `fields`; `specials`: whether the strings `"NaN"`, `"Infinity"`, … read
+/// into a double (Spark's `allowNonNumericNumbers`).
+pub fn convert_line(
+    line: &[u8],
+    fields: &[Field],
+    specials: bool,
+) -> Result<Vec<Vec<Cell>>, BadRecord> {
     let value: Value = serde_json::from_slice(line).map_err(|e| BadRecord {
         partial: None,
         reason: e.to_string(),
     })?;
     match value {
         Value::Object(map) => {
-            let (mut cells, error) = convert_fields(&map, fields);
+            let (mut cells, error) = convert_fields(&map, fields, specials);
             keep_map_order(line, fields, &mut cells);
             match error {
                 None => Ok(vec![cells]),
@@ -42,7 +50,7 @@ pub fn convert_line(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, Bad
         Value::Array(items) => items
             .iter()
             .map(|item| match item {
-                Value::Object(map) => match convert_fields(map, fields) {
+                Value::Object(map) => match convert_fields(map, fields, specials) {
                     (cells, None) => Ok(cells),
                     (_, Some(reason)) => Err(reason),
                 },
@@ -65,13 +73,17 @@ pub fn convert_line(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, Bad
 
 /// The row of a top-level object: each field converted, a field that does
 /// not convert left null, and the first such failure returned.
-fn convert_fields(map: &Map<String, Value>, fields: &[Field]) -> (Vec<Cell>, Option<String>) {
+fn convert_fields(
+    map: &Map<String, Value>,
+    fields: &[Field],
+    specials: bool,
+) -> (Vec<Cell>, Option<String>) {
     let mut error = None;
     let cells = fields
         .iter()
         .map(|f| match map.get(&f.name) {
             None => Cell::Null,
-            Some(v) => convert(v, &f.data_type).unwrap_or_else(|e| {
+            Some(v) => convert(v, &f.data_type, specials).unwrap_or_else(|e| {
                 error.get_or_insert_with(|| format!("field `{}`: {e}", f.name));
                 Cell::Null
             }),
@@ -122,7 +134,7 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Converts one JSON value to a cell of type `t`.
-pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
+pub fn convert(v: &Value, t: &DataType, specials: bool) -> Result<Cell, String> {
     if v.is_null() {
         return Ok(Cell::Null);
     }
@@ -137,7 +149,7 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
             .and_then(|i| i32::try_from(i).ok())
             .map(Cell::I32),
         (DataType::Float64, Value::Number(n)) => n.as_f64().map(Cell::F64),
-        (DataType::Float64, Value::String(s)) => json_special_double(s).map(Cell::F64),
+        (DataType::Float64, Value::String(s)) if specials => special_double(s).map(Cell::F64),
         // The number's text (exact for integers and for up to 17 digits).
         (DataType::Decimal(p, s), Value::Number(n)) => {
             crate::source::parse::parse_decimal(&n.to_string(), (*p, *s)).map(Cell::Dec)
@@ -159,7 +171,9 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
             for f in fields.iter() {
                 let cell = match map.get(&f.name) {
                     None => Cell::Null,
-                    Some(v) => convert(v, &f.data_type).map_err(|e| format!("{}.{e}", f.name))?,
+                    Some(v) => {
+                        convert(v, &f.data_type, specials).map_err(|e| format!("{}.{e}", f.name))?
+                    }
                 };
                 cells.push(cell);
             }
@@ -169,7 +183,7 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
             let cells = items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| convert(v, elem).map_err(|e| format!("[{i}]: {e}")))
+                .map(|(i, v)| convert(v, elem, specials).map_err(|e| format!("[{i}]: {e}")))
                 .collect::<Result<Vec<_>, _>>()?;
             Some(Cell::List(cells))
         }
@@ -178,8 +192,8 @@ pub fn convert(v: &Value, t: &DataType) -> Result<Cell, String> {
             let cells = map
                 .iter()
                 .map(|(k, v)| {
-                    let key = convert(&Value::String(k.clone()), kt)?;
-                    let value = convert(v, vt).map_err(|e| format!("{k}: {e}"))?;
+                    let key = convert(&Value::String(k.clone()), kt, specials)?;
+                    let value = convert(v, vt, specials).map_err(|e| format!("{k}: {e}"))?;
                     Ok((key, value))
                 })
                 .collect::<Result<Vec<_>, String>>()?;
@@ -207,6 +221,10 @@ fn short(v: &Value) -> String {
 mod tests {
     use super::*;
 
+    fn convert_line_spark(line: &[u8], fields: &[Field]) -> Result<Vec<Vec<Cell>>, BadRecord> {
+        convert_line(line, fields, true)
+    }
+
     fn fields() -> Vec<Field> {
         vec![
             Field::new("a", DataType::Int64, true),
@@ -217,7 +235,7 @@ mod tests {
 
     #[test]
     fn good_records() {
-        let rows = convert_line(br#"{"a":1,"b":{"x":[1]},"c":2}"#, &fields()).unwrap();
+        let rows = convert_line_spark(br#"{"a":1,"b":{"x":[1]},"c":2}"#, &fields()).unwrap();
         assert_eq!(
             rows,
             vec![vec![
@@ -226,22 +244,22 @@ mod tests {
                 Cell::F64(2.0)
             ]]
         );
-        let rows = convert_line(br#"[{"a":1},{"c":"NaN"}]"#, &fields()).unwrap();
+        let rows = convert_line_spark(br#"[{"a":1},{"c":"NaN"}]"#, &fields()).unwrap();
         assert_eq!(rows.len(), 2);
         assert!(matches!(rows[1][2], Cell::F64(v) if v.is_nan()));
     }
 
     #[test]
     fn bad_records_keep_partial_results() {
-        let bad = convert_line(br#"{"a":"1","b":"x"}"#, &fields()).unwrap_err();
+        let bad = convert_line_spark(br#"{"a":"1","b":"x"}"#, &fields()).unwrap_err();
         assert_eq!(
             bad.partial,
             Some(vec![Cell::Null, Cell::Str("x".into()), Cell::Null])
         );
         assert!(bad.reason.contains("field `a`"), "{}", bad.reason);
-        let bad = convert_line(br#"{"a":1"#, &fields()).unwrap_err();
+        let bad = convert_line_spark(br#"{"a":1"#, &fields()).unwrap_err();
         assert!(bad.partial.is_none());
-        assert!(convert_line(b"17", &fields()).is_err());
-        assert!(convert_line(br#"{"a":1.0}"#, &fields()).is_err());
+        assert!(convert_line_spark(b"17", &fields()).is_err());
+        assert!(convert_line_spark(br#"{"a":1.0}"#, &fields()).is_err());
     }
 }
