@@ -15,6 +15,7 @@ pub use calendar::{
     civil_from_days, days_from_civil, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
     MICROS_PER_SECOND,
 };
+pub(crate) use format::shortest_digits;
 pub use format::{format_date, format_f64, format_timestamp};
 pub use like::LikeMatcher;
 pub use parse::{parse_bool, parse_date, parse_f64, parse_i32, parse_i64, parse_timestamp};

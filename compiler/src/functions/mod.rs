@@ -16,9 +16,10 @@
 //!   and a pipeline holding one is run by the twin
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
-//! Families, one file each: [`string`], [`array`], [`array_set`], [`map`],
-//! [`json`], [`regex`], [`math`], [`datetime`]
-//! (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
+//! Families, one file each: [`string`], [`encoding`] (hex, base64,
+//! charsets), [`format`] (`format_string`), [`array`], [`array_set`],
+//! [`map`], [`json`], [`regex`], [`math`], [`try_arith`] (`try_add`, …),
+//! [`datetime`] (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
 
 pub mod args;
 pub mod array;
@@ -26,6 +27,8 @@ pub mod array_set;
 pub mod builtin;
 pub mod datetime;
 pub mod datetime_pattern;
+pub mod encoding;
+pub mod format;
 pub mod hash;
 pub mod json;
 pub mod map;
@@ -34,6 +37,7 @@ pub mod misc;
 pub mod regex;
 pub mod rewrite;
 pub mod string;
+pub mod try_arith;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -165,6 +169,9 @@ fn registry() -> &'static [FunctionRef] {
         datetime::register(&mut v);
         hash::register(&mut v);
         misc::register(&mut v);
+        encoding::register(&mut v);
+        format::register(&mut v);
+        try_arith::register(&mut v);
         v
     })
 }
