@@ -147,6 +147,11 @@ fn rust_api_encoding_format_and_try_functions_match_their_sql() {
                 f::positive(col("x")).alias("pos"),
                 f::negative(col("Index")).alias("neg"),
                 f::bitwise_not(col("Index")).alias("bn"),
+                f::to_json(f::arrays_zip([
+                    f::split(col("Device"), "_"),
+                    f::array([col("x"), col("y")]),
+                ]))
+                .alias("az"),
             ])
             .unwrap();
         let sql = spark
@@ -159,7 +164,8 @@ fn rust_api_encoding_format_and_try_functions_match_their_sql() {
                  overlay(gt PLACING '_' FROM 2) AS ov, regexp_extract_all(Device, '([a-z]+)', 1) AS rea, \
                  try_add(Index, 2147483647) AS ta, try_subtract(Index, 1) AS ts, \
                  try_multiply(Index, 1000000) AS tm, try_divide(Index, 0) AS td, try_mod(Index, 7) AS tmo, \
-                 positive(x) AS pos, negative(Index) AS neg, ~Index AS bn \
+                 positive(x) AS pos, negative(Index) AS neg, ~Index AS bn, \
+                 to_json(arrays_zip(split(Device, '_'), array(x, y))) AS az \
                  FROM activity WHERE Index % 997 = 0",
             )
             .unwrap();

@@ -17,13 +17,14 @@
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
 //! Families, one file each: [`string`], [`encoding`] (hex, base64,
-//! charsets), [`format`] (`format_string`), [`array`], [`array_set`],
+//! charsets), [`format`] (`format_string`), [`array`], [`array_set`], [`array_zip`],
 //! [`map`], [`json`], [`regex`], [`math`], [`try_arith`] (`try_add`, …),
 //! [`datetime`] (its patterns in [`datetime_pattern`]), [`hash`], [`misc`].
 
 pub mod args;
 pub mod array;
 pub mod array_set;
+pub mod array_zip;
 pub mod builtin;
 pub mod datetime;
 pub mod datetime_pattern;
@@ -162,6 +163,7 @@ fn registry() -> &'static [FunctionRef] {
         string::register(&mut v);
         array::register(&mut v);
         array_set::register(&mut v);
+        array_zip::register(&mut v);
         map::register(&mut v);
         json::register(&mut v);
         regex::register(&mut v);
