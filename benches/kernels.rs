@@ -5,7 +5,11 @@
 //! of x, y, z, (e) the fused pipeline filter → project → aggregate, (f)
 //! `CUBE(gt, model)` avg of x, y, z, (g) `GROUP BY gt` with stddev,
 //! variance, first and last; (h) a join probe: 1M rows looked up by
-//! `(gt, model)` in the hash table of a small table's keys.
+//! `(gt, model)` in the hash table of a small table's keys; (i) a
+//! string-heavy projection (`lower`, `upper`, `substring`, `length`,
+//! `concat`, `trim`, LIKE) and (j) a date-heavy one (`year`, `month`,
+//! `dayofmonth`, `hour`, `minute`, `date_trunc`, `t + INTERVAL`) of a
+//! timestamp made from `Arrival_Time`.
 //!
 //!     cargo bench --bench kernels [-- FILTER]
 //!
@@ -73,6 +77,37 @@ fn cases() -> Vec<Case> {
                         functions::var_pop("y"),
                         functions::first("model", false),
                         functions::last("z", true),
+                    ])
+                    .unwrap()
+            },
+        },
+        Case {
+            name: "i_project_strings",
+            build: |df| {
+                df.select_expr([
+                    "lower(gt) AS lo",
+                    "upper(model) AS up",
+                    "substring(device, 2, 5) AS sub",
+                    "length(gt) + length(device) AS len",
+                    "concat(gt, '-', model) AS cat",
+                    "trim(concat(' ', user, ' ')) AS tr",
+                    "gt LIKE 'stairs%' AS st",
+                ])
+                .unwrap()
+            },
+        },
+        Case {
+            name: "j_project_dates",
+            build: |df| {
+                df.select_expr(["CAST(Arrival_Time / 1000 AS TIMESTAMP) AS t"])
+                    .unwrap()
+                    .select_expr([
+                        "year(t) AS y",
+                        "month(t) AS mo",
+                        "dayofmonth(t) AS d",
+                        "hour(t) * 60 + minute(t) AS hm",
+                        "date_trunc('hour', t) AS th",
+                        "t + INTERVAL 90 MINUTES AS later",
                     ])
                     .unwrap()
             },

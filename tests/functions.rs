@@ -15,6 +15,34 @@ fn strings(df: &sqlc::DataFrame) -> Vec<String> {
         .collect()
 }
 
+/// A session with the view `activity`, and its rows whose Index is a
+/// multiple of 997.
+fn activity_sample(mode: sqlc::ExecMode) -> (sqlc::Session, sqlc::DataFrame) {
+    let spark = session(mode);
+    let df = spark.read().json(activity_data()).unwrap();
+    df.create_or_replace_temp_view("activity").unwrap();
+    let sample = df.where_("Index % 997 = 0").unwrap();
+    (spark, sample)
+}
+
+/// The rows of the Rust-API frame and of its SQL twin, the same (keyed by
+/// Index and Device), in key order.
+fn same_rows(
+    api: &sqlc::DataFrame,
+    sql: &sqlc::DataFrame,
+    mode: sqlc::ExecMode,
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let key =
+        |r: &serde_json::Map<String, serde_json::Value>| format!("{}|{}", r["Index"], r["Device"]);
+    let mut a = to_json_rows(&api.collect().unwrap());
+    let mut b = to_json_rows(&sql.collect().unwrap());
+    a.sort_by_key(key);
+    b.sort_by_key(key);
+    assert!(a.len() > 10, "{} rows", a.len());
+    assert_eq!(a, b, "{mode:?}");
+    a
+}
+
 #[test]
 fn show_and_describe_functions() {
     let spark = session(sqlc::ExecMode::Jit);
@@ -31,6 +59,15 @@ fn show_and_describe_functions() {
         "from_json",
         "json_tuple",
         "explode",
+        "hex",
+        "format_string",
+        "printf",
+        "width_bucket",
+        "try_divide",
+        "int",
+        "mod",
+        "&",
+        "~",
     ] {
         assert!(all.iter().any(|n| n == name), "{name} is listed");
     }
@@ -52,10 +89,7 @@ fn show_and_describe_functions() {
 #[test]
 fn rust_api_functions_match_their_sql() {
     for mode in MODES {
-        let spark = session(mode);
-        let df = spark.read().json(activity_data()).unwrap();
-        df.create_or_replace_temp_view("activity").unwrap();
-        let sample = df.where_("Index % 997 = 0").unwrap();
+        let (spark, sample) = activity_sample(mode);
         let api = sample
             .select([
                 col("Index"),
@@ -80,14 +114,65 @@ fn rust_api_functions_match_their_sql() {
                  greatest(x, y, z) AS g, soundex(gt) AS sx FROM activity WHERE Index % 997 = 0",
             )
             .unwrap();
-        let key = |r: &serde_json::Map<String, serde_json::Value>| {
-            format!("{}|{}", r["Index"], r["Device"])
-        };
-        let mut a = to_json_rows(&api.collect().unwrap());
-        let mut b = to_json_rows(&sql.collect().unwrap());
-        a.sort_by_key(key);
-        b.sort_by_key(key);
-        assert!(a.len() > 10, "{} rows", a.len());
-        assert_eq!(a, b, "{mode:?}");
+        same_rows(&api, &sql, mode);
+    }
+}
+
+#[test]
+fn rust_api_encoding_format_and_try_functions_match_their_sql() {
+    for mode in MODES {
+        let (spark, sample) = activity_sample(mode);
+        let api = sample
+            .select([
+                col("Index"),
+                col("Device"),
+                f::hex(col("gt")).alias("h"),
+                f::hex(f::unhex(f::hex(col("Index")))).alias("uh"),
+                f::base64(col("Model")).alias("b"),
+                f::decode(f::unbase64(f::base64(col("User"))), "utf-8").alias("ub"),
+                f::hex(f::encode(col("gt"), "utf-16")).alias("e"),
+                f::hex(f::to_binary(col("Device"), "utf-8")).alias("tb"),
+                f::hex(f::try_to_binary(col("gt"), "hex")).alias("ttb"),
+                f::format_string("%s:%05d", [col("gt"), col("Index")]).alias("fs"),
+                f::printf(f::lit("%.2f"), [col("x")]).alias("pf"),
+                f::width_bucket(col("x"), f::lit(-10), f::lit(10), f::lit(4)).alias("wb"),
+                f::conv(col("Index"), 10, 16).alias("cv"),
+                f::overlay(col("gt"), f::lit("_"), f::lit(2), f::lit(-1)).alias("ov"),
+                f::regexp_extract_all(col("Device"), "([a-z]+)", 1).alias("rea"),
+                f::try_add(col("Index"), f::lit(2147483647)).alias("ta"),
+                f::try_subtract(col("Index"), f::lit(1)).alias("ts"),
+                f::try_multiply(col("Index"), f::lit(1000000)).alias("tm"),
+                f::try_divide(col("Index"), f::lit(0)).alias("td"),
+                f::try_mod(col("Index"), f::lit(7)).alias("tmo"),
+                f::positive(col("x")).alias("pos"),
+                f::negative(col("Index")).alias("neg"),
+                f::bitwise_not(col("Index")).alias("bn"),
+                f::to_json(f::arrays_zip([
+                    f::split(col("Device"), "_"),
+                    f::array([col("x"), col("y")]),
+                ]))
+                .alias("az"),
+            ])
+            .unwrap();
+        let sql = spark
+            .sql(
+                "SELECT Index, Device, hex(gt) AS h, hex(unhex(hex(Index))) AS uh, base64(Model) AS b, \
+                 decode(unbase64(base64(User)), 'utf-8') AS ub, hex(encode(gt, 'utf-16')) AS e, \
+                 hex(to_binary(Device, 'utf-8')) AS tb, hex(try_to_binary(gt, 'hex')) AS ttb, \
+                 format_string('%s:%05d', gt, Index) AS fs, printf('%.2f', x) AS pf, \
+                 width_bucket(x, -10, 10, 4) AS wb, conv(Index, 10, 16) AS cv, \
+                 overlay(gt PLACING '_' FROM 2) AS ov, regexp_extract_all(Device, '([a-z]+)', 1) AS rea, \
+                 try_add(Index, 2147483647) AS ta, try_subtract(Index, 1) AS ts, \
+                 try_multiply(Index, 1000000) AS tm, try_divide(Index, 0) AS td, try_mod(Index, 7) AS tmo, \
+                 positive(x) AS pos, negative(Index) AS neg, ~Index AS bn, \
+                 to_json(arrays_zip(split(Device, '_'), array(x, y))) AS az \
+                 FROM activity WHERE Index % 997 = 0",
+            )
+            .unwrap();
+        let a = same_rows(&api, &sql, mode);
+        // Spot values, so that the two sides cannot agree on a wrong answer.
+        let first = &a[0];
+        assert_eq!(first["td"], serde_json::Value::Null);
+        assert_eq!(first["cv"], serde_json::json!("0"));
     }
 }

@@ -82,8 +82,10 @@ pub enum Error {
     #[error("[ARITHMETIC_OVERFLOW] {detail} in {expr}. Use 'try_' functions to tolerate overflow and return NULL instead.")]
     Overflow { expr: String, detail: String },
 
-    #[error("[DIVIDE_BY_ZERO] Division by zero in {expr}. Use `try_divide` to tolerate divisor being 0 and return NULL instead.")]
-    DivideByZero { expr: String },
+    /// A zero divisor: of `/` or `div` (`[DIVIDE_BY_ZERO]`), or of `%`,
+    /// `mod`, `pmod` (`remainder`: `[REMAINDER_BY_ZERO]`).
+    #[error("{}", by_zero(expr, *remainder))]
+    DivideByZero { expr: String, remainder: bool },
 
     #[error("[CAST_INVALID_INPUT] The value {value} of the type \"{from}\" cannot be cast to \"{to}\" because it is malformed, in {expr}.")]
     InvalidCast {
@@ -123,6 +125,14 @@ pub enum Error {
     /// An Arrow compute kernel failed where the plan guaranteed it could not.
     #[error("[INTERNAL_ERROR] Arrow: {0}. This is a bug in sqlc; please report it.")]
     Arrow(#[source] Arc<arrow::error::ArrowError>),
+}
+
+fn by_zero(expr: &str, remainder: bool) -> String {
+    if remainder {
+        format!("[REMAINDER_BY_ZERO] Remainder by zero in {expr}. Use `try_mod` to tolerate divisor being 0 and return NULL instead.")
+    } else {
+        format!("[DIVIDE_BY_ZERO] Division by zero in {expr}. Use `try_divide` to tolerate divisor being 0 and return NULL instead.")
+    }
 }
 
 fn suggest(names: &[String]) -> String {
@@ -213,7 +223,10 @@ impl Error {
             Error::NotSupported(_) => "UNSUPPORTED_FEATURE",
             Error::InvalidRegex { .. } => "INVALID_PARAMETER_VALUE.PATTERN",
             Error::Overflow { .. } => "ARITHMETIC_OVERFLOW",
-            Error::DivideByZero { .. } => "DIVIDE_BY_ZERO",
+            Error::DivideByZero {
+                remainder: false, ..
+            } => "DIVIDE_BY_ZERO",
+            Error::DivideByZero { .. } => "REMAINDER_BY_ZERO",
             Error::InvalidCast { .. } => "CAST_INVALID_INPUT",
             Error::CastOverflow { .. } => "CAST_OVERFLOW",
             Error::UserRaised(_) => "USER_RAISED_EXCEPTION",

@@ -640,7 +640,7 @@ pub fn common_type(a: &DataType, b: &DataType) -> Option<DataType> {
     })
 }
 
-fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
+pub fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
     use BinaryOp::*;
     let nullable = l.nullable || r.nullable;
     match op {
@@ -890,6 +890,11 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
                 .map(|x| string_arg(x, e))
                 .collect::<Result<Vec<_>>>()?;
             call(F::Concat, a, DataType::Utf8, nullable)
+        }
+        // `positive(x)` is `+x`: the (numeric) argument itself.
+        "positive" => {
+            arity(1, 1)?;
+            numeric_arg(argv[0].clone(), e)
         }
         "abs" => {
             arity(1, 1)?;

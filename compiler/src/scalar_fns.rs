@@ -15,6 +15,7 @@ pub use calendar::{
     civil_from_days, days_from_civil, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
     MICROS_PER_SECOND,
 };
+pub(crate) use format::shortest_digits;
 pub use format::{format_date, format_f64, format_timestamp};
 pub use like::LikeMatcher;
 pub use parse::{
@@ -74,6 +75,17 @@ pub fn date_part(days: i32, part: DatePart) -> i32 {
     date_part_i64(days as i64, part)
 }
 
+/// `unit` in ASCII upper case, in `buf` (no allocation: compiled kernels
+/// call [`date_trunc`] per row); "" when it is longer than any unit.
+fn upper_key<'a>(unit: &str, buf: &'a mut [u8; 16]) -> &'a str {
+    let Some(dst) = buf.get_mut(..unit.len()) else {
+        return "";
+    };
+    dst.copy_from_slice(unit.as_bytes());
+    dst.make_ascii_uppercase();
+    std::str::from_utf8(dst).unwrap_or("")
+}
+
 /// Spark's `date_trunc(unit, ts)`: units YEAR/YYYY/YY, QUARTER, MONTH/MM/MON,
 /// WEEK (Monday), DAY/DD, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND,
 /// case-insensitive. `None` for an unknown unit (Spark returns null).
@@ -82,7 +94,8 @@ pub fn date_trunc(unit: &str, us: i64) -> Option<i64> {
     let (days, _) = calendar::split_micros(us);
     let (y, m, _) = civil_from_days(days);
     let day_start = |d: i64| d * MICROS_PER_DAY;
-    Some(match unit.to_ascii_uppercase().as_str() {
+    let mut buf = [0u8; 16];
+    Some(match upper_key(unit, &mut buf) {
         "YEAR" | "YYYY" | "YY" => day_start(days_from_civil(y, 1, 1)),
         "QUARTER" => day_start(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1)),
         "MONTH" | "MM" | "MON" => day_start(days_from_civil(y, m, 1)),
@@ -108,49 +121,52 @@ pub fn round_half_up(v: f64, scale: i32) -> f64 {
     if v == 0.0 {
         return 0.0;
     }
-    let (digits, exp) = format::shortest_digits(v);
-    let neg = v < 0.0;
+    // On the stack: the compiled `round` calls this per row.
+    let d = format::Digits::of(v);
+    let (digits, exp) = (d.as_bytes(), d.exp);
     // Digit i weighs 10^(exp - i); keep those weighing at least 10^-scale.
     let keep = exp as i64 + scale as i64 + 1;
     let n = digits.len() as i64;
     if keep >= n {
         return v + 0.0;
     }
-    let unit_exp = -(scale as i64);
-    let rounded: Option<(String, i64)> = if keep < 0 {
-        None
-    } else {
-        let mut kept: Vec<u8> = digits.as_bytes()[..keep as usize].to_vec();
-        if digits.as_bytes()[keep as usize] >= b'5' {
-            // Increment the kept digits, carrying.
-            let mut i = kept.len();
-            loop {
-                if i == 0 {
-                    kept.insert(0, b'1');
-                    break;
-                }
+    if keep < 0 {
+        return 0.0;
+    }
+    // The kept digits at kept[1..=k], kept[0] spare for a carry.
+    let k = keep as usize;
+    let mut kept = [b'0'; 32];
+    kept[1..=k].copy_from_slice(&digits[..k]);
+    let mut start = 1;
+    if digits[k] >= b'5' {
+        let mut i = k;
+        loop {
+            if i == 0 {
+                kept[0] = b'1';
+                start = 0;
+                break;
+            }
+            if kept[i] == b'9' {
+                kept[i] = b'0';
                 i -= 1;
-                if kept[i] == b'9' {
-                    kept[i] = b'0';
-                } else {
-                    kept[i] += 1;
-                    break;
-                }
+            } else {
+                kept[i] += 1;
+                break;
             }
         }
-        if kept.iter().all(|&d| d == b'0') || kept.is_empty() {
-            None
-        } else {
-            Some((String::from_utf8(kept).unwrap_or_default(), unit_exp))
-        }
-    };
-    match rounded {
-        None => 0.0,
-        Some((mant, e)) => {
-            let s = format!("{}{mant}e{e}", if neg { "-" } else { "" });
-            s.parse().unwrap_or(v)
-        }
     }
+    let mant = &kept[start..=k];
+    if mant.iter().all(|&d| d == b'0') {
+        return 0.0;
+    }
+    let mut t = format::StackText::new();
+    use std::fmt::Write;
+    let sign = if v < 0.0 { "-" } else { "" };
+    let mant = std::str::from_utf8(mant).unwrap_or("0");
+    if write!(t, "{sign}{mant}e{}", -(scale as i64)).is_err() {
+        return v;
+    }
+    t.as_str().parse().unwrap_or(v)
 }
 
 /// Spark's `substring(s, pos, len)`: 1-based in characters; pos 0 acts as 1;

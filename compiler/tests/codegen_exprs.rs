@@ -166,7 +166,8 @@ fn overflow_and_divide_by_zero_name_the_expression() {
     assert_eq!(
         err,
         Error::DivideByZero {
-            expr: "(1.0D / x)".into()
+            expr: "(1.0D / x)".into(),
+            remainder: false,
         }
     );
     let err = project(
@@ -181,7 +182,8 @@ fn overflow_and_divide_by_zero_name_the_expression() {
     assert_eq!(
         err,
         Error::DivideByZero {
-            expr: "(i % (i - i))".into()
+            expr: "(i % (i - i))".into(),
+            remainder: true,
         }
     );
     // A null operand gives null, not an error.
@@ -206,7 +208,10 @@ fn overflow_and_divide_by_zero_name_the_expression() {
         )],
         Some(bin(BinaryOp::Add, l0.clone(), l0)),
     );
-    assert_eq!(project(&eb, vec![e]).unwrap_err().class(), "DIVIDE_BY_ZERO");
+    assert_eq!(
+        project(&eb, vec![e]).unwrap_err().class(),
+        "REMAINDER_BY_ZERO"
+    );
 }
 
 #[test]

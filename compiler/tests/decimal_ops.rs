@@ -103,7 +103,8 @@ fn reference(op: BinaryOp, x: i128, sa: u8, y: i128, sb: u8, r: (u8, u8)) -> Wan
             exact_at(if op == BinaryOp::Add { a + b } else { a - b }, s)
         }
         BinaryOp::Mul => exact_at(&a * &b, sa + sb),
-        BinaryOp::Div | BinaryOp::Mod if y == 0 => return Want::Error("DIVIDE_BY_ZERO"),
+        BinaryOp::Div if y == 0 => return Want::Error("DIVIDE_BY_ZERO"),
+        BinaryOp::Mod if y == 0 => return Want::Error("REMAINDER_BY_ZERO"),
         // a/10^sa ÷ b/10^sb at scale rs = a * 10^(sb + rs) / (b * 10^sa)
         BinaryOp::Div => half_up(&(&a * ten(sb + rs)), &(&b * ten(sa))),
         BinaryOp::Mod => {

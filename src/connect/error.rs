@@ -21,7 +21,10 @@ fn exception_class(e: &Error) -> &'static str {
             "org.apache.spark.sql.streaming.StreamingQueryException"
         }
         "SQL_CONF_NOT_FOUND" => "org.apache.spark.SparkNoSuchElementException",
-        _ if class.starts_with("DIVIDE_BY_ZERO") || class.starts_with("ARITHMETIC_OVERFLOW") => {
+        _ if class.starts_with("DIVIDE_BY_ZERO")
+            || class.starts_with("REMAINDER_BY_ZERO")
+            || class.starts_with("ARITHMETIC_OVERFLOW") =>
+        {
             "org.apache.spark.SparkArithmeticException"
         }
         _ => match e.fault() {
@@ -43,7 +46,7 @@ fn sql_state(class: &str) -> Option<&'static str> {
         "TABLE_OR_VIEW_NOT_FOUND" => "42P01",
         "PARSE_SYNTAX_ERROR" => "42601",
         "DATATYPE_MISMATCH" => "42K09",
-        "DIVIDE_BY_ZERO" => "22012",
+        "DIVIDE_BY_ZERO" | "REMAINDER_BY_ZERO" => "22012",
         "CAST_INVALID_INPUT" => "22018",
         "ARITHMETIC_OVERFLOW" => "22003",
         "SQL_CONF_NOT_FOUND" => "42K0I",

@@ -49,6 +49,15 @@ where
 }
 
 /// `element_at(array, i)`: 1-based; negative counts from the end.
+/// `arrays_zip(cols…)`: the arrays side by side, an array of structs whose
+/// fields are named after the columns.
+pub fn arrays_zip<I, C>(cs: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    call("arrays_zip", cols(cs))
+}
 pub fn element_at(c: impl Into<Column>, i: impl Into<Column>) -> Column {
     call("element_at", vec![c.into(), i.into()])
 }

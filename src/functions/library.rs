@@ -30,7 +30,95 @@ one_arg!(
     timestamp_micros => "timestamp_micros", md5 => "md5", sha1 => "sha1", crc32 => "crc32",
     typeof_ => "typeof", to_date => "to_date", unix_timestamp => "unix_timestamp",
     from_unixtime => "from_unixtime", raise_error => "raise_error", btrim => "btrim",
+    hex => "hex", unhex => "unhex", base64 => "base64", unbase64 => "unbase64",
+    positive => "positive", negative => "negative", bitwise_not => "~",
 );
+
+/// The `try_` operators: `+ - * / %` giving NULL instead of an overflow or
+/// division-by-zero error.
+macro_rules! two_args {
+    ($($f:ident => $name:literal),* $(,)?) => {$(
+        #[doc = concat!("Spark's `", $name, "(left, right)`.")]
+        pub fn $f(left: impl Into<Column>, right: impl Into<Column>) -> Column {
+            call($name, vec![left.into(), right.into()])
+        }
+    )*};
+}
+
+two_args!(
+    try_add => "try_add", try_subtract => "try_subtract", try_multiply => "try_multiply",
+    try_divide => "try_divide", try_mod => "try_mod",
+);
+
+/// `encode(col, charset)`: the string's bytes in `charset` (`utf-8`,
+/// `utf-16`, `iso-8859-1`, …).
+pub fn encode(c: impl Into<Column>, charset: &str) -> Column {
+    call("encode", vec![c.into(), lit(charset)])
+}
+/// `decode(col, charset)`: bytes in `charset` as a string.
+pub fn decode(c: impl Into<Column>, charset: &str) -> Column {
+    call("decode", vec![c.into(), lit(charset)])
+}
+/// `to_binary(col, format)` (`hex`, `utf-8`, `base64`); malformed input is an error.
+pub fn to_binary(c: impl Into<Column>, format: &str) -> Column {
+    call("to_binary", vec![c.into(), lit(format)])
+}
+/// `try_to_binary(col, format)`: NULL where `to_binary` fails.
+pub fn try_to_binary(c: impl Into<Column>, format: &str) -> Column {
+    call("try_to_binary", vec![c.into(), lit(format)])
+}
+/// `format_string(format, cols…)`: Java's `String.format`.
+pub fn format_string<I, C>(format: &str, cs: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    let mut args = vec![lit(format)];
+    args.extend(cols(cs));
+    call("format_string", args)
+}
+/// `printf(format, cols…)`: as [`format_string`], the format a column.
+pub fn printf<I, C>(format: impl Into<Column>, cs: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    let mut args = vec![format.into()];
+    args.extend(cols(cs));
+    call("printf", args)
+}
+/// `width_bucket(v, min, max, num_buckets)`.
+pub fn width_bucket(
+    v: impl Into<Column>,
+    min: impl Into<Column>,
+    max: impl Into<Column>,
+    num_buckets: impl Into<Column>,
+) -> Column {
+    call(
+        "width_bucket",
+        vec![v.into(), min.into(), max.into(), num_buckets.into()],
+    )
+}
+/// `conv(col, from_base, to_base)`.
+pub fn conv(c: impl Into<Column>, from_base: i32, to_base: i32) -> Column {
+    call("conv", vec![c.into(), lit(from_base), lit(to_base)])
+}
+/// `overlay(src, replace, pos, len)` (`len` -1: the length of `replace`).
+pub fn overlay(
+    src: impl Into<Column>,
+    replace: impl Into<Column>,
+    pos: impl Into<Column>,
+    len: impl Into<Column>,
+) -> Column {
+    call(
+        "overlay",
+        vec![src.into(), replace.into(), pos.into(), len.into()],
+    )
+}
+/// `regexp_extract_all(col, pattern, idx)`: group `idx` of every match.
+pub fn regexp_extract_all(c: impl Into<Column>, pattern: &str, idx: i32) -> Column {
+    call("regexp_extract_all", vec![c.into(), lit(pattern), lit(idx)])
+}
 
 /// `concat_ws(sep, cols)`: the non-null strings joined by `sep`.
 pub fn concat_ws<I, C>(sep: &str, cs: I) -> Column

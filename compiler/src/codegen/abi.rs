@@ -137,23 +137,39 @@ impl StrArena {
 
     /// Copies `bytes` into the arena; the result stays valid until `reset`.
     pub fn put(&mut self, bytes: &[u8]) -> *const u8 {
-        if bytes.is_empty() {
+        self.put_with(bytes.len(), |dst| dst.copy_from_slice(bytes))
+    }
+
+    /// Reserves `len` bytes, which `fill` writes (a helper's new string
+    /// made in place, with no allocation of its own); valid until `reset`.
+    pub fn put_with(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) -> *const u8 {
+        if len == 0 {
             return ALL_VALID.as_ptr();
         }
         let chunk = match self.chunks.last_mut() {
-            Some(c) if c.capacity() - c.len() >= bytes.len() => c,
+            Some(c) if c.capacity() - c.len() >= len => c,
             last => {
                 let cap = last.map_or(0, |c| c.capacity());
                 self.chunks
-                    .push(Vec::with_capacity((cap * 2).max(bytes.len()).max(4096)));
+                    .push(Vec::with_capacity((cap * 2).max(len).max(4096)));
                 let n = self.chunks.len();
                 &mut self.chunks[n - 1]
             }
         };
         let start = chunk.len();
-        // Within capacity: no reallocation, earlier strings stay where they are.
-        chunk.extend_from_slice(bytes);
-        chunk[start..].as_ptr()
+        // SAFETY: `start + len` is within the chunk's capacity (checked
+        // above), so nothing reallocates and earlier strings stay put. Only
+        // the new bytes are borrowed, through `as_mut_ptr` (which leaves
+        // pointers to the earlier strings valid: `fill` may read them, as
+        // `concat(lower(a), b)` does); they are zeroed before the slice is
+        // made, and counted in the length once written.
+        unsafe {
+            let dst = chunk.as_mut_ptr().add(start);
+            std::ptr::write_bytes(dst, 0, len);
+            fill(std::slice::from_raw_parts_mut(dst, len));
+            chunk.set_len(start + len);
+            dst
+        }
     }
 }
 
@@ -229,12 +245,18 @@ impl<'a> KernelCtx<'a> {
 
     /// A helper's string result: copied into the arena, length in `ret_len`.
     pub fn ret_str(&mut self, bytes: &[u8]) -> u64 {
+        self.ret_str_with(bytes.len(), |dst| dst.copy_from_slice(bytes))
+    }
+
+    /// A helper's string result of `len` bytes, written by `fill` straight
+    /// into the arena (no per-row allocation); length in `ret_len`.
+    pub fn ret_str_with(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) -> u64 {
         if self.arena_reset != 0 {
             self.arena.reset();
             self.arena_reset = 0;
         }
-        self.ret_len = bytes.len() as u64;
-        self.arena.put(bytes) as u64
+        self.ret_len = len as u64;
+        self.arena.put_with(len, fill) as u64
     }
 }
 

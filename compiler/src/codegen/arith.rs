@@ -99,7 +99,12 @@ impl Gen<'_> {
             return Ok(self.null_of(&e.ty));
         }
         let ty = &left.ty;
-        let site = self.site(e, SiteKind::DivideByZero);
+        let site = self.site(
+            e,
+            SiteKind::DivideByZero {
+                remainder: op == BinaryOp::Mod,
+            },
+        );
         let early = !left.nullable && !right.nullable;
         if early {
             let zero = self.is_zero(r.v()?, ty);

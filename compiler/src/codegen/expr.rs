@@ -495,7 +495,7 @@ fn can_fail_node(e: &TExpr) -> bool {
         Cast { arg } => super::cast::cast_can_fail(&arg.ty, &e.ty),
         Call { func, .. } => match func {
             ScalarFunc::Abs => e.ty != DataType::Float64,
-            ScalarFunc::ToTimestamp => true,
+            ScalarFunc::ToTimestamp | ScalarFunc::TimestampAdd => true,
             _ => false,
         },
         _ => false,

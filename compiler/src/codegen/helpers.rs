@@ -280,13 +280,18 @@ pub unsafe extern "C" fn sqlc_change_case(
 ) -> u64 {
     // SAFETY: see the module's contract.
     let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
-    let out = if s.is_ascii() {
-        if upper != 0 {
-            s.to_ascii_uppercase()
-        } else {
-            s.to_ascii_lowercase()
-        }
-    } else if upper != 0 {
+    if s.is_ascii() {
+        // Changed in place in the arena: no allocation per row.
+        return c.ret_str_with(s.len(), |dst| {
+            dst.copy_from_slice(s.as_bytes());
+            if upper != 0 {
+                dst.make_ascii_uppercase()
+            } else {
+                dst.make_ascii_lowercase()
+            }
+        });
+    }
+    let out = if upper != 0 {
         s.to_uppercase()
     } else {
         s.to_lowercase()
@@ -329,12 +334,17 @@ pub unsafe extern "C" fn sqlc_substring(
 pub unsafe extern "C" fn sqlc_concat(c: *mut KernelCtx, parts: *const u64, n: u64) -> u64 {
     // SAFETY: see the module's contract; `parts` is a stack slot of 2n words.
     let (c, pairs) = unsafe { (ctx(c), std::slice::from_raw_parts(parts, 2 * n as usize)) };
-    let mut out = Vec::new();
-    for p in pairs.chunks_exact(2) {
-        // SAFETY: each pair names a string value.
-        out.extend_from_slice(unsafe { bytes(p[0] as *const u8, p[1]) });
-    }
-    c.ret_str(&out)
+    let total = pairs.chunks_exact(2).map(|p| p[1] as usize).sum();
+    // Written straight into the arena: no allocation per row.
+    c.ret_str_with(total, |dst| {
+        let mut at = 0;
+        for p in pairs.chunks_exact(2) {
+            // SAFETY: each pair names a string value.
+            let b = unsafe { bytes(p[0] as *const u8, p[1]) };
+            dst[at..at + b.len()].copy_from_slice(b);
+            at += b.len();
+        }
+    })
 }
 
 /// `date_trunc(unit, ts)`; an unknown unit gives null (`ret_len` = 1).

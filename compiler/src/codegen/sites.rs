@@ -13,17 +13,12 @@ use crate::types::DataType;
 pub enum SiteKind {
     /// `[ARITHMETIC_OVERFLOW]` with Spark's detail (`integer overflow`, ...).
     Overflow(&'static str),
-    DivideByZero,
+    /// A zero divisor; `remainder` for `%` (`[REMAINDER_BY_ZERO]`).
+    DivideByZero { remainder: bool },
     /// A value out of the target type's range (the value's type is `from`).
-    CastOverflow {
-        from: DataType,
-        to: DataType,
-    },
+    CastOverflow { from: DataType, to: DataType },
     /// A malformed value (a string that does not parse, a NaN timestamp).
-    InvalidCast {
-        from: DataType,
-        to: DataType,
-    },
+    InvalidCast { from: DataType, to: DataType },
 }
 
 /// One entry of a kernel's error table.
@@ -44,7 +39,10 @@ impl ErrorSite {
                 expr,
                 detail: detail.to_string(),
             },
-            SiteKind::DivideByZero => Error::DivideByZero { expr },
+            SiteKind::DivideByZero { remainder } => Error::DivideByZero {
+                expr,
+                remainder: *remainder,
+            },
             SiteKind::CastOverflow { from, to } => Error::CastOverflow {
                 expr,
                 value,

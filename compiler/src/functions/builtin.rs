@@ -37,6 +37,7 @@ const BUILTINS: &[FunctionInfo] = &[
     info("substring", &["substr"], "substring(str, pos[, len]) - Returns the substring of `str` that starts at `pos` and is of length `len`.", S, C),
     info("concat", &[], "concat(col1, col2, ..., colN) - Returns the concatenation of col1, col2, ..., colN.", S, C),
     info("abs", &[], "abs(expr) - Returns the absolute value of the numeric value.", S, C),
+    info("positive", &[], "positive(expr) - Returns the value of `expr`.", S, C),
     info("floor", &[], "floor(expr) - Returns the largest integer not greater than `expr`.", S, C),
     info("ceil", &["ceiling"], "ceil(expr) - Returns the smallest integer not smaller than `expr`.", S, C),
     info("sqrt", &[], "sqrt(expr) - Returns the square root of `expr`.", S, C),

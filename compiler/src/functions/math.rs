@@ -52,6 +52,12 @@ pub fn register(v: &mut Vec<FunctionRef>) {
         FunctionRef::new(ShiftLeft),
         FunctionRef::new(ShiftRight),
         FunctionRef::new(Bround),
+        FunctionRef::new(WidthBucket),
+        FunctionRef::new(Conv),
+        FunctionRef::new(BitAnd),
+        FunctionRef::new(BitOr),
+        FunctionRef::new(BitXor),
+        FunctionRef::new(BitNot),
     ]);
 }
 
@@ -627,6 +633,205 @@ scalar_function!(
     }
 );
 
+scalar_function!(
+    /// `width_bucket(v, min, max, n)`: the bucket of `v` among `n` equal
+    /// buckets over [min, max) (a reversed range counts down); 0 below,
+    /// n + 1 above; null where Spark's is (n <= 0 or Long.MAX, NaN, an
+    /// infinite bound, min = max).
+    WidthBucket, "width_bucket", [], "width_bucket(value, min_value, max_value, num_bucket) - Returns the bucket number to which `value` would be assigned in an equiwidth histogram with `num_bucket` buckets, in the range `min_value` to `max_value`.",
+    resolve(this, args, call) {
+        arity("width_bucket", &args, 4, 4)?;
+        let mut r = typed(&this, args, &[Float64, Float64, Float64, Int64], Int64, call)?;
+        r.nullable = true;
+        Ok(r)
+    }
+    invoke(a, rows) {
+        let (v, lo, hi, n) = (f64s(&a[0])?, f64s(&a[1])?, f64s(&a[2])?, i64s(&a[3])?);
+        collect_i64(rows, |i| Ok(match (v.at(i), lo.at(i), hi.at(i), n.at(i)) {
+            (Some(v), Some(lo), Some(hi), Some(n)) => width_bucket(v, lo, hi, n),
+            _ => None,
+        }))
+    }
+);
+
+/// Spark's `WidthBucket.computeBucketNumber`.
+fn width_bucket(v: f64, min: f64, max: f64, n: i64) -> Option<i64> {
+    if n <= 0 || n == i64::MAX || v.is_nan() || min == max || !min.is_finite() || !max.is_finite() {
+        return None;
+    }
+    let (lower, upper) = (min.min(max), min.max(max));
+    Some(if min < max {
+        if v < lower {
+            0
+        } else if v >= upper {
+            n + 1
+        } else {
+            (n as f64 * (v - lower) / (upper - lower)) as i64 + 1
+        }
+    } else if v > upper {
+        0
+    } else if v <= lower {
+        n + 1
+    } else {
+        (n as f64 * (upper - v) / (upper - lower)) as i64 + 1
+    })
+}
+
+scalar_function!(
+    /// `conv(num, from_base, to_base)`: Spark's `NumberConverter` through an
+    /// unsigned 64-bit value; a negative `to_base` prints a signed result.
+    Conv, "conv", [], "conv(num, from_base, to_base) - Convert `num` from `from_base` to `to_base`.",
+    resolve(this, args, call) {
+        arity("conv", &args, 3, 3)?;
+        let mut r = typed(&this, args, &[Utf8, Int32, Int32], Utf8, call)?;
+        r.nullable = true;
+        Ok(r)
+    }
+    invoke(a, rows) {
+        let (n, from, to) = (strs(&a[0])?, i32s(&a[1])?, i32s(&a[2])?);
+        collect_strings(rows, |i| match (n.at(i), from.at(i), to.at(i)) {
+            // Spark 4 trims the spaces around the number first.
+            (Some(n), Some(f), Some(t)) => conv(n.trim_matches(' ').as_bytes(), f, t),
+            _ => Ok(None),
+        })
+    }
+);
+
+/// Spark's `NumberConverter.convert` (ANSI: an overflow is an error).
+fn conv(n: &[u8], from: i32, to: i32) -> Result<Option<String>> {
+    if !(2..=36).contains(&from) || !(2..=36).contains(&to.abs()) || n.is_empty() {
+        return Ok(None);
+    }
+    let (mut negative, digits) = match n.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, n),
+    };
+    let radix = from as u64;
+    // Reads digits up to the first that is not one, as an unsigned 64-bit value.
+    let mut v: u64 = 0;
+    for &b in digits {
+        let Some(d) = (b as char).to_digit(from as u32) else {
+            break;
+        };
+        v = v
+            .checked_mul(radix)
+            .and_then(|v| v.checked_add(d as u64))
+            .ok_or_else(|| {
+                Error::execution(
+                    "ARITHMETIC_OVERFLOW",
+                    "Overflow in function conv(). If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                )
+            })?;
+    }
+    let mut v = v as i64;
+    if negative && to > 0 {
+        v = if v < 0 { -1 } else { -v };
+    }
+    if to < 0 && v < 0 {
+        v = v.wrapping_neg();
+        negative = true;
+    }
+    let mut u = v as u64;
+    let radix = to.unsigned_abs() as u64;
+    let mut out = Vec::new();
+    loop {
+        let d = (u % radix) as u32;
+        out.push(
+            std::char::from_digit(d, radix as u32)
+                .unwrap_or('?')
+                .to_ascii_uppercase(),
+        );
+        u /= radix;
+        if u == 0 {
+            break;
+        }
+    }
+    if negative && to < 0 {
+        out.push('-');
+    }
+    Ok(Some(out.iter().rev().collect()))
+}
+
+/// The integral type of a bitwise operator over `args` (a string or NULL
+/// beside an integer is read as a bigint, as Spark's implicit casts do).
+fn bitwise_type(
+    name: &str,
+    args: &[TExpr],
+    call: &crate::expr::Expr,
+) -> Result<crate::types::DataType> {
+    use crate::types::DataType::Null;
+    let mut t = Int32;
+    for a in args {
+        match a.ty {
+            Int32 | Null => {}
+            Int64 | Utf8 => t = Int64,
+            ref other => {
+                let class = if args.len() == 1 {
+                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE"
+                } else {
+                    "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE"
+                };
+                return Err(Error::analysis(
+                    class,
+                    format!(
+                        "Cannot resolve \"{call}\" due to data type mismatch: `{name}` requires the \"INTEGRAL\" type, however \"{a}\" has the type \"{}\".",
+                        other.spark_name().to_uppercase()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(t)
+}
+
+/// Declares a bitwise binary operator over int or bigint.
+macro_rules! bitwise_fn {
+    ($ty:ident, $name:literal, $usage:literal, $op:tt) => {
+        scalar_function!(
+            $ty, $name, [], $usage,
+            resolve(this, args, call) {
+                arity($name, &args, 2, 2)?;
+                let t = bitwise_type($name, &args, call)?;
+                typed(&this, args, &[t.clone(), t.clone()], t, call)
+            }
+            invoke(a, rows) {
+                if let (Ok(x), Ok(y)) = (i32s(&a[0]), i32s(&a[1])) {
+                    return collect_i32(rows, |i| Ok(match (x.at(i), y.at(i)) {
+                        (Some(x), Some(y)) => Some(x $op y),
+                        _ => None,
+                    }));
+                }
+                let (x, y) = (i64s(&a[0])?, i64s(&a[1])?);
+                collect_i64(rows, |i| Ok(match (x.at(i), y.at(i)) {
+                    (Some(x), Some(y)) => Some(x $op y),
+                    _ => None,
+                }))
+            }
+        );
+    };
+}
+
+bitwise_fn!(BitAnd, "&", "expr1 & expr2 - Returns the result of bitwise AND of `expr1` and `expr2`.", &);
+bitwise_fn!(BitOr, "|", "expr1 | expr2 - Returns the result of bitwise OR of `expr1` and `expr2`.", |);
+bitwise_fn!(BitXor, "^", "expr1 ^ expr2 - Returns the result of bitwise exclusive OR of `expr1` and `expr2`.", ^);
+
+scalar_function!(
+    /// `~x`: bitwise NOT.
+    BitNot, "~", [], "~ expr - Returns the result of bitwise NOT of `expr`.",
+    resolve(this, args, call) {
+        arity("~", &args, 1, 1)?;
+        let t = bitwise_type("~", &args, call)?;
+        typed(&this, args, &[t.clone()], t, call)
+    }
+    invoke(a, rows) {
+        if let Ok(x) = i32s(&a[0]) {
+            return collect_i32(rows, |i| Ok(x.at(i).map(|x| !x)));
+        }
+        let x = i64s(&a[0])?;
+        collect_i64(rows, |i| Ok(x.at(i).map(|x| !x)))
+    }
+);
+
 fn round_int_half_even(v: i64, d: i32) -> i64 {
     if !(-18..0).contains(&d) {
         return if d < -18 { 0 } else { v };
@@ -654,6 +859,21 @@ fn round_int_half_even_f64(v: f64, d: i32) -> f64 {
     r * p
 }
 
+/// Adds one to the last of decimal `digits` (0–9 each), carrying; true
+/// when the carry made a new leading digit.
+pub(crate) fn add_one_ulp(digits: &mut Vec<u8>) -> bool {
+    for d in digits.iter_mut().rev() {
+        if *d == 9 {
+            *d = 0;
+        } else {
+            *d += 1;
+            return false;
+        }
+    }
+    digits.insert(0, 1);
+    true
+}
+
 /// `x` in decimal (its shortest round-trip digits, as Java's
 /// `Double.toString` gives them) rounded HALF_EVEN to `d` places.
 pub fn round_half_even_decimal(x: f64, d: usize) -> String {
@@ -673,20 +893,7 @@ pub fn round_half_even_decimal(x: f64, d: usize) -> String {
         };
         digits.truncate(keep);
         if up {
-            let mut k = keep;
-            loop {
-                if k == 0 {
-                    digits.insert(0, 1);
-                    break;
-                }
-                k -= 1;
-                if digits[k] == 9 {
-                    digits[k] = 0;
-                } else {
-                    digits[k] += 1;
-                    break;
-                }
-            }
+            add_one_ulp(&mut digits);
         }
     } else {
         digits.resize(keep, 0);
@@ -706,6 +913,24 @@ pub fn round_half_even_decimal(x: f64, d: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conv_follows_sparks_number_converter() {
+        let c = |n: &str, f, t| conv(n.as_bytes(), f, t).unwrap();
+        assert_eq!(c("100", 2, 10).as_deref(), Some("4"));
+        assert_eq!(c("-10", 16, -10).as_deref(), Some("-16"));
+        assert_eq!(c("-1", 10, 16).as_deref(), Some("FFFFFFFFFFFFFFFF"));
+        assert_eq!(c("0", 10, 2).as_deref(), Some("0"));
+        assert_eq!(c("12", 37, 10), None);
+        assert!(conv(b"18446744073709551616", 10, 16).is_err());
+    }
+
+    #[test]
+    fn width_bucket_as_spark() {
+        assert_eq!(width_bucket(5.3, 0.2, 10.6, 5), Some(3));
+        assert_eq!(width_bucket(-0.9, 5.2, 0.5, 2), Some(3));
+        assert_eq!(width_bucket(1.0, 0.0, 10.0, 0), None);
+    }
 
     #[test]
     fn half_even_rounding_on_the_decimal() {

@@ -16,17 +16,21 @@
 //!   and a pipeline holding one is run by the twin
 //!   ([`crate::kernel::needs_interpreter`] says so in `explain`).
 //!
-//! Families, one file each: [`string`], [`array`], [`array_set`], [`map`],
-//! [`json`], [`regex`], [`math`], [`datetime`]
-//! (its patterns in [`datetime_pattern`]; the session time zone in
-//! [`zoned`]), [`hash`], [`misc`].
+//! Families, one file each: [`string`], [`encoding`] (hex, base64,
+//! charsets), [`format`] (`format_string`), [`array`], [`array_set`], [`array_zip`],
+//! [`map`], [`json`], [`regex`], [`math`], [`try_arith`] (`try_add`, …),
+//! [`datetime`] (its patterns in [`datetime_pattern`]; the session time
+//! zone in [`zoned`]), [`hash`], [`misc`].
 
 pub mod args;
 pub mod array;
 pub mod array_set;
+pub mod array_zip;
 pub mod builtin;
 pub mod datetime;
 pub mod datetime_pattern;
+pub mod encoding;
+pub mod format;
 pub mod hash;
 pub mod json;
 pub mod map;
@@ -35,6 +39,7 @@ pub mod misc;
 pub mod regex;
 pub mod rewrite;
 pub mod string;
+pub mod try_arith;
 pub mod zoned;
 
 use std::fmt;
@@ -182,6 +187,7 @@ fn registry() -> &'static [FunctionRef] {
         string::register(&mut v);
         array::register(&mut v);
         array_set::register(&mut v);
+        array_zip::register(&mut v);
         map::register(&mut v);
         json::register(&mut v);
         regex::register(&mut v);
@@ -189,6 +195,9 @@ fn registry() -> &'static [FunctionRef] {
         datetime::register(&mut v);
         hash::register(&mut v);
         misc::register(&mut v);
+        encoding::register(&mut v);
+        format::register(&mut v);
+        try_arith::register(&mut v);
         zoned::register(&mut v);
         v
     })

@@ -27,6 +27,106 @@ pub fn register(v: &mut Vec<FunctionRef>) {
     ] {
         v.push(FunctionRef::new(RegexFn { kind, re: None }));
     }
+    v.push(FunctionRef::new(ExtractAll { re: None }));
+}
+
+/// A literal group index out of the pattern's range, at resolution.
+fn check_group(func: &str, re: &Regex, idx: Option<&TExpr>) -> Result<()> {
+    if let Some(crate::types::Scalar::Int32(i)) = idx.and_then(literal) {
+        if *i < 0 || *i as usize >= re.captures_len() {
+            return Err(group_error(func, re, *i as i64, true));
+        }
+    }
+    Ok(())
+}
+
+fn group_error(func: &str, re: &Regex, g: i64, analysis: bool) -> Error {
+    let msg = format!(
+        "The value of parameter(s) `idx` in `{func}` is invalid: Expects group index between 0 and {}, but got {g}.",
+        re.captures_len() - 1
+    );
+    if analysis {
+        Error::analysis("INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX", msg)
+    } else {
+        Error::execution("INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX", msg)
+    }
+}
+
+/// `regexp_extract_all(str, regexp[, idx])`: group `idx` (1 by default) of
+/// every match, "" where the group took no part.
+pub struct ExtractAll {
+    re: Option<Arc<Regex>>,
+}
+
+impl ScalarFunction for ExtractAll {
+    fn name(&self) -> &'static str {
+        "regexp_extract_all"
+    }
+
+    fn usage(&self) -> &'static str {
+        "regexp_extract_all(str, regexp[, idx]) - Extract all strings in the `str` that match the `regexp` expression and corresponding to the regex group index."
+    }
+
+    fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
+        arity(self.name(), &args, 2, 3)?;
+        let mut r = typed(
+            &FunctionRef::new(ExtractAll { re: None }),
+            args,
+            &[Utf8, Utf8, Int32],
+            DataType::Array(Box::new(Utf8), true),
+            call,
+        )?;
+        let re = match literal_str(&r.args[1], self.name(), "pattern")? {
+            Some(p) => Some(Arc::new(compile(p)?)),
+            None => None,
+        };
+        if let Some(re) = &re {
+            let idx = r.args.get(2);
+            if idx.is_none() && re.captures_len() < 2 {
+                return Err(group_error(self.name(), re, 1, true));
+            }
+            check_group(self.name(), re, idx)?;
+        }
+        r.func = FunctionRef(Arc::new(ExtractAll { re }));
+        Ok(r)
+    }
+
+    fn invoke(&self, a: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+        use arrow::array::ListArray;
+        use arrow::buffer::{NullBuffer, OffsetBuffer};
+        let s = strs(&a[0])?;
+        let idx = a.get(2).map(i32s).transpose()?;
+        let mut values = arrow::array::StringBuilder::new();
+        let mut offsets = vec![0i32];
+        let mut valid = Vec::with_capacity(rows);
+        let mut n = 0i32;
+        for i in 0..rows {
+            let g = match idx {
+                Some(x) => x.at(i),
+                None => Some(1),
+            };
+            match (s.at(i), &self.re, g) {
+                (Some(text), Some(re), Some(g)) => {
+                    if g < 0 || g as usize >= re.captures_len() {
+                        return Err(group_error(self.name(), re, g as i64, false));
+                    }
+                    for c in re.captures_iter(text) {
+                        values.append_value(c.get(g as usize).map_or("", |m| m.as_str()));
+                        n += 1;
+                    }
+                    valid.push(true);
+                }
+                _ => valid.push(false),
+            }
+            offsets.push(n);
+        }
+        Ok(Arc::new(ListArray::try_new(
+            crate::types::list_item(&Utf8, true),
+            OffsetBuffer::new(offsets.into()),
+            Arc::new(values.finish()),
+            Some(NullBuffer::from(valid)).filter(|b| b.null_count() > 0),
+        )?))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,13 +1,33 @@
 //! Functions that are other expressions in disguise, rewritten by the
 //! resolver before it types them, so that both back ends (the JIT
 //! included) run them with no code of their own: `if` and `nvl2` are CASE,
-//! `nullif` is CASE over `=`, `regexp_like`/`regexp` is RLIKE.
+//! `nullif` is CASE over `=`, `regexp_like`/`regexp` is RLIKE, `mod` is `%`,
+//! `negative` is unary `-`, and the cast-named functions (`int(x)`,
+//! `string(x)`, …, Spark's `castAlias`es) are CAST.
 
 use super::FunctionInfo;
 use crate::error::{Error, Result};
 use crate::expr::Expr;
-use crate::ir::BinaryOp;
-use crate::types::Scalar;
+use crate::ir::{BinaryOp, UnaryOp};
+use crate::types::{DataType, Scalar};
+
+/// The functions Spark registers as casts (`FunctionRegistry.castAlias`),
+/// with the type each casts to (sqlc's: TINYINT and SMALLINT are INT, FLOAT
+/// is DOUBLE, as in `CAST`).
+pub const CAST_ALIASES: &[(&str, DataType)] = &[
+    ("boolean", DataType::Boolean),
+    ("tinyint", DataType::Int32),
+    ("smallint", DataType::Int32),
+    ("int", DataType::Int32),
+    ("bigint", DataType::Int64),
+    ("float", DataType::Float64),
+    ("double", DataType::Float64),
+    ("decimal", DataType::Decimal(10, 0)),
+    ("date", DataType::Date),
+    ("timestamp", DataType::Timestamp),
+    ("binary", DataType::Binary),
+    ("string", DataType::Utf8),
+];
 
 /// The expression `name(args)` stands for, if `name` is one of these.
 pub fn rewrite(name: &str, args: &[Expr]) -> Result<Option<Expr>> {
@@ -24,7 +44,52 @@ pub fn rewrite(name: &str, args: &[Expr]) -> Result<Option<Expr>> {
             ))
         }
     };
+    if let Some((_, to)) = CAST_ALIASES.iter().find(|(n, _)| *n == name) {
+        if args.len() != 1 {
+            return Err(Error::analysis(
+                "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
+                format!(
+                    "The `{name}` requires 1 parameters but the actual number is {}.",
+                    args.len()
+                ),
+            ));
+        }
+        return Ok(Some(Expr::Cast {
+            arg: Box::new(args[0].clone()),
+            to: to.clone(),
+        }));
+    }
     Ok(Some(match name {
+        // `decode(expr, search, result [, search, result] … [, default])`:
+        // CASE over null-safe equality (`decode(bin, charset)` is the
+        // catalog's).
+        "decode" if args.len() > 2 => {
+            let pairs = args[1..].chunks_exact(2);
+            let otherwise = pairs.remainder().first().cloned();
+            Expr::Case {
+                operand: None,
+                branches: pairs
+                    .map(|p| {
+                        (
+                            args[0].clone().binary(BinaryOp::EqNullSafe, p[0].clone()),
+                            p[1].clone(),
+                        )
+                    })
+                    .collect(),
+                otherwise: Some(Box::new(otherwise.unwrap_or(Expr::Literal(Scalar::Null)))),
+            }
+        }
+        "mod" => {
+            want(2)?;
+            args[0].clone().binary(BinaryOp::Mod, args[1].clone())
+        }
+        "negative" => {
+            want(1)?;
+            Expr::Unary {
+                op: UnaryOp::Neg,
+                arg: Box::new(args[0].clone()),
+            }
+        }
         "if" | "iff" => {
             want(3)?;
             Expr::Case {
@@ -110,11 +175,21 @@ pub fn infos() -> Vec<FunctionInfo> {
         kind: "scalar",
         runs: "rewritten",
     };
-    vec![
+    let mut v = vec![
+        f("mod", &[], "expr1 mod expr2 - Returns the remainder after `expr1`/`expr2`."),
+        f("negative", &[], "negative(expr) - Returns the negated value of `expr`."),
         f("if", &["iff"], "if(expr1, expr2, expr3) - If `expr1` evaluates to true, then returns `expr2`; otherwise returns `expr3`."),
         f("nvl2", &[], "nvl2(expr1, expr2, expr3) - Returns `expr2` if `expr1` is not null, or `expr3` otherwise."),
         f("nullif", &[], "nullif(expr1, expr2) - Returns null if `expr1` equals to `expr2`, or `expr1` otherwise."),
         f("date_part", &["datepart"], "date_part(field, source) - Extracts a part of the date/timestamp or interval source."),
         f("regexp_like", &["regexp", "rlike"], "regexp_like(str, regexp) - Returns true if `str` matches `regexp`, or false otherwise."),
-    ]
+    ];
+    v.extend(CAST_ALIASES.iter().map(|(name, _)| {
+        f(
+            name,
+            &[],
+            "type(expr) - Casts the value `expr` to the target data type `type`.",
+        )
+    }));
+    v
 }

@@ -35,6 +35,7 @@ pub fn register(v: &mut Vec<FunctionRef>) {
         FunctionRef::new(Levenshtein),
         FunctionRef::new(Soundex),
         FunctionRef::new(FormatNumber),
+        FunctionRef::new(Overlay),
     ]);
 }
 
@@ -695,3 +696,34 @@ mod tests {
         assert_eq!(format_number(1234567.0, 0), "1,234,567");
     }
 }
+
+scalar_function!(
+    /// `overlay(input PLACING replace FROM pos [FOR len])`: `input` with
+    /// `len` characters from `pos` replaced (`len` < 0: as many as
+    /// `replace` has), Spark's substring rules for the two kept parts.
+    Overlay, "overlay", [], "overlay(input, replace, pos[, len]) - Replace `input` with `replace` that starts at `pos` and is of length `len`.",
+    resolve(this, args, call) {
+        arity("overlay", &args, 3, 4)?;
+        typed(&this, args, &[Utf8, Utf8, Int32, Int32], Utf8, call)
+    }
+    invoke(a, rows) {
+        let (s, r, p) = (strs(&a[0])?, strs(&a[1])?, i32s(&a[2])?);
+        let len = a.get(3).map(i32s).transpose()?;
+        collect_strings(rows, |i| {
+            let l = match len {
+                Some(l) => l.at(i),
+                None => Some(-1),
+            };
+            Ok(match (s.at(i), r.at(i), p.at(i), l) {
+                (Some(s), Some(r), Some(p), Some(l)) => {
+                    let (p, l) = (p as i64, l as i64);
+                    let l = if l >= 0 { l } else { r.chars().count() as i64 };
+                    let head = crate::scalar_fns::substring(s, 1, Some(p - 1));
+                    let tail = crate::scalar_fns::substring(s, p + l, Some(i32::MAX as i64));
+                    Some(format!("{head}{r}{tail}"))
+                }
+                _ => None,
+            })
+        })
+    }
+);

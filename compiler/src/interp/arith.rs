@@ -30,8 +30,10 @@ fn map_err(e: &TExpr, err: ArrowError) -> Error {
             expr: e.to_string(),
             detail: overflow_detail(&e.ty).into(),
         },
+        // Only `%` reaches here with a zero divisor (`/` is on doubles).
         ArrowError::DivideByZero => Error::DivideByZero {
             expr: e.to_string(),
+            remainder: true,
         },
         other => other.into(),
     }
@@ -135,11 +137,11 @@ pub fn div_mod(
 ) -> Result<ArrayRef> {
     let r = ev.eval(right, cols)?;
     let l = if !left.nullable && !right.nullable {
-        check_zero(e, &r, None)?;
+        check_zero(e, op, &r, None)?;
         ev.eval(left, cols)?
     } else {
         let l = ev.eval_unless_null(left, &r, cols)?;
-        check_zero(e, &r, Some(&l))?;
+        check_zero(e, op, &r, Some(&l))?;
         l
     };
     arith(e, op, &l, &r)
@@ -147,7 +149,7 @@ pub fn div_mod(
 
 /// Fails if a divisor is zero on a row where it (and the dividend, if
 /// given) is not null.
-fn check_zero(e: &TExpr, r: &ArrayRef, l: Option<&ArrayRef>) -> Result<()> {
+fn check_zero(e: &TExpr, op: BinaryOp, r: &ArrayRef, l: Option<&ArrayRef>) -> Result<()> {
     let live = match l {
         Some(l) => super::columns::mask_and(&valid_mask(l.as_ref()), &valid_mask(r.as_ref())),
         None => valid_mask(r.as_ref()),
@@ -165,6 +167,7 @@ fn check_zero(e: &TExpr, r: &ArrayRef, l: Option<&ArrayRef>) -> Result<()> {
         if zero_at(i)? {
             return Err(Error::DivideByZero {
                 expr: e.to_string(),
+                remainder: op == BinaryOp::Mod,
             });
         }
     }

@@ -29,9 +29,10 @@ fn ps_of(e: &TExpr) -> Result<Ps> {
         .ok_or_else(|| internal(format!("{e} is not a decimal")))
 }
 
-fn divide_by_zero(e: &TExpr) -> Error {
+fn divide_by_zero(e: &TExpr, remainder: bool) -> Error {
     Error::DivideByZero {
         expr: e.to_string(),
+        remainder,
     }
 }
 
@@ -52,9 +53,11 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
             BinaryOp::Add => decimal::add(x, sa, y, sb, rps, false),
             BinaryOp::Sub => decimal::add(x, sa, y, sb, rps, true),
             BinaryOp::Mul => decimal::mul(x, sa, y, sb, rps),
-            BinaryOp::Div => decimal::div(x, sa, y, sb, rps).map_err(|_| divide_by_zero(e))?,
+            BinaryOp::Div => {
+                decimal::div(x, sa, y, sb, rps).map_err(|_| divide_by_zero(e, false))?
+            }
             BinaryOp::Mod => {
-                decimal::rem(x, sa, y, sb, rps, false).map_err(|_| divide_by_zero(e))?
+                decimal::rem(x, sa, y, sb, rps, false).map_err(|_| divide_by_zero(e, true))?
             }
             other => return Err(internal(format!("decimal operator {}", other.symbol()))),
         };

@@ -41,7 +41,8 @@ fn can_fail_node(e: &TExpr) -> bool {
             op: UnaryOp::Neg, ..
         } => e.ty.is_integer(),
         TExprKind::Binary { op, .. } => match op {
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => e.ty.is_integer(),
+            // Decimals overflow their precision.
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => e.ty.is_integer() || e.ty.is_decimal(),
             BinaryOp::Div | BinaryOp::Mod => true,
             _ => false,
         },
@@ -51,9 +52,12 @@ fn can_fail_node(e: &TExpr) -> bool {
             ..
         } => e.ty.is_integer(),
         TExprKind::Call {
-            func: ScalarFunc::ToTimestamp,
+            func: ScalarFunc::ToTimestamp | ScalarFunc::TimestampAdd,
             ..
         } => true,
+        // A catalog function may raise (pmod by zero, to_binary of a
+        // malformed string, …): evaluated only where Spark would.
+        TExprKind::Function { .. } => true,
         _ => false,
     };
     own || e.children().into_iter().any(can_fail)

@@ -27,7 +27,7 @@
 //!   its arguments, then the table updates (grouping sets in order).
 
 mod aggregate;
-mod arith;
+pub(crate) mod arith;
 mod cast;
 pub(crate) mod columns;
 mod decimal;

@@ -6,10 +6,74 @@ use super::calendar::{civil_from_days, split_micros};
 /// The shortest decimal digits that round-trip `v` (finite, non-zero) and
 /// the decimal exponent of the first: `v = d.ddd × 10^exp`.
 pub(crate) fn shortest_digits(v: f64) -> (String, i32) {
-    let s = format!("{:e}", v.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    (digits, exp.parse().unwrap_or(0))
+    let d = Digits::of(v);
+    (String::from_utf8_lossy(d.as_bytes()).into_owned(), d.exp)
+}
+
+/// Text written into a fixed buffer on the stack (`write!` with no heap
+/// allocation, for what compiled kernels call per row); writing past its
+/// end fails.
+pub(crate) struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl StackText {
+    pub fn new() -> Self {
+        StackText {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// [`shortest_digits`] on the stack: the ASCII digits and the exponent.
+pub(crate) struct Digits {
+    text: StackText,
+    pub exp: i32,
+}
+
+impl Digits {
+    pub fn of(v: f64) -> Digits {
+        use std::fmt::Write;
+        let mut t = StackText::new();
+        // At most 17 digits and a 4-character exponent: it fits.
+        let _ = write!(t, "{:e}", v.abs());
+        let s = t.as_bytes();
+        let e_at = s.iter().position(|&b| b == b'e').unwrap_or(s.len());
+        let exp = std::str::from_utf8(s.get(e_at + 1..).unwrap_or(&[]))
+            .ok()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0);
+        let mut text = StackText::new();
+        for &b in s[..e_at].iter().filter(|b| b.is_ascii_digit()) {
+            text.buf[text.len] = b;
+            text.len += 1;
+        }
+        Digits { text, exp }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
 }
 
 /// Java's `Double.toString`: `NaN`, `Infinity`, `-0.0`; plain decimal

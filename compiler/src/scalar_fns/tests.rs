@@ -225,6 +225,8 @@ fn date_trunc_units() {
         Some("2024-05-15 13:45:12.345678")
     );
     assert_eq!(t("fortnight"), None);
+    assert_eq!(t("a unit far too long to be one"), None);
+    assert_eq!(t("MilliSecond").as_deref(), Some("2024-05-15 13:45:12.345"));
     assert_eq!(
         date_trunc("hour", -1).map(format_timestamp).as_deref(),
         Some("1969-12-31 23:00:00")
@@ -241,6 +243,8 @@ fn round_is_half_up_on_the_decimal() {
     assert_eq!(round_half_up(125.0, -1), 130.0);
     assert_eq!(round_half_up(125.0, -3), 0.0);
     assert_eq!(round_half_up(999.5, 0), 1000.0);
+    assert_eq!(round_half_up(-9.995, 2), -10.0);
+    assert_eq!(round_half_up(0.5, 0), 1.0);
     assert_eq!(round_half_up(0.0004, 3), 0.0);
     assert_eq!(round_half_up(0.0005, 3), 0.001);
     assert_eq!(round_half_up(1.23456, 10), 1.23456);

@@ -102,8 +102,10 @@ fn convert_node(e: &SqlExpr) -> Result<Expr> {
                     arg: boxed(expr)?,
                 })
             })?,
-            UnaryOperator::Plus => convert(expr)?,
+            // `+x` is `positive(x)`: the number itself (a string read as a double).
+            UnaryOperator::Plus => call("positive", vec![convert(expr)?]),
             UnaryOperator::Not | UnaryOperator::BangNot => not(convert(expr)?),
+            UnaryOperator::BitwiseNot => call("~", vec![convert(expr)?]),
             _ => return Err(unsupported(&format!("the operator {op}"), e)),
         },
         SqlExpr::BinaryOp {
@@ -129,10 +131,30 @@ fn convert_node(e: &SqlExpr) -> Result<Expr> {
                 Op::And => BinaryOp::And,
                 Op::Or => BinaryOp::Or,
                 Op::StringConcat => return Ok(call("concat", vec![l, r])),
+                Op::BitwiseAnd => return Ok(call("&", vec![l, r])),
+                Op::BitwiseOr => return Ok(call("|", vec![l, r])),
+                Op::BitwiseXor => return Ok(call("^", vec![l, r])),
                 _ => return Err(unsupported(&format!("the operator {op}"), e)),
             };
             binary(op, l, r)
         }
+        SqlExpr::Overlay {
+            expr,
+            overlay_what,
+            overlay_from,
+            overlay_for,
+        } => call(
+            "overlay",
+            vec![
+                convert(expr)?,
+                convert(overlay_what)?,
+                convert(overlay_from)?,
+                match overlay_for {
+                    Some(n) => convert(n)?,
+                    None => Expr::Literal(crate::types::Scalar::Int32(-1)),
+                },
+            ],
+        ),
         SqlExpr::IsNull(a) => Expr::IsNull(boxed(a)?),
         SqlExpr::IsNotNull(a) => Expr::IsNotNull(boxed(a)?),
         SqlExpr::IsUnknown(a) => Expr::IsNull(boxed(a)?),

@@ -123,7 +123,7 @@ fn parses_operators() {
             arg: Box::new(a.clone())
         }
     );
-    assert_eq!(e("+a"), a);
+    assert_eq!(e("+a"), Expr::call("positive", vec![a.clone()]));
     assert_eq!(
         e("a || b"),
         Expr::call("concat", vec![a.clone(), b.clone()])

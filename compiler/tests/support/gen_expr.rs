@@ -232,6 +232,12 @@ impl Gen {
                     let t = self.expr(ty, d);
                     self.call(F::DateTrunc, vec![unit, t], T::Timestamp)
                 }
+                // `t ± INTERVAL …`: microseconds as a bigint (overflow is an error).
+                5 => {
+                    let t = self.expr(ty, d);
+                    let us = self.expr(&T::Int64, d);
+                    self.call(F::TimestampAdd, vec![t, us], T::Timestamp)
+                }
                 _ => self.conditional(ty, d),
             },
         }

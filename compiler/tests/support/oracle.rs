@@ -15,6 +15,7 @@ type R = Result<Scalar, Class>;
 
 const OVERFLOW: Class = "ARITHMETIC_OVERFLOW";
 const DIV0: Class = "DIVIDE_BY_ZERO";
+const REM0: Class = "REMAINDER_BY_ZERO";
 const INVALID: Class = "CAST_INVALID_INPUT";
 const CAST_OVERFLOW: Class = "CAST_OVERFLOW";
 
@@ -283,8 +284,9 @@ pub fn eval(e: &TExpr, row: &[Scalar]) -> R {
             right,
         } => {
             let r = eval(right, row)?;
+            let by_zero = if *op == Mod { REM0 } else { DIV0 };
             if !left.nullable && !right.nullable && is_zero(&r) {
-                return Err(DIV0);
+                return Err(by_zero);
             }
             if r.is_null() {
                 return Ok(S::Null);
@@ -294,7 +296,7 @@ pub fn eval(e: &TExpr, row: &[Scalar]) -> R {
                 return Ok(S::Null);
             }
             if is_zero(&r) {
-                return Err(DIV0);
+                return Err(by_zero);
             }
             arith(*op, &e.ty, &l, &r)?
         }

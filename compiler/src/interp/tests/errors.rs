@@ -88,7 +88,7 @@ fn division_by_zero() {
         ),
     )
     .unwrap_err();
-    assert_eq!(e.class(), "DIVIDE_BY_ZERO");
+    assert_eq!(e.class(), "REMAINDER_BY_ZERO");
 }
 
 #[test]

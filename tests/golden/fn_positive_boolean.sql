@@ -1,0 +1,3 @@
+-- error: DATATYPE_MISMATCH
+-- positive takes a number (or a string read as a double), not a boolean.
+SELECT positive(Index > 3) FROM activity
