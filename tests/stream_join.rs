@@ -293,7 +293,7 @@ fn batch_files(d: &Data, k: usize) {
         ),
     )
     .unwrap();
-    let click = if k % 2 == 0 {
+    let click = if k.is_multiple_of(2) {
         format!(
             "{{\"click_ad\":{k},\"click_time\":\"{}\"}}\n",
             at(10 * k + 2)

@@ -210,7 +210,7 @@ fn encode(s: &str, cs: &str) -> Result<Vec<u8>> {
 fn decode(b: &[u8], cs: &str) -> Result<String> {
     let bad = || malformed("decode", cs);
     let units = |b: &[u8], le: bool| -> Result<String> {
-        if b.len() % 2 != 0 {
+        if !b.len().is_multiple_of(2) {
             return Err(bad());
         }
         let u = b.chunks(2).map(|p| {
@@ -240,7 +240,7 @@ fn decode(b: &[u8], cs: &str) -> Result<String> {
         "utf-16be" => units(b, false),
         "utf-16le" => units(b, true),
         _ => {
-            if b.len() % 4 != 0 {
+            if !b.len().is_multiple_of(4) {
                 return Err(bad());
             }
             b.chunks(4)

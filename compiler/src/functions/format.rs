@@ -180,7 +180,7 @@ fn pad(out: &mut String, text: &str, width: usize, flags: &str, conv: char) {
         out.push_str(text);
     } else if flags.contains('-') {
         out.push_str(text);
-        out.extend(std::iter::repeat(' ').take(width - n));
+        out.extend(std::iter::repeat_n(' ', width - n));
     } else if flags.contains('0')
         && "doxXeEfgG".contains(conv)
         && !text.ends_with("Infinity")
@@ -193,10 +193,10 @@ fn pad(out: &mut String, text: &str, width: usize, flags: &str, conv: char) {
             .filter(|c| "+- (".contains(*c))
             .map_or(0, |c| c.len_utf8());
         out.push_str(&text[..sign]);
-        out.extend(std::iter::repeat('0').take(width - n));
+        out.extend(std::iter::repeat_n('0', width - n));
         out.push_str(&text[sign..]);
     } else {
-        out.extend(std::iter::repeat(' ').take(width - n));
+        out.extend(std::iter::repeat_n(' ', width - n));
         out.push_str(text);
     }
 }
@@ -467,12 +467,12 @@ mod tests {
             f(
                 "%5.2f|%-5s|%05d",
                 &[
-                    Arg::Double(3.14159),
+                    Arg::Double(3.24159),
                     Arg::Text("ab".into()),
                     Arg::Int(42, 32)
                 ]
             ),
-            " 3.14|ab   |00042"
+            " 3.24|ab   |00042"
         );
         assert_eq!(
             f(

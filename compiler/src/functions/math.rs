@@ -821,7 +821,7 @@ scalar_function!(
     resolve(this, args, call) {
         arity("~", &args, 1, 1)?;
         let t = bitwise_type("~", &args, call)?;
-        typed(&this, args, &[t.clone()], t, call)
+        typed(&this, args, std::slice::from_ref(&t), t.clone(), call)
     }
     invoke(a, rows) {
         if let Ok(x) = i32s(&a[0]) {
