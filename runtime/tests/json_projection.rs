@@ -288,3 +288,24 @@ fn every_column_read_is_the_exact_decode() {
         check(&lines, mode, vec![true; 7], true);
     }
 }
+
+/// Found by the property test above: a projected, pre-filtered read of a
+/// line with a space before its comma and a huge exponent, beside a line
+/// whose string column holds an array.
+#[test]
+fn space_before_a_comma_and_an_array_in_a_string_column() {
+    let lines: Vec<String> = [
+        r#"{"gt": "stairs" ,"x": -9.051295489407071e154}"#,
+        r#"{"gt":[]}"#,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut columns = vec![false; 7];
+    columns[1] = true;
+    columns[2] = true;
+    for mode in ["PERMISSIVE", "DROPMALFORMED"] {
+        check(&lines, mode, columns.clone(), true);
+        check(&lines, mode, columns.clone(), false);
+    }
+}
