@@ -144,13 +144,13 @@ pub fn load_expected(path: &Path) -> Expected {
     let rows = lines
         .map(|l| {
             // Python's json writes non-finite floats as bare NaN/Infinity;
-            // the results side prints them as Rust does.
+            // the results side prints them as Java does (`cell`).
             let mut l = l.to_string();
             for sep in [": ", "[", ", "] {
                 l = l
                     .replace(&format!("{sep}NaN"), &format!("{sep}\"NaN\""))
-                    .replace(&format!("{sep}-Infinity"), &format!("{sep}\"-inf\""))
-                    .replace(&format!("{sep}Infinity"), &format!("{sep}\"inf\""));
+                    .replace(&format!("{sep}-Infinity"), &format!("{sep}\"-Infinity\""))
+                    .replace(&format!("{sep}Infinity"), &format!("{sep}\"Infinity\""));
             }
             serde_json::from_str::<Value>(&l)
                 .unwrap()
