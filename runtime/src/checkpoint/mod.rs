@@ -156,7 +156,7 @@ impl Checkpoint {
                 )));
             }
         }
-        let stored = self.state.stored_schemas()?;
+        let stored = self.state.stored_schemas(last_commit.is_some())?;
         if last_commit.is_some() {
             let describe = |s: &StateSchema| format!("{} {} ({})", s.operator, s.op, s.schema);
             let theirs: Vec<String> = stored.values().map(describe).collect();

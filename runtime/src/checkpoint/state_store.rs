@@ -277,7 +277,11 @@ impl StateStore {
     }
 
     /// The operators that have state in the checkpoint, with their schemas.
-    pub fn stored_schemas(&self) -> Result<BTreeMap<usize, StateSchema>> {
+    /// Before any batch committed (`committed` false), an operator whose
+    /// schema is missing is a first start killed while it wrote the schema
+    /// (its directory made, the file not yet renamed into place): it is
+    /// skipped, and written again. After a commit it is damage.
+    pub fn stored_schemas(&self, committed: bool) -> Result<BTreeMap<usize, StateSchema>> {
         let mut out = BTreeMap::new();
         let entries = match fs::read_dir(&self.root) {
             Ok(e) => e,
@@ -290,10 +294,16 @@ impl StateStore {
                 continue;
             };
             let path = self.schema_path(op);
-            let text = fs::read_to_string(&path).map_err(|err| match err.kind() {
-                std::io::ErrorKind::NotFound => Error::damaged(&path, "missing"),
-                _ => Error::io(&path, err),
-            })?;
+            let text = match fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound && !committed => continue,
+                Err(err) => {
+                    return Err(match err.kind() {
+                        std::io::ErrorKind::NotFound => Error::damaged(&path, "missing"),
+                        _ => Error::io(&path, err),
+                    })
+                }
+            };
             let v = parse_json_line(&path, text.trim())?;
             let field = |k: &str| {
                 v.get(k)
@@ -472,4 +482,29 @@ fn map_checked(path: &Path, magic: &[u8; 8]) -> Result<(Mmap, u64)> {
         return Err(Error::damaged(path, "checksum mismatch"));
     }
     Ok((map, sum))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A first start killed while it wrote an operator's schema leaves the
+    /// operator's directory without it: harmless before any commit (the
+    /// start writes it again), damage after one.
+    #[test]
+    fn a_schema_missing_before_the_first_commit_is_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::new(dir.path().to_path_buf(), 10);
+        fs::create_dir_all(dir.path().join("0").join("_metadata")).unwrap();
+        assert!(store.stored_schemas(false).unwrap().is_empty());
+        let err = store.stored_schemas(true).unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+        let schema = StateSchema {
+            op: 0,
+            operator: "join".into(),
+            schema: "k".into(),
+        };
+        store.write_schemas(std::slice::from_ref(&schema)).unwrap();
+        assert_eq!(store.stored_schemas(true).unwrap().len(), 1);
+    }
 }
