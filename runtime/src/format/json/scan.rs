@@ -319,7 +319,7 @@ impl<'a> Scanner<'a> {
     /// Checks and skips the number at `i`; returns its text.
     pub fn raw_number(&mut self) -> Result<&'a [u8], Stop> {
         let start = self.i;
-        self.number()?;
+        self.skip_number()?;
         Ok(&self.b[start..self.i])
     }
 
@@ -340,8 +340,18 @@ impl<'a> Scanner<'a> {
     }
 
     /// Skips whitespace (and comments, where the syntax allows them).
+    /// Compact JSON has none: one test of the next byte.
     #[inline(always)]
     pub fn ws(&mut self) -> Result<(), Stop> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'/') => self.ws_rest(),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`Self::ws`] past its first test.
+    #[inline]
+    fn ws_rest(&mut self) -> Result<(), Stop> {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
@@ -666,6 +676,25 @@ impl<'a> Scanner<'a> {
     /// Scans a number: bigint if an integer that fits, else double.
     fn number(&mut self) -> Result<JsonType, Stop> {
         let start = self.i;
+        let real = self.skip_number()?;
+        if self.mode == Mode::Check {
+            return Ok(JsonType::Double); // the type is not needed
+        }
+        let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or_default();
+        // Spark makes a decimal of an integer beyond bigint; sqlc a double.
+        Ok(if real || text.parse::<i64>().is_err() {
+            JsonType::Double
+        } else {
+            JsonType::Long
+        })
+    }
+
+    /// Checks and skips a number; whether it has a fraction or an exponent
+    /// (or is non-numeric, `-Infinity`). No type is made: a scan that only
+    /// checks has nothing to drop.
+    #[inline]
+    fn skip_number(&mut self) -> Result<bool, Stop> {
+        let start = self.i;
         let digits = |s: &mut Self| {
             let n = leading_digits(&s.b[s.i..]);
             s.i += n;
@@ -687,7 +716,7 @@ impl<'a> Scanner<'a> {
             // `-Infinity`, `-INF`.
             Some(b'I') if self.i > start => {
                 self.i = start;
-                return self.non_numeric();
+                return self.non_numeric().map(|_| true);
             }
             _ => return Err(self.error("invalid number")),
         }
@@ -709,16 +738,7 @@ impl<'a> Scanner<'a> {
                 return Err(self.error("expected a digit"));
             }
         }
-        if self.mode == Mode::Check {
-            return Ok(JsonType::Double); // the type is not needed
-        }
-        let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or_default();
-        // Spark makes a decimal of an integer beyond bigint; sqlc a double.
-        Ok(if real || text.parse::<i64>().is_err() {
-            JsonType::Double
-        } else {
-            JsonType::Long
-        })
+        Ok(real)
     }
 }
 
