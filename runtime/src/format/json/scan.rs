@@ -328,6 +328,8 @@ impl<'a> Scanner<'a> {
         self.literal(word)
     }
 
+    #[cold]
+    #[inline(never)]
     pub fn error(&self, what: &str) -> Stop {
         match self.peek() {
             None => Stop::Malformed(format!("{what}, found the end of the line")),
@@ -427,6 +429,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// After a list or object element: `true` if another follows.
+    #[inline]
     pub fn list_next(&mut self, close: u8) -> Result<bool, Stop> {
         self.ws()?;
         match self.peek() {
@@ -438,12 +441,18 @@ impl<'a> Scanner<'a> {
                 self.i += 1;
                 Ok(false)
             }
-            _ => Err(self.error(if close == b']' {
-                "expected ',' or ']'"
-            } else {
-                "expected ',' or '}'"
-            })),
+            _ => Err(self.list_error(close)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn list_error(&self, close: u8) -> Stop {
+        self.error(if close == b']' {
+            "expected ',' or ']'"
+        } else {
+            "expected ',' or '}'"
+        })
     }
 
     /// Merges `t` into `slot` by the scan's mode.
