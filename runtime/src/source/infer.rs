@@ -235,7 +235,7 @@ pub fn infer_json_block(
         let outcome = match scan_line(line, &mut fields, Mode::Frozen, syntax) {
             Err(Stop::Change) => match check_line(line, syntax) {
                 Ok(_) => scan_line(line, &mut fields, Mode::Grow, syntax),
-                Err(reason) => Err(Stop::Malformed(reason)),
+                Err(reason) => Err(Stop::Malformed(Box::new(reason))),
             },
             other => other,
         };

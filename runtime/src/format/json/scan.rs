@@ -37,11 +37,13 @@ pub enum Mode {
     Grow,
 }
 
-/// Why a scan stopped.
+/// Why a scan stopped. One word (the reason boxed), so that the scanner's
+/// results come back in registers.
 #[derive(Debug, PartialEq)]
 pub enum Stop {
     /// The line is malformed (or not an object); the reason, with its column.
-    Malformed(String),
+    #[allow(clippy::box_collection)] // a thin pointer: `Stop` stays one word
+    Malformed(Box<String>),
     /// The line would change the schema (frozen scans only).
     Change,
 }
@@ -173,7 +175,7 @@ pub fn scan_line(
 pub fn check_line(line: &[u8], syntax: &Syntax) -> Result<Record, String> {
     match scan_line(line, &mut JsonFields::new(), Mode::Check, syntax) {
         Ok(record) => Ok(record),
-        Err(Stop::Malformed(m)) => Err(m),
+        Err(Stop::Malformed(m)) => Err(*m),
         Err(Stop::Change) => unreachable!("checking scans do not stop for a change"),
     }
 }
@@ -187,6 +189,12 @@ pub(crate) struct Scanner<'a> {
     syntax: Syntax,
     /// Whether a leniency of the syntax was used.
     pub odd: bool,
+}
+
+impl Stop {
+    fn malformed(reason: String) -> Stop {
+        Stop::Malformed(Box::new(reason))
+    }
 }
 
 impl<'a> Scanner<'a> {
@@ -223,7 +231,7 @@ impl<'a> Scanner<'a> {
                 std::str::from_utf8(raw).map_or(usize::MAX, |s| s.encode_utf16().count())
             };
             if units > MAX_NAME_LEN {
-                return Err(Stop::Malformed(format!(
+                return Err(Stop::malformed(format!(
                     "a field name of {units} characters at column {}, longer than the {MAX_NAME_LEN} Spark reads",
                     open + 1
                 )));
@@ -291,7 +299,7 @@ impl<'a> Scanner<'a> {
         let raw = &self.b[start..j];
         self.i = j + 1;
         if !ascii && std::str::from_utf8(raw).is_err() {
-            return Err(Stop::Malformed(format!(
+            return Err(Stop::malformed(format!(
                 "invalid UTF-8 in a string at column {start}"
             )));
         }
@@ -332,8 +340,8 @@ impl<'a> Scanner<'a> {
     #[inline(never)]
     pub fn error(&self, what: &str) -> Stop {
         match self.peek() {
-            None => Stop::Malformed(format!("{what}, found the end of the line")),
-            Some(c) => Stop::Malformed(format!(
+            None => Stop::malformed(format!("{what}, found the end of the line")),
+            Some(c) => Stop::malformed(format!(
                 "{what} at column {}, found '{}'",
                 self.i + 1,
                 c.escape_ascii()
@@ -388,7 +396,7 @@ impl<'a> Scanner<'a> {
                 self.i = open + k + 1;
                 Ok(())
             }
-            Ok(_) => Err(Stop::Malformed(format!(
+            Ok(_) => Err(Stop::malformed(format!(
                 "invalid UTF-8 in a string at column {open}"
             ))),
             Err(why) => Err(self.error(&why)),
@@ -638,7 +646,7 @@ impl<'a> Scanner<'a> {
         }
         syntax::unescape(raw)
             .map(Key::Owned)
-            .map_err(Stop::Malformed)
+            .map_err(Stop::malformed)
     }
 
     /// Scans a field name in single quotes or none, where the syntax
@@ -655,7 +663,7 @@ impl<'a> Scanner<'a> {
                     let units =
                         syntax::unescape(raw).map_or(usize::MAX, |s| s.encode_utf16().count());
                     if units > MAX_NAME_LEN {
-                        return Err(Stop::Malformed(format!(
+                        return Err(Stop::malformed(format!(
                             "a field name of {units} characters at column {}, longer than the {MAX_NAME_LEN} Spark reads",
                             start + 1
                         )));
@@ -663,7 +671,7 @@ impl<'a> Scanner<'a> {
                 }
                 syntax::unescape(raw)
                     .map(Key::Owned)
-                    .map_err(Stop::Malformed)
+                    .map_err(Stop::malformed)
             }
             Some(c) if self.syntax.unquoted_field_names && syntax::name_byte(c) => {
                 while self.peek().is_some_and(syntax::name_byte) {
@@ -672,7 +680,7 @@ impl<'a> Scanner<'a> {
                 self.odd = true;
                 match std::str::from_utf8(&self.b[start..self.i]) {
                     Ok(name) => Ok(Key::Owned(name.to_string())),
-                    Err(_) => Err(Stop::Malformed(format!(
+                    Err(_) => Err(Stop::malformed(format!(
                         "invalid UTF-8 in a field name at column {}",
                         start + 1
                     ))),
