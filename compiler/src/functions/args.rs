@@ -269,11 +269,45 @@ pub fn collect_timestamps(
 /// own [`FunctionRef`] as `this`).
 #[macro_export]
 macro_rules! scalar_function {
+    // `session_zone`: the function reads the session time zone while it
+    // runs (as `to_json` prints timestamps); it runs in the zone the plan
+    // is executed in ([`crate::functions::zoned::InZone`]).
+    (
+        $(#[$doc:meta])*
+        $ty:ident, $name:literal, [$($alias:literal),*], $usage:literal, session_zone,
+        resolve($this:ident, $args:ident, $call:ident) $resolve:block
+        invoke($iargs:ident, $rows:ident) $invoke:block
+    ) => {
+        $crate::scalar_function!(
+            $(#[$doc])*
+            $ty, $name, [$($alias),*], $usage,
+            resolve($this, $args, $call) $resolve
+            invoke($iargs, $rows) $invoke
+            with_time_zone(tz) {
+                Some($crate::functions::zoned::InZone::wrap($crate::functions::FunctionRef::new($ty), tz))
+            }
+        );
+    };
     (
         $(#[$doc:meta])*
         $ty:ident, $name:literal, [$($alias:literal),*], $usage:literal,
         resolve($this:ident, $args:ident, $call:ident) $resolve:block
         invoke($iargs:ident, $rows:ident) $invoke:block
+    ) => {
+        $crate::scalar_function!(
+            $(#[$doc])*
+            $ty, $name, [$($alias),*], $usage,
+            resolve($this, $args, $call) $resolve
+            invoke($iargs, $rows) $invoke
+            with_time_zone(_tz) { None }
+        );
+    };
+    (
+        $(#[$doc:meta])*
+        $ty:ident, $name:literal, [$($alias:literal),*], $usage:literal,
+        resolve($this:ident, $args:ident, $call:ident) $resolve:block
+        invoke($iargs:ident, $rows:ident) $invoke:block
+        with_time_zone($tz:ident) $zoned:block
     ) => {
         $(#[$doc])*
         pub struct $ty;
@@ -301,6 +335,12 @@ macro_rules! scalar_function {
                 $rows: usize,
             ) -> $crate::error::Result<arrow::array::ArrayRef> {
                 $invoke
+            }
+            fn with_time_zone(
+                &self,
+                $tz: &$crate::time_zone::TimeZone,
+            ) -> Option<$crate::functions::FunctionRef> {
+                $zoned
             }
         }
     };

@@ -426,7 +426,7 @@ impl ScalarFunction for FromJson {
 
 scalar_function!(
     /// `to_json(value[, options])`: a struct, array or map as JSON text.
-    ToJson, "to_json", [], "to_json(expr[, options]) - Returns a JSON string with a given struct, array or map value.",
+    ToJson, "to_json", [], "to_json(expr[, options]) - Returns a JSON string with a given struct, array or map value.", session_zone,
     resolve(this, args, call) {
         arity("to_json", &args, 1, 2)?;
         let v = args.into_iter().next().expect("arity");

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::ir::{ScalarFunc, TExpr, TExprKind};
 use crate::scalar_fns::{self as sf, DatePart, MICROS_PER_DAY};
-use crate::time_zone::TimeZone;
+use crate::time_zone::{with_session, TimeZone};
 use crate::types::{DataType, Scalar};
 
 pub fn register(v: &mut Vec<FunctionRef>) {
@@ -39,6 +39,22 @@ pub fn zone_node(e: TExpr, tz: &TimeZone) -> TExpr {
     };
     match kind {
         TExprKind::Cast { arg } => match (&arg.ty, &ty) {
+            // Nested timestamps print on the wall clock too.
+            (
+                from @ (DataType::Array(..) | DataType::Map(..) | DataType::Struct(_)),
+                DataType::Utf8,
+            ) if holds_timestamp(from) => {
+                let cast = TExpr::new(TExprKind::Cast { arg: arg.clone() }, ty.clone(), nullable);
+                let func = InZone::wrap(FunctionRef::new(NestedToString { cast }), tz);
+                TExpr::new(
+                    TExprKind::Function {
+                        func,
+                        args: vec![*arg],
+                    },
+                    ty,
+                    nullable,
+                )
+            }
             (DataType::Timestamp, DataType::Utf8) => zoned(Op::TimestampToString, vec![*arg]),
             (DataType::Utf8, DataType::Timestamp) => zoned(Op::StringToTimestamp, vec![*arg]),
             (DataType::Timestamp, DataType::Date) => zoned(Op::TimestampToDate, vec![*arg]),
@@ -69,6 +85,107 @@ pub fn zone_node(e: TExpr, tz: &TimeZone) -> TExpr {
             TExpr::new(TExprKind::Function { func, args }, ty, nullable)
         }
         kind => TExpr::new(kind, ty, nullable),
+    }
+}
+
+/// Whether a value of type `t` holds a timestamp somewhere.
+fn holds_timestamp(t: &DataType) -> bool {
+    match t {
+        DataType::Timestamp => true,
+        DataType::Array(e, _) => holds_timestamp(e),
+        DataType::Map(k, v, _) => holds_timestamp(k) || holds_timestamp(v),
+        DataType::Struct(fields) => fields.iter().any(|f| holds_timestamp(&f.data_type)),
+        _ => false,
+    }
+}
+
+/// A catalog function run in a time zone: while it runs, the zone is the
+/// session's ([`crate::time_zone::with_session`]), for functions that read
+/// it deep inside (`to_json`, a nested value cast to a string).
+pub struct InZone {
+    inner: FunctionRef,
+    tz: TimeZone,
+}
+
+impl InZone {
+    pub fn wrap(inner: FunctionRef, tz: &TimeZone) -> FunctionRef {
+        FunctionRef::new(InZone {
+            inner,
+            tz: tz.clone(),
+        })
+    }
+}
+
+impl ScalarFunction for InZone {
+    fn name(&self) -> &'static str {
+        self.inner.0.name()
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        self.inner.0.aliases()
+    }
+
+    fn usage(&self) -> &'static str {
+        self.inner.0.usage()
+    }
+
+    fn deterministic(&self) -> bool {
+        self.inner.0.deterministic()
+    }
+
+    fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
+        self.inner.0.resolve(args, call)
+    }
+
+    fn instance_key(&self) -> String {
+        format!("{}@{}", self.inner.0.instance_key(), self.tz.id())
+    }
+
+    fn with_time_zone(&self, tz: &TimeZone) -> Option<FunctionRef> {
+        Some(InZone::wrap(self.inner.clone(), tz))
+    }
+
+    fn shown(&self, args: &[String]) -> Option<String> {
+        self.inner.0.shown(args)
+    }
+
+    fn invoke(&self, args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+        with_session(&self.tz, || self.inner.0.invoke(args, rows))
+    }
+}
+
+/// `CAST(nested AS STRING)` as a function, for [`InZone`] to run in a zone.
+struct NestedToString {
+    /// The cast, over its argument.
+    cast: TExpr,
+}
+
+impl ScalarFunction for NestedToString {
+    fn name(&self) -> &'static str {
+        "cast"
+    }
+
+    fn usage(&self) -> &'static str {
+        "a nested value as a string, in the session time zone"
+    }
+
+    fn instance_key(&self) -> String {
+        format!("{:?}", self.cast.ty)
+    }
+
+    fn shown(&self, args: &[String]) -> Option<String> {
+        Some(format!("CAST({} AS STRING)", args.first()?))
+    }
+
+    fn resolve(&self, _args: Vec<TExpr>, _call: &Expr) -> Result<Resolved> {
+        Err(Error::internal("a zoned cast is made, not resolved"))
+    }
+
+    fn invoke(&self, args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
+        let TExprKind::Cast { arg } = &self.cast.kind else {
+            return Err(Error::internal("a nested cast without its cast"));
+        };
+        crate::interp::cast::cast(&self.cast, &arg.ty, &args[0])
     }
 }
 

@@ -28,7 +28,7 @@
 
 mod aggregate;
 pub(crate) mod arith;
-mod cast;
+pub(crate) mod cast;
 pub(crate) mod columns;
 mod decimal;
 

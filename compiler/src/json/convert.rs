@@ -356,10 +356,21 @@ fn key_text(a: &dyn Array, i: usize) -> String {
 /// Spark's default JSON timestamp format, `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`
 /// in UTC.
 fn json_timestamp(us: i64) -> String {
-    let (days, tod) = (us.div_euclid(86_400_000_000), us.rem_euclid(86_400_000_000));
+    // Spark's `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` on the session's wall clock
+    // (a zoned `to_json` runs in its zone; `Z` for a zero offset).
+    let offset = crate::time_zone::in_session(|tz| tz.offset_at(us));
+    let local = us.saturating_add(offset as i64 * 1_000_000);
+    let (days, tod) = (
+        local.div_euclid(86_400_000_000),
+        local.rem_euclid(86_400_000_000),
+    );
     let s = tod / 1_000_000;
+    let zone = match offset {
+        0 => "Z".to_string(),
+        secs => crate::time_zone::offset_id(secs),
+    };
     format!(
-        "{}T{:02}:{:02}:{:02}.{:03}Z",
+        "{}T{:02}:{:02}:{:02}.{:03}{zone}",
         format_date(days as i32),
         s / 3600,
         s / 60 % 60,

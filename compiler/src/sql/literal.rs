@@ -224,71 +224,11 @@ pub fn parse_date(s: &str) -> Option<i32> {
     i32::try_from(days).ok()
 }
 
-/// `TIMESTAMP '2015-02-23 10:00:00[.ffffff][zone]'`, `T` for the space; a
-/// zone is `Z`, `UTC`, or `±hh[:mm]`; without one, the time is on the wall
-/// clock of the session time zone ([`crate::time_zone::session`]).
-/// Microseconds since the epoch.
+/// A `TIMESTAMP '…'` literal's instant: read as a cast of the string is
+/// (Spark's `stringToTimestamp` for both), on the session's wall clock
+/// unless the text names an offset or a zone.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
-    let (days, rest) = parse_date_prefix(s.trim())?;
-    let mut micros = days.checked_mul(86_400_000_000)?;
-    let rest = match rest.strip_prefix([' ', 'T']) {
-        None => return (rest.is_empty()).then_some(micros),
-        Some(r) => r,
-    };
-    let zone_at = rest.find(['Z', 'U', '+', '-']);
-    let (time, zone) = rest.split_at(zone_at.unwrap_or(rest.len()));
-    let time = time.trim_end();
-    if !time.is_empty() {
-        let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
-        let fields: Vec<&str> = hms.split(':').collect();
-        if fields.len() > 3 || fields.iter().any(|f| f.is_empty() || f.len() > 2) {
-            return None;
-        }
-        let num = |i: usize| -> Option<i64> {
-            fields.get(i).map_or(Some(0), |f| {
-                f.bytes()
-                    .all(|b| b.is_ascii_digit())
-                    .then(|| f.parse().ok())?
-            })
-        };
-        let (h, m, sec) = (num(0)?, num(1)?, num(2)?);
-        if h > 23
-            || m > 59
-            || sec > 59
-            || frac.len() > 9
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
-        let frac_us: i64 = format!("{:0<6}", &frac[..frac.len().min(6)]).parse().ok()?;
-        micros += ((h * 60 + m) * 60 + sec) * 1_000_000 + frac_us;
-    }
-    let offset_min = match zone.trim() {
-        // No zone: the session's wall clock.
-        "" => return Some(crate::time_zone::session().from_local(micros)),
-        "Z" | "UTC" => 0,
-        z => {
-            let (sign, hm) = match z.split_at(1) {
-                ("+", hm) => (1, hm),
-                ("-", hm) => (-1, hm),
-                _ => return None,
-            };
-            if !hm.bytes().all(|b| b.is_ascii_digit() || b == b':') {
-                return None;
-            }
-            let (h, m) = match hm.split_once(':') {
-                Some((h, m)) => (h, m),
-                None if hm.len() == 4 => hm.split_at(2),
-                None => (hm, "0"),
-            };
-            let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-            if h > 18 || m > 59 {
-                return None;
-            }
-            sign * (h * 60 + m)
-        }
-    };
-    micros.checked_sub(offset_min * 60_000_000)
+    crate::scalar_fns::parse_timestamp_in(s, &crate::time_zone::session())
 }
 
 /// Microseconds in one `unit`; `None` for months and years, which have no
