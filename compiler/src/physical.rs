@@ -428,7 +428,11 @@ impl Planner {
 /// field access, …): that step and those below it become a pipeline of
 /// their own, run by the interpreted twin, and the steps above (and the
 /// aggregate they feed) are compiled. `keep_one`: a pipeline (which needs a
-/// step) whose top step touches a struct is interpreted whole.
+/// step) whose top step touches a struct is interpreted whole. An
+/// aggregate's chain also stops above a step that reads the partition
+/// (`rand(seed)`, `input_file_name()`, …): that step and those below are
+/// a pipeline over the scan, which the runtime runs file by file
+/// ([`crate::partition`]).
 fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan) {
     let mut steps = Vec::new();
     let mut cur = plan;
@@ -439,6 +443,9 @@ fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan)
             PlanNode::Project { input, exprs } => (Step::Project(exprs.clone()), input),
             _ => break,
         };
+        if !keep_one && crate::partition::step_reads_partition(&step) {
+            break;
+        }
         if !whole && step_touches_struct(&step, &input.schema) {
             if steps.is_empty() && keep_one {
                 whole = true;
