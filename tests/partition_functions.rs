@@ -160,3 +160,28 @@ fn rust_api_matches_sql_and_aggregates_see_each_row_once() {
         );
     }
 }
+
+#[test]
+fn row_ids_are_refused_on_a_stream_as_in_spark() {
+    let spark = session(sqlc::ExecMode::Jit);
+    let schema = spark.read().json(activity_data()).unwrap().schema();
+    spark
+        .read_stream()
+        .schema(schema)
+        .json(activity_data())
+        .unwrap()
+        .create_or_replace_temp_view("s")
+        .unwrap();
+    let df = spark
+        .sql("SELECT Index, monotonically_increasing_id() AS id FROM s")
+        .unwrap();
+    let err = df
+        .write_stream()
+        .format("memory")
+        .query_name("ids")
+        .start()
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.class(), "UNSUPPORTED_STREAMING_OPERATION", "{err}");
+    assert!(err.to_string().contains("monotonically_increasing_id()"));
+}

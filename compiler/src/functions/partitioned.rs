@@ -37,10 +37,12 @@ pub fn register(v: &mut Vec<FunctionRef>) {
         FunctionRef::new(Random {
             gaussian: false,
             seed: None,
+            drawn: false,
         }),
         FunctionRef::new(Random {
             gaussian: true,
             seed: None,
+            drawn: false,
         }),
         FunctionRef::new(Of(What::RowId)),
         FunctionRef::new(Of(What::PartitionId)),
@@ -144,6 +146,9 @@ fn bytes_hash(data: &[u8; 8], seed: u32) -> u32 {
 pub struct Random {
     gaussian: bool,
     seed: Option<i64>,
+    /// Whether the seed was drawn rather than given (then the call prints
+    /// as `rand()`, as in Spark).
+    drawn: bool,
 }
 
 impl ScalarFunction for Random {
@@ -180,7 +185,10 @@ impl ScalarFunction for Random {
     }
 
     fn shown(&self, _args: &[String]) -> Option<String> {
-        self.seed.map(|s| format!("{}({s})", self.name()))
+        match (self.seed, self.drawn) {
+            (Some(s), false) => Some(format!("{}({s})", self.name())),
+            _ => Some(format!("{}()", self.name())),
+        }
     }
 
     fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
@@ -212,6 +220,7 @@ impl ScalarFunction for Random {
             func: FunctionRef::new(Random {
                 gaussian: self.gaussian,
                 seed: Some(seed),
+                drawn: args.is_empty(),
             }),
             args: vec![],
             ty: Float64,

@@ -135,8 +135,14 @@ impl Executor {
         mut self,
         partitions: HashMap<SourceId, Arc<Vec<Partition>>>,
     ) -> Self {
-        self.input_partitions = partitions;
+        self.set_input_partitions(partitions);
         self
+    }
+
+    /// [`Executor::with_input_partitions`] for the next batch (a stream's
+    /// micro-batch brings its own files).
+    pub fn set_input_partitions(&mut self, partitions: HashMap<SourceId, Arc<Vec<Partition>>>) {
+        self.input_partitions = partitions;
     }
 
     /// Keeps the rows the plan's first watermark-dropping operator drops

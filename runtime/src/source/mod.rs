@@ -64,6 +64,14 @@ pub trait Source: Send {
     /// batch can be replayed after a restart.
     fn get_batch(&mut self, start: Option<&Offset>, end: &Offset) -> Result<Vec<RecordBatch>>;
 
+    /// The partition (for a file source: the file) of each batch the last
+    /// [`Source::get_batch`] returned, for the functions that read it
+    /// (`input_file_name()`, `rand(seed)`, …); `None` when the source does
+    /// not say (each batch is then a partition of its own).
+    fn last_batch_partitions(&self) -> Option<Vec<sqlc_compiler::partition::Partition>> {
+        None
+    }
+
     /// Tells the source that everything up to `end` is processed and
     /// committed; it will not be asked for it again.
     fn commit(&mut self, end: &Offset) -> Result<()>;
