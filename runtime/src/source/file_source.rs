@@ -18,10 +18,10 @@ use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
 use super::read::{decode_files, decode_files_reading, file_uri, map_files, FileFormat};
-use sqlc_compiler::partition::{InputFile, Partition};
 use super::text::text_schema;
 use super::{Offset, Source};
 use crate::error::{Error, Result};
+use sqlc_compiler::partition::{InputFile, Partition};
 use sqlc_compiler::scan_spec::ScanSpec;
 
 /// A file taken by a batch, as a checkpoint records it.
