@@ -185,3 +185,34 @@ fn row_ids_are_refused_on_a_stream_as_in_spark() {
     assert_eq!(err.class(), "UNSUPPORTED_STREAMING_OPERATION", "{err}");
     assert!(err.to_string().contains("monotonically_increasing_id()"));
 }
+
+#[test]
+fn grouping_by_a_partition_function_groups_by_file() {
+    for mode in MODES {
+        let spark = session(mode);
+        spark
+            .read()
+            .json(activity_data())
+            .unwrap()
+            .create_or_replace_temp_view("activity")
+            .unwrap();
+        let df = spark
+            .sql(
+                "SELECT input_file_name() AS f, spark_partition_id() AS p, count(*) AS n, max(Index) AS m \
+                 FROM activity GROUP BY input_file_name(), spark_partition_id()",
+            )
+            .unwrap();
+        let mut rows = to_json_rows(&df.collect().unwrap());
+        rows.sort_by_key(|r| r["p"].as_i64());
+        assert_eq!(rows.len(), 8, "{mode:?}: {rows:?}");
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(r["p"], json!(i), "{mode:?}");
+            assert_eq!(r["n"], json!(2500), "{mode:?}");
+            assert_eq!(r["m"], json!(2500 * i + 2499), "{mode:?}");
+            assert!(r["f"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("part-0000{i}-activity.json")));
+        }
+    }
+}

@@ -130,7 +130,8 @@ pub fn step_reads_partition(step: &Step) -> bool {
     }
 }
 
-fn expr_reads_partition(e: &TExpr) -> bool {
+/// Whether an expression computes a partition-dependent function.
+pub fn expr_reads_partition(e: &TExpr) -> bool {
     if let TExprKind::Function { func, .. } = &e.kind {
         if crate::functions::partitioned::NAMES.contains(&func.name()) {
             return true;

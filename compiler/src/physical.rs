@@ -460,6 +460,42 @@ fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan)
     (steps, cur)
 }
 
+/// Spark's `PullOutNondeterministic` for the grouping keys that read the
+/// partition (`GROUP BY input_file_name()`): a projection below the
+/// aggregate computes them (after every input column, so the other keys
+/// and the arguments keep their columns), where the runtime knows each
+/// batch's partition; the keys become its columns.
+fn pull_out_partition_keys(input: &Arc<Plan>, keys: &[TExpr]) -> (Arc<Plan>, Vec<TExpr>) {
+    use crate::partition::expr_reads_partition;
+    if !keys.iter().any(expr_reads_partition) {
+        return (input.clone(), keys.to_vec());
+    }
+    let mut fields = input.schema.fields.clone();
+    let mut exprs: Vec<TExpr> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| TExpr::column(i, &f.name, f.data_type.clone(), f.nullable))
+        .collect();
+    let keys = keys
+        .iter()
+        .map(|k| {
+            if !expr_reads_partition(k) {
+                return k.clone();
+            }
+            let name = format!("_nondeterministic{}", exprs.len());
+            let col = TExpr::column(exprs.len(), &name, k.ty.clone(), k.nullable);
+            fields.push(crate::types::Field::new(name, k.ty.clone(), k.nullable));
+            exprs.push(k.clone());
+            col
+        })
+        .collect();
+    let project = PlanNode::Project {
+        input: input.clone(),
+        exprs,
+    };
+    (Plan::new(project, crate::types::Schema::new(fields)), keys)
+}
+
 /// Struct columns merely passed through (a `window` after an aggregate)
 /// do not count: compiled kernels gather them without reading them.
 fn step_touches_struct(step: &Step, _input: &Schema) -> bool {
@@ -512,6 +548,7 @@ fn build(plan: &Plan, mode: ExecMode, ids: &mut Planner) -> Result<PhysPlan> {
             window,
         } => {
             let id = ids.stateful();
+            let (input, keys) = &pull_out_partition_keys(input, keys);
             let (steps, below) = fuse_chain(input, mode, false);
             // The key carrying the watermark: the window when its time
             // column is an event-time column, else the first such column.
