@@ -68,17 +68,23 @@ const SPARK_ONE_FILE_LATER: &[(i64, f64, f64)] = &[
     (2499, 0.9421515889598142, -0.45557640618432865),
 ];
 
+/// A session with the activity files as the table `activity`.
+fn activity_session(mode: sqlc::ExecMode) -> sqlc::Session {
+    let spark = session(mode);
+    spark
+        .read()
+        .json(activity_data())
+        .unwrap()
+        .create_or_replace_temp_view("activity")
+        .unwrap();
+    spark
+}
+
 #[test]
 fn many_files_ids_unique_and_partition_in_upper_bits() {
     let files = activity_files();
     for mode in MODES {
-        let spark = session(mode);
-        spark
-            .read()
-            .json(activity_data())
-            .unwrap()
-            .create_or_replace_temp_view("activity")
-            .unwrap();
+        let spark = activity_session(mode);
         let df = spark
             .sql("SELECT * FROM activity")
             .unwrap()
@@ -189,13 +195,7 @@ fn row_ids_are_refused_on_a_stream_as_in_spark() {
 #[test]
 fn grouping_by_a_partition_function_groups_by_file() {
     for mode in MODES {
-        let spark = session(mode);
-        spark
-            .read()
-            .json(activity_data())
-            .unwrap()
-            .create_or_replace_temp_view("activity")
-            .unwrap();
+        let spark = activity_session(mode);
         let df = spark
             .sql(
                 "SELECT input_file_name() AS f, spark_partition_id() AS p, count(*) AS n, max(Index) AS m \
