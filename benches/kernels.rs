@@ -9,7 +9,8 @@
 //! string-heavy projection (`lower`, `upper`, `substring`, `length`,
 //! `concat`, `trim`, LIKE) and (j) a date-heavy one (`year`, `month`,
 //! `dayofmonth`, `hour`, `minute`, `date_trunc`, `t + INTERVAL`) of a
-//! timestamp made from `Arrival_Time`.
+//! timestamp made from `Arrival_Time`; (k) `GROUP BY gt` with bit_and,
+//! bit_or, bit_xor, skewness and kurtosis.
 //!
 //!     cargo bench --bench kernels [-- FILTER]
 //!
@@ -108,6 +109,20 @@ fn cases() -> Vec<Case> {
                         "hour(t) * 60 + minute(t) AS hm",
                         "date_trunc('hour', t) AS th",
                         "t + INTERVAL 90 MINUTES AS later",
+                    ])
+                    .unwrap()
+            },
+        },
+        Case {
+            name: "k_group_by_gt_bits_moments4",
+            build: |df| {
+                df.group_by(["gt"])
+                    .agg([
+                        functions::bit_and("Index"),
+                        functions::bit_or("Index"),
+                        functions::bit_xor("Arrival_Time"),
+                        functions::skewness("x"),
+                        functions::kurtosis("y"),
                     ])
                     .unwrap()
             },

@@ -155,10 +155,12 @@ impl DataFrameReader {
         let format = st.format.clone().unwrap_or_else(|| "parquet".into());
         let options = st.zoned_options(&format)?;
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
-        let (schema, batches) = connector::read_static(&format, path, schema.as_ref(), &options)?;
+        let (schema, batches, partitions) =
+            connector::read_static(&format, path, schema.as_ref(), &options)?;
         let rel = Relation::Static {
             name: path.map(relation_name).unwrap_or_else(|| format.clone()),
             batches: Arc::new(batches),
+            partitions: partitions.map(Arc::new),
         };
         let plan = st.session.catalog().add(rel, schema);
         Ok(DataFrame::new(st.session, plan))

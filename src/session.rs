@@ -356,6 +356,7 @@ impl Session {
             Relation::Static {
                 name: "memory".into(),
                 batches: Arc::new(batches),
+                partitions: None,
             },
             schema,
         );

@@ -176,3 +176,37 @@ fn rust_api_encoding_format_and_try_functions_match_their_sql() {
         assert_eq!(first["cv"], serde_json::json!("0"));
     }
 }
+
+#[test]
+fn rust_api_calendar_functions_match_their_sql() {
+    for mode in MODES {
+        let (spark, sample) = activity_sample(mode);
+        let t = || f::timestamp_seconds(col("Index"));
+        let api = sample
+            .select([
+                col("Index"),
+                col("Device"),
+                f::trunc(t(), "QUARTER").alias("tq"),
+                f::months_between(t(), f::lit("1970-02-28"), false).alias("mb"),
+                f::make_timestamp([
+                    f::lit(2024),
+                    f::lit(2),
+                    f::lit(29),
+                    f::lit(23),
+                    f::lit(59),
+                    f::lit(60),
+                ])
+                .alias("mt"),
+            ])
+            .unwrap();
+        let sql = spark
+            .sql(
+                "SELECT Index, Device, trunc(timestamp_seconds(Index), 'QUARTER') AS tq, \
+                 months_between(timestamp_seconds(Index), '1970-02-28', false) AS mb, \
+                 make_timestamp(2024, 2, 29, 23, 59, 60) AS mt FROM activity WHERE Index % 997 = 0",
+            )
+            .unwrap();
+        let rows = same_rows(&api, &sql, mode);
+        assert_eq!(rows[0]["mt"], serde_json::json!("2024-03-01 00:00:00"));
+    }
+}

@@ -519,6 +519,11 @@ impl AggFunc {
                 | CountDistinct
                 | SumDistinct
                 | AvgDistinct
+                | BitAnd
+                | BitOr
+                | BitXor
+                | Skewness
+                | Kurtosis
         )
     }
 

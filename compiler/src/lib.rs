@@ -18,6 +18,7 @@ pub mod interval;
 pub mod ir;
 pub mod json;
 pub mod kernel;
+pub mod partition;
 pub mod physical;
 pub mod plan;
 pub mod resolve;

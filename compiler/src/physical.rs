@@ -428,7 +428,11 @@ impl Planner {
 /// field access, …): that step and those below it become a pipeline of
 /// their own, run by the interpreted twin, and the steps above (and the
 /// aggregate they feed) are compiled. `keep_one`: a pipeline (which needs a
-/// step) whose top step touches a struct is interpreted whole.
+/// step) whose top step touches a struct is interpreted whole. An
+/// aggregate's chain also stops above a step that reads the partition
+/// (`rand(seed)`, `input_file_name()`, …): that step and those below are
+/// a pipeline over the scan, which the runtime runs file by file
+/// ([`crate::partition`]).
 fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan) {
     let mut steps = Vec::new();
     let mut cur = plan;
@@ -439,6 +443,9 @@ fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan)
             PlanNode::Project { input, exprs } => (Step::Project(exprs.clone()), input),
             _ => break,
         };
+        if !keep_one && crate::partition::step_reads_partition(&step) {
+            break;
+        }
         if !whole && step_touches_struct(&step, &input.schema) {
             if steps.is_empty() && keep_one {
                 whole = true;
@@ -451,6 +458,42 @@ fn fuse_chain(plan: &Plan, mode: ExecMode, keep_one: bool) -> (Vec<Step>, &Plan)
     }
     steps.reverse();
     (steps, cur)
+}
+
+/// Spark's `PullOutNondeterministic` for the grouping keys that read the
+/// partition (`GROUP BY input_file_name()`): a projection below the
+/// aggregate computes them (after every input column, so the other keys
+/// and the arguments keep their columns), where the runtime knows each
+/// batch's partition; the keys become its columns.
+fn pull_out_partition_keys(input: &Arc<Plan>, keys: &[TExpr]) -> (Arc<Plan>, Vec<TExpr>) {
+    use crate::partition::expr_reads_partition;
+    if !keys.iter().any(expr_reads_partition) {
+        return (input.clone(), keys.to_vec());
+    }
+    let mut fields = input.schema.fields.clone();
+    let mut exprs: Vec<TExpr> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| TExpr::column(i, &f.name, f.data_type.clone(), f.nullable))
+        .collect();
+    let keys = keys
+        .iter()
+        .map(|k| {
+            if !expr_reads_partition(k) {
+                return k.clone();
+            }
+            let name = format!("_nondeterministic{}", exprs.len());
+            let col = TExpr::column(exprs.len(), &name, k.ty.clone(), k.nullable);
+            fields.push(crate::types::Field::new(name, k.ty.clone(), k.nullable));
+            exprs.push(k.clone());
+            col
+        })
+        .collect();
+    let project = PlanNode::Project {
+        input: input.clone(),
+        exprs,
+    };
+    (Plan::new(project, crate::types::Schema::new(fields)), keys)
 }
 
 /// Struct columns merely passed through (a `window` after an aggregate)
@@ -505,6 +548,7 @@ fn build(plan: &Plan, mode: ExecMode, ids: &mut Planner) -> Result<PhysPlan> {
             window,
         } => {
             let id = ids.stateful();
+            let (input, keys) = &pull_out_partition_keys(input, keys);
             let (steps, below) = fuse_chain(input, mode, false);
             // The key carrying the watermark: the window when its time
             // column is an event-time column, else the first such column.

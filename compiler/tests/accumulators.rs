@@ -1,4 +1,5 @@
-//! first/last, variance/stddev and DISTINCT accumulators: the JIT and the
+//! first/last, variance/stddev, DISTINCT, bit_and/or/xor and
+//! skewness/kurtosis accumulators: the JIT and the
 //! interpreter agree, and a table built from partial tables merged in input
 //! order (as the runtime's workers do) gives the single table's answer.
 
@@ -97,6 +98,11 @@ fn spec(b: &RecordBatch, sets: Vec<u64>) -> AggSpec {
             a(SumDistinct, c(3)),
             a(SumDistinct, c(2)),
             a(AvgDistinct, c(3)),
+            a(BitAnd, c(3)),
+            a(BitOr, c(3)),
+            a(BitXor, c(0)),
+            a(Skewness, c(2)),
+            a(Kurtosis, c(3)),
         ],
         window: None,
         event_time_key: None,
@@ -104,7 +110,8 @@ fn spec(b: &RecordBatch, sets: Vec<u64>) -> AggSpec {
 }
 
 /// The table's rows as text, sorted by key; doubles rounded to 10
-/// significant digits (a merge adds in another order).
+/// significant digits, and those within 1e-12 of 0 as 0 (a merge adds in
+/// another order: a skewness of 0 comes out as ±1e-16).
 fn rows(t: &AggTable) -> Vec<String> {
     let groups: Vec<usize> = (0..t.len()).collect();
     let cols = t.to_arrow(&groups);
@@ -113,6 +120,7 @@ fn rows(t: &AggTable) -> Vec<String> {
         .map(|&g| {
             cols.iter()
                 .map(|c| match c.as_any().downcast_ref::<Float64Array>() {
+                    Some(f) if f.is_valid(g) && f.value(g).abs() < 1e-12 => "0".to_string(),
                     Some(f) if f.is_valid(g) => format!("{:.10e}", f.value(g)),
                     _ => arrow::util::display::array_value_to_string(c, g).unwrap(),
                 })

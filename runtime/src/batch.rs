@@ -26,7 +26,8 @@ pub fn execute(
     }
     let phys = plan_physical(plan, mode)?;
     let data = catalog.static_inputs(plan)?;
-    let mut exec = Executor::new(phys, partitions);
+    let mut exec =
+        Executor::new(phys, partitions).with_input_partitions(catalog.static_partitions(plan));
     exec.run(&BatchInput {
         batch_id: 0,
         data: &data,

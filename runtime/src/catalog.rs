@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use arrow::record_batch::RecordBatch;
 use sqlc_compiler::builder;
+use sqlc_compiler::partition::Partition;
 use sqlc_compiler::plan::{Plan, SourceId};
 use sqlc_compiler::{Error as CompileError, Schema};
 
@@ -23,6 +24,10 @@ pub enum Relation {
     Static {
         name: String,
         batches: Arc<Vec<RecordBatch>>,
+        /// The partition of each batch, where known (a file read: its
+        /// file; an inline table: one partition), for the functions that
+        /// read it ([`sqlc_compiler::partition`]).
+        partitions: Option<Arc<Vec<Partition>>>,
     },
     /// A memory sink's table: its last committed batch.
     Memory {
@@ -137,6 +142,22 @@ impl Catalog {
     }
 
     /// The rows of every static or memory relation a plan scans, as of now.
+    /// The partitions of the batches of the plan's static scans, where
+    /// known (see [`Relation::Static`]).
+    pub fn static_partitions(&self, plan: &Plan) -> HashMap<SourceId, Arc<Vec<Partition>>> {
+        let relations = self.relations.read().unwrap_or_else(|e| e.into_inner());
+        plan.scans()
+            .into_iter()
+            .filter_map(|(id, _)| match relations.get(&id.0)? {
+                Relation::Static {
+                    partitions: Some(p),
+                    ..
+                } => Some((id, p.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn static_inputs(&self, plan: &Plan) -> Result<HashMap<SourceId, Vec<RecordBatch>>> {
         let mut out = HashMap::new();
         for (id, streaming) in plan.scans() {
@@ -196,6 +217,9 @@ impl sqlc_compiler::sql::Catalog for Catalog {
         Ok(self.add(
             Relation::Static {
                 name: name.into(),
+                // One partition, as Spark evaluates a projection over a
+                // local relation (`ConvertToLocalRelation`).
+                partitions: Some(Arc::new(vec![Partition::default(); batches.len()])),
                 batches: Arc::new(batches),
             },
             schema,

@@ -2,7 +2,7 @@
 //! modes (its `UnsupportedOperationChecker`), checked at `start()` so a query
 //! that cannot run never starts. Errors carry Spark's reasons.
 
-use sqlc_compiler::ir::TExprKind;
+use sqlc_compiler::ir::{TExpr, TExprKind};
 use sqlc_compiler::plan::{JoinType, Plan, PlanNode};
 use sqlc_compiler::time_bounds::join_bounds;
 
@@ -105,6 +105,16 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
         PlanNode::Limit { .. } => {
             return Err(unsupported("Limits are not supported on streaming DataFrames/Datasets"));
         }
+        PlanNode::Project { exprs, .. } if exprs.iter().any(has_row_ids) => {
+            return Err(unsupported(
+                "Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets",
+            ));
+        }
+        PlanNode::Filter { predicate, .. } if has_row_ids(predicate) => {
+            return Err(unsupported(
+                "Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets",
+            ));
+        }
         PlanNode::Deduplicate { .. } if agg_below && mode != OutputMode::Append => {
             return Err(unsupported(format!(
                 "dropDuplicates after a streaming aggregation is not supported in {mode} output mode"
@@ -148,6 +158,13 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
         _ => {}
     }
     p.inputs().iter().try_for_each(|i| walk(i, mode))
+}
+
+/// Whether `e` calls `monotonically_increasing_id()`, which Spark refuses
+/// on a stream (its ids would restart with every micro-batch).
+fn has_row_ids(e: &TExpr) -> bool {
+    matches!(&e.kind, TExprKind::Function { func, .. } if func.name() == "monotonically_increasing_id")
+        || e.children().into_iter().any(has_row_ids)
 }
 
 /// Which stream–stream joins can run: inner always (its state grows

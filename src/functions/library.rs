@@ -237,6 +237,49 @@ pub fn next_day(c: impl Into<Column>, day_of_week: &str) -> Column {
 pub fn make_date(y: impl Into<Column>, m: impl Into<Column>, d: impl Into<Column>) -> Column {
     call("make_date", vec![y.into(), m.into(), d.into()])
 }
+/// `trunc(date, "MM")`: the date truncated to its year (`YEAR`, `YYYY`,
+/// `YY`), quarter, month (`MONTH`, `MM`, `MON`) or week; NULL for other units.
+pub fn trunc(c: impl Into<Column>, format: &str) -> Column {
+    call("trunc", vec![c.into(), lit(format)])
+}
+/// `months_between(end, start, round_off)` in the session time zone.
+pub fn months_between(end: impl Into<Column>, start: impl Into<Column>, round_off: bool) -> Column {
+    call(
+        "months_between",
+        vec![end.into(), start.into(), lit(round_off)],
+    )
+}
+/// `make_timestamp(year, month, day, hour, min, sec)` on the session's wall
+/// clock (`sec` a decimal with microseconds; 60 is the next minute).
+pub fn make_timestamp<I, C>(fields: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    call("make_timestamp", cols(fields))
+}
+/// `rand(seed)`: uniform in [0, 1), Spark's generator seeded with `seed`
+/// plus the partition index.
+pub fn rand(seed: i64) -> Column {
+    call("rand", vec![lit(seed)])
+}
+/// `randn(seed)`: standard normal, seeded as [`rand`].
+pub fn randn(seed: i64) -> Column {
+    call("randn", vec![lit(seed)])
+}
+/// `monotonically_increasing_id()`: the partition index in the upper 31
+/// bits, the row's position in its partition below.
+pub fn monotonically_increasing_id() -> Column {
+    call("monotonically_increasing_id", vec![])
+}
+/// `spark_partition_id()`: the partition a row is in (a file of a file read).
+pub fn spark_partition_id() -> Column {
+    call("spark_partition_id", vec![])
+}
+/// `input_file_name()`: the URI of the file a row was read from, or "".
+pub fn input_file_name() -> Column {
+    call("input_file_name", vec![])
+}
 pub fn current_date() -> Column {
     call("current_date", vec![])
 }

@@ -15,7 +15,7 @@ use crate::agg_table::{
 };
 use crate::agg_table::{CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
 use crate::error::{Error, Result};
-use crate::ir::AggSpec;
+use crate::ir::{AggFunc, AggSpec};
 use crate::types::DataType;
 
 use super::abi::{CTX_GROUPS, CTX_LATE, CTX_TABLE};
@@ -507,7 +507,17 @@ impl AggSink {
                         );
                     });
                 }
-                AccKind::Bits | AccKind::Moments4 | AccKind::CoMoments | AccKind::Side => {
+                AccKind::Bits => {
+                    let (v, _) = arg.ok_or_else(no_arg)?;
+                    let x = g.to_i64(v.v()?);
+                    bits_update(g, base, o, x, valid, self.layout.funcs[i].0);
+                }
+                AccKind::Moments4 => {
+                    let (v, ty) = arg.ok_or_else(no_arg)?;
+                    let x = to_f64(g, v.v()?, ty);
+                    moments4_update(g, base, o, x, valid);
+                }
+                AccKind::CoMoments | AccKind::Side => {
                     return Err(crate::error::Error::internal(format!(
                         "{} is not compiled: kernel::needs_interpreter sends it to the twin",
                         self.layout.funcs[i].0.name()
@@ -687,6 +697,76 @@ fn moments_update(g: &mut Gen, base: Value, o: i32, x: Value, valid: Value) {
     for (new, old, off) in [(n1, n, 0), (mean1, mean, 8), (m2_1, m2, 16)] {
         let v = g.b.ins().select(valid, new, old);
         g.store(v, base, o + off);
+    }
+}
+
+/// bit_and/bit_or/bit_xor of a sign-extended integer, as
+/// `accumulators::higher::bits::update` (the first value taken as it
+/// is), where `valid`.
+fn bits_update(g: &mut Gen, base: Value, o: i32, x: Value, valid: Value, func: AggFunc) {
+    let cur = g.load(types::I64, base, o);
+    let seen = g.load(types::I64, base, o + 8);
+    let combined = match func {
+        AggFunc::BitAnd => g.b.ins().band(cur, x),
+        AggFunc::BitOr => g.b.ins().bor(cur, x),
+        _ => g.b.ins().bxor(cur, x),
+    };
+    let first = g.b.ins().icmp_imm_s(IntCC::Equal, seen, 0);
+    let new = g.b.ins().select(first, x, combined);
+    let new = g.b.ins().select(valid, new, cur);
+    g.store(new, base, o);
+    let inc = g.b.ins().uextend(types::I64, valid);
+    bump(g, base, o + 8, inc);
+}
+
+/// The first four central moments, as
+/// `accumulators::higher::moments4::update` (the same operations in the
+/// same order, so both back ends agree to the bit), where `valid`.
+fn moments4_update(g: &mut Gen, base: Value, o: i32, x: Value, valid: Value) {
+    let old: Vec<Value> = (0..5)
+        .map(|k| g.load(types::F64, base, o + 8 * k))
+        .collect();
+    let (n, avg, m2, m3, m4) = (old[0], old[1], old[2], old[3], old[4]);
+    let f = |g: &mut Gen, c: f64| g.b.ins().f64const(c);
+    let one = f(g, 1.0);
+    let new_n = g.b.ins().fadd(n, one);
+    let delta = g.b.ins().fsub(x, avg);
+    let delta_n = g.b.ins().fdiv(delta, new_n);
+    let new_avg = g.b.ins().fadd(avg, delta_n);
+    let t = g.b.ins().fsub(delta, delta_n);
+    let t = g.b.ins().fmul(delta, t);
+    let new_m2 = g.b.ins().fadd(m2, t);
+    let delta2 = g.b.ins().fmul(delta, delta);
+    let delta_n2 = g.b.ins().fmul(delta_n, delta_n);
+    // m3 - 3 delta_n new_m2 + delta (delta2 - delta_n2)
+    let three = f(g, 3.0);
+    let a = g.b.ins().fmul(three, delta_n);
+    let a = g.b.ins().fmul(a, new_m2);
+    let a = g.b.ins().fsub(m3, a);
+    let b = g.b.ins().fsub(delta2, delta_n2);
+    let b = g.b.ins().fmul(delta, b);
+    let new_m3 = g.b.ins().fadd(a, b);
+    // m4 - 4 delta_n new_m3 - 6 delta_n2 new_m2
+    //    + delta (delta delta2 - delta_n delta_n2)
+    let four = f(g, 4.0);
+    let a = g.b.ins().fmul(four, delta_n);
+    let a = g.b.ins().fmul(a, new_m3);
+    let a = g.b.ins().fsub(m4, a);
+    let six = f(g, 6.0);
+    let c = g.b.ins().fmul(six, delta_n2);
+    let c = g.b.ins().fmul(c, new_m2);
+    let a = g.b.ins().fsub(a, c);
+    let d1 = g.b.ins().fmul(delta, delta2);
+    let d2 = g.b.ins().fmul(delta_n, delta_n2);
+    let d = g.b.ins().fsub(d1, d2);
+    let d = g.b.ins().fmul(delta, d);
+    let new_m4 = g.b.ins().fadd(a, d);
+    for (k, new) in [new_n, new_avg, new_m2, new_m3, new_m4]
+        .into_iter()
+        .enumerate()
+    {
+        let v = g.b.ins().select(valid, new, old[k]);
+        g.store(v, base, o + 8 * k as i32);
     }
 }
 

@@ -233,13 +233,11 @@ scalar_function!(
         let (y, m, d) = (i32s(&a[0])?, i32s(&a[1])?, i32s(&a[2])?);
         collect_dates(rows, |i| match (y.at(i), m.at(i), d.at(i)) {
             (Some(y), Some(m), Some(d)) => {
-                if !(1..=12).contains(&m) || d < 1 || d as u32 > days_in_month(y as i64, m as u32) || !(-290_000..=290_000).contains(&y) {
-                    return Err(Error::execution(
-                        "DATETIME_FIELD_OUT_OF_BOUNDS",
-                        format!("Invalid date: year {y}, month {m}, day {d}. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error."),
-                    ));
+                if let Some(e) = super::calendar::java_date_error(y as i64, m as i64, d as i64) {
+                    return Err(super::calendar::field_out_of_bounds(&e));
                 }
-                Ok(Some(days_from_civil(y as i64, m as u32, d as u32) as i32))
+                let days = days_from_civil(y as i64, m as u32, d as u32);
+                Ok(Some(i32::try_from(days).map_err(|_| overflow("make_date"))?))
             }
             _ => Ok(None),
         })

@@ -19,14 +19,17 @@
 //! Families, one file each: [`string`], [`encoding`] (hex, base64,
 //! charsets), [`format`] (`format_string`), [`array`], [`array_set`], [`array_zip`],
 //! [`map`], [`json`], [`regex`], [`math`], [`try_arith`] (`try_add`, …),
-//! [`datetime`] (its patterns in [`datetime_pattern`]; the session time
-//! zone in [`zoned`]), [`hash`], [`misc`].
+//! [`datetime`] (its patterns in [`datetime_pattern`]; `trunc`,
+//! `months_between`, `make_timestamp` in [`calendar`]; the session time
+//! zone in [`zoned`]), [`hash`], [`misc`], [`partitioned`] (`rand`, `spark_partition_id`, …:
+//! the partition a row is in, [`crate::partition`]).
 
 pub mod args;
 pub mod array;
 pub mod array_set;
 pub mod array_zip;
 pub mod builtin;
+pub mod calendar;
 pub mod datetime;
 pub mod datetime_pattern;
 pub mod encoding;
@@ -36,6 +39,7 @@ pub mod json;
 pub mod map;
 pub mod math;
 pub mod misc;
+pub mod partitioned;
 pub mod regex;
 pub mod rewrite;
 pub mod string;
@@ -193,8 +197,10 @@ fn registry() -> &'static [FunctionRef] {
         regex::register(&mut v);
         math::register(&mut v);
         datetime::register(&mut v);
+        calendar::register(&mut v);
         hash::register(&mut v);
         misc::register(&mut v);
+        partitioned::register(&mut v);
         encoding::register(&mut v);
         format::register(&mut v);
         try_arith::register(&mut v);

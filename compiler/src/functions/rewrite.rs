@@ -133,12 +133,17 @@ pub fn rewrite(name: &str, args: &[Expr]) -> Result<Option<Expr>> {
                     format!("The function `{name}` requires the parameter `field` to be a foldable expression of the type \"STRING\", but the actual argument is a non-foldable."),
                 ));
             };
+            if is_seconds_field(field) {
+                // The seconds with their fraction: the catalog's `date_part`
+                // (`functions/calendar.rs`).
+                return Ok(None);
+            }
             Expr::Function {
                 name: date_part_function(field)
                     .ok_or_else(|| {
                         Error::analysis(
                             "INVALID_EXTRACT_FIELD",
-                            format!("Cannot extract {field} from {}.", args[1]),
+                            format!("Cannot extract `{field}` from \"{}\".", args[1]),
                         )
                     })?
                     .to_string(),
@@ -150,8 +155,17 @@ pub fn rewrite(name: &str, args: &[Expr]) -> Result<Option<Expr>> {
     }))
 }
 
-/// The function `date_part(field, …)` is, by Spark's field names (the
-/// seconds field, a decimal in Spark, is not one sqlc has yet).
+/// Whether `field` names the seconds (with their fraction, a
+/// `DECIMAL(8, 6)` in Spark).
+fn is_seconds_field(field: &str) -> bool {
+    matches!(
+        field.to_ascii_uppercase().as_str(),
+        "SECOND" | "S" | "SEC" | "SECONDS" | "SECS"
+    )
+}
+
+/// The function `date_part(field, …)` is, by Spark's field names (but
+/// the seconds, [`is_seconds_field`]).
 fn date_part_function(field: &str) -> Option<&'static str> {
     Some(match field.to_ascii_uppercase().as_str() {
         "YEAR" | "Y" | "YEARS" | "YR" | "YRS" => "year",

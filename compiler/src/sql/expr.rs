@@ -293,8 +293,12 @@ fn convert_node(e: &SqlExpr) -> Result<Expr> {
                 DateTimeField::Day => "day",
                 DateTimeField::Hour => "hour",
                 DateTimeField::Minute => "minute",
-                DateTimeField::Second => "second",
-                _ => return Err(unsupported(&format!("EXTRACT({field})"), e)),
+                // The others by `date_part`'s names (the seconds with
+                // their fraction; an unknown field is Spark's error there).
+                other => {
+                    let field = Expr::Literal(Scalar::Utf8(other.to_string()));
+                    return Ok(call("date_part", vec![field, convert(expr)?]));
+                }
             };
             call(name, vec![convert(expr)?])
         }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use arrow::record_batch::RecordBatch;
+use sqlc_compiler::partition::Partition;
 use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::Schema;
 
@@ -15,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::source::rate::{self, RateOptions, RateSource};
 use crate::source::rate_micro_batch::RateMicroBatchSource;
 use crate::source::socket::{SocketOptions, SocketSource};
-use crate::source::{read_files, FileFormat, FileStreamSource, Options, Source};
+use crate::source::{read_files_by_partition, FileFormat, FileStreamSource, Options, Source};
 use kafka::options::KafkaOptions;
 
 fn options_of(pairs: &[(String, String)]) -> Options {
@@ -35,17 +36,17 @@ fn file_format(format: &str) -> Result<FileFormat> {
 }
 
 /// Reads a static table (`spark.read.format(f).load(path)`); Kafka needs no
-/// path.
+/// path. Files give the partition (file) of each batch too.
 pub fn read_static(
     format: &str,
     path: Option<&Path>,
     schema: Option<&Schema>,
     options: &[(String, String)],
-) -> Result<(Schema, Vec<RecordBatch>)> {
+) -> Result<(Schema, Vec<RecordBatch>, Option<Vec<Partition>>)> {
     let options = options_of(options);
     known_options::warn_unknown(format, &options);
     match format.to_ascii_lowercase().as_str() {
-        "kafka" => kafka::read_static(&options, schema),
+        "kafka" => kafka::read_static(&options, schema).map(|(s, b)| (s, b, None)),
         "socket" | "rate" => Err(Error::analysis(
             "UNSUPPORTED_BATCH_TABLE_VALUED_FUNCTION",
             format!("the {format} source is for streams only: use read_stream()"),
@@ -53,7 +54,8 @@ pub fn read_static(
         _ => {
             let path =
                 path.ok_or_else(|| Error::options(format!("a {format} read needs a path")))?;
-            read_files(file_format(format)?, path, schema, &options)
+            let (s, b, p) = read_files_by_partition(file_format(format)?, path, schema, &options)?;
+            Ok((s, b, Some(p)))
         }
     }
 }

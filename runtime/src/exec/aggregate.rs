@@ -11,6 +11,7 @@ use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
 use sqlc_compiler::agg_table::{event_time_of, hash, AggTable, LateRows, TableLayout};
 use sqlc_compiler::ir::AggSpec;
+use sqlc_compiler::partition::{reads_partition, with_partition, Partition};
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::Kernel;
 
@@ -174,7 +175,17 @@ impl AggState {
             if keep_late {
                 late.record(i as u32);
             }
-            kernel.aggregate(b, &mut t, &mut late)?;
+            if reads_partition(kernel.spec()) {
+                // Each batch a partition of its own (see
+                // `sqlc_compiler::partition`).
+                let p = Partition {
+                    index: i as u32,
+                    file: None,
+                };
+                with_partition(&p, || kernel.aggregate(b, &mut t, &mut late))?;
+            } else {
+                kernel.aggregate(b, &mut t, &mut late)?;
+            }
             Ok((t, late))
         };
         let inputs = batches

@@ -18,6 +18,7 @@ use arrow::array::ArrayRef;
 use arrow::compute::{concat_batches, lexsort_to_indices, take, SortColumn, SortOptions};
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
+use sqlc_compiler::partition::{reads_partition, with_partition, Partition};
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
@@ -100,6 +101,9 @@ pub struct Executor {
     /// Whether operators record their changes (for incremental
     /// checkpoints: [`Executor::checkpoint_state`]).
     track_changes: bool,
+    /// The partition of each batch of a source, where known (see
+    /// [`sqlc_compiler::partition`]).
+    input_partitions: HashMap<SourceId, Arc<Vec<Partition>>>,
 }
 
 pub(crate) fn is_static(p: &PhysPlan) -> bool {
@@ -120,7 +124,25 @@ impl Executor {
             keep_late_of: None,
             late_rows: Vec::new(),
             track_changes: false,
+            input_partitions: HashMap::new(),
         }
+    }
+
+    /// The partition of each batch of the given sources (a file read's
+    /// files), for the functions that read it (`spark_partition_id()`,
+    /// `rand(seed)`, `input_file_name()`, …).
+    pub fn with_input_partitions(
+        mut self,
+        partitions: HashMap<SourceId, Arc<Vec<Partition>>>,
+    ) -> Self {
+        self.set_input_partitions(partitions);
+        self
+    }
+
+    /// [`Executor::with_input_partitions`] for the next batch (a stream's
+    /// micro-batch brings its own files).
+    pub fn set_input_partitions(&mut self, partitions: HashMap<SourceId, Arc<Vec<Partition>>>) {
+        self.input_partitions = partitions;
     }
 
     /// Keeps the rows the plan's first watermark-dropping operator drops
@@ -155,6 +177,7 @@ impl Executor {
             keep_late_of: self.keep_late_of,
             late_rows: &mut self.late_rows,
             track_changes: self.track_changes,
+            input_partitions: &self.input_partitions,
         };
         let plan = &self.plan;
         let out = Error::catch_panic("a kernel worker", || eval(plan, input, &mut ctx))?;
@@ -204,6 +227,7 @@ struct Ctx<'a> {
     keep_late_of: Option<usize>,
     late_rows: &'a mut Vec<RecordBatch>,
     track_changes: bool,
+    input_partitions: &'a HashMap<SourceId, Arc<Vec<Partition>>>,
 }
 
 /// Runs a stateful node: its children, then its operator (made at its
@@ -266,10 +290,27 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             kernel,
         } => {
             let batches = eval(child, input, ctx)?;
-            let out: Vec<RecordBatch> = batches
-                .par_iter()
-                .map(|b| kernel.collect(b).map_err(Error::from))
-                .collect::<Result<_>>()?;
+            let out: Vec<RecordBatch> = if reads_partition(kernel.spec()) {
+                by_partition(child, &batches, ctx.input_partitions)
+                    .par_iter()
+                    .map(|(p, range)| {
+                        with_partition(p, || {
+                            batches[range.clone()]
+                                .iter()
+                                .map(|b| kernel.collect(b).map_err(Error::from))
+                                .collect::<Result<Vec<_>>>()
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            } else {
+                batches
+                    .par_iter()
+                    .map(|b| kernel.collect(b).map_err(Error::from))
+                    .collect::<Result<_>>()?
+            };
             Ok(out.into_iter().filter(|b| b.num_rows() > 0).collect())
         }
         PhysPlan::HashJoin {
@@ -380,4 +421,37 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
         // Every stateful node has a state id and ran above.
         _ => Err(Error::internal("a stateful plan node without a state id")),
     }
+}
+
+/// The partitions of a pipeline's input batches, each with its run of
+/// batches: a scan's known partitions (consecutive batches of one file, an
+/// inline table's slices), or else each batch a partition of its own.
+fn by_partition(
+    child: &PhysPlan,
+    batches: &[RecordBatch],
+    known: &HashMap<SourceId, Arc<Vec<Partition>>>,
+) -> Vec<(Partition, std::ops::Range<usize>)> {
+    let of_scan = match child {
+        PhysPlan::Scan { source, .. } => known.get(source).filter(|p| p.len() == batches.len()),
+        _ => None,
+    };
+    let Some(parts) = of_scan else {
+        return (0..batches.len())
+            .map(|i| {
+                let p = Partition {
+                    index: i as u32,
+                    file: None,
+                };
+                (p, i..i + 1)
+            })
+            .collect();
+    };
+    let mut out: Vec<(Partition, std::ops::Range<usize>)> = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        match out.last_mut() {
+            Some((last, range)) if last == p => range.end = i + 1,
+            _ => out.push((p.clone(), i..i + 1)),
+        }
+    }
+    out
 }

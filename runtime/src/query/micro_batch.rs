@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
+use sqlc_compiler::partition::Partition;
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
@@ -104,6 +105,9 @@ struct MicroBatchLoop {
     /// When the last batch that ran started (for the trigger's interval,
     /// and the progress' input rate).
     last_trigger: Option<(Instant, i64)>,
+    /// The partition (file) of each batch a source gave this batch, where
+    /// it says ([`Source::last_batch_partitions`]).
+    partitions: HashMap<SourceId, Arc<Vec<Partition>>>,
 }
 
 /// A batch as planned: each source's end offset, and the watermark.
@@ -166,6 +170,7 @@ impl MicroBatchLoop {
             watermarks: Watermarks::default(),
             rerun: None,
             last_trigger: None,
+            partitions: HashMap::new(),
         }
     }
 
@@ -350,6 +355,14 @@ impl MicroBatchLoop {
                 }
                 _ => Vec::new(),
             };
+            match s.source.last_batch_partitions() {
+                Some(p) if p.len() == batches.len() => {
+                    self.partitions.insert(s.id.clone(), Arc::new(p));
+                }
+                _ => {
+                    self.partitions.remove(&s.id);
+                }
+            }
             counts.push(batches.iter().map(|b| b.num_rows() as u64).sum());
             rows.push(batches);
         }
@@ -368,6 +381,7 @@ impl MicroBatchLoop {
 
     /// Runs the plan over the batch.
     fn execute(&mut self, data: &HashMap<SourceId, Vec<RecordBatch>>) -> Result<Vec<RecordBatch>> {
+        self.exec.set_input_partitions(self.partitions.clone());
         self.exec.run(&BatchInput {
             batch_id: self.batch_id,
             data,

@@ -17,10 +17,11 @@ use sqlc_compiler::types::Schema;
 use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
-use super::read::{decode_files, decode_files_reading, map_files, FileFormat};
+use super::read::{decode_files, decode_files_reading, file_uri, map_files, FileFormat};
 use super::text::text_schema;
 use super::{Offset, Source};
 use crate::error::{Error, Result};
+use sqlc_compiler::partition::{InputFile, Partition};
 use sqlc_compiler::scan_spec::ScanSpec;
 
 /// A file taken by a batch, as a checkpoint records it.
@@ -70,6 +71,8 @@ pub struct FileStreamSource {
     available_now: Option<Vec<FileStatus>>,
     /// What the query reads (`None`: every column).
     read: Option<ScanSpec>,
+    /// The partition (file) of each batch the last `get_batch` gave.
+    last_partitions: Vec<Partition>,
 }
 
 impl FileStreamSource {
@@ -139,6 +142,7 @@ impl FileStreamSource {
             current: None,
             available_now: None,
             read: None,
+            last_partitions: Vec::new(),
         })
     }
 
@@ -282,16 +286,38 @@ impl Source for FileStreamSource {
             .par_iter()
             .map(|p| {
                 let file = map_files(std::slice::from_ref(p))?;
-                decode_files_reading(
+                let batches = decode_files_reading(
                     self.format,
                     &self.schema,
                     &file,
                     &self.options,
                     self.read.as_ref(),
-                )
+                )?;
+                Ok((file[0].bytes().len(), batches))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(parts.into_iter().flatten().collect())
+        // Each file a partition of the micro-batch, as for a static read.
+        self.last_partitions = parts
+            .iter()
+            .zip(&paths)
+            .enumerate()
+            .flat_map(|(i, ((length, batches), path))| {
+                let p = Partition {
+                    index: i as u32,
+                    file: Some(InputFile {
+                        uri: file_uri(path).into(),
+                        start: 0,
+                        length: *length as i64,
+                    }),
+                };
+                std::iter::repeat_n(p, batches.len())
+            })
+            .collect();
+        Ok(parts.into_iter().flat_map(|(_, b)| b).collect())
+    }
+
+    fn last_batch_partitions(&self) -> Option<Vec<Partition>> {
+        Some(self.last_partitions.clone())
     }
 
     fn commit(&mut self, end: &Offset) -> Result<()> {

@@ -39,7 +39,10 @@ pub use crate::files::listing as file_listing;
 pub use crate::files::{list_files, FileStatus, ListingOptions};
 pub use file_source::{FileEntry, FileStreamSource};
 pub use options::{Options, ParseMode};
-pub use read::{decode_files, decode_files_reading, map_files, read_files, FileFormat, MappedFile};
+pub use read::{
+    decode_files, decode_files_reading, file_uri, map_files, read_files, read_files_by_partition,
+    FileFormat, MappedFile,
+};
 
 /// A position in a source's data, as written to the offset log. Each source
 /// defines its form; the file source's is `{"logOffset": N}`.
@@ -60,6 +63,14 @@ pub trait Source: Send {
     /// `end` (inclusive). The same offsets always give the same rows, so a
     /// batch can be replayed after a restart.
     fn get_batch(&mut self, start: Option<&Offset>, end: &Offset) -> Result<Vec<RecordBatch>>;
+
+    /// The partition (for a file source: the file) of each batch the last
+    /// [`Source::get_batch`] returned, for the functions that read it
+    /// (`input_file_name()`, `rand(seed)`, …); `None` when the source does
+    /// not say (each batch is then a partition of its own).
+    fn last_batch_partitions(&self) -> Option<Vec<sqlc_compiler::partition::Partition>> {
+        None
+    }
 
     /// Tells the source that everything up to `end` is processed and
     /// committed; it will not be asked for it again.

@@ -5,10 +5,12 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use rayon::prelude::*;
+use sqlc_compiler::partition::{InputFile, Partition};
 use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::Schema;
 
@@ -158,6 +160,17 @@ pub fn read_files(
     user_schema: Option<&Schema>,
     options: &Options,
 ) -> Result<(Schema, Vec<RecordBatch>)> {
+    let (schema, batches, _) = read_files_by_partition(format, path, user_schema, options)?;
+    Ok((schema, batches))
+}
+
+/// [`read_files`], with the partition (file) of each batch.
+pub fn read_files_by_partition(
+    format: FileFormat,
+    path: impl AsRef<Path>,
+    user_schema: Option<&Schema>,
+    options: &Options,
+) -> Result<(Schema, Vec<RecordBatch>, Vec<Partition>)> {
     let path = path.as_ref();
     let listed = list_files(path, &ListingOptions::from_options(options)?)?;
     let paths: Vec<PathBuf> = listed.into_iter().map(|f| f.path).collect();
@@ -167,8 +180,12 @@ pub fn read_files(
         None => infer_schema(format, path, &files, options)?,
     };
     check_unique_names(&schema)?;
-    let batches = decode_files(format, &schema, &files, options)?;
-    Ok((schema, batches))
+    let (of, batches): (Vec<usize>, Vec<RecordBatch>) =
+        decode_files_by_file(format, &schema, &files, options, None)?
+            .into_iter()
+            .unzip();
+    let partitions = file_partitions(&files, &of);
+    Ok((schema, batches, partitions))
 }
 
 /// Runs `f` over every block of every file in parallel; returns the results
@@ -177,6 +194,17 @@ fn par_blocks<T: Send>(
     files: &[MappedFile],
     f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
+    Ok(par_file_blocks(files, f)?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect())
+}
+
+/// [`par_blocks`], each result with the index of its file.
+fn par_file_blocks<T: Send>(
+    files: &[MappedFile],
+    f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
+) -> Result<Vec<(usize, T)>> {
     let block = block_bytes(files.iter().map(|f| f.bytes().len()).sum());
     let units: Vec<(usize, Range<usize>)> = files
         .iter()
@@ -187,9 +215,9 @@ fn par_blocks<T: Send>(
                 .map(move |r| (i, r))
         })
         .collect();
-    let results: Vec<Result<T>> = units
+    let results: Vec<Result<(usize, T)>> = units
         .into_par_iter()
-        .map(|(i, r)| f(&files[i], r))
+        .map(|(i, r)| Ok((i, f(&files[i], r)?)))
         .collect();
     results.into_iter().collect()
 }
@@ -277,19 +305,33 @@ pub fn decode_files_reading(
     options: &Options,
     read: Option<&ScanSpec>,
 ) -> Result<Vec<RecordBatch>> {
+    Ok(decode_files_by_file(format, schema, files, options, read)?
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect())
+}
+
+/// [`decode_files_reading`], each batch with the index of its file.
+fn decode_files_by_file(
+    format: FileFormat,
+    schema: &Schema,
+    files: &[MappedFile],
+    options: &Options,
+    read: Option<&ScanSpec>,
+) -> Result<Vec<(usize, RecordBatch)>> {
     // Times without an offset are read on the wall clock of this zone.
     let tz = super::parse::reader_zone(options)?;
     let zoned = |f: &dyn Fn() -> Result<Vec<RecordBatch>>| with_session(&tz, f);
-    let parts: Vec<Vec<RecordBatch>> = match format {
+    let parts: Vec<(usize, Vec<RecordBatch>)> = match format {
         FileFormat::Json => {
             let reader = JsonReader::reading(schema, options, read)?;
-            par_blocks(files, |f, r| {
+            par_file_blocks(files, |f, r| {
                 zoned(&|| reader.decode_block(&f.path, f.bytes(), r.clone()))
             })?
         }
         FileFormat::Csv => {
             let reader = CsvReader::reading(schema, options, read)?;
-            par_blocks(files, |f, r| {
+            par_file_blocks(files, |f, r| {
                 zoned(&|| reader.decode_block(&f.path, f.bytes(), r.clone()))
             })?
         }
@@ -298,24 +340,65 @@ pub fn decode_files_reading(
             if reader.whole_text {
                 files
                     .iter()
-                    .map(|f| reader.decode_whole(f.bytes()).map(|b| vec![b]))
+                    .enumerate()
+                    .map(|(i, f)| Ok((i, vec![reader.decode_whole(f.bytes())?])))
                     .collect::<Result<_>>()?
             } else {
-                par_blocks(files, |f, r| reader.decode_lines(&f.bytes()[r]))?
+                par_file_blocks(files, |f, r| reader.decode_lines(&f.bytes()[r]))?
             }
         }
         FileFormat::Parquet => {
             let reader = ParquetReader::reading(schema, read);
-            let results: Vec<Result<Vec<RecordBatch>>> = files
+            let results: Vec<Result<(usize, Vec<RecordBatch>)>> = files
                 .par_iter()
-                .map(|f| reader.decode_file(&f.path, f.shared_bytes()))
+                .enumerate()
+                .map(|(i, f)| Ok((i, reader.decode_file(&f.path, f.shared_bytes())?)))
                 .collect();
             results.into_iter().collect::<Result<_>>()?
         }
     };
     Ok(parts
         .into_iter()
-        .flatten()
-        .filter(|b| b.num_rows() > 0)
+        .flat_map(|(i, bs)| bs.into_iter().map(move |b| (i, b)))
+        .filter(|(_, b)| b.num_rows() > 0)
         .collect())
+}
+
+/// The partition each batch of a static read belongs to: its file (see
+/// [`sqlc_compiler::partition`]), which `input_file_name()` names by its
+/// URI as Spark prints it.
+fn file_partitions(files: &[MappedFile], of: &[usize]) -> Vec<Partition> {
+    let parts: Vec<Partition> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Partition {
+            index: i as u32,
+            file: Some(InputFile {
+                uri: Arc::from(file_uri(&f.path)),
+                start: 0,
+                length: f.bytes().len() as i64,
+            }),
+        })
+        .collect();
+    of.iter().map(|&i| parts[i].clone()).collect()
+}
+
+/// A local path as the URI Spark gives it (`file:///dir/part-0.json`):
+/// absolute, and ASCII characters a URI path may not hold percent-encoded
+/// (as `java.net.URI` quotes them; other characters stay as they are).
+pub fn file_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::from("file://");
+    for c in abs.to_string_lossy().chars() {
+        let legal = !c.is_ascii() || c.is_ascii_alphanumeric() || "-._~/!$&'()*+,;=:@".contains(c);
+        if legal {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }

@@ -1,0 +1,2 @@
+-- error: INVALID_EXTRACT_FIELD
+SELECT date_part('FOO', DATE '2024-01-01')

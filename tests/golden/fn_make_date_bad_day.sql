@@ -1,0 +1,2 @@
+-- error: DATETIME_FIELD_OUT_OF_BOUNDS
+SELECT make_date(2023, 2, 29)

@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE
+SELECT months_between(1, 2)

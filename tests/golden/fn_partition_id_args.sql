@@ -1,0 +1,2 @@
+-- error: WRONG_NUM_ARGS
+SELECT spark_partition_id(1)

@@ -1,0 +1,2 @@
+-- error: SEED_EXPRESSION_IS_UNFOLDABLE
+SELECT rand(Index) FROM activity

@@ -1,0 +1,218 @@
+//! The functions that depend on the partition a row is in
+//! (`rand`/`randn` seeded per partition, `monotonically_increasing_id`,
+//! `spark_partition_id`, `input_file_*`) over file reads, where a golden
+//! case cannot hold the answer (it names an absolute path) or where one
+//! file must be read as Spark reads it: one partition, Spark's numbers.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use sqlc::functions::{self as f, col};
+
+/// PySpark 4.3 (`local[2]`) over the first activity file alone, one
+/// partition: `SELECT Index, rand(42), randn(7),
+/// monotonically_increasing_id(), spark_partition_id() FROM one` at
+/// these rows (the file's first rows and its last, which sqlc decodes in
+/// another block than the first: the generator carries over).
+const SPARK_ONE_FILE: &[(i64, f64, f64)] = &[
+    (0, 0.619189370225301, -1.773755556110447),
+    (1, 0.5096018842446481, -0.32537852999017897),
+    (2, 0.8325259388871524, 1.1637571325924414),
+];
+
+#[test]
+fn one_file_is_one_partition_with_sparks_numbers() {
+    let file = activity_files()[0].clone();
+    let uri = format!("file://{}", std::path::absolute(&file).unwrap().display());
+    let length = std::fs::metadata(&file).unwrap().len() as i64;
+    for mode in MODES {
+        let spark = session(mode);
+        spark
+            .read()
+            .json(&file)
+            .unwrap()
+            .create_or_replace_temp_view("one")
+            .unwrap();
+        let df = spark
+            .sql(
+                "SELECT Index, rand(42) AS r, randn(7) AS n, monotonically_increasing_id() AS id, \
+                 spark_partition_id() AS p, input_file_name() AS f, input_file_block_start() AS bs, \
+                 input_file_block_length() AS bl FROM one",
+            )
+            .unwrap();
+        let rows = to_json_rows(&df.collect().unwrap());
+        assert_eq!(rows.len(), 2500);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(r["Index"], json!(i), "{mode:?}: rows in file order");
+            assert_eq!(r["id"], json!(i), "{mode:?}");
+            assert_eq!(r["p"], json!(0), "{mode:?}");
+            assert_eq!(r["f"], json!(uri), "{mode:?}");
+            assert_eq!((&r["bs"], &r["bl"]), (&json!(0), &json!(length)));
+        }
+        for &(index, rand, randn) in SPARK_ONE_FILE.iter().chain(SPARK_ONE_FILE_LATER) {
+            let r = &rows[index as usize];
+            assert_eq!(
+                (r["r"].as_f64(), r["n"].as_f64()),
+                (Some(rand), Some(randn)),
+                "{mode:?}: row {index}"
+            );
+        }
+    }
+}
+
+/// The same query's rows further into the file (PySpark 4.3).
+const SPARK_ONE_FILE_LATER: &[(i64, f64, f64)] = &[
+    (1500, 0.5121531649029863, 0.4405643278283905),
+    (2498, 0.3173093572646821, -1.4075608965589732),
+    (2499, 0.9421515889598142, -0.45557640618432865),
+];
+
+/// A session with the activity files as the table `activity`.
+fn activity_session(mode: sqlc::ExecMode) -> sqlc::Session {
+    let spark = session(mode);
+    spark
+        .read()
+        .json(activity_data())
+        .unwrap()
+        .create_or_replace_temp_view("activity")
+        .unwrap();
+    spark
+}
+
+#[test]
+fn many_files_ids_unique_and_partition_in_upper_bits() {
+    let files = activity_files();
+    for mode in MODES {
+        let spark = activity_session(mode);
+        let df = spark
+            .sql("SELECT * FROM activity")
+            .unwrap()
+            .select([
+                col("Index"),
+                f::monotonically_increasing_id().alias("id"),
+                f::spark_partition_id().alias("p"),
+                f::input_file_name().alias("f"),
+                f::rand(3).alias("r"),
+            ])
+            .unwrap();
+        let rows = to_json_rows(&df.collect().unwrap());
+        assert_eq!(rows.len(), 20000);
+        let mut ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        for r in &rows {
+            let (id, p) = (r["id"].as_i64().unwrap(), r["p"].as_i64().unwrap());
+            assert_eq!(id >> 33, p, "{mode:?}");
+            // Each file is a partition, numbered in file order.
+            let name = files[p as usize].file_name().unwrap().to_string_lossy();
+            let f = r["f"].as_str().unwrap();
+            assert!(f.starts_with("file:///") && f.ends_with(&*name), "{f}");
+            // Within a file, ids count the lines.
+            assert_eq!(id & ((1 << 33) - 1), r["Index"].as_i64().unwrap() % 2500);
+            let rand = r["r"].as_f64().unwrap();
+            assert!((0.0..1.0).contains(&rand));
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 20000, "{mode:?}: ids are unique");
+    }
+}
+
+#[test]
+fn rust_api_matches_sql_and_aggregates_see_each_row_once() {
+    for mode in MODES {
+        let spark = session(mode);
+        let df = spark
+            .sql("SELECT a FROM VALUES (1), (2), (3), (4), (5) AS t(a)")
+            .unwrap()
+            .select([
+                col("a"),
+                f::rand(42).alias("r"),
+                f::randn(42).alias("n"),
+                f::monotonically_increasing_id().alias("id"),
+            ])
+            .unwrap();
+        let sql = spark
+            .sql(
+                "SELECT a, rand(42) AS r, randn(42) AS n, monotonically_increasing_id() AS id \
+                 FROM VALUES (1), (2), (3), (4), (5) AS t(a)",
+            )
+            .unwrap();
+        let (a, b) = (
+            to_json_rows(&df.collect().unwrap()),
+            to_json_rows(&sql.collect().unwrap()),
+        );
+        assert_eq!(a, b, "{mode:?}");
+        assert_eq!(a[0]["r"], json!(0.619189370225301));
+        // An aggregate over a partition function: each row drawn once,
+        // the files still known.
+        spark
+            .read()
+            .json(activity_data())
+            .unwrap()
+            .create_or_replace_temp_view("activity_all")
+            .unwrap();
+        let agg = spark
+            .sql(
+                "SELECT count(*) AS n, count(DISTINCT id) AS ids, count(DISTINCT f) AS files FROM \
+                 (SELECT monotonically_increasing_id() AS id, input_file_name() AS f FROM activity_all \
+                  WHERE Index % 3 = 0)",
+            )
+            .unwrap();
+        let row = &to_json_rows(&agg.collect().unwrap())[0];
+        assert_eq!(
+            (&row["n"], &row["ids"], &row["files"]),
+            (&Value::from(6667), &Value::from(6667), &Value::from(8)),
+            "{mode:?}"
+        );
+    }
+}
+
+#[test]
+fn row_ids_are_refused_on_a_stream_as_in_spark() {
+    let spark = session(sqlc::ExecMode::Jit);
+    let schema = spark.read().json(activity_data()).unwrap().schema();
+    spark
+        .read_stream()
+        .schema(schema)
+        .json(activity_data())
+        .unwrap()
+        .create_or_replace_temp_view("s")
+        .unwrap();
+    let df = spark
+        .sql("SELECT Index, monotonically_increasing_id() AS id FROM s")
+        .unwrap();
+    let err = df
+        .write_stream()
+        .format("memory")
+        .query_name("ids")
+        .start()
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.class(), "UNSUPPORTED_STREAMING_OPERATION", "{err}");
+    assert!(err.to_string().contains("monotonically_increasing_id()"));
+}
+
+#[test]
+fn grouping_by_a_partition_function_groups_by_file() {
+    for mode in MODES {
+        let spark = activity_session(mode);
+        let df = spark
+            .sql(
+                "SELECT input_file_name() AS f, spark_partition_id() AS p, count(*) AS n, max(Index) AS m \
+                 FROM activity GROUP BY input_file_name(), spark_partition_id()",
+            )
+            .unwrap();
+        let mut rows = to_json_rows(&df.collect().unwrap());
+        rows.sort_by_key(|r| r["p"].as_i64());
+        assert_eq!(rows.len(), 8, "{mode:?}: {rows:?}");
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(r["p"], json!(i), "{mode:?}");
+            assert_eq!(r["n"], json!(2500), "{mode:?}");
+            assert_eq!(r["m"], json!(2500 * i + 2499), "{mode:?}");
+            assert!(r["f"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("part-0000{i}-activity.json")));
+        }
+    }
+}
