@@ -670,6 +670,7 @@ pub fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
             let nullable = op != EqNullSafe && nullable;
             Ok(TExpr::binary(op, l, r, DataType::Boolean, nullable))
         }
+        IntDiv => int_div(l, r, e),
         Add | Sub | Mul | Mod | Div => {
             // Spark (ANSI) reads a string beside a number as that kind of
             // number (`1 + '2'` is a bigint 3) but has no arithmetic on two
@@ -731,6 +732,64 @@ pub fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
             Ok(TExpr::binary(op, l, r, ty, nullable))
         }
     }
+}
+
+/// Spark's `div` (`IntegralDivide`): integral operands (and strings) as
+/// BIGINTs, or two decimals (an integer beside a decimal takes its digits);
+/// a BIGINT either way. Floating point is refused, as Spark refuses it.
+fn int_div(l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
+    let nullable = l.nullable || r.nullable;
+    let integral = |t: &DataType| t.is_integer() || matches!(t, DataType::Utf8 | DataType::Null);
+    if l.ty.is_decimal() || r.ty.is_decimal() {
+        if let (Some(a), Some(b)) = (operand_decimal(&l), operand_decimal(&r)) {
+            let l = cast(l, DataType::Decimal(a.0, a.1))?;
+            let r = cast(r, DataType::Decimal(b.0, b.1))?;
+            return Ok(TExpr::binary(
+                BinaryOp::IntDiv,
+                l,
+                r,
+                DataType::Int64,
+                nullable,
+            ));
+        }
+    }
+    if integral(&l.ty) && integral(&r.ty) {
+        let (l, r) = (cast(l, DataType::Int64)?, cast(r, DataType::Int64)?);
+        return Ok(TExpr::binary(
+            BinaryOp::IntDiv,
+            l,
+            r,
+            DataType::Int64,
+            nullable,
+        ));
+    }
+    // Spark names an integral operand as the BIGINT it would be cast to.
+    let sql = |t: &DataType| match t {
+        t if integral(t) => "BIGINT".to_string(),
+        t => t.spark_name().to_uppercase(),
+    };
+    Err(Error::analysis(
+        if l.ty == r.ty {
+            "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE"
+        } else {
+            "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES"
+        },
+        if l.ty == r.ty {
+            format!(
+                "Cannot resolve \"{e}\" due to data type mismatch: the binary operator requires \
+                 the input type (\"BIGINT\" or \"DECIMAL\" or \"INTERVAL YEAR TO MONTH\" or \
+                 \"INTERVAL DAY TO SECOND\"), not \"{}\".",
+                sql(&l.ty)
+            )
+        } else {
+            format!(
+                "Cannot resolve \"{e}\" due to data type mismatch: the left and right operands \
+                 of the binary operator have incompatible types (\"{}\" and \"{}\").",
+                sql(&l.ty),
+                sql(&r.ty)
+            )
+        },
+    ))
 }
 
 /// Whether Spark (ANSI) allows casting `from` to `to`.

@@ -91,6 +91,14 @@ impl AggTable {
                         .iter()
                         .map(|&g| moments::finish(*func, self.acc_row(g), o).map(f64::to_bits)),
                 ),
+                AccKind::Distinct if ty.is_decimal() => {
+                    let arg = l.decimal_arg(i);
+                    let vals = groups.iter().map(|&g| {
+                        self.distinct
+                            .finish_decimal(*func, self.acc_row(g), o, arg, ty)
+                    });
+                    crate::decimal::array(vals, ty)
+                }
                 AccKind::Distinct => fixed_array(
                     ty,
                     groups

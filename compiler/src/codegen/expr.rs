@@ -55,7 +55,7 @@ impl Gen<'_> {
                 right,
             } => self.and_or(false, left, right, env),
             Binary {
-                op: op @ (BinaryOp::Div | BinaryOp::Mod),
+                op: op @ (BinaryOp::Div | BinaryOp::Mod | BinaryOp::IntDiv),
                 left,
                 right,
             } => self.div_mod(e, *op, left, right, env),
@@ -489,7 +489,7 @@ fn can_fail_node(e: &TExpr) -> bool {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
                 e.ty != DataType::Float64 && !e.ty.is_decimal()
             }
-            BinaryOp::Div | BinaryOp::Mod => true,
+            BinaryOp::Div | BinaryOp::Mod | BinaryOp::IntDiv => true,
             _ => false,
         },
         Cast { arg } => super::cast::cast_can_fail(&arg.ty, &e.ty),

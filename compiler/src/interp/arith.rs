@@ -24,11 +24,15 @@ pub fn overflow_detail(ty: &DataType) -> &'static str {
 }
 
 /// Maps the sentinel errors of the closures below to sqlc's errors.
-fn map_err(e: &TExpr, err: ArrowError) -> Error {
+fn map_err(e: &TExpr, op: BinaryOp, err: ArrowError) -> Error {
     match err {
         ArrowError::ArithmeticOverflow(_) => Error::Overflow {
             expr: e.to_string(),
-            detail: overflow_detail(&e.ty).into(),
+            detail: if op == BinaryOp::IntDiv {
+                "Overflow in integral divide".into()
+            } else {
+                overflow_detail(&e.ty).into()
+            },
         },
         // Only `%` reaches here with a zero divisor (`/` is on doubles).
         ArrowError::DivideByZero => Error::DivideByZero {
@@ -56,9 +60,17 @@ where
         BinaryOp::Mul => try_binary(l, r, |a, b| a.mul_checked(b).ok_or_else(overflow)),
         // Java's `%`: the sign of the dividend; MIN % -1 is 0.
         BinaryOp::Mod => try_binary(l, r, |a, b| a.rem_java(b).ok_or(ArrowError::DivideByZero)),
+        // The divisor was checked for zero; `MIN div -1` overflows.
+        BinaryOp::IntDiv => try_binary(l, r, |a, b| {
+            if b.is_zero() {
+                Err(ArrowError::DivideByZero)
+            } else {
+                a.div_checked(b).ok_or_else(overflow)
+            }
+        }),
         _ => return Err(internal(format!("integer operator {}", op.symbol()))),
     }
-    .map_err(|err| map_err(e, err))?;
+    .map_err(|err| map_err(e, op, err))?;
     Ok(Arc::new(out))
 }
 
@@ -69,6 +81,8 @@ mod num_ops {
         fn sub_checked(self, o: Self) -> Option<Self>;
         fn mul_checked(self, o: Self) -> Option<Self>;
         fn rem_java(self, o: Self) -> Option<Self>;
+        fn div_checked(self, o: Self) -> Option<Self>;
+        fn is_zero(self) -> bool;
     }
     macro_rules! imp {
         ($t:ty) => {
@@ -84,6 +98,12 @@ mod num_ops {
                 }
                 fn rem_java(self, o: Self) -> Option<Self> {
                     (o != 0).then(|| self.wrapping_rem(o))
+                }
+                fn div_checked(self, o: Self) -> Option<Self> {
+                    self.checked_div(o)
+                }
+                fn is_zero(self) -> bool {
+                    self == 0
                 }
             }
         };
@@ -196,7 +216,7 @@ fn int_unary(
     f: impl Fn(&dyn IntUnary) -> Option<i64> + Copy,
     g: impl Fn(f64) -> f64,
 ) -> Result<ArrayRef> {
-    let err = |err| map_err(e, err);
+    let err = |err| map_err(e, BinaryOp::Sub, err);
     Ok(match e.ty {
         DataType::Int32 => Arc::new(
             try_unary::<_, _, Int32Type>(prim::<Int32Type>(a.as_ref())?, |x| {
