@@ -56,15 +56,20 @@ impl<'a> Scope<'a> {
     /// The index of a column, case-insensitively, honouring a qualifier.
     pub fn lookup(&self, qualifier: Option<&str>, name: &str) -> Result<usize> {
         let fields = &self.plan.schema.fields;
-        let hits: Vec<usize> = (0..fields.len())
+        let mut hits: Vec<usize> = (0..fields.len())
             .filter(|&i| fields[i].name.eq_ignore_ascii_case(name))
             .filter(|&i| match qualifier {
-                None => true,
+                None => !self.plan.is_hidden(i),
                 Some(q) => self.plan.qualifiers[i]
                     .as_deref()
                     .is_some_and(|x| x.eq_ignore_ascii_case(q)),
             })
             .collect();
+        // A hidden join key only where no shown column answers.
+        if hits.iter().any(|&i| !self.plan.is_hidden(i)) {
+            hits.retain(|&i| !self.plan.is_hidden(i));
+        }
+        let listed = fields.len() - self.plan.hidden;
         let shown = |i: usize| match &self.plan.qualifiers[i] {
             Some(q) => format!("`{q}`.`{}`", fields[i].name),
             None => format!("`{}`", fields[i].name),
@@ -76,7 +81,7 @@ impl<'a> Scope<'a> {
                     Some(q) => format!("{q}`.`{name}"),
                     None => name.to_string(),
                 },
-                candidates: (0..fields.len()).map(shown).collect::<Vec<_>>().join(", "),
+                candidates: (0..listed).map(shown).collect::<Vec<_>>().join(", "),
             }),
             many => Err(Error::AmbiguousColumn {
                 name: name.to_string(),
