@@ -530,6 +530,7 @@ fn string_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
         DataType::Null
         | DataType::Int32
         | DataType::Int64
+        | DataType::Float32
         | DataType::Float64
         | DataType::Decimal(..)
         | DataType::Boolean
@@ -552,7 +553,8 @@ fn numeric_rank(t: &DataType) -> Option<u8> {
     match t {
         DataType::Int32 => Some(1),
         DataType::Int64 => Some(2),
-        DataType::Float64 => Some(3),
+        DataType::Float32 => Some(3),
+        DataType::Float64 => Some(4),
         _ => None,
     }
 }
@@ -587,6 +589,8 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     Some(match (a, b) {
         (Null, t) | (t, Null) => t.clone(),
+        // A FLOAT meets any other number as a DOUBLE (Spark's ANSI rules).
+        (Float32, t) | (t, Float32) if t.is_numeric() => Float64,
         (Float64, t) | (t, Float64) if t.is_decimal() => Float64,
         (x, y) if x.is_decimal() || y.is_decimal() => {
             let (a, b) = (as_decimal(x)?, as_decimal(y)?);
@@ -972,6 +976,11 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
             if a.ty.is_integer() {
                 return cast(a, DataType::Int64);
             }
+            let a = if a.ty == DataType::Float32 {
+                cast(a, DataType::Float64)?
+            } else {
+                a
+            };
             let f = if lname == "floor" { F::Floor } else { F::Ceil };
             if let Some((p, s)) = a.ty.decimal_ps() {
                 // Spark: DECIMAL(p - s + 1, 0), room for the carry.
@@ -1013,13 +1022,21 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
                     nullable,
                 );
             }
+            // A FLOAT rounds as the double it is, back to a FLOAT (Spark's
+            // `BigDecimal(f.toDouble)`).
+            let float = a.ty == DataType::Float32;
             let a = cast(a, DataType::Float64)?;
-            call(
+            let r = call(
                 F::Round,
                 vec![a, TExpr::literal(Scalar::Int32(scale))],
                 DataType::Float64,
                 nullable,
-            )
+            )?;
+            if float {
+                cast(r, DataType::Float32)
+            } else {
+                Ok(r)
+            }
         }
         "to_timestamp" => {
             arity(1, 2)?;

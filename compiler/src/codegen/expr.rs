@@ -216,6 +216,8 @@ impl Gen<'_> {
             Scalar::Date(v) => self.b.ins().iconst(types::I32, *v as i64),
             Scalar::Int64(v) | Scalar::Timestamp(v) => self.i64c(*v),
             Scalar::Float64(v) => self.b.ins().f64const(*v),
+            // Pipelines holding a FLOAT run in the twin (`runs_interpreted`).
+            Scalar::Float32(v) => self.b.ins().f32const(*v),
             Scalar::Decimal(v, ..) => self.i128c(*v),
             Scalar::Utf8(s) => {
                 let (ptr, len) = self.owned_bytes(s.as_bytes());

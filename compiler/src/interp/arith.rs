@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, Float64Array, PrimitiveArray};
+use arrow::array::{Array, ArrayRef, Float32Array, Float64Array, PrimitiveArray};
 use arrow::compute::kernels::arity::{binary, try_binary, try_unary, unary};
-use arrow::datatypes::{ArrowPrimitiveType, Float64Type, Int32Type, Int64Type};
+use arrow::datatypes::{ArrowPrimitiveType, Float32Type, Float64Type, Int32Type, Int64Type};
 use arrow::error::ArrowError;
 
 use super::columns::{internal, prim, valid_mask, Cols};
@@ -135,6 +135,20 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
             };
             Ok(Arc::new(out))
         }
+        DataType::Float32 => {
+            let (a, b) = (
+                prim::<Float32Type>(l.as_ref())?,
+                prim::<Float32Type>(r.as_ref())?,
+            );
+            let out: Float32Array = match op {
+                BinaryOp::Add => binary(a, b, |x, y| x + y)?,
+                BinaryOp::Sub => binary(a, b, |x, y| x - y)?,
+                BinaryOp::Mul => binary(a, b, |x, y| x * y)?,
+                BinaryOp::Mod => binary(a, b, |x, y| x % y)?,
+                _ => return Err(internal(format!("float operator {}", op.symbol()))),
+            };
+            Ok(Arc::new(out))
+        }
         DataType::Null => Ok(arrow::array::new_null_array(
             &arrow::datatypes::DataType::Null,
             l.len(),
@@ -179,6 +193,7 @@ fn check_zero(e: &TExpr, op: BinaryOp, r: &ArrayRef, l: Option<&ArrayRef>) -> Re
             arrow::datatypes::DataType::Int32 => prim::<Int32Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Int64 => prim::<Int64Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Float64 => prim::<Float64Type>(r.as_ref())?.value(i) == 0.0,
+            arrow::datatypes::DataType::Float32 => prim::<Float32Type>(r.as_ref())?.value(i) == 0.0,
             arrow::datatypes::DataType::Decimal128(..) => super::decimal::is_zero(r, i)?,
             _ => false,
         })
@@ -233,6 +248,11 @@ fn int_unary(
         DataType::Float64 => Arc::new(unary::<_, _, Float64Type>(
             prim::<Float64Type>(a.as_ref())?,
             g,
+        )),
+        // negation and abs are exact on a float's double
+        DataType::Float32 => Arc::new(unary::<_, _, Float32Type>(
+            prim::<Float32Type>(a.as_ref())?,
+            |x| g(f64::from(x)) as f32,
         )),
         ref t => return Err(Error::internal(format!("{e} on {t}"))),
     })
