@@ -178,7 +178,27 @@ fn float_cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
         (T::Float32, T::Utf8) => to_strings::<Float32Type>(a.as_ref(), sf::format_f32)?,
         (T::Float32, _) => {
             let as_double = TExpr::new(e.kind.clone(), to.clone(), e.nullable);
-            cast(&as_double, &T::Float64, &widened(a)?)?
+            // The error names the FLOAT it was (`NaN` of "FLOAT").
+            let float = |v: String| v.trim_end_matches('D').to_string();
+            cast(&as_double, &T::Float64, &widened(a)?).map_err(|err| match err {
+                Error::CastOverflow {
+                    expr, value, to, ..
+                } => Error::CastOverflow {
+                    expr,
+                    value: float(value),
+                    from: "FLOAT".into(),
+                    to,
+                },
+                Error::InvalidCast {
+                    expr, value, to, ..
+                } => Error::InvalidCast {
+                    expr,
+                    value: float(value),
+                    from: "FLOAT".into(),
+                    to,
+                },
+                other => other,
+            })?
         }
         (T::Int32, _) => Arc::new(map_prim::<Int32Type, Float32Type>(a.as_ref(), |x| {
             Ok(x as f32)
