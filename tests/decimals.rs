@@ -9,7 +9,6 @@ mod common;
 use std::path::PathBuf;
 
 use common::*;
-use sqlc::Trigger;
 
 const SCHEMA: &str = "id INT, cat STRING, price DECIMAL(10,2), qty INT";
 const ROWS: &str = "SELECT id, price, price * qty AS value, price / 3 AS third, \
@@ -59,45 +58,15 @@ fn decimal_columns_are_read_and_computed_exactly() {
 #[test]
 fn decimals_go_through_every_file_sink_and_back() {
     let want = expected("decimals_rows.jsonl");
-    let tmp = tempfile::tempdir().unwrap();
-    for mode in MODES {
-        let spark = session(mode);
-        let stream = spark.read_stream().schema(SCHEMA).json(data()).unwrap();
-        for format in ["json", "csv", "parquet"] {
-            let out = tmp.path().join(format!("{mode:?}_{format}"));
-            let q = stream
-                .write_stream()
-                .format(format)
-                .option("path", out.display())
-                .option("header", "true")
-                .option(
-                    "checkpointLocation",
-                    tmp.path().join(format!("{mode:?}_{format}_ck")).display(),
-                )
-                .trigger(Trigger::AvailableNow)
-                .start()
-                .unwrap();
-            q.await_termination(None).unwrap();
-            let back = spark
-                .read()
-                .schema(SCHEMA)
-                .option("header", "true")
-                .format(format)
-                .load(&out)
-                .unwrap();
-            assert_eq!(
-                back.schema().fields[2].data_type,
-                sqlc::DataType::Decimal(10, 2),
-                "{format}"
-            );
-            back.create_or_replace_temp_view("t").unwrap();
-            assert_df_matches(
-                &format!("{format} sink ({mode:?})"),
-                &spark.sql(ROWS).unwrap(),
-                &want,
-            );
-        }
-    }
+    through_every_file_sink(SCHEMA, &data(), |spark, back, what| {
+        assert_eq!(
+            back.schema().fields[2].data_type,
+            sqlc::DataType::Decimal(10, 2),
+            "{what}"
+        );
+        back.create_or_replace_temp_view("t").unwrap();
+        assert_df_matches(what, &spark.sql(ROWS).unwrap(), &want);
+    });
 }
 
 /// Exact decimal sums and averages kept in streaming state survive a

@@ -185,6 +185,9 @@ enum DistinctSet {
 #[derive(Debug, Default)]
 pub struct DistinctSets {
     sets: Vec<DistinctSet>,
+    /// Per set, the exact running sum of sum/avg(DISTINCT) of a decimal
+    /// (whose values the set holds as `encode_decimal` bytes).
+    decimal_sums: Vec<i128>,
     bytes: usize,
 }
 
@@ -207,6 +210,7 @@ impl DistinctSets {
         let mut idx = read_u64(acc, o) as usize;
         if idx == 0 {
             self.sets.push(DistinctSet::Empty);
+            self.decimal_sums.push(0);
             idx = self.sets.len();
             write_u64(acc, o, idx as u64);
         }
@@ -237,6 +241,23 @@ impl DistinctSets {
             DistinctVal::Fixed(_) => 16,
             DistinctVal::Bytes(b) => b.len() + 32,
         };
+        if let (DistinctVal::Bytes(b), AggFunc::SumDistinct | AggFunc::AvgDistinct, Some(ps)) =
+            (v, func, ty.decimal_ps())
+        {
+            // Exact, at Spark's sum type: past it is its overflow error.
+            let sum_ps = crate::decimal::sum_type(ps);
+            let x = crate::agg_table::decode_decimal(b);
+            let cur = self.decimal_sums[idx - 1];
+            let total = cur
+                .checked_add(x)
+                .filter(|&t| crate::decimal::fits(t, sum_ps.0));
+            let Some(total) = total else {
+                let text = crate::decimal::format(cur.saturating_add(x), sum_ps.1);
+                return Err(crate::decimal::out_of_range(&text, sum_ps));
+            };
+            self.decimal_sums[idx - 1] = total;
+            return Ok(());
+        }
         let (DistinctVal::Fixed(x), AggFunc::SumDistinct | AggFunc::AvgDistinct) = (v, func) else {
             return Ok(());
         };
@@ -281,6 +302,28 @@ impl DistinctSets {
     fn set(&self, acc: &[u8], o: usize) -> Option<&DistinctSet> {
         let idx = read_u64(acc, o) as usize;
         idx.checked_sub(1).and_then(|i| self.sets.get(i))
+    }
+
+    /// sum/avg(DISTINCT) of a decimal: Spark's `sum`/`avg` of the distinct
+    /// values, from the set's exact running sum; `None` without values.
+    pub fn finish_decimal(
+        &self,
+        func: AggFunc,
+        acc: &[u8],
+        o: usize,
+        arg: (u8, u8),
+        ty: &DataType,
+    ) -> Option<i128> {
+        let n = self.len(acc, o) as u64;
+        let idx = (read_u64(acc, o) as usize).checked_sub(1)?;
+        let mut state = [0u8; 24];
+        decimal_sum::add(&mut state, 0, self.decimal_sums[idx], n, (38, 0)).ok()?;
+        let func = if func == AggFunc::AvgDistinct {
+            AggFunc::Avg
+        } else {
+            AggFunc::Sum
+        };
+        decimal_sum::finish(func, &state, 0, arg, ty)
     }
 
     /// The final value of `func` as the `u64` a result column is built from.

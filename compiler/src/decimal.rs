@@ -259,22 +259,19 @@ pub fn rem(
     Ok(checked(rescale_256(m, s, r.1), r.0))
 }
 
-/// `a div b`: the integral quotient, truncated, as a BIGINT.
+/// `a div b`: the integral quotient, truncated, as a BIGINT; past 64 bits,
+/// its low 64 bits (Java's `BigDecimal.longValue`, which Spark calls).
 #[allow(clippy::result_unit_err)]
-pub fn int_div(a: i128, sa: u8, b: i128, sb: u8) -> std::result::Result<Option<i64>, ()> {
+pub fn int_div(a: i128, sa: u8, b: i128, sb: u8) -> std::result::Result<i64, ()> {
     if b == 0 {
         return Err(());
     }
     let s = sa.max(sb);
     let x = rescale_256(i256::from_i128(a), sa, s);
     let y = rescale_256(i256::from_i128(b), sb, s);
-    Ok(match (x, y) {
-        (Some(x), Some(y)) => x
-            .checked_div(y)
-            .and_then(|q| q.to_i128())
-            .and_then(|q| i64::try_from(q).ok()),
-        _ => None,
-    })
+    // Both fit an i256 scaled to the larger scale (at most 38 + 38 digits).
+    let (x, y) = (x.ok_or(())?, y.ok_or(())?);
+    Ok(x.wrapping_div(y).as_i128() as i64)
 }
 
 /// Orders two decimals of any scales exactly.
@@ -522,7 +519,11 @@ mod tests {
         // 5.50 % 3 = 2.50
         assert_eq!(rem(550, 2, 3, 0, (3, 2), false), Ok(Some(250)));
         assert_eq!(rem(-550, 2, 3, 0, (3, 2), true), Ok(Some(50)));
-        assert_eq!(int_div(750, 2, 2, 0), Ok(Some(3)));
+        assert_eq!(int_div(750, 2, 2, 0), Ok(3));
+        assert_eq!(int_div(-750, 2, 2, 0), Ok(-3));
+        // past 64 bits, Java's longValue (PySpark 4.3: 1E20BD div 1)
+        assert_eq!(int_div(pow10(20), 0, 1, 0), Ok(7766279631452241920));
+        assert_eq!(int_div(1, 0, 0, 3), Err(()));
         // overflow
         assert_eq!(mul(pow10(37), 0, 10, 0, (38, 0)), None);
     }

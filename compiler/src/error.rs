@@ -35,7 +35,9 @@ pub enum Fault {
 #[derive(Debug, Clone, Error)]
 pub enum Error {
     /// SQL text that does not parse. `line`/`column` are 1-based, 0 if unknown.
-    #[error("[PARSE_SYNTAX_ERROR] {message} (line {line}, column {column})")]
+    /// A message that starts with a `[CLASS]` of [`PARSE_CLASSES`] (a
+    /// literal out of range) is of that class.
+    #[error("{}{message} (line {line}, column {column})", if parse_class(message).is_some() { "" } else { "[PARSE_SYNTAX_ERROR] " })]
     Parse {
         message: String,
         line: u64,
@@ -213,7 +215,7 @@ impl Error {
     /// Spark's error class (for tests, tools and clients).
     pub fn class(&self) -> &'static str {
         match self {
-            Error::Parse { .. } => "PARSE_SYNTAX_ERROR",
+            Error::Parse { message, .. } => parse_class(message).unwrap_or("PARSE_SYNTAX_ERROR"),
             Error::UnresolvedColumn { .. } => "UNRESOLVED_COLUMN",
             Error::AmbiguousColumn { .. } => "AMBIGUOUS_REFERENCE",
             Error::TableNotFound(_) => "TABLE_OR_VIEW_NOT_FOUND",
@@ -273,6 +275,18 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// The error classes Spark's parser raises besides `PARSE_SYNTAX_ERROR`.
+const PARSE_CLASSES: &[&str] = &["INVALID_NUMERIC_LITERAL_RANGE", "INVALID_TYPED_LITERAL"];
+
+/// The class a parse error's message names first, if one of [`PARSE_CLASSES`].
+fn parse_class(message: &str) -> Option<&'static str> {
+    let inner = message.strip_prefix('[')?;
+    PARSE_CLASSES
+        .iter()
+        .find(|c| inner.strip_prefix(**c).is_some_and(|r| r.starts_with(']')))
+        .copied()
 }
 
 #[cfg(test)]

@@ -385,6 +385,7 @@ impl Expr {
             Expr::Literal(Scalar::Utf8(s)) => f.write_str(s),
             Expr::Literal(Scalar::Int64(v)) => write!(f, "{v}"),
             Expr::Literal(Scalar::Float64(v)) => write!(f, "{v:?}"),
+            Expr::Literal(Scalar::Float32(v)) => f.write_str(&crate::scalar_fns::format_f32(*v)),
             Expr::Literal(Scalar::Decimal(v, _, s)) => {
                 f.write_str(&crate::decimal::literal_name(*v, *s))
             }

@@ -112,6 +112,10 @@ pub enum BinaryOp {
     Div,
     /// `%` (remainder, sign of the dividend); a zero divisor is an error.
     Mod,
+    /// Spark's `div`: the integral quotient, truncated toward zero, as a
+    /// BIGINT (operands both BIGINT, or both decimals); a zero divisor is
+    /// an error, and so is `MIN div -1`.
+    IntDiv,
     Eq,
     NotEq,
     Lt,
@@ -134,7 +138,7 @@ impl BinaryOp {
 
     pub fn is_arithmetic(self) -> bool {
         use BinaryOp::*;
-        matches!(self, Add | Sub | Mul | Div | Mod)
+        matches!(self, Add | Sub | Mul | Div | Mod | IntDiv)
     }
 
     pub fn symbol(self) -> &'static str {
@@ -145,6 +149,7 @@ impl BinaryOp {
             Mul => "*",
             Div => "/",
             Mod => "%",
+            IntDiv => "div",
             Eq => "=",
             NotEq => "!=",
             Lt => "<",
@@ -579,11 +584,11 @@ impl AggFunc {
         };
         match (self, arg) {
             (CountStar | Count | CountDistinct | ApproxCountDistinct { .. }, _) => DataType::Int64,
-            (Sum, Some(DataType::Decimal(p, s))) => {
+            (Sum | SumDistinct, Some(DataType::Decimal(p, s))) => {
                 let (p, s) = crate::decimal::sum_type((*p, *s));
                 DataType::Decimal(p, s)
             }
-            (Avg, Some(DataType::Decimal(p, s))) => {
+            (Avg | AvgDistinct, Some(DataType::Decimal(p, s))) => {
                 let (p, s) = crate::decimal::avg_type((*p, *s));
                 DataType::Decimal(p, s)
             }

@@ -176,6 +176,7 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         _ if matches!(e.ty, DataType::Array(..)) => Some(format!("array value {e}")),
         _ if matches!(e.ty, DataType::Map(..)) => Some(format!("map value {e}")),
         _ if e.ty.is_decimal() => Some(format!("decimal value {e}")),
+        _ if e.ty.runs_interpreted() => Some(format!("{} value {e}", e.ty.spark_name())),
         _ => None,
     };
     if let Some(w) = what {
@@ -197,6 +198,12 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     // A struct column passed through unread is fine: compiled kernels
     // gather pass-through columns without reading them.
     let mut why = Vec::new();
+    // FLOAT columns are not read or gathered by compiled code.
+    for (i, c) in spec.input.iter().enumerate() {
+        if c.ty.runs_interpreted() {
+            why.push(format!("{} value column {i}", c.ty.spark_name()));
+        }
+    }
     for step in &spec.steps {
         match step {
             Step::Filter(e) => struct_uses(e, &mut why),
@@ -246,6 +253,8 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
             "nested values"
         } else if why.iter().any(|w| w.starts_with("decimal value")) {
             "decimal values"
+        } else if why.iter().any(|w| w.starts_with("float value")) {
+            "float values"
         } else {
             "struct values"
         };

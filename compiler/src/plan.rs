@@ -137,6 +137,11 @@ pub struct Plan {
     /// Per output column, the relation name it can be qualified with
     /// (`t.gt`), if any.
     pub qualifiers: Vec<Option<String>>,
+    /// How many trailing columns are hidden: a SQL `USING`/`NATURAL`
+    /// join's key of each side (`nt1.k`, `nt2.k`, Spark's hidden join
+    /// columns), in pairs after its output. Only a qualified name or
+    /// `t.*` sees them; [`crate::builder::visible`] drops them.
+    pub hidden: usize,
 }
 
 impl Plan {
@@ -146,6 +151,7 @@ impl Plan {
             node,
             schema,
             qualifiers,
+            hidden: 0,
         })
     }
 
@@ -158,7 +164,13 @@ impl Plan {
             node,
             schema,
             qualifiers,
+            hidden: 0,
         })
+    }
+
+    /// Whether column `i` is one of the hidden trailing columns.
+    pub fn is_hidden(&self, i: usize) -> bool {
+        i + self.hidden >= self.schema.len()
     }
 
     /// The same plan, every column qualified by `alias` (`FROM t AS a`).

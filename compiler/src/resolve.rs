@@ -56,15 +56,20 @@ impl<'a> Scope<'a> {
     /// The index of a column, case-insensitively, honouring a qualifier.
     pub fn lookup(&self, qualifier: Option<&str>, name: &str) -> Result<usize> {
         let fields = &self.plan.schema.fields;
-        let hits: Vec<usize> = (0..fields.len())
+        let mut hits: Vec<usize> = (0..fields.len())
             .filter(|&i| fields[i].name.eq_ignore_ascii_case(name))
             .filter(|&i| match qualifier {
-                None => true,
+                None => !self.plan.is_hidden(i),
                 Some(q) => self.plan.qualifiers[i]
                     .as_deref()
                     .is_some_and(|x| x.eq_ignore_ascii_case(q)),
             })
             .collect();
+        // A hidden join key only where no shown column answers.
+        if hits.iter().any(|&i| !self.plan.is_hidden(i)) {
+            hits.retain(|&i| !self.plan.is_hidden(i));
+        }
+        let listed = fields.len() - self.plan.hidden;
         let shown = |i: usize| match &self.plan.qualifiers[i] {
             Some(q) => format!("`{q}`.`{}`", fields[i].name),
             None => format!("`{}`", fields[i].name),
@@ -76,7 +81,7 @@ impl<'a> Scope<'a> {
                     Some(q) => format!("{q}`.`{name}"),
                     None => name.to_string(),
                 },
-                candidates: (0..fields.len()).map(shown).collect::<Vec<_>>().join(", "),
+                candidates: (0..listed).map(shown).collect::<Vec<_>>().join(", "),
             }),
             many => Err(Error::AmbiguousColumn {
                 name: name.to_string(),
@@ -525,6 +530,7 @@ fn string_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
         DataType::Null
         | DataType::Int32
         | DataType::Int64
+        | DataType::Float32
         | DataType::Float64
         | DataType::Decimal(..)
         | DataType::Boolean
@@ -547,7 +553,8 @@ fn numeric_rank(t: &DataType) -> Option<u8> {
     match t {
         DataType::Int32 => Some(1),
         DataType::Int64 => Some(2),
-        DataType::Float64 => Some(3),
+        DataType::Float32 => Some(3),
+        DataType::Float64 => Some(4),
         _ => None,
     }
 }
@@ -582,6 +589,8 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     Some(match (a, b) {
         (Null, t) | (t, Null) => t.clone(),
+        // A FLOAT meets any other number as a DOUBLE (Spark's ANSI rules).
+        (Float32, t) | (t, Float32) if t.is_numeric() => Float64,
         (Float64, t) | (t, Float64) if t.is_decimal() => Float64,
         (x, y) if x.is_decimal() || y.is_decimal() => {
             let (a, b) = (as_decimal(x)?, as_decimal(y)?);
@@ -670,6 +679,7 @@ pub fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
             let nullable = op != EqNullSafe && nullable;
             Ok(TExpr::binary(op, l, r, DataType::Boolean, nullable))
         }
+        IntDiv => int_div(l, r, e),
         Add | Sub | Mul | Mod | Div => {
             // Spark (ANSI) reads a string beside a number as that kind of
             // number (`1 + '2'` is a bigint 3) but has no arithmetic on two
@@ -731,6 +741,64 @@ pub fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
             Ok(TExpr::binary(op, l, r, ty, nullable))
         }
     }
+}
+
+/// Spark's `div` (`IntegralDivide`): integral operands (and strings) as
+/// BIGINTs, or two decimals (an integer beside a decimal takes its digits);
+/// a BIGINT either way. Floating point is refused, as Spark refuses it.
+fn int_div(l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
+    let nullable = l.nullable || r.nullable;
+    let integral = |t: &DataType| t.is_integer() || matches!(t, DataType::Utf8 | DataType::Null);
+    if l.ty.is_decimal() || r.ty.is_decimal() {
+        if let (Some(a), Some(b)) = (operand_decimal(&l), operand_decimal(&r)) {
+            let l = cast(l, DataType::Decimal(a.0, a.1))?;
+            let r = cast(r, DataType::Decimal(b.0, b.1))?;
+            return Ok(TExpr::binary(
+                BinaryOp::IntDiv,
+                l,
+                r,
+                DataType::Int64,
+                nullable,
+            ));
+        }
+    }
+    if integral(&l.ty) && integral(&r.ty) {
+        let (l, r) = (cast(l, DataType::Int64)?, cast(r, DataType::Int64)?);
+        return Ok(TExpr::binary(
+            BinaryOp::IntDiv,
+            l,
+            r,
+            DataType::Int64,
+            nullable,
+        ));
+    }
+    // Spark names an integral operand as the BIGINT it would be cast to.
+    let sql = |t: &DataType| match t {
+        t if integral(t) => "BIGINT".to_string(),
+        t => t.spark_name().to_uppercase(),
+    };
+    Err(Error::analysis(
+        if l.ty == r.ty {
+            "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE"
+        } else {
+            "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES"
+        },
+        if l.ty == r.ty {
+            format!(
+                "Cannot resolve \"{e}\" due to data type mismatch: the binary operator requires \
+                 the input type (\"BIGINT\" or \"DECIMAL\" or \"INTERVAL YEAR TO MONTH\" or \
+                 \"INTERVAL DAY TO SECOND\"), not \"{}\".",
+                sql(&l.ty)
+            )
+        } else {
+            format!(
+                "Cannot resolve \"{e}\" due to data type mismatch: the left and right operands \
+                 of the binary operator have incompatible types (\"{}\" and \"{}\").",
+                sql(&l.ty),
+                sql(&r.ty)
+            )
+        },
+    ))
 }
 
 /// Whether Spark (ANSI) allows casting `from` to `to`.
@@ -908,6 +976,11 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
             if a.ty.is_integer() {
                 return cast(a, DataType::Int64);
             }
+            let a = if a.ty == DataType::Float32 {
+                cast(a, DataType::Float64)?
+            } else {
+                a
+            };
             let f = if lname == "floor" { F::Floor } else { F::Ceil };
             if let Some((p, s)) = a.ty.decimal_ps() {
                 // Spark: DECIMAL(p - s + 1, 0), room for the carry.
@@ -949,13 +1022,21 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
                     nullable,
                 );
             }
+            // A FLOAT rounds as the double it is, back to a FLOAT (Spark's
+            // `BigDecimal(f.toDouble)`).
+            let float = a.ty == DataType::Float32;
             let a = cast(a, DataType::Float64)?;
-            call(
+            let r = call(
                 F::Round,
                 vec![a, TExpr::literal(Scalar::Int32(scale))],
                 DataType::Float64,
                 nullable,
-            )
+            )?;
+            if float {
+                cast(r, DataType::Float32)
+            } else {
+                Ok(r)
+            }
         }
         "to_timestamp" => {
             arity(1, 2)?;

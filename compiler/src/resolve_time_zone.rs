@@ -121,5 +121,6 @@ fn rewrite(plan: &Arc<Plan>, tz: &TimeZone) -> Arc<Plan> {
         node,
         schema: plan.schema.clone(),
         qualifiers: plan.qualifiers.clone(),
+        hidden: plan.hidden,
     })
 }

@@ -1,6 +1,6 @@
 //! sqlc's value types, and how they map to Arrow.
 //!
-//! The set follows Spark SQL's: boolean, int, bigint, double, string, binary,
+//! The set follows Spark SQL's: boolean, int, bigint, float, double, string, binary,
 //! timestamp (microseconds since the epoch, UTC), date (days since the epoch),
 //! `DECIMAL(p, s)` (an `i128` of unscaled digits, see [`crate::decimal`]),
 //! the type of a bare `NULL`, and the nested types: structs and arrays.
@@ -19,6 +19,9 @@ pub enum DataType {
     Boolean,
     Int32,
     Int64,
+    /// Spark's `FLOAT` (`REAL`): 32-bit floating point. Compiled kernels do
+    /// not read it; pipelines over it run in the interpreted twin.
+    Float32,
     Float64,
     /// `DECIMAL(precision, scale)`: up to 38 digits, `scale` of them after
     /// the point. Arrow: `Decimal128`.
@@ -44,7 +47,11 @@ impl DataType {
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,
-            DataType::Int32 | DataType::Int64 | DataType::Float64 | DataType::Decimal(..)
+            DataType::Int32
+                | DataType::Int64
+                | DataType::Float32
+                | DataType::Float64
+                | DataType::Decimal(..)
         )
     }
 
@@ -75,6 +82,12 @@ impl DataType {
                 | DataType::Array(..)
                 | DataType::Map(..)
         )
+    }
+
+    /// Types compiled kernels neither read nor pass through (FLOAT): a
+    /// pipeline holding one runs in the interpreted twin.
+    pub fn runs_interpreted(&self) -> bool {
+        matches!(self, DataType::Float32)
     }
 
     /// Structs, arrays and maps: values compiled kernels do not look inside.
@@ -112,6 +125,7 @@ impl DataType {
             DataType::Boolean => "boolean".into(),
             DataType::Int32 => "int".into(),
             DataType::Int64 => "bigint".into(),
+            DataType::Float32 => "float".into(),
             DataType::Float64 => "double".into(),
             DataType::Decimal(p, s) => format!("decimal({p},{s})"),
             DataType::Utf8 => "string".into(),
@@ -148,6 +162,7 @@ impl DataType {
             DataType::Boolean => ArrowType::Boolean,
             DataType::Int32 => ArrowType::Int32,
             DataType::Int64 => ArrowType::Int64,
+            DataType::Float32 => ArrowType::Float32,
             DataType::Float64 => ArrowType::Float64,
             DataType::Decimal(p, s) => ArrowType::Decimal128(*p, *s as i8),
             DataType::Utf8 => ArrowType::Utf8,
@@ -174,7 +189,8 @@ impl DataType {
             ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 => DataType::Int32,
             ArrowType::UInt8 | ArrowType::UInt16 => DataType::Int32,
             ArrowType::Int64 | ArrowType::UInt32 => DataType::Int64,
-            ArrowType::Float16 | ArrowType::Float32 | ArrowType::Float64 => DataType::Float64,
+            ArrowType::Float16 | ArrowType::Float32 => DataType::Float32,
+            ArrowType::Float64 => DataType::Float64,
             ArrowType::Decimal128(p, s) if *s >= 0 && *p >= *s as u8 => {
                 DataType::Decimal(*p, *s as u8)
             }
@@ -394,6 +410,7 @@ pub enum Scalar {
     Boolean(bool),
     Int32(i32),
     Int64(i64),
+    Float32(f32),
     Float64(f64),
     /// Unscaled value, precision, scale.
     Decimal(i128, u8, u8),
@@ -410,6 +427,7 @@ enum ScalarBits<'a> {
     Boolean(bool),
     Int32(i32),
     Int64(i64),
+    Float32(u32),
     Float64(u64),
     Decimal(i128, u8, u8),
     Utf8(&'a str),
@@ -425,6 +443,7 @@ impl Scalar {
             Scalar::Boolean(v) => ScalarBits::Boolean(*v),
             Scalar::Int32(v) => ScalarBits::Int32(*v),
             Scalar::Int64(v) => ScalarBits::Int64(*v),
+            Scalar::Float32(v) => ScalarBits::Float32(v.to_bits()),
             Scalar::Float64(v) => ScalarBits::Float64(v.to_bits()),
             Scalar::Decimal(v, p, s) => ScalarBits::Decimal(*v, *p, *s),
             Scalar::Utf8(v) => ScalarBits::Utf8(v),
@@ -456,6 +475,7 @@ impl Scalar {
             Scalar::Boolean(_) => DataType::Boolean,
             Scalar::Int32(_) => DataType::Int32,
             Scalar::Int64(_) => DataType::Int64,
+            Scalar::Float32(_) => DataType::Float32,
             Scalar::Float64(_) => DataType::Float64,
             Scalar::Decimal(_, p, s) => DataType::Decimal(*p, *s),
             Scalar::Utf8(_) => DataType::Utf8,
@@ -477,6 +497,7 @@ impl fmt::Display for Scalar {
             Scalar::Boolean(b) => write!(f, "{}", if *b { "true" } else { "false" }),
             Scalar::Int32(v) => write!(f, "{v}"),
             Scalar::Int64(v) => write!(f, "{v}L"),
+            Scalar::Float32(v) => write!(f, "{v:?}F"),
             Scalar::Float64(v) => write!(f, "{v:?}D"),
             Scalar::Decimal(v, _, s) => write!(f, "{}BD", crate::decimal::format(*v, *s)),
             Scalar::Utf8(s) => write!(f, "'{}'", s.replace('\'', "\\'")),

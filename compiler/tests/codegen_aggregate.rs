@@ -50,6 +50,7 @@ fn rust_hash(keys: &[Scalar]) -> u64 {
             Scalar::Int32(v) | Scalar::Date(v) => hash::combine(h, *v as i64 as u64),
             Scalar::Int64(v) | Scalar::Timestamp(v) => hash::combine(h, *v as u64),
             Scalar::Float64(f) => hash::combine(h, encode_f64(*f)),
+            Scalar::Float32(f) => hash::combine(h, encode_f64(f64::from(*f))),
             Scalar::Decimal(v, ..) => {
                 hash::combine_bytes(h, &sqlc_compiler::agg_table::encode_decimal(*v))
             }

@@ -244,8 +244,9 @@ fn having() {
 fn joins_using_and_on() {
     let p = plan("SELECT * FROM activity JOIN static_t USING (gt)");
     let c = catalog();
-    let df =
-        builder::join_using(&c.activity, &c.static_t, &["gt".into()], JoinType::Inner).unwrap();
+    // SQL keeps each side's key hidden after the output (`static_t.gt`).
+    let df = builder::join_using_keys(&c.activity, &c.static_t, &["gt".into()], JoinType::Inner)
+        .unwrap();
     assert_eq!(
         p.node,
         builder::project(&df, &[Expr::Wildcard { qualifier: None }])

@@ -16,7 +16,9 @@ use crate::error::{Error, Fault};
 fn exception_class(e: &Error) -> &'static str {
     let class = e.class();
     match class {
-        "PARSE_SYNTAX_ERROR" => "org.apache.spark.sql.catalyst.parser.ParseException",
+        "PARSE_SYNTAX_ERROR" | "INVALID_NUMERIC_LITERAL_RANGE" | "INVALID_TYPED_LITERAL" => {
+            "org.apache.spark.sql.catalyst.parser.ParseException"
+        }
         "STREAM_FAILED" | "QUERY_FAILED" => {
             "org.apache.spark.sql.streaming.StreamingQueryException"
         }

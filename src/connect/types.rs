@@ -16,6 +16,7 @@ pub fn to_proto(t: &DataType) -> proto::DataType {
         DataType::Int32 => Kind::Integer(dt::Integer::default()),
         DataType::Int64 => Kind::Long(dt::Long::default()),
         DataType::Float64 => Kind::Double(dt::Double::default()),
+        DataType::Float32 => Kind::Float(dt::Float::default()),
         DataType::Decimal(p, s) => Kind::Decimal(dt::Decimal {
             scale: Some(*s as i32),
             precision: Some(*p as i32),
@@ -72,7 +73,8 @@ pub fn from_proto(t: &proto::DataType) -> Result<DataType> {
         Kind::Boolean(_) => DataType::Boolean,
         Kind::Byte(_) | Kind::Short(_) | Kind::Integer(_) => DataType::Int32,
         Kind::Long(_) => DataType::Int64,
-        Kind::Float(_) | Kind::Double(_) => DataType::Float64,
+        Kind::Float(_) => DataType::Float32,
+        Kind::Double(_) => DataType::Float64,
         Kind::Decimal(d) => {
             let (p, s) = (d.precision.unwrap_or(10), d.scale.unwrap_or(0));
             if !(1..=38).contains(&p) || s < 0 || s > p {

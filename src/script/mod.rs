@@ -77,7 +77,15 @@ fn position(
             message,
             line: l,
             column: c,
-        } if *l > 0 => return (*l, *c, format!("[PARSE_SYNTAX_ERROR] {message}")),
+        } if *l > 0 => {
+            // a literal out of range names its own class in its message
+            let prefix = if e.class() == "PARSE_SYNTAX_ERROR" {
+                "[PARSE_SYNTAX_ERROR] "
+            } else {
+                ""
+            };
+            return (*l, *c, format!("{prefix}{message}"));
+        }
         E::UnresolvedColumn { name, .. } | E::AmbiguousColumn { name, .. } => Some(name),
         E::TableNotFound(name) | E::UnknownFunction { name, .. } => Some(name),
         _ => None,

@@ -191,8 +191,12 @@ fn cell(a: &dyn Array, i: usize) -> Value {
         ArrowType::Boolean => Value::Bool(a.as_boolean().value(i)),
         ArrowType::Int32 => Value::from(a.as_primitive::<Int32Type>().value(i)),
         ArrowType::Int64 => Value::from(a.as_primitive::<Int64Type>().value(i)),
-        ArrowType::Float64 => {
-            let v = a.as_primitive::<Float64Type>().value(i);
+        ArrowType::Float64 | ArrowType::Float32 => {
+            // a FLOAT as its exact double, as PySpark hands it to Python
+            let v = match a.as_primitive_opt::<arrow::datatypes::Float32Type>() {
+                Some(f) => f64::from(f.value(i)),
+                None => a.as_primitive::<Float64Type>().value(i),
+            };
             // Non-finite values as Java spells them (NaN, Infinity), as
             // the Spark scripts write them.
             serde_json::Number::from_f64(v)
@@ -436,4 +440,45 @@ pub fn activity_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The rows of the JSON files in `data`, read as a stream with `schema`,
+/// through the JSON, CSV and Parquet file sinks (availableNow) and read
+/// back with the same schema: `check(spark, back, what)` per format and
+/// exec mode.
+#[allow(dead_code)] // not every test binary uses it
+pub fn through_every_file_sink(
+    schema: &str,
+    data: &Path,
+    mut check: impl FnMut(&Session, &DataFrame, &str),
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    for mode in MODES {
+        let spark = session(mode);
+        let stream = spark.read_stream().schema(schema).json(data).unwrap();
+        for format in ["json", "csv", "parquet"] {
+            let out = tmp.path().join(format!("{mode:?}_{format}"));
+            let q = stream
+                .write_stream()
+                .format(format)
+                .option("path", out.display())
+                .option("header", "true")
+                .option(
+                    "checkpointLocation",
+                    tmp.path().join(format!("{mode:?}_{format}_ck")).display(),
+                )
+                .trigger(sqlc::Trigger::AvailableNow)
+                .start()
+                .unwrap();
+            q.await_termination(None).unwrap();
+            let back = spark
+                .read()
+                .schema(schema)
+                .option("header", "true")
+                .format(format)
+                .load(&out)
+                .unwrap();
+            check(&spark, &back, &format!("{format} sink ({mode:?})"));
+        }
+    }
 }

@@ -24,7 +24,8 @@ pub fn encode_f64(v: f64) -> u64 {
 /// the largest double; -0.0 was already folded into 0.0).
 pub fn compare_encoded(ty: &DataType, a: u64, b: u64) -> std::cmp::Ordering {
     match ty {
-        DataType::Float64 => {
+        // a float is kept as its (exact) double
+        DataType::Float64 | DataType::Float32 => {
             let (x, y) = (f64::from_bits(a), f64::from_bits(b));
             match (x.is_nan(), y.is_nan()) {
                 (true, true) => std::cmp::Ordering::Equal,

@@ -149,12 +149,6 @@ impl TableLayout {
             let kind = match (call.func, &arg_ty) {
                 (AggFunc::CountStar | AggFunc::Count, _) => AccKind::Count,
                 (AggFunc::Sum | AggFunc::Avg, Some(DataType::Decimal(..))) => AccKind::SumDecimal,
-                (AggFunc::SumDistinct | AggFunc::AvgDistinct, Some(t @ DataType::Decimal(..))) => {
-                    return Err(Error::not_supported(format!(
-                        "{}(DISTINCT …) of a {t} value",
-                        call.func.name()
-                    )))
-                }
                 (AggFunc::Sum, Some(t)) if t.is_integer() => AccKind::SumInt,
                 (AggFunc::Sum | AggFunc::Avg, Some(t))
                     if t.is_numeric() || *t == DataType::Null =>

@@ -91,6 +91,14 @@ impl AggTable {
                         .iter()
                         .map(|&g| moments::finish(*func, self.acc_row(g), o).map(f64::to_bits)),
                 ),
+                AccKind::Distinct if ty.is_decimal() => {
+                    let arg = l.decimal_arg(i);
+                    let vals = groups.iter().map(|&g| {
+                        self.distinct
+                            .finish_decimal(*func, self.acc_row(g), o, arg, ty)
+                    });
+                    crate::decimal::array(vals, ty)
+                }
                 AccKind::Distinct => fixed_array(
                     ty,
                     groups
@@ -145,6 +153,7 @@ impl AggTable {
             DataType::Int32 => Scalar::Int32(v as i64 as i32),
             DataType::Int64 => Scalar::Int64(v as i64),
             DataType::Float64 => Scalar::Float64(f64::from_bits(v)),
+            DataType::Float32 => Scalar::Float32(f64::from_bits(v) as f32),
             DataType::Timestamp => Scalar::Timestamp(v as i64),
             DataType::Date => Scalar::Date(v as i64 as i32),
             DataType::Utf8 => {
@@ -219,6 +228,9 @@ pub(super) fn fixed_array(ty: &DataType, vals: impl Iterator<Item = Option<u64>>
         DataType::Int32 => build!(Int32Builder, |v: u64| v as i64 as i32),
         DataType::Int64 => build!(Int64Builder, |v: u64| v as i64),
         DataType::Float64 => build!(Float64Builder, f64::from_bits),
+        // kept as its exact double
+        DataType::Float32 => build!(arrow::array::Float32Builder, |v: u64| f64::from_bits(v)
+            as f32),
         DataType::Date => build!(Date32Builder, |v: u64| v as i64 as i32),
         DataType::Timestamp => {
             let mut b = TimestampMicrosecondBuilder::new().with_timezone("UTC");

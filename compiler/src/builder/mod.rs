@@ -57,14 +57,23 @@ pub fn filter(input: &Arc<Plan>, predicate: &Expr) -> Result<Arc<Plan>> {
             })
         }
     };
-    Ok(Plan::with_qualifiers(
+    let out = Plan::with_qualifiers(
         PlanNode::Filter {
             input: input.clone(),
             predicate: p,
         },
         input.schema.clone(),
         input.qualifiers.clone(),
-    ))
+    );
+    // The hidden join keys stay nameable above a WHERE.
+    Ok(match input.hidden {
+        0 => out,
+        n => {
+            let mut p = (*out).clone();
+            p.hidden = n;
+            Arc::new(p)
+        }
+    })
 }
 
 /// Expands `*` and `t.*` into the input's columns.
@@ -74,11 +83,25 @@ pub fn expand_wildcards(input: &Plan, exprs: &[Expr]) -> Result<Vec<Expr>> {
         match e {
             Expr::Wildcard { qualifier } => {
                 let mut any = false;
-                for (i, f) in input.schema.fields.iter().enumerate() {
+                // `t.*` after a USING join: t's hidden keys first (unless
+                // a shown key answers for t), as Spark's star lists them.
+                let n = input.schema.len();
+                let order = (n - input.hidden..n).chain(0..n - input.hidden);
+                for i in order {
+                    let f = &input.schema.fields[i];
                     let q = &input.qualifiers[i];
+                    let shadowed = || {
+                        (0..n - input.hidden).any(|j| {
+                            input.qualifiers[j] == *q
+                                && input.schema.fields[j].name.eq_ignore_ascii_case(&f.name)
+                        })
+                    };
                     let keep = match qualifier {
-                        None => true,
-                        Some(want) => q.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(want)),
+                        None => !input.is_hidden(i),
+                        Some(want) => {
+                            q.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(want))
+                                && !(input.is_hidden(i) && shadowed())
+                        }
                     };
                     if keep {
                         any = true;
@@ -907,6 +930,21 @@ pub fn join_using(
     columns: &[String],
     how: JoinType,
 ) -> Result<Arc<Plan>> {
+    Ok(visible(&join_using_keys(left, right, columns, how)?))
+}
+
+/// `join_using` keeping each side's key as hidden columns after the output
+/// (`left.k`, `right.k` per key), so SQL can name `nt2.k` after
+/// `nt1 NATURAL LEFT JOIN nt2` — the right side's own key, NULL where no
+/// row matched — as Spark resolves it. A shown key keeps the qualifier of
+/// the side whose key it equals (as before), and answers for that side.
+pub fn join_using_keys(
+    left: &Arc<Plan>,
+    right: &Arc<Plan>,
+    columns: &[String],
+    how: JoinType,
+) -> Result<Arc<Plan>> {
+    let (left, right) = (&visible(left), &visible(right));
     let (ls, rs) = (Scope::new(left), Scope::new(right));
     let li = columns
         .iter()
@@ -971,8 +1009,24 @@ pub fn join_using(
                 ),
         )
         .map(|(e, n)| Field::new(n.clone(), e.ty.clone(), e.nullable))
-        .collect();
-    Ok(Plan::with_qualifiers(
+        .collect::<Vec<_>>();
+    let mut fields = fields;
+    if !semi {
+        for (&l, &r) in li.iter().zip(&ri) {
+            for (i, q) in [(l, &left.qualifiers[l]), (nl + r, &right.qualifiers[r])] {
+                let c = scope.column(i);
+                fields.push(Field::new(
+                    joined.schema.fields[i].name.clone(),
+                    c.ty.clone(),
+                    c.nullable,
+                ));
+                exprs.push(c);
+                quals.push(q.clone());
+            }
+        }
+    }
+    let hidden = if semi { 0 } else { 2 * li.len() };
+    let mut plan = (*Plan::with_qualifiers(
         PlanNode::Project {
             input: joined,
             exprs,
@@ -980,6 +1034,27 @@ pub fn join_using(
         Schema::new(fields),
         quals,
     ))
+    .clone();
+    plan.hidden = hidden;
+    Ok(Arc::new(plan))
+}
+
+/// `plan` without its hidden join keys (see [`join_using_keys`]).
+pub fn visible(plan: &Arc<Plan>) -> Arc<Plan> {
+    if plan.hidden == 0 {
+        return plan.clone();
+    }
+    let n = plan.schema.len() - plan.hidden;
+    let scope = Scope::new(plan);
+    let quals = plan.qualifiers[..n].to_vec();
+    Plan::with_qualifiers(
+        PlanNode::Project {
+            input: plan.clone(),
+            exprs: (0..n).map(|i| scope.column(i)).collect(),
+        },
+        Schema::new(plan.schema.fields[..n].to_vec()),
+        quals,
+    )
 }
 
 /// A join on an expression: a conjunction of equalities between a column

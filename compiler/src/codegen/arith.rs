@@ -138,6 +138,20 @@ impl Gen<'_> {
                     let z = g.b.ins().iconst(cty, 0);
                     g.b.ins().select(m1, z, rem)
                 }
+                (DataType::Int64, BinaryOp::IntDiv) => {
+                    // MIN div -1 overflows (the hardware would trap); a
+                    // zero divisor on a null row divides by 1.
+                    let m1 = g.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
+                    let min = g.b.ins().icmp_imm_s(IntCC::Equal, a, i64::MIN);
+                    let over = g.b.ins().band(m1, min);
+                    let check = g.and_valid(over, null);
+                    let site = g.site(e, SiteKind::Overflow("Overflow in integral divide"));
+                    g.raise_if(check, site, None);
+                    let bad = g.b.ins().bor(zero, over);
+                    let one = g.b.ins().iconst(types::I64, 1);
+                    let safe = g.b.ins().select(bad, one, b);
+                    g.b.ins().sdiv(a, safe)
+                }
                 // Spark's `/` is on doubles; the analyzer casts integers first.
                 _ => return Err(not_arith(op)),
             };

@@ -55,7 +55,7 @@ impl Gen<'_> {
                 right,
             } => self.and_or(false, left, right, env),
             Binary {
-                op: op @ (BinaryOp::Div | BinaryOp::Mod),
+                op: op @ (BinaryOp::Div | BinaryOp::Mod | BinaryOp::IntDiv),
                 left,
                 right,
             } => self.div_mod(e, *op, left, right, env),
@@ -216,6 +216,8 @@ impl Gen<'_> {
             Scalar::Date(v) => self.b.ins().iconst(types::I32, *v as i64),
             Scalar::Int64(v) | Scalar::Timestamp(v) => self.i64c(*v),
             Scalar::Float64(v) => self.b.ins().f64const(*v),
+            // Pipelines holding a FLOAT run in the twin (`runs_interpreted`).
+            Scalar::Float32(v) => self.b.ins().f32const(*v),
             Scalar::Decimal(v, ..) => self.i128c(*v),
             Scalar::Utf8(s) => {
                 let (ptr, len) = self.owned_bytes(s.as_bytes());
@@ -489,7 +491,7 @@ fn can_fail_node(e: &TExpr) -> bool {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
                 e.ty != DataType::Float64 && !e.ty.is_decimal()
             }
-            BinaryOp::Div | BinaryOp::Mod => true,
+            BinaryOp::Div | BinaryOp::Mod | BinaryOp::IntDiv => true,
             _ => false,
         },
         Cast { arg } => super::cast::cast_can_fail(&arg.ty, &e.ty),

@@ -12,15 +12,15 @@ use crate::ir::{BinaryOp, UnaryOp};
 use crate::types::{DataType, Scalar};
 
 /// The functions Spark registers as casts (`FunctionRegistry.castAlias`),
-/// with the type each casts to (sqlc's: TINYINT and SMALLINT are INT, FLOAT
-/// is DOUBLE, as in `CAST`).
+/// with the type each casts to (sqlc's: TINYINT and SMALLINT are INT,
+/// as in `CAST`).
 pub const CAST_ALIASES: &[(&str, DataType)] = &[
     ("boolean", DataType::Boolean),
     ("tinyint", DataType::Int32),
     ("smallint", DataType::Int32),
     ("int", DataType::Int32),
     ("bigint", DataType::Int64),
-    ("float", DataType::Float64),
+    ("float", DataType::Float32),
     ("double", DataType::Float64),
     ("decimal", DataType::Decimal(10, 0)),
     ("date", DataType::Date),

@@ -10,7 +10,8 @@
 
 use arrow::array::{Array, ArrayRef, BinaryArray, StructArray};
 use arrow::datatypes::{
-    DataType as A, Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    DataType as A, Date32Type, Float32Type, Float64Type, Int32Type, Int64Type,
+    TimestampMicrosecondType,
 };
 
 use super::columns::{bools, internal, prim, strings};
@@ -63,6 +64,13 @@ fn values(a: &ArrayRef) -> Result<Values<'_>> {
             prim::<Float64Type>(a)?
                 .iter()
                 .map(|v| v.map(encode_f64))
+                .collect(),
+        ),
+        // A float is kept as its exact double (keys, min/max, first/last).
+        A::Float32 => Values::Fixed(
+            prim::<Float32Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| encode_f64(f64::from(x))))
                 .collect(),
         ),
         A::Date32 => Values::Fixed(
@@ -322,6 +330,10 @@ fn float_values(a: &ArrayRef) -> Result<Vec<Option<f64>>> {
     let a = a.as_ref();
     Ok(match a.data_type() {
         A::Float64 => prim::<Float64Type>(a)?.iter().collect(),
+        A::Float32 => prim::<Float32Type>(a)?
+            .iter()
+            .map(|v| v.map(f64::from))
+            .collect(),
         A::Int32 => prim::<Int32Type>(a)?
             .iter()
             .map(|v| v.map(f64::from))
@@ -394,11 +406,12 @@ impl<'a> Cols<'a> {
             };
             c.args.push(main.map(values).transpose()?);
             let is_f64 = main.is_some_and(|m| *m.data_type() == A::Float64);
+            let is_float = is_f64 || main.is_some_and(|m| *m.data_type() == A::Float32);
             let wants_sum = match kind {
                 AccKind::SumFloat | AccKind::Moments | AccKind::Moments4 | AccKind::CoMoments => {
                     true
                 }
-                AccKind::Pick { .. } => is_f64,
+                AccKind::Pick { .. } => is_float,
                 AccKind::Side => match func {
                     AggFunc::Percentile { .. } | AggFunc::PercentileApprox { .. } => true,
                     AggFunc::CollectList | AggFunc::MaxBy | AggFunc::MinBy => is_f64,

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, Float64Array, PrimitiveArray};
+use arrow::array::{Array, ArrayRef, Float32Array, Float64Array, PrimitiveArray};
 use arrow::compute::kernels::arity::{binary, try_binary, try_unary, unary};
-use arrow::datatypes::{ArrowPrimitiveType, Float64Type, Int32Type, Int64Type};
+use arrow::datatypes::{ArrowPrimitiveType, Float32Type, Float64Type, Int32Type, Int64Type};
 use arrow::error::ArrowError;
 
 use super::columns::{internal, prim, valid_mask, Cols};
@@ -24,11 +24,15 @@ pub fn overflow_detail(ty: &DataType) -> &'static str {
 }
 
 /// Maps the sentinel errors of the closures below to sqlc's errors.
-fn map_err(e: &TExpr, err: ArrowError) -> Error {
+fn map_err(e: &TExpr, op: BinaryOp, err: ArrowError) -> Error {
     match err {
         ArrowError::ArithmeticOverflow(_) => Error::Overflow {
             expr: e.to_string(),
-            detail: overflow_detail(&e.ty).into(),
+            detail: if op == BinaryOp::IntDiv {
+                "Overflow in integral divide".into()
+            } else {
+                overflow_detail(&e.ty).into()
+            },
         },
         // Only `%` reaches here with a zero divisor (`/` is on doubles).
         ArrowError::DivideByZero => Error::DivideByZero {
@@ -56,9 +60,17 @@ where
         BinaryOp::Mul => try_binary(l, r, |a, b| a.mul_checked(b).ok_or_else(overflow)),
         // Java's `%`: the sign of the dividend; MIN % -1 is 0.
         BinaryOp::Mod => try_binary(l, r, |a, b| a.rem_java(b).ok_or(ArrowError::DivideByZero)),
+        // The divisor was checked for zero; `MIN div -1` overflows.
+        BinaryOp::IntDiv => try_binary(l, r, |a, b| {
+            if b.is_zero() {
+                Err(ArrowError::DivideByZero)
+            } else {
+                a.div_checked(b).ok_or_else(overflow)
+            }
+        }),
         _ => return Err(internal(format!("integer operator {}", op.symbol()))),
     }
-    .map_err(|err| map_err(e, err))?;
+    .map_err(|err| map_err(e, op, err))?;
     Ok(Arc::new(out))
 }
 
@@ -69,6 +81,8 @@ mod num_ops {
         fn sub_checked(self, o: Self) -> Option<Self>;
         fn mul_checked(self, o: Self) -> Option<Self>;
         fn rem_java(self, o: Self) -> Option<Self>;
+        fn div_checked(self, o: Self) -> Option<Self>;
+        fn is_zero(self) -> bool;
     }
     macro_rules! imp {
         ($t:ty) => {
@@ -84,6 +98,12 @@ mod num_ops {
                 }
                 fn rem_java(self, o: Self) -> Option<Self> {
                     (o != 0).then(|| self.wrapping_rem(o))
+                }
+                fn div_checked(self, o: Self) -> Option<Self> {
+                    self.checked_div(o)
+                }
+                fn is_zero(self) -> bool {
+                    self == 0
                 }
             }
         };
@@ -112,6 +132,20 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
                 BinaryOp::Div => binary(a, b, |x, y| x / y)?,
                 BinaryOp::Mod => binary(a, b, |x, y| x % y)?,
                 _ => return Err(internal(format!("double operator {}", op.symbol()))),
+            };
+            Ok(Arc::new(out))
+        }
+        DataType::Float32 => {
+            let (a, b) = (
+                prim::<Float32Type>(l.as_ref())?,
+                prim::<Float32Type>(r.as_ref())?,
+            );
+            let out: Float32Array = match op {
+                BinaryOp::Add => binary(a, b, |x, y| x + y)?,
+                BinaryOp::Sub => binary(a, b, |x, y| x - y)?,
+                BinaryOp::Mul => binary(a, b, |x, y| x * y)?,
+                BinaryOp::Mod => binary(a, b, |x, y| x % y)?,
+                _ => return Err(internal(format!("float operator {}", op.symbol()))),
             };
             Ok(Arc::new(out))
         }
@@ -159,6 +193,7 @@ fn check_zero(e: &TExpr, op: BinaryOp, r: &ArrayRef, l: Option<&ArrayRef>) -> Re
             arrow::datatypes::DataType::Int32 => prim::<Int32Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Int64 => prim::<Int64Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Float64 => prim::<Float64Type>(r.as_ref())?.value(i) == 0.0,
+            arrow::datatypes::DataType::Float32 => prim::<Float32Type>(r.as_ref())?.value(i) == 0.0,
             arrow::datatypes::DataType::Decimal128(..) => super::decimal::is_zero(r, i)?,
             _ => false,
         })
@@ -196,7 +231,7 @@ fn int_unary(
     f: impl Fn(&dyn IntUnary) -> Option<i64> + Copy,
     g: impl Fn(f64) -> f64,
 ) -> Result<ArrayRef> {
-    let err = |err| map_err(e, err);
+    let err = |err| map_err(e, BinaryOp::Sub, err);
     Ok(match e.ty {
         DataType::Int32 => Arc::new(
             try_unary::<_, _, Int32Type>(prim::<Int32Type>(a.as_ref())?, |x| {
@@ -213,6 +248,11 @@ fn int_unary(
         DataType::Float64 => Arc::new(unary::<_, _, Float64Type>(
             prim::<Float64Type>(a.as_ref())?,
             g,
+        )),
+        // negation and abs are exact on a float's double
+        DataType::Float32 => Arc::new(unary::<_, _, Float32Type>(
+            prim::<Float32Type>(a.as_ref())?,
+            |x| g(f64::from(x)) as f32,
         )),
         ref t => return Err(Error::internal(format!("{e} on {t}"))),
     })

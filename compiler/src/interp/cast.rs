@@ -8,7 +8,8 @@ use arrow::array::{
     Int64Array, PrimitiveArray, StringArray,
 };
 use arrow::datatypes::{
-    ArrowPrimitiveType, Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    ArrowPrimitiveType, Date32Type, Float32Type, Float64Type, Int32Type, Int64Type,
+    TimestampMicrosecondType,
 };
 
 use super::columns::{bools, downcast, prim, strings, timestamps};
@@ -23,6 +24,13 @@ use DataType as T;
 pub fn supported(from: &DataType, to: &DataType) -> bool {
     if from == to || *from == T::Null {
         return true;
+    }
+    // A FLOAT casts as the double it is, and to it as a double does.
+    if *from == T::Float32 {
+        return supported(&T::Float64, to);
+    }
+    if *to == T::Float32 {
+        return supported(from, &T::Float64);
     }
     match (from, to) {
         (T::Array(a, _), T::Array(b, _)) => return supported(a, b),
@@ -62,6 +70,12 @@ pub fn can_fail(from: &DataType, to: &DataType) -> bool {
     if from == to || *from == T::Null || *to == T::Utf8 {
         return false;
     }
+    if *from == T::Float32 {
+        return can_fail(&T::Float64, to);
+    }
+    if *to == T::Float32 {
+        return can_fail(from, &T::Float64);
+    }
     matches!(
         (from, to),
         (T::Utf8, _)
@@ -80,6 +94,7 @@ fn shown(v: impl std::fmt::Display, ty: &DataType) -> String {
         T::Utf8 => format!("'{v}'"),
         T::Int64 => format!("{v}L"),
         T::Float64 => format!("{v}D"),
+        T::Float32 => format!("{v}F"),
         T::Decimal(..) => format!("{v}BD"),
         _ => v.to_string(),
     }
@@ -145,6 +160,65 @@ fn f64_to_i32(x: f64) -> Option<i32> {
     (x.floor() <= i32::MAX as f64 && x.ceil() >= i32::MIN as f64).then_some(x as i32)
 }
 
+/// Casts to and from FLOAT: a float prints as Java's `Float.toString`,
+/// integers and strings become floats directly (one rounding), anything
+/// else goes through the exact double of a float, or the double of the
+/// value narrowed as Java narrows it (past the range: infinity).
+fn float_cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
+    let to = &e.ty;
+    let c = Ctx { e, from };
+    let widened = |a: &ArrayRef| -> Result<ArrayRef> {
+        let out: Float64Array = prim::<Float32Type>(a.as_ref())?
+            .iter()
+            .map(|v| v.map(f64::from))
+            .collect();
+        Ok(Arc::new(out))
+    };
+    Ok(match (from, to) {
+        (T::Float32, T::Utf8) => to_strings::<Float32Type>(a.as_ref(), sf::format_f32)?,
+        (T::Float32, _) => {
+            let as_double = TExpr::new(e.kind.clone(), to.clone(), e.nullable);
+            // The error names the FLOAT it was (`NaN` of "FLOAT").
+            let float = |v: String| v.trim_end_matches('D').to_string();
+            cast(&as_double, &T::Float64, &widened(a)?).map_err(|err| match err {
+                Error::CastOverflow {
+                    expr, value, to, ..
+                } => Error::CastOverflow {
+                    expr,
+                    value: float(value),
+                    from: "FLOAT".into(),
+                    to,
+                },
+                Error::InvalidCast {
+                    expr, value, to, ..
+                } => Error::InvalidCast {
+                    expr,
+                    value: float(value),
+                    from: "FLOAT".into(),
+                    to,
+                },
+                other => other,
+            })?
+        }
+        (T::Int32, _) => Arc::new(map_prim::<Int32Type, Float32Type>(a.as_ref(), |x| {
+            Ok(x as f32)
+        })?),
+        (T::Int64, _) => Arc::new(map_prim::<Int64Type, Float32Type>(a.as_ref(), |x| {
+            Ok(x as f32)
+        })?),
+        (T::Utf8, _) => Arc::new(map_str::<Float32Type>(a.as_ref(), |s| {
+            sf::parse_f32(s).ok_or_else(|| c.invalid(s))
+        })?),
+        _ => {
+            let via = TExpr::new(e.kind.clone(), T::Float64, e.nullable);
+            let d = cast(&via, from, a)?;
+            Arc::new(map_prim::<Float64Type, Float32Type>(d.as_ref(), |x| {
+                Ok(x as f32)
+            })?)
+        }
+    })
+}
+
 /// `CAST(a AS e.ty)`, `a` being of type `from`.
 pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
     let to = &e.ty;
@@ -162,6 +236,9 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
     }
     if let (T::Struct(fields), T::Utf8) = (from, to) {
         return struct_to_string(e, fields, a);
+    }
+    if *from == T::Float32 || *to == T::Float32 {
+        return float_cast(e, from, a);
     }
     let c = Ctx { e, from };
     if to.is_decimal() {

@@ -135,6 +135,7 @@ pub fn broadcast(v: &Scalar, ty: &DataType, n: usize) -> Result<ArrayRef> {
         Scalar::Int32(x) => Arc::new(Int32Array::from_value(*x, n)),
         Scalar::Int64(x) => Arc::new(Int64Array::from_value(*x, n)),
         Scalar::Float64(x) => Arc::new(Float64Array::from_value(*x, n)),
+        Scalar::Float32(x) => Arc::new(arrow::array::Float32Array::from_value(*x, n)),
         Scalar::Decimal(x, ..) => crate::decimal::array(std::iter::repeat_n(Some(*x), n), ty),
         Scalar::Utf8(s) => Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
             s.as_str(),

@@ -40,6 +40,11 @@ pub fn compare(op: BinaryOp, ty: &DataType, l: &ArrayRef, r: &ArrayRef) -> Resul
     if *ty == DataType::Null || *l.data_type() == arrow::datatypes::DataType::Null {
         return Ok(BooleanArray::new_null(l.len()));
     }
+    if *ty == DataType::Float32 {
+        // Exact as doubles, with the doubles' NaN rules.
+        let wide = |a: &ArrayRef| arrow::compute::cast(a, &arrow::datatypes::DataType::Float64);
+        return compare(op, &DataType::Float64, &wide(l)?, &wide(r)?);
+    }
     if *ty == DataType::Float64 {
         let (a, b) = (
             prim::<Float64Type>(l.as_ref())?,

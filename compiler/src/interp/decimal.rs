@@ -43,6 +43,21 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
         return Ok(arrow::array::new_null_array(&e.ty.to_arrow(), l.len()));
     }
     let ((a, sa), (b, sb)) = (dec(l)?, dec(r)?);
+    if op == BinaryOp::IntDiv {
+        // Spark's `div` of decimals: the truncated quotient's `longValue`
+        // (Java's, which keeps the low 64 bits of a larger quotient).
+        let out: Int64Array = a
+            .iter()
+            .zip(b.iter())
+            .map(|(x, y)| match (x, y) {
+                (Some(x), Some(y)) => decimal::int_div(x, sa, y, sb)
+                    .map_err(|_| divide_by_zero(e, false))
+                    .map(Some),
+                _ => Ok(None),
+            })
+            .collect::<Result<_>>()?;
+        return Ok(Arc::new(out));
+    }
     let rps = ps_of(e)?;
     let overflow = |x: i128, y: i128| {
         let text = exact_text(op, x, sa, y, sb);

@@ -43,7 +43,7 @@ fn can_fail_node(e: &TExpr) -> bool {
         TExprKind::Binary { op, .. } => match op {
             // Decimals overflow their precision.
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => e.ty.is_integer() || e.ty.is_decimal(),
-            BinaryOp::Div | BinaryOp::Mod => true,
+            BinaryOp::Div | BinaryOp::Mod | BinaryOp::IntDiv => true,
             _ => false,
         },
         TExprKind::Cast { arg } => cast::can_fail(&arg.ty, &e.ty),
@@ -209,7 +209,7 @@ impl Evaluator {
                 right,
             } => self.and_or(false, left, right, cols)?,
             Binary {
-                op: op @ (BinaryOp::Div | BinaryOp::Mod),
+                op: op @ (BinaryOp::Div | BinaryOp::Mod | BinaryOp::IntDiv),
                 left,
                 right,
             } => arith::div_mod(self, e, *op, left, right, cols)?,

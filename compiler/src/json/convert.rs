@@ -113,6 +113,16 @@ fn build_node(vals: &[Option<&Json>], ty: &DataType) -> Result<ArrayRef> {
                 })
                 .collect::<Float64Array>(),
         ),
+        DataType::Float32 => Arc::new(
+            vals.iter()
+                .map(|v| match present(v) {
+                    Some(Json::String(s)) => special_double(s).map(|x| x as f32),
+                    Some(Json::Number { text, .. }) => text.parse::<f32>().ok(),
+                    Some(j) => j.as_f64().map(|x| x as f32),
+                    None => None,
+                })
+                .collect::<arrow::array::Float32Array>(),
+        ),
         DataType::Utf8 => Arc::new(
             vals.iter()
                 .map(|v| match present(v) {

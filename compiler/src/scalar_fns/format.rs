@@ -81,6 +81,20 @@ impl Digits {
 /// scientific notation (`1.0E-5`, `1.2345678E7`). Digits are the shortest
 /// that round-trip (JDK 19+).
 pub fn format_f64(v: f64) -> String {
+    java_text(v, || shortest_digits(v))
+}
+
+/// Java's `Float.toString`: [`format_f64`]'s layout with the shortest
+/// digits that round-trip a 32-bit float (`1.1F` prints `1.1`).
+pub fn format_f32(v: f32) -> String {
+    java_text(f64::from(v), || {
+        let s = format!("{:e}", v.abs());
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        (m.replace('.', ""), e.parse().unwrap_or(0))
+    })
+}
+
+fn java_text(v: f64, shortest: impl FnOnce() -> (String, i32)) -> String {
     if v.is_nan() {
         return "NaN".into();
     }
@@ -99,7 +113,7 @@ pub fn format_f64(v: f64) -> String {
         };
     }
     let sign = if v < 0.0 { "-" } else { "" };
-    let (digits, exp) = shortest_digits(v);
+    let (digits, exp) = shortest();
     let a = v.abs();
     if (1e-3..1e7).contains(&a) {
         if exp >= 0 {

@@ -45,6 +45,21 @@ pub fn parse_i32(s: &str) -> Option<i32> {
 /// Java's `Double.parseDouble` (decimal forms, optional `f`/`d` suffix,
 /// `NaN`, `Infinity`) plus Spark's special literals `inf`, `infinity`, `nan`
 /// with an optional sign, case-insensitive.
+/// A FLOAT as Java's `Float.parseFloat` reads it: [`parse_f64`]'s grammar,
+/// rounded once, straight to 32 bits.
+pub fn parse_f32(s: &str) -> Option<f32> {
+    let v = parse_f64(s)?;
+    if !v.is_finite() {
+        return Some(v as f32);
+    }
+    let t = s.trim_matches(|c: char| c <= ' ');
+    let body = match t.as_bytes() {
+        [.., p, b'f' | b'F' | b'd' | b'D'] if p.is_ascii_digit() || *p == b'.' => &t[..t.len() - 1],
+        _ => t,
+    };
+    body.parse::<f32>().ok()
+}
+
 pub fn parse_f64(s: &str) -> Option<f64> {
     let t = s.trim_matches(|c: char| c <= ' ');
     if t.is_empty() {

@@ -160,6 +160,32 @@ fn java_double_to_string() {
     }
 }
 
+/// Java's `Float.toString` (PySpark 4.3's `CAST(f AS STRING)` of FLOATs).
+#[test]
+fn java_float_to_string() {
+    let cases = [
+        (1.1f32, "1.1"),
+        (1.0e10, "1.0E10"),
+        (1.0e-4, "1.0E-4"),
+        (0.001, "0.001"),
+        (1.0e7, "1.0E7"),
+        (9999999.0, "9999999.0"),
+        (123456.7, "123456.7"),
+        (16777217.0, "1.6777216E7"),
+        (3.4028235e38, "3.4028235E38"),
+        (-0.0, "-0.0"),
+        (f32::NAN, "NaN"),
+        (f32::NEG_INFINITY, "-Infinity"),
+        (1.0 / 3.0, "0.33333334"),
+    ];
+    for (v, s) in cases {
+        assert_eq!(format_f32(v), s);
+    }
+    assert_eq!(parse_f32(" 1.1 "), Some(1.1f32));
+    assert_eq!(parse_f32("1e39"), Some(f32::INFINITY));
+    assert_eq!(parse_f32("x"), None);
+}
+
 #[test]
 fn timestamp_and_date_strings() {
     assert_eq!(format_timestamp(0), "1970-01-01 00:00:00");

@@ -5,7 +5,11 @@
 //!   a unit after the literal);
 //! - `INTERVAL 2 HOURS 30 MINUTES` — several value/unit pairs;
 //! - `TIMESTAMP_LTZ '…'` typed literals;
-//! - `r'…'` raw strings and adjacent string literals (`'a' 'b'` is `'ab'`).
+//! - `r'…'` raw strings and adjacent string literals (`'a' 'b'` is `'ab'`);
+//! - `a div b`, Spark's integral division (sqlparser ranks `DIV` with `*`
+//!   but parses it only for MySQL);
+//! - a suffix after a number with an exponent (`1E2BD`, `1.5E2F`), which
+//!   the tokenizer splits into a number and a word: one literal again.
 //!
 //! Everything else is forwarded to `DatabricksDialect`, and [`Dialect::dialect`]
 //! reports Databricks' type id, so sqlparser's `dialect_of!` checks behave
@@ -187,8 +191,48 @@ impl Dialect for SparkDialect {
             (Token::SingleQuotedString(_), Token::SingleQuotedString(_)) => {
                 self.parse_adjacent_strings(parser)
             }
+            (Token::Number(n, false), Token::Word(w))
+                if w.quote_style.is_none()
+                    && ["BD", "D", "F"]
+                        .iter()
+                        .any(|x| w.value.eq_ignore_ascii_case(x))
+                    && n.contains(['e', 'E'])
+                    && parser.peek_token_ref().span.end
+                        == parser.peek_nth_token_ref(1).span.start =>
+            {
+                // `1E2BD`: one token for the literal parser (a suffixed
+                // number reads as an identifier, see `sql::values`).
+                let span = parser
+                    .peek_token_ref()
+                    .span
+                    .union(&parser.peek_nth_token_ref(1).span);
+                let text = format!("{n}{}", w.value);
+                parser.advance_token();
+                parser.advance_token();
+                Some(Ok(SqlExpr::Identifier(Ident::with_span(span, text))))
+            }
             _ => None,
         }
+    }
+
+    fn parse_infix(
+        &self,
+        parser: &mut Parser,
+        expr: &SqlExpr,
+        precedence: u8,
+    ) -> Option<Result<SqlExpr, ParserError>> {
+        if !parser.parse_keyword(Keyword::DIV) {
+            return None;
+        }
+        Some(
+            parser
+                .parse_subexpr(precedence)
+                .map(|right| SqlExpr::BinaryOp {
+                    left: Box::new(expr.clone()),
+                    op: sqlparser::ast::BinaryOperator::MyIntegerDivide,
+                    right: Box::new(right),
+                }),
+        )
     }
 
     // ---- everything below forwards to DatabricksDialect ----

@@ -120,6 +120,7 @@ fn convert_node(e: &SqlExpr) -> Result<Expr> {
                 Op::Multiply => BinaryOp::Mul,
                 Op::Divide => BinaryOp::Div,
                 Op::Modulo => BinaryOp::Mod,
+                Op::MyIntegerDivide => BinaryOp::IntDiv,
                 Op::Eq => BinaryOp::Eq,
                 // Spark parses `a != b` and `a <> b` as NOT (a = b)
                 Op::NotEq => return Ok(not(binary(BinaryOp::Eq, l, r))),

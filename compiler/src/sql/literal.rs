@@ -56,7 +56,15 @@ pub fn number(text: &str, negative: bool) -> Option<Result<Scalar>> {
         ("Y", true) => {
             int("tinyint", i8::MIN.into(), i8::MAX.into()).map(|v| Scalar::Int32(v as i32))
         }
-        ("D" | "F", _) => float(),
+        ("D", _) => float(),
+        // `1.5F`: a FLOAT; past its range Spark's own message (a value too
+        // small for it is 0, as Java reads it).
+        ("F", _) => match format!("{sign}{body}").parse::<f64>() {
+            Ok(v) if v.abs() <= f32::MAX as f64 => Ok(Scalar::Float32(
+                format!("{sign}{body}").parse::<f32>().unwrap_or(v as f32),
+            )),
+            _ => Err(out_of_range("float")),
+        },
         ("BD", _) => decimal(),
         ("", true) => match format!("{sign}{body}").parse::<i64>() {
             Ok(v) => Ok(match i32::try_from(v) {
@@ -349,7 +357,9 @@ mod tests {
         assert_eq!(n("1.5D", false), Scalar::Float64(1.5));
         assert_eq!(n("1.5BD", false), Scalar::Decimal(15, 2, 1));
         assert_eq!(n("1E2BD", false), Scalar::Decimal(100, 3, 0));
-        assert_eq!(n("2F", false), Scalar::Float64(2.0));
+        assert_eq!(n("2F", false), Scalar::Float32(2.0));
+        assert_eq!(n("1.1F", true), Scalar::Float32(-1.1));
+        assert!(number("3.4028235E38F", false).unwrap().is_err());
         assert_eq!(
             n("99999999999999999999", false),
             Scalar::Decimal(99999999999999999999, 20, 0)

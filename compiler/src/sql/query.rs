@@ -162,9 +162,9 @@ impl<'a> Planner<'a> {
             [] => super::inline::one_row(self.catalog),
             // `FROM a, b`: a cross join, left to right.
             [first, rest @ ..] => {
-                let mut plan = self.table_with_joins(first)?;
+                let mut plan = builder::visible(&self.table_with_joins(first)?);
                 for t in rest {
-                    let right = self.table_with_joins(t)?;
+                    let right = builder::visible(&self.table_with_joins(t)?);
                     plan = builder::cross_join(&plan, &right)?;
                 }
                 Ok(plan)
@@ -234,7 +234,7 @@ impl<'a> Planner<'a> {
             } => {
                 let plan = self.table_with_joins(table_with_joins)?;
                 match alias {
-                    Some(a) => self.alias(plan, a),
+                    Some(a) => self.alias(builder::visible(&plan), a),
                     None => Ok(plan),
                 }
             }
@@ -293,6 +293,8 @@ fn unqualified(plan: Arc<Plan>) -> Arc<Plan> {
 
 fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
     use JoinOperator as J;
+    // A USING join's hidden keys are nameable only right above it.
+    let (left, right) = (&builder::visible(left), &builder::visible(right));
     let (how, constraint) = match &j.join_operator {
         J::Join(c) | J::Inner(c) => (JoinType::Inner, c),
         J::Left(c) | J::LeftOuter(c) => (JoinType::LeftOuter, c),
@@ -318,7 +320,7 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
                         .ok_or_else(|| unsupported("an empty USING column", c))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            builder::join_using(left, right, &names, how)
+            builder::join_using_keys(left, right, &names, how)
         }
         JoinConstraint::Natural => {
             let names: Vec<String> = left
@@ -331,7 +333,7 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
             if names.is_empty() {
                 return Err(unsupported("a NATURAL JOIN without common columns", j));
             }
-            builder::join_using(left, right, &names, how)
+            builder::join_using_keys(left, right, &names, how)
         }
         JoinConstraint::UsingAlias(..) => Err(unsupported("USING … AS", j)),
         JoinConstraint::None if how == JoinType::Inner => builder::cross_join(left, right),

@@ -129,10 +129,16 @@ impl Planner<'_> {
         reject_unsupported(s)?;
         let mut input = self.from(&s.from)?;
         for lv in &s.lateral_views {
-            input = lateral_view(&input, lv)?;
+            input = lateral_view(&builder::visible(&input), lv)?;
         }
         let input = match &s.selection {
-            Some(w) => self.filter(&input, convert(w)?)?,
+            Some(w) => {
+                let w = convert(w)?;
+                if subquery::contains_subquery(&w) {
+                    input = builder::visible(&input);
+                }
+                self.filter(&input, w)?
+            }
             None => input,
         };
         let items = if s.projection.is_empty() && s.flavor == SelectFlavor::FromFirstNoSelect {
@@ -146,7 +152,7 @@ impl Planner<'_> {
         let items = builder::expand_wildcards(&input, &items)?;
         // Scalar subqueries in the select list: their values joined on.
         let (input, items) = if items.iter().any(subquery::contains_subquery) {
-            subquery::attach_scalars(&input, &items, &mut |q| self.query(q))?
+            subquery::attach_scalars(&builder::visible(&input), &items, &mut |q| self.query(q))?
         } else {
             (input, items)
         };

@@ -1,7 +1,7 @@
 //! SQL type names (in `CAST(x AS …)` and `x::…`) → sqlc types.
 //!
 //! sqlc's integer types are INT and BIGINT: SMALLINT/SHORT and TINYINT/BYTE
-//! map to INT; FLOAT and REAL map to DOUBLE. `DECIMAL(p, s)` (also `DEC`,
+//! map to INT; FLOAT and REAL are FLOAT (32 bits). `DECIMAL(p, s)` (also `DEC`,
 //! `NUMERIC`; `DECIMAL` alone is `DECIMAL(10, 0)`) is exact, as in Spark.
 //! CHAR(n)/VARCHAR(n) are strings (as Spark treats them in casts).
 
@@ -23,14 +23,8 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
         | S::Int2(_)
         | S::Int16
         | S::TinyInt(_) => DataType::Int32,
-        S::Double(_)
-        | S::DoublePrecision
-        | S::Float(_)
-        | S::Float4
-        | S::Float8
-        | S::Float32
-        | S::Float64
-        | S::Real => DataType::Float64,
+        S::Float(_) | S::Float4 | S::Float32 | S::Real => DataType::Float32,
+        S::Double(_) | S::DoublePrecision | S::Float8 | S::Float64 => DataType::Float64,
         S::Decimal(info)
         | S::Numeric(info)
         | S::Dec(info)
@@ -83,7 +77,8 @@ fn named_type(name: &str) -> Option<DataType> {
     Some(match name.to_ascii_lowercase().as_str() {
         "long" | "bigint" => DataType::Int64,
         "int" | "integer" | "short" | "smallint" | "byte" | "tinyint" => DataType::Int32,
-        "double" | "float" | "real" => DataType::Float64,
+        "float" | "real" => DataType::Float32,
+        "double" => DataType::Float64,
         "decimal" | "dec" | "numeric" => DataType::Decimal(10, 0),
         "string" | "varchar" | "char" | "text" => DataType::Utf8,
         "boolean" | "bool" => DataType::Boolean,

@@ -57,7 +57,7 @@ fn parses_columns_and_literals() {
     assert_eq!(e("DATE '2015-02-23'"), lit(Scalar::Date(16489)));
     assert_eq!(
         parse_expr("DATE '2015-02-30'").unwrap_err().class(),
-        "PARSE_SYNTAX_ERROR"
+        "INVALID_TYPED_LITERAL"
     );
 }
 
@@ -231,8 +231,8 @@ fn parses_case_and_cast() {
         ("TINYINT", DataType::Int32),
         ("BYTE", DataType::Int32),
         ("DOUBLE", DataType::Float64),
-        ("FLOAT", DataType::Float64),
-        ("REAL", DataType::Float64),
+        ("FLOAT", DataType::Float32),
+        ("REAL", DataType::Float32),
         ("DECIMAL(10, 2)", DataType::Decimal(10, 2)),
         ("DECIMAL", DataType::Decimal(10, 0)),
         ("NUMERIC(5)", DataType::Decimal(5, 0)),
@@ -441,7 +441,7 @@ fn expression_errors() {
     }
     assert_eq!(
         parse_expr("99999999999999999999L").unwrap_err().class(),
-        "PARSE_SYNTAX_ERROR"
+        "INVALID_NUMERIC_LITERAL_RANGE"
     );
 }
 

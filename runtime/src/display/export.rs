@@ -67,6 +67,9 @@ fn csv_field(out: &mut String, s: &str) {
 pub(crate) fn scalar_text(a: &dyn Array, i: usize) -> Option<String> {
     Some(match a.data_type() {
         DataType::Float64 => format_f64(a.as_primitive::<Float64Type>().value(i)),
+        DataType::Float32 => sqlc_compiler::scalar_fns::format_f32(
+            a.as_primitive::<arrow::datatypes::Float32Type>().value(i),
+        ),
         DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
         DataType::LargeUtf8 => a.as_string::<i64>().value(i).to_string(),
         DataType::Utf8View => a.as_string_view().value(i).to_string(),

@@ -34,6 +34,9 @@ fn write_pretty(out: &mut String, a: &dyn Array, i: usize) {
         DataType::UInt32 => int(out, a.as_primitive::<UInt32Type>().value(i)),
         DataType::UInt64 => int(out, a.as_primitive::<UInt64Type>().value(i)),
         DataType::Float64 => out.push_str(&format_f64(a.as_primitive::<Float64Type>().value(i))),
+        DataType::Float32 => out.push_str(&sqlc_compiler::scalar_fns::format_f32(
+            a.as_primitive::<arrow::datatypes::Float32Type>().value(i),
+        )),
         DataType::Decimal128(_, s) => out.push_str(&sqlc_compiler::decimal::format(
             a.as_primitive::<Decimal128Type>().value(i),
             *s as u8,

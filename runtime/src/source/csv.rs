@@ -147,7 +147,7 @@ impl CsvFormat {
             DataType::Boolean => Cell::Bool(parse_bool(s)?),
             DataType::Int32 => Cell::I32(parse_int(s)?),
             DataType::Int64 => Cell::I64(parse_long(s)?),
-            DataType::Float64 => Cell::F64(parse_double(s)?),
+            DataType::Float64 | DataType::Float32 => Cell::F64(parse_double(s)?),
             DataType::Decimal(p, sc) => {
                 Cell::Dec(crate::source::parse::parse_decimal(s, (*p, *sc))?)
             }
@@ -384,6 +384,11 @@ impl CsvReader {
             DataType::Int32 => Arc::new(self.primitive::<Int32Type>(col, parse_int)?),
             DataType::Int64 => Arc::new(self.primitive::<Int64Type>(col, parse_long)?),
             DataType::Float64 => Arc::new(self.primitive::<Float64Type>(col, parse_double)?),
+            DataType::Float32 => {
+                Arc::new(self.primitive::<arrow::datatypes::Float32Type>(col, |s| {
+                    parse_double(s).map(|v| v as f32)
+                })?)
+            }
             DataType::Timestamp => Arc::new(
                 self.primitive::<TimestampMicrosecondType>(col, parse_timestamp)?
                     .with_timezone("UTC"),

@@ -1,6 +1,6 @@
 //! Converting Arrow data to sqlc's canonical types: every batch a source
 //! emits uses exactly `DataType::to_arrow()` of its schema (Int32, Int64,
-//! Float64, Utf8, Binary, Boolean, Timestamp(µs, "UTC"), Date32, and
+//! Float32, Float64, Utf8, Binary, Boolean, Timestamp(µs, "UTC"), Date32, and
 //! structs, lists and maps of those, every level nullable as Spark's file
 //! sources read them). Narrow integers widen, large and view strings become Utf8, any
 //! timestamp unit or zone becomes microseconds in UTC (naive timestamps are
@@ -174,7 +174,7 @@ fn compatible(from: &DataType, to: &DataType) -> bool {
     match (from, to) {
         (DataType::Null, _) => true,
         (DataType::Int32, DataType::Int64 | DataType::Float64)
-        | (DataType::Int64, DataType::Float64) => true,
+        | (DataType::Int64 | DataType::Float32, DataType::Float64) => true,
         (DataType::Struct(a), DataType::Struct(b)) => {
             a.len() == b.len()
                 && a.iter()

@@ -44,6 +44,7 @@ enum Column {
     I32(Int32Builder),
     I64(Int64Builder),
     F64(Float64Builder),
+    F32(arrow::array::Float32Builder),
     Dec(Decimal128Builder),
     Str(StringBuilder),
     Bin(BinaryBuilder),
@@ -80,6 +81,7 @@ impl Column {
             DataType::Int32 => Column::I32(Int32Builder::new()),
             DataType::Int64 => Column::I64(Int64Builder::new()),
             DataType::Float64 => Column::F64(Float64Builder::new()),
+            DataType::Float32 => Column::F32(arrow::array::Float32Builder::new()),
             DataType::Decimal(..) => {
                 Column::Dec(Decimal128Builder::new().with_data_type(t.to_arrow()))
             }
@@ -121,6 +123,8 @@ impl Column {
             (Column::I32(b), Cell::I32(v)) => b.append_value(v),
             (Column::I64(b), Cell::I64(v)) => b.append_value(v),
             (Column::F64(b), Cell::F64(v)) => b.append_value(v),
+            // a FLOAT column's value arrives as its double (Java's narrowing)
+            (Column::F32(b), Cell::F64(v)) => b.append_value(v as f32),
             (Column::Dec(b), Cell::Dec(v)) => b.append_value(v),
             (Column::Str(b), Cell::Str(v)) => b.append_value(v),
             (Column::Bin(b), Cell::Bin(v)) => b.append_value(v),
@@ -180,6 +184,7 @@ impl Column {
             Column::I32(b) => b.append_null(),
             Column::I64(b) => b.append_null(),
             Column::F64(b) => b.append_null(),
+            Column::F32(b) => b.append_null(),
             Column::Dec(b) => b.append_null(),
             Column::Str(b) => b.append_null(),
             Column::Bin(b) => b.append_null(),
@@ -205,6 +210,7 @@ impl Column {
             Column::I32(b) => Arc::new(b.finish()),
             Column::I64(b) => Arc::new(b.finish()),
             Column::F64(b) => Arc::new(b.finish()),
+            Column::F32(b) => Arc::new(b.finish()),
             Column::Dec(b) => Arc::new(b.finish()),
             Column::Str(b) => Arc::new(b.finish()),
             Column::Bin(b) => Arc::new(b.finish()),

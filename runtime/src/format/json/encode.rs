@@ -55,9 +55,18 @@ fn write_json(out: &mut String, a: &dyn Array, i: usize) {
         | DataType::UInt32
         | DataType::UInt64
         | DataType::Decimal128(..) => out.push_str(&pretty_value(a, i)),
-        DataType::Float64 => {
-            let v = a.as_primitive::<Float64Type>().value(i);
-            let s = format_f64(v);
+        DataType::Float64 | DataType::Float32 => {
+            // a float as Java's Float.toString writes it, NaN as a string
+            let (v, s) = match a.as_primitive_opt::<arrow::datatypes::Float32Type>() {
+                Some(f) => {
+                    let x = f.value(i);
+                    (f64::from(x), sqlc_compiler::scalar_fns::format_f32(x))
+                }
+                None => {
+                    let x = a.as_primitive::<Float64Type>().value(i);
+                    (x, format_f64(x))
+                }
+            };
             if v.is_finite() {
                 out.push_str(&s);
             } else {

@@ -148,8 +148,10 @@ pub fn convert(v: &Value, t: &DataType, specials: bool) -> Result<Cell, String> 
             .as_i64()
             .and_then(|i| i32::try_from(i).ok())
             .map(Cell::I32),
-        (DataType::Float64, Value::Number(n)) => n.as_f64().map(Cell::F64),
-        (DataType::Float64, Value::String(s)) if specials => special_double(s).map(Cell::F64),
+        (DataType::Float64 | DataType::Float32, Value::Number(n)) => n.as_f64().map(Cell::F64),
+        (DataType::Float64 | DataType::Float32, Value::String(s)) if specials => {
+            special_double(s).map(Cell::F64)
+        }
         // The number's text (exact for integers and for up to 17 digits).
         (DataType::Decimal(p, s), Value::Number(n)) => {
             crate::source::parse::parse_decimal(&n.to_string(), (*p, *s)).map(Cell::Dec)

@@ -1,0 +1,2 @@
+-- error: CAST_INVALID_INPUT
+SELECT CAST(gt AS FLOAT) FROM activity

@@ -1,0 +1,2 @@
+-- error: DIVIDE_BY_ZERO
+SELECT CAST(x AS FLOAT) / 0 FROM activity

@@ -1,0 +1,2 @@
+-- error: CAST_INVALID_INPUT
+SELECT gt div 2 FROM activity

@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE
+SELECT x div y FROM activity

@@ -1,0 +1,2 @@
+-- error: DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES
+SELECT x div Index FROM activity

@@ -1,0 +1,2 @@
+-- error: ARITHMETIC_OVERFLOW
+SELECT (Index - Index - 9223372036854775807 - 1) div -1 FROM activity
