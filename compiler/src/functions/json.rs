@@ -239,6 +239,7 @@ fn not_literal_options(o: &TExpr) -> Error {
 /// struct, array or map. PERMISSIVE (the default): a malformed record is a
 /// struct of nulls (fields that did convert kept), a null array or map;
 /// FAILFAST: `[MALFORMED_RECORD_IN_PARSING]`.
+#[derive(Clone)]
 pub struct FromJson {
     schema: DataType,
     failfast: bool,
@@ -259,6 +260,13 @@ impl ScalarFunction for FromJson {
             self.failfast,
             self.syntax
         )
+    }
+    /// Timestamps without an offset are read on the session's wall clock.
+    fn with_time_zone(&self, tz: &crate::time_zone::TimeZone) -> Option<FunctionRef> {
+        Some(super::zoned::InZone::wrap(
+            FunctionRef::new(self.clone()),
+            tz,
+        ))
     }
     fn resolve(&self, args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
         arity("from_json", &args, 2, 3)?;

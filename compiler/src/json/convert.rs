@@ -23,7 +23,13 @@ use arrow::datatypes::{
 use super::syntax::special_double;
 use super::{write_double, write_string, Json};
 use crate::error::{Error, Result};
-use crate::scalar_fns::{format_date, parse_date, parse_timestamp};
+use crate::scalar_fns::{format_date, parse_date, parse_timestamp_in};
+
+/// A timestamp's text read on the session's wall clock (a zoned
+/// `from_json` runs in its zone), unless it names an offset or a zone.
+fn parse_timestamp(s: &str) -> Option<i64> {
+    crate::time_zone::in_session(|tz| parse_timestamp_in(s, tz))
+}
 use crate::types::{list_item, DataType};
 
 /// Whether `v` converts to `ty` (see the module doc); `specials`: whether
