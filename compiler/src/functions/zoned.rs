@@ -169,10 +169,6 @@ impl ScalarFunction for NestedToString {
         "a nested value as a string, in the session time zone"
     }
 
-    fn instance_key(&self) -> String {
-        format!("{:?}", self.cast.ty)
-    }
-
     fn shown(&self, args: &[String]) -> Option<String> {
         Some(format!("CAST({} AS STRING)", args.first()?))
     }

@@ -263,12 +263,10 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
         (T::Float64, T::Utf8) => to_strings::<Float64Type>(a, sf::format_f64)?,
         // On the session's wall clock: a zoned nested cast ([`crate::
         // functions::zoned`]) runs this in its zone; elsewhere it is UTC.
-        (T::Timestamp, T::Utf8) => match crate::time_zone::session() {
-            tz if tz.is_utc() => to_strings::<TimestampMicrosecondType>(a, sf::format_timestamp)?,
-            tz => to_strings::<TimestampMicrosecondType>(a, |us| {
-                sf::format_timestamp(tz.to_local(us))
-            })?,
-        },
+        (T::Timestamp, T::Utf8) => {
+            let tz = crate::time_zone::session();
+            to_strings::<TimestampMicrosecondType>(a, |us| sf::format_timestamp(tz.to_local(us)))?
+        }
         (T::Date, T::Utf8) => to_strings::<Date32Type>(a, sf::format_date)?,
         (T::Binary, T::Utf8) => {
             let out: StringArray = downcast::<BinaryArray>(a)?

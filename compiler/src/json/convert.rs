@@ -24,13 +24,13 @@ use super::syntax::special_double;
 use super::{write_double, write_string, Json};
 use crate::error::{Error, Result};
 use crate::scalar_fns::{format_date, parse_date, parse_timestamp_in};
+use crate::types::{list_item, DataType};
 
 /// A timestamp's text read on the session's wall clock (a zoned
 /// `from_json` runs in its zone), unless it names an offset or a zone.
 fn parse_timestamp(s: &str) -> Option<i64> {
     crate::time_zone::in_session(|tz| parse_timestamp_in(s, tz))
 }
-use crate::types::{list_item, DataType};
 
 /// Whether `v` converts to `ty` (see the module doc); `specials`: whether
 /// the strings `"NaN"`, `"Infinity"`, … are doubles (Spark's
@@ -369,11 +369,10 @@ fn key_text(a: &dyn Array, i: usize) -> String {
     t.trim_matches('"').to_string()
 }
 
-/// Spark's default JSON timestamp format, `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`
-/// in UTC.
+/// Spark's default JSON timestamp format, `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`,
+/// on the session's wall clock (a zoned `to_json` runs in its zone; `Z`
+/// for a zero offset).
 fn json_timestamp(us: i64) -> String {
-    // Spark's `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` on the session's wall clock
-    // (a zoned `to_json` runs in its zone; `Z` for a zero offset).
     let offset = crate::time_zone::in_session(|tz| tz.offset_at(us));
     let local = us.saturating_add(offset as i64 * 1_000_000);
     let (days, tod) = (

@@ -48,6 +48,12 @@ pub enum Stop {
     Change,
 }
 
+impl Stop {
+    fn malformed(reason: String) -> Stop {
+        Stop::Malformed(Box::new(reason))
+    }
+}
+
 /// The longest field name Jackson reads (`StreamReadConstraints`'
 /// `maxNameLength`), in UTF-16 units; a longer one makes the record malformed.
 const MAX_NAME_LEN: usize = 50_000;
@@ -189,12 +195,6 @@ pub(crate) struct Scanner<'a> {
     syntax: Syntax,
     /// Whether a leniency of the syntax was used.
     pub odd: bool,
-}
-
-impl Stop {
-    fn malformed(reason: String) -> Stop {
-        Stop::Malformed(Box::new(reason))
-    }
 }
 
 impl<'a> Scanner<'a> {
@@ -449,18 +449,12 @@ impl<'a> Scanner<'a> {
                 self.i += 1;
                 Ok(false)
             }
-            _ => Err(self.list_error(close)),
+            _ => Err(self.error(if close == b']' {
+                "expected ',' or ']'"
+            } else {
+                "expected ',' or '}'"
+            })),
         }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn list_error(&self, close: u8) -> Stop {
-        self.error(if close == b']' {
-            "expected ',' or ']'"
-        } else {
-            "expected ',' or '}'"
-        })
     }
 
     /// Merges `t` into `slot` by the scan's mode.
