@@ -4,3 +4,4 @@
 //! to these decoders, the file sink hands batches to the encoders.
 
 pub mod json;
+pub mod null_column;

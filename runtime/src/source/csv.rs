@@ -28,6 +28,7 @@ use super::options::{Options, ParseMode};
 use super::parse::{parse_bool, parse_date, parse_double, parse_int, parse_long, parse_timestamp};
 use super::rows::{Cell, RowsBuilder};
 use crate::error::{Error, Result};
+use crate::format::null_column::null_column;
 use sqlc_compiler::scan_spec::ScanSpec;
 
 /// The CSV dialect options.
@@ -355,14 +356,11 @@ impl CsvReader {
             columns.push(if *read {
                 self.convert_column(col.as_string::<i32>(), &f.data_type)?
             } else {
-                arrow::array::new_null_array(&f.data_type.to_arrow(), col.len())
+                null_column(&f.data_type.to_arrow(), col.len())
             });
         }
         if let Some(i) = self.corrupt_index {
-            columns.insert(
-                i,
-                arrow::array::new_null_array(&ArrowType::Utf8, strings.num_rows()),
-            );
+            columns.insert(i, null_column(&ArrowType::Utf8, strings.num_rows()));
         }
         RecordBatch::try_new(self.arrow_schema.clone(), columns).ok()
     }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use arrow::array::{new_null_array, ArrayRef};
+use arrow::array::ArrayRef;
 use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -22,6 +22,7 @@ use sqlc_compiler::types::Schema;
 use super::json::BATCH_ROWS;
 use super::normalize::{canonical_schema, normalize_array};
 use crate::error::{Error, Result};
+use crate::format::null_column::null_column;
 
 fn parquet_error(path: &Path, e: parquet::errors::ParquetError) -> Error {
     Error::Parquet {
@@ -166,7 +167,7 @@ impl ParquetReader {
                 .iter()
                 .zip(&sources)
                 .map(|(f, src)| match src {
-                    None => Ok(new_null_array(&f.data_type.to_arrow(), batch.num_rows())),
+                    None => Ok(null_column(&f.data_type.to_arrow(), batch.num_rows())),
                     Some(i) => {
                         let at = roots.binary_search(i).expect("projected");
                         let what = format!("{}: column `{}`", path.display(), f.name);

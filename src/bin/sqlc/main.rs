@@ -18,6 +18,10 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use output::{OutputFormat, Style};
+
+/// mimalloc, not the system's: see Cargo.toml.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sqlc::script::Failure;
 
 /// A streaming SQL engine that compiles every query to native code.

@@ -27,7 +27,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{new_null_array, Array, ArrayRef, StringArray};
+use arrow::array::{Array, ArrayRef, StringArray};
 use arrow::datatypes::{DataType as ArrowType, SchemaRef};
 use arrow::json::reader::Decoder;
 use arrow::json::ReaderBuilder;
@@ -41,6 +41,7 @@ use super::prefilter::Prefilter;
 use super::tape::SparkJsonDecoders;
 use super::value::{convert_line, BadRecord};
 use crate::error::{Error, Result};
+use crate::format::null_column::null_column;
 use crate::source::lines::{is_blank, line_number, lines, lines_at};
 use crate::source::options::{Options, ParseMode};
 use crate::source::rows::{Cell, RowsBuilder};
@@ -197,7 +198,7 @@ impl JsonReader {
             .zip(arrow.fields())
             .map(|(m, f)| match m {
                 Some(i) => batch.column(*i).clone(),
-                None => new_null_array(f.data_type(), n),
+                None => null_column(f.data_type(), n),
             })
             .collect();
         Ok(RecordBatch::try_new(arrow.clone(), columns)?)
@@ -405,7 +406,7 @@ impl JsonReader {
         };
         let n = batch.num_rows();
         let column: ArrayRef = if corrupt.is_empty() {
-            new_null_array(&ArrowType::Utf8, n)
+            null_column(&ArrowType::Utf8, n)
         } else {
             let mut values: Vec<Option<&str>> = vec![None; n];
             for (row, text) in corrupt {
