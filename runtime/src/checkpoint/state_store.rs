@@ -131,73 +131,66 @@ impl StateStore {
             .join("schema")
     }
 
-    /// Writes batch `batch`'s deltas, and its snapshots of the partitions
-    /// whose bytes changed, in parallel (each file is synced; overlapping
-    /// the syncs is the gain); then `state/_versions/<batch>`.
+    /// Writes batch `batch`'s deltas, its snapshots of the partitions whose
+    /// bytes changed, and `state/_versions/<batch>`, all at once (each file
+    /// is synced; overlapping the syncs is the gain). `_versions/<batch>`
+    /// need not wait for the files it lists: a restart reads only the
+    /// committed batch's, and `commits/<batch>` is written after `save`
+    /// returns, when every file is durable.
     pub fn save(&mut self, batch: u64, parts: &[StateSnapshot], partitions: usize) -> Result<()> {
         let writes: Vec<(&StateSnapshot, u64)> = parts
             .iter()
             .map(|p| (p, checksum(&p.bytes)))
             .filter(|(p, sum)| p.delta || self.last.get(&(p.op, p.partition)) != Some(sum))
             .collect();
-        // Syncs block without using a core: up to 16 threads write at once.
-        let threads = writes.len().clamp(1, 16);
-        let write = |(p, sum): &(&StateSnapshot, u64)| -> Result<()> {
-            let magic = if p.delta { DELTA_MAGIC } else { MAGIC };
-            let mut file = Vec::with_capacity(HEADER + p.bytes.len());
-            file.extend_from_slice(magic);
-            file.extend_from_slice(&(p.bytes.len() as u64).to_le_bytes());
-            file.extend_from_slice(&sum.to_le_bytes());
-            file.extend_from_slice(&p.bytes);
-            write_atomic(&self.file(p.op, p.partition, batch, p.delta), &file)
-        };
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let mine: Vec<_> = writes.iter().skip(t).step_by(threads).collect();
-                    scope.spawn(move || mine.into_iter().try_for_each(write))
-                })
-                .collect();
-            handles.into_iter().try_for_each(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::internal("a state snapshot writer panicked")))
-            })
-        })?;
+        // The chains after this batch, adopted once every file is written.
+        let mut chains = self.chains.clone();
         for p in parts.iter().filter(|p| !p.delta) {
             // A snapshot, written or equal to the one the chain starts from.
-            self.chains
+            chains
                 .entry((p.op, p.partition))
                 .or_default()
                 .deltas
                 .clear();
         }
-        for (p, sum) in writes {
-            let chain = self.chains.entry((p.op, p.partition)).or_default();
+        for (p, _) in &writes {
+            let chain = chains.entry((p.op, p.partition)).or_default();
             if p.delta {
                 chain.deltas.push(batch);
             } else {
-                self.last.insert((p.op, p.partition), sum);
                 *chain = Chain {
                     snapshot: Some(batch),
                     deltas: vec![],
                 };
             }
         }
-        if parts.is_empty() && self.chains.is_empty() {
-            return Ok(()); // no stateful operator
-        }
-        // `[op, partition, snapshot]`, or with deltas (or no snapshot)
-        // `[op, partition, snapshot or null, [delta, …]]`.
-        let listed: Vec<serde_json::Value> = self
-            .chains
+        let mut files: Vec<(PathBuf, Vec<u8>)> = writes
             .iter()
-            .map(|(&(op, part), c)| match (c.snapshot, c.deltas.is_empty()) {
-                (Some(v), true) => json!([op, part, v]),
-                (v, _) => json!([op, part, v, c.deltas]),
+            .map(|(p, sum)| {
+                let magic = if p.delta { DELTA_MAGIC } else { MAGIC };
+                let mut file = Vec::with_capacity(HEADER + p.bytes.len());
+                file.extend_from_slice(magic);
+                file.extend_from_slice(&(p.bytes.len() as u64).to_le_bytes());
+                file.extend_from_slice(&sum.to_le_bytes());
+                file.extend_from_slice(&p.bytes);
+                (self.file(p.op, p.partition, batch, p.delta), file)
             })
             .collect();
-        let v = json!({"partitions": partitions, "snapshots": listed});
-        write_atomic(&self.versions_path(batch), format!("{v}\n").as_bytes())
+        // With no stateful operator there is nothing to list.
+        if !(parts.is_empty() && chains.is_empty()) {
+            files.push((
+                self.versions_path(batch),
+                versions_text(&chains, partitions),
+            ));
+        }
+        write_all_atomic(&files)?;
+        for (p, sum) in writes {
+            if !p.delta {
+                self.last.insert((p.op, p.partition), sum);
+            }
+        }
+        self.chains = chains;
+        Ok(())
     }
 
     fn versions_path(&self, batch: u64) -> PathBuf {
@@ -453,6 +446,42 @@ impl StateStore {
 }
 
 /// Maps a snapshot or delta file and checks its header and checksum.
+/// `state/_versions/<batch>`'s text: `[op, partition, snapshot]`, or with
+/// deltas (or no snapshot) `[op, partition, snapshot or null, [delta, …]]`.
+fn versions_text(chains: &BTreeMap<(usize, usize), Chain>, partitions: usize) -> Vec<u8> {
+    let listed: Vec<serde_json::Value> = chains
+        .iter()
+        .map(|(&(op, part), c)| match (c.snapshot, c.deltas.is_empty()) {
+            (Some(v), true) => json!([op, part, v]),
+            (v, _) => json!([op, part, v, c.deltas]),
+        })
+        .collect();
+    let v = json!({"partitions": partitions, "snapshots": listed});
+    format!("{v}\n").into_bytes()
+}
+
+/// Writes each file atomically, on up to 16 threads at once: syncs block
+/// without using a core, and the file system commits concurrent syncs
+/// together.
+fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let threads = files.len().clamp(1, 16);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let mine: Vec<_> = files.iter().skip(t).step_by(threads).collect();
+                scope.spawn(move || {
+                    mine.into_iter()
+                        .try_for_each(|(path, bytes)| write_atomic(path, bytes))
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(Error::internal("a state file writer panicked")))
+        })
+    })
+}
+
 fn map_checked(path: &Path, magic: &[u8; 8]) -> Result<(Mmap, u64)> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = f.metadata().map_err(|e| Error::io(path, e))?.len() as usize;

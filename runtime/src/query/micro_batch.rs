@@ -2,7 +2,8 @@
 //! phases ARCHITECTURE.md lists: wait for the trigger, **plan** (every
 //! source's latest offset, and the watermark), **log** the offsets (with a
 //! checkpoint), **read** each source's new rows, **execute** the plan,
-//! **save** the operators' state, **emit** the result to the sink,
+//! **save** the operators' state and **emit** the result to the sink (at
+//! the same time: their syncs overlap),
 //! **commit** (the commit log, then the sources) and **report** progress.
 //! The sources are stopped when the loop ends, however it ends.
 
@@ -214,8 +215,7 @@ impl MicroBatchLoop {
             let data = timed(&mut d.query_planning, || self.batch_input(rows));
             let num_output_rows = timed(&mut d.add_batch, || -> Result<u64> {
                 let out = self.execute(&data)?;
-                self.save_state()?;
-                self.emit(out)
+                self.save_and_emit(out)
             })?;
             let sources = timed(&mut d.commit_offsets, || {
                 self.commit(planned.ends, &source_rows)
@@ -391,30 +391,53 @@ impl MicroBatchLoop {
         })
     }
 
-    /// Saves the operators' state as version `batch_id` (with a checkpoint).
-    fn save_state(&mut self) -> Result<()> {
-        if let Some(ck) = self.checkpoint.as_mut() {
-            let partitions = self.exec.state_partitions();
-            let parts = self.exec.checkpoint_state(|op| ck.snapshot_due(op))?;
-            ck.save_state(self.batch_id, &parts, partitions)?;
-        }
-        Ok(())
-    }
-
-    /// Writes the result to the sink, and the late rows to theirs; the
-    /// number of rows written.
-    fn emit(&mut self, out: Vec<RecordBatch>) -> Result<u64> {
+    /// Saves the operators' state as version `batch_id` (with a
+    /// checkpoint) and writes the result to the sink, and the late rows to
+    /// theirs, at the same time: both must be durable before the commit,
+    /// and neither before the other (a batch run again after a crash
+    /// replaces its output, and its state is rebuilt from the last commit).
+    /// Returns the number of rows written.
+    fn save_and_emit(&mut self, out: Vec<RecordBatch>) -> Result<u64> {
+        let state = match &self.checkpoint {
+            Some(ck) => {
+                let partitions = self.exec.state_partitions();
+                Some((
+                    partitions,
+                    self.exec.checkpoint_state(|op| ck.snapshot_due(op))?,
+                ))
+            }
+            None => None,
+        };
+        let late_rows = self.late_sink.is_some().then(|| self.exec.take_late_rows());
         let n = out.iter().map(|b| b.num_rows() as u64).sum();
-        self.sink
-            .add_batch(self.batch_id, &self.schema, out, self.output_mode)?;
-        if let Some((late, late_schema)) = self.late_sink.as_mut() {
-            late.add_batch(
-                self.batch_id,
-                late_schema,
-                self.exec.take_late_rows(),
-                OutputMode::Append,
-            )?;
-        }
+        let MicroBatchLoop {
+            checkpoint,
+            sink,
+            late_sink,
+            schema,
+            output_mode,
+            batch_id,
+            ..
+        } = self;
+        let batch_id = *batch_id;
+        let emit = || -> Result<()> {
+            sink.add_batch(batch_id, schema, out, *output_mode)?;
+            if let (Some((late, late_schema)), Some(rows)) = (late_sink.as_mut(), late_rows) {
+                late.add_batch(batch_id, late_schema, rows, OutputMode::Append)?;
+            }
+            Ok(())
+        };
+        match (checkpoint.as_mut(), state) {
+            (Some(ck), Some((partitions, parts))) => std::thread::scope(|scope| {
+                let saver = scope.spawn(move || ck.save_state(batch_id, &parts, partitions));
+                let emitted = emit();
+                let saved = saver
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::internal("the state writer panicked")));
+                saved.and(emitted)
+            }),
+            _ => emit(),
+        }?;
         Ok(n)
     }
 
