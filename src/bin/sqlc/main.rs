@@ -8,6 +8,7 @@ mod commands;
 mod help;
 mod interrupt;
 mod live;
+mod memory;
 mod output;
 mod progress;
 mod shell;
@@ -19,9 +20,6 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use output::{OutputFormat, Style};
 
-/// mimalloc, not the system's: see Cargo.toml.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sqlc::script::Failure;
 
 /// A streaming SQL engine that compiles every query to native code.
@@ -254,6 +252,7 @@ fn help(topic: Option<&str>) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
+    memory::no_huge_pages();
     let cli = Cli::parse();
     sqlc::logging::init();
     interrupt::ignore_file_size_signal();
