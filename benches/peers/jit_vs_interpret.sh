@@ -12,18 +12,8 @@
 # `sqlc gen` into ${SQLC_CACHE:-~/.cache/sqlc}/peers-data (as run.sh does).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 rounds=${1:-5}
-cache=${SQLC_CACHE:-$HOME/.cache/sqlc}
-data=$cache/peers-data/activity-1000000-80
-sqlc=$root/target/release/sqlc
-
-[ -x "$sqlc" ] || { echo "build sqlc first: cargo build --release" >&2; exit 1; }
-if [ ! -f "$data/_done" ]; then
-  rm -rf "$data"
-  "$sqlc" gen activity "$data" --rows 1000000 --files 80 >/dev/null
-  touch "$data/_done"
-fi
+. "$here/common.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -15,22 +15,12 @@
 # before and after a change) on all files at once, in the same rounds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 rounds=${1:-5}
-cache=${SQLC_CACHE:-$HOME/.cache/sqlc}
+. "$here/common.sh"
 venv=$cache/peers-venv
-data=$cache/peers-data/activity-1000000-80
-sqlc=$root/target/release/sqlc
-
-[ -x "$sqlc" ] || { echo "build sqlc first: cargo build --release" >&2; exit 1; }
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import duckdb, polars' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet duckdb polars
-fi
-if [ ! -f "$data/_done" ]; then
-  rm -rf "$data"
-  "$sqlc" gen activity "$data" --rows 1000000 --files 80 >/dev/null
-  touch "$data/_done"
 fi
 
 # The examples as the project ships them (one file per trigger), and with
