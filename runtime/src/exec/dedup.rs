@@ -5,8 +5,6 @@
 //! `drop_duplicates_within_watermark`, their first row's event time plus
 //! the watermark delay — as Spark's StreamingDeduplicate(WithinWatermark)Exec.
 
-use std::collections::HashMap;
-
 use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
 use arrow::compute::take;
 use arrow::datatypes::SchemaRef;
@@ -14,6 +12,7 @@ use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
 use sqlc_compiler::physical::{EventTime, PhysPlan};
 
+use super::keyed::KeyMap;
 use super::operator::{wrong_node, OpBatch, OpOutput, StatefulOperator};
 use super::OperatorMetrics;
 use crate::error::Result;
@@ -134,7 +133,7 @@ impl StatefulOperator for DedupOp {
 pub struct DedupState {
     /// Each key seen (its arrow row bytes), with the event time at which it may be forgotten
     /// (`None`: never).
-    seen: HashMap<Box<[u8]>, Option<i64>>,
+    seen: Keys,
     converter: RowConverter,
     keys: Vec<usize>,
     /// The event-time column and whether it is a key; `within_watermark`.
@@ -166,7 +165,7 @@ impl DedupState {
             .map(|&k| SortField::new(schema.field(k).data_type().clone()))
             .collect();
         Ok(DedupState {
-            seen: HashMap::new(),
+            seen: Keys::default(),
             converter: RowConverter::new(fields)?,
             keys: keys.to_vec(),
             time_is_key: event_time.is_some_and(|e| keys.contains(&e.column)),
@@ -300,7 +299,7 @@ struct DedupChanges {
 }
 
 /// Keys with their eviction times, as the state holds them.
-type Keys = HashMap<Box<[u8]>, Option<i64>>;
+type Keys = KeyMap<Option<i64>>;
 
 impl DedupChanges {
     /// `u64` count of removed keys, each (`u32` length, bytes); then the
@@ -358,7 +357,7 @@ fn write_keys<'a>(out: &mut Vec<u8>, keys: impl Iterator<Item = (&'a Box<[u8]>, 
 /// The keys [`write_keys`] wrote.
 fn read_keys(bytes: &[u8]) -> std::result::Result<Keys, String> {
     let mut r = Reader(bytes);
-    let mut seen = HashMap::new();
+    let mut seen = Keys::default();
     while !r.0.is_empty() {
         let len = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) as usize;
         let key: Box<[u8]> = r.take(len)?.into();

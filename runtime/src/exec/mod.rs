@@ -6,6 +6,7 @@ mod aggregate;
 mod dedup;
 mod generate;
 mod join;
+mod keyed;
 pub mod operator;
 mod snapshot;
 mod stream_join;

@@ -6,7 +6,6 @@
 //! outer join, those that never matched, padded with nulls. Rows late by
 //! their own side's event time are dropped on arrival.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{
@@ -21,6 +20,7 @@ use sqlc_compiler::plan::JoinType;
 use sqlc_compiler::time_bounds::TimeBounds;
 use sqlc_compiler::Kernel;
 
+use super::keyed::KeyMap;
 use super::operator::{wrong_node, OpBatch, OpOutput, StatefulOperator};
 use super::OperatorMetrics;
 use crate::error::Result;
@@ -183,7 +183,7 @@ struct Side {
     batch: RecordBatch,
     keys: Vec<Option<Box<[u8]>>>,
     matched: Vec<bool>,
-    index: HashMap<Box<[u8]>, Vec<u32>>,
+    index: KeyMap<Vec<u32>>,
     time: Option<EventTime>,
 }
 
@@ -193,7 +193,7 @@ impl Side {
             batch: RecordBatch::new_empty(schema),
             keys: Vec::new(),
             matched: Vec::new(),
-            index: HashMap::new(),
+            index: KeyMap::default(),
             time,
         }
     }
