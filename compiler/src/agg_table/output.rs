@@ -156,6 +156,8 @@ impl AggTable {
             DataType::Float32 => Scalar::Float32(f64::from_bits(v) as f32),
             DataType::Timestamp => Scalar::Timestamp(v as i64),
             DataType::Date => Scalar::Date(v as i64 as i32),
+            DataType::YearMonthInterval(a, b) => Scalar::YearMonthInterval(v as i64 as i32, *a, *b),
+            DataType::DayTimeInterval(a, b) => Scalar::DayTimeInterval(v as i64, *a, *b),
             DataType::Utf8 => {
                 let (off, len) = read_pair(row, o);
                 Scalar::Utf8(String::from_utf8_lossy(self.arena_bytes(off, len)).into_owned())
@@ -232,6 +234,13 @@ pub(super) fn fixed_array(ty: &DataType, vals: impl Iterator<Item = Option<u64>>
         DataType::Float32 => build!(arrow::array::Float32Builder, |v: u64| f64::from_bits(v)
             as f32),
         DataType::Date => build!(Date32Builder, |v: u64| v as i64 as i32),
+        DataType::YearMonthInterval(..) => {
+            build!(arrow::array::IntervalYearMonthBuilder, |v: u64| v as i64
+                as i32)
+        }
+        DataType::DayTimeInterval(..) => {
+            build!(arrow::array::DurationMicrosecondBuilder, |v: u64| v as i64)
+        }
         DataType::Timestamp => {
             let mut b = TimestampMicrosecondBuilder::new().with_timezone("UTC");
             for v in vals {

@@ -32,6 +32,9 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
     if *to == T::Float32 {
         return supported(from, &T::Float64);
     }
+    if from.is_interval() || to.is_interval() {
+        return crate::resolve::can_cast(from, to);
+    }
     match (from, to) {
         (T::Array(a, _), T::Array(b, _)) => return supported(a, b),
         (T::Array(a, _), T::Utf8) => return supported(a, &T::Utf8),
@@ -69,6 +72,9 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
 pub fn can_fail(from: &DataType, to: &DataType) -> bool {
     if from == to || *from == T::Null || *to == T::Utf8 {
         return false;
+    }
+    if from.is_interval() || to.is_interval() {
+        return true;
     }
     if *from == T::Float32 {
         return can_fail(&T::Float64, to);
@@ -236,6 +242,9 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
     }
     if let (T::Struct(fields), T::Utf8) = (from, to) {
         return struct_to_string(e, fields, a);
+    }
+    if from.is_interval() || to.is_interval() {
+        return super::interval_cast::cast(e, from, a);
     }
     if *from == T::Float32 || *to == T::Float32 {
         return float_cast(e, from, a);

@@ -155,7 +155,11 @@ impl CsvFormat {
             DataType::Binary => Cell::Bin(s.as_bytes().to_vec()),
             DataType::Timestamp => Cell::Ts(parse_timestamp(s)?),
             DataType::Date => Cell::Date(parse_date(s)?),
-            DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => return None,
+            DataType::Struct(_)
+            | DataType::Array(..)
+            | DataType::Map(..)
+            | DataType::YearMonthInterval(..)
+            | DataType::DayTimeInterval(..) => return None,
         })
     }
 }
@@ -403,9 +407,12 @@ impl CsvReader {
                     .collect::<Option<Vec<_>>>()?;
                 sqlc_compiler::decimal::array(vals, t)
             }
-            DataType::Binary | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
-                return None
-            }
+            DataType::Binary
+            | DataType::Struct(_)
+            | DataType::Array(..)
+            | DataType::Map(..)
+            | DataType::YearMonthInterval(..)
+            | DataType::DayTimeInterval(..) => return None,
         })
     }
 
