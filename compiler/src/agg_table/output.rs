@@ -51,7 +51,17 @@ impl AggTable {
                     ty,
                     groups.iter().map(|&g| {
                         let (s, n) = pair(g);
-                        (n > 0).then_some(s)
+                        (n > 0).then(|| {
+                            if *func == AggFunc::Avg {
+                                let q = crate::functions::interval::div_half_up(
+                                    s as i64 as i128,
+                                    n as i128,
+                                );
+                                q as i64 as u64
+                            } else {
+                                s
+                            }
+                        })
                     }),
                 ),
                 AccKind::SumFloat => {
