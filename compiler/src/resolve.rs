@@ -923,6 +923,11 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
         .iter()
         .map(|a| resolve(a, scope))
         .collect::<Result<Vec<_>>>()?;
+    if argv.iter().any(|a| a.ty.is_interval()) {
+        if let Some(r) = crate::functions::interval::function(&lname, &argv, e) {
+            return r;
+        }
+    }
     let arity = |lo: usize, hi: usize| -> Result<()> {
         if argv.len() < lo || argv.len() > hi {
             Err(Error::analysis(

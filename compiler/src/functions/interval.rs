@@ -193,8 +193,128 @@ enum Op {
     Add,
     Sub,
     Neg,
+    Abs,
     Mul,
     Div,
+}
+
+/// Functions of one interval the resolver hands here: `abs`, and the
+/// fields `extract`/`date_part` read (`year`, `month` of a year-month
+/// interval; `day`, `hour`, `minute`, the seconds with their fraction of a
+/// day-time one), each only within the interval's range, as Spark's
+/// `ExtractIntervalPart`. `None` for other functions.
+pub fn function(name: &str, args: &[TExpr], e: &Expr) -> Option<Result<TExpr>> {
+    let (field, arg) = match (name, args) {
+        ("abs", [a]) if a.ty.is_interval() => {
+            let ty = a.ty.clone();
+            return Some(Ok(call(Arith(Op::Abs), vec![a.clone()], ty)));
+        }
+        ("year" | "month" | "day" | "hour" | "minute", [a]) => (name, a),
+        ("date_part", [_, a]) => ("second", a),
+        _ => return None,
+    };
+    let (start, end, ym) = match &arg.ty {
+        YearMonthInterval(s, e) => (*s, *e, true),
+        DayTimeInterval(s, e) => (*s, *e, false),
+        _ => return None,
+    };
+    let f = match (field, ym) {
+        ("year", true) => YEAR,
+        ("month", true) => MONTH,
+        ("day", false) => DAY,
+        ("hour", false) => iv::HOUR,
+        ("minute", false) => iv::MINUTE,
+        ("second", false) => SECOND,
+        _ => u8::MAX,
+    };
+    if f < start || f > end {
+        let shown = match e {
+            Expr::Function { args, .. } => args.last().map(|a| a.to_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| arg.to_string());
+        return Some(Err(Error::analysis(
+            "INVALID_EXTRACT_FIELD",
+            format!(
+                "Cannot extract `{}` from \"{shown}\".",
+                field.to_uppercase()
+            ),
+        )));
+    }
+    let ty = if field == "second" {
+        Decimal(8, 6)
+    } else {
+        DataType::Int32
+    };
+    Some(Ok(call(
+        IntervalField(field_id(field)),
+        vec![arg.clone()],
+        ty,
+    )))
+}
+
+fn field_id(name: &str) -> u8 {
+    ["year", "month", "day", "hour", "minute", "second"]
+        .iter()
+        .position(|f| *f == name)
+        .unwrap_or(0) as u8
+}
+
+/// A field of an interval (Spark's `IntervalUtils.getYears`, `getHours`, …:
+/// each the remainder after the larger fields, signed as the interval).
+struct IntervalField(u8);
+
+impl ScalarFunction for IntervalField {
+    fn name(&self) -> &'static str {
+        ["year", "month", "day", "hour", "minute", "date_part"][self.0 as usize]
+    }
+
+    fn usage(&self) -> &'static str {
+        "A field of an interval, as `extract` reads it."
+    }
+
+    fn instance_key(&self) -> String {
+        format!("interval {}", self.0)
+    }
+
+    fn resolve(&self, _args: Vec<TExpr>, call: &Expr) -> Result<Resolved> {
+        Err(Error::internal(format!(
+            "an interval field resolved by name at {call}"
+        )))
+    }
+
+    fn invoke(&self, args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+        let a = args[0].as_ref();
+        if self.0 <= 1 {
+            let m = months(a)?;
+            return collect_i32(rows, |i| {
+                Ok((!m.is_null(i)).then(|| {
+                    let v = m.value(i);
+                    if self.0 == 0 {
+                        v / 12
+                    } else {
+                        v % 12
+                    }
+                }))
+            });
+        }
+        let us = micros(a)?;
+        if self.0 == 5 {
+            let v = (0..rows)
+                .map(|i| (!us.is_null(i)).then(|| (us.value(i) % iv::dt_unit(iv::MINUTE)) as i128));
+            return Ok(crate::decimal::array(v, &Decimal(8, 6)));
+        }
+        collect_i32(rows, |i| {
+            Ok((!us.is_null(i)).then(|| {
+                let v = us.value(i);
+                (match self.0 {
+                    2 => v / MICROS_PER_DAY,
+                    3 => v % MICROS_PER_DAY / iv::dt_unit(iv::HOUR),
+                    _ => v % iv::dt_unit(iv::HOUR) / iv::dt_unit(iv::MINUTE),
+                }) as i32
+            }))
+        })
+    }
 }
 
 /// Interval ± interval, − interval, interval × or ÷ a number.
@@ -263,6 +383,7 @@ impl ScalarFunction for Arith {
             Op::Add => "interval_add",
             Op::Sub => "interval_subtract",
             Op::Neg => "interval_negate",
+            Op::Abs => "abs",
             Op::Mul => "interval_multiply",
             Op::Div => "interval_divide",
         }
@@ -282,6 +403,7 @@ impl ScalarFunction for Arith {
     fn shown(&self, args: &[String]) -> Option<String> {
         Some(match (self.0, args) {
             (Op::Neg, [a]) => format!("(- {a})"),
+            (Op::Abs, [a]) => format!("abs({a})"),
             (op, [a, b]) => {
                 let sym = match op {
                     Op::Add => "+",
@@ -317,6 +439,7 @@ impl ScalarFunction for Arith {
             let Some(x) = value(i) else { return Ok(None) };
             Ok(match self.0 {
                 Op::Neg => Some(-x),
+                Op::Abs => Some(x.abs()),
                 Op::Add | Op::Sub => {
                     let b = args[1].as_ref();
                     if b.is_null(i) {
@@ -411,18 +534,23 @@ scalar_function!(
 );
 
 scalar_function!(
-    /// `timestamp + day-time interval` (Spark's `TimeAdd`): microseconds.
-    TimestampAddMicros, "timestamp_add_interval", [], "timestamp + interval day to second",
+    /// `timestamp + day-time interval` (Spark's `TimeAdd`): microseconds
+    /// on the session's wall clock (as the compiled `TimestampAdd` in a zone).
+    TimestampAddMicros, "timestamp_add_interval", [], "timestamp + interval day to second", session_zone,
     resolve(_this, _args, call) {
         Err(Error::internal(format!("timestamp_add_interval resolved by name at {call}")))
     }
     invoke(a, rows) {
         let (t, us) = (timestamps(&a[0])?, micros(a[1].as_ref())?);
+        let tz = crate::time_zone::session();
         collect_timestamps(rows, |i| {
             if t.is_null(i) || us.is_null(i) {
                 return Ok(None);
             }
-            t.value(i).checked_add(us.value(i)).map(Some).ok_or_else(|| overflow(Some("try_add")))
+            tz.to_local(t.value(i))
+                .checked_add(us.value(i))
+                .map(|l| Some(tz.from_local(l)))
+                .ok_or_else(|| overflow(Some("try_add")))
         })
     }
 );
@@ -454,19 +582,21 @@ scalar_function!(
 );
 
 scalar_function!(
-    /// `timestamp - timestamp` (Spark's `SubtractTimestamps`): `INTERVAL DAY TO SECOND`.
-    SubtractTimestamps, "subtract_timestamps", [], "timestamp - timestamp",
+    /// `timestamp - timestamp` (Spark's `SubtractTimestamps`): `INTERVAL DAY
+    /// TO SECOND` between the two wall-clock times in the session zone.
+    SubtractTimestamps, "subtract_timestamps", [], "timestamp - timestamp", session_zone,
     resolve(_this, _args, call) {
         Err(Error::internal(format!("subtract_timestamps resolved by name at {call}")))
     }
     invoke(a, rows) {
         let (x, y) = (timestamps(&a[0])?, timestamps(&a[1])?);
+        let tz = crate::time_zone::session();
         let v = (0..rows)
             .map(|i| {
                 if x.is_null(i) || y.is_null(i) {
                     return Ok(None);
                 }
-                x.value(i).checked_sub(y.value(i)).map(Some).ok_or_else(|| overflow(Some("try_subtract")))
+                tz.to_local(x.value(i)).checked_sub(tz.to_local(y.value(i))).map(Some).ok_or_else(|| overflow(Some("try_subtract")))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Arc::new(arrow::array::DurationMicrosecondArray::from(v)))
