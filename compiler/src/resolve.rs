@@ -630,6 +630,9 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
         }
         (Utf8, Boolean) | (Boolean, Utf8) => Boolean,
         (Utf8, Timestamp) | (Timestamp, Utf8) | (Date, Timestamp) | (Timestamp, Date) => Timestamp,
+        // Without a zone beside a string or a date; with one, the zoned.
+        (Utf8 | Date, TimestampNtz) | (TimestampNtz, Utf8 | Date) => TimestampNtz,
+        (Timestamp, TimestampNtz) | (TimestampNtz, Timestamp) => Timestamp,
         (Utf8, Date) | (Date, Utf8) => Date,
         _ => return None,
     })
@@ -850,6 +853,8 @@ pub fn can_cast(from: &DataType, to: &DataType) -> bool {
         (Boolean, t) | (t, Boolean) => t.is_numeric(),
         (a, b) if a.is_numeric() && b.is_numeric() => true,
         (Timestamp, Date) | (Date, Timestamp) => true,
+        (TimestampNtz, Date | Timestamp) | (Date | Timestamp, TimestampNtz) => true,
+        (TimestampNtz, _) | (_, TimestampNtz) => false,
         (Timestamp, t) | (t, Timestamp) => t.is_numeric(),
         (Date, _) | (_, Date) => false,
         _ => false,
@@ -870,6 +875,10 @@ pub fn cast(e: TExpr, to: DataType) -> Result<TExpr> {
     }
     if let TExprKind::Literal(Scalar::Null) = e.kind {
         return Ok(TExpr::new(TExprKind::Literal(Scalar::Null), to, true));
+    }
+    // Between a zoned and a zoneless timestamp: on the session's wall clock.
+    if let Some(c) = crate::functions::ntz::zone_cast(&e, &to) {
+        return Ok(c);
     }
     if let TExprKind::Literal(v) = &e.kind {
         if let Some(v) = fold_decimal_cast(v, &to) {
@@ -1183,7 +1192,11 @@ fn numeric_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
 fn timestamp_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
     match a.ty {
         DataType::Timestamp => Ok(a),
-        DataType::Date | DataType::Utf8 | DataType::Null => cast(a, DataType::Timestamp),
+        // A TIMESTAMP_NTZ is read on the session's clock, as Spark's
+        // implicit cast to TIMESTAMP reads it.
+        DataType::Date | DataType::Utf8 | DataType::Null | DataType::TimestampNtz => {
+            cast(a, DataType::Timestamp)
+        }
         _ => Err(mismatch(
             e,
             format!("requires a timestamp argument, not {}", a.ty),

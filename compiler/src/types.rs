@@ -32,6 +32,11 @@ pub enum DataType {
     Timestamp,
     /// Days since 1970-01-01.
     Date,
+    /// Spark's `TIMESTAMP_NTZ`: a wall-clock time without a zone, as
+    /// microseconds since 1970-01-01T00:00:00 on that clock. Arrow:
+    /// `Timestamp(Microsecond, None)`, as Spark's Arrow conversion. Compiled
+    /// kernels do not read it.
+    TimestampNtz,
     /// Spark's `INTERVAL YEAR TO MONTH` and its sub-ranges: start and end
     /// field ([`crate::ansi_interval`]'s `YEAR`, `MONTH`). A count of
     /// months; Arrow: `Interval(YearMonth)` (an `i32`, as Spark's Arrow
@@ -99,7 +104,10 @@ impl DataType {
     pub fn runs_interpreted(&self) -> bool {
         matches!(
             self,
-            DataType::Float32 | DataType::YearMonthInterval(..) | DataType::DayTimeInterval(..)
+            DataType::Float32
+                | DataType::TimestampNtz
+                | DataType::YearMonthInterval(..)
+                | DataType::DayTimeInterval(..)
         )
     }
 
@@ -153,6 +161,7 @@ impl DataType {
             DataType::Binary => "binary".into(),
             DataType::Timestamp => "timestamp".into(),
             DataType::Date => "date".into(),
+            DataType::TimestampNtz => "timestamp_ntz".into(),
             DataType::YearMonthInterval(a, b) => crate::ansi_interval::type_name(true, *a, *b),
             DataType::DayTimeInterval(a, b) => crate::ansi_interval::type_name(false, *a, *b),
             DataType::Struct(fields) => {
@@ -192,6 +201,7 @@ impl DataType {
             DataType::Binary => ArrowType::Binary,
             DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             DataType::Date => ArrowType::Date32,
+            DataType::TimestampNtz => ArrowType::Timestamp(TimeUnit::Microsecond, None),
             DataType::YearMonthInterval(..) => {
                 ArrowType::Interval(arrow::datatypes::IntervalUnit::YearMonth)
             }
@@ -223,6 +233,7 @@ impl DataType {
             }
             ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => DataType::Utf8,
             ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => DataType::Binary,
+            ArrowType::Timestamp(_, None) => DataType::TimestampNtz,
             ArrowType::Timestamp(_, _) => DataType::Timestamp,
             ArrowType::Date32 | ArrowType::Date64 => DataType::Date,
             ArrowType::Interval(arrow::datatypes::IntervalUnit::YearMonth) => {
@@ -488,6 +499,8 @@ pub enum Scalar {
     Binary(Vec<u8>),
     Timestamp(i64),
     Date(i32),
+    /// Wall-clock microseconds (`TIMESTAMP_NTZ`).
+    TimestampNtz(i64),
     /// Months, start and end field.
     YearMonthInterval(i32, u8, u8),
     /// Microseconds, start and end field.
@@ -508,6 +521,7 @@ enum ScalarBits<'a> {
     Binary(&'a [u8]),
     Timestamp(i64),
     Date(i32),
+    TimestampNtz(i64),
     YearMonthInterval(i32, u8, u8),
     DayTimeInterval(i64, u8, u8),
 }
@@ -526,6 +540,7 @@ impl Scalar {
             Scalar::Binary(v) => ScalarBits::Binary(v),
             Scalar::Timestamp(v) => ScalarBits::Timestamp(*v),
             Scalar::Date(v) => ScalarBits::Date(*v),
+            Scalar::TimestampNtz(v) => ScalarBits::TimestampNtz(*v),
             Scalar::YearMonthInterval(v, a, b) => ScalarBits::YearMonthInterval(*v, *a, *b),
             Scalar::DayTimeInterval(v, a, b) => ScalarBits::DayTimeInterval(*v, *a, *b),
         }
@@ -560,6 +575,7 @@ impl Scalar {
             Scalar::Binary(_) => DataType::Binary,
             Scalar::Timestamp(_) => DataType::Timestamp,
             Scalar::Date(_) => DataType::Date,
+            Scalar::TimestampNtz(_) => DataType::TimestampNtz,
             Scalar::YearMonthInterval(_, a, b) => DataType::YearMonthInterval(*a, *b),
             Scalar::DayTimeInterval(_, a, b) => DataType::DayTimeInterval(*a, *b),
         }
@@ -592,6 +608,11 @@ impl fmt::Display for Scalar {
                 crate::scalar_fns::format_timestamp(crate::time_zone::session().to_local(*us))
             ),
             Scalar::Date(d) => write!(f, "DATE '{}'", crate::scalar_fns::format_date(*d)),
+            Scalar::TimestampNtz(us) => write!(
+                f,
+                "TIMESTAMP_NTZ '{}'",
+                crate::scalar_fns::format_timestamp(*us)
+            ),
             Scalar::YearMonthInterval(v, a, b) => {
                 f.write_str(&crate::ansi_interval::format_ym(*v, *a, *b))
             }

@@ -26,6 +26,7 @@ pub fn to_proto(t: &DataType) -> proto::DataType {
         DataType::Binary => Kind::Binary(dt::Binary::default()),
         DataType::Timestamp => Kind::Timestamp(dt::Timestamp::default()),
         DataType::Date => Kind::Date(dt::Date::default()),
+        DataType::TimestampNtz => Kind::TimestampNtz(dt::TimestampNtz::default()),
         DataType::YearMonthInterval(a, b) => Kind::YearMonthInterval(dt::YearMonthInterval {
             start_field: Some(*a as i32),
             end_field: Some(*b as i32),

@@ -166,6 +166,7 @@ impl AggTable {
             DataType::Float32 => Scalar::Float32(f64::from_bits(v) as f32),
             DataType::Timestamp => Scalar::Timestamp(v as i64),
             DataType::Date => Scalar::Date(v as i64 as i32),
+            DataType::TimestampNtz => Scalar::TimestampNtz(v as i64),
             DataType::YearMonthInterval(a, b) => Scalar::YearMonthInterval(v as i64 as i32, *a, *b),
             DataType::DayTimeInterval(a, b) => Scalar::DayTimeInterval(v as i64, *a, *b),
             DataType::Utf8 => {
@@ -244,6 +245,7 @@ pub(super) fn fixed_array(ty: &DataType, vals: impl Iterator<Item = Option<u64>>
         DataType::Float32 => build!(arrow::array::Float32Builder, |v: u64| f64::from_bits(v)
             as f32),
         DataType::Date => build!(Date32Builder, |v: u64| v as i64 as i32),
+        DataType::TimestampNtz => build!(TimestampMicrosecondBuilder, |v: u64| v as i64),
         DataType::YearMonthInterval(..) => {
             build!(arrow::array::IntervalYearMonthBuilder, |v: u64| v as i64
                 as i32)

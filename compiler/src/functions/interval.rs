@@ -73,7 +73,7 @@ fn mismatch(e: &Expr, l: &DataType, r: &DataType) -> Error {
 
 /// Whether `l op r` is interval or datetime arithmetic this module types.
 pub fn involved(op: BinaryOp, l: &DataType, r: &DataType) -> bool {
-    let datetime = |t: &DataType| matches!(t, Date | Timestamp);
+    let datetime = |t: &DataType| matches!(t, Date | Timestamp | DataType::TimestampNtz);
     l.is_interval() || r.is_interval() || (op == BinaryOp::Sub && datetime(l) && datetime(r))
 }
 
@@ -113,6 +113,10 @@ pub fn negate(a: TExpr) -> TExpr {
 /// `l op r` where [`involved`] says so, typed as Spark types it.
 pub fn arith(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
     use BinaryOp::{Add, Div, Mul, Sub};
+    if l.ty == DataType::TimestampNtz || r.ty == DataType::TimestampNtz {
+        let (lt, rt) = (l.ty.clone(), r.ty.clone());
+        return super::ntz::arith(op, l, r).unwrap_or_else(|| Err(mismatch(e, &lt, &rt)));
+    }
     let (lt, rt) = (l.ty.clone(), r.ty.clone());
     let minus = |r: TExpr| if op == Sub { negate(r) } else { r };
     let to_ts = |x: TExpr| {

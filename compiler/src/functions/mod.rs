@@ -40,6 +40,7 @@ pub mod json;
 pub mod map;
 pub mod math;
 pub mod misc;
+pub mod ntz;
 pub mod partitioned;
 pub mod regex;
 pub mod rewrite;

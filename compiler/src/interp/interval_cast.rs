@@ -144,7 +144,7 @@ pub fn cast(e: &TExpr, from: &T, a: &ArrayRef) -> Result<ArrayRef> {
                     .transpose()
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(crate::decimal::array(v.into_iter(), to))
+            Ok(crate::decimal::array(v, to))
         }
         // A number of the end field's units.
         (T::Int32 | T::Int64 | T::Decimal(..), _) => {

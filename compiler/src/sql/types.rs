@@ -39,7 +39,8 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
         | S::Nvarchar(_)
         | S::Text => DataType::Utf8,
         S::Boolean | S::Bool => DataType::Boolean,
-        S::Timestamp(_, _) | S::TimestampNtz(_) | S::Datetime(_) => DataType::Timestamp,
+        S::TimestampNtz(_) => DataType::TimestampNtz,
+        S::Timestamp(_, _) | S::Datetime(_) => DataType::Timestamp,
         S::Date => DataType::Date,
         S::Interval {
             fields: Some(f),
@@ -86,7 +87,8 @@ fn named_type(name: &str) -> Option<DataType> {
         "decimal" | "dec" | "numeric" => DataType::Decimal(10, 0),
         "string" | "varchar" | "char" | "text" => DataType::Utf8,
         "boolean" | "bool" => DataType::Boolean,
-        "timestamp" | "timestamp_ltz" | "timestamp_ntz" => DataType::Timestamp,
+        "timestamp" | "timestamp_ltz" => DataType::Timestamp,
+        "timestamp_ntz" => DataType::TimestampNtz,
         "date" => DataType::Date,
         "binary" => DataType::Binary,
         _ => return None,

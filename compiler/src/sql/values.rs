@@ -104,7 +104,9 @@ fn string_of(v: &ValueWithSpan) -> Option<String> {
 pub fn typed_string(t: &TypedString) -> Result<Expr> {
     use sqlparser::ast::DataType as S;
     let kind = match &t.data_type {
-        S::Timestamp(_, _) | S::TimestampNtz(_) | S::Datetime(_) => "TIMESTAMP",
+        S::TimestampNtz(_) => "TIMESTAMP_NTZ",
+        S::Custom(n, _) if n.to_string().eq_ignore_ascii_case("timestamp_ntz") => "TIMESTAMP_NTZ",
+        S::Timestamp(_, _) | S::Datetime(_) => "TIMESTAMP",
         S::Custom(n, _) if n.to_string().eq_ignore_ascii_case("timestamp_ltz") => "TIMESTAMP",
         S::Date => "DATE",
         _ => {
@@ -117,6 +119,7 @@ pub fn typed_string(t: &TypedString) -> Result<Expr> {
     let text = string_of(&t.value);
     let scalar = text.as_deref().and_then(|s| match kind {
         "DATE" => literal::parse_date(s).map(Scalar::Date),
+        "TIMESTAMP_NTZ" => crate::scalar_fns::parse_timestamp_ntz(s).map(Scalar::TimestampNtz),
         _ => literal::parse_timestamp(s).map(Scalar::Timestamp),
     });
     scalar.map(Expr::Literal).ok_or_else(|| Error::Parse {
