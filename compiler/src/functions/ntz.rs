@@ -200,9 +200,7 @@ pub fn arith(op: crate::ir::BinaryOp, l: TExpr, r: TExpr) -> Option<Result<TExpr
         }
     };
     Some(Ok(match (op, &l.ty, &r.ty) {
-        (Add, DayTimeInterval(..) | YearMonthInterval(..), TimestampNtz) => {
-            return arith(op, r, l)
-        }
+        (Add, DayTimeInterval(..) | YearMonthInterval(..), TimestampNtz) => return arith(op, r, l),
         (Add | Sub, TimestampNtz, DayTimeInterval(..)) => resolved(
             FunctionRef::new(NtzAddMicros),
             vec![l, minus(r)],
