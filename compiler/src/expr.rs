@@ -82,7 +82,8 @@ pub enum Expr {
     },
     /// `count(*)`'s argument.
     Star,
-    /// An interval literal, in microseconds (`INTERVAL '30' MINUTE`).
+    /// A day-time interval in microseconds, as Spark Connect sends one
+    /// (SQL's interval literals are `Literal`s of an interval type).
     Interval(i64),
     Alias(Box<Expr>, String),
     /// A struct's field by name (`col("data").get_field("gt")`, `a.b.c`).
@@ -112,6 +113,14 @@ pub enum SubqueryKind {
 }
 
 impl Expr {
+    /// The microseconds of a day-time interval literal.
+    pub fn day_time_micros(&self) -> Option<i64> {
+        match self {
+            Expr::Interval(us) | Expr::Literal(Scalar::DayTimeInterval(us, ..)) => Some(*us),
+            _ => None,
+        }
+    }
+
     pub fn col(name: &str) -> Expr {
         match name.split_once('.') {
             Some((q, n)) if !q.is_empty() && !n.is_empty() && n != "*" => Expr::Column {

@@ -610,6 +610,9 @@ impl AggFunc {
                 DataType::Array(Box::new(t.cloned().unwrap_or(DataType::Null)), false)
             }
             (BitAnd | BitOr | BitXor | Mode, t) => t.cloned().unwrap_or(DataType::Null),
+            (Sum, Some(t)) if t.is_interval() => t.clone(),
+            (Avg, Some(DataType::YearMonthInterval(..))) => DataType::YearMonthInterval(0, 1),
+            (Avg, Some(DataType::DayTimeInterval(..))) => DataType::DayTimeInterval(0, 3),
             (Avg | AvgDistinct | VarSamp | VarPop | StddevSamp | StddevPop, _) => DataType::Float64,
             (Sum | SumDistinct, Some(t)) if t.is_integer() => DataType::Int64,
             (Sum | SumDistinct, _) => DataType::Float64,

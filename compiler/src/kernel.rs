@@ -255,6 +255,8 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
             "decimal values"
         } else if why.iter().any(|w| w.starts_with("float value")) {
             "float values"
+        } else if why.iter().any(|w| w.starts_with("interval ")) {
+            "interval values"
         } else {
             "struct values"
         };

@@ -4,6 +4,7 @@
 
 pub mod accumulators;
 pub mod agg_table;
+pub mod ansi_interval;
 pub mod builder;
 pub mod codegen;
 pub mod decimal;

@@ -166,14 +166,19 @@ fn resolve_node(e: &Expr, scope: &Scope) -> Result<TExpr> {
             "INVALID_USAGE_OF_STAR_OR_REGEX",
             format!("`{e}` is only allowed in a select list or in count(*)"),
         )),
-        Expr::Interval(_) => Err(Error::not_supported(format!(
-            "an interval ({e}) is only allowed in a watermark delay or a window duration"
+        Expr::Interval(us) => Ok(TExpr::literal(Scalar::DayTimeInterval(
+            *us,
+            crate::ansi_interval::DAY,
+            crate::ansi_interval::SECOND,
         ))),
         Expr::Unary {
             op: UnaryOp::Neg,
             arg,
         } => {
             let a = resolve(arg, scope)?;
+            if a.ty.is_interval() {
+                return Ok(crate::functions::interval::negate(a));
+            }
             let a = if a.ty == DataType::Utf8 || a.ty == DataType::Null {
                 cast(a, DataType::Float64)?
             } else {
@@ -214,18 +219,27 @@ fn resolve_node(e: &Expr, scope: &Scope) -> Result<TExpr> {
             op: op @ (BinaryOp::Add | BinaryOp::Sub),
             left,
             right,
-        } if matches!(**right, Expr::Interval(_))
-            || (*op == BinaryOp::Add && matches!(**left, Expr::Interval(_))) =>
+        } if right.day_time_micros().is_some()
+            || (*op == BinaryOp::Add && left.day_time_micros().is_some()) =>
         {
-            let (t, us) = match (&**left, &**right) {
-                (_, Expr::Interval(us)) => (left, *us),
-                (Expr::Interval(us), _) => (right, *us),
+            let (t, i, us, on_right) = match (right.day_time_micros(), left.day_time_micros()) {
+                (Some(us), _) => (left, right, us, true),
+                (None, Some(us)) => (right, left, us, false),
                 _ => unreachable!("one side is an interval"),
             };
             let t = resolve(t, scope)?;
-            // A date plus whole days stays a date, as Spark's `date + INTERVAL
-            // '1' DAY`; anything finer makes it a timestamp.
-            if t.ty == DataType::Date && us % crate::scalar_fns::MICROS_PER_DAY == 0 {
+            if !matches!(
+                t.ty,
+                DataType::Timestamp | DataType::Date | DataType::Utf8 | DataType::Null
+            ) {
+                let i = resolve(i, scope)?;
+                let (l, r) = if on_right { (t, i) } else { (i, t) };
+                return binary(*op, l, r, e);
+            }
+            // A date plus an `INTERVAL DAY` stays a date, as Spark's `date +
+            // INTERVAL '1' DAY`; any other day-time interval makes it a timestamp.
+            let whole_days = matches!(**i, Expr::Literal(Scalar::DayTimeInterval(_, 0, 0)));
+            if t.ty == DataType::Date && whole_days {
                 let days = us / crate::scalar_fns::MICROS_PER_DAY;
                 let days = if *op == BinaryOp::Sub { -days } else { days };
                 let days = i32::try_from(days)
@@ -589,6 +603,9 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
     }
     Some(match (a, b) {
         (Null, t) | (t, Null) => t.clone(),
+        (x, y) if x.is_interval() || y.is_interval() => {
+            crate::functions::interval::comparison_type(x, y)?
+        }
         // A FLOAT meets any other number as a DOUBLE (Spark's ANSI rules).
         (Float32, t) | (t, Float32) if t.is_numeric() => Float64,
         (Float64, t) | (t, Float64) if t.is_decimal() => Float64,
@@ -613,6 +630,9 @@ pub fn comparison_type(a: &DataType, b: &DataType) -> Option<DataType> {
         }
         (Utf8, Boolean) | (Boolean, Utf8) => Boolean,
         (Utf8, Timestamp) | (Timestamp, Utf8) | (Date, Timestamp) | (Timestamp, Date) => Timestamp,
+        // Without a zone beside a string or a date; with one, the zoned.
+        (Utf8 | Date, TimestampNtz) | (TimestampNtz, Utf8 | Date) => TimestampNtz,
+        (Timestamp, TimestampNtz) | (TimestampNtz, Timestamp) => Timestamp,
         (Utf8, Date) | (Date, Utf8) => Date,
         _ => return None,
     })
@@ -681,6 +701,9 @@ pub fn binary(op: BinaryOp, l: TExpr, r: TExpr, e: &Expr) -> Result<TExpr> {
         }
         IntDiv => int_div(l, r, e),
         Add | Sub | Mul | Mod | Div => {
+            if crate::functions::interval::involved(op, &l.ty, &r.ty) {
+                return crate::functions::interval::arith(op, l, r, e);
+            }
             // Spark (ANSI) reads a string beside a number as that kind of
             // number (`1 + '2'` is a bigint 3) but has no arithmetic on two
             // strings.
@@ -816,12 +839,22 @@ pub fn can_cast(from: &DataType, to: &DataType) -> bool {
         (Map(..), _) | (_, Map(..)) => false,
         (Struct(fields), Utf8) => fields.iter().all(|f| can_cast(&f.data_type, &Utf8)),
         (Struct(_), _) | (_, Struct(_)) | (_, Null) => false,
+        // Intervals: to and from strings, within one kind, and to and from
+        // integral and decimal numbers (counts of the end field's unit).
+        (YearMonthInterval(..), YearMonthInterval(..))
+        | (DayTimeInterval(..), DayTimeInterval(..)) => true,
+        (a, b) if a.is_interval() || b.is_interval() => {
+            let other = if a.is_interval() { b } else { a };
+            *other == Utf8 || other.is_integer() || other.is_decimal()
+        }
         (_, Utf8) => true,
         (Utf8, _) => true,
         (Binary, _) | (_, Binary) => false,
         (Boolean, t) | (t, Boolean) => t.is_numeric(),
         (a, b) if a.is_numeric() && b.is_numeric() => true,
         (Timestamp, Date) | (Date, Timestamp) => true,
+        (TimestampNtz, Date | Timestamp) | (Date | Timestamp, TimestampNtz) => true,
+        (TimestampNtz, _) | (_, TimestampNtz) => false,
         (Timestamp, t) | (t, Timestamp) => t.is_numeric(),
         (Date, _) | (_, Date) => false,
         _ => false,
@@ -842,6 +875,10 @@ pub fn cast(e: TExpr, to: DataType) -> Result<TExpr> {
     }
     if let TExprKind::Literal(Scalar::Null) = e.kind {
         return Ok(TExpr::new(TExprKind::Literal(Scalar::Null), to, true));
+    }
+    // Between a zoned and a zoneless timestamp: on the session's wall clock.
+    if let Some(c) = crate::functions::ntz::zone_cast(&e, &to) {
+        return Ok(c);
     }
     if let TExprKind::Literal(v) = &e.kind {
         if let Some(v) = fold_decimal_cast(v, &to) {
@@ -895,6 +932,11 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
         .iter()
         .map(|a| resolve(a, scope))
         .collect::<Result<Vec<_>>>()?;
+    if argv.iter().any(|a| a.ty.is_interval()) {
+        if let Some(r) = crate::functions::interval::function(&lname, &argv, e) {
+            return r;
+        }
+    }
     let arity = |lo: usize, hi: usize| -> Result<()> {
         if argv.len() < lo || argv.len() > hi {
             Err(Error::analysis(
@@ -1150,7 +1192,11 @@ fn numeric_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
 fn timestamp_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
     match a.ty {
         DataType::Timestamp => Ok(a),
-        DataType::Date | DataType::Utf8 | DataType::Null => cast(a, DataType::Timestamp),
+        // A TIMESTAMP_NTZ is read on the session's clock, as Spark's
+        // implicit cast to TIMESTAMP reads it.
+        DataType::Date | DataType::Utf8 | DataType::Null | DataType::TimestampNtz => {
+            cast(a, DataType::Timestamp)
+        }
         _ => Err(mismatch(
             e,
             format!("requires a timestamp argument, not {}", a.ty),

@@ -20,7 +20,7 @@ pub use format::{format_date, format_f32, format_f64, format_timestamp};
 pub use like::LikeMatcher;
 pub use parse::{
     parse_bool, parse_date, parse_f32, parse_f64, parse_i32, parse_i64, parse_timestamp,
-    parse_timestamp_in,
+    parse_timestamp_in, parse_timestamp_ntz,
 };
 
 /// CAST(double AS TIMESTAMP): seconds to microseconds, truncated toward zero;

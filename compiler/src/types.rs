@@ -32,6 +32,21 @@ pub enum DataType {
     Timestamp,
     /// Days since 1970-01-01.
     Date,
+    /// Spark's `TIMESTAMP_NTZ`: a wall-clock time without a zone, as
+    /// microseconds since 1970-01-01T00:00:00 on that clock. Arrow:
+    /// `Timestamp(Microsecond, None)`, as Spark's Arrow conversion. Compiled
+    /// kernels do not read it.
+    TimestampNtz,
+    /// Spark's `INTERVAL YEAR TO MONTH` and its sub-ranges: start and end
+    /// field ([`crate::ansi_interval`]'s `YEAR`, `MONTH`). A count of
+    /// months; Arrow: `Interval(YearMonth)` (an `i32`, as Spark's Arrow
+    /// conversion writes it). Compiled kernels do not read it.
+    YearMonthInterval(u8, u8),
+    /// Spark's `INTERVAL DAY TO SECOND` and its sub-ranges (`DAY`, `HOUR`,
+    /// `MINUTE`, `SECOND`). Microseconds; Arrow: `Duration(Microsecond)`,
+    /// as in Spark's Arrow conversion, the range kept in the field's
+    /// metadata ([`INTERVAL_RANGE_KEY`]). Compiled kernels do not read it.
+    DayTimeInterval(u8, u8),
     Struct(Arc<[Field]>),
     /// Spark's `ARRAY<element>`; the flag is Spark's `containsNull`.
     /// Arrow: a `List` whose item field is named `item`.
@@ -84,10 +99,24 @@ impl DataType {
         )
     }
 
-    /// Types compiled kernels neither read nor pass through (FLOAT): a
-    /// pipeline holding one runs in the interpreted twin.
+    /// Types compiled kernels neither read nor pass through (FLOAT, the
+    /// intervals): a pipeline holding one runs in the interpreted twin.
     pub fn runs_interpreted(&self) -> bool {
-        matches!(self, DataType::Float32)
+        matches!(
+            self,
+            DataType::Float32
+                | DataType::TimestampNtz
+                | DataType::YearMonthInterval(..)
+                | DataType::DayTimeInterval(..)
+        )
+    }
+
+    /// Spark's ANSI interval types.
+    pub fn is_interval(&self) -> bool {
+        matches!(
+            self,
+            DataType::YearMonthInterval(..) | DataType::DayTimeInterval(..)
+        )
     }
 
     /// Structs, arrays and maps: values compiled kernels do not look inside.
@@ -132,6 +161,9 @@ impl DataType {
             DataType::Binary => "binary".into(),
             DataType::Timestamp => "timestamp".into(),
             DataType::Date => "date".into(),
+            DataType::TimestampNtz => "timestamp_ntz".into(),
+            DataType::YearMonthInterval(a, b) => crate::ansi_interval::type_name(true, *a, *b),
+            DataType::DayTimeInterval(a, b) => crate::ansi_interval::type_name(false, *a, *b),
             DataType::Struct(fields) => {
                 let inner: Vec<String> = fields
                     .iter()
@@ -169,6 +201,11 @@ impl DataType {
             DataType::Binary => ArrowType::Binary,
             DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             DataType::Date => ArrowType::Date32,
+            DataType::TimestampNtz => ArrowType::Timestamp(TimeUnit::Microsecond, None),
+            DataType::YearMonthInterval(..) => {
+                ArrowType::Interval(arrow::datatypes::IntervalUnit::YearMonth)
+            }
+            DataType::DayTimeInterval(..) => ArrowType::Duration(TimeUnit::Microsecond),
             DataType::Struct(fields) => ArrowType::Struct(Fields::from(
                 fields.iter().map(Field::to_arrow).collect::<Vec<_>>(),
             )),
@@ -196,8 +233,15 @@ impl DataType {
             }
             ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => DataType::Utf8,
             ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => DataType::Binary,
+            ArrowType::Timestamp(_, None) => DataType::TimestampNtz,
             ArrowType::Timestamp(_, _) => DataType::Timestamp,
             ArrowType::Date32 | ArrowType::Date64 => DataType::Date,
+            ArrowType::Interval(arrow::datatypes::IntervalUnit::YearMonth) => {
+                DataType::YearMonthInterval(crate::ansi_interval::YEAR, crate::ansi_interval::MONTH)
+            }
+            ArrowType::Duration(TimeUnit::Microsecond) => {
+                DataType::DayTimeInterval(crate::ansi_interval::DAY, crate::ansi_interval::SECOND)
+            }
             ArrowType::Struct(fields) => DataType::Struct(
                 fields
                     .iter()
@@ -290,16 +334,53 @@ impl Field {
     }
 
     pub fn to_arrow(&self) -> ArrowField {
-        ArrowField::new(&self.name, self.data_type.to_arrow(), self.nullable)
+        let f = ArrowField::new(&self.name, self.data_type.to_arrow(), self.nullable);
+        match interval_range(&self.data_type) {
+            Some(range) => f.with_metadata([(INTERVAL_RANGE_KEY, range)]),
+            None => f,
+        }
     }
 
     pub fn from_arrow(f: &ArrowField) -> Option<Field> {
-        Some(Field::new(
-            f.name(),
-            DataType::from_arrow(f.data_type())?,
-            f.is_nullable(),
-        ))
+        let mut t = DataType::from_arrow(f.data_type())?;
+        if let Some(range) = f.metadata().get(INTERVAL_RANGE_KEY) {
+            t = interval_of_range(&t, range).unwrap_or(t);
+        }
+        Some(Field::new(f.name(), t, f.is_nullable()))
     }
+}
+
+/// The Arrow field metadata key that keeps an interval column's range
+/// (`day to hour`), which its Arrow type cannot hold; displays read it.
+pub const INTERVAL_RANGE_KEY: &str = "sqlc.interval";
+
+/// An interval type's range as its metadata holds it (`day to hour`,
+/// `month`).
+fn interval_range(t: &DataType) -> Option<String> {
+    t.is_interval()
+        .then(|| t.spark_name()["interval ".len()..].to_string())
+}
+
+/// The interval type of Arrow type `t` whose range metadata is `range`.
+pub fn interval_of_range(t: &DataType, range: &str) -> Option<DataType> {
+    let ym = matches!(t, DataType::YearMonthInterval(..));
+    if !t.is_interval() {
+        return None;
+    }
+    let fields = if ym { 0..=1u8 } else { 0..=3u8 };
+    for a in fields.clone() {
+        for b in fields.clone().filter(|&b| b >= a) {
+            let name = crate::ansi_interval::type_name(ym, a, b);
+            if name["interval ".len()..] == *range {
+                return Some(if ym {
+                    DataType::YearMonthInterval(a, b)
+                } else {
+                    DataType::DayTimeInterval(a, b)
+                });
+            }
+        }
+    }
+    None
 }
 
 /// An ordered list of fields. Name look-up is case-insensitive, as in Spark.
@@ -418,6 +499,12 @@ pub enum Scalar {
     Binary(Vec<u8>),
     Timestamp(i64),
     Date(i32),
+    /// Wall-clock microseconds (`TIMESTAMP_NTZ`).
+    TimestampNtz(i64),
+    /// Months, start and end field.
+    YearMonthInterval(i32, u8, u8),
+    /// Microseconds, start and end field.
+    DayTimeInterval(i64, u8, u8),
 }
 
 /// A [`Scalar`] as its identity: a double by its bits.
@@ -434,6 +521,9 @@ enum ScalarBits<'a> {
     Binary(&'a [u8]),
     Timestamp(i64),
     Date(i32),
+    TimestampNtz(i64),
+    YearMonthInterval(i32, u8, u8),
+    DayTimeInterval(i64, u8, u8),
 }
 
 impl Scalar {
@@ -450,6 +540,9 @@ impl Scalar {
             Scalar::Binary(v) => ScalarBits::Binary(v),
             Scalar::Timestamp(v) => ScalarBits::Timestamp(*v),
             Scalar::Date(v) => ScalarBits::Date(*v),
+            Scalar::TimestampNtz(v) => ScalarBits::TimestampNtz(*v),
+            Scalar::YearMonthInterval(v, a, b) => ScalarBits::YearMonthInterval(*v, *a, *b),
+            Scalar::DayTimeInterval(v, a, b) => ScalarBits::DayTimeInterval(*v, *a, *b),
         }
     }
 }
@@ -482,6 +575,9 @@ impl Scalar {
             Scalar::Binary(_) => DataType::Binary,
             Scalar::Timestamp(_) => DataType::Timestamp,
             Scalar::Date(_) => DataType::Date,
+            Scalar::TimestampNtz(_) => DataType::TimestampNtz,
+            Scalar::YearMonthInterval(_, a, b) => DataType::YearMonthInterval(*a, *b),
+            Scalar::DayTimeInterval(_, a, b) => DataType::DayTimeInterval(*a, *b),
         }
     }
 
@@ -512,6 +608,17 @@ impl fmt::Display for Scalar {
                 crate::scalar_fns::format_timestamp(crate::time_zone::session().to_local(*us))
             ),
             Scalar::Date(d) => write!(f, "DATE '{}'", crate::scalar_fns::format_date(*d)),
+            Scalar::TimestampNtz(us) => write!(
+                f,
+                "TIMESTAMP_NTZ '{}'",
+                crate::scalar_fns::format_timestamp(*us)
+            ),
+            Scalar::YearMonthInterval(v, a, b) => {
+                f.write_str(&crate::ansi_interval::format_ym(*v, *a, *b))
+            }
+            Scalar::DayTimeInterval(v, a, b) => {
+                f.write_str(&crate::ansi_interval::format_dt(*v, *a, *b))
+            }
         }
     }
 }

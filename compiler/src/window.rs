@@ -111,7 +111,7 @@ pub fn resolve_window(e: &Expr, scope: &Scope) -> Result<(TExpr, WindowSpec)> {
 /// A duration argument: a string (`'10 minutes'`) or an interval literal.
 fn duration(a: &Expr, call: &Expr, what: &str, signed: bool) -> Result<i64> {
     let parsed = match a {
-        Expr::Interval(us) => Some(*us),
+        Expr::Interval(_) | Expr::Literal(Scalar::DayTimeInterval(..)) => a.day_time_micros(),
         Expr::Literal(Scalar::Utf8(s)) if signed => parse_signed_duration_us(s),
         Expr::Literal(Scalar::Utf8(s)) => parse_duration_us(s),
         _ => None,

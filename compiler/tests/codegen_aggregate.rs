@@ -47,8 +47,13 @@ fn rust_hash(keys: &[Scalar]) -> u64 {
             Scalar::Utf8(s) => hash::combine_bytes(h, s.as_bytes()),
             Scalar::Binary(b) => hash::combine_bytes(h, b),
             Scalar::Boolean(b) => hash::combine(h, *b as u64),
-            Scalar::Int32(v) | Scalar::Date(v) => hash::combine(h, *v as i64 as u64),
-            Scalar::Int64(v) | Scalar::Timestamp(v) => hash::combine(h, *v as u64),
+            Scalar::Int32(v) | Scalar::Date(v) | Scalar::YearMonthInterval(v, ..) => {
+                hash::combine(h, *v as i64 as u64)
+            }
+            Scalar::Int64(v)
+            | Scalar::Timestamp(v)
+            | Scalar::TimestampNtz(v)
+            | Scalar::DayTimeInterval(v, ..) => hash::combine(h, *v as u64),
             Scalar::Float64(f) => hash::combine(h, encode_f64(*f)),
             Scalar::Float32(f) => hash::combine(h, encode_f64(f64::from(*f))),
             Scalar::Decimal(v, ..) => {

@@ -26,6 +26,17 @@ pub fn to_proto(t: &DataType) -> proto::DataType {
         DataType::Binary => Kind::Binary(dt::Binary::default()),
         DataType::Timestamp => Kind::Timestamp(dt::Timestamp::default()),
         DataType::Date => Kind::Date(dt::Date::default()),
+        DataType::TimestampNtz => Kind::TimestampNtz(dt::TimestampNtz::default()),
+        DataType::YearMonthInterval(a, b) => Kind::YearMonthInterval(dt::YearMonthInterval {
+            start_field: Some(*a as i32),
+            end_field: Some(*b as i32),
+            type_variation_reference: 0,
+        }),
+        DataType::DayTimeInterval(a, b) => Kind::DayTimeInterval(dt::DayTimeInterval {
+            start_field: Some(*a as i32),
+            end_field: Some(*b as i32),
+            type_variation_reference: 0,
+        }),
         DataType::Struct(fields) => Kind::Struct(struct_of(fields.iter())),
         DataType::Array(element, contains_null) => Kind::Array(Box::new(dt::Array {
             element_type: Some(Box::new(to_proto(element))),

@@ -258,6 +258,25 @@ where
 {
     call("make_timestamp", cols(fields))
 }
+/// `make_dt_interval(days, hours, mins, secs)`: an `INTERVAL DAY TO
+/// SECOND` (fewer fields: the rest are zero; `secs` a decimal with
+/// microseconds).
+pub fn make_dt_interval<I, C>(fields: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    call("make_dt_interval", cols(fields))
+}
+/// `make_ym_interval(years, months)`: an `INTERVAL YEAR TO MONTH` (fewer
+/// fields: the rest are zero).
+pub fn make_ym_interval<I, C>(fields: I) -> Column
+where
+    I: IntoIterator<Item = C>,
+    C: Into<Column>,
+{
+    call("make_ym_interval", cols(fields))
+}
 /// `rand(seed)`: uniform in [0, 1), Spark's generator seeded with `seed`
 /// plus the partition index.
 pub fn rand(seed: i64) -> Column {

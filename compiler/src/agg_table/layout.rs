@@ -150,6 +150,9 @@ impl TableLayout {
                 (AggFunc::CountStar | AggFunc::Count, _) => AccKind::Count,
                 (AggFunc::Sum | AggFunc::Avg, Some(DataType::Decimal(..))) => AccKind::SumDecimal,
                 (AggFunc::Sum, Some(t)) if t.is_integer() => AccKind::SumInt,
+                // Intervals sum as their months or microseconds; avg divides
+                // that sum by the count, HALF_UP (Spark's interval divide).
+                (AggFunc::Sum | AggFunc::Avg, Some(t)) if t.is_interval() => AccKind::SumInt,
                 (AggFunc::Sum | AggFunc::Avg, Some(t))
                     if t.is_numeric() || *t == DataType::Null =>
                 {

@@ -51,7 +51,17 @@ impl AggTable {
                     ty,
                     groups.iter().map(|&g| {
                         let (s, n) = pair(g);
-                        (n > 0).then_some(s)
+                        (n > 0).then(|| {
+                            if *func == AggFunc::Avg {
+                                let q = crate::functions::interval::div_half_up(
+                                    s as i64 as i128,
+                                    n as i128,
+                                );
+                                q as i64 as u64
+                            } else {
+                                s
+                            }
+                        })
                     }),
                 ),
                 AccKind::SumFloat => {
@@ -156,6 +166,9 @@ impl AggTable {
             DataType::Float32 => Scalar::Float32(f64::from_bits(v) as f32),
             DataType::Timestamp => Scalar::Timestamp(v as i64),
             DataType::Date => Scalar::Date(v as i64 as i32),
+            DataType::TimestampNtz => Scalar::TimestampNtz(v as i64),
+            DataType::YearMonthInterval(a, b) => Scalar::YearMonthInterval(v as i64 as i32, *a, *b),
+            DataType::DayTimeInterval(a, b) => Scalar::DayTimeInterval(v as i64, *a, *b),
             DataType::Utf8 => {
                 let (off, len) = read_pair(row, o);
                 Scalar::Utf8(String::from_utf8_lossy(self.arena_bytes(off, len)).into_owned())
@@ -232,6 +245,14 @@ pub(super) fn fixed_array(ty: &DataType, vals: impl Iterator<Item = Option<u64>>
         DataType::Float32 => build!(arrow::array::Float32Builder, |v: u64| f64::from_bits(v)
             as f32),
         DataType::Date => build!(Date32Builder, |v: u64| v as i64 as i32),
+        DataType::TimestampNtz => build!(TimestampMicrosecondBuilder, |v: u64| v as i64),
+        DataType::YearMonthInterval(..) => {
+            build!(arrow::array::IntervalYearMonthBuilder, |v: u64| v as i64
+                as i32)
+        }
+        DataType::DayTimeInterval(..) => {
+            build!(arrow::array::DurationMicrosecondBuilder, |v: u64| v as i64)
+        }
         DataType::Timestamp => {
             let mut b = TimestampMicrosecondBuilder::new().with_timezone("UTC");
             for v in vals {

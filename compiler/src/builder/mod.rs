@@ -652,7 +652,12 @@ impl Rewriter<'_> {
                     ("var_pop", _) => AggFunc::VarPop,
                     _ => AggFunc::StddevSamp,
                 };
-                (func, Some(numeric_arg(e, &lname, resolve(a, &scope)?)?))
+                let arg = resolve(a, &scope)?;
+                if arg.ty.is_interval() && matches!(func, AggFunc::Sum | AggFunc::Avg) {
+                    (func, Some(arg))
+                } else {
+                    (func, Some(numeric_arg(e, &lname, arg)?))
+                }
             }
             ("count", [_, _, ..]) if distinct => {
                 return Err(Error::not_supported(format!(

@@ -214,11 +214,14 @@ impl Gen<'_> {
             Scalar::Boolean(b) => self.i8c(*b as i64),
             Scalar::Int32(v) => self.b.ins().iconst(types::I32, *v as i64),
             Scalar::Date(v) => self.b.ins().iconst(types::I32, *v as i64),
-            Scalar::Int64(v) | Scalar::Timestamp(v) => self.i64c(*v),
+            Scalar::Int64(v) | Scalar::Timestamp(v) | Scalar::TimestampNtz(v) => self.i64c(*v),
             Scalar::Float64(v) => self.b.ins().f64const(*v),
             // Pipelines holding a FLOAT run in the twin (`runs_interpreted`).
             Scalar::Float32(v) => self.b.ins().f32const(*v),
             Scalar::Decimal(v, ..) => self.i128c(*v),
+            // Pipelines holding an interval run in the twin (`runs_interpreted`).
+            Scalar::YearMonthInterval(v, ..) => self.b.ins().iconst(types::I32, *v as i64),
+            Scalar::DayTimeInterval(v, ..) => self.i64c(*v),
             Scalar::Utf8(s) => {
                 let (ptr, len) = self.owned_bytes(s.as_bytes());
                 return Val::Str {

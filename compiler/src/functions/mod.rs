@@ -21,7 +21,7 @@
 //! [`map`], [`json`], [`regex`], [`math`], [`try_arith`] (`try_add`, …),
 //! [`datetime`] (its patterns in [`datetime_pattern`]; `trunc`,
 //! `months_between`, `make_timestamp` in [`calendar`]; the session time
-//! zone in [`zoned`]), [`hash`], [`misc`], [`partitioned`] (`rand`, `spark_partition_id`, …:
+//! zone in [`zoned`]), [`interval`] (interval arithmetic, `make_dt_interval`), [`hash`], [`misc`], [`partitioned`] (`rand`, `spark_partition_id`, …:
 //! the partition a row is in, [`crate::partition`]).
 
 pub mod args;
@@ -35,10 +35,12 @@ pub mod datetime_pattern;
 pub mod encoding;
 pub mod format;
 pub mod hash;
+pub mod interval;
 pub mod json;
 pub mod map;
 pub mod math;
 pub mod misc;
+pub mod ntz;
 pub mod partitioned;
 pub mod regex;
 pub mod rewrite;
@@ -198,6 +200,7 @@ fn registry() -> &'static [FunctionRef] {
         math::register(&mut v);
         datetime::register(&mut v);
         calendar::register(&mut v);
+        interval::register(&mut v);
         hash::register(&mut v);
         misc::register(&mut v);
         partitioned::register(&mut v);

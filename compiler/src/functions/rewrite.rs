@@ -59,7 +59,25 @@ pub fn rewrite(name: &str, args: &[Expr]) -> Result<Option<Expr>> {
             to: to.clone(),
         }));
     }
+    let ntz = |e: Expr| Expr::Cast {
+        arg: Box::new(e),
+        to: DataType::TimestampNtz,
+    };
     Ok(Some(match name {
+        // `localtimestamp()`: now on the session's wall clock.
+        "localtimestamp" if args.is_empty() => ntz(Expr::Function {
+            name: "current_timestamp".into(),
+            args: vec![],
+            distinct: false,
+        }),
+        // `to_timestamp_ntz(s[, fmt])`: with a pattern, the instant
+        // `to_timestamp` reads in the session zone, on that zone's clock.
+        "to_timestamp_ntz" if args.len() == 1 => ntz(args[0].clone()),
+        "to_timestamp_ntz" if args.len() == 2 => ntz(Expr::Function {
+            name: "to_timestamp".into(),
+            args: args.to_vec(),
+            distinct: false,
+        }),
         // `decode(expr, search, result [, search, result] … [, default])`:
         // CASE over null-safe equality (`decode(bin, charset)` is the
         // catalog's).
@@ -196,6 +214,8 @@ pub fn infos() -> Vec<FunctionInfo> {
         f("nvl2", &[], "nvl2(expr1, expr2, expr3) - Returns `expr2` if `expr1` is not null, or `expr3` otherwise."),
         f("nullif", &[], "nullif(expr1, expr2) - Returns null if `expr1` equals to `expr2`, or `expr1` otherwise."),
         f("date_part", &["datepart"], "date_part(field, source) - Extracts a part of the date/timestamp or interval source."),
+        f("localtimestamp", &[], "localtimestamp() - Returns the current timestamp without time zone at the start of query evaluation."),
+        f("to_timestamp_ntz", &[], "to_timestamp_ntz(timestamp_str[, fmt]) - Parses the `timestamp_str` expression with the `fmt` expression to a timestamp without time zone."),
         f("regexp_like", &["regexp", "rlike"], "regexp_like(str, regexp) - Returns true if `str` matches `regexp`, or false otherwise."),
     ];
     v.extend(CAST_ALIASES.iter().map(|(name, _)| {

@@ -85,6 +85,19 @@ fn values(a: &ArrayRef) -> Result<Values<'_>> {
                 .map(|v| v.map(|x| x as u64))
                 .collect(),
         ),
+        // Intervals as their months or microseconds.
+        A::Interval(arrow::datatypes::IntervalUnit::YearMonth) => Values::Fixed(
+            prim::<arrow::datatypes::IntervalYearMonthType>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as i64 as u64))
+                .collect(),
+        ),
+        A::Duration(arrow::datatypes::TimeUnit::Microsecond) => Values::Fixed(
+            prim::<arrow::datatypes::DurationMicrosecondType>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as u64))
+                .collect(),
+        ),
         A::Utf8 => Values::Bytes(strings(a)?.iter().map(|v| v.map(str::as_bytes)).collect()),
         A::Binary => Values::Bytes(super::columns::downcast::<BinaryArray>(a)?.iter().collect()),
         A::Null => Values::Fixed(vec![None; a.len()]),

@@ -32,6 +32,12 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
     if *to == T::Float32 {
         return supported(from, &T::Float64);
     }
+    if from.is_interval() || to.is_interval() {
+        return crate::resolve::can_cast(from, to);
+    }
+    if *from == T::TimestampNtz || *to == T::TimestampNtz {
+        return matches!((from, to), (T::Utf8 | T::Date, _) | (_, T::Utf8 | T::Date));
+    }
     match (from, to) {
         (T::Array(a, _), T::Array(b, _)) => return supported(a, b),
         (T::Array(a, _), T::Utf8) => return supported(a, &T::Utf8),
@@ -69,6 +75,10 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
 pub fn can_fail(from: &DataType, to: &DataType) -> bool {
     if from == to || *from == T::Null || *to == T::Utf8 {
         return false;
+    }
+    if from.is_interval() || to.is_interval() || *from == T::TimestampNtz || *to == T::TimestampNtz
+    {
+        return true;
     }
     if *from == T::Float32 {
         return can_fail(&T::Float64, to);
@@ -236,6 +246,14 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
     }
     if let (T::Struct(fields), T::Utf8) = (from, to) {
         return struct_to_string(e, fields, a);
+    }
+    if from.is_interval() || to.is_interval() {
+        return super::interval_cast::cast(e, from, a);
+    }
+    if *from == T::TimestampNtz || *to == T::TimestampNtz {
+        let c = Ctx { e, from };
+        return crate::functions::ntz::cast(from, to, a, |s| c.invalid(s))
+            .unwrap_or_else(|| Err(Error::internal(format!("a cast from {from} to {to}"))));
     }
     if *from == T::Float32 || *to == T::Float32 {
         return float_cast(e, from, a);

@@ -147,6 +147,13 @@ pub fn broadcast(v: &Scalar, ty: &DataType, n: usize) -> Result<ArrayRef> {
         ))),
         Scalar::Timestamp(x) => timestamps(TimestampMicrosecondArray::from_value(*x, n)),
         Scalar::Date(x) => Arc::new(Date32Array::from_value(*x, n)),
+        Scalar::TimestampNtz(x) => Arc::new(TimestampMicrosecondArray::from_value(*x, n)),
+        Scalar::YearMonthInterval(x, ..) => {
+            Arc::new(arrow::array::IntervalYearMonthArray::from_value(*x, n))
+        }
+        Scalar::DayTimeInterval(x, ..) => {
+            Arc::new(arrow::array::DurationMicrosecondArray::from_value(*x, n))
+        }
     })
 }
 

@@ -36,6 +36,7 @@ pub use columns::scalars_to_array;
 pub(crate) mod compare;
 mod expr;
 mod functions;
+mod interval_cast;
 mod structs;
 #[cfg(test)]
 mod tests;

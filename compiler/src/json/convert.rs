@@ -161,6 +161,22 @@ fn build_node(vals: &[Option<&Json>], ty: &DataType) -> Result<ArrayRef> {
                 .collect::<Date32Array>(),
         ),
         DataType::Binary => arrow::array::new_null_array(&ArrowType::Binary, n),
+        DataType::TimestampNtz => Arc::new(
+            vals.iter()
+                .map(|v| match present(v) {
+                    Some(Json::String(s)) => crate::scalar_fns::parse_timestamp_ntz(s),
+                    _ => None,
+                })
+                .collect::<arrow::array::TimestampMicrosecondArray>(),
+        ),
+        // An interval's text, as Spark's JSON reader takes it (`INTERVAL '1' DAY`).
+        t @ (DataType::YearMonthInterval(..) | DataType::DayTimeInterval(..)) => {
+            let scalars = vals.iter().map(|v| match present(v) {
+                Some(Json::String(s)) => crate::ansi_interval::parse_cast(s, t),
+                _ => None,
+            });
+            crate::ansi_interval::array_of(t, scalars)
+        }
         DataType::Struct(fields) => {
             let valid: Vec<bool> = vals
                 .iter()

@@ -197,6 +197,13 @@ pub fn parse_timestamp_in(s: &str, tz: &TimeZone) -> Option<i64> {
     Some(zone.as_ref().unwrap_or(tz).from_local(local))
 }
 
+/// A `TIMESTAMP_NTZ` from a string: its wall-clock time (microseconds as
+/// if UTC); a zone in the text is ignored, as Spark's
+/// `stringToTimestampWithoutTimeZone` ignores it.
+pub fn parse_timestamp_ntz(s: &str) -> Option<i64> {
+    parse_local_timestamp(s).map(|(local, _)| local)
+}
+
 /// The wall-clock time a timestamp string gives, and its zone if it has one.
 fn parse_local_timestamp(s: &str) -> Option<(i64, Option<TimeZone>)> {
     let s = s.trim();

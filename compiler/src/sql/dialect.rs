@@ -261,6 +261,10 @@ impl Dialect for SparkDialect {
     fn is_table_factor(&self, kw: &Keyword, parser: &mut Parser) -> bool {
         self.0.is_table_factor(kw, parser)
     }
+    /// `INTERVAL DAY TO HOUR` as a type (`CAST(x AS INTERVAL MINUTE)`).
+    fn supports_interval_options(&self) -> bool {
+        true
+    }
     fn supports_numeric_prefix(&self) -> bool {
         self.0.supports_numeric_prefix()
     }

@@ -93,7 +93,7 @@ fn convert_node(e: &SqlExpr) -> Result<Expr> {
         },
         SqlExpr::Value(v) => value(v, false)?,
         SqlExpr::TypedString(t) => typed_string(t)?,
-        SqlExpr::Interval(i) => Expr::Interval(interval(i)?),
+        SqlExpr::Interval(i) => interval(i)?,
         SqlExpr::Nested(inner) => convert(inner)?,
         SqlExpr::UnaryOp { op, expr } => match op {
             UnaryOperator::Minus => negative_literal(expr).unwrap_or_else(|| {

@@ -124,6 +124,13 @@ fn widen(v: Scalar, ty: &DataType) -> Result<Scalar> {
             crate::resolve::fold_decimal_cast(&v, t).unwrap_or(v)
         }
         (Scalar::Date(d), DataType::Timestamp) => Scalar::Timestamp(d as i64 * 86_400_000_000),
+        // An interval in a wider range of its kind: the same value.
+        (Scalar::YearMonthInterval(m, ..), DataType::YearMonthInterval(a, b)) => {
+            Scalar::YearMonthInterval(m, *a, *b)
+        }
+        (Scalar::DayTimeInterval(us, ..), DataType::DayTimeInterval(a, b)) => {
+            Scalar::DayTimeInterval(us, *a, *b)
+        }
         (v, t) if v.data_type() == *t => v,
         (v, t) => {
             return Err(Error::analysis(

@@ -15,7 +15,7 @@ mod dialect;
 mod expr;
 mod group;
 mod inline;
-mod literal;
+pub(crate) mod literal;
 mod order;
 mod parser;
 mod query;

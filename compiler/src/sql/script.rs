@@ -18,7 +18,6 @@ use super::command::{parse_command, Command};
 use super::dialect::SparkDialect;
 use super::parser::{parse_error, parser};
 use crate::error::{Error, Result};
-use crate::expr::Expr;
 use crate::types::Schema;
 
 /// One statement of a script and where it starts.
@@ -433,7 +432,9 @@ fn watermark_delay(e: &SqlExpr) -> Result<i64> {
         other => other,
     };
     match super::parse_expr(&interval.to_string()) {
-        Ok(Expr::Interval(us)) if us >= 0 => Ok(us),
+        Ok(e) if e.day_time_micros().is_some_and(|us| us >= 0) => {
+            Ok(e.day_time_micros().unwrap_or(0))
+        }
         _ => Err(Error::analysis(
             "INVALID_WATERMARK",
             format!("WATERMARK: expected `column - INTERVAL '…' unit`, found `{e}`"),

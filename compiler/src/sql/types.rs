@@ -39,8 +39,13 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
         | S::Nvarchar(_)
         | S::Text => DataType::Utf8,
         S::Boolean | S::Bool => DataType::Boolean,
-        S::Timestamp(_, _) | S::TimestampNtz(_) | S::Datetime(_) => DataType::Timestamp,
+        S::TimestampNtz(_) => DataType::TimestampNtz,
+        S::Timestamp(_, _) | S::Datetime(_) => DataType::Timestamp,
         S::Date => DataType::Date,
+        S::Interval {
+            fields: Some(f),
+            precision: None,
+        } => interval_type(f),
         S::Binary(_) | S::Varbinary(_) | S::Bytea | S::Blob(_) => DataType::Binary,
         S::Array(
             sqlparser::ast::ArrayElemTypeDef::AngleBracket(e)
@@ -82,11 +87,38 @@ fn named_type(name: &str) -> Option<DataType> {
         "decimal" | "dec" | "numeric" => DataType::Decimal(10, 0),
         "string" | "varchar" | "char" | "text" => DataType::Utf8,
         "boolean" | "bool" => DataType::Boolean,
-        "timestamp" | "timestamp_ltz" | "timestamp_ntz" => DataType::Timestamp,
+        "timestamp" | "timestamp_ltz" => DataType::Timestamp,
+        "timestamp_ntz" => DataType::TimestampNtz,
         "date" => DataType::Date,
         "binary" => DataType::Binary,
         _ => return None,
     })
+}
+
+/// `INTERVAL YEAR TO MONTH`, `INTERVAL DAY`, …: Spark's ANSI interval types.
+fn interval_type(f: &sqlparser::ast::IntervalFields) -> DataType {
+    use crate::ansi_interval::{DAY, HOUR, MINUTE, MONTH, SECOND, YEAR};
+    use sqlparser::ast::IntervalFields as F;
+    let (ym, a, b) = match f {
+        F::Year => (true, YEAR, YEAR),
+        F::Month => (true, MONTH, MONTH),
+        F::YearToMonth => (true, YEAR, MONTH),
+        F::Day => (false, DAY, DAY),
+        F::Hour => (false, HOUR, HOUR),
+        F::Minute => (false, MINUTE, MINUTE),
+        F::Second => (false, SECOND, SECOND),
+        F::DayToHour => (false, DAY, HOUR),
+        F::DayToMinute => (false, DAY, MINUTE),
+        F::DayToSecond => (false, DAY, SECOND),
+        F::HourToMinute => (false, HOUR, MINUTE),
+        F::HourToSecond => (false, HOUR, SECOND),
+        F::MinuteToSecond => (false, MINUTE, SECOND),
+    };
+    if ym {
+        DataType::YearMonthInterval(a, b)
+    } else {
+        DataType::DayTimeInterval(a, b)
+    }
 }
 
 /// `DECIMAL`, `DECIMAL(p)`, `DECIMAL(p, s)` with Spark's checks.

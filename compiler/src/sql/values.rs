@@ -104,7 +104,9 @@ fn string_of(v: &ValueWithSpan) -> Option<String> {
 pub fn typed_string(t: &TypedString) -> Result<Expr> {
     use sqlparser::ast::DataType as S;
     let kind = match &t.data_type {
-        S::Timestamp(_, _) | S::TimestampNtz(_) | S::Datetime(_) => "TIMESTAMP",
+        S::TimestampNtz(_) => "TIMESTAMP_NTZ",
+        S::Custom(n, _) if n.to_string().eq_ignore_ascii_case("timestamp_ntz") => "TIMESTAMP_NTZ",
+        S::Timestamp(_, _) | S::Datetime(_) => "TIMESTAMP",
         S::Custom(n, _) if n.to_string().eq_ignore_ascii_case("timestamp_ltz") => "TIMESTAMP",
         S::Date => "DATE",
         _ => {
@@ -117,6 +119,7 @@ pub fn typed_string(t: &TypedString) -> Result<Expr> {
     let text = string_of(&t.value);
     let scalar = text.as_deref().and_then(|s| match kind {
         "DATE" => literal::parse_date(s).map(Scalar::Date),
+        "TIMESTAMP_NTZ" => crate::scalar_fns::parse_timestamp_ntz(s).map(Scalar::TimestampNtz),
         _ => literal::parse_timestamp(s).map(Scalar::Timestamp),
     });
     scalar.map(Expr::Literal).ok_or_else(|| Error::Parse {
@@ -129,10 +132,11 @@ pub fn typed_string(t: &TypedString) -> Result<Expr> {
     })
 }
 
-/// An interval literal in microseconds.
-pub fn interval(i: &Interval) -> Result<i64> {
-    if i.last_field.is_some() || i.leading_precision.is_some() {
-        return Err(unsupported("an interval with a range of units (… TO …)", i));
+/// An interval literal, typed as Spark types it: a year-month or a
+/// day-time interval over the range of its units.
+pub fn interval(i: &Interval) -> Result<Expr> {
+    if i.leading_precision.is_some() || i.fractional_seconds_precision.is_some() {
+        return Err(unsupported("an interval with a precision", i));
     }
     let unit = i.leading_field.as_ref().map(|f| f.to_string());
     let (text, span) = match i.value.as_ref() {
@@ -157,9 +161,32 @@ pub fn interval(i: &Interval) -> Result<i64> {
         },
         _ => return Err(unsupported("an interval of a non-literal value", i)),
     };
-    match unit {
-        Some(u) => literal::interval_value(&text, &u),
-        None => literal::interval_string(&text),
-    }
-    .map_err(|err| at(err, span))
+    let shown = i.to_string();
+    let value = match (unit, &i.last_field) {
+        (Some(from), Some(to)) => crate::ansi_interval::from_range(&text, &from, &to.to_string()),
+        (Some(u), None) => crate::ansi_interval::from_units(&[(&text, &u)], &shown),
+        (None, _) => {
+            let mut words: Vec<&str> = text.split_whitespace().collect();
+            if words
+                .first()
+                .is_some_and(|w| w.eq_ignore_ascii_case("interval"))
+            {
+                words.remove(0);
+            }
+            if words.is_empty() || !words.len().is_multiple_of(2) {
+                Err(Error::Parse {
+                    message: format!(
+                        "[INVALID_INTERVAL_FORMAT] Error parsing interval '{text}': expected \
+                         pairs of a number and a unit, as in '10 minutes'"
+                    ),
+                    line: 0,
+                    column: 0,
+                })
+            } else {
+                let pairs: Vec<(&str, &str)> = words.chunks(2).map(|p| (p[0], p[1])).collect();
+                crate::ansi_interval::from_units(&pairs, &shown)
+            }
+        }
+    };
+    value.map(Expr::Literal).map_err(|err| at(err, span))
 }

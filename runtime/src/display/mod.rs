@@ -54,7 +54,10 @@ pub fn show_string(
     let mut has_more = false;
     'batches: for batch in batches {
         let cols: Vec<Option<ArrayRef>> = (0..ncols)
-            .map(|c| batch.columns().get(c).map(plain))
+            .map(|c| {
+                let a = batch.columns().get(c).map(plain)?;
+                Some(interval_text(&a, schema.fields().get(c)).unwrap_or(a))
+            })
             .collect();
         for r in 0..batch.num_rows() {
             if rows.len() > num_rows {
@@ -152,6 +155,19 @@ pub fn pretty_value(array: &dyn Array, row: usize) -> String {
 }
 
 /// Dictionary and run-end-encoded columns decoded to their values.
+/// An interval column as the strings Spark shows, its range read from the
+/// field's metadata (`INTERVAL '1' DAY`); `None` for other columns.
+fn interval_text(a: &ArrayRef, field: Option<&arrow::datatypes::FieldRef>) -> Option<ArrayRef> {
+    let ty = match field {
+        Some(f) if f.data_type() == a.data_type() => sqlc_compiler::Field::from_arrow(f)?.data_type,
+        _ => sqlc_compiler::DataType::from_arrow(a.data_type())?,
+    };
+    if !ty.is_interval() {
+        return None;
+    }
+    sqlc_compiler::ansi_interval::to_strings(a.as_ref(), &ty).ok()
+}
+
 fn plain(a: &ArrayRef) -> ArrayRef {
     let target = match a.data_type() {
         DataType::Dictionary(_, v) => v.as_ref().clone(),

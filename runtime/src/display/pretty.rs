@@ -55,6 +55,22 @@ fn write_pretty(out: &mut String, a: &dyn Array, i: usize) {
             None => fallback(out, a, i),
         },
         DataType::Date32 => out.push_str(&format_date(a.as_primitive::<Date32Type>().value(i))),
+        // An interval whose range is not known here (inside a nested
+        // value): its full range, as Spark's Arrow conversion reads it.
+        DataType::Interval(IntervalUnit::YearMonth) => {
+            out.push_str(&sqlc_compiler::ansi_interval::format_ym(
+                a.as_primitive::<IntervalYearMonthType>().value(i),
+                0,
+                1,
+            ))
+        }
+        DataType::Duration(TimeUnit::Microsecond) => {
+            out.push_str(&sqlc_compiler::ansi_interval::format_dt(
+                a.as_primitive::<DurationMicrosecondType>().value(i),
+                0,
+                3,
+            ))
+        }
         DataType::Date64 => {
             let days = a
                 .as_primitive::<Date64Type>()

@@ -33,7 +33,9 @@ fn retag_batch(b: &RecordBatch, id: &str) -> RecordBatch {
         let to = retag(f.data_type(), id);
         match cast(c, &to) {
             Ok(a) => {
-                fields.push(Field::new(f.name(), to, f.is_nullable()));
+                fields.push(
+                    Field::new(f.name(), to, f.is_nullable()).with_metadata(f.metadata().clone()),
+                );
                 cols.push(a);
             }
             // A type Arrow cannot retag is printed as it was (in UTC).
@@ -48,7 +50,8 @@ fn retag_batch(b: &RecordBatch, id: &str) -> RecordBatch {
 
 fn has_timestamp(t: &DataType) -> bool {
     match t {
-        DataType::Timestamp(..) => true,
+        // A timestamp without a zone (TIMESTAMP_NTZ) is printed as it is.
+        DataType::Timestamp(_, Some(_)) => true,
         DataType::List(f) | DataType::LargeList(f) | DataType::Map(f, _) => {
             has_timestamp(f.data_type())
         }
@@ -65,7 +68,7 @@ fn retag(t: &DataType, id: &str) -> DataType {
         )
     };
     match t {
-        DataType::Timestamp(unit, _) => DataType::Timestamp(*unit, Some(id.into())),
+        DataType::Timestamp(unit, Some(_)) => DataType::Timestamp(*unit, Some(id.into())),
         DataType::List(f) => DataType::List(field(f)),
         DataType::LargeList(f) => DataType::LargeList(field(f)),
         DataType::Map(f, sorted) => DataType::Map(field(f), *sorted),

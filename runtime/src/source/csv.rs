@@ -155,8 +155,13 @@ impl CsvFormat {
             DataType::Utf8 => Cell::Str(s.to_string()),
             DataType::Binary => Cell::Bin(s.as_bytes().to_vec()),
             DataType::Timestamp => Cell::Ts(parse_timestamp(s)?),
+            DataType::TimestampNtz => Cell::Ts(sqlc_compiler::scalar_fns::parse_timestamp_ntz(s)?),
             DataType::Date => Cell::Date(parse_date(s)?),
-            DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => return None,
+            DataType::Struct(_)
+            | DataType::Array(..)
+            | DataType::Map(..)
+            | DataType::YearMonthInterval(..)
+            | DataType::DayTimeInterval(..) => return None,
         })
     }
 }
@@ -392,6 +397,10 @@ impl CsvReader {
                     .with_timezone("UTC"),
             ),
             DataType::Date => Arc::new(self.primitive::<Date32Type>(col, parse_date)?),
+            DataType::TimestampNtz => Arc::new(self.primitive::<TimestampMicrosecondType>(
+                col,
+                sqlc_compiler::scalar_fns::parse_timestamp_ntz,
+            )?),
             DataType::Null => Arc::new(arrow::array::NullArray::new(col.len())),
             DataType::Decimal(p, s) => {
                 let ps = (*p, *s);
@@ -401,9 +410,12 @@ impl CsvReader {
                     .collect::<Option<Vec<_>>>()?;
                 sqlc_compiler::decimal::array(vals, t)
             }
-            DataType::Binary | DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => {
-                return None
-            }
+            DataType::Binary
+            | DataType::Struct(_)
+            | DataType::Array(..)
+            | DataType::Map(..)
+            | DataType::YearMonthInterval(..)
+            | DataType::DayTimeInterval(..) => return None,
         })
     }
 

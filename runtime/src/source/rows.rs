@@ -91,6 +91,11 @@ impl Column {
                 Column::Ts(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
             }
             DataType::Date => Column::Date(Date32Builder::new()),
+            // Wall-clock microseconds, without a zone.
+            DataType::TimestampNtz => Column::Ts(TimestampMicrosecondBuilder::new()),
+            // Sources do not read intervals (the file formats sqlc reads
+            // hold none); a column of them is all null.
+            DataType::YearMonthInterval(..) | DataType::DayTimeInterval(..) => Column::Null(0),
             DataType::Struct(fields) => Column::Struct {
                 fields: fields.to_vec(),
                 children: fields.iter().map(|f| Column::new(&f.data_type)).collect(),

@@ -1,0 +1,2 @@
+-- error: INVALID_EXTRACT_FIELD
+SELECT date_part('DAY', INTERVAL '100' HOUR)

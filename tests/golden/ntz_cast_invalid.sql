@@ -1,0 +1,2 @@
+-- error: CAST_INVALID_INPUT
+SELECT CAST('not a time' AS TIMESTAMP_NTZ)
