@@ -11,6 +11,11 @@
 //!
 //! The joined values are read by position (`Expr::ColumnAt`), so they never clash
 //! with the outer query's names; the planner projects them away after.
+//!
+//! A correlated subquery arrives decorrelated by the SQL planner
+//! (`sql/correlate.rs`): its plan ends with the outer columns it reads, one
+//! row group per distinct outer value; `correlated.rs` joins it back on
+//! them (null-safely).
 
 use std::sync::Arc;
 
@@ -22,6 +27,38 @@ use crate::ir::{AggCall, AggFunc, BinaryOp, TExpr, TExprKind};
 use crate::plan::{JoinType, Plan, PlanNode};
 use crate::resolve::{resolve, Scope};
 use crate::types::{DataType, Field, Scalar, Schema};
+
+/// A planned subquery: its plan and, when it is correlated, how its rows
+/// meet the enclosing relation's.
+pub struct Sub {
+    pub plan: Arc<Plan>,
+    pub correlation: Option<Correlation>,
+}
+
+/// How a correlated subquery's plan meets the outer rows: its last
+/// `outer.len()` columns are matched with these expressions over the
+/// enclosing relation.
+pub struct Correlation {
+    pub outer: Vec<TExpr>,
+    /// `<=>` (the distinct outer values a domain join planned it for) or
+    /// `=` (the subquery's equality predicates, pulled up).
+    pub null_safe: bool,
+    /// At most one row per outer value (a global aggregate).
+    pub single: bool,
+    /// The outer columns it reads, as Spark lists them (`scalarsubquery(a)`).
+    pub names: Vec<String>,
+}
+
+impl Sub {
+    /// The subquery's own columns (without the matched values).
+    pub fn width(&self) -> usize {
+        self.plan.schema.len() - self.correlation.as_ref().map_or(0, |c| c.outer.len())
+    }
+}
+
+/// Plans a subquery's SQL against the relation its enclosing block reads
+/// (`true` for `[NOT] EXISTS`).
+pub type PlanQuery<'a> = &'a mut dyn FnMut(&sqlparser::ast::Query, &Arc<Plan>, bool) -> Result<Sub>;
 
 /// Whether `e` holds a subquery.
 pub fn contains_subquery(e: &Expr) -> bool {
@@ -37,8 +74,8 @@ fn column_at(i: usize) -> Expr {
 }
 
 /// The one column of a subquery used as a value, or Spark's error.
-fn one_column(sub: &Plan, what: &str) -> Result<()> {
-    match sub.schema.len() {
+fn one_column(sub: &Sub, what: &str) -> Result<()> {
+    match sub.width() {
         1 => Ok(()),
         n => Err(Error::analysis(
             "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
@@ -48,7 +85,7 @@ fn one_column(sub: &Plan, what: &str) -> Result<()> {
 }
 
 /// A global aggregate over `sub` with these calls (one row, always).
-fn global(sub: &Arc<Plan>, aggs: Vec<(AggCall, &str, DataType, bool)>) -> Arc<Plan> {
+pub(super) fn global(sub: &Arc<Plan>, aggs: Vec<(AggCall, &str, DataType, bool)>) -> Arc<Plan> {
     let fields = aggs
         .iter()
         .map(|(_, n, t, null)| Field::new(*n, t.clone(), *null))
@@ -65,7 +102,7 @@ fn global(sub: &Arc<Plan>, aggs: Vec<(AggCall, &str, DataType, bool)>) -> Arc<Pl
     )
 }
 
-fn count_star() -> AggCall {
+pub(super) fn count_star() -> AggCall {
     AggCall {
         func: AggFunc::CountStar,
         arg: None,
@@ -74,8 +111,9 @@ fn count_star() -> AggCall {
 
 /// A scalar subquery's value as a one-row, one-column relation: null when
 /// it has no row, an error when it has more than one.
-pub fn scalar_value(sub: &Arc<Plan>) -> Result<Arc<Plan>> {
+pub fn scalar_value(sub: &Sub) -> Result<Arc<Plan>> {
     one_column(sub, "a scalar subquery")?;
+    let sub = &sub.plan;
     let s = Scope::new(sub);
     let v = s.column(0);
     let agg = global(
@@ -97,27 +135,7 @@ pub fn scalar_value(sub: &Arc<Plan>) -> Result<Arc<Plan>> {
     );
     let a = Scope::new(&agg);
     let (value, n) = (a.column(0), a.column(1));
-    let too_many = TExpr::binary(
-        BinaryOp::Gt,
-        n.clone(),
-        TExpr::literal(Scalar::Int64(1)),
-        DataType::Boolean,
-        false,
-    );
-    let fail = TooManyRows.resolve(vec![n], &Expr::Literal(Scalar::Null))?;
-    let fail = Resolved {
-        ty: value.ty.clone(),
-        ..fail
-    }
-    .into_expr();
-    let checked = TExpr::new(
-        TExprKind::Case {
-            branches: vec![(too_many, fail)],
-            otherwise: Some(Box::new(value.clone())),
-        },
-        value.ty.clone(),
-        true,
-    );
+    let checked = at_most_one(value.clone(), n)?;
     let name = sub.schema.fields[0].name.clone();
     Ok(Plan::new(
         PlanNode::Project {
@@ -128,13 +146,40 @@ pub fn scalar_value(sub: &Arc<Plan>) -> Result<Arc<Plan>> {
     ))
 }
 
+/// `value`, or `[SCALAR_SUBQUERY_TOO_MANY_ROWS]` where `rows` (how many
+/// rows gave it) is above one.
+pub(super) fn at_most_one(value: TExpr, rows: TExpr) -> Result<TExpr> {
+    let too_many = TExpr::binary(
+        BinaryOp::Gt,
+        rows.clone(),
+        TExpr::literal(Scalar::Int64(1)),
+        DataType::Boolean,
+        true,
+    );
+    let fail = TooManyRows.resolve(vec![rows], &Expr::Literal(Scalar::Null))?;
+    let fail = Resolved {
+        ty: value.ty.clone(),
+        ..fail
+    }
+    .into_expr();
+    let ty = value.ty.clone();
+    Ok(TExpr::new(
+        TExprKind::Case {
+            branches: vec![(too_many, fail)],
+            otherwise: Some(Box::new(value)),
+        },
+        ty,
+        true,
+    ))
+}
+
 /// `input` with every scalar subquery of `exprs` joined on as a column;
 /// the expressions with each replaced by a reference to it. `plan_query`
 /// plans a subquery's SQL.
 pub fn attach_scalars(
     input: &Arc<Plan>,
     exprs: &[Expr],
-    plan_query: &mut dyn FnMut(&sqlparser::ast::Query) -> Result<Arc<Plan>>,
+    plan_query: PlanQuery,
 ) -> Result<(Arc<Plan>, Vec<Expr>)> {
     let mut plan = input.clone();
     let mut err = None;
@@ -142,15 +187,26 @@ pub fn attach_scalars(
     for e in exprs {
         let replaced = e.transform(&mut |x| match x {
             Expr::Subquery(q) if q.kind == SubqueryKind::Scalar && err.is_none() => {
-                let joined = plan_query(&q.query)
-                    .and_then(|sub| scalar_value(&sub))
-                    .and_then(|v| cross_join(&plan, &v));
+                let joined = plan_query(&q.query, &plan, false).and_then(|sub| {
+                    match &sub.correlation {
+                        None => {
+                            let v = scalar_value(&sub)?;
+                            Ok((cross_join(&plan, &v)?, x.to_string()))
+                        }
+                        Some(c) => {
+                            one_column(&sub, "a scalar subquery")?;
+                            // Named as Spark names it: the outer columns it reads.
+                            let name = format!("scalarsubquery({})", c.names.join(", "));
+                            Ok((super::correlated::scalar(&plan, &sub, c)?, name))
+                        }
+                    }
+                });
                 match joined {
-                    Ok(j) => {
+                    Ok((j, name)) => {
                         let at = j.schema.len() - 1;
                         plan = j;
                         // Named as Spark names an unaliased scalar subquery.
-                        Some(Expr::Alias(Box::new(column_at(at)), x.to_string()))
+                        Some(Expr::Alias(Box::new(column_at(at)), name))
                     }
                     Err(e) => {
                         err = Some(e);
@@ -174,7 +230,7 @@ pub fn attach_scalars(
 pub fn filter_by_subquery(
     input: &Arc<Plan>,
     conjunct: &Expr,
-    plan_query: &mut dyn FnMut(&sqlparser::ast::Query) -> Result<Arc<Plan>>,
+    plan_query: PlanQuery,
 ) -> Result<Option<Arc<Plan>>> {
     let Expr::Subquery(q) = conjunct else {
         return Ok(None);
@@ -194,7 +250,11 @@ pub fn filter_by_subquery(
     let plan = match &q.kind {
         SubqueryKind::Scalar => return Ok(None),
         SubqueryKind::Exists { negated } => {
-            let sub = plan_query(&q.query)?;
+            let sub = plan_query(&q.query, input, true)?;
+            if let Some(c) = &sub.correlation {
+                return super::correlated::exists(input, &sub, c, *negated).map(Some);
+            }
+            let sub = sub.plan;
             let count = global(&sub, vec![(count_star(), "n", DataType::Int64, false)]);
             let joined = cross_join(input, &count)?;
             let op = if *negated { BinaryOp::Eq } else { BinaryOp::Gt };
@@ -206,8 +266,8 @@ pub fn filter_by_subquery(
             keep(&super::filter(&joined, &test)?)
         }
         SubqueryKind::In { arg, negated } => {
-            let sub = plan_query(&q.query)?;
-            if sub.schema.len() != 1 {
+            let sub = plan_query(&q.query, input, false)?;
+            if sub.width() != 1 {
                 return Err(Error::analysis(
                     "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH",
                     format!(
@@ -215,7 +275,7 @@ pub fn filter_by_subquery(
                          columns in the left hand side of an IN subquery does not match the number \
                          of columns in the output of subquery. Left hand side columns(length: 1), \
                          right hand side columns(length: {}).",
-                        sub.schema.len()
+                        sub.width()
                     ),
                 ));
             }
@@ -236,6 +296,11 @@ pub fn filter_by_subquery(
                 Schema::new(fields),
                 quals,
             );
+            if let Some(c) = &sub.correlation {
+                let joined = super::correlated::in_subquery(&with_value, &sub, c, *negated)?;
+                return Ok(Some(keep(&joined)));
+            }
+            let sub = sub.plan;
             if !*negated {
                 let semi = join_on_indexes(&with_value, &sub, &[n], &[0], JoinType::LeftSemi)?;
                 keep(&semi)

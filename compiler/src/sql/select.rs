@@ -93,14 +93,14 @@ fn reject_unsupported(s: &Select) -> Result<()> {
 impl Planner<'_> {
     /// WHERE: its `[NOT] IN (subquery)` and `[NOT] EXISTS` conjuncts as
     /// joins, its scalar subqueries as joined values, the rest a filter.
-    fn filter(&mut self, input: &Arc<Plan>, cond: Expr) -> Result<Arc<Plan>> {
+    pub(super) fn filter(&mut self, input: &Arc<Plan>, cond: Expr) -> Result<Arc<Plan>> {
         if !subquery::contains_subquery(&cond) {
             return builder::filter(input, &cond);
         }
         let mut plan = input.clone();
         let mut rest = Vec::new();
         for c in cond.conjuncts() {
-            match subquery::filter_by_subquery(&plan, c, &mut |q| self.query(q))? {
+            match subquery::filter_by_subquery(&plan, c, &mut |q, o, e| self.subquery(q, o, e))? {
                 Some(p) => plan = p,
                 None => rest.push(c.clone()),
             }
@@ -115,7 +115,8 @@ impl Planner<'_> {
         if !subquery::contains_subquery(&rest) {
             return builder::filter(&plan, &rest);
         }
-        let (joined, rest) = subquery::attach_scalars(&plan, &[rest], &mut |q| self.query(q))?;
+        let (joined, rest) =
+            subquery::attach_scalars(&plan, &[rest], &mut |q, o, e| self.subquery(q, o, e))?;
         let filtered = builder::filter(&joined, &rest[0])?;
         // Back to the input's columns.
         let keep: Vec<Expr> = (0..plan.schema.len())
@@ -127,9 +128,18 @@ impl Planner<'_> {
     /// Plans one SELECT, sorted by `order` (the enclosing query's ORDER BY).
     pub fn select(&mut self, s: &Select, order: &[OrderKey]) -> Result<Arc<Plan>> {
         reject_unsupported(s)?;
+        // The enclosing block, when this SELECT is a subquery's.
+        let frame = self.frame.take();
         let mut input = self.from(&s.from)?;
         for lv in &s.lateral_views {
             input = lateral_view(&builder::visible(&input), lv)?;
+        }
+        if let Some(frame) = frame {
+            match self.correlated_select(s, &input, frame)? {
+                // A subquery's ORDER BY without LIMIT orders nothing.
+                Ok(plan) => return Ok(plan),
+                Err(frame) => self.frame = Some(frame),
+            }
         }
         let input = match &s.selection {
             Some(w) => {
@@ -152,7 +162,9 @@ impl Planner<'_> {
         let items = builder::expand_wildcards(&input, &items)?;
         // Scalar subqueries in the select list: their values joined on.
         let (input, items) = if items.iter().any(subquery::contains_subquery) {
-            subquery::attach_scalars(&builder::visible(&input), &items, &mut |q| self.query(q))?
+            subquery::attach_scalars(&builder::visible(&input), &items, &mut |q, o, e| {
+                self.subquery(q, o, e)
+            })?
         } else {
             (input, items)
         };
