@@ -74,7 +74,7 @@ fn null_safe(l: TExpr, r: TExpr, lk: &mut Vec<TExpr>, rk: &mut Vec<TExpr>) {
 
 /// The keys matching the outer expressions of `c` (over `left`) with
 /// `right`'s columns from `first` on, one for one.
-fn outer_keys(c: &Correlation, right: &Plan, first: usize) -> (Vec<TExpr>, Vec<TExpr>) {
+pub(super) fn outer_keys(c: &Correlation, right: &Plan, first: usize) -> (Vec<TExpr>, Vec<TExpr>) {
     let rs = Scope::new(right);
     let (mut lk, mut rk) = (Vec::new(), Vec::new());
     for (i, o) in c.outer.iter().enumerate() {

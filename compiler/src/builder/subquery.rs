@@ -7,7 +7,9 @@
 //!   count, joined to every row and tested;
 //! - a scalar `(SELECT v …)` anywhere in WHERE or a SELECT list — its one
 //!   value (null when it has no row, `[SCALAR_SUBQUERY_TOO_MANY_ROWS]` when
-//!   it has more), joined to every row.
+//!   it has more), joined to every row;
+//! - `EXISTS` and `IN` elsewhere (under OR, in a SELECT list) — boolean
+//!   values read off what `existence.rs` joins on.
 //!
 //! The joined values are read by position (`Expr::ColumnAt`), so they never clash
 //! with the outer query's names; the planner projects them away after.
@@ -173,8 +175,9 @@ pub(super) fn at_most_one(value: TExpr, rows: TExpr) -> Result<TExpr> {
     ))
 }
 
-/// `input` with every scalar subquery of `exprs` joined on as a column;
-/// the expressions with each replaced by a reference to it. `plan_query`
+/// `input` with what every subquery of `exprs` needs joined on (a scalar's
+/// value, an EXISTS's or IN's facts); the expressions with each replaced
+/// by its value over those columns. `plan_query`
 /// plans a subquery's SQL.
 pub fn attach_scalars(
     input: &Arc<Plan>,
@@ -186,27 +189,43 @@ pub fn attach_scalars(
     let mut out = Vec::with_capacity(exprs.len());
     for e in exprs {
         let replaced = e.transform(&mut |x| match x {
-            Expr::Subquery(q) if q.kind == SubqueryKind::Scalar && err.is_none() => {
-                let joined = plan_query(&q.query, &plan, false).and_then(|sub| {
-                    match &sub.correlation {
-                        None => {
-                            let v = scalar_value(&sub)?;
-                            Ok((cross_join(&plan, &v)?, x.to_string()))
-                        }
-                        Some(c) => {
-                            one_column(&sub, "a scalar subquery")?;
-                            // Named as Spark names it: the outer columns it reads.
-                            let name = format!("scalarsubquery({})", c.names.join(", "));
-                            Ok((super::correlated::scalar(&plan, &sub, c)?, name))
-                        }
+            Expr::Subquery(q) if err.is_none() => {
+                let joined = match &q.kind {
+                    SubqueryKind::Scalar => {
+                        plan_query(&q.query, &plan, false).and_then(|sub| {
+                            let (j, name) = match &sub.correlation {
+                                None => {
+                                    let v = scalar_value(&sub)?;
+                                    (cross_join(&plan, &v)?, x.to_string())
+                                }
+                                Some(c) => {
+                                    one_column(&sub, "a scalar subquery")?;
+                                    // Spark lists the outer columns it reads.
+                                    let name = format!("scalarsubquery({})", c.names.join(", "));
+                                    (super::correlated::scalar(&plan, &sub, c)?, name)
+                                }
+                            };
+                            let at = j.schema.len() - 1;
+                            // Named as Spark names an unaliased scalar subquery.
+                            Ok((j, Expr::Alias(Box::new(column_at(at)), name)))
+                        })
                     }
-                });
+                    SubqueryKind::Exists { negated } => plan_query(&q.query, &plan, true)
+                        .and_then(|sub| super::existence::exists_value(&plan, &sub, *negated))
+                        .map(|(j, v)| (j, Expr::Alias(Box::new(v), x.to_string()))),
+                    SubqueryKind::In { arg, negated } => plan_query(&q.query, &plan, false)
+                        .and_then(|sub| {
+                            if sub.width() != 1 {
+                                return Err(in_length_mismatch(x, sub.width()));
+                            }
+                            super::existence::in_value(&plan, arg, &sub, *negated)
+                        })
+                        .map(|(j, v)| (j, Expr::Alias(Box::new(v), x.to_string()))),
+                };
                 match joined {
-                    Ok((j, name)) => {
-                        let at = j.schema.len() - 1;
+                    Ok((j, replacement)) => {
                         plan = j;
-                        // Named as Spark names an unaliased scalar subquery.
-                        Some(Expr::Alias(Box::new(column_at(at)), name))
+                        Some(replacement)
                     }
                     Err(e) => {
                         err = Some(e);
@@ -268,16 +287,7 @@ pub fn filter_by_subquery(
         SubqueryKind::In { arg, negated } => {
             let sub = plan_query(&q.query, input, false)?;
             if sub.width() != 1 {
-                return Err(Error::analysis(
-                    "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH",
-                    format!(
-                        "Cannot resolve \"{conjunct}\" due to data type mismatch: The number of \
-                         columns in the left hand side of an IN subquery does not match the number \
-                         of columns in the output of subquery. Left hand side columns(length: 1), \
-                         right hand side columns(length: {}).",
-                        sub.width()
-                    ),
-                ));
+                return Err(in_length_mismatch(conjunct, sub.width()));
             }
             // The outer value as a column, so the join is on two columns.
             let scope = Scope::new(input);
@@ -350,6 +360,19 @@ pub fn filter_by_subquery(
         }
     };
     Ok(Some(plan))
+}
+
+/// Spark's error for `x IN (subquery)` whose subquery has several columns.
+fn in_length_mismatch(e: &Expr, width: usize) -> Error {
+    Error::analysis(
+        "DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH",
+        format!(
+            "Cannot resolve \"{e}\" due to data type mismatch: The number of columns in the left \
+             hand side of an IN subquery does not match the number of columns in the output of \
+             subquery. Left hand side columns(length: 1), right hand side columns(length: \
+             {width})."
+        ),
+    )
 }
 
 /// Raises `[SCALAR_SUBQUERY_TOO_MANY_ROWS]` where evaluated (the planner

@@ -73,8 +73,15 @@ impl<'a> Planner<'a> {
         });
         let plan = self.query(q);
         let frame = std::mem::replace(&mut self.frame, saved);
+        let plan = plan?;
+        if plan.is_streaming() {
+            return Err(Error::analysis(
+                "INVALID_SUBQUERY_EXPRESSION.STREAMING_QUERY",
+                "Invalid subquery: Streaming query is not allowed in subquery expressions.",
+            ));
+        }
         Ok(Sub {
-            plan: plan?,
+            plan,
             correlation: frame.and_then(|f| f.correlation),
         })
     }
