@@ -15,10 +15,10 @@ use super::subquery::{count_star, global, Sub};
 use super::{aggregate, cross_join, join_exprs};
 use crate::error::Result;
 use crate::expr::Expr;
-use crate::ir::{BinaryOp, TExpr};
-use crate::plan::{JoinType, Plan, PlanNode};
-use crate::resolve::{resolve, Scope};
-use crate::types::{DataType, Field, Scalar, Schema};
+use crate::ir::BinaryOp;
+use crate::plan::{JoinType, Plan};
+use crate::resolve::Scope;
+use crate::types::{DataType, Scalar};
 
 fn call(name: &str, args: Vec<Expr>) -> Expr {
     Expr::Function {
@@ -100,23 +100,7 @@ pub fn in_value(
     negated: bool,
 ) -> Result<(Arc<Plan>, Expr)> {
     let w = plan.schema.len();
-    // The outer value as a column.
-    let scope = Scope::new(plan);
-    let value = resolve(arg, &scope)?;
-    let mut exprs: Vec<TExpr> = (0..w).map(|i| scope.column(i)).collect();
-    let mut fields = plan.schema.fields.clone();
-    fields.push(Field::new("#in", value.ty.clone(), value.nullable));
-    exprs.push(value);
-    let mut quals = plan.qualifiers.clone();
-    quals.push(None);
-    let with_value = Plan::with_qualifiers(
-        PlanNode::Project {
-            input: plan.clone(),
-            exprs,
-        },
-        Schema::new(fields),
-        quals,
-    );
+    let with_value = super::subquery::with_value(plan, arg)?;
     // The subquery's distinct rows, marked, matched on the value (and
     // the outer value).
     let all = sub.plan.schema.len();

@@ -175,72 +175,151 @@ pub(super) fn at_most_one(value: TExpr, rows: TExpr) -> Result<TExpr> {
     ))
 }
 
+/// Where subqueries are attached: the rows of a projection or filter, or
+/// a SELECT list (or HAVING) that aggregates, where a subquery outside an
+/// aggregate call is one value per group.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Rows,
+    Grouped,
+    Having,
+}
+
 /// `input` with what every subquery of `exprs` needs joined on (a scalar's
 /// value, an EXISTS's or IN's facts); the expressions with each replaced
-/// by its value over those columns. `plan_query`
-/// plans a subquery's SQL.
+/// by its value over those columns. `plan_query` plans a subquery's SQL.
+/// In an aggregating `place`, a subquery outside aggregate calls is read
+/// as `first(value)` of its group (it is one value per group: uncorrelated,
+/// or reading the grouped outer columns); Spark refuses a correlated scalar
+/// subquery there in a SELECT list.
 pub fn attach_scalars(
     input: &Arc<Plan>,
     exprs: &[Expr],
     plan_query: PlanQuery,
+    place: Place,
 ) -> Result<(Arc<Plan>, Vec<Expr>)> {
     let mut plan = input.clone();
+    let out = exprs
+        .iter()
+        .map(|e| attach_in(&mut plan, e, false, place, &mut *plan_query))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((plan, out))
+}
+
+fn attach_in(
+    plan: &mut Arc<Plan>,
+    e: &Expr,
+    in_aggregate: bool,
+    place: Place,
+    plan_query: PlanQuery,
+) -> Result<Expr> {
     let mut err = None;
-    let mut out = Vec::with_capacity(exprs.len());
-    for e in exprs {
-        let replaced = e.transform(&mut |x| match x {
-            Expr::Subquery(q) if err.is_none() => {
-                let joined = match &q.kind {
-                    SubqueryKind::Scalar => {
-                        plan_query(&q.query, &plan, false).and_then(|sub| {
-                            let (j, name) = match &sub.correlation {
-                                None => {
-                                    let v = scalar_value(&sub)?;
-                                    (cross_join(&plan, &v)?, x.to_string())
-                                }
-                                Some(c) => {
-                                    one_column(&sub, "a scalar subquery")?;
-                                    // Spark lists the outer columns it reads.
-                                    let name = format!("scalarsubquery({})", c.names.join(", "));
-                                    (super::correlated::scalar(&plan, &sub, c)?, name)
-                                }
-                            };
-                            let at = j.schema.len() - 1;
-                            // Named as Spark names an unaliased scalar subquery.
-                            Ok((j, Expr::Alias(Box::new(column_at(at)), name)))
-                        })
-                    }
-                    SubqueryKind::Exists { negated } => plan_query(&q.query, &plan, true)
-                        .and_then(|sub| super::existence::exists_value(&plan, &sub, *negated))
-                        .map(|(j, v)| (j, Expr::Alias(Box::new(v), x.to_string()))),
-                    SubqueryKind::In { arg, negated } => plan_query(&q.query, &plan, false)
-                        .and_then(|sub| {
-                            if sub.width() != 1 {
-                                return Err(in_length_mismatch(x, sub.width()));
-                            }
-                            super::existence::in_value(&plan, arg, &sub, *negated)
-                        })
-                        .map(|(j, v)| (j, Expr::Alias(Box::new(v), x.to_string()))),
-                };
-                match joined {
-                    Ok((j, replacement)) => {
-                        plan = j;
-                        Some(replacement)
-                    }
-                    Err(e) => {
-                        err = Some(e);
-                        Some(x.clone())
-                    }
-                }
+    let out = e.transform(&mut |x| {
+        if err.is_some() {
+            return Some(x.clone());
+        }
+        let replaced = match x {
+            Expr::Function {
+                name,
+                args,
+                distinct,
+            } if place != Place::Rows
+                && !in_aggregate
+                && crate::resolve::is_aggregate_name(name) =>
+            {
+                args.iter()
+                    .map(|a| attach_in(plan, a, true, place, &mut *plan_query))
+                    .collect::<Result<Vec<_>>>()
+                    .map(|args| Expr::Function {
+                        name: name.clone(),
+                        args,
+                        distinct: *distinct,
+                    })
             }
-            _ => None,
-        });
-        out.push(replaced);
-    }
+            Expr::Subquery(q) => attach_one(plan, x, q, &mut *plan_query).and_then(|(v, corr)| {
+                if place == Place::Rows || in_aggregate {
+                    return Ok(v);
+                }
+                if corr && place == Place::Grouped && q.kind == SubqueryKind::Scalar {
+                    return Err(Error::analysis(
+                        "SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION",
+                        format!(
+                            "The correlated scalar subquery '\"{x}\"' is neither present in \
+                             GROUP BY, nor in an aggregate function."
+                        ),
+                    ));
+                }
+                let name = v.output_name();
+                Ok(Expr::Function {
+                    name: "first".into(),
+                    args: vec![v.unalias()],
+                    distinct: false,
+                }
+                .alias(&name))
+            }),
+            _ => return None,
+        };
+        match replaced {
+            Ok(v) => Some(v),
+            Err(e) => {
+                err = Some(e);
+                Some(x.clone())
+            }
+        }
+    });
     match err {
         Some(e) => Err(e),
-        None => Ok((plan, out)),
+        None => Ok(out),
     }
+}
+
+/// Joins what subquery `x` (`q`) needs onto `plan`; its value over the
+/// joined columns, and whether it is correlated.
+fn attach_one(
+    plan: &mut Arc<Plan>,
+    x: &Expr,
+    q: &crate::expr::Subquery,
+    plan_query: PlanQuery,
+) -> Result<(Expr, bool)> {
+    let mut correlated = false;
+    let plan_ref = &*plan;
+    let joined = match &q.kind {
+        SubqueryKind::Scalar => {
+            plan_query(&q.query, plan_ref, false).and_then(|sub| {
+                correlated = sub.correlation.is_some();
+                let (j, name) = match &sub.correlation {
+                    None => {
+                        let v = scalar_value(&sub)?;
+                        (cross_join(plan_ref, &v)?, x.to_string())
+                    }
+                    Some(c) => {
+                        one_column(&sub, "a scalar subquery")?;
+                        // Spark lists the outer columns it reads.
+                        let name = format!("scalarsubquery({})", c.names.join(", "));
+                        (super::correlated::scalar(plan_ref, &sub, c)?, name)
+                    }
+                };
+                let at = j.schema.len() - 1;
+                // Named as Spark names an unaliased scalar subquery.
+                Ok((j, Expr::Alias(Box::new(column_at(at)), name)))
+            })
+        }
+        SubqueryKind::Exists { negated } => plan_query(&q.query, plan_ref, true)
+            .inspect(|sub| correlated = sub.correlation.is_some())
+            .and_then(|sub| super::existence::exists_value(plan_ref, &sub, *negated))
+            .map(|(j, v)| (j, Expr::Alias(Box::new(v), x.to_string()))),
+        SubqueryKind::In { arg, negated } => plan_query(&q.query, plan_ref, false)
+            .and_then(|sub| {
+                if sub.width() != 1 {
+                    return Err(in_length_mismatch(x, sub.width()));
+                }
+                super::existence::in_value(plan_ref, arg, &sub, *negated)
+            })
+            .map(|(j, v)| (j, Expr::Alias(Box::new(v), x.to_string()))),
+    };
+    let (j, v) = joined?;
+    *plan = j;
+    Ok((v, correlated))
 }
 
 /// Applies one WHERE conjunct that is `[NOT] IN (subquery)` or `[NOT]
@@ -290,22 +369,7 @@ pub fn filter_by_subquery(
                 return Err(in_length_mismatch(conjunct, sub.width()));
             }
             // The outer value as a column, so the join is on two columns.
-            let scope = Scope::new(input);
-            let value = resolve(arg, &scope)?;
-            let mut exprs: Vec<TExpr> = (0..n).map(|i| scope.column(i)).collect();
-            let mut fields = input.schema.fields.clone();
-            fields.push(Field::new("#in", value.ty.clone(), value.nullable));
-            exprs.push(value);
-            let mut quals = input.qualifiers.clone();
-            quals.push(None);
-            let with_value = Plan::with_qualifiers(
-                PlanNode::Project {
-                    input: input.clone(),
-                    exprs,
-                },
-                Schema::new(fields),
-                quals,
-            );
+            let with_value = with_value(input, arg)?;
             if let Some(c) = &sub.correlation {
                 let joined = super::correlated::in_subquery(&with_value, &sub, c, *negated)?;
                 return Ok(Some(keep(&joined)));
@@ -360,6 +424,27 @@ pub fn filter_by_subquery(
         }
     };
     Ok(Some(plan))
+}
+
+/// `input` with `arg`'s value as a last column `#in`: an IN's value, so
+/// the join is on columns of both sides.
+pub(super) fn with_value(input: &Arc<Plan>, arg: &Expr) -> Result<Arc<Plan>> {
+    let scope = Scope::new(input);
+    let value = resolve(arg, &scope)?;
+    let mut exprs: Vec<TExpr> = (0..input.schema.len()).map(|i| scope.column(i)).collect();
+    let mut fields = input.schema.fields.clone();
+    fields.push(Field::new("#in", value.ty.clone(), value.nullable));
+    exprs.push(value);
+    let mut quals = input.qualifiers.clone();
+    quals.push(None);
+    Ok(Plan::with_qualifiers(
+        PlanNode::Project {
+            input: input.clone(),
+            exprs,
+        },
+        Schema::new(fields),
+        quals,
+    ))
 }
 
 /// Spark's error for `x IN (subquery)` whose subquery has several columns.

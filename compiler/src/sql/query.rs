@@ -215,10 +215,10 @@ impl<'a> Planner<'a> {
 
     /// The relation FROM produces.
     pub fn from(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
-        self.without_frame(|p| p.from_items(from))
+        self.without_frame(|p| p.plan_from(from))
     }
 
-    fn from_items(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
+    fn plan_from(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
         match from {
             [t] => self.table_with_joins(t),
             [] => super::inline::one_row(self.catalog),

@@ -4,13 +4,16 @@
 
 use std::sync::Arc;
 
-use sqlparser::ast::{Distinct, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind};
+use sqlparser::ast::{
+    Distinct, GroupByExpr, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind,
+};
 
 use super::expr::{convert, ident, object_name, unsupported};
 use super::group::grouping;
 use super::order::{self, OrderKey};
 use super::query::Planner;
 use super::rewrite::{name_item, substitute_aliases};
+use crate::builder::subquery::Place;
 use crate::builder::{self, subquery};
 use crate::error::Result;
 use crate::expr::Expr;
@@ -115,8 +118,12 @@ impl Planner<'_> {
         if !subquery::contains_subquery(&rest) {
             return builder::filter(&plan, &rest);
         }
-        let (joined, rest) =
-            subquery::attach_scalars(&plan, &[rest], &mut |q, o, e| self.subquery(q, o, e))?;
+        let (joined, rest) = subquery::attach_scalars(
+            &plan,
+            &[rest],
+            &mut |q, o, e| self.subquery(q, o, e),
+            Place::Rows,
+        )?;
         let filtered = builder::filter(&joined, &rest[0])?;
         // Back to the input's columns.
         let keep: Vec<Expr> = (0..plan.schema.len())
@@ -160,11 +167,26 @@ impl Planner<'_> {
                 .collect::<Result<Vec<_>>>()?
         };
         let items = builder::expand_wildcards(&input, &items)?;
-        // Scalar subqueries in the select list: their values joined on.
+        // Subqueries in the select list and HAVING: what they need joined
+        // on (in an aggregating SELECT, read once per group).
+        let group_by = match &s.group_by {
+            GroupByExpr::All(_) => true,
+            GroupByExpr::Expressions(e, m) => !e.is_empty() || !m.is_empty(),
+        };
+        let aggregating =
+            group_by || s.having.is_some() || items.iter().any(Expr::contains_aggregate);
         let (input, items) = if items.iter().any(subquery::contains_subquery) {
-            subquery::attach_scalars(&builder::visible(&input), &items, &mut |q, o, e| {
-                self.subquery(q, o, e)
-            })?
+            let place = if aggregating {
+                Place::Grouped
+            } else {
+                Place::Rows
+            };
+            subquery::attach_scalars(
+                &builder::visible(&input),
+                &items,
+                &mut |q, o, e| self.subquery(q, o, e),
+                place,
+            )?
         } else {
             (input, items)
         };
@@ -174,6 +196,18 @@ impl Planner<'_> {
             .as_ref()
             .map(|h| convert(h).map(|h| substitute_aliases(&h, &items)))
             .transpose()?;
+        let (input, having) = match having {
+            Some(h) if subquery::contains_subquery(&h) => {
+                let (joined, h) = subquery::attach_scalars(
+                    &builder::visible(&input),
+                    &[h],
+                    &mut |q, o, e| self.subquery(q, o, e),
+                    Place::Having,
+                )?;
+                (joined, h.into_iter().next())
+            }
+            h => (input, h),
+        };
         let aggregate =
             grouping.is_some() || having.is_some() || items.iter().any(Expr::contains_aggregate);
         let build = |extra: &[Expr]| -> Result<Arc<Plan>> {
