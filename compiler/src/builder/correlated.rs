@@ -98,6 +98,18 @@ fn on_columns(plan: &Plan, c: &Correlation, cols: impl Iterator<Item = usize>) -
         null_safe: c.null_safe,
         single: c.single,
         names: Vec::new(),
+        zero: None,
+    }
+}
+
+/// A global aggregate grouped by its equalities (on a stream) is planned
+/// for scalar subqueries only.
+pub(super) fn refuse_zero(c: &Correlation) -> Result<()> {
+    match c.zero {
+        None => Ok(()),
+        Some(_) => Err(crate::error::Error::not_supported(
+            "IN (subquery) over a correlated aggregate on a stream",
+        )),
     }
 }
 
@@ -109,6 +121,7 @@ pub fn without_rows(domain: &Arc<Plan>, rows: &Arc<Plan>, first: usize) -> Resul
         null_safe: true,
         single: false,
         names: Vec::new(),
+        zero: None,
     };
     let c = on_columns(domain, &c, 0..domain.schema.len());
     let (lk, rk) = outer_keys(&c, rows, first);
@@ -118,6 +131,7 @@ pub fn without_rows(domain: &Arc<Plan>, rows: &Arc<Plan>, first: usize) -> Resul
 /// `[NOT] EXISTS`: the rows of `input` whose outer values the subquery has
 /// rows for (has none for).
 pub fn exists(input: &Arc<Plan>, sub: &Sub, c: &Correlation, negated: bool) -> Result<Arc<Plan>> {
+    refuse_zero(c)?;
     let (lk, rk) = outer_keys(c, &sub.plan, sub.width());
     let how = if negated {
         JoinType::LeftAnti
@@ -135,6 +149,7 @@ pub fn in_subquery(
     c: &Correlation,
     negated: bool,
 ) -> Result<Arc<Plan>> {
+    refuse_zero(c)?;
     let n = with_value.schema.len() - 1;
     let (mut lk, mut rk) = outer_keys(c, &sub.plan, 1);
     lk.insert(0, Scope::new(with_value).column(n));
@@ -220,13 +235,40 @@ pub fn scalar(plan: &Arc<Plan>, sub: &Sub, c: &Correlation) -> Result<Arc<Plan>>
     };
     let (lk, rk) = outer_keys(c, &value, 1);
     let joined = join_exprs(plan, &value, lk, rk, JoinType::LeftOuter)?;
-    // The value last, where the caller reads it.
     let w = plan.schema.len();
+    // An outer row no group matched: the aggregate over no rows.
+    let (joined, value) = match &c.zero {
+        None => {
+            let v = Scope::new(&joined).column(w);
+            (joined, v)
+        }
+        Some(zero) => {
+            let both = super::cross_join(&joined, zero)?;
+            let s = Scope::new(&both);
+            let (v, z) = (s.column(w), s.column(joined.schema.len()));
+            let unmatched = TExpr::new(
+                TExprKind::IsNull(Box::new(s.column(w + 1))),
+                DataType::Boolean,
+                false,
+            );
+            let ty = v.ty.clone();
+            let pick = TExpr::new(
+                TExprKind::Case {
+                    branches: vec![(unmatched, z)],
+                    otherwise: Some(Box::new(v)),
+                },
+                ty,
+                true,
+            );
+            (both, pick)
+        }
+    };
+    // The value last, where the caller reads it.
     let s = Scope::new(&joined);
     let mut exprs: Vec<TExpr> = (0..w).map(|i| s.column(i)).collect();
-    exprs.push(s.column(w));
-    let mut fields = joined.schema.fields[..=w].to_vec();
-    fields[w].nullable = true;
+    let mut fields = joined.schema.fields[..w].to_vec();
+    fields.push(Field::new("#value", value.ty.clone(), true));
+    exprs.push(value);
     let mut quals = joined.qualifiers[..w].to_vec();
     quals.push(None);
     Ok(Plan::with_qualifiers(

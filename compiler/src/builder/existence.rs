@@ -58,6 +58,7 @@ fn with_counts(plan: &Arc<Plan>, sub: &Sub, aggs: Vec<Expr>) -> Result<Arc<Plan>
             cross_join(plan, &super::project(&sub.plan, &items)?)
         }
         Some(c) => {
+            super::correlated::refuse_zero(c)?;
             let w = sub.width();
             let keys: Vec<Expr> = (w..w + c.outer.len()).map(Expr::ColumnAt).collect();
             let n = aggs.len();

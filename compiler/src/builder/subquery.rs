@@ -49,6 +49,9 @@ pub struct Correlation {
     pub single: bool,
     /// The outer columns it reads, as Spark lists them (`scalarsubquery(a)`).
     pub names: Vec<String>,
+    /// A global aggregate joined on `=`: its one row over no rows, the
+    /// value of an outer row nothing matched (Spark's "count bug").
+    pub zero: Option<Arc<Plan>>,
 }
 
 impl Sub {

@@ -391,7 +391,20 @@ impl Planner<'_> {
             .map(|&j| frame.outer.schema.fields[j].name.clone())
             .collect();
         if !aggregating {
-            let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names)?;
+            let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, false)?;
+            if let Some((plan, mut c)) = pulled {
+                c.names = outer_names;
+                frame.correlation = Some(c);
+                self.frame = Some(frame);
+                return Ok(Ok(plan));
+            }
+        }
+        // On a stream, a global aggregate correlated by equalities is
+        // grouped by them and left outer joined, as Spark's
+        // `RewriteCorrelatedScalarSubquery` (a scalar subquery only).
+        let global = aggregating && group.is_none() && having.is_none();
+        if global && !frame.exists && frame.outer.is_streaming() {
+            let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, true)?;
             if let Some((plan, mut c)) = pulled {
                 c.names = outer_names;
                 frame.correlation = Some(c);
@@ -403,7 +416,7 @@ impl Planner<'_> {
             return Err(Error::not_supported(
                 "this correlated subquery on a stream: sqlc plans a correlated subquery on a \
                  stream when its outer references are in equalities of its WHERE and it does \
-                 not aggregate",
+                 not aggregate (or is a scalar global aggregate without HAVING)",
             ));
         }
         // The domain: the distinct outer values the block reads.
@@ -484,6 +497,7 @@ impl Planner<'_> {
             null_safe: true,
             single: aggregating && group.is_none(),
             names: outer_names,
+            zero: None,
         });
         self.frame = Some(frame);
         Ok(Ok(out))
@@ -501,6 +515,7 @@ impl Planner<'_> {
         items: &[Expr],
         where_: Option<&Expr>,
         names: &Names,
+        aggregate: bool,
     ) -> Result<Option<(Arc<Plan>, Correlation)>> {
         if items.iter().any(|i| names.reads_outer(i)) {
             return Ok(None);
@@ -552,7 +567,20 @@ impl Planner<'_> {
                     .map(|(i, l)| l.alias(&format!("#k{i}"))),
             )
             .collect();
-        let out = builder::project(&plan, &all)?;
+        // A global aggregate: grouped by the local sides instead, and its
+        // row over no rows for the outer rows no group matches.
+        let (out, zero) = if aggregate {
+            let keys: Vec<Expr> = all[items.len()..]
+                .iter()
+                .map(|k| k.clone().unalias())
+                .collect();
+            let grouped = builder::aggregate_having(&plan, &keys, None, &all, None)?;
+            let none =
+                builder::aggregate_having(&builder::limit(local, 0), &[], None, items, None)?;
+            (grouped, Some(none))
+        } else {
+            (builder::project(&plan, &all)?, None)
+        };
         let out = match &s.distinct {
             None | Some(Distinct::All) => out,
             Some(Distinct::Distinct) => builder::deduplicate(&out, &[])?,
@@ -563,8 +591,9 @@ impl Planner<'_> {
         let c = Correlation {
             outer: outers,
             null_safe: false,
-            single: false,
+            single: aggregate,
             names: Vec::new(),
+            zero,
         };
         Ok(Some((out, c)))
     }
