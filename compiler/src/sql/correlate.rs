@@ -390,21 +390,14 @@ impl Planner<'_> {
             .iter()
             .map(|&j| frame.outer.schema.fields[j].name.clone())
             .collect();
-        if !aggregating {
-            let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, false)?;
-            if let Some((plan, mut c)) = pulled {
-                c.names = outer_names;
-                frame.correlation = Some(c);
-                self.frame = Some(frame);
-                return Ok(Ok(plan));
-            }
-        }
-        // On a stream, a global aggregate correlated by equalities is
-        // grouped by them and left outer joined, as Spark's
+        // Equalities pulled up when the block does not aggregate; on a
+        // stream, a global aggregate correlated by equalities too, grouped
+        // by them and left outer joined, as Spark's
         // `RewriteCorrelatedScalarSubquery` (a scalar subquery only).
         let global = aggregating && group.is_none() && having.is_none();
-        if global && !frame.exists && frame.outer.is_streaming() {
-            let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, true)?;
+        let pull = !aggregating || (global && !frame.exists && frame.outer.is_streaming());
+        if pull {
+            let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, aggregating)?;
             if let Some((plan, mut c)) = pulled {
                 c.names = outer_names;
                 frame.correlation = Some(c);
