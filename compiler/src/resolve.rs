@@ -127,8 +127,8 @@ fn resolve_node(e: &Expr, scope: &Scope) -> Result<TExpr> {
         Expr::GetField(inner, name) => get_field(resolve(inner, scope)?, name, e),
         // The SQL planner turns the subqueries it supports into joins first.
         Expr::Subquery(_) => Err(Error::not_supported(format!(
-            "a subquery here (`{e}`): sqlc plans uncorrelated subqueries in WHERE and in a \
-             SELECT list without aggregates"
+            "a subquery here (`{e}`): sqlc plans subqueries in WHERE and in a SELECT list \
+             (not in HAVING, GROUP BY or beside aggregates)"
         ))),
         Expr::Subscript(inner, index) => {
             let base = resolve(inner, scope)?;

@@ -7,6 +7,8 @@ mod generate;
 
 /// The statistical and collecting aggregates' names (see `aggregates`).
 pub use aggregates::NAMES as STAT_AGGREGATES;
+pub mod correlated;
+mod existence;
 mod set_op;
 pub mod subquery;
 

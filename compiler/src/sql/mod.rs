@@ -11,6 +11,7 @@
 
 mod catalog_command;
 pub mod command;
+mod correlate;
 mod dialect;
 mod expr;
 mod group;

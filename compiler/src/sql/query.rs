@@ -12,6 +12,7 @@ use super::expr::{convert, ident, object_name, unsupported};
 use super::order::{self, order_keys};
 use super::rewrite::column_ref;
 use super::Catalog;
+use crate::builder::subquery::{Correlation, Sub};
 use crate::builder::{self, SetOp};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -23,6 +24,23 @@ pub struct Planner<'a> {
     catalog: &'a dyn Catalog,
     /// CTEs visible here, innermost last.
     ctes: Vec<(String, Arc<Plan>)>,
+    /// The enclosing query block of the subquery being planned: the
+    /// relation its outer references name (see `correlate`). Taken by
+    /// the subquery's own SELECT; hidden from FROM items, CTEs and set
+    /// operations, whose blocks may not name it.
+    pub(super) frame: Option<Frame>,
+}
+
+/// A subquery's enclosing block, and what the subquery read of it.
+pub(super) struct Frame {
+    /// The relation the subquery's value is joined back to.
+    pub outer: Arc<Plan>,
+    /// Whether the subquery is `[NOT] EXISTS` (a LIMIT then does not
+    /// change its answer).
+    pub exists: bool,
+    /// How the subquery's rows meet the outer ones, set by its SELECT
+    /// when it names outer columns.
+    pub correlation: Option<Correlation>,
 }
 
 impl<'a> Planner<'a> {
@@ -30,7 +48,42 @@ impl<'a> Planner<'a> {
         Planner {
             catalog,
             ctes: Vec::new(),
+            frame: None,
         }
+    }
+
+    /// Runs `f` with no enclosing block visible (a FROM item, a CTE, a set
+    /// operation's operand: Spark resolves outer references only in a
+    /// subquery's own clauses).
+    pub(super) fn without_frame<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = self.frame.take();
+        let out = f(self);
+        self.frame = saved;
+        out
+    }
+
+    /// Plans a subquery of an expression whose enclosing block reads
+    /// `outer`: its plan, and the outer columns it reads (its last
+    /// columns, one per entry; none when it is uncorrelated).
+    pub fn subquery(&mut self, q: &Query, outer: &Arc<Plan>, exists: bool) -> Result<Sub> {
+        let saved = self.frame.replace(Frame {
+            outer: outer.clone(),
+            exists,
+            correlation: None,
+        });
+        let plan = self.query(q);
+        let frame = std::mem::replace(&mut self.frame, saved);
+        let plan = plan?;
+        if plan.is_streaming() {
+            return Err(Error::analysis(
+                "INVALID_SUBQUERY_EXPRESSION.STREAMING_QUERY",
+                "Invalid subquery: Streaming query is not allowed in subquery expressions.",
+            ));
+        }
+        Ok(Sub {
+            plan,
+            correlation: frame.and_then(|f| f.correlation),
+        })
     }
 
     /// Plans a query; its CTEs are visible in it and in later CTEs only.
@@ -59,7 +112,7 @@ impl<'a> Planner<'a> {
                 return Err(unsupported("WITH RECURSIVE", with));
             }
             for cte in &with.cte_tables {
-                let plan = self.query(&cte.query)?;
+                let plan = self.without_frame(|p| p.query(&cte.query))?;
                 let name = ident(&cte.alias.name);
                 let plan = self.alias(plan, &cte.alias)?;
                 self.ctes.push((name, plan));
@@ -80,7 +133,7 @@ impl<'a> Planner<'a> {
                 })?
             }
             SetExpr::SetOperation { .. } => {
-                let plan = self.set_expr(q.body.as_ref())?;
+                let plan = self.without_frame(|p| p.set_expr(q.body.as_ref()))?;
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
@@ -91,7 +144,8 @@ impl<'a> Planner<'a> {
                 })?
             }
             SetExpr::Values(v) => {
-                let plan = super::inline::values(v, self.catalog)?;
+                let catalog = self.catalog;
+                let plan = self.without_frame(|_| super::inline::values(v, catalog))?;
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
@@ -103,6 +157,10 @@ impl<'a> Planner<'a> {
             }
             other => return Err(unsupported("this query body", other)),
         };
+        let correlated = self.frame.as_ref().is_some_and(|f| f.correlation.is_some());
+        if correlated && q.limit_clause.is_some() {
+            return super::correlate::limit(self.frame.as_ref(), &q.limit_clause, plan);
+        }
         match &q.limit_clause {
             None => Ok(plan),
             Some(LimitClause::LimitOffset {
@@ -157,6 +215,10 @@ impl<'a> Planner<'a> {
 
     /// The relation FROM produces.
     pub fn from(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
+        self.without_frame(|p| p.plan_from(from))
+    }
+
+    fn plan_from(&mut self, from: &[TableWithJoins]) -> Result<Arc<Plan>> {
         match from {
             [t] => self.table_with_joins(t),
             [] => super::inline::one_row(self.catalog),
@@ -344,7 +406,7 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
     }
 }
 
-fn limit_value(e: &SqlExpr) -> Result<usize> {
+pub(super) fn limit_value(e: &SqlExpr) -> Result<usize> {
     match convert(e)? {
         Expr::Literal(Scalar::Int32(n)) if n >= 0 => Ok(n as usize),
         Expr::Literal(Scalar::Int64(n)) if n >= 0 => Ok(n as usize),

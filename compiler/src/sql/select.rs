@@ -4,13 +4,16 @@
 
 use std::sync::Arc;
 
-use sqlparser::ast::{Distinct, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind};
+use sqlparser::ast::{
+    Distinct, GroupByExpr, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind,
+};
 
 use super::expr::{convert, ident, object_name, unsupported};
 use super::group::grouping;
 use super::order::{self, OrderKey};
 use super::query::Planner;
 use super::rewrite::{name_item, substitute_aliases};
+use crate::builder::subquery::Place;
 use crate::builder::{self, subquery};
 use crate::error::Result;
 use crate::expr::Expr;
@@ -93,14 +96,14 @@ fn reject_unsupported(s: &Select) -> Result<()> {
 impl Planner<'_> {
     /// WHERE: its `[NOT] IN (subquery)` and `[NOT] EXISTS` conjuncts as
     /// joins, its scalar subqueries as joined values, the rest a filter.
-    fn filter(&mut self, input: &Arc<Plan>, cond: Expr) -> Result<Arc<Plan>> {
+    pub(super) fn filter(&mut self, input: &Arc<Plan>, cond: Expr) -> Result<Arc<Plan>> {
         if !subquery::contains_subquery(&cond) {
             return builder::filter(input, &cond);
         }
         let mut plan = input.clone();
         let mut rest = Vec::new();
         for c in cond.conjuncts() {
-            match subquery::filter_by_subquery(&plan, c, &mut |q| self.query(q))? {
+            match subquery::filter_by_subquery(&plan, c, &mut |q, o, e| self.subquery(q, o, e))? {
                 Some(p) => plan = p,
                 None => rest.push(c.clone()),
             }
@@ -115,7 +118,12 @@ impl Planner<'_> {
         if !subquery::contains_subquery(&rest) {
             return builder::filter(&plan, &rest);
         }
-        let (joined, rest) = subquery::attach_scalars(&plan, &[rest], &mut |q| self.query(q))?;
+        let (joined, rest) = subquery::attach_scalars(
+            &plan,
+            &[rest],
+            &mut |q, o, e| self.subquery(q, o, e),
+            Place::Rows,
+        )?;
         let filtered = builder::filter(&joined, &rest[0])?;
         // Back to the input's columns.
         let keep: Vec<Expr> = (0..plan.schema.len())
@@ -127,9 +135,18 @@ impl Planner<'_> {
     /// Plans one SELECT, sorted by `order` (the enclosing query's ORDER BY).
     pub fn select(&mut self, s: &Select, order: &[OrderKey]) -> Result<Arc<Plan>> {
         reject_unsupported(s)?;
+        // The enclosing block, when this SELECT is a subquery's.
+        let frame = self.frame.take();
         let mut input = self.from(&s.from)?;
         for lv in &s.lateral_views {
             input = lateral_view(&builder::visible(&input), lv)?;
+        }
+        if let Some(frame) = frame {
+            match self.correlated_select(s, &input, frame)? {
+                // A subquery's ORDER BY without LIMIT orders nothing.
+                Ok(plan) => return Ok(plan),
+                Err(frame) => self.frame = Some(frame),
+            }
         }
         let input = match &s.selection {
             Some(w) => {
@@ -150,9 +167,26 @@ impl Planner<'_> {
                 .collect::<Result<Vec<_>>>()?
         };
         let items = builder::expand_wildcards(&input, &items)?;
-        // Scalar subqueries in the select list: their values joined on.
+        // Subqueries in the select list and HAVING: what they need joined
+        // on (in an aggregating SELECT, read once per group).
+        let group_by = match &s.group_by {
+            GroupByExpr::All(_) => true,
+            GroupByExpr::Expressions(e, m) => !e.is_empty() || !m.is_empty(),
+        };
+        let aggregating =
+            group_by || s.having.is_some() || items.iter().any(Expr::contains_aggregate);
         let (input, items) = if items.iter().any(subquery::contains_subquery) {
-            subquery::attach_scalars(&builder::visible(&input), &items, &mut |q| self.query(q))?
+            let place = if aggregating {
+                Place::Grouped
+            } else {
+                Place::Rows
+            };
+            subquery::attach_scalars(
+                &builder::visible(&input),
+                &items,
+                &mut |q, o, e| self.subquery(q, o, e),
+                place,
+            )?
         } else {
             (input, items)
         };
@@ -162,6 +196,18 @@ impl Planner<'_> {
             .as_ref()
             .map(|h| convert(h).map(|h| substitute_aliases(&h, &items)))
             .transpose()?;
+        let (input, having) = match having {
+            Some(h) if subquery::contains_subquery(&h) => {
+                let (joined, h) = subquery::attach_scalars(
+                    &builder::visible(&input),
+                    &[h],
+                    &mut |q, o, e| self.subquery(q, o, e),
+                    Place::Having,
+                )?;
+                (joined, h.into_iter().next())
+            }
+            h => (input, h),
+        };
         let aggregate =
             grouping.is_some() || having.is_some() || items.iter().any(Expr::contains_aggregate);
         let build = |extra: &[Expr]| -> Result<Arc<Plan>> {

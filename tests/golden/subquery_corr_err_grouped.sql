@@ -1,0 +1,2 @@
+-- error: SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION
+SELECT a, (SELECT count(*) FROM VALUES (1), (2) AS u(b) WHERE u.b = t.a) AS c FROM VALUES (1), (1), (2), (3) AS t(a) GROUP BY a

@@ -1,0 +1,2 @@
+-- error: SCALAR_SUBQUERY_TOO_MANY_ROWS
+SELECT a, (SELECT b FROM VALUES (1), (1) AS u(b) WHERE u.b = t.a) AS b FROM VALUES (1), (2) AS t(a)
