@@ -180,10 +180,13 @@ fn plain(a: &ArrayRef) -> ArrayRef {
 /// Spark's `escapeMetaCharacters`: control characters that would break the
 /// table drawn as backslash escapes.
 fn escape_meta(s: String) -> String {
-    if !s
-        .chars()
-        .any(|c| matches!(c, '\n' | '\r' | '\t' | '\x0C' | '\x08' | '\x0B' | '\x07'))
-    {
+    // All ASCII, so a byte test (no byte of a multi-byte character is ASCII).
+    if !s.bytes().any(|b| {
+        matches!(
+            b,
+            b'\n' | b'\r' | b'\t' | b'\x0C' | b'\x08' | b'\x0B' | b'\x07'
+        )
+    }) {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -204,6 +207,9 @@ fn escape_meta(s: String) -> String {
 
 /// Java's `String.length`: UTF-16 code units.
 fn java_len(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars().map(char::len_utf16).sum()
 }
 
@@ -232,6 +238,9 @@ fn truncate_cell(s: String, truncate: usize) -> String {
 /// Spark's `stringHalfWidth`: UTF-16 length plus one for each full-width
 /// character (the ranges Spark lists).
 fn half_width(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     let full = s
         .chars()
         .filter(|&c| {
@@ -264,6 +273,9 @@ mod tests {
         assert_eq!(truncate_cell("abcdef".into(), 6), "abcdef");
         assert_eq!(truncate_cell("abcdef".into(), 0), "abcdef");
         assert_eq!(half_width("中文ab"), 6);
+        assert_eq!(half_width("a\tb"), 3);
+        assert_eq!(java_len("abc"), 3);
+        assert_eq!(escape_meta("é\u{7}".into()), "é\\a");
         assert_eq!(java_len("😀"), 2);
         assert_eq!(java_prefix("a😀b", 2), "a");
     }
