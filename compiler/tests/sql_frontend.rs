@@ -567,12 +567,38 @@ fn aggregate_kinds_in_plans() {
 }
 
 #[test]
+fn correlated_subqueries_on_a_stream() {
+    // Over static data by WHERE equalities: joins of the stream with the
+    // static side; nothing reads the stream twice.
+    let p = plan(
+        "SELECT gt FROM activity a WHERE EXISTS (SELECT 1 FROM static_t s WHERE s.gt = a.gt) \
+         AND Model NOT IN (SELECT model FROM static_t s WHERE s.label = a.User) \
+         AND x > (SELECT count(*) FROM static_t s WHERE s.gt = a.gt)",
+    );
+    assert_eq!(names(&p), ["gt"]);
+    // Spark's refusal of a subquery that reads a stream; a correlation
+    // sqlc plans only over the distinct outer values, refused on a stream.
+    let e = err("SELECT gt FROM static_t WHERE gt IN (SELECT gt FROM activity)");
+    assert!(e.class().starts_with("INVALID_SUBQUERY_EXPRESSION"), "{e}");
+    let e = err(
+        "SELECT gt FROM activity a WHERE EXISTS (SELECT 1 FROM static_t s WHERE s.weight > a.x)",
+    );
+    assert_eq!(e.class(), "UNSUPPORTED_FEATURE", "{e}");
+    // Outer references one level up only, as Spark 4.
+    let e = err(
+        "SELECT gt FROM static_t t WHERE EXISTS (SELECT 1 FROM static_t u WHERE u.gt = t.gt \
+         AND EXISTS (SELECT 1 FROM static_t w WHERE w.model = t.model))",
+    );
+    assert_eq!(e.class(), "UNRESOLVED_COLUMN", "{e}");
+}
+
+#[test]
 fn positional_references_keep_the_names_they_read() {
     // Columns of the same name are read by position (`Expr::ColumnAt`)
     // after a scalar subquery's value is joined in and dropped again, and
     // keep their names; a column cannot be named by a position.
     let p = plan(
-        "SELECT * FROM (SELECT gt, gt FROM activity) WHERE 1 < (SELECT count(*) FROM activity)",
+        "SELECT * FROM (SELECT gt, gt FROM activity) WHERE 1 < (SELECT count(*) FROM static_t)",
     );
     assert_eq!(names(&p), ["gt", "gt"]);
     let p = plan("SELECT count(*), count(*) FROM activity ORDER BY 1");
