@@ -37,6 +37,9 @@ fn zero(t: &DataType) -> Option<Scalar> {
         DataType::Binary => Scalar::Binary(Vec::new()),
         DataType::Timestamp => Scalar::Timestamp(0),
         DataType::Date => Scalar::Date(0),
+        DataType::TimestampNtz => Scalar::TimestampNtz(0),
+        DataType::YearMonthInterval(a, b) => Scalar::YearMonthInterval(0, *a, *b),
+        DataType::DayTimeInterval(a, b) => Scalar::DayTimeInterval(0, *a, *b),
         _ => return None,
     })
 }
