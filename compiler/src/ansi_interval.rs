@@ -229,7 +229,7 @@ pub fn from_units(pairs: &[(&str, &str)], text: &str) -> Result<Scalar> {
     if ym && fields.iter().any(|f| !f.0) {
         return Err(Error::Parse {
             message: format!(
-                "[MIXED_INTERVAL_UNITS] Cannot mix year-month and day-time fields: {text}."
+                "[_LEGACY_ERROR_TEMP_0029] Cannot mix year-month and day-time fields: {text}."
             ),
             line: 0,
             column: 0,

@@ -278,7 +278,11 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The error classes Spark's parser raises besides `PARSE_SYNTAX_ERROR`.
-const PARSE_CLASSES: &[&str] = &["INVALID_NUMERIC_LITERAL_RANGE", "INVALID_TYPED_LITERAL"];
+const PARSE_CLASSES: &[&str] = &[
+    "INVALID_NUMERIC_LITERAL_RANGE",
+    "INVALID_TYPED_LITERAL",
+    "_LEGACY_ERROR_TEMP_0029",
+];
 
 /// The class a parse error's message names first, if one of [`PARSE_CLASSES`].
 fn parse_class(message: &str) -> Option<&'static str> {

@@ -233,7 +233,9 @@ impl DataType {
             }
             ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => DataType::Utf8,
             ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => DataType::Binary,
-            ArrowType::Timestamp(_, None) => DataType::TimestampNtz,
+            // sqlc's own TIMESTAMP_NTZ arrays; other units without a zone
+            // stay the instants the readers convert them to.
+            ArrowType::Timestamp(TimeUnit::Microsecond, None) => DataType::TimestampNtz,
             ArrowType::Timestamp(_, _) => DataType::Timestamp,
             ArrowType::Date32 | ArrowType::Date64 => DataType::Date,
             ArrowType::Interval(arrow::datatypes::IntervalUnit::YearMonth) => {

@@ -4,6 +4,8 @@
 //! map to INT; FLOAT and REAL are FLOAT (32 bits). `DECIMAL(p, s)` (also `DEC`,
 //! `NUMERIC`; `DECIMAL` alone is `DECIMAL(10, 0)`) is exact, as in Spark.
 //! CHAR(n)/VARCHAR(n) are strings (as Spark treats them in casts).
+//! `TIMESTAMP_NTZ` is a timestamp without a zone; `INTERVAL DAY TO HOUR`,
+//! `INTERVAL YEAR`, … are Spark's ANSI interval types.
 
 use sqlparser::ast::DataType as SqlType;
 

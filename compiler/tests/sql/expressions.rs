@@ -48,7 +48,7 @@ fn parses_columns_and_literals() {
     );
     assert_eq!(
         e("TIMESTAMP_NTZ '2015-02-23 10:00:00'"),
-        lit(Scalar::Timestamp(ts))
+        lit(Scalar::TimestampNtz(ts))
     );
     assert_eq!(
         e("TIMESTAMP_LTZ '2015-02-23T10:00:00Z'"),
@@ -61,24 +61,40 @@ fn parses_columns_and_literals() {
     );
 }
 
+/// Interval literals are typed as Spark types them: a day-time interval
+/// over the range of its units (fields DAY 0, HOUR 1, MINUTE 2, SECOND 3),
+/// or a year-month one (YEAR 0, MONTH 1).
 #[test]
 fn parses_intervals() {
     let minute = 60_000_000i64;
-    for (text, us) in [
-        ("INTERVAL '30' MINUTE", 30 * minute),
-        ("INTERVAL 30 MINUTES", 30 * minute),
-        ("INTERVAL '10 minutes'", 10 * minute),
-        ("INTERVAL 1 HOUR", 60 * minute),
-        ("INTERVAL 2 HOURS 30 MINUTES", 150 * minute),
-        ("INTERVAL '1.5' SECOND", 1_500_000),
-        ("INTERVAL -5 SECONDS", -5_000_000),
-        ("INTERVAL 1 DAY", 24 * 60 * minute),
+    for (text, us, start, end) in [
+        ("INTERVAL '30' MINUTE", 30 * minute, 2, 2),
+        ("INTERVAL 30 MINUTES", 30 * minute, 2, 2),
+        ("INTERVAL '10 minutes'", 10 * minute, 2, 2),
+        ("INTERVAL 1 HOUR", 60 * minute, 1, 1),
+        ("INTERVAL 2 HOURS 30 MINUTES", 150 * minute, 1, 2),
+        ("INTERVAL '1.5' SECOND", 1_500_000, 3, 3),
+        ("INTERVAL -5 SECONDS", -5_000_000, 3, 3),
+        ("INTERVAL 1 DAY", 24 * 60 * minute, 0, 0),
+        ("INTERVAL '1 02' DAY TO HOUR", 26 * 60 * minute, 0, 1),
     ] {
-        assert_eq!(e(text), Expr::Interval(us), "{text}");
+        assert_eq!(
+            e(text),
+            lit(Scalar::DayTimeInterval(us, start, end)),
+            "{text}"
+        );
     }
     assert_eq!(
-        parse_expr("INTERVAL 1 MONTH").unwrap_err().class(),
-        "UNSUPPORTED_FEATURE"
+        e("INTERVAL 1 MONTH"),
+        lit(Scalar::YearMonthInterval(1, 1, 1))
+    );
+    assert_eq!(
+        e("INTERVAL '1-2' YEAR TO MONTH"),
+        lit(Scalar::YearMonthInterval(14, 0, 1))
+    );
+    assert_eq!(
+        parse_expr("INTERVAL 1 YEAR 1 DAY").unwrap_err().class(),
+        "_LEGACY_ERROR_TEMP_0029"
     );
 }
 
@@ -244,7 +260,9 @@ fn parses_case_and_cast() {
         ("BOOL", DataType::Boolean),
         ("TIMESTAMP", DataType::Timestamp),
         ("TIMESTAMP_LTZ", DataType::Timestamp),
-        ("TIMESTAMP_NTZ", DataType::Timestamp),
+        ("TIMESTAMP_NTZ", DataType::TimestampNtz),
+        ("INTERVAL DAY TO HOUR", DataType::DayTimeInterval(0, 1)),
+        ("INTERVAL MONTH", DataType::YearMonthInterval(1, 1)),
         ("DATE", DataType::Date),
         ("BINARY", DataType::Binary),
     ] {

@@ -73,6 +73,9 @@ pub(crate) fn scalar_text(a: &dyn Array, i: usize) -> Option<String> {
         DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
         DataType::LargeUtf8 => a.as_string::<i64>().value(i).to_string(),
         DataType::Utf8View => a.as_string_view().value(i).to_string(),
+        // A TIMESTAMP_NTZ: its wall clock, without an offset (Spark's
+        // `timestampNTZFormat`).
+        DataType::Timestamp(_, None) => iso_local(timestamp_micros(a, i)?),
         DataType::Timestamp(..) => {
             let (local, offset) = super::zone::wall_clock(timestamp_micros(a, i)?, a.data_type());
             iso_timestamp_at(local, offset)
