@@ -325,3 +325,32 @@ fn literal_percentages(call: &crate::ir::AggCall) -> Vec<f64> {
         _ => Vec::new(),
     }
 }
+
+/// `sum + x` for an integer sum ([`AccKind::SumInt`]) of values of type
+/// `arg`, as Spark adds them: a year-month interval's months in an `int`
+/// (`[INTERVAL_ARITHMETIC_OVERFLOW]` past it), anything else in a `long`
+/// (`[ARITHMETIC_OVERFLOW]` naming `expr`).
+pub fn add_to_int_sum(
+    arg: Option<&DataType>,
+    sum: i64,
+    x: i64,
+    expr: impl FnOnce() -> String,
+) -> crate::error::Result<i64> {
+    if let Some(DataType::YearMonthInterval(..)) = arg {
+        return sum
+            .checked_add(x)
+            .filter(|s| i32::try_from(*s).is_ok())
+            .ok_or_else(|| {
+                crate::error::Error::execution(
+                    "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION",
+                    "Integer overflow while operating with intervals. Use `try_add` to tolerate \
+                     overflow and return NULL instead.",
+                )
+            });
+    }
+    sum.checked_add(x)
+        .ok_or_else(|| crate::error::Error::Overflow {
+            expr: expr(),
+            detail: "long overflow".into(),
+        })
+}

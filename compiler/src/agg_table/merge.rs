@@ -42,10 +42,12 @@ impl AggTable {
                     let dst = self.acc_row_mut(g);
                     let a = read_u64(dst, o) as i64;
                     let n = read_u64(dst, o + 8) as i64;
-                    let sum = a.checked_add(sa as i64).ok_or_else(|| Error::Overflow {
-                        expr: layout.funcs[i].0.name().to_string(),
-                        detail: "long overflow".into(),
-                    })?;
+                    let sum = super::layout::add_to_int_sum(
+                        layout.arg_types[i].as_ref(),
+                        a,
+                        sa as i64,
+                        || layout.funcs[i].0.name().to_string(),
+                    )?;
                     write_u64(dst, o, sum as u64);
                     write_u64(dst, o + 8, (n + sb as i64) as u64);
                 }

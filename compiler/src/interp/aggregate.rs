@@ -18,6 +18,7 @@ use super::columns::{bools, internal, prim, strings};
 use crate::accumulators::decimal_sum;
 use crate::accumulators::higher::{bits, comoments, moments4};
 use crate::accumulators::{moments, pick_takes, DistinctVal, Offer, Val, PICK_NULL, PICK_VALUE};
+use crate::agg_table::layout::add_to_int_sum;
 use crate::agg_table::{
     compare_encoded, encode_decimal, encode_f64, hash, read_u64, write_u64, AccKind, AggTable,
     LateRows, TableLayout,
@@ -531,13 +532,12 @@ fn update_accs(
             (AccKind::SumInt, Some(Values::Fixed(v))) => {
                 let x = v[i].unwrap_or(0) as i64;
                 let acc = table.acc_row_mut(g);
-                let sum =
-                    (read_u64(acc, o) as i64)
-                        .checked_add(x)
-                        .ok_or_else(|| Error::Overflow {
-                            expr: agg_name(spec, a),
-                            detail: "long overflow".into(),
-                        })?;
+                let sum = add_to_int_sum(
+                    layout.arg_types[a].as_ref(),
+                    read_u64(acc, o) as i64,
+                    x,
+                    || agg_name(spec, a),
+                )?;
                 write_u64(acc, o, sum as u64);
                 write_u64(acc, o + 8, read_u64(acc, o + 8) + 1);
             }
