@@ -23,7 +23,7 @@ use crate::agg_table::{
     compare_encoded, encode_decimal, encode_f64, hash, read_u64, write_u64, AccKind, AggTable,
     LateRows, TableLayout,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ir::{AggFunc, AggSpec};
 use crate::types::DataType;
 
