@@ -445,7 +445,6 @@ impl StateStore {
     }
 }
 
-/// Maps a snapshot or delta file and checks its header and checksum.
 /// `state/_versions/<batch>`'s text: `[op, partition, snapshot]`, or with
 /// deltas (or no snapshot) `[op, partition, snapshot or null, [delta, …]]`.
 fn versions_text(chains: &BTreeMap<(usize, usize), Chain>, partitions: usize) -> Vec<u8> {
@@ -482,6 +481,7 @@ fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
     })
 }
 
+/// Maps a snapshot or delta file and checks its header and checksum.
 fn map_checked(path: &Path, magic: &[u8; 8]) -> Result<(Mmap, u64)> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let len = f.metadata().map_err(|e| Error::io(path, e))?.len() as usize;

@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 
 use arrow::array::{make_array, new_null_array, ArrayData, ArrayRef};
-use arrow::buffer::Buffer;
+use arrow::buffer::{Buffer, MutableBuffer};
 use arrow::datatypes::DataType;
 
 /// The shared zeroed buffer (empty until first used).
@@ -27,7 +27,8 @@ fn zeros(len: usize) -> Buffer {
             // Grow geometrically, so a stream of ever longer batches
             // reallocates a few times only.
             let size = len.max(shared.as_ref().map_or(0, |b| b.len() * 2));
-            let b = Buffer::from(vec![0u8; size]);
+            // Arrow's own allocation: aligned for every primitive type.
+            let b: Buffer = MutableBuffer::from_len_zeroed(size).into();
             *shared = Some(b.clone());
             b
         }
