@@ -4,7 +4,8 @@
 //! builds values only for the columns the query reads — other fields are
 //! skipped where they lie. Field names are matched against the read
 //! columns' names (case-sensitive, as Spark's JSON reader; filtered first
-//! by length), numbers are parsed straight into the column's type, strings
+//! by length; the names of earlier lines are remembered by place,
+//! [`super::known_names`]), numbers are parsed straight into the column's type, strings
 //! appended to the Arrow buffer as they are (unescaped only when they have
 //! escapes). A duplicate key's last value wins, as in Arrow's decoder.
 //!
@@ -16,6 +17,8 @@
 //! paths' rows whenever it returns some. Specialized Rust rather than
 //! Cranelift: the per-column work is one `match` on a type fixed per query,
 //! which the branch predictor resolves; there was nothing left to compile.
+//! Compact flat lines, the commonest, are walked by vector bit masks
+//! instead of byte by byte ([`super::flat`]); the scanner reads the rest.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +32,9 @@ use sqlc_compiler::json::syntax::special_double;
 use sqlc_compiler::json::Syntax;
 use sqlc_compiler::types::{DataType, Schema};
 
+use super::flat;
+use super::known_names::KnownNames;
+use super::line_masks::{LineMasks, Simd};
 use super::prefilter::Prefilter;
 use super::scan::Scanner;
 use crate::source::lines::{is_blank, lines};
@@ -36,7 +42,7 @@ use crate::source::parse::{decode_base64, parse_date, parse_timestamp};
 
 /// Where a decoded field's value lies in its line.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Absent,
     Null,
     True,
@@ -50,13 +56,13 @@ enum Kind {
 }
 
 #[derive(Clone, Copy)]
-struct Val {
-    kind: Kind,
-    start: u32,
-    end: u32,
+pub(super) struct Val {
+    pub kind: Kind,
+    pub start: u32,
+    pub end: u32,
 }
 
-const ABSENT: Val = Val {
+pub(super) const ABSENT: Val = Val {
     kind: Kind::Absent,
     start: 0,
     end: 0,
@@ -90,6 +96,9 @@ pub struct SpecializedDecoder {
     arrow: SchemaRef,
     prefilter: Option<Prefilter>,
     syntax: Syntax,
+    /// The vector instructions lines are classified with, if any (see
+    /// [`flat`]).
+    simd: Option<Simd>,
 }
 
 /// A batch being built.
@@ -147,6 +156,7 @@ impl SpecializedDecoder {
             arrow: data.to_arrow(),
             prefilter,
             syntax: *syntax,
+            simd: Simd::detect(),
         })
     }
 
@@ -203,6 +213,7 @@ impl SpecializedDecoder {
         let mut rows = 0;
         let mut text = String::new();
         let mut known = KnownNames::default();
+        let mut masks = LineMasks::new();
         let prefilter = self.prefilter.as_ref().filter(|_| reject);
         for line in lines(bytes) {
             if is_blank(line) {
@@ -212,7 +223,13 @@ impl SpecializedDecoder {
                 b.iter_mut().for_each(Builder::null);
             } else {
                 vals.fill(ABSENT);
-                self.scan_line(line, &mut vals, &mut known)?;
+                if self
+                    .flat(bytes, line, &mut masks, &mut vals, &mut known)
+                    .is_none()
+                {
+                    vals.fill(ABSENT);
+                    self.scan_line(line, &mut vals, &mut known)?;
+                }
                 let specials = self.syntax.non_numeric_numbers;
                 for (builder, v) in b.iter_mut().zip(&vals) {
                     builder.push(line, *v, &mut text, specials)?;
@@ -236,6 +253,26 @@ impl SpecializedDecoder {
         // With no column read, the batch still has its rows.
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         RecordBatch::try_new_with_options(self.arrow.clone(), columns, &options).ok()
+    }
+
+    /// The fast path of [`flat`] for `line`, a line of `block`: `None`
+    /// where the line is the scanner's to read.
+    #[inline]
+    fn flat(
+        &self,
+        block: &[u8],
+        line: &[u8],
+        masks: &mut LineMasks,
+        vals: &mut [Val],
+        known: &mut KnownNames,
+    ) -> Option<()> {
+        let start = line.as_ptr() as usize - block.as_ptr() as usize;
+        masks
+            .classify(self.simd?, block, start, line.len())
+            .then_some(())?;
+        flat::scan(line, masks, known, vals, &self.syntax, |raw, hint| {
+            self.column(raw, hint)
+        })
     }
 
     /// Scans the record of one line (an object), noting where each read
@@ -302,87 +339,6 @@ impl SpecializedDecoder {
             }
         }
         (!s.odd).then_some(())
-    }
-}
-
-/// The field names of the lines scanned so far, by their place in the
-/// object, with their column: lines usually repeat them. A name that is,
-/// byte for byte with its closing quote, the one learnt at its place is
-/// known to be a well-formed name and known to be that column, so it is
-/// neither scanned nor looked up again.
-#[derive(Default)]
-struct KnownNames {
-    /// Each name learnt, then its closing quote, one after the other.
-    bytes: Vec<u8>,
-    /// Per place, in order.
-    places: Vec<Place>,
-}
-
-/// A place's name: where it lies in `bytes` (empty: none to match, as for
-/// a name with escapes), its column, and its first (up to) 8 bytes as a word.
-struct Place {
-    start: u32,
-    end: u32,
-    column: Option<usize>,
-    head: u64,
-}
-
-impl KnownNames {
-    /// The length (closing quote included) and column of the name at
-    /// place `k`, if `rest` (the line after the opening quote) starts with it.
-    #[inline]
-    fn matches(&self, k: usize, rest: &[u8]) -> Option<(usize, Option<usize>)> {
-        let p = self.places.get(k)?;
-        let n = (p.end - p.start) as usize;
-        let hit = match n {
-            0 => false,
-            1..=8 if rest.len() >= 8 => (word(rest, 0) ^ p.head) & (u64::MAX >> (64 - 8 * n)) == 0,
-            _ => starts_with(rest, &self.bytes[p.start as usize..p.end as usize]),
-        };
-        hit.then_some((n, p.column))
-    }
-
-    /// Learns the name at place `k` (`None`: one not to match), forgetting
-    /// those learnt at `k` and after.
-    fn learn(&mut self, k: usize, raw: Option<&[u8]>, column: Option<usize>) {
-        if let Some(p) = self.places.get(k) {
-            self.bytes.truncate(p.start as usize);
-            self.places.truncate(k);
-        }
-        let start = self.bytes.len();
-        if let Some(raw) = raw {
-            self.bytes.extend_from_slice(raw);
-            self.bytes.push(b'"');
-        }
-        let name = &self.bytes[start..];
-        let mut head = [0u8; 8];
-        let n = name.len().min(8);
-        head[..n].copy_from_slice(&name[..n]);
-        self.places.push(Place {
-            start: start as u32,
-            end: self.bytes.len() as u32,
-            column,
-            head: u64::from_le_bytes(head),
-        });
-    }
-}
-
-/// The 8 bytes of `b` from `at`, as a word.
-#[inline]
-fn word(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"))
-}
-
-/// Whether `rest` starts with `name`: a short name in one or two words
-/// (a call to `memcmp` costs more than the comparison).
-#[inline]
-fn starts_with(rest: &[u8], name: &[u8]) -> bool {
-    let n = name.len();
-    match n {
-        8..=16 if rest.len() >= n => {
-            word(rest, 0) == word(name, 0) && word(rest, n - 8) == word(name, n - 8)
-        }
-        _ => rest.starts_with(name),
     }
 }
 
@@ -654,28 +610,6 @@ mod tests {
             let want = t.parse::<f64>().unwrap();
             assert_eq!(double(b).map(f64::to_bits), Some(want.to_bits()), "{t}");
             assert_eq!(long(b), t.parse::<i64>().ok(), "{t}");
-        }
-    }
-
-    #[test]
-    fn short_names_compare_as_slices_do() {
-        let name = b"Creation_Time\"tail";
-        for n in 0..name.len() {
-            for rest_len in 0..=name.len() {
-                for flip in 0..rest_len {
-                    let mut rest = name[..rest_len].to_vec();
-                    for r in [rest.clone(), {
-                        rest[flip] ^= 1;
-                        rest
-                    }] {
-                        assert_eq!(
-                            starts_with(&r, &name[..n]),
-                            r.starts_with(&name[..n]),
-                            "{n} {r:?}"
-                        );
-                    }
-                }
-            }
         }
     }
 
