@@ -48,7 +48,10 @@ pub(super) fn scan(
         let (len, col) = match known.matches(k, &b[i + 1..]) {
             Some(known) => known,
             None => {
-                let end = m.next(&m.quote, i + 1)?;
+                let end = m.next(&m.quote, i + 1);
+                if end == b.len() {
+                    return None;
+                }
                 let raw = &b[i + 1..end];
                 let col = column(raw, hint);
                 known.learn(k, Some(raw), col);
@@ -62,12 +65,14 @@ pub(super) fn scan(
         i += 1;
         let start = i;
         let (kind, v_start, v_end, after) = match *b.get(i)? {
+            // The search may stop at the line's end: then `b.get(after)`
+            // below finds no separator.
             b'"' => {
-                let end = m.next(&m.quote, i + 1)?;
+                let end = m.next(&m.quote, i + 1);
                 (Kind::Str { escaped: false }, i + 1, end, end + 1)
             }
             b'-' | b'0'..=b'9' => {
-                let end = m.next(&m.sep, i)?;
+                let end = m.next(&m.sep, i);
                 if !plain_number(b, m, i, end) && !number_by_scanner(b, syntax, i, end) {
                     return None;
                 }

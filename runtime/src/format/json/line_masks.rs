@@ -49,6 +49,16 @@ macro_rules! classify_line {
             m.digit[w] = c.digit & keep;
             odd |= c.odd & keep;
         }
+        // The bits just past the line, where searches stop.
+        let (w, bit) = (len / 64, 1u64 << (len % 64));
+        if w == m.words {
+            m.quote[w] = bit;
+            m.sep[w] = bit;
+            m.digit[w] = 0;
+        } else {
+            m.quote[w] |= bit;
+            m.sep[w] |= bit;
+        }
         odd == 0
     }};
 }
@@ -78,10 +88,12 @@ impl Simd {
 
 /// The masks of one line.
 pub struct LineMasks {
-    pub quote: [u64; WORDS],
-    /// `,` and `}`: what may follow a value in a flat record.
-    pub sep: [u64; WORDS],
-    pub digit: [u64; WORDS],
+    /// Quotes, and a bit just past the line's end (see [`Self::next`]).
+    pub quote: [u64; WORDS + 1],
+    /// `,` and `}`, what may follow a value in a flat record, and a bit
+    /// just past the line's end.
+    pub sep: [u64; WORDS + 1],
+    pub digit: [u64; WORDS + 1],
     /// Words in use (the line's length in 64-byte chunks, rounded up);
     /// bits past the line's end are clear.
     words: usize,
@@ -101,9 +113,9 @@ impl LineMasks {
     /// Masks for lines to be classified into ([`Self::classify`]).
     pub fn new() -> LineMasks {
         LineMasks {
-            quote: [0; WORDS],
-            sep: [0; WORDS],
-            digit: [0; WORDS],
+            quote: [0; WORDS + 1],
+            sep: [0; WORDS + 1],
+            digit: [0; WORDS + 1],
             words: 0,
         }
     }
@@ -130,29 +142,23 @@ impl LineMasks {
         }
     }
 
-    /// The first byte at or after `from` whose bit is set in `mask`.
+    /// The first byte at or after `from` (at most the line's length) whose
+    /// bit is set in `mask`, `quote` or `sep`; the line's length if none.
+    /// No bounds to test: both masks have a bit set just past the line.
     #[inline]
-    pub fn next(&self, mask: &[u64; WORDS], from: usize) -> Option<usize> {
+    pub fn next(&self, mask: &[u64; WORDS + 1], from: usize) -> usize {
         let mut w = from / 64;
-        if w >= self.words {
-            return None;
-        }
         let mut bits = mask[w] & (u64::MAX << (from % 64));
-        loop {
-            if bits != 0 {
-                return Some(w * 64 + bits.trailing_zeros() as usize);
-            }
+        while bits == 0 {
             w += 1;
-            if w >= self.words {
-                return None;
-            }
             bits = mask[w];
         }
+        w * 64 + bits.trailing_zeros() as usize
     }
 
     /// The `n` (1 to 64) bits of `mask` from byte `at` on, as a word.
     #[inline]
-    pub fn bits(&self, mask: &[u64; WORDS], at: usize, n: usize) -> u64 {
+    pub fn bits(&self, mask: &[u64; WORDS + 1], at: usize, n: usize) -> u64 {
         let (w, o) = (at / 64, at % 64);
         let lo = mask.get(w).map_or(0, |m| m >> o);
         let hi = match mask.get(w + 1) {
@@ -332,21 +338,21 @@ mod tests {
             let block = b"{\"a\":1,\"b\":\"x\"}\n{\"a\":22}";
             let mut m = LineMasks::new();
             assert!(m.classify(simd, block, 0, 15), "plain ASCII");
-            assert_eq!(m.next(&m.quote, 0), Some(1));
-            assert_eq!(m.next(&m.quote, 13), Some(13));
-            assert_eq!(m.next(&m.quote, 14), None);
-            assert_eq!(m.next(&m.sep, 6), Some(6));
-            assert_eq!(m.next(&m.sep, 7), Some(14));
+            assert_eq!(m.next(&m.quote, 0), 1);
+            assert_eq!(m.next(&m.quote, 13), 13);
+            assert_eq!(m.next(&m.quote, 14), 15, "none: the line's length");
+            assert_eq!(m.next(&m.sep, 6), 6);
+            assert_eq!(m.next(&m.sep, 7), 14);
             assert_eq!(m.bits(&m.digit, 5, 2), 0b01);
             assert!(m.classify(simd, block, 16, 8), "the last line");
             assert_eq!(m.bits(&m.digit, 5, 3), 0b011);
-            assert_eq!(m.next(&m.sep, 0), Some(7));
+            assert_eq!(m.next(&m.sep, 0), 7);
             // Lines across chunks: bits cross the word boundary.
             let long = format!("{{\"a\":\"{}\",\"b\":12345}}", "y".repeat(60));
             assert!(m.classify(simd, long.as_bytes(), 0, long.len()));
             let five = long.find("12345").unwrap();
             assert_eq!(m.bits(&m.digit, five, 6), 0b011111);
-            assert_eq!(m.next(&m.quote, 7), Some(66));
+            assert_eq!(m.next(&m.quote, 7), 66);
             for odd in [
                 &b"{\"a\":\"\\n\"}"[..],
                 b"{\"a\":\"\xc3\xa9\"}",
