@@ -2,7 +2,6 @@
 //! and DataStreamReader.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use sqlc_compiler::Schema;
 use sqlc_runtime::catalog::Relation;
@@ -155,13 +154,8 @@ impl DataFrameReader {
         let format = st.format.clone().unwrap_or_else(|| "parquet".into());
         let options = st.zoned_options(&format)?;
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
-        let (schema, batches, partitions) =
-            connector::read_static(&format, path, schema.as_ref(), &options)?;
-        let rel = Relation::Static {
-            name: path.map(relation_name).unwrap_or_else(|| format.clone()),
-            batches: Arc::new(batches),
-            partitions: partitions.map(Arc::new),
-        };
+        let name = path.map(relation_name).unwrap_or_else(|| format.clone());
+        let (schema, rel) = connector::read_static(&format, path, schema.as_ref(), &options, name)?;
         let plan = st.session.catalog().add(rel, schema);
         Ok(DataFrame::new(st.session, plan))
     }

@@ -67,13 +67,15 @@ fn dropmalformed_drops_and_failfast_fails_naming_the_file_and_line() {
         .json(&dir)
         .unwrap();
     assert_eq!(df.count().unwrap(), good);
-    let err = spark
+    // As in Spark, the files are read when a query runs, not when the
+    // read is declared.
+    let failfast = spark
         .read()
         .schema(&schema)
         .option("mode", "FAILFAST")
         .json(&dir)
-        .unwrap_err()
-        .to_string();
+        .unwrap();
+    let err = failfast.count().unwrap_err().to_string();
     assert!(err.contains("FAILFAST") && err.contains(".json:"), "{err}");
 }
 

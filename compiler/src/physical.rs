@@ -268,14 +268,17 @@ impl PhysPlan {
                 } => {
                     let names: Vec<&str> =
                         schema.fields().iter().map(|f| f.name().as_str()).collect();
-                    // Static relations are read before planning: whole.
                     if *streaming {
                         format!(
                             "StreamingScan {name} ({}; JSON decoder: specialized Rust)",
                             read.display(&names)
                         )
-                    } else {
+                    } else if read.is_all() {
                         format!("Scan {name}")
+                    } else {
+                        // A file read decodes only this; a table in
+                        // memory is given whole.
+                        format!("Scan {name} ({})", read.display(&names))
                     }
                 }
                 PhysPlan::Pipeline { kernel, .. } => {

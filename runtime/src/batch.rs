@@ -25,12 +25,11 @@ pub fn execute(
         ));
     }
     let phys = plan_physical(plan, mode)?;
-    let data = catalog.static_inputs(plan)?;
-    let mut exec =
-        Executor::new(phys, partitions).with_input_partitions(catalog.static_partitions(plan));
+    let inputs = catalog.static_inputs(plan, &phys.scan_specs())?;
+    let mut exec = Executor::new(phys, partitions).with_input_partitions(inputs.partitions);
     exec.run(&BatchInput {
         batch_id: 0,
-        data: &data,
+        data: &inputs.data,
         emit: Emit::All,
         watermark_us: None,
         late_watermark_us: None,

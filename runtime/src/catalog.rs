@@ -1,4 +1,5 @@
-//! The relations a session knows: static tables read into memory, memory
+//! The relations a session knows: static tables (in memory, or files read
+//! when a query runs), memory
 //! tables written by memory sinks, streaming source definitions, and temp
 //! views (named plans). Plans refer to relations by [`SourceId`]; names are
 //! looked up case-insensitively, as in Spark.
@@ -11,11 +12,13 @@ use arrow::record_batch::RecordBatch;
 use sqlc_compiler::builder;
 use sqlc_compiler::partition::Partition;
 use sqlc_compiler::plan::{Plan, SourceId};
+use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::{Error as CompileError, Schema};
 
 use crate::connector::SourceDef;
 use crate::error::{Error, Result};
 use crate::sink::MemoryTable;
+use crate::source::FileTable;
 
 /// What a [`SourceId`] stands for.
 #[derive(Clone, Debug)]
@@ -34,6 +37,9 @@ pub enum Relation {
         name: String,
         table: Arc<MemoryTable>,
     },
+    /// Files read in batch (`spark.read…load(path)`): listed when the read
+    /// was declared, read when a query runs, as far as it needs.
+    Files { name: String, table: Arc<FileTable> },
     /// A streaming source; each query that reads it opens its own instance.
     Stream { name: String, def: SourceDef },
 }
@@ -42,22 +48,44 @@ impl Relation {
     pub fn name(&self) -> &str {
         match self {
             Relation::Static { name, .. }
+            | Relation::Files { name, .. }
             | Relation::Memory { name, .. }
             | Relation::Stream { name, .. } => name,
         }
     }
 
-    /// The rows a batch query sees now; streams have none to give.
-    pub fn batches(&self) -> Result<Arc<Vec<RecordBatch>>> {
+    /// The rows a batch query sees now, decoded as far as `read` asks (a
+    /// file read; other relations are in memory), with the partition of
+    /// each batch where known (see [`Relation::Static`]); streams have none
+    /// to give.
+    fn rows(&self, read: Option<&ScanSpec>) -> Result<(Arc<Vec<RecordBatch>>, Option<Partitions>)> {
         match self {
-            Relation::Static { batches, .. } => Ok(batches.clone()),
-            Relation::Memory { table, .. } => Ok(table.snapshot()),
+            Relation::Static {
+                batches,
+                partitions,
+                ..
+            } => Ok((batches.clone(), partitions.clone())),
+            Relation::Files { table, .. } => {
+                let (batches, partitions) = table.read(read)?;
+                Ok((Arc::new(batches), Some(Arc::new(partitions))))
+            }
+            Relation::Memory { table, .. } => Ok((table.snapshot(), None)),
             Relation::Stream { .. } => Err(Error::analysis(
                 "_LEGACY_ERROR_TEMP_3102",
                 "Queries with streaming sources must be executed with writeStream.start()",
             )),
         }
     }
+}
+
+type Partitions = Arc<Vec<Partition>>;
+
+/// The rows of the static and memory relations a plan scans, as of now,
+/// and the partition of each batch where known.
+#[derive(Default)]
+pub struct StaticInputs {
+    pub data: HashMap<SourceId, Vec<RecordBatch>>,
+    pub partitions: HashMap<SourceId, Partitions>,
 }
 
 #[derive(Default)]
@@ -141,33 +169,27 @@ impl Catalog {
         v
     }
 
-    /// The rows of every static or memory relation a plan scans, as of now.
-    /// The partitions of the batches of the plan's static scans, where
-    /// known (see [`Relation::Static`]).
-    pub fn static_partitions(&self, plan: &Plan) -> HashMap<SourceId, Arc<Vec<Partition>>> {
-        let relations = self.relations.read().unwrap_or_else(|e| e.into_inner());
-        plan.scans()
-            .into_iter()
-            .filter_map(|(id, _)| match relations.get(&id.0)? {
-                Relation::Static {
-                    partitions: Some(p),
-                    ..
-                } => Some((id, p.clone())),
-                _ => None,
-            })
-            .collect()
-    }
-
-    pub fn static_inputs(&self, plan: &Plan) -> Result<HashMap<SourceId, Vec<RecordBatch>>> {
-        let mut out = HashMap::new();
+    /// The rows of every static or memory relation `plan` scans, as of
+    /// now: files are read as `reads` asks for each scan (all of each
+    /// record for a scan it does not name).
+    pub fn static_inputs(
+        &self,
+        plan: &Plan,
+        reads: &HashMap<SourceId, ScanSpec>,
+    ) -> Result<StaticInputs> {
+        let mut out = StaticInputs::default();
         for (id, streaming) in plan.scans() {
-            if streaming {
+            if streaming || out.data.contains_key(&id) {
                 continue;
             }
             let rel = self
                 .relation(&id)
                 .ok_or_else(|| Error::internal(format!("unknown relation {id:?}")))?;
-            out.insert(id, rel.batches()?.as_ref().clone());
+            let (batches, partitions) = rel.rows(reads.get(&id))?;
+            if let Some(p) = partitions {
+                out.partitions.insert(id.clone(), p);
+            }
+            out.data.insert(id, batches.as_ref().clone());
         }
         Ok(out)
     }

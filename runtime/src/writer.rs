@@ -160,7 +160,8 @@ pub fn start(
             None => None,
             Some(name) => Some(late_rows_table(&phys, catalog, name)?),
         };
-        Ok((query_id, sink, late_sink, catalog.static_inputs(plan)?))
+        let statics = catalog.static_inputs(plan, &reads)?;
+        Ok((query_id, sink, late_sink, statics.data))
     })();
     let (query_id, sink, late_sink, static_inputs) = match opened {
         Ok(parts) => parts,

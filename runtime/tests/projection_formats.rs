@@ -108,3 +108,33 @@ fn csv_does_not_convert_what_it_does_not_read() {
         "a record with too few fields is still malformed"
     );
 }
+
+#[test]
+fn a_batch_file_table_decodes_what_each_read_asks() {
+    use sqlc_runtime::source::{FileFormat, FileTable};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("part-0.json"),
+        "{\"a\":1,\"gt\":\"walk\",\"x\":0.5}\n{\"a\":2,\"gt\":\"bike\",\"x\":1.5}\n",
+    )
+    .unwrap();
+    let table = FileTable::open(
+        FileFormat::Json,
+        dir.path(),
+        Some(&schema()),
+        &Options::new(),
+    )
+    .unwrap();
+    let (full, partitions) = table.read(None).unwrap();
+    let (only_gt, _) = table.read(Some(&spec([false, true, false]))).unwrap();
+    assert_eq!(partitions.len(), full.len(), "a partition per batch");
+    assert_eq!(full[0].column(0).null_count(), 0);
+    assert_eq!(only_gt[0].num_rows(), 2);
+    assert_eq!(only_gt[0].column(0).null_count(), 2, "a not read: nulls");
+    assert_eq!(only_gt[0].column(2).null_count(), 2, "x not read: nulls");
+    assert_eq!(
+        only_gt[0].column(1),
+        full[0].column(1),
+        "gt read as the full decode reads it"
+    );
+}

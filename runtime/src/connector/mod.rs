@@ -3,20 +3,20 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
-use arrow::record_batch::RecordBatch;
-use sqlc_compiler::partition::Partition;
 use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::Schema;
 
 pub mod kafka;
 pub mod known_options;
 
+use crate::catalog::Relation;
 use crate::error::{Error, Result};
 use crate::source::rate::{self, RateOptions, RateSource};
 use crate::source::rate_micro_batch::RateMicroBatchSource;
 use crate::source::socket::{SocketOptions, SocketSource};
-use crate::source::{read_files_by_partition, FileFormat, FileStreamSource, Options, Source};
+use crate::source::{FileFormat, FileStreamSource, FileTable, Options, Source};
 use kafka::options::KafkaOptions;
 
 fn options_of(pairs: &[(String, String)]) -> Options {
@@ -35,18 +35,29 @@ fn file_format(format: &str) -> Result<FileFormat> {
     })
 }
 
-/// Reads a static table (`spark.read.format(f).load(path)`); Kafka needs no
-/// path. Files give the partition (file) of each batch too.
+/// Declares a static table (`spark.read.format(f).load(path)`), as the
+/// relation named `name`: Kafka (which needs no path) is read now; files
+/// are listed and their schema settled now, and read when a query runs
+/// ([`FileTable`]).
 pub fn read_static(
     format: &str,
     path: Option<&Path>,
     schema: Option<&Schema>,
     options: &[(String, String)],
-) -> Result<(Schema, Vec<RecordBatch>, Option<Vec<Partition>>)> {
+    name: String,
+) -> Result<(Schema, Relation)> {
     let options = options_of(options);
     known_options::warn_unknown(format, &options);
     match format.to_ascii_lowercase().as_str() {
-        "kafka" => kafka::read_static(&options, schema).map(|(s, b)| (s, b, None)),
+        "kafka" => {
+            let (schema, batches) = kafka::read_static(&options, schema)?;
+            let rel = Relation::Static {
+                name,
+                batches: Arc::new(batches),
+                partitions: None,
+            };
+            Ok((schema, rel))
+        }
         "socket" | "rate" => Err(Error::analysis(
             "UNSUPPORTED_BATCH_TABLE_VALUED_FUNCTION",
             format!("the {format} source is for streams only: use read_stream()"),
@@ -54,8 +65,13 @@ pub fn read_static(
         _ => {
             let path =
                 path.ok_or_else(|| Error::options(format!("a {format} read needs a path")))?;
-            let (s, b, p) = read_files_by_partition(file_format(format)?, path, schema, &options)?;
-            Ok((s, b, Some(p)))
+            let table = FileTable::open(file_format(format)?, path, schema, &options)?;
+            let schema = table.schema.clone();
+            let rel = Relation::Files {
+                name,
+                table: Arc::new(table),
+            };
+            Ok((schema, rel))
         }
     }
 }

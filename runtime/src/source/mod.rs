@@ -40,8 +40,8 @@ pub use crate::files::{list_files, FileStatus, ListingOptions};
 pub use file_source::{FileEntry, FileStreamSource};
 pub use options::{Options, ParseMode};
 pub use read::{
-    decode_files, decode_files_reading, file_uri, map_files, read_files, read_files_by_partition,
-    FileFormat, MappedFile,
+    decode_files, decode_files_reading, file_uri, map_files, read_files, FileFormat, FileTable,
+    MappedFile,
 };
 
 /// A position in a source's data, as written to the offset log. Each source

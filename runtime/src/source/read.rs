@@ -1,6 +1,7 @@
 //! Reading a set of files of one format: mapping them into memory, inferring
 //! their schema, and decoding them in parallel (rayon) into batches. Used by
-//! static reads ([`read_files`]) and by the streaming file source.
+//! batch reads ([`FileTable`], [`read_files`]) and by the streaming file
+//! source.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -160,32 +161,72 @@ pub fn read_files(
     user_schema: Option<&Schema>,
     options: &Options,
 ) -> Result<(Schema, Vec<RecordBatch>)> {
-    let (schema, batches, _) = read_files_by_partition(format, path, user_schema, options)?;
-    Ok((schema, batches))
+    let table = FileTable::open(format, path.as_ref(), user_schema, options)?;
+    let (batches, _) = table.read(None)?;
+    Ok((table.schema, batches))
 }
 
-/// [`read_files`], with the partition (file) of each batch.
-pub fn read_files_by_partition(
-    format: FileFormat,
-    path: impl AsRef<Path>,
-    user_schema: Option<&Schema>,
-    options: &Options,
-) -> Result<(Schema, Vec<RecordBatch>, Vec<Partition>)> {
-    let path = path.as_ref();
-    let listed = list_files(path, &ListingOptions::from_options(options)?)?;
-    let paths: Vec<PathBuf> = listed.into_iter().map(|f| f.path).collect();
-    let files = map_files(&paths)?;
-    let schema = match user_schema {
-        Some(s) => as_nullable(s),
-        None => infer_schema(format, path, &files, options)?,
-    };
-    check_unique_names(&schema)?;
-    let (of, batches): (Vec<usize>, Vec<RecordBatch>) =
-        decode_files_by_file(format, &schema, &files, options, None)?
-            .into_iter()
-            .unzip();
-    let partitions = file_partitions(&files, &of);
-    Ok((schema, batches, partitions))
+/// A batch read of files (`session.read()…load(path)`), as Spark's file
+/// relation: its files are listed and its schema settled when the read is
+/// declared (inferring a schema reads them); the files are read again each
+/// time a query runs, decoded only as far as that query needs — the
+/// columns it reads and the conjuncts a decoder may test first (its
+/// [`ScanSpec`]).
+#[derive(Debug)]
+pub struct FileTable {
+    pub format: FileFormat,
+    pub schema: Schema,
+    paths: Vec<PathBuf>,
+    options: Options,
+}
+
+impl FileTable {
+    /// Lists the files at `path` and settles their schema: `user_schema`,
+    /// or one inferred from their data.
+    pub fn open(
+        format: FileFormat,
+        path: &Path,
+        user_schema: Option<&Schema>,
+        options: &Options,
+    ) -> Result<FileTable> {
+        // Options are checked now, though the files are read later.
+        super::parse::reader_zone(options)?;
+        options.parse_mode()?;
+        match format {
+            FileFormat::Json => {
+                options.json_syntax()?;
+            }
+            FileFormat::Csv => {
+                CsvFormat::from_options(options)?;
+            }
+            _ => {}
+        }
+        let listed = list_files(path, &ListingOptions::from_options(options)?)?;
+        let paths: Vec<PathBuf> = listed.into_iter().map(|f| f.path).collect();
+        let schema = match user_schema {
+            Some(s) => as_nullable(s),
+            None => infer_schema(format, path, &map_files(&paths)?, options)?,
+        };
+        check_unique_names(&schema)?;
+        Ok(FileTable {
+            format,
+            schema,
+            paths,
+            options: options.clone(),
+        })
+    }
+
+    /// Reads the files now, decoding what `read` asks (all of each record
+    /// without one); the batches, with the partition (file) of each.
+    pub fn read(&self, read: Option<&ScanSpec>) -> Result<(Vec<RecordBatch>, Vec<Partition>)> {
+        let files = map_files(&self.paths)?;
+        let read = read.filter(|r| !r.is_all());
+        let (of, batches): (Vec<usize>, Vec<RecordBatch>) =
+            decode_files_by_file(self.format, &self.schema, &files, &self.options, read)?
+                .into_iter()
+                .unzip();
+        Ok((batches, file_partitions(&files, &of)))
+    }
 }
 
 /// Runs `f` over every block of every file in parallel; returns the results
