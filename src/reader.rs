@@ -155,7 +155,9 @@ impl DataFrameReader {
         let options = st.zoned_options(&format)?;
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
         let name = path.map(relation_name).unwrap_or_else(|| format.clone());
-        let (schema, rel) = connector::read_static(&format, path, schema.as_ref(), &options, name)?;
+        let packing = st.session.file_packing()?;
+        let (schema, rel) =
+            connector::read_static(&format, path, schema.as_ref(), &options, name, packing)?;
         let plan = st.session.catalog().add(rel, schema);
         Ok(DataFrame::new(st.session, plan))
     }

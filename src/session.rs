@@ -10,6 +10,7 @@ use sqlc_compiler::{ExecMode, Schema};
 use sqlc_runtime::catalog::{Catalog, Relation};
 use sqlc_runtime::exec::WatermarkPolicy;
 use sqlc_runtime::query::StreamingQueryManager;
+use sqlc_runtime::source::file_partitions::Packing;
 
 use crate::dataframe::DataFrame;
 use crate::error::{Error, Result};
@@ -52,6 +53,11 @@ const KNOWN_CONF: &[(&str, Option<fn(&str) -> bool>)] = &[
         Some(min_or_max),
     ),
     ("sqlc.exec", Some(exec_mode_name)),
+    ("spark.sql.files.maxPartitionBytes", Some(byte_size)),
+    ("spark.sql.files.openCostInBytes", Some(byte_size)),
+    ("spark.sql.files.minPartitionNum", Some(positive_int)),
+    ("spark.sql.leafNodeDefaultParallelism", Some(positive_int)),
+    ("spark.default.parallelism", Some(positive_int)),
     (TZ_KEY, Some(zone_id)),
 ];
 
@@ -63,6 +69,27 @@ fn zone_id(v: &str) -> bool {
 
 fn positive_int(v: &str) -> bool {
     v.trim().parse::<u64>().is_ok_and(|n| n > 0)
+}
+
+fn byte_size(v: &str) -> bool {
+    parse_bytes(v).is_some()
+}
+
+/// A size as Spark's byte settings take it: bytes, or a number with a
+/// unit (`b`, `k`/`kb`, `m`/`mb`, `g`/`gb`, `t`/`tb`, any case).
+fn parse_bytes(v: &str) -> Option<u64> {
+    let v = v.trim().to_ascii_lowercase();
+    let digits = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let n: u64 = v[..digits].parse().ok()?;
+    let shift = match v[digits..].trim() {
+        "" | "b" => 0,
+        "k" | "kb" => 10,
+        "m" | "mb" => 20,
+        "g" | "gb" => 30,
+        "t" | "tb" => 40,
+        _ => return None,
+    };
+    n.checked_mul(1 << shift)
 }
 
 fn min_or_max(v: &str) -> bool {
@@ -370,6 +397,34 @@ impl Session {
 
     pub(crate) fn catalog(&self) -> &Arc<Catalog> {
         &self.inner.catalog
+    }
+
+    /// How a batch read cuts its files into partitions, from
+    /// `spark.sql.files.*`; the parallelism is
+    /// `spark.sql.files.minPartitionNum`, else
+    /// `spark.sql.leafNodeDefaultParallelism`, else
+    /// `spark.default.parallelism`, else the cores.
+    pub(crate) fn file_packing(&self) -> Result<Packing> {
+        let conf = self.conf();
+        let mut p = Packing::default();
+        let bytes = |key: &str| conf.get(key).as_deref().and_then(parse_bytes);
+        if let Some(n) = bytes("spark.sql.files.maxPartitionBytes") {
+            p.max_partition_bytes = n;
+        }
+        if let Some(n) = bytes("spark.sql.files.openCostInBytes") {
+            p.open_cost = n;
+        }
+        let parallelism = [
+            "spark.sql.files.minPartitionNum",
+            "spark.sql.leafNodeDefaultParallelism",
+            "spark.default.parallelism",
+        ]
+        .iter()
+        .find_map(|k| conf.get(k)?.trim().parse::<usize>().ok());
+        if let Some(n) = parallelism {
+            p.min_partitions = n;
+        }
+        Ok(p)
     }
 
     pub(crate) fn shuffle_partitions(&self) -> Result<usize> {

@@ -80,6 +80,21 @@ fn activity_session(mode: sqlc::ExecMode) -> sqlc::Session {
     spark
 }
 
+/// Where PySpark 4.3 (local[2]) reads each of the 8 test files: its
+/// partition, and the row number within the partition of its first line.
+/// The files are about the same size; packed longest first, files 7, 5, 4
+/// and 6 make partition 0, files 2, 3, 1 and 0 partition 1.
+const SPARK_PARTITIONS: [(i64, i64); 8] = [
+    (1, 7500),
+    (1, 5000),
+    (1, 0),
+    (1, 2500),
+    (0, 5000),
+    (0, 2500),
+    (0, 7500),
+    (0, 0),
+];
+
 #[test]
 fn many_files_ids_unique_and_partition_in_upper_bits() {
     let files = activity_files();
@@ -102,12 +117,18 @@ fn many_files_ids_unique_and_partition_in_upper_bits() {
         for r in &rows {
             let (id, p) = (r["id"].as_i64().unwrap(), r["p"].as_i64().unwrap());
             assert_eq!(id >> 33, p, "{mode:?}");
-            // Each file is a partition, numbered in file order.
-            let name = files[p as usize].file_name().unwrap().to_string_lossy();
+            // Spark packs the files into partitions, longest first.
+            let file = (r["Index"].as_i64().unwrap() / 2500) as usize;
+            let (partition, first) = SPARK_PARTITIONS[file];
+            assert_eq!(p, partition, "{mode:?}: file {file}");
+            let name = files[file].file_name().unwrap().to_string_lossy();
             let f = r["f"].as_str().unwrap();
             assert!(f.starts_with("file:///") && f.ends_with(&*name), "{f}");
-            // Within a file, ids count the lines.
-            assert_eq!(id & ((1 << 33) - 1), r["Index"].as_i64().unwrap() % 2500);
+            // Within a partition, ids count the lines of its files in turn.
+            assert_eq!(
+                id & ((1 << 33) - 1),
+                first + r["Index"].as_i64().unwrap() % 2500
+            );
             let rand = r["r"].as_f64().unwrap();
             assert!((0.0..1.0).contains(&rand));
         }
@@ -203,10 +224,10 @@ fn grouping_by_a_partition_function_groups_by_file() {
             )
             .unwrap();
         let mut rows = to_json_rows(&df.collect().unwrap());
-        rows.sort_by_key(|r| r["p"].as_i64());
+        rows.sort_by_key(|r| r["m"].as_i64());
         assert_eq!(rows.len(), 8, "{mode:?}: {rows:?}");
         for (i, r) in rows.iter().enumerate() {
-            assert_eq!(r["p"], json!(i), "{mode:?}");
+            assert_eq!(r["p"], json!(SPARK_PARTITIONS[i].0), "{mode:?}");
             assert_eq!(r["n"], json!(2500), "{mode:?}");
             assert_eq!(r["m"], json!(2500 * i + 2499), "{mode:?}");
             assert!(r["f"]
@@ -215,4 +236,77 @@ fn grouping_by_a_partition_function_groups_by_file() {
                 .ends_with(&format!("part-0000{i}-activity.json")));
         }
     }
+}
+
+#[test]
+fn a_large_file_is_read_in_splits_as_spark_reads_it() {
+    // 9 MB in one file, under `local[2]`: Spark's split size is then
+    // (9 MB + the 4 MiB open cost) / 2, so the file is read as two splits,
+    // each a partition, each line by the split it starts in.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut starts = Vec::new();
+    for i in 0..150_000u64 {
+        starts.push(text.len() as u64);
+        let pad = "x".repeat((i * 7 % 61) as usize);
+        text.push_str(&format!("{{\"i\":{i},\"s\":\"{pad}\"}}\n"));
+    }
+    let len = text.len() as u64;
+    std::fs::write(dir.path().join("big.json"), &text).unwrap();
+    let split = (len + (4 << 20)) / 2;
+    for mode in MODES {
+        let spark = session(mode);
+        spark
+            .read()
+            .schema("i bigint, s string")
+            .json(dir.path())
+            .unwrap()
+            .create_or_replace_temp_view("big")
+            .unwrap();
+        let df = spark
+            .sql(
+                "SELECT p, bs, bl, count(*) AS n, count(DISTINCT i) AS d, min(id) AS first \
+                 FROM (SELECT i, spark_partition_id() AS p, input_file_block_start() AS bs, \
+                       input_file_block_length() AS bl, monotonically_increasing_id() AS id FROM big) \
+                 GROUP BY p, bs, bl ORDER BY p",
+            )
+            .unwrap();
+        let rows = to_json_rows(&df.collect().unwrap());
+        // Lines starting in (0, split] (and at 0) are the first split's.
+        let first = starts.iter().filter(|&&s| s <= split).count() as u64;
+        let want = [
+            (0, 0, split, first, 0i64),
+            (1, split, len - split, 150_000 - first, 1 << 33),
+        ];
+        assert_eq!(rows.len(), 2, "{mode:?}: {rows:?}");
+        for (r, (p, bs, bl, n, id)) in rows.iter().zip(want) {
+            assert_eq!(r["p"], json!(p), "{mode:?}");
+            assert_eq!(r["bs"], json!(bs), "{mode:?}");
+            assert_eq!(r["bl"], json!(bl), "{mode:?}");
+            assert_eq!(r["n"], json!(n), "{mode:?}");
+            assert_eq!(r["d"], json!(n), "{mode:?}: each line once");
+            assert_eq!(r["first"], json!(id), "{mode:?}");
+        }
+    }
+}
+
+#[test]
+fn the_packing_follows_sparks_settings() {
+    // With a parallelism of 8, the 8 test files' split size is the open
+    // cost (4 MiB), and each file fills a partition of its own.
+    let spark = session(sqlc::ExecMode::Jit);
+    spark.conf().set("spark.sql.files.minPartitionNum", 8);
+    spark
+        .read()
+        .json(activity_data())
+        .unwrap()
+        .create_or_replace_temp_view("activity")
+        .unwrap();
+    let df = spark
+        .sql("SELECT count(DISTINCT p) AS n FROM (SELECT spark_partition_id() AS p FROM activity)")
+        .unwrap();
+    assert_eq!(to_json_rows(&df.collect().unwrap())[0]["n"], json!(8));
+    // A bad size is refused as the setting is made.
+    let err = sqlc::check_conf("spark.sql.files.maxPartitionBytes", "lots").unwrap_err();
+    assert!(err.to_string().contains("maxPartitionBytes"), "{err}");
 }

@@ -4,8 +4,11 @@
 //! `rand(seed)`/`randn(seed)`, `input_file_name()` and
 //! `input_file_block_start()`/`_length()` (`functions/partitioned.rs`).
 //!
-//! What a partition is: one input file of a file scan (its batches in
-//! file order, index by file order), the whole of an inline table
+//! What a partition is: for a batch file read, Spark's file partition
+//! (files cut into splits and packed, the runtime's
+//! `source::file_partitions`; its batches in order, each batch's file set
+//! with [`set_file`]); for a stream's micro-batch, one file; the whole of
+//! an inline table
 //! (`VALUES`, a SELECT without FROM: partition 0, as Spark evaluates a
 //! projection over a local relation), and otherwise each batch a pipeline
 //! is given. The runtime scopes each partition's batches with
@@ -25,9 +28,8 @@ use std::sync::Arc;
 
 use crate::ir::{PipelineSpec, Step, TExpr, TExprKind};
 
-/// The file a partition reads, as Spark's `input_file_*` functions give
-/// it: the file's URI (`file:///…`) and the byte range of its split (the
-/// whole file: sqlc reads a file as one partition).
+/// The file a batch reads, as Spark's `input_file_*` functions give it:
+/// the file's URI (`file:///…`) and the byte range of its split.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputFile {
     pub uri: Arc<str>,
@@ -68,6 +70,16 @@ pub fn with_partition<T>(partition: &Partition, f: impl FnOnce() -> T) -> T {
     };
     let _restore = Restore(CURRENT.with(|c| c.borrow_mut().replace(inner)));
     f()
+}
+
+/// Sets the file the current partition's next batches read (a partition
+/// packs several files, or splits of them), keeping the per-call-site state.
+pub fn set_file(file: Option<InputFile>) {
+    CURRENT.with(|c| {
+        if let Some(cur) = c.borrow_mut().as_mut() {
+            cur.partition.file = file;
+        }
+    })
 }
 
 /// The partition of the enclosing [`with_partition`] (partition 0 with no

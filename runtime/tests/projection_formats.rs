@@ -123,6 +123,7 @@ fn a_batch_file_table_decodes_what_each_read_asks() {
         dir.path(),
         Some(&schema()),
         &Options::new(),
+        Default::default(),
     )
     .unwrap();
     let (full, partitions) = table.read(None).unwrap();

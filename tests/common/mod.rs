@@ -112,6 +112,9 @@ pub fn assert_expected_py_uses(name: &str, args: &[&str]) {
 pub fn session(mode: ExecMode) -> Session {
     let s = Session::builder().app_name("test").create();
     s.conf().set("spark.sql.shuffle.partitions", 5);
+    // The oracle's `local[2]`: file reads make Spark's partitions there,
+    // whatever this machine's cores.
+    s.conf().set("spark.default.parallelism", 2);
     s.conf().set(
         "sqlc.exec",
         if mode == ExecMode::Jit {

@@ -13,6 +13,7 @@ pub mod known_options;
 
 use crate::catalog::Relation;
 use crate::error::{Error, Result};
+use crate::source::file_partitions::Packing;
 use crate::source::rate::{self, RateOptions, RateSource};
 use crate::source::rate_micro_batch::RateMicroBatchSource;
 use crate::source::socket::{SocketOptions, SocketSource};
@@ -45,6 +46,7 @@ pub fn read_static(
     schema: Option<&Schema>,
     options: &[(String, String)],
     name: String,
+    packing: Packing,
 ) -> Result<(Schema, Relation)> {
     let options = options_of(options);
     known_options::warn_unknown(format, &options);
@@ -65,7 +67,7 @@ pub fn read_static(
         _ => {
             let path =
                 path.ok_or_else(|| Error::options(format!("a {format} read needs a path")))?;
-            let table = FileTable::open(file_format(format)?, path, schema, &options)?;
+            let table = FileTable::open(file_format(format)?, path, schema, &options, packing)?;
             let schema = table.schema.clone();
             let rel = Relation::Files {
                 name,

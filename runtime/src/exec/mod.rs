@@ -19,7 +19,7 @@ use arrow::array::ArrayRef;
 use arrow::compute::{concat_batches, lexsort_to_indices, take, SortColumn, SortOptions};
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
-use sqlc_compiler::partition::{reads_partition, with_partition, Partition};
+use sqlc_compiler::partition::{reads_partition, set_file, with_partition, InputFile, Partition};
 use sqlc_compiler::physical::PhysPlan;
 use sqlc_compiler::plan::SourceId;
 
@@ -294,11 +294,15 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
             let out: Vec<RecordBatch> = if reads_partition(kernel.spec()) {
                 by_partition(child, &batches, ctx.input_partitions)
                     .par_iter()
-                    .map(|(p, range)| {
+                    .map(|(p, range, files)| {
                         with_partition(p, || {
                             batches[range.clone()]
                                 .iter()
-                                .map(|b| kernel.collect(b).map_err(Error::from))
+                                .zip(files)
+                                .map(|(b, file)| {
+                                    set_file(file.clone());
+                                    kernel.collect(b).map_err(Error::from)
+                                })
                                 .collect::<Result<Vec<_>>>()
                         })
                     })
@@ -425,13 +429,14 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
 }
 
 /// The partitions of a pipeline's input batches, each with its run of
-/// batches: a scan's known partitions (consecutive batches of one file, an
-/// inline table's slices), or else each batch a partition of its own.
+/// batches and the file of each: a scan's known partitions (consecutive
+/// batches of one index: a file read's files or splits, an inline table's
+/// slices), or else each batch a partition of its own.
 fn by_partition(
     child: &PhysPlan,
     batches: &[RecordBatch],
     known: &HashMap<SourceId, Arc<Vec<Partition>>>,
-) -> Vec<(Partition, std::ops::Range<usize>)> {
+) -> Vec<(Partition, std::ops::Range<usize>, Vec<Option<InputFile>>)> {
     let of_scan = match child {
         PhysPlan::Scan { source, .. } => known.get(source).filter(|p| p.len() == batches.len()),
         _ => None,
@@ -443,15 +448,20 @@ fn by_partition(
                     index: i as u32,
                     file: None,
                 };
-                (p, i..i + 1)
+                (p, i..i + 1, vec![None])
             })
             .collect();
     };
-    let mut out: Vec<(Partition, std::ops::Range<usize>)> = Vec::new();
+    // Consecutive batches of one partition (its files, or splits of
+    // them, in order), each with its file.
+    let mut out: Vec<(Partition, std::ops::Range<usize>, Vec<Option<InputFile>>)> = Vec::new();
     for (i, p) in parts.iter().enumerate() {
         match out.last_mut() {
-            Some((last, range)) if last == p => range.end = i + 1,
-            _ => out.push((p.clone(), i..i + 1)),
+            Some((last, range, files)) if last.index == p.index => {
+                range.end = i + 1;
+                files.push(p.file.clone());
+            }
+            _ => out.push((p.clone(), i..i + 1, vec![p.file.clone()])),
         }
     }
     out

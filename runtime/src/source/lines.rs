@@ -34,17 +34,24 @@ pub fn first_line_start(data: &[u8]) -> usize {
 /// bytes, each ending just after a line end (or at the end of the data);
 /// the first starts after a byte-order mark.
 pub fn split_blocks(data: &[u8], target: usize) -> Vec<Range<usize>> {
+    split_range(data, first_line_start(data)..data.len(), target)
+}
+
+/// [`split_blocks`] of the lines of `data[range]` (`range` starts at a
+/// line and ends at a line end or at the end of `data`).
+pub fn split_range(data: &[u8], range: Range<usize>, target: usize) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut start = first_line_start(data);
-    while start < data.len() {
-        let probe = (start + target.max(1)).min(data.len());
-        let end = if probe == data.len() {
+    let mut start = range.start;
+    while start < range.end {
+        let probe = (start + target.max(1)).min(range.end);
+        let end = if probe == range.end {
             probe
         } else {
             // A `\n` right after the probe may end a `\r\n` before it: the
             // block then ends after it, the line end is whole either way.
-            memchr::memchr2(b'\n', b'\r', &data[probe..])
-                .map_or(data.len(), |i| after_line_end(data, probe + i))
+            memchr::memchr2(b'\n', b'\r', &data[probe..range.end]).map_or(range.end, |i| {
+                after_line_end(data, probe + i).min(range.end)
+            })
         };
         out.push(start..end);
         start = end;

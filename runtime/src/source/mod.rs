@@ -15,6 +15,7 @@ use sqlc_compiler::types::Schema;
 use crate::error::Result;
 
 pub mod csv;
+pub mod file_partitions;
 pub mod file_source;
 pub mod infer;
 pub mod json {

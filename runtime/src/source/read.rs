@@ -19,8 +19,9 @@ use sqlc_compiler::time_zone::with_session;
 
 use super::csv::{first_record, header_names, infer_block, CsvFormat, CsvReader};
 use super::file_listing::{list_files, ListingOptions};
+use super::file_partitions::{self, Packing};
 use super::infer::{infer_json_block, CsvType, JsonInference};
-use super::lines::{first_line_start, split_blocks};
+use super::lines::{first_line_start, split_blocks, split_range};
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
 use super::parquet::{parquet_schema, ParquetReader};
@@ -154,15 +155,24 @@ pub fn map_files(paths: &[PathBuf]) -> Result<Vec<MappedFile>> {
 
 /// Reads the files at `path` (a directory or a single file) in one go, as
 /// Spark's `spark.read.format(format).load(path)`: with `user_schema`, or
-/// else a schema inferred from the data. Returns the schema and the batches.
+/// else a schema inferred from the data. Returns the schema and the
+/// batches, in file order (a query's read is [`FileTable::read`], in
+/// Spark's partitions).
 pub fn read_files(
     format: FileFormat,
     path: impl AsRef<Path>,
     user_schema: Option<&Schema>,
     options: &Options,
 ) -> Result<(Schema, Vec<RecordBatch>)> {
-    let table = FileTable::open(format, path.as_ref(), user_schema, options)?;
-    let (batches, _) = table.read(None)?;
+    let table = FileTable::open(
+        format,
+        path.as_ref(),
+        user_schema,
+        options,
+        Packing::default(),
+    )?;
+    let files = map_files(&table.paths)?;
+    let batches = decode_files(format, &table.schema, &files, options)?;
     Ok((table.schema, batches))
 }
 
@@ -178,16 +188,19 @@ pub struct FileTable {
     pub schema: Schema,
     paths: Vec<PathBuf>,
     options: Options,
+    packing: Packing,
 }
 
 impl FileTable {
     /// Lists the files at `path` and settles their schema: `user_schema`,
-    /// or one inferred from their data.
+    /// or one inferred from their data; queries will read them in
+    /// partitions as `packing` says.
     pub fn open(
         format: FileFormat,
         path: &Path,
         user_schema: Option<&Schema>,
         options: &Options,
+        packing: Packing,
     ) -> Result<FileTable> {
         // Options are checked now, though the files are read later.
         super::parse::reader_zone(options)?;
@@ -213,6 +226,7 @@ impl FileTable {
             schema,
             paths,
             options: options.clone(),
+            packing,
         })
     }
 
@@ -221,11 +235,14 @@ impl FileTable {
     pub fn read(&self, read: Option<&ScanSpec>) -> Result<(Vec<RecordBatch>, Vec<Partition>)> {
         let files = map_files(&self.paths)?;
         let read = read.filter(|r| !r.is_all());
-        let (of, batches): (Vec<usize>, Vec<RecordBatch>) =
-            decode_files_by_file(self.format, &self.schema, &files, &self.options, read)?
-                .into_iter()
-                .unzip();
-        Ok((batches, file_partitions(&files, &of)))
+        decode_partitioned(
+            self.format,
+            &self.schema,
+            &files,
+            &self.options,
+            read,
+            &self.packing,
+        )
     }
 }
 
@@ -246,8 +263,13 @@ fn par_file_blocks<T: Send>(
     files: &[MappedFile],
     f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
 ) -> Result<Vec<(usize, T)>> {
+    par_units(files, &file_blocks(files), f)
+}
+
+/// The units of parallel work of reading `files` whole: blocks of lines.
+fn file_blocks(files: &[MappedFile]) -> Vec<(usize, Range<usize>)> {
     let block = block_bytes(files.iter().map(|f| f.bytes().len()).sum());
-    let units: Vec<(usize, Range<usize>)> = files
+    files
         .iter()
         .enumerate()
         .flat_map(|(i, file)| {
@@ -255,10 +277,20 @@ fn par_file_blocks<T: Send>(
                 .into_iter()
                 .map(move |r| (i, r))
         })
-        .collect();
+        .collect()
+}
+
+/// Runs `f` over each unit (a file's index, a byte range of its lines) in
+/// parallel; returns the results in unit order, or the first error in
+/// that order.
+fn par_units<T: Send>(
+    files: &[MappedFile],
+    units: &[(usize, Range<usize>)],
+    f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
+) -> Result<Vec<(usize, T)>> {
     let results: Vec<Result<(usize, T)>> = units
-        .into_par_iter()
-        .map(|(i, r)| Ok((i, f(&files[i], r)?)))
+        .par_iter()
+        .map(|(i, r)| Ok((*i, f(&files[*i], r.clone())?)))
         .collect();
     results.into_iter().collect()
 }
@@ -346,35 +378,62 @@ pub fn decode_files_reading(
     options: &Options,
     read: Option<&ScanSpec>,
 ) -> Result<Vec<RecordBatch>> {
-    Ok(decode_files_by_file(format, schema, files, options, read)?
+    let units = if splittable(format, options)? {
+        file_blocks(files)
+    } else {
+        Vec::new()
+    };
+    Ok(decode_units(format, schema, files, options, read, &units)?
         .into_iter()
         .map(|(_, b)| b)
         .collect())
 }
 
-/// [`decode_files_reading`], each batch with the index of its file.
-fn decode_files_by_file(
+/// Whether Spark cuts files of `format` into splits: line formats, but
+/// not whole-text reads. (Parquet files are cut at row groups in Spark;
+/// sqlc reads each whole.)
+fn splittable(format: FileFormat, options: &Options) -> Result<bool> {
+    Ok(match format {
+        FileFormat::Json | FileFormat::Csv => true,
+        FileFormat::Text => !TextReader::new(&text_schema(), options)?.whole_text,
+        FileFormat::Parquet => false,
+    })
+}
+
+/// Decodes `units` (a file's index and a byte range of its lines) of
+/// `files`, in unit order, each batch with the index of its unit; a
+/// format that is not [`splittable`] decodes each file whole instead, each
+/// batch with the index of its file.
+fn decode_units(
     format: FileFormat,
     schema: &Schema,
     files: &[MappedFile],
     options: &Options,
     read: Option<&ScanSpec>,
+    units: &[(usize, Range<usize>)],
 ) -> Result<Vec<(usize, RecordBatch)>> {
     // Times without an offset are read on the wall clock of this zone.
     let tz = super::parse::reader_zone(options)?;
     let zoned = |f: &dyn Fn() -> Result<Vec<RecordBatch>>| with_session(&tz, f);
+    let indexed = |parts: Vec<(usize, Vec<RecordBatch>)>| -> Vec<(usize, Vec<RecordBatch>)> {
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(u, (_, bs))| (u, bs))
+            .collect()
+    };
     let parts: Vec<(usize, Vec<RecordBatch>)> = match format {
         FileFormat::Json => {
             let reader = JsonReader::reading(schema, options, read)?;
-            par_file_blocks(files, |f, r| {
+            indexed(par_units(files, units, |f, r| {
                 zoned(&|| reader.decode_block(&f.path, f.bytes(), r.clone()))
-            })?
+            })?)
         }
         FileFormat::Csv => {
             let reader = CsvReader::reading(schema, options, read)?;
-            par_file_blocks(files, |f, r| {
+            indexed(par_units(files, units, |f, r| {
                 zoned(&|| reader.decode_block(&f.path, f.bytes(), r.clone()))
-            })?
+            })?)
         }
         FileFormat::Text => {
             let reader = TextReader::new(schema, options)?;
@@ -385,7 +444,9 @@ fn decode_files_by_file(
                     .map(|(i, f)| Ok((i, vec![reader.decode_whole(f.bytes())?])))
                     .collect::<Result<_>>()?
             } else {
-                par_file_blocks(files, |f, r| reader.decode_lines(&f.bytes()[r]))?
+                indexed(par_units(files, units, |f, r| {
+                    reader.decode_lines(&f.bytes()[r])
+                })?)
             }
         }
         FileFormat::Parquet => {
@@ -405,23 +466,65 @@ fn decode_files_by_file(
         .collect())
 }
 
-/// The partition each batch of a static read belongs to: its file (see
-/// [`sqlc_compiler::partition`]), which `input_file_name()` names by its
-/// URI as Spark prints it.
-fn file_partitions(files: &[MappedFile], of: &[usize]) -> Vec<Partition> {
-    let parts: Vec<Partition> = files
+/// Decodes `files` as Spark's batch read of them does: cut into splits and
+/// packed into partitions ([`file_partitions`]), the batches in partition
+/// order, each with its partition.
+fn decode_partitioned(
+    format: FileFormat,
+    schema: &Schema,
+    files: &[MappedFile],
+    options: &Options,
+    read: Option<&ScanSpec>,
+    packing: &Packing,
+) -> Result<(Vec<RecordBatch>, Vec<Partition>)> {
+    let cut = splittable(format, options)?;
+    let lengths: Vec<u64> = files.iter().map(|f| f.bytes().len() as u64).collect();
+    let splits = file_partitions::plan(&lengths, cut, packing);
+    let uris: Vec<Arc<str>> = files.iter().map(|f| Arc::from(file_uri(&f.path))).collect();
+    let partition = |s: &file_partitions::Split| Partition {
+        index: s.partition,
+        file: Some(InputFile {
+            uri: uris[s.file].clone(),
+            start: s.start as i64,
+            length: s.length as i64,
+        }),
+    };
+    if !cut {
+        // One split a file: the files' batches in partition order.
+        let mut by_file: Vec<Vec<RecordBatch>> = vec![Vec::new(); files.len()];
+        for (i, b) in decode_units(format, schema, files, options, read, &[])? {
+            by_file[i].push(b);
+        }
+        let mut batches = Vec::new();
+        let mut partitions = Vec::new();
+        for s in &splits {
+            let bs = std::mem::take(&mut by_file[s.file]);
+            partitions.extend(std::iter::repeat_n(partition(s), bs.len()));
+            batches.extend(bs);
+        }
+        return Ok((batches, partitions));
+    }
+    // Each split's lines, in blocks for parallelism.
+    let block = block_bytes(lengths.iter().sum::<u64>() as usize);
+    let mut units = Vec::new();
+    let mut unit_split = Vec::new();
+    for (k, s) in splits.iter().enumerate() {
+        let bytes = files[s.file].bytes();
+        for r in split_range(
+            bytes,
+            file_partitions::lines_of(bytes, s.start, s.length),
+            block,
+        ) {
+            units.push((s.file, r));
+            unit_split.push(k);
+        }
+    }
+    let decoded = decode_units(format, schema, files, options, read, &units)?;
+    let partitions = decoded
         .iter()
-        .enumerate()
-        .map(|(i, f)| Partition {
-            index: i as u32,
-            file: Some(InputFile {
-                uri: Arc::from(file_uri(&f.path)),
-                start: 0,
-                length: f.bytes().len() as i64,
-            }),
-        })
+        .map(|(u, _)| partition(&splits[unit_split[*u]]))
         .collect();
-    of.iter().map(|&i| parts[i].clone()).collect()
+    Ok((decoded.into_iter().map(|(_, b)| b).collect(), partitions))
 }
 
 /// A local path as the URI Spark gives it (`file:///dir/part-0.json`):
