@@ -51,10 +51,10 @@ pub fn number(text: &str, negative: bool) -> Option<Result<Scalar>> {
     Some(match (suffix, is_int) {
         ("L", true) => int("bigint", i64::MIN, i64::MAX).map(Scalar::Int64),
         ("S", true) => {
-            int("smallint", i16::MIN.into(), i16::MAX.into()).map(|v| Scalar::Int32(v as i32))
+            int("smallint", i16::MIN.into(), i16::MAX.into()).map(|v| Scalar::Int16(v as i16))
         }
         ("Y", true) => {
-            int("tinyint", i8::MIN.into(), i8::MAX.into()).map(|v| Scalar::Int32(v as i32))
+            int("tinyint", i8::MIN.into(), i8::MAX.into()).map(|v| Scalar::Int8(v as i8))
         }
         ("D", _) => float(),
         // `1.5F`: a FLOAT; past its range Spark's own message (a value too
