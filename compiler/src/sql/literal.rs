@@ -320,8 +320,8 @@ mod tests {
         assert_eq!(n("2147483648", false), Scalar::Int64(2147483648));
         assert_eq!(n("10L", false), Scalar::Int64(10));
         assert_eq!(n("10l", false), Scalar::Int64(10));
-        assert_eq!(n("10S", false), Scalar::Int32(10));
-        assert_eq!(n("10Y", false), Scalar::Int32(10));
+        assert_eq!(n("10S", false), Scalar::Int16(10));
+        assert_eq!(n("10Y", false), Scalar::Int8(10));
         assert_eq!(n("1.5", false), Scalar::Decimal(15, 2, 1));
         assert_eq!(n(".5", true), Scalar::Decimal(-5, 1, 1));
         assert_eq!(n("1e3", false), Scalar::Float64(1000.0));
