@@ -17,7 +17,7 @@ const NARROW: &str = "dt INTERVAL HOUR, ym INTERVAL YEAR";
 /// Each row's values as strings (`None` for null), in file order.
 fn texts(df: &DataFrame) -> Vec<(Option<String>, Option<String>)> {
     let df = df
-        .select_expr(&["CAST(dt AS STRING) AS dt", "CAST(ym AS STRING) AS ym"])
+        .select_expr(["CAST(dt AS STRING) AS dt", "CAST(ym AS STRING) AS ym"])
         .unwrap();
     let s = |v: &serde_json::Value| v.as_str().map(str::to_string);
     to_json_rows(&df.collect().unwrap())
@@ -86,7 +86,7 @@ fn interval_columns_are_read_as_spark_reads_them() {
         // A bare `5` is an INTERVAL HOUR in CSV; JSON takes only strings.
         assert_eq!(
             texts(&read("json", NARROW, "DROPMALFORMED", m)),
-            [hour.clone()]
+            vec![hour.clone()]
         );
         assert_eq!(
             texts(&read("csv", NARROW, "DROPMALFORMED", m)),
