@@ -136,7 +136,7 @@ fn relations(version: &str) {
 #[test]
 fn narrow_interval_and_ntz_values_both_ways() {
     let server = Server::start(&[]);
-    let out = run("latest", &server, &script("types.py"), &[]);
+    let out = run("latest", &server, &script("value_types.py"), &[]);
     assert!(out.trim_end().ends_with("ok"), "{out}");
 }
 

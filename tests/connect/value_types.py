@@ -2,7 +2,7 @@
 PySpark's own Connect client: literals in plans (F.lit of numpy-free
 Python values with a cast, timedelta, naive datetime) and columns in
 result batches, with the types Spark gives them (asserts; prints `ok`).
-Run by tests/connect.rs: `types.py`."""
+Run by tests/connect.rs: `value_types.py`."""
 import datetime, os
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
