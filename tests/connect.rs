@@ -132,6 +132,14 @@ fn relations(version: &str) {
     assert!(out.trim_end().ends_with("ok"), "{out}");
 }
 
+/// Byte, short, interval and TIMESTAMP_NTZ literals and results.
+#[test]
+fn narrow_interval_and_ntz_values_both_ways() {
+    let server = Server::start(&[]);
+    let out = run("latest", &server, &script("value_types.py"), &[]);
+    assert!(out.trim_end().ends_with("ok"), "{out}");
+}
+
 #[test]
 fn relations_client_4_0() {
     relations("4.0");

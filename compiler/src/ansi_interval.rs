@@ -342,7 +342,7 @@ pub fn parse_dt_body(s: &str, start: u8, end: u8) -> Option<i64> {
 
 /// `INTERVAL '…' DAY TO HOUR` text around a body, when `s` has that form:
 /// the body and its fields as written.
-fn unwrap_literal(s: &str) -> Option<(&str, String)> {
+fn unwrap_literal(s: &str) -> Option<(&str, String, bool)> {
     let t = s.trim();
     let head = t.get(..8)?;
     if !head.eq_ignore_ascii_case("interval") {
@@ -355,11 +355,8 @@ fn unwrap_literal(s: &str) -> Option<(&str, String)> {
     let body = &t[..close];
     let fields = t[close + 1..].trim().to_ascii_lowercase();
     let fields = fields.split_whitespace().collect::<Vec<_>>().join(" ");
-    if neg {
-        // `INTERVAL -'1' DAY`: not a form sqlc reads.
-        return None;
-    }
-    Some((body, fields))
+    // `INTERVAL -'1' DAY`: the negated body.
+    Some((body, fields, neg))
 }
 
 /// A string cast to an interval type (`CAST('1-2' AS INTERVAL YEAR TO
@@ -371,15 +368,21 @@ pub fn parse_cast(s: &str, ty: &DataType) -> Option<Scalar> {
         DataType::DayTimeInterval(a, b) => (false, *a, *b),
         _ => return None,
     };
-    let body = match unwrap_literal(s) {
-        Some((body, fields)) if fields == type_name(ym, start, end)["interval ".len()..] => body,
+    let (body, neg) = match unwrap_literal(s) {
+        Some((body, fields, neg)) if fields == type_name(ym, start, end)["interval ".len()..] => {
+            (body, neg)
+        }
         Some(_) => return None,
-        None => s,
+        None => (s, false),
     };
     if ym {
-        parse_ym_body(body, start, end).map(|m| Scalar::YearMonthInterval(m, start, end))
+        let m = parse_ym_body(body, start, end)?;
+        let m = if neg { m.checked_neg()? } else { m };
+        Some(Scalar::YearMonthInterval(m, start, end))
     } else {
-        parse_dt_body(body, start, end).map(|us| Scalar::DayTimeInterval(us, start, end))
+        let us = parse_dt_body(body, start, end)?;
+        let us = if neg { us.checked_neg()? } else { us };
+        Some(Scalar::DayTimeInterval(us, start, end))
     }
 }
 

@@ -253,6 +253,11 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
             "nested values"
         } else if why.iter().any(|w| w.starts_with("decimal value")) {
             "decimal values"
+        } else if why
+            .iter()
+            .any(|w| w.starts_with("tinyint") || w.starts_with("smallint"))
+        {
+            "narrow integer values"
         } else if why.iter().any(|w| w.starts_with("float value")) {
             "float values"
         } else if why.iter().any(|w| w.starts_with("interval ")) {

@@ -542,6 +542,8 @@ fn string_arg(a: TExpr, e: &Expr) -> Result<TExpr> {
     match a.ty {
         DataType::Utf8 => Ok(a),
         DataType::Null
+        | DataType::Int8
+        | DataType::Int16
         | DataType::Int32
         | DataType::Int64
         | DataType::Float32
@@ -565,19 +567,24 @@ fn literal_string(p: &Expr, e: &Expr) -> Result<String> {
 
 fn numeric_rank(t: &DataType) -> Option<u8> {
     match t {
-        DataType::Int32 => Some(1),
-        DataType::Int64 => Some(2),
-        DataType::Float32 => Some(3),
-        DataType::Float64 => Some(4),
+        DataType::Int8 => Some(1),
+        DataType::Int16 => Some(2),
+        DataType::Int32 => Some(3),
+        DataType::Int64 => Some(4),
+        DataType::Float32 => Some(5),
+        DataType::Float64 => Some(6),
         _ => None,
     }
 }
 
 /// The decimal type a number takes beside a decimal: its own, or for an
-/// integer INT's `DECIMAL(10, 0)` / BIGINT's `DECIMAL(20, 0)`.
+/// integer TINYINT's `DECIMAL(3, 0)`, SMALLINT's `DECIMAL(5, 0)`, INT's
+/// `DECIMAL(10, 0)` / BIGINT's `DECIMAL(20, 0)`.
 fn as_decimal(t: &DataType) -> Option<crate::decimal::Ps> {
     match t {
         DataType::Decimal(p, s) => Some((*p, *s)),
+        DataType::Int8 => Some((3, 0)),
+        DataType::Int16 => Some((5, 0)),
         DataType::Int32 => Some(crate::decimal::for_integer(false)),
         DataType::Int64 => Some(crate::decimal::for_integer(true)),
         _ => None,
@@ -585,9 +592,11 @@ fn as_decimal(t: &DataType) -> Option<crate::decimal::Ps> {
 }
 
 /// An arithmetic operand's decimal type: an integer literal takes just its
-/// digits (Spark's `literalPickMinimumPrecision`).
+/// digits (Spark's `literalPickMinimumPrecision`; its `fromLiteral` knows
+/// SMALLINT, INT and BIGINT literals, a TINYINT takes its type's).
 pub fn operand_decimal(e: &TExpr) -> Option<crate::decimal::Ps> {
     match &e.kind {
+        TExprKind::Literal(Scalar::Int16(v)) => Some(crate::decimal::for_literal(*v as i64)),
         TExprKind::Literal(Scalar::Int32(v)) => Some(crate::decimal::for_literal(*v as i64)),
         TExprKind::Literal(Scalar::Int64(v)) => Some(crate::decimal::for_literal(*v)),
         _ => as_decimal(&e.ty),
@@ -1052,6 +1061,17 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
             let a = numeric_arg(argv[0].clone(), e)?;
             if a.ty.is_integer() && scale >= 0 {
                 return Ok(a);
+            }
+            // A TINYINT or SMALLINT keeps its type, exactly (Spark's
+            // `toByteExact`: `round(127Y, -1)` overflows).
+            if a.ty.is_narrow_integer() {
+                let ty = a.ty.clone();
+                return call(
+                    F::Round,
+                    vec![a, TExpr::literal(Scalar::Int32(scale))],
+                    ty,
+                    nullable,
+                );
             }
             if let (Some((p, s)), true) = (a.ty.decimal_ps(), scale >= 0) {
                 // Spark: the scale drops to `d`, one more integral digit.

@@ -1,6 +1,6 @@
 //! sqlc's value types, and how they map to Arrow.
 //!
-//! The set follows Spark SQL's: boolean, int, bigint, float, double, string, binary,
+//! The set follows Spark SQL's: boolean, tinyint, smallint, int, bigint, float, double, string, binary,
 //! timestamp (microseconds since the epoch, UTC), date (days since the epoch),
 //! `DECIMAL(p, s)` (an `i128` of unscaled digits, see [`crate::decimal`]),
 //! the type of a bare `NULL`, and the nested types: structs and arrays.
@@ -17,6 +17,12 @@ use arrow::datatypes::{DataType as ArrowType, Field as ArrowField, Fields, TimeU
 pub enum DataType {
     Null,
     Boolean,
+    /// Spark's `TINYINT` (`BYTE`). Arrow: `Int8`. Compiled kernels do not
+    /// read it; pipelines over it run in the interpreted twin.
+    Int8,
+    /// Spark's `SMALLINT` (`SHORT`). Arrow: `Int16`. As [`DataType::Int8`],
+    /// run by the interpreted twin.
+    Int16,
     Int32,
     Int64,
     /// Spark's `FLOAT` (`REAL`): 32-bit floating point. Compiled kernels do
@@ -62,7 +68,9 @@ impl DataType {
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,
-            DataType::Int32
+            DataType::Int8
+                | DataType::Int16
+                | DataType::Int32
                 | DataType::Int64
                 | DataType::Float32
                 | DataType::Float64
@@ -83,7 +91,15 @@ impl DataType {
     }
 
     pub fn is_integer(&self) -> bool {
-        matches!(self, DataType::Int32 | DataType::Int64)
+        matches!(
+            self,
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64
+        )
+    }
+
+    /// TINYINT and SMALLINT: integers narrower than an INT.
+    pub fn is_narrow_integer(&self) -> bool {
+        matches!(self, DataType::Int8 | DataType::Int16)
     }
 
     /// Fixed-width types live in one 8-byte (or smaller) machine word.
@@ -99,12 +115,15 @@ impl DataType {
         )
     }
 
-    /// Types compiled kernels neither read nor pass through (FLOAT, the
-    /// intervals): a pipeline holding one runs in the interpreted twin.
+    /// Types compiled kernels neither read nor pass through (TINYINT,
+    /// SMALLINT, FLOAT, the intervals): a pipeline holding one runs in the
+    /// interpreted twin.
     pub fn runs_interpreted(&self) -> bool {
         matches!(
             self,
-            DataType::Float32
+            DataType::Int8
+                | DataType::Int16
+                | DataType::Float32
                 | DataType::TimestampNtz
                 | DataType::YearMonthInterval(..)
                 | DataType::DayTimeInterval(..)
@@ -152,6 +171,8 @@ impl DataType {
         match self {
             DataType::Null => "void".into(),
             DataType::Boolean => "boolean".into(),
+            DataType::Int8 => "tinyint".into(),
+            DataType::Int16 => "smallint".into(),
             DataType::Int32 => "int".into(),
             DataType::Int64 => "bigint".into(),
             DataType::Float32 => "float".into(),
@@ -179,6 +200,8 @@ impl DataType {
     /// Spark's `typeName`, which `printSchema` shows (`integer`, `long`).
     pub fn type_name(&self) -> String {
         match self {
+            DataType::Int8 => "byte".into(),
+            DataType::Int16 => "short".into(),
             DataType::Int32 => "integer".into(),
             DataType::Int64 => "long".into(),
             DataType::Struct(_) => "struct".into(),
@@ -192,6 +215,8 @@ impl DataType {
         match self {
             DataType::Null => ArrowType::Null,
             DataType::Boolean => ArrowType::Boolean,
+            DataType::Int8 => ArrowType::Int8,
+            DataType::Int16 => ArrowType::Int16,
             DataType::Int32 => ArrowType::Int32,
             DataType::Int64 => ArrowType::Int64,
             DataType::Float32 => ArrowType::Float32,
@@ -217,14 +242,15 @@ impl DataType {
     }
 
     /// The sqlc type of an Arrow type, or `None` when sqlc has no such type.
-    /// Narrow integers widen, large strings narrow, any timestamp unit maps to
+    /// Unsigned integers widen, large strings narrow, any timestamp unit maps to
     /// microseconds (the reader converts the values).
     pub fn from_arrow(t: &ArrowType) -> Option<DataType> {
         Some(match t {
             ArrowType::Null => DataType::Null,
             ArrowType::Boolean => DataType::Boolean,
-            ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 => DataType::Int32,
-            ArrowType::UInt8 | ArrowType::UInt16 => DataType::Int32,
+            ArrowType::Int8 => DataType::Int8,
+            ArrowType::Int16 | ArrowType::UInt8 => DataType::Int16,
+            ArrowType::Int32 | ArrowType::UInt16 => DataType::Int32,
             ArrowType::Int64 | ArrowType::UInt32 => DataType::Int64,
             ArrowType::Float16 | ArrowType::Float32 => DataType::Float32,
             ArrowType::Float64 => DataType::Float64,
@@ -491,6 +517,8 @@ impl Schema {
 pub enum Scalar {
     Null,
     Boolean(bool),
+    Int8(i8),
+    Int16(i16),
     Int32(i32),
     Int64(i64),
     Float32(f32),
@@ -514,6 +542,8 @@ pub enum Scalar {
 enum ScalarBits<'a> {
     Null,
     Boolean(bool),
+    Int8(i8),
+    Int16(i16),
     Int32(i32),
     Int64(i64),
     Float32(u32),
@@ -533,6 +563,8 @@ impl Scalar {
         match self {
             Scalar::Null => ScalarBits::Null,
             Scalar::Boolean(v) => ScalarBits::Boolean(*v),
+            Scalar::Int8(v) => ScalarBits::Int8(*v),
+            Scalar::Int16(v) => ScalarBits::Int16(*v),
             Scalar::Int32(v) => ScalarBits::Int32(*v),
             Scalar::Int64(v) => ScalarBits::Int64(*v),
             Scalar::Float32(v) => ScalarBits::Float32(v.to_bits()),
@@ -568,6 +600,8 @@ impl Scalar {
         match self {
             Scalar::Null => DataType::Null,
             Scalar::Boolean(_) => DataType::Boolean,
+            Scalar::Int8(_) => DataType::Int8,
+            Scalar::Int16(_) => DataType::Int16,
             Scalar::Int32(_) => DataType::Int32,
             Scalar::Int64(_) => DataType::Int64,
             Scalar::Float32(_) => DataType::Float32,
@@ -593,6 +627,8 @@ impl fmt::Display for Scalar {
         match self {
             Scalar::Null => f.write_str("NULL"),
             Scalar::Boolean(b) => write!(f, "{}", if *b { "true" } else { "false" }),
+            Scalar::Int8(v) => write!(f, "{v}Y"),
+            Scalar::Int16(v) => write!(f, "{v}S"),
             Scalar::Int32(v) => write!(f, "{v}"),
             Scalar::Int64(v) => write!(f, "{v}L"),
             Scalar::Float32(v) => write!(f, "{v:?}F"),

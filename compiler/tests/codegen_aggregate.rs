@@ -47,6 +47,8 @@ fn rust_hash(keys: &[Scalar]) -> u64 {
             Scalar::Utf8(s) => hash::combine_bytes(h, s.as_bytes()),
             Scalar::Binary(b) => hash::combine_bytes(h, b),
             Scalar::Boolean(b) => hash::combine(h, *b as u64),
+            Scalar::Int8(v) => hash::combine(h, *v as i64 as u64),
+            Scalar::Int16(v) => hash::combine(h, *v as i64 as u64),
             Scalar::Int32(v) | Scalar::Date(v) | Scalar::YearMonthInterval(v, ..) => {
                 hash::combine(h, *v as i64 as u64)
             }

@@ -13,6 +13,8 @@ pub fn to_proto(t: &DataType) -> proto::DataType {
     let kind = match t {
         DataType::Null => Kind::Null(dt::Null::default()),
         DataType::Boolean => Kind::Boolean(dt::Boolean::default()),
+        DataType::Int8 => Kind::Byte(dt::Byte::default()),
+        DataType::Int16 => Kind::Short(dt::Short::default()),
         DataType::Int32 => Kind::Integer(dt::Integer::default()),
         DataType::Int64 => Kind::Long(dt::Long::default()),
         DataType::Float64 => Kind::Double(dt::Double::default()),
@@ -82,7 +84,9 @@ pub fn from_proto(t: &proto::DataType) -> Result<DataType> {
     Ok(match kind {
         Kind::Null(_) => DataType::Null,
         Kind::Boolean(_) => DataType::Boolean,
-        Kind::Byte(_) | Kind::Short(_) | Kind::Integer(_) => DataType::Int32,
+        Kind::Byte(_) => DataType::Int8,
+        Kind::Short(_) => DataType::Int16,
+        Kind::Integer(_) => DataType::Int32,
         Kind::Long(_) => DataType::Int64,
         Kind::Float(_) => DataType::Float32,
         Kind::Double(_) => DataType::Float64,
@@ -95,7 +99,16 @@ pub fn from_proto(t: &proto::DataType) -> Result<DataType> {
         }
         Kind::String(_) | Kind::Char(_) | Kind::VarChar(_) => DataType::Utf8,
         Kind::Binary(_) => DataType::Binary,
-        Kind::Timestamp(_) | Kind::TimestampNtz(_) => DataType::Timestamp,
+        Kind::Timestamp(_) => DataType::Timestamp,
+        Kind::TimestampNtz(_) => DataType::TimestampNtz,
+        Kind::YearMonthInterval(i) => {
+            let (a, b) = interval_fields(i.start_field, i.end_field, 1)?;
+            DataType::YearMonthInterval(a, b)
+        }
+        Kind::DayTimeInterval(i) => {
+            let (a, b) = interval_fields(i.start_field, i.end_field, 3)?;
+            DataType::DayTimeInterval(a, b)
+        }
         Kind::Date(_) => DataType::Date,
         Kind::Struct(s) => DataType::Struct(
             s.fields
@@ -147,9 +160,15 @@ pub fn literal(l: &Literal) -> Result<Scalar> {
         LiteralType::Null(_) => Scalar::Null,
         LiteralType::Binary(b) => Scalar::Binary(b.clone()),
         LiteralType::Boolean(b) => Scalar::Boolean(*b),
-        LiteralType::Byte(i) | LiteralType::Short(i) | LiteralType::Integer(i) => Scalar::Int32(*i),
+        LiteralType::Byte(i) => {
+            Scalar::Int8(i8::try_from(*i).map_err(|_| invalid(format!("the byte literal {i}")))?)
+        }
+        LiteralType::Short(i) => {
+            Scalar::Int16(i16::try_from(*i).map_err(|_| invalid(format!("the short literal {i}")))?)
+        }
+        LiteralType::Integer(i) => Scalar::Int32(*i),
         LiteralType::Long(i) => Scalar::Int64(*i),
-        LiteralType::Float(f) => Scalar::Float64(*f as f64),
+        LiteralType::Float(f) => Scalar::Float32(*f),
         LiteralType::Double(f) => Scalar::Float64(*f),
         LiteralType::String(s) => Scalar::Utf8(s.clone()),
         LiteralType::Decimal(d) => {
@@ -167,13 +186,35 @@ pub fn literal(l: &Literal) -> Result<Scalar> {
             }
         }
         LiteralType::Date(d) => Scalar::Date(*d),
-        LiteralType::Timestamp(t) | LiteralType::TimestampNtz(t) => Scalar::Timestamp(*t),
+        LiteralType::Timestamp(t) => Scalar::Timestamp(*t),
+        LiteralType::TimestampNtz(t) => Scalar::TimestampNtz(*t),
+        // PySpark sends a `timedelta` as a day-time interval of days to
+        // seconds and has no year-month literal of its own; both as Spark
+        // types them (`LiteralValueProtoConverter`).
+        LiteralType::DayTimeInterval(us) => Scalar::DayTimeInterval(*us, 0, 3),
+        LiteralType::YearMonthInterval(m) => Scalar::YearMonthInterval(*m, 0, 1),
         other => {
             return Err(Error::not_supported(format!(
                 "the literal {other:?} is not supported by sqlc"
             )))
         }
     })
+}
+
+/// An interval type's start and end fields (Spark's numbering: YEAR 0,
+/// MONTH 1; DAY 0, HOUR 1, MINUTE 2, SECOND 3, `last` the highest): both
+/// absent is the whole range, an absent end is the start.
+fn interval_fields(start: Option<i32>, end: Option<i32>, last: u8) -> Result<(u8, u8)> {
+    let (a, b) = match (start, end) {
+        (None, None) => (0, last as i32),
+        (Some(a), None) => (a, a),
+        (a, Some(b)) => (a.unwrap_or(0), b),
+    };
+    if (0..=b).contains(&a) && b <= last as i32 {
+        Ok((a as u8, b as u8))
+    } else {
+        Err(invalid(format!("the interval fields ({a}, {b})")))
+    }
 }
 
 /// A request sqlc cannot read (Spark's `INVALID_PLAN_INPUT`).
@@ -201,13 +242,17 @@ fn json_type(v: &serde_json::Value) -> Result<DataType> {
         Value::String(name) => match name.as_str() {
             "null" | "void" => Ok(DataType::Null),
             "boolean" => Ok(DataType::Boolean),
-            "byte" | "short" | "integer" => Ok(DataType::Int32),
+            "byte" => Ok(DataType::Int8),
+            "short" => Ok(DataType::Int16),
+            "integer" => Ok(DataType::Int32),
             "long" => Ok(DataType::Int64),
-            "float" | "double" => Ok(DataType::Float64),
+            "float" => Ok(DataType::Float32),
+            "double" => Ok(DataType::Float64),
             "string" => Ok(DataType::Utf8),
             "binary" => Ok(DataType::Binary),
             "date" => Ok(DataType::Date),
-            "timestamp" | "timestamp_ntz" => Ok(DataType::Timestamp),
+            "timestamp" => Ok(DataType::Timestamp),
+            "timestamp_ntz" => Ok(DataType::TimestampNtz),
             n => Ok(sqlc_compiler::sql::parse_type_name(n)?),
         },
         Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("array") => {

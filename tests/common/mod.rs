@@ -192,6 +192,8 @@ fn cell(a: &dyn Array, i: usize) -> Value {
     }
     match a.data_type() {
         ArrowType::Boolean => Value::Bool(a.as_boolean().value(i)),
+        ArrowType::Int8 => Value::from(a.as_primitive::<arrow::datatypes::Int8Type>().value(i)),
+        ArrowType::Int16 => Value::from(a.as_primitive::<arrow::datatypes::Int16Type>().value(i)),
         ArrowType::Int32 => Value::from(a.as_primitive::<Int32Type>().value(i)),
         ArrowType::Int64 => Value::from(a.as_primitive::<Int64Type>().value(i)),
         ArrowType::Float64 | ArrowType::Float32 => {

@@ -160,6 +160,8 @@ impl AggTable {
         let v = read_u64(row, o);
         match &self.layout.key_types[k] {
             DataType::Boolean => Scalar::Boolean(v != 0),
+            DataType::Int8 => Scalar::Int8(v as i64 as i8),
+            DataType::Int16 => Scalar::Int16(v as i64 as i16),
             DataType::Int32 => Scalar::Int32(v as i64 as i32),
             DataType::Int64 => Scalar::Int64(v as i64),
             DataType::Float64 => Scalar::Float64(f64::from_bits(v)),
@@ -238,6 +240,8 @@ pub(super) fn fixed_array(ty: &DataType, vals: impl Iterator<Item = Option<u64>>
     }
     match ty {
         DataType::Boolean => build!(BooleanBuilder, |v: u64| v != 0),
+        DataType::Int8 => build!(arrow::array::Int8Builder, |v: u64| v as i64 as i8),
+        DataType::Int16 => build!(arrow::array::Int16Builder, |v: u64| v as i64 as i16),
         DataType::Int32 => build!(Int32Builder, |v: u64| v as i64 as i32),
         DataType::Int64 => build!(Int64Builder, |v: u64| v as i64),
         DataType::Float64 => build!(Float64Builder, f64::from_bits),

@@ -612,6 +612,8 @@ scalar_function!(
             None => 0,
         };
         match a[0].data_type() {
+            arrow::datatypes::DataType::Int8 => crate::interp::narrow::round(&crate::types::DataType::Int8, &a[0], d, true),
+            arrow::datatypes::DataType::Int16 => crate::interp::narrow::round(&crate::types::DataType::Int16, &a[0], d, true),
             arrow::datatypes::DataType::Int32 => {
                 let x = i32s(&a[0])?;
                 collect_i32(rows, |i| Ok(x.at(i).map(|v| round_int_half_even(v as i64, d) as i32)))

@@ -12,12 +12,11 @@ use crate::ir::{BinaryOp, UnaryOp};
 use crate::types::{DataType, Scalar};
 
 /// The functions Spark registers as casts (`FunctionRegistry.castAlias`),
-/// with the type each casts to (sqlc's: TINYINT and SMALLINT are INT,
-/// as in `CAST`).
+/// with the type each casts to.
 pub const CAST_ALIASES: &[(&str, DataType)] = &[
     ("boolean", DataType::Boolean),
-    ("tinyint", DataType::Int32),
-    ("smallint", DataType::Int32),
+    ("tinyint", DataType::Int8),
+    ("smallint", DataType::Int16),
     ("int", DataType::Int32),
     ("bigint", DataType::Int64),
     ("float", DataType::Float32),

@@ -49,6 +49,18 @@ fn values(a: &ArrayRef) -> Result<Values<'_>> {
     let a = a.as_ref();
     Ok(match a.data_type() {
         A::Boolean => Values::Fixed(bools(a)?.iter().map(|v| v.map(u64::from)).collect()),
+        A::Int8 => Values::Fixed(
+            prim::<arrow::datatypes::Int8Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as i64 as u64))
+                .collect(),
+        ),
+        A::Int16 => Values::Fixed(
+            prim::<arrow::datatypes::Int16Type>(a)?
+                .iter()
+                .map(|v| v.map(|x| x as i64 as u64))
+                .collect(),
+        ),
         A::Int32 => Values::Fixed(
             prim::<Int32Type>(a)?
                 .iter()
@@ -345,6 +357,14 @@ fn float_values(a: &ArrayRef) -> Result<Vec<Option<f64>>> {
     Ok(match a.data_type() {
         A::Float64 => prim::<Float64Type>(a)?.iter().collect(),
         A::Float32 => prim::<Float32Type>(a)?
+            .iter()
+            .map(|v| v.map(f64::from))
+            .collect(),
+        A::Int8 => prim::<arrow::datatypes::Int8Type>(a)?
+            .iter()
+            .map(|v| v.map(f64::from))
+            .collect(),
+        A::Int16 => prim::<arrow::datatypes::Int16Type>(a)?
             .iter()
             .map(|v| v.map(f64::from))
             .collect(),

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, Float32Array, Float64Array, PrimitiveArray};
 use arrow::compute::kernels::arity::{binary, try_binary, try_unary, unary};
-use arrow::datatypes::{ArrowPrimitiveType, Float32Type, Float64Type, Int32Type, Int64Type};
+use arrow::datatypes::{
+    ArrowPrimitiveType, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+};
 use arrow::error::ArrowError;
 
 use super::columns::{internal, prim, valid_mask, Cols};
@@ -16,7 +18,7 @@ use crate::types::DataType;
 
 /// Spark's overflow message for a type.
 pub fn overflow_detail(ty: &DataType) -> &'static str {
-    if *ty == DataType::Int32 {
+    if matches!(ty, DataType::Int8 | DataType::Int16 | DataType::Int32) {
         "integer overflow"
     } else {
         "long overflow"
@@ -118,6 +120,7 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
         return super::decimal::arith(e, op, l, r);
     }
     match e.ty {
+        DataType::Int8 | DataType::Int16 => super::narrow::arith(e, op, l, r),
         DataType::Int32 => int_op::<Int32Type>(e, op, l, r),
         DataType::Int64 => int_op::<Int64Type>(e, op, l, r),
         DataType::Float64 => {
@@ -190,6 +193,8 @@ fn check_zero(e: &TExpr, op: BinaryOp, r: &ArrayRef, l: Option<&ArrayRef>) -> Re
     };
     let zero_at = |i: usize| -> Result<bool> {
         Ok(match r.data_type() {
+            arrow::datatypes::DataType::Int8 => prim::<Int8Type>(r.as_ref())?.value(i) == 0,
+            arrow::datatypes::DataType::Int16 => prim::<Int16Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Int32 => prim::<Int32Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Int64 => prim::<Int64Type>(r.as_ref())?.value(i) == 0,
             arrow::datatypes::DataType::Float64 => prim::<Float64Type>(r.as_ref())?.value(i) == 0.0,
@@ -214,6 +219,9 @@ pub fn negate(e: &TExpr, a: &ArrayRef) -> Result<ArrayRef> {
     if e.ty.is_decimal() {
         return super::decimal::unary(e, a, false);
     }
+    if e.ty.is_narrow_integer() {
+        return super::narrow::unary(e, a, false);
+    }
     int_unary(e, a, |x| x.neg_checked(), |x: f64| -x)
 }
 
@@ -221,6 +229,9 @@ pub fn negate(e: &TExpr, a: &ArrayRef) -> Result<ArrayRef> {
 pub fn abs(e: &TExpr, a: &ArrayRef) -> Result<ArrayRef> {
     if e.ty.is_decimal() {
         return super::decimal::unary(e, a, true);
+    }
+    if e.ty.is_narrow_integer() {
+        return super::narrow::unary(e, a, true);
     }
     int_unary(e, a, |x| x.abs_checked(), f64::abs)
 }

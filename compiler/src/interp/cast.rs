@@ -25,6 +25,13 @@ pub fn supported(from: &DataType, to: &DataType) -> bool {
     if from == to || *from == T::Null {
         return true;
     }
+    // A TINYINT or SMALLINT casts as the INT it is; to one, as to a BIGINT.
+    if from.is_narrow_integer() {
+        return to.is_narrow_integer() || supported(&T::Int32, to);
+    }
+    if to.is_narrow_integer() {
+        return supported(from, &T::Int64);
+    }
     // A FLOAT casts as the double it is, and to it as a double does.
     if *from == T::Float32 {
         return supported(&T::Float64, to);
@@ -80,6 +87,12 @@ pub fn can_fail(from: &DataType, to: &DataType) -> bool {
     {
         return true;
     }
+    if to.is_narrow_integer() {
+        return true;
+    }
+    if from.is_narrow_integer() {
+        return can_fail(&T::Int32, to);
+    }
     if *from == T::Float32 {
         return can_fail(&T::Float64, to);
     }
@@ -99,7 +112,7 @@ pub fn can_fail(from: &DataType, to: &DataType) -> bool {
 }
 
 /// How Spark shows a value in a cast error: `'abc'`, `1.0E20D`, `10L`.
-fn shown(v: impl std::fmt::Display, ty: &DataType) -> String {
+pub(super) fn shown(v: impl std::fmt::Display, ty: &DataType) -> String {
     match ty {
         T::Utf8 => format!("'{v}'"),
         T::Int64 => format!("{v}L"),
@@ -246,6 +259,11 @@ pub fn cast(e: &TExpr, from: &DataType, a: &ArrayRef) -> Result<ArrayRef> {
     }
     if let (T::Struct(fields), T::Utf8) = (from, to) {
         return struct_to_string(e, fields, a);
+    }
+    if (from.is_narrow_integer() || to.is_narrow_integer())
+        && !matches!(from, T::Array(..) | T::Map(..) | T::Struct(_))
+    {
+        return super::narrow::cast(e, from, a);
     }
     if from.is_interval() || to.is_interval() {
         return super::interval_cast::cast(e, from, a);

@@ -132,6 +132,8 @@ pub fn broadcast(v: &Scalar, ty: &DataType, n: usize) -> Result<ArrayRef> {
     Ok(match v {
         Scalar::Null => new_null_array(&ty.to_arrow(), n),
         Scalar::Boolean(b) => Arc::new(BooleanArray::from(vec![*b; n])),
+        Scalar::Int8(x) => Arc::new(arrow::array::Int8Array::from_value(*x, n)),
+        Scalar::Int16(x) => Arc::new(arrow::array::Int16Array::from_value(*x, n)),
         Scalar::Int32(x) => Arc::new(Int32Array::from_value(*x, n)),
         Scalar::Int64(x) => Arc::new(Int64Array::from_value(*x, n)),
         Scalar::Float64(x) => Arc::new(Float64Array::from_value(*x, n)),

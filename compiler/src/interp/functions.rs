@@ -38,6 +38,10 @@ fn ints(a: &ArrayRef) -> Result<Vec<Option<i64>>> {
             .map(|v| v.map(i64::from))
             .collect(),
         arrow::datatypes::DataType::Int64 => prim::<Int64Type>(a.as_ref())?.iter().collect(),
+        arrow::datatypes::DataType::Int8 | arrow::datatypes::DataType::Int16 => {
+            let w = arrow::compute::cast(a, &arrow::datatypes::DataType::Int64)?;
+            prim::<Int64Type>(w.as_ref())?.iter().collect()
+        }
         arrow::datatypes::DataType::Null => vec![None; a.len()],
         t => return Err(internal(format!("integer argument of type {t}"))),
     })
@@ -178,6 +182,13 @@ pub fn call(
         }
         Round | Floor | Ceil if e.ty.is_decimal() => {
             super::decimal::round(e, func == Floor, func == Ceil, &a0)?
+        }
+        Round if e.ty.is_narrow_integer() => {
+            let d = match vals.get(1) {
+                Some(s) => ints(s)?.into_iter().flatten().next().unwrap_or(0),
+                None => 0,
+            };
+            super::narrow::round(&e.ty, &a0, d.clamp(-1000, 1000) as i32, false)?
         }
         Round => {
             let scale = match vals.get(1) {

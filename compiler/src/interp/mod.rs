@@ -37,6 +37,7 @@ pub(crate) mod compare;
 mod expr;
 mod functions;
 mod interval_cast;
+pub(crate) mod narrow;
 mod structs;
 #[cfg(test)]
 mod tests;

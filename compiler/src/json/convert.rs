@@ -103,6 +103,21 @@ fn build_node(vals: &[Option<&Json>], ty: &DataType) -> Result<ArrayRef> {
                 .collect::<Int32Array>(),
         ),
         DataType::Int64 => Arc::new(vals.iter().map(int).collect::<Int64Array>()),
+        DataType::Int8 => Arc::new(
+            vals.iter()
+                // Jackson's `getByteValue`: -128..=255, wrapped.
+                .map(|v| {
+                    int(v)
+                        .filter(|x| (-128..=255).contains(x))
+                        .map(|x| x as u8 as i8)
+                })
+                .collect::<arrow::array::Int8Array>(),
+        ),
+        DataType::Int16 => Arc::new(
+            vals.iter()
+                .map(|v| int(v).and_then(|x| i16::try_from(x).ok()))
+                .collect::<arrow::array::Int16Array>(),
+        ),
         DataType::Decimal(p, s) => crate::decimal::array(
             vals.iter().map(|v| match present(v) {
                 Some(Json::Number { text, .. }) => decimal(text, (*p, *s)),

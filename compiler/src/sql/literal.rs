@@ -51,10 +51,10 @@ pub fn number(text: &str, negative: bool) -> Option<Result<Scalar>> {
     Some(match (suffix, is_int) {
         ("L", true) => int("bigint", i64::MIN, i64::MAX).map(Scalar::Int64),
         ("S", true) => {
-            int("smallint", i16::MIN.into(), i16::MAX.into()).map(|v| Scalar::Int32(v as i32))
+            int("smallint", i16::MIN.into(), i16::MAX.into()).map(|v| Scalar::Int16(v as i16))
         }
         ("Y", true) => {
-            int("tinyint", i8::MIN.into(), i8::MAX.into()).map(|v| Scalar::Int32(v as i32))
+            int("tinyint", i8::MIN.into(), i8::MAX.into()).map(|v| Scalar::Int8(v as i8))
         }
         ("D", _) => float(),
         // `1.5F`: a FLOAT; past its range Spark's own message (a value too
@@ -320,8 +320,8 @@ mod tests {
         assert_eq!(n("2147483648", false), Scalar::Int64(2147483648));
         assert_eq!(n("10L", false), Scalar::Int64(10));
         assert_eq!(n("10l", false), Scalar::Int64(10));
-        assert_eq!(n("10S", false), Scalar::Int32(10));
-        assert_eq!(n("10Y", false), Scalar::Int32(10));
+        assert_eq!(n("10S", false), Scalar::Int16(10));
+        assert_eq!(n("10Y", false), Scalar::Int8(10));
         assert_eq!(n("1.5", false), Scalar::Decimal(15, 2, 1));
         assert_eq!(n(".5", true), Scalar::Decimal(-5, 1, 1));
         assert_eq!(n("1e3", false), Scalar::Float64(1000.0));

@@ -1,7 +1,6 @@
 //! SQL type names (in `CAST(x AS …)` and `x::…`) → sqlc types.
 //!
-//! sqlc's integer types are INT and BIGINT: SMALLINT/SHORT and TINYINT/BYTE
-//! map to INT; FLOAT and REAL are FLOAT (32 bits). `DECIMAL(p, s)` (also `DEC`,
+//! Integers: TINYINT/BYTE, SMALLINT/SHORT, INT, BIGINT/LONG; FLOAT and REAL are FLOAT (32 bits). `DECIMAL(p, s)` (also `DEC`,
 //! `NUMERIC`; `DECIMAL` alone is `DECIMAL(10, 0)`) is exact, as in Spark.
 //! CHAR(n)/VARCHAR(n) are strings (as Spark treats them in casts).
 //! `TIMESTAMP_NTZ` is a timestamp without a zone; `INTERVAL DAY TO HOUR`,
@@ -17,14 +16,9 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
     use SqlType as S;
     Ok(match t {
         S::BigInt(_) | S::Int8(_) | S::Int64 => DataType::Int64,
-        S::Int(_)
-        | S::Integer(_)
-        | S::Int4(_)
-        | S::Int32
-        | S::SmallInt(_)
-        | S::Int2(_)
-        | S::Int16
-        | S::TinyInt(_) => DataType::Int32,
+        S::Int(_) | S::Integer(_) | S::Int4(_) | S::Int32 => DataType::Int32,
+        S::SmallInt(_) | S::Int2(_) | S::Int16 => DataType::Int16,
+        S::TinyInt(_) => DataType::Int8,
         S::Float(_) | S::Float4 | S::Float32 | S::Real => DataType::Float32,
         S::Double(_) | S::DoublePrecision | S::Float8 | S::Float64 => DataType::Float64,
         S::Decimal(info)
@@ -83,7 +77,9 @@ pub fn data_type(t: &SqlType) -> Result<DataType> {
 fn named_type(name: &str) -> Option<DataType> {
     Some(match name.to_ascii_lowercase().as_str() {
         "long" | "bigint" => DataType::Int64,
-        "int" | "integer" | "short" | "smallint" | "byte" | "tinyint" => DataType::Int32,
+        "int" | "integer" => DataType::Int32,
+        "short" | "smallint" => DataType::Int16,
+        "byte" | "tinyint" => DataType::Int8,
         "float" | "real" => DataType::Float32,
         "double" => DataType::Float64,
         "decimal" | "dec" | "numeric" => DataType::Decimal(10, 0),

@@ -25,7 +25,10 @@ use super::infer::CsvType;
 use super::json::{batch_rows, corrupt_column_index, malformed};
 use super::lines::{first_line_start, line_number, lines};
 use super::options::{Options, ParseMode};
-use super::parse::{parse_bool, parse_date, parse_double, parse_int, parse_long, parse_timestamp};
+use super::parse::{
+    parse_bool, parse_byte, parse_date, parse_double, parse_int, parse_long, parse_short,
+    parse_timestamp,
+};
 use super::rows::{Cell, RowsBuilder};
 use crate::error::{Error, Result};
 use crate::format::null_column::null_column;
@@ -147,6 +150,8 @@ impl CsvFormat {
             DataType::Null => Cell::Null,
             DataType::Boolean => Cell::Bool(parse_bool(s)?),
             DataType::Int32 => Cell::I32(parse_int(s)?),
+            DataType::Int16 => Cell::I32(parse_short(s)?.into()),
+            DataType::Int8 => Cell::I32(parse_byte(s)?.into()),
             DataType::Int64 => Cell::I64(parse_long(s)?),
             DataType::Float64 | DataType::Float32 => Cell::F64(parse_double(s)?),
             DataType::Decimal(p, sc) => {
@@ -157,11 +162,10 @@ impl CsvFormat {
             DataType::Timestamp => Cell::Ts(parse_timestamp(s)?),
             DataType::TimestampNtz => Cell::Ts(sqlc_compiler::scalar_fns::parse_timestamp_ntz(s)?),
             DataType::Date => Cell::Date(parse_date(s)?),
-            DataType::Struct(_)
-            | DataType::Array(..)
-            | DataType::Map(..)
-            | DataType::YearMonthInterval(..)
-            | DataType::DayTimeInterval(..) => return None,
+            DataType::YearMonthInterval(..) | DataType::DayTimeInterval(..) => {
+                crate::source::parse::parse_interval(s, t)?
+            }
+            DataType::Struct(_) | DataType::Array(..) | DataType::Map(..) => return None,
         })
     }
 }
@@ -385,6 +389,12 @@ impl CsvReader {
                     .collect::<Option<BooleanArray>>()?,
             ),
             DataType::Int32 => Arc::new(self.primitive::<Int32Type>(col, parse_int)?),
+            DataType::Int16 => {
+                Arc::new(self.primitive::<arrow::datatypes::Int16Type>(col, parse_short)?)
+            }
+            DataType::Int8 => {
+                Arc::new(self.primitive::<arrow::datatypes::Int8Type>(col, parse_byte)?)
+            }
             DataType::Int64 => Arc::new(self.primitive::<Int64Type>(col, parse_long)?),
             DataType::Float64 => Arc::new(self.primitive::<Float64Type>(col, parse_double)?),
             DataType::Float32 => {

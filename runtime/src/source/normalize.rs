@@ -173,7 +173,12 @@ pub fn normalize_array(array: &ArrayRef, target: &DataType, what: &str) -> Resul
 fn compatible(from: &DataType, to: &DataType) -> bool {
     match (from, to) {
         (DataType::Null, _) => true,
-        (DataType::Int32, DataType::Int64 | DataType::Float64)
+        (DataType::Int8, DataType::Int16)
+        | (
+            DataType::Int8 | DataType::Int16,
+            DataType::Int32 | DataType::Int64 | DataType::Float64,
+        )
+        | (DataType::Int32, DataType::Int64 | DataType::Float64)
         | (DataType::Int64 | DataType::Float32, DataType::Float64) => true,
         (DataType::Struct(a), DataType::Struct(b)) => {
             a.len() == b.len()

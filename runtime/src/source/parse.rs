@@ -12,6 +12,28 @@ pub fn parse_int(s: &str) -> Option<i32> {
     s.parse().ok()
 }
 
+/// Java's `Short.parseShort` (a value past the range is malformed).
+pub fn parse_short(s: &str) -> Option<i16> {
+    s.parse().ok()
+}
+
+/// Java's `Byte.parseByte` (a value past the range is malformed).
+pub fn parse_byte(s: &str) -> Option<i8> {
+    s.parse().ok()
+}
+
+/// An ANSI interval as Spark's readers read one: its cast from a string
+/// (`1 02:03:04.5`, or Spark's own text `INTERVAL '1 02:03:04.5' DAY TO
+/// SECOND`); the months or microseconds, `None` when malformed.
+pub fn parse_interval(s: &str, t: &sqlc_compiler::DataType) -> Option<super::rows::Cell> {
+    use sqlc_compiler::Scalar;
+    match sqlc_compiler::ansi_interval::parse_cast(s, t)? {
+        Scalar::YearMonthInterval(m, ..) => Some(super::rows::Cell::I32(m)),
+        Scalar::DayTimeInterval(us, ..) => Some(super::rows::Cell::I64(us)),
+        _ => None,
+    }
+}
+
 /// Java's `Long.parseLong`.
 pub fn parse_long(s: &str) -> Option<i64> {
     s.parse().ok()

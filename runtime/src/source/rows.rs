@@ -45,6 +45,12 @@ enum Column {
     I64(Int64Builder),
     F64(Float64Builder),
     F32(arrow::array::Float32Builder),
+    I8(arrow::array::Int8Builder),
+    /// A year-month interval's months.
+    Ym(arrow::array::IntervalYearMonthBuilder),
+    /// A day-time interval's microseconds.
+    Dt(arrow::array::DurationMicrosecondBuilder),
+    I16(arrow::array::Int16Builder),
     Dec(Decimal128Builder),
     Str(StringBuilder),
     Bin(BinaryBuilder),
@@ -82,6 +88,8 @@ impl Column {
             DataType::Int64 => Column::I64(Int64Builder::new()),
             DataType::Float64 => Column::F64(Float64Builder::new()),
             DataType::Float32 => Column::F32(arrow::array::Float32Builder::new()),
+            DataType::Int8 => Column::I8(arrow::array::Int8Builder::new()),
+            DataType::Int16 => Column::I16(arrow::array::Int16Builder::new()),
             DataType::Decimal(..) => {
                 Column::Dec(Decimal128Builder::new().with_data_type(t.to_arrow()))
             }
@@ -93,9 +101,12 @@ impl Column {
             DataType::Date => Column::Date(Date32Builder::new()),
             // Wall-clock microseconds, without a zone.
             DataType::TimestampNtz => Column::Ts(TimestampMicrosecondBuilder::new()),
-            // Sources do not read intervals (the file formats sqlc reads
-            // hold none); a column of them is all null.
-            DataType::YearMonthInterval(..) | DataType::DayTimeInterval(..) => Column::Null(0),
+            DataType::YearMonthInterval(..) => {
+                Column::Ym(arrow::array::IntervalYearMonthBuilder::new())
+            }
+            DataType::DayTimeInterval(..) => {
+                Column::Dt(arrow::array::DurationMicrosecondBuilder::new())
+            }
             DataType::Struct(fields) => Column::Struct {
                 fields: fields.to_vec(),
                 children: fields.iter().map(|f| Column::new(&f.data_type)).collect(),
@@ -130,6 +141,12 @@ impl Column {
             (Column::F64(b), Cell::F64(v)) => b.append_value(v),
             // a FLOAT column's value arrives as its double (Java's narrowing)
             (Column::F32(b), Cell::F64(v)) => b.append_value(v as f32),
+            // a narrow column's value arrives as an INT its reader checked
+            (Column::I8(b), Cell::I32(v)) => b.append_value(v as i8),
+            // an interval's months or microseconds
+            (Column::Ym(b), Cell::I32(v)) => b.append_value(v),
+            (Column::Dt(b), Cell::I64(v)) => b.append_value(v),
+            (Column::I16(b), Cell::I32(v)) => b.append_value(v as i16),
             (Column::Dec(b), Cell::Dec(v)) => b.append_value(v),
             (Column::Str(b), Cell::Str(v)) => b.append_value(v),
             (Column::Bin(b), Cell::Bin(v)) => b.append_value(v),
@@ -190,6 +207,10 @@ impl Column {
             Column::I64(b) => b.append_null(),
             Column::F64(b) => b.append_null(),
             Column::F32(b) => b.append_null(),
+            Column::I8(b) => b.append_null(),
+            Column::Ym(b) => b.append_null(),
+            Column::Dt(b) => b.append_null(),
+            Column::I16(b) => b.append_null(),
             Column::Dec(b) => b.append_null(),
             Column::Str(b) => b.append_null(),
             Column::Bin(b) => b.append_null(),
@@ -216,6 +237,10 @@ impl Column {
             Column::I64(b) => Arc::new(b.finish()),
             Column::F64(b) => Arc::new(b.finish()),
             Column::F32(b) => Arc::new(b.finish()),
+            Column::I8(b) => Arc::new(b.finish()),
+            Column::Ym(b) => Arc::new(b.finish()),
+            Column::Dt(b) => Arc::new(b.finish()),
+            Column::I16(b) => Arc::new(b.finish()),
             Column::Dec(b) => Arc::new(b.finish()),
             Column::Str(b) => Arc::new(b.finish()),
             Column::Bin(b) => Arc::new(b.finish()),

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, BinaryBuilder, BooleanBuilder, PrimitiveBuilder};
 use arrow::datatypes::{
-    ArrowPrimitiveType, DataType as ArrowType, Date32Type, FieldRef, Float64Type, Int32Type,
-    Int64Type, TimeUnit, TimestampMicrosecondType,
+    ArrowPrimitiveType, DataType as ArrowType, Date32Type, FieldRef, Float64Type, Int16Type,
+    Int32Type, Int64Type, Int8Type, TimeUnit, TimestampMicrosecondType,
 };
 use arrow::error::ArrowError;
 use arrow::json::reader::{ArrayDecoder, DecoderContext, DecoderFactory, Tape, TapeElement};
@@ -38,6 +38,14 @@ impl DecoderFactory for SparkJsonDecoders {
         let t = field.data_type().clone();
         Ok(match &t {
             ArrowType::Int32 => Some(Box::new(Prim::<Int32Type>::new(t, int32))),
+            ArrowType::Int16 => Some(Box::new(Prim::<Int16Type>::new(t, int16))),
+            ArrowType::Int8 => Some(Box::new(Prim::<Int8Type>::new(t, int8))),
+            ArrowType::Duration(_) | ArrowType::Interval(_) => {
+                let ty = sqlc_compiler::types::Field::from_arrow(field)
+                    .map(|f| f.data_type)
+                    .ok_or_else(|| ArrowError::JsonError(format!("the type {t}")))?;
+                Some(Box::new(Interval { ty }))
+            }
             ArrowType::Int64 => Some(Box::new(Prim::<Int64Type>::new(t, int64))),
             ArrowType::Float64 if self.specials => {
                 Some(Box::new(Prim::<Float64Type>::new(t, float64)))
@@ -111,6 +119,22 @@ fn int32(tape: &Tape<'_>, p: u32) -> Result<i32, ArrowError> {
         .ok_or_else(|| tape.error(p, "int"))
 }
 
+fn int16(tape: &Tape<'_>, p: u32) -> Result<i16, ArrowError> {
+    int64(tape, p)
+        .ok()
+        .and_then(|v| i16::try_from(v).ok())
+        .ok_or_else(|| tape.error(p, "smallint"))
+}
+
+/// Jackson's `getByteValue`: -128..=255, wrapped (200 is -56).
+fn int8(tape: &Tape<'_>, p: u32) -> Result<i8, ArrowError> {
+    int64(tape, p)
+        .ok()
+        .filter(|v| (-128..=255).contains(v))
+        .map(|v| v as u8 as i8)
+        .ok_or_else(|| tape.error(p, "tinyint"))
+}
+
 fn float64(tape: &Tape<'_>, p: u32) -> Result<f64, ArrowError> {
     match tape.get(p) {
         TapeElement::Number(idx) => tape.get_string(idx).parse().ok(),
@@ -154,6 +178,32 @@ fn date(tape: &Tape<'_>, p: u32) -> Result<i32, ArrowError> {
         _ => None,
     }
     .ok_or_else(|| tape.error(p, "date"))
+}
+
+/// An ANSI interval column of type `ty`: strings only, read as their cast
+/// (Spark's text or the bare body).
+struct Interval {
+    ty: sqlc_compiler::DataType,
+}
+
+impl ArrayDecoder for Interval {
+    fn decode(&mut self, tape: &Tape<'_>, pos: &[u32]) -> Result<ArrayRef, ArrowError> {
+        let mut vals = Vec::with_capacity(pos.len());
+        for &p in pos {
+            vals.push(match tape.get(p) {
+                TapeElement::Null => None,
+                TapeElement::String(idx) => Some(
+                    sqlc_compiler::ansi_interval::parse_cast(tape.get_string(idx), &self.ty)
+                        .ok_or_else(|| tape.error(p, "interval"))?,
+                ),
+                _ => return Err(tape.error(p, "interval")),
+            });
+        }
+        Ok(sqlc_compiler::ansi_interval::array_of(
+            &self.ty,
+            vals.into_iter(),
+        ))
+    }
 }
 
 struct Bool;

@@ -148,6 +148,19 @@ pub fn convert(v: &Value, t: &DataType, specials: bool) -> Result<Cell, String> 
             .as_i64()
             .and_then(|i| i32::try_from(i).ok())
             .map(Cell::I32),
+        // Spark's JSON reader takes an interval only as a string.
+        (DataType::YearMonthInterval(..) | DataType::DayTimeInterval(..), Value::String(s)) => {
+            crate::source::parse::parse_interval(s, t)
+        }
+        (DataType::Int16, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|i| i16::try_from(i).ok())
+            .map(|v| Cell::I32(v.into())),
+        // Jackson's `getByteValue` takes -128..=255 and wraps (200 is -56).
+        (DataType::Int8, Value::Number(n)) => n
+            .as_i64()
+            .filter(|i| (-128..=255).contains(i))
+            .map(|v| Cell::I32((v as u8 as i8).into())),
         (DataType::Float64 | DataType::Float32, Value::Number(n)) => n.as_f64().map(Cell::F64),
         (DataType::Float64 | DataType::Float32, Value::String(s)) if specials => {
             special_double(s).map(Cell::F64)

@@ -1,0 +1,2 @@
+-- error: ARITHMETIC_OVERFLOW
+SELECT abs(-32768S)

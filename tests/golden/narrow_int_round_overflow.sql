@@ -1,0 +1,2 @@
+-- error: ARITHMETIC_OVERFLOW
+SELECT round(127Y, -1)
