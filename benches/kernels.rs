@@ -149,7 +149,7 @@ fn cases() -> Vec<Case> {
                 df.select_expr([
                     "INTERVAL '1' SECOND * Index AS s",
                     "INTERVAL '1' DAY * (Index % 1000) + INTERVAL '3' HOUR AS dh",
-                    "DATE '2020-01-01' + INTERVAL '1' DAY * (Index % 1000) AS day",
+                    "DATE '2020-01-01' + CAST(INTERVAL '1' DAY * (Index % 1000) AS INTERVAL DAY) AS day",
                     "INTERVAL '1' MINUTE * Index > INTERVAL '10' DAY AS big",
                 ])
                 .unwrap()
