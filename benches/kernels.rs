@@ -10,7 +10,9 @@
 //! `concat`, `trim`, LIKE) and (j) a date-heavy one (`year`, `month`,
 //! `dayofmonth`, `hour`, `minute`, `date_trunc`, `t + INTERVAL`) of a
 //! timestamp made from `Arrival_Time`; (k) `GROUP BY gt` with bit_and,
-//! bit_or, bit_xor, skewness and kurtosis.
+//! bit_or, bit_xor, skewness and kurtosis; (l) a FLOAT projection (casts,
+//! single-precision arithmetic, comparisons) and (m) an interval one
+//! (interval × number, interval + interval, date + interval, comparisons).
 //!
 //!     cargo bench --bench kernels [-- FILTER]
 //!
@@ -125,6 +127,32 @@ fn cases() -> Vec<Case> {
                         functions::kurtosis("y"),
                     ])
                     .unwrap()
+            },
+        },
+        Case {
+            name: "l_project_floats",
+            build: |df| {
+                df.select_expr(["CAST(x AS FLOAT) AS fx", "CAST(y AS FLOAT) AS fy"])
+                    .unwrap()
+                    .select_expr([
+                        "fx * fy + fx AS p",
+                        "fx - fy * 2.0F AS q",
+                        "fx > fy AS gt",
+                        "CAST(fx * 100.0F AS BIGINT) AS b",
+                    ])
+                    .unwrap()
+            },
+        },
+        Case {
+            name: "m_project_intervals",
+            build: |df| {
+                df.select_expr([
+                    "INTERVAL '1' SECOND * Index AS s",
+                    "INTERVAL '1' DAY * (Index % 1000) + INTERVAL '3' HOUR AS dh",
+                    "DATE '2020-01-01' + CAST(INTERVAL '1' DAY * (Index % 1000) AS INTERVAL DAY) AS day",
+                    "INTERVAL '1' MINUTE * Index > INTERVAL '10' DAY AS big",
+                ])
+                .unwrap()
             },
         },
     ]

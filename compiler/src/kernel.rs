@@ -103,14 +103,29 @@ pub fn decimal_widens(from: &DataType, to: &DataType) -> bool {
 }
 
 /// A decimal value compiled code computes: a column, a literal, a cast of
-/// one that only widens (its unscaled value scaled up), or `+ - *` of two
+/// one that only widens (its unscaled value scaled up), `+ - *` of two
 /// whose exact result fits Spark's result type without losing precision
-/// (so it is one `i128` operation that cannot overflow).
+/// (so it is one `i128` operation that cannot overflow), or `/` and `%`
+/// of two (a per-row call of the twin's routine).
 fn jit_decimal(e: &TExpr) -> bool {
-    use crate::ir::BinaryOp::{Add, Mul, Sub};
+    use crate::ir::BinaryOp::{Add, Div, Mod, Mul, Sub};
     match &e.kind {
+        // `/` and `%` call the twin's routine per row.
+        TExprKind::Binary {
+            op: Div | Mod,
+            left,
+            right,
+        } => {
+            e.ty.is_decimal()
+                && left.ty.is_decimal()
+                && right.ty.is_decimal()
+                && jit_decimal(left)
+                && jit_decimal(right)
+        }
         TExprKind::Column { .. } | TExprKind::Literal(_) => e.ty.is_decimal(),
-        TExprKind::Cast { arg } => decimal_widens(&arg.ty, &e.ty) && jit_decimal(arg),
+        TExprKind::Cast { arg } => {
+            (decimal_widens(&arg.ty, &e.ty) && jit_decimal(arg)) || integer_fits(&arg.ty, &e.ty)
+        }
         TExprKind::Binary {
             op: op @ (Add | Sub | Mul),
             left,
@@ -137,6 +152,62 @@ fn jit_decimal(e: &TExpr) -> bool {
     }
 }
 
+/// Whether compiled code computes `e` where it makes or reads a FLOAT, a
+/// TIMESTAMP_NTZ or an interval (their values are compiled only in these
+/// expressions): loads, literals, null tests, CASE/COALESCE, comparisons,
+/// FLOAT arithmetic and the casts `jit_cast` names.
+fn partial_type_compiled(e: &TExpr) -> bool {
+    use crate::ir::{BinaryOp as B, UnaryOp};
+    let involves = e.ty.runs_interpreted() || e.children().iter().any(|c| c.ty.runs_interpreted());
+    if !involves {
+        return true;
+    }
+    match &e.kind {
+        TExprKind::Column { .. }
+        | TExprKind::Literal(_)
+        | TExprKind::IsNull(_)
+        | TExprKind::IsNotNull(_)
+        | TExprKind::Case { .. }
+        | TExprKind::Coalesce(_) => true,
+        TExprKind::Binary { op, left, right } if op.is_comparison() || *op == B::EqNullSafe => {
+            left.ty == right.ty
+        }
+        TExprKind::Binary {
+            op: B::Add | B::Sub | B::Mul | B::Mod,
+            ..
+        }
+        | TExprKind::Unary {
+            op: UnaryOp::Neg, ..
+        } => e.ty == DataType::Float32,
+        TExprKind::Cast { arg } => jit_cast(&arg.ty, &e.ty),
+        TExprKind::Function { func, args } => crate::codegen::interval::compiled(func.name(), args),
+        _ => false,
+    }
+}
+
+/// The casts from or to a FLOAT or an interval that compiled code makes.
+fn jit_cast(from: &DataType, to: &DataType) -> bool {
+    use DataType::*;
+    matches!(
+        (from, to),
+        (Float32, Float64 | Boolean | Int32 | Int64)
+            | (Float64 | Int32 | Int64 | Boolean, Float32)
+            | (YearMonthInterval(..), YearMonthInterval(..))
+            | (DayTimeInterval(..), DayTimeInterval(..))
+    ) || (from == to)
+}
+
+/// Whether every INT or BIGINT `from` fits the decimal `to` exactly (the
+/// resolver's `DECIMAL(10,0)`/`DECIMAL(20,0)`), so a cast is a scaling.
+pub fn integer_fits(from: &DataType, to: &DataType) -> bool {
+    let digits = match from {
+        DataType::Int32 => 10,
+        DataType::Int64 => 19,
+        _ => return false,
+    };
+    to.decimal_ps().is_some_and(|(p, s)| p - s >= digits)
+}
+
 fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
     // Decimals compiled code handles: comparisons of decimal operands it
     // reads (an `i128` compare), and null tests of them.
@@ -156,7 +227,11 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         }
         _ => {}
     }
+    // Interval and TIMESTAMP_NTZ arithmetic compiled code computes.
+    let compiled_function = matches!(&e.kind, TExprKind::Function { func, args }
+        if crate::codegen::interval::compiled(func.name(), args));
     let what = match &e.kind {
+        _ if compiled_function => None,
         TExprKind::Call { func, .. } if matches!(func, ScalarFunc::Struct) => {
             Some(format!("{}()", func.name()))
         }
@@ -176,7 +251,14 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         _ if matches!(e.ty, DataType::Array(..)) => Some(format!("array value {e}")),
         _ if matches!(e.ty, DataType::Map(..)) => Some(format!("map value {e}")),
         _ if e.ty.is_decimal() => Some(format!("decimal value {e}")),
-        _ if e.ty.runs_interpreted() => Some(format!("{} value {e}", e.ty.spark_name())),
+        _ if !partial_type_compiled(e) => {
+            let t = std::iter::once(e)
+                .chain(e.children())
+                .map(|x| &x.ty)
+                .find(|t| t.runs_interpreted())
+                .unwrap_or(&e.ty);
+            Some(format!("{} value {e}", t.spark_name()))
+        }
         _ => None,
     };
     if let Some(w) = what {
@@ -186,6 +268,8 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
     }
     e.children()
         .into_iter()
+        // A decimal operand of compiled interval arithmetic is computed.
+        .filter(|c| !(compiled_function && c.ty.is_decimal() && jit_decimal(c)))
         .for_each(|c| crate::depth::grow(|| struct_uses(c, why)));
 }
 
@@ -198,12 +282,6 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     // A struct column passed through unread is fine: compiled kernels
     // gather pass-through columns without reading them.
     let mut why = Vec::new();
-    // FLOAT columns are not read or gathered by compiled code.
-    for (i, c) in spec.input.iter().enumerate() {
-        if c.ty.runs_interpreted() {
-            why.push(format!("{} value column {i}", c.ty.spark_name()));
-        }
-    }
     for step in &spec.steps {
         match step {
             Step::Filter(e) => struct_uses(e, &mut why),
@@ -217,6 +295,17 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     }
     if let Some(a) = spec.sink.table_spec() {
         a.keys.iter().for_each(|e| struct_uses(e, &mut why));
+        // Aggregate tables do not take FLOAT, TIMESTAMP_NTZ or interval
+        // keys or arguments from compiled code yet.
+        let args = a.aggs.iter().filter_map(|c| c.arg.as_ref());
+        for e in a.keys.iter().chain(args) {
+            if e.ty.runs_interpreted() {
+                let w = format!("{} value {e}", e.ty.spark_name());
+                if !why.contains(&w) {
+                    why.push(w);
+                }
+            }
+        }
         // The statistical and collecting aggregates (their accumulators are
         // updated by the twin only; their arguments are never compiled).
         let stats: Vec<&str> = a

@@ -229,6 +229,12 @@ fn cell(a: &dyn Array, i: usize) -> Value {
         ArrowType::Timestamp(_, _) => Value::String(py_timestamp(
             a.as_primitive::<TimestampMicrosecondType>().value(i),
         )),
+        ArrowType::Duration(arrow::datatypes::TimeUnit::Microsecond) => {
+            Value::String(py_timedelta(
+                a.as_primitive::<arrow::datatypes::DurationMicrosecondType>()
+                    .value(i),
+            ))
+        }
         ArrowType::Struct(fields) => {
             let s = a.as_struct();
             let mut m = Map::new();
@@ -256,6 +262,29 @@ fn cell(a: &dyn Array, i: usize) -> Value {
         }
         t => panic!("no JSON form for {t}"),
     }
+}
+
+/// A day-time interval as Python prints the `timedelta` PySpark collects
+/// (`-1 day, 23:00:00`, `0:00:01.500000`), as the kept answers hold it.
+fn py_timedelta(us: i64) -> String {
+    const DAY: i64 = 86_400_000_000;
+    let (days, rem) = (us.div_euclid(DAY), us.rem_euclid(DAY));
+    let (secs, micros) = (rem / 1_000_000, rem % 1_000_000);
+    let mut out = String::new();
+    if days != 0 {
+        let plural = if days.abs() == 1 { "" } else { "s" };
+        out.push_str(&format!("{days} day{plural}, "));
+    }
+    out.push_str(&format!(
+        "{}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    ));
+    if micros != 0 {
+        out.push_str(&format!(".{micros:06}"));
+    }
+    out
 }
 
 pub fn to_json_rows(batches: &[RecordBatch]) -> Vec<Map<String, Value>> {

@@ -29,7 +29,9 @@
 use std::mem::offset_of;
 
 use arrow::array::{Array, ArrayRef, AsArray};
-use arrow::datatypes::{DataType as ArrowType, Date32Type, Float64Type, Int32Type, Int64Type};
+use arrow::datatypes::{
+    DataType as ArrowType, Date32Type, Float64Type, Int32Type, Int64Type, IntervalUnit, TimeUnit,
+};
 
 use crate::agg_table::{AggTable, LateRows};
 use crate::error::{Error, Result};
@@ -302,7 +304,30 @@ pub fn column_view(
         (DataType::Float64, ArrowType::Float64) => {
             v.values = array.as_primitive::<Float64Type>().values().as_ptr().cast()
         }
-        (DataType::Timestamp, ArrowType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, _)) => {
+        (DataType::Float32, ArrowType::Float32) => {
+            v.values = array
+                .as_primitive::<arrow::datatypes::Float32Type>()
+                .values()
+                .as_ptr()
+                .cast()
+        }
+        (DataType::YearMonthInterval(..), ArrowType::Interval(IntervalUnit::YearMonth)) => {
+            v.values = array
+                .as_primitive::<arrow::datatypes::IntervalYearMonthType>()
+                .values()
+                .as_ptr()
+                .cast()
+        }
+        (DataType::DayTimeInterval(..), ArrowType::Duration(TimeUnit::Microsecond)) => {
+            v.values = array
+                .as_primitive::<arrow::datatypes::DurationMicrosecondType>()
+                .values()
+                .as_ptr()
+                .cast()
+        }
+        (DataType::TimestampNtz, ArrowType::Timestamp(TimeUnit::Microsecond, None))
+        | (DataType::Timestamp, ArrowType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, _)) =>
+        {
             let a = array.as_primitive::<arrow::datatypes::TimestampMicrosecondType>();
             v.values = a.values().as_ptr().cast();
         }

@@ -26,6 +26,10 @@ impl Gen<'_> {
             (DataType::Float64, BinaryOp::Add) => self.b.ins().fadd(a, b),
             (DataType::Float64, BinaryOp::Sub) => self.b.ins().fsub(a, b),
             (DataType::Float64, BinaryOp::Mul) => self.b.ins().fmul(a, b),
+            // FLOAT arithmetic in single precision, as the twin's (Java's).
+            (DataType::Float32, BinaryOp::Add) => self.b.ins().fadd(a, b),
+            (DataType::Float32, BinaryOp::Sub) => self.b.ins().fsub(a, b),
+            (DataType::Float32, BinaryOp::Mul) => self.b.ins().fmul(a, b),
             (DataType::Int32 | DataType::Int64 | DataType::Timestamp | DataType::Date, _) => {
                 let (v, overflow) = match op {
                     BinaryOp::Add => self.b.ins().sadd_overflow(a, b),
@@ -68,6 +72,40 @@ impl Gen<'_> {
             _ => return Err(not_arith(op)),
         };
         Ok(Val::Fixed { v, null })
+    }
+
+    /// `a / b` or `a % b` of unscaled decimals (types `lt`, `rt`) at
+    /// `e`'s type, by [`crate::decimal::div`]/[`crate::decimal::rem`]: a
+    /// helper call (costly anyway), overflow Spark's error.
+    fn decimal_div(
+        &mut self,
+        e: &TExpr,
+        op: BinaryOp,
+        a: Value,
+        b: Value,
+        lt: &DataType,
+        rt: &DataType,
+    ) -> Result<Val> {
+        let ps = |t: &DataType| t.decimal_ps().unwrap_or((38, 0));
+        let ((_, sa), (_, sb), (rp, rs)) = (ps(lt), ps(rt), ps(&e.ty));
+        let flags = (op == BinaryOp::Mod) as i64
+            | (sa as i64) << 8
+            | (sb as i64) << 16
+            | (rp as i64) << 24
+            | (rs as i64) << 32;
+        let slot = self.stack_slot(16);
+        let out = self.b.ins().stack_addr(types::I64, slot, 0);
+        let (alo, ahi) = self.b.ins().isplit(a);
+        let (blo, bhi) = self.b.ins().isplit(b);
+        let (ctx, flags) = (self.ctx, self.i64c(flags));
+        self.call(
+            helpers::sqlc_decimal_div as *const () as usize,
+            &[ctx, flags, alo, ahi, blo, bhi, out],
+            None,
+        );
+        self.check_failed();
+        let v = self.load(types::I128, out, 0);
+        Ok(Val::Fixed { v, null: None })
     }
 
     /// An unscaled decimal times 10^k.
@@ -126,6 +164,25 @@ impl Gen<'_> {
                     &[a, b],
                     types::F64,
                 ),
+                // A float remainder is exact, so the doubles' is the floats'.
+                (DataType::Float32, BinaryOp::Mod) => {
+                    let (a, b) = (
+                        g.b.ins().fpromote(types::F64, a),
+                        g.b.ins().fpromote(types::F64, b),
+                    );
+                    let r = g.call_value(
+                        helpers::sqlc_fmod as *const () as usize,
+                        &[a, b],
+                        types::F64,
+                    );
+                    g.b.ins().fdemote(types::F32, r)
+                }
+                // Decimals: the twin's exact routine, per row where both
+                // sides are present (the zero divisor was raised above).
+                (DataType::Decimal(..), BinaryOp::Div | BinaryOp::Mod) => {
+                    let (lt, rt) = (&left.ty, &right.ty);
+                    return g.guard_null(null, &e.ty, |g| g.decimal_div(e, op, a, b, lt, rt));
+                }
                 (DataType::Int32 | DataType::Int64, BinaryOp::Mod) => {
                     // x % -1 is 0 (also for the minimum, where the hardware
                     // traps); a zero divisor on a null row divides by 1.
@@ -159,11 +216,17 @@ impl Gen<'_> {
         })
     }
 
-    /// `v == 0` for an integer or a double (-0.0 included), as an i8.
+    /// `v == 0` for an integer, a double or a float (-0.0 included), as an i8.
     fn is_zero(&mut self, v: Value, ty: &DataType) -> Value {
         if *ty == DataType::Float64 {
             let z = self.b.ins().f64const(0.0);
             self.b.ins().fcmp(FloatCC::Equal, v, z)
+        } else if *ty == DataType::Float32 {
+            let z = self.b.ins().f32const(0.0);
+            self.b.ins().fcmp(FloatCC::Equal, v, z)
+        } else if ty.is_decimal() {
+            let z = self.i128c(0);
+            self.b.ins().icmp(IntCC::Equal, v, z)
         } else {
             self.b.ins().icmp_imm_s(IntCC::Equal, v, 0)
         }
@@ -173,7 +236,7 @@ impl Gen<'_> {
     pub fn neg(&mut self, e: &TExpr, v: Val, ty: &DataType) -> Result<Val> {
         let x = v.v()?;
         let r = match ty {
-            DataType::Float64 => self.b.ins().fneg(x),
+            DataType::Float64 | DataType::Float32 => self.b.ins().fneg(x),
             DataType::Null => return Ok(self.null_of(&e.ty)),
             t => {
                 let cty = self.b.func.dfg.value_type(x);
@@ -195,7 +258,7 @@ impl Gen<'_> {
     pub fn abs(&mut self, e: &TExpr, v: Val, ty: &DataType) -> Result<Val> {
         let x = v.v()?;
         let r = match ty {
-            DataType::Float64 => self.b.ins().fabs(x),
+            DataType::Float64 | DataType::Float32 => self.b.ins().fabs(x),
             DataType::Null => return Ok(self.null_of(&e.ty)),
             t => {
                 let min = if self.b.func.dfg.value_type(x) == types::I32 {

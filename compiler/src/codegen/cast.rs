@@ -28,6 +28,7 @@ pub fn cast_can_fail(from: &DataType, to: &DataType) -> bool {
         (Utf8, _)
             | (Int64, Int32)
             | (Float64, Int32 | Int64 | Timestamp)
+            | (Float32, Int32 | Int64)
             | (Timestamp, Int32)
             | (Date, Timestamp)
     )
@@ -51,6 +52,11 @@ impl Gen<'_> {
             (Decimal(_, s1), Decimal(_, s2)) if crate::kernel::decimal_widens(from, to) => {
                 let v = self.scale_up(v.v()?, s2 - s1);
                 fixed(v)
+            }
+            // An integer into a decimal it always fits: its unscaled value.
+            (Int32 | Int64, Decimal(_, s)) if crate::kernel::integer_fits(from, to) => {
+                let x = self.b.ins().sextend(types::I128, v.v()?);
+                fixed(self.scale_up(x, *s))
             }
             (Utf8, Binary) => Ok(v),
             (Binary, Utf8) => self.guard_null(null, to, |g| {
@@ -104,6 +110,28 @@ impl Gen<'_> {
                     })
                 })
             }
+            // FLOAT: widened exactly, narrowed as Java narrows (one rounding).
+            (Float32, Float64) => fixed(self.b.ins().fpromote(types::F64, v.v()?)),
+            (Float64, Float32) => fixed(self.b.ins().fdemote(types::F32, v.v()?)),
+            (Int32 | Int64, Float32) => fixed(self.b.ins().fcvt_from_sint(types::F32, v.v()?)),
+            (Boolean, Float32) => {
+                let x = self.b.ins().uextend(types::I32, v.v()?);
+                fixed(self.b.ins().fcvt_from_sint(types::F32, x))
+            }
+            (Float32, Boolean) => {
+                let z = self.b.ins().f32const(0.0);
+                fixed(self.b.ins().fcmp(FloatCC::NotEqual, v.v()?, z))
+            }
+            // An interval cast to a range ending at a larger field keeps
+            // whole units of it (toward zero); it cannot overflow.
+            (YearMonthInterval(..), YearMonthInterval(_, end)) => {
+                let u = crate::ansi_interval::ym_unit(*end) as i64;
+                fixed(self.truncate_to(v.v()?, u))
+            }
+            (DayTimeInterval(..), DayTimeInterval(_, end)) => {
+                let u = crate::ansi_interval::dt_unit(*end);
+                fixed(self.truncate_to(v.v()?, u))
+            }
             (Boolean, Int32 | Int64) => fixed(self.b.ins().uextend(clif_type(to), v.v()?)),
             (Boolean, Float64) => {
                 let x = self.b.ins().uextend(types::I32, v.v()?);
@@ -120,8 +148,12 @@ impl Gen<'_> {
                 let x = v.v()?;
                 fixed(self.narrow_to_i32(e, x, x, null, from, to))
             }
-            (Float64, Int32 | Int64) => {
-                let x = v.v()?;
+            (Float64 | Float32, Int32 | Int64) => {
+                // A FLOAT is checked as its exact double; errors name it FLOAT.
+                let x = match from {
+                    Float32 => self.b.ins().fpromote(types::F64, v.v()?),
+                    _ => v.v()?,
+                };
                 let (lo, hi) = if *to == Int32 {
                     (i32::MIN as f64, i32::MAX as f64)
                 } else {
@@ -249,6 +281,15 @@ impl Gen<'_> {
             }
             t => self.b.ins().ireduce(t, bits),
         }
+    }
+
+    /// `x` less its remainder by `unit` (toward zero).
+    fn truncate_to(&mut self, x: Value, unit: i64) -> Value {
+        if unit == 1 {
+            return x;
+        }
+        let r = self.b.ins().srem_imm_s(x, unit);
+        self.b.ins().isub(x, r)
     }
 
     /// Floor division by a positive constant.

@@ -227,6 +227,7 @@ enum Buf {
     I32(Vec<i32>),
     I64(Vec<i64>),
     F64(Vec<f64>),
+    F32(Vec<f32>),
     /// Unscaled decimals.
     I128(Vec<i128>),
     Str(Box<OutStr>),
@@ -244,9 +245,15 @@ impl OutputBuffers {
             let b = match ty {
                 // Not initialized: the kernel writes rows 0..k (see `finish`).
                 DataType::Boolean => Buf::B(Vec::with_capacity(rows)),
-                DataType::Int32 | DataType::Date => Buf::I32(Vec::with_capacity(rows)),
-                DataType::Int64 | DataType::Timestamp => Buf::I64(Vec::with_capacity(rows)),
+                DataType::Int32 | DataType::Date | DataType::YearMonthInterval(..) => {
+                    Buf::I32(Vec::with_capacity(rows))
+                }
+                DataType::Int64
+                | DataType::Timestamp
+                | DataType::TimestampNtz
+                | DataType::DayTimeInterval(..) => Buf::I64(Vec::with_capacity(rows)),
                 DataType::Float64 => Buf::F64(Vec::with_capacity(rows)),
+                DataType::Float32 => Buf::F32(Vec::with_capacity(rows)),
                 DataType::Decimal(..) => Buf::I128(Vec::with_capacity(rows)),
                 DataType::Utf8 | DataType::Binary => {
                     Buf::Str(Box::new(OutStr::with_capacity(rows)))
@@ -272,6 +279,7 @@ impl OutputBuffers {
                     Buf::I32(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::I64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::F64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
+                    Buf::F32(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::I128(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::Str(s) => (std::ptr::null_mut(), &mut **s as *mut OutStr),
                     Buf::None => (std::ptr::null_mut(), std::ptr::null_mut()),
@@ -322,6 +330,7 @@ impl OutputBuffers {
                     Buf::I32(v) => v.set_len(k),
                     Buf::I64(v) => v.set_len(k),
                     Buf::F64(v) => v.set_len(k),
+                    Buf::F32(v) => v.set_len(k),
                     Buf::I128(v) => v.set_len(k),
                     Buf::Str(_) | Buf::None => {}
                 }
@@ -383,24 +392,27 @@ fn build(b: Buf, valid: Vec<u8>, k: usize, t: &ArrowType) -> Result<ArrayRef> {
             BooleanBuffer::collect_bool(k, |i| v[i] != 0),
             nb,
         )),
-        Buf::I32(v) => {
-            if *t == ArrowType::Date32 {
-                Arc::new(Date32Array::new(ScalarBuffer::from(v), nb))
-            } else {
-                Arc::new(Int32Array::new(ScalarBuffer::from(v), nb))
-            }
-        }
-        Buf::I64(v) => {
-            if let ArrowType::Timestamp(_, tz) = t {
-                Arc::new(
-                    TimestampMicrosecondArray::new(ScalarBuffer::from(v), nb)
-                        .with_timezone_opt(tz.clone()),
-                )
-            } else {
-                Arc::new(Int64Array::new(ScalarBuffer::from(v), nb))
-            }
-        }
+        Buf::I32(v) => match t {
+            ArrowType::Date32 => Arc::new(Date32Array::new(ScalarBuffer::from(v), nb)),
+            ArrowType::Interval(_) => Arc::new(arrow::array::IntervalYearMonthArray::new(
+                ScalarBuffer::from(v),
+                nb,
+            )),
+            _ => Arc::new(Int32Array::new(ScalarBuffer::from(v), nb)),
+        },
+        Buf::I64(v) => match t {
+            ArrowType::Timestamp(_, tz) => Arc::new(
+                TimestampMicrosecondArray::new(ScalarBuffer::from(v), nb)
+                    .with_timezone_opt(tz.clone()),
+            ),
+            ArrowType::Duration(_) => Arc::new(arrow::array::DurationMicrosecondArray::new(
+                ScalarBuffer::from(v),
+                nb,
+            )),
+            _ => Arc::new(Int64Array::new(ScalarBuffer::from(v), nb)),
+        },
         Buf::F64(v) => Arc::new(Float64Array::new(ScalarBuffer::from(v), nb)),
+        Buf::F32(v) => Arc::new(arrow::array::Float32Array::new(ScalarBuffer::from(v), nb)),
         Buf::I128(v) => Arc::new(
             arrow::array::Decimal128Array::new(ScalarBuffer::from(v), nb).with_data_type(t.clone()),
         ),

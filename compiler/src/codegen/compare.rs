@@ -3,7 +3,7 @@
 //! -0.0 equals 0.0; strings and binary bytewise; booleans false < true.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{InstBuilder, Value};
+use cranelift_codegen::ir::{types, InstBuilder, Value};
 
 use crate::error::{Error, Result};
 use crate::ir::BinaryOp;
@@ -58,6 +58,16 @@ impl Gen<'_> {
     fn compare_raw(&mut self, op: BinaryOp, l: Val, r: Val, ty: &DataType) -> Result<Value> {
         use BinaryOp::*;
         match ty {
+            // Exact as doubles, with the doubles' NaN rules (as the twin).
+            DataType::Float32 => {
+                let a = self.b.ins().fpromote(types::F64, l.v()?);
+                let b = self.b.ins().fpromote(types::F64, r.v()?);
+                let (l, r) = (
+                    Val::Fixed { v: a, null: None },
+                    Val::Fixed { v: b, null: None },
+                );
+                self.compare_raw(op, l, r, &DataType::Float64)
+            }
             DataType::Float64 => {
                 let (a, b) = (l.v()?, r.v()?);
                 Ok(match op {
@@ -100,6 +110,9 @@ impl Gen<'_> {
             | DataType::Int64
             | DataType::Timestamp
             | DataType::Date
+            | DataType::TimestampNtz
+            | DataType::YearMonthInterval(..)
+            | DataType::DayTimeInterval(..)
             | DataType::Decimal(..) => Ok(self.b.ins().icmp(int_cc(op, true)?, l.v()?, r.v()?)),
             t => Err(Error::internal(format!(
                 "cannot compare values of type {t}"

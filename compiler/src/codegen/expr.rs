@@ -128,6 +128,9 @@ impl Gen<'_> {
             }
             Coalesce(args) => self.coalesce(e, args, env),
             Call { func, args } => self.call_fn(e, *func, args, env),
+            Function { func, args } if super::interval::compiled(func.name(), args) => {
+                self.interval_function(e, func.name(), args, env)
+            }
             GetField { .. } | Function { .. } => Err(Error::internal(format!(
                 "{e} is run by the interpreted twin"
             ))),
@@ -501,6 +504,8 @@ fn can_fail_node(e: &TExpr) -> bool {
             _ => false,
         },
         Cast { arg } => super::cast::cast_can_fail(&arg.ty, &e.ty),
+        // Interval arithmetic overflows; the rest is not compiled.
+        Function { .. } => true,
         Call { func, .. } => match func {
             ScalarFunc::Abs => e.ty != DataType::Float64,
             ScalarFunc::ToTimestamp | ScalarFunc::TimestampAdd => true,

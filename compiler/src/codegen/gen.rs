@@ -25,8 +25,9 @@ use super::sites::{ErrorSite, SiteKind};
 /// when the value cannot be null.
 #[derive(Clone, Copy, Debug)]
 pub enum Val {
-    /// Boolean and Null as `i8` (0/1), Int32/Date `i32`, Int64/Timestamp
-    /// `i64`, Float64 `f64`.
+    /// Boolean and Null as `i8` (0/1), Int32/Date/year-month interval
+    /// (months) `i32`, Int64/Timestamp/TimestampNtz/day-time interval
+    /// (microseconds) `i64`, Float64 `f64`, Float32 `f32`.
     Fixed { v: Value, null: Option<Value> },
     /// Utf8/Binary: the address and length of the bytes.
     Str {
@@ -68,9 +69,13 @@ impl Val {
 /// The Cranelift type of a fixed-width SQL type.
 pub fn clif_type(t: &DataType) -> Type {
     match t {
-        DataType::Int32 | DataType::Date => types::I32,
-        DataType::Int64 | DataType::Timestamp => types::I64,
+        DataType::Int32 | DataType::Date | DataType::YearMonthInterval(..) => types::I32,
+        DataType::Int64
+        | DataType::Timestamp
+        | DataType::TimestampNtz
+        | DataType::DayTimeInterval(..) => types::I64,
         DataType::Float64 => types::F64,
+        DataType::Float32 => types::F32,
         // A decimal's unscaled value (compared, never computed, in JIT code).
         DataType::Decimal(..) => types::I128,
         _ => types::I8,
@@ -309,6 +314,8 @@ impl<'a> Gen<'a> {
     pub fn zero(&mut self, ty: Type) -> Value {
         if ty == types::F64 {
             self.b.ins().f64const(0.0)
+        } else if ty == types::F32 {
+            self.b.ins().f32const(0.0)
         } else if ty == types::I128 {
             self.i128c(0)
         } else {
@@ -403,6 +410,10 @@ impl<'a> Gen<'a> {
         let ty = self.b.func.dfg.value_type(v);
         if ty == types::F64 {
             self.b.ins().bitcast(types::I64, MemFlagsData::new(), v)
+        } else if ty == types::F32 {
+            // A FLOAT's exact double (what errors print).
+            let d = self.b.ins().fpromote(types::F64, v);
+            self.b.ins().bitcast(types::I64, MemFlagsData::new(), d)
         } else {
             self.to_i64(v)
         }

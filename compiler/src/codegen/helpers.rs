@@ -138,6 +138,44 @@ pub extern "C" fn sqlc_fmod(a: f64, b: f64) -> f64 {
     a % b
 }
 
+/// `a / b` (or `a % b` with flag bit 0) of unscaled decimals, `flags`
+/// holding the scales (bits 8, 16), the result's precision and scale
+/// (bits 24, 32); the result is written to `out`. Overflow fails with the
+/// twin's error; a zero divisor (raised by the kernel before) gives 0.
+///
+/// # Safety
+/// The module's contract, and `out` names 16 writable bytes.
+pub unsafe extern "C" fn sqlc_decimal_div(
+    c: *mut KernelCtx,
+    flags: u64,
+    alo: u64,
+    ahi: u64,
+    blo: u64,
+    bhi: u64,
+    out: *mut u8,
+) {
+    // SAFETY: see the module's contract.
+    let c = unsafe { ctx(c) };
+    let wide = |lo: u64, hi: u64| ((hi as u128) << 64 | lo as u128) as i128;
+    let (a, b) = (wide(alo, ahi), wide(blo, bhi));
+    let byte = |k: u32| (flags >> k) as u8;
+    let (sa, sb, r) = (byte(8), byte(16), (byte(24), byte(32)));
+    let op = if flags & 1 != 0 {
+        crate::ir::BinaryOp::Mod
+    } else {
+        crate::ir::BinaryOp::Div
+    };
+    let v = match crate::interp::decimal_one(op, a, sa, b, sb, r) {
+        Ok(v) => v,
+        Err(e) => {
+            c.fail(e);
+            0
+        }
+    };
+    // SAFETY: the caller's contract (a 16-byte stack slot).
+    unsafe { std::ptr::write_unaligned(out.cast::<i128>(), v) };
+}
+
 /// Spark's `round(x, scale)`, HALF_UP.
 pub extern "C" fn sqlc_round(v: f64, scale: i64) -> f64 {
     scalar_fns::round_half_up(v, scale.clamp(i32::MIN as i64, i32::MAX as i64) as i32)

@@ -4,7 +4,8 @@
 //!
 //! - [`abi`]: the structs the kernel and Rust share;
 //! - `pipeline`: the row loop, input columns and steps;
-//! - `expr`, `compare`, `arith`, `cast`, `funcs`, `strings`: expressions;
+//! - `expr`, `compare`, `arith`, `cast`, `funcs`, `strings`, [`interval`]:
+//!   expressions;
 //! - `aggregate`, `collect`: the sinks;
 //! - [`helpers`]: the `extern "C"` Rust functions kernels call;
 //! - [`sites`]: the table of error sites behind runtime errors.
@@ -19,6 +20,7 @@ mod expr;
 mod funcs;
 mod gen;
 pub mod helpers;
+pub mod interval;
 mod pipeline;
 pub mod sites;
 mod strings;

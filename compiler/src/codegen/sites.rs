@@ -19,6 +19,25 @@ pub enum SiteKind {
     CastOverflow { from: DataType, to: DataType },
     /// A malformed value (a string that does not parse, a NaN timestamp).
     InvalidCast { from: DataType, to: DataType },
+    /// An error of a fixed class and message (interval and datetime
+    /// arithmetic, the twin's own errors).
+    Raise {
+        class: &'static str,
+        message: String,
+    },
+}
+
+impl SiteKind {
+    /// The site of `e`, an execution error the twin raises.
+    pub fn raise(e: Error) -> SiteKind {
+        match e {
+            Error::Execution { class, message } => SiteKind::Raise { class, message },
+            other => SiteKind::Raise {
+                class: "INTERNAL_ERROR",
+                message: other.to_string(),
+            },
+        }
+    }
 }
 
 /// One entry of a kernel's error table.
@@ -55,6 +74,7 @@ impl ErrorSite {
                 from: up(from),
                 to: up(to),
             },
+            SiteKind::Raise { class, message } => Error::execution(class, message.clone()),
         }
     }
 
@@ -77,6 +97,8 @@ pub fn value_text(ty: &DataType, bits: u64) -> String {
         DataType::Int32 => (bits as i64 as i32).to_string(),
         DataType::Int64 => format!("{}L", bits as i64),
         DataType::Float64 => format!("{}D", scalar_fns::format_f64(f64::from_bits(bits))),
+        // As the twin shows a FLOAT: its exact double, without the suffix.
+        DataType::Float32 => scalar_fns::format_f64(f64::from_bits(bits)),
         DataType::Timestamp => scalar_fns::format_timestamp(bits as i64),
         DataType::Date => scalar_fns::format_date(bits as i64 as i32),
         _ => "NULL".into(),

@@ -35,7 +35,7 @@ pub fn register(v: &mut Vec<FunctionRef>) {
     ]);
 }
 
-fn overflow(suggest: Option<&str>) -> Error {
+pub(crate) fn overflow(suggest: Option<&str>) -> Error {
     match suggest {
         Some(f) => Error::execution(
             "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION",
@@ -52,7 +52,7 @@ fn overflow(suggest: Option<&str>) -> Error {
     }
 }
 
-fn divided_by_zero() -> Error {
+pub(crate) fn divided_by_zero() -> Error {
     Error::execution(
         "INTERVAL_DIVIDED_BY_ZERO",
         "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead.",
@@ -334,15 +334,22 @@ pub fn div_half_up(a: i128, b: i128) -> i128 {
     }
 }
 
-/// Each row's interval value (as i128) scaled by the number in `n`: a
-/// product or a quotient, rounded as Spark rounds it.
-fn scale(v: i128, n: &dyn Array, i: usize, divide: bool) -> Result<Option<i128>> {
-    if n.is_null(i) {
-        return Ok(None);
-    }
-    Ok(Some(match n.data_type() {
-        ArrowType::Int64 => {
-            let k = n.as_primitive::<Int64Type>().value(i) as i128;
+/// A number an interval is multiplied or divided by, as the twin reads it:
+/// a BIGINT, a DOUBLE, or a decimal's unscaled value and scale.
+#[derive(Clone, Copy, Debug)]
+pub enum Factor {
+    Long(i64),
+    Double(f64),
+    Decimal(i128, u8),
+}
+
+/// An interval value (as i128) times or divided by `k`, rounded as Spark
+/// rounds it (exact for integers, HALF_UP otherwise); the caller narrows
+/// the result to the interval's width. Shared by the twin and compiled code.
+pub fn scale_value(v: i128, k: Factor, divide: bool) -> Result<i128> {
+    Ok(match k {
+        Factor::Long(k) => {
+            let k = k as i128;
             if divide {
                 if k == 0 {
                     return Err(divided_by_zero());
@@ -352,8 +359,7 @@ fn scale(v: i128, n: &dyn Array, i: usize, divide: bool) -> Result<Option<i128>>
                 v * k
             }
         }
-        ArrowType::Float64 => {
-            let k = n.as_primitive::<Float64Type>().value(i);
+        Factor::Double(k) => {
             if divide && k == 0.0 {
                 return Err(divided_by_zero());
             }
@@ -363,9 +369,8 @@ fn scale(v: i128, n: &dyn Array, i: usize, divide: bool) -> Result<Option<i128>>
             }
             x.round() as i128
         }
-        ArrowType::Decimal128(_, s) => {
-            let k = n.as_primitive::<Decimal128Type>().value(i);
-            let unit = 10i128.pow(*s as u32);
+        Factor::Decimal(k, s) => {
+            let unit = 10i128.pow(s as u32);
             if divide {
                 if k == 0 {
                     return Err(divided_by_zero());
@@ -377,8 +382,24 @@ fn scale(v: i128, n: &dyn Array, i: usize, divide: bool) -> Result<Option<i128>>
                 div_half_up(prod, unit)
             }
         }
+    })
+}
+
+/// Each row's interval value (as i128) scaled by the number in `n`: a
+/// product or a quotient, rounded as Spark rounds it.
+fn scale(v: i128, n: &dyn Array, i: usize, divide: bool) -> Result<Option<i128>> {
+    if n.is_null(i) {
+        return Ok(None);
+    }
+    let k = match n.data_type() {
+        ArrowType::Int64 => Factor::Long(n.as_primitive::<Int64Type>().value(i)),
+        ArrowType::Float64 => Factor::Double(n.as_primitive::<Float64Type>().value(i)),
+        ArrowType::Decimal128(_, s) => {
+            Factor::Decimal(n.as_primitive::<Decimal128Type>().value(i), *s as u8)
+        }
         t => return Err(Error::internal(format!("an interval scaled by {t}"))),
-    }))
+    };
+    scale_value(v, k, divide).map(Some)
 }
 
 impl ScalarFunction for Arith {
@@ -494,7 +515,7 @@ pub fn add_months(days: i64, months: i64) -> i64 {
     days_from_civil(ny, nm, nd)
 }
 
-fn datetime_overflow() -> Error {
+pub(crate) fn datetime_overflow() -> Error {
     Error::execution(
         "DATETIME_OVERFLOW",
         "Datetime operation overflow: the result is out of the supported range.",

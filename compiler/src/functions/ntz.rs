@@ -119,7 +119,7 @@ pub fn cast(
     })
 }
 
-fn overflow() -> Error {
+pub(crate) fn overflow() -> Error {
     Error::execution(
         "DATETIME_OVERFLOW",
         "Datetime operation overflow: the result is out of the supported range.",
@@ -147,6 +147,15 @@ scalar_function!(
     }
 );
 
+/// `t + months` on the wall clock; `None` past the range (shared with
+/// compiled code).
+pub fn add_months(t: i64, months: i64) -> Option<i64> {
+    let (day, time) = (t.div_euclid(MICROS_PER_DAY), t.rem_euclid(MICROS_PER_DAY));
+    let day = super::interval::add_months(day, months);
+    day.checked_mul(MICROS_PER_DAY)
+        .and_then(|x| x.checked_add(time))
+}
+
 scalar_function!(
     /// `timestamp_ntz + year-month interval`: months on the wall clock.
     NtzAddMonths, "timestamp_ntz_add_months", [], "timestamp_ntz + interval year to month",
@@ -156,12 +165,7 @@ scalar_function!(
     invoke(a, _rows) {
         let t = a[0].as_primitive::<TimestampMicrosecondType>();
         let m = months(a[1].as_ref())?;
-        let v = t.iter().zip(m.iter()).map(|(t, m)| {
-            let (t, m) = (t?, m?);
-            let (day, time) = (t.div_euclid(MICROS_PER_DAY), t.rem_euclid(MICROS_PER_DAY));
-            let day = super::interval::add_months(day, m as i64);
-            day.checked_mul(MICROS_PER_DAY).and_then(|x| x.checked_add(time))
-        });
+        let v = t.iter().zip(m.iter()).map(|(t, m)| add_months(t?, m? as i64));
         Ok(ntz_array(v.collect::<Vec<_>>()))
     }
 );

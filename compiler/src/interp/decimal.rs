@@ -59,24 +59,11 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
         return Ok(Arc::new(out));
     }
     let rps = ps_of(e)?;
-    let overflow = |x: i128, y: i128| {
-        let text = exact_text(op, x, sa, y, sb);
-        decimal::out_of_range(&text, rps)
-    };
     let one = |x: i128, y: i128| -> Result<i128> {
-        let v = match op {
-            BinaryOp::Add => decimal::add(x, sa, y, sb, rps, false),
-            BinaryOp::Sub => decimal::add(x, sa, y, sb, rps, true),
-            BinaryOp::Mul => decimal::mul(x, sa, y, sb, rps),
-            BinaryOp::Div => {
-                decimal::div(x, sa, y, sb, rps).map_err(|_| divide_by_zero(e, false))?
-            }
-            BinaryOp::Mod => {
-                decimal::rem(x, sa, y, sb, rps, false).map_err(|_| divide_by_zero(e, true))?
-            }
-            other => return Err(internal(format!("decimal operator {}", other.symbol()))),
-        };
-        v.ok_or_else(|| overflow(x, y))
+        if y == 0 && matches!(op, BinaryOp::Div | BinaryOp::Mod) {
+            return Err(divide_by_zero(e, op == BinaryOp::Mod));
+        }
+        one(op, x, sa, y, sb, rps)
     };
     let out = a
         .iter()
@@ -87,6 +74,21 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(decimal::array(out, &e.ty))
+}
+
+/// `x op y` of unscaled decimals (scales `sa`, `sb`) at the result type
+/// `rps`; overflow Spark's error, a zero divisor 0 (the caller raises it
+/// first). Shared with compiled code.
+pub fn one(op: BinaryOp, x: i128, sa: u8, y: i128, sb: u8, rps: Ps) -> Result<i128> {
+    let v = match op {
+        BinaryOp::Add => decimal::add(x, sa, y, sb, rps, false),
+        BinaryOp::Sub => decimal::add(x, sa, y, sb, rps, true),
+        BinaryOp::Mul => decimal::mul(x, sa, y, sb, rps),
+        BinaryOp::Div => decimal::div(x, sa, y, sb, rps).unwrap_or(Some(0)),
+        BinaryOp::Mod => decimal::rem(x, sa, y, sb, rps, false).unwrap_or(Some(0)),
+        other => return Err(internal(format!("decimal operator {}", other.symbol()))),
+    };
+    v.ok_or_else(|| decimal::out_of_range(&exact_text(op, x, sa, y, sb), rps))
 }
 
 /// The exact result of `x op y` as text, for an overflow message (it

@@ -33,6 +33,7 @@ pub(crate) mod columns;
 mod decimal;
 
 pub use columns::scalars_to_array;
+pub use decimal::one as decimal_one;
 pub(crate) mod compare;
 mod expr;
 mod functions;

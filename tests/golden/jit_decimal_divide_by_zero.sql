@@ -1,0 +1,2 @@
+-- error: DIVIDE_BY_ZERO
+SELECT CAST(Index AS DECIMAL(20,0)) / (CAST(Index AS DECIMAL(20,0)) - CAST(Index AS DECIMAL(20,0))) AS q FROM activity WHERE Index < 3

@@ -1,0 +1,2 @@
+-- error: CAST_OVERFLOW
+SELECT CAST(CAST(Index AS FLOAT) * 1e30F AS INT) AS i FROM activity WHERE Index < 3
