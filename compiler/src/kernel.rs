@@ -162,6 +162,9 @@ fn partial_type_compiled(e: &TExpr) -> bool {
     if !involves {
         return true;
     }
+    if is_narrow(&e.ty) || e.children().iter().any(|c| is_narrow(&c.ty)) {
+        return false;
+    }
     match &e.kind {
         TExprKind::Column { .. }
         | TExprKind::Literal(_)
@@ -273,6 +276,11 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         .for_each(|c| crate::depth::grow(|| struct_uses(c, why)));
 }
 
+/// TINYINT and SMALLINT, which compiled code does not handle yet.
+fn is_narrow(t: &DataType) -> bool {
+    matches!(t, DataType::Int8 | DataType::Int16)
+}
+
 /// Why the JIT hands `spec` to the interpreted twin, if it does: struct
 /// values (`from_json`, `to_json`, `struct(..)`, field access, struct
 /// columns) are not compiled; the twin runs the pipeline, one Arrow call
@@ -282,6 +290,13 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     // A struct column passed through unread is fine: compiled kernels
     // gather pass-through columns without reading them.
     let mut why = Vec::new();
+    // TINYINT and SMALLINT columns are not read or gathered by compiled
+    // code at all.
+    for (i, c) in spec.input.iter().enumerate() {
+        if is_narrow(&c.ty) {
+            why.push(format!("{} value column {i}", c.ty.spark_name()));
+        }
+    }
     for step in &spec.steps {
         match step {
             Step::Filter(e) => struct_uses(e, &mut why),

@@ -317,8 +317,8 @@ fn the_jit_compiles_exact_decimal_arithmetic() {
         decimal::mul_type((38, 10), (38, 10)),
     );
     assert!(lossy.contains("decimal values"), "{lossy}");
-    let div = kernel(a, b, BinaryOp::Div, decimal::div_type(a, b));
-    assert!(div.contains("decimal values"), "{div}");
+    // Division is compiled too: a per-row call of the twin's routine.
+    assert_eq!(kernel(a, b, BinaryOp::Div, decimal::div_type(a, b)), "");
 }
 
 #[test]

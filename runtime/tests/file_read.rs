@@ -473,8 +473,9 @@ fn parquet_round_trip_to_canonical_types() {
         read_files(FileFormat::Parquet, dir.path(), None, &Options::new()).unwrap();
     use DataType::*;
     let types: Vec<&DataType> = schema.fields.iter().map(|f| &f.data_type).collect();
-    // A Parquet FLOAT stays a FLOAT, as Spark reads it.
-    assert_eq!(types, [&Int32, &Float32, &Utf8, &Timestamp]);
+    // A Parquet INT16 is a SMALLINT and a FLOAT stays a FLOAT, as Spark
+    // reads them.
+    assert_eq!(types, [&Int16, &Float32, &Utf8, &Timestamp]);
     assert_eq!(batches[0].schema(), schema.to_arrow());
     let at: Vec<Option<i64>> = batches[0]
         .column(3)
@@ -486,9 +487,9 @@ fn parquet_round_trip_to_canonical_types() {
         [Some(1_000_000), None, Some(-1)],
         "nanoseconds floor to microseconds"
     );
-    let small: Vec<Option<i32>> = batches[0]
+    let small: Vec<Option<i16>> = batches[0]
         .column(0)
-        .as_primitive::<Int32Type>()
+        .as_primitive::<arrow::datatypes::Int16Type>()
         .iter()
         .collect();
     assert_eq!(small, [Some(1), Some(-2), Some(3)]);
