@@ -70,7 +70,12 @@ const SPARK_ONE_FILE_LATER: &[(i64, f64, f64)] = &[
 
 /// A session with the activity files as the table `activity`.
 fn activity_session(mode: sqlc::ExecMode) -> sqlc::Session {
-    let spark = session(mode);
+    with_activity(session(mode))
+}
+
+/// `spark` with the activity files as the table `activity`, read as its
+/// settings say.
+fn with_activity(spark: sqlc::Session) -> sqlc::Session {
     spark
         .read()
         .json(activity_data())
@@ -296,12 +301,7 @@ fn the_packing_follows_sparks_settings() {
     // cost (4 MiB), and each file fills a partition of its own.
     let spark = session(sqlc::ExecMode::Jit);
     spark.conf().set("spark.sql.files.minPartitionNum", 8);
-    spark
-        .read()
-        .json(activity_data())
-        .unwrap()
-        .create_or_replace_temp_view("activity")
-        .unwrap();
+    let spark = with_activity(spark);
     let df = spark
         .sql("SELECT count(DISTINCT p) AS n FROM (SELECT spark_partition_id() AS p FROM activity)")
         .unwrap();

@@ -252,17 +252,6 @@ fn par_blocks<T: Send>(
     files: &[MappedFile],
     f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
-    Ok(par_file_blocks(files, f)?
-        .into_iter()
-        .map(|(_, t)| t)
-        .collect())
-}
-
-/// [`par_blocks`], each result with the index of its file.
-fn par_file_blocks<T: Send>(
-    files: &[MappedFile],
-    f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
-) -> Result<Vec<(usize, T)>> {
     par_units(files, &file_blocks(files), f)
 }
 
@@ -287,10 +276,10 @@ fn par_units<T: Send>(
     files: &[MappedFile],
     units: &[(usize, Range<usize>)],
     f: impl Fn(&MappedFile, Range<usize>) -> Result<T> + Sync,
-) -> Result<Vec<(usize, T)>> {
-    let results: Vec<Result<(usize, T)>> = units
+) -> Result<Vec<T>> {
+    let results: Vec<Result<T>> = units
         .par_iter()
-        .map(|(i, r)| Ok((*i, f(&files[*i], r.clone())?)))
+        .map(|(i, r)| f(&files[*i], r.clone()))
         .collect();
     results.into_iter().collect()
 }
@@ -415,12 +404,8 @@ fn decode_units(
     // Times without an offset are read on the wall clock of this zone.
     let tz = super::parse::reader_zone(options)?;
     let zoned = |f: &dyn Fn() -> Result<Vec<RecordBatch>>| with_session(&tz, f);
-    let indexed = |parts: Vec<(usize, Vec<RecordBatch>)>| -> Vec<(usize, Vec<RecordBatch>)> {
-        parts
-            .into_iter()
-            .enumerate()
-            .map(|(u, (_, bs))| (u, bs))
-            .collect()
+    let indexed = |parts: Vec<Vec<RecordBatch>>| -> Vec<(usize, Vec<RecordBatch>)> {
+        parts.into_iter().enumerate().collect()
     };
     let parts: Vec<(usize, Vec<RecordBatch>)> = match format {
         FileFormat::Json => {
