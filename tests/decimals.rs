@@ -117,3 +117,42 @@ fn decimal_aggregates_survive_a_restart_from_the_checkpoint() {
         q.stop().unwrap();
     }
 }
+
+/// Integers beyond bigint in JSON without a schema are inferred as Spark
+/// infers them (PySpark 4.3 gave these types and values): a decimal of
+/// their digits up to 38, widened to decimal(20,0) beside bigints; a
+/// double past 38 digits or beside a fraction.
+#[test]
+fn integers_beyond_bigint_are_inferred_as_decimals() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("t.json"),
+        concat!(
+            r#"{"a":12345678901234567890,"b":1,"c":123456789012345678901234567890123456789012,"d":-9223372036854775808,"e":9223372036854775808}"#,
+            "\n",
+            r#"{"a":1,"b":2.5,"c":1,"d":1,"e":1}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    for mode in MODES {
+        let spark = session(mode);
+        let df = spark.read().json(tmp.path()).unwrap();
+        let types: Vec<String> = df
+            .schema()
+            .fields
+            .iter()
+            .map(|f| f.data_type.to_string())
+            .collect();
+        assert_eq!(
+            types,
+            ["decimal(20,0)", "double", "double", "bigint", "decimal(20,0)"]
+        );
+        let rows = to_json_rows(&df.collect().unwrap());
+        let text = |r: usize, c: &str| rows[r][c].to_string();
+        assert_eq!(text(0, "a"), "\"12345678901234567890\"", "{mode:?}");
+        assert_eq!(text(0, "e"), "\"9223372036854775808\"", "{mode:?}");
+        assert_eq!(text(0, "c"), "1.2345678901234568e+41", "{mode:?}");
+        assert_eq!(text(1, "a"), "\"1\"", "{mode:?}");
+    }
+}

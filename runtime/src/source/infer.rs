@@ -1,9 +1,11 @@
 //! Schema inference, as Spark's `JsonInferSchema` and `CSVInferSchema`.
 //!
 //! JSON: every record is read (Spark's `samplingRatio` 1.0); fields are
-//! sorted by name; integers are bigint, reals double, int+real double,
+//! sorted by name; integers are bigint (decimal beyond it, up to 38
+//! digits), reals double, int+real double,
 //! booleans boolean, strings string, fields only ever null string, other
-//! conflicts string; nested objects are structs; arrays are not supported.
+//! conflicts string; nested objects are structs, arrays arrays of their
+//! elements' type.
 //! Malformed lines are skipped, and in PERMISSIVE mode make a
 //! `_corrupt_record` string column (at its sorted place).
 //!
@@ -25,6 +27,7 @@ use super::parse::{
     is_plain_date, parse_bool, parse_double, parse_int, parse_long, parse_timestamp,
 };
 use crate::error::Result;
+use crate::format::json::flat::Unchanging;
 use crate::format::json::scan::{check_line, scan_line, Mode, Stop};
 
 /// The type inferred so far for a JSON value.
@@ -33,11 +36,35 @@ pub enum JsonType {
     Null,
     Bool,
     Long,
+    /// A decimal of this precision and scale 0: an integer beyond bigint.
+    Decimal(u8),
     Double,
     Str,
     /// An array of elements of the inner type; with other values, a string.
     Array(Box<JsonType>),
     Struct(JsonFields),
+}
+
+/// The type of a JSON value that is neither null nor nested.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar {
+    Bool,
+    Long,
+    Decimal(u8),
+    Double,
+    Str,
+}
+
+impl From<Scalar> for JsonType {
+    fn from(t: Scalar) -> JsonType {
+        match t {
+            Scalar::Bool => JsonType::Bool,
+            Scalar::Long => JsonType::Long,
+            Scalar::Decimal(p) => JsonType::Decimal(p),
+            Scalar::Double => JsonType::Double,
+            Scalar::Str => JsonType::Str,
+        }
+    }
 }
 
 /// The fields of a JSON object type, in the order first seen. Look-ups take
@@ -99,6 +126,11 @@ impl JsonFields {
         &mut self.0[i].1
     }
 
+    /// The type of the field at `i`.
+    pub fn type_of(&self, i: usize) -> &JsonType {
+        &self.0[i].1
+    }
+
     /// Whether there are no fields.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -135,10 +167,26 @@ impl JsonType {
             (Null, o) => *self = o,
             (Struct(a), Struct(b)) => a.merge(b),
             (Array(a), Array(b)) => a.merge(*b),
-            (Long, Double) => *self = Double,
-            (Double, Long) => {}
+            (Long, Double) | (Decimal(_), Double) => *self = Double,
+            (Double, Long | Decimal(_)) => {}
+            // A bigint is a decimal(20, 0).
+            (Decimal(p), Long) => *p = (*p).max(20),
+            (Long, Decimal(p)) => *self = Decimal(p.max(20)),
+            (Decimal(p), Decimal(q)) => *p = (*p).max(q),
             (a, b) if *a == b => {}
             _ => *self = Str,
+        }
+    }
+
+    /// Whether merging `t` into `self` leaves it as it is.
+    pub fn holds(&self, t: Scalar) -> bool {
+        use JsonType::*;
+        match (self, t) {
+            (Str, _) | (Double, Scalar::Long | Scalar::Decimal(_) | Scalar::Double) => true,
+            (Decimal(p), Scalar::Long) => *p >= 20,
+            (Decimal(p), Scalar::Decimal(q)) => *p >= q,
+            (Bool, Scalar::Bool) | (Long, Scalar::Long) => true,
+            _ => false,
         }
     }
 
@@ -149,6 +197,7 @@ impl JsonType {
             JsonType::Null | JsonType::Str => DataType::Utf8,
             JsonType::Bool => DataType::Boolean,
             JsonType::Long => DataType::Int64,
+            JsonType::Decimal(p) => DataType::Decimal(*p, 0),
             JsonType::Double => DataType::Float64,
             // Spark: an array of only nulls or of nothing is array<string>;
             // an array of objects without fields, of structs with none.
@@ -226,8 +275,10 @@ pub fn infer_json_block(
 ) -> Result<JsonInference> {
     let mut fields = JsonFields::new();
     let mut corrupt = false;
-    for (index, line) in lines(&data[block.clone()]).enumerate() {
-        if is_blank(line) {
+    let mut unchanging = Unchanging::new();
+    let bytes = &data[block.clone()];
+    for (index, line) in lines(bytes).enumerate() {
+        if is_blank(line) || unchanging.holds(bytes, line, &fields, syntax) {
             continue;
         }
         // Most lines fit the schema so far; others are checked before they
@@ -352,6 +403,42 @@ mod tests {
                 Field::new("o", nested, true),
             ])
         );
+    }
+
+    /// Integers beyond bigint, as PySpark 4.3 infers them: a decimal of
+    /// their digits up to 38, a double past that; with a bigint a
+    /// decimal(20, 0), with a double a double, with a string a string.
+    #[test]
+    fn json_integers_beyond_bigint_like_spark() {
+        let big = "12345678901234567890";
+        let huge = "123456789012345678901234567890123456789012";
+        let lines = [
+            format!(
+                r#"{{"a":{big},"b":1,"c":{huge},"d":-9223372036854775808,"e":9223372036854775808,"f":{big},"g":{big}}}"#
+            ),
+            r#"{"a":1,"b":2.5,"c":1,"d":1,"e":1,"f":1.5,"g":"x"}"#.to_string(),
+            // Long runs of lines that fit, as the fast path reads them.
+            r#"{"a":2,"b":3,"c":4,"d":5,"e":6,"f":7,"g":"y"}"#.to_string(),
+        ];
+        let s = infer(&lines.join("\n"), ParseMode::FailFast).unwrap();
+        let types: Vec<String> = s.fields.iter().map(|f| f.data_type.to_string()).collect();
+        assert_eq!(
+            types,
+            [
+                "decimal(20,0)",
+                "double",
+                "double",
+                "bigint",
+                "decimal(20,0)",
+                "double",
+                "string"
+            ]
+        );
+        let alone = infer(
+            &format!("{{\"a\":{big}}}\n{{\"a\":-{big}9}}"),
+            ParseMode::FailFast,
+        );
+        assert_eq!(alone.unwrap().fields[0].data_type, DataType::Decimal(21, 0));
     }
 
     #[test]

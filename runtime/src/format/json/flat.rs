@@ -17,8 +17,9 @@ use sqlc_compiler::json::Syntax;
 
 use super::decode::{Kind, Val};
 use super::known_names::KnownNames;
-use super::line_masks::LineMasks;
-use super::scan::Scanner;
+use super::line_masks::{LineMasks, Simd};
+use super::scan::{number_type, Scanner};
+use crate::source::infer::{JsonFields, Scalar};
 
 /// Notes in `vals` where each read field's value lies in `line`, as the
 /// scanner would (`column` names the column of a field name, given the
@@ -62,27 +63,7 @@ pub(super) fn scan(
         if *b.get(i)? != b':' {
             return None;
         }
-        i += 1;
-        let start = i;
-        let (kind, v_start, v_end, after) = match *b.get(i)? {
-            // The search may stop at the line's end: then `b.get(after)`
-            // below finds no separator.
-            b'"' => {
-                let end = m.next(&m.quote, i + 1);
-                (Kind::Str { escaped: false }, i + 1, end, end + 1)
-            }
-            b'-' | b'0'..=b'9' => {
-                let end = m.next(&m.sep, i);
-                if !plain_number(b, m, i, end) && !number_by_scanner(b, syntax, i, end) {
-                    return None;
-                }
-                (Kind::Number, start, end, end)
-            }
-            b't' if b[i..].starts_with(b"true") => (Kind::True, start, i + 4, i + 4),
-            b'f' if b[i..].starts_with(b"false") => (Kind::False, start, i + 5, i + 5),
-            b'n' if b[i..].starts_with(b"null") => (Kind::Null, start, i + 4, i + 4),
-            _ => return None,
-        };
+        let (kind, v_start, v_end, after, _) = value(b, m, i + 1, syntax)?;
         if let Some(c) = col {
             hint = c + 1;
             vals[c] = Val {
@@ -102,33 +83,158 @@ pub(super) fn scan(
     unreachable!("the loop returns")
 }
 
-/// Whether `b[at..end]` is an integer or a decimal fraction in strict JSON
-/// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`), read from the digit mask; `false` also
-/// for what it does not read (exponents, over 64 bytes).
+/// Walks the fields of `line` as [`scan`] does, without known names:
+/// `on_field` gets each field's name (raw: the line has no escapes), the
+/// kind of its value, its text and whether it is a number with a fraction
+/// or an exponent, in the order they come
+/// (duplicates too), and may stop the walk with `None`. `None` where the
+/// line is not one this path reads, or `on_field` stopped it.
 #[inline]
-fn plain_number(b: &[u8], m: &LineMasks, at: usize, end: usize) -> bool {
+fn fields(
+    line: &[u8],
+    m: &LineMasks,
+    syntax: &Syntax,
+    mut on_field: impl FnMut(&[u8], Kind, &[u8], bool) -> Option<()>,
+) -> Option<()> {
+    let b = line;
+    if b.first() != Some(&b'{') || b.get(1) != Some(&b'"') {
+        return None;
+    }
+    let mut i = 1;
+    loop {
+        if *b.get(i)? != b'"' {
+            return None;
+        }
+        let end = m.next(&m.quote, i + 1);
+        if end == b.len() || *b.get(end + 1)? != b':' {
+            return None;
+        }
+        let (kind, v_start, v_end, after, real) = value(b, m, end + 2, syntax)?;
+        on_field(&b[i + 1..end], kind, &b[v_start..v_end], real)?;
+        i = after;
+        match *b.get(i)? {
+            b',' => i += 1,
+            b'}' => return Some(()),
+            _ => return None,
+        }
+    }
+}
+
+/// The value at `b[i..]`: its kind, where it lies (a string's without its
+/// quotes), where what follows it starts, and whether it is a number with
+/// a fraction or an exponent; `None` for what this path does not read.
+#[inline(always)]
+fn value(
+    b: &[u8],
+    m: &LineMasks,
+    i: usize,
+    syntax: &Syntax,
+) -> Option<(Kind, usize, usize, usize, bool)> {
+    Some(match *b.get(i)? {
+        // The search may stop at the line's end: then the caller finds no
+        // separator at `after`.
+        b'"' => {
+            let end = m.next(&m.quote, i + 1);
+            (Kind::Str { escaped: false }, i + 1, end, end + 1, false)
+        }
+        b'-' | b'0'..=b'9' => {
+            let end = m.next(&m.sep, i);
+            // What the scanner reads beyond plain numbers has an exponent
+            // or is non-numeric.
+            let real = match plain_number(b, m, i, end) {
+                Some(real) => real,
+                None if number_by_scanner(b, syntax, i, end) => true,
+                None => return None,
+            };
+            (Kind::Number, i, end, end, real)
+        }
+        b't' if b[i..].starts_with(b"true") => (Kind::True, i, i + 4, i + 4, false),
+        b'f' if b[i..].starts_with(b"false") => (Kind::False, i, i + 5, i + 5, false),
+        b'n' if b[i..].starts_with(b"null") => (Kind::Null, i, i + 4, i + 4, false),
+        _ => return None,
+    })
+}
+
+/// Schema inference's fast path: whether lines are flat records whose
+/// every value the fields inferred so far already hold, so that they
+/// change nothing (most lines, once a few are read). Where it says no,
+/// the scanner reads the line.
+pub(crate) struct Unchanging {
+    simd: Option<Simd>,
+    masks: LineMasks,
+}
+
+impl Unchanging {
+    pub fn new() -> Self {
+        Unchanging {
+            simd: Simd::detect(),
+            masks: LineMasks::new(),
+        }
+    }
+
+    /// Whether `line`, a line of `block`, is a well-formed flat record
+    /// (read as the scanner reads it with `syntax`) whose fields are all
+    /// in `known`, each value of a type its field already holds.
+    #[inline]
+    pub fn holds(
+        &mut self,
+        block: &[u8],
+        line: &[u8],
+        known: &JsonFields,
+        syntax: &Syntax,
+    ) -> bool {
+        let Some(simd) = self.simd else {
+            return false;
+        };
+        let start = line.as_ptr() as usize - block.as_ptr() as usize;
+        if !self.masks.classify(simd, block, start, line.len()) {
+            return false;
+        }
+        let mut hint = 0;
+        fields(line, &self.masks, syntax, |name, kind, text, real| {
+            let i = known.position(name, hint)?;
+            hint = i + 1;
+            let t = match kind {
+                Kind::Null => return Some(()),
+                Kind::Str { .. } => Scalar::Str,
+                Kind::True | Kind::False => Scalar::Bool,
+                Kind::Number => number_type(text, real),
+                Kind::Absent | Kind::Nested => return None,
+            };
+            known.type_of(i).holds(t).then_some(())
+        })
+        .is_some()
+    }
+}
+
+/// Whether `b[at..end]` is an integer or a decimal fraction in strict JSON
+/// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`), read from the digit mask, and if so
+/// whether it has a fraction; `None` also for what it does not read
+/// (exponents, over 64 bytes).
+#[inline]
+fn plain_number(b: &[u8], m: &LineMasks, at: usize, end: usize) -> Option<bool> {
     let n = end - at;
     if n == 0 || n > 64 {
-        return false;
+        return None;
     }
     let keep = if n == 64 { u64::MAX } else { (1 << n) - 1 };
     let mut other = !m.bits(&m.digit, at, n) & keep;
     let first = usize::from(b[at] == b'-');
     other &= !(first as u64);
     if first == n {
-        return false;
+        return None;
     }
     // A leading zero followed by a digit (a leniency, or malformed).
     if b[at + first] == b'0' && first + 1 < n && other & (1 << (first + 1)) == 0 {
-        return false;
+        return None;
     }
     if other == 0 {
-        return true;
+        return Some(false);
     }
     // One other byte, a dot between digits (`count_ones` is a loop
     // without the POPCNT instruction).
     let dot = other.trailing_zeros() as usize;
-    other & (other - 1) == 0 && b[at + dot] == b'.' && dot > first && dot + 1 < n
+    (other & (other - 1) == 0 && b[at + dot] == b'.' && dot > first && dot + 1 < n).then_some(true)
 }
 
 /// Whether the scanner reads `b[at..end]` as one strict JSON number.
@@ -280,6 +386,8 @@ mod tests {
             "-0.25",
             "4.678311325",
             "1424686733178318502",
+            "12345678901234567890",
+            "-123456789012345678901",
             "1e5",
             "1.5E-3",
             "-2e+2",
@@ -369,6 +477,45 @@ mod tests {
     }
 
     #[test]
+    fn inference_skips_only_lines_that_change_nothing() {
+        use crate::format::json::scan::{scan_line, Mode};
+        let all = lines();
+        let grow = |fields: &mut JsonFields, line: &[u8]| {
+            let mut grown = fields.clone();
+            if scan_line(line, &mut grown, Mode::Grow, &Syntax::SPARK).is_ok() {
+                *fields = grown;
+            }
+        };
+        // Fields as inference may have them: one type a name (so that
+        // other types change them), and grown from random lines (mostly
+        // strings by then, so that most lines fit).
+        let mut typed = JsonFields::new();
+        grow(
+            &mut typed,
+            br#"{"a":1,"gt":"s","x":2.5,"Device":true,"gt2":null,"":12345678901234567890,"g":[1]}"#,
+        );
+        let mut grown = JsonFields::new();
+        all.iter().take(40).for_each(|line| grow(&mut grown, line));
+        let mut unchanging = Unchanging::new();
+        if unchanging.simd.is_none() {
+            return;
+        }
+        for (fields, least) in [(typed, all.len() / 50), (grown, all.len() / 5)] {
+            let mut held = 0;
+            for line in &all {
+                if unchanging.holds(line, line, &fields, &Syntax::SPARK) {
+                    held += 1;
+                    let mut after = fields.clone();
+                    let frozen = scan_line(line, &mut after, Mode::Frozen, &Syntax::SPARK);
+                    assert!(frozen.is_ok(), "{}", String::from_utf8_lossy(line));
+                    assert!(after == fields, "{}", String::from_utf8_lossy(line));
+                }
+            }
+            assert!(held > least, "{held} of {}", all.len());
+        }
+    }
+
+    #[test]
     fn reads_numbers_by_their_digits() {
         let Some(simd) = Simd::detect() else { return };
         let cases: [(&str, bool); 16] = [
@@ -394,7 +541,7 @@ mod tests {
             let mut m = LineMasks::new();
             assert!(m.classify(simd, line.as_bytes(), 0, line.len()));
             assert_eq!(
-                plain_number(line.as_bytes(), &m, 5, 5 + text.len()),
+                plain_number(line.as_bytes(), &m, 5, 5 + text.len()).is_some(),
                 plain,
                 "{text}"
             );

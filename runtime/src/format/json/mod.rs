@@ -11,7 +11,7 @@
 
 pub mod decode;
 pub mod encode;
-mod flat;
+pub(crate) mod flat;
 mod known_names;
 mod line_masks;
 pub mod prefilter;

@@ -23,7 +23,7 @@ use std::ops::Range;
 use sqlc_compiler::depth::grow;
 use sqlc_compiler::json::syntax::{self, Syntax, MAX_DEPTH};
 
-use crate::source::infer::{JsonFields, JsonType};
+use crate::source::infer::{JsonFields, JsonType, Scalar};
 use crate::source::lines::BOM;
 
 /// How a scan treats the types it sees.
@@ -691,13 +691,7 @@ impl<'a> Scanner<'a> {
         if self.mode == Mode::Check {
             return Ok(JsonType::Double); // the type is not needed
         }
-        let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or_default();
-        // Spark makes a decimal of an integer beyond bigint; sqlc a double.
-        Ok(if real || text.parse::<i64>().is_err() {
-            JsonType::Double
-        } else {
-            JsonType::Long
-        })
+        Ok(number_type(&self.b[start..self.i], real).into())
     }
 
     /// Checks and skips a number; whether it has a fraction or an exponent
@@ -750,6 +744,36 @@ impl<'a> Scanner<'a> {
             }
         }
         Ok(real)
+    }
+}
+
+/// The type inferred for a well-formed number's text, as Spark's
+/// `JsonInferSchema` types it; `real`: whether it has a fraction or an
+/// exponent (or is non-numeric). An integer is a bigint if it fits, else
+/// a decimal of its digits while they are at most 38, else a double.
+#[inline]
+pub(crate) fn number_type(text: &[u8], real: bool) -> Scalar {
+    if real {
+        return Scalar::Double;
+    }
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', digits)) => (true, digits),
+        _ => (false, text),
+    };
+    // Leading zeros (a leniency) count for nothing.
+    let digits = &digits[digits.iter().take_while(|d| **d == b'0').count()..];
+    let long_max: &[u8] = if negative {
+        b"9223372036854775808"
+    } else {
+        b"9223372036854775807"
+    };
+    // Digit strings of one length compare as their numbers.
+    if digits.len() < long_max.len() || digits.len() == long_max.len() && digits <= long_max {
+        Scalar::Long
+    } else if digits.len() <= 38 {
+        Scalar::Decimal(digits.len() as u8)
+    } else {
+        Scalar::Double
     }
 }
 
