@@ -146,7 +146,13 @@ fn integers_beyond_bigint_are_inferred_as_decimals() {
             .collect();
         assert_eq!(
             types,
-            ["decimal(20,0)", "double", "double", "bigint", "decimal(20,0)"]
+            [
+                "decimal(20,0)",
+                "double",
+                "double",
+                "bigint",
+                "decimal(20,0)"
+            ]
         );
         let rows = to_json_rows(&df.collect().unwrap());
         let text = |r: usize, c: &str| rows[r][c].to_string();

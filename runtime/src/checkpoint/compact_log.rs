@@ -61,10 +61,8 @@ impl CompactLog {
     /// Records batch `id`'s entries (replacing them if `id` was written
     /// before), compacting on compaction batches.
     pub fn add(&self, id: u64, entries: &[Value]) -> Result<()> {
-        let n = entries.len();
-        let lines: Vec<String> = entries.iter().map(|v| sealed(v, n).to_string()).collect();
-        if !self.is_compaction(id) {
-            return write_atomic(&self.path(id, false), log_text(&lines).as_bytes());
+        if let Some((path, bytes)) = self.plain_file(id, entries) {
+            return write_atomic(&path, &bytes);
         }
         let mut all: Vec<Value> = self
             .entries_before(id)?
@@ -76,6 +74,17 @@ impl CompactLog {
         let all: Vec<String> = all.iter().map(|v| sealed(v, n).to_string()).collect();
         write_atomic(&self.path(id, true), log_text(&all).as_bytes())?;
         self.purge_before_previous_compaction(id)
+    }
+
+    /// The file [`Self::add`] writes for batch `id`, its path and bytes,
+    /// where that is all it does (`id` is not a compaction batch).
+    pub fn plain_file(&self, id: u64, entries: &[Value]) -> Option<(PathBuf, Vec<u8>)> {
+        if self.is_compaction(id) {
+            return None;
+        }
+        let n = entries.len();
+        let lines = entries.iter().map(|v| sealed(v, n).to_string());
+        Some((self.path(id, false), log_text(lines).into_bytes()))
     }
 
     /// Checks that the log holds every batch up to `last`, as a log written

@@ -231,9 +231,27 @@ impl Checkpoint {
         })
     }
 
-    /// Logs batch `id`'s offsets; the batch may run once this returns.
-    pub fn log_offsets(&self, id: u64, seq: &OffsetSeq) -> Result<()> {
-        self.offsets.write(id, seq)
+    /// Logs batch `id`: first each source's entry for it (`entries`: the
+    /// source's index, its entry id and lines), then its offsets; the
+    /// batch may run once this returns. Where the entries are plain files
+    /// (not compactions), their data and the offsets' are synced together.
+    pub fn log_batch(
+        &self,
+        id: u64,
+        entries: &[(usize, u64, Vec<Value>)],
+        seq: &OffsetSeq,
+    ) -> Result<()> {
+        let mut files = Vec::new();
+        for (source, entry, lines) in entries {
+            let log = self.source_log(*source);
+            match log.plain_file(*entry, lines) {
+                Some(file) => files.push(file),
+                // A compaction reads and rewrites the log: on its own, first.
+                None => log.add(*entry, lines)?,
+            }
+        }
+        files.push(self.offsets.file(id, seq));
+        files::write_atomic_in_order(&files)
     }
 
     /// Whether operator `op`'s state is due for snapshots (else the

@@ -5,7 +5,7 @@
 //! sqlc adds `batchWatermarkUs`, the watermark at full precision.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
@@ -102,6 +102,11 @@ pub struct OffsetLog(pub BatchLog);
 impl OffsetLog {
     pub fn write(&self, id: u64, seq: &OffsetSeq) -> Result<()> {
         self.0.write(id, seq.lines())
+    }
+
+    /// The file [`Self::write`] writes: its path and bytes.
+    pub fn file(&self, id: u64, seq: &OffsetSeq) -> (PathBuf, Vec<u8>) {
+        self.0.file(id, seq.lines())
     }
 
     pub fn read(&self, id: u64) -> Result<OffsetSeq> {

@@ -84,19 +84,21 @@ pub(super) fn log_batch(
     timestamp_ms: i64,
     partitions: usize,
 ) -> Result<()> {
+    let mut entries = Vec::new();
     for (i, (s, end)) in sources.iter().zip(ends).enumerate() {
         let Some(end) = end else { continue };
         if Some(end) == s.committed.as_ref() {
             continue;
         }
         if let Some((entry, lines)) = s.source.checkpoint_entry(end) {
-            ck.source_log(i).add(entry, &lines)?;
+            entries.push((i, entry, lines));
         }
     }
     let conf: BTreeMap<String, String> =
         [(SHUFFLE_PARTITIONS.to_string(), partitions.to_string())].into();
-    ck.log_offsets(
+    ck.log_batch(
         batch_id,
+        &entries,
         &OffsetSeq {
             watermark_us,
             timestamp_ms,
