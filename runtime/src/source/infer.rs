@@ -310,12 +310,25 @@ pub fn infer_json_block(
     Ok(JsonInference { fields, corrupt })
 }
 
+/// The digits of `s` if it is an integer (an optional sign, then ASCII
+/// digits), without leading zeros (at least one), as Java's `BigDecimal`
+/// counts its precision.
+fn integer_digits(s: &str) -> Option<usize> {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.trim_start_matches('0').len().max(1))
+}
+
 /// The type inferred so far for a CSV column, narrowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CsvType {
     Null,
     Int,
     Long,
+    /// A decimal of this precision and scale 0: an integer beyond bigint.
+    Decimal(u8),
     Double,
     Date,
     Timestamp,
@@ -330,6 +343,8 @@ impl CsvType {
             CsvType::Int
         } else if parse_long(s).is_some() {
             CsvType::Long
+        } else if let Some(p) = integer_digits(s).filter(|p| *p <= 38) {
+            CsvType::Decimal(p as u8)
         } else if parse_double(s).is_some() {
             CsvType::Double
         } else if is_plain_date(s) {
@@ -349,7 +364,11 @@ impl CsvType {
         match (self, other) {
             (Null, t) | (t, Null) => t,
             (a, b) if a == b => a,
-            (Int | Long | Double, Int | Long | Double) => self.max(other),
+            // A bigint is a decimal(20, 0), an int fits any decimal here.
+            (Int, Decimal(p)) | (Decimal(p), Int) => Decimal(p),
+            (Long, Decimal(p)) | (Decimal(p), Long) => Decimal(p.max(20)),
+            (Decimal(p), Decimal(q)) => Decimal(p.max(q)),
+            (Int | Long | Decimal(_) | Double, Int | Long | Decimal(_) | Double) => self.max(other),
             (Date | Timestamp, Date | Timestamp) => Timestamp,
             _ => Str,
         }
@@ -361,6 +380,7 @@ impl CsvType {
             CsvType::Null | CsvType::Str => DataType::Utf8,
             CsvType::Int => DataType::Int32,
             CsvType::Long => DataType::Int64,
+            CsvType::Decimal(p) => DataType::Decimal(p, 0),
             CsvType::Double => DataType::Float64,
             CsvType::Date => DataType::Date,
             CsvType::Timestamp => DataType::Timestamp,
@@ -500,5 +520,24 @@ mod tests {
         assert_eq!(t(&["2020-01-01"]), CsvType::Date);
         assert_eq!(t(&["1", "true"]), CsvType::Str);
         assert_eq!(t(&[]).to_data_type(), DataType::Utf8);
+        // Integers beyond bigint, as PySpark 4.3 infers them.
+        let big = "12345678901234567890";
+        assert_eq!(t(&[big, "1"]), CsvType::Decimal(20));
+        assert_eq!(t(&["1", big]), CsvType::Decimal(20));
+        assert_eq!(
+            t(&["30000000000", "9223372036854775808"]),
+            CsvType::Decimal(20)
+        );
+        assert_eq!(t(&["-9223372036854775809"]), CsvType::Decimal(19));
+        assert_eq!(
+            t(&["123456789012345678901234567890123456789012", "1"]),
+            CsvType::Double
+        );
+        assert_eq!(t(&["1.5E10", "2"]), CsvType::Double);
+        assert_eq!(t(&[big, "2.5"]), CsvType::Double);
+        assert_eq!(
+            CsvType::Decimal(20).to_data_type(),
+            DataType::Decimal(20, 0)
+        );
     }
 }
