@@ -184,7 +184,8 @@ impl DataStreamReader {
         let format = st.format.clone().unwrap_or_else(|| "parquet".into());
         let options = st.zoned_options(&format)?;
         let schema = st.schema.map(SchemaArg::resolve).transpose()?;
-        let def = SourceDef::new(&format, path, schema, &options)?;
+        let def = SourceDef::new(&format, path, schema, &options)?
+            .with_packing(st.session.file_packing()?);
         let name = path.map(relation_name).unwrap_or_else(|| format.clone());
         let schema = def.schema().clone();
         let plan = st

@@ -310,3 +310,52 @@ fn the_packing_follows_sparks_settings() {
     let err = sqlc::check_conf("spark.sql.files.maxPartitionBytes", "lots").unwrap_err();
     assert!(err.to_string().contains("maxPartitionBytes"), "{err}");
 }
+
+/// A stream's micro-batch packs its files into partitions as a batch read
+/// does. PySpark 4.3 (`local[2]`, the 8 files, availableNow): with all
+/// files in one micro-batch, each file's partition is the batch read's;
+/// with `maxFilesPerTrigger` 3, the files of each micro-batch are packed
+/// on their own (files 0, 3 and 6 come first in their batch's partition
+/// 1; the others share partition 0).
+#[test]
+fn a_streams_micro_batches_are_packed_as_spark_packs_them() {
+    let spark_files_of_3: [i64; 8] = [1, 0, 0, 1, 0, 0, 1, 0];
+    let all_at_once: Vec<i64> = SPARK_PARTITIONS.iter().map(|p| p.0).collect();
+    for mode in MODES {
+        for (per_trigger, want) in [
+            (None, all_at_once.clone()),
+            (Some(3), spark_files_of_3.to_vec()),
+        ] {
+            let spark = session(mode);
+            let schema = spark.read().json(activity_data()).unwrap().schema();
+            let mut reader = spark.read_stream().schema(schema);
+            if let Some(n) = per_trigger {
+                reader = reader.option("maxFilesPerTrigger", n);
+            }
+            let df = reader
+                .json(activity_data())
+                .unwrap()
+                .select([
+                    col("Index"),
+                    f::spark_partition_id().alias("p"),
+                    f::input_file_name().alias("f"),
+                ])
+                .unwrap();
+            let name = format!("packed_{}", per_trigger.unwrap_or(0));
+            let (q, _) = drain(&spark, &df, &name, "append");
+            q.stop().unwrap();
+            let by_file = spark
+                .sql(&format!(
+                    "SELECT Index div 2500 AS file, min(p) AS lo, max(p) AS hi, count(DISTINCT f) AS files \
+                     FROM {name} GROUP BY 1 ORDER BY 1"
+                ))
+                .unwrap();
+            let rows = to_json_rows(&by_file.collect().unwrap());
+            let got: Vec<i64> = rows.iter().map(|r| r["lo"].as_i64().unwrap()).collect();
+            assert_eq!(got, want, "{mode:?}, maxFilesPerTrigger {per_trigger:?}");
+            for r in &rows {
+                assert_eq!((&r["lo"], &r["files"]), (&r["hi"], &json!(1)), "{mode:?}");
+            }
+        }
+    }
+}

@@ -85,6 +85,7 @@ enum Kind {
         format: FileFormat,
         path: PathBuf,
         options: Options,
+        packing: Packing,
     },
     Kafka(KafkaOptions),
     Socket(SocketOptions),
@@ -164,9 +165,20 @@ impl SourceDef {
                 format,
                 path,
                 options,
+                packing: Packing::default(),
             },
             schema,
         })
+    }
+
+    /// The same source, packing a file stream's micro-batches into
+    /// partitions as `packing` says (as Spark packs a batch read's files);
+    /// other sources have no files to pack.
+    pub fn with_packing(mut self, packing: Packing) -> Self {
+        if let Kind::Files { packing: p, .. } = &mut self.kind {
+            *p = packing;
+        }
+        self
     }
 
     pub fn schema(&self) -> &Schema {
@@ -191,9 +203,11 @@ impl SourceDef {
                 format,
                 path,
                 options,
+                packing,
             } => Box::new(
                 FileStreamSource::new(*format, path, Some(&self.schema), options)?
-                    .reading(read.cloned()),
+                    .reading(read.cloned())
+                    .packing(*packing),
             ),
             Kind::Kafka(k) => Box::new(kafka::KafkaSource::new(k)?),
             Kind::Socket(o) => Box::new(SocketSource::connect(o)?),

@@ -15,13 +15,14 @@ use serde_json::{json, Value};
 use sqlc_compiler::types::Schema;
 
 use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
+use super::file_partitions::Packing;
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
-use super::read::{decode_files, decode_files_reading, file_uri, map_files, FileFormat};
+use super::read::{decode_files, decode_partitioned, map_files, FileFormat};
 use super::text::text_schema;
 use super::{Offset, Source};
 use crate::error::{Error, Result};
-use sqlc_compiler::partition::{InputFile, Partition};
+use sqlc_compiler::partition::Partition;
 use sqlc_compiler::scan_spec::ScanSpec;
 
 /// A file taken by a batch, as a checkpoint records it.
@@ -71,7 +72,9 @@ pub struct FileStreamSource {
     available_now: Option<Vec<FileStatus>>,
     /// What the query reads (`None`: every column).
     read: Option<ScanSpec>,
-    /// The partition (file) of each batch the last `get_batch` gave.
+    /// How a micro-batch's files are packed into partitions.
+    packing: Packing,
+    /// The partition of each batch the last `get_batch` gave.
     last_partitions: Vec<Partition>,
 }
 
@@ -81,6 +84,13 @@ impl FileStreamSource {
     /// read are null.
     pub fn reading(mut self, read: Option<ScanSpec>) -> Self {
         self.read = read.filter(|r| r.columns.len() == self.schema.len());
+        self
+    }
+
+    /// The same source, packing each micro-batch's files into partitions
+    /// as `packing` says, as Spark packs them (a batch read's rule).
+    pub fn packing(mut self, packing: Packing) -> Self {
+        self.packing = packing;
         self
     }
 
@@ -142,6 +152,7 @@ impl FileStreamSource {
             current: None,
             available_now: None,
             read: None,
+            packing: Packing::default(),
             last_partitions: Vec::new(),
         })
     }
@@ -278,42 +289,19 @@ impl Source for FileStreamSource {
             })?;
             paths.extend(files.iter().map(|f| f.path.clone()));
         }
-        // File by file in parallel, each read then decoded, so reading one
-        // file overlaps decoding another (a batch of many files would
-        // otherwise read them all before decoding any).
-        use rayon::prelude::*;
-        let parts = paths
-            .par_iter()
-            .map(|p| {
-                let file = map_files(std::slice::from_ref(p))?;
-                let batches = decode_files_reading(
-                    self.format,
-                    &self.schema,
-                    &file,
-                    &self.options,
-                    self.read.as_ref(),
-                )?;
-                Ok((file[0].bytes().len(), batches))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        // Each file a partition of the micro-batch, as for a static read.
-        self.last_partitions = parts
-            .iter()
-            .zip(&paths)
-            .enumerate()
-            .flat_map(|(i, ((length, batches), path))| {
-                let p = Partition {
-                    index: i as u32,
-                    file: Some(InputFile {
-                        uri: file_uri(path).into(),
-                        start: 0,
-                        length: *length as i64,
-                    }),
-                };
-                std::iter::repeat_n(p, batches.len())
-            })
-            .collect();
-        Ok(parts.into_iter().flat_map(|(_, b)| b).collect())
+        // The files, cut into splits and packed into partitions as Spark
+        // packs a micro-batch's files (`FilePartition`).
+        let files = map_files(&paths)?;
+        let (batches, partitions) = decode_partitioned(
+            self.format,
+            &self.schema,
+            &files,
+            &self.options,
+            self.read.as_ref(),
+            &self.packing,
+        )?;
+        self.last_partitions = partitions;
+        Ok(batches)
     }
 
     fn last_batch_partitions(&self) -> Option<Vec<Partition>> {

@@ -65,7 +65,7 @@ pub trait Source: Send {
     /// batch can be replayed after a restart.
     fn get_batch(&mut self, start: Option<&Offset>, end: &Offset) -> Result<Vec<RecordBatch>>;
 
-    /// The partition (for a file source: the file) of each batch the last
+    /// The partition (for a file source: a pack of file splits) of each batch the last
     /// [`Source::get_batch`] returned, for the functions that read it
     /// (`input_file_name()`, `rand(seed)`, …); `None` when the source does
     /// not say (each batch is then a partition of its own).

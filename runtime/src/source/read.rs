@@ -454,7 +454,7 @@ fn decode_units(
 /// Decodes `files` as Spark's batch read of them does: cut into splits and
 /// packed into partitions ([`file_partitions`]), the batches in partition
 /// order, each with its partition.
-fn decode_partitioned(
+pub(crate) fn decode_partitioned(
     format: FileFormat,
     schema: &Schema,
     files: &[MappedFile],
