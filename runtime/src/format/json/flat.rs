@@ -63,7 +63,7 @@ pub(super) fn scan(
         if *b.get(i)? != b':' {
             return None;
         }
-        let (kind, v_start, v_end, after, _) = value(b, m, i + 1, syntax)?;
+        let (kind, v_start, v_end, after, _) = value::<false>(b, m, i + 1, syntax)?;
         if let Some(c) = col {
             hint = c + 1;
             vals[c] = Val {
@@ -109,7 +109,7 @@ fn fields(
         if end == b.len() || *b.get(end + 1)? != b':' {
             return None;
         }
-        let (kind, v_start, v_end, after, real) = value(b, m, end + 2, syntax)?;
+        let (kind, v_start, v_end, after, real) = value::<true>(b, m, end + 2, syntax)?;
         on_field(&b[i + 1..end], kind, &b[v_start..v_end], real)?;
         i = after;
         match *b.get(i)? {
@@ -122,9 +122,10 @@ fn fields(
 
 /// The value at `b[i..]`: its kind, where it lies (a string's without its
 /// quotes), where what follows it starts, and whether it is a number with
-/// a fraction or an exponent; `None` for what this path does not read.
+/// a fraction or an exponent (if `REAL`; else it may say no); `None` for
+/// what this path does not read.
 #[inline(always)]
-fn value(
+fn value<const REAL: bool>(
     b: &[u8],
     m: &LineMasks,
     i: usize,
@@ -142,7 +143,8 @@ fn value(
             // What the scanner reads beyond plain numbers has an exponent
             // or is non-numeric.
             let real = match plain_number(b, m, i, end) {
-                Some(real) => real,
+                // (A walker that never asks is spared the answer.)
+                Some(real) => REAL && real,
                 None if number_by_scanner(b, syntax, i, end) => true,
                 None => return None,
             };
@@ -211,7 +213,8 @@ impl Unchanging {
 /// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`), read from the digit mask, and if so
 /// whether it has a fraction; `None` also for what it does not read
 /// (exponents, over 64 bytes).
-#[inline]
+// Always inlined: called per number, from two inlined walkers.
+#[inline(always)]
 fn plain_number(b: &[u8], m: &LineMasks, at: usize, end: usize) -> Option<bool> {
     let n = end - at;
     if n == 0 || n > 64 {
