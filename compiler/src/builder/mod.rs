@@ -684,6 +684,14 @@ impl Rewriter<'_> {
                 ))
             }
         };
+        if arg.as_ref().is_some_and(|a| !deterministic(a)) {
+            return Err(Error::analysis(
+                "AGGREGATE_FUNCTION_WITH_NONDETERMINISTIC_EXPRESSION",
+                format!(
+                    "Non-deterministic expression \"{e}\" should not appear in the arguments of an aggregate function."
+                ),
+            ));
+        }
         let call = AggCall { func, arg };
         let i = match self.calls.iter().position(|c| *c == call) {
             Some(i) => i,
@@ -1193,4 +1201,18 @@ fn join_exprs(
         Schema::new(fields),
         quals,
     ))
+}
+
+/// Whether `e` gives the same value for the same input each time it is
+/// evaluated: it calls none of the functions that draw or read where a row
+/// is (`rand`, `uuid`, `spark_partition_id`, …), Spark's `Nondeterministic`.
+fn deterministic(e: &TExpr) -> bool {
+    if let TExprKind::Function { func, .. } = &e.kind {
+        if !func.deterministic() {
+            return false;
+        }
+    }
+    e.children()
+        .into_iter()
+        .all(|c| crate::depth::grow(|| deterministic(c)))
 }

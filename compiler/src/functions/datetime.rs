@@ -586,8 +586,10 @@ impl ScalarFunction for Now {
         }
     }
 
+    /// The instant is taken once per query, as Spark's (whose
+    /// `CurrentTimestamp` is deterministic: `max(now())` is allowed).
     fn deterministic(&self) -> bool {
-        false
+        true
     }
 
     fn instance_key(&self) -> String {

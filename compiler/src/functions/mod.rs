@@ -144,6 +144,11 @@ impl FunctionRef {
     pub fn name(&self) -> &'static str {
         self.0.name()
     }
+
+    /// See [`ScalarFunction::deterministic`].
+    pub fn deterministic(&self) -> bool {
+        self.0.deterministic()
+    }
 }
 
 impl fmt::Debug for FunctionRef {

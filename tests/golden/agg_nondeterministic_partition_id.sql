@@ -1,0 +1,2 @@
+-- error: AGGREGATE_FUNCTION_WITH_NONDETERMINISTIC_EXPRESSION
+SELECT max(spark_partition_id()) FROM activity
