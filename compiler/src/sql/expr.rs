@@ -582,6 +582,20 @@ fn aggregate_filter(call: Expr, cond: Expr, f: &Function) -> Result<Expr> {
     ) {
         return Err(unsupported("FILTER (WHERE …) on first/last/any_value", f));
     }
+    let mut drawn = false;
+    cond.visit(&mut |e| {
+        if let Expr::Function { name, .. } = e {
+            drawn |= crate::functions::lookup(name).is_some_and(|f| !f.deterministic());
+        }
+    });
+    if drawn {
+        return Err(Error::analysis(
+            "INVALID_AGGREGATE_FILTER.NON_DETERMINISTIC",
+            format!(
+                "The FILTER expression \"{cond}\" in an aggregate function is invalid. Expected a deterministic FILTER expression."
+            ),
+        ));
+    }
     let when = |v: Expr| Expr::Case {
         operand: None,
         branches: vec![(cond.clone(), v)],
