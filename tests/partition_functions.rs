@@ -359,3 +359,54 @@ fn a_streams_micro_batches_are_packed_as_spark_packs_them() {
         }
     }
 }
+
+/// On a stream, `rand(seed)` draws from a fresh seed in every micro-batch,
+/// as Spark's `IncrementalExecution` reseeds it (SPARK-25010; PySpark 4.3
+/// gives other values than the batch read's): two micro-batches of the
+/// same lines draw differently, and neither as the batch read does.
+#[test]
+fn rand_on_a_stream_draws_afresh_in_every_micro_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = activity_files()[0].clone();
+    for name in ["a.json", "b.json"] {
+        std::fs::copy(&first, tmp.path().join(name)).unwrap();
+    }
+    for mode in MODES {
+        let spark = session(mode);
+        let schema = spark.read().json(&first).unwrap().schema();
+        let df = spark
+            .read_stream()
+            .schema(schema)
+            .option("maxFilesPerTrigger", 1)
+            .json(tmp.path())
+            .unwrap()
+            .select([
+                col("Index"),
+                f::rand(42).alias("r"),
+                f::input_file_name().alias("f"),
+            ])
+            .unwrap();
+        let (q, _) = drain(&spark, &df, "reseeded", "append");
+        q.stop().unwrap();
+        let rows = to_json_rows(
+            &spark
+                .sql("SELECT f, r FROM reseeded WHERE Index = 0 ORDER BY f")
+                .unwrap()
+                .collect()
+                .unwrap(),
+        );
+        assert_eq!(rows.len(), 2, "{mode:?}");
+        let (a, b) = (
+            rows[0]["r"].as_f64().unwrap(),
+            rows[1]["r"].as_f64().unwrap(),
+        );
+        assert_ne!(a, b, "{mode:?}: each micro-batch draws afresh");
+        for r in [a, b] {
+            assert!((0.0..1.0).contains(&r));
+            assert_ne!(
+                r, SPARK_ONE_FILE[0].1,
+                "{mode:?}: not the batch read's seed"
+            );
+        }
+    }
+}

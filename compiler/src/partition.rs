@@ -42,6 +42,10 @@ pub struct InputFile {
 pub struct Partition {
     pub index: u32,
     pub file: Option<InputFile>,
+    /// A stream's micro-batch: a seed drawn for the batch, which replaces
+    /// the seeds `rand`/`randn` were given, as Spark's `IncrementalExecution`
+    /// gives them fresh seeds in every micro-batch (SPARK-25010).
+    pub reseed: Option<i64>,
 }
 
 struct Current {
@@ -94,27 +98,26 @@ pub fn current() -> Partition {
 }
 
 /// `f` of the state of call site `site` in the current partition, made by
-/// `init(partition index)` at the site's first use in the partition.
+/// `init(partition)` at the site's first use in the partition.
 /// Outside a [`with_partition`] the state lives for this call only.
 pub fn with_state<S: 'static, T>(
     site: usize,
-    init: impl FnOnce(u32) -> S,
+    init: impl FnOnce(&Partition) -> S,
     f: impl FnOnce(&mut S) -> T,
 ) -> T {
     CURRENT.with(|c| {
         let mut c = c.borrow_mut();
         match c.as_mut() {
             Some(cur) => {
-                let index = cur.partition.index;
                 let state = cur.states.entry(site).or_insert_with(|| Box::new(()));
                 if !state.is::<S>() {
                     // New here (or another type at the same address: a
                     // site that outlived its run): start it afresh.
-                    *state = Box::new(init(index));
+                    *state = Box::new(init(&cur.partition));
                 }
                 f(state.downcast_mut::<S>().expect("set above"))
             }
-            None => f(&mut init(0)),
+            None => f(&mut init(&Partition::default())),
         }
     })
 }

@@ -232,7 +232,14 @@ impl ScalarFunction for Random {
         let seed = self.seed.unwrap_or(0);
         with_state(
             site(self),
-            |index| XorShiftRandom::new(seed.wrapping_add(index as i64)),
+            |p| {
+                // On a stream, the batch's seed mixed with this call's (so
+                // that two calls still draw apart).
+                let seed = p.reseed.map_or(seed, |r| {
+                    r ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15_u64 as i64)
+                });
+                XorShiftRandom::new(seed.wrapping_add(p.index as i64))
+            },
             |rng| {
                 collect_f64(rows, |_| {
                     Ok(Some(if self.gaussian {

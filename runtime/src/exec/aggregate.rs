@@ -180,7 +180,7 @@ impl AggState {
                 // `sqlc_compiler::partition`).
                 let p = Partition {
                     index: i as u32,
-                    file: None,
+                    ..Partition::default()
                 };
                 with_partition(&p, || kernel.aggregate(b, &mut t, &mut late))?;
             } else {

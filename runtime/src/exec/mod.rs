@@ -105,6 +105,8 @@ pub struct Executor {
     /// The partition of each batch of a source, where known (see
     /// [`sqlc_compiler::partition`]).
     input_partitions: HashMap<SourceId, Arc<Vec<Partition>>>,
+    /// The seed that replaces `rand`'s in this batch (a stream's).
+    reseed: Option<i64>,
 }
 
 pub(crate) fn is_static(p: &PhysPlan) -> bool {
@@ -126,6 +128,7 @@ impl Executor {
             late_rows: Vec::new(),
             track_changes: false,
             input_partitions: HashMap::new(),
+            reseed: None,
         }
     }
 
@@ -144,6 +147,13 @@ impl Executor {
     /// micro-batch brings its own files).
     pub fn set_input_partitions(&mut self, partitions: HashMap<SourceId, Arc<Vec<Partition>>>) {
         self.input_partitions = partitions;
+    }
+
+    /// Gives `rand`/`randn` this seed instead of theirs in the next
+    /// batches, as Spark reseeds them in every micro-batch of a stream
+    /// ([`Partition::reseed`]).
+    pub fn set_reseed(&mut self, seed: Option<i64>) {
+        self.reseed = seed;
     }
 
     /// Keeps the rows the plan's first watermark-dropping operator drops
@@ -179,6 +189,7 @@ impl Executor {
             late_rows: &mut self.late_rows,
             track_changes: self.track_changes,
             input_partitions: &self.input_partitions,
+            reseed: self.reseed,
         };
         let plan = &self.plan;
         let out = Error::catch_panic("a kernel worker", || eval(plan, input, &mut ctx))?;
@@ -229,6 +240,7 @@ struct Ctx<'a> {
     late_rows: &'a mut Vec<RecordBatch>,
     track_changes: bool,
     input_partitions: &'a HashMap<SourceId, Arc<Vec<Partition>>>,
+    reseed: Option<i64>,
 }
 
 /// Runs a stateful node: its children, then its operator (made at its
@@ -292,7 +304,7 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
         } => {
             let batches = eval(child, input, ctx)?;
             let out: Vec<RecordBatch> = if reads_partition(kernel.spec()) {
-                by_partition(child, &batches, ctx.input_partitions)
+                by_partition(child, &batches, ctx.input_partitions, ctx.reseed)
                     .par_iter()
                     .map(|(p, range, files)| {
                         with_partition(p, || {
@@ -436,6 +448,7 @@ fn by_partition(
     child: &PhysPlan,
     batches: &[RecordBatch],
     known: &HashMap<SourceId, Arc<Vec<Partition>>>,
+    reseed: Option<i64>,
 ) -> Vec<(Partition, std::ops::Range<usize>, Vec<Option<InputFile>>)> {
     let of_scan = match child {
         PhysPlan::Scan { source, .. } => known.get(source).filter(|p| p.len() == batches.len()),
@@ -447,6 +460,7 @@ fn by_partition(
                 let p = Partition {
                     index: i as u32,
                     file: None,
+                    reseed,
                 };
                 (p, i..i + 1, vec![None])
             })
@@ -461,7 +475,14 @@ fn by_partition(
                 range.end = i + 1;
                 files.push(p.file.clone());
             }
-            _ => out.push((p.clone(), i..i + 1, vec![p.file.clone()])),
+            _ => out.push((
+                Partition {
+                    reseed,
+                    ..p.clone()
+                },
+                i..i + 1,
+                vec![p.file.clone()],
+            )),
         }
     }
     out

@@ -382,6 +382,7 @@ impl MicroBatchLoop {
     /// Runs the plan over the batch.
     fn execute(&mut self, data: &HashMap<SourceId, Vec<RecordBatch>>) -> Result<Vec<RecordBatch>> {
         self.exec.set_input_partitions(self.partitions.clone());
+        self.exec.set_reseed(Some(fresh_seed()));
         self.exec.run(&BatchInput {
             batch_id: self.batch_id,
             data,
@@ -517,4 +518,15 @@ fn wait_or_stop(shared: &Shared, d: Duration) {
         return;
     }
     let _ = shared.changed.wait_timeout(st, d);
+}
+
+/// A seed drawn afresh for a micro-batch's `rand`/`randn`, as Spark's
+/// `IncrementalExecution` draws one for them in every micro-batch (the
+/// seeds the query gave are not used on a stream). From the process's
+/// hash keys, which the standard library draws from the system.
+fn fresh_seed() -> i64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0);
+    h.finish() as i64
 }

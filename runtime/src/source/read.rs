@@ -473,6 +473,7 @@ pub(crate) fn decode_partitioned(
             start: s.start as i64,
             length: s.length as i64,
         }),
+        reseed: None,
     };
     if !cut {
         // One split a file: the files' batches in partition order.
