@@ -292,6 +292,20 @@ pub fn column_view(
             v.values = a.values().values().as_ptr();
             v.values_bit_offset = a.values().offset() as u64;
         }
+        (DataType::Int8, ArrowType::Int8) => {
+            v.values = array
+                .as_primitive::<arrow::datatypes::Int8Type>()
+                .values()
+                .as_ptr()
+                .cast()
+        }
+        (DataType::Int16, ArrowType::Int16) => {
+            v.values = array
+                .as_primitive::<arrow::datatypes::Int16Type>()
+                .values()
+                .as_ptr()
+                .cast()
+        }
         (DataType::Int32, ArrowType::Int32) => {
             v.values = array.as_primitive::<Int32Type>().values().as_ptr().cast()
         }

@@ -216,7 +216,6 @@ impl Gen<'_> {
             Scalar::Null => return self.null_of(ty),
             Scalar::Boolean(b) => self.i8c(*b as i64),
             Scalar::Int32(v) => self.b.ins().iconst(types::I32, *v as i64),
-            // Pipelines holding a TINYINT or SMALLINT run in the twin.
             Scalar::Int8(v) => self.i8c(*v as i64),
             Scalar::Int16(v) => self.b.ins().iconst(types::I16, *v as i64),
             Scalar::Date(v) => self.b.ins().iconst(types::I32, *v as i64),
