@@ -109,13 +109,14 @@ pub struct OutStr {
 }
 
 impl OutStr {
-    /// An empty column with room for `rows` offsets.
+    /// An empty column with room for `rows` offsets and, so that short
+    /// values do not regrow it several times per batch, 16 bytes a row.
     pub fn with_capacity(rows: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
         OutStr {
             offsets,
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(rows.saturating_mul(16)),
         }
     }
 }
