@@ -18,6 +18,9 @@ const COMPILED: &[&str] = &[
      FROM activity WHERE CAST(Index % 7 AS TINYINT) < 3Y",
     "SELECT CAST(Index % 7 AS TINYINT) AS k, sum(CAST(Index % 1000 AS SMALLINT)), \
      max(CAST(Index % 100 AS TINYINT)) FROM activity GROUP BY k",
+    // Decimal negation and abs.
+    "SELECT -(CAST(Index AS DECIMAL(22, 2)) - 7.25) AS n, abs(CAST(Index AS DECIMAL(22, 2)) - 9.5) AS a \
+     FROM activity WHERE -CAST(Index AS DECIMAL(22, 2)) < -3",
     // FLOAT, interval and TIMESTAMP_NTZ keys and arguments.
     "SELECT CAST(Index % 3 AS FLOAT) AS f, INTERVAL '1' HOUR * (Index % 2) AS i, \
      min(CAST(x AS FLOAT)), sum(INTERVAL '1' SECOND * Index), avg(INTERVAL '1' MONTH * (Index % 5)), \

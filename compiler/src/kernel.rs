@@ -123,6 +123,16 @@ fn jit_decimal(e: &TExpr) -> bool {
                 && jit_decimal(right)
         }
         TExprKind::Column { .. } | TExprKind::Literal(_) => e.ty.is_decimal(),
+        // Negation and `abs` keep the type and cannot overflow (a
+        // decimal's range is symmetric): one `i128` operation.
+        TExprKind::Unary {
+            op: crate::ir::UnaryOp::Neg,
+            arg,
+        } => arg.ty == e.ty && jit_decimal(arg),
+        TExprKind::Call {
+            func: ScalarFunc::Abs,
+            args,
+        } => args.len() == 1 && args[0].ty == e.ty && jit_decimal(&args[0]),
         TExprKind::Cast { arg } => {
             (decimal_widens(&arg.ty, &e.ty) && jit_decimal(arg)) || integer_fits(&arg.ty, &e.ty)
         }

@@ -292,6 +292,11 @@ impl Gen<'_> {
         let r = match ty {
             DataType::Float64 | DataType::Float32 => self.b.ins().fneg(x),
             DataType::Null => return Ok(self.null_of(&e.ty)),
+            // An unscaled decimal: its range is symmetric, nothing overflows.
+            DataType::Decimal(..) => {
+                let z = self.i128c(0);
+                self.b.ins().isub(z, x)
+            }
             t if t.is_narrow_integer() => self.narrow_unary(x, v.null(), false),
             t => {
                 let cty = self.b.func.dfg.value_type(x);
@@ -315,6 +320,12 @@ impl Gen<'_> {
         let r = match ty {
             DataType::Float64 | DataType::Float32 => self.b.ins().fabs(x),
             DataType::Null => return Ok(self.null_of(&e.ty)),
+            DataType::Decimal(..) => {
+                let z = self.i128c(0);
+                let n = self.b.ins().isub(z, x);
+                let neg = self.b.ins().icmp(IntCC::SignedLessThan, x, z);
+                self.b.ins().select(neg, n, x)
+            }
             t if t.is_narrow_integer() => self.narrow_unary(x, v.null(), true),
             t => {
                 let min = if self.b.func.dfg.value_type(x) == types::I32 {

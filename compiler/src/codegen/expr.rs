@@ -493,7 +493,7 @@ fn can_fail_node(e: &TExpr) -> bool {
     let own = match &e.kind {
         Unary {
             op: UnaryOp::Neg, ..
-        } => e.ty != DataType::Float64,
+        } => e.ty != DataType::Float64 && !e.ty.is_decimal(),
         Binary { op, .. } => match op {
             // Compiled decimal arithmetic is exact and cannot overflow.
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
@@ -506,7 +506,7 @@ fn can_fail_node(e: &TExpr) -> bool {
         // Interval arithmetic overflows; the rest is not compiled.
         Function { .. } => true,
         Call { func, .. } => match func {
-            ScalarFunc::Abs => e.ty != DataType::Float64,
+            ScalarFunc::Abs => e.ty != DataType::Float64 && !e.ty.is_decimal(),
             ScalarFunc::ToTimestamp | ScalarFunc::TimestampAdd => true,
             _ => false,
         },
