@@ -12,7 +12,9 @@
 //! timestamp made from `Arrival_Time`; (k) `GROUP BY gt` with bit_and,
 //! bit_or, bit_xor, skewness and kurtosis; (l) a FLOAT projection (casts,
 //! single-precision arithmetic, comparisons) and (m) an interval one
-//! (interval × number, interval + interval, date + interval, comparisons).
+//! (interval × number, interval + interval, date + interval, comparisons);
+//! (n) `GROUP BY gt` with corr, covar_samp, max_by and min_by, and (o) a
+//! TINYINT/SMALLINT projection (arithmetic at the width, casts, compare).
 //!
 //!     cargo bench --bench kernels [-- FILTER]
 //!
@@ -151,6 +153,36 @@ fn cases() -> Vec<Case> {
                     "INTERVAL '1' DAY * (Index % 1000) + INTERVAL '3' HOUR AS dh",
                     "DATE '2020-01-01' + CAST(INTERVAL '1' DAY * (Index % 1000) AS INTERVAL DAY) AS day",
                     "INTERVAL '1' MINUTE * Index > INTERVAL '10' DAY AS big",
+                ])
+                .unwrap()
+            },
+        },
+        Case {
+            name: "n_group_by_gt_corr_max_by",
+            build: |df| {
+                df.group_by(["gt"])
+                    .agg([
+                        functions::corr("x", "y"),
+                        functions::covar_samp("x", "Index"),
+                        functions::max_by("Device", "Index"),
+                        functions::min_by("x", "Arrival_Time"),
+                    ])
+                    .unwrap()
+            },
+        },
+        Case {
+            name: "o_narrow_ints",
+            build: |df| {
+                df.select_expr([
+                    "CAST(Index % 50 AS TINYINT) AS b",
+                    "CAST(Index % 30000 AS SMALLINT) AS s",
+                ])
+                .unwrap()
+                .select_expr([
+                    "b * 2Y + 3Y AS b2",
+                    "s - CAST(b AS SMALLINT) AS d",
+                    "b < 50Y AS small",
+                    "CAST(s AS BIGINT) * 3 AS w",
                 ])
                 .unwrap()
             },

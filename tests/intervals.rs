@@ -38,13 +38,7 @@ fn show_prints_intervals_as_spark() {
 
 #[test]
 fn explain_says_interval_arithmetic_is_compiled() {
-    let spark = session(sqlc::ExecMode::Jit);
-    spark
-        .read()
-        .json(activity_data())
-        .unwrap()
-        .create_or_replace_temp_view("activity")
-        .unwrap();
+    let spark = with_activity(session(sqlc::ExecMode::Jit));
     let df = spark
         .sql("SELECT Index, Index * INTERVAL '1' HOUR AS h FROM activity")
         .unwrap();

@@ -73,18 +73,6 @@ fn activity_session(mode: sqlc::ExecMode) -> sqlc::Session {
     with_activity(session(mode))
 }
 
-/// `spark` with the activity files as the table `activity`, read as its
-/// settings say.
-fn with_activity(spark: sqlc::Session) -> sqlc::Session {
-    spark
-        .read()
-        .json(activity_data())
-        .unwrap()
-        .create_or_replace_temp_view("activity")
-        .unwrap();
-    spark
-}
-
 /// Where PySpark 4.3 (local[2]) reads each of the 8 test files: its
 /// partition, and the row number within the partition of its first line.
 /// The files are about the same size; packed longest first, files 7, 5, 4

@@ -15,7 +15,7 @@ use arrow::record_batch::RecordBatch;
 
 use crate::agg_table::{AggTable, LateRows};
 use crate::error::Result;
-use crate::ir::{PipelineSpec, ScalarFunc, Step, TExpr, TExprKind};
+use crate::ir::{AggCall, PipelineSpec, ScalarFunc, Step, TExpr, TExprKind};
 use crate::types::DataType;
 
 /// How kernels run: compiled by Cranelift, or by the interpreted twin.
@@ -123,6 +123,16 @@ fn jit_decimal(e: &TExpr) -> bool {
                 && jit_decimal(right)
         }
         TExprKind::Column { .. } | TExprKind::Literal(_) => e.ty.is_decimal(),
+        // Negation and `abs` keep the type and cannot overflow (a
+        // decimal's range is symmetric): one `i128` operation.
+        TExprKind::Unary {
+            op: crate::ir::UnaryOp::Neg,
+            arg,
+        } => arg.ty == e.ty && jit_decimal(arg),
+        TExprKind::Call {
+            func: ScalarFunc::Abs,
+            args,
+        } => args.len() == 1 && args[0].ty == e.ty && jit_decimal(&args[0]),
         TExprKind::Cast { arg } => {
             (decimal_widens(&arg.ty, &e.ty) && jit_decimal(arg)) || integer_fits(&arg.ty, &e.ty)
         }
@@ -153,18 +163,18 @@ fn jit_decimal(e: &TExpr) -> bool {
 }
 
 /// Whether compiled code computes `e` where it makes or reads a FLOAT, a
-/// TIMESTAMP_NTZ or an interval (their values are compiled only in these
-/// expressions): loads, literals, null tests, CASE/COALESCE, comparisons,
-/// FLOAT arithmetic and the casts `jit_cast` names.
+/// TINYINT, a SMALLINT, a TIMESTAMP_NTZ or an interval (their values are
+/// compiled only in these expressions): loads, literals, null tests,
+/// CASE/COALESCE, comparisons, FLOAT and narrow-integer arithmetic
+/// (`+ - * %`, negation; `abs` of a narrow integer) and the casts
+/// `jit_cast` names.
 fn partial_type_compiled(e: &TExpr) -> bool {
     use crate::ir::{BinaryOp as B, UnaryOp};
     let involves = e.ty.runs_interpreted() || e.children().iter().any(|c| c.ty.runs_interpreted());
     if !involves {
         return true;
     }
-    if is_narrow(&e.ty) || e.children().iter().any(|c| is_narrow(&c.ty)) {
-        return false;
-    }
+    let narrow = is_narrow(&e.ty) || e.children().iter().any(|c| is_narrow(&c.ty));
     match &e.kind {
         TExprKind::Column { .. }
         | TExprKind::Literal(_)
@@ -177,23 +187,34 @@ fn partial_type_compiled(e: &TExpr) -> bool {
         }
         TExprKind::Binary {
             op: B::Add | B::Sub | B::Mul | B::Mod,
-            ..
-        }
-        | TExprKind::Unary {
+            left,
+            right,
+        } => (e.ty == DataType::Float32 || is_narrow(&e.ty)) && left.ty == right.ty,
+        TExprKind::Unary {
             op: UnaryOp::Neg, ..
-        } => e.ty == DataType::Float32,
+        } => e.ty == DataType::Float32 || is_narrow(&e.ty),
+        TExprKind::Call {
+            func: ScalarFunc::Abs,
+            ..
+        } => is_narrow(&e.ty),
         TExprKind::Cast { arg } => jit_cast(&arg.ty, &e.ty),
+        TExprKind::Function { .. } if narrow => false,
         TExprKind::Function { func, args } => crate::codegen::interval::compiled(func.name(), args),
         _ => false,
     }
 }
 
-/// The casts from or to a FLOAT or an interval that compiled code makes.
+/// The casts from or to a FLOAT, an interval, a TINYINT or a SMALLINT that
+/// compiled code makes (a narrow integer is cast on as the INT it is).
 fn jit_cast(from: &DataType, to: &DataType) -> bool {
     use DataType::*;
     matches!(
         (from, to),
-        (Float32, Float64 | Boolean | Int32 | Int64)
+        (
+            Int8 | Int16,
+            Int32 | Int64 | Float64 | Float32 | Boolean | Utf8 | Timestamp
+        ) | (Int8 | Int16 | Int32 | Int64, Int8 | Int16)
+            | (Float32, Float64 | Boolean | Int32 | Int64)
             | (Float64 | Int32 | Int64 | Boolean, Float32)
             | (YearMonthInterval(..), YearMonthInterval(..))
             | (DayTimeInterval(..), DayTimeInterval(..))
@@ -276,7 +297,27 @@ fn struct_uses(e: &TExpr, why: &mut Vec<String>) {
         .for_each(|c| crate::depth::grow(|| struct_uses(c, why)));
 }
 
-/// TINYINT and SMALLINT, which compiled code does not handle yet.
+/// The expressions compiled code evaluates for an aggregate's argument
+/// (none for count(*)): the argument, or the two fields of the packed
+/// `struct(x, y)` of corr, covar_pop, covar_samp, max_by and min_by; `None`
+/// when the twin alone updates the aggregate's accumulator.
+pub fn compiled_args(call: &AggCall) -> Option<Vec<&TExpr>> {
+    use crate::ir::AggFunc::*;
+    match (&call.func, &call.arg) {
+        (Corr | CovarPop | CovarSamp | MaxBy | MinBy, Some(arg)) => match &arg.kind {
+            TExprKind::Call {
+                func: ScalarFunc::Struct,
+                args,
+            } if args.len() == 2 => Some(args.iter().collect()),
+            _ => None,
+        },
+        (f, _) if f.interpreted_only() => None,
+        (_, arg) => Some(arg.iter().collect()),
+    }
+}
+
+/// TINYINT and SMALLINT, whose values compiled code computes only in the
+/// expressions `partial_type_compiled` names.
 fn is_narrow(t: &DataType) -> bool {
     matches!(t, DataType::Int8 | DataType::Int16)
 }
@@ -290,13 +331,6 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     // A struct column passed through unread is fine: compiled kernels
     // gather pass-through columns without reading them.
     let mut why = Vec::new();
-    // TINYINT and SMALLINT columns are not read or gathered by compiled
-    // code at all.
-    for (i, c) in spec.input.iter().enumerate() {
-        if is_narrow(&c.ty) {
-            why.push(format!("{} value column {i}", c.ty.spark_name()));
-        }
-    }
     for step in &spec.steps {
         match step {
             Step::Filter(e) => struct_uses(e, &mut why),
@@ -310,27 +344,15 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
     }
     if let Some(a) = spec.sink.table_spec() {
         a.keys.iter().for_each(|e| struct_uses(e, &mut why));
-        // Aggregate tables do not take FLOAT, TIMESTAMP_NTZ or interval
-        // keys or arguments from compiled code yet.
-        let args = a.aggs.iter().filter_map(|c| c.arg.as_ref());
-        for e in a.keys.iter().chain(args) {
-            if e.ty.runs_interpreted() {
-                let w = format!("{} value {e}", e.ty.spark_name());
-                if !why.contains(&w) {
-                    why.push(w);
-                }
-            }
-        }
-        // The statistical and collecting aggregates (their accumulators are
-        // updated by the twin only; their arguments are never compiled).
-        let stats: Vec<&str> = a
+        // The aggregates whose accumulators the twin alone updates
+        // (collecting, percentiles, …): their arguments are never compiled.
+        let mut names: Vec<&str> = a
             .aggs
             .iter()
-            .filter(|c| c.func.interpreted_only())
+            .filter(|c| compiled_args(c).is_none())
             .map(|c| c.func.name())
             .collect();
-        if !stats.is_empty() {
-            let mut names = stats;
+        if !names.is_empty() {
             names.dedup();
             return Some(format!(
                 "not compiled (interpreted aggregates): {}",
@@ -339,7 +361,7 @@ pub fn needs_interpreter(spec: &PipelineSpec) -> Option<String> {
         }
         a.aggs
             .iter()
-            .filter_map(|c| c.arg.as_ref())
+            .flat_map(|c| compiled_args(c).unwrap_or_default())
             .for_each(|e| struct_uses(e, &mut why));
     }
     if why.is_empty() {

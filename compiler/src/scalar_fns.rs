@@ -91,25 +91,51 @@ fn upper_key<'a>(unit: &str, buf: &'a mut [u8; 16]) -> &'a str {
 /// WEEK (Monday), DAY/DD, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND,
 /// case-insensitive. `None` for an unknown unit (Spark returns null).
 pub fn date_trunc(unit: &str, us: i64) -> Option<i64> {
-    let floor_to = |q: i64| us.div_euclid(q) * q;
-    let (days, _) = calendar::split_micros(us);
-    let (y, m, _) = civil_from_days(days);
-    let day_start = |d: i64| d * MICROS_PER_DAY;
+    trunc_unit(unit).map(|u| date_trunc_to(u, us))
+}
+
+/// A `date_trunc` unit, by [`trunc_unit`]'s number (read once per query
+/// when the unit is a literal, as compiled kernels do).
+pub fn trunc_unit(unit: &str) -> Option<u8> {
     let mut buf = [0u8; 16];
     Some(match upper_key(unit, &mut buf) {
-        "YEAR" | "YYYY" | "YY" => day_start(days_from_civil(y, 1, 1)),
-        "QUARTER" => day_start(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1)),
-        "MONTH" | "MM" | "MON" => day_start(days_from_civil(y, m, 1)),
-        // 1970-01-01 was a Thursday: Monday-based weekday is (days + 3) mod 7.
-        "WEEK" => day_start(days - (days + 3).rem_euclid(7)),
-        "DAY" | "DD" => floor_to(MICROS_PER_DAY),
-        "HOUR" => floor_to(MICROS_PER_HOUR),
-        "MINUTE" => floor_to(MICROS_PER_MINUTE),
-        "SECOND" => floor_to(MICROS_PER_SECOND),
-        "MILLISECOND" => floor_to(1000),
-        "MICROSECOND" => us,
+        "YEAR" | "YYYY" | "YY" => 0,
+        "QUARTER" => 1,
+        "MONTH" | "MM" | "MON" => 2,
+        "WEEK" => 3,
+        "DAY" | "DD" => 4,
+        "HOUR" => 5,
+        "MINUTE" => 6,
+        "SECOND" => 7,
+        "MILLISECOND" => 8,
+        "MICROSECOND" => 9,
         _ => return None,
     })
+}
+
+/// `date_trunc` to the unit numbered `unit` by [`trunc_unit`].
+pub fn date_trunc_to(unit: u8, us: i64) -> i64 {
+    let floor_to = |q: i64| us.div_euclid(q) * q;
+    let day_start = |d: i64| d * MICROS_PER_DAY;
+    let days = || calendar::split_micros(us).0;
+    match unit {
+        0..=2 => {
+            let (y, m, _) = civil_from_days(days());
+            day_start(match unit {
+                0 => days_from_civil(y, 1, 1),
+                1 => days_from_civil(y, (m - 1) / 3 * 3 + 1, 1),
+                _ => days_from_civil(y, m, 1),
+            })
+        }
+        // 1970-01-01 was a Thursday: Monday-based weekday is (days + 3) mod 7.
+        3 => day_start(days() - (days() + 3).rem_euclid(7)),
+        4 => floor_to(MICROS_PER_DAY),
+        5 => floor_to(MICROS_PER_HOUR),
+        6 => floor_to(MICROS_PER_MINUTE),
+        7 => floor_to(MICROS_PER_SECOND),
+        8 => floor_to(1000),
+        _ => us,
+    }
 }
 
 /// Spark's `round(x, scale)` on doubles: HALF_UP, through the decimal value

@@ -115,9 +115,10 @@ impl DataType {
         )
     }
 
-    /// Types compiled kernels neither read nor pass through (TINYINT,
-    /// SMALLINT, FLOAT, the intervals): a pipeline holding one runs in the
-    /// interpreted twin.
+    /// Types compiled kernels compute only in the expressions
+    /// `kernel::partial_type_compiled` names (TINYINT, SMALLINT, FLOAT,
+    /// TIMESTAMP_NTZ, the intervals): a pipeline computing anything else
+    /// of one runs in the interpreted twin.
     pub fn runs_interpreted(&self) -> bool {
         matches!(
             self,

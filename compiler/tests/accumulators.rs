@@ -1,6 +1,7 @@
-//! first/last, variance/stddev, DISTINCT, bit_and/or/xor and
-//! skewness/kurtosis accumulators: the JIT and the
-//! interpreter agree, and a table built from partial tables merged in input
+//! first/last, variance/stddev, DISTINCT, bit_and/or/xor,
+//! skewness/kurtosis, corr/covar and max_by/min_by accumulators, over
+//! every fixed-width type compiled code aggregates: the JIT and the
+//! interpreter agree (and the JIT compiles them all), and a table built from partial tables merged in input
 //! order (as the runtime's workers do) gives the single table's answer.
 
 mod common;
@@ -103,10 +104,33 @@ fn spec(b: &RecordBatch, sets: Vec<u64>) -> AggSpec {
             a(BitXor, c(0)),
             a(Skewness, c(2)),
             a(Kurtosis, c(3)),
+            a(Corr, pack(c(2), c(3))),
+            a(CovarPop, pack(c(3), c(2))),
+            a(CovarSamp, pack(c(2), c(0))),
+            a(MaxBy, pack(c(1), c(3))),
+            a(MinBy, pack(c(2), c(1))),
+            a(MaxBy, pack(c(3), c(2))),
+            a(MinBy, pack(c(4), c(0))),
         ],
         window: None,
         event_time_key: None,
     }
+}
+
+/// `struct(x, y)`, as the builder packs two-argument aggregates.
+fn pack(x: TExpr, y: TExpr) -> TExpr {
+    let fields = vec![
+        sqlc_compiler::Field::new("col1", x.ty.clone(), x.nullable),
+        sqlc_compiler::Field::new("col2", y.ty.clone(), y.nullable),
+    ];
+    TExpr::new(
+        TExprKind::Call {
+            func: ScalarFunc::Struct,
+            args: vec![x, y],
+        },
+        DataType::Struct(fields.into()),
+        false,
+    )
 }
 
 /// The table's rows as text, sorted by key; doubles rounded to 10
@@ -142,6 +166,9 @@ fn run(b: &RecordBatch, spec: &AggSpec, mode: ExecMode, chunk: Option<usize>) ->
         sink: PipelineSink::Aggregate(spec.clone()),
     };
     let k = sqlc_compiler::compile(&p, b.schema(), mode).unwrap();
+    if mode == ExecMode::Jit {
+        assert_eq!(k.explain().fallbacks, Vec::<String>::new(), "compiled");
+    }
     let mut t = AggTable::new(layout.clone());
     match chunk {
         None => k.aggregate(b, &mut t, &mut LateRows::default()).unwrap(),
@@ -233,5 +260,141 @@ fn answers_match_a_direct_computation() {
             non_null.iter().map(|&i| s.value(i).to_string()).collect();
         let cd = cols[14].as_any().downcast_ref::<Int64Array>().unwrap();
         assert_eq!(cd.value(g), distinct.len() as i64);
+    }
+}
+
+/// FLOAT, interval and TIMESTAMP_NTZ keys and arguments: min/max,
+/// first/last, sum/avg, DISTINCT, moments, corr and max_by.
+fn typed_input() -> RecordBatch {
+    use arrow::array::{
+        DurationMicrosecondArray, Float32Array, IntervalYearMonthArray, TimestampMicrosecondArray,
+    };
+    let n = 600usize;
+    let f: Vec<Option<f32>> = (0..n)
+        .map(|i| match i % 11 {
+            0 => None,
+            1 => Some(-0.0),
+            2 => Some(f32::NAN),
+            _ => Some(((i * 7919) % 997) as f32 / 3.0 - 100.0),
+        })
+        .collect();
+    let ym: Vec<Option<i32>> = (0..n)
+        .map(|i| (i % 7 != 3).then_some(((i * 31) % 50) as i32 - 25))
+        .collect();
+    let dt: Vec<Option<i64>> = (0..n)
+        .map(|i| (i % 5 != 4).then_some(((i * 104_729) % 86_400_000_000) as i64 - 1_000_000))
+        .collect();
+    let ntz: Vec<Option<i64>> = (0..n)
+        .map(|i| {
+            (i % 9 != 8)
+                .then_some(1_700_000_000_000_000 + ((i * 6007) % 1000) as i64 * 3_600_000_000)
+        })
+        .collect();
+    let k: Vec<Option<f32>> = (0..n)
+        .map(|i| (i % 13 != 0).then_some((i % 4) as f32 * 0.5))
+        .collect();
+    batch(vec![
+        ("k", Arc::new(Float32Array::from(k)) as ArrayRef),
+        ("f", Arc::new(Float32Array::from(f))),
+        ("ym", Arc::new(IntervalYearMonthArray::from(ym))),
+        ("dt", Arc::new(DurationMicrosecondArray::from(dt))),
+        ("ntz", Arc::new(TimestampMicrosecondArray::from(ntz))),
+    ])
+}
+
+#[test]
+fn float_interval_and_ntz_keys_and_arguments_compile_and_agree() {
+    let b = typed_input();
+    let input = input_of(&b);
+    let c = |i: usize| col(i, b.schema().field(i).name(), input[i].ty.clone(), true);
+    let a = |func: AggFunc, arg: TExpr| AggCall {
+        func,
+        arg: Some(arg),
+    };
+    use AggFunc::*;
+    let first = First {
+        ignore_nulls: false,
+    };
+    let last = Last { ignore_nulls: true };
+    for (keys, sets) in [
+        (vec![c(0)], vec![0b1]),
+        (vec![c(2), c(4)], vec![0b11, 0b01, 0b00]),
+        (vec![c(3)], vec![0b1]),
+    ] {
+        let spec = AggSpec {
+            keys,
+            grouping_sets: sets,
+            aggs: vec![
+                a(Min, c(1)),
+                a(Max, c(1)),
+                a(Min, c(2)),
+                a(Max, c(3)),
+                a(Min, c(4)),
+                a(Sum, c(1)),
+                a(Avg, c(1)),
+                a(Sum, c(2)),
+                a(Avg, c(2)),
+                a(Sum, c(3)),
+                a(Avg, c(3)),
+                a(first, c(1)),
+                a(last, c(2)),
+                a(first, c(4)),
+                a(CountDistinct, c(1)),
+                a(SumDistinct, c(1)),
+                a(VarSamp, c(1)),
+                a(Skewness, c(1)),
+                a(Corr, pack(c(1), c(0))),
+                a(MaxBy, pack(c(2), c(1))),
+                a(MinBy, pack(c(1), c(4))),
+                a(MaxBy, pack(c(4), c(3))),
+            ],
+            window: None,
+            event_time_key: None,
+        };
+        let jit = rows(&run(&b, &spec, ExecMode::Jit, None));
+        assert!(jit.len() > 3, "{jit:?}");
+        assert_eq!(jit, rows(&run(&b, &spec, ExecMode::Interpret, None)));
+        for chunk in [1, 77] {
+            assert_eq!(jit, rows(&run(&b, &spec, ExecMode::Jit, Some(chunk))));
+        }
+    }
+}
+
+/// A year-month sum past an `int` is Spark's interval overflow in both
+/// back ends.
+#[test]
+fn year_month_sum_overflow_is_an_interval_error() {
+    use arrow::array::IntervalYearMonthArray;
+    let b = batch(vec![(
+        "ym",
+        Arc::new(IntervalYearMonthArray::from(vec![Some(i32::MAX), Some(1)])) as ArrayRef,
+    )]);
+    let spec = AggSpec {
+        keys: vec![],
+        grouping_sets: vec![0],
+        aggs: vec![AggCall {
+            func: AggFunc::Sum,
+            arg: Some(col(0, "ym", input_of(&b)[0].ty.clone(), true)),
+        }],
+        window: None,
+        event_time_key: None,
+    };
+    for mode in [ExecMode::Jit, ExecMode::Interpret] {
+        let layout = Arc::new(TableLayout::new(&spec).unwrap());
+        let p = PipelineSpec {
+            input: input_of(&b),
+            steps: vec![],
+            sink: PipelineSink::Aggregate(spec.clone()),
+        };
+        let k = sqlc_compiler::compile(&p, b.schema(), mode).unwrap();
+        let mut t = AggTable::new(layout);
+        let e = k
+            .aggregate(&b, &mut t, &mut LateRows::default())
+            .unwrap_err();
+        assert_eq!(
+            e.class(),
+            "INTERVAL_ARITHMETIC_OVERFLOW.WITH_SUGGESTION",
+            "{mode:?}"
+        );
     }
 }

@@ -126,6 +126,18 @@ pub fn session(mode: ExecMode) -> Session {
     s
 }
 
+/// `spark` with the activity files as the table `activity`, read as its
+/// settings say.
+pub fn with_activity(spark: Session) -> Session {
+    spark
+        .read()
+        .json(activity_data())
+        .unwrap()
+        .create_or_replace_temp_view("activity")
+        .unwrap();
+    spark
+}
+
 pub const MODES: [ExecMode; 2] = [ExecMode::Jit, ExecMode::Interpret];
 
 /// An expected answer: its column names and rows (JSON objects).

@@ -124,3 +124,44 @@ pub unsafe extern "C" fn sqlc_agg_distinct(
         }
     }
 }
+
+/// Called by JIT kernels for max_by/min_by's row whose ordering is not
+/// null: the ordering in `(ord_a, ord_b)` and the value in `(val_a,
+/// val_b)` — an encoded fixed-width value in the first word, or a string's
+/// address and length — the value null when `val_null != 0`.
+///
+/// # Safety
+/// As [`sqlc_agg_insert`]; a string ordering or value must name readable
+/// bytes.
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn sqlc_agg_by(
+    table: *mut AggTable,
+    group: u64,
+    acc: u64,
+    ord_a: u64,
+    ord_b: u64,
+    val_a: u64,
+    val_b: u64,
+    val_null: u64,
+) {
+    // SAFETY: see the function's contract above; the slices live for this
+    // call only (the state copies what it keeps).
+    unsafe {
+        let t = &mut *table;
+        let acc = acc as usize;
+        let word = |string: bool, a: u64, b: u64| {
+            if string {
+                ValRef::Bytes(std::slice::from_raw_parts(
+                    a as usize as *const u8,
+                    b as usize,
+                ))
+            } else {
+                ValRef::Fixed(a)
+            }
+        };
+        let ord = word(t.layout.packed_type(acc, 1).is_string_like(), ord_a, ord_b);
+        let value = (val_null == 0)
+            .then(|| word(t.layout.packed_type(acc, 0).is_string_like(), val_a, val_b));
+        t.side_offer_by(group as usize, acc, ord, value);
+    }
+}

@@ -55,6 +55,7 @@ pub use late::{late_offsets, LateRows};
 pub use layout::{AccKind, TableLayout, ACC_WIDTH, UNSET_STR};
 pub use output::event_time_of;
 pub use raw::{raw_offsets, RawTable, EMPTY_SLOT};
+pub use side::ValRef;
 
 /// A hash-aggregate table. `raw` comes first so that a `*mut AggTable` is a
 /// `*mut RawTable` for the kernels.

@@ -11,11 +11,59 @@ use crate::accumulators::answers;
 use crate::accumulators::hll;
 use crate::accumulators::{Offer, SideState, SideStates, Val};
 
+/// A value offered to a state, borrowed from the row (see [`Val`]).
+#[derive(Clone, Copy, Debug)]
+pub enum ValRef<'a> {
+    Fixed(u64),
+    Bytes(&'a [u8]),
+}
+
+impl ValRef<'_> {
+    fn owned(self) -> Val {
+        match self {
+            ValRef::Fixed(x) => Val::Fixed(x),
+            ValRef::Bytes(b) => Val::Bytes(b.into()),
+        }
+    }
+}
+
 impl AggTable {
     /// Offers one row's value to side accumulator `acc` of `group`.
     pub fn side_offer(&mut self, group: usize, acc: usize, x: Offer) {
         let (states, row, o, func, ord_ty) = self.side_parts(group, acc);
         states.offer(row, o, func, &ord_ty, x);
+    }
+
+    /// Offers max_by/min_by's pair to accumulator `acc` of `group` as
+    /// [`AggTable::side_offer`] does, but building the owned values only
+    /// when the ordering improves on the state's (or there is none yet):
+    /// a string is copied only then.
+    pub fn side_offer_by(&mut self, group: usize, acc: usize, ord: ValRef, value: Option<ValRef>) {
+        let o = self.layout.acc_offsets[acc];
+        let (func, ord_ty) = (self.layout.funcs[acc].0, self.layout.packed_type(acc, 1));
+        let improves = match self.side.get(self.acc_row(group), o) {
+            Some(SideState::By { ord: cur, .. }) => {
+                let c = match (ord, cur) {
+                    (ValRef::Fixed(a), Val::Fixed(b)) => compare_encoded(ord_ty, a, *b),
+                    (ValRef::Bytes(a), Val::Bytes(b)) => a.cmp(b),
+                    (ValRef::Fixed(_), Val::Bytes(_)) => std::cmp::Ordering::Less,
+                    (ValRef::Bytes(_), Val::Fixed(_)) => std::cmp::Ordering::Greater,
+                };
+                if func == AggFunc::MaxBy {
+                    c.is_gt()
+                } else {
+                    c.is_lt()
+                }
+            }
+            _ => true,
+        };
+        if improves {
+            let offer = Offer::By {
+                value: value.map(ValRef::owned),
+                ord: ord.owned(),
+            };
+            self.side_offer(group, acc, offer);
+        }
     }
 
     pub(super) fn side_merge(&mut self, group: usize, acc: usize, state: &SideState) {

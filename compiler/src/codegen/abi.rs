@@ -109,13 +109,14 @@ pub struct OutStr {
 }
 
 impl OutStr {
-    /// An empty column with room for `rows` offsets.
+    /// An empty column with room for `rows` offsets and, so that short
+    /// values do not regrow it several times per batch, 16 bytes a row.
     pub fn with_capacity(rows: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
         OutStr {
             offsets,
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(rows.saturating_mul(16)),
         }
     }
 }
@@ -291,6 +292,20 @@ pub fn column_view(
             let a = array.as_boolean();
             v.values = a.values().values().as_ptr();
             v.values_bit_offset = a.values().offset() as u64;
+        }
+        (DataType::Int8, ArrowType::Int8) => {
+            v.values = array
+                .as_primitive::<arrow::datatypes::Int8Type>()
+                .values()
+                .as_ptr()
+                .cast()
+        }
+        (DataType::Int16, ArrowType::Int16) => {
+            v.values = array
+                .as_primitive::<arrow::datatypes::Int16Type>()
+                .values()
+                .as_ptr()
+                .cast()
         }
         (DataType::Int32, ArrowType::Int32) => {
             v.values = array.as_primitive::<Int32Type>().values().as_ptr().cast()

@@ -9,9 +9,10 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, Block, InstBuilder, Value};
 
 use crate::accumulators::{PICK_NULL, PICK_UNSET, PICK_VALUE};
+use crate::agg_table::layout::add_to_int_sum;
 use crate::agg_table::{
-    hash, late_offsets, raw_offsets as raw, sqlc_agg_distinct, sqlc_agg_insert, sqlc_agg_late_row,
-    sqlc_agg_minmax_str, sqlc_agg_pick_str, AccKind, TableLayout,
+    hash, late_offsets, raw_offsets as raw, sqlc_agg_by, sqlc_agg_distinct, sqlc_agg_insert,
+    sqlc_agg_late_row, sqlc_agg_minmax_str, sqlc_agg_pick_str, AccKind, TableLayout,
 };
 use crate::agg_table::{CANONICAL_NAN, EMPTY_SLOT, UNSET_STR};
 use crate::error::{Error, Result};
@@ -96,10 +97,17 @@ impl AggSink {
         }
         let mut args = Vec::with_capacity(spec.aggs.len());
         for a in &spec.aggs {
-            args.push(match &a.arg {
-                Some(e) => Some((g.expr(e, env)?, e.ty.clone())),
-                None => None,
-            });
+            let exprs = crate::kernel::compiled_args(a).ok_or_else(|| {
+                Error::internal(format!(
+                    "{} is not compiled: kernel::needs_interpreter sends it to the twin",
+                    a.func.name()
+                ))
+            })?;
+            let mut vals = Vec::with_capacity(exprs.len());
+            for e in exprs {
+                vals.push((g.expr(e, env)?, e.ty.clone()));
+            }
+            args.push(vals);
         }
         let done = g.b.create_block();
         let window_key = spec.window.map(|w| w.key);
@@ -209,7 +217,7 @@ impl AggSink {
         g: &mut Gen,
         spec: &AggSpec,
         keys: &[Key],
-        args: &[Option<(Val, DataType)>],
+        args: &[Vec<(Val, DataType)>],
     ) -> Result<()> {
         for &set in &spec.grouping_sets {
             let mut set_keys: Vec<Key> = Vec::with_capacity(keys.len() + 1);
@@ -379,7 +387,7 @@ impl AggSink {
         g: &mut Gen,
         spec: &AggSpec,
         group: Value,
-        args: &[Option<(Val, DataType)>],
+        args: &[Vec<(Val, DataType)>],
     ) -> Result<()> {
         let t = self.table;
         let width = self.layout.acc_width() as i64;
@@ -389,7 +397,12 @@ impl AggSink {
             let base = g.b.ins().imul_imm_s(group, width);
             let base = g.b.ins().iadd(accs, base);
             let o = self.layout.acc_offsets[i] as i32;
-            let arg = args[i].as_ref();
+            let arg = args[i].first();
+            if let (AccKind::Side, [value, ord]) = (kind, &args[i][..]) {
+                // max_by/min_by (the only side state compiled code offers to).
+                self.offer_by(g, group, i, value, ord);
+                continue;
+            }
             if matches!(arg, Some((_, DataType::Null))) && !matches!(kind, AccKind::Count) {
                 continue; // always null: nothing to add
             }
@@ -423,6 +436,19 @@ impl AggSink {
                     let s = g.load(types::I64, base, o);
                     let (s, of) = g.b.ins().sadd_overflow(s, x);
                     let call = &spec.aggs[i];
+                    let of = if let Some((_, t @ DataType::YearMonthInterval(..))) = arg {
+                        // Months add in an `int` (`add_to_int_sum`).
+                        let e = add_to_int_sum(Some(t), i32::MAX.into(), 1, String::new)
+                            .expect_err("past an int");
+                        let site = g.site_text(call.to_string(), SiteKind::raise(e));
+                        let narrow = g.b.ins().ireduce(types::I32, s);
+                        let wide = g.b.ins().sextend(types::I64, narrow);
+                        let past = g.b.ins().icmp(IntCC::NotEqual, wide, s);
+                        g.raise_if(past, site, None);
+                        of
+                    } else {
+                        of
+                    };
                     let site = g.site_text(call.to_string(), SiteKind::Overflow("long overflow"));
                     g.raise_if(of, site, None);
                     g.store(s, base, o);
@@ -430,12 +456,7 @@ impl AggSink {
                 }
                 AccKind::SumFloat => {
                     let (v, ty) = arg.ok_or_else(no_arg)?;
-                    let x = v.v()?;
-                    let x = if *ty == DataType::Float64 {
-                        x
-                    } else {
-                        g.b.ins().fcvt_from_sint(types::F64, x)
-                    };
+                    let x = to_f64(g, v.v()?, ty);
                     let z = g.b.ins().f64const(0.0);
                     let x = g.b.ins().select(valid, x, z);
                     let s = g.load(types::F64, base, o);
@@ -457,7 +478,7 @@ impl AggSink {
                         (cur, enc)
                     };
                     let better = match ty {
-                        DataType::Float64 => {
+                        DataType::Float64 | DataType::Float32 => {
                             let fa = g.from_bits(a, types::F64);
                             let fb = g.from_bits(b, types::F64);
                             g.f64_lt(fa, fb)
@@ -517,7 +538,22 @@ impl AggSink {
                     let x = to_f64(g, v.v()?, ty);
                     moments4_update(g, base, o, x, valid);
                 }
-                AccKind::CoMoments | AccKind::Side => {
+                AccKind::CoMoments => {
+                    let (v, ty) = arg.ok_or_else(no_arg)?;
+                    let (w, ty2) = args[i].get(1).ok_or_else(no_arg)?;
+                    if *ty2 == DataType::Null {
+                        continue; // never a pair
+                    }
+                    // Both of the pair non-null.
+                    let valid = match w.null() {
+                        Some(n) => g.b.ins().band_not(valid, n),
+                        None => valid,
+                    };
+                    let x = to_f64(g, v.v()?, ty);
+                    let y = to_f64(g, w.v()?, ty2);
+                    comoments_update(g, base, o, x, y, valid);
+                }
+                AccKind::Side => {
                     return Err(crate::error::Error::internal(format!(
                         "{} is not compiled: kernel::needs_interpreter sends it to the twin",
                         self.layout.funcs[i].0.name()
@@ -526,6 +562,55 @@ impl AggSink {
             }
         }
         Ok(())
+    }
+
+    /// max_by/min_by: a row whose ordering is not null offers its ordering
+    /// (as the table encodes keys) and its value (a double's own bits; null
+    /// allowed) to the state beside the row, through [`sqlc_agg_by`],
+    /// which allocates only for a string that improves on the state.
+    fn offer_by(
+        &self,
+        g: &mut Gen,
+        group: Value,
+        i: usize,
+        value: &(Val, DataType),
+        ord: &(Val, DataType),
+    ) {
+        if ord.1 == DataType::Null {
+            return; // never offered
+        }
+        let words = |g: &mut Gen, v: Val, ty: &DataType, raw: bool| -> (Value, Value) {
+            let zero = g.i64c(0);
+            match v {
+                Val::Str { ptr, len, .. } => (ptr, len),
+                _ if *ty == DataType::Null => (zero, zero),
+                Val::Fixed { v: x, .. } if raw && *ty == DataType::Float64 => (g.bits(x), zero),
+                v => match encode(g, v, ty) {
+                    Key::Fixed { enc, .. } => (enc, zero),
+                    _ => (zero, zero),
+                },
+            }
+        };
+        let (oa, ob) = words(g, ord.0, &ord.1, false);
+        let (va, vb) = words(g, value.0, &value.1, true);
+        let value_null = match value.0.null() {
+            _ if value.1 == DataType::Null => g.i8c(1),
+            Some(n) => n,
+            None => g.i8c(0),
+        };
+        let value_null = g.b.ins().uextend(types::I64, value_null);
+        let has_ord = match ord.0.null() {
+            Some(n) => g.bool_not(n),
+            None => g.i8c(1),
+        };
+        call_if(g, has_ord, |g| {
+            let acc = g.i64c(i as i64);
+            g.call(
+                sqlc_agg_by as *const () as usize,
+                &[self.table, group, acc, oa, ob, va, vb, value_null],
+                None,
+            );
+        });
     }
 
     /// String first/last: whether the row is taken is decided inline; the
@@ -674,6 +759,8 @@ fn call_if<'a>(g: &mut Gen<'a>, cond: Value, body: impl FnOnce(&mut Gen<'a>)) {
 fn to_f64(g: &mut Gen, x: Value, ty: &DataType) -> Value {
     if *ty == DataType::Float64 {
         x
+    } else if *ty == DataType::Float32 {
+        g.b.ins().fpromote(types::F64, x)
     } else {
         let x = g.to_i64(x);
         g.b.ins().fcvt_from_sint(types::F64, x)
@@ -697,6 +784,39 @@ fn moments_update(g: &mut Gen, base: Value, o: i32, x: Value, valid: Value) {
     for (new, old, off) in [(n1, n, 0), (mean1, mean, 8), (m2_1, m2, 16)] {
         let v = g.b.ins().select(valid, new, old);
         g.store(v, base, o + off);
+    }
+}
+
+/// Co-moments of a pair, as [`crate::accumulators::higher::comoments::update`]
+/// (the same operations in the same order), where `valid`.
+fn comoments_update(g: &mut Gen, base: Value, o: i32, x: Value, y: Value, valid: Value) {
+    let old: Vec<Value> = (0..6)
+        .map(|k| g.load(types::F64, base, o + 8 * k))
+        .collect();
+    let (n, x_avg, y_avg, ck, x_mk, y_mk) = (old[0], old[1], old[2], old[3], old[4], old[5]);
+    let one = g.b.ins().f64const(1.0);
+    let new_n = g.b.ins().fadd(n, one);
+    let dx = g.b.ins().fsub(x, x_avg);
+    let dx_n = g.b.ins().fdiv(dx, new_n);
+    let dy = g.b.ins().fsub(y, y_avg);
+    let dy_n = g.b.ins().fdiv(dy, new_n);
+    let new_x_avg = g.b.ins().fadd(x_avg, dx_n);
+    let new_y_avg = g.b.ins().fadd(y_avg, dy_n);
+    let t = g.b.ins().fsub(y, new_y_avg);
+    let t = g.b.ins().fmul(dx, t);
+    let new_ck = g.b.ins().fadd(ck, t);
+    let t = g.b.ins().fsub(x, new_x_avg);
+    let t = g.b.ins().fmul(dx, t);
+    let new_x_mk = g.b.ins().fadd(x_mk, t);
+    let t = g.b.ins().fsub(y, new_y_avg);
+    let t = g.b.ins().fmul(dy, t);
+    let new_y_mk = g.b.ins().fadd(y_mk, t);
+    for (k, new) in [new_n, new_x_avg, new_y_avg, new_ck, new_x_mk, new_y_mk]
+        .into_iter()
+        .enumerate()
+    {
+        let v = g.b.ins().select(valid, new, old[k]);
+        g.store(v, base, o + 8 * k as i32);
     }
 }
 
@@ -795,7 +915,9 @@ fn encode(g: &mut Gen, v: Val, ty: &DataType) -> Key {
             let enc = match ty {
                 DataType::Null => return null_key(g, ty),
                 DataType::Boolean => g.b.ins().uextend(types::I64, v),
-                DataType::Float64 => {
+                // A FLOAT is kept as its exact double.
+                DataType::Float64 | DataType::Float32 => {
+                    let v = to_f64(g, v, ty);
                     let bits = g.bits(v);
                     let z = g.b.ins().f64const(0.0);
                     let is_zero = g.b.ins().fcmp(FloatCC::Equal, v, z);

@@ -22,6 +22,12 @@ impl Gen<'_> {
         }
         let null = self.or_null(l.null(), r.null());
         let (a, b) = (l.v()?, r.v()?);
+        if ty.is_narrow_integer() {
+            return Ok(Val::Fixed {
+                v: self.narrow_arith(e, op, a, b, ty, null)?,
+                null,
+            });
+        }
         let v = match (ty, op) {
             (DataType::Float64, BinaryOp::Add) => self.b.ins().fadd(a, b),
             (DataType::Float64, BinaryOp::Sub) => self.b.ins().fsub(a, b),
@@ -45,6 +51,43 @@ impl Gen<'_> {
             _ => return Err(not_arith(op)),
         };
         Ok(Val::Fixed { v, null })
+    }
+
+    /// TINYINT/SMALLINT `a op b` as the twin computes it
+    /// (`interp::narrow::arith`): in an `i32`, which cannot overflow, then
+    /// checked against the narrow range; past it Spark's
+    /// `BINARY_ARITHMETIC_OVERFLOW` naming both operands.
+    fn narrow_arith(
+        &mut self,
+        e: &TExpr,
+        op: BinaryOp,
+        a: Value,
+        b: Value,
+        ty: &DataType,
+        null: Option<Value>,
+    ) -> Result<Value> {
+        let cty = self.b.func.dfg.value_type(a);
+        let x = self.b.ins().sextend(types::I32, a);
+        let y = self.b.ins().sextend(types::I32, b);
+        let w = match op {
+            BinaryOp::Add => self.b.ins().iadd(x, y),
+            BinaryOp::Sub => self.b.ins().isub(x, y),
+            BinaryOp::Mul => self.b.ins().imul(x, y),
+            _ => return Err(not_arith(op)),
+        };
+        let v = self.b.ins().ireduce(cty, w);
+        let back = self.b.ins().sextend(types::I32, v);
+        let past = self.b.ins().icmp(IntCC::NotEqual, back, w);
+        let check = self.and_valid(past, null);
+        let site = self.site(e, SiteKind::NarrowOverflow(op));
+        // Both operands in one word: x << 32 | y as u32.
+        let hi = self.b.ins().sextend(types::I64, x);
+        let hi = self.b.ins().ishl_imm_u(hi, 32);
+        let lo = self.b.ins().uextend(types::I64, y);
+        let bits = self.b.ins().bor(hi, lo);
+        debug_assert!(ty.is_narrow_integer());
+        self.raise_if(check, site, Some(bits));
+        Ok(v)
     }
 
     /// `+ - *` of decimals whose exact result fits its type (what
@@ -183,6 +226,17 @@ impl Gen<'_> {
                     let (lt, rt) = (&left.ty, &right.ty);
                     return g.guard_null(null, &e.ty, |g| g.decimal_div(e, op, a, b, lt, rt));
                 }
+                // A narrow remainder, in an `i32` (Java's `%` on the
+                // widened values never leaves the range).
+                (DataType::Int8 | DataType::Int16, BinaryOp::Mod) => {
+                    let cty = g.b.func.dfg.value_type(a);
+                    let x = g.b.ins().sextend(types::I32, a);
+                    let y = g.b.ins().sextend(types::I32, b);
+                    let one = g.b.ins().iconst(types::I32, 1);
+                    let safe = g.b.ins().select(zero, one, y);
+                    let rem = g.b.ins().srem(x, safe);
+                    g.b.ins().ireduce(cty, rem)
+                }
                 (DataType::Int32 | DataType::Int64, BinaryOp::Mod) => {
                     // x % -1 is 0 (also for the minimum, where the hardware
                     // traps); a zero divisor on a null row divides by 1.
@@ -238,6 +292,12 @@ impl Gen<'_> {
         let r = match ty {
             DataType::Float64 | DataType::Float32 => self.b.ins().fneg(x),
             DataType::Null => return Ok(self.null_of(&e.ty)),
+            // An unscaled decimal: its range is symmetric, nothing overflows.
+            DataType::Decimal(..) => {
+                let z = self.i128c(0);
+                self.b.ins().isub(z, x)
+            }
+            t if t.is_narrow_integer() => self.narrow_unary(x, v.null(), false),
             t => {
                 let cty = self.b.func.dfg.value_type(x);
                 let z = self.b.ins().iconst(cty, 0);
@@ -260,6 +320,13 @@ impl Gen<'_> {
         let r = match ty {
             DataType::Float64 | DataType::Float32 => self.b.ins().fabs(x),
             DataType::Null => return Ok(self.null_of(&e.ty)),
+            DataType::Decimal(..) => {
+                let z = self.i128c(0);
+                let n = self.b.ins().isub(z, x);
+                let neg = self.b.ins().icmp(IntCC::SignedLessThan, x, z);
+                self.b.ins().select(neg, n, x)
+            }
+            t if t.is_narrow_integer() => self.narrow_unary(x, v.null(), true),
             t => {
                 let min = if self.b.func.dfg.value_type(x) == types::I32 {
                     i32::MIN as i64
@@ -277,6 +344,31 @@ impl Gen<'_> {
             v: r,
             null: v.null(),
         })
+    }
+
+    /// `-x` or `abs(x)` of a TINYINT/SMALLINT: the minimum overflows, with
+    /// the twin's error (`interp::narrow::unary_overflow`).
+    fn narrow_unary(&mut self, x: Value, null: Option<Value>, abs: bool) -> Value {
+        let cty = self.b.func.dfg.value_type(x);
+        let min = if cty == types::I8 {
+            i8::MIN as i64
+        } else {
+            i16::MIN as i64
+        };
+        let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
+        let check = self.and_valid(is_min, null);
+        let site = self.site_text(
+            String::new(),
+            SiteKind::raise(crate::interp::narrow::unary_overflow()),
+        );
+        self.raise_if(check, site, None);
+        let w = self.b.ins().sextend(types::I32, x);
+        let r = if abs {
+            self.b.ins().iabs(w)
+        } else {
+            self.b.ins().ineg(w)
+        };
+        self.b.ins().ireduce(cty, r)
     }
 
     /// `floor`/`ceil` of a double into a bigint (saturating, NaN to 0, as

@@ -31,6 +31,8 @@ pub fn cast_can_fail(from: &DataType, to: &DataType) -> bool {
             | (Float32, Int32 | Int64)
             | (Timestamp, Int32)
             | (Date, Timestamp)
+            | (Int16 | Int32 | Int64, Int8)
+            | (Int32 | Int64, Int16)
     )
 }
 
@@ -46,6 +48,34 @@ impl Gen<'_> {
         }
         let null = v.null();
         let fixed = |v: Value| Ok(Val::Fixed { v, null });
+        // TINYINT/SMALLINT, as `interp::narrow::cast`: from one, the exact
+        // INT it is, cast on as an INT; to one from an integer, checked
+        // against the range (the value shown as its type shows it).
+        if from.is_narrow_integer() && !to.is_narrow_integer() {
+            let x = self.b.ins().sextend(types::I32, v.v()?);
+            return self.cast(e, Val::Fixed { v: x, null }, &Int32, to);
+        }
+        if to.is_narrow_integer() {
+            let x = self.to_i64(v.v()?);
+            let (lo, hi) = if *to == Int8 {
+                (i8::MIN as i64, i8::MAX as i64)
+            } else {
+                (i16::MIN as i64, i16::MAX as i64)
+            };
+            let below = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, lo);
+            let above = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, x, hi);
+            let bad = self.b.ins().bor(below, above);
+            let check = self.and_valid(bad, null);
+            let site = self.site(
+                e,
+                SiteKind::CastOverflow {
+                    from: from.clone(),
+                    to: to.clone(),
+                },
+            );
+            self.raise_if(check, site, Some(x));
+            return fixed(self.b.ins().ireduce(clif_type(to), x));
+        }
         match (from, to) {
             // A widening that cannot overflow (see `kernel::jit_decimal`):
             // the unscaled value times 10^(scale difference).

@@ -224,6 +224,8 @@ pub struct OutputBuffers {
 
 enum Buf {
     B(Vec<u8>),
+    I8(Vec<i8>),
+    I16(Vec<i16>),
     I32(Vec<i32>),
     I64(Vec<i64>),
     F64(Vec<f64>),
@@ -245,6 +247,8 @@ impl OutputBuffers {
             let b = match ty {
                 // Not initialized: the kernel writes rows 0..k (see `finish`).
                 DataType::Boolean => Buf::B(Vec::with_capacity(rows)),
+                DataType::Int8 => Buf::I8(Vec::with_capacity(rows)),
+                DataType::Int16 => Buf::I16(Vec::with_capacity(rows)),
                 DataType::Int32 | DataType::Date | DataType::YearMonthInterval(..) => {
                     Buf::I32(Vec::with_capacity(rows))
                 }
@@ -276,6 +280,8 @@ impl OutputBuffers {
             .map(|(b, v)| {
                 let (values, strs) = match b {
                     Buf::B(x) => (x.as_mut_ptr(), std::ptr::null_mut()),
+                    Buf::I8(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
+                    Buf::I16(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::I32(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::I64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
                     Buf::F64(x) => (x.as_mut_ptr().cast(), std::ptr::null_mut()),
@@ -327,6 +333,8 @@ impl OutputBuffers {
             unsafe {
                 match b {
                     Buf::B(v) => v.set_len(k),
+                    Buf::I8(v) => v.set_len(k),
+                    Buf::I16(v) => v.set_len(k),
                     Buf::I32(v) => v.set_len(k),
                     Buf::I64(v) => v.set_len(k),
                     Buf::F64(v) => v.set_len(k),
@@ -392,6 +400,8 @@ fn build(b: Buf, valid: Vec<u8>, k: usize, t: &ArrowType) -> Result<ArrayRef> {
             BooleanBuffer::collect_bool(k, |i| v[i] != 0),
             nb,
         )),
+        Buf::I8(v) => Arc::new(arrow::array::Int8Array::new(ScalarBuffer::from(v), nb)),
+        Buf::I16(v) => Arc::new(arrow::array::Int16Array::new(ScalarBuffer::from(v), nb)),
         Buf::I32(v) => match t {
             ArrowType::Date32 => Arc::new(Date32Array::new(ScalarBuffer::from(v), nb)),
             ArrowType::Interval(_) => Arc::new(arrow::array::IntervalYearMonthArray::new(

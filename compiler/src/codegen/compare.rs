@@ -108,6 +108,8 @@ impl Gen<'_> {
             // wider one): unscaled values compare as integers.
             DataType::Int32
             | DataType::Int64
+            | DataType::Int8
+            | DataType::Int16
             | DataType::Timestamp
             | DataType::Date
             | DataType::TimestampNtz

@@ -216,7 +216,6 @@ impl Gen<'_> {
             Scalar::Null => return self.null_of(ty),
             Scalar::Boolean(b) => self.i8c(*b as i64),
             Scalar::Int32(v) => self.b.ins().iconst(types::I32, *v as i64),
-            // Pipelines holding a TINYINT or SMALLINT run in the twin.
             Scalar::Int8(v) => self.i8c(*v as i64),
             Scalar::Int16(v) => self.b.ins().iconst(types::I16, *v as i64),
             Scalar::Date(v) => self.b.ins().iconst(types::I32, *v as i64),
@@ -494,7 +493,7 @@ fn can_fail_node(e: &TExpr) -> bool {
     let own = match &e.kind {
         Unary {
             op: UnaryOp::Neg, ..
-        } => e.ty != DataType::Float64,
+        } => e.ty != DataType::Float64 && !e.ty.is_decimal(),
         Binary { op, .. } => match op {
             // Compiled decimal arithmetic is exact and cannot overflow.
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
@@ -507,7 +506,7 @@ fn can_fail_node(e: &TExpr) -> bool {
         // Interval arithmetic overflows; the rest is not compiled.
         Function { .. } => true,
         Call { func, .. } => match func {
-            ScalarFunc::Abs => e.ty != DataType::Float64,
+            ScalarFunc::Abs => e.ty != DataType::Float64 && !e.ty.is_decimal(),
             ScalarFunc::ToTimestamp | ScalarFunc::TimestampAdd => true,
             _ => false,
         },

@@ -99,9 +99,10 @@ impl Gen<'_> {
             Lower | Upper => self.guard_null(null, &e.ty, |g| {
                 let (p, l) = a0.bytes()?;
                 let (ctx, up) = (g.ctx, g.i64c((func == Upper) as i64));
+                let utf8 = g.i64c((*ty0 == DataType::Utf8) as i64);
                 Ok(g.str_call(
                     helpers::sqlc_change_case as *const () as usize,
-                    &[ctx, p, l, up],
+                    &[ctx, p, l, up, utf8],
                 ))
             }),
             Length => {
@@ -131,12 +132,13 @@ impl Gen<'_> {
                     Some(v) => (self.to_i64(v.v()?), 1),
                     None => (self.i64c(0), 0),
                 };
+                let utf8 = (*ty0 == DataType::Utf8) as i64;
                 self.guard_null(null, &e.ty, |g| {
                     let (p, l) = a0.bytes()?;
-                    let (ctx, has) = (g.ctx, g.i64c(has));
+                    let (ctx, has, utf8) = (g.ctx, g.i64c(has), g.i64c(utf8));
                     Ok(g.str_call(
                         helpers::sqlc_substring as *const () as usize,
-                        &[ctx, p, l, pos, len, has],
+                        &[ctx, p, l, pos, len, has, utf8],
                     ))
                 })
             }
@@ -197,6 +199,19 @@ impl Gen<'_> {
             },
             DateTrunc => {
                 let ts = vals[1].v()?;
+                // A literal unit (known, see above) is read once, here.
+                if let TExprKind::Literal(Scalar::Utf8(unit)) = &args[0].kind {
+                    let code = crate::scalar_fns::trunc_unit(unit).unwrap_or(9);
+                    let code = self.i64c(code as i64);
+                    return self.guard_null(null, &e.ty, |g| {
+                        let r = g.call_value(
+                            helpers::sqlc_date_trunc_to as *const () as usize,
+                            &[ts, code],
+                            types::I64,
+                        );
+                        Ok(Val::Fixed { v: r, null: None })
+                    });
+                }
                 self.guard_null(null, &e.ty, |g| {
                     let (p, l) = a0.bytes()?;
                     let ctx = g.ctx;

@@ -25,7 +25,7 @@ use super::sites::{ErrorSite, SiteKind};
 /// when the value cannot be null.
 #[derive(Clone, Copy, Debug)]
 pub enum Val {
-    /// Boolean and Null as `i8` (0/1), Int32/Date/year-month interval
+    /// Boolean and Null as `i8` (0/1), TINYINT `i8`, SMALLINT `i16`, Int32/Date/year-month interval
     /// (months) `i32`, Int64/Timestamp/TimestampNtz/day-time interval
     /// (microseconds) `i64`, Float64 `f64`, Float32 `f32`.
     Fixed { v: Value, null: Option<Value> },
@@ -76,6 +76,7 @@ pub fn clif_type(t: &DataType) -> Type {
         | DataType::DayTimeInterval(..) => types::I64,
         DataType::Float64 => types::F64,
         DataType::Float32 => types::F32,
+        DataType::Int16 => types::I16,
         // A decimal's unscaled value (compared, never computed, in JIT code).
         DataType::Decimal(..) => types::I128,
         _ => types::I8,

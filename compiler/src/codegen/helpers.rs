@@ -306,7 +306,7 @@ pub unsafe extern "C" fn sqlc_binary_to_utf8(c: *mut KernelCtx, ptr: *const u8, 
     }
 }
 
-/// `lower` (`upper != 0`: `upper`).
+/// `lower` (`upper != 0`: `upper`); `utf8` as for [`sqlc_substring`].
 ///
 /// # Safety
 /// The module's contract: a running call's ctx, readable (address, length) pairs.
@@ -315,9 +315,10 @@ pub unsafe extern "C" fn sqlc_change_case(
     ptr: *const u8,
     len: u64,
     upper: u64,
+    utf8: u64,
 ) -> u64 {
     // SAFETY: see the module's contract.
-    let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
+    let (c, s) = unsafe { (ctx(c), text_of(ptr, len, utf8)) };
     if s.is_ascii() {
         // Changed in place in the arena: no allocation per row.
         return c.ret_str_with(s.len(), |dst| {
@@ -337,7 +338,8 @@ pub unsafe extern "C" fn sqlc_change_case(
     c.ret_str(out.as_bytes())
 }
 
-/// `substring(s, pos[, len])`: a part of the input (no copy).
+/// `substring(s, pos[, len])`: a part of the input (no copy). `utf8` is 1
+/// for a Utf8 value (not checked again), 0 for Binary.
 ///
 /// # Safety
 /// The module's contract: a running call's ctx, readable (address, length) pairs.
@@ -348,9 +350,10 @@ pub unsafe extern "C" fn sqlc_substring(
     pos: i64,
     sub_len: i64,
     has_len: u64,
+    utf8: u64,
 ) -> u64 {
     // SAFETY: see the module's contract.
-    let (c, s) = unsafe { (ctx(c), text(ptr, len)) };
+    let (c, s) = unsafe { (ctx(c), text_of(ptr, len, utf8)) };
     let sub_len = (has_len != 0).then_some(sub_len);
     match &s {
         Cow::Borrowed(b) => {
@@ -407,6 +410,11 @@ pub unsafe extern "C" fn sqlc_date_trunc(
             0
         }
     }
+}
+
+/// `date_trunc` to a literal unit, numbered by [`scalar_fns::trunc_unit`].
+pub extern "C" fn sqlc_date_trunc_to(ts: i64, unit: u64) -> i64 {
+    scalar_fns::date_trunc_to(unit as u8, ts)
 }
 
 fn part(p: u64) -> DatePart {

@@ -5,6 +5,7 @@
 //! [`Error`].
 
 use crate::error::Error;
+use crate::ir::BinaryOp;
 use crate::scalar_fns;
 use crate::types::DataType;
 
@@ -19,6 +20,10 @@ pub enum SiteKind {
     CastOverflow { from: DataType, to: DataType },
     /// A malformed value (a string that does not parse, a NaN timestamp).
     InvalidCast { from: DataType, to: DataType },
+    /// TINYINT or SMALLINT `x op y` past its type's range: Spark's
+    /// `BINARY_ARITHMETIC_OVERFLOW` naming the operands, which the raise
+    /// passes packed as `x << 32 | y as u32`.
+    NarrowOverflow(BinaryOp),
     /// An error of a fixed class and message (interval and datetime
     /// arithmetic, the twin's own errors).
     Raise {
@@ -75,6 +80,7 @@ impl ErrorSite {
                 to: up(to),
             },
             SiteKind::Raise { class, message } => Error::execution(class, message.clone()),
+            SiteKind::NarrowOverflow(op) => crate::interp::narrow::binary_overflow(*op, 0, 0),
         }
     }
 
@@ -82,6 +88,10 @@ impl ErrorSite {
     /// sign-extended, doubles as their bits).
     pub fn error_bits(&self, bits: u64) -> Error {
         let from = match &self.kind {
+            SiteKind::NarrowOverflow(op) => {
+                let (x, y) = ((bits as i64) >> 32, bits as u32 as i32 as i64);
+                return crate::interp::narrow::binary_overflow(*op, x, y);
+            }
             SiteKind::CastOverflow { from, .. } | SiteKind::InvalidCast { from, .. } => from,
             _ => return self.error(String::new()),
         };
@@ -94,6 +104,8 @@ impl ErrorSite {
 pub fn value_text(ty: &DataType, bits: u64) -> String {
     match ty {
         DataType::Boolean => (bits != 0).to_string(),
+        DataType::Int8 => format!("{}Y", bits as i64),
+        DataType::Int16 => format!("{}S", bits as i64),
         DataType::Int32 => (bits as i64 as i32).to_string(),
         DataType::Int64 => format!("{}L", bits as i64),
         DataType::Float64 => format!("{}D", scalar_fns::format_f64(f64::from_bits(bits))),

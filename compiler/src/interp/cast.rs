@@ -116,6 +116,9 @@ pub(super) fn shown(v: impl std::fmt::Display, ty: &DataType) -> String {
     match ty {
         T::Utf8 => format!("'{v}'"),
         T::Int64 => format!("{v}L"),
+        // Spark's `Literal.sql` of a byte and a short.
+        T::Int8 => format!("{v}Y"),
+        T::Int16 => format!("{v}S"),
         T::Float64 => format!("{v}D"),
         T::Float32 => format!("{v}F"),
         T::Decimal(..) => format!("{v}BD"),

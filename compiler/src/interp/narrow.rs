@@ -89,7 +89,7 @@ pub fn arith(e: &TExpr, op: BinaryOp, l: &ArrayRef, r: &ArrayRef) -> Result<Arra
 }
 
 /// Spark's error for a narrow `x op y` past its type's range.
-fn binary_overflow(op: BinaryOp, x: i64, y: i64) -> Error {
+pub(crate) fn binary_overflow(op: BinaryOp, x: i64, y: i64) -> Error {
     let hint = match op {
         BinaryOp::Add => "try_add",
         BinaryOp::Sub => "try_subtract",
