@@ -24,10 +24,11 @@
 
 use std::sync::Arc;
 
-use sqlparser::ast::{Distinct, LimitClause, Select};
+use sqlparser::ast::{Distinct, Select};
 
 use super::expr::{convert, unsupported};
 use super::group::grouping;
+use super::order::{self, OrderKey};
 use super::query::{Frame, Planner};
 use super::rewrite::substitute_aliases;
 use crate::builder;
@@ -333,6 +334,7 @@ impl Planner<'_> {
         s: &Select,
         input: &Arc<Plan>,
         mut frame: Frame,
+        order: &[OrderKey],
     ) -> Result<std::result::Result<Arc<Plan>, Frame>> {
         let local = builder::visible(input);
         let where_ = s.selection.as_ref().map(convert).transpose()?;
@@ -395,7 +397,12 @@ impl Planner<'_> {
         // by them and left outer joined, as Spark's
         // `RewriteCorrelatedScalarSubquery` (a scalar subquery only).
         let global = aggregating && group.is_none() && having.is_none();
-        let pull = !aggregating || (global && !frame.exists && frame.outer.is_streaming());
+        // A LIMIT (an OFFSET under EXISTS) is planned per outer value.
+        let limit = frame
+            .limit
+            .filter(|&(_, offset)| !frame.exists || offset > 0);
+        let pull = limit.is_none()
+            && (!aggregating || (global && !frame.exists && frame.outer.is_streaming()));
         if pull {
             let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, aggregating)?;
             if let Some((plan, mut c)) = pulled {
@@ -457,33 +464,52 @@ impl Planner<'_> {
                 name: domain_name(i),
             })
             .collect();
-        let all: Vec<Expr> = items.iter().chain(&domain_cols).cloned().collect();
-        let out = match &group {
-            None if aggregating => {
-                let rows = with_unmatched(&joined, &domain, first)?;
-                let all: Vec<Expr> = all.iter().map(marked_only).collect();
-                let having = having.as_ref().map(marked_only);
-                builder::aggregate_having(&rows, &domain_cols, None, &all, having.as_ref())?
-            }
-            None => builder::project(&joined, &all)?,
-            Some(g) => {
-                if g.sets.is_some() {
-                    return Err(unsupported(
-                        "GROUPING SETS, CUBE or ROLLUP in a correlated subquery",
-                        &s.group_by,
-                    ));
+        // The block's items, the domain, then `extra` (ORDER BY's hidden keys).
+        let build = |extra: &[Expr]| -> Result<Arc<Plan>> {
+            let all: Vec<Expr> = items
+                .iter()
+                .chain(&domain_cols)
+                .chain(extra)
+                .cloned()
+                .collect();
+            let out = match &group {
+                None if aggregating => {
+                    let rows = with_unmatched(&joined, &domain, first)?;
+                    let all: Vec<Expr> = all.iter().map(marked_only).collect();
+                    let having = having.as_ref().map(marked_only);
+                    builder::aggregate_having(&rows, &domain_cols, None, &all, having.as_ref())?
                 }
-                let keys: Vec<Expr> = g.keys.iter().chain(&domain_cols).cloned().collect();
-                builder::aggregate_having(&joined, &keys, None, &all, having.as_ref())?
+                None => builder::project(&joined, &all)?,
+                Some(g) => {
+                    if g.sets.is_some() {
+                        return Err(unsupported(
+                            "GROUPING SETS, CUBE or ROLLUP in a correlated subquery",
+                            &s.group_by,
+                        ));
+                    }
+                    let keys: Vec<Expr> = g.keys.iter().chain(&domain_cols).cloned().collect();
+                    builder::aggregate_having(&joined, &keys, None, &all, having.as_ref())?
+                }
+            };
+            match &s.distinct {
+                None | Some(Distinct::All) => Ok(out),
+                Some(Distinct::Distinct) => builder::deduplicate(&out, &[]),
+                Some(Distinct::On(_)) => {
+                    Err(unsupported("DISTINCT ON in a correlated subquery", s))
+                }
             }
         };
-        let out = match &s.distinct {
-            None | Some(Distinct::All) => out,
-            Some(Distinct::Distinct) => builder::deduplicate(&out, &[])?,
-            Some(Distinct::On(_)) => {
-                return Err(unsupported("DISTINCT ON in a correlated subquery", s))
-            }
-        };
+        let mut out = build(&[])?;
+        // LIMIT per outer value (Spark: a `row_number()` over the domain,
+        // ordered by the ORDER BY), after the sort.
+        if let Some((n, offset)) = limit {
+            let distinct = matches!(s.distinct, Some(Distinct::Distinct));
+            let sorted = order::apply(out, order, &items, distinct, &build)?;
+            let w = items.len();
+            let per: Vec<usize> = (w..w + k).collect();
+            out = builder::limit_offset(&sorted, n, offset, &per);
+            frame.limited = true;
+        }
         let o = Scope::new(&frame.outer);
         frame.correlation = Some(Correlation {
             outer: refs.iter().map(|&j| o.column(j)).collect(),
@@ -592,36 +618,25 @@ impl Planner<'_> {
     }
 }
 
-/// LIMIT on a correlated subquery: under `[NOT] EXISTS` only whether rows
-/// exist matters (`LIMIT 0` leaves none); elsewhere it would limit the rows
-/// per outer row, which sqlc does not plan.
+/// LIMIT (`(n, offset)`) on a correlated subquery: under `[NOT] EXISTS`
+/// only whether rows exist matters (`LIMIT 0` leaves none, as does an
+/// OFFSET past one row per outer value: planned per value then);
+/// elsewhere the block applied it per outer value (`limited`).
 pub(super) fn limit(
     frame: Option<&Frame>,
-    clause: &Option<LimitClause>,
+    (n, offset): (usize, usize),
     plan: Arc<Plan>,
 ) -> Result<Arc<Plan>> {
-    let n = match clause {
-        Some(LimitClause::LimitOffset {
-            limit: Some(n),
-            offset: None,
-            limit_by,
-        }) if limit_by.is_empty() => super::query::limit_value(n)?,
-        Some(LimitClause::LimitOffset {
-            limit: None,
-            offset: None,
-            ..
-        })
-        | None => return Ok(plan),
-        Some(other) => return Err(unsupported("OFFSET in a correlated subquery", other)),
-    };
     match frame {
-        Some(f) if f.exists => Ok(if n == 0 {
+        Some(f) if f.limited => Ok(plan),
+        Some(f) if f.exists && offset == 0 => Ok(if n == 0 {
             builder::limit(&plan, 0)
         } else {
             plan
         }),
         _ => Err(Error::not_supported(
-            "LIMIT in a correlated subquery other than EXISTS",
+            "LIMIT or OFFSET in this correlated subquery (sqlc plans it per outer value \
+             when the outer relation is not a stream)",
         )),
     }
 }

@@ -41,6 +41,10 @@ pub(super) struct Frame {
     /// How the subquery's rows meet the outer ones, set by its SELECT
     /// when it names outer columns.
     pub correlation: Option<Correlation>,
+    /// The subquery's LIMIT and OFFSET (`(n, offset)`), which its SELECT
+    /// applies per outer value when it is correlated (`limited`).
+    pub limit: Option<(usize, usize)>,
+    pub limited: bool,
 }
 
 impl<'a> Planner<'a> {
@@ -70,6 +74,8 @@ impl<'a> Planner<'a> {
             outer: outer.clone(),
             exists,
             correlation: None,
+            limit: None,
+            limited: false,
         });
         let plan = self.query(q);
         let frame = std::mem::replace(&mut self.frame, saved);
@@ -119,6 +125,10 @@ impl<'a> Planner<'a> {
             }
         }
         let keys = order_keys(q.order_by.as_ref())?;
+        let bounds = limit_bounds(&q.limit_clause)?;
+        if let (Some(f), SetExpr::Select(_)) = (self.frame.as_mut(), q.body.as_ref()) {
+            f.limit = bounds;
+        }
         let plan = match q.body.as_ref() {
             SetExpr::Select(s) => self.select(s, &keys)?,
             SetExpr::Query(inner) => {
@@ -158,20 +168,10 @@ impl<'a> Planner<'a> {
             other => return Err(unsupported("this query body", other)),
         };
         let correlated = self.frame.as_ref().is_some_and(|f| f.correlation.is_some());
-        if correlated && q.limit_clause.is_some() {
-            return super::correlate::limit(self.frame.as_ref(), &q.limit_clause, plan);
-        }
-        match &q.limit_clause {
+        match bounds {
+            Some(b) if correlated => super::correlate::limit(self.frame.as_ref(), b, plan),
+            Some((n, offset)) => Ok(builder::limit_offset(&plan, n, offset, &[])),
             None => Ok(plan),
-            Some(LimitClause::LimitOffset {
-                limit,
-                offset: None,
-                limit_by,
-            }) if limit_by.is_empty() => match limit {
-                None => Ok(plan),
-                Some(n) => Ok(builder::limit(&plan, limit_value(n)?)),
-            },
-            Some(l) => Err(unsupported("OFFSET (or LIMIT BY)", l)),
         }
     }
 
@@ -403,6 +403,27 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
             "INVALID_SQL_SYNTAX",
             format!("an outer, semi or anti join needs ON or USING: `{j}`"),
         )),
+    }
+}
+
+/// A query's `LIMIT n OFFSET m` as `(n, m)` (`n` is `usize::MAX` without
+/// a LIMIT); `None` when it has neither.
+fn limit_bounds(clause: &Option<LimitClause>) -> Result<Option<(usize, usize)>> {
+    match clause {
+        None => Ok(None),
+        Some(LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by,
+        }) if limit_by.is_empty() => {
+            let n = limit.as_ref().map(limit_value).transpose()?;
+            let offset = offset.as_ref().map(|o| limit_value(&o.value)).transpose()?;
+            Ok(match (n, offset) {
+                (None, None | Some(0)) => None,
+                (n, o) => Some((n.unwrap_or(usize::MAX), o.unwrap_or(0))),
+            })
+        }
+        Some(l) => Err(unsupported("LIMIT BY (or LIMIT m, n)", l)),
     }
 }
 
