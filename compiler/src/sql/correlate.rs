@@ -45,6 +45,95 @@ fn domain_name(i: usize) -> String {
     format!("#o{i}")
 }
 
+/// A subquery's enclosing block as the blocks nested in the subquery's
+/// FROM items and set operations see it (Spark resolves their outer
+/// references too, and decorrelates through them). Such a block, when it
+/// names outer columns, is planned with the domain like the subquery's
+/// own SELECT, and its plan carries the domain's columns out: a block
+/// over it groups and projects them along, a set operation's other
+/// operands are crossed with the domain. All of them must use one
+/// domain, so the subquery is planned a first time recording the outer
+/// columns every block names, then again with those (`fixed`).
+pub struct Nested {
+    pub outer: Arc<Plan>,
+    /// The domain's outer columns, on the second pass.
+    pub fixed: Option<Vec<usize>>,
+    /// The outer columns the blocks named, in order of appearance.
+    pub recorded: Vec<usize>,
+    /// Whether a nested block named outer columns.
+    pub nested_refs: bool,
+}
+
+impl Nested {
+    pub fn new(outer: Arc<Plan>, fixed: Option<Vec<usize>>) -> Nested {
+        Nested {
+            outer,
+            recorded: fixed.clone().unwrap_or_default(),
+            fixed,
+            nested_refs: false,
+        }
+    }
+}
+
+/// The positions of the domain's columns `plan` carries, in domain order.
+pub(super) fn domain_columns(plan: &Plan) -> Vec<usize> {
+    let mut cols: Vec<(usize, usize)> = plan
+        .schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((f.name.strip_prefix("#o")?.parse().ok()?, i)))
+        .collect();
+    cols.sort();
+    cols.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The distinct values of the outer columns `refs`, as `#o0`, `#o1`, ….
+fn domain_plan(outer: &Arc<Plan>, refs: &[usize]) -> Result<Arc<Plan>> {
+    let items: Vec<Expr> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, &j)| Expr::ColumnAt(j).alias(&domain_name(i)))
+        .collect();
+    builder::deduplicate(&builder::project(outer, &items)?, &[])
+}
+
+/// `plan`'s columns in the order `order` (qualifiers kept).
+fn reorder(plan: &Arc<Plan>, order: &[usize]) -> Arc<Plan> {
+    let scope = Scope::new(plan);
+    Plan::with_qualifiers(
+        PlanNode::Project {
+            input: plan.clone(),
+            exprs: order.iter().map(|&i| scope.column(i)).collect(),
+        },
+        Schema::new(
+            order
+                .iter()
+                .map(|&i| plan.schema.fields[i].clone())
+                .collect(),
+        ),
+        order.iter().map(|&i| plan.qualifiers[i].clone()).collect(),
+    )
+}
+
+/// `plan` with the domain's columns `carried` moved last.
+fn domain_last(plan: &Arc<Plan>, carried: &[usize]) -> Arc<Plan> {
+    let order: Vec<usize> = (0..plan.schema.len())
+        .filter(|i| !carried.contains(i))
+        .chain(carried.iter().copied())
+        .collect();
+    if order.iter().enumerate().all(|(i, &j)| i == j) {
+        return plan.clone();
+    }
+    reorder(plan, &order)
+}
+
+fn two_correlated_items() -> Error {
+    Error::not_supported(
+        "two FROM items of one correlated subquery block that each name outer columns",
+    )
+}
+
 const MARKER: &str = "#m";
 
 /// Where the names of one SELECT block resolve.
@@ -326,6 +415,65 @@ fn with_unmatched(rows: &Arc<Plan>, domain: &Arc<Plan>, first: usize) -> Result<
 }
 
 impl Planner<'_> {
+    /// A set operation's operands inside a subquery: when one carries the
+    /// domain (it names outer columns), the other is crossed with the
+    /// domain, so the operation runs per outer value.
+    pub(super) fn align_domains(
+        &mut self,
+        l: Arc<Plan>,
+        r: Arc<Plan>,
+    ) -> Result<(Arc<Plan>, Arc<Plan>)> {
+        let Some(n) = self.nested.as_mut() else {
+            return Ok((l, r));
+        };
+        let (dl, dr) = (domain_columns(&l), domain_columns(&r));
+        if dl.is_empty() && dr.is_empty() {
+            return Ok((l, r));
+        }
+        n.nested_refs = true;
+        let refs = n.fixed.clone().unwrap_or_else(|| n.recorded.clone());
+        let outer = n.outer.clone();
+        let carry = |p: Arc<Plan>, d: Vec<usize>| -> Result<Arc<Plan>> {
+            if d.is_empty() {
+                return builder::cross_join(&builder::visible(&p), &domain_plan(&outer, &refs)?);
+            }
+            if d.len() != refs.len() {
+                return Err(two_correlated_items());
+            }
+            Ok(domain_last(&p, &d))
+        };
+        Ok((carry(l, dl)?, carry(r, dr)?))
+    }
+
+    /// A subquery whose body is a set operation carrying the domain: it
+    /// is matched back on the domain, as a block planned per outer value.
+    pub(super) fn set_operation_correlation(&mut self, plan: &Arc<Plan>) -> Result<()> {
+        let (Some(frame), Some(n)) = (self.frame.as_mut(), self.nested.as_ref()) else {
+            return Ok(());
+        };
+        if frame.nested || domain_columns(plan).is_empty() {
+            return Ok(());
+        }
+        let refs = n.fixed.clone().unwrap_or_else(|| n.recorded.clone());
+        if frame.outer.is_streaming() {
+            return Err(Error::not_supported(
+                "a correlated set operation in a subquery on a stream",
+            ));
+        }
+        let o = Scope::new(&frame.outer);
+        frame.correlation = Some(Correlation {
+            outer: refs.iter().map(|&j| o.column(j)).collect(),
+            null_safe: true,
+            single: false,
+            names: refs
+                .iter()
+                .map(|&j| frame.outer.schema.fields[j].name.clone())
+                .collect(),
+            zero: None,
+        });
+        Ok(())
+    }
+
     /// Plans SELECT block `s` of a subquery over `input` (its FROM) when
     /// it names columns of the enclosing block `frame.outer`; hands the
     /// frame back untouched when it names none.
@@ -365,6 +513,7 @@ impl Planner<'_> {
         for e in where_.iter().chain(&items).chain(&having) {
             names.collect(e, &mut refs);
         }
+        let carried = domain_columns(&local);
         let group = grouping(&s.group_by, &items, &local)?;
         if let Some(g) = &group {
             for k in &g.keys {
@@ -375,8 +524,25 @@ impl Planner<'_> {
                 }
             }
         }
-        if refs.is_empty() {
+        if refs.is_empty() && carried.is_empty() {
             return Ok(Err(frame));
+        }
+        // One domain for every block of the subquery (see `Nested`).
+        if let Some(n) = self.nested.as_mut() {
+            for &r in &refs {
+                if !n.recorded.contains(&r) {
+                    n.recorded.push(r);
+                }
+            }
+            n.nested_refs |= frame.nested || !carried.is_empty();
+            if let Some(fixed) = &n.fixed {
+                if refs.iter().all(|r| fixed.contains(r)) {
+                    refs = fixed.clone();
+                }
+            }
+        }
+        if !carried.is_empty() && carried.len() != refs.len() {
+            return Err(two_correlated_items());
         }
         let aggregating =
             group.is_some() || having.is_some() || items.iter().any(Expr::contains_aggregate);
@@ -402,6 +568,8 @@ impl Planner<'_> {
             .limit
             .filter(|&(_, offset)| !frame.exists || offset > 0);
         let pull = limit.is_none()
+            && !frame.nested
+            && carried.is_empty()
             && (!aggregating || (global && !frame.exists && frame.outer.is_streaming()));
         if pull {
             let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, aggregating)?;
@@ -420,12 +588,7 @@ impl Planner<'_> {
             ));
         }
         // The domain: the distinct outer values the block reads.
-        let domain_items: Vec<Expr> = refs
-            .iter()
-            .enumerate()
-            .map(|(i, &j)| Expr::ColumnAt(j).alias(&domain_name(i)))
-            .collect();
-        let domain = builder::deduplicate(&builder::project(&frame.outer, &domain_items)?, &[])?;
+        let domain = domain_plan(&frame.outer, &refs)?;
         let k = refs.len();
         let rewrite = |e: &Expr| names.rewrite(e, &refs);
         let items: Vec<Expr> = items.iter().map(rewrite).collect();
@@ -445,13 +608,22 @@ impl Planner<'_> {
                 }
             }
         }
-        let filtered = match and_all(plain) {
-            Some(p) => builder::filter(&local, &p)?,
-            None => local.clone(),
-        };
-        let joined = match and_all(correlated) {
-            Some(on) => builder::join_on(&filtered, &domain, &on, JoinType::Inner)?,
-            None => builder::cross_join(&filtered, &domain)?,
+        let joined = if carried.is_empty() {
+            let filtered = match and_all(plain) {
+                Some(p) => builder::filter(&local, &p)?,
+                None => local.clone(),
+            };
+            match and_all(correlated) {
+                Some(on) => builder::join_on(&filtered, &domain, &on, JoinType::Inner)?,
+                None => builder::cross_join(&filtered, &domain)?,
+            }
+        } else {
+            // the FROM already holds the domain: correlated conjuncts filter
+            let joined = domain_last(&local, &carried);
+            match and_all(plain.into_iter().chain(correlated).collect()) {
+                Some(p) => builder::filter(&joined, &p)?,
+                None => joined,
+            }
         };
         let first = joined.schema.len() - k;
         let joined = match and_all(nested) {
