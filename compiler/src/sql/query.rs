@@ -223,7 +223,7 @@ impl<'a> Planner<'a> {
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
-                order::apply(plan, &keys, &items, false, &|_| {
+                order::apply(plan, keys, &items, false, &|_| {
                     Err(Error::not_supported(
                         "ORDER BY on a parenthesized query must name its output columns",
                     ))
@@ -235,7 +235,7 @@ impl<'a> Planner<'a> {
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
-                order::apply(plan, &keys, &items, false, &|_| {
+                order::apply(plan, keys, &items, false, &|_| {
                     Err(Error::not_supported(
                         "ORDER BY on a set operation must name its output columns",
                     ))
@@ -247,7 +247,7 @@ impl<'a> Planner<'a> {
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
-                order::apply(plan, &keys, &items, false, &|_| {
+                order::apply(plan, keys, &items, false, &|_| {
                     Err(Error::not_supported(
                         "ORDER BY on VALUES must name its columns",
                     ))
