@@ -482,6 +482,11 @@ impl Expr {
                 args,
                 distinct,
             } => {
+                if let ("extract", [Expr::Literal(Scalar::Utf8(field)), x]) =
+                    (name.as_str(), args.as_slice())
+                {
+                    return write!(f, "extract({field} FROM {x})");
+                }
                 let items: Vec<String> = args.iter().map(|e| e.to_string()).collect();
                 let name = name.to_lowercase();
                 let items = if name == "count" && matches!(args.as_slice(), [Expr::Star]) {

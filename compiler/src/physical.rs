@@ -83,9 +83,12 @@ pub enum PhysPlan {
         keys: Arc<dyn Kernel>,
         order: Vec<(bool, bool)>,
     },
+    /// As `PlanNode::Limit`.
     Limit {
         input: Box<PhysPlan>,
         n: usize,
+        offset: usize,
+        per: Vec<usize>,
     },
     Watermark {
         id: usize,
@@ -317,7 +320,9 @@ impl PhysPlan {
                     )
                 }
                 PhysPlan::Sort { .. } => "Sort".into(),
-                PhysPlan::Limit { n, .. } => format!("Limit {n}"),
+                PhysPlan::Limit { n, offset, per, .. } => {
+                    crate::plan::limit_label(*n, *offset, per)
+                }
                 PhysPlan::Watermark {
                     id,
                     column,
@@ -705,9 +710,16 @@ fn build(plan: &Plan, mode: ExecMode, ids: &mut Planner) -> Result<PhysPlan> {
                 order,
             }
         }
-        PlanNode::Limit { input, n } => PhysPlan::Limit {
+        PlanNode::Limit {
+            input,
+            n,
+            offset,
+            per,
+        } => PhysPlan::Limit {
             input: Box::new(build(input, mode, ids)?),
             n: *n,
+            offset: *offset,
+            per: per.clone(),
         },
         PlanNode::Watermark {
             input,

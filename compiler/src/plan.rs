@@ -88,9 +88,14 @@ pub enum PlanNode {
         input: Arc<Plan>,
         keys: Vec<SortKey>,
     },
+    /// The first `n` rows after skipping `offset` (`usize::MAX`: all of
+    /// them); with `per` columns, of each value of those columns, counted
+    /// null-safely (a correlated subquery's LIMIT, per outer value).
     Limit {
         input: Arc<Plan>,
         n: usize,
+        offset: usize,
+        per: Vec<usize>,
     },
     /// Event-time watermark on column `column`, `delay_us` behind the max.
     Watermark {
@@ -368,7 +373,7 @@ impl Plan {
                     .collect();
                 format!("Sort [{}]", k.join(", "))
             }
-            PlanNode::Limit { n, .. } => format!("Limit {n}"),
+            PlanNode::Limit { n, offset, per, .. } => limit_label(*n, *offset, per),
             PlanNode::Watermark {
                 column, delay_us, ..
             } => {
@@ -423,4 +428,19 @@ impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.display_tree())
     }
+}
+
+/// How `explain` shows a limit: `Limit 5`, `Limit 1 OFFSET 2 PER [3]`.
+pub fn limit_label(n: usize, offset: usize, per: &[usize]) -> String {
+    let mut s = match n {
+        usize::MAX => "Limit ALL".to_string(),
+        n => format!("Limit {n}"),
+    };
+    if offset > 0 {
+        s.push_str(&format!(" OFFSET {offset}"));
+    }
+    if !per.is_empty() {
+        s.push_str(&format!(" PER {per:?}"));
+    }
+    s
 }

@@ -1062,6 +1062,11 @@ fn function(name: &str, args: &[Expr], scope: &Scope, e: &Expr) -> Result<TExpr>
             if a.ty.is_integer() && scale >= 0 {
                 return Ok(a);
             }
+            if matches!(a.ty, DataType::Int32 | DataType::Int64) {
+                let f = crate::functions::FunctionRef::new(crate::functions::math::IntRound);
+                let scale = TExpr::literal(Scalar::Int32(scale));
+                return Ok(f.0.resolve(vec![a, scale], e)?.into_expr());
+            }
             // A TINYINT or SMALLINT keeps its type, exactly (Spark's
             // `toByteExact`: `round(127Y, -1)` overflows).
             if a.ty.is_narrow_integer() {

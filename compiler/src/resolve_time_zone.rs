@@ -78,9 +78,16 @@ fn rewrite(plan: &Arc<Plan>, tz: &TimeZone) -> Arc<Plan> {
                 })
                 .collect(),
         },
-        PlanNode::Limit { input, n } => PlanNode::Limit {
+        PlanNode::Limit {
+            input,
+            n,
+            offset,
+            per,
+        } => PlanNode::Limit {
             input: sub(input),
             n: *n,
+            offset: *offset,
+            per: per.clone(),
         },
         PlanNode::Watermark {
             input,

@@ -842,10 +842,18 @@ pub fn sort(input: &Arc<Plan>, keys: &[(Expr, bool, Option<bool>)]) -> Result<Ar
 }
 
 pub fn limit(input: &Arc<Plan>, n: usize) -> Arc<Plan> {
+    limit_offset(input, n, 0, &[])
+}
+
+/// The first `n` rows (`usize::MAX`: all) after `offset`, of each value of
+/// the columns `per` when there are some.
+pub fn limit_offset(input: &Arc<Plan>, n: usize, offset: usize, per: &[usize]) -> Arc<Plan> {
     Plan::with_qualifiers(
         PlanNode::Limit {
             input: input.clone(),
             n,
+            offset,
+            per: per.to_vec(),
         },
         input.schema.clone(),
         input.qualifiers.clone(),

@@ -2,7 +2,8 @@
 //! resolver before it types them, so that both back ends (the JIT
 //! included) run them with no code of their own: `if` and `nvl2` are CASE,
 //! `nullif` is CASE over `=`, `regexp_like`/`regexp` is RLIKE, `mod` is `%`,
-//! `negative` is unary `-`, and the cast-named functions (`int(x)`,
+//! `negative` is unary `-`, `extract(F FROM x)` the field's function
+//! (`year(x)`, `date_part('F', x)`), and the cast-named functions (`int(x)`,
 //! `string(x)`, …, Spark's `castAlias`es) are CAST.
 
 use super::FunctionInfo;
@@ -113,6 +114,20 @@ pub fn rewrite(name: &str, args: &[Expr]) -> Result<Option<Expr>> {
                 operand: None,
                 branches: vec![(args[0].clone(), args[1].clone())],
                 otherwise: Some(Box::new(args[2].clone())),
+            }
+        }
+        // `extract(FIELD FROM x)` (the SQL syntax only): the field's own
+        // function, or `date_part`'s (the seconds with their fraction; an
+        // unknown field is Spark's error there).
+        "extract" => {
+            want(2)?;
+            let Expr::Literal(Scalar::Utf8(field)) = &args[0] else {
+                return Ok(None);
+            };
+            let x = args[1].clone();
+            match field.to_ascii_lowercase().as_str() {
+                f @ ("year" | "month" | "day" | "hour" | "minute") => Expr::call(f, vec![x]),
+                _ => Expr::call("date_part", vec![args[0].clone(), x]),
             }
         }
         "nvl2" => {

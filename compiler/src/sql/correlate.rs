@@ -24,10 +24,11 @@
 
 use std::sync::Arc;
 
-use sqlparser::ast::{Distinct, LimitClause, Select};
+use sqlparser::ast::{Distinct, Select};
 
 use super::expr::{convert, unsupported};
 use super::group::grouping;
+use super::order::{self, OrderKey};
 use super::query::{Frame, Planner};
 use super::rewrite::substitute_aliases;
 use crate::builder;
@@ -42,6 +43,95 @@ use crate::types::{Field, Scalar, Schema};
 /// The name of the domain's column `i`: no user name can clash with it.
 fn domain_name(i: usize) -> String {
     format!("#o{i}")
+}
+
+/// A subquery's enclosing block as the blocks nested in the subquery's
+/// FROM items and set operations see it (Spark resolves their outer
+/// references too, and decorrelates through them). Such a block, when it
+/// names outer columns, is planned with the domain like the subquery's
+/// own SELECT, and its plan carries the domain's columns out: a block
+/// over it groups and projects them along, a set operation's other
+/// operands are crossed with the domain. All of them must use one
+/// domain, so the subquery is planned a first time recording the outer
+/// columns every block names, then again with those (`fixed`).
+pub struct Nested {
+    pub outer: Arc<Plan>,
+    /// The domain's outer columns, on the second pass.
+    pub fixed: Option<Vec<usize>>,
+    /// The outer columns the blocks named, in order of appearance.
+    pub recorded: Vec<usize>,
+    /// Whether a nested block named outer columns.
+    pub nested_refs: bool,
+}
+
+impl Nested {
+    pub fn new(outer: Arc<Plan>, fixed: Option<Vec<usize>>) -> Nested {
+        Nested {
+            outer,
+            recorded: fixed.clone().unwrap_or_default(),
+            fixed,
+            nested_refs: false,
+        }
+    }
+}
+
+/// The positions of the domain's columns `plan` carries, in domain order.
+pub(super) fn domain_columns(plan: &Plan) -> Vec<usize> {
+    let mut cols: Vec<(usize, usize)> = plan
+        .schema
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((f.name.strip_prefix("#o")?.parse().ok()?, i)))
+        .collect();
+    cols.sort();
+    cols.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The distinct values of the outer columns `refs`, as `#o0`, `#o1`, ….
+fn domain_plan(outer: &Arc<Plan>, refs: &[usize]) -> Result<Arc<Plan>> {
+    let items: Vec<Expr> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, &j)| Expr::ColumnAt(j).alias(&domain_name(i)))
+        .collect();
+    builder::deduplicate(&builder::project(outer, &items)?, &[])
+}
+
+/// `plan`'s columns in the order `order` (qualifiers kept).
+fn reorder(plan: &Arc<Plan>, order: &[usize]) -> Arc<Plan> {
+    let scope = Scope::new(plan);
+    Plan::with_qualifiers(
+        PlanNode::Project {
+            input: plan.clone(),
+            exprs: order.iter().map(|&i| scope.column(i)).collect(),
+        },
+        Schema::new(
+            order
+                .iter()
+                .map(|&i| plan.schema.fields[i].clone())
+                .collect(),
+        ),
+        order.iter().map(|&i| plan.qualifiers[i].clone()).collect(),
+    )
+}
+
+/// `plan` with the domain's columns `carried` moved last.
+fn domain_last(plan: &Arc<Plan>, carried: &[usize]) -> Arc<Plan> {
+    let order: Vec<usize> = (0..plan.schema.len())
+        .filter(|i| !carried.contains(i))
+        .chain(carried.iter().copied())
+        .collect();
+    if order.iter().enumerate().all(|(i, &j)| i == j) {
+        return plan.clone();
+    }
+    reorder(plan, &order)
+}
+
+fn two_correlated_items() -> Error {
+    Error::not_supported(
+        "two FROM items of one correlated subquery block that each name outer columns",
+    )
 }
 
 const MARKER: &str = "#m";
@@ -325,6 +415,65 @@ fn with_unmatched(rows: &Arc<Plan>, domain: &Arc<Plan>, first: usize) -> Result<
 }
 
 impl Planner<'_> {
+    /// A set operation's operands inside a subquery: when one carries the
+    /// domain (it names outer columns), the other is crossed with the
+    /// domain, so the operation runs per outer value.
+    pub(super) fn align_domains(
+        &mut self,
+        l: Arc<Plan>,
+        r: Arc<Plan>,
+    ) -> Result<(Arc<Plan>, Arc<Plan>)> {
+        let Some(n) = self.nested.as_mut() else {
+            return Ok((l, r));
+        };
+        let (dl, dr) = (domain_columns(&l), domain_columns(&r));
+        if dl.is_empty() && dr.is_empty() {
+            return Ok((l, r));
+        }
+        n.nested_refs = true;
+        let refs = n.fixed.clone().unwrap_or_else(|| n.recorded.clone());
+        let outer = n.outer.clone();
+        let carry = |p: Arc<Plan>, d: Vec<usize>| -> Result<Arc<Plan>> {
+            if d.is_empty() {
+                return builder::cross_join(&builder::visible(&p), &domain_plan(&outer, &refs)?);
+            }
+            if d.len() != refs.len() {
+                return Err(two_correlated_items());
+            }
+            Ok(domain_last(&p, &d))
+        };
+        Ok((carry(l, dl)?, carry(r, dr)?))
+    }
+
+    /// A subquery whose body is a set operation carrying the domain: it
+    /// is matched back on the domain, as a block planned per outer value.
+    pub(super) fn set_operation_correlation(&mut self, plan: &Arc<Plan>) -> Result<()> {
+        let (Some(frame), Some(n)) = (self.frame.as_mut(), self.nested.as_ref()) else {
+            return Ok(());
+        };
+        if frame.nested || domain_columns(plan).is_empty() {
+            return Ok(());
+        }
+        let refs = n.fixed.clone().unwrap_or_else(|| n.recorded.clone());
+        if frame.outer.is_streaming() {
+            return Err(Error::not_supported(
+                "a correlated set operation in a subquery on a stream",
+            ));
+        }
+        let o = Scope::new(&frame.outer);
+        frame.correlation = Some(Correlation {
+            outer: refs.iter().map(|&j| o.column(j)).collect(),
+            null_safe: true,
+            single: false,
+            names: refs
+                .iter()
+                .map(|&j| frame.outer.schema.fields[j].name.clone())
+                .collect(),
+            zero: None,
+        });
+        Ok(())
+    }
+
     /// Plans SELECT block `s` of a subquery over `input` (its FROM) when
     /// it names columns of the enclosing block `frame.outer`; hands the
     /// frame back untouched when it names none.
@@ -333,6 +482,7 @@ impl Planner<'_> {
         s: &Select,
         input: &Arc<Plan>,
         mut frame: Frame,
+        order: &[OrderKey],
     ) -> Result<std::result::Result<Arc<Plan>, Frame>> {
         let local = builder::visible(input);
         let where_ = s.selection.as_ref().map(convert).transpose()?;
@@ -363,6 +513,7 @@ impl Planner<'_> {
         for e in where_.iter().chain(&items).chain(&having) {
             names.collect(e, &mut refs);
         }
+        let carried = domain_columns(&local);
         let group = grouping(&s.group_by, &items, &local)?;
         if let Some(g) = &group {
             for k in &g.keys {
@@ -373,8 +524,25 @@ impl Planner<'_> {
                 }
             }
         }
-        if refs.is_empty() {
+        if refs.is_empty() && carried.is_empty() {
             return Ok(Err(frame));
+        }
+        // One domain for every block of the subquery (see `Nested`).
+        if let Some(n) = self.nested.as_mut() {
+            for &r in &refs {
+                if !n.recorded.contains(&r) {
+                    n.recorded.push(r);
+                }
+            }
+            n.nested_refs |= frame.nested || !carried.is_empty();
+            if let Some(fixed) = &n.fixed {
+                if refs.iter().all(|r| fixed.contains(r)) {
+                    refs = fixed.clone();
+                }
+            }
+        }
+        if !carried.is_empty() && carried.len() != refs.len() {
+            return Err(two_correlated_items());
         }
         let aggregating =
             group.is_some() || having.is_some() || items.iter().any(Expr::contains_aggregate);
@@ -395,7 +563,14 @@ impl Planner<'_> {
         // by them and left outer joined, as Spark's
         // `RewriteCorrelatedScalarSubquery` (a scalar subquery only).
         let global = aggregating && group.is_none() && having.is_none();
-        let pull = !aggregating || (global && !frame.exists && frame.outer.is_streaming());
+        // A LIMIT (an OFFSET under EXISTS) is planned per outer value.
+        let limit = frame
+            .limit
+            .filter(|&(_, offset)| !frame.exists || offset > 0);
+        let pull = limit.is_none()
+            && !frame.nested
+            && carried.is_empty()
+            && (!aggregating || (global && !frame.exists && frame.outer.is_streaming()));
         if pull {
             let pulled = self.pulled_up(s, &local, &items, where_.as_ref(), &names, aggregating)?;
             if let Some((plan, mut c)) = pulled {
@@ -413,12 +588,7 @@ impl Planner<'_> {
             ));
         }
         // The domain: the distinct outer values the block reads.
-        let domain_items: Vec<Expr> = refs
-            .iter()
-            .enumerate()
-            .map(|(i, &j)| Expr::ColumnAt(j).alias(&domain_name(i)))
-            .collect();
-        let domain = builder::deduplicate(&builder::project(&frame.outer, &domain_items)?, &[])?;
+        let domain = domain_plan(&frame.outer, &refs)?;
         let k = refs.len();
         let rewrite = |e: &Expr| names.rewrite(e, &refs);
         let items: Vec<Expr> = items.iter().map(rewrite).collect();
@@ -438,13 +608,22 @@ impl Planner<'_> {
                 }
             }
         }
-        let filtered = match and_all(plain) {
-            Some(p) => builder::filter(&local, &p)?,
-            None => local.clone(),
-        };
-        let joined = match and_all(correlated) {
-            Some(on) => builder::join_on(&filtered, &domain, &on, JoinType::Inner)?,
-            None => builder::cross_join(&filtered, &domain)?,
+        let joined = if carried.is_empty() {
+            let filtered = match and_all(plain) {
+                Some(p) => builder::filter(&local, &p)?,
+                None => local.clone(),
+            };
+            match and_all(correlated) {
+                Some(on) => builder::join_on(&filtered, &domain, &on, JoinType::Inner)?,
+                None => builder::cross_join(&filtered, &domain)?,
+            }
+        } else {
+            // the FROM already holds the domain: correlated conjuncts filter
+            let joined = domain_last(&local, &carried);
+            match and_all(plain.into_iter().chain(correlated).collect()) {
+                Some(p) => builder::filter(&joined, &p)?,
+                None => joined,
+            }
         };
         let first = joined.schema.len() - k;
         let joined = match and_all(nested) {
@@ -457,33 +636,52 @@ impl Planner<'_> {
                 name: domain_name(i),
             })
             .collect();
-        let all: Vec<Expr> = items.iter().chain(&domain_cols).cloned().collect();
-        let out = match &group {
-            None if aggregating => {
-                let rows = with_unmatched(&joined, &domain, first)?;
-                let all: Vec<Expr> = all.iter().map(marked_only).collect();
-                let having = having.as_ref().map(marked_only);
-                builder::aggregate_having(&rows, &domain_cols, None, &all, having.as_ref())?
-            }
-            None => builder::project(&joined, &all)?,
-            Some(g) => {
-                if g.sets.is_some() {
-                    return Err(unsupported(
-                        "GROUPING SETS, CUBE or ROLLUP in a correlated subquery",
-                        &s.group_by,
-                    ));
+        // The block's items, the domain, then `extra` (ORDER BY's hidden keys).
+        let build = |extra: &[Expr]| -> Result<Arc<Plan>> {
+            let all: Vec<Expr> = items
+                .iter()
+                .chain(&domain_cols)
+                .chain(extra)
+                .cloned()
+                .collect();
+            let out = match &group {
+                None if aggregating => {
+                    let rows = with_unmatched(&joined, &domain, first)?;
+                    let all: Vec<Expr> = all.iter().map(marked_only).collect();
+                    let having = having.as_ref().map(marked_only);
+                    builder::aggregate_having(&rows, &domain_cols, None, &all, having.as_ref())?
                 }
-                let keys: Vec<Expr> = g.keys.iter().chain(&domain_cols).cloned().collect();
-                builder::aggregate_having(&joined, &keys, None, &all, having.as_ref())?
+                None => builder::project(&joined, &all)?,
+                Some(g) => {
+                    if g.sets.is_some() {
+                        return Err(unsupported(
+                            "GROUPING SETS, CUBE or ROLLUP in a correlated subquery",
+                            &s.group_by,
+                        ));
+                    }
+                    let keys: Vec<Expr> = g.keys.iter().chain(&domain_cols).cloned().collect();
+                    builder::aggregate_having(&joined, &keys, None, &all, having.as_ref())?
+                }
+            };
+            match &s.distinct {
+                None | Some(Distinct::All) => Ok(out),
+                Some(Distinct::Distinct) => builder::deduplicate(&out, &[]),
+                Some(Distinct::On(_)) => {
+                    Err(unsupported("DISTINCT ON in a correlated subquery", s))
+                }
             }
         };
-        let out = match &s.distinct {
-            None | Some(Distinct::All) => out,
-            Some(Distinct::Distinct) => builder::deduplicate(&out, &[])?,
-            Some(Distinct::On(_)) => {
-                return Err(unsupported("DISTINCT ON in a correlated subquery", s))
-            }
-        };
+        let mut out = build(&[])?;
+        // LIMIT per outer value (Spark: a `row_number()` over the domain,
+        // ordered by the ORDER BY), after the sort.
+        if let Some((n, offset)) = limit {
+            let distinct = matches!(s.distinct, Some(Distinct::Distinct));
+            let sorted = order::apply(out, order, &items, distinct, &build)?;
+            let w = items.len();
+            let per: Vec<usize> = (w..w + k).collect();
+            out = builder::limit_offset(&sorted, n, offset, &per);
+            frame.limited = true;
+        }
         let o = Scope::new(&frame.outer);
         frame.correlation = Some(Correlation {
             outer: refs.iter().map(|&j| o.column(j)).collect(),
@@ -592,36 +790,25 @@ impl Planner<'_> {
     }
 }
 
-/// LIMIT on a correlated subquery: under `[NOT] EXISTS` only whether rows
-/// exist matters (`LIMIT 0` leaves none); elsewhere it would limit the rows
-/// per outer row, which sqlc does not plan.
+/// LIMIT (`(n, offset)`) on a correlated subquery: under `[NOT] EXISTS`
+/// only whether rows exist matters (`LIMIT 0` leaves none, as does an
+/// OFFSET past one row per outer value: planned per value then);
+/// elsewhere the block applied it per outer value (`limited`).
 pub(super) fn limit(
     frame: Option<&Frame>,
-    clause: &Option<LimitClause>,
+    (n, offset): (usize, usize),
     plan: Arc<Plan>,
 ) -> Result<Arc<Plan>> {
-    let n = match clause {
-        Some(LimitClause::LimitOffset {
-            limit: Some(n),
-            offset: None,
-            limit_by,
-        }) if limit_by.is_empty() => super::query::limit_value(n)?,
-        Some(LimitClause::LimitOffset {
-            limit: None,
-            offset: None,
-            ..
-        })
-        | None => return Ok(plan),
-        Some(other) => return Err(unsupported("OFFSET in a correlated subquery", other)),
-    };
     match frame {
-        Some(f) if f.exists => Ok(if n == 0 {
+        Some(f) if f.limited => Ok(plan),
+        Some(f) if f.exists && offset == 0 => Ok(if n == 0 {
             builder::limit(&plan, 0)
         } else {
             plan
         }),
         _ => Err(Error::not_supported(
-            "LIMIT in a correlated subquery other than EXISTS",
+            "LIMIT or OFFSET in this correlated subquery (sqlc plans it per outer value \
+             when the outer relation is not a stream)",
         )),
     }
 }

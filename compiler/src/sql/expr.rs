@@ -287,21 +287,11 @@ fn convert_node(e: &SqlExpr) -> Result<Expr> {
             };
             return Err(unsupported(what, e));
         }
+        // `extract(f FROM x)`, named so (`functions::rewrite` makes it the
+        // field's function).
         SqlExpr::Extract { field, expr, .. } => {
-            let name = match field {
-                DateTimeField::Year => "year",
-                DateTimeField::Month => "month",
-                DateTimeField::Day => "day",
-                DateTimeField::Hour => "hour",
-                DateTimeField::Minute => "minute",
-                // The others by `date_part`'s names (the seconds with
-                // their fraction; an unknown field is Spark's error there).
-                other => {
-                    let field = Expr::Literal(Scalar::Utf8(other.to_string()));
-                    return Ok(call("date_part", vec![field, convert(expr)?]));
-                }
-            };
-            call(name, vec![convert(expr)?])
+            let field = Expr::Literal(Scalar::Utf8(field.to_string()));
+            call("extract", vec![field, convert(expr)?])
         }
         SqlExpr::Ceil { expr, field } | SqlExpr::Floor { expr, field } => {
             let name = if matches!(e, SqlExpr::Ceil { .. }) {

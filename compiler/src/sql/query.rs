@@ -29,18 +29,48 @@ pub struct Planner<'a> {
     /// the subquery's own SELECT; hidden from FROM items, CTEs and set
     /// operations, whose blocks may not name it.
     pub(super) frame: Option<Frame>,
+    /// Inside a subquery: its enclosing block, as the blocks nested in its
+    /// FROM items and set operations see it (`correlate::Nested`).
+    pub(super) nested: Option<super::correlate::Nested>,
 }
 
 /// A subquery's enclosing block, and what the subquery read of it.
 pub(super) struct Frame {
     /// The relation the subquery's value is joined back to.
     pub outer: Arc<Plan>,
+    /// A block nested in the subquery's FROM items or set operations:
+    /// its plan carries the domain, nothing joins it back.
+    pub nested: bool,
     /// Whether the subquery is `[NOT] EXISTS` (a LIMIT then does not
     /// change its answer).
     pub exists: bool,
     /// How the subquery's rows meet the outer ones, set by its SELECT
     /// when it names outer columns.
     pub correlation: Option<Correlation>,
+    /// The subquery's LIMIT and OFFSET (`(n, offset)`), which its SELECT
+    /// applies per outer value when it is correlated (`limited`).
+    pub limit: Option<(usize, usize)>,
+    pub limited: bool,
+}
+
+impl Frame {
+    fn new(outer: Arc<Plan>, exists: bool) -> Frame {
+        Frame {
+            outer,
+            nested: false,
+            exists,
+            correlation: None,
+            limit: None,
+            limited: false,
+        }
+    }
+
+    fn nested(outer: Arc<Plan>) -> Frame {
+        Frame {
+            nested: true,
+            ..Frame::new(outer, false)
+        }
+    }
 }
 
 impl<'a> Planner<'a> {
@@ -49,6 +79,7 @@ impl<'a> Planner<'a> {
             catalog,
             ctes: Vec::new(),
             frame: None,
+            nested: None,
         }
     }
 
@@ -65,25 +96,47 @@ impl<'a> Planner<'a> {
     /// Plans a subquery of an expression whose enclosing block reads
     /// `outer`: its plan, and the outer columns it reads (its last
     /// columns, one per entry; none when it is uncorrelated).
+    /// When blocks nested in its FROM items or set operations name outer
+    /// columns, it is planned again with one domain for all of them.
     pub fn subquery(&mut self, q: &Query, outer: &Arc<Plan>, exists: bool) -> Result<Sub> {
-        let saved = self.frame.replace(Frame {
-            outer: outer.clone(),
-            exists,
-            correlation: None,
-        });
-        let plan = self.query(q);
-        let frame = std::mem::replace(&mut self.frame, saved);
-        let plan = plan?;
+        let saved = self
+            .nested
+            .replace(super::correlate::Nested::new(outer.clone(), None));
+        let mut attempt = self.subquery_pass(q, outer, exists);
+        for _ in 0..2 {
+            let n = self.nested.take().expect("the subquery's own nesting");
+            let fixed = n.fixed.as_ref().map_or(0, Vec::len);
+            if !n.nested_refs || n.recorded.len() == fixed {
+                break;
+            }
+            self.nested = Some(super::correlate::Nested::new(
+                outer.clone(),
+                Some(n.recorded),
+            ));
+            attempt = self.subquery_pass(q, outer, exists);
+        }
+        self.nested = saved;
+        let (plan, correlation) = attempt?;
         if plan.is_streaming() {
             return Err(Error::analysis(
                 "INVALID_SUBQUERY_EXPRESSION.STREAMING_QUERY",
                 "Invalid subquery: Streaming query is not allowed in subquery expressions.",
             ));
         }
-        Ok(Sub {
-            plan,
-            correlation: frame.and_then(|f| f.correlation),
-        })
+        Ok(Sub { plan, correlation })
+    }
+
+    /// Plans subquery `q` once, with the current nesting.
+    fn subquery_pass(
+        &mut self,
+        q: &Query,
+        outer: &Arc<Plan>,
+        exists: bool,
+    ) -> Result<(Arc<Plan>, Option<Correlation>)> {
+        let saved = self.frame.replace(Frame::new(outer.clone(), exists));
+        let plan = self.query(q);
+        let frame = std::mem::replace(&mut self.frame, saved);
+        Ok((plan?, frame.and_then(|f| f.correlation)))
     }
 
     /// Plans a query; its CTEs are visible in it and in later CTEs only.
@@ -112,21 +165,65 @@ impl<'a> Planner<'a> {
                 return Err(unsupported("WITH RECURSIVE", with));
             }
             for cte in &with.cte_tables {
-                let plan = self.without_frame(|p| p.query(&cte.query))?;
+                let nested = self.nested.take();
+                let plan = self.without_frame(|p| p.query(&cte.query));
+                self.nested = nested;
+                let plan = plan?;
                 let name = ident(&cte.alias.name);
                 let plan = self.alias(plan, &cte.alias)?;
                 self.ctes.push((name, plan));
             }
         }
         let keys = order_keys(q.order_by.as_ref())?;
-        let plan = match q.body.as_ref() {
-            SetExpr::Select(s) => self.select(s, &keys)?,
+        let bounds = limit_bounds(&q.limit_clause)?;
+        // A block nested in a subquery's FROM or set operation plans as
+        // a correlated one when it names outer columns.
+        let pseudo = match (&self.frame, &self.nested, q.body.as_ref()) {
+            (None, Some(n), SetExpr::Select(_)) => {
+                self.frame = Some(Frame::nested(n.outer.clone()));
+                true
+            }
+            _ => false,
+        };
+        if let (Some(f), SetExpr::Select(_)) = (self.frame.as_mut(), q.body.as_ref()) {
+            f.limit = bounds;
+        }
+        let plan = self.body(q, &keys);
+        let taken = if pseudo { self.frame.take() } else { None };
+        let plan = plan?;
+        let frame = if pseudo {
+            taken.as_ref()
+        } else {
+            self.frame.as_ref()
+        };
+        let per = match &self.nested {
+            Some(_) => super::correlate::domain_columns(&plan),
+            None => Vec::new(),
+        };
+        match bounds {
+            None => Ok(plan),
+            Some(_) if frame.is_some_and(|f| f.limited) => Ok(plan),
+            // per outer value: a set operation's rows, or EXISTS's
+            Some((n, offset)) if !per.is_empty() => {
+                Ok(builder::limit_offset(&plan, n, offset, &per))
+            }
+            Some(b) if frame.is_some_and(|f| f.correlation.is_some()) => {
+                super::correlate::limit(frame, b, plan)
+            }
+            Some((n, offset)) => Ok(builder::limit_offset(&plan, n, offset, &[])),
+        }
+    }
+
+    /// A query's body, sorted by `keys`.
+    fn body(&mut self, q: &Query, keys: &[super::order::OrderKey]) -> Result<Arc<Plan>> {
+        Ok(match q.body.as_ref() {
+            SetExpr::Select(s) => self.select(s, keys)?,
             SetExpr::Query(inner) => {
                 let plan = self.query(inner)?;
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
-                order::apply(plan, &keys, &items, false, &|_| {
+                order::apply(plan, keys, &items, false, &|_| {
                     Err(Error::not_supported(
                         "ORDER BY on a parenthesized query must name its output columns",
                     ))
@@ -134,10 +231,11 @@ impl<'a> Planner<'a> {
             }
             SetExpr::SetOperation { .. } => {
                 let plan = self.without_frame(|p| p.set_expr(q.body.as_ref()))?;
+                self.set_operation_correlation(&plan)?;
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
-                order::apply(plan, &keys, &items, false, &|_| {
+                order::apply(plan, keys, &items, false, &|_| {
                     Err(Error::not_supported(
                         "ORDER BY on a set operation must name its output columns",
                     ))
@@ -149,30 +247,14 @@ impl<'a> Planner<'a> {
                 let items: Vec<Expr> = (0..plan.schema.len())
                     .map(|i| column_ref(&plan, i))
                     .collect();
-                order::apply(plan, &keys, &items, false, &|_| {
+                order::apply(plan, keys, &items, false, &|_| {
                     Err(Error::not_supported(
                         "ORDER BY on VALUES must name its columns",
                     ))
                 })?
             }
             other => return Err(unsupported("this query body", other)),
-        };
-        let correlated = self.frame.as_ref().is_some_and(|f| f.correlation.is_some());
-        if correlated && q.limit_clause.is_some() {
-            return super::correlate::limit(self.frame.as_ref(), &q.limit_clause, plan);
-        }
-        match &q.limit_clause {
-            None => Ok(plan),
-            Some(LimitClause::LimitOffset {
-                limit,
-                offset: None,
-                limit_by,
-            }) if limit_by.is_empty() => match limit {
-                None => Ok(plan),
-                Some(n) => Ok(builder::limit(&plan, limit_value(n)?)),
-            },
-            Some(l) => Err(unsupported("OFFSET (or LIMIT BY)", l)),
-        }
+        })
     }
 
     /// One operand of a set operation, or the operation itself (its
@@ -186,6 +268,7 @@ impl<'a> Planner<'a> {
                 right,
             } => {
                 let (l, r) = (self.set_expr(left)?, self.set_expr(right)?);
+                let (l, r) = self.align_domains(l, r)?;
                 let op = match op {
                     SetOperator::Union => SetOp::Union,
                     SetOperator::Intersect => SetOp::Intersect,
@@ -206,7 +289,16 @@ impl<'a> Planner<'a> {
                     q => Err(unsupported(format!("{op:?} {q}").as_str(), body)),
                 }
             }
-            SetExpr::Select(s) => self.select(s, &[]),
+            SetExpr::Select(s) => match &self.nested {
+                // an operand of a subquery's set operation: a nested block
+                Some(n) => {
+                    self.frame = Some(Frame::nested(n.outer.clone()));
+                    let plan = self.select(s, &[]);
+                    self.frame = None;
+                    plan
+                }
+                None => self.select(s, &[]),
+            },
             SetExpr::Query(q) => self.query(q),
             SetExpr::Values(v) => super::inline::values(v, self.catalog),
             other => Err(unsupported("this query body", other)),
@@ -403,6 +495,27 @@ fn join(left: &Arc<Plan>, right: &Arc<Plan>, j: &Join) -> Result<Arc<Plan>> {
             "INVALID_SQL_SYNTAX",
             format!("an outer, semi or anti join needs ON or USING: `{j}`"),
         )),
+    }
+}
+
+/// A query's `LIMIT n OFFSET m` as `(n, m)` (`n` is `usize::MAX` without
+/// a LIMIT); `None` when it has neither.
+fn limit_bounds(clause: &Option<LimitClause>) -> Result<Option<(usize, usize)>> {
+    match clause {
+        None => Ok(None),
+        Some(LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by,
+        }) if limit_by.is_empty() => {
+            let n = limit.as_ref().map(limit_value).transpose()?;
+            let offset = offset.as_ref().map(|o| limit_value(&o.value)).transpose()?;
+            Ok(match (n, offset) {
+                (None, None | Some(0)) => None,
+                (n, o) => Some((n.unwrap_or(usize::MAX), o.unwrap_or(0))),
+            })
+        }
+        Some(l) => Err(unsupported("LIMIT BY (or LIMIT m, n)", l)),
     }
 }
 

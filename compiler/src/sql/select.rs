@@ -142,7 +142,7 @@ impl Planner<'_> {
             input = lateral_view(&builder::visible(&input), lv)?;
         }
         if let Some(frame) = frame {
-            match self.correlated_select(s, &input, frame)? {
+            match self.correlated_select(s, &input, frame, order)? {
                 // A subquery's ORDER BY without LIMIT orders nothing.
                 Ok(plan) => return Ok(plan),
                 Err(frame) => self.frame = Some(frame),

@@ -25,12 +25,13 @@ pub fn to_csv(schema: &SchemaRef, batches: &[RecordBatch]) -> String {
     }
     out.push('\n');
     for batch in batches {
+        let cols = super::intervals_as_text(schema, batch);
         for r in 0..batch.num_rows() {
             for c in 0..names.len() {
                 if c > 0 {
                     out.push(',');
                 }
-                let Some(col) = batch.columns().get(c) else {
+                let Some(col) = cols.get(c) else {
                     continue;
                 };
                 if col.is_null(r) || col.data_type() == &DataType::Null {
@@ -159,5 +160,29 @@ mod tests {
             "2015-02-23T10:18:53.176Z"
         );
         assert_eq!(iso_timestamp_at(-1, 0), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn narrow_intervals_are_written_as_spark_writes_them() {
+        use sqlc_compiler::ansi_interval::{HOUR, MINUTE};
+        use std::sync::Arc;
+        // Spark 4.3 writes `INTERVAL '10:20' HOUR TO MINUTE` to CSV and JSON
+        let hm = sqlc_compiler::DataType::DayTimeInterval(HOUR, MINUTE);
+        let schema = sqlc_compiler::Schema::new(vec![sqlc_compiler::Field::new("hm", hm, true)]);
+        let schema = schema.to_arrow();
+        let us = (10 * 60 + 20) * 60_000_000i64;
+        let col = arrow::array::DurationMicrosecondArray::from(vec![us, -us]);
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(col)]).unwrap();
+        assert_eq!(
+            to_csv(&schema, std::slice::from_ref(&batch)),
+            "hm\nINTERVAL '10:20' HOUR TO MINUTE\nINTERVAL '-10:20' HOUR TO MINUTE\n"
+        );
+        assert_eq!(
+            crate::format::json::to_json_lines(&[batch])
+                .lines()
+                .next()
+                .unwrap(),
+            r#"{"hm":"INTERVAL '10:20' HOUR TO MINUTE"}"#
+        );
     }
 }

@@ -154,6 +154,18 @@ pub fn pretty_value(array: &dyn Array, row: usize) -> String {
     pretty::pretty_value(array, row)
 }
 
+/// `batch`'s columns with each interval column as the text Spark shows
+/// and writes (`INTERVAL '10:20' HOUR TO MINUTE`), its range from
+/// `schema`'s field: what the CSV and JSON writers write.
+pub(crate) fn intervals_as_text(schema: &SchemaRef, batch: &RecordBatch) -> Vec<ArrayRef> {
+    batch
+        .columns()
+        .iter()
+        .enumerate()
+        .map(|(c, a)| interval_text(a, schema.fields().get(c)).unwrap_or_else(|| a.clone()))
+        .collect()
+}
+
 /// Dictionary and run-end-encoded columns decoded to their values.
 /// An interval column as the strings Spark shows, its range read from the
 /// field's metadata (`INTERVAL '1' DAY`); `None` for other columns.

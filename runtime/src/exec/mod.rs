@@ -7,6 +7,7 @@ mod dedup;
 mod generate;
 mod join;
 mod keyed;
+mod limit;
 pub mod operator;
 mod snapshot;
 mod stream_join;
@@ -391,19 +392,12 @@ fn eval(node: &PhysPlan, input: &BatchInput, ctx: &mut Ctx) -> Result<Vec<Record
                 .collect::<Result<_, _>>()?;
             Ok(vec![RecordBatch::try_new(schema, cols)?])
         }
-        PhysPlan::Limit { input: child, n } => {
-            let mut left = *n;
-            let mut out = Vec::new();
-            for b in eval(child, input, ctx)? {
-                if left == 0 {
-                    break;
-                }
-                let take_n = left.min(b.num_rows());
-                out.push(b.slice(0, take_n));
-                left -= take_n;
-            }
-            Ok(out)
-        }
+        PhysPlan::Limit {
+            input: child,
+            n,
+            offset,
+            per,
+        } => limit::limit(eval(child, input, ctx)?, *n, *offset, per),
         PhysPlan::Union { inputs, schema } => {
             let mut out = Vec::new();
             for i in inputs {

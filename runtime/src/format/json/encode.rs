@@ -23,9 +23,10 @@ pub fn to_json_lines(batches: &[RecordBatch]) -> String {
             .iter()
             .map(|f| json_string(f.name()))
             .collect();
+        let cols = crate::display::intervals_as_text(&schema, batch);
         for r in 0..batch.num_rows() {
             out.push('{');
-            for (c, (key, col)) in keys.iter().zip(batch.columns()).enumerate() {
+            for (c, (key, col)) in keys.iter().zip(&cols).enumerate() {
                 if c > 0 {
                     out.push(',');
                 }
