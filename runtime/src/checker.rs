@@ -102,6 +102,9 @@ fn walk(p: &Plan, mode: OutputMode) -> Result<()> {
                 "Union between streaming and batch DataFrames/Datasets is not supported",
             ));
         }
+        PlanNode::Limit { offset, .. } if *offset > 0 => {
+            return Err(unsupported("Offset is not supported on streaming DataFrames/Datasets"));
+        }
         PlanNode::Limit { .. } => {
             return Err(unsupported("Limits are not supported on streaming DataFrames/Datasets"));
         }

@@ -204,13 +204,18 @@ pub fn attach_scalars(
     let mut plan = input.clone();
     let out = exprs
         .iter()
-        .map(|e| attach_in(&mut plan, e, false, place, &mut *plan_query))
+        .map(|e| attach_in(&mut plan, input, e, false, place, &mut *plan_query))
         .collect::<Result<Vec<_>>>()?;
     Ok((plan, out))
 }
 
+/// `outer`: the relation the subqueries are planned over — the input, not
+/// the plan with the earlier subqueries joined on: their domains then read
+/// the input alone (the same outer values: the joins keep its rows and
+/// columns), so each subquery's plan does not hold the ones before it.
 fn attach_in(
     plan: &mut Arc<Plan>,
+    outer: &Arc<Plan>,
     e: &Expr,
     in_aggregate: bool,
     place: Place,
@@ -231,7 +236,7 @@ fn attach_in(
                 && crate::resolve::is_aggregate_name(name) =>
             {
                 args.iter()
-                    .map(|a| attach_in(plan, a, true, place, &mut *plan_query))
+                    .map(|a| attach_in(plan, outer, a, true, place, &mut *plan_query))
                     .collect::<Result<Vec<_>>>()
                     .map(|args| Expr::Function {
                         name: name.clone(),
@@ -239,27 +244,29 @@ fn attach_in(
                         distinct: *distinct,
                     })
             }
-            Expr::Subquery(q) => attach_one(plan, x, q, &mut *plan_query).and_then(|(v, corr)| {
-                if place == Place::Rows || in_aggregate {
-                    return Ok(v);
-                }
-                if corr && place == Place::Grouped && q.kind == SubqueryKind::Scalar {
-                    return Err(Error::analysis(
-                        "SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION",
-                        format!(
-                            "The correlated scalar subquery '\"{x}\"' is neither present in \
+            Expr::Subquery(q) => {
+                attach_one(plan, outer, x, q, &mut *plan_query).and_then(|(v, corr)| {
+                    if place == Place::Rows || in_aggregate {
+                        return Ok(v);
+                    }
+                    if corr && place == Place::Grouped && q.kind == SubqueryKind::Scalar {
+                        return Err(Error::analysis(
+                            "SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION",
+                            format!(
+                                "The correlated scalar subquery '\"{x}\"' is neither present in \
                              GROUP BY, nor in an aggregate function."
-                        ),
-                    ));
-                }
-                let name = v.output_name();
-                Ok(Expr::Function {
-                    name: "first".into(),
-                    args: vec![v.unalias()],
-                    distinct: false,
-                }
-                .alias(&name))
-            }),
+                            ),
+                        ));
+                    }
+                    let name = v.output_name();
+                    Ok(Expr::Function {
+                        name: "first".into(),
+                        args: vec![v.unalias()],
+                        distinct: false,
+                    }
+                    .alias(&name))
+                })
+            }
             _ => return None,
         };
         match replaced {
@@ -276,10 +283,11 @@ fn attach_in(
     }
 }
 
-/// Joins what subquery `x` (`q`) needs onto `plan`; its value over the
-/// joined columns, and whether it is correlated.
+/// Joins what subquery `x` (`q`), planned over `outer`, needs onto `plan`;
+/// its value over the joined columns, and whether it is correlated.
 fn attach_one(
     plan: &mut Arc<Plan>,
+    outer: &Arc<Plan>,
     x: &Expr,
     q: &crate::expr::Subquery,
     plan_query: PlanQuery,
@@ -288,7 +296,7 @@ fn attach_one(
     let plan_ref = &*plan;
     let joined = match &q.kind {
         SubqueryKind::Scalar => {
-            plan_query(&q.query, plan_ref, false).and_then(|sub| {
+            plan_query(&q.query, outer, false).and_then(|sub| {
                 correlated = sub.correlation.is_some();
                 let (j, name) = match &sub.correlation {
                     None => {
@@ -307,11 +315,11 @@ fn attach_one(
                 Ok((j, Expr::Alias(Box::new(column_at(at)), name)))
             })
         }
-        SubqueryKind::Exists { negated } => plan_query(&q.query, plan_ref, true)
+        SubqueryKind::Exists { negated } => plan_query(&q.query, outer, true)
             .inspect(|sub| correlated = sub.correlation.is_some())
             .and_then(|sub| super::existence::exists_value(plan_ref, &sub, *negated))
             .map(|(j, v)| (j, Expr::Alias(Box::new(v), x.to_string()))),
-        SubqueryKind::In { arg, negated } => plan_query(&q.query, plan_ref, false)
+        SubqueryKind::In { arg, negated } => plan_query(&q.query, outer, false)
             .and_then(|sub| {
                 if sub.width() != 1 {
                     return Err(in_length_mismatch(x, sub.width()));
