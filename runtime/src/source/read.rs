@@ -381,7 +381,7 @@ pub fn decode_files_reading(
 /// Whether Spark cuts files of `format` into splits: line formats, but
 /// not whole-text reads. (Parquet files are cut at row groups in Spark;
 /// sqlc reads each whole.)
-fn splittable(format: FileFormat, options: &Options) -> Result<bool> {
+pub(crate) fn splittable(format: FileFormat, options: &Options) -> Result<bool> {
     Ok(match format {
         FileFormat::Json | FileFormat::Csv => true,
         FileFormat::Text => !TextReader::new(&text_schema(), options)?.whole_text,
