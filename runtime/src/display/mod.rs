@@ -45,49 +45,59 @@ pub fn show_string(
 ) -> String {
     let batches = &in_zone(batches, tz)[..];
     let ncols = schema.fields().len();
-    // Header names are escaped but never truncated (Spark's getRows).
-    let mut rows: Vec<Vec<String>> = vec![schema
-        .fields()
+    let columns: Vec<Vec<Option<ArrayRef>>> = batches
         .iter()
-        .map(|f| escape_meta(f.name().clone()))
-        .collect()];
-    let mut has_more = false;
-    'batches: for batch in batches {
-        let cols: Vec<Option<ArrayRef>> = (0..ncols)
-            .map(|c| {
-                let a = batch.columns().get(c).map(plain)?;
-                Some(interval_text(&a, schema.fields().get(c)).unwrap_or(a))
-            })
-            .collect();
-        for r in 0..batch.num_rows() {
-            if rows.len() > num_rows {
-                has_more = true;
-                break 'batches;
-            }
-            let row = cols
-                .iter()
+        .map(|batch| {
+            (0..ncols)
                 .map(|c| {
-                    let cell = match c {
-                        Some(a) => pretty::pretty_value(a.as_ref(), r),
-                        None => "NULL".to_string(),
-                    };
-                    truncate_cell(escape_meta(cell), truncate)
+                    let a = batch.columns().get(c).map(plain)?;
+                    Some(interval_text(&a, schema.fields().get(c)).unwrap_or(a))
                 })
-                .collect();
-            rows.push(row);
-        }
-    }
-
-    // Each cell's width, measured once.
-    let cell_widths: Vec<Vec<usize>> = rows
-        .iter()
-        .map(|row| row.iter().map(|c| half_width(c)).collect())
+                .collect()
+        })
         .collect();
-    let mut widths = vec![MIN_COL_WIDTH; ncols];
-    for row in &cell_widths {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(*cell);
+    // The rows drawn (the first `num_rows`), as (batch, row) pairs.
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let has_more = total > num_rows;
+    let drawn = || {
+        batches
+            .iter()
+            .enumerate()
+            .flat_map(|(b, batch)| (0..batch.num_rows()).map(move |r| (b, r)))
+            .take(num_rows)
+    };
+    // Two passes over the cells, each rendered into one scratch string: the
+    // first measures the columns' widths and the table's size, the second
+    // draws the table into a string of that size. A table of many rows
+    // then costs no allocation per cell, nor a copy of every cell kept.
+    let mut scratch = String::new();
+    let header = |scratch: &mut String, c: usize| {
+        scratch.clear();
+        // Header names are escaped but never truncated (Spark's getRows).
+        scratch.push_str(schema.fields()[c].name());
+        finish_cell(scratch, 0)
+    };
+    let cell = |scratch: &mut String, b: usize, r: usize, c: usize| {
+        scratch.clear();
+        match &columns[b][c] {
+            Some(a) => pretty::write_pretty(scratch, a.as_ref(), r),
+            None => scratch.push_str("NULL"),
         }
+        finish_cell(scratch, truncate)
+    };
+    let mut widths = vec![MIN_COL_WIDTH; ncols];
+    let mut text_bytes = 0;
+    for c in 0..ncols {
+        widths[c] = widths[c].max(header(&mut scratch, c));
+        text_bytes += scratch.len();
+    }
+    let mut rows = 1;
+    for (b, r) in drawn() {
+        for (c, w) in widths.iter_mut().enumerate() {
+            *w = (*w).max(cell(&mut scratch, b, r, c));
+            text_bytes += scratch.len();
+        }
+        rows += 1;
     }
     let mut sep = String::from("+");
     for w in &widths {
@@ -96,27 +106,35 @@ pub fn show_string(
     }
     sep.push('\n');
 
-    let mut out = String::new();
-    for (i, (row, row_widths)) in rows.iter().zip(&cell_widths).enumerate() {
-        if i == 0 {
-            out.push_str(&sep);
+    // Padding is at most the widths (a cell's bytes are at least its width
+    // less its full-width characters, counted in `text_bytes`).
+    let line = widths.iter().sum::<usize>() + ncols + 2;
+    let mut out = String::with_capacity(text_bytes + rows * line + 3 * sep.len() + 40);
+    let draw = |out: &mut String, scratch: &str, width: usize, w: usize| {
+        if truncate > 0 {
+            push_spaces(out, w - width);
+            out.push_str(scratch);
+        } else {
+            out.push_str(scratch);
+            push_spaces(out, w - width);
         }
         out.push('|');
-        for ((cell, w), cw) in row.iter().zip(&widths).zip(row_widths) {
-            let pad = std::iter::repeat_n(' ', w - cw);
-            if truncate > 0 {
-                out.extend(pad);
-                out.push_str(cell);
-            } else {
-                out.push_str(cell);
-                out.extend(pad);
-            }
-            out.push('|');
+    };
+    out.push_str(&sep);
+    out.push('|');
+    for (c, &w) in widths.iter().enumerate() {
+        let width = header(&mut scratch, c);
+        draw(&mut out, &scratch, width, w);
+    }
+    out.push('\n');
+    out.push_str(&sep);
+    for (b, r) in drawn() {
+        out.push('|');
+        for (c, &w) in widths.iter().enumerate() {
+            let width = cell(&mut scratch, b, r, c);
+            draw(&mut out, &scratch, width, w);
         }
         out.push('\n');
-        if i == 0 {
-            out.push_str(&sep);
-        }
     }
     out.push_str(&sep);
     if has_more {
@@ -124,6 +142,25 @@ pub fn show_string(
         out.push_str(&format!("only showing top {num_rows} {noun}"));
     }
     out
+}
+
+/// Finishes the cell rendered into `cell`: escaped, then cut to `truncate`
+/// characters (0: whole), as Spark draws it. Returns its width.
+fn finish_cell(cell: &mut String, truncate: usize) -> usize {
+    if needs_escape(cell) || (truncate > 0 && java_len(cell) > truncate) {
+        *cell = truncate_cell(escape_meta(std::mem::take(cell)), truncate);
+    }
+    half_width(cell)
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// The three lines Spark's console sink prints before each micro-batch.
@@ -192,13 +229,7 @@ fn plain(a: &ArrayRef) -> ArrayRef {
 /// Spark's `escapeMetaCharacters`: control characters that would break the
 /// table drawn as backslash escapes.
 fn escape_meta(s: String) -> String {
-    // All ASCII, so a byte test (no byte of a multi-byte character is ASCII).
-    if !s.bytes().any(|b| {
-        matches!(
-            b,
-            b'\n' | b'\r' | b'\t' | b'\x0C' | b'\x08' | b'\x0B' | b'\x07'
-        )
-    }) {
+    if !needs_escape(&s) {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -215,6 +246,17 @@ fn escape_meta(s: String) -> String {
         }
     }
     out
+}
+
+/// Whether `s` has a character [`escape_meta`] escapes.
+fn needs_escape(s: &str) -> bool {
+    // All ASCII, so a byte test (no byte of a multi-byte character is ASCII).
+    s.bytes().any(|b| {
+        matches!(
+            b,
+            b'\n' | b'\r' | b'\t' | b'\x0C' | b'\x08' | b'\x0B' | b'\x07'
+        )
+    })
 }
 
 /// Java's `String.length`: UTF-16 code units.

@@ -14,7 +14,7 @@ pub(crate) fn pretty_value(a: &dyn Array, row: usize) -> String {
     out
 }
 
-fn write_pretty(out: &mut String, a: &dyn Array, i: usize) {
+pub(super) fn write_pretty(out: &mut String, a: &dyn Array, i: usize) {
     if a.data_type() == &DataType::Null || a.is_null(i) {
         out.push_str("NULL");
         return;
