@@ -645,3 +645,95 @@ fn cpu_seconds() -> f64 {
         .zip(fields.get(12))
         .map_or(0.0, |(u, s)| (u + s) / 100.0)
 }
+
+/// A file larger than a read window: its lines are read a window at a
+/// time, each once, in order; a malformed line far into it is reported
+/// with its line number in the file, in the read and in inference, and
+/// CSV's header is the first line of the file alone.
+#[test]
+fn large_files_are_read_a_window_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    // ~2.4 MB: several windows (a window is at most 4 MB and at least
+    // 256 KB, and a read of one file on two cores takes at least eight).
+    let n = 40_000;
+    let mut text = String::new();
+    for i in 0..n {
+        // Line ends of every kind, and lines of varying length.
+        let end = ["\n", "\r\n", "\r"][i % 3];
+        text.push_str(&format!(
+            "{{\"i\":{i},\"s\":\"{}\"}}{end}",
+            "x".repeat(i % 97)
+        ));
+    }
+    std::fs::write(&file, &text).unwrap();
+    let (_, batches) = read_files(FileFormat::Json, dir.path(), None, &Options::new()).unwrap();
+    let got: Vec<Option<i64>> = int64s(&batches, "i");
+    let want: Vec<Option<i64>> = (0..n as i64).map(Some).collect();
+    assert_eq!(got, want);
+
+    // A malformed line near the end: its number, counted from the file's
+    // start (both `\r` and `\r\n` end a line once).
+    let bad = 37_123;
+    let lines: Vec<&str> = text.split_inclusive(['\n', '\r']).collect();
+    let mut broken = String::new();
+    let mut line = 0;
+    let mut k = 0;
+    while k < lines.len() {
+        // A `\r\n` is one line end: its `\n` comes as a piece of its own.
+        let mut piece = lines[k].to_string();
+        if piece.ends_with('\r') && lines.get(k + 1) == Some(&"\n") {
+            piece.push('\n');
+            k += 1;
+        }
+        line += 1;
+        if line == bad {
+            piece = piece.replacen('{', "{oops", 1);
+        }
+        broken.push_str(&piece);
+        k += 1;
+    }
+    std::fs::write(&file, &broken).unwrap();
+    let schema = Schema::new(vec![
+        Field::new("i", DataType::Int64, true),
+        Field::new("s", DataType::Utf8, true),
+    ]);
+    let err = read_files(
+        FileFormat::Json,
+        dir.path(),
+        Some(&schema),
+        &json_opts("FAILFAST"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::MalformedRecord { line, .. } if line == bad as u64),
+        "{err:?}"
+    );
+    let err = read_files(FileFormat::Json, dir.path(), None, &json_opts("FAILFAST")).unwrap_err();
+    assert!(
+        matches!(err, Error::MalformedRecord { line, .. } if line == bad as u64),
+        "{err:?}"
+    );
+
+    // CSV: the header is the file's first line, not each window's.
+    let csv = dir.path().join("csv");
+    std::fs::create_dir(&csv).unwrap();
+    let mut text = String::from("i,s\n");
+    for i in 0..n {
+        text.push_str(&format!("{i},{}\n", "y".repeat(i % 89)));
+    }
+    std::fs::write(csv.join("big.csv"), &text).unwrap();
+    let mut opts = Options::new();
+    opts.set("header", "true");
+    opts.set("inferSchema", "true");
+    let (schema, batches) = read_files(FileFormat::Csv, &csv, None, &opts).unwrap();
+    assert_eq!(schema.fields[0].data_type, DataType::Int32);
+    let got: Vec<i32> = batches
+        .iter()
+        .flat_map(|b| {
+            let c = b.column(0).as_primitive::<Int32Type>();
+            (0..c.len()).map(|r| c.value(r)).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(got, (0..n as i32).collect::<Vec<_>>());
+}

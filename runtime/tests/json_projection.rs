@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use sqlc_compiler::scan_spec::{PushedFilter, ScanSpec};
 use sqlc_compiler::types::{DataType, Field, Schema};
 use sqlc_runtime::format::json::JsonReader;
-use sqlc_runtime::source::Options;
+use sqlc_runtime::source::{FileLines, Options};
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -184,14 +184,12 @@ fn check(lines: &[String], mode: &str, columns: Vec<bool>, filter: bool) {
         .filter(|&i| columns[i] || i == full.len() - 1)
         .collect();
     let sub = Schema::new(kept.iter().map(|&i| full.fields[i].clone()).collect());
-    let exact = JsonReader::new(&sub, &options).unwrap().decode_block_exact(
-        Path::new("t"),
-        bytes,
-        0..bytes.len(),
-    );
+    let exact = JsonReader::new(&sub, &options)
+        .unwrap()
+        .decode_block_exact(FileLines::whole(Path::new("t"), bytes), 0..bytes.len());
     let scanned = JsonReader::reading(&full, &options, Some(&spec))
         .unwrap()
-        .decode_block(Path::new("t"), bytes, 0..bytes.len());
+        .decode_block(FileLines::whole(Path::new("t"), bytes), 0..bytes.len());
     let (exact, scanned) = match (exact, scanned) {
         (Err(e), Err(s)) => {
             assert_eq!(e.to_string(), s.to_string());

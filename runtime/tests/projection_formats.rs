@@ -12,7 +12,7 @@ use sqlc_compiler::scan_spec::ScanSpec;
 use sqlc_compiler::types::{DataType, Field, Schema};
 use sqlc_runtime::source::csv::CsvReader;
 use sqlc_runtime::source::parquet::ParquetReader;
-use sqlc_runtime::source::Options;
+use sqlc_runtime::source::{FileLines, Options};
 
 fn schema() -> Schema {
     Schema::new(vec![
@@ -75,7 +75,7 @@ fn csv_does_not_convert_what_it_does_not_read() {
     let options = Options::new().with("mode", "DROPMALFORMED");
     let full = CsvReader::new(&schema(), &options)
         .unwrap()
-        .decode_block(Path::new("t.csv"), data, 0..data.len())
+        .decode_block(FileLines::whole(Path::new("t.csv"), data), 0..data.len())
         .unwrap();
     assert_eq!(
         full.iter().map(|b| b.num_rows()).sum::<usize>(),
@@ -84,7 +84,7 @@ fn csv_does_not_convert_what_it_does_not_read() {
     );
     let got = CsvReader::reading(&schema(), &options, Some(&spec([false, true, false])))
         .unwrap()
-        .decode_block(Path::new("t.csv"), data, 0..data.len())
+        .decode_block(FileLines::whole(Path::new("t.csv"), data), 0..data.len())
         .unwrap();
     let gt: Vec<Option<&str>> = got
         .iter()
@@ -100,7 +100,7 @@ fn csv_does_not_convert_what_it_does_not_read() {
     let short = b"1,walk\n";
     let got = CsvReader::reading(&schema(), &options, Some(&spec([false, true, false])))
         .unwrap()
-        .decode_block(Path::new("t.csv"), short, 0..short.len())
+        .decode_block(FileLines::whole(Path::new("t.csv"), short), 0..short.len())
         .unwrap();
     assert_eq!(
         got.iter().map(|b| b.num_rows()).sum::<usize>(),

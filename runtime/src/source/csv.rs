@@ -23,7 +23,7 @@ use sqlc_compiler::types::{DataType, Field, Schema};
 
 use super::infer::CsvType;
 use super::json::{batch_rows, corrupt_column_index, malformed};
-use super::lines::{first_line_start, line_number, lines};
+use super::lines::{first_line_start, lines, FileLines};
 use super::options::{Options, ParseMode};
 use super::parse::{
     parse_bool, parse_byte, parse_date, parse_double, parse_int, parse_long, parse_short,
@@ -214,13 +214,13 @@ pub fn first_record(data: &[u8], format: &CsvFormat) -> Option<Vec<String>> {
 /// `data[block]` of the file at `path`; `skip_header` drops the block's
 /// first non-blank line.
 pub fn infer_block(
-    path: &Path,
-    data: &[u8],
+    src: FileLines<'_>,
     block: Range<usize>,
     format: &CsvFormat,
     width: usize,
     skip_header: bool,
 ) -> Result<Vec<CsvType>> {
+    let (path, data) = (src.path, src.data);
     let mut types = vec![CsvType::Null; width];
     let mut skip = skip_header;
     for (index, line) in lines(&data[block.clone()]).enumerate() {
@@ -228,7 +228,7 @@ pub fn infer_block(
             continue;
         }
         let fields = format.split(line);
-        format.check_width(fields.len(), path, || line_number(data, block.start, index))?;
+        format.check_width(fields.len(), path, || src.line_number(block.start, index))?;
         for (t, v) in types.iter_mut().zip(fields) {
             if let Some(v) = v.filter(|v| *t != CsvType::Str && !format.is_null(Some(v))) {
                 *t = t.merge(CsvType::of(&v));
@@ -302,15 +302,15 @@ impl CsvReader {
     /// file's first block starts with the header if there is one.
     pub fn decode_block(
         &self,
-        path: &Path,
-        data: &[u8],
+        src: FileLines<'_>,
         block: Range<usize>,
     ) -> Result<Vec<RecordBatch>> {
-        let header = self.format.header && block.start == first_line_start(data);
+        let data = src.data;
+        let header = self.format.header && src.starts_file(block.start);
         if let Some(batches) = self.fast(&data[block.clone()], header) {
             return Ok(batches);
         }
-        self.careful(path, data, block, header)
+        self.careful(src, block, header)
     }
 
     fn fast(&self, bytes: &[u8], header: bool) -> Option<Vec<RecordBatch>> {
@@ -448,11 +448,11 @@ impl CsvReader {
 
     fn careful(
         &self,
-        path: &Path,
-        data: &[u8],
+        src: FileLines<'_>,
         block: Range<usize>,
         header: bool,
     ) -> Result<Vec<RecordBatch>> {
+        let (path, data) = (src.path, src.data);
         let mut rows = RowsBuilder::new(&self.schema);
         let mut out = Vec::new();
         let mut skip = header;
@@ -462,7 +462,7 @@ impl CsvReader {
             }
             let tokens = self.format.split(line);
             self.format
-                .check_width(tokens.len(), path, || line_number(data, block.start, index))?;
+                .check_width(tokens.len(), path, || src.line_number(block.start, index))?;
             let mut reason = (tokens.len() != self.data_fields.len()).then(|| {
                 format!(
                     "expected {} fields, found {}",
@@ -495,11 +495,7 @@ impl CsvReader {
             let corrupt = match (reason, self.mode) {
                 (None, _) => Cell::Null,
                 (Some(reason), ParseMode::FailFast) => {
-                    return Err(malformed(
-                        path,
-                        line_number(data, block.start, index),
-                        reason,
-                    ));
+                    return Err(malformed(path, src.line_number(block.start, index), reason));
                 }
                 (Some(_), ParseMode::DropMalformed) => continue,
                 (Some(_), ParseMode::Permissive) => {
@@ -566,7 +562,7 @@ mod path_tests {
             b"i,d,s,t,b\n1,2.5,\"a,b\",2020-01-01 00:00:00,true\n,,,,\n-3,NaN,\"q\"\"\",,FALSE\n";
         let fast = r.fast(data, true).expect("clean data takes the fast path");
         let careful = r
-            .careful(Path::new("t"), data, 0..data.len(), true)
+            .careful(FileLines::whole(Path::new("t"), data), 0..data.len(), true)
             .unwrap();
         assert_eq!(fast[0].num_rows(), 3);
         assert_eq!(fast, careful);

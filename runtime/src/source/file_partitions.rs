@@ -116,7 +116,7 @@ pub fn lines_of(data: &[u8], start: u64, length: u64) -> Range<usize> {
 /// Where the first line that starts after `at` starts: past the line end
 /// at or after `at` (`\n`, `\r` or `\r\n`, as Hadoop's line reader ends
 /// lines); the end of `data` if none.
-fn line_after(data: &[u8], at: usize) -> usize {
+pub(crate) fn line_after(data: &[u8], at: usize) -> usize {
     match memchr::memchr2(b'\n', b'\r', &data[at..]) {
         None => data.len(),
         Some(i) => {

@@ -15,17 +15,14 @@ use serde_json::{json, Value};
 use sqlc_compiler::types::Schema;
 
 use super::file_listing::{list_files, FileStatus, ListingOptions, SeenFiles};
-use super::file_partitions::{self, Packing};
+use super::file_partitions::Packing;
 use super::normalize::{as_nullable, check_unique_names};
 use super::options::Options;
-use super::read::{
-    decode_files, decode_files_reading, decode_partitioned, file_uri, map_files, splittable,
-    FileFormat,
-};
+use super::read::{decode_files, decode_partitioned, FileFormat};
 use super::text::text_schema;
 use super::{Offset, Source};
 use crate::error::{Error, Result};
-use sqlc_compiler::partition::{InputFile, Partition};
+use sqlc_compiler::partition::Partition;
 use sqlc_compiler::scan_spec::ScanSpec;
 
 /// A file taken by a batch, as a checkpoint records it.
@@ -293,65 +290,19 @@ impl Source for FileStreamSource {
             paths.extend(files.iter().map(|f| f.path.clone()));
         }
         // The files, cut into splits and packed into partitions as Spark
-        // packs a micro-batch's files (`FilePartition`).
-        let lengths: Vec<u64> = paths
-            .iter()
-            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-            .collect();
-        let splits = file_partitions::plan(
-            &lengths,
-            splittable(self.format, &self.options)?,
+        // packs a micro-batch's files (`FilePartition`); each split read a
+        // window at a time just before it is decoded, so reading one
+        // overlaps decoding another and a micro-batch's files are never all
+        // in memory at once.
+        let (batches, partitions) = decode_partitioned(
+            self.format,
+            &self.schema,
+            &paths,
+            &self.options,
+            self.read.as_ref(),
             &self.packing,
-        );
-        if splits.len() > paths.len() {
-            // A file cut into splits: read them all, then decode by split.
-            let files = map_files(&paths)?;
-            let (batches, partitions) = decode_partitioned(
-                self.format,
-                &self.schema,
-                &files,
-                &self.options,
-                self.read.as_ref(),
-                &self.packing,
-            )?;
-            self.last_partitions = partitions;
-            return Ok(batches);
-        }
-        // Each file whole in one partition: file by file in parallel, each
-        // read then decoded, so reading one overlaps decoding another (and
-        // a micro-batch's files are never all in memory at once).
-        use rayon::prelude::*;
-        let mut parts = paths
-            .par_iter()
-            .map(|p| {
-                let file = map_files(std::slice::from_ref(p))?;
-                let batches = decode_files_reading(
-                    self.format,
-                    &self.schema,
-                    &file,
-                    &self.options,
-                    self.read.as_ref(),
-                )?;
-                Ok((file[0].bytes().len(), batches))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let mut batches = Vec::new();
-        self.last_partitions.clear();
-        for s in &splits {
-            let (length, bs) = std::mem::take(&mut parts[s.file]);
-            let p = Partition {
-                index: s.partition,
-                file: Some(InputFile {
-                    uri: file_uri(&paths[s.file]).into(),
-                    start: 0,
-                    length: length as i64,
-                }),
-                reseed: None,
-            };
-            self.last_partitions
-                .extend(std::iter::repeat_n(p, bs.len()));
-            batches.extend(bs);
-        }
+        )?;
+        self.last_partitions = partitions;
         Ok(batches)
     }
 

@@ -15,13 +15,12 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
 
 use sqlc_compiler::json::Syntax;
 use sqlc_compiler::types::{DataType, Field, Schema};
 
 use super::json::malformed;
-use super::lines::{is_blank, line_number, lines};
+use super::lines::{is_blank, lines, FileLines};
 use super::options::ParseMode;
 use super::parse::{
     is_plain_date, parse_bool, parse_double, parse_int, parse_long, parse_timestamp,
@@ -267,12 +266,12 @@ impl Default for JsonInference {
 /// Infers the fields of the JSON lines in `data[block]` of the file at
 /// `path`, read with `syntax`.
 pub fn infer_json_block(
-    path: &Path,
-    data: &[u8],
+    src: FileLines<'_>,
     block: Range<usize>,
     mode: ParseMode,
     syntax: &Syntax,
 ) -> Result<JsonInference> {
+    let (path, data) = (src.path, src.data);
     let mut fields = JsonFields::new();
     let mut corrupt = false;
     let mut unchanging = Unchanging::new();
@@ -297,7 +296,7 @@ pub fn infer_json_block(
                 ParseMode::Permissive => corrupt = true,
                 ParseMode::DropMalformed => {}
                 ParseMode::FailFast => {
-                    let line = line_number(data, block.start, index);
+                    let line = src.line_number(block.start, index);
                     return Err(malformed(
                         path,
                         line,
@@ -392,12 +391,12 @@ impl CsvType {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn infer(text: &str, mode: ParseMode) -> Result<Schema> {
         let data = text.as_bytes();
         Ok(infer_json_block(
-            Path::new("t.json"),
-            data,
+            FileLines::whole(Path::new("t.json"), data),
             0..data.len(),
             mode,
             &Syntax::SPARK,

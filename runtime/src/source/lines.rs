@@ -5,6 +5,7 @@
 //! decoding), iterating lines, and numbering them for errors.
 
 use std::ops::Range;
+use std::path::Path;
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xef\xbb\xbf";
@@ -84,6 +85,61 @@ pub fn lines_at(block: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
             }
         }
     })
+}
+
+/// Lines read from a file: `data` holds the file's bytes from byte
+/// `offset` on (the whole file when `offset` is 0, else a window of its
+/// lines, [`super::read::MappedFile::open_lines`]).
+#[derive(Clone, Copy, Debug)]
+pub struct FileLines<'a> {
+    pub path: &'a Path,
+    pub data: &'a [u8],
+    pub offset: u64,
+}
+
+impl<'a> FileLines<'a> {
+    /// A whole file's bytes.
+    pub fn whole(path: &'a Path, data: &'a [u8]) -> Self {
+        FileLines {
+            path,
+            data,
+            offset: 0,
+        }
+    }
+
+    /// Whether a block starting at `block_start` of `data` starts the file
+    /// (its first line, after a byte-order mark): a CSV header's place.
+    pub fn starts_file(&self, block_start: usize) -> bool {
+        self.offset == 0 && block_start == first_line_start(self.data)
+    }
+
+    /// The 1-based line number in the file of line `index` of the block
+    /// that starts at `block_start` of `data` (after a line end). For a
+    /// window, the lines before it are counted by reading the file up to
+    /// the block: that is an error's path only. Should the file be gone by
+    /// then, the count starts at the window.
+    pub fn line_number(&self, block_start: usize, index: usize) -> u64 {
+        if self.offset == 0 {
+            return line_number(self.data, block_start, index);
+        }
+        let upto = self.offset as usize + block_start;
+        match read_prefix(self.path, upto) {
+            Some(prefix) => line_number(&prefix, prefix.len(), index),
+            None => line_number(self.data, block_start, index),
+        }
+    }
+}
+
+/// The first `n` bytes of the file at `path`, if it still has them.
+fn read_prefix(path: &Path, n: usize) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::with_capacity(n);
+    std::fs::File::open(path)
+        .ok()?
+        .take(n as u64)
+        .read_to_end(&mut buf)
+        .ok()?;
+    (buf.len() == n).then_some(buf)
 }
 
 /// Whether a line holds only JSON whitespace.

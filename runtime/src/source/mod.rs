@@ -15,6 +15,7 @@ use sqlc_compiler::types::Schema;
 use crate::error::Result;
 
 pub mod csv;
+pub mod file_bytes;
 pub mod file_partitions;
 pub mod file_source;
 pub mod infer;
@@ -33,12 +34,14 @@ pub mod read;
 pub(crate) mod rows;
 pub mod socket;
 pub mod text;
+pub(crate) mod units;
 
 /// Listing moved to [`crate::files`]; the file source and batch reads use
 /// it under its old name.
 pub use crate::files::listing as file_listing;
 pub use crate::files::{list_files, FileStatus, ListingOptions};
 pub use file_source::{FileEntry, FileStreamSource};
+pub use lines::FileLines;
 pub use options::{Options, ParseMode};
 pub use read::{
     decode_files, decode_files_reading, file_uri, map_files, read_files, FileFormat, FileTable,

@@ -42,7 +42,7 @@ use super::tape::SparkJsonDecoders;
 use super::value::{convert_line, BadRecord};
 use crate::error::{Error, Result};
 use crate::format::null_column::null_column;
-use crate::source::lines::{is_blank, line_number, lines, lines_at};
+use crate::source::lines::{is_blank, lines, lines_at, FileLines};
 use crate::source::options::{Options, ParseMode};
 use crate::source::rows::{Cell, RowsBuilder};
 
@@ -146,10 +146,10 @@ impl JsonReader {
     /// Decodes the lines in `data[block]`, part of the file at `path`.
     pub fn decode_block(
         &self,
-        path: &Path,
-        data: &[u8],
+        src: FileLines<'_>,
         block: std::ops::Range<usize>,
     ) -> Result<Vec<RecordBatch>> {
+        let data = src.data;
         let bytes = &data[block.clone()];
         let quick = match &self.specialized {
             Some(d) => d.decode(
@@ -164,9 +164,9 @@ impl JsonReader {
                 .into_iter()
                 .map(|b| self.with_corrupt(b, &[]))
                 .collect::<Result<Vec<_>>>()?,
-            None => match self.careful(path, data, block.clone())? {
+            None => match self.careful(src, block.clone())? {
                 Some(batches) => batches,
-                None => self.by_value(path, data, block)?,
+                None => self.by_value(src, block)?,
             },
         };
         batches.into_iter().map(|b| self.widen(b)).collect()
@@ -177,13 +177,12 @@ impl JsonReader {
     /// faster paths must agree with (their tests' oracle).
     pub fn decode_block_exact(
         &self,
-        path: &Path,
-        data: &[u8],
+        src: FileLines<'_>,
         block: std::ops::Range<usize>,
     ) -> Result<Vec<RecordBatch>> {
-        match self.careful(path, data, block.clone())? {
+        match self.careful(src, block.clone())? {
             Some(batches) => Ok(batches),
-            None => self.by_value(path, data, block),
+            None => self.by_value(src, block),
         }
     }
 
@@ -236,10 +235,10 @@ impl JsonReader {
     /// mode becomes an empty object, whose row gets the raw line.
     fn careful(
         &self,
-        path: &Path,
-        data: &[u8],
+        src: FileLines<'_>,
         block: std::ops::Range<usize>,
     ) -> Result<Option<Vec<RecordBatch>>> {
+        let (path, data) = (src.path, src.data);
         let bytes = &data[block.clone()];
         let mut st = Pending {
             decoder: self.decoder()?,
@@ -285,11 +284,7 @@ impl JsonReader {
             }
             match self.mode {
                 ParseMode::FailFast => {
-                    return Err(malformed(
-                        path,
-                        line_number(data, block.start, index),
-                        reason,
-                    ))
+                    return Err(malformed(path, src.line_number(block.start, index), reason))
                 }
                 ParseMode::DropMalformed => {}
                 ParseMode::Permissive => {
@@ -339,10 +334,10 @@ impl JsonReader {
     /// Path 3: record by record.
     fn by_value(
         &self,
-        path: &Path,
-        data: &[u8],
+        src: FileLines<'_>,
         block: std::ops::Range<usize>,
     ) -> Result<Vec<RecordBatch>> {
+        let (path, data) = (src.path, src.data);
         let mut rows = RowsBuilder::new(&self.schema);
         let mut out = Vec::new();
         let width = self.data_schema.len();
@@ -367,7 +362,7 @@ impl JsonReader {
                     ParseMode::FailFast => {
                         return Err(malformed(
                             path,
-                            line_number(data, block.start, index),
+                            src.line_number(block.start, index),
                             bad.reason,
                         ));
                     }
@@ -519,10 +514,12 @@ mod tests {
         let data = GOOD.as_bytes();
         let fast = r.fast(data).expect("good data takes the fast path");
         let careful = r
-            .careful(Path::new("t"), data, 0..data.len())
+            .careful(FileLines::whole(Path::new("t"), data), 0..data.len())
             .unwrap()
             .expect("no type errors");
-        let by_value = r.by_value(Path::new("t"), data, 0..data.len()).unwrap();
+        let by_value = r
+            .by_value(FileLines::whole(Path::new("t"), data), 0..data.len())
+            .unwrap();
         let fast = arrow::compute::concat_batches(&r.data_arrow, &fast).unwrap();
         assert_eq!(fast.num_rows(), 3);
         assert_eq!(
@@ -546,7 +543,10 @@ mod tests {
         assert!(r.fast(b"[{\"a\":1},{\"a\":2}]\n").is_none());
         assert!(r.fast(b"{\"a\":\"1\"}\n").is_none());
         let rows = r
-            .decode_block(Path::new("t"), b"[{\"a\":1},{\"a\":2}]\n", 0..18)
+            .decode_block(
+                FileLines::whole(Path::new("t"), b"[{\"a\":1},{\"a\":2}]\n"),
+                0..18,
+            )
             .unwrap();
         assert_eq!(
             rows[0].num_rows(),
