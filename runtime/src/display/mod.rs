@@ -12,6 +12,7 @@
 
 mod export;
 mod pretty;
+mod table;
 mod zone;
 
 use arrow::array::{Array, ArrayRef};
@@ -44,123 +45,31 @@ pub fn show_string(
     tz: &TimeZone,
 ) -> String {
     let batches = &in_zone(batches, tz)[..];
-    let ncols = schema.fields().len();
-    let columns: Vec<Vec<Option<ArrayRef>>> = batches
-        .iter()
-        .map(|batch| {
-            (0..ncols)
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    // The rows drawn: the first `num_rows`, batch by batch.
+    let mut left = num_rows;
+    let mut parts = Vec::new();
+    for batch in batches {
+        let n = batch.num_rows().min(left);
+        if n > 0 {
+            let columns = (0..names.len())
                 .map(|c| {
-                    let a = batch.columns().get(c).map(plain)?;
-                    Some(interval_text(&a, schema.fields().get(c)).unwrap_or(a))
+                    let a = batch.columns().get(c).map(plain);
+                    let a = a.map(|a| interval_text(&a, schema.fields().get(c)).unwrap_or(a));
+                    table::Column::new(a)
                 })
-                .collect()
-        })
-        .collect();
-    // The rows drawn (the first `num_rows`), as (batch, row) pairs.
+                .collect();
+            parts.push(table::Part { columns, rows: n });
+        }
+        left -= n;
+    }
     let total: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let has_more = total > num_rows;
-    let drawn = || {
-        batches
-            .iter()
-            .enumerate()
-            .flat_map(|(b, batch)| (0..batch.num_rows()).map(move |r| (b, r)))
-            .take(num_rows)
-    };
-    // Two passes over the cells, each rendered into one scratch string: the
-    // first measures the columns' widths and the table's size, the second
-    // draws the table into a string of that size. A table of many rows
-    // then costs no allocation per cell, nor a copy of every cell kept.
-    let mut scratch = String::new();
-    let header = |scratch: &mut String, c: usize| {
-        scratch.clear();
-        // Header names are escaped but never truncated (Spark's getRows).
-        scratch.push_str(schema.fields()[c].name());
-        finish_cell(scratch, 0)
-    };
-    let cell = |scratch: &mut String, b: usize, r: usize, c: usize| {
-        scratch.clear();
-        match &columns[b][c] {
-            Some(a) => pretty::write_pretty(scratch, a.as_ref(), r),
-            None => scratch.push_str("NULL"),
-        }
-        finish_cell(scratch, truncate)
-    };
-    let mut widths = vec![MIN_COL_WIDTH; ncols];
-    let mut text_bytes = 0;
-    for c in 0..ncols {
-        widths[c] = widths[c].max(header(&mut scratch, c));
-        text_bytes += scratch.len();
-    }
-    let mut rows = 1;
-    for (b, r) in drawn() {
-        for (c, w) in widths.iter_mut().enumerate() {
-            *w = (*w).max(cell(&mut scratch, b, r, c));
-            text_bytes += scratch.len();
-        }
-        rows += 1;
-    }
-    let mut sep = String::from("+");
-    for w in &widths {
-        sep.push_str(&"-".repeat(*w));
-        sep.push('+');
-    }
-    sep.push('\n');
-
-    // Padding is at most the widths (a cell's bytes are at least its width
-    // less its full-width characters, counted in `text_bytes`).
-    let line = widths.iter().sum::<usize>() + ncols + 2;
-    let mut out = String::with_capacity(text_bytes + rows * line + 3 * sep.len() + 40);
-    let draw = |out: &mut String, scratch: &str, width: usize, w: usize| {
-        if truncate > 0 {
-            push_spaces(out, w - width);
-            out.push_str(scratch);
-        } else {
-            out.push_str(scratch);
-            push_spaces(out, w - width);
-        }
-        out.push('|');
-    };
-    out.push_str(&sep);
-    out.push('|');
-    for (c, &w) in widths.iter().enumerate() {
-        let width = header(&mut scratch, c);
-        draw(&mut out, &scratch, width, w);
-    }
-    out.push('\n');
-    out.push_str(&sep);
-    for (b, r) in drawn() {
-        out.push('|');
-        for (c, &w) in widths.iter().enumerate() {
-            let width = cell(&mut scratch, b, r, c);
-            draw(&mut out, &scratch, width, w);
-        }
-        out.push('\n');
-    }
-    out.push_str(&sep);
-    if has_more {
+    let mut out = table::draw(&names, &parts, truncate);
+    if total > num_rows {
         let noun = if num_rows == 1 { "row" } else { "rows" };
         out.push_str(&format!("only showing top {num_rows} {noun}"));
     }
     out
-}
-
-/// Finishes the cell rendered into `cell`: escaped, then cut to `truncate`
-/// characters (0: whole), as Spark draws it. Returns its width.
-fn finish_cell(cell: &mut String, truncate: usize) -> usize {
-    if needs_escape(cell) || (truncate > 0 && java_len(cell) > truncate) {
-        *cell = truncate_cell(escape_meta(std::mem::take(cell)), truncate);
-    }
-    half_width(cell)
-}
-
-fn push_spaces(out: &mut String, n: usize) {
-    const SPACES: &str = "                                ";
-    let mut n = n;
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.push_str(&SPACES[..k]);
-        n -= k;
-    }
 }
 
 /// The three lines Spark's console sink prints before each micro-batch.

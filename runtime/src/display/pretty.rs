@@ -112,8 +112,8 @@ pub(super) fn write_pretty(out: &mut String, a: &dyn Array, i: usize) {
     }
 }
 
-fn int(out: &mut String, v: impl std::fmt::Display) {
-    let _ = write!(out, "{v}");
+fn int(out: &mut String, v: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Spark's default binary style: `[01 AB FF]`.
